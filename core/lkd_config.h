@@ -1,0 +1,74 @@
+/*
+ * lkd_config.h - compile-time knobs of the lkedoc core, each with its default.
+ *
+ * Override any of them with -D on the compiler command line or by defining
+ * LKD_CONFIG_FILE to the name of a header that is included first.  Every
+ * buffer the client uses lives inside lkd_client_t, so these numbers are the
+ * whole memory budget of the core (see README "Memory").
+ */
+#ifndef LKD_CONFIG_H
+#define LKD_CONFIG_H
+
+#ifdef LKD_CONFIG_FILE
+#include LKD_CONFIG_FILE
+#endif
+
+/* Bytes for one whole outgoing request (request line, headers, JSON body).
+ * A GetReconstructDocumentResult request with a 64-byte TaskId and a session
+ * token needs about 900 bytes.  Range: 512 .. 65535. */
+#ifndef LKD_REQUEST_BUFFER_SIZE
+#define LKD_REQUEST_BUFFER_SIZE 2048u
+#endif
+
+/* Bytes for one response body (after de-chunking).  A result with a presigned
+ * URL is typically 1 to 2 kB; each failed page adds about 20 bytes.  A larger
+ * body ends the call with LKD_ERR_RESPONSE_TOO_LARGE.  Range: 256 .. 2^31. */
+#ifndef LKD_RESPONSE_BUFFER_SIZE
+#define LKD_RESPONSE_BUFFER_SIZE 4096u
+#endif
+
+/* jsmn tokens for one response body (each costs 20 bytes with parent links).
+ * An answer with N failed pages needs about 24 + 3*N tokens.  More than this
+ * ends the call with LKD_ERR_RESPONSE_TOO_LARGE.  Range: 32 .. 65535. */
+#ifndef LKD_JSON_MAX_TOKENS
+#define LKD_JSON_MAX_TOKENS 128u
+#endif
+
+/* Longest HTTP status or header line kept while parsing.  A longer header line
+ * is skipped when its name is not one the client reads (Content-Length,
+ * Transfer-Encoding, Connection, Date) and is an error otherwise.
+ * Range: 64 .. 65535. */
+#ifndef LKD_HTTP_MAX_LINE
+#define LKD_HTTP_MAX_LINE 256u
+#endif
+
+/* Most header lines accepted in one response (trailers included).
+ * Range: 8 .. 65535. */
+#ifndef LKD_HTTP_MAX_HEADERS
+#define LKD_HTTP_MAX_HEADERS 100u
+#endif
+
+/* Failed page numbers kept in a result; the total count is always reported
+ * and a flag says when more were listed than kept.  Range: 0 .. 65535. */
+#ifndef LKD_MAX_FAILED_PAGES
+#define LKD_MAX_FAILED_PAGES 16u
+#endif
+
+/* Sizes of the strings copied out of an API error (NUL included); longer
+ * values are cut and flagged.  */
+#ifndef LKD_API_CODE_SIZE
+#define LKD_API_CODE_SIZE 80u
+#endif
+#ifndef LKD_API_MESSAGE_SIZE
+#define LKD_API_MESSAGE_SIZE 256u
+#endif
+#ifndef LKD_API_REQUEST_ID_SIZE
+#define LKD_API_REQUEST_ID_SIZE 64u
+#endif
+
+/* Default deadline of one call (connect + TLS + request + response). */
+#ifndef LKD_DEFAULT_TIMEOUT_MS
+#define LKD_DEFAULT_TIMEOUT_MS 30000u
+#endif
+
+#endif /* LKD_CONFIG_H */

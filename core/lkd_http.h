@@ -1,0 +1,77 @@
+/*
+ * lkd_http.h - incremental HTTP/1.1 response parser.
+ *
+ * Feed it whatever bytes arrived, in pieces of any size (one byte at a time
+ * works); it keeps only the current status/header line (LKD_HTTP_MAX_LINE
+ * bytes) and hands the de-chunked body to a sink callback, so memory does not
+ * grow with the response.  It reads Content-Length, Transfer-Encoding
+ * (chunked), Connection and Date itself; other headers can be seen through an
+ * optional callback.  Interim 1xx answers are skipped.
+ */
+#ifndef LKD_HTTP_H
+#define LKD_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkd_config.h"
+#include "lkd_status.h"
+
+/* Receives body bytes in order.  Returning anything but LKD_OK stops the
+ * parse and lkd_http_parse returns that status. */
+typedef lkd_status_t (*lkd_http_body_sink_t)(void *user, const uint8_t *data, size_t len);
+
+/* Sees each header (and trailer) that fits in the line buffer; name and value
+ * are trimmed, not NUL-terminated.  A non-LKD_OK return stops the parse. */
+typedef lkd_status_t (*lkd_http_header_cb_t)(void *user, const char *name, size_t name_len,
+                                             const char *value, size_t value_len);
+
+typedef struct {
+    /* Results, valid once the headers are complete. */
+    int status_code;            /* 100..999 */
+    uint8_t http_minor;         /* 0 for HTTP/1.0, 1 for HTTP/1.1 */
+    uint8_t keep_alive;         /* 1 when the connection may carry another request */
+    uint8_t chunked;            /* 1 for Transfer-Encoding: chunked */
+    uint8_t has_content_length;
+    uint8_t until_close;        /* 1 when the body ends only when the peer closes */
+    uint64_t content_length;
+    int64_t date;               /* Date header in Unix seconds, or -1 when absent/invalid */
+    uint64_t body_received;     /* body bytes handed to the sink so far */
+
+    /* Private state. */
+    lkd_http_body_sink_t sink;
+    lkd_http_header_cb_t on_header;
+    void *user;
+    uint8_t head_request;
+    uint8_t state;
+    uint8_t line_overflow;
+    uint8_t saw_cr;
+    uint16_t header_count;
+    uint64_t remaining;         /* bytes left in the current body part or chunk */
+    size_t line_len;
+    char line[LKD_HTTP_MAX_LINE];
+} lkd_http_parser_t;
+
+/* Prepare a parser for one response.  `sink` may be NULL only when no body is
+ * expected to be kept (the bytes are then dropped); `on_header` may be NULL.
+ * Set head_request to 1 when the request was HEAD (no body follows). */
+void lkd_http_parser_init(lkd_http_parser_t *p, lkd_http_body_sink_t sink, lkd_http_header_cb_t on_header,
+                          void *user, int head_request);
+
+/* Consume up to len bytes.  *consumed (may be NULL) says how many were used:
+ * fewer than len only when the response completed before the end of the data.
+ * Errors: LKD_ERR_MALFORMED for anything that is not valid HTTP/1.x (bad status
+ * line, bad or conflicting Content-Length, bad chunk size, overflow, a header
+ * we read that does not fit the line buffer, too many headers); whatever the
+ * sink or header callback returned.  After an error the parser stays failed. */
+lkd_status_t lkd_http_parse(lkd_http_parser_t *p, const uint8_t *data, size_t len, size_t *consumed);
+
+/* 1 when a whole response (headers and body) has been parsed. */
+int lkd_http_is_complete(const lkd_http_parser_t *p);
+
+/* Tell the parser the peer closed the connection.  LKD_OK when that ends a
+ * body delimited by the close (no length, not chunked) or the response was
+ * already complete; LKD_ERR_CLOSED when the response is incomplete. */
+lkd_status_t lkd_http_finish_on_close(lkd_http_parser_t *p);
+
+#endif /* LKD_HTTP_H */

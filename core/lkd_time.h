@@ -1,0 +1,26 @@
+/*
+ * lkd_time.h - calendar arithmetic without the C library's time functions
+ * (gmtime/timegm are not on every target and use global state).
+ */
+#ifndef LKD_TIME_H
+#define LKD_TIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkd_status.h"
+
+/* Write the UTC calendar date of `unix_seconds` as "YYYY-MM-DD" plus a NUL
+ * into out[11].  Years 1970..9999 only.
+ * Errors: LKD_ERR_ARG for a NULL out or a time outside that range. */
+lkd_status_t lkd_time_format_date(int64_t unix_seconds, char out[11]);
+
+/* Parse an HTTP date (IMF-fixdate, RFC 7231: "Sun, 06 Nov 1994 08:49:37 GMT")
+ * of len bytes into Unix seconds.  The obsolete RFC 850 and asctime forms are
+ * refused.  Errors: LKD_ERR_MALFORMED for anything that is not a valid date. */
+lkd_status_t lkd_time_parse_http_date(const char *text, size_t len, int64_t *unix_seconds);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
+int64_t lkd_time_days_from_civil(int64_t year, unsigned month, unsigned day);
+
+#endif /* LKD_TIME_H */

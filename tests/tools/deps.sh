@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install, from Debian's archive, whatever lkedoc's build and tests need and the
+# machine lacks.  Idempotent and silent when everything is present.
+set -eu
+
+pkgs="libmbedtls-dev libjsmn-dev gcc-arm-none-eabi libnewlib-arm-none-eabi openssl python3 make gcc"
+command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
+
+missing=""
+for p in $pkgs; do
+    case "$p" in
+        nodejs|npm) missing="$missing $p" ;;
+        *) dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,57 @@
+/*
+ * unit.h - the smallest test harness that reports honestly.
+ *
+ * Each test program includes this once, calls CHECK* in its test functions and
+ * ends main with `return unit_report("name");`, which prints
+ * "name: N passed, M failed" and returns non-zero on any failure.
+ */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include <stdio.h>
+#include <string.h>
+
+static unsigned unit_passed, unit_failed;
+
+#define CHECK(cond)                                                                     \
+    do {                                                                                \
+        if (cond) {                                                                     \
+            unit_passed++;                                                              \
+        } else {                                                                        \
+            unit_failed++;                                                              \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);    \
+        }                                                                               \
+    } while (0)
+
+#define CHECK_EQ_INT(a, b)                                                              \
+    do {                                                                                \
+        long long unit_a_ = (long long)(a), unit_b_ = (long long)(b);                   \
+        if (unit_a_ == unit_b_) {                                                       \
+            unit_passed++;                                                              \
+        } else {                                                                        \
+            unit_failed++;                                                              \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__,       \
+                    __LINE__, #a, unit_a_, #b, unit_b_);                                \
+        }                                                                               \
+    } while (0)
+
+/* Compare a (pointer, length) against a C string literal. */
+#define CHECK_SPAN(p, n, lit)                                                           \
+    do {                                                                                \
+        size_t unit_n_ = (size_t)(n);                                                   \
+        if ((p) != NULL && unit_n_ == strlen(lit) && memcmp((p), (lit), unit_n_) == 0) { \
+            unit_passed++;                                                              \
+        } else {                                                                        \
+            unit_failed++;                                                              \
+            fprintf(stderr, "%s:%d: %s = \"%.*s\", expected \"%s\"\n", __FILE__,        \
+                    __LINE__, #p, (int)unit_n_, (p) ? (const char *)(p) : "", lit);     \
+        }                                                                               \
+    } while (0)
+
+static int unit_report(const char *name)
+{
+    printf("%s: %u passed, %u failed\n", name, unit_passed, unit_failed);
+    return unit_failed ? 1 : 0;
+}
+
+#endif /* UNIT_H */
