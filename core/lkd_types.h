@@ -15,6 +15,8 @@
 #include "lkd_config.h"
 #include "lkd_status.h"
 
+#define LKD_VERSION_STRING "0.1.0"
+
 typedef struct {
     const char *ptr; /* NULL with len 0 when the field was absent */
     size_t len;

@@ -36,17 +36,17 @@ static unsigned unit_passed, unit_failed;
     } while (0)
 
 /* Compare a (pointer, length) against a C string literal. */
-#define CHECK_SPAN(p, n, lit)                                                           \
-    do {                                                                                \
-        size_t unit_n_ = (size_t)(n);                                                   \
-        if ((p) != NULL && unit_n_ == strlen(lit) && memcmp((p), (lit), unit_n_) == 0) { \
-            unit_passed++;                                                              \
-        } else {                                                                        \
-            unit_failed++;                                                              \
-            fprintf(stderr, "%s:%d: %s = \"%.*s\", expected \"%s\"\n", __FILE__,        \
-                    __LINE__, #p, (int)unit_n_, (p) ? (const char *)(p) : "", lit);     \
-        }                                                                               \
-    } while (0)
+static void unit_check_span(const void *p, size_t n, const char *lit, const char *file, int line, const char *expr)
+{
+    if (p != NULL && n == strlen(lit) && memcmp(p, lit, n) == 0) {
+        unit_passed++;
+    } else {
+        unit_failed++;
+        fprintf(stderr, "%s:%d: %s = \"%.*s\", expected \"%s\"\n", file, line, expr, p ? (int)n : 0,
+                p ? (const char *)p : "", lit);
+    }
+}
+#define CHECK_SPAN(p, n, lit) unit_check_span((p), (size_t)(n), (lit), __FILE__, __LINE__, #p)
 
 static int unit_report(const char *name)
 {

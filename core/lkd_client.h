@@ -1,0 +1,114 @@
+/*
+ * lkd_client.h - the lkedoc client: one object that holds everything a call
+ * needs (TLS contexts, request and response buffers, JSON tokens, connection
+ * state), declared by the application, statically or on its own stack.  The
+ * library never allocates.
+ *
+ *     static lkd_client_t client;
+ *     lkd_settings_t s;
+ *     lkd_settings_default(&s, LKD_PROFILE_LKE);
+ *     s.secret_id = "AKID...";  s.secret_key = "...";
+ *     lkd_client_init(&client, &s, &port);     // port: see port/port.h
+ *     lkd_client_add_ca(&client, pem, pem_len_with_nul);
+ *     lkd_result_t r;
+ *     if (lkd_get_result(&client, id, strlen(id), &r) == LKD_OK) ... r.status ...
+ *
+ * One client serves one call at a time (it is not thread-safe); results point
+ * into the client and stay valid until the next call on it.  Successive calls
+ * reuse the TLS connection when the server keeps it open.
+ */
+#ifndef LKD_CLIENT_H
+#define LKD_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkd_config.h"
+#include "lkd_http.h"
+#include "lkd_json.h"
+#include "lkd_tls.h"
+#include "lkd_types.h"
+#include "port.h"
+
+typedef enum {
+    LKD_PROFILE_LKE = 0, /* lke.intl.tencentcloudapi.com, 2023-11-30, ap-guangzhou (default) */
+    LKD_PROFILE_LKEAP    /* lkeap.tencentcloudapi.com, 2024-05-22, ap-guangzhou */
+} lkd_profile_t;
+
+/* Receives one line of diagnostics (no newline); secrets are never in it. */
+typedef void (*lkd_log_fn)(void *user, const char *line, size_t len);
+
+/* Settings of a client.  Every string is the application's, NUL-terminated,
+ * and must stay valid as long as the client is used (nothing is copied). */
+typedef struct {
+    const char *host;         /* API host name, also the TLS name and signed host */
+    uint16_t port;            /* 443 */
+    const char *connect_host; /* NULL, or a name/address to connect to instead of host
+                                 (curl's --resolve); TLS still verifies host */
+    const char *service;      /* credential scope service: first label of host */
+    const char *version;      /* X-TC-Version */
+    const char *region;       /* X-TC-Region */
+    const char *language;     /* X-TC-Language: NULL, "en-US" or "zh-CN" */
+    const char *secret_id;
+    const char *secret_key;
+    const char *token;        /* NULL, or the session token of temporary credentials */
+    uint32_t timeout_ms;      /* deadline of one call: connect + TLS + request + response */
+    lkd_log_fn log;           /* NULL: silent */
+    void *log_user;
+} lkd_settings_t;
+
+typedef struct {
+    lkd_settings_t settings;
+    lkd_port_t port;
+    lkd_tls_t tls;
+    lkd_http_parser_t http;
+    lkd_api_error_t api_error;  /* filled when a call returns LKD_ERR_API */
+    int http_status;            /* status of the last response, 0 before any */
+    int64_t server_date;        /* Date of the last response (Unix s), -1 when none */
+    uint32_t requests_sent;     /* requests written since init */
+    uint8_t initialised;
+    uint8_t busy;
+    size_t response_len;
+    jsmntok_t tokens[LKD_JSON_MAX_TOKENS];
+    uint8_t request[LKD_REQUEST_BUFFER_SIZE];
+    char response[LKD_RESPONSE_BUFFER_SIZE + 1]; /* + 1: room for a NUL after the body */
+} lkd_client_t;
+
+/* Fill *s with a profile's host, service, version and region, port 443,
+ * the default timeout and no credentials. */
+void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
+
+/* Prepare a client (the settings struct is copied; its strings are not) and
+ * seed its random generator from the port.
+ * Errors: LKD_ERR_ARG (NULL, a port function missing, no host, service,
+ * version, region, secret id or key, a language other than en-US / zh-CN),
+ * LKD_ERR_ENTROPY, LKD_ERR_TLS. */
+lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port);
+
+/* Trust the CA certificates in a PEM text (len counts the terminating NUL) or
+ * one DER certificate.  At least one CA is required before the first call.
+ * Errors: LKD_ERR_ARG, LKD_ERR_CERT (nothing parsed). */
+lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t len);
+
+/* GetReconstructDocumentResult for one task: a signed call within the
+ * client's deadline, the answer decoded into *result (spans into the client).
+ * LKD_OK means the call succeeded, whatever the task's status.
+ * Errors: LKD_ERR_ARG (NULL, empty task id, task id not UTF-8 or with NUL),
+ * LKD_ERR_BUFFER_TOO_SMALL (the request does not fit LKD_REQUEST_BUFFER_SIZE),
+ * LKD_ERR_CLOCK (wall clock unknown), network and TLS errors (LKD_ERR_DNS,
+ * LKD_ERR_CONNECT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
+ * LKD_ERR_TIMEOUT), LKD_ERR_HTTP_STATUS (see http_status), LKD_ERR_MALFORMED,
+ * LKD_ERR_RESPONSE_TOO_LARGE, LKD_ERR_API (see lkd_client_api_error),
+ * LKD_ERR_STATE (client not initialised or already in a call). */
+lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result);
+
+/* The service error of the last call that returned LKD_ERR_API. */
+const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
+
+/* Close the connection, if any; the client stays usable. */
+void lkd_client_close(lkd_client_t *client);
+
+/* Close and release what mbedTLS holds (on hosts where it allocates). */
+void lkd_client_free(lkd_client_t *client);
+
+#endif /* LKD_CLIENT_H */

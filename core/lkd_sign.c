@@ -1,0 +1,364 @@
+/*
+ * lkd_sign.c - TC3-HMAC-SHA256 (see lkd_sign.h).
+ */
+#include "lkd_sign.h"
+
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
+
+#include "lkd_time.h"
+
+#define SHA256_BLOCK 64u
+
+static const char hex_digits[] = "0123456789abcdef";
+
+static void to_hex(const uint8_t *in, size_t n, char *out)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = hex_digits[in[i] >> 4];
+        out[2 * i + 1] = hex_digits[in[i] & 15u];
+    }
+}
+
+/* ---- SHA-256 and HMAC-SHA256 without allocation ---------------------------- */
+
+typedef struct {
+    mbedtls_sha256_context inner;
+    mbedtls_sha256_context outer;
+    int failed;
+} hmac_t;
+
+static void sha_put(mbedtls_sha256_context *ctx, const void *data, size_t len, int *failed)
+{
+    if (len > 0 && mbedtls_sha256_update_ret(ctx, (const unsigned char *)data, len) != 0) {
+        *failed = 1;
+    }
+}
+
+lkd_status_t lkd_sha256(const void *data, size_t len, uint8_t out[LKD_SHA256_LEN])
+{
+    mbedtls_sha256_context ctx;
+    int failed = 0;
+    if ((data == NULL && len > 0) || out == NULL) {
+        return LKD_ERR_ARG;
+    }
+    mbedtls_sha256_init(&ctx);
+    if (mbedtls_sha256_starts_ret(&ctx, 0) != 0) {
+        failed = 1;
+    }
+    sha_put(&ctx, data, len, &failed);
+    if (!failed && mbedtls_sha256_finish_ret(&ctx, out) != 0) {
+        failed = 1;
+    }
+    mbedtls_sha256_free(&ctx);
+    return failed ? LKD_ERR_CRYPTO : LKD_OK;
+}
+
+/* Start an HMAC whose key is prefix || key (the "TC3" + SecretKey case needs
+ * the concatenation; every other key has an empty prefix). */
+static void hmac_start(hmac_t *h, const char *prefix, size_t prefix_len, const uint8_t *key, size_t key_len)
+{
+    uint8_t block[SHA256_BLOCK];
+    uint8_t pad[SHA256_BLOCK];
+    size_t i;
+
+    memset(block, 0, sizeof block);
+    h->failed = 0;
+    mbedtls_sha256_init(&h->inner);
+    mbedtls_sha256_init(&h->outer);
+    if (prefix_len + key_len > SHA256_BLOCK) {
+        /* RFC 2104: a key longer than the block is replaced by its hash. */
+        mbedtls_sha256_context k;
+        mbedtls_sha256_init(&k);
+        if (mbedtls_sha256_starts_ret(&k, 0) != 0) {
+            h->failed = 1;
+        }
+        sha_put(&k, prefix, prefix_len, &h->failed);
+        sha_put(&k, key, key_len, &h->failed);
+        if (mbedtls_sha256_finish_ret(&k, block) != 0) {
+            h->failed = 1;
+        }
+        mbedtls_sha256_free(&k);
+    } else {
+        if (prefix_len > 0) {
+            memcpy(block, prefix, prefix_len);
+        }
+        if (key_len > 0) {
+            memcpy(block + prefix_len, key, key_len);
+        }
+    }
+    for (i = 0; i < SHA256_BLOCK; i++) {
+        pad[i] = (uint8_t)(block[i] ^ 0x36u);
+    }
+    if (mbedtls_sha256_starts_ret(&h->inner, 0) != 0) {
+        h->failed = 1;
+    }
+    sha_put(&h->inner, pad, SHA256_BLOCK, &h->failed);
+    for (i = 0; i < SHA256_BLOCK; i++) {
+        pad[i] = (uint8_t)(block[i] ^ 0x5cu);
+    }
+    if (mbedtls_sha256_starts_ret(&h->outer, 0) != 0) {
+        h->failed = 1;
+    }
+    sha_put(&h->outer, pad, SHA256_BLOCK, &h->failed);
+    mbedtls_platform_zeroize(block, sizeof block);
+    mbedtls_platform_zeroize(pad, sizeof pad);
+}
+
+static void hmac_put(hmac_t *h, const void *data, size_t len)
+{
+    sha_put(&h->inner, data, len, &h->failed);
+}
+
+/* Finish into out and wipe the state; returns 0 or -1. */
+static int hmac_finish(hmac_t *h, uint8_t out[LKD_SHA256_LEN])
+{
+    uint8_t inner_hash[LKD_SHA256_LEN];
+    int failed;
+    if (!h->failed && mbedtls_sha256_finish_ret(&h->inner, inner_hash) != 0) {
+        h->failed = 1;
+    }
+    sha_put(&h->outer, inner_hash, sizeof inner_hash, &h->failed);
+    if (!h->failed && mbedtls_sha256_finish_ret(&h->outer, out) != 0) {
+        h->failed = 1;
+    }
+    mbedtls_sha256_free(&h->inner);
+    mbedtls_sha256_free(&h->outer);
+    mbedtls_platform_zeroize(inner_hash, sizeof inner_hash);
+    failed = h->failed;
+    mbedtls_platform_zeroize(h, sizeof *h);
+    return failed ? -1 : 0;
+}
+
+static int hmac_once(const uint8_t *key, size_t key_len, const void *data, size_t len, uint8_t out[LKD_SHA256_LEN])
+{
+    hmac_t h;
+    hmac_start(&h, NULL, 0, key, key_len);
+    hmac_put(&h, data, len);
+    return hmac_finish(&h, out);
+}
+
+/* ---- canonical request, produced piece by piece ------------------------------ */
+
+/* Receives the canonical request in pieces: either a hash or a text buffer. */
+typedef struct {
+    mbedtls_sha256_context *sha;
+    int failed;
+    char *out;
+    size_t cap;
+    size_t len;
+} sink_t;
+
+static void sink_put(sink_t *s, const char *data, size_t len, int lower)
+{
+    char tmp[64];
+    while (len > 0) {
+        size_t n = len < sizeof tmp ? len : sizeof tmp;
+        size_t i;
+        for (i = 0; i < n; i++) {
+            char c = data[i];
+            tmp[i] = (lower && c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        }
+        if (s->sha != NULL) {
+            sha_put(s->sha, tmp, n, &s->failed);
+        } else if (s->len + n <= s->cap) {
+            memcpy(s->out + s->len, tmp, n);
+            s->len += n;
+        } else {
+            s->failed = 1;
+            s->len += n;
+        }
+        data += n;
+        len -= n;
+    }
+}
+
+static void sink_lit(sink_t *s, const char *text)
+{
+    sink_put(s, text, strlen(text), 0);
+}
+
+static int span_ok(lkd_span_t v)
+{
+    return v.ptr != NULL && v.len > 0;
+}
+
+static int input_ok(const lkd_tc3_input_t *in)
+{
+    return in != NULL && span_ok(in->secret_id) && span_ok(in->secret_key) && span_ok(in->service) &&
+           span_ok(in->host) && span_ok(in->content_type) && (in->action.ptr != NULL || in->action.len == 0);
+}
+
+static void emit_canonical_request(const lkd_tc3_input_t *in, sink_t *s)
+{
+    char payload_hex[2 * LKD_SHA256_LEN];
+    sink_lit(s, "POST\n/\n\ncontent-type:");
+    sink_put(s, in->content_type.ptr, in->content_type.len, 1);
+    sink_lit(s, "\nhost:");
+    sink_put(s, in->host.ptr, in->host.len, 1);
+    sink_lit(s, "\n");
+    if (in->action.len > 0) {
+        sink_lit(s, "x-tc-action:");
+        sink_put(s, in->action.ptr, in->action.len, 1);
+        sink_lit(s, "\n\ncontent-type;host;x-tc-action\n");
+    } else {
+        sink_lit(s, "\ncontent-type;host\n");
+    }
+    to_hex(in->payload_sha256, LKD_SHA256_LEN, payload_hex);
+    sink_put(s, payload_hex, sizeof payload_hex, 0);
+}
+
+lkd_status_t lkd_tc3_canonical_request(const lkd_tc3_input_t *in, char *out, size_t cap, size_t *len)
+{
+    sink_t s;
+    if (!input_ok(in) || out == NULL || len == NULL) {
+        return LKD_ERR_ARG;
+    }
+    memset(&s, 0, sizeof s);
+    s.out = out;
+    s.cap = cap;
+    emit_canonical_request(in, &s);
+    if (s.failed) {
+        return LKD_ERR_BUFFER_TOO_SMALL;
+    }
+    *len = s.len;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_tc3_signing_key(lkd_span_t secret_key, const char date[11], lkd_span_t service,
+                                 uint8_t out[LKD_SHA256_LEN])
+{
+    uint8_t k1[LKD_SHA256_LEN], k2[LKD_SHA256_LEN];
+    hmac_t h;
+    int rc;
+    if (!span_ok(secret_key) || date == NULL || !span_ok(service) || out == NULL) {
+        return LKD_ERR_ARG;
+    }
+    hmac_start(&h, "TC3", 3, (const uint8_t *)secret_key.ptr, secret_key.len);
+    hmac_put(&h, date, 10);
+    rc = hmac_finish(&h, k1);
+    rc |= hmac_once(k1, sizeof k1, service.ptr, service.len, k2);
+    rc |= hmac_once(k2, sizeof k2, "tc3_request", 11, out);
+    mbedtls_platform_zeroize(k1, sizeof k1);
+    mbedtls_platform_zeroize(k2, sizeof k2);
+    if (rc != 0) {
+        mbedtls_platform_zeroize(out, LKD_SHA256_LEN);
+        return LKD_ERR_CRYPTO;
+    }
+    return LKD_OK;
+}
+
+/* Decimal text of a non-negative value; returns its length. */
+static size_t format_u64(uint64_t v, char out[21])
+{
+    char tmp[20];
+    size_t n = 0, i;
+    do {
+        tmp[n++] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v != 0);
+    for (i = 0; i < n; i++) {
+        out[i] = tmp[n - 1 - i];
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Append to out[*pos..cap); sets *overflow instead of writing past cap. */
+static void put(char *out, size_t cap, size_t *pos, const char *s, size_t n, int *overflow)
+{
+    if (*overflow || n > cap - *pos) {
+        *overflow = 1;
+        return;
+    }
+    memcpy(out + *pos, s, n);
+    *pos += n;
+}
+
+lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size_t *len, char *signature_hex)
+{
+    char date[11];
+    char ts[21];
+    size_t ts_len;
+    uint8_t digest[LKD_SHA256_LEN];
+    char digest_hex[2 * LKD_SHA256_LEN];
+    uint8_t key[LKD_SHA256_LEN];
+    mbedtls_sha256_context sha;
+    sink_t s;
+    hmac_t h;
+    lkd_status_t st;
+    size_t pos = 0;
+    int overflow = 0;
+
+    if (!input_ok(in) || out == NULL || len == NULL || cap == 0 || in->timestamp < 0 ||
+        lkd_time_format_date(in->timestamp, date) != LKD_OK) {
+        return LKD_ERR_ARG;
+    }
+    ts_len = format_u64((uint64_t)in->timestamp, ts);
+
+    /* HashedCanonicalRequest */
+    mbedtls_sha256_init(&sha);
+    memset(&s, 0, sizeof s);
+    s.sha = &sha;
+    if (mbedtls_sha256_starts_ret(&sha, 0) != 0) {
+        s.failed = 1;
+    }
+    emit_canonical_request(in, &s);
+    if (!s.failed && mbedtls_sha256_finish_ret(&sha, digest) != 0) {
+        s.failed = 1;
+    }
+    mbedtls_sha256_free(&sha);
+    if (s.failed) {
+        return LKD_ERR_CRYPTO;
+    }
+    to_hex(digest, sizeof digest, digest_hex);
+
+    /* Signature = HMAC(SecretSigning, StringToSign), the string streamed in. */
+    st = lkd_tc3_signing_key(in->secret_key, date, in->service, key);
+    if (st != LKD_OK) {
+        return st;
+    }
+    hmac_start(&h, NULL, 0, key, sizeof key);
+    mbedtls_platform_zeroize(key, sizeof key);
+    hmac_put(&h, "TC3-HMAC-SHA256\n", 16);
+    hmac_put(&h, ts, ts_len);
+    hmac_put(&h, "\n", 1);
+    hmac_put(&h, date, 10);
+    hmac_put(&h, "/", 1);
+    hmac_put(&h, in->service.ptr, in->service.len);
+    hmac_put(&h, "/tc3_request\n", 13);
+    hmac_put(&h, digest_hex, sizeof digest_hex);
+    if (hmac_finish(&h, digest) != 0) {
+        return LKD_ERR_CRYPTO;
+    }
+    to_hex(digest, sizeof digest, digest_hex);
+
+    put(out, cap, &pos, "TC3-HMAC-SHA256 Credential=", 27, &overflow);
+    put(out, cap, &pos, in->secret_id.ptr, in->secret_id.len, &overflow);
+    put(out, cap, &pos, "/", 1, &overflow);
+    put(out, cap, &pos, date, 10, &overflow);
+    put(out, cap, &pos, "/", 1, &overflow);
+    put(out, cap, &pos, in->service.ptr, in->service.len, &overflow);
+    put(out, cap, &pos, "/tc3_request, SignedHeaders=", 28, &overflow);
+    if (in->action.len > 0) {
+        put(out, cap, &pos, "content-type;host;x-tc-action", 29, &overflow);
+    } else {
+        put(out, cap, &pos, "content-type;host", 17, &overflow);
+    }
+    put(out, cap, &pos, ", Signature=", 12, &overflow);
+    put(out, cap, &pos, digest_hex, sizeof digest_hex, &overflow);
+    put(out, cap, &pos, "", 1, &overflow); /* the NUL */
+    if (overflow) {
+        out[0] = '\0';
+        return LKD_ERR_BUFFER_TOO_SMALL;
+    }
+    *len = pos - 1;
+    if (signature_hex != NULL) {
+        memcpy(signature_hex, digest_hex, sizeof digest_hex);
+        signature_hex[sizeof digest_hex] = '\0';
+    }
+    return LKD_OK;
+}

@@ -1,0 +1,259 @@
+/*
+ * lkd_tls.c - mbedTLS over the port (see lkd_tls.h).
+ */
+#include "lkd_tls.h"
+
+#include <string.h>
+
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+
+/* Time the best-effort close_notify may take. */
+#define CLOSE_NOTIFY_MS 100u
+
+static uint32_t time_left(const lkd_tls_t *tls)
+{
+    uint64_t now = tls->port->monotonic_ms(tls->port->ctx);
+    uint64_t left;
+    if (now >= tls->deadline) {
+        return 0;
+    }
+    left = tls->deadline - now;
+    return left > 0xffffffffu ? 0xffffffffu : (uint32_t)left;
+}
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    lkd_tls_t *tls = (lkd_tls_t *)ctx;
+    size_t sent = 0;
+    uint32_t left = time_left(tls);
+    if (left == 0) {
+        tls->io_status = LKD_ERR_TIMEOUT;
+        return MBEDTLS_ERR_SSL_TIMEOUT;
+    }
+    tls->io_status = tls->port->send(tls->port->ctx, tls->conn, buf, len, left, &sent);
+    if (tls->io_status == LKD_OK) {
+        return (int)(sent > 0x7fffffff ? 0x7fffffff : sent);
+    }
+    return tls->io_status == LKD_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+/* mbedTLS's own timeout argument is ignored: the call's deadline rules. */
+static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+{
+    lkd_tls_t *tls = (lkd_tls_t *)ctx;
+    size_t got = 0;
+    uint32_t left = time_left(tls);
+    (void)timeout;
+    if (left == 0) {
+        tls->io_status = LKD_ERR_TIMEOUT;
+        return MBEDTLS_ERR_SSL_TIMEOUT;
+    }
+    tls->io_status = tls->port->recv(tls->port->ctx, tls->conn, buf, len, left, &got);
+    switch (tls->io_status) {
+    case LKD_OK: return (int)(got > 0x7fffffff ? 0x7fffffff : got);
+    case LKD_ERR_CLOSED: return 0; /* EOF: mbedTLS reports MBEDTLS_ERR_SSL_CONN_EOF */
+    case LKD_ERR_TIMEOUT: return MBEDTLS_ERR_SSL_TIMEOUT;
+    default: return MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+}
+
+static int drbg_entropy(void *ctx, unsigned char *buf, size_t len)
+{
+    const lkd_port_t *port = (const lkd_port_t *)ctx;
+    return port->entropy(port->ctx, buf, len) == LKD_OK ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+}
+
+/* Map an mbedTLS failure to the client's error model. */
+static lkd_status_t map_error(lkd_tls_t *tls, int rc)
+{
+    tls->last_mbedtls_error = rc;
+    switch (rc) {
+    case MBEDTLS_ERR_SSL_TIMEOUT: return LKD_ERR_TIMEOUT;
+    case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+    case MBEDTLS_ERR_SSL_CONN_EOF: return LKD_ERR_CLOSED;
+    case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED: return LKD_ERR_CERT;
+    case MBEDTLS_ERR_NET_SEND_FAILED:
+    case MBEDTLS_ERR_NET_RECV_FAILED:
+        return tls->io_status != LKD_OK ? tls->io_status : LKD_ERR_IO;
+    default: return LKD_ERR_TLS;
+    }
+}
+
+lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port)
+{
+    static const unsigned char personalization[] = "lkedoc tls";
+    if (tls == NULL || port == NULL || port->entropy == NULL) {
+        return LKD_ERR_ARG;
+    }
+    memset(tls, 0, sizeof *tls);
+    tls->port = port;
+    tls->conn = LKD_PORT_NO_CONN;
+    mbedtls_ssl_init(&tls->ssl);
+    mbedtls_ssl_config_init(&tls->conf);
+    mbedtls_x509_crt_init(&tls->ca);
+    mbedtls_ctr_drbg_init(&tls->drbg);
+    if (mbedtls_ctr_drbg_seed(&tls->drbg, drbg_entropy, (void *)port, personalization,
+                              sizeof personalization - 1) != 0) {
+        lkd_tls_free(tls);
+        return LKD_ERR_ENTROPY;
+    }
+    if (mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                    MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
+        lkd_tls_free(tls);
+        return LKD_ERR_TLS;
+    }
+    mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);
+    mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
+    if (mbedtls_ssl_setup(&tls->ssl, &tls->conf) != 0) {
+        lkd_tls_free(tls);
+        return LKD_ERR_TLS;
+    }
+    mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, NULL, bio_recv_timeout);
+    tls->ready = 1;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len)
+{
+    int rc;
+    if (tls == NULL || !tls->ready || data == NULL || len == 0) {
+        return LKD_ERR_ARG;
+    }
+    rc = mbedtls_x509_crt_parse(&tls->ca, data, len);
+    /* A positive rc counts certificates of a bundle that failed to parse:
+     * system bundles hold a few mbedTLS cannot read, the rest are usable. */
+    if (rc < 0 || tls->ca.version == 0) {
+        tls->last_mbedtls_error = rc;
+        return LKD_ERR_CERT;
+    }
+    tls->ca_count = 1;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
+                             uint64_t deadline)
+{
+    lkd_status_t st;
+    int rc;
+    if (tls == NULL || !tls->ready || host == NULL || host[0] == '\0') {
+        return LKD_ERR_ARG;
+    }
+    if (tls->ca_count == 0) {
+        return LKD_ERR_STATE;
+    }
+    lkd_tls_close(tls);
+    tls->deadline = deadline;
+    tls->io_status = LKD_OK;
+    tls->verify_flags = 0;
+    tls->last_mbedtls_error = 0;
+    if (time_left(tls) == 0) {
+        return LKD_ERR_TIMEOUT;
+    }
+    st = tls->port->connect(tls->port->ctx, connect_host != NULL && connect_host[0] ? connect_host : host, port,
+                            time_left(tls), &tls->conn);
+    if (st != LKD_OK) {
+        tls->conn = LKD_PORT_NO_CONN;
+        return st;
+    }
+    if (mbedtls_ssl_set_hostname(&tls->ssl, host) != 0) {
+        lkd_tls_close(tls);
+        return LKD_ERR_ARG;
+    }
+    do {
+        rc = mbedtls_ssl_handshake(&tls->ssl);
+    } while ((rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0);
+    if (rc != 0) {
+        st = rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE ? LKD_ERR_TIMEOUT
+                                                                               : map_error(tls, rc);
+        tls->verify_flags = mbedtls_ssl_get_verify_result(&tls->ssl);
+        if (tls->verify_flags != 0 && tls->verify_flags != (uint32_t)-1) {
+            st = LKD_ERR_CERT;
+        }
+        tls->port->close(tls->port->ctx, tls->conn);
+        tls->conn = LKD_PORT_NO_CONN;
+        mbedtls_ssl_session_reset(&tls->ssl);
+        return st;
+    }
+    tls->open = 1;
+    tls->handshakes++;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, uint64_t deadline)
+{
+    if (tls == NULL || !tls->open) {
+        return LKD_ERR_STATE;
+    }
+    tls->deadline = deadline;
+    while (len > 0) {
+        int rc = mbedtls_ssl_write(&tls->ssl, data, len);
+        if (rc > 0) {
+            data += rc;
+            len -= (size_t)rc;
+            continue;
+        }
+        /* After WANT_WRITE the same data must be offered again: the loop does. */
+        if ((rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0) {
+            continue;
+        }
+        return rc == 0 ? LKD_ERR_IO : map_error(tls, rc);
+    }
+    return LKD_OK;
+}
+
+lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got, uint64_t deadline)
+{
+    if (tls == NULL || !tls->open || buf == NULL || got == NULL || len == 0) {
+        return tls != NULL && !tls->open ? LKD_ERR_STATE : LKD_ERR_ARG;
+    }
+    tls->deadline = deadline;
+    for (;;) {
+        int rc = mbedtls_ssl_read(&tls->ssl, buf, len);
+        if (rc > 0) {
+            *got = (size_t)rc;
+            return LKD_OK;
+        }
+        if (rc == 0) {
+            return LKD_ERR_CLOSED;
+        }
+        if ((rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0) {
+            continue;
+        }
+        return map_error(tls, rc);
+    }
+}
+
+void lkd_tls_close(lkd_tls_t *tls)
+{
+    if (tls == NULL || !tls->ready) {
+        return;
+    }
+    if (tls->open) {
+        tls->deadline = tls->port->monotonic_ms(tls->port->ctx) + CLOSE_NOTIFY_MS;
+        (void)mbedtls_ssl_close_notify(&tls->ssl);
+    }
+    if (tls->conn != LKD_PORT_NO_CONN) {
+        tls->port->close(tls->port->ctx, tls->conn);
+        tls->conn = LKD_PORT_NO_CONN;
+    }
+    if (tls->open) {
+        mbedtls_ssl_session_reset(&tls->ssl);
+        tls->open = 0;
+    }
+}
+
+void lkd_tls_free(lkd_tls_t *tls)
+{
+    if (tls == NULL) {
+        return;
+    }
+    lkd_tls_close(tls);
+    mbedtls_ssl_free(&tls->ssl);
+    mbedtls_ssl_config_free(&tls->conf);
+    mbedtls_x509_crt_free(&tls->ca);
+    mbedtls_ctr_drbg_free(&tls->drbg);
+    tls->ready = 0;
+}

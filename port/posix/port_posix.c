@@ -1,0 +1,248 @@
+/*
+ * port_posix.c - lkedoc's port on POSIX sockets (see port_posix.h).
+ */
+#include "port_posix.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A wall clock before this (2020-01-01) is a device that never set its clock. */
+#define POSIX_EARLIEST_PLAUSIBLE_TIME 1577836800
+
+static uint64_t posix_monotonic_ms(void *ctx)
+{
+    struct timespec ts;
+    (void)ctx;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int64_t posix_wall_time(void *ctx)
+{
+    struct timespec ts;
+    (void)ctx;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || ts.tv_sec < POSIX_EARLIEST_PLAUSIBLE_TIME) {
+        return LKD_PORT_TIME_UNKNOWN;
+    }
+    return (int64_t)ts.tv_sec;
+}
+
+static void posix_sleep_ms(void *ctx, uint32_t ms)
+{
+    struct timespec ts;
+    (void)ctx;
+    ts.tv_sec = (time_t)(ms / 1000u);
+    ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static lkd_status_t posix_entropy(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    while (len > 0) {
+        ssize_t n = getrandom(buf, len, 0);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return LKD_ERR_ENTROPY;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return LKD_OK;
+}
+
+/* Wait for events on fd for at most timeout_ms; 1 ready, 0 timed out, -1 error. */
+static int posix_wait(int fd, short events, uint32_t timeout_ms)
+{
+    struct pollfd pfd;
+    int timeout = timeout_ms > (uint32_t)0x7fffffff ? 0x7fffffff : (int)timeout_ms;
+    int rc;
+    pfd.fd = fd;
+    pfd.events = events;
+    pfd.revents = 0;
+    do {
+        rc = poll(&pfd, 1, timeout);
+    } while (rc < 0 && errno == EINTR); /* a signal restarts the full wait; the core's deadline still bounds the call */
+    return rc;
+}
+
+/* Try one address within timeout_ms; the non-blocking socket or -1. */
+static int posix_connect_one(const struct addrinfo *ai, uint32_t timeout_ms, lkd_status_t *why)
+{
+    int err = 0;
+    socklen_t errlen = sizeof err;
+    int one = 1;
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) {
+        *why = LKD_ERR_CONNECT;
+        return -1;
+    }
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+        close(fd);
+        *why = LKD_ERR_CONNECT;
+        return -1;
+    }
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        int rc;
+        if (errno != EINPROGRESS) {
+            close(fd);
+            *why = LKD_ERR_CONNECT;
+            return -1;
+        }
+        rc = posix_wait(fd, POLLOUT, timeout_ms);
+        if (rc <= 0) {
+            close(fd);
+            *why = rc == 0 ? LKD_ERR_TIMEOUT : LKD_ERR_CONNECT;
+            return -1;
+        }
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) != 0 || err != 0) {
+            close(fd);
+            *why = LKD_ERR_CONNECT;
+            return -1;
+        }
+    }
+    /* Requests are written in one go and answered at once; Nagle would only add latency. */
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+static lkd_status_t posix_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
+                                  lkd_port_conn_t *conn)
+{
+    struct addrinfo hints, *list = NULL, *ai;
+    char service[8];
+    uint64_t deadline = posix_monotonic_ms(ctx) + timeout_ms;
+    lkd_status_t why = LKD_ERR_CONNECT;
+    unsigned left = 0;
+    int fd = -1;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    snprintf(service, sizeof service, "%u", (unsigned)port);
+    /* getaddrinfo cannot be given a timeout; its resolver has its own (resolv.conf). */
+    if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
+        hints.ai_flags = 0; /* AI_ADDRCONFIG hides ::1/127.0.0.1 on hosts with only loopback */
+        if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
+            return LKD_ERR_DNS;
+        }
+    }
+    for (ai = list; ai != NULL; ai = ai->ai_next) {
+        left++;
+    }
+    for (ai = list; ai != NULL && fd < 0; ai = ai->ai_next, left--) {
+        uint64_t now = posix_monotonic_ms(ctx);
+        uint32_t share;
+        if (now >= deadline) {
+            why = LKD_ERR_TIMEOUT;
+            break;
+        }
+        /* Share the remaining time among the addresses not tried yet, so one
+         * address that drops packets cannot starve the others. */
+        share = (uint32_t)((deadline - now) / left);
+        fd = posix_connect_one(ai, share > 0 ? share : 1, &why);
+    }
+    freeaddrinfo(list);
+    if (fd < 0) {
+        return why;
+    }
+    *conn = (lkd_port_conn_t)fd;
+    return LKD_OK;
+}
+
+static lkd_status_t posix_send(void *ctx, lkd_port_conn_t conn, const uint8_t *data, size_t len,
+                               uint32_t timeout_ms, size_t *sent)
+{
+    int fd = (int)conn;
+    (void)ctx;
+    for (;;) {
+        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+        if (n > 0) {
+            *sent = (size_t)n;
+            return LKD_OK;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            int rc = posix_wait(fd, POLLOUT, timeout_ms);
+            if (rc == 0) {
+                return LKD_ERR_TIMEOUT;
+            }
+            if (rc < 0) {
+                return LKD_ERR_IO;
+            }
+            timeout_ms = 0; /* ready now; a second EAGAIN means the deadline is what matters */
+            continue;
+        }
+        return (n < 0 && errno == EPIPE) ? LKD_ERR_CLOSED : LKD_ERR_IO;
+    }
+}
+
+static lkd_status_t posix_recv(void *ctx, lkd_port_conn_t conn, uint8_t *buf, size_t len, uint32_t timeout_ms,
+                               size_t *received)
+{
+    int fd = (int)conn;
+    int rc;
+    (void)ctx;
+    rc = posix_wait(fd, POLLIN, timeout_ms);
+    if (rc == 0) {
+        return LKD_ERR_TIMEOUT;
+    }
+    if (rc < 0) {
+        return LKD_ERR_IO;
+    }
+    for (;;) {
+        ssize_t n = recv(fd, buf, len, 0);
+        if (n > 0) {
+            *received = (size_t)n;
+            return LKD_OK;
+        }
+        if (n == 0) {
+            return LKD_ERR_CLOSED;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            return LKD_ERR_TIMEOUT; /* poll said readable but nothing came: treat as no data in time */
+        }
+        return LKD_ERR_IO;
+    }
+}
+
+static void posix_close(void *ctx, lkd_port_conn_t conn)
+{
+    (void)ctx;
+    if (conn != LKD_PORT_NO_CONN) {
+        close((int)conn);
+    }
+}
+
+void lkd_port_posix_init(lkd_port_t *port)
+{
+    port->ctx = NULL;
+    port->connect = posix_connect;
+    port->send = posix_send;
+    port->recv = posix_recv;
+    port->close = posix_close;
+    port->wall_time = posix_wall_time;
+    port->monotonic_ms = posix_monotonic_ms;
+    port->sleep_ms = posix_sleep_ms;
+    port->entropy = posix_entropy;
+}

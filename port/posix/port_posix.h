@@ -1,0 +1,18 @@
+/*
+ * port_posix.h - the lkedoc port for POSIX systems (Linux, BSDs, macOS).
+ *
+ * connect: getaddrinfo (AF_UNSPEC, so "localhost" gives ::1 then 127.0.0.1),
+ * every address tried in order with a non-blocking connect and poll until the
+ * timeout; send/recv: poll then send/recv (MSG_NOSIGNAL, no SIGPIPE);
+ * wall_time: clock_gettime(CLOCK_REALTIME), "unknown" before 2020;
+ * monotonic_ms: CLOCK_MONOTONIC; entropy: getrandom().
+ */
+#ifndef LKD_PORT_POSIX_H
+#define LKD_PORT_POSIX_H
+
+#include "port.h"
+
+/* Fill *port with the POSIX functions (ctx NULL). */
+void lkd_port_posix_init(lkd_port_t *port);
+
+#endif /* LKD_PORT_POSIX_H */
