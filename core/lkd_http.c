@@ -126,7 +126,7 @@ static int is_read_header(const char *name, size_t n)
            span_is(name, n, "connection") || span_is(name, n, "date");
 }
 
-/* Cuts the next comma-separated element of *s/*n, trimmed of OWS. */
+/* Cuts the next comma-separated element off the list (s, n), trimmed of OWS. */
 static void next_element(const char **s, size_t *n, const char **elem, size_t *elem_len)
 {
     size_t i = 0, start, end;
@@ -156,6 +156,9 @@ static lkd_status_t read_content_length(lkd_http_parser_t *p, const char *v, siz
     int have = 0;
     uint64_t first = 0;
 
+    if (n > 0 && v[n - 1] == ',') {
+        return LKD_ERR_MALFORMED; /* an empty last element */
+    }
     do {
         const char *e;
         size_t e_len, i;

@@ -59,11 +59,16 @@ void lkd_http_parser_init(lkd_http_parser_t *p, lkd_http_body_sink_t sink, lkd_h
                           void *user, int head_request);
 
 /* Consume up to len bytes.  *consumed (may be NULL) says how many were used:
- * fewer than len only when the response completed before the end of the data.
+ * fewer than len only when the response completed before the end of the data
+ * (the rest belongs to whatever follows; once complete, a call consumes 0) or
+ * on an error (then it counts the bytes up to and including the bad one).
  * Errors: LKD_ERR_MALFORMED for anything that is not valid HTTP/1.x (bad status
  * line, bad or conflicting Content-Length, bad chunk size, overflow, a header
  * we read that does not fit the line buffer, too many headers); whatever the
- * sink or header callback returned.  After an error the parser stays failed. */
+ * sink or header callback returned; LKD_ERR_ARG for a NULL p, or NULL data
+ * with len > 0 (the parser is left as it was).  After any other error the
+ * parser stays failed: every later call returns the same status.  The exact
+ * rules (line ends, lists, Transfer-Encoding) are listed in lkd_http.c. */
 lkd_status_t lkd_http_parse(lkd_http_parser_t *p, const uint8_t *data, size_t len, size_t *consumed);
 
 /* 1 when a whole response (headers and body) has been parsed. */

@@ -4,9 +4,10 @@
  * The day counting follows the shape of Howard Hinnant's "days_from_civil" /
  * "civil_from_days" (eras of 400 years = 146097 days, years counted from
  * March so the leap day is the last day of the year), written here in a form
- * that has no undefined behaviour for any int64 year: the floor division is
- * done without subtracting from the year, and the final sum is done in
- * unsigned arithmetic, so absurd years wrap instead of overflowing.
+ * that has no undefined behaviour for any input: the floor division is done
+ * without subtracting from the year, and for absurd years (beyond +-10^16)
+ * the final sum is done in unsigned arithmetic, so it wraps instead of
+ * overflowing.
  */
 #include "lkd_time.h"
 
@@ -14,6 +15,8 @@
 /* Days from 0000-03-01 to 1970-01-01. */
 #define DAYS_0000_03_01_TO_EPOCH 719468u
 #define DAYS_PER_ERA 146097u
+/* |era| below this keeps era * DAYS_PER_ERA and the sum in int64. */
+#define ERA_LIMIT (INT64_MAX / 146097 - 146097 - 1)
 /* 9999-12-31 23:59:59 UTC. */
 #define LAST_FORMATTABLE_SECOND INT64_C(253402300799)
 #define HTTP_DATE_LEN 29u
@@ -51,6 +54,10 @@ int64_t lkd_time_days_from_civil(int64_t year, unsigned month, unsigned day)
     mp = month > 2u ? month - 3u : month + 9u;
     doy = (153u * (uint64_t)mp + 2u) / 5u + (uint64_t)day - 1u;
     doe = (uint64_t)yoe * 365u + (uint64_t)yoe / 4u - (uint64_t)yoe / 100u + doy;
+    if (era > -ERA_LIMIT && era < ERA_LIMIT && doe <= DAYS_PER_ERA) {
+        return era * (int64_t)DAYS_PER_ERA + (int64_t)doe - (int64_t)DAYS_0000_03_01_TO_EPOCH;
+    }
+    /* Only for years beyond +-10^16 or a day/month out of range. */
     days = (uint64_t)era * DAYS_PER_ERA + doe - DAYS_0000_03_01_TO_EPOCH;
     return wrap_to_int64(days);
 }

@@ -17,10 +17,15 @@ lkd_status_t lkd_time_format_date(int64_t unix_seconds, char out[11]);
 
 /* Parse an HTTP date (IMF-fixdate, RFC 7231: "Sun, 06 Nov 1994 08:49:37 GMT")
  * of len bytes into Unix seconds.  The obsolete RFC 850 and asctime forms are
- * refused.  Errors: LKD_ERR_MALFORMED for anything that is not a valid date. */
+ * refused.  The weekday must be a valid name but is not checked against the
+ * date; second 60 (a leap second) reads as second 0 of the next minute.
+ * Errors: LKD_ERR_MALFORMED for anything that is not a valid date (a NULL
+ * text included); LKD_ERR_ARG for a NULL unix_seconds. */
 lkd_status_t lkd_time_parse_http_date(const char *text, size_t len, int64_t *unix_seconds);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12, day
+ * 1..31), negative before 1970.  Exact for any year within +-10^16; other
+ * inputs give an unspecified value but never undefined behaviour. */
 int64_t lkd_time_days_from_civil(int64_t year, unsigned month, unsigned day);
 
 #endif /* LKD_TIME_H */

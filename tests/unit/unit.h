@@ -36,7 +36,7 @@ static unsigned unit_passed, unit_failed;
     } while (0)
 
 /* Compare a (pointer, length) against a C string literal. */
-static void unit_check_span(const void *p, size_t n, const char *lit, const char *file, int line, const char *expr)
+static inline void unit_check_span(const void *p, size_t n, const char *lit, const char *file, int line, const char *expr)
 {
     if (p != NULL && n == strlen(lit) && memcmp(p, lit, n) == 0) {
         unit_passed++;

@@ -1,0 +1,137 @@
+/*
+ * print_result.c - summary and JSON output of the CLI.
+ */
+#include "print_result.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "lkd_json.h"
+
+/* Print s as a JSON string; the decoded values are valid UTF-8 without NUL
+ * (the decoder guarantees it), so the only failure is a value longer than
+ * the scratch buffer, shown as null rather than cut. */
+static void json_string(FILE *out, const char *s, size_t len)
+{
+    static char buf[6 * LKD_RESPONSE_BUFFER_SIZE + 3];
+    size_t pos = 0;
+    if (s == NULL) {
+        s = "";
+        len = 0;
+    }
+    if (lkd_json_write_string(buf, sizeof buf, &pos, s, len) != LKD_OK) {
+        fputs("null", out);
+        return;
+    }
+    fwrite(buf, 1, pos, out);
+}
+
+static void json_span(FILE *out, lkd_span_t v)
+{
+    json_string(out, v.ptr, v.len);
+}
+
+static void json_int(FILE *out, int64_t v)
+{
+    if (v < 0) {
+        fputs("null", out);
+    } else {
+        fprintf(out, "%" PRId64, v);
+    }
+}
+
+void print_result_json(FILE *out, const lkd_result_t *r)
+{
+    size_t i;
+    fputs("{\"Status\":", out);
+    json_span(out, r->status_raw);
+    fputs(",\"DocumentRecognizeResultUrl\":", out);
+    json_span(out, r->result_url);
+    fputs(",\"FailedPages\":[", out);
+    for (i = 0; i < r->failed_pages_stored; i++) {
+        fputs(i ? ",{\"PageNumber\":" : "{\"PageNumber\":", out);
+        if (r->failed_pages[i].is_null) {
+            fputs("null}", out);
+        } else {
+            fprintf(out, "%" PRId64 "}", r->failed_pages[i].page_number);
+        }
+    }
+    fputs("]", out);
+    if (r->failed_pages_truncated) {
+        fprintf(out, ",\"FailedPagesTotal\":%zu", r->failed_pages_total);
+    }
+    if (r->has_usage) {
+        fputs(",\"Usage\":{\"PageNumber\":", out);
+        json_int(out, r->usage.page_number);
+        fputs(",\"TotalTokens\":", out);
+        json_int(out, r->usage.total_tokens);
+        fputs(",\"SuccessPageNum\":", out);
+        json_int(out, r->usage.success_page_num);
+        fputs(",\"FailPageNum\":", out);
+        json_int(out, r->usage.fail_page_num);
+        fputs(",\"FileSize\":", out);
+        json_int(out, r->usage.file_size);
+        fputs("}", out);
+    }
+    if (r->has_task_error) {
+        fputs(",\"Error\":{\"Code\":", out);
+        json_span(out, r->task_error_code);
+        fputs(",\"Message\":", out);
+        json_span(out, r->task_error_message);
+        fputs("}", out);
+    }
+    fputs(",\"RequestId\":", out);
+    json_span(out, r->request_id);
+    fputs("}\n", out);
+}
+
+void print_api_error_json(FILE *out, const lkd_api_error_t *e)
+{
+    fputs("{\"Error\":{\"Code\":", out);
+    json_string(out, e->code, strlen(e->code));
+    fputs(",\"Message\":", out);
+    json_string(out, e->message, strlen(e->message));
+    fputs("},\"RequestId\":", out);
+    json_string(out, e->request_id, strlen(e->request_id));
+    fputs("}\n", out);
+}
+
+void print_result_human(FILE *out, const char *task_id, const lkd_result_t *r)
+{
+    size_t i;
+    fprintf(out, "Task:       %s\n", task_id);
+    fprintf(out, "Status:     %.*s", (int)r->status_raw.len, r->status_raw.ptr ? r->status_raw.ptr : "");
+    if (r->status == LKD_TASK_UNKNOWN) {
+        fputs(" (not a status this client knows)", out);
+    }
+    fputc('\n', out);
+    if (r->result_url.len > 0) {
+        fprintf(out, "Result URL: %.*s\n", (int)r->result_url.len, r->result_url.ptr);
+    }
+    if (r->failed_pages_total > 0) {
+        fputs("Failed pages:", out);
+        for (i = 0; i < r->failed_pages_stored; i++) {
+            if (r->failed_pages[i].is_null) {
+                fputs(" (unnumbered)", out);
+            } else {
+                fprintf(out, " %" PRId64, r->failed_pages[i].page_number);
+            }
+        }
+        if (r->failed_pages_truncated) {
+            fprintf(out, " ... (%zu in all)", r->failed_pages_total);
+        }
+        fputc('\n', out);
+    }
+    if (r->has_usage) {
+        fprintf(out, "Usage:      %" PRId64 " pages (%" PRId64 " ok, %" PRId64 " failed), %" PRId64
+                     " tokens, %" PRId64 " bytes\n",
+                r->usage.page_number, r->usage.success_page_num, r->usage.fail_page_num, r->usage.total_tokens,
+                r->usage.file_size);
+    }
+    if (r->has_task_error) {
+        fprintf(out, "Task error: %.*s: %.*s\n", (int)r->task_error_code.len,
+                r->task_error_code.ptr ? r->task_error_code.ptr : "", (int)r->task_error_message.len,
+                r->task_error_message.ptr ? r->task_error_message.ptr : "");
+    }
+    fprintf(out, "RequestId:  %.*s\n", (int)r->request_id.len, r->request_id.ptr ? r->request_id.ptr : "");
+}

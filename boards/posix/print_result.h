@@ -1,0 +1,16 @@
+/*
+ * print_result.h - how the CLI shows a decoded answer: a short human summary
+ * or the Response object as JSON with the API's own field names.
+ */
+#ifndef LKEDOC_PRINT_RESULT_H
+#define LKEDOC_PRINT_RESULT_H
+
+#include <stdio.h>
+
+#include "lkd_types.h"
+
+void print_result_human(FILE *out, const char *task_id, const lkd_result_t *r);
+void print_result_json(FILE *out, const lkd_result_t *r);
+void print_api_error_json(FILE *out, const lkd_api_error_t *e);
+
+#endif

@@ -1,0 +1,429 @@
+"""The CLI against the bundled mock service over verified TLS.
+
+Every call here is really signed by the client and really verified by the mock
+(tests/mock), which also counts handshakes and requests so the tests can tell
+that a refused certificate let nothing through.
+"""
+import json
+import os
+import socket
+import ssl
+import stat
+import subprocess
+import tempfile
+import threading
+import time
+
+from mockctl import Mock, SECRET_ID, SECRET_KEY
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLI = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
+STATE = os.path.join(ROOT, "build", "mock-state")
+HOST = "lke.intl.tencentcloudapi.com"
+TOKEN_ID, TOKEN_KEY, TOKEN = "AKIDLKEDOCTEMP00000000000000000000000", "temp-secret-key-1111111111", "session-token-xyz"
+
+
+class Ctx:
+    mock = None
+    home = None
+
+
+def setup_suite():
+    ctx = Ctx()
+    ctx.home = tempfile.mkdtemp(prefix="lkedoc-home-")
+    ctx.mock = Mock(STATE, ["--ipv6", "--credential", f"{SECRET_ID}:{SECRET_KEY}",
+                            "--credential", f"{TOKEN_ID}:{TOKEN_KEY}:{TOKEN}"])
+    ctx.mock.start()
+    return ctx
+
+
+def teardown_suite(ctx):
+    if ctx and ctx.mock:
+        ctx.mock.stop()
+
+
+def env_for(ctx, secret_id=SECRET_ID, secret_key=SECRET_KEY, **extra):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": ctx.home, "LC_ALL": "C.UTF-8"}
+    if secret_id is not None:
+        env["TENCENTCLOUD_SECRET_ID"] = secret_id
+    if secret_key is not None:
+        env["TENCENTCLOUD_SECRET_KEY"] = secret_key
+    env.update(extra)
+    return env
+
+
+def run(ctx, *args, host=HOST, ca=None, env=None, timeout=60, endpoint=True):
+    cmd = [CLI]
+    if endpoint:
+        port = ctx.mock.port
+        cmd += ["--endpoint", f"{host}:{port}", "--resolve", f"{host}:{port}:127.0.0.1"]
+    cmd += ["--ca-file", ca or ctx.mock.ca_file]
+    cmd += list(args)
+    return subprocess.run(cmd, capture_output=True, timeout=timeout, env=env or env_for(ctx))
+
+
+def out(proc):
+    return proc.stdout.decode("utf-8")
+
+
+def err(proc):
+    return proc.stderr.decode("utf-8", "replace")
+
+
+def status_json(ctx, task_id, *args, **kw):
+    proc = run(ctx, "--json", *args, "status", task_id, **kw)
+    assert proc.returncode == 0, (proc.returncode, err(proc))
+    return json.loads(out(proc))
+
+
+# ---- the task life cycle ----------------------------------------------------------
+
+
+def test_life_cycle_in_pascal_case(ctx):
+    ctx.mock.reset()
+    seen = [status_json(ctx, "cycle-1")["Status"] for _ in range(3)]
+    assert seen == ["WaitExecute", "Processing", "Success"], seen
+
+
+def test_success_url_is_unescaped(ctx):
+    # The mock writes '&' as \u0026 and '/' as \/ in every other answer: both
+    # must come out as the same, byte-exact URL.
+    urls = {status_json(ctx, "done-url-1")["DocumentRecognizeResultUrl"] for _ in range(4)}
+    assert len(urls) == 1, urls
+    url = urls.pop()
+    assert url.startswith("https://mock.lkedoc.test:"), url
+    assert "\\" not in url and "\\u0026" not in url and "&q-ak=" in url, url
+
+
+def test_human_summary(ctx):
+    proc = run(ctx, "status", "done-human")
+    assert proc.returncode == 0, err(proc)
+    text = out(proc)
+    assert "Status:     Success" in text and "Result URL: https://" in text and "RequestId:" in text, text
+
+
+def test_official_cli_spelling(ctx):
+    proc = run(ctx, "GetReconstructDocumentResult", "--TaskId", "done-spelling")
+    assert proc.returncode == 0, err(proc)
+    assert ctx.mock.stats()["last_task_id"] == "done-spelling"
+
+
+def test_fifty_signed_calls_with_varied_task_ids(ctx):
+    ids = []
+    for i in range(50):
+        ids.append([f"plain-{i}", f'quo"te-{i}', f"back\\slash-{i}", f"汉字-{i}", f"émoji-😀-{i}",
+                    f"tab\tand/slash-{i}", f"<&>'{i}", f"sp ace {i}", f"ctl\x01-{i}"][i % 9])
+    before = ctx.mock.stats()["requests"]
+    for task in ids:
+        proc = run(ctx, "--json", "status", task)
+        assert proc.returncode == 0, (task, err(proc))
+        resp = json.loads(out(proc))
+        assert resp["Status"] in ("WaitExecute", "Processing", "Success"), resp
+        assert ctx.mock.stats()["last_task_id"] == task, (task, ctx.mock.stats()["last_task_id"])
+    assert ctx.mock.stats()["requests"] - before == 50
+
+
+def test_many_tasks_share_one_connection(ctx):
+    before = ctx.mock.stats()
+    proc = run(ctx, "--json", "status", *[f"ka-{i}" for i in range(10)])
+    assert proc.returncode == 0, err(proc)
+    assert len(out(proc).splitlines()) == 10
+    after = ctx.mock.stats()
+    assert after["requests"] - before["requests"] == 10
+    assert after["handshakes"] - before["handshakes"] == 1, (before, after)
+
+
+# ---- profiles ----------------------------------------------------------------------
+
+
+def test_lkeap_profile_with_usage_and_task_error(ctx):
+    host = "lkeap.tencentcloudapi.com"
+    r = status_json(ctx, "fail-lkeap", "--service", "lkeap", host=host)
+    assert r["Status"] == "Failed", r
+    assert r["Error"]["Code"] == "FailedOperation.FileParseError", r
+    assert r["FailedPages"] == [{"PageNumber": 1}, {"PageNumber": None}, {"PageNumber": 3}], r
+    assert isinstance(r["Usage"]["PageNumber"], int), r
+    assert ctx.mock.stats()["last_headers"]["x-tc-version"] == "2024-05-22"
+    r = status_json(ctx, "pause-lkeap", "--service", "lkeap", host=host)
+    assert r["Status"] == "Pause", r
+
+
+def test_lkeap_intl_endpoint_uses_jakarta(ctx):
+    r = status_json(ctx, "done-intl", host="lkeap.intl.tencentcloudapi.com")
+    assert r["Status"] == "Success", r
+    assert ctx.mock.stats()["last_headers"]["x-tc-region"] == "ap-jakarta"
+
+
+def test_language_header(ctx):
+    status_json(ctx, "done-lang", "--language", "zh-CN")
+    assert ctx.mock.stats()["last_headers"]["x-tc-language"] == "zh-CN"
+
+
+def test_temporary_credentials_send_token(ctx):
+    r = status_json(ctx, "done-token", env=env_for(ctx, TOKEN_ID, TOKEN_KEY, TENCENTCLOUD_TOKEN=TOKEN))
+    assert r["Status"] == "Success"
+    proc = run(ctx, "status", "done-token", env=env_for(ctx, TOKEN_ID, TOKEN_KEY))
+    assert proc.returncode == 3 and "AuthFailure.TokenFailure" in err(proc), err(proc)
+
+
+def test_localhost_tries_ipv6_then_ipv4(ctx):
+    # The mock listens on ::1 and 127.0.0.1; the name resolves to both.
+    proc = run(ctx, "--service", "lke", "--endpoint", f"localhost:{ctx.mock.port}", "--json", "status", "done-lh",
+               endpoint=False)
+    assert proc.returncode == 0, err(proc)
+
+
+# ---- API errors --------------------------------------------------------------------
+
+
+def api_error(ctx, *args, code, env=None, host=HOST):
+    proc = run(ctx, "--json", *args, env=env, host=host)
+    assert proc.returncode == 3, (proc.returncode, err(proc))
+    body = json.loads(out(proc))
+    assert body["Error"]["Code"] == code, body
+    assert body["RequestId"], body
+    assert code in err(proc)
+    return proc
+
+
+def test_unknown_task_is_an_api_error(ctx):
+    proc = api_error(ctx, "status", "missing-1", code="ResourceNotFound")
+    assert "(parameter)" in err(proc), err(proc)
+
+
+def test_wrong_key_is_signature_failure(ctx):
+    api_error(ctx, "status", "x", code="AuthFailure.SignatureFailure", env=env_for(ctx, SECRET_ID, "wrong-key"))
+
+
+def test_unknown_secret_id(ctx):
+    api_error(ctx, "status", "x", code="AuthFailure.SecretIdNotFound", env=env_for(ctx, "AKIDNOBODY", SECRET_KEY))
+
+
+def test_server_clock_ahead_is_signature_expire(ctx):
+    ctx.mock.config(clock_offset=3600)
+    try:
+        proc = api_error(ctx, "status", "x", code="AuthFailure.SignatureExpire")
+        assert "(clock)" in err(proc), err(proc)
+    finally:
+        ctx.mock.config(clock_offset=0)
+
+
+def test_wrong_version(ctx):
+    api_error(ctx, "--api-version", "2019-01-01", "status", "x", code="NoSuchVersion")
+
+
+def test_wrong_region(ctx):
+    api_error(ctx, "--region", "ap-nowhere", "status", "x", code="UnsupportedRegion")
+
+
+# ---- TLS refusals: nothing reaches the service -----------------------------------
+
+
+def test_untrusted_ca_is_refused_before_any_request(ctx):
+    before = ctx.mock.stats()
+    proc = run(ctx, "status", "secret-task", ca=ctx.mock.other_ca_file)
+    assert proc.returncode == 4, (proc.returncode, err(proc))
+    assert "certificate" in err(proc), err(proc)
+    after = ctx.mock.stats()
+    assert after["requests"] == before["requests"], (before, after)
+    assert after["connections"] > before["connections"], "the client never reached the mock: test proves nothing"
+
+
+def test_wrong_host_name_is_refused_before_any_request(ctx):
+    before = ctx.mock.stats()
+    proc = run(ctx, "status", "secret-task", host="not-the-service.example.test")
+    assert proc.returncode == 4, (proc.returncode, err(proc))
+    assert "certificate" in err(proc), err(proc)
+    after = ctx.mock.stats()
+    assert after["requests"] == before["requests"], (before, after)
+    assert after["connections"] > before["connections"]
+
+
+def test_system_bundle_does_not_trust_the_mock(ctx):
+    before = ctx.mock.stats()["requests"]
+    cmd = [CLI, "--endpoint", f"{HOST}:{ctx.mock.port}", "--resolve", f"{HOST}:{ctx.mock.port}:127.0.0.1",
+           "status", "x"]
+    proc = subprocess.run(cmd, capture_output=True, timeout=60, env=env_for(ctx))
+    assert proc.returncode == 4, (proc.returncode, err(proc))
+    assert ctx.mock.stats()["requests"] == before
+
+
+# ---- network failures and deadlines ---------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_connection_refused(ctx):
+    port = free_port()
+    proc = run(ctx, "--endpoint", f"{HOST}:{port}", "--resolve", f"{HOST}:{port}:127.0.0.1", "status", "x",
+               endpoint=False)
+    assert proc.returncode == 4, (proc.returncode, err(proc))
+    assert "connect" in err(proc), err(proc)
+
+
+class SlowServer:
+    """A TCP (optionally TLS) server that accepts and then answers too slowly."""
+
+    def __init__(self, ctx, tls, drip=None, reply=None):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.tls = tls
+        self.drip = drip
+        self.reply = reply
+        self.ctx = None
+        if tls:
+            self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.ctx.load_cert_chain(os.path.join(STATE, "server.pem"), os.path.join(STATE, "server.key"))
+        self.stop = threading.Event()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
+
+    def handle(self, conn):
+        try:
+            if self.tls:
+                conn = self.ctx.wrap_socket(conn, server_side=True)
+                conn.recv(65536)
+            if self.reply is not None:
+                conn.sendall(self.reply)
+                return
+            if self.drip:
+                for b in self.drip:
+                    if self.stop.is_set():
+                        break
+                    conn.sendall(bytes([b]))
+                    time.sleep(0.3)
+            self.stop.wait(30)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self):
+        self.stop.set()
+        self.sock.close()
+
+
+def timed(ctx, server, seconds):
+    t0 = time.monotonic()
+    proc = run(ctx, "--endpoint", f"{HOST}:{server.port}", "--resolve", f"{HOST}:{server.port}:127.0.0.1",
+               "--timeout", str(seconds), "status", "x", endpoint=False)
+    return proc, time.monotonic() - t0
+
+
+def test_silent_server_hits_the_deadline(ctx):
+    server = SlowServer(ctx, tls=False)
+    try:
+        proc, took = timed(ctx, server, 1.5)
+    finally:
+        server.close()
+    assert proc.returncode == 5, (proc.returncode, err(proc))
+    assert 1.4 <= took < 4.0, took
+
+
+def test_dripping_server_cannot_hold_the_call(ctx):
+    # After a good handshake, one byte of a never-ending answer every 0.3 s:
+    # each read succeeds, but the call's single deadline still ends it.
+    body = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"x" * 1000
+    server = SlowServer(ctx, tls=True, drip=body)
+    try:
+        proc, took = timed(ctx, server, 2)
+    finally:
+        server.close()
+    assert proc.returncode == 5, (proc.returncode, err(proc))
+    assert 1.9 <= took < 5.0, took
+
+
+def reply_test(ctx, reply, want_exit, want_text):
+    server = SlowServer(ctx, tls=True, reply=reply)
+    try:
+        proc, took = timed(ctx, server, 10)
+    finally:
+        server.close()
+    assert proc.returncode == want_exit, (proc.returncode, err(proc))
+    assert want_text in err(proc), err(proc)
+    assert took < 5, took
+
+
+def test_http_500_with_html(ctx):
+    page = b"<html><body>" + b"gateway error " * 2000 + b"</body></html>"
+    reply_test(ctx, b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n"
+               % len(page) + page, 6, "HTTP status 500")
+
+
+def test_truncated_body_is_not_success(ctx):
+    reply_test(ctx, b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"Response\":{\"Status\":", 4, "closed")
+
+
+def test_body_that_is_not_json(ctx):
+    reply_test(ctx, b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot json!", 6, "malformed")
+
+
+def test_body_larger_than_the_buffer(ctx):
+    big = b'{"Response":{"Status":"Success","X":"' + b"a" * 100000 + b'"}}'
+    reply_test(ctx, b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(big) + big, 6, "too large")
+
+
+# ---- credentials and usage ------------------------------------------------------------
+
+
+def write_credentials(ctx, mode, content):
+    d = os.path.join(ctx.home, ".tencentcloud")
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, "credentials")
+    with open(path, "w") as f:
+        f.write(content)
+    os.chmod(path, mode)
+    return path
+
+
+def test_credentials_file(ctx):
+    path = write_credentials(ctx, 0o600, f"[other]\nsecret_id = nope\n[default]\nsecret_id = {SECRET_ID}\n"
+                                         f"secret_key = {SECRET_KEY}\n")
+    try:
+        proc = run(ctx, "--json", "status", "done-file", env=env_for(ctx, None, None))
+        assert proc.returncode == 0, err(proc)
+        os.chmod(path, 0o644)
+        proc = run(ctx, "status", "done-file", env=env_for(ctx, None, None))
+        assert proc.returncode == 2 and "chmod 600" in err(proc), err(proc)
+    finally:
+        os.unlink(path)
+
+
+def test_missing_credentials(ctx):
+    proc = run(ctx, "status", "x", env=env_for(ctx, None, None))
+    assert proc.returncode == 2 and "TENCENTCLOUD_SECRET_ID" in err(proc), err(proc)
+
+
+def test_verbose_never_shows_secrets(ctx):
+    proc = run(ctx, "--verbose", "status", "done-verbose",
+               env=env_for(ctx, TOKEN_ID, TOKEN_KEY, TENCENTCLOUD_TOKEN=TOKEN))
+    assert proc.returncode == 0, err(proc)
+    text = err(proc) + out(proc)
+    assert "Signature=<hidden>" in text and "X-TC-Token: <hidden>" in text, text
+    assert TOKEN_KEY not in text and TOKEN not in text, text
+    assert "X-TC-Action: GetReconstructDocumentResult" in text, text
+
+
+def test_usage_errors(ctx):
+    cases = [[], ["status"], ["frobnicate", "x"], ["--timeout", "abc", "status", "x"], ["--bogus", "status", "x"],
+             ["--service", "cvm", "status", "x"], ["--language", "fr-FR", "status", "x"],
+             ["--endpoint", "host:99999", "status", "x"], ["status", ""]]
+    for args in cases:
+        proc = subprocess.run([CLI] + args, capture_output=True, timeout=10, env=env_for(ctx))
+        assert proc.returncode == 2, (args, proc.returncode, err(proc))
+    proc = subprocess.run([CLI, "--help"], capture_output=True, timeout=10)
+    assert proc.returncode == 0 and b"exit status" in proc.stdout

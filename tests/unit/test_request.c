@@ -1,0 +1,144 @@
+/* The signed request writer: exact bytes, header validation, bounds. */
+#include "lkd_request.h"
+#include "lkd_sign.h"
+#include "unit.h"
+
+static lkd_span_t span(const char *s)
+{
+    lkd_span_t v;
+    v.ptr = s;
+    v.len = s ? strlen(s) : 0;
+    return v;
+}
+
+static const char body[] = "{\"TaskId\":\"abc\"}";
+
+static void base(lkd_request_t *r)
+{
+    memset(r, 0, sizeof *r);
+    r->host = span("lke.intl.tencentcloudapi.com");
+    r->service = span("lke");
+    r->action = span("GetReconstructDocumentResult");
+    r->version = span("2023-11-30");
+    r->region = span("ap-guangzhou");
+    r->secret_id = span("AKIDEXAMPLE");
+    r->secret_key = span("secretexample");
+    r->timestamp = 1715503711;
+    r->body = body;
+    r->body_len = strlen(body);
+}
+
+static void test_exact_request(void)
+{
+    lkd_request_t r;
+    lkd_tc3_input_t in;
+    char out[1024], auth[300], expected[1200];
+    size_t len = 0, auth_len = 0;
+    base(&r);
+    CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_OK);
+
+    /* The signature must be the one lkd_sign_tc3 gives for the same inputs. */
+    memset(&in, 0, sizeof in);
+    in.secret_id = r.secret_id;
+    in.secret_key = r.secret_key;
+    in.service = r.service;
+    in.host = r.host;
+    in.content_type = span("application/json");
+    in.timestamp = r.timestamp;
+    lkd_sha256(body, strlen(body), in.payload_sha256);
+    CHECK_EQ_INT(lkd_sign_tc3(&in, auth, sizeof auth, &auth_len, NULL), LKD_OK);
+    CHECK(strstr(auth, "Credential=AKIDEXAMPLE/2024-05-12/lke/tc3_request, SignedHeaders=content-type;host, ") != NULL);
+
+    snprintf(expected, sizeof expected,
+             "POST / HTTP/1.1\r\n"
+             "Host: lke.intl.tencentcloudapi.com\r\n"
+             "Content-Type: application/json\r\n"
+             "X-TC-Action: GetReconstructDocumentResult\r\n"
+             "X-TC-Version: 2023-11-30\r\n"
+             "X-TC-Region: ap-guangzhou\r\n"
+             "X-TC-Timestamp: 1715503711\r\n"
+             "Authorization: %s\r\n"
+             "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n"
+             "Content-Length: 16\r\n"
+             "\r\n"
+             "{\"TaskId\":\"abc\"}",
+             auth);
+    CHECK_SPAN(out, len, expected);
+
+    /* Exactly enough room works, one byte less fails and leaves nothing. */
+    CHECK_EQ_INT(lkd_request_write(&r, out, len, &len), LKD_OK);
+    memset(out, 'x', sizeof out);
+    CHECK_EQ_INT(lkd_request_write(&r, out, len - 1, &len), LKD_ERR_BUFFER_TOO_SMALL);
+    CHECK(out[0] == 0 && out[len - 2] == 0);
+}
+
+static void test_optional_headers(void)
+{
+    lkd_request_t r;
+    char out[2048];
+    size_t len = 0;
+    base(&r);
+    r.language = span("zh-CN");
+    r.token = span("tok/en+with=symbols");
+    CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_OK);
+    out[len] = '\0';
+    CHECK(strstr(out, "\r\nX-TC-Language: zh-CN\r\n") != NULL);
+    CHECK(strstr(out, "\r\nX-TC-Token: tok/en+with=symbols\r\n") != NULL);
+    /* An empty body is legal and hashed as such. */
+    r.body = NULL;
+    r.body_len = 0;
+    CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_OK);
+    CHECK(len > 4 && memcmp(out + len - 4, "\r\n\r\n", 4) == 0);
+}
+
+/* A value that could end a header line or smuggle another is refused in every
+ * field that becomes a header. */
+static void test_injection_refused(void)
+{
+    static const char *bad[] = {"a\r\nX-Evil: 1", "a\nb", "a\rb", "a b", "a\tb", "a\x7f", "\xc3\xa9"};
+    size_t i;
+    char out[2048];
+    size_t len;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        lkd_request_t r;
+        base(&r); r.host = span(bad[i]);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        base(&r); r.action = span(bad[i]);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        base(&r); r.version = span(bad[i]);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        base(&r); r.region = span(bad[i]);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        base(&r); r.language = span(bad[i]);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        base(&r); r.secret_id = span(bad[i]);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        base(&r); r.token = span(bad[i]);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+    }
+    {
+        lkd_request_t r;
+        char long_id[200];
+        base(&r); r.host = span("");
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        base(&r); r.secret_key = span("");
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        base(&r); r.timestamp = -5;
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        base(&r); r.body = NULL;
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        memset(long_id, 'A', sizeof long_id - 1);
+        long_id[sizeof long_id - 1] = '\0';
+        base(&r); r.secret_id = span(long_id);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(NULL, out, sizeof out, &len), LKD_ERR_ARG);
+    }
+}
+
+int main(void)
+{
+    test_exact_request();
+    test_optional_headers();
+    test_injection_refused();
+    return unit_report("request");
+}
