@@ -29,24 +29,33 @@ typedef struct {
 
 /* Tokenize len bytes of json into tokens[max_tokens] (jsmn_init first).
  * The whole text must be exactly one JSON value (an object for the API), with
- * only whitespace after it.
+ * only whitespace after it.  jsmn accepts much invalid JSON even in strict
+ * mode ("[1 2]", "{"a":1,}", "tru", "01", a NUL byte ends its input...), so
+ * the text is also checked against the strict JSON grammar; a bare top-level
+ * number needs whitespace after it (a jsmn limit, irrelevant to the API).
  * Errors: LKD_ERR_RESPONSE_TOO_LARGE when max_tokens is not enough or len does
  * not fit jsmn's int offsets; LKD_ERR_MALFORMED for invalid or truncated JSON. */
 lkd_status_t lkd_json_parse(lkd_json_doc_t *doc, char *json, size_t len, jsmntok_t *tokens, unsigned max_tokens);
 
 /* Index of the token after the subtree rooted at index (count when it is the
- * last). */
+ * last, or when index is out of range).  An object key's subtree includes its
+ * value. */
 int lkd_json_skip(const lkd_json_doc_t *doc, int index);
 
 /* Index of the value of key in the object at object_index, or -1 when the
  * token is not an object or has no such key.  Keys are compared byte for byte
- * against their raw (still escaped) text. */
+ * against their raw (still escaped) text.  Only the object's own members are
+ * looked at (values are skipped whole, so the cost is linear in the object's
+ * tokens); of two equal keys the first wins. */
 int lkd_json_find_key(const lkd_json_doc_t *doc, int object_index, const char *key);
 
 /* Decode the string token at index in place and NUL-terminate it.  Decoding
- * twice is harmless (the token remembers it).
+ * twice is harmless: the token remembers it (its end moves to the decoded end,
+ * where the NUL now stands instead of the closing quote).  The result is valid
+ * UTF-8 without NUL.  On error the buffer is left untouched.
  * Errors: LKD_ERR_MALFORMED when the token is not a string or holds an invalid
- * escape, a lone surrogate, or \u0000 (a NUL would cut C strings short). */
+ * escape, a lone surrogate, \u0000 (a NUL would cut C strings short), a raw
+ * control character or invalid raw UTF-8. */
 lkd_status_t lkd_json_decode_string(lkd_json_doc_t *doc, int index, lkd_span_t *out);
 
 /* Read the integer token at index.  *is_null (may be NULL only when null is
