@@ -1,20 +1,28 @@
 /*
  * lkd_client.c - one signed API call over a kept-alive, verified TLS
- * connection, within one deadline (see lkd_client.h).
+ * connection, within one deadline, repeated when that is safe and useful
+ * (see lkd_client.h and lkd_call.h).
  *
  * Memory: the JSON body is first composed in the response buffer (free at
  * that moment), then the signed request is written to the request buffer;
- * once it is sent, the request buffer receives the raw TLS plaintext that the
+ * a streamed file goes through the request buffer in base64 pieces; once the
+ * request is sent, the request buffer receives the raw TLS plaintext that the
  * HTTP parser turns into the body inside the response buffer.
  */
 #include "lkd_client.h"
 
 #include <string.h>
 
+#include <mbedtls/sha256.h>
+
+#include "lkd_base64.h"
+#include "lkd_call.h"
 #include "lkd_decode.h"
 #include "lkd_request.h"
 
-static const char action_get_result[] = "GetReconstructDocumentResult";
+/* API.md: FileBase64 at most 8 MB after encoding, a signed POST at most 10 MB. */
+#define MAX_BASE64_BYTES (8ull * 1024u * 1024u)
+#define MAX_REQUEST_BYTES (10ull * 1024u * 1024u)
 
 static size_t cstr_len(const char *s)
 {
@@ -58,10 +66,10 @@ static void log_line(const lkd_client_t *c, const char *line, size_t len)
     }
 }
 
-static void log_text(const lkd_client_t *c, const char *a, const char *b)
+void lkd_call_log(const lkd_client_t *c, const char *a, const char *b)
 {
     char line[160];
-    size_t n = 0, la = cstr_len(a), lb = cstr_len(b);
+    size_t la = cstr_len(a), lb = cstr_len(b);
     if (c->settings.log == NULL) {
         return;
     }
@@ -69,15 +77,14 @@ static void log_text(const lkd_client_t *c, const char *a, const char *b)
         la = sizeof line;
     }
     memcpy(line, a, la);
-    n = la;
-    if (lb > sizeof line - n) {
-        lb = sizeof line - n;
+    if (lb > sizeof line - la) {
+        lb = sizeof line - la;
     }
-    memcpy(line + n, b, lb);
-    log_line(c, line, n + lb);
+    memcpy(line + la, b, lb);
+    log_line(c, line, la + lb);
 }
 
-static void log_number(const lkd_client_t *c, const char *label, uint64_t v)
+void lkd_call_log_number(const lkd_client_t *c, const char *label, uint64_t v)
 {
     char digits[21];
     size_t n = sizeof digits - 1;
@@ -86,7 +93,7 @@ static void log_number(const lkd_client_t *c, const char *label, uint64_t v)
         digits[--n] = (char)('0' + (int)(v % 10u));
         v /= 10u;
     } while (v != 0);
-    log_text(c, label, digits + n);
+    lkd_call_log(c, label, digits + n);
 }
 
 /* Log the request's header lines, hiding the signature and the token. */
@@ -98,6 +105,7 @@ static void log_request(const lkd_client_t *c, const char *req, size_t len)
         return;
     }
     while (pos < len) {
+        char line[224];
         size_t end = pos, n;
         while (end < len && req[end] != '\r') {
             end++;
@@ -106,37 +114,71 @@ static void log_request(const lkd_client_t *c, const char *req, size_t len)
         if (n == 0) {
             break; /* the blank line: the body follows */
         }
+        line[0] = '>';
+        line[1] = ' ';
         if (n >= 14 && memcmp(req + pos, "Authorization:", 14) == 0) {
-            size_t i;
-            for (i = pos; i + sizeof sig_key - 1 <= end; i++) {
-                if (memcmp(req + i, sig_key, sizeof sig_key - 1) == 0) {
-                    break;
-                }
+            size_t i = pos;
+            while (i + sizeof sig_key - 1 <= end && memcmp(req + i, sig_key, sizeof sig_key - 1) != 0) {
+                i++;
             }
-            n = i - pos;
-            if (n > 200) {
-                n = 200;
-            }
-            {
-                char line[200 + 20];
-                memcpy(line, req + pos, n);
-                memcpy(line + n, "Signature=<hidden>", 18);
-                log_line(c, line, n + 18);
-            }
+            n = i - pos > 180 ? 180 : i - pos;
+            memcpy(line + 2, req + pos, n);
+            memcpy(line + 2 + n, "Signature=<hidden>", 18);
+            n += 18;
         } else if (n >= 11 && memcmp(req + pos, "X-TC-Token:", 11) == 0) {
-            log_text(c, "> X-TC-Token: <hidden>", NULL);
+            memcpy(line + 2, "X-TC-Token: <hidden>", 20);
+            n = 20;
         } else {
-            char line[160];
-            line[0] = '>';
-            line[1] = ' ';
             if (n > sizeof line - 2) {
                 n = sizeof line - 2;
             }
             memcpy(line + 2, req + pos, n);
-            log_line(c, line, n + 2);
         }
+        log_line(c, line, n + 2);
         pos = end + 2;
     }
+}
+
+/* ---- clock ---------------------------------------------------------------- */
+
+uint64_t lkd_call_now_ms(const lkd_client_t *c)
+{
+    return c->port.monotonic_ms(c->port.ctx);
+}
+
+uint64_t lkd_call_deadline(const lkd_client_t *c, uint32_t ms)
+{
+    return lkd_call_now_ms(c) + ms;
+}
+
+int64_t lkd_client_now(const lkd_client_t *c)
+{
+    int64_t wall;
+    if (c == NULL || !c->initialised) {
+        return -1;
+    }
+    if (c->clock_anchor_unix > 0) {
+        return c->clock_anchor_unix + (int64_t)((lkd_call_now_ms(c) - c->clock_anchor_ms) / 1000u);
+    }
+    wall = c->port.wall_time(c->port.ctx);
+    return wall >= (int64_t)LKD_TIME_FLOOR ? wall : -1;
+}
+
+void lkd_call_learn_clock(lkd_client_t *c, int64_t server_date)
+{
+    int64_t wall;
+    if (server_date < (int64_t)LKD_TIME_FLOOR) {
+        return; /* absent, invalid, or older than the client itself */
+    }
+    c->clock_anchor_unix = server_date;
+    c->clock_anchor_ms = lkd_call_now_ms(c);
+    wall = c->port.wall_time(c->port.ctx);
+    c->clock_offset = wall == LKD_PORT_TIME_UNKNOWN ? 0 : server_date - wall;
+}
+
+static int64_t trusted_time(void *ctx)
+{
+    return lkd_client_now((const lkd_client_t *)ctx);
 }
 
 /* ---- set-up --------------------------------------------------------------- */
@@ -152,9 +194,9 @@ lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *setting
     const lkd_settings_t *s = settings;
     lkd_status_t st;
     if (client == NULL || s == NULL || !port_complete(port) || cstr_len(s->host) == 0 ||
-        cstr_len(s->host) >= 254 || cstr_len(s->service) == 0 || cstr_len(s->version) == 0 ||
+        cstr_len(s->host) >= sizeof client->host_buf || cstr_len(s->service) == 0 || cstr_len(s->version) == 0 ||
         cstr_len(s->region) == 0 || cstr_len(s->secret_id) == 0 || cstr_len(s->secret_key) == 0 ||
-        s->port == 0 || s->timeout_ms == 0) {
+        s->port == 0 || s->timeout_ms == 0 || (s->resolve == NULL && s->resolve_count > 0)) {
         return LKD_ERR_ARG;
     }
     if (s->language != NULL && strcmp(s->language, "en-US") != 0 && strcmp(s->language, "zh-CN") != 0) {
@@ -164,7 +206,7 @@ lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *setting
     client->settings = *s;
     client->port = *port;
     client->server_date = -1;
-    st = lkd_tls_init(&client->tls, &client->port);
+    st = lkd_tls_init(&client->tls, &client->port, trusted_time, client);
     if (st != LKD_OK) {
         return st;
     }
@@ -200,46 +242,52 @@ void lkd_client_free(lkd_client_t *client)
     }
 }
 
-/* ---- one call --------------------------------------------------------------- */
+/* ---- connection and response ------------------------------------------------ */
 
-/* Body sink: the 200 answer's body goes to the response buffer; any other
- * status's body is only counted (it is not the API's JSON, and an HTML error
- * page must not turn a clear HTTP error into "too large"). */
-static lkd_status_t body_to_response(void *user, const uint8_t *data, size_t len)
+lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, uint64_t deadline)
 {
-    lkd_client_t *c = (lkd_client_t *)user;
-    if (c->http.status_code != 200) {
-        return LKD_OK;
-    }
-    if (len > LKD_RESPONSE_BUFFER_SIZE - c->response_len) {
-        return LKD_ERR_RESPONSE_TOO_LARGE;
-    }
-    memcpy(c->response + c->response_len, data, len);
-    c->response_len += len;
-    return LKD_OK;
-}
-
-static lkd_status_t connect_if_needed(lkd_client_t *c, uint64_t deadline)
-{
+    const char *address = NULL;
     lkd_status_t st;
-    if (c->tls.open) {
+    size_t i;
+    if (lkd_tls_is_open_to(&c->tls, host, port)) {
         return LKD_OK;
     }
-    log_text(c, "* connecting to ", c->settings.connect_host != NULL ? c->settings.connect_host : c->settings.host);
-    st = lkd_tls_connect(&c->tls, c->settings.host, c->settings.connect_host, c->settings.port, deadline);
-    log_text(c, "* TLS handshake: ", lkd_strerror(st));
+    for (i = 0; i < c->settings.resolve_count; i++) {
+        const lkd_resolve_t *r = &c->settings.resolve[i];
+        if (r->host != NULL && r->port == port && strcmp(r->host, host) == 0) {
+            address = r->address;
+            break;
+        }
+    }
+    lkd_call_log(c, "* connecting to ", host);
+    if (address != NULL) {
+        lkd_call_log(c, "*   via ", address);
+    }
+    st = lkd_tls_connect(&c->tls, host, address, port, deadline);
+    lkd_call_log(c, "* TLS handshake: ", lkd_strerror(st));
     return st;
 }
 
-/* Receive and parse one response by the deadline.  *got_any tells whether a
- * single byte arrived (a reused connection that the server had closed gives
- * none, and the request may then be sent again on a new one). */
-static lkd_status_t receive_response(lkd_client_t *c, uint64_t deadline, int *got_any)
+static lkd_status_t note_header(void *user, const char *name, size_t name_len, const char *value, size_t value_len)
+{
+    lkd_client_t *c = (lkd_client_t *)user;
+    size_t i;
+    if (name_len == 11 && (name[0] == 'R' || name[0] == 'r') && memcmp(name + 1, "etry-After", 10) == 0) {
+        uint32_t secs = 0;
+        for (i = 0; i < value_len && i < 6 && value[i] >= '0' && value[i] <= '9'; i++) {
+            secs = secs * 10u + (uint32_t)(value[i] - '0');
+        }
+        c->retry_after_ms = i == value_len ? secs * 1000u : 0; /* an HTTP-date form is ignored */
+    }
+    return LKD_OK;
+}
+
+lkd_status_t lkd_call_receive(lkd_client_t *c, lkd_http_body_sink_t sink, lkd_http_header_cb_t on_header, void *user,
+                              uint64_t deadline, int *got_any)
 {
     lkd_status_t st;
     *got_any = 0;
-    c->response_len = 0;
-    lkd_http_parser_init(&c->http, body_to_response, NULL, c, 0);
+    lkd_http_parser_init(&c->http, sink, on_header, user, 0);
     while (!lkd_http_is_complete(&c->http)) {
         size_t got = 0, used = 0;
         st = lkd_tls_read(&c->tls, c->request, sizeof c->request, &got, deadline);
@@ -267,47 +315,121 @@ static lkd_status_t receive_response(lkd_client_t *c, uint64_t deadline, int *go
     return LKD_OK;
 }
 
-/* Send the request in c->request[0..len) and receive the answer, on the open
- * connection or a new one; one retry on a fresh connection when a reused one
- * turns out to be closed before any byte of the answer. */
-static lkd_status_t exchange(lkd_client_t *c, size_t len, uint64_t deadline)
+/* ---- one attempt of an API call --------------------------------------------- */
+
+/* Body sink: the 200 answer's body goes to the response buffer; any other
+ * status's body is only counted (it is not the API's JSON, and an HTML error
+ * page must not turn a clear HTTP error into "too large"). */
+static lkd_status_t body_to_response(void *user, const uint8_t *data, size_t len)
 {
-    int attempt;
-    lkd_status_t st = LKD_ERR_STATE;
-    for (attempt = 0; attempt < 2; attempt++) {
-        int reused = c->tls.open, got_any = 0;
-        st = connect_if_needed(c, deadline);
+    lkd_client_t *c = (lkd_client_t *)user;
+    if (c->http.status_code != 200) {
+        return LKD_OK;
+    }
+    if (len > LKD_RESPONSE_BUFFER_SIZE - c->response_len) {
+        return LKD_ERR_RESPONSE_TOO_LARGE;
+    }
+    memcpy(c->response + c->response_len, data, len);
+    c->response_len += len;
+    return LKD_OK;
+}
+
+/* Raw bytes per base64 piece: raw input at the end of the request buffer,
+ * its encoding (4/3 as long) at the start, so 3/7 of it, in whole groups. */
+#define FILE_PIECE ((LKD_REQUEST_BUFFER_SIZE * 3u / 7u) / 3u * 3u)
+
+/* Read the file's bytes [offset, offset + n) into buf, looping over short reads. */
+static lkd_status_t read_exactly(const lkd_file_source_t *f, uint64_t offset, uint8_t *buf, size_t n)
+{
+    while (n > 0) {
+        size_t got = 0;
+        lkd_status_t st = f->read(f->user, offset, buf, n, &got);
         if (st != LKD_OK) {
             return st;
         }
-        st = lkd_tls_write_all(&c->tls, c->request, len, deadline);
-        if (st == LKD_OK) {
-            c->requests_sent++;
-            st = receive_response(c, deadline, &got_any);
+        if (got == 0 || got > n) {
+            return LKD_ERR_ARG; /* the source is shorter than the size it announced */
         }
-        if (st == LKD_OK) {
-            return LKD_OK;
-        }
-        lkd_tls_close(&c->tls);
-        if (!(reused && !got_any && (st == LKD_ERR_CLOSED || st == LKD_ERR_IO))) {
+        buf += got;
+        n -= got;
+        offset += got;
+    }
+    return LKD_OK;
+}
+
+/* Encode the whole file piece by piece; each piece goes to the SHA-256
+ * context (sha != NULL) or to the connection. */
+static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, mbedtls_sha256_context *sha,
+                                uint64_t deadline)
+{
+    uint8_t *raw = c->request + sizeof c->request - FILE_PIECE;
+    char *enc = (char *)c->request;
+    uint64_t offset = 0;
+    while (offset < f->size) {
+        size_t n = f->size - offset < FILE_PIECE ? (size_t)(f->size - offset) : FILE_PIECE;
+        size_t enc_len = (size_t)lkd_base64_len(n);
+        lkd_status_t st = read_exactly(f, offset, raw, n);
+        if (st != LKD_OK) {
             return st;
         }
-        log_text(c, "* kept-alive connection was closed by the server; reconnecting", NULL);
+        lkd_base64_encode(raw, n, enc);
+        if (sha != NULL) {
+            if (mbedtls_sha256_update_ret(sha, (const unsigned char *)enc, enc_len) != 0) {
+                return LKD_ERR_CRYPTO;
+            }
+        } else {
+            st = lkd_tls_write_all(&c->tls, c->request, enc_len, deadline);
+            if (st != LKD_OK) {
+                return st;
+            }
+        }
+        offset += n;
     }
+    return LKD_OK;
+}
+
+static lkd_status_t hash_body(lkd_client_t *c, const lkd_body_t *body, uint8_t out[32], uint64_t deadline)
+{
+    mbedtls_sha256_context sha;
+    lkd_status_t st = LKD_OK;
+    mbedtls_sha256_init(&sha);
+    if (mbedtls_sha256_starts_ret(&sha, 0) != 0 ||
+        mbedtls_sha256_update_ret(&sha, (const unsigned char *)c->response, body->prefix_len) != 0) {
+        st = LKD_ERR_CRYPTO;
+    }
+    if (st == LKD_OK) {
+        st = stream_file(c, body->file, &sha, deadline);
+    }
+    if (st == LKD_OK &&
+        (mbedtls_sha256_update_ret(&sha, (const unsigned char *)c->response + body->suffix_off, body->suffix_len) != 0 ||
+         mbedtls_sha256_finish_ret(&sha, out) != 0)) {
+        st = LKD_ERR_CRYPTO;
+    }
+    mbedtls_sha256_free(&sha);
     return st;
 }
 
-/* Sign and send action with the JSON body already in c->response[0..body_len),
- * and leave a 200 answer's body in c->response[0..response_len). */
-static lkd_status_t call_action(lkd_client_t *c, const char *action, size_t body_len, uint64_t deadline)
+/* What one attempt got as far as, for the retry decision. */
+typedef struct {
+    uint8_t sent;   /* at least part of the request reached the connection */
+    uint8_t stale;  /* a reused connection failed before any byte of the answer */
+    uint8_t consumed_once; /* a read-once file source was (partly) sent */
+} attempt_t;
+
+static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode,
+                                 void *ctx, uint64_t deadline, attempt_t *at)
 {
     lkd_request_t req;
+    lkd_body_t body;
     size_t len = 0;
-    int64_t now = c->port.wall_time(c->port.ctx);
+    int64_t now = lkd_client_now(c);
+    int reused, got_any = 0;
     lkd_status_t st;
 
-    if (now == LKD_PORT_TIME_UNKNOWN || now < 0) {
-        return LKD_ERR_CLOCK;
+    memset(&body, 0, sizeof body);
+    st = compose(c, ctx, &body);
+    if (st != LKD_OK) {
+        return st;
     }
     memset(&req, 0, sizeof req);
     req.host = cspan(c->settings.host);
@@ -319,84 +441,279 @@ static lkd_status_t call_action(lkd_client_t *c, const char *action, size_t body
     req.secret_id = cspan(c->settings.secret_id);
     req.secret_key = cspan(c->settings.secret_key);
     req.token = cspan(c->settings.token);
-    req.timestamp = now;
+    /* An unknown clock signs with the floor: the service's SignatureExpire
+     * answer then carries the Date that sets the clock (see lkd_call). */
+    req.timestamp = now >= 0 ? now : (int64_t)LKD_TIME_FLOOR;
     req.body = c->response;
-    req.body_len = body_len;
+    req.body_len = body.prefix_len;
+    if (body.file != NULL) {
+        uint64_t b64 = lkd_base64_len(body.file->size);
+        req.streamed = 1;
+        req.unsigned_payload = body.file->unsigned_payload;
+        req.content_length = body.prefix_len + b64 + body.suffix_len;
+        if (b64 > MAX_BASE64_BYTES || req.content_length > MAX_REQUEST_BYTES) {
+            return LKD_ERR_PAYLOAD_TOO_LARGE;
+        }
+        if (!req.unsigned_payload) {
+            st = hash_body(c, &body, req.payload_sha256, deadline);
+            if (st != LKD_OK) {
+                return st;
+            }
+        }
+    }
     st = lkd_request_write(&req, (char *)c->request, sizeof c->request, &len);
     if (st != LKD_OK) {
         return st;
     }
     log_request(c, (const char *)c->request, len);
-    st = exchange(c, len, deadline);
-    /* The request held the signature; it is overwritten by the answer on
-     * success, but wipe what is left of it either way. */
+
+    reused = lkd_tls_is_open_to(&c->tls, c->settings.host, c->settings.port);
+    st = lkd_call_connect(c, c->settings.host, c->settings.port, deadline);
+    if (st == LKD_OK) {
+        st = lkd_tls_write_all(&c->tls, c->request, len, deadline);
+        at->sent = 1;
+        at->consumed_once = body.file != NULL && body.file->unsigned_payload;
+    }
+    if (st == LKD_OK && body.file != NULL) {
+        st = lkd_tls_write_all(&c->tls, (const uint8_t *)c->response, body.prefix_len, deadline);
+        if (st == LKD_OK) {
+            st = stream_file(c, body.file, NULL, deadline);
+        }
+        if (st == LKD_OK) {
+            st = lkd_tls_write_all(&c->tls, (const uint8_t *)c->response + body.suffix_off, body.suffix_len,
+                                   deadline);
+        }
+    }
+    /* The request held the signature: wipe it before the answer reuses the buffer. */
     memset(c->request, 0, sizeof c->request);
+    if (st == LKD_OK) {
+        c->requests_sent++;
+        c->response_len = 0;
+        c->retry_after_ms = 0;
+        st = lkd_call_receive(c, body_to_response, note_header, c, deadline, &got_any);
+    }
     if (st != LKD_OK) {
+        at->stale = reused && !got_any && (st == LKD_ERR_CLOSED || st == LKD_ERR_IO);
+        lkd_tls_close(&c->tls);
         return st;
     }
     c->http_status = c->http.status_code;
     c->server_date = c->http.date;
-    log_number(c, "< HTTP status ", (uint64_t)c->http_status);
-    log_number(c, "< body bytes ", c->response_len);
+    lkd_call_learn_clock(c, c->http.date);
+    lkd_call_log_number(c, "< HTTP status ", (uint64_t)c->http_status);
+    lkd_call_log_number(c, "< body bytes ", c->response_len);
     if (c->http_status != 200) {
+        /* A gateway's or proxy's answer: the next attempt starts afresh. */
+        lkd_tls_close(&c->tls);
         return LKD_ERR_HTTP_STATUS;
     }
     c->response[c->response_len] = '\0';
-    return LKD_OK;
+    return decode(c, ctx);
 }
 
-static lkd_status_t begin_call(lkd_client_t *c, uint64_t *deadline)
+/* ---- retries ------------------------------------------------------------------ */
+
+uint32_t lkd_call_random(lkd_client_t *c, uint32_t n)
 {
-    if (c == NULL || !c->initialised) {
-        return LKD_ERR_STATE;
+    uint8_t b[4];
+    uint32_t v;
+    if (n == 0 || mbedtls_ctr_drbg_random(&c->tls.drbg, b, sizeof b) != 0) {
+        return 0;
     }
-    if (c->busy) {
+    v = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+    return v % n;
+}
+
+int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline)
+{
+    uint64_t now = lkd_call_now_ms(c);
+    if (now + ms >= deadline) {
+        return 0;
+    }
+    c->port.sleep_ms(c->port.ctx, ms);
+    return 1;
+}
+
+static int retryable(const lkd_client_t *c, lkd_status_t st, int idempotent, const attempt_t *at)
+{
+    switch (st) {
+    case LKD_ERR_API: /* the service refused it: nothing was done */
+        return c->api_error.cls == LKD_API_CLASS_RETRYABLE;
+    case LKD_ERR_HTTP_STATUS: /* a gateway or overload answer */
+        return c->http_status == 429 || c->http_status >= 500;
+    case LKD_ERR_DNS:
+    case LKD_ERR_CONNECT:
+    case LKD_ERR_TLS:
+    case LKD_ERR_IO:
+    case LKD_ERR_CLOSED:
+        return !at->sent || idempotent;
+    default: /* timeouts (no time left), bad input, malformed answers, certificates */
+        return 0;
+    }
+}
+
+/* base * 2^attempt, capped, with the upper half jittered ("equal jitter"),
+ * or the server's Retry-After when it asked for longer. */
+static uint32_t backoff_ms(lkd_client_t *c, unsigned attempt)
+{
+    uint32_t d = LKD_RETRY_BASE_MS;
+    unsigned i;
+    for (i = 0; i < attempt && d < LKD_RETRY_MAX_MS; i++) {
+        d *= 2u;
+    }
+    if (d > LKD_RETRY_MAX_MS) {
+        d = LKD_RETRY_MAX_MS;
+    }
+    d = d / 2u + lkd_call_random(c, d / 2u + 1u);
+    if (c->retry_after_ms > d) {
+        d = c->retry_after_ms > LKD_RETRY_MAX_MS ? LKD_RETRY_MAX_MS : c->retry_after_ms;
+    }
+    return d;
+}
+
+lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode, void *ctx,
+                      int idempotent, uint64_t deadline)
+{
+    unsigned retries = 0;
+    int resigned_for_clock = 0, stale_retried = 0;
+    for (;;) {
+        attempt_t at;
+        lkd_status_t st;
+        memset(&at, 0, sizeof at);
+        memset(&c->api_error, 0, sizeof c->api_error);
+        c->http_status = 0;
+        st = attempt_call(c, action, compose, decode, ctx, deadline, &at);
+        if (st == LKD_OK) {
+            return LKD_OK;
+        }
+        if (at.consumed_once) {
+            return st; /* a read-once source cannot be sent again */
+        }
+        if (st == LKD_ERR_API && c->api_error.cls == LKD_API_CLASS_CLOCK && !resigned_for_clock &&
+            c->http.date >= (int64_t)LKD_TIME_FLOOR) {
+            /* The device clock is off; this answer's Date has corrected it. */
+            resigned_for_clock = 1;
+            lkd_call_log(c, "* signature expired: re-signing with the server's clock", NULL);
+            continue;
+        }
+        if (at.stale && !stale_retried) {
+            /* The server had closed the kept-alive connection while it idled,
+             * so it cannot have acted on the request: safe even for Create. */
+            stale_retried = 1;
+            lkd_call_log(c, "* kept-alive connection was closed by the server; reconnecting", NULL);
+            continue;
+        }
+        if (retries >= LKD_RETRY_COUNT) {
+            return st;
+        }
+        if (!retryable(c, st, idempotent, &at) || !lkd_call_sleep(c, backoff_ms(c, retries), deadline)) {
+            return st;
+        }
+        retries++;
+        c->retries++;
+        lkd_call_log(c, "* retrying after: ", st == LKD_ERR_API ? c->api_error.code : lkd_strerror(st));
+    }
+}
+
+/* ---- call bracket and the simple actions --------------------------------------- */
+
+lkd_status_t lkd_call_begin(lkd_client_t *c)
+{
+    if (c == NULL || !c->initialised || c->busy) {
         return LKD_ERR_STATE;
     }
     c->busy = 1;
     c->http_status = 0;
     memset(&c->api_error, 0, sizeof c->api_error);
-    *deadline = c->port.monotonic_ms(c->port.ctx) + c->settings.timeout_ms;
     return LKD_OK;
 }
 
-static lkd_status_t end_call(lkd_client_t *c, lkd_status_t st)
+lkd_status_t lkd_call_end(lkd_client_t *c, lkd_status_t st)
 {
-    if (st != LKD_OK && st != LKD_ERR_API) {
+    if (st != LKD_OK && st != LKD_ERR_API && st != LKD_ERR_TASK_FAILED && st != LKD_ERR_TASK_PAUSED &&
+        st != LKD_ERR_TASK_NOT_READY) {
         /* After a failure mid-exchange the stream's position is unknown. */
         lkd_tls_close(&c->tls);
     }
     if (st == LKD_ERR_API) {
-        log_text(c, "* API error ", c->api_error.code);
+        lkd_call_log(c, "* API error ", c->api_error.code);
     }
     c->busy = 0;
     return st;
 }
 
+lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len)
+{
+    if (s == NULL || len == 0 || len >= sizeof c->task_id || memchr(s, '\0', len) != NULL) {
+        return LKD_ERR_ARG;
+    }
+    memmove(c->task_id, s, len); /* s may be the client's own task_id */
+    c->task_id[len] = '\0';
+    return LKD_OK;
+}
+
+lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_body_t *body)
+{
+    size_t pos = 10;
+    lkd_status_t st;
+    (void)ctx;
+    memcpy(c->response, "{\"TaskId\":", 10);
+    st = lkd_json_write_string(c->response, LKD_RESPONSE_BUFFER_SIZE - 1, &pos, c->task_id, strlen(c->task_id));
+    if (st != LKD_OK) {
+        return st;
+    }
+    c->response[pos++] = '}';
+    body->prefix_len = pos;
+    return LKD_OK;
+}
+
+static lkd_status_t decode_result(lkd_client_t *c, void *ctx)
+{
+    return lkd_decode_get_result(c->response, c->response_len, c->tokens, LKD_JSON_MAX_TOKENS, (lkd_result_t *)ctx,
+                                 &c->api_error);
+}
+
+static lkd_status_t decode_request_id_only(lkd_client_t *c, void *ctx)
+{
+    lkd_span_t request_id;
+    (void)ctx;
+    return lkd_decode_simple(c->response, c->response_len, c->tokens, LKD_JSON_MAX_TOKENS, NULL, NULL, &request_id,
+                             &c->api_error);
+}
+
 lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result)
 {
-    uint64_t deadline;
-    size_t pos = 0;
     lkd_status_t st;
     if (task_id == NULL || task_id_len == 0 || result == NULL) {
         return LKD_ERR_ARG;
     }
-    st = begin_call(client, &deadline);
+    st = lkd_call_begin(client);
     if (st != LKD_OK) {
         return st;
     }
     memset(result, 0, sizeof *result);
-    /* {"TaskId":"..."} */
-    memcpy(client->response, "{\"TaskId\":", 10);
-    pos = 10;
-    st = lkd_json_write_string(client->response, LKD_RESPONSE_BUFFER_SIZE - 1, &pos, task_id, task_id_len);
+    st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
-        client->response[pos++] = '}';
-        st = call_action(client, action_get_result, pos, deadline);
+        st = lkd_call(client, "GetReconstructDocumentResult", lkd_call_compose_task, decode_result, result, 1,
+                      lkd_call_deadline(client, client->settings.timeout_ms));
     }
+    return lkd_call_end(client, st);
+}
+
+lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len)
+{
+    lkd_status_t st;
+    if (task_id == NULL || task_id_len == 0) {
+        return LKD_ERR_ARG;
+    }
+    st = lkd_call_begin(client);
+    if (st != LKD_OK) {
+        return st;
+    }
+    st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
-        st = lkd_decode_get_result(client->response, client->response_len, client->tokens, LKD_JSON_MAX_TOKENS,
-                                   result, &client->api_error);
+        st = lkd_call(client, "CancelTask", lkd_call_compose_task, decode_request_id_only, NULL, 1,
+                      lkd_call_deadline(client, client->settings.timeout_ms));
     }
-    return end_call(client, st);
+    return lkd_call_end(client, st);
 }

@@ -35,6 +35,13 @@ typedef enum {
     LKD_PROFILE_LKEAP    /* lkeap.tencentcloudapi.com, 2024-05-22, ap-guangzhou */
 } lkd_profile_t;
 
+/* One curl-style --resolve entry: connections to host:port go to address. */
+typedef struct {
+    const char *host;
+    uint16_t port;
+    const char *address;
+} lkd_resolve_t;
+
 /* Receives one line of diagnostics (no newline); secrets are never in it. */
 typedef void (*lkd_log_fn)(void *user, const char *line, size_t len);
 
@@ -43,8 +50,10 @@ typedef void (*lkd_log_fn)(void *user, const char *line, size_t len);
 typedef struct {
     const char *host;         /* API host name, also the TLS name and signed host */
     uint16_t port;            /* 443 */
-    const char *connect_host; /* NULL, or a name/address to connect to instead of host
-                                 (curl's --resolve); TLS still verifies host */
+    const lkd_resolve_t *resolve; /* NULL, or resolve_count overrides for any host the
+                                     client connects to (API or download); TLS still
+                                     verifies the host name */
+    size_t resolve_count;
     const char *service;      /* credential scope service: first label of host */
     const char *version;      /* X-TC-Version */
     const char *region;       /* X-TC-Region */
@@ -52,7 +61,7 @@ typedef struct {
     const char *secret_id;
     const char *secret_key;
     const char *token;        /* NULL, or the session token of temporary credentials */
-    uint32_t timeout_ms;      /* deadline of one call: connect + TLS + request + response */
+    uint32_t timeout_ms;      /* deadline of one API call, its retries included */
     lkd_log_fn log;           /* NULL: silent */
     void *log_user;
 } lkd_settings_t;
@@ -65,7 +74,14 @@ typedef struct {
     lkd_api_error_t api_error;  /* filled when a call returns LKD_ERR_API */
     int http_status;            /* status of the last response, 0 before any */
     int64_t server_date;        /* Date of the last response (Unix s), -1 when none */
+    int64_t clock_offset;       /* server time - device time (s), once learned from a Date */
+    int64_t clock_anchor_unix;  /* server time at clock_anchor_ms, 0 before any Date */
+    uint64_t clock_anchor_ms;   /* monotonic ms when that Date arrived */
     uint32_t requests_sent;     /* requests written since init */
+    uint32_t retries;           /* attempts repeated after retryable failures since init */
+    uint32_t retry_after_ms;    /* Retry-After of the last answer, 0 when none */
+    char task_id[LKD_TASK_ID_SIZE]; /* the job's task (see lkd_job.h) */
+    char host_buf[256];         /* the download host, NUL-terminated */
     uint8_t initialised;
     uint8_t busy;
     size_t response_len;
@@ -104,6 +120,16 @@ lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t ta
 
 /* The service error of the last call that returned LKD_ERR_API. */
 const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
+
+/* CancelTask (lkeap only; the lke profile's service answers InvalidAction).
+ * Errors: as lkd_get_result. */
+lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len);
+
+/* The time the client signs with: the server's clock once a Date header was
+ * seen (kept as an anchor on the monotonic clock, so a device clock that is
+ * unset or hours off does not matter), else the port's wall clock; -1 when
+ * neither is known. */
+int64_t lkd_client_now(const lkd_client_t *client);
 
 /* Close the connection, if any; the client stays usable. */
 void lkd_client_close(lkd_client_t *client);

@@ -71,4 +71,37 @@
 #define LKD_DEFAULT_TIMEOUT_MS 30000u
 #endif
 
+/* The earliest time the client will believe (Unix seconds; default
+ * 2026-01-01).  Used while the clock is unknown: a certificate that expired
+ * before it is refused, and the first request is signed with it so that the
+ * server's SignatureExpire answer and Date header teach the client the time.
+ * Raise it with each release. */
+#ifndef LKD_TIME_FLOOR
+#define LKD_TIME_FLOOR 1767225600
+#endif
+
+/* Bytes of the TaskId kept in the client between the calls of a job. */
+#ifndef LKD_TASK_ID_SIZE
+#define LKD_TASK_ID_SIZE 128u
+#endif
+
+/* Retries of one API call after a network failure, HTTP 429/5xx or
+ * RequestLimitExceeded (each waits base * 2^n ms, half of it jittered, at
+ * most LKD_RETRY_MAX_MS, and never past the call's deadline). */
+#ifndef LKD_RETRY_COUNT
+#define LKD_RETRY_COUNT 4u
+#endif
+#ifndef LKD_RETRY_BASE_MS
+#define LKD_RETRY_BASE_MS 500u
+#endif
+#ifndef LKD_RETRY_MAX_MS
+#define LKD_RETRY_MAX_MS 8000u
+#endif
+
+/* Reconnections of one download after a dropped connection (each resumes
+ * with a Range request from the last byte delivered). */
+#ifndef LKD_DOWNLOAD_MAX_RESUMES
+#define LKD_DOWNLOAD_MAX_RESUMES 8u
+#endif
+
 #endif /* LKD_CONFIG_H */

@@ -101,6 +101,7 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     lkd_span_t auth_span;
 
     if (req == NULL || out == NULL || len == NULL || (req->body == NULL && req->body_len > 0) ||
+        (req->unsigned_payload && !req->streamed) ||
         !value_ok(req->host, CHARS_HOST, 1) || !value_ok(req->service, CHARS_TOKEN, 1) ||
         !value_ok(req->action, CHARS_TOKEN, 1) || !value_ok(req->version, CHARS_TOKEN, 1) ||
         !value_ok(req->region, CHARS_TOKEN, 1) || !value_ok(req->language, CHARS_TOKEN, 0) ||
@@ -118,7 +119,14 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     sig.content_type.ptr = LKD_CONTENT_TYPE;
     sig.content_type.len = sizeof LKD_CONTENT_TYPE - 1;
     sig.timestamp = req->timestamp;
-    st = lkd_sha256(req->body != NULL ? req->body : "", req->body_len, sig.payload_sha256);
+    if (req->unsigned_payload) {
+        st = lkd_sha256("UNSIGNED-PAYLOAD", 16, sig.payload_sha256);
+    } else if (req->streamed) {
+        memcpy(sig.payload_sha256, req->payload_sha256, sizeof sig.payload_sha256);
+        st = LKD_OK;
+    } else {
+        st = lkd_sha256(req->body != NULL ? req->body : "", req->body_len, sig.payload_sha256);
+    }
     if (st == LKD_OK) {
         st = lkd_sign_tc3(&sig, auth, sizeof auth, &auth_len, NULL);
     }
@@ -147,15 +155,60 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     if (req->token.len > 0) {
         w_header(&w, "X-TC-Token", req->token);
     }
+    if (req->unsigned_payload) {
+        w_str(&w, "X-TC-Content-SHA256: UNSIGNED-PAYLOAD\r\n");
+    }
     w_header(&w, "Authorization", auth_span);
     w_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n");
     w_str(&w, "Content-Length: ");
-    w_u64(&w, (uint64_t)req->body_len);
+    w_u64(&w, req->streamed ? req->content_length : (uint64_t)req->body_len);
     w_str(&w, "\r\n\r\n");
-    w_put(&w, req->body, req->body_len);
+    if (!req->streamed) {
+        w_put(&w, req->body, req->body_len);
+    }
     memset(auth, 0, sizeof auth);
     if (w.overflow) {
         memset(out, 0, cap); /* nothing half-written, and no signature left behind */
+        return LKD_ERR_BUFFER_TOO_SMALL;
+    }
+    *len = w.pos;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t path_query, uint64_t range_from,
+                                   char *out, size_t cap, size_t *len)
+{
+    writer_t w;
+    size_t i;
+    if (out == NULL || len == NULL || !value_ok(host, CHARS_HOST, 1) || port == 0 || path_query.ptr == NULL ||
+        path_query.len == 0 || path_query.ptr[0] != '/') {
+        return LKD_ERR_ARG;
+    }
+    for (i = 0; i < path_query.len; i++) {
+        if (!byte_allowed((unsigned char)path_query.ptr[i], CHARS_VISIBLE)) {
+            return LKD_ERR_ARG;
+        }
+    }
+    w.out = out;
+    w.cap = cap;
+    w.pos = 0;
+    w.overflow = 0;
+    w_str(&w, "GET ");
+    w_span(&w, path_query);
+    w_str(&w, " HTTP/1.1\r\nHost: ");
+    w_span(&w, host);
+    if (port != 443) {
+        w_str(&w, ":");
+        w_u64(&w, port);
+    }
+    w_str(&w, "\r\n");
+    if (range_from > 0) {
+        w_str(&w, "Range: bytes=");
+        w_u64(&w, range_from);
+        w_str(&w, "-\r\n");
+    }
+    w_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n\r\n");
+    if (w.overflow) {
         return LKD_ERR_BUFFER_TOO_SMALL;
     }
     *len = w.pos;

@@ -30,6 +30,14 @@ typedef struct {
     int64_t timestamp;     /* X-TC-Timestamp */
     const char *body;      /* JSON body, sent and hashed exactly as given */
     size_t body_len;
+    /* A streamed body: when set, only the headers are written; the caller
+     * sends content_length body bytes whose SHA-256 is payload_sha256, or,
+     * with unsigned_payload, signs "UNSIGNED-PAYLOAD" instead (API.md) and
+     * adds the X-TC-Content-SHA256 header. */
+    uint8_t streamed;
+    uint8_t unsigned_payload;
+    uint64_t content_length;
+    uint8_t payload_sha256[32];
 } lkd_request_t;
 
 /* Write the request into out[0..cap); *len gets its length.
@@ -37,5 +45,12 @@ typedef struct {
  * not carry), LKD_ERR_BUFFER_TOO_SMALL (nothing usable is left in out),
  * LKD_ERR_CRYPTO. */
 lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, size_t *len);
+
+/* Write "GET path_query HTTP/1.1" with Host (host, plus ":port" unless 443),
+ * and "Range: bytes=range_from-" when range_from > 0.  path_query must start
+ * with '/' and hold only visible ASCII (lkd_url_parse guarantees both).
+ * Errors: LKD_ERR_ARG, LKD_ERR_BUFFER_TOO_SMALL. */
+lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t path_query, uint64_t range_from,
+                                   char *out, size_t cap, size_t *len);
 
 #endif /* LKD_REQUEST_H */

@@ -29,6 +29,9 @@ typedef enum {
     LKD_ERR_MALFORMED,          /* the response is not valid HTTP/1.1 or not the JSON the action returns */
     LKD_ERR_API,                /* the service answered with Response.Error (see the client's api_error) */
     LKD_ERR_TASK_FAILED,        /* the document task ended in Failed (job functions only) */
+    LKD_ERR_TASK_PAUSED,        /* the task is paused (lkeap Pause): waiting will not finish it */
+    LKD_ERR_TASK_NOT_READY,     /* a download was asked for a task that has not succeeded */
+    LKD_ERR_PAYLOAD_TOO_LARGE,  /* FileBase64 over 8 MB or a request over 10 MB: nothing was sent */
     LKD_ERR_CRYPTO,             /* hashing, HMAC or random generator failure */
     LKD_ERR_ENTROPY,            /* the port could not provide random bytes */
     LKD_ERR_NOT_PROVIDED,       /* the port does not implement this function (template port) */

@@ -8,6 +8,9 @@
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
 
+#include "lkd_config.h"
+#include "lkd_time.h"
+
 /* Time the best-effort close_notify may take. */
 #define CLOSE_NOTIFY_MS 100u
 
@@ -80,8 +83,55 @@ static lkd_status_t map_error(lkd_tls_t *tls, int rc)
     }
 }
 
-lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port)
+static int64_t x509_unix(const mbedtls_x509_time *t)
 {
+    if (t->year < 1970 || t->mon < 1 || t->mon > 12) {
+        return -1;
+    }
+    return lkd_time_days_from_civil(t->year, (unsigned)t->mon, (unsigned)t->day) * 86400 + t->hour * 3600 +
+           t->min * 60 + t->sec;
+}
+
+/* Replace mbedTLS's validity-period check (which reads the system clock) by
+ * one against the client's trusted time, or only the floor while it is
+ * unknown.  Every other verification flag is left as mbedTLS set it. */
+static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    lkd_tls_t *tls = (lkd_tls_t *)ctx;
+    int64_t now = tls->trusted_time != NULL ? tls->trusted_time(tls->time_ctx) : -1;
+    int64_t from = x509_unix(&crt->valid_from), to = x509_unix(&crt->valid_to);
+    (void)depth;
+    *flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+    if (now < 0) {
+        if (to < (int64_t)LKD_TIME_FLOOR) {
+            *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+        }
+        return 0;
+    }
+    if (to < now) {
+        *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+    }
+    if (from > now) {
+        *flags |= MBEDTLS_X509_BADCERT_FUTURE;
+    }
+    return 0;
+}
+
+/* FNV-1a of "host:port", never 0 (0 marks an empty slot). */
+static uint32_t session_key(const char *host, uint16_t port)
+{
+    uint32_t h = 2166136261u;
+    for (; *host != '\0'; host++) {
+        h = (h ^ (uint8_t)*host) * 16777619u;
+    }
+    h = (h ^ (uint8_t)(port >> 8)) * 16777619u;
+    h = (h ^ (uint8_t)port) * 16777619u;
+    return h == 0 ? 1 : h;
+}
+
+lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_fn trusted_time, void *time_ctx)
+{
+    size_t i;
     static const unsigned char personalization[] = "lkedoc tls";
     if (tls == NULL || port == NULL || port->entropy == NULL) {
         return LKD_ERR_ARG;
@@ -89,6 +139,11 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port)
     memset(tls, 0, sizeof *tls);
     tls->port = port;
     tls->conn = LKD_PORT_NO_CONN;
+    tls->trusted_time = trusted_time;
+    tls->time_ctx = time_ctx;
+    for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
+        mbedtls_ssl_session_init(&tls->sessions[i]);
+    }
     mbedtls_ssl_init(&tls->ssl);
     mbedtls_ssl_config_init(&tls->conf);
     mbedtls_x509_crt_init(&tls->ca);
@@ -107,6 +162,7 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port)
     mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
     mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);
     mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
+    mbedtls_ssl_conf_verify(&tls->conf, verify_validity, tls);
     if (mbedtls_ssl_setup(&tls->ssl, &tls->conf) != 0) {
         lkd_tls_free(tls);
         return LKD_ERR_TLS;
@@ -138,6 +194,10 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
 {
     lkd_status_t st;
     int rc;
+    uint32_t key;
+    size_t slot;
+    unsigned char offered_id[32];
+    size_t offered_len = 0;
     if (tls == NULL || !tls->ready || host == NULL || host[0] == '\0') {
         return LKD_ERR_ARG;
     }
@@ -162,6 +222,13 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         lkd_tls_close(tls);
         return LKD_ERR_ARG;
     }
+    key = session_key(host, port);
+    for (slot = 0; slot < LKD_TLS_SESSION_SLOTS && tls->session_key[slot] != key; slot++) {
+    }
+    if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->sessions[slot]) == 0) {
+        offered_len = tls->sessions[slot].id_len;
+        memcpy(offered_id, tls->sessions[slot].id, offered_len);
+    }
     do {
         rc = mbedtls_ssl_handshake(&tls->ssl);
     } while ((rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0);
@@ -178,8 +245,26 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         return st;
     }
     tls->open = 1;
+    tls->open_key = key;
     tls->handshakes++;
+    /* A resumed session echoes the id the client offered (RFC 5246 7.4.1.3, RFC 5077 3.4). */
+    if (offered_len > 0 && tls->ssl.session != NULL && tls->ssl.session->id_len == offered_len &&
+        memcmp(tls->ssl.session->id, offered_id, offered_len) == 0) {
+        tls->resumed++;
+    }
+    if (slot == LKD_TLS_SESSION_SLOTS) {
+        slot = tls->next_slot;
+        tls->next_slot = (uint8_t)((tls->next_slot + 1u) % LKD_TLS_SESSION_SLOTS);
+    }
+    mbedtls_ssl_session_free(&tls->sessions[slot]);
+    mbedtls_ssl_session_init(&tls->sessions[slot]);
+    tls->session_key[slot] = mbedtls_ssl_get_session(&tls->ssl, &tls->sessions[slot]) == 0 ? key : 0;
     return LKD_OK;
+}
+
+int lkd_tls_is_open_to(const lkd_tls_t *tls, const char *host, uint16_t port)
+{
+    return tls != NULL && tls->open && host != NULL && tls->open_key == session_key(host, port);
 }
 
 lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, uint64_t deadline)
@@ -247,10 +332,15 @@ void lkd_tls_close(lkd_tls_t *tls)
 
 void lkd_tls_free(lkd_tls_t *tls)
 {
+    size_t i;
     if (tls == NULL) {
         return;
     }
     lkd_tls_close(tls);
+    for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
+        mbedtls_ssl_session_free(&tls->sessions[i]);
+        tls->session_key[i] = 0;
+    }
     mbedtls_ssl_free(&tls->ssl);
     mbedtls_ssl_config_free(&tls->conf);
     mbedtls_x509_crt_free(&tls->ca);

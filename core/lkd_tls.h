@@ -7,6 +7,16 @@
  * through bio callbacks that call the port with the time left until the
  * call's deadline, so no handshake, write or read outlives it.  Nothing is
  * written to the connection before the handshake and verification succeed.
+ *
+ * Certificate validity periods are checked against the client's trusted time
+ * (the trusted_time callback: the server-corrected clock, or the device clock),
+ * not mbedTLS's own time source.  While that time is unknown (a device whose
+ * clock was never set and that has not yet heard a server) only the lower
+ * bound LKD_TIME_FLOOR applies: a certificate that expired before it is
+ * refused; chain, signatures and host name are verified as always.
+ *
+ * The last session of up to LKD_TLS_SESSION_SLOTS hosts is kept and offered
+ * on the next connection to the same host:port (abbreviated handshake).
  */
 #ifndef LKD_TLS_H
 #define LKD_TLS_H
@@ -21,6 +31,11 @@
 #include "lkd_status.h"
 #include "port.h"
 
+#define LKD_TLS_SESSION_SLOTS 2
+
+/* Unix seconds the client trusts now, or -1 when it does not know. */
+typedef int64_t (*lkd_tls_time_fn)(void *ctx);
+
 typedef struct {
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
@@ -33,6 +48,13 @@ typedef struct {
     int last_mbedtls_error;   /* for diagnostics: the last negative mbedTLS code */
     uint32_t verify_flags;    /* MBEDTLS_X509_BADCERT_* of the last failed verification */
     uint32_t handshakes;      /* completed handshakes since init */
+    uint32_t resumed;         /* of which abbreviated (session resumed) */
+    lkd_tls_time_fn trusted_time;
+    void *time_ctx;
+    mbedtls_ssl_session sessions[LKD_TLS_SESSION_SLOTS];
+    uint32_t session_key[LKD_TLS_SESSION_SLOTS]; /* hash of host:port, 0 = empty */
+    uint8_t next_slot;
+    uint32_t open_key;        /* session key of the host:port the open connection goes to */
     uint8_t ca_count;         /* CA certificates loaded */
     uint8_t ready;            /* setup done */
     uint8_t open;             /* a verified connection is up */
@@ -41,7 +63,7 @@ typedef struct {
 /* Initialise the contexts, seed the random generator from port->entropy and
  * set up the client configuration.
  * Errors: LKD_ERR_ARG, LKD_ERR_ENTROPY, LKD_ERR_TLS. */
-lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port);
+lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_fn trusted_time, void *time_ctx);
 
 /* Add the CA certificates of a PEM text (one or several) or of one DER
  * certificate.  For PEM, len must count the terminating NUL (mbedTLS needs it).
@@ -55,6 +77,9 @@ lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len);
  * On error the connection is closed. */
 lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
                              uint64_t deadline);
+
+/* 1 when a connection is open to host:port. */
+int lkd_tls_is_open_to(const lkd_tls_t *tls, const char *host, uint16_t port);
 
 /* Write all len bytes by the deadline.
  * Errors: LKD_ERR_STATE (not open), LKD_ERR_TIMEOUT, LKD_ERR_CLOSED, LKD_ERR_IO, LKD_ERR_TLS. */

@@ -135,3 +135,21 @@ void print_result_human(FILE *out, const char *task_id, const lkd_result_t *r)
     }
     fprintf(out, "RequestId:  %.*s\n", (int)r->request_id.len, r->request_id.ptr ? r->request_id.ptr : "");
 }
+
+void print_json_string(FILE *out, const char *s)
+{
+    json_string(out, s, strlen(s));
+}
+
+void print_job_json(FILE *out, const char *task_id, const char *status, const char *output, uint64_t bytes)
+{
+    fputs("{\"TaskId\":", out);
+    print_json_string(out, task_id);
+    if (status != NULL) {
+        fputs(",\"Status\":", out);
+        print_json_string(out, status);
+    }
+    fputs(",\"Output\":", out);
+    print_json_string(out, output);
+    fprintf(out, ",\"Bytes\":%" PRIu64 "}\n", bytes);
+}

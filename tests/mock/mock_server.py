@@ -5,7 +5,7 @@ Written from tests/../shared/spec/API.md, independently of the C client.
 Python 3 standard library only; certificates are made with the openssl command line tool.
 
 Usage:
-  python3 mock_server.py --state-dir DIR [--port 0] [--control-port 0] [--ipv6]
+  python3 mock_server.py --state-dir DIR [--port 0] [--download-port 0] [--control-port 0] [--ipv6]
                          [--credential ID:KEY[:TOKEN]]... [--clock-offset SECONDS]
 
 See README.md beside this file.
@@ -18,20 +18,27 @@ import email.utils
 import fcntl
 import hashlib
 import hmac
+import io
 import json
 import logging
 import os
+import random
 import re
 import shutil
 import signal
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
+import zipfile
+import zlib
+from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DEFAULT_SECRET_ID = "AKIDLKEDOCMOCK0000000000000000000000"
@@ -54,6 +61,31 @@ SAN_DNS = [
 ]
 
 RESULT_HOST = "mock.lkedoc.test"
+DOWNLOAD_SECRET = b"lkedoc-mock-cos-secret"     # signs the result URLs (HMAC-SHA1)
+ARCHIVE_DATE = (2024, 1, 1, 0, 0, 0)            # every zip member's time stamp
+ARCHIVE_LAST_MODIFIED = "Mon, 01 Jan 2024 00:00:00 GMT"
+ARCHIVE_CACHE_ENTRIES = 4
+ARCHIVE_CACHE_BYTES = 512 * 1024 * 1024
+RANGES_KEEP = 1000                              # /stats download.ranges keeps the last this many
+
+# One-shot faults of fail_next_api: HTTP answers, API errors and connection ends.
+FAULT_HTTP = {"429", "500", "503"}
+FAULT_API = {"RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "InternalError"}
+FAULT_CONN = {"close", "reset"}
+FAULT_KINDS = FAULT_HTTP | FAULT_API | FAULT_CONN
+
+# Settings added for faults and downloads; /reset puts them back to these.
+FAULT_DEFAULTS = {
+    "fail_next_api": [],
+    "download_close_after": [],
+    "expire_urls": False,
+    "slow_api_ms": 0,
+    "slow_download_bytes_per_s": 0,
+    "polls_to_success": 2,
+    "connection_requests_max": None,
+    "url_ttl": None,                 # None: the profile's (600 s lke, 1800 s lkeap)
+    "archive_size": 0,
+}
 
 # Profiles by Host (lower case, port stripped).
 PROFILES = {
@@ -195,14 +227,26 @@ class State:
         self.config = {"clock_offset": float(clock_offset), "idle_timeout": 30.0,
                        "host_forms": ["as-sent", "no-port"], "escape_alternate": True}
         self.tls_port = 0
+        self.download_port = 0
+        self.archives = ArchiveCache()
         self.reset()
 
     def reset(self):
         with self.lock:
+            self.config.update(json.loads(json.dumps(FAULT_DEFAULTS)))
             self.connections = 0
             self.handshakes = 0
             self.handshake_failures = 0
+            self.resumed = 0
             self.requests = 0
+            self.faults_injected = {}
+            self.last_create = None
+            self.last_unsigned_payload = False
+            self.issued = {}                   # task id -> end of the last URL's validity (mock clock)
+            self.dl = {"connections": 0, "handshakes": 0, "handshake_failures": 0, "resumed": 0,
+                       "requests": 0, "gets": 0, "heads": 0, "partial": 0, "bytes_sent": 0, "drops": 0,
+                       "expired": 0, "denied": 0, "statuses": {}, "ranges": [], "last_path": None,
+                       "last_host": None, "archives": {}}
             self.errors = {}
             self.last_task_id = None
             self.last_action = None
@@ -224,13 +268,31 @@ class State:
         with self.lock:
             setattr(self, field, getattr(self, field) + n)
 
+    def dl_bump(self, field, n=1):
+        with self.lock:
+            self.dl[field] += n
+
+    def take(self, key):
+        """Pop the first element of the list setting `key` (None when empty). The list is replaced,
+        never changed in place, so a copy handed out by /stats or /config stays consistent."""
+        with self.lock:
+            lst = self.config.get(key) or []
+            if not lst:
+                return None
+            self.config[key] = list(lst[1:])
+            return lst[0]
+
     def stats(self):
         with self.lock:
             return {
                 "connections": self.connections,
                 "handshakes": self.handshakes,
                 "handshake_failures": self.handshake_failures,
+                "resumed": self.resumed,
                 "requests": self.requests,
+                "faults_injected": dict(self.faults_injected),
+                "last_create": json.loads(json.dumps(self.last_create)),
+                "last_unsigned_payload": self.last_unsigned_payload,
                 "errors": dict(self.errors),
                 "last_task_id": self.last_task_id,
                 "last_action": self.last_action,
@@ -241,8 +303,10 @@ class State:
                 "polls": dict(self.polls),
                 "tasks": json.loads(json.dumps(self.tasks)),
                 "cancelled": list(self.cancelled),
-                "config": dict(self.config),
+                "config": json.loads(json.dumps(self.config)),
                 "tls_port": self.tls_port,
+                "download_port": self.download_port,
+                "download": json.loads(json.dumps(self.dl)),
             }
 
 
@@ -329,18 +393,30 @@ def strip_port(host):
 # --------------------------------------------------------------------------------------------
 # API layer
 
+def url_signature(path, sign_time):
+    return hmac.new(DOWNLOAD_SECRET, ("%s\n%s" % (path, sign_time)).encode("utf-8"), hashlib.sha1).hexdigest()
+
+
 def result_url(state, task_id, ttl):
+    """Presigned URL on the download listener; remembers the task as an existing object."""
     now = int(state.now())
     tid = base64.urlsafe_b64encode(task_id.encode("utf-8")).decode("ascii").rstrip("=")
     path = "/results/%s.zip" % tid
     key_time = "%d;%d" % (now, now + ttl)
-    sig = hmac.new(b"mock-cos-key", ("%s\n%s\n%s" % (path, key_time, task_id)).encode("utf-8"),
-                   hashlib.sha1).hexdigest()
+    sig = url_signature(path, key_time)
     q = ("q-sign-algorithm=sha1&q-ak=AKIDMOCKCOS%s&q-sign-time=%s&q-key-time=%s"
          "&q-header-list=host&q-url-param-list=&q-signature=%s") % (
         hashlib.sha1(task_id.encode("utf-8")).hexdigest()[:24].upper(),
         key_time.replace(";", "%3B"), key_time.replace(";", "%3B"), sig)
-    return "https://%s:%d%s?%s" % (RESULT_HOST, state.tls_port, path, q)
+    with state.lock:
+        state.issued[task_id] = now + ttl
+        # A poll that hands out a fresh URL ends an `expire_urls` fault (for that task when it is a list).
+        e = state.config.get("expire_urls")
+        if e is True:
+            state.config["expire_urls"] = False
+        elif isinstance(e, list) and task_id in e:
+            state.config["expire_urls"] = [t for t in e if t != task_id]
+    return "https://%s:%d%s?%s" % (RESULT_HOST, state.download_port, path, q)
 
 
 def task_status(state, profile, task_id):
@@ -349,6 +425,10 @@ def task_status(state, profile, task_id):
         state.polls[task_id] = n
         state.last_task_id = task_id
         created = task_id in state.tasks
+        pending = int(state.config.get("polls_to_success", 2))
+        ttl = state.config.get("url_ttl")
+    if ttl is None:
+        ttl = profile["url_ttl"]
     lkeap = profile["service"] == "lkeap"
     if task_id.startswith("missing-"):
         raise ApiError("ResourceNotFound", "The task %s does not exist." % task_id)
@@ -359,9 +439,9 @@ def task_status(state, profile, task_id):
     elif task_id.startswith("pause-"):
         status = "Pause" if lkeap else "Processing"
     else:
-        status = "WaitExecute" if n == 1 else ("Processing" if n == 2 else "Success")
+        status = "Success" if n > pending else ("WaitExecute" if n == 1 else "Processing")
     resp = {"Status": status,
-            "DocumentRecognizeResultUrl": result_url(state, task_id, profile["url_ttl"]) if status == "Success" else "",
+            "DocumentRecognizeResultUrl": result_url(state, task_id, int(ttl)) if status == "Success" else "",
             "FailedPages": []}
     if status == "Failed":
         resp["FailedPages"] = [{"PageNumber": 1}, {"PageNumber": None}, {"PageNumber": 3}]
@@ -407,18 +487,33 @@ def act_create(state, profile, body):
     if not url and len(b64) > MAX_BASE64:
         raise ApiError("LimitExceeded.TooLargeFileError",
                        "FileBase64 is %d characters; the limit is %d." % (len(b64), MAX_BASE64))
+    decoded = None
+    if b64:
+        try:
+            decoded = base64.b64decode(b64.encode("ascii"), validate=True)
+        except (ValueError, UnicodeEncodeError):
+            raise ApiError("InvalidParameterValue", "The parameter `FileBase64` is not valid base64.")
     task_id = "task-" + uuid.uuid4().hex
     fields = {}
     for k, v in body.items():
         if k == "FileBase64" and isinstance(v, str):
             fields[k] = {"length": len(v), "sha256": hashlib.sha256(v.encode("utf-8")).hexdigest(),
-                         "head": v[:64]}
+                         "head": v[:64], "decoded_len": len(decoded) if decoded is not None else 0}
         else:
             fields[k] = v
     fields["_service"] = profile["service"]
+    last = {"FileType": body.get("FileType"), "FileUrl": body.get("FileUrl"),
+            "base64_len": len(b64) if isinstance(b64, str) else None,
+            "decoded_len": len(decoded) if decoded is not None else None,
+            "sha256": hashlib.sha256(decoded).hexdigest() if decoded is not None else None,
+            "Config": body.get("Config"),
+            "FileStartPageNumber": body.get("FileStartPageNumber"),
+            "FileEndPageNumber": body.get("FileEndPageNumber"),
+            "TaskId": task_id}
     with state.lock:
         state.tasks[task_id] = fields
         state.last_task_id = task_id
+        state.last_create = last
     return {"TaskId": task_id}
 
 
@@ -540,6 +635,95 @@ def handle_api(state, headers, body_bytes):
 
 
 # --------------------------------------------------------------------------------------------
+# Result archives
+
+def _png_1x1():
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)            # 1x1, 8-bit RGB
+    idat = zlib.compress(b"\x00\x2a\x6f\xb4", 9)                 # filter 0, one blue-ish pixel
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+PNG_1X1 = _png_1x1()
+
+
+def archive_members(task_id):
+    """The archive's files, deterministic from the TaskId: [(name, bytes)]."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", task_id)[:80].lstrip(".") or "result"
+    digest = hashlib.sha256(task_id.encode("utf-8")).hexdigest()
+    md = ("# Mock parse result\n\n"
+          "Task `%s` parsed by the lkedoc mock service.\n\n"
+          "## Table\n\n"
+          "| Page | Words | Digest |\n"
+          "|---:|---:|---|\n"
+          "| 1 | %d | `%s` |\n"
+          "| 2 | %d | `%s` |\n\n"
+          "![page 1](images/page_1.png)\n" % (task_id, int(digest[:4], 16), digest[:16],
+                                                int(digest[4:8], 16), digest[16:32]))
+    page = {"TaskId": task_id, "PageNumber": 1, "Width": 595, "Height": 842,
+            "Blocks": [{"Type": "title", "Text": "Mock parse result", "Box": [72, 72, 523, 110]},
+                       {"Type": "table", "Rows": 3, "Columns": 3, "Box": [72, 140, 523, 260]},
+                       {"Type": "image", "Path": "images/page_1.png", "Box": [72, 300, 200, 428]}]}
+    return [(name + ".md", md.encode("utf-8")),
+            (name + "_page_1.json", json.dumps(page, ensure_ascii=False, indent=2).encode("utf-8")),
+            ("images/page_1.png", PNG_1X1)]
+
+
+def _zip(members, filler_len, seed):
+    bio = io.BytesIO()
+    with zipfile.ZipFile(bio, "w", zipfile.ZIP_STORED) as z:
+        items = list(members)
+        if filler_len is not None:
+            items.append(("filler.bin", random.Random(seed).randbytes(filler_len)))
+        for name, data in items:
+            zi = zipfile.ZipInfo(name, ARCHIVE_DATE)
+            zi.compress_type = zipfile.ZIP_STORED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, data)
+    return bio.getvalue()
+
+
+def build_archive(task_id, min_size):
+    """A real zip (every member stored). With min_size above its natural size, an incompressible,
+    deterministic filler.bin pads it to exactly min_size bytes."""
+    members = archive_members(task_id)
+    data = _zip(members, None, 0)
+    if min_size > len(data):
+        seed = int(hashlib.sha256(task_id.encode("utf-8")).hexdigest()[:16], 16)
+        base = len(_zip(members, 0, seed))
+        filler = max(0, min_size - base)
+        data = _zip(members, filler, seed)
+        while len(data) < min_size:            # not expected with stored members; kept for safety
+            filler += min_size - len(data)
+            data = _zip(members, filler, seed)
+    return data
+
+
+class ArchiveCache:
+    """Built archives per (task, size): (bytes, etag, sha256 hex). Small LRU."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.items = OrderedDict()
+
+    def get(self, task_id, min_size):
+        key = (task_id, int(min_size))
+        with self.lock:                         # one build at a time; others wait for the cached copy
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+            data = build_archive(task_id, key[1])
+            md5 = hashlib.md5(data).hexdigest()
+            item = (data, '"%s"' % md5, hashlib.sha256(data).hexdigest())
+            self.items[key] = item
+            while len(self.items) > 1 and (len(self.items) > ARCHIVE_CACHE_ENTRIES or
+                                           sum(len(v[0]) for v in self.items.values()) > ARCHIVE_CACHE_BYTES):
+                self.items.popitem(last=False)
+            return item
+
+
+# --------------------------------------------------------------------------------------------
 # HTTP over TLS
 
 class ConnClosed(Exception):
@@ -607,6 +791,10 @@ HTML_404 = (b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n"
             b"<center><h1>404 Not Found</h1></center>\r\n</body>\r\n</html>\r\n")
 HTML_405 = (b"<html>\r\n<head><title>405 Not Allowed</title></head>\r\n<body>\r\n"
             b"<center><h1>405 Not Allowed</h1></center>\r\n</body>\r\n</html>\r\n")
+HTML_500 = (b"<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n"
+            b"<center><h1>500 Internal Server Error</h1></center>\r\n</body>\r\n</html>\r\n")
+HTML_503 = (b"<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
+            b"<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n")
 HTML_400 = (b"<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body>\r\n"
             b"<center><h1>400 Bad Request</h1></center>\r\n</body>\r\n</html>\r\n")
 
@@ -622,26 +810,71 @@ def encode_response(state, obj):
     return text.encode("utf-8")
 
 
+def read_exact(f, n):
+    """n bytes from the buffered TLS stream, read in big chunks (fast for ~10 MB bodies)."""
+    buf = bytearray(n)
+    mv = memoryview(buf)
+    got = 0
+    while got < n:
+        k = f.readinto(mv[got:min(n, got + (4 << 20))])
+        if not k:
+            raise ConnClosed("EOF in body")
+        got += k
+    return bytes(buf)
+
+
+def read_body(f, headers, limit):
+    """(body, too_big) or None when Content-Length is malformed. An oversized body is drained and
+    dropped up to MAX_DISCARD; beyond that ConnClosed."""
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return read_chunked(f, limit)
+    cl = headers.get("content-length", "0").strip() or "0"
+    if not cl.isdigit():
+        return None
+    n = int(cl)
+    if n > limit:
+        if n > MAX_DISCARD:
+            raise ConnClosed("body far too large")
+        left = n
+        while left:
+            chunk = f.read(min(left, 1 << 20))
+            if not chunk:
+                raise ConnClosed("EOF in body")
+            left -= len(chunk)
+        return b"", True
+    return (read_exact(f, n) if n else b""), False
+
+
 class Connection:
+    """One TLS connection to the API listener (subclassed for the download listener)."""
+    server_name = "lkedoc-mock"
+
     def __init__(self, state, raw, addr, ctx):
         self.state, self.raw, self.addr, self.ctx = state, raw, addr, ctx
+        self.abort = None                  # "close" or "reset": end the connection without a goodbye
+        self.served = 0                    # requests read on this connection
+
+    def count(self, field, n=1):
+        self.state.bump(field, n)
 
     def run(self):
         st = self.state
-        st.bump("connections")
+        self.count("connections")
         try:
             self.raw.settimeout(10)
             try:
                 tls = self.ctx.wrap_socket(self.raw, server_side=True)
             except (ssl.SSLError, OSError) as e:
-                st.bump("handshake_failures")
+                self.count("handshake_failures")
                 log.info("handshake failed from %s: %s", self.addr, e)
                 try:
                     self.raw.close()
                 except OSError:
                     pass
                 return
-            st.bump("handshakes")
+            self.count("handshakes")
+            if tls.session_reused:
+                self.count("resumed")
             self.sock = tls
             with st.lock:
                 idle = st.config.get("idle_timeout", 30.0)
@@ -654,6 +887,13 @@ class Connection:
                 log.debug("connection %s ended: %s", self.addr, e)
             finally:
                 try:
+                    if self.abort == "reset":      # RST instead of FIN
+                        tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    elif self.abort == "close":    # FIN now, no TLS close_notify, no answer
+                        tls.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                try:
                     f.close()
                     tls.close()
                 except OSError:
@@ -665,7 +905,7 @@ class Connection:
         st = self.state
         lines = ["HTTP/1.1 %d %s" % (status, reason),
                  "Date: " + email.utils.formatdate(st.now(), usegmt=True),
-                 "Server: lkedoc-mock",
+                 "Server: " + self.server_name,
                  "Content-Type: " + ctype,
                  "Content-Length: %d" % len(body)]
         lines += list(extra)
@@ -694,29 +934,23 @@ class Connection:
                 self.send(400, "Bad Request", "text/html", HTML_400, True)
                 return False
             n = int(cl)
-            if n > MAX_BODY:
-                too_big = True
-                if n > MAX_DISCARD:
-                    st.bump("requests")
-                    self.api_reply({"Error": {"Code": "RequestSizeLimitExceeded",
-                                              "Message": "The request body is %d bytes; the limit is %d." % (n, MAX_BODY)}},
-                                   True)
-                    return False
-                left = n
-                while left:
-                    chunk = f.read(min(left, 1 << 20))
-                    if not chunk:
-                        raise ConnClosed("EOF in body")
-                    left -= len(chunk)
-                body = b""
-            else:
-                body = f.read(n) if n else b""
-                if len(body) != n:
-                    raise ConnClosed("EOF in body")
+            if n > MAX_DISCARD:
+                st.bump("requests")
+                self.api_reply({"Error": {"Code": "RequestSizeLimitExceeded",
+                                          "Message": "The request body is %d bytes; the limit is %d." % (n, MAX_BODY)}},
+                               True)
+                return False
+            body, too_big = read_body(f, headers, MAX_BODY)
         st.bump("requests")
+        self.served += 1
 
         with st.lock:
             st.last_headers = dict(headers)
+            st.last_unsigned_payload = headers.get("x-tc-content-sha256", "").strip() == "UNSIGNED-PAYLOAD"
+            slow_ms = float(st.config.get("slow_api_ms") or 0)
+            per_conn = st.config.get("connection_requests_max")
+        if per_conn is not None and self.served >= int(per_conn):
+            close = True
             if too_big:
                 st.last_body, st.last_body_len = None, None
             else:
@@ -732,6 +966,11 @@ class Connection:
         if method != "POST":
             self.send(405, "Not Allowed", "text/html", HTML_405, close, ["Allow: POST"])
             return not close
+        if slow_ms > 0:
+            time.sleep(slow_ms / 1000.0)
+        fault = st.take("fail_next_api")
+        if fault is not None:
+            return self.inject(str(fault), close)
         if too_big:
             resp = {"Error": {"Code": "RequestSizeLimitExceeded",
                               "Message": "The request body is larger than %d bytes." % MAX_BODY}}
@@ -746,6 +985,28 @@ class Connection:
         self.api_reply(resp, close)
         return not close
 
+    def inject(self, kind, close):
+        """Answer the request that was just read with the fault `kind` (see FAULT_KINDS)."""
+        st = self.state
+        with st.lock:
+            st.faults_injected[kind] = st.faults_injected.get(kind, 0) + 1
+        log.info("fault %s injected for %s", kind, self.addr)
+        if kind in FAULT_CONN:
+            self.abort = kind
+            return False
+        if kind == "429":
+            self.send(429, "Too Many Requests", "text/plain", b"Too Many Requests\r\n", close, ["Retry-After: 1"])
+        elif kind == "503":
+            self.send(503, "Service Unavailable", "text/html", HTML_503, close)
+        elif kind == "500":
+            self.send(500, "Internal Server Error", "text/html", HTML_500, close)
+        else:
+            msgs = {"RequestLimitExceeded": "Your request frequency exceeds the limit (mock fault).",
+                    "RequestLimitExceeded.UinLimitExceeded": "The account's request rate exceeds the limit (mock fault).",
+                    "InternalError": "An internal error occurred (mock fault)."}
+            self.api_reply({"Error": {"Code": kind, "Message": msgs.get(kind, "mock fault")}}, close)
+        return not close
+
     def api_reply(self, resp, close):
         st = self.state
         if "Error" in resp and "Status" not in resp:
@@ -757,7 +1018,238 @@ class Connection:
 
 
 # --------------------------------------------------------------------------------------------
+# Download listener (object-storage-like)
+
+def cos_error(code, message, resource, request_id):
+    return ("<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n\t<Code>%s</Code>\n\t<Message>%s</Message>\n"
+            "\t<Resource>%s</Resource>\n\t<RequestId>%s</RequestId>\n</Error>\n" % (
+                code, message, xml_escape(resource), request_id)).encode("utf-8")
+
+
+def xml_escape(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def parse_range(value, total):
+    """Range header -> None (ignore it: whole object), (first, last) inclusive, or "unsatisfiable".
+    One range only; bytes=N-, bytes=N-M, bytes=-SUFFIX."""
+    v = value.strip()
+    if not v.lower().startswith("bytes="):
+        return None
+    spec = v[6:].strip()
+    m = re.fullmatch(r"(\d*)\s*-\s*(\d*)", spec)
+    if not m or (m.group(1) == "" and m.group(2) == ""):
+        return None
+    a, b = m.groups()
+    if a == "":
+        n = int(b)
+        if n == 0 or total == 0:
+            return "unsatisfiable"
+        return (max(0, total - n), total - 1)
+    first = int(a)
+    if b != "" and int(b) < first:
+        return None
+    if first >= total:
+        return "unsatisfiable"
+    return (first, total - 1 if b == "" else min(int(b), total - 1))
+
+
+class DownloadConnection(Connection):
+    """GET/HEAD of /results/<urlsafe-b64 TaskId>.zip with the q-sign-* query of result_url()."""
+    server_name = "tencent-cos"
+
+    def count(self, field, n=1):
+        self.state.dl_bump(field, n)
+
+    def reply(self, status, reason, lines, body, close, head_only):
+        st = self.state
+        out = ["HTTP/1.1 %d %s" % (status, reason),
+               "Date: " + email.utils.formatdate(st.now(), usegmt=True),
+               "Server: " + self.server_name] + list(lines)
+        out.append("Connection: close" if close else "Connection: keep-alive")
+        with st.lock:
+            st.dl["statuses"][str(status)] = st.dl["statuses"].get(str(status), 0) + 1
+        self.sock.sendall(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + (b"" if head_only else body))
+
+    def error(self, status, reason, code, message, resource, close, head_only):
+        rid = "NjU" + uuid.uuid4().hex.upper()
+        body = cos_error(code, message, resource, rid)
+        self.reply(status, reason, ["Content-Type: application/xml", "Content-Length: %d" % len(body),
+                                    "x-cos-request-id: " + rid], body, close, head_only)
+        return not close
+
+    def serve_one(self, f):
+        st = self.state
+        head = read_head(f)
+        if head is None:
+            return False
+        method, target, version, hdr_list = head
+        headers = {}
+        for k, v in hdr_list:
+            headers.setdefault(k, v)
+        conn_tokens = [t.strip().lower() for t in headers.get("connection", "").split(",")]
+        close = "close" in conn_tokens or (version == "HTTP/1.0" and "keep-alive" not in conn_tokens)
+        got = read_body(f, headers, 1 << 20)    # a GET has none; drained and dropped
+        if got is None:
+            self.count("requests")
+            return self.error(400, "Bad Request", "InvalidArgument", "Bad Content-Length.", target, True, False)
+        self.count("requests")
+        head_only = method == "HEAD"
+        if method == "GET":
+            self.count("gets")
+        elif head_only:
+            self.count("heads")
+        rng = headers.get("range")
+        with st.lock:
+            if rng is not None:
+                st.dl["ranges"].append(rng)
+                del st.dl["ranges"][:-RANGES_KEEP]
+            st.dl["last_path"] = target
+            st.dl["last_host"] = headers.get("host")
+            expire_all = st.config.get("expire_urls")
+            rate = float(st.config.get("slow_download_bytes_per_s") or 0)
+            min_size = int(st.config.get("archive_size") or 0)
+
+        path, _, query = target.partition("?")
+        host = headers.get("host", "").strip().lower()
+        if host not in (RESULT_HOST, "%s:%d" % (RESULT_HOST, st.download_port)):
+            return self.error(400, "Bad Request", "InvalidURI",
+                              "The Host header `%s` is not this bucket's domain." % headers.get("host", ""),
+                              path, close, head_only)
+        if method not in ("GET", "HEAD"):
+            return self.error(405, "Method Not Allowed", "MethodNotAllowed",
+                              "The specified method is not allowed against this resource.", path, close, False)
+        m = re.fullmatch(r"/results/([A-Za-z0-9_-]+)\.zip", path)
+        task_id = None
+        if m:
+            try:
+                task_id = base64.urlsafe_b64decode(m.group(1) + "=" * (-len(m.group(1)) % 4)).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                task_id = None
+        if task_id is None:
+            return self.error(404, "Not Found", "NoSuchKey", "The specified key does not exist.", path,
+                              close, head_only)
+        expired_msg = "Request has expired"
+        if expire_all is True or (isinstance(expire_all, list) and task_id in expire_all):
+            self.count("expired")
+            return self.error(403, "Forbidden", "AccessDenied", expired_msg, path, close, head_only)
+        q = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+        sign_time, sig = q.get("q-sign-time"), q.get("q-signature")
+        if not sign_time or not sig:
+            self.count("denied")
+            return self.error(403, "Forbidden", "AccessDenied", "Access Denied.", path, close, head_only)
+        tm = re.fullmatch(r"(\d+);(\d+)", sign_time)
+        if (not tm or q.get("q-key-time") != sign_time or q.get("q-sign-algorithm") != "sha1"
+                or not hmac.compare_digest(url_signature(path, sign_time), sig.lower())):
+            self.count("denied")
+            return self.error(403, "Forbidden", "AccessDenied",
+                              "The request signature we calculated does not match the signature you provided.",
+                              path, close, head_only)
+        if st.now() > int(tm.group(2)):
+            self.count("expired")
+            return self.error(403, "Forbidden", "AccessDenied", expired_msg, path, close, head_only)
+        with st.lock:
+            known = task_id in st.issued
+        if not known:
+            return self.error(404, "Not Found", "NoSuchKey", "The specified key does not exist.", path,
+                              close, head_only)
+
+        data, etag, digest = st.archives.get(task_id, min_size)
+        total = len(data)
+        with st.lock:
+            st.dl["archives"][task_id] = {"size": total, "sha256": digest, "etag": etag}
+        common = ["Content-Type: application/zip", "Accept-Ranges: bytes", "ETag: " + etag,
+                  "Last-Modified: " + ARCHIVE_LAST_MODIFIED, "x-cos-request-id: NjU" + uuid.uuid4().hex.upper()]
+        r = parse_range(rng, total) if rng is not None else None
+        if_range = headers.get("if-range")
+        if r is not None and if_range is not None and if_range.strip() not in (etag, ARCHIVE_LAST_MODIFIED):
+            r = None
+        if r == "unsatisfiable":
+            body = cos_error("InvalidRange", "The requested range is not satisfiable.", path, "NjU" + uuid.uuid4().hex.upper())
+            self.reply(416, "Requested Range Not Satisfiable",
+                       ["Content-Type: application/xml", "Content-Length: %d" % len(body),
+                        "Content-Range: bytes */%d" % total], body, close, head_only)
+            return not close
+        if r is None:
+            first, last, status, reason = 0, total - 1, 200, "OK"
+            lines = common + ["Content-Length: %d" % total]
+        else:
+            first, last = r
+            status, reason = 206, "Partial Content"
+            lines = common + ["Content-Length: %d" % (last - first + 1),
+                              "Content-Range: bytes %d-%d/%d" % (first, last, total)]
+            self.count("partial")
+        drop = None if head_only else st.take("download_close_after")
+        self.reply(status, reason, lines, b"", close, True)
+        if head_only:
+            return not close
+        body = memoryview(data)[first:last + 1]
+        limit = len(body) if drop is None else min(len(body), int(drop))
+        self.send_body(body[:limit], rate)
+        if limit < len(body):
+            self.count("drops")
+            log.info("download dropped after %d of %d body bytes", limit, len(body))
+            self.abort = "close"
+            return False
+        return not close
+
+    def send_body(self, mv, rate):
+        sent, t0 = 0, time.monotonic()
+        step = max(1, min(65536, int(rate) // 10)) if rate > 0 else 256 * 1024
+        while sent < len(mv):
+            n = min(step, len(mv) - sent)
+            self.sock.sendall(mv[sent:sent + n])
+            sent += n
+            self.count("bytes_sent", n)
+            if rate > 0:
+                ahead = sent / rate - (time.monotonic() - t0)
+                if ahead > 0:
+                    time.sleep(ahead)
+
+
+# --------------------------------------------------------------------------------------------
 # Control server
+
+def _count(v, name, minimum=0):
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v < minimum or v != int(v):
+        raise ValueError("%s must be an integer >= %d" % (name, minimum))
+    return int(v)
+
+
+def normalize_config(obj):
+    """Check and normalize the fault and download settings of a POST /config; others pass as they are."""
+    out = dict(obj)
+    if "clock_offset" in out:
+        out["clock_offset"] = float(out["clock_offset"])
+    if "fail_next_api" in out:
+        v = out["fail_next_api"]
+        v = [] if v is None else (v if isinstance(v, list) else [v])
+        v = [str(x) for x in v]
+        bad = [x for x in v if x not in FAULT_KINDS]
+        if bad:
+            raise ValueError("fail_next_api: unknown %s; known: %s" % (bad, sorted(FAULT_KINDS)))
+        out["fail_next_api"] = v
+    if "download_close_after" in out:
+        v = out["download_close_after"]
+        v = [] if v is None else (v if isinstance(v, list) else [v])
+        out["download_close_after"] = [_count(x, "download_close_after") for x in v]
+    if "expire_urls" in out:
+        v = out["expire_urls"]
+        if not isinstance(v, bool) and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+            raise ValueError("expire_urls must be true, false or a list of TaskIds")
+    for k in ("slow_api_ms", "slow_download_bytes_per_s"):
+        if k in out:
+            v = out[k] or 0
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+                raise ValueError("%s must be a number >= 0" % k)
+    for k, lo in (("polls_to_success", 0), ("archive_size", 0)):
+        if k in out:
+            out[k] = _count(out[k], k, lo)
+    for k in ("connection_requests_max", "url_ttl"):
+        if k in out and out[k] is not None:
+            out[k] = _count(out[k], k, 1 if k == "connection_requests_max" else 0)
+    return out
+
 
 def make_control_handler(state):
     class Control(BaseHTTPRequestHandler):
@@ -786,7 +1278,7 @@ def make_control_handler(state):
                 self.reply(200, state.stats())
             elif self.path == "/config":
                 with state.lock:
-                    self.reply(200, dict(state.config))
+                    self.reply(200, json.loads(json.dumps(state.config)))
             else:
                 self.reply(404, {"error": "not found"})
 
@@ -803,11 +1295,14 @@ def make_control_handler(state):
                 if not isinstance(obj, dict):
                     self.reply(400, {"error": "config must be a JSON object"})
                     return
-                if "clock_offset" in obj:
-                    obj["clock_offset"] = float(obj["clock_offset"])
+                try:
+                    obj = normalize_config(obj)
+                except (ValueError, TypeError) as e:
+                    self.reply(400, {"error": str(e)})
+                    return
                 with state.lock:
                     state.config.update(obj)
-                    cfg = dict(state.config)
+                    cfg = json.loads(json.dumps(state.config))
                 self.reply(200, cfg)
             else:
                 self.reply(404, {"error": "not found"})
@@ -850,7 +1345,7 @@ def bind_listeners(port, ipv6):
     raise OSError("could not find a port free on both 127.0.0.1 and ::1")
 
 
-def accept_loop(sock, state, ctx, stop):
+def accept_loop(sock, state, ctx, stop, conn_class=Connection):
     sock.settimeout(0.5)
     while not stop.is_set():
         try:
@@ -862,7 +1357,7 @@ def accept_loop(sock, state, ctx, stop):
                 break
             continue
         raw.settimeout(None)
-        t = threading.Thread(target=Connection(state, raw, addr, ctx).run, daemon=True)
+        t = threading.Thread(target=conn_class(state, raw, addr, ctx).run, daemon=True)
         t.start()
 
 
@@ -870,6 +1365,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--state-dir", required=True)
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--download-port", type=int, default=0)
     ap.add_argument("--control-port", type=int, default=0)
     ap.add_argument("--ipv6", action="store_true")
     ap.add_argument("--credential", action="append", type=parse_credential, default=[])
@@ -891,18 +1387,27 @@ def main(argv=None):
     creds = a.credential or [(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, None)]
     state = State({c[0]: (c[1], c[2]) for c in creds}, a.clock_offset)
 
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_cert_chain(os.path.join(d, "server.pem"), os.path.join(d, "server.key"))
-    ctx.set_alpn_protocols(["http/1.1"])
+    def server_context():
+        # One context per listener: each has its own session cache and ticket keys, as two real
+        # servers would, so a session is only resumed on the listener that issued it.
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(os.path.join(d, "server.pem"), os.path.join(d, "server.key"))
+        ctx.set_alpn_protocols(["http/1.1"])
+        return ctx
+    ctx, dl_ctx = server_context(), server_context()
 
     port, socks = bind_listeners(a.port, a.ipv6)
     state.tls_port = port
+    dl_port, dl_socks = bind_listeners(a.download_port, a.ipv6)
+    state.download_port = dl_port
     control = ThreadingHTTPServer(("127.0.0.1", a.control_port), make_control_handler(state))
     control.daemon_threads = True
 
     stop = threading.Event()
     threads = [threading.Thread(target=accept_loop, args=(s, state, ctx, stop), daemon=True) for s in socks]
+    threads += [threading.Thread(target=accept_loop, args=(s, state, dl_ctx, stop, DownloadConnection), daemon=True)
+                for s in dl_socks]
     threads.append(threading.Thread(target=control.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True))
     for t in threads:
         t.start()
@@ -912,21 +1417,22 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    ports = {"tls": port, "control": control.server_address[1], "pid": os.getpid()}
+    ports = {"tls": port, "download": dl_port, "control": control.server_address[1], "pid": os.getpid()}
     pj = os.path.join(d, "ports.json")
     tmp = "%s.%d.tmp" % (pj, os.getpid())
     with open(tmp, "w") as f:
         json.dump(ports, f)
     os.replace(tmp, pj)
     log.info("listening: %s ipv6=%s", ports, a.ipv6)
-    sys.stdout.write("lkedoc mock listening on tls %d control %d\n" % (ports["tls"], ports["control"]))
+    sys.stdout.write("lkedoc mock listening on tls %d download %d control %d\n"
+                     % (ports["tls"], ports["download"], ports["control"]))
     sys.stdout.flush()
 
     while not stop.is_set():
         stop.wait(0.5)
     control.shutdown()
     control.server_close()
-    for s in socks:
+    for s in socks + dl_socks:
         try:
             s.close()
         except OSError:

@@ -2,8 +2,8 @@
 
     from mockctl import Mock, SECRET_ID, SECRET_KEY
     with Mock("/tmp/lkedoc-mock", ["--ipv6"]) as m:
-        m.port, m.control_port, m.ca_file, m.other_ca_file
-        m.stats(); m.reset(); m.config(clock_offset=-600)
+        m.port, m.download_port, m.control_port, m.ca_file, m.other_ca_file
+        m.stats(); m.reset(); m.config(clock_offset=-600, fail_next_api=["429", "close"])
 """
 
 import json
@@ -31,6 +31,7 @@ class Mock:
         self.timeout = timeout
         self.proc = None
         self.port = None
+        self.download_port = None
         self.control_port = None
         self.ca_file = os.path.join(self.state_dir, "ca.pem")
         self.other_ca_file = os.path.join(self.state_dir, "other-ca.pem")
@@ -60,6 +61,7 @@ class Mock:
                     info = json.load(f)
                 if info.get("pid") == self.proc.pid:
                     self.port = int(info["tls"])
+                    self.download_port = int(info["download"])
                     self.control_port = int(info["control"])
                     return self
             except (OSError, ValueError):

@@ -5,9 +5,11 @@ The signer here is written separately from mock_server.py (it does not import it
 Usage: python3 tests/mock/selftest.py [STATE_DIR]
 """
 
+import base64
 import hashlib
 import hmac
 import http.client
+import io
 import json
 import os
 import shutil
@@ -17,6 +19,9 @@ import ssl
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import zipfile
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -49,9 +54,23 @@ class Client:
         self.ctx = ctx
         self.port = port
 
-    def connect(self):
-        raw = socket.create_connection(("127.0.0.1", self.port), timeout=10)
-        self.conn.sock = self.ctx.wrap_socket(raw, server_hostname=self.sni)
+    def connect(self, session=None, addr="127.0.0.1"):
+        raw = socket.create_connection((addr, self.port), timeout=10)
+        self.conn.sock = self.ctx.wrap_socket(raw, server_hostname=self.sni, session=session)
+
+    def drop(self):
+        self.conn.close()
+        self.conn.sock = None
+
+    def get(self, target, headers=None, method="GET", host="mock.lkedoc.test"):
+        """A request on the download listener; returns (response, body bytes)."""
+        if self.conn.sock is None:
+            self.connect()
+        h = {"Host": host}
+        h.update(headers or {})
+        self.conn.request(method, target, headers=h)
+        r = self.conn.getresponse()
+        return r, r.read()
 
     def call(self, action, body_obj, host="lke.intl.tencentcloudapi.com", service="lke", region="ap-guangzhou",
              version=None, key=SECRET_KEY, sid=SECRET_ID, ts=None, raw_body=None, extra=None, auth=None,
@@ -72,6 +91,282 @@ class Client:
         r = self.conn.getresponse()
         data = r.read()
         return r, data
+
+
+def success_url(api, task, **kw):
+    for _ in range(10):
+        _, resp, _ = api("GetReconstructDocumentResult", {"TaskId": task}, **kw)
+        if resp.get("Status") == "Success":
+            return resp["DocumentRecognizeResultUrl"]
+    raise AssertionError("no Success for %s: %s" % (task, resp))
+
+
+def target_of(url):
+    u = urllib.parse.urlsplit(url)
+    return u.path + "?" + u.query
+
+
+def xml_code(body):
+    t = body.decode("utf-8", errors="replace")
+    a, b = t.find("<Code>"), t.find("</Code>")
+    return t[a + 6:b] if a >= 0 and b > a else None
+
+
+def download_checks(m, c, api, check):
+    d = Client(m.download_port, m.ca_file, sni="mock.lkedoc.test")
+    url = success_url(api, "done-dl")
+    check("dl url host", url.startswith("https://mock.lkedoc.test:%d/results/" % m.download_port), url)
+    q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query, keep_blank_values=True))
+    start, end = [int(x) for x in q["q-sign-time"].split(";")]
+    check("dl url ttl", end - start == 600 and q["q-key-time"] == q["q-sign-time"] and len(q["q-signature"]) == 40, q)
+    target = target_of(url)
+
+    # full download, then HEAD and ranges on the same keep-alive connection
+    r, full = d.get(target)
+    check("dl 200", r.status == 200 and r.getheader("Content-Type") == "application/zip"
+          and r.getheader("Accept-Ranges") == "bytes" and r.getheader("ETag", "").startswith('"')
+          and r.getheader("Last-Modified") and int(r.getheader("Content-Length")) == len(full), r.getheaders())
+    etag = r.getheader("ETag")
+    try:
+        z = zipfile.ZipFile(io.BytesIO(full))
+        names = z.namelist()
+        md = z.read("done-dl.md").decode("utf-8")
+        png = z.read("images/page_1.png")
+        page = json.loads(z.read("done-dl_page_1.json").decode("utf-8"))
+        ok = (z.testzip() is None and "|---" in md and png.startswith(b"\x89PNG\r\n\x1a\n")
+              and page["TaskId"] == "done-dl")
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        names, ok = str(e), False
+    check("dl zip", ok, names)
+    r, body = d.get(target, method="HEAD")
+    check("dl HEAD", r.status == 200 and body == b"" and int(r.getheader("Content-Length")) == len(full)
+          and r.getheader("ETag") == etag, r.getheaders())
+    r, body = d.get(target, {"Range": "bytes=1000-"})
+    check("dl range N-", r.status == 206 and body == full[1000:] and
+          r.getheader("Content-Range") == "bytes 1000-%d/%d" % (len(full) - 1, len(full)), r.getheaders())
+    r, body = d.get(target, {"Range": "bytes=10-19"})
+    check("dl range N-M", r.status == 206 and body == full[10:20] and
+          r.getheader("Content-Range") == "bytes 10-19/%d" % len(full), r.getheaders())
+    r, body = d.get(target, {"Range": "bytes=%d-" % len(full)})
+    check("dl range 416", r.status == 416 and r.getheader("Content-Range") == "bytes */%d" % len(full), r.getheaders())
+    st = m.stats()["download"]
+    check("dl stats", st["connections"] == 1 and st["handshakes"] == 1 and st["gets"] == 4 and st["heads"] == 1
+          and st["partial"] == 2 and st["bytes_sent"] == len(full) + (len(full) - 1000) + 10
+          and st["ranges"] == ["bytes=1000-", "bytes=10-19", "bytes=%d-" % len(full)]
+          and st["archives"]["done-dl"]["sha256"] == hashlib.sha256(full).hexdigest(), st)
+
+    # refusals: bad signature, no signature, expired, wrong Host, unknown object
+    bad = target[:-1] + ("0" if target[-1] != "0" else "1")
+    r, body = d.get(bad)
+    check("dl bad signature", r.status == 403 and xml_code(body) == "AccessDenied", (r.status, body))
+    r, body = d.get(urllib.parse.urlsplit(url).path)
+    check("dl no signature", r.status == 403 and xml_code(body) == "AccessDenied", (r.status, body))
+    m.config(clock_offset=601)
+    r, body = d.get(target)
+    m.config(clock_offset=0)
+    check("dl expired", r.status == 403 and xml_code(body) == "AccessDenied" and b"Request has expired" in body,
+          (r.status, body))
+    r, body = d.get(target, host="evil.example.test")
+    check("dl bad host", r.status == 400, r.status)
+    r, body = d.get(target, host="mock.lkedoc.test:%d" % m.download_port)
+    check("dl host with port", r.status == 200 and body == full, r.status)
+    r, body = d.get("/results/nothing-here.txt")
+    check("dl 404", r.status == 404 and xml_code(body) == "NoSuchKey", (r.status, body))
+
+    # expire_urls: refused until the task is polled again, then the fresh URL works
+    m.config(expire_urls=True)
+    r, body = d.get(target)
+    check("dl expire_urls", r.status == 403 and b"Request has expired" in body, (r.status, body))
+    url2 = success_url(api, "done-dl")
+    r, body = d.get(target_of(url2))
+    check("dl refreshed", r.status == 200 and body == full and m.stats()["config"]["expire_urls"] is False, r.status)
+
+    # padded archive, mid-body drop and resume with Range, throttling
+    m.config(archive_size=300000, download_close_after=[100000, 50000])
+    url3 = success_url(api, "done-big")
+    t3 = target_of(url3)
+    got = b""
+    try:
+        r, got = d.get(t3)
+        check("dl drop", False, "whole body read: %d" % len(got))
+    except http.client.IncompleteRead as e:
+        got = e.partial
+        check("dl drop", len(got) == 100000, len(got))
+    d.drop()
+    try:
+        r, more = d.get(t3, {"Range": "bytes=%d-" % len(got)})
+        check("dl second drop", False, len(more))
+    except http.client.IncompleteRead as e:
+        check("dl second drop", len(e.partial) == 50000, len(e.partial))
+    d.drop()
+    r, more = d.get(t3, {"Range": "bytes=%d-" % len(got)})
+    big = got + more
+    st = m.stats()["download"]
+    check("dl resume", r.status == 206 and len(big) == 300000 and st["drops"] == 2
+          and st["archives"]["done-big"]["sha256"] == hashlib.sha256(big).hexdigest()
+          and "filler.bin" in zipfile.ZipFile(io.BytesIO(big)).namelist(), (r.status, len(big), st))
+    m.config(slow_download_bytes_per_s=20000)
+    t0 = time.monotonic()
+    r, body = d.get(t3, {"Range": "bytes=0-9999"})
+    took = time.monotonic() - t0
+    m.config(slow_download_bytes_per_s=0, archive_size=0)
+    check("dl throttled", r.status == 206 and len(body) == 10000 and took >= 0.4, took)
+    d.drop()
+
+    # IPv6 and unknown object after reset (URLs are only valid for tasks the mock handed out)
+    d.connect(addr="::1")
+    r, body = d.get(target)
+    check("dl ipv6", r.status == 200 and body == full, r.status)
+    m.reset()
+    r, body = d.get(target)
+    check("dl unknown object", r.status == 404 and xml_code(body) == "NoSuchKey", (r.status, body))
+    d.drop()
+
+
+def raw_end(sock):
+    """How the server ended the TCP connection: 'fin' or 'rst' (read on a duplicate of the fd).
+    Python's ssl module reports an RST as a plain EOF, so TLS is bypassed."""
+    s = sock if sock.__class__ is socket.socket else socket.socket(fileno=os.dup(sock.fileno()))
+    s.settimeout(10)
+    try:
+        while s.recv(65536):
+            pass
+        return "fin"
+    except ConnectionResetError:
+        return "rst"
+    finally:
+        s.close()
+
+
+def fault_checks(m, c, api, check):
+    m.reset()
+    c.drop()
+    body = {"TaskId": "done-f"}
+    for kind, status in (("429", 429), ("503", 503), ("500", 500)):
+        m.config(fail_next_api=[kind])
+        r, data = c.call("GetReconstructDocumentResult", body)
+        try:
+            json.loads(data.decode("utf-8"))
+            is_json = True
+        except ValueError:
+            is_json = False
+        check("fault " + kind, r.status == status and not is_json and
+              (kind != "429" or r.getheader("Retry-After") == "1") and
+              (kind == "429" or r.getheader("Content-Type") == "text/html"), (r.status, r.getheaders(), data))
+        r, resp, _ = api("GetReconstructDocumentResult", body)
+        check("fault %s consumed" % kind, resp.get("Status") == "Success", resp)
+    m.config(fail_next_api=["RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "InternalError"])
+    for kind in ("RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "InternalError"):
+        r, resp, _ = api("GetReconstructDocumentResult", body)
+        check("fault " + kind, r.status == 200 and resp.get("Error", {}).get("Code") == kind, resp)
+    r, resp, _ = api("GetReconstructDocumentResult", body)
+    check("fault list consumed", resp.get("Status") == "Success", resp)
+    for kind, end in (("close", "fin"), ("reset", "rst")):
+        m.config(fail_next_api=[kind])
+        c.drop()
+        c.connect()
+        c.conn.request("POST", "/", body=b"{}", headers={"Host": "lke.intl.tencentcloudapi.com"})
+        check("fault " + kind, raw_end(c.conn.sock) == end, kind)
+        c.drop()
+    st = m.stats()
+    check("faults counted", st["faults_injected"] == {"429": 1, "503": 1, "500": 1, "RequestLimitExceeded": 1,
+                                                     "RequestLimitExceeded.UinLimitExceeded": 1, "InternalError": 1,
+                                                     "close": 1, "reset": 1}, st["faults_injected"])
+    check("fault config bad", _config_status(m, {"fail_next_api": ["418"]}) == 400)
+
+    m.config(slow_api_ms=300)
+    t0 = time.monotonic()
+    api("GetReconstructDocumentResult", body)
+    check("slow api", time.monotonic() - t0 >= 0.3)
+    m.config(slow_api_ms=0)
+
+    m.config(polls_to_success=0)
+    check("polls 0", api("GetReconstructDocumentResult", {"TaskId": "p0"})[1]["Status"] == "Success")
+    m.config(polls_to_success=4)
+    seen = [api("GetReconstructDocumentResult", {"TaskId": "p4"})[1]["Status"] for _ in range(6)]
+    check("polls 4", seen == ["WaitExecute"] + ["Processing"] * 3 + ["Success"] * 2, seen)
+    m.config(polls_to_success=2)
+
+    c.drop()
+    m.config(connection_requests_max=2)
+    before = m.stats()["connections"]
+    r1, _, _ = api("GetReconstructDocumentResult", body)
+    dup = socket.socket(fileno=os.dup(c.conn.sock.fileno()))   # http.client closes its socket on Connection: close
+    r2, _, _ = api("GetReconstructDocumentResult", body)
+    check("conn max close", r1.getheader("Connection") == "keep-alive" and r2.getheader("Connection") == "close",
+          (r1.getheaders(), r2.getheaders()))
+    check("conn max server closed", raw_end(dup) == "fin")
+    c.drop()
+    api("GetReconstructDocumentResult", body)
+    check("conn max reconnect", m.stats()["connections"] == before + 2)
+    m.config(connection_requests_max=None)
+    c.drop()
+
+
+def _config_status(m, obj):
+    try:
+        m._control("POST", "/config", obj)
+        return 200
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def create_checks(m, c, api, check):
+    m.reset()
+    raw = bytes(range(256)) * 24000 + b"%PDF-tail"            # ~6 MB: an ~8 MB JSON body
+    b64 = base64.b64encode(raw).decode("ascii")
+    t0 = time.monotonic()
+    r, resp, _ = api("CreateReconstructDocumentFlow",
+                     {"FileType": "PDF", "FileBase64": b64, "FileStartPageNumber": 2, "FileEndPageNumber": 5,
+                      "Config": {"TableResultType": "1", "ResultType": "0"}})
+    took = time.monotonic() - t0
+    lc = m.stats()["last_create"]
+    check("create base64", resp.get("TaskId", "").startswith("task-") and took < 5, (resp, took))
+    check("last_create", lc["FileType"] == "PDF" and lc["FileUrl"] is None and lc["base64_len"] == len(b64)
+          and lc["decoded_len"] == len(raw) and lc["sha256"] == hashlib.sha256(raw).hexdigest()
+          and lc["Config"] == {"TableResultType": "1", "ResultType": "0"} and lc["FileStartPageNumber"] == 2
+          and lc["FileEndPageNumber"] == 5 and lc["TaskId"] == resp["TaskId"], lc)
+    check("last_unsigned_payload false", m.stats()["last_unsigned_payload"] is False)
+    r, resp, _ = api("CreateReconstructDocumentFlow", {"FileType": "PDF", "FileBase64": "QUJD!==="})
+    check("create bad base64", resp.get("Error", {}).get("Code") == "InvalidParameterValue", resp)
+    ts = int(time.time())
+    body = json.dumps({"FileType": "PDF", "FileUrl": "https://example.test/a.pdf"}).encode()
+    r, resp, _ = api("CreateReconstructDocumentFlow", None, raw_body=body, ts=ts,
+                     auth=sign(SECRET_ID, SECRET_KEY, "lke", "lke.intl.tencentcloudapi.com", ts, body, unsigned=True),
+                     extra={"X-TC-Content-SHA256": "UNSIGNED-PAYLOAD"})
+    st = m.stats()
+    check("create unsigned", resp.get("TaskId") and st["last_unsigned_payload"] is True
+          and st["last_create"]["FileUrl"] == "https://example.test/a.pdf" and st["last_create"]["base64_len"] is None,
+          (resp, st["last_create"]))
+
+
+def resumption_checks(m, c, api, check):
+    m.reset()
+    c.drop()
+    c.connect()
+    api("GetReconstructDocumentResult", {"TaskId": "done-r"})
+    sess = c.conn.sock.session                 # TLS 1.3 tickets arrive after the handshake: read first
+    c.drop()
+    c.connect(session=sess)
+    r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "done-r"})
+    reused = c.conn.sock.session_reused
+    c.drop()
+    st = m.stats()
+    check("api resumed", reused and st["resumed"] == 1 and st["handshakes"] == 2, (reused, st["resumed"]))
+
+    url = success_url(api, "done-r")
+    d = Client(m.download_port, m.ca_file, sni="mock.lkedoc.test")
+    d.ctx = c.ctx                              # Python resumes a session only on its own SSLContext
+    d.connect(session=sess)                    # a session of the API listener is not valid here
+    check("dl not resumed across listeners", not d.conn.sock.session_reused)
+    r, body = d.get(target_of(url))
+    sess2 = d.conn.sock.session
+    d.drop()
+    d.connect(session=sess2)
+    r, body = d.get(target_of(url))
+    check("dl resumed", r.status == 200 and d.conn.sock.session_reused and m.stats()["download"]["resumed"] == 1,
+          m.stats()["download"])
+    d.drop()
 
 
 def main():
@@ -102,7 +397,7 @@ def main():
             check("headers", r.getheader("Content-Type") == "application/json" and r.getheader("Date"))
             seen.append(resp.get("Status"))
         check("lifecycle", seen == ["WaitExecute", "Processing", "Success"], seen)
-        check("url", resp.get("DocumentRecognizeResultUrl", "").startswith("https://mock.lkedoc.test:%d/results/" % m.port)
+        check("url", resp.get("DocumentRecognizeResultUrl", "").startswith("https://mock.lkedoc.test:%d/results/" % m.download_port)
               and "q-signature=" in resp["DocumentRecognizeResultUrl"], resp)
         st = m.stats()
         check("one connection", st["connections"] == 1 and st["handshakes"] == 1 and st["requests"] == 3, st)
@@ -238,10 +533,25 @@ def main():
         else:
             print("SKIP sdk_check.js (run tests/sdk/install.sh)")
 
-        # 9. reset
+        # 9. downloads, faults, creates, resumption
+        m.reset()
+        c.drop()
+        download_checks(m, c, api, check)
+        fault_checks(m, c, api, check)
+        create_checks(m, c, api, check)
+        resumption_checks(m, c, api, check)
+
+        # 10. reset
+        m.config(fail_next_api=["503"], download_close_after=[5], expire_urls=True, polls_to_success=7,
+                 connection_requests_max=3, slow_api_ms=1, archive_size=10)
         m.reset()
         st = m.stats()
         check("reset", st["requests"] == 0 and st["polls"] == {} and st["errors"] == {}, st)
+        cfg = st["config"]
+        check("reset faults", cfg["fail_next_api"] == [] and cfg["download_close_after"] == [] and
+              cfg["expire_urls"] is False and cfg["polls_to_success"] == 2 and cfg["connection_requests_max"] is None
+              and cfg["slow_api_ms"] == 0 and cfg["archive_size"] == 0 and st["download"]["gets"] == 0
+              and st["resumed"] == 0 and st["faults_injected"] == {} and st["last_create"] is None, st)
 
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0

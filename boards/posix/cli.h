@@ -1,0 +1,71 @@
+/*
+ * cli.h - what the parts of the host CLI share: the parsed command line,
+ * exit statuses, and the one static client.
+ */
+#ifndef LKEDOC_CLI_H
+#define LKEDOC_CLI_H
+
+#include <stdint.h>
+
+#include "lkd_client.h"
+#include "lkd_job.h"
+
+enum {
+    EXIT_OK = 0,
+    EXIT_OTHER = 1,
+    EXIT_USAGE = 2,
+    EXIT_API = 3,
+    EXIT_NETWORK = 4,
+    EXIT_TIMEOUT = 5,
+    EXIT_RESPONSE = 6,
+    EXIT_TASK = 7
+};
+
+#define CLI_MAX_TASKS 256
+#define CLI_MAX_RESOLVE 8
+
+typedef struct {
+    const char *command;
+    const char *args[CLI_MAX_TASKS]; /* task ids, or the file for parse */
+    int arg_count;
+    const char *service;
+    char host[256];
+    uint16_t port;
+    lkd_resolve_t resolve[CLI_MAX_RESOLVE];
+    char resolve_text[CLI_MAX_RESOLVE][300];
+    int resolve_count;
+    const char *region;
+    const char *version;
+    const char *ca_file;
+    const char *language;
+    double timeout_s;       /* one API call */
+    double job_timeout_s;   /* a whole wait or download */
+    double poll_s;          /* first pause between polls */
+    const char *file;       /* create --file */
+    const char *url;        /* create --url */
+    const char *type;       /* --type */
+    uint32_t start_page, end_page;
+    const char *table;      /* "0" or "1" */
+    const char *result_type;
+    int unsigned_payload;
+    const char *output;     /* -o */
+    int json;
+    int verbose;
+} options_t;
+
+/* Parse argv; returns -1 to go on, or an exit status (usage printed). */
+int cli_parse(int argc, char **argv, options_t *o);
+
+/* The commands; each returns the process's exit status. */
+int cmd_status(lkd_client_t *c, const options_t *o);
+int cmd_create(lkd_client_t *c, const options_t *o);
+int cmd_wait(lkd_client_t *c, const options_t *o);
+int cmd_download(lkd_client_t *c, const options_t *o);
+int cmd_parse(lkd_client_t *c, const options_t *o);
+int cmd_cancel(lkd_client_t *c, const options_t *o);
+
+/* Print why st happened on stderr (and the API error as JSON on stdout with
+ * --json); returns the exit status for it. */
+int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st);
+
+#endif

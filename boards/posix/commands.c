@@ -1,0 +1,382 @@
+/*
+ * commands.c - the CLI's commands on top of the library's calls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "print_result.h"
+
+/* ---- live progress on a terminal ------------------------------------------- */
+
+typedef struct {
+    int on;                  /* stderr is a terminal */
+    struct timespec start;
+    double last_print;
+} progress_t;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void progress_start(progress_t *p)
+{
+    p->on = isatty(STDERR_FILENO);
+    p->last_print = -1;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+static void progress_end(progress_t *p)
+{
+    if (p->on && p->last_print >= 0) {
+        fputs("\n", stderr);
+    }
+}
+
+static void on_poll(void *user, const lkd_result_t *r, uint32_t elapsed_ms, uint32_t polls)
+{
+    progress_t *p = (progress_t *)user;
+    if (!p->on) {
+        return;
+    }
+    fprintf(stderr, "\r\033[Kstatus %s  elapsed %.1f s  polls %u", lkd_task_status_name(r->status),
+            elapsed_ms / 1000.0, (unsigned)polls);
+    p->last_print = elapsed_ms / 1000.0;
+}
+
+typedef struct {
+    int fd;
+    progress_t *progress;
+} file_sink_t;
+
+static void on_bytes(void *user, uint64_t done, uint64_t total)
+{
+    progress_t *p = ((file_sink_t *)user)->progress;
+    double t = seconds_since(&p->start);
+    if (!p->on || (t - p->last_print < 0.1 && done != total)) {
+        return;
+    }
+    p->last_print = t;
+    fprintf(stderr, "\r\033[Kdownloading %.2f", done / 1e6);
+    if (total > 0) {
+        fprintf(stderr, " / %.2f MB (%.0f %%)", total / 1e6, 100.0 * (double)done / (double)total);
+    } else {
+        fputs(" MB", stderr);
+    }
+    fprintf(stderr, "  elapsed %.1f s  %.2f MB/s", t, t > 0 ? done / 1e6 / t : 0.0);
+}
+
+/* ---- status ------------------------------------------------------------------ */
+
+int cmd_status(lkd_client_t *c, const options_t *o)
+{
+    lkd_result_t r;
+    int i, rc = EXIT_OK;
+    /* Each task is asked for in turn; the exit status is the first failure's. */
+    for (i = 0; i < o->arg_count; i++) {
+        lkd_status_t st = lkd_get_result(c, o->args[i], strlen(o->args[i]), &r);
+        int one = EXIT_OK;
+        if (i > 0 && !o->json) {
+            fputc('\n', stdout);
+        }
+        if (st == LKD_OK) {
+            if (o->json) {
+                print_result_json(stdout, &r);
+            } else {
+                print_result_human(stdout, o->args[i], &r);
+            }
+        } else {
+            one = cli_fail(c, o, st);
+        }
+        if (rc == EXIT_OK) {
+            rc = one;
+        }
+    }
+    return rc;
+}
+
+int cmd_cancel(lkd_client_t *c, const options_t *o)
+{
+    lkd_status_t st = lkd_cancel_task(c, o->args[0], strlen(o->args[0]));
+    if (st != LKD_OK) {
+        return cli_fail(c, o, st);
+    }
+    if (o->json) {
+        fputs("{\"TaskId\":", stdout);
+        print_json_string(stdout, o->args[0]);
+        fputs(",\"Cancelled\":true}\n", stdout);
+    } else {
+        printf("cancelled %s\n", o->args[0]);
+    }
+    return EXIT_OK;
+}
+
+/* ---- create ------------------------------------------------------------------ */
+
+typedef struct {
+    int fd;
+} file_reader_t;
+
+static lkd_status_t read_file(void *user, uint64_t offset, uint8_t *buf, size_t len, size_t *got)
+{
+    file_reader_t *f = (file_reader_t *)user;
+    ssize_t n;
+    do {
+        n = pread(f->fd, buf, len, (off_t)offset);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return LKD_ERR_IO;
+    }
+    *got = (size_t)n;
+    return LKD_OK;
+}
+
+/* The FileType from the file's extension when --type is not given. */
+static const char *type_for(const options_t *o)
+{
+    const char *path = o->file != NULL ? o->file : o->url;
+    const char *dot, *slash;
+    if (o->type != NULL || path == NULL) {
+        return o->type;
+    }
+    dot = strrchr(path, '.');
+    slash = strrchr(path, '/');
+    if (dot == NULL || (slash != NULL && slash > dot) || strlen(dot + 1) > 8 || dot[1] == '\0') {
+        return NULL;
+    }
+    return dot + 1; /* the library sends it upper-case */
+}
+
+/* Create the task; its id is then in c->task_id. */
+static int create_task(lkd_client_t *c, const options_t *o, const char *file)
+{
+    lkd_create_t p;
+    lkd_file_source_t src;
+    file_reader_t reader;
+    lkd_span_t task;
+    lkd_status_t st;
+    struct stat sb;
+    int rc = EXIT_OK;
+
+    lkd_create_defaults(&p);
+    p.file_type = type_for(o);
+    p.file_url = file == NULL ? o->url : NULL;
+    p.start_page = o->start_page;
+    p.end_page = o->end_page;
+    p.table_result_type = o->table;
+    p.result_type = o->result_type;
+    reader.fd = -1;
+    if (file != NULL) {
+        reader.fd = open(file, O_RDONLY | O_CLOEXEC);
+        if (reader.fd < 0 || fstat(reader.fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            fprintf(stderr, "lkedoc: cannot read %s: %s\n", file, reader.fd < 0 ? strerror(errno) : "not a file");
+            if (reader.fd >= 0) {
+                close(reader.fd);
+            }
+            return EXIT_USAGE;
+        }
+        src.read = read_file;
+        src.user = &reader;
+        src.size = (uint64_t)sb.st_size;
+        src.unsigned_payload = (uint8_t)o->unsigned_payload;
+        p.file = &src;
+    }
+    st = lkd_create(c, &p, &task);
+    if (reader.fd >= 0) {
+        close(reader.fd);
+    }
+    if (st == LKD_ERR_ARG && p.file_type == NULL && strcmp(c->settings.service, "lkeap") == 0) {
+        fputs("lkedoc: lkeap needs the file's type: add --type (PDF, PNG, JPG, ...)\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (st != LKD_OK) {
+        rc = cli_fail(c, o, st);
+    }
+    return rc;
+}
+
+int cmd_create(lkd_client_t *c, const options_t *o)
+{
+    int rc = create_task(c, o, o->file);
+    if (rc != EXIT_OK) {
+        return rc;
+    }
+    if (o->json) {
+        fputs("{\"TaskId\":", stdout);
+        print_json_string(stdout, c->task_id);
+        fputs("}\n", stdout);
+    } else {
+        printf("%s\n", c->task_id);
+    }
+    return EXIT_OK;
+}
+
+/* ---- wait --------------------------------------------------------------------- */
+
+static int wait_task(lkd_client_t *c, const options_t *o, const char *task_id, lkd_result_t *r, int print)
+{
+    lkd_wait_options_t w;
+    progress_t p;
+    lkd_status_t st;
+    lkd_wait_options_default(&w);
+    w.timeout_ms = (uint32_t)(o->job_timeout_s * 1000.0 + 0.5);
+    w.first_interval_ms = (uint32_t)(o->poll_s * 1000.0 + 0.5);
+    if (w.first_interval_ms == 0) {
+        w.first_interval_ms = 1;
+    }
+    if (w.max_interval_ms < w.first_interval_ms) {
+        w.max_interval_ms = w.first_interval_ms;
+    }
+    progress_start(&p);
+    w.progress = on_poll;
+    w.user = &p;
+    st = lkd_wait(c, task_id, strlen(task_id), &w, r);
+    progress_end(&p);
+    if (print && (st == LKD_OK || st == LKD_ERR_TASK_FAILED || st == LKD_ERR_TASK_PAUSED)) {
+        if (o->json) {
+            print_result_json(stdout, r);
+        } else {
+            print_result_human(stdout, task_id, r);
+        }
+    }
+    if (st == LKD_ERR_TASK_FAILED) {
+        fprintf(stderr, "lkedoc: task %s failed: %.*s: %.*s\n", task_id, (int)r->task_error_code.len,
+                r->task_error_code.ptr ? r->task_error_code.ptr : "(no code)", (int)r->task_error_message.len,
+                r->task_error_message.ptr ? r->task_error_message.ptr : "");
+        return EXIT_TASK;
+    }
+    if (st == LKD_ERR_TASK_PAUSED) {
+        fprintf(stderr, "lkedoc: task %s is paused\n", task_id);
+        return EXIT_TASK;
+    }
+    return st == LKD_OK ? EXIT_OK : cli_fail(c, o, st);
+}
+
+int cmd_wait(lkd_client_t *c, const options_t *o)
+{
+    lkd_result_t r;
+    return wait_task(c, o, o->args[0], &r, 1);
+}
+
+/* ---- download ------------------------------------------------------------------ */
+
+static lkd_status_t write_file(void *user, const uint8_t *data, size_t len)
+{
+    file_sink_t *f = (file_sink_t *)user;
+    while (len > 0) {
+        ssize_t n = write(f->fd, data, len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return LKD_ERR_IO;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return LKD_OK;
+}
+
+/* Stream the archive into OUT.part and rename it to OUT only when complete,
+ * so a failed download never leaves a file that looks whole. */
+static int download_task(lkd_client_t *c, const options_t *o, const char *task_id, uint64_t *bytes)
+{
+    lkd_download_options_t d;
+    progress_t p;
+    file_sink_t sink;
+    char part[4096];
+    lkd_status_t st;
+    if ((size_t)snprintf(part, sizeof part, "%s.part", o->output) >= sizeof part) {
+        fputs("lkedoc: output path too long\n", stderr);
+        return EXIT_USAGE;
+    }
+    sink.fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (sink.fd < 0) {
+        fprintf(stderr, "lkedoc: cannot write %s: %s\n", part, strerror(errno));
+        return EXIT_USAGE;
+    }
+    progress_start(&p);
+    sink.progress = &p;
+    lkd_download_options_default(&d);
+    d.timeout_ms = (uint32_t)(o->job_timeout_s * 1000.0 + 0.5);
+    d.sink = write_file;
+    d.user = &sink;
+    d.progress = on_bytes;
+    st = lkd_download_result(c, task_id, strlen(task_id), &d, bytes);
+    progress_end(&p);
+    if (close(sink.fd) != 0 && st == LKD_OK) {
+        st = LKD_ERR_IO;
+    }
+    if (st == LKD_OK && rename(part, o->output) != 0) {
+        fprintf(stderr, "lkedoc: cannot rename %s to %s: %s\n", part, o->output, strerror(errno));
+        unlink(part);
+        return EXIT_OTHER;
+    }
+    if (st != LKD_OK) {
+        unlink(part);
+        if (st == LKD_ERR_TASK_NOT_READY) {
+            fprintf(stderr, "lkedoc: task %s has no result to download yet\n", task_id);
+            return EXIT_TASK;
+        }
+        return cli_fail(c, o, st);
+    }
+    return EXIT_OK;
+}
+
+int cmd_download(lkd_client_t *c, const options_t *o)
+{
+    uint64_t bytes = 0;
+    int rc = download_task(c, o, o->args[0], &bytes);
+    if (rc != EXIT_OK) {
+        return rc;
+    }
+    if (o->json) {
+        print_job_json(stdout, o->args[0], NULL, o->output, bytes);
+    } else {
+        printf("wrote %" PRIu64 " bytes to %s\n", bytes, o->output);
+    }
+    return EXIT_OK;
+}
+
+/* ---- the whole job --------------------------------------------------------------- */
+
+int cmd_parse(lkd_client_t *c, const options_t *o)
+{
+    char task[LKD_TASK_ID_SIZE];
+    lkd_result_t r;
+    uint64_t bytes = 0;
+    int rc = create_task(c, o, o->args[0]);
+    if (rc != EXIT_OK) {
+        return rc;
+    }
+    memcpy(task, c->task_id, sizeof task);
+    if (!o->json) {
+        printf("TaskId %s\n", task);
+        fflush(stdout);
+    }
+    rc = wait_task(c, o, task, &r, 0);
+    if (rc != EXIT_OK) {
+        return rc;
+    }
+    rc = download_task(c, o, task, &bytes);
+    if (rc != EXIT_OK) {
+        return rc;
+    }
+    if (o->json) {
+        print_job_json(stdout, task, "Success", o->output, bytes);
+    } else {
+        printf("wrote %" PRIu64 " bytes to %s\n", bytes, o->output);
+    }
+    return EXIT_OK;
+}
