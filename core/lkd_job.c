@@ -290,6 +290,11 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
         /* +-20 % jitter keeps a fleet of devices from polling in step. */
         pause = interval - interval / 5u + lkd_call_random(client, interval / 5u * 2u + 1u);
         if (!lkd_call_sleep(client, pause, deadline)) {
+            /* No time for another poll: use what is left, then say so. */
+            uint64_t now = lkd_call_now_ms(client);
+            if (now < deadline) {
+                client->port.sleep_ms(client->port.ctx, (uint32_t)(deadline - now));
+            }
             st = LKD_ERR_TIMEOUT;
             break;
         }
@@ -403,8 +408,30 @@ static lkd_status_t download_body(void *user, const uint8_t *data, size_t len)
     return LKD_OK;
 }
 
-/* Ask the service for the task's URL and keep it at the start of the
- * response buffer (the download's body never goes there), NUL-terminated. */
+/* Keep the URL text at the start of the response buffer (the download's
+ * body never goes there), NUL-terminated, and parse it. */
+static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
+{
+    lkd_status_t st;
+    if (text.ptr == NULL || text.len == 0 || text.len >= LKD_RESPONSE_BUFFER_SIZE) {
+        return LKD_ERR_ARG;
+    }
+    memmove(c->response, text.ptr, text.len);
+    c->response[text.len] = '\0';
+    st = lkd_url_parse(c->response, text.len, url);
+    if (st != LKD_OK) {
+        return st;
+    }
+    if (url->host.len >= sizeof c->host_buf) {
+        return LKD_ERR_ARG;
+    }
+    memcpy(c->host_buf, url->host.ptr, url->host.len);
+    c->host_buf[url->host.len] = '\0';
+    lkd_call_log(c, "* result host ", c->host_buf);
+    return LKD_OK;
+}
+
+/* Ask the service for the task's (fresh) URL. */
 static lkd_status_t fetch_url(lkd_client_t *c, uint64_t deadline, lkd_url_t *url)
 {
     lkd_result_t r;
@@ -418,19 +445,7 @@ static lkd_status_t fetch_url(lkd_client_t *c, uint64_t deadline, lkd_url_t *url
     if (r.status != LKD_TASK_SUCCESS || r.result_url.len == 0) {
         return LKD_ERR_TASK_NOT_READY;
     }
-    memmove(c->response, r.result_url.ptr, r.result_url.len);
-    c->response[r.result_url.len] = '\0';
-    st = lkd_url_parse(c->response, r.result_url.len, url);
-    if (st != LKD_OK) {
-        return st;
-    }
-    if (url->host.len >= sizeof c->host_buf) {
-        return LKD_ERR_ARG;
-    }
-    memcpy(c->host_buf, url->host.ptr, url->host.len);
-    c->host_buf[url->host.len] = '\0';
-    lkd_call_log(c, "* result host ", c->host_buf);
-    return LKD_OK;
+    return use_url(c, r.result_url, url);
 }
 
 /* The answer's headers are complete once its first body byte arrives:
@@ -520,7 +535,7 @@ lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size
     deadline = lkd_call_deadline(client, opt->timeout_ms);
     st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
-        st = fetch_url(client, deadline, &url);
+        st = opt->url.len > 0 ? use_url(client, opt->url, &url) : fetch_url(client, deadline, &url);
     }
     while (st == LKD_OK) {
         int code;

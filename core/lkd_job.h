@@ -90,11 +90,14 @@ typedef struct {
     lkd_sink_fn sink;
     void *user;
     lkd_download_progress_fn progress;
+    lkd_span_t url;      /* a URL already in hand (e.g. lkd_wait's result_url, even though it
+                            points into the client): saves the first GetReconstructDocumentResult */
 } lkd_download_options_t;
 
 void lkd_download_options_default(lkd_download_options_t *o);
 
-/* Download a task's result: one GetReconstructDocumentResult for the URL, then
+/* Download a task's result: one GetReconstructDocumentResult for the URL
+ * (unless opt->url gives it), then
  * a GET on the object-storage host over its own verified TLS connection.  A
  * dropped connection resumes with Range from the last byte delivered (up to
  * LKD_DOWNLOAD_MAX_RESUMES times); an expired URL (HTTP 403) is replaced once

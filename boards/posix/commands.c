@@ -143,9 +143,9 @@ static lkd_status_t read_file(void *user, uint64_t offset, uint8_t *buf, size_t 
 }
 
 /* The FileType from the file's extension when --type is not given. */
-static const char *type_for(const options_t *o)
+static const char *type_for(const options_t *o, const char *file)
 {
-    const char *path = o->file != NULL ? o->file : o->url;
+    const char *path = file != NULL ? file : o->url;
     const char *dot, *slash;
     if (o->type != NULL || path == NULL) {
         return o->type;
@@ -170,7 +170,7 @@ static int create_task(lkd_client_t *c, const options_t *o, const char *file)
     int rc = EXIT_OK;
 
     lkd_create_defaults(&p);
-    p.file_type = type_for(o);
+    p.file_type = type_for(o, file);
     p.file_url = file == NULL ? o->url : NULL;
     p.start_page = o->start_page;
     p.end_page = o->end_page;
@@ -290,7 +290,7 @@ static lkd_status_t write_file(void *user, const uint8_t *data, size_t len)
 
 /* Stream the archive into OUT.part and rename it to OUT only when complete,
  * so a failed download never leaves a file that looks whole. */
-static int download_task(lkd_client_t *c, const options_t *o, const char *task_id, uint64_t *bytes)
+static int download_task(lkd_client_t *c, const options_t *o, const char *task_id, lkd_span_t url, uint64_t *bytes)
 {
     lkd_download_options_t d;
     progress_t p;
@@ -313,6 +313,7 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
     d.sink = write_file;
     d.user = &sink;
     d.progress = on_bytes;
+    d.url = url;
     st = lkd_download_result(c, task_id, strlen(task_id), &d, bytes);
     progress_end(&p);
     if (close(sink.fd) != 0 && st == LKD_OK) {
@@ -337,7 +338,8 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
 int cmd_download(lkd_client_t *c, const options_t *o)
 {
     uint64_t bytes = 0;
-    int rc = download_task(c, o, o->args[0], &bytes);
+    lkd_span_t no_url = {NULL, 0};
+    int rc = download_task(c, o, o->args[0], no_url, &bytes);
     if (rc != EXIT_OK) {
         return rc;
     }
@@ -369,7 +371,7 @@ int cmd_parse(lkd_client_t *c, const options_t *o)
     if (rc != EXIT_OK) {
         return rc;
     }
-    rc = download_task(c, o, task, &bytes);
+    rc = download_task(c, o, task, r.result_url, &bytes); /* the URL the wait ended with */
     if (rc != EXIT_OK) {
         return rc;
     }

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Self-test of the mock: starts it, talks TLS with SNI lke.intl.tencentcloudapi.com and checks answers.
+"""Self-test of the mock: starts it, talks TLS with SNI lke.intl.tencentcloudapi.com and checks answers:
+API checks, result downloads (full, HEAD, Range resume after drops, expiry, signatures), every API fault kind,
+create bookkeeping (last_create) and TLS session resumption on both listeners.
 
 The signer here is written separately from mock_server.py (it does not import it).
 Usage: python3 tests/mock/selftest.py [STATE_DIR]

@@ -1,0 +1,355 @@
+"""The whole document job through the CLI against the mock: create (FileUrl,
+streamed FileBase64, UNSIGNED-PAYLOAD), wait, download with resume and URL
+refresh, retries, a device clock that is hours off or unset, and memory that
+does not grow with the document."""
+import hashlib
+import json
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+from mockctl import Mock, SECRET_ID, SECRET_KEY
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLI = os.path.join(ROOT, "build", "lkedoc")
+STATE = os.path.join(ROOT, "build", "mock-state")
+SAMPLE = os.path.join(ROOT, "tests", "tools", "make_sample.py")
+HOST = "lke.intl.tencentcloudapi.com"
+DL_HOST = "mock.lkedoc.test"
+
+
+class Ctx:
+    pass
+
+
+def setup_suite():
+    ctx = Ctx()
+    ctx.tmp = tempfile.mkdtemp(prefix="lkedoc-job-")
+    ctx.mock = Mock(STATE, ["--ipv6"])
+    ctx.mock.start()
+    ctx.sample = os.path.join(ctx.tmp, "scan.pdf")
+    subprocess.run([sys.executable, SAMPLE, ctx.sample], check=True)
+    return ctx
+
+
+def teardown_suite(ctx):
+    if ctx:
+        ctx.mock.stop()
+        shutil.rmtree(ctx.tmp, ignore_errors=True)
+
+
+def cli_args(ctx, host=HOST):
+    m = ctx.mock
+    return [CLI, "--endpoint", f"{host}:{m.port}", "--resolve", f"{host}:{m.port}:127.0.0.1",
+            "--resolve", f"{DL_HOST}:{m.download_port}:127.0.0.1", "--ca-file", m.ca_file,
+            "--poll-interval", "0.05"]
+
+
+def env(extra=None):
+    e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent", "LC_ALL": "C.UTF-8",
+         "TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}
+    e.update(extra or {})
+    return e
+
+
+def run(ctx, *args, host=HOST, prefix=(), extra_env=None, timeout=120):
+    return subprocess.run(list(prefix) + cli_args(ctx, host) + list(args), capture_output=True, timeout=timeout,
+                          env=env(extra_env))
+
+
+def err(p):
+    return p.stderr.decode("utf-8", "replace")
+
+
+def sha256_file(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def check_zip(path):
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        assert z.testzip() is None, "corrupt member"
+    assert any(n.endswith(".md") for n in names), names
+    return names
+
+
+# ---- the whole job ------------------------------------------------------------------
+
+
+def test_parse_does_the_whole_job(ctx):
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "result.zip")
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 0, err(p)
+    check_zip(out)
+    assert not os.path.exists(out + ".part")
+    st = ctx.mock.stats()
+    create = st["last_create"]
+    assert create["FileType"] == "PDF", create
+    assert create["sha256"] == sha256_file(ctx.sample), "the mock decoded other bytes than the file's"
+    assert create["Config"] == {"TableResultType": "0", "ResultType": "0"}, create
+    assert st["last_unsigned_payload"] is False
+    assert "\r" not in err(p), "no progress line when stderr is not a terminal"
+
+
+def test_create_with_url_and_options(ctx):
+    p = run(ctx, "--json", "create", "--url", "https://docs.example.test/a&b/invoice.pdf", "--type", "pdf",
+            "--pages", "2-5", "--table", "html", "--result-type", "3")
+    assert p.returncode == 0, err(p)
+    task = json.loads(p.stdout)["TaskId"]
+    create = ctx.mock.stats()["last_create"]
+    assert create["FileUrl"] == "https://docs.example.test/a&b/invoice.pdf", create
+    assert (create["FileType"], create["FileStartPageNumber"], create["FileEndPageNumber"]) == ("PDF", 2, 5)
+    assert create["Config"] == {"TableResultType": "1", "ResultType": "3"}, create
+    p = run(ctx, "create", "--url", "https://docs.example.test/x.pdf")
+    assert p.returncode == 0 and p.stdout.decode().strip().startswith("task-"), (p.stdout, err(p))
+    assert task != p.stdout.decode().strip()
+
+
+def test_unsigned_payload_streams_once(ctx):
+    p = run(ctx, "create", "--file", ctx.sample, "--unsigned-payload")
+    assert p.returncode == 0, err(p)
+    st = ctx.mock.stats()
+    assert st["last_unsigned_payload"] is True
+    assert st["last_create"]["sha256"] == sha256_file(ctx.sample)
+
+
+def test_lkeap_needs_a_type_and_takes_extras(ctx):
+    plain = os.path.join(ctx.tmp, "noext")
+    shutil.copy(ctx.sample, plain)
+    p = run(ctx, "--service", "lkeap", "create", "--file", plain, host="lkeap.tencentcloudapi.com")
+    assert p.returncode == 2 and "--type" in err(p), err(p)
+    p = run(ctx, "--service", "lkeap", "create", "--file", plain, "--type", "PDF", host="lkeap.tencentcloudapi.com")
+    assert p.returncode == 0, err(p)
+
+
+def test_one_handshake_for_all_polls(ctx):
+    p = run(ctx, "create", "--url", "https://docs.example.test/p.pdf")
+    task = p.stdout.decode().strip()
+    ctx.mock.config(polls_to_success=6)
+    before = ctx.mock.stats()
+    try:
+        p = run(ctx, "--json", "wait", task)
+    finally:
+        ctx.mock.config(polls_to_success=2)
+    assert p.returncode == 0, err(p)
+    assert json.loads(p.stdout)["Status"] == "Success"
+    after = ctx.mock.stats()
+    assert after["requests"] - before["requests"] == 7
+    assert after["handshakes"] - before["handshakes"] == 1, (before["handshakes"], after["handshakes"])
+
+
+def test_wait_reports_a_failed_task(ctx):
+    p = run(ctx, "--service", "lkeap", "wait", "fail-job", host="lkeap.tencentcloudapi.com")
+    assert p.returncode == 7, (p.returncode, err(p))
+    assert "FailedOperation.FileParseError" in err(p), err(p)
+    assert b"Failed" in p.stdout
+
+
+def test_wait_stops_on_pause(ctx):
+    p = run(ctx, "--service", "lkeap", "wait", "pause-job", host="lkeap.tencentcloudapi.com")
+    assert p.returncode == 7 and "paused" in err(p), err(p)
+
+
+def test_wait_deadline(ctx):
+    ctx.mock.config(polls_to_success=1000)
+    try:
+        t0 = time.monotonic()
+        p = run(ctx, "--job-timeout", "1.5", "wait", "slow-task")
+        took = time.monotonic() - t0
+    finally:
+        ctx.mock.config(polls_to_success=2)
+    assert p.returncode == 5, (p.returncode, err(p))
+    assert 1.45 < took < 4, took
+
+
+def test_progress_line_on_a_terminal(ctx):
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.run(cli_args(ctx) + ["wait", "done-tty"], stdout=subprocess.PIPE, stderr=slave, env=env(),
+                           timeout=60)
+        os.close(slave)
+        slave = None
+        shown = os.read(master, 65536).decode("utf-8", "replace")
+    finally:
+        if slave is not None:
+            os.close(slave)
+        os.close(master)
+    assert p.returncode == 0
+    assert "\r" in shown and "status Success" in shown and "elapsed" in shown, repr(shown)
+
+
+# ---- download --------------------------------------------------------------------------
+
+
+def download(ctx, task, name, *extra):
+    out = os.path.join(ctx.tmp, name)
+    p = run(ctx, *extra, "download", task, "-o", out)
+    return p, out
+
+
+def test_download_resumes_after_drops(ctx):
+    ctx.mock.config(archive_size=1_000_000)
+    try:
+        p, clean = download(ctx, "done-resume", "clean.zip")
+        assert p.returncode == 0, err(p)
+        ctx.mock.config(download_close_after=[100_000, 350_000])
+        before = ctx.mock.stats()["download"]
+        p, resumed = download(ctx, "done-resume", "resumed.zip", "--verbose")
+    finally:
+        ctx.mock.config(archive_size=0, download_close_after=[])
+    assert p.returncode == 0, err(p)
+    assert os.path.getsize(clean) >= 1_000_000
+    assert sha256_file(clean) == sha256_file(resumed), "the resumed archive differs"
+    check_zip(resumed)
+    dl = ctx.mock.stats()["download"]
+    ranges = dl["ranges"][len(before["ranges"]):]
+    assert "bytes=100000-" in ranges and "bytes=450000-" in ranges, ranges
+
+
+def test_expired_url_is_refreshed(ctx):
+    ctx.mock.config(expire_urls=True)
+    before = ctx.mock.stats()["requests"]
+    p, out = download(ctx, "done-expired", "expired.zip", "--verbose")
+    assert p.returncode == 0, err(p)
+    assert "403" in err(p), err(p)
+    check_zip(out)
+    assert ctx.mock.stats()["requests"] - before == 2, "one poll for the URL, one for the fresh one"
+
+
+def test_download_of_an_unfinished_task(ctx):
+    ctx.mock.reset()
+    p, out = download(ctx, "young-task", "young.zip")
+    assert p.returncode == 7 and "no result" in err(p), err(p)
+    assert not os.path.exists(out) and not os.path.exists(out + ".part")
+
+
+# ---- retries --------------------------------------------------------------------------
+
+
+def test_rate_limits_and_overload_are_retried(ctx):
+    ctx.mock.config(fail_next_api=["RequestLimitExceeded", "429", "503", "RequestLimitExceeded.UinLimitExceeded"])
+    before = ctx.mock.stats()["requests"]
+    p = run(ctx, "--verbose", "--json", "status", "done-retry")
+    assert p.returncode == 0, err(p)
+    assert ctx.mock.stats()["requests"] - before == 5
+    assert err(p).count("retrying after") == 4, err(p)
+
+
+def test_other_api_errors_are_not_retried(ctx):
+    ctx.mock.config(fail_next_api=["InternalError"])
+    before = ctx.mock.stats()["requests"]
+    p = run(ctx, "status", "done-internal")
+    assert p.returncode == 3 and "InternalError" in err(p), err(p)
+    assert ctx.mock.stats()["requests"] - before == 1
+
+
+def test_create_is_not_repeated_once_sent(ctx):
+    # The service may have created the task before the connection died: a
+    # second create would start a second (billed) task.
+    ctx.mock.config(fail_next_api=["close"])
+    before = ctx.mock.stats()["requests"]
+    p = run(ctx, "create", "--url", "https://docs.example.test/once.pdf")
+    assert p.returncode == 4, (p.returncode, err(p))
+    assert ctx.mock.stats()["requests"] - before == 1
+
+
+def test_server_closing_kept_alive_connections(ctx):
+    ctx.mock.config(connection_requests_max=2)
+    try:
+        before = ctx.mock.stats()
+        p = run(ctx, "--verbose", "status", *[f"done-cr-{i}" for i in range(6)])
+    finally:
+        ctx.mock.config(connection_requests_max=None)
+    assert p.returncode == 0, err(p)
+    after = ctx.mock.stats()
+    assert after["requests"] - before["requests"] == 6
+    assert after["handshakes"] - before["handshakes"] == 3
+    assert after["resumed"] - before["resumed"] == 2, "reconnections resume the TLS session"
+
+
+# ---- limits and memory ---------------------------------------------------------------
+
+
+def make_doc(ctx, name, size):
+    path = os.path.join(ctx.tmp, name)
+    subprocess.run([sys.executable, SAMPLE, path, "--pad", str(size)], check=True)
+    return path
+
+
+def test_too_large_file_is_refused_before_sending(ctx):
+    big = make_doc(ctx, "big.pdf", 6_400_000)  # base64 of it is over 8 MiB
+    before = ctx.mock.stats()
+    p = run(ctx, "create", "--file", big)
+    assert p.returncode == 2 and "too large" in err(p), err(p)
+    after = ctx.mock.stats()
+    assert after["requests"] == before["requests"] and after["connections"] == before["connections"]
+
+
+def peak_rss_kib(cmd):
+    code = ("import resource, subprocess, sys\n"
+            "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+            "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    out = subprocess.run([sys.executable, "-c", code] + cmd, capture_output=True, text=True, env=env(),
+                         timeout=300).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def test_memory_does_not_grow_with_the_document(ctx):
+    small = make_doc(ctx, "small.pdf", 100_000)
+    large = make_doc(ctx, "large.pdf", 5_000_000)
+    rc_s, rss_s = peak_rss_kib(cli_args(ctx) + ["create", "--file", small])
+    rc_l, rss_l = peak_rss_kib(cli_args(ctx) + ["create", "--file", large])
+    assert rc_s == 0 and rc_l == 0, (rc_s, rc_l)
+    assert ctx.mock.stats()["last_create"]["sha256"] == sha256_file(large)
+    # Loading the 5 MB document, or its 6.7 MB base64, would add megabytes.
+    assert abs(rss_l - rss_s) < 512, (rss_s, rss_l)
+
+
+# ---- a device clock that is wrong or unset ------------------------------------------------
+
+
+def faketime_prefix(spec):
+    return ["faketime", "-f", spec]
+
+
+def clock_job(ctx, spec, name):
+    before = ctx.mock.stats()
+    out = os.path.join(ctx.tmp, name)
+    p = run(ctx, "--verbose", "parse", ctx.sample, "-o", out, prefix=faketime_prefix(spec),
+            extra_env={"FAKETIME_DONT_FAKE_MONOTONIC": "1"})
+    assert p.returncode == 0, err(p)
+    check_zip(out)
+    after = ctx.mock.stats()
+    expired = after["errors"].get("AuthFailure.SignatureExpire", 0) - before["errors"].get(
+        "AuthFailure.SignatureExpire", 0)
+    return p, expired
+
+
+def test_device_clock_two_hours_ahead(ctx):
+    p, expired = clock_job(ctx, "+2h", "plus2h.zip")
+    assert expired == 1, "one refused signature teaches the clock for the whole job"
+    assert "clock offset -7200 s" in err(p) or "clock offset -7199 s" in err(p), err(p)
+
+
+def test_device_clock_three_hours_behind(ctx):
+    p, expired = clock_job(ctx, "-3h", "minus3h.zip")
+    assert expired == 1
+
+
+def test_device_clock_a_day_ahead_on_another_date(ctx):
+    p, expired = clock_job(ctx, "+26h", "plus26h.zip")
+    assert expired == 1
+
+
+def test_device_clock_never_set(ctx):
+    # 1970: mbedTLS's own check would call every certificate "not yet valid";
+    # the client checks validity against the server's time instead.
+    p, expired = clock_job(ctx, "@1970-01-02 00:00:00", "unset.zip")
+    assert expired == 1
