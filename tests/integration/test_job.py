@@ -96,6 +96,9 @@ def test_parse_does_the_whole_job(ctx):
     assert create["Config"] == {"TableResultType": "0", "ResultType": "0"}, create
     assert st["last_unsigned_payload"] is False
     assert "\r" not in err(p), "no progress line when stderr is not a terminal"
+    # create + 3 polls on one API connection; the archive from the other host.
+    assert (st["handshakes"], st["requests"]) == (1, 4), st
+    assert (st["download"]["handshakes"], st["download"]["gets"]) == (1, 1), st["download"]
 
 
 def test_create_with_url_and_options(ctx):

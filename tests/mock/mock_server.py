@@ -243,6 +243,7 @@ class State:
             self.last_create = None
             self.last_unsigned_payload = False
             self.issued = {}                   # task id -> end of the last URL's validity (mock clock)
+            self.expire_refused = set()        # tasks refused by the expire_urls fault since it was set
             self.dl = {"connections": 0, "handshakes": 0, "handshake_failures": 0, "resumed": 0,
                        "requests": 0, "gets": 0, "heads": 0, "partial": 0, "bytes_sent": 0, "drops": 0,
                        "expired": 0, "denied": 0, "statuses": {}, "ranges": [], "last_path": None,
@@ -410,12 +411,16 @@ def result_url(state, task_id, ttl):
         key_time.replace(";", "%3B"), key_time.replace(";", "%3B"), sig)
     with state.lock:
         state.issued[task_id] = now + ttl
-        # A poll that hands out a fresh URL ends an `expire_urls` fault (for that task when it is a list).
+        # A poll that hands out a fresh URL after the expire_urls fault refused this task's download ends
+        # the fault (for that task only when it is a list): the client that refreshes succeeds.
         e = state.config.get("expire_urls")
-        if e is True:
-            state.config["expire_urls"] = False
-        elif isinstance(e, list) and task_id in e:
-            state.config["expire_urls"] = [t for t in e if t != task_id]
+        if task_id in state.expire_refused:
+            if e is True:
+                state.config["expire_urls"] = False
+                state.expire_refused = set()
+            elif isinstance(e, list) and task_id in e:
+                state.config["expire_urls"] = [t for t in e if t != task_id]
+                state.expire_refused.discard(task_id)
     return "https://%s:%d%s?%s" % (RESULT_HOST, state.download_port, path, q)
 
 
@@ -1132,6 +1137,8 @@ class DownloadConnection(Connection):
         expired_msg = "Request has expired"
         if expire_all is True or (isinstance(expire_all, list) and task_id in expire_all):
             self.count("expired")
+            with st.lock:
+                st.expire_refused.add(task_id)
             return self.error(403, "Forbidden", "AccessDenied", expired_msg, path, close, head_only)
         q = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
         sign_time, sig = q.get("q-sign-time"), q.get("q-signature")
@@ -1302,6 +1309,8 @@ def make_control_handler(state):
                     return
                 with state.lock:
                     state.config.update(obj)
+                    if "expire_urls" in obj:
+                        state.expire_refused = set()
                     cfg = json.loads(json.dumps(state.config))
                 self.reply(200, cfg)
             else:

@@ -175,8 +175,10 @@ def download_checks(m, c, api, check):
     r, body = d.get("/results/nothing-here.txt")
     check("dl 404", r.status == 404 and xml_code(body) == "NoSuchKey", (r.status, body))
 
-    # expire_urls: refused until the task is polled again, then the fresh URL works
+    # expire_urls: refused until the task is polled again, then the fresh URL works; a poll before the
+    # first refusal (the one that fetches the URL) does not end it
     m.config(expire_urls=True)
+    success_url(api, "done-dl")
     r, body = d.get(target)
     check("dl expire_urls", r.status == 403 and b"Request has expired" in body, (r.status, body))
     url2 = success_url(api, "done-dl")
