@@ -64,6 +64,11 @@ int cmd_download(lkd_client_t *c, const options_t *o);
 int cmd_parse(lkd_client_t *c, const options_t *o);
 int cmd_cancel(lkd_client_t *c, const options_t *o);
 
+/* The board's network: fill *port (and bring up whatever stack it needs).
+ * Returns 0, or -1 after printing why.  boards/posix/board_posix.c gives the
+ * POSIX sockets port; other boards (lwip-tap) link their own. */
+int cli_board_init(lkd_port_t *port, const options_t *o);
+
 /* Print why st happened on stderr (and the API error as JSON on stdout with
  * --json); returns the exit status for it. */
 int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st);

@@ -12,7 +12,6 @@
 
 #include "cli.h"
 #include "credentials.h"
-#include "port_posix.h"
 #include "print_result.h"
 
 #define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
@@ -190,7 +189,10 @@ int main(int argc, char **argv)
     s.secret_key = creds.secret_key;
     s.token = creds.token[0] ? creds.token : NULL;
 
-    lkd_port_posix_init(&port);
+    if (cli_board_init(&port, &o) != 0) {
+        credentials_wipe(&creds);
+        return EXIT_NETWORK;
+    }
     st = lkd_client_init(&client, &s, &port);
     if (st != LKD_OK) {
         fprintf(stderr, "lkedoc: cannot set up the client: %s\n", lkd_strerror(st));

@@ -16,7 +16,7 @@ import zipfile
 from mockctl import Mock, SECRET_ID, SECRET_KEY
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CLI = os.path.join(ROOT, "build", "lkedoc")
+CLI = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
 STATE = os.path.join(ROOT, "build", "mock-state")
 SAMPLE = os.path.join(ROOT, "tests", "tools", "make_sample.py")
 HOST = "lke.intl.tencentcloudapi.com"
