@@ -356,3 +356,27 @@ def test_device_clock_never_set(ctx):
     # the client checks validity against the server's time instead.
     p, expired = clock_job(ctx, "@1970-01-02 00:00:00", "unset.zip")
     assert expired == 1
+
+
+# ---- cancel (lkeap only) ---------------------------------------------------------------
+
+
+def test_cancel_task(ctx):
+    p = run(ctx, "--service", "lkeap", "--json", "cancel", "task-to-cancel", host="lkeap.tencentcloudapi.com")
+    assert p.returncode == 0, err(p)
+    assert json.loads(p.stdout) == {"TaskId": "task-to-cancel", "Cancelled": True}
+    assert ctx.mock.stats()["last_action"] == "CancelTask"
+    p = run(ctx, "cancel", "task-on-lke")
+    assert p.returncode == 3 and "InvalidAction" in err(p), err(p)
+
+
+def test_slow_service_ends_at_the_deadline(ctx):
+    ctx.mock.config(slow_api_ms=3000)
+    try:
+        t0 = time.monotonic()
+        p = run(ctx, "--timeout", "1", "status", "done-slow")
+        took = time.monotonic() - t0
+    finally:
+        ctx.mock.config(slow_api_ms=0)
+    assert p.returncode == 5, (p.returncode, err(p))
+    assert 0.9 < took < 2.5, took
