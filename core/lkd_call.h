@@ -67,6 +67,9 @@ lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len);
 /* Compose {"TaskId":"<client->task_id>"} (for the actions that take only it). */
 lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_body_t *body);
 
+/* Decode a GetReconstructDocumentResult answer into the lkd_result_t ctx. */
+lkd_status_t lkd_call_decode_result(lkd_client_t *c, void *ctx);
+
 /* Sleep ms, or until the deadline if that comes first; 0 when the deadline
  * leaves no room for it (nothing slept). */
 int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline);

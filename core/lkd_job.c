@@ -225,17 +225,11 @@ void lkd_wait_options_default(lkd_wait_options_t *o)
     }
 }
 
-static lkd_status_t decode_result(lkd_client_t *c, void *ctx)
-{
-    return lkd_decode_get_result(c->response, c->response_len, c->tokens, LKD_JSON_MAX_TOKENS, (lkd_result_t *)ctx,
-                                 &c->api_error);
-}
-
 /* One GetReconstructDocumentResult inside a job: its own deadline, capped by the job's. */
 static lkd_status_t poll_once(lkd_client_t *c, lkd_result_t *result, uint64_t job_deadline)
 {
     uint64_t deadline = lkd_call_deadline(c, c->settings.timeout_ms);
-    return lkd_call(c, "GetReconstructDocumentResult", lkd_call_compose_task, decode_result, result, 1,
+    return lkd_call(c, "GetReconstructDocumentResult", lkd_call_compose_task, lkd_call_decode_result, result, 1,
                     deadline < job_deadline ? deadline : job_deadline);
 }
 
