@@ -1,0 +1,248 @@
+/* The client object without a network: argument checks, the clock it signs
+ * with, and that no secret survives a call in the client's memory. */
+#include <mbedtls/md.h>
+
+#include "lkd_client.h"
+#include "lkd_job.h"
+#include "lkd_request.h"
+#include "lkd_sign.h"
+#include "lkd_time.h"
+#include "unit.h"
+
+static int64_t fake_wall = 1795500000; /* 2026-11-23 */
+static uint64_t fake_mono = 1000;
+static int connects;
+
+static lkd_status_t f_connect(void *ctx, const char *host, uint16_t port, uint32_t t, lkd_port_conn_t *conn)
+{
+    (void)ctx; (void)host; (void)port; (void)t; (void)conn;
+    connects++;
+    return LKD_ERR_CONNECT;
+}
+static lkd_status_t f_send(void *ctx, lkd_port_conn_t c, const uint8_t *d, size_t n, uint32_t t, size_t *sent)
+{
+    (void)ctx; (void)c; (void)d; (void)t;
+    *sent = n;
+    return LKD_OK;
+}
+static lkd_status_t f_recv(void *ctx, lkd_port_conn_t c, uint8_t *b, size_t n, uint32_t t, size_t *got)
+{
+    (void)ctx; (void)c; (void)b; (void)n; (void)t; (void)got;
+    return LKD_ERR_CLOSED;
+}
+static void f_close(void *ctx, lkd_port_conn_t c)
+{
+    (void)ctx; (void)c;
+}
+static int64_t f_wall(void *ctx)
+{
+    (void)ctx;
+    return fake_wall;
+}
+static uint64_t f_mono(void *ctx)
+{
+    (void)ctx;
+    return fake_mono;
+}
+static void f_sleep(void *ctx, uint32_t ms)
+{
+    (void)ctx;
+    fake_mono += ms;
+}
+static lkd_status_t f_entropy(void *ctx, uint8_t *b, size_t n)
+{
+    size_t i;
+    (void)ctx;
+    for (i = 0; i < n; i++) {
+        b[i] = (uint8_t)(i * 31u + 7u);
+    }
+    return LKD_OK;
+}
+
+static void fake_port(lkd_port_t *p)
+{
+    p->ctx = NULL;
+    p->connect = f_connect;
+    p->send = f_send;
+    p->recv = f_recv;
+    p->close = f_close;
+    p->wall_time = f_wall;
+    p->monotonic_ms = f_mono;
+    p->sleep_ms = f_sleep;
+    p->entropy = f_entropy;
+}
+
+static const char secret_key[] = "lkedoc-test-secret-key-0123456789";
+
+static void settings(lkd_settings_t *s)
+{
+    lkd_settings_default(s, LKD_PROFILE_LKE);
+    s->secret_id = "AKIDTEST";
+    s->secret_key = secret_key;
+    s->timeout_ms = 5000;
+}
+
+static int contains(const void *hay, size_t n, const void *needle, size_t m)
+{
+    const uint8_t *h = (const uint8_t *)hay;
+    size_t i;
+    for (i = 0; i + m <= n; i++) {
+        if (memcmp(h + i, needle, m) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static lkd_client_t client;
+
+static void test_init_checks(void)
+{
+    lkd_settings_t s;
+    lkd_port_t p;
+    fake_port(&p);
+    settings(&s);
+    CHECK_EQ_INT(lkd_client_init(NULL, &s, &p), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_init(&client, NULL, &p), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, NULL), LKD_ERR_ARG);
+    p.entropy = NULL;
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    fake_port(&p);
+    s.secret_key = "";
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    settings(&s);
+    s.language = "fr-FR";
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    settings(&s);
+    s.resolve_count = 1;
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    settings(&s);
+    s.timeout_ms = 0;
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    /* Calls on a client that was never initialised. */
+    memset(&client, 0, sizeof client);
+    {
+        lkd_result_t r;
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_STATE);
+        CHECK_EQ_INT(lkd_cancel_task(&client, "t", 1), LKD_ERR_STATE);
+        CHECK_EQ_INT(lkd_client_now(&client), -1);
+    }
+    settings(&s);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
+    {
+        lkd_result_t r;
+        /* No CA yet: nothing can be verified, so nothing is connected to. */
+        connects = 0;
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_STATE);
+        CHECK_EQ_INT(connects, 0);
+        CHECK_EQ_INT(lkd_get_result(&client, NULL, 1, &r), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 0, &r), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_get_result(&client, "\xff", 1, &r), LKD_ERR_ARG); /* not UTF-8 */
+    }
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)"not a certificate", 18), LKD_ERR_CERT);
+    lkd_client_free(&client);
+}
+
+static void test_clock(void)
+{
+    lkd_settings_t s;
+    lkd_port_t p;
+    fake_port(&p);
+    settings(&s);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
+    CHECK_EQ_INT(lkd_client_now(&client), fake_wall);
+    fake_wall = 86400; /* a device that never set its clock */
+    CHECK_EQ_INT(lkd_client_now(&client), -1);
+    fake_wall = 1795500000;
+    lkd_client_free(&client);
+}
+
+/* After a call that signed a request, the client holds neither the secret
+ * key nor any key derived from it, nor the signature. */
+static void test_no_secret_left_behind(void)
+{
+    lkd_settings_t s;
+    lkd_port_t p;
+    lkd_result_t r;
+    uint8_t key[32];
+    char date[11];
+    lkd_span_t sk = {secret_key, sizeof secret_key - 1}, service = {"lke", 3};
+    lkd_request_t req;
+    char request[2048], *sig;
+    size_t len;
+
+    fake_port(&p);
+    settings(&s);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
+    client.tls.ca_count = 1; /* pretend a CA was loaded: the connect fails before it matters */
+    connects = 0;
+    CHECK_EQ_INT(lkd_get_result(&client, "task-secret", 11, &r), LKD_ERR_CONNECT);
+    CHECK(connects >= 2); /* a connect failure is retried (nothing was sent) */
+    CHECK(client.requests_sent == 0);
+
+    /* What the request carried: compute it independently. */
+    memset(&req, 0, sizeof req);
+    req.host.ptr = s.host; req.host.len = strlen(s.host);
+    req.service = service;
+    req.action.ptr = "GetReconstructDocumentResult"; req.action.len = 28;
+    req.version.ptr = s.version; req.version.len = strlen(s.version);
+    req.region.ptr = s.region; req.region.len = strlen(s.region);
+    req.secret_id.ptr = s.secret_id; req.secret_id.len = strlen(s.secret_id);
+    req.secret_key = sk;
+    req.timestamp = fake_wall;
+    req.body = "{\"TaskId\":\"task-secret\"}";
+    req.body_len = strlen(req.body);
+    CHECK_EQ_INT(lkd_request_write(&req, request, sizeof request, &len), LKD_OK);
+    request[len] = '\0';
+    sig = strstr(request, "Signature=");
+    CHECK(sig != NULL);
+    if (sig != NULL) {
+        sig += 10;
+        CHECK(!contains(&client, sizeof client, sig, 64));
+    }
+    CHECK(!contains(&client, sizeof client, "Authorization", 13));
+    CHECK_EQ_INT(lkd_time_format_date(fake_wall, date), LKD_OK);
+    CHECK_EQ_INT(lkd_tc3_signing_key(sk, date, service, key), LKD_OK);
+    CHECK(!contains(&client, sizeof client, key, sizeof key));
+    CHECK(!contains(&client, sizeof client, secret_key, sizeof secret_key - 1));
+    {
+        /* SecretDate, the first derived key, computed with mbedTLS's own HMAC. */
+        uint8_t k1[32];
+        char tc3key[64];
+        memcpy(tc3key, "TC3", 3);
+        memcpy(tc3key + 3, secret_key, sizeof secret_key - 1);
+        mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), (const unsigned char *)tc3key,
+                        3 + sizeof secret_key - 1, (const unsigned char *)date, 10, k1);
+        CHECK(!contains(&client, sizeof client, k1, sizeof k1));
+    }
+    lkd_client_free(&client);
+}
+
+static void test_names(void)
+{
+    int i;
+    for (i = 0; i < LKD_STATUS_COUNT; i++) {
+        CHECK(strcmp(lkd_strerror((lkd_status_t)i), "unknown status") != 0);
+    }
+    CHECK(strcmp(lkd_strerror(LKD_STATUS_COUNT), "unknown status") == 0);
+    CHECK(strcmp(lkd_api_class_name(LKD_API_CLASS_RETRYABLE), "retryable") == 0);
+    CHECK(strcmp(lkd_api_class_name((lkd_api_class_t)99), "unknown") == 0);
+    CHECK_EQ_INT(lkd_api_classify("AuthFailure.SignatureExpire", 27), LKD_API_CLASS_CLOCK);
+    CHECK_EQ_INT(lkd_api_classify("AuthFailure.SignatureFailure", 28), LKD_API_CLASS_AUTH);
+    CHECK_EQ_INT(lkd_api_classify("RequestLimitExceeded.IPLimitExceeded", 36), LKD_API_CLASS_RETRYABLE);
+    CHECK_EQ_INT(lkd_api_classify("LimitExceeded.TooLargeFileError", 31), LKD_API_CLASS_QUOTA);
+    CHECK_EQ_INT(lkd_api_classify("ResourceUnavailable.InArrears", 29), LKD_API_CLASS_BILLING);
+    CHECK_EQ_INT(lkd_api_classify("ResourceUnavailable", 19), LKD_API_CLASS_SERVER);
+    CHECK_EQ_INT(lkd_api_classify("InvalidParameterValue.X", 23), LKD_API_CLASS_PARAMETER);
+    CHECK_EQ_INT(lkd_api_classify("LimitExceededX", 14), LKD_API_CLASS_UNKNOWN);
+    CHECK_EQ_INT(lkd_api_classify(NULL, 0), LKD_API_CLASS_UNKNOWN);
+}
+
+int main(void)
+{
+    test_init_checks();
+    test_clock();
+    test_no_secret_left_behind();
+    test_names();
+    return unit_report("client");
+}
