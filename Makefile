@@ -32,6 +32,7 @@ help:
 	@echo "make test     every test; ends with 'N passed, 0 failed'"
 	@echo "make unit     the host unit tests only"
 	@echo "make cross    compile core/ for Cortex-M4 with arm-none-eabi-gcc"
+	@echo "make coverage line and branch coverage of core/ over all the tests (gcovr)"
 
 deps:
 	@sh tests/tools/deps.sh
@@ -75,7 +76,7 @@ $(BUILD)/cross/%.o: core/%.c $(CROSS_INC)/.stamp
 # The unit programs are built here and run by the runner, which adds the
 # static checks and the integration suites and prints "N passed, M failed".
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/lkedoc-lwip
 	@sh tests/sdk/install.sh
 	@python3 tests/run_tests.py
 
@@ -85,5 +86,9 @@ demo: deps
 
 clean:
 	rm -rf $(BUILD)
+
+include boards/lwip-tap/board.mk
+
+include tests/tools/coverage.mk
 
 -include $(CORE_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
