@@ -6,7 +6,7 @@ Python 3 standard library only; certificates are made with the openssl command l
 
 Usage:
   python3 mock_server.py --state-dir DIR [--port 0] [--download-port 0] [--control-port 0] [--ipv6]
-                         [--credential ID:KEY[:TOKEN]]... [--clock-offset SECONDS]
+                         [--credential ID:KEY[:TOKEN]]... [--clock-offset SECONDS] [--bind ADDR]
 
 See README.md beside this file.
 """
@@ -1328,11 +1328,11 @@ def parse_credential(s):
     return parts[0], parts[1], (parts[2] if len(parts) == 3 else None)
 
 
-def bind_listeners(port, ipv6):
+def bind_listeners(port, ipv6, addr="127.0.0.1"):
     for _ in range(20):
         s4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s4.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s4.bind(("127.0.0.1", port))
+        s4.bind((addr, port))
         real = s4.getsockname()[1]
         socks = [s4]
         if ipv6:
@@ -1351,7 +1351,7 @@ def bind_listeners(port, ipv6):
         for s in socks:
             s.listen(128)
         return real, socks
-    raise OSError("could not find a port free on both 127.0.0.1 and ::1")
+    raise OSError("could not find a port free on both %s and ::1" % addr)
 
 
 def accept_loop(sock, state, ctx, stop, conn_class=Connection):
@@ -1380,6 +1380,9 @@ def main(argv=None):
     ap.add_argument("--credential", action="append", type=parse_credential, default=[])
     ap.add_argument("--clock-offset", type=float, default=0.0)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--bind", default="127.0.0.1",
+                    help="IPv4 address of the API and download listeners (default 127.0.0.1; the control "
+                         "listener stays on 127.0.0.1)")
     a = ap.parse_args(argv)
 
     d = os.path.abspath(a.state_dir)
@@ -1406,9 +1409,9 @@ def main(argv=None):
         return ctx
     ctx, dl_ctx = server_context(), server_context()
 
-    port, socks = bind_listeners(a.port, a.ipv6)
+    port, socks = bind_listeners(a.port, a.ipv6, a.bind)
     state.tls_port = port
-    dl_port, dl_socks = bind_listeners(a.download_port, a.ipv6)
+    dl_port, dl_socks = bind_listeners(a.download_port, a.ipv6, a.bind)
     state.download_port = dl_port
     control = ThreadingHTTPServer(("127.0.0.1", a.control_port), make_control_handler(state))
     control.daemon_threads = True
