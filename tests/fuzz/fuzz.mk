@@ -1,0 +1,38 @@
+# Fuzz targets (tests/fuzz/fuzz_*.c) for libFuzzer: clang with
+# -fsanitize=fuzzer,address,undefined, core/ compiled in with the same
+# sanitizers and no recovery, so any report is a crash.
+#
+#   make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="http url"]
+#       builds build/fuzz/fuzz_NAME and runs each for N seconds (default 60)
+#       on a copy of tests/fuzz/corpus/NAME in build/fuzz/corpus/NAME; prints
+#       "fuzz NAME: N execs, M crashes" per target, fails on any crash
+#       (reproducers in build/fuzz/crashes/NAME/).
+#   make fuzz-build
+#       builds the targets only.
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c99 -Wall -Wextra -Werror -pedantic -g -O1 $(INC) $(FUZZ_SAN)
+FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_BIN     := $(FUZZ_ALL:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_check.h $(FUZZ_CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_CORE_OBJ) $(TLS_LIBS)
+
+# Kept: make would delete them as intermediates of the pattern rule.
+.SECONDARY: $(FUZZ_CORE_OBJ)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@python3 tests/fuzz/run_fuzz.py --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+-include $(FUZZ_CORE_OBJ:.o=.d)

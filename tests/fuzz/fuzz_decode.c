@@ -1,0 +1,138 @@
+/*
+ * fuzz_decode.c - the in-place JSON decoding of both actions' answers:
+ * lkd_decode_get_result (GetReconstructDocumentResult) and lkd_decode_simple
+ * with field "TaskId" (CreateReconstructDocumentFlow) and without a field
+ * (CancelTask), each on its own exact-size copy of the input with the client's
+ * token count.  On success every span must lie inside the buffer, be
+ * NUL-terminated there, hold no NUL and be valid UTF-8; the failed-page counts
+ * must be consistent; an API error's copies must be NUL-terminated UTF-8 in
+ * their arrays; any other failure must leave an empty result.
+ */
+#include <string.h>
+
+#include "fuzz_check.h"
+#include "lkd_decode.h"
+
+static jsmntok_t tokens[LKD_JSON_MAX_TOKENS];
+
+static void check_api_error(const lkd_api_error_t *e)
+{
+    fuzz_check_copied_string(e->code, sizeof e->code);
+    fuzz_check_copied_string(e->message, sizeof e->message);
+    fuzz_check_copied_string(e->request_id, sizeof e->request_id);
+    FUZZ_CHECK(e->truncated <= 1);
+    FUZZ_CHECK((int)e->cls >= (int)LKD_API_CLASS_UNKNOWN && (int)e->cls <= (int)LKD_API_CLASS_SERVER);
+}
+
+static int span_empty(lkd_span_t s)
+{
+    return s.ptr == NULL && s.len == 0;
+}
+
+static int ieq(lkd_span_t s, const char *lit)
+{
+    size_t i, n = strlen(lit);
+    if (s.len != n) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        char c = s.ptr[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c != lit[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void fuzz_get_result(const uint8_t *data, size_t size)
+{
+    char *buf = malloc(size ? size : 1);
+    lkd_result_t r;
+    lkd_api_error_t e;
+    lkd_status_t st;
+    size_t i;
+    FUZZ_CHECK(buf != NULL);
+    memcpy(buf, data, size);
+    st = lkd_decode_get_result(buf, size, tokens, LKD_JSON_MAX_TOKENS, &r, &e);
+    if (st == LKD_OK) {
+        fuzz_check_decoded_span(r.status_raw, buf, size);
+        FUZZ_CHECK(r.status_raw.ptr != NULL); /* Status is required */
+        fuzz_check_decoded_span(r.result_url, buf, size);
+        fuzz_check_decoded_span(r.task_error_code, buf, size);
+        fuzz_check_decoded_span(r.task_error_message, buf, size);
+        fuzz_check_decoded_span(r.request_id, buf, size);
+        FUZZ_CHECK(r.failed_pages_stored <= LKD_MAX_FAILED_PAGES);
+        FUZZ_CHECK(r.failed_pages_stored <= r.failed_pages_total);
+        FUZZ_CHECK(r.failed_pages_truncated == (r.failed_pages_total > r.failed_pages_stored));
+        for (i = 0; i < r.failed_pages_stored; i++) {
+            FUZZ_CHECK(r.failed_pages[i].is_null <= 1);
+            FUZZ_CHECK(!r.failed_pages[i].is_null || r.failed_pages[i].page_number == 0);
+        }
+        FUZZ_CHECK(r.has_usage <= 1 && r.has_task_error <= 1);
+        if (!r.has_usage) {
+            FUZZ_CHECK(r.usage.page_number == -1 && r.usage.total_tokens == -1 && r.usage.file_size == -1);
+        }
+        if (!r.has_task_error) {
+            FUZZ_CHECK(span_empty(r.task_error_code) && span_empty(r.task_error_message));
+        }
+        switch (r.status) {
+        case LKD_TASK_WAIT_EXECUTE: FUZZ_CHECK(ieq(r.status_raw, "waitexecute")); break;
+        case LKD_TASK_PROCESSING: FUZZ_CHECK(ieq(r.status_raw, "processing")); break;
+        case LKD_TASK_SUCCESS: FUZZ_CHECK(ieq(r.status_raw, "success")); break;
+        case LKD_TASK_FAILED: FUZZ_CHECK(ieq(r.status_raw, "failed")); break;
+        case LKD_TASK_PAUSE: FUZZ_CHECK(ieq(r.status_raw, "pause")); break;
+        case LKD_TASK_UNKNOWN: break;
+        default: FUZZ_CHECK(!"status out of range");
+        }
+        FUZZ_CHECK(e.code[0] == '\0');
+    } else {
+        /* Never half a result. */
+        FUZZ_CHECK(r.status == LKD_TASK_UNKNOWN && span_empty(r.status_raw) && span_empty(r.result_url));
+        FUZZ_CHECK(span_empty(r.request_id) && r.failed_pages_stored == 0 && r.failed_pages_total == 0);
+        FUZZ_CHECK(r.has_usage == 0 && r.has_task_error == 0);
+        FUZZ_CHECK(st == LKD_ERR_API || st == LKD_ERR_MALFORMED || st == LKD_ERR_RESPONSE_TOO_LARGE);
+        check_api_error(&e);
+        if (st != LKD_ERR_API) {
+            FUZZ_CHECK(e.code[0] == '\0' && e.message[0] == '\0' && e.request_id[0] == '\0');
+        }
+    }
+    free(buf);
+}
+
+static void fuzz_simple(const uint8_t *data, size_t size, const char *field)
+{
+    char *buf = malloc(size ? size : 1);
+    lkd_span_t value = {"stale", 5}, rid = {"stale", 5};
+    lkd_api_error_t e;
+    lkd_status_t st;
+    FUZZ_CHECK(buf != NULL);
+    memcpy(buf, data, size);
+    st = lkd_decode_simple(buf, size, tokens, LKD_JSON_MAX_TOKENS, field, field ? &value : NULL, &rid, &e);
+    if (st == LKD_OK) {
+        if (field != NULL) {
+            fuzz_check_decoded_span(value, buf, size);
+            FUZZ_CHECK(value.ptr != NULL); /* a required field is never absent on success */
+        }
+        fuzz_check_decoded_span(rid, buf, size);
+        FUZZ_CHECK(e.code[0] == '\0');
+    } else {
+        FUZZ_CHECK(st == LKD_ERR_API || st == LKD_ERR_MALFORMED || st == LKD_ERR_RESPONSE_TOO_LARGE);
+        FUZZ_CHECK(span_empty(rid));
+        if (field != NULL) {
+            FUZZ_CHECK(span_empty(value));
+        }
+        check_api_error(&e);
+    }
+    free(buf);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_get_result(data, size);
+    fuzz_simple(data, size, "TaskId");
+    fuzz_simple(data, size, NULL);
+    return 0;
+}
