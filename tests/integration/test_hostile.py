@@ -1,0 +1,342 @@
+"""The fault matrix: the CLI against a hostile server (tests/hostile/hostile_server.py).
+
+Every case names a script the server plays after a good TLS handshake (the
+TaskId the CLI asks for chooses it).  Each case must end in its documented exit
+status (README: 0 ok, 3 API error, 4 network/closed early, 5 deadline, 6
+unexpected HTTP status / malformed / too large) with the matching lkd_strerror
+text, within the call's deadline, and without a crash (a status below 128, no
+sanitizer report).  The valid answer is also cut at every byte offset, under
+each of its three framings, and none of the cuts may pass for a success.
+
+LKEDOC_CLI selects the binary (e.g. build/san/lkedoc for a sanitizer build);
+LKEDOC_HOSTILE_CUT_STEP=N tries only every Nth cut offset (default 1: all).
+"""
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "hostile"))
+
+import hostile_server  # noqa: E402
+from hostile_server import HOST, HostileServer, cut_lengths, redirect  # noqa: E402
+
+CLI = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
+TIMEOUT = 2.0          # --timeout of every case: the deadline of one call, retries included
+CUT_TIMEOUT = 0.25     # the sweep: under the first backoff pause (>= 250 ms), so one attempt per cut
+CUT_STEP = max(1, int(os.environ.get("LKEDOC_HOSTILE_CUT_STEP", "1")))
+TARGET_HOST = "mock.lkedoc.test"  # where the redirects point (in the test certificate, resolved to a watched port)
+
+CLOSED = "connection closed before the response was complete"
+IO = "network send/receive failed"
+DEADLINE = "deadline passed"
+MALFORMED = "malformed response"
+TOO_LARGE = "response too large"
+
+
+class Ctx:
+    pass
+
+
+def setup_suite():
+    ctx = Ctx()
+    ctx.home = tempfile.mkdtemp(prefix="lkedoc-hostile-")
+    ctx.server = HostileServer()
+    ctx.target = HostileServer()  # the redirects' Location: must never see a connection
+    for code in (301, 302, 307, 308):
+        ctx.server.add(f"redirect-{code}", redirect(code, f"https://{TARGET_HOST}:{ctx.target.port}/"))
+    return ctx
+
+
+def teardown_suite(ctx):
+    if ctx:
+        ctx.server.close()
+        ctx.target.close()
+
+
+def env_for(ctx):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": ctx.home, "LC_ALL": "C.UTF-8",
+           "TENCENTCLOUD_SECRET_ID": "AKIDHOSTILE000000000000000000000000", "TENCENTCLOUD_SECRET_KEY": "hostile-key"}
+    for k, v in os.environ.items():  # a sanitizer run's settings
+        if k.endswith("SAN_OPTIONS") or k.startswith("ASAN_") or k == "LD_PRELOAD":
+            env[k] = v
+    return env
+
+
+class Outcome:
+    def __init__(self, case, proc, took, timeout):
+        self.case, self.rc, self.took, self.timeout = case, proc.returncode, took, timeout
+        self.out = proc.stdout.decode("utf-8", "replace")
+        self.err = proc.stderr.decode("utf-8", "replace")
+
+    def __repr__(self):
+        return f"{self.case}: exit {self.rc} in {self.took:.2f}s, stderr {self.err.strip()[:300]!r}"
+
+
+def run_case(ctx, case, timeout=TIMEOUT, json_out=True):
+    port = ctx.server.port
+    cmd = [CLI, "--endpoint", f"{HOST}:{port}", "--resolve", f"{HOST}:{port}:127.0.0.1",
+           "--resolve", f"{TARGET_HOST}:{ctx.target.port}:127.0.0.1", "--ca-file", ctx.server.ca_file,
+           "--timeout", str(timeout)] + (["--json"] if json_out else []) + ["status", case]
+    t0 = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, env=env_for(ctx), timeout=timeout * 4 + 20)
+    return Outcome(case, proc, time.monotonic() - t0, timeout)
+
+
+def no_crash(o):
+    # A signal shows as a negative status; 128+ would be a shell's spelling of one.
+    assert 0 <= o.rc < 128, f"crashed: {o}"
+    for mark in ("Sanitizer", "runtime error:", "LeakSanitizer"):
+        assert mark not in o.err, f"sanitizer report: {o}"
+
+
+def check(ctx, o, want_rc, want_text=None, waits=False):
+    """Exit status, stderr text, and the deadline: every call ends by it (2x
+    slack for process start under sanitizers); a case that can only end by the
+    deadline must really have waited for it."""
+    no_crash(o)
+    assert o.rc == want_rc, f"want exit {want_rc}: {o}"
+    if want_text is not None:
+        assert want_text in o.err, f"want {want_text!r} on stderr: {o}"
+    assert o.took < 2 * o.timeout, f"past the deadline: {o}"
+    if waits:
+        assert o.took >= 0.9 * o.timeout, f"gave up before the deadline: {o}"
+    assert ctx.server.seen(o.case) >= 1, f"the server never saw the case: {o}"
+
+
+def run_all(ctx, table):
+    """Run {case: (exit, text)} concurrently (the cases share nothing), check each."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        results = dict(zip(table, pool.map(lambda c: run_case(ctx, c), table)))
+    for case, (rc, text) in table.items():
+        check(ctx, results[case], rc, text, waits=(rc == 5))
+    return results
+
+
+# ---- the catalogue, by kind -----------------------------------------------------------
+
+BASELINES = {
+    "valid-cl": (0, None), "valid-chunked": (0, None), "valid-close": (0, None),
+    "api-error": (3, "API error InternalError (server): hostile says no"),
+}
+STATUS_LINES = {
+    "status-garbage": (6, MALFORMED), "status-words": (6, MALFORMED), "status-http2": (6, MALFORMED),
+    "status-four-digits": (6, MALFORMED), "status-no-space": (6, MALFORMED), "status-bare-cr": (6, MALFORMED),
+    "status-empty-line": (6, MALFORMED), "status-200kb": (6, MALFORMED),
+    "status-binary-no-newline": (6, MALFORMED), "status-then-close": (4, CLOSED),
+    # Interim answers are skipped, however many; a stream of them cannot hold the call past its deadline.
+    "interim-flood": (0, None), "interim-flood-hold": (5, DEADLINE),
+}
+HEADERS = {
+    # A long header the client does not read is skipped in bounded memory; one it reads cannot be.
+    "header-200kb-unknown": (0, None), "header-200kb-content-length": (6, MALFORMED),
+    "header-200kb-no-colon": (6, MALFORMED), "header-20000-lines": (6, MALFORMED),
+    "header-no-colon": (6, MALFORMED), "header-obs-fold": (6, MALFORMED), "header-nul": (6, MALFORMED),
+    "header-gzip": (6, MALFORMED),
+}
+CONTENT_LENGTH = {
+    "cl-larger-close": (4, CLOSED), "cl-larger-hold": (5, DEADLINE), "cl-smaller": (6, MALFORMED),
+    "cl-exact-then-junk": (0, None),  # a whole answer; what follows it is dropped with the connection
+    "cl-negative": (6, MALFORMED), "cl-absurd": (6, MALFORMED), "cl-max-u64": (4, CLOSED),
+    "cl-conflicting": (6, MALFORMED), "cl-list-differs": (6, MALFORMED), "cl-hex": (6, MALFORMED),
+    "cl-zero": (6, MALFORMED),
+}
+CHUNKED = {
+    "chunk-overflow": (6, MALFORMED), "chunk-not-hex": (6, MALFORMED), "chunk-negative": (6, MALFORMED),
+    "chunk-200kb-size-line": (6, MALFORMED), "chunk-data-too-long": (6, MALFORMED),
+    "chunk-never-ends": (5, DEADLINE), "chunk-huge-then-hold": (5, DEADLINE), "chunk-huge-then-close": (4, CLOSED),
+}
+JSON = {
+    "json-deep-50000": (6, TOO_LARGE), "json-deep-in-buffer": (6, TOO_LARGE), "json-8mb": (6, TOO_LARGE),
+    "json-status-number": (6, MALFORMED), "json-status-null": (6, MALFORMED), "json-response-null": (6, MALFORMED),
+    "json-response-string": (6, MALFORMED), "json-failed-pages-null": (0, None),
+    "json-usage-string": (6, MALFORMED), "json-url-number": (6, MALFORMED),
+    "json-page-number-string": (6, MALFORMED), "json-invalid-escape": (6, MALFORMED),
+    "json-lone-high-surrogate": (6, MALFORMED), "json-lone-low-surrogate": (6, MALFORMED),
+    "json-escaped-nul": (6, MALFORMED), "json-escaped-nul-in-status": (6, MALFORMED),
+    "json-raw-nul": (6, MALFORMED), "json-bad-utf8": (6, MALFORMED), "json-trailing-garbage": (6, MALFORMED),
+    "json-two-documents": (6, MALFORMED), "json-top-level-array": (6, MALFORMED),
+    "json-unterminated": (6, MALFORMED),
+}
+HTTP_STATUS = {
+    "http-500-html": (6, "unexpected HTTP status 500"),
+    "http-200-html": (6, TOO_LARGE),  # not the API's JSON, and larger than the response buffer
+    # Retry-After is honoured only within the deadline: 999999 s ends the call at once, no sleeping.
+    "http-429-retry-after-huge": (6, "unexpected HTTP status 429"),
+}
+CONNECTION = {
+    "close-before-answer": (4, CLOSED), "reset-before-answer": (4, IO), "reset-mid-response": (4, IO),
+    "silent": (5, DEADLINE), "drip": (5, DEADLINE),
+}
+PAGES = {
+    "pages-null-numbers": (0, None), "pages-16": (0, None), "pages-17": (0, None), "pages-20": (0, None),
+    "pages-100000": (6, TOO_LARGE),
+    "date-year-9999": (0, None),  # the verified server's clock is believed (README "The clock")
+}
+REDIRECTS = {f"redirect-{code}": (6, f"unexpected HTTP status {code}") for code in (301, 302, 307, 308)}
+
+
+def test_every_case_has_an_expectation():
+    tables = [BASELINES, STATUS_LINES, HEADERS, CONTENT_LENGTH, CHUNKED, JSON, HTTP_STATUS, CONNECTION, PAGES]
+    expected = set().union(*tables)
+    assert expected == set(hostile_server.CASES), (expected ^ set(hostile_server.CASES))
+
+
+def test_baselines_are_accepted(ctx):
+    # The framings every truncation below is cut from are good answers when whole.
+    res = run_all(ctx, BASELINES)
+    for case in ("valid-cl", "valid-chunked", "valid-close"):
+        r = json.loads(res[case].out)
+        assert r["Status"] == "Success" and r["DocumentRecognizeResultUrl"] == hostile_server.RESULT_URL, r
+        assert r["FailedPages"] == [{"PageNumber": 2}, {"PageNumber": None}], r
+        assert r["Usage"]["TotalTokens"] == 812 and r["RequestId"] == "8e8f3c0a-hostile-valid", r
+    assert ctx.server.seen("api-error") == 1, "an API error other than RequestLimitExceeded is not retried"
+
+
+def test_garbage_status_lines(ctx):
+    run_all(ctx, STATUS_LINES)
+
+
+def test_hostile_headers(ctx):
+    res = run_all(ctx, HEADERS)
+    assert json.loads(res["header-200kb-unknown"].out)["Status"] == "Success"
+
+
+def test_content_length_lies(ctx):
+    res = run_all(ctx, CONTENT_LENGTH)
+    assert json.loads(res["cl-exact-then-junk"].out)["Status"] == "Success"
+    # Closed early is a network failure: retried, every attempt got the same lie.
+    assert ctx.server.seen("cl-larger-close") >= 2
+    for case in ("cl-negative", "cl-absurd", "cl-smaller"):
+        assert ctx.server.seen(case) == 1, "a malformed answer is not retried"
+
+
+def test_chunked_lies(ctx):
+    run_all(ctx, CHUNKED)
+
+
+def test_hostile_json(ctx):
+    res = run_all(ctx, JSON)
+    r = json.loads(res["json-failed-pages-null"].out)
+    assert r["Status"] == "Success" and r["FailedPages"] == [], r
+
+
+def test_http_500_with_html_is_retried_then_reported(ctx):
+    run_all(ctx, HTTP_STATUS)
+    assert ctx.server.seen("http-500-html") >= 2, "a 5xx answer is retried within the deadline"
+    assert ctx.server.seen("http-429-retry-after-huge") == 1, "no retry when Retry-After is past the deadline"
+
+
+def test_redirects_are_never_followed(ctx):
+    before = ctx.target.connections
+    run_all(ctx, REDIRECTS)
+    for case in REDIRECTS:
+        assert ctx.server.seen(case) == 1, (case, "a 3xx is not retried either")
+    assert ctx.target.connections == before == 0, "the client connected to the Location target"
+
+
+def test_connection_failures_and_deadlines(ctx):
+    res = run_all(ctx, CONNECTION)
+    for case in ("close-before-answer", "reset-before-answer", "reset-mid-response"):
+        assert ctx.server.seen(case) >= 2, (case, "network failures of an idempotent call are retried")
+    assert ctx.server.seen("silent") == 1 and ctx.server.seen("drip") == 1, res
+
+
+def test_odd_but_valid_answers(ctx):
+    res = run_all(ctx, PAGES)
+    r = json.loads(res["pages-null-numbers"].out)
+    assert r["FailedPages"] == [{"PageNumber": None}, {"PageNumber": 2}, {"PageNumber": None}, {"PageNumber": 4}], r
+    assert "FailedPagesTotal" not in r, r
+    r = json.loads(res["pages-16"].out)
+    assert [p["PageNumber"] for p in r["FailedPages"]] == list(range(1, 17)) and "FailedPagesTotal" not in r, r
+    for n in (17, 20):
+        r = json.loads(res[f"pages-{n}"].out)
+        # The first 16 are kept, the total is always counted and shown.
+        assert [p["PageNumber"] for p in r["FailedPages"]] == list(range(1, 17)), r
+        assert r["FailedPagesTotal"] == n and r["Status"] == "Failed", r
+    human = run_case(ctx, "pages-20", json_out=False)
+    check(ctx, human, 0)
+    assert "Failed pages: 1 2 3" in human.out and "16 ... (20 in all)" in human.out, human.out
+
+
+def run_tasks(ctx, *tasks, timeout=TIMEOUT):
+    port = ctx.server.port
+    cmd = [CLI, "--endpoint", f"{HOST}:{port}", "--resolve", f"{HOST}:{port}:127.0.0.1", "--ca-file",
+           ctx.server.ca_file, "--timeout", str(timeout), "--json", "status"] + list(tasks)
+    t0 = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, env=env_for(ctx), timeout=len(tasks) * timeout * 4 + 20)
+    return Outcome(" ".join(tasks), proc, time.monotonic() - t0, timeout * len(tasks))
+
+
+def test_one_client_recovers_after_each_fault(ctx):
+    # One client (one process, one client object) meets faults one after the
+    # other: each call fails alone and the next one starts on a clean connection.
+    seq = ["valid-cl", "cl-exact-then-junk", "status-garbage", "valid-chunked", "reset-mid-response", "valid-close",
+           "json-8mb", "silent", "api-error", "chunk-overflow", "valid-cl"]
+    o = run_tasks(ctx, *seq)
+    no_crash(o)
+    assert o.rc == 6, f"the first failure's status (status-garbage): {o}"
+    lines = [json.loads(line) for line in o.out.splitlines()]
+    ok = [c for c in seq if c.startswith("valid") or c == "cl-exact-then-junk"]
+    assert len(lines) == len(ok) + 1, (o, lines)  # + the API error's JSON
+    assert all(r.get("Status") == "Success" for r in lines if "Status" in r), lines
+    for text in (MALFORMED, IO, TOO_LARGE, DEADLINE, "InternalError"):
+        assert text in o.err, (text, o)
+    assert o.took < 2 * TIMEOUT + 6 * 2, o  # the silent call took its own deadline, the retried reset under one
+
+
+# ---- truncation at every byte offset ------------------------------------------------
+
+
+def sweep(ctx, framing, expect):
+    """Cut the valid answer under `framing` after each offset; expect(n) is the
+    (exit, text) that cut must end in.  CUT_TIMEOUT leaves room for one attempt
+    only; a cut whose attempt the deadline caught (a loaded machine) is tried
+    again with the full timeout, retries and all."""
+    total = cut_lengths()[framing]
+    offsets = list(range(0, total, CUT_STEP))
+
+    def one(n):
+        case = f"cut-{framing}-{n}"
+        o = run_case(ctx, case, timeout=CUT_TIMEOUT)
+        if o.rc == 5:
+            o = run_case(ctx, case, timeout=TIMEOUT * 1.5)
+        return n, o
+
+    t0 = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(one, offsets))
+    bad = []
+    for n, o in results:
+        want_rc, want_text = expect(n)
+        try:
+            check(ctx, o, want_rc, want_text)
+        except AssertionError as e:
+            bad.append(str(e))
+    assert not bad, f"{len(bad)} of {len(offsets)} cuts misbehaved:\n" + "\n".join(bad[:20])
+    whole = run_case(ctx, f"cut-{framing}-{total}")  # not cut at all: the control
+    check(ctx, whole, 0)
+    print(f"    {len(offsets)} cuts of {total} bytes in {time.monotonic() - t0:.1f}s")
+
+
+def header_length(framing):
+    return len(getattr(hostile_server, "framed_" + framing)().split(b"\r\n\r\n", 1)[0]) + 4
+
+
+def test_truncation_content_length(ctx):
+    sweep(ctx, "cl", lambda n: (4, CLOSED))
+
+
+def test_truncation_chunked(ctx):
+    sweep(ctx, "chunked", lambda n: (4, CLOSED))
+
+
+def test_truncation_close_delimited(ctx):
+    # Without a length the close ends the body: a cut head is "closed early",
+    # a cut body is a complete answer whose JSON is not whole.
+    h = header_length("close")
+    sweep(ctx, "close", lambda n: (4, CLOSED) if n < h else (6, MALFORMED))
