@@ -213,6 +213,14 @@ CASES = {
     "silent": [("hold",)],
     "drip": [("drip", lambda: framed_cl(), 0.5), ("hold",)],
 
+    # CreateReconstructDocumentFlow's answer (create --url https://x/CASE).
+    "create-valid": answer(response_with(b'"TaskId":"hostile-task-1"')),
+    "create-task-id-too-long": answer(response_with(b'"TaskId":"' + b"t" * 200 + b'"')),
+    "create-task-id-empty": answer(response_with(b'"TaskId":""')),
+    "create-task-id-number": answer(response_with(b'"TaskId":17')),
+    "create-task-id-nul": answer(response_with(b'"TaskId":"a\\u0000b"')),
+    "create-no-task-id": answer(response_with(b'"Status":"Success"')),
+
     # Valid but odd.
     "pages-null-numbers": answer(pages(4, null_every=2)),
     "pages-16": answer(pages(16)),
@@ -361,7 +369,10 @@ class HostileServer:
                 return None
             body += got
         try:
-            return str(json.loads(body[:length].decode("utf-8")).get("TaskId", ""))
+            req = json.loads(body[:length].decode("utf-8"))
+            if "TaskId" in req:
+                return str(req["TaskId"])
+            return str(req.get("FileUrl", "")).rsplit("/", 1)[-1]  # create --url https://any/CASE
         except (ValueError, AttributeError):
             return ""
 

@@ -77,11 +77,13 @@ class Outcome:
         return f"{self.case}: exit {self.rc} in {self.took:.2f}s, stderr {self.err.strip()[:300]!r}"
 
 
-def run_case(ctx, case, timeout=TIMEOUT, json_out=True):
+def run_case(ctx, case, timeout=TIMEOUT, json_out=True, create=False):
+    """status CASE, or with create: create --url https://doc.example.test/CASE."""
     port = ctx.server.port
     cmd = [CLI, "--endpoint", f"{HOST}:{port}", "--resolve", f"{HOST}:{port}:127.0.0.1",
            "--resolve", f"{TARGET_HOST}:{ctx.target.port}:127.0.0.1", "--ca-file", ctx.server.ca_file,
-           "--timeout", str(timeout)] + (["--json"] if json_out else []) + ["status", case]
+           "--timeout", str(timeout)] + (["--json"] if json_out else [])
+    cmd += ["create", "--url", "https://doc.example.test/" + case] if create else ["status", case]
     t0 = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, env=env_for(ctx), timeout=timeout * 4 + 20)
     return Outcome(case, proc, time.monotonic() - t0, timeout)
@@ -108,10 +110,10 @@ def check(ctx, o, want_rc, want_text=None, waits=False):
     assert ctx.server.seen(o.case) >= 1, f"the server never saw the case: {o}"
 
 
-def run_all(ctx, table):
+def run_all(ctx, table, create=False):
     """Run {case: (exit, text)} concurrently (the cases share nothing), check each."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
-        results = dict(zip(table, pool.map(lambda c: run_case(ctx, c), table)))
+        results = dict(zip(table, pool.map(lambda c: run_case(ctx, c, create=create), table)))
     for case, (rc, text) in table.items():
         check(ctx, results[case], rc, text, waits=(rc == 5))
     return results
@@ -177,11 +179,16 @@ PAGES = {
     "pages-100000": (6, TOO_LARGE),
     "date-year-9999": (0, None),  # the verified server's clock is believed (README "The clock")
 }
+CREATE = {
+    "create-valid": (0, None), "create-task-id-too-long": (6, MALFORMED), "create-task-id-empty": (6, MALFORMED),
+    "create-task-id-number": (6, MALFORMED), "create-task-id-nul": (6, MALFORMED),
+    "create-no-task-id": (6, MALFORMED),
+}
 REDIRECTS = {f"redirect-{code}": (6, f"unexpected HTTP status {code}") for code in (301, 302, 307, 308)}
 
 
 def test_every_case_has_an_expectation():
-    tables = [BASELINES, STATUS_LINES, HEADERS, CONTENT_LENGTH, CHUNKED, JSON, HTTP_STATUS, CONNECTION, PAGES]
+    tables = [BASELINES, STATUS_LINES, HEADERS, CONTENT_LENGTH, CHUNKED, JSON, HTTP_STATUS, CONNECTION, PAGES, CREATE]
     expected = set().union(*tables)
     assert expected == set(hostile_server.CASES), (expected ^ set(hostile_server.CASES))
 
@@ -261,6 +268,19 @@ def test_odd_but_valid_answers(ctx):
     human = run_case(ctx, "pages-20", json_out=False)
     check(ctx, human, 0)
     assert "Failed pages: 1 2 3" in human.out and "16 ... (20 in all)" in human.out, human.out
+
+
+def test_create_answers_and_lost_answers(ctx):
+    res = run_all(ctx, CREATE, create=True)
+    assert res["create-valid"].out == '{"TaskId":"hostile-task-1"}\n', res["create-valid"]
+    # Once Create's request went out, a lost answer is never repeated: the
+    # service may have made the task, and a second one would be billed.
+    lost = {"close-before-answer": (4, CLOSED), "reset-mid-response": (4, IO), "cl-larger-close": (4, CLOSED),
+            "silent": (5, DEADLINE)}
+    before = {c: ctx.server.seen(c) for c in lost}
+    run_all(ctx, lost, create=True)
+    for case in lost:
+        assert ctx.server.seen(case) - before[case] == 1, (case, "Create was sent again")
 
 
 def run_tasks(ctx, *tasks, timeout=TIMEOUT):
