@@ -54,11 +54,16 @@ void lkd_call_log(const lkd_client_t *c, const char *a, const char *b)
     if (la > sizeof line) {
         la = sizeof line;
     }
-    memcpy(line, a, la);
     if (lb > sizeof line - la) {
         lb = sizeof line - la;
     }
-    memcpy(line + la, b, lb);
+    /* memcpy from NULL is undefined even for 0 bytes (UBSan reports it). */
+    if (la > 0) {
+        memcpy(line, a, la);
+    }
+    if (lb > 0) {
+        memcpy(line + la, b, lb);
+    }
     log_line(c, line, la + lb);
 }
 
