@@ -439,7 +439,11 @@ static lkd_status_t fetch_url(lkd_client_t *c, uint64_t deadline, lkd_url_t *url
     if (r.status != LKD_TASK_SUCCESS || r.result_url.len == 0) {
         return LKD_ERR_TASK_NOT_READY;
     }
-    return use_url(c, r.result_url, url);
+    st = use_url(c, r.result_url, url);
+    /* The service's own answer named a URL the client cannot use (not https,
+     * no host, bad port, host too long): a malformed answer, not a bad
+     * argument of the caller's. */
+    return st == LKD_ERR_ARG ? LKD_ERR_MALFORMED : st;
 }
 
 /* The answer's headers are complete once its first body byte arrives:

@@ -315,6 +315,9 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
     d.progress = on_bytes;
     d.url = url;
     st = lkd_download_result(c, task_id, strlen(task_id), &d, bytes);
+    if (st == LKD_ERR_ARG && url.len > 0) {
+        st = LKD_ERR_MALFORMED; /* the URL came from the service's answer (parse), not from the user */
+    }
     progress_end(&p);
     if (close(sink.fd) != 0 && st == LKD_OK) {
         st = LKD_ERR_IO;
