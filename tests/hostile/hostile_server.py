@@ -26,6 +26,7 @@ A test can add its own scripts with add(name, steps).
 Standalone: python3 tests/hostile/hostile_server.py [--port P] [--list]
 """
 import argparse
+import base64
 import email.utils
 import json
 import os
@@ -221,6 +222,15 @@ CASES = {
     "create-task-id-nul": answer(response_with(b'"TaskId":"a\\u0000b"')),
     "create-no-task-id": answer(response_with(b'"Status":"Success"')),
 
+    # Result URLs the client cannot use (download TASK fetches them; parse gets one from create + wait).
+    "url-ftp": answer(response_with(b'"Status":"Success","DocumentRecognizeResultUrl":"ftp://mock.lkedoc.test/r.zip"')),
+    "url-no-host": answer(response_with(b'"Status":"Success","DocumentRecognizeResultUrl":"https:///r.zip"')),
+    "url-bad-port": answer(response_with(
+        b'"Status":"Success","DocumentRecognizeResultUrl":"https://mock.lkedoc.test:99999/r.zip"')),
+    "url-long-host": answer(response_with(
+        b'"Status":"Success","DocumentRecognizeResultUrl":"https://' + b"h" * 300 + b'.test/r.zip"')),
+    "create-then-url-ftp": answer(response_with(b'"TaskId":"url-ftp"')),
+
     # Valid but odd.
     "pages-null-numbers": answer(pages(4, null_every=2)),
     "pages-16": answer(pages(16)),
@@ -372,6 +382,8 @@ class HostileServer:
             req = json.loads(body[:length].decode("utf-8"))
             if "TaskId" in req:
                 return str(req["TaskId"])
+            if "FileBase64" in req:  # create --file F / parse F: F's text names the case
+                return base64.b64decode(req["FileBase64"]).decode("utf-8", "replace").strip()
             return str(req.get("FileUrl", "")).rsplit("/", 1)[-1]  # create --url https://any/CASE
         except (ValueError, AttributeError):
             return ""

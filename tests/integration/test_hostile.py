@@ -185,11 +185,13 @@ CREATE = {
     "create-task-id-number": (6, MALFORMED), "create-task-id-nul": (6, MALFORMED),
     "create-no-task-id": (6, MALFORMED),
 }
+URLS = {"url-ftp": (6, MALFORMED), "url-no-host": (6, MALFORMED), "url-bad-port": (6, MALFORMED),
+        "url-long-host": (6, MALFORMED), "create-then-url-ftp": None}
 REDIRECTS = {f"redirect-{code}": (6, f"unexpected HTTP status {code}") for code in (301, 302, 307, 308)}
 
 
 def test_every_case_has_an_expectation():
-    tables = [BASELINES, STATUS_LINES, HEADERS, CONTENT_LENGTH, CHUNKED, JSON, HTTP_STATUS, CONNECTION, PAGES, CREATE]
+    tables = [BASELINES, STATUS_LINES, HEADERS, CONTENT_LENGTH, CHUNKED, JSON, HTTP_STATUS, CONNECTION, PAGES, CREATE, URLS]
     expected = set().union(*tables)
     assert expected == set(hostile_server.CASES), (expected ^ set(hostile_server.CASES))
 
@@ -282,6 +284,30 @@ def test_create_answers_and_lost_answers(ctx):
     run_all(ctx, lost, create=True)
     for case in lost:
         assert ctx.server.seen(case) - before[case] == 1, (case, "Create was sent again")
+
+
+def test_unusable_result_urls_are_malformed_answers(ctx):
+    # download asks for the URL; parse gets it from create + wait.  Either way
+    # it is the service's answer that is wrong (6), not the user's input (2).
+    out = os.path.join(ctx.home, "out.zip")
+    for case in [c for c in URLS if URLS[c] is not None]:
+        port = ctx.server.port
+        cmd = [CLI, "--endpoint", f"{HOST}:{port}", "--resolve", f"{HOST}:{port}:127.0.0.1", "--ca-file",
+               ctx.server.ca_file, "--timeout", str(TIMEOUT), "--job-timeout", str(TIMEOUT)]
+        t0 = time.monotonic()
+        o = Outcome(case, subprocess.run(cmd + ["download", case, "-o", out], capture_output=True,
+                                         env=env_for(ctx), timeout=30), time.monotonic() - t0, TIMEOUT)
+        check(ctx, o, *URLS[case])
+        assert not os.path.exists(out) and not os.path.exists(out + ".part"), o
+    src = os.path.join(ctx.home, "scan.pdf")
+    with open(src, "w") as f:
+        f.write("create-then-url-ftp")  # the hostile server reads the case from the file it is sent
+    t0 = time.monotonic()
+    o = Outcome("create-then-url-ftp", subprocess.run(
+        cmd + ["--poll-interval", "0.05", "parse", src, "-o", out], capture_output=True, env=env_for(ctx),
+        timeout=30), time.monotonic() - t0, TIMEOUT)
+    check(ctx, o, 6, MALFORMED)
+    assert not os.path.exists(out), o
 
 
 def run_tasks(ctx, *tasks, timeout=TIMEOUT):
