@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <mbedtls/error.h>
+#include <mbedtls/platform_util.h>
 #include <mbedtls/net_sockets.h>
 
 #include "lkd_config.h"
@@ -196,8 +197,8 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     int rc;
     uint32_t key;
     size_t slot;
-    unsigned char offered_id[32];
-    size_t offered_len = 0;
+    unsigned char offered_master[48];
+    int offered = 0;
     if (tls == NULL || !tls->ready || host == NULL || host[0] == '\0') {
         return LKD_ERR_ARG;
     }
@@ -226,8 +227,8 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     for (slot = 0; slot < LKD_TLS_SESSION_SLOTS && tls->session_key[slot] != key; slot++) {
     }
     if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->sessions[slot]) == 0) {
-        offered_len = tls->sessions[slot].id_len;
-        memcpy(offered_id, tls->sessions[slot].id, offered_len);
+        memcpy(offered_master, tls->sessions[slot].master, sizeof offered_master);
+        offered = 1;
     }
     do {
         rc = mbedtls_ssl_handshake(&tls->ssl);
@@ -247,11 +248,13 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     tls->open = 1;
     tls->open_key = key;
     tls->handshakes++;
-    /* A resumed session echoes the id the client offered (RFC 5246 7.4.1.3, RFC 5077 3.4). */
-    if (offered_len > 0 && tls->ssl.session != NULL && tls->ssl.session->id_len == offered_len &&
-        memcmp(tls->ssl.session->id, offered_id, offered_len) == 0) {
+    /* A resumed session keeps the master secret of the one offered; a full
+     * handshake (also after a refused ticket) makes a new random one. */
+    if (offered && tls->ssl.session != NULL &&
+        memcmp(tls->ssl.session->master, offered_master, sizeof offered_master) == 0) {
         tls->resumed++;
     }
+    mbedtls_platform_zeroize(offered_master, sizeof offered_master);
     if (slot == LKD_TLS_SESSION_SLOTS) {
         slot = tls->next_slot;
         tls->next_slot = (uint8_t)((tls->next_slot + 1u) % LKD_TLS_SESSION_SLOTS);

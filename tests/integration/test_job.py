@@ -275,6 +275,7 @@ def test_server_closing_kept_alive_connections(ctx):
     assert after["requests"] - before["requests"] == 6
     assert after["handshakes"] - before["handshakes"] == 3
     assert after["resumed"] - before["resumed"] == 2, "reconnections resume the TLS session"
+    assert "3 TLS handshake(s) (2 resumed)" in err(p), "the client sees the resumptions too"
 
 
 # ---- limits and memory ---------------------------------------------------------------
