@@ -1,0 +1,584 @@
+/* One API call over a real TLS session with an in-process server
+ * (tls_loop.h): answers, retries and their backoff, clock correction,
+ * kept-alive and stale connections, session resumption, certificates,
+ * deadlines, and what the diagnostics show. */
+#include "lkd_call.h"
+#include "lkd_client.h"
+#include "lkd_time.h"
+#include "unit.h"
+#include "tls_loop.h"
+
+static lkd_client_t client;
+static lkd_settings_t settings;
+static lkd_port_t port;
+
+static const char success_json[] =
+    "{\"Response\":{\"Status\":\"Success\",\"DocumentRecognizeResultUrl\":\"https://dl.test/r.zip?sig=1\","
+    "\"FailedPages\":[],\"RequestId\":\"rid-1\"}}";
+static const char processing_json[] = "{\"Response\":{\"Status\":\"Processing\",\"RequestId\":\"rid-p\"}}";
+
+/* Diagnostics captured from settings.log. */
+static char log_text[65536];
+static size_t log_len;
+static inline void capture_log(void *user, const char *line, size_t len)
+{
+    (void)user;
+    if (len + 1 < sizeof log_text - log_len) {
+        memcpy(log_text + log_len, line, len);
+        log_len += len;
+        log_text[log_len++] = '\n';
+        log_text[log_len] = '\0';
+    }
+}
+
+static void fresh(void)
+{
+    lkd_client_free(&client);
+    tl_reset();
+    CHECK_EQ_INT(tl_client(&client, &settings, &port), LKD_OK);
+}
+
+static void test_success_and_keep_alive(void)
+{
+    lkd_result_t r;
+    char v[128];
+    fresh();
+    tl_push_json(success_json, "Mon, 23 Nov 2026 10:00:00 GMT");
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "task-1", 6, &r), LKD_OK);
+    CHECK_EQ_INT(r.status, LKD_TASK_SUCCESS);
+    CHECK_SPAN(r.result_url.ptr, r.result_url.len, "https://dl.test/r.zip?sig=1");
+    CHECK_SPAN(r.request_id.ptr, r.request_id.len, "rid-1");
+    CHECK_EQ_INT(client.http_status, 200);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    CHECK(tl_req_has(0, "POST / HTTP/1.1\r\n"));
+    CHECK(tl_req_has(0, "X-TC-Action: GetReconstructDocumentResult\r\n"));
+    CHECK(tl_req_has(0, "\r\n\r\n{\"TaskId\":\"task-1\"}"));
+    CHECK(strcmp(tl.conn_host, "api.test") == 0);
+    /* The server's Date set the clock the next request is signed with. */
+    CHECK_EQ_INT(client.server_date, 1795428000);
+    CHECK_EQ_INT(lkd_client_now(&client), 1795428000);
+    CHECK_EQ_INT(client.clock_offset, 1795428000 - TL_NOW - 1);
+    CHECK_EQ_INT(lkd_get_result(&client, "task-1", 6, &r), LKD_OK);
+    CHECK_EQ_INT(r.status, LKD_TASK_PROCESSING);
+    CHECK_EQ_INT(tl.connects, 1); /* kept alive */
+    CHECK_EQ_INT(tl.nreqs, 2);
+    CHECK_EQ_INT(tl.reqs[1].conn, 1);
+    CHECK(strcmp(tl_req_header(1, "X-TC-Timestamp", v, sizeof v), "1795428000") == 0);
+    CHECK_EQ_INT(client.tls.handshakes, 1);
+    /* A new connection resumes the TLS session. */
+    lkd_client_close(&client);
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "task-1", 6, &r), LKD_OK);
+    CHECK_EQ_INT(tl.connects, 2);
+    CHECK_EQ_INT(client.tls.handshakes, 2);
+    CHECK_EQ_INT(client.tls.resumed, 1);
+    CHECK_EQ_INT(client.requests_sent, 3);
+    CHECK_EQ_INT(client.retries, 0);
+    CHECK_EQ_INT(tl.unexpected, 0);
+}
+
+static const char *push_status(int code, const char *headers)
+{
+    tl_push_http(code, headers, "<html>busy</html>", 17, TL_KEEP);
+    return NULL;
+}
+
+static void test_retries_and_backoff(void)
+{
+    lkd_result_t r;
+    fresh();
+    push_status(503, "");
+    push_status(429, "Retry-After: 3\r\n");
+    tl_push_api_error("RequestLimitExceeded");
+    tl_push_json(success_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(tl.nreqs, 4);
+    CHECK_EQ_INT(client.retries, 3);
+    CHECK_EQ_INT(tl.sleeps, 3);
+    /* 250..500 ms, then the server's 3 s, then 1000..2000 ms. */
+    CHECK(tl.slept_ms >= 250 + 3000 + 1000 && tl.slept_ms <= 500 + 3000 + 2000);
+    /* A 5xx/429 is a gateway's answer: the next attempt reconnects; an API
+     * error came from the service itself and keeps the connection. */
+    CHECK_EQ_INT(tl.connects, 3);
+
+    /* A Retry-After beyond the cap waits the cap; an HTTP-date one is ignored. */
+    fresh();
+    push_status(503, "retry-after: 99999\r\n");
+    push_status(503, "Retry-After: Wed, 21 Oct 2026 07:28:00 GMT\r\n");
+    tl_push_json(success_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK(tl.slept_ms >= LKD_RETRY_MAX_MS + 500 && tl.slept_ms <= LKD_RETRY_MAX_MS + 1000);
+
+    /* Every attempt failing: 1 + LKD_RETRY_COUNT requests, then the status. */
+    fresh();
+    {
+        unsigned i;
+        for (i = 0; i < 6; i++) {
+            push_status(502, "");
+        }
+    }
+    client.settings.timeout_ms = 600000;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(client.http_status, 502);
+    CHECK_EQ_INT(tl.nreqs, 1 + LKD_RETRY_COUNT);
+    CHECK_EQ_INT(client.retries, LKD_RETRY_COUNT);
+
+    /* The next backoff would pass the deadline: no sleep, the error now. */
+    fresh();
+    push_status(503, "Retry-After: 30\r\n");
+    client.settings.timeout_ms = 5000;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    CHECK_EQ_INT(tl.sleeps, 0);
+
+    /* Statuses that retrying cannot fix. */
+    fresh();
+    push_status(404, "");
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(client.http_status, 404);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    fresh();
+    tl_push_api_error("AuthFailure.SignatureFailure");
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_API);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    CHECK(strcmp(lkd_client_api_error(&client)->code, "AuthFailure.SignatureFailure") == 0);
+    CHECK_EQ_INT(lkd_client_api_error(&client)->cls, LKD_API_CLASS_AUTH);
+    CHECK(strcmp(client.api_error.request_id, "rid-err") == 0);
+    CHECK(lkd_client_api_error(NULL) == NULL);
+    CHECK_EQ_INT(tl.connects, 1);
+    /* An API error leaves the connection open for the next call. */
+    tl_push_json(success_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(tl.connects, 1);
+}
+
+static void test_clock_correction(void)
+{
+    lkd_result_t r;
+    char v[64];
+    /* SignatureExpire with a Date: re-signed once with the server's time. */
+    fresh();
+    tl_push_api_error("AuthFailure.SignatureExpire")->answer = NULL;
+    tl.nsteps--;
+    {
+        const char *json = "{\"Response\":{\"Error\":{\"Code\":\"AuthFailure.SignatureExpire\",\"Message\":\"m\"},"
+                           "\"RequestId\":\"r\"}}";
+        tl_push_json(json, "Tue, 01 Dec 2026 00:00:00 GMT");
+        tl_push_json(json, "Tue, 01 Dec 2026 00:00:00 GMT");
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_API);
+        CHECK_EQ_INT(tl.nreqs, 2);
+        CHECK(strcmp(tl_req_header(0, "X-TC-Timestamp", v, sizeof v), "1795500001") == 0);
+        CHECK(strcmp(tl_req_header(1, "X-TC-Timestamp", v, sizeof v), "1796083200") == 0);
+        CHECK_EQ_INT(client.api_error.cls, LKD_API_CLASS_CLOCK);
+        CHECK_EQ_INT(client.retries, 0);
+
+        /* Without a Date there is nothing to correct with. */
+        fresh();
+        tl_push_json(json, NULL);
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_API);
+        CHECK_EQ_INT(tl.nreqs, 1);
+
+        /* A device that does not know the date signs with the floor; the
+         * server's Date teaches it; certificates are checked against the floor. */
+        fresh();
+        tl.wall_base = LKD_PORT_TIME_UNKNOWN;
+        tl_push_json(json, "Tue, 01 Dec 2026 00:00:00 GMT");
+        tl_push_json(success_json, "Tue, 01 Dec 2026 00:00:00 GMT");
+        CHECK_EQ_INT(lkd_client_now(&client), -1);
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+        CHECK(strcmp(tl_req_header(0, "X-TC-Timestamp", v, sizeof v), "1767225600") == 0);
+        CHECK(strcmp(tl_req_header(1, "X-TC-Timestamp", v, sizeof v), "1796083200") == 0);
+        CHECK_EQ_INT(client.clock_offset, 0);
+        CHECK_EQ_INT(lkd_client_now(&client), 1796083200);
+        tl.mono += 5000;
+        CHECK_EQ_INT(lkd_client_now(&client), 1796083205);
+    }
+    /* A Date before the floor is not believed. */
+    fresh();
+    tl_push_json(success_json, "Thu, 01 Jan 2015 00:00:00 GMT");
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(client.clock_anchor_unix, 0);
+    CHECK_EQ_INT(lkd_client_now(&client), TL_NOW + 1);
+}
+
+static void test_network_failures(void)
+{
+    lkd_result_t r;
+    uint64_t start;
+    /* Connect failures are retried (nothing was sent). */
+    fresh();
+    tl_push_connect_failure(LKD_ERR_DNS);
+    tl_push_connect_failure(LKD_ERR_CONNECT);
+    tl_push_json(success_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(tl.connects, 3);
+    CHECK_EQ_INT(client.retries, 2);
+
+    /* An answer cut short by EOF, then one cut by a reset: Get is repeated. */
+    fresh();
+    tl_push_json(success_json, NULL)->cut = 40;
+    tl.steps[tl.nsteps - 1].after = TL_EOF;
+    tl_push_json(success_json, NULL)->cut = 120;
+    tl.steps[tl.nsteps - 1].after = TL_RESET;
+    tl_push_json(success_json, NULL)->cut = 10;
+    tl.steps[tl.nsteps - 1].after = TL_CLOSE;
+    tl_push_json(success_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(tl.nreqs, 4);
+    CHECK_EQ_INT(client.retries, 3);
+    CHECK_EQ_INT(tl.connects, 4);
+
+    /* A server that never answers: the call ends at its deadline, not retried. */
+    fresh();
+    tl_push_raw(NULL, 0, TL_HANG);
+    start = tl.mono;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_TIMEOUT);
+    CHECK_EQ_INT(tl.mono, start + settings.timeout_ms);
+    CHECK_EQ_INT(tl.nreqs, 1);
+
+    /* An answer that comes after the deadline is not waited for. */
+    fresh();
+    tl_push_json(success_json, NULL)->delay_ms = 25000;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_TIMEOUT);
+
+    /* A handshake that never completes. */
+    fresh();
+    tl.hang_handshake = 1;
+    start = tl.mono;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_TIMEOUT);
+    CHECK_EQ_INT(tl.mono, start + settings.timeout_ms);
+    CHECK_EQ_INT(tl.connects, 1);
+
+    /* Sends that fail: during the handshake nothing was sent, so retried. */
+    fresh();
+    tl.send_status = LKD_ERR_IO;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_IO);
+    CHECK_EQ_INT(tl.connects, 1 + LKD_RETRY_COUNT);
+    fresh();
+    tl.send_status = LKD_ERR_TIMEOUT;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_TIMEOUT);
+    CHECK_EQ_INT(tl.connects, 1);
+
+    /* Short sends and receives (a byte at a time) change nothing. */
+    fresh();
+    tl.send_max = 97;
+    tl.recv_max = 1;
+    tl_push_json(success_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(r.status, LKD_TASK_SUCCESS);
+}
+
+static void test_connection_reuse(void)
+{
+    lkd_result_t r;
+    /* The server closed the kept-alive connection while it idled: one
+     * reconnection, not counted as a retry. */
+    fresh();
+    tl_push_json(processing_json, NULL);
+    tl_push_json(success_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    (void)mbedtls_ssl_close_notify(&tl.ssl);
+    tl.eof = 1;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(r.status, LKD_TASK_SUCCESS);
+    CHECK_EQ_INT(tl.connects, 2);
+    CHECK_EQ_INT(client.retries, 0);
+    CHECK_EQ_INT(client.requests_sent, 3);
+
+    /* Connection: close, and bytes after a complete answer, end the connection. */
+    fresh();
+    tl_push_http(200, "Connection: close\r\n", processing_json, strlen(processing_json), TL_KEEP);
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(tl.connects, 2);
+    fresh();
+    {
+        static char twice[1024];
+        size_t n = (size_t)snprintf(twice, sizeof twice,
+                                    "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%sHTTP/1.1 200 OK\r\n",
+                                    strlen(processing_json), processing_json);
+        tl_push_raw(twice, n, TL_KEEP);
+    }
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(tl.connects, 2);
+
+    /* A body that ends with the connection (no length) is complete at EOF. */
+    fresh();
+    {
+        static char until_close[512];
+        size_t n = (size_t)snprintf(until_close, sizeof until_close, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n%s",
+                                    processing_json);
+        tl_push_raw(until_close, n, TL_CLOSE);
+    }
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(r.status, LKD_TASK_PROCESSING);
+}
+
+static void test_answers(void)
+{
+    lkd_result_t r;
+    static char big[LKD_RESPONSE_BUFFER_SIZE + 100];
+    /* A 200 body larger than the response buffer. */
+    fresh();
+    memset(big, ' ', sizeof big);
+    tl_push_http(200, "", big, sizeof big, TL_KEEP);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_RESPONSE_TOO_LARGE);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    /* An error page of any size is only counted. */
+    fresh();
+    tl_push_http(400, "", big, sizeof big, TL_KEEP);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(client.http_status, 400);
+    /* Not HTTP at all. */
+    fresh();
+    tl_push_raw("SSH-2.0-OpenSSH\r\n\r\n", 19, TL_KEEP);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_MALFORMED);
+    /* Not the JSON of the action. */
+    fresh();
+    tl_push_json("{\"Response\":[]}", NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_MALFORMED);
+    CHECK_EQ_INT(tl.nreqs, 1);
+
+    /* CancelTask: a RequestId-only answer, and its errors. */
+    fresh();
+    tl_push_json("{\"Response\":{\"RequestId\":\"rid-c\"}}", NULL);
+    tl_push_api_error("InvalidAction");
+    CHECK_EQ_INT(lkd_cancel_task(&client, "task-9", 6), LKD_OK);
+    CHECK(tl_req_has(0, "X-TC-Action: CancelTask\r\n"));
+    CHECK(tl_req_has(0, "{\"TaskId\":\"task-9\"}"));
+    CHECK_EQ_INT(lkd_cancel_task(&client, "task-9", 6), LKD_ERR_API);
+    CHECK_EQ_INT(client.api_error.cls, LKD_API_CLASS_PARAMETER);
+    CHECK_EQ_INT(lkd_cancel_task(&client, NULL, 6), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_cancel_task(&client, "x", 0), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_cancel_task(&client, "a\0b", 3), LKD_ERR_ARG);
+}
+
+static void test_certificates(void)
+{
+    lkd_result_t r;
+    /* Expired, and not yet valid, by the client's clock. */
+    fresh();
+    tl.cert = 1;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    CHECK(client.tls.verify_flags & MBEDTLS_X509_BADCERT_EXPIRED);
+    CHECK_EQ_INT(tl.connects, 1); /* a certificate is not retried */
+    CHECK_EQ_INT(tl.nreqs, 0);
+    fresh();
+    tl.cert = 2;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    CHECK(client.tls.verify_flags & MBEDTLS_X509_BADCERT_FUTURE);
+    /* With the clock unknown only the floor applies: the expired one is still
+     * refused, the future one is accepted (nothing says it is early yet). */
+    fresh();
+    tl.wall_base = LKD_PORT_TIME_UNKNOWN;
+    tl.cert = 1;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    CHECK(client.tls.verify_flags & MBEDTLS_X509_BADCERT_EXPIRED);
+    fresh();
+    tl.wall_base = LKD_PORT_TIME_UNKNOWN;
+    tl.cert = 2;
+    tl_push_json(success_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    /* A name the certificate does not carry. */
+    fresh();
+    client.settings.host = "other.test";
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    CHECK(client.tls.verify_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    /* A CA that did not sign it. */
+    lkd_client_free(&client);
+    tl_reset();
+    tl_port(&port);
+    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_srv_pem, sizeof test_srv_pem), LKD_OK);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    CHECK(client.tls.verify_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+}
+
+static void test_resolve_and_log(void)
+{
+    lkd_result_t r;
+    static const lkd_resolve_t resolve[] = {{"api.test", 8443, "127.0.0.8"},
+                                            {NULL, 443, "127.0.0.7"},
+                                            {"api.test", 443, "127.0.0.9"}};
+    lkd_client_free(&client);
+    tl_reset();
+    tl_port(&port);
+    lkd_settings_default(&settings, LKD_PROFILE_LKE);
+    settings.host = "api.test";
+    settings.secret_id = "AKIDLOOP";
+    settings.secret_key = "loop-secret-key";
+    settings.token = "session-token-value";
+    settings.resolve = resolve;
+    settings.resolve_count = 3;
+    settings.log = capture_log;
+    log_len = 0;
+    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+    push_status(503, "");
+    tl_push_api_error("AuthFailure.SecretIdNotFound");
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_API);
+    CHECK(strcmp(tl.last_connect_host, "127.0.0.9") == 0);
+    CHECK(strcmp(tl.conn_host, "127.0.0.9") == 0);
+    CHECK(tl_req_has(0, "Host: api.test\r\n"));
+    CHECK(tl_req_has(0, "X-TC-Token: session-token-value\r\n"));
+    CHECK(strstr(log_text, "* connecting to api.test\n") != NULL);
+    CHECK(strstr(log_text, "*   via 127.0.0.9\n") != NULL);
+    CHECK(strstr(log_text, "Signature=<hidden>\n") != NULL);
+    CHECK(strstr(log_text, "> X-TC-Token: <hidden>\n") != NULL);
+    CHECK(strstr(log_text, "> X-TC-Action: GetReconstructDocumentResult\n") != NULL);
+    CHECK(strstr(log_text, "< HTTP status 503\n") != NULL);
+    CHECK(strstr(log_text, "* retrying after: unexpected HTTP status\n") != NULL);
+    CHECK(strstr(log_text, "* API error AuthFailure.SecretIdNotFound\n") != NULL);
+    CHECK(strstr(log_text, "session-token-value") == NULL);
+    CHECK(strstr(log_text, "loop-secret-key") == NULL);
+    {
+        /* Lines longer than the log's buffer are cut, not overrun. */
+        char long_a[400];
+        memset(long_a, 'a', sizeof long_a - 1);
+        long_a[sizeof long_a - 1] = '\0';
+        log_len = 0;
+        lkd_call_log(&client, long_a, "b");
+        CHECK_EQ_INT(log_len, 161);
+        log_len = 0;
+        lkd_call_log(&client, "x", long_a);
+        CHECK_EQ_INT(log_len, 161);
+        log_len = 0;
+        lkd_call_log_number(&client, "n=", 18446744073709551615ull);
+        CHECK(strcmp(log_text, "n=18446744073709551615\n") == 0);
+    }
+}
+
+static void test_init_and_arguments(void)
+{
+    lkd_settings_t s;
+    lkd_port_t p;
+    lkd_result_t r;
+    int i;
+    static const lkd_resolve_t one = {"api.test", 443, "127.0.0.1"};
+    char long_host[300];
+    lkd_client_free(&client);
+    tl_reset();
+    /* Each missing port function on its own. */
+    for (i = 0; i < 8; i++) {
+        tl_port(&p);
+        lkd_settings_default(&s, LKD_PROFILE_LKE);
+        s.secret_id = "id";
+        s.secret_key = "key";
+        switch (i) {
+        case 0: p.connect = NULL; break;
+        case 1: p.send = NULL; break;
+        case 2: p.recv = NULL; break;
+        case 3: p.close = NULL; break;
+        case 4: p.wall_time = NULL; break;
+        case 5: p.monotonic_ms = NULL; break;
+        case 6: p.sleep_ms = NULL; break;
+        default: p.entropy = NULL; break;
+        }
+        CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    }
+    memset(long_host, 'h', sizeof long_host - 1);
+    long_host[sizeof long_host - 1] = '\0';
+    /* Each setting on its own. */
+    for (i = 0; i < 13; i++) {
+        tl_port(&p);
+        lkd_settings_default(&s, LKD_PROFILE_LKE);
+        s.secret_id = "id";
+        s.secret_key = "key";
+        switch (i) {
+        case 0: s.host = NULL; break;
+        case 1: s.host = long_host; break;
+        case 2: s.service = ""; break;
+        case 3: s.version = NULL; break;
+        case 4: s.region = ""; break;
+        case 5: s.secret_id = NULL; break;
+        case 6: s.secret_key = NULL; break;
+        case 7: s.port = 0; break;
+        case 8: s.timeout_ms = 0; break;
+        case 9: s.resolve_count = 1; break;
+        case 10: s.language = "de-DE"; break;
+        case 11: s.language = "zh-CN"; s.resolve = &one; s.resolve_count = 1; break;
+        default: s.language = "en-US"; break;
+        }
+        CHECK_EQ_INT(lkd_client_init(&client, &s, &p), i >= 11 ? LKD_OK : LKD_ERR_ARG);
+        lkd_client_free(&client);
+    }
+    /* The entropy source failing. */
+    tl_port(&p);
+    lkd_settings_default(&s, LKD_PROFILE_LKE);
+    s.secret_id = "id";
+    s.secret_key = "key";
+    tl.entropy_fails = 1;
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ENTROPY);
+    tl.entropy_fails = 0;
+    lkd_settings_default(NULL, LKD_PROFILE_LKE);
+    lkd_client_close(NULL);
+    lkd_client_free(NULL);
+    CHECK_EQ_INT(lkd_client_add_ca(NULL, (const uint8_t *)"x", 1), LKD_ERR_ARG);
+
+    fresh();
+    CHECK_EQ_INT(lkd_client_add_ca(&client, NULL, 1), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)"x", 0), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_get_result(NULL, "t", 1, &r), LKD_ERR_STATE);
+    client.busy = 1;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_STATE);
+    CHECK_EQ_INT(lkd_cancel_task(&client, "t", 1), LKD_ERR_STATE);
+    client.busy = 0;
+    {
+        char long_id[LKD_TASK_ID_SIZE + 1];
+        memset(long_id, 'x', sizeof long_id);
+        CHECK_EQ_INT(lkd_get_result(&client, long_id, sizeof long_id, &r), LKD_ERR_ARG);
+    }
+    /* The TLS layer's own checks. */
+    {
+        uint8_t b[4];
+        size_t got;
+        CHECK_EQ_INT(lkd_tls_init(NULL, &port, NULL, NULL), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_init(&client.tls, NULL, NULL, NULL), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_add_ca(NULL, b, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_connect(NULL, "h", NULL, 443, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_connect(&client.tls, NULL, NULL, 443, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_connect(&client.tls, "", NULL, 443, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_connect(&client.tls, "api.test", NULL, 443, 0), LKD_ERR_TIMEOUT);
+        CHECK_EQ_INT(lkd_tls_write_all(NULL, b, 1, 1), LKD_ERR_STATE);
+        CHECK_EQ_INT(lkd_tls_write_all(&client.tls, b, 1, 1), LKD_ERR_STATE);
+        CHECK_EQ_INT(lkd_tls_read(NULL, b, 1, &got, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_read(&client.tls, b, 1, &got, 1), LKD_ERR_STATE);
+        CHECK(!lkd_tls_is_open_to(NULL, "api.test", 443));
+        tl_push_json(processing_json, NULL);
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+        CHECK(lkd_tls_is_open_to(&client.tls, "api.test", 443));
+        CHECK(!lkd_tls_is_open_to(&client.tls, NULL, 443));
+        CHECK(!lkd_tls_is_open_to(&client.tls, "api.test", 444));
+        CHECK_EQ_INT(lkd_tls_read(&client.tls, NULL, 1, &got, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_read(&client.tls, b, 1, NULL, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_read(&client.tls, b, 0, &got, 1), LKD_ERR_ARG);
+        /* The deadline already passed: reads and writes time out. */
+        CHECK_EQ_INT(lkd_tls_read(&client.tls, b, 1, &got, 1), LKD_ERR_TIMEOUT);
+        CHECK_EQ_INT(lkd_tls_write_all(&client.tls, b, 1, 1), LKD_ERR_TIMEOUT);
+        lkd_tls_close(NULL);
+        lkd_tls_free(NULL);
+    }
+    lkd_client_free(&client);
+    lkd_client_close(&client); /* after free: nothing to do */
+    CHECK_EQ_INT(lkd_tls_add_ca(&client.tls, (const uint8_t *)"x", 1), LKD_ERR_ARG);
+}
+
+int main(void)
+{
+    test_success_and_keep_alive();
+    test_retries_and_backoff();
+    test_clock_correction();
+    test_network_failures();
+    test_connection_reuse();
+    test_answers();
+    test_certificates();
+    test_resolve_and_log();
+    test_init_and_arguments();
+    lkd_client_free(&client);
+    return unit_report("call");
+}
