@@ -1,0 +1,663 @@
+/* The job (create, wait, download) over a real TLS session with an
+ * in-process server (tls_loop.h): what is sent, what is repeated and what is
+ * not, polling and its deadline, download resume offsets, URL refresh, and
+ * the checks on lengths and ranges. */
+#include "lkd_base64.h"
+#include "lkd_job.h"
+#include "unit.h"
+#include "tls_loop.h"
+
+static lkd_client_t client;
+static lkd_settings_t settings;
+static lkd_port_t port;
+
+static const char create_json[] = "{\"Response\":{\"TaskId\":\"task-42\",\"RequestId\":\"rid-c\"}}";
+static const char processing_json[] = "{\"Response\":{\"Status\":\"Processing\",\"RequestId\":\"rid-p\"}}";
+static const char success_json[] =
+    "{\"Response\":{\"Status\":\"Success\",\"DocumentRecognizeResultUrl\":\"https://dl.test/r.zip?sig=1\","
+    "\"RequestId\":\"rid-s\"}}";
+static const char success2_json[] =
+    "{\"Response\":{\"Status\":\"Success\",\"DocumentRecognizeResultUrl\":\"https://dl.test/r.zip?sig=2\","
+    "\"RequestId\":\"rid-s2\"}}";
+static const char failed_json[] =
+    "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[{\"PageNumber\":3}],\"RequestId\":\"rid-f\"}}";
+
+static void fresh(void)
+{
+    lkd_client_free(&client);
+    tl_reset();
+    CHECK_EQ_INT(tl_client(&client, &settings, &port), LKD_OK);
+}
+
+/* ---- create ------------------------------------------------------------------------ */
+
+/* A document of n bytes (a pattern), read through a source. */
+static uint8_t doc[70000];
+static size_t read_max;     /* > 0: at most this many bytes per read */
+static int read_short;      /* the source ends early */
+static lkd_status_t read_fail;
+static unsigned reads;
+
+static lkd_status_t read_doc(void *user, uint64_t offset, uint8_t *buf, size_t len, size_t *got)
+{
+    (void)user;
+    reads++;
+    if (read_fail != LKD_OK) {
+        return read_fail;
+    }
+    if (read_short && offset + len >= 1000) {
+        *got = 0;
+        return LKD_OK;
+    }
+    if (read_max > 0 && len > read_max) {
+        len = read_max;
+    }
+    memcpy(buf, doc + offset, len);
+    *got = len;
+    return LKD_OK;
+}
+
+static lkd_file_source_t source(size_t n, int unsigned_payload)
+{
+    lkd_file_source_t f;
+    size_t i;
+    for (i = 0; i < sizeof doc; i++) {
+        doc[i] = (uint8_t)(i * 7u + i / 251u);
+    }
+    f.read = read_doc;
+    f.user = NULL;
+    f.size = n;
+    f.unsigned_payload = (uint8_t)unsigned_payload;
+    read_max = 0;
+    read_short = 0;
+    read_fail = LKD_OK;
+    reads = 0;
+    return f;
+}
+
+static const char *body_of(unsigned n)
+{
+    const char *b = strstr(tl.reqs[n].head, "\r\n\r\n");
+    return b == NULL ? "" : b + 4;
+}
+
+static void test_create_arguments(void)
+{
+    lkd_create_t p;
+    lkd_span_t id;
+    lkd_file_source_t f;
+    int i;
+    char long_url[5000];
+    fresh();
+    f = source(10, 0);
+    CHECK_EQ_INT(lkd_create(&client, NULL, &id), LKD_ERR_ARG);
+    lkd_create_defaults(&p);
+    lkd_create_defaults(NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_create(NULL, &p, &id), LKD_ERR_STATE);
+    memset(long_url, 'u', sizeof long_url - 1);
+    long_url[sizeof long_url - 1] = '\0';
+    /* Each rule on its own; none of them reaches the network. */
+    for (i = 0; i < 16; i++) {
+        lkd_file_source_t g = f;
+        lkd_create_defaults(&p);
+        p.file_type = "pdf";
+        p.file_url = "https://example.com/a.pdf";
+        switch (i) {
+        case 0: p.file = &g; break;                        /* both sources */
+        case 1: p.file_url = NULL; break;                  /* none */
+        case 2: p.file_url = ""; break;
+        case 3: p.file_url = NULL; g.read = NULL; p.file = &g; break;
+        case 4: p.file_url = NULL; g.size = 0; p.file = &g; break;
+        case 5: p.file_type = NULL; break;                 /* required on lkeap */
+        case 6: p.table_result_type = "2"; break;
+        case 7: p.table_result_type = "01"; break;
+        case 8: p.result_type = "6"; break;
+        case 9: p.result_type = ""; break;
+        case 10: p.start_page = 5; p.end_page = 4; break;
+        case 11: p.file_type = ""; break;
+        case 12: p.file_type = "PDFPDFPDF"; break;
+        case 13: p.file_type = "pd f"; break;
+        case 14: p.file_url = long_url; break;             /* the body does not fit */
+        default: p.file_url = "bad\xffurl"; break;        /* not UTF-8 */
+        }
+        id.ptr = "x";
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), i == 14 ? LKD_ERR_BUFFER_TOO_SMALL : LKD_ERR_ARG);
+        CHECK(id.ptr == NULL || i >= 5);
+    }
+    CHECK_EQ_INT(tl.connects, 0);
+    /* A document over the service's limits: refused before anything is sent. */
+    lkd_create_defaults(&p);
+    p.file_type = "PDF";
+    f = source(10, 0);
+    f.size = 6u * 1024u * 1024u + 1u; /* 8 MiB + 4/3 of a byte in base64 */
+    p.file = &f;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_PAYLOAD_TOO_LARGE);
+    CHECK_EQ_INT(reads, 0);
+    CHECK_EQ_INT(tl.connects, 0);
+}
+
+static void test_create_url(void)
+{
+    lkd_create_t p;
+    lkd_span_t id;
+    fresh();
+    lkd_create_defaults(&p);
+    p.file_type = "pdf";
+    p.file_url = "https://example.com/a.pdf";
+    p.start_page = 2;
+    p.end_page = 10;
+    p.table_result_type = "1";
+    p.result_type = "5";
+    p.ignore_failed_page = 1;
+    p.return_page_format = 0;
+    p.page_format = "A4";
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK_SPAN(id.ptr, id.len, "task-42");
+    CHECK(id.ptr == client.task_id);
+    CHECK(tl_req_has(0, "X-TC-Action: CreateReconstructDocumentFlow\r\n"));
+    CHECK(strcmp(body_of(0), "{\"FileType\":\"PDF\",\"FileUrl\":\"https://example.com/a.pdf\","
+                             "\"FileStartPageNumber\":2,\"FileEndPageNumber\":10,"
+                             "\"Config\":{\"TableResultType\":\"1\",\"ResultType\":\"5\","
+                             "\"IgnoreFailedPage\":true,\"ReturnPageFormat\":false,\"PageFormat\":\"A4\"}}") == 0);
+    /* The other values of the flags, no FileType (lke), one page bound. */
+    lkd_client_free(&client);
+    tl_reset();
+    tl_port(&port);
+    settings.service = "lke";
+    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+    lkd_create_defaults(&p);
+    p.file_url = "https://example.com/a.pdf";
+    p.end_page = 3;
+    p.ignore_failed_page = 0;
+    p.return_page_format = 1;
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK(strcmp(body_of(0), "{\"FileUrl\":\"https://example.com/a.pdf\",\"FileEndPageNumber\":3,"
+                             "\"Config\":{\"TableResultType\":\"0\",\"ResultType\":\"0\","
+                             "\"IgnoreFailedPage\":false,\"ReturnPageFormat\":true}}") == 0);
+    /* Answers that carry no usable TaskId. */
+    tl_push_json("{\"Response\":{\"RequestId\":\"r\"}}", NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_MALFORMED);
+    {
+        static char json[400];
+        char long_id[200];
+        memset(long_id, 't', sizeof long_id - 1);
+        long_id[sizeof long_id - 1] = '\0';
+        snprintf(json, sizeof json, "{\"Response\":{\"TaskId\":\"%s\",\"RequestId\":\"r\"}}", long_id);
+        tl_push_json(json, NULL);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_MALFORMED);
+        tl_push_json("{\"Response\":{\"TaskId\":\"a\\u0000b\",\"RequestId\":\"r\"}}", NULL);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_MALFORMED);
+    }
+    CHECK(id.ptr == NULL);
+    settings.service = "lkeap";
+}
+
+static void test_create_file(void)
+{
+    lkd_create_t p;
+    lkd_span_t id;
+    lkd_file_source_t f;
+    static char expect[100000];
+    size_t n = 2500, pos;
+    fresh();
+    f = source(n, 0);
+    read_max = 100; /* short reads are looped over */
+    lkd_create_defaults(&p);
+    p.file_type = "png";
+    p.file = &f;
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK_SPAN(id.ptr, id.len, "task-42");
+    pos = (size_t)snprintf(expect, sizeof expect, "{\"FileType\":\"PNG\",\"FileBase64\":\"");
+    lkd_base64_encode(doc, n, expect + pos);
+    pos += (size_t)lkd_base64_len(n);
+    snprintf(expect + pos, sizeof expect - pos, "\",\"Config\":{\"TableResultType\":\"0\",\"ResultType\":\"0\"}}");
+    CHECK(strcmp(body_of(0), expect) == 0);
+    CHECK(!tl_req_has(0, "UNSIGNED-PAYLOAD"));
+    /* Read twice: once to hash, once to send. */
+    CHECK(reads >= 2 * (n / 100));
+
+    /* A read-once source: signed as UNSIGNED-PAYLOAD and read once. */
+    fresh();
+    f = source(n, 1);
+    p.file = &f;
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK(tl_req_has(0, "X-TC-Content-SHA256: UNSIGNED-PAYLOAD\r\n"));
+    CHECK(strcmp(body_of(0), expect) == 0);
+    CHECK_EQ_INT(reads, (n + 875) / 876);
+    /* ... and never sent twice, even after a retryable answer. */
+    fresh();
+    f = source(n, 1);
+    tl_push_http(503, "", "", 0, TL_KEEP);
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(tl.nreqs, 1);
+
+    /* The source failing or ending early. */
+    fresh();
+    f = source(n, 0);
+    read_fail = LKD_ERR_NOT_PROVIDED;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_NOT_PROVIDED);
+    f = source(n, 0);
+    read_short = 1;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG);
+    CHECK_EQ_INT(tl.connects, 0); /* found out while hashing, before connecting */
+    f = source(n, 1);
+    read_short = 1;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG);
+    CHECK_EQ_INT(tl.connects, 1);
+}
+
+/* Create is repeated only when the service cannot have acted on it. */
+static void test_create_not_repeated(void)
+{
+    lkd_create_t p;
+    lkd_span_t id;
+    lkd_create_defaults(&p);
+    p.file_type = "PDF";
+    p.file_url = "https://example.com/a.pdf";
+    /* The answer was lost after the request went out: not repeated. */
+    fresh();
+    tl_push_json(create_json, NULL)->cut = 20;
+    tl.steps[0].after = TL_EOF;
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_CLOSED);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    CHECK_EQ_INT(client.retries, 0);
+    fresh();
+    tl_push_raw(NULL, 0, TL_RESET);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_IO);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    /* Nothing was sent (connect failed), or the service refused it: repeated. */
+    fresh();
+    tl_push_connect_failure(LKD_ERR_CONNECT);
+    tl_push_api_error("RequestLimitExceeded.UinLimitExceeded");
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK_EQ_INT(tl.nreqs, 2);
+    CHECK_EQ_INT(client.retries, 2);
+    /* A kept-alive connection the server had closed while idle. */
+    tl_push_json(create_json, NULL);
+    (void)mbedtls_ssl_close_notify(&tl.ssl);
+    tl.eof = 1;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK_EQ_INT(tl.nreqs, 3);
+    CHECK_EQ_INT(client.retries, 2);
+    /* ... once per call: a second stale connection in the same call (after
+     * an answer that kept it) is a sent request whose fate is unknown. */
+    fresh();
+    tl_push_api_error("RequestLimitExceeded")->after = TL_CLOSE;
+    tl_push_api_error("RequestLimitExceeded")->after = TL_CLOSE;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_CLOSED);
+    CHECK_EQ_INT(tl.nreqs, 2);
+    CHECK_EQ_INT(tl.connects, 2);
+    CHECK_EQ_INT(client.requests_sent, 4);
+}
+
+/* ---- wait ------------------------------------------------------------------------- */
+
+static unsigned progress_calls;
+static uint32_t progress_polls;
+static void on_progress(void *user, const lkd_result_t *r, uint32_t elapsed_ms, uint32_t polls)
+{
+    (void)user; (void)r; (void)elapsed_ms;
+    progress_calls++;
+    progress_polls = polls;
+}
+
+static void test_wait(void)
+{
+    lkd_wait_options_t o;
+    lkd_result_t r;
+    uint64_t start;
+    fresh();
+    lkd_wait_options_default(&o);
+    lkd_wait_options_default(NULL);
+    o.progress = on_progress;
+    progress_calls = 0;
+    tl_push_json(processing_json, NULL);
+    tl_push_json(processing_json, NULL);
+    tl_push_json(success_json, NULL);
+    CHECK_EQ_INT(lkd_wait(&client, "task-42", 7, &o, &r), LKD_OK);
+    CHECK_EQ_INT(r.status, LKD_TASK_SUCCESS);
+    CHECK_SPAN(r.result_url.ptr, r.result_url.len, "https://dl.test/r.zip?sig=1");
+    CHECK_EQ_INT(progress_calls, 3);
+    CHECK_EQ_INT(progress_polls, 3);
+    CHECK_EQ_INT(tl.sleeps, 2);
+    /* 1000 +-20 %, then 1500 +-20 % */
+    CHECK(tl.slept_ms >= 800 + 1200 && tl.slept_ms <= 1200 + 1800);
+    CHECK_EQ_INT(tl.connects, 1); /* one kept-alive connection */
+    CHECK(tl_req_has(2, "{\"TaskId\":\"task-42\"}"));
+
+    /* The task failed, or is paused. */
+    tl_push_json(failed_json, NULL);
+    CHECK_EQ_INT(lkd_wait(&client, "task-42", 7, NULL, &r), LKD_ERR_TASK_FAILED);
+    CHECK_EQ_INT(r.failed_pages_total, 1);
+    tl_push_json("{\"Response\":{\"Status\":\"Pause\",\"RequestId\":\"r\"}}", NULL);
+    CHECK_EQ_INT(lkd_wait(&client, "task-42", 7, NULL, &r), LKD_ERR_TASK_PAUSED);
+    /* A poll's own error ends the wait. */
+    tl_push_api_error("ResourceNotFound.TaskNotExist");
+    CHECK_EQ_INT(lkd_wait(&client, "task-42", 7, NULL, &r), LKD_ERR_API);
+
+    /* Still running at the deadline: the whole wait is used, then TIMEOUT. */
+    fresh();
+    lkd_wait_options_default(&o);
+    o.timeout_ms = 5000;
+    o.first_interval_ms = 1000;
+    o.max_interval_ms = 1000;
+    {
+        int i;
+        for (i = 0; i < 10; i++) {
+            tl_push_json(processing_json, NULL);
+        }
+    }
+    start = tl.mono;
+    CHECK_EQ_INT(lkd_wait(&client, "task-42", 7, &o, &r), LKD_ERR_TIMEOUT);
+    CHECK_EQ_INT(tl.mono, start + 5000);
+    CHECK_EQ_INT(r.status, LKD_TASK_PROCESSING);
+    CHECK(tl.nreqs >= 4 && tl.nreqs <= 6);
+
+    /* Arguments. */
+    lkd_wait_options_default(&o);
+    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, NULL), LKD_ERR_ARG);
+    o.timeout_ms = 0;
+    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, &r), LKD_ERR_ARG);
+    lkd_wait_options_default(&o);
+    o.first_interval_ms = 0;
+    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, &r), LKD_ERR_ARG);
+    lkd_wait_options_default(&o);
+    o.max_interval_ms = 10;
+    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, &r), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_wait(NULL, "t", 1, NULL, &r), LKD_ERR_STATE);
+    CHECK_EQ_INT(lkd_wait(&client, NULL, 1, NULL, &r), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_wait(&client, "t", 0, NULL, &r), LKD_ERR_ARG);
+}
+
+/* ---- download ---------------------------------------------------------------------- */
+
+static uint8_t archive[3000];
+static uint8_t got_bytes[10000];
+static size_t got_len;
+static lkd_status_t sink_status;
+static unsigned progress_dl;
+static uint64_t progress_total;
+
+static lkd_status_t sink(void *user, const uint8_t *data, size_t len)
+{
+    (void)user;
+    if (sink_status != LKD_OK) {
+        return sink_status;
+    }
+    if (len <= sizeof got_bytes - got_len) {
+        memcpy(got_bytes + got_len, data, len);
+    }
+    got_len += len;
+    return LKD_OK;
+}
+
+static void on_download(void *user, uint64_t done, uint64_t total)
+{
+    (void)user; (void)done;
+    progress_dl++;
+    progress_total = total;
+}
+
+static void dl_options(lkd_download_options_t *o, int with_url)
+{
+    size_t i;
+    for (i = 0; i < sizeof archive; i++) {
+        archive[i] = (uint8_t)(i * 31u + 7u);
+    }
+    lkd_download_options_default(o);
+    lkd_download_options_default(NULL);
+    o->sink = sink;
+    o->progress = on_download;
+    if (with_url) {
+        o->url.ptr = "https://dl.test/r.zip?sig=1";
+        o->url.len = strlen(o->url.ptr);
+    }
+    got_len = 0;
+    sink_status = LKD_OK;
+    progress_dl = 0;
+    progress_total = 0;
+}
+
+/* 200 with the whole archive (or its first `cut` body bytes, then `after`). */
+static void push_archive(size_t cut, tl_after_t after)
+{
+    tl_step_t *s = tl_push_http(200, "Content-Type: application/zip\r\n", (const char *)archive, sizeof archive,
+                                cut ? after : TL_KEEP);
+    if (cut > 0) {
+        s->cut = s->answer_len - sizeof archive + cut;
+    }
+}
+
+/* 206 for archive[from..to] with the given Content-Range text (NULL: the right one). */
+static void push_range(size_t from, size_t to, const char *range)
+{
+    char h[128];
+    if (range == NULL) {
+        snprintf(h, sizeof h, "Content-Range: bytes %zu-%zu/%zu\r\n", from, to, sizeof archive);
+    } else {
+        snprintf(h, sizeof h, "Content-Range: %s\r\n", range);
+    }
+    tl_push_http(206, h, (const char *)archive + from, to + 1 - from, TL_KEEP);
+}
+
+static int got_archive(void)
+{
+    return got_len == sizeof archive && memcmp(got_bytes, archive, sizeof archive) == 0;
+}
+
+static void test_download(void)
+{
+    lkd_download_options_t o;
+    uint64_t bytes = 0;
+    char v[64];
+    /* The URL from GetReconstructDocumentResult, then the GET on its host. */
+    fresh();
+    dl_options(&o, 0);
+    tl_push_json(success_json, NULL);
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_OK);
+    CHECK_EQ_INT(bytes, sizeof archive);
+    CHECK(got_archive());
+    CHECK_EQ_INT(tl.connects, 2);
+    CHECK(strcmp(tl.reqs[1].host, "dl.test") == 0);
+    CHECK(tl_req_has(1, "GET /r.zip?sig=1 HTTP/1.1\r\nHost: dl.test\r\n"));
+    CHECK(!tl_req_has(1, "Range:"));
+    CHECK(progress_dl >= 1);
+    CHECK_EQ_INT(progress_total, sizeof archive);
+
+    /* Dropped twice mid-body: resumed with Range from the last byte delivered,
+     * the server first answering 206, then ignoring the Range (200). */
+    fresh();
+    dl_options(&o, 1);
+    push_archive(1000, TL_EOF);
+    push_range(1000, 1999, NULL); /* a part: the rest is asked for */
+    tl_push_http(206, "Content-Range: bytes 2000-2999/3000\r\n", (const char *)archive + 2000, 1000, TL_RESET)->cut =
+        80; /* headers and a few bytes, then a reset */
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_OK);
+    CHECK(got_archive());
+    CHECK_EQ_INT(tl.nreqs, 4);
+    CHECK(strcmp(tl_req_header(1, "Range", v, sizeof v), "bytes=1000-") == 0);
+    CHECK(strcmp(tl_req_header(2, "Range", v, sizeof v), "bytes=2000-") == 0);
+    CHECK(tl_req_has(3, "Range: bytes="));
+    CHECK_EQ_INT(tl.unexpected, 0);
+
+    /* An expired URL (403): one fresh URL from the service, then the archive. */
+    fresh();
+    dl_options(&o, 1);
+    tl_push_http(403, "", "<Error>AccessDenied</Error>", 27, TL_KEEP);
+    tl_push_json(success2_json, NULL);
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_OK);
+    CHECK(got_archive());
+    CHECK(tl_req_has(1, "X-TC-Action: GetReconstructDocumentResult"));
+    CHECK(tl_req_has(2, "GET /r.zip?sig=2 "));
+    /* ... but only once. */
+    fresh();
+    dl_options(&o, 1);
+    tl_push_http(403, "", "", 0, TL_KEEP);
+    tl_push_json(success2_json, NULL);
+    tl_push_http(403, "", "", 0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(client.http_status, 403);
+    CHECK_EQ_INT(bytes, 0);
+    fresh();
+    dl_options(&o, 1);
+    tl_push_http(404, "", "", 0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, NULL), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(client.http_status, 404);
+
+    /* No usable URL from the service. */
+    fresh();
+    dl_options(&o, 0);
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_ERR_TASK_NOT_READY);
+    tl_push_json(failed_json, NULL);
+    CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_ERR_TASK_FAILED);
+    tl_push_api_error("InternalError");
+    CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_ERR_API);
+    tl_push_json("{\"Response\":{\"Status\":\"Success\",\"DocumentRecognizeResultUrl\":\"http://dl.test/x\","
+                 "\"RequestId\":\"r\"}}", NULL);
+    CHECK(lkd_download_result(&client, "task-42", 7, &o, &bytes) != LKD_OK);
+    CHECK_EQ_INT(tl.connects, 1);
+
+    /* Arguments. */
+    dl_options(&o, 1);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, NULL, &bytes), LKD_ERR_ARG);
+    o.sink = NULL;
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
+    dl_options(&o, 1);
+    o.timeout_ms = 0;
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
+    dl_options(&o, 1);
+    CHECK_EQ_INT(lkd_download_result(NULL, "t", 1, &o, &bytes), LKD_ERR_STATE);
+    CHECK_EQ_INT(lkd_download_result(&client, "", 0, &o, &bytes), LKD_ERR_ARG);
+    o.url.ptr = "http://dl.test/r.zip";
+    o.url.len = strlen(o.url.ptr);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
+    {
+        static char url[LKD_RESPONSE_BUFFER_SIZE + 10];
+        memcpy(url, "https://", 8);
+        memset(url + 8, 'h', 300);
+        memcpy(url + 308, "/x", 3);
+        o.url.ptr = url;
+        o.url.len = 310;
+        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
+        memset(url + 8, 'h', sizeof url - 8);
+        o.url.len = sizeof url;
+        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
+    }
+    CHECK_EQ_INT(tl.connects, 1);
+}
+
+static void test_download_checks(void)
+{
+    lkd_download_options_t o;
+    uint64_t bytes = 0;
+    static const char *const bad_ranges[] = {
+        "bytes 1000-2999/4000",     /* another object's total */
+        "bytes 900-2999/3000",      /* not where the client asked */
+        "bytes */3000",             /* unsatisfiable form */
+        "items 1000-2999/3000",
+        "bytes 1000-2999",
+        "bytes 1000-2999/3000x",
+        "bytes 2999-1000/3000",
+        "bytes 1000-3000/3000",
+        "bytes 1000x2999/3000",
+        "bytes 99999999999999999999-2999/3000",
+        "bytes",
+    };
+    size_t i;
+    /* Resumed answers that do not fit what the client has. */
+    for (i = 0; i < sizeof bad_ranges / sizeof bad_ranges[0]; i++) {
+        fresh();
+        dl_options(&o, 1);
+        push_archive(1000, TL_EOF);
+        push_range(1000, 2999, bad_ranges[i]);
+        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+        CHECK_EQ_INT(bytes, 1000);
+    }
+    /* A 206 without Content-Range, and a 200 of another length. */
+    fresh();
+    dl_options(&o, 1);
+    push_archive(1000, TL_EOF);
+    tl_push_http(206, "", (const char *)archive + 1000, 2000, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+    fresh();
+    dl_options(&o, 1);
+    push_archive(1000, TL_EOF);
+    tl_push_http(200, "", (const char *)archive, 2000, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+    /* More body than the range announced. */
+    fresh();
+    dl_options(&o, 1);
+    tl_push_http(206, "Content-Range: bytes 0-9/10\r\n", (const char *)archive, 20, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+    /* The sink says stop. */
+    fresh();
+    dl_options(&o, 1);
+    sink_status = LKD_ERR_NOT_PROVIDED;
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_NOT_PROVIDED);
+    /* An empty archive, and one whose length comes only from the close. */
+    fresh();
+    dl_options(&o, 1);
+    tl_push_http(200, "", "", 0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK_EQ_INT(bytes, 0);
+    fresh();
+    dl_options(&o, 1);
+    {
+        static char until_close[4000];
+        size_t n = (size_t)snprintf(until_close, sizeof until_close, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+        memcpy(until_close + n, archive, sizeof archive);
+        tl_push_raw(until_close, n + sizeof archive, TL_CLOSE);
+    }
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(got_archive());
+    CHECK_EQ_INT(progress_total, 0);
+    /* Dropped more often than LKD_DOWNLOAD_MAX_RESUMES allows. */
+    fresh();
+    dl_options(&o, 1);
+    push_archive(100, TL_EOF);
+    for (i = 0; i < LKD_DOWNLOAD_MAX_RESUMES; i++) {
+        char h[128];
+        size_t from = 100 + i * 100;
+        snprintf(h, sizeof h, "Content-Range: bytes %zu-2999/3000\r\n", from);
+        tl_push_http(206, h, (const char *)archive + from, 3000 - from, TL_EOF)->cut =
+            strlen("HTTP/1.1 206 X\r\n") + strlen(h) + strlen("Content-Length: 2900\r\n\r\n") + 100;
+    }
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CLOSED);
+    CHECK_EQ_INT(tl.nreqs, 1 + LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK_EQ_INT(bytes, 100 * (1 + LKD_DOWNLOAD_MAX_RESUMES));
+    CHECK_EQ_INT(tl.unexpected, 0);
+    /* The download's deadline. */
+    fresh();
+    dl_options(&o, 1);
+    o.timeout_ms = 3000;
+    tl_push_raw(NULL, 0, TL_HANG);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_TIMEOUT);
+    CHECK_EQ_INT(tl.mono, 1000 + 3000);
+}
+
+int main(void)
+{
+    test_create_arguments();
+    test_create_url();
+    test_create_file();
+    test_create_not_repeated();
+    test_wait();
+    test_download();
+    test_download_checks();
+    lkd_client_free(&client);
+    return unit_report("job");
+}
