@@ -22,7 +22,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/liblkedoc.a
 CLI := $(BUILD)/lkedoc
 
-.PHONY: all deps test unit demo cross clean help fuzz fuzz-build
+.PHONY: all deps test unit demo cross clean help fuzz fuzz-build sanitize sanitize-build
 all: $(LIB) $(CLI)
 
 help:
@@ -34,6 +34,7 @@ help:
 	@echo "make cross    compile core/ for Cortex-M4 with arm-none-eabi-gcc"
 	@echo "make coverage line and branch coverage of core/ over all the tests (gcovr)"
 	@echo "make fuzz     libFuzzer targets in tests/fuzz, FUZZ_SECONDS=N each (default 60)"
+	@echo "make sanitize the library, CLI and unit programs under ASan/UBSan (build/san), unit + CLI suites"
 
 deps:
 	@sh tests/tools/deps.sh
@@ -93,5 +94,7 @@ include boards/lwip-tap/board.mk
 include tests/tools/coverage.mk
 
 include tests/fuzz/fuzz.mk
+
+include tests/tools/sanitize.mk
 
 -include $(CORE_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -8,7 +8,12 @@ Node.js SDK against the same mock).  Each integration test is a function named
 test_*; it passes when it returns without raising.  Exit status 0 only when
 nothing failed.
 
-  python3 tests/run_tests.py [-k SUBSTRING]   run only tests whose name matches
+  python3 tests/run_tests.py [-k SUBSTRING]...   run only tests whose name contains one of these
+      [--build-dir DIR]     take the unit programs from DIR/tests (e.g. build/san)
+      [--suite NAME]...     run only these integration suites (test_cli, ...)
+      [--no-unit]           skip the unit programs
+      [--sanitizer-reports] fail a test when a program it ran printed a sanitizer
+                            report on its captured stderr (for sanitizer builds)
 """
 import argparse
 import glob
@@ -41,13 +46,14 @@ class Tally:
         print(f"FAIL {name}\n{why.rstrip()}", flush=True)
 
 
-def run_unit_programs(tally, selected):
-    # LKEDOC_UNIT_DIR points at another build of them (coverage, sanitizers).
-    unit_dir = os.environ.get("LKEDOC_UNIT_DIR", os.path.join(ROOT, "build", "tests"))
+def run_unit_programs(tally, selected, unit_dir=None):
+    # LKEDOC_UNIT_DIR or --build-dir points at another build of them (coverage, sanitizers).
+    unit_dir = unit_dir or os.environ.get("LKEDOC_UNIT_DIR", os.path.join(ROOT, "build", "tests"))
     for prog in sorted(glob.glob(os.path.join(unit_dir, "test_*"))):
         name = "unit/" + os.path.basename(prog)
         if not selected(name) or "." in os.path.basename(prog) or not os.access(prog, os.X_OK):
             continue
+        del SANITIZER_REPORTS[:]
         proc = subprocess.run([prog], capture_output=True, text=True, timeout=300)
         m = re.search(r"(\d+) passed, (\d+) failed", proc.stdout)
         if m is None:
@@ -57,17 +63,44 @@ def run_unit_programs(tally, selected):
         # Each CHECK is counted, so the unit programs weigh what they assert.
         tally.passed += passed
         tally.failed += failed
-        if failed or proc.returncode != 0:
+        if failed or proc.returncode != 0 or SANITIZER_REPORTS:
+            if not failed:
+                tally.failed += 1
             tally.failures.append(name)
             print(f"FAIL {name}: {proc.stdout.strip()}\n{proc.stderr}", flush=True)
         else:
             print(f"ok   {name}: {passed} checks", flush=True)
 
 
-def load_suites():
+SANITIZER_MARKS = ("runtime error:", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                   "SUMMARY: AddressSanitizer", "SUMMARY: UndefinedBehaviorSanitizer",
+                   "ASan runtime does not come first")
+SANITIZER_REPORTS = []
+
+
+def watch_sanitizer_reports():
+    """Scan the stderr of every subprocess.run for a sanitizer report, so that
+    a test that does not look at stderr (or accepts a failure) still fails."""
+    real_run = subprocess.run
+
+    def run(*args, **kwargs):
+        proc = real_run(*args, **kwargs)
+        err = proc.stderr
+        if isinstance(err, bytes):
+            err = err.decode("utf-8", "replace")
+        if err and any(m in err for m in SANITIZER_MARKS):
+            SANITIZER_REPORTS.append(f"{proc.args!r} exited {proc.returncode}:\n{err[-4000:]}")
+        return proc
+
+    subprocess.run = run
+
+
+def load_suites(only=None):
     suites = []
     for path in sorted(glob.glob(os.path.join(ROOT, "tests", "integration", "test_*.py"))):
         modname = os.path.splitext(os.path.basename(path))[0]
+        if only is not None and modname not in only:
+            continue
         spec = importlib.util.spec_from_file_location(modname, path)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
@@ -92,7 +125,10 @@ def run_suite(mod, tally, selected):
             full = f"{mod.__name__}/{name}"
             t0 = time.monotonic()
             try:
+                del SANITIZER_REPORTS[:]
                 fn(ctx) if fn.__code__.co_argcount else fn()
+                if SANITIZER_REPORTS:
+                    raise AssertionError("sanitizer report:\n" + "\n".join(SANITIZER_REPORTS))
                 tally.ok(f"{full} ({time.monotonic() - t0:.1f}s)")
             except Exception:
                 tally.fail(full, traceback.format_exc())
@@ -103,15 +139,28 @@ def run_suite(mod, tally, selected):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("-k", default="", help="run only tests whose name contains this")
+    ap.add_argument("-k", action="append", default=[],
+                    help="run only tests whose name contains this (repeatable: any of them)")
+    ap.add_argument("--build-dir", help="take the unit programs from DIR/tests instead of build/tests")
+    ap.add_argument("--suite", action="append", help="run only this integration suite (repeatable)")
+    ap.add_argument("--no-unit", action="store_true", help="skip the unit programs")
+    ap.add_argument("--sanitizer-reports", action="store_true",
+                    help="fail a test whose programs print a sanitizer report on a captured stderr")
     args = ap.parse_args()
+    if args.sanitizer_reports:
+        watch_sanitizer_reports()
 
     def selected(name):
-        return args.k in name
+        return not args.k or any(k in name for k in args.k)
 
     tally = Tally()
-    run_unit_programs(tally, selected)
-    for mod in load_suites():
+    if not args.no_unit:
+        unit_dir = os.path.join(os.path.abspath(args.build_dir), "tests") if args.build_dir else None
+        run_unit_programs(tally, selected, unit_dir)
+    only = None
+    if args.suite:
+        only = {n if n.startswith("test_") else "test_" + n for n in args.suite}
+    for mod in load_suites(only):
         run_suite(mod, tally, selected)
     if tally.failures:
         print("failed: " + ", ".join(tally.failures))
