@@ -119,17 +119,15 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     sig.content_type.ptr = LKD_CONTENT_TYPE;
     sig.content_type.len = sizeof LKD_CONTENT_TYPE - 1;
     sig.timestamp = req->timestamp;
+    /* lkd_sha256 refuses only NULL data with a length, excluded above. */
     if (req->unsigned_payload) {
-        st = lkd_sha256("UNSIGNED-PAYLOAD", 16, sig.payload_sha256);
+        (void)lkd_sha256("UNSIGNED-PAYLOAD", 16, sig.payload_sha256);
     } else if (req->streamed) {
         memcpy(sig.payload_sha256, req->payload_sha256, sizeof sig.payload_sha256);
-        st = LKD_OK;
     } else {
-        st = lkd_sha256(req->body != NULL ? req->body : "", req->body_len, sig.payload_sha256);
+        (void)lkd_sha256(req->body != NULL ? req->body : "", req->body_len, sig.payload_sha256);
     }
-    if (st == LKD_OK) {
-        st = lkd_sign_tc3(&sig, auth, sizeof auth, &auth_len, NULL);
-    }
+    st = lkd_sign_tc3(&sig, auth, sizeof auth, &auth_len, NULL);
     if (st != LKD_OK) {
         return st;
     }

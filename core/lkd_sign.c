@@ -10,6 +10,15 @@
 
 #include "lkd_time.h"
 
+/* mbedTLS's software SHA-256 cannot fail: its starts/update/finish return 0
+ * for any valid context (the only error path is the block function, and the
+ * software one always returns 0).  The code below therefore does not carry
+ * error paths that no build could reach.  A hardware implementation can fail:
+ * whoever enables one must bring those checks back. */
+#if defined(MBEDTLS_SHA256_ALT) || defined(MBEDTLS_SHA256_PROCESS_ALT)
+#error "lkd_sign.c and lkd_call.c assume mbedTLS's software SHA-256, which cannot fail"
+#endif
+
 #define SHA256_BLOCK 64u
 
 static const char hex_digits[] = "0123456789abcdef";
@@ -28,33 +37,25 @@ static void to_hex(const uint8_t *in, size_t n, char *out)
 typedef struct {
     mbedtls_sha256_context inner;
     mbedtls_sha256_context outer;
-    int failed;
 } hmac_t;
 
-static void sha_put(mbedtls_sha256_context *ctx, const void *data, size_t len, int *failed)
+static void sha_put(mbedtls_sha256_context *ctx, const void *data, size_t len)
 {
-    if (len > 0 && mbedtls_sha256_update_ret(ctx, (const unsigned char *)data, len) != 0) {
-        *failed = 1;
-    }
+    (void)mbedtls_sha256_update_ret(ctx, (const unsigned char *)data, len);
 }
 
 lkd_status_t lkd_sha256(const void *data, size_t len, uint8_t out[LKD_SHA256_LEN])
 {
     mbedtls_sha256_context ctx;
-    int failed = 0;
     if ((data == NULL && len > 0) || out == NULL) {
         return LKD_ERR_ARG;
     }
     mbedtls_sha256_init(&ctx);
-    if (mbedtls_sha256_starts_ret(&ctx, 0) != 0) {
-        failed = 1;
-    }
-    sha_put(&ctx, data, len, &failed);
-    if (!failed && mbedtls_sha256_finish_ret(&ctx, out) != 0) {
-        failed = 1;
-    }
+    (void)mbedtls_sha256_starts_ret(&ctx, 0);
+    sha_put(&ctx, data, len);
+    (void)mbedtls_sha256_finish_ret(&ctx, out);
     mbedtls_sha256_free(&ctx);
-    return failed ? LKD_ERR_CRYPTO : LKD_OK;
+    return LKD_OK;
 }
 
 /* Start an HMAC whose key is prefix || key (the "TC3" + SecretKey case needs
@@ -66,21 +67,16 @@ static void hmac_start(hmac_t *h, const char *prefix, size_t prefix_len, const u
     size_t i;
 
     memset(block, 0, sizeof block);
-    h->failed = 0;
     mbedtls_sha256_init(&h->inner);
     mbedtls_sha256_init(&h->outer);
     if (prefix_len + key_len > SHA256_BLOCK) {
         /* RFC 2104: a key longer than the block is replaced by its hash. */
         mbedtls_sha256_context k;
         mbedtls_sha256_init(&k);
-        if (mbedtls_sha256_starts_ret(&k, 0) != 0) {
-            h->failed = 1;
-        }
-        sha_put(&k, prefix, prefix_len, &h->failed);
-        sha_put(&k, key, key_len, &h->failed);
-        if (mbedtls_sha256_finish_ret(&k, block) != 0) {
-            h->failed = 1;
-        }
+        (void)mbedtls_sha256_starts_ret(&k, 0);
+        sha_put(&k, prefix, prefix_len);
+        sha_put(&k, key, key_len);
+        (void)mbedtls_sha256_finish_ret(&k, block);
         mbedtls_sha256_free(&k);
     } else {
         if (prefix_len > 0) {
@@ -93,52 +89,41 @@ static void hmac_start(hmac_t *h, const char *prefix, size_t prefix_len, const u
     for (i = 0; i < SHA256_BLOCK; i++) {
         pad[i] = (uint8_t)(block[i] ^ 0x36u);
     }
-    if (mbedtls_sha256_starts_ret(&h->inner, 0) != 0) {
-        h->failed = 1;
-    }
-    sha_put(&h->inner, pad, SHA256_BLOCK, &h->failed);
+    (void)mbedtls_sha256_starts_ret(&h->inner, 0);
+    sha_put(&h->inner, pad, SHA256_BLOCK);
     for (i = 0; i < SHA256_BLOCK; i++) {
         pad[i] = (uint8_t)(block[i] ^ 0x5cu);
     }
-    if (mbedtls_sha256_starts_ret(&h->outer, 0) != 0) {
-        h->failed = 1;
-    }
-    sha_put(&h->outer, pad, SHA256_BLOCK, &h->failed);
+    (void)mbedtls_sha256_starts_ret(&h->outer, 0);
+    sha_put(&h->outer, pad, SHA256_BLOCK);
     mbedtls_platform_zeroize(block, sizeof block);
     mbedtls_platform_zeroize(pad, sizeof pad);
 }
 
 static void hmac_put(hmac_t *h, const void *data, size_t len)
 {
-    sha_put(&h->inner, data, len, &h->failed);
+    sha_put(&h->inner, data, len);
 }
 
-/* Finish into out and wipe the state; returns 0 or -1. */
-static int hmac_finish(hmac_t *h, uint8_t out[LKD_SHA256_LEN])
+/* Finish into out and wipe the state. */
+static void hmac_finish(hmac_t *h, uint8_t out[LKD_SHA256_LEN])
 {
     uint8_t inner_hash[LKD_SHA256_LEN];
-    int failed;
-    if (!h->failed && mbedtls_sha256_finish_ret(&h->inner, inner_hash) != 0) {
-        h->failed = 1;
-    }
-    sha_put(&h->outer, inner_hash, sizeof inner_hash, &h->failed);
-    if (!h->failed && mbedtls_sha256_finish_ret(&h->outer, out) != 0) {
-        h->failed = 1;
-    }
+    (void)mbedtls_sha256_finish_ret(&h->inner, inner_hash);
+    sha_put(&h->outer, inner_hash, sizeof inner_hash);
+    (void)mbedtls_sha256_finish_ret(&h->outer, out);
     mbedtls_sha256_free(&h->inner);
     mbedtls_sha256_free(&h->outer);
     mbedtls_platform_zeroize(inner_hash, sizeof inner_hash);
-    failed = h->failed;
     mbedtls_platform_zeroize(h, sizeof *h);
-    return failed ? -1 : 0;
 }
 
-static int hmac_once(const uint8_t *key, size_t key_len, const void *data, size_t len, uint8_t out[LKD_SHA256_LEN])
+static void hmac_once(const uint8_t *key, size_t key_len, const void *data, size_t len, uint8_t out[LKD_SHA256_LEN])
 {
     hmac_t h;
     hmac_start(&h, NULL, 0, key, key_len);
     hmac_put(&h, data, len);
-    return hmac_finish(&h, out);
+    hmac_finish(&h, out);
 }
 
 /* ---- canonical request, produced piece by piece ------------------------------ */
@@ -146,7 +131,7 @@ static int hmac_once(const uint8_t *key, size_t key_len, const void *data, size_
 /* Receives the canonical request in pieces: either a hash or a text buffer. */
 typedef struct {
     mbedtls_sha256_context *sha;
-    int failed;
+    int failed; /* the text did not fit */
     char *out;
     size_t cap;
     size_t len;
@@ -163,7 +148,7 @@ static void sink_put(sink_t *s, const char *data, size_t len, int lower)
             tmp[i] = (lower && c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
         }
         if (s->sha != NULL) {
-            sha_put(s->sha, tmp, n, &s->failed);
+            sha_put(s->sha, tmp, n);
         } else if (s->len + n <= s->cap) {
             memcpy(s->out + s->len, tmp, n);
             s->len += n;
@@ -233,21 +218,16 @@ lkd_status_t lkd_tc3_signing_key(lkd_span_t secret_key, const char date[11], lkd
 {
     uint8_t k1[LKD_SHA256_LEN], k2[LKD_SHA256_LEN];
     hmac_t h;
-    int rc;
     if (!span_ok(secret_key) || date == NULL || !span_ok(service) || out == NULL) {
         return LKD_ERR_ARG;
     }
     hmac_start(&h, "TC3", 3, (const uint8_t *)secret_key.ptr, secret_key.len);
     hmac_put(&h, date, 10);
-    rc = hmac_finish(&h, k1);
-    rc |= hmac_once(k1, sizeof k1, service.ptr, service.len, k2);
-    rc |= hmac_once(k2, sizeof k2, "tc3_request", 11, out);
+    hmac_finish(&h, k1);
+    hmac_once(k1, sizeof k1, service.ptr, service.len, k2);
+    hmac_once(k2, sizeof k2, "tc3_request", 11, out);
     mbedtls_platform_zeroize(k1, sizeof k1);
     mbedtls_platform_zeroize(k2, sizeof k2);
-    if (rc != 0) {
-        mbedtls_platform_zeroize(out, LKD_SHA256_LEN);
-        return LKD_ERR_CRYPTO;
-    }
     return LKD_OK;
 }
 
@@ -289,11 +269,12 @@ lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size
     mbedtls_sha256_context sha;
     sink_t s;
     hmac_t h;
-    lkd_status_t st;
     size_t pos = 0;
     int overflow = 0;
 
-    if (!input_ok(in) || out == NULL || len == NULL || cap == 0 || in->timestamp < 0 ||
+    /* cap == 0 is refused here: the overflow path below writes out[0].  A
+     * negative timestamp is refused by lkd_time_format_date. */
+    if (!input_ok(in) || out == NULL || len == NULL || cap == 0 ||
         lkd_time_format_date(in->timestamp, date) != LKD_OK) {
         return LKD_ERR_ARG;
     }
@@ -303,24 +284,15 @@ lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size
     mbedtls_sha256_init(&sha);
     memset(&s, 0, sizeof s);
     s.sha = &sha;
-    if (mbedtls_sha256_starts_ret(&sha, 0) != 0) {
-        s.failed = 1;
-    }
+    (void)mbedtls_sha256_starts_ret(&sha, 0);
     emit_canonical_request(in, &s);
-    if (!s.failed && mbedtls_sha256_finish_ret(&sha, digest) != 0) {
-        s.failed = 1;
-    }
+    (void)mbedtls_sha256_finish_ret(&sha, digest);
     mbedtls_sha256_free(&sha);
-    if (s.failed) {
-        return LKD_ERR_CRYPTO;
-    }
     to_hex(digest, sizeof digest, digest_hex);
 
-    /* Signature = HMAC(SecretSigning, StringToSign), the string streamed in. */
-    st = lkd_tc3_signing_key(in->secret_key, date, in->service, key);
-    if (st != LKD_OK) {
-        return st;
-    }
+    /* Signature = HMAC(SecretSigning, StringToSign), the string streamed in.
+     * input_ok has checked what lkd_tc3_signing_key would refuse. */
+    (void)lkd_tc3_signing_key(in->secret_key, date, in->service, key);
     hmac_start(&h, NULL, 0, key, sizeof key);
     mbedtls_platform_zeroize(key, sizeof key);
     hmac_put(&h, "TC3-HMAC-SHA256\n", 16);
@@ -331,9 +303,7 @@ lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size
     hmac_put(&h, in->service.ptr, in->service.len);
     hmac_put(&h, "/tc3_request\n", 13);
     hmac_put(&h, digest_hex, sizeof digest_hex);
-    if (hmac_finish(&h, digest) != 0) {
-        return LKD_ERR_CRYPTO;
-    }
+    hmac_finish(&h, digest);
     to_hex(digest, sizeof digest, digest_hex);
 
     put(out, cap, &pos, "TC3-HMAC-SHA256 Credential=", 27, &overflow);

@@ -30,7 +30,8 @@ typedef struct {
     uint8_t payload_sha256[LKD_SHA256_LEN]; /* SHA-256 of the body, or of "UNSIGNED-PAYLOAD" */
 } lkd_tc3_input_t;
 
-/* SHA-256 of data (any length).  Errors: LKD_ERR_CRYPTO. */
+/* SHA-256 of data (any length).  Errors: LKD_ERR_ARG (NULL out, or NULL data
+ * with len > 0). */
 lkd_status_t lkd_sha256(const void *data, size_t len, uint8_t out[LKD_SHA256_LEN]);
 
 /* Write the canonical request text (no trailing newline) to out[0..cap) and
@@ -39,7 +40,7 @@ lkd_status_t lkd_sha256(const void *data, size_t len, uint8_t out[LKD_SHA256_LEN
 lkd_status_t lkd_tc3_canonical_request(const lkd_tc3_input_t *in, char *out, size_t cap, size_t *len);
 
 /* SecretSigning = HMAC chain of "TC3"+secret_key over date, service and
- * "tc3_request" (date "YYYY-MM-DD").  Errors: LKD_ERR_ARG, LKD_ERR_CRYPTO. */
+ * "tc3_request" (date "YYYY-MM-DD").  Errors: LKD_ERR_ARG. */
 lkd_status_t lkd_tc3_signing_key(lkd_span_t secret_key, const char date[11], lkd_span_t service,
                                  uint8_t out[LKD_SHA256_LEN]);
 
@@ -49,7 +50,7 @@ lkd_status_t lkd_tc3_signing_key(lkd_span_t secret_key, const char date[11], lkd
  * 64 hex digits alone are also written to signature_hex (65 bytes) when it is
  * not NULL.
  * Errors: LKD_ERR_ARG (NULL or empty secret, service or host; a timestamp
- * outside 1970..9999), LKD_ERR_BUFFER_TOO_SMALL, LKD_ERR_CRYPTO. */
+ * outside 1970..9999, cap 0), LKD_ERR_BUFFER_TOO_SMALL. */
 lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size_t *len, char *signature_hex);
 
 #endif /* LKD_SIGN_H */
