@@ -54,7 +54,7 @@ $(LIB): $(CORE_OBJ) $(PORT_OBJ)
 $(CLI): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(TLS_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/unit.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -D_DEFAULT_SOURCE -o $@ $< $(LIB) $(TLS_LIBS)
 

@@ -17,7 +17,7 @@ $(COV_DIR)/liblkedoc.a: $(COV_LIB_OBJ)
 $(COV_DIR)/lkedoc: $(COV_CLI_OBJ) $(COV_DIR)/liblkedoc.a
 	$(CC) --coverage -o $@ $(COV_CLI_OBJ) $(COV_DIR)/liblkedoc.a $(TLS_LIBS)
 
-$(COV_DIR)/tests/%: tests/unit/%.c $(COV_DIR)/liblkedoc.a tests/unit/unit.h
+$(COV_DIR)/tests/%: tests/unit/%.c $(COV_DIR)/liblkedoc.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(COV_FLAGS) -o $@ $< $(COV_DIR)/liblkedoc.a $(TLS_LIBS)
 
