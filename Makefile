@@ -22,7 +22,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/liblkedoc.a
 CLI := $(BUILD)/lkedoc
 
-.PHONY: all deps test unit demo cross clean help fuzz fuzz-build sanitize sanitize-build
+.PHONY: all deps test unit demo cross clean help fuzz fuzz-build sanitize sanitize-build valgrind
 all: $(LIB) $(CLI)
 
 help:
@@ -35,6 +35,7 @@ help:
 	@echo "make coverage line and branch coverage of core/ over all the tests (gcovr)"
 	@echo "make fuzz     libFuzzer targets in tests/fuzz, FUZZ_SECONDS=N each (default 60)"
 	@echo "make sanitize the library, CLI and unit programs under ASan/UBSan (build/san), unit + CLI suites"
+	@echo "make valgrind the CLI under valgrind memcheck (no errors, no leaks) against the mock"
 
 deps:
 	@sh tests/tools/deps.sh
@@ -96,5 +97,7 @@ include tests/tools/coverage.mk
 include tests/fuzz/fuzz.mk
 
 include tests/tools/sanitize.mk
+
+include tests/tools/valgrind.mk
 
 -include $(CORE_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
