@@ -37,11 +37,10 @@ static lkd_span_t cspan(const char *s)
 
 /* ---- diagnostics ---------------------------------------------------------- */
 
+/* Only called once settings.log is known to be set. */
 static void log_line(const lkd_client_t *c, const char *line, size_t len)
 {
-    if (c->settings.log != NULL) {
-        c->settings.log(c->settings.log_user, line, len);
-    }
+    c->settings.log(c->settings.log_user, line, len);
 }
 
 void lkd_call_log(const lkd_client_t *c, const char *a, const char *b)

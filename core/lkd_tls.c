@@ -73,7 +73,9 @@ static lkd_status_t map_error(lkd_tls_t *tls, int rc)
 {
     tls->last_mbedtls_error = rc;
     switch (rc) {
-    case MBEDTLS_ERR_SSL_TIMEOUT: return LKD_ERR_TIMEOUT;
+    case MBEDTLS_ERR_SSL_TIMEOUT:
+    case MBEDTLS_ERR_SSL_WANT_READ:  /* still wanted I/O when the deadline came (see again()) */
+    case MBEDTLS_ERR_SSL_WANT_WRITE: return LKD_ERR_TIMEOUT;
     case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
     case MBEDTLS_ERR_SSL_CONN_EOF: return LKD_ERR_CLOSED;
     case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED: return LKD_ERR_CERT;
@@ -82,6 +84,14 @@ static lkd_status_t map_error(lkd_tls_t *tls, int rc)
         return tls->io_status != LKD_OK ? tls->io_status : LKD_ERR_IO;
     default: return LKD_ERR_TLS;
     }
+}
+
+/* mbedTLS asks to be called again: our bios never say WANT_READ/WANT_WRITE,
+ * but mbedtls_ssl_read does after it refused a server's HelloRequest, and a
+ * port may one day be non-blocking.  Retry while the deadline allows. */
+static int again(const lkd_tls_t *tls, int rc)
+{
+    return (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0;
 }
 
 static int64_t x509_unix(const mbedtls_x509_time *t)
@@ -232,10 +242,9 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     }
     do {
         rc = mbedtls_ssl_handshake(&tls->ssl);
-    } while ((rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0);
+    } while (again(tls, rc));
     if (rc != 0) {
-        st = rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE ? LKD_ERR_TIMEOUT
-                                                                               : map_error(tls, rc);
+        st = map_error(tls, rc);
         tls->verify_flags = mbedtls_ssl_get_verify_result(&tls->ssl);
         if (tls->verify_flags != 0 && tls->verify_flags != (uint32_t)-1) {
             st = LKD_ERR_CERT;
@@ -283,11 +292,12 @@ lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, 
             len -= (size_t)rc;
             continue;
         }
-        /* After WANT_WRITE the same data must be offered again: the loop does. */
-        if ((rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0) {
+        /* After WANT_WRITE the same data must be offered again: the loop does.
+         * (mbedtls_ssl_write never returns 0 for len > 0.) */
+        if (again(tls, rc)) {
             continue;
         }
-        return rc == 0 ? LKD_ERR_IO : map_error(tls, rc);
+        return map_error(tls, rc);
     }
     return LKD_OK;
 }
@@ -307,7 +317,7 @@ lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got,
         if (rc == 0) {
             return LKD_ERR_CLOSED;
         }
-        if ((rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0) {
+        if (again(tls, rc)) {
             continue;
         }
         return map_error(tls, rc);

@@ -449,6 +449,9 @@ static void test_resolve_and_log(void)
         log_len = 0;
         lkd_call_log_number(&client, "n=", 18446744073709551615ull);
         CHECK(strcmp(log_text, "n=18446744073709551615\n") == 0);
+        log_len = 0;
+        lkd_call_log(&client, NULL, "only b");
+        CHECK(strcmp(log_text, "only b\n") == 0);
     }
 }
 
@@ -568,6 +571,32 @@ static void test_init_and_arguments(void)
     CHECK_EQ_INT(lkd_tls_add_ca(&client.tls, (const uint8_t *)"x", 1), LKD_ERR_ARG);
 }
 
+/* A warning alert from the server: mbedtls_ssl_read ignores it and says
+ * WANT_READ, and the read goes on to the answer; when the deadline passes
+ * meanwhile, the call times out. */
+static void test_warning_alert(void)
+{
+    lkd_result_t r;
+    tl_step_t *s;
+    fresh();
+    s = tl_push_json(processing_json, NULL);
+    s->warning_alert = 1;
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(r.status, LKD_TASK_PROCESSING);
+    CHECK_EQ_INT(client.tls.handshakes, 1);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK); /* the connection still works */
+    CHECK_EQ_INT(tl.connects, 1);
+    CHECK_EQ_INT(tl.unexpected, 0);
+
+    fresh();
+    s = tl_push_json(processing_json, NULL);
+    s->warning_alert = 1;
+    s->alert_delay_ms = 60000; /* beyond the call's 20 s */
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_TIMEOUT);
+    CHECK_EQ_INT(client.tls.last_mbedtls_error, MBEDTLS_ERR_SSL_WANT_READ);
+}
+
 int main(void)
 {
     test_success_and_keep_alive();
@@ -579,6 +608,7 @@ int main(void)
     test_certificates();
     test_resolve_and_log();
     test_init_and_arguments();
+    test_warning_alert();
     lkd_client_free(&client);
     return unit_report("call");
 }

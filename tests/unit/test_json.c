@@ -613,6 +613,141 @@ static void test_write_string(void)
     }
 }
 
+/* Text that jsmn and the grammar both accept but whose strings the decoder
+ * must still refuse, and valid corners of the number and UTF-8 grammars. */
+static void test_crafted(void)
+{
+    static const char *const ok[] = {
+        "{\"a\":-0}", "{\"a\":-1.5e-3}", "{\"a\":1E+2}", "{\"a\":0.0e0}", "[true,false,null,-9]",
+        "{\"a\":\"\\u00E9\\u00e9\\uABCD\\uabcd\"}", "[[],{},[{}],{\"a\":[]}]", " [ 1 , \"x\" ] ",
+        "{\"a\":\"\xF4\x8F\xBF\xBF\"}", "{\"a\":\"\xF3\x80\x80\x80\"}",
+    };
+    static const char *const bad_decode[] = {
+        "{\"a\":\"\xF4\x90\x80\x80\"}",     /* above U+10FFFF */
+        "{\"a\":\"\xE4\xB8\x41\"}",         /* third byte not a continuation */
+        "{\"a\":\"\xF0\x9F\x98\x41\"}",     /* fourth byte not a continuation */
+        "{\"a\":\"\xE4\xB8\xFF\"}",         /* third byte above the continuation range */
+        "{\"a\":\"\\uD800\\u0041\"}",       /* high surrogate, then no low one */
+        "{\"a\":\"\\uD800\\uE000\"}",
+        "{\"a\":\"\\uD800\\n\"}",
+        "{\"a\":\"\\uD800x\"}",
+        "{\"a\":\"\\uD800xyz\"}",
+        "{\"a\":\"\\uD800\\\\u\"}",
+    };
+    static const char *const bad_parse[] = {"[1e5x]", "[1.5x]", "[-x]", "[0e]", "[1E-]"};
+    size_t i;
+    lkd_span_t sp;
+    for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        lkd_status_t st = parse(ok[i]);
+        if (st != LKD_OK) {
+            fprintf(stderr, "valid JSON #%u gave %d: %s\n", (unsigned)i, (int)st, ok[i]);
+        }
+        CHECK_EQ_INT(st, LKD_OK);
+    }
+    for (i = 0; i < sizeof bad_parse / sizeof bad_parse[0]; i++) {
+        CHECK_EQ_INT(parse(bad_parse[i]), LKD_ERR_MALFORMED);
+    }
+    CHECK_EQ_INT(decode_value("{\"a\":\"\xF3\x80\x80\x80\"}", &sp), LKD_OK);
+    CHECK_SPAN(sp.ptr, sp.len, "\xF3\x80\x80\x80");
+    CHECK_EQ_INT(decode_value("{\"a\":\"\xF4\x8F\xBF\xBF\"}", &sp), LKD_OK);
+    CHECK_SPAN(sp.ptr, sp.len, "\xF4\x8F\xBF\xBF");
+    CHECK_EQ_INT(decode_value("{\"a\":\"\\u00E9\\uABCD\\uabcd\"}", &sp), LKD_OK);
+    CHECK_SPAN(sp.ptr, sp.len, "\xC3\xA9\xEA\xAF\x8D\xEA\xAF\x8D");
+    for (i = 0; i < sizeof bad_decode / sizeof bad_decode[0]; i++) {
+        CHECK_EQ_INT(decode_value(bad_decode[i], &sp), LKD_ERR_MALFORMED);
+    }
+    /* A token budget above INT_MAX is only capped (jsmn fills what it needs). */
+    CHECK_EQ_INT(parse_n("[1]", 3, UINT_MAX), LKD_OK);
+    CHECK_EQ_INT(doc.count, 2);
+    {
+        char o[4];
+        size_t pos = 3;
+        CHECK_EQ_INT(lkd_json_write_string(o, sizeof o, &pos, "\"", 1), LKD_ERR_BUFFER_TOO_SMALL);
+        CHECK_EQ_INT(pos, 3);
+    }
+}
+
+/* A document not made by lkd_json_parse (the struct is public): the helpers
+ * still stay inside the text and refuse what they cannot trust. */
+static void hand_doc(const char *text, jsmntype_t type, int start, int end, int size, int parent)
+{
+    strcpy(buf, text);
+    doc.json = buf;
+    doc.len = strlen(text);
+    doc.tokens = toks;
+    doc.count = 1;
+    toks[0].type = type;
+    toks[0].start = start;
+    toks[0].end = end;
+    toks[0].size = size;
+    toks[0].parent = parent;
+}
+
+static void test_hand_made(void)
+{
+    static const char *const bad_escapes[] = {
+        "\"\\u12\"", "\"ab\\\"", "\"\\u/000\"", "\"\\u:000\"", "\"\\u@000\"", "\"\\uG000\"", "\"\\u`000\"",
+        "\"\\ug000\"", "\"\\uD800\\\"", "\"\\uD800\\u12\"",
+    };
+    size_t i;
+    lkd_span_t sp;
+    int64_t v = 0;
+
+    for (i = 0; i < sizeof bad_escapes / sizeof bad_escapes[0]; i++) {
+        const char *t = bad_escapes[i];
+        hand_doc(t, JSMN_STRING, 1, (int)strlen(t) - 1, 0, -1);
+        CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_MALFORMED);
+    }
+    /* Token bounds outside the text. */
+    hand_doc("\"ab\"", JSMN_STRING, -1, 2, 0, -1);
+    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_MALFORMED);
+    hand_doc("\"ab\"", JSMN_STRING, 2, 1, 0, -1);
+    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_MALFORMED);
+    hand_doc("\"ab\"", JSMN_STRING, 1, 4, 0, -1);
+    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_MALFORMED);
+    hand_doc("\"ab\"", JSMN_STRING, 1, 3, 0, -1);
+    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, NULL), LKD_ERR_ARG);
+    doc.json = NULL;
+    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_ARG);
+    doc.json = buf;
+    doc.tokens = NULL;
+    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, &v, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_skip(&doc, 0), 1);
+    CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "k"), -1);
+
+    /* Numbers the grammar would have refused. */
+    hand_doc("-", JSMN_PRIMITIVE, 0, 1, 0, -1);
+    CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, &v, NULL), LKD_ERR_MALFORMED);
+    hand_doc("1", JSMN_PRIMITIVE, 0, 0, 0, -1);
+    CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, &v, NULL), LKD_ERR_MALFORMED);
+    hand_doc("1", JSMN_PRIMITIVE, 0, 1, 0, -1);
+    CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, NULL, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_get_int64(&doc, -1, &v, NULL), LKD_ERR_MALFORMED);
+
+    /* A key as the last token: skipping it ends the document. */
+    hand_doc("\"k\"", JSMN_STRING, 1, 2, 1, -1);
+    CHECK_EQ_INT(lkd_json_skip(&doc, 0), 1);
+    CHECK_EQ_INT(lkd_json_skip(&doc, -1), 1);
+
+    /* An object whose member tokens do not hang under it, or are missing. */
+    hand_doc("{\"k\":1}", JSMN_OBJECT, 0, 7, 1, -1);
+    doc.count = 3;
+    toks[1].type = JSMN_STRING; toks[1].start = 2; toks[1].end = 3; toks[1].size = 1; toks[1].parent = 0;
+    toks[2].type = JSMN_PRIMITIVE; toks[2].start = 5; toks[2].end = 6; toks[2].size = 0; toks[2].parent = 1;
+    CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "k"), 2);
+    toks[1].parent = 5;
+    CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "k"), -1);
+    toks[1].parent = 0;
+    toks[1].type = JSMN_PRIMITIVE;
+    CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "k"), -1);
+    toks[1].type = JSMN_STRING;
+    toks[0].size = 2; /* claims a second member the tokens do not have */
+    CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "x"), -1);
+    doc.count = 2;
+    CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "k"), -1);
+}
+
 int main(void)
 {
     test_parse_valid();
@@ -623,5 +758,7 @@ int main(void)
     test_decode_string();
     test_get_int64();
     test_write_string();
+    test_crafted();
+    test_hand_made();
     return unit_report("json");
 }

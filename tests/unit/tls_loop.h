@@ -40,6 +40,8 @@ typedef struct {
     size_t cut;                  /* > 0: send only the first cut bytes */
     tl_after_t after;
     uint32_t delay_ms;           /* fake time the server takes before answering */
+    int warning_alert;           /* a warning alert (no_renegotiation) goes out before the answer */
+    uint32_t alert_delay_ms;     /* fake time that passes once the client has read that alert */
 } tl_step_t;
 
 #define TL_MAX_STEPS 64
@@ -92,6 +94,8 @@ typedef struct {
     tl_after_t out_after;
     size_t req_len;             /* bytes of the current request so far */
     size_t req_need;            /* its full length once the head is known, else 0 */
+    uint32_t alert_delay_ms;    /* pending: added to the clock when s2c_off reaches alert_end */
+    size_t alert_end;
     /* Server TLS. */
     mbedtls_ssl_config conf[3];
     mbedtls_x509_crt crt[3], ca;
@@ -225,6 +229,12 @@ static inline void tl_answer(void)
     tl.out = (const uint8_t *)s->answer;
     tl.out_len = s->answer == NULL ? 0 : s->cut > 0 && s->cut < s->answer_len ? s->cut : s->answer_len;
     tl.out_after = s->after;
+    if (s->warning_alert) {
+        (void)mbedtls_ssl_send_alert_message(&tl.ssl, MBEDTLS_SSL_ALERT_LEVEL_WARNING,
+                                             MBEDTLS_SSL_ALERT_MSG_NO_RENEGOTIATION);
+        tl.alert_end = tl.s2c_len;
+        tl.alert_delay_ms = s->alert_delay_ms;
+    }
     if (tl.out_len == 0) {
         tl_after(s->after);
     }
@@ -329,6 +339,7 @@ static inline lkd_status_t tl_connect(void *ctx, const char *host, uint16_t port
     tl.c2s_len = tl.c2s_off = tl.s2c_len = tl.s2c_off = 0;
     tl.out_len = 0;
     tl.req_len = tl.req_need = 0;
+    tl.alert_delay_ms = 0;
     tl.conn_no++;
     snprintf(tl.conn_host, sizeof tl.conn_host, "%s", host);
     tl.conn_port = port;
@@ -378,6 +389,10 @@ static inline lkd_status_t tl_recv(void *ctx, lkd_port_conn_t c, uint8_t *b, siz
         }
         memcpy(b, tl.s2c + tl.s2c_off, n);
         tl.s2c_off += n;
+        if (tl.alert_delay_ms > 0 && tl.s2c_off >= tl.alert_end) {
+            tl.mono += tl.alert_delay_ms;
+            tl.alert_delay_ms = 0;
+        }
         if (tl.s2c_off == tl.s2c_len) {
             tl.s2c_off = tl.s2c_len = 0;
         }
