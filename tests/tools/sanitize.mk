@@ -43,7 +43,7 @@ $(SAN_OPTS_OBJ): tests/tools/san_options.c
 $(SAN_DIR)/lkedoc: $(SAN_CLI_OBJ) $(SAN_OPTS_OBJ) $(SAN_DIR)/liblkedoc.a
 	$(CC) $(SAN_FLAGS) -o $@ $(SAN_CLI_OBJ) $(SAN_OPTS_OBJ) $(SAN_DIR)/liblkedoc.a $(TLS_LIBS)
 
-$(SAN_DIR)/tests/%: tests/unit/%.c $(SAN_OPTS_OBJ) $(SAN_DIR)/liblkedoc.a tests/unit/unit.h
+$(SAN_DIR)/tests/%: tests/unit/%.c $(SAN_OPTS_OBJ) $(SAN_DIR)/liblkedoc.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -D_DEFAULT_SOURCE -o $@ $< $(SAN_OPTS_OBJ) $(SAN_DIR)/liblkedoc.a $(TLS_LIBS)
 
