@@ -28,10 +28,11 @@ all: $(LIB) $(CLI)
 help:
 	@echo "make          build $(LIB) and $(CLI)"
 	@echo "make deps     install missing Debian packages (idempotent)"
-	@echo "make demo     one status call against the bundled mock service"
+	@echo "make demo     the whole job (parse a scanned page) against the bundled mock service"
 	@echo "make test     every test; ends with 'N passed, 0 failed'"
 	@echo "make unit     the host unit tests only"
 	@echo "make cross    compile core/ for Cortex-M4 with arm-none-eabi-gcc"
+	@echo "make test-lwip the integration suite through build/lkedoc-lwip (lwIP on a tap, own netns)"
 	@echo "make coverage line and branch coverage of core/ over all the tests (gcovr)"
 	@echo "make fuzz     libFuzzer targets in tests/fuzz, FUZZ_SECONDS=N each (default 60)"
 	@echo "make sanitize the library, CLI and unit programs under ASan/UBSan (build/san), unit + CLI suites"
