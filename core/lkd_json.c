@@ -305,6 +305,7 @@ static int grammar_ok(const lkd_json_doc_t *doc)
             next++;
             break;
         case W_AFTER:
+        default: /* st holds no other value */
             if (cur < 0) {
                 return 0; /* something after the top-level value */
             }

@@ -110,6 +110,16 @@ static void test_retries_and_backoff(void)
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     CHECK(tl.slept_ms >= LKD_RETRY_MAX_MS + 500 && tl.slept_ms <= LKD_RETRY_MAX_MS + 1000);
 
+    /* Only whole seconds (at most 6 digits) in a header named exactly
+     * Retry-After count: these leave the plain backoff. */
+    fresh();
+    push_status(503, "Retry-After: 1234567\r\nRetry: 9\r\nRetry-After-X: 9\r\n");
+    push_status(503, "Retry-After: 1.5\r\n");
+    tl_push_json(success_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(tl.sleeps, 2);
+    CHECK(tl.slept_ms >= 250 + 500 && tl.slept_ms <= 500 + 1000);
+
     /* Every attempt failing: 1 + LKD_RETRY_COUNT requests, then the status. */
     fresh();
     {
@@ -403,6 +413,7 @@ static void test_resolve_and_log(void)
     lkd_result_t r;
     static const lkd_resolve_t resolve[] = {{"api.test", 8443, "127.0.0.8"},
                                             {NULL, 443, "127.0.0.7"},
+                                            {"other.test", 443, "127.0.0.6"},
                                             {"api.test", 443, "127.0.0.9"}};
     lkd_client_free(&client);
     tl_reset();
@@ -413,7 +424,7 @@ static void test_resolve_and_log(void)
     settings.secret_key = "loop-secret-key";
     settings.token = "session-token-value";
     settings.resolve = resolve;
-    settings.resolve_count = 3;
+    settings.resolve_count = 4;
     settings.log = capture_log;
     log_len = 0;
     CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
@@ -452,6 +463,21 @@ static void test_resolve_and_log(void)
         log_len = 0;
         lkd_call_log(&client, NULL, "only b");
         CHECK(strcmp(log_text, "only b\n") == 0);
+    }
+    {
+        /* A session token too long for the request buffer: nothing is sent. */
+        static char long_token[2001];
+        memset(long_token, 'T', sizeof long_token - 1);
+        lkd_client_free(&client);
+        tl_reset();
+        settings.token = long_token;
+        CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
+        CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+        tl_push_json(success_json, NULL);
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_BUFFER_TOO_SMALL);
+        CHECK_EQ_INT(tl.connects, 0);
+        CHECK_EQ_INT(tl.nreqs, 0);
+        settings.token = NULL;
     }
 }
 

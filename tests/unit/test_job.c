@@ -36,6 +36,7 @@ static uint8_t doc[70000];
 static size_t read_max;     /* > 0: at most this many bytes per read */
 static int read_short;      /* the source ends early */
 static lkd_status_t read_fail;
+static int read_over;       /* the source claims more bytes than asked for */
 static unsigned reads;
 
 static lkd_status_t read_doc(void *user, uint64_t offset, uint8_t *buf, size_t len, size_t *got)
@@ -53,7 +54,7 @@ static lkd_status_t read_doc(void *user, uint64_t offset, uint8_t *buf, size_t l
         len = read_max;
     }
     memcpy(buf, doc + offset, len);
-    *got = len;
+    *got = read_over ? len + 1 : len;
     return LKD_OK;
 }
 
@@ -71,6 +72,7 @@ static lkd_file_source_t source(size_t n, int unsigned_payload)
     read_max = 0;
     read_short = 0;
     read_fail = LKD_OK;
+    read_over = 0;
     reads = 0;
     return f;
 }
@@ -251,6 +253,34 @@ static void test_create_file(void)
     read_short = 1;
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG);
     CHECK_EQ_INT(tl.connects, 1);
+    /* A source that claims to have read more than it was asked for. */
+    fresh();
+    f = source(n, 0);
+    read_over = 1;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG);
+    CHECK_EQ_INT(tl.connects, 0);
+
+    /* The connection dropping during the upload: right after the request's
+     * head, and in the middle of the streamed file.  Create is not repeated
+     * once bytes went out. */
+    fresh();
+    f = source(n, 0);
+    tl.drop_armed = 1;
+    tl.drop_after = 1;
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_IO);
+    CHECK_EQ_INT(tl.connects, 1);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    CHECK(tl.reqs[0].len < 2000); /* the head only */
+    fresh();
+    f = source(60000, 0);
+    tl.drop_armed = 1;
+    tl.drop_after = 20000;
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_IO);
+    CHECK_EQ_INT(tl.connects, 1);
+    CHECK(tl.reqs[0].len >= 20000 && tl.reqs[0].len < 30000);
+    CHECK_EQ_INT(tl.unexpected, 0);
 }
 
 /* Create is repeated only when the service cannot have acted on it. */
@@ -557,6 +587,56 @@ static void test_download(void)
         CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
     }
     CHECK_EQ_INT(tl.connects, 1);
+    /* A URL the service called ready but did not give. */
+    fresh();
+    dl_options(&o, 0);
+    tl_push_json("{\"Response\":{\"Status\":\"Success\",\"RequestId\":\"r\"}}", NULL);
+    CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_ERR_TASK_NOT_READY);
+    CHECK_EQ_INT(tl.connects, 1);
+}
+
+/* The GET itself failing: too long for the request buffer, no connection to
+ * the download host, the connection dropping as the request goes out. */
+static void test_download_failures(void)
+{
+    lkd_download_options_t o;
+    uint64_t bytes = 0;
+    static char url[3000];
+    fresh();
+    dl_options(&o, 1);
+    memcpy(url, "https://dl.test/r.zip?sig=", 26);
+    memset(url + 26, 'q', sizeof url - 26);
+    o.url.ptr = url;
+    o.url.len = sizeof url;
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_BUFFER_TOO_SMALL);
+    CHECK_EQ_INT(tl.connects, 0);
+
+    fresh();
+    dl_options(&o, 1);
+    tl_push_connect_failure(LKD_ERR_CONNECT);
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CONNECT);
+    CHECK_EQ_INT(tl.connects, 1);
+    CHECK(strcmp(tl.last_connect_host, "dl.test") == 0);
+    CHECK_EQ_INT(bytes, 0);
+
+    /* Each drop is resumed, up to LKD_DOWNLOAD_MAX_RESUMES. */
+    fresh();
+    dl_options(&o, 1);
+    tl.drop_armed = 1;
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_IO);
+    CHECK_EQ_INT(tl.connects, 1 + LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK_EQ_INT(tl.nreqs, 0);
+    CHECK_EQ_INT(got_len, 0);
+
+    /* Without a progress callback. */
+    fresh();
+    dl_options(&o, 1);
+    o.progress = NULL;
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(got_archive());
+    CHECK_EQ_INT(progress_dl, 0);
 }
 
 static void test_download_checks(void)
@@ -586,6 +666,13 @@ static void test_download_checks(void)
         CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
         CHECK_EQ_INT(bytes, 1000);
     }
+    /* An empty 206 that does not start where the client asked. */
+    fresh();
+    dl_options(&o, 1);
+    push_archive(1000, TL_EOF);
+    tl_push_http(206, "Content-Range: bytes 900-2999/3000\r\n", "", 0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+    CHECK_EQ_INT(bytes, 1000);
     /* A 206 without Content-Range, and a 200 of another length. */
     fresh();
     dl_options(&o, 1);
@@ -657,6 +744,7 @@ int main(void)
     test_create_not_repeated();
     test_wait();
     test_download();
+    test_download_failures();
     test_download_checks();
     lkd_client_free(&client);
     return unit_report("job");

@@ -77,6 +77,8 @@ typedef struct {
     lkd_status_t send_status;   /* != LKD_OK: every send fails with it */
     size_t send_max;            /* > 0: sends accept at most this many bytes */
     size_t recv_max;            /* > 0: receives give at most this many bytes */
+    int drop_armed;             /* the connection drops (sends fail with LKD_ERR_IO) once the */
+    size_t drop_after;          /* handshake is done and the server has read this many data bytes */
     int entropy_fails;
     /* The current connection. */
     int open;
@@ -94,6 +96,7 @@ typedef struct {
     tl_after_t out_after;
     size_t req_len;             /* bytes of the current request so far */
     size_t req_need;            /* its full length once the head is known, else 0 */
+    size_t app_in;              /* application data bytes the server has read on this connection */
     uint32_t alert_delay_ms;    /* pending: added to the clock when s2c_off reaches alert_end */
     size_t alert_end;
     /* Server TLS. */
@@ -281,6 +284,7 @@ static inline void tl_pump(void)
             }
             return;
         }
+        tl.app_in += (size_t)rc;
         {
             size_t n = (size_t)rc, used = n;
             tl_req_t *r;
@@ -339,6 +343,7 @@ static inline lkd_status_t tl_connect(void *ctx, const char *host, uint16_t port
     tl.c2s_len = tl.c2s_off = tl.s2c_len = tl.s2c_off = 0;
     tl.out_len = 0;
     tl.req_len = tl.req_need = 0;
+    tl.app_in = 0;
     tl.alert_delay_ms = 0;
     tl.conn_no++;
     snprintf(tl.conn_host, sizeof tl.conn_host, "%s", host);
@@ -356,7 +361,7 @@ static inline lkd_status_t tl_send(void *ctx, lkd_port_conn_t c, const uint8_t *
         }
         return tl.send_status;
     }
-    if (tl.reset) {
+    if (tl.reset || (tl.drop_armed && tl.hs_done && tl.app_in >= tl.drop_after)) {
         return LKD_ERR_IO;
     }
     if (tl.send_max > 0 && n > tl.send_max) {
@@ -480,6 +485,8 @@ static inline void tl_reset(void)
     tl.hang_handshake = 0;
     tl.send_status = LKD_OK;
     tl.send_max = tl.recv_max = 0;
+    tl.drop_armed = 0;
+    tl.drop_after = 0;
     tl.entropy_fails = 0;
     tl.open = 0;
     tl.pool_len = 0;
