@@ -17,6 +17,7 @@
 
 #include "lkd_base64.h"
 #include "lkd_request.h"
+#include "lkd_text.h"
 
 /* API.md: FileBase64 at most 8 MB after encoding, a signed POST at most 10 MB. */
 #define MAX_BASE64_BYTES (8ull * 1024u * 1024u)
@@ -68,14 +69,8 @@ void lkd_call_log(const lkd_client_t *c, const char *a, const char *b)
 
 void lkd_call_log_number(const lkd_client_t *c, const char *label, uint64_t v)
 {
-    char digits[21];
-    size_t n = sizeof digits - 1;
-    digits[n] = '\0';
-    do {
-        digits[--n] = (char)('0' + (int)(v % 10u));
-        v /= 10u;
-    } while (v != 0);
-    lkd_call_log(c, label, digits + n);
+    char buf[LKD_DEC_SIZE];
+    lkd_call_log(c, label, lkd_format_dec(v, buf));
 }
 
 /* Log the request's header lines, hiding the signature and the token. */

@@ -8,6 +8,7 @@
 #include "lkd_call.h"
 #include "lkd_decode.h"
 #include "lkd_request.h"
+#include "lkd_text.h"
 #include "lkd_url.h"
 
 /* ---- CreateReconstructDocumentFlow ------------------------------------------- */
@@ -52,14 +53,8 @@ static void put_string(json_out_t *j, const char *s)
 
 static void put_uint(json_out_t *j, uint32_t v)
 {
-    char digits[11];
-    size_t n = sizeof digits - 1;
-    digits[n] = '\0';
-    do {
-        digits[--n] = (char)('0' + (int)(v % 10u));
-        v /= 10u;
-    } while (v != 0);
-    put_raw(j, digits + n);
+    char buf[LKD_DEC_SIZE];
+    put_raw(j, lkd_format_dec(v, buf));
 }
 
 static int one_of(const char *v, const char *first, const char *last)

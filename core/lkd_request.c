@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lkd_sign.h"
+#include "lkd_text.h"
 
 /* Room for the Authorization value: 27 + SecretId + 12 + service + 57 + 64
  * bytes; SecretId and service are limited so that it always fits. */
@@ -74,13 +75,8 @@ static void w_span(writer_t *w, lkd_span_t v)
 
 static void w_u64(writer_t *w, uint64_t v)
 {
-    char tmp[20];
-    size_t n = sizeof tmp;
-    do {
-        tmp[--n] = (char)('0' + (int)(v % 10u));
-        v /= 10u;
-    } while (v != 0);
-    w_put(w, tmp + n, sizeof tmp - n);
+    char buf[LKD_DEC_SIZE];
+    w_str(w, lkd_format_dec(v, buf));
 }
 
 static void w_header(writer_t *w, const char *name, lkd_span_t value)

@@ -8,6 +8,7 @@
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
 
+#include "lkd_text.h"
 #include "lkd_time.h"
 
 /* mbedTLS's software SHA-256 cannot fail: its starts/update/finish return 0
@@ -231,22 +232,6 @@ lkd_status_t lkd_tc3_signing_key(lkd_span_t secret_key, const char date[11], lkd
     return LKD_OK;
 }
 
-/* Decimal text of a non-negative value; returns its length. */
-static size_t format_u64(uint64_t v, char out[21])
-{
-    char tmp[20];
-    size_t n = 0, i;
-    do {
-        tmp[n++] = (char)('0' + (int)(v % 10u));
-        v /= 10u;
-    } while (v != 0);
-    for (i = 0; i < n; i++) {
-        out[i] = tmp[n - 1 - i];
-    }
-    out[n] = '\0';
-    return n;
-}
-
 /* Append to out[*pos..cap); sets *overflow instead of writing past cap. */
 static void put(char *out, size_t cap, size_t *pos, const char *s, size_t n, int *overflow)
 {
@@ -261,7 +246,8 @@ static void put(char *out, size_t cap, size_t *pos, const char *s, size_t n, int
 lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size_t *len, char *signature_hex)
 {
     char date[11];
-    char ts[21];
+    char ts_buf[LKD_DEC_SIZE];
+    const char *ts;
     size_t ts_len;
     uint8_t digest[LKD_SHA256_LEN];
     char digest_hex[2 * LKD_SHA256_LEN];
@@ -278,7 +264,8 @@ lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size
         lkd_time_format_date(in->timestamp, date) != LKD_OK) {
         return LKD_ERR_ARG;
     }
-    ts_len = format_u64((uint64_t)in->timestamp, ts);
+    ts = lkd_format_dec((uint64_t)in->timestamp, ts_buf);
+    ts_len = strlen(ts);
 
     /* HashedCanonicalRequest */
     mbedtls_sha256_init(&sha);
