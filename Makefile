@@ -33,6 +33,7 @@ help:
 	@echo "make unit     the host unit tests only"
 	@echo "make cross    compile core/ for Cortex-M4 with arm-none-eabi-gcc"
 	@echo "make test-lwip the integration suite through build/lkedoc-lwip (lwIP on a tap, own netns)"
+	@echo "make test-m4  the core unit tests on an emulated Cortex-M4 (QEMU mps2-an386, semihosting)"
 	@echo "make coverage line and branch coverage of core/ over all the tests (gcovr)"
 	@echo "make fuzz     libFuzzer targets in tests/fuzz, FUZZ_SECONDS=N each (default 60)"
 	@echo "make sanitize the library, CLI and unit programs under ASan/UBSan (build/san), unit + CLI suites"
@@ -92,6 +93,8 @@ clean:
 	rm -rf $(BUILD)
 
 include boards/lwip-tap/board.mk
+
+include boards/mps2-an386/board.mk
 
 include tests/tools/coverage.mk
 
