@@ -38,6 +38,7 @@ help:
 	@echo "make fuzz     libFuzzer targets in tests/fuzz, FUZZ_SECONDS=N each (default 60)"
 	@echo "make sanitize the library, CLI and unit programs under ASan/UBSan (build/san), unit + CLI suites"
 	@echo "make valgrind the CLI under valgrind memcheck (no errors, no leaks) against the mock"
+	@echo "make footprint flash/RAM and worst-case stack of core/ on a Cortex-M4 (arm-none-eabi-gcc -Os)"
 
 deps:
 	@sh tests/tools/deps.sh
@@ -103,5 +104,7 @@ include tests/fuzz/fuzz.mk
 include tests/tools/sanitize.mk
 
 include tests/tools/valgrind.mk
+
+include tests/tools/footprint.mk
 
 -include $(CORE_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

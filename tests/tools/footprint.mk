@@ -1,0 +1,16 @@
+# make footprint: flash, RAM and worst-case stack of core/ on a Cortex-M4 (issue 6),
+# built the way the FreeRTOS libraries publish theirs (-Os, hard float) with the
+# include and mbedTLS-config flags of `make cross`.  Not part of `make test`.
+FP_DIR   := $(BUILD)/footprint
+FP_OBJ   := $(CORE_SRC:core/%.c=$(FP_DIR)/%.o)
+FP_FLAGS := -std=gnu99 -DNDEBUG -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os \
+            -ffunction-sections -fdata-sections -fstack-usage -fcallgraph-info=su \
+            -Icore -Iport -Itests/cross -I$(CROSS_INC) '-DMBEDTLS_CONFIG_FILE="mbedtls_cross_config.h"'
+
+.PHONY: footprint
+footprint: $(FP_OBJ)
+	@python3 tests/tools/footprint.py $(FP_DIR) arm-none-eabi-size arm-none-eabi-objdump
+
+$(FP_DIR)/%.o: core/%.c $(CROSS_INC)/.stamp $(wildcard core/*.h)
+	@mkdir -p $(FP_DIR)
+	@$(CROSS_CC) $(FP_FLAGS) -c $< -o $@
