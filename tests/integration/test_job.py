@@ -160,14 +160,20 @@ def test_wait_stops_on_pause(ctx):
     assert p.returncode == 7 and "paused" in err(p), err(p)
 
 
-def test_wait_deadline(ctx):
-    ctx.mock.config(polls_to_success=1000)
+def timed_under(ctx, fault, restore, *args):
+    """Run the CLI while the mock has `fault` set; (process, seconds taken)."""
+    ctx.mock.config(**fault)
     try:
         t0 = time.monotonic()
-        p = run(ctx, "--job-timeout", "1.5", "wait", "slow-task")
-        took = time.monotonic() - t0
+        p = run(ctx, *args)
+        return p, time.monotonic() - t0
     finally:
-        ctx.mock.config(polls_to_success=2)
+        ctx.mock.config(**restore)
+
+
+def test_wait_deadline(ctx):
+    p, took = timed_under(ctx, {"polls_to_success": 1000}, {"polls_to_success": 2},
+                          "--job-timeout", "1.5", "wait", "slow-task")
     assert p.returncode == 5, (p.returncode, err(p))
     assert 1.45 < took < 4, took
 
@@ -372,12 +378,6 @@ def test_cancel_task(ctx):
 
 
 def test_slow_service_ends_at_the_deadline(ctx):
-    ctx.mock.config(slow_api_ms=3000)
-    try:
-        t0 = time.monotonic()
-        p = run(ctx, "--timeout", "1", "status", "done-slow")
-        took = time.monotonic() - t0
-    finally:
-        ctx.mock.config(slow_api_ms=0)
+    p, took = timed_under(ctx, {"slow_api_ms": 3000}, {"slow_api_ms": 0}, "--timeout", "1", "status", "done-slow")
     assert p.returncode == 5, (p.returncode, err(p))
     assert 0.9 < took < 2.5, took
