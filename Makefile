@@ -77,7 +77,7 @@ $(CROSS_INC)/.stamp:
 	@touch $@
 $(BUILD)/cross/%.o: core/%.c $(CROSS_INC)/.stamp
 	$(CROSS_CC) -std=c99 -Wall -Wextra -Werror -pedantic -mcpu=cortex-m4 -mthumb -Os -ffunction-sections \
-	    -Icore -Iport -Itests/cross -I$(CROSS_INC) '-DMBEDTLS_CONFIG_FILE="mbedtls_cross_config.h"' -c $< -o $@
+	    -Icore -Iport -Iboards/mps2-an386 -I$(CROSS_INC) '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -c $< -o $@
 
 # The unit programs are built here and run by the runner, which adds the
 # static checks and the integration suites and prints "N passed, M failed".

@@ -9,8 +9,8 @@ M4_TESTS  := sign time url request edges http json decode
 M4_CORE   := sign time http json decode status text base64 url request
 M4_ARCH   := -mcpu=cortex-m4 -mthumb
 M4_CFLAGS := -std=c99 $(M4_ARCH) -Os -g -ffunction-sections -fdata-sections \
-             -Icore -Iport -Itests/cross -Itests/unit -I$(M4_MBED)/include -I$(M4_DIR)/include \
-             '-DMBEDTLS_CONFIG_FILE="mbedtls_cross_config.h"'
+             -Icore -Iport -Iboards/mps2-an386 -Itests/unit -I$(M4_MBED)/include -I$(M4_DIR)/include \
+             '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
 M4_WARN   := -Wall -Wextra -Werror -pedantic
 M4_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
              -semihosting-config enable=on,target=native
@@ -21,19 +21,19 @@ M4_TEST_OBJ := $(M4_TESTS:%=$(M4_DIR)/unit/test_%.o)
 M4_MBED_OBJ := $(M4_DIR)/mbedtls/sha256.o $(M4_DIR)/mbedtls/platform_util.o
 M4_BOARD_OBJ := $(M4_DIR)/board/startup.o $(M4_DIR)/board/main.o
 
-$(M4_MBED)/library/sha256.c:
-	@sh tests/tools/m4_mbedtls_src.sh $(M4_MBED)
+$(M4_MBED)/.unpacked:
+	@sh tests/tools/debian_source.sh libmbedtls-dev $(M4_MBED)
 $(M4_DIR)/include/jsmn.h:
 	@mkdir -p $(dir $@)
 	ln -sfn /usr/include/jsmn.h $@
-M4_PRE := $(M4_MBED)/library/sha256.c $(M4_DIR)/include/jsmn.h
+M4_PRE := $(M4_MBED)/.unpacked $(M4_DIR)/include/jsmn.h
 
 # core/, the board and the unit programs build with -Werror (the programs with
 # -Wno-unused-function: unit_shim.h replaces unit_report); mbedTLS with -w.
 $(M4_DIR)/core/%.o: core/%.c $(M4_PRE)
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(M4_CFLAGS) $(M4_WARN) -c $< -o $@
-$(M4_DIR)/mbedtls/%.o: $(M4_MBED)/library/sha256.c
+$(M4_DIR)/mbedtls/%.o: $(M4_MBED)/.unpacked
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(M4_CFLAGS) -w -c $(M4_MBED)/library/$*.c -o $@
 $(M4_DIR)/unit/test_%.o: tests/unit/test_%.c boards/mps2-an386/unit_shim.h $(wildcard tests/unit/*.h) $(M4_PRE)

@@ -3,7 +3,7 @@
 # machine lacks.  Idempotent and silent when everything is present.
 set -eu
 
-pkgs="libmbedtls-dev libjsmn-dev gcc-arm-none-eabi libnewlib-arm-none-eabi openssl python3 make gcc faketime gcovr liblwip-dev dnsmasq-base iproute2 clang libclang-rt-14-dev valgrind qemu-system-arm"
+pkgs="libmbedtls-dev libjsmn-dev gcc-arm-none-eabi libnewlib-arm-none-eabi openssl python3 make gcc faketime gcovr liblwip-dev dnsmasq-base iproute2 clang libclang-rt-14-dev valgrind qemu-system-arm patch"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 

@@ -5,7 +5,7 @@ FP_DIR   := $(BUILD)/footprint
 FP_OBJ   := $(CORE_SRC:core/%.c=$(FP_DIR)/%.o)
 FP_FLAGS := -std=gnu99 -DNDEBUG -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os \
             -ffunction-sections -fdata-sections -fstack-usage -fcallgraph-info=su \
-            -Icore -Iport -Itests/cross -I$(CROSS_INC) '-DMBEDTLS_CONFIG_FILE="mbedtls_cross_config.h"'
+            -Icore -Iport -Iboards/mps2-an386 -I$(CROSS_INC) '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
 
 .PHONY: footprint
 footprint: $(FP_OBJ)
