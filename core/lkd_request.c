@@ -8,11 +8,9 @@
 #include "lkd_sign.h"
 #include "lkd_text.h"
 
-/* Room for the Authorization value: 27 + SecretId + 12 + service + 57 + 64
- * bytes; SecretId and service are limited so that it always fits. */
+/* Bounds on what the Authorization value holds. */
 #define MAX_SECRET_ID_LEN 128u
 #define MAX_SERVICE_LEN 32u
-#define AUTH_MAX 384u
 
 /* The classes of bytes a header value may hold. */
 enum { CHARS_HOST, CHARS_TOKEN, CHARS_VISIBLE };
@@ -91,10 +89,8 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
 {
     lkd_tc3_input_t sig;
     writer_t w;
-    char auth[AUTH_MAX];
     size_t auth_len = 0;
     lkd_status_t st;
-    lkd_span_t auth_span;
 
     if (req == NULL || out == NULL || len == NULL || (req->body == NULL && req->body_len > 0) ||
         (req->unsigned_payload && !req->streamed) ||
@@ -123,13 +119,6 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     } else {
         (void)lkd_sha256(req->body != NULL ? req->body : "", req->body_len, sig.payload_sha256);
     }
-    st = lkd_sign_tc3(&sig, auth, sizeof auth, &auth_len, NULL);
-    if (st != LKD_OK) {
-        return st;
-    }
-    auth_span.ptr = auth;
-    auth_span.len = auth_len;
-
     w.out = out;
     w.cap = cap;
     w.pos = 0;
@@ -152,7 +141,22 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     if (req->unsigned_payload) {
         w_str(&w, "X-TC-Content-SHA256: UNSIGNED-PAYLOAD\r\n");
     }
-    w_header(&w, "Authorization", auth_span);
+    /* The Authorization value is signed straight into the output. */
+    w_str(&w, "Authorization: ");
+    if (w.pos == w.cap) {
+        w.overflow = 1;
+    }
+    if (!w.overflow) {
+        st = lkd_sign_tc3(&sig, out + w.pos, w.cap - w.pos, &auth_len, NULL);
+        if (st == LKD_ERR_BUFFER_TOO_SMALL) {
+            w.overflow = 1;
+        } else if (st != LKD_OK) {
+            memset(out, 0, cap);
+            return st;
+        }
+        w.pos += auth_len;
+    }
+    w_str(&w, "\r\n");
     w_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n");
     w_str(&w, "Content-Length: ");
     w_u64(&w, req->streamed ? req->content_length : (uint64_t)req->body_len);
@@ -160,7 +164,6 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     if (!req->streamed) {
         w_put(&w, req->body, req->body_len);
     }
-    memset(auth, 0, sizeof auth);
     if (w.overflow) {
         memset(out, 0, cap); /* nothing half-written, and no signature left behind */
         return LKD_ERR_BUFFER_TOO_SMALL;

@@ -60,11 +60,13 @@ lkd_status_t lkd_sha256(const void *data, size_t len, uint8_t out[LKD_SHA256_LEN
 }
 
 /* Start an HMAC whose key is prefix || key (the "TC3" + SecretKey case needs
- * the concatenation; every other key has an empty prefix). */
+ * the concatenation; every other key has an empty prefix).  The key block is
+ * turned into the inner pad and then, in place, into the outer pad, and a key
+ * longer than a block is hashed in h->outer before that context is started:
+ * this sits on the deepest stack path of every call. */
 static void hmac_start(hmac_t *h, const char *prefix, size_t prefix_len, const uint8_t *key, size_t key_len)
 {
     uint8_t block[SHA256_BLOCK];
-    uint8_t pad[SHA256_BLOCK];
     size_t i;
 
     memset(block, 0, sizeof block);
@@ -72,13 +74,10 @@ static void hmac_start(hmac_t *h, const char *prefix, size_t prefix_len, const u
     mbedtls_sha256_init(&h->outer);
     if (prefix_len + key_len > SHA256_BLOCK) {
         /* RFC 2104: a key longer than the block is replaced by its hash. */
-        mbedtls_sha256_context k;
-        mbedtls_sha256_init(&k);
-        (void)mbedtls_sha256_starts_ret(&k, 0);
-        sha_put(&k, prefix, prefix_len);
-        sha_put(&k, key, key_len);
-        (void)mbedtls_sha256_finish_ret(&k, block);
-        mbedtls_sha256_free(&k);
+        (void)mbedtls_sha256_starts_ret(&h->outer, 0);
+        sha_put(&h->outer, prefix, prefix_len);
+        sha_put(&h->outer, key, key_len);
+        (void)mbedtls_sha256_finish_ret(&h->outer, block);
     } else {
         if (prefix_len > 0) {
             memcpy(block, prefix, prefix_len);
@@ -88,17 +87,16 @@ static void hmac_start(hmac_t *h, const char *prefix, size_t prefix_len, const u
         }
     }
     for (i = 0; i < SHA256_BLOCK; i++) {
-        pad[i] = (uint8_t)(block[i] ^ 0x36u);
+        block[i] ^= 0x36u;
     }
     (void)mbedtls_sha256_starts_ret(&h->inner, 0);
-    sha_put(&h->inner, pad, SHA256_BLOCK);
+    sha_put(&h->inner, block, SHA256_BLOCK);
     for (i = 0; i < SHA256_BLOCK; i++) {
-        pad[i] = (uint8_t)(block[i] ^ 0x5cu);
+        block[i] ^= 0x36u ^ 0x5cu;
     }
     (void)mbedtls_sha256_starts_ret(&h->outer, 0);
-    sha_put(&h->outer, pad, SHA256_BLOCK);
+    sha_put(&h->outer, block, SHA256_BLOCK);
     mbedtls_platform_zeroize(block, sizeof block);
-    mbedtls_platform_zeroize(pad, sizeof pad);
 }
 
 static void hmac_put(hmac_t *h, const void *data, size_t len)
@@ -106,25 +104,16 @@ static void hmac_put(hmac_t *h, const void *data, size_t len)
     sha_put(&h->inner, data, len);
 }
 
-/* Finish into out and wipe the state. */
+/* Finish into out (which may be the key the HMAC was started with) and wipe
+ * the state. */
 static void hmac_finish(hmac_t *h, uint8_t out[LKD_SHA256_LEN])
 {
-    uint8_t inner_hash[LKD_SHA256_LEN];
-    (void)mbedtls_sha256_finish_ret(&h->inner, inner_hash);
-    sha_put(&h->outer, inner_hash, sizeof inner_hash);
+    (void)mbedtls_sha256_finish_ret(&h->inner, out);
+    sha_put(&h->outer, out, LKD_SHA256_LEN);
     (void)mbedtls_sha256_finish_ret(&h->outer, out);
     mbedtls_sha256_free(&h->inner);
     mbedtls_sha256_free(&h->outer);
-    mbedtls_platform_zeroize(inner_hash, sizeof inner_hash);
     mbedtls_platform_zeroize(h, sizeof *h);
-}
-
-static void hmac_once(const uint8_t *key, size_t key_len, const void *data, size_t len, uint8_t out[LKD_SHA256_LEN])
-{
-    hmac_t h;
-    hmac_start(&h, NULL, 0, key, key_len);
-    hmac_put(&h, data, len);
-    hmac_finish(&h, out);
 }
 
 /* ---- canonical request, produced piece by piece ------------------------------ */
@@ -140,7 +129,7 @@ typedef struct {
 
 static void sink_put(sink_t *s, const char *data, size_t len, int lower)
 {
-    char tmp[64];
+    char tmp[32];
     while (len > 0) {
         size_t n = len < sizeof tmp ? len : sizeof tmp;
         size_t i;
@@ -214,21 +203,30 @@ lkd_status_t lkd_tc3_canonical_request(const lkd_tc3_input_t *in, char *out, siz
     return LKD_OK;
 }
 
+/* The signing-key chain in the caller's HMAC state (one state for the three
+ * steps keeps the signing path's stack small). */
+static void signing_key(hmac_t *h, lkd_span_t secret_key, const char *date, lkd_span_t service,
+                        uint8_t out[LKD_SHA256_LEN])
+{
+    hmac_start(h, "TC3", 3, (const uint8_t *)secret_key.ptr, secret_key.len);
+    hmac_put(h, date, 10);
+    hmac_finish(h, out);
+    hmac_start(h, NULL, 0, out, LKD_SHA256_LEN);
+    hmac_put(h, service.ptr, service.len);
+    hmac_finish(h, out);
+    hmac_start(h, NULL, 0, out, LKD_SHA256_LEN);
+    hmac_put(h, "tc3_request", 11);
+    hmac_finish(h, out);
+}
+
 lkd_status_t lkd_tc3_signing_key(lkd_span_t secret_key, const char date[11], lkd_span_t service,
                                  uint8_t out[LKD_SHA256_LEN])
 {
-    uint8_t k1[LKD_SHA256_LEN], k2[LKD_SHA256_LEN];
     hmac_t h;
     if (!span_ok(secret_key) || date == NULL || !span_ok(service) || out == NULL) {
         return LKD_ERR_ARG;
     }
-    hmac_start(&h, "TC3", 3, (const uint8_t *)secret_key.ptr, secret_key.len);
-    hmac_put(&h, date, 10);
-    hmac_finish(&h, k1);
-    hmac_once(k1, sizeof k1, service.ptr, service.len, k2);
-    hmac_once(k2, sizeof k2, "tc3_request", 11, out);
-    mbedtls_platform_zeroize(k1, sizeof k1);
-    mbedtls_platform_zeroize(k2, sizeof k2);
+    signing_key(&h, secret_key, date, service, out);
     return LKD_OK;
 }
 
@@ -251,8 +249,6 @@ lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size
     size_t ts_len;
     uint8_t digest[LKD_SHA256_LEN];
     char digest_hex[2 * LKD_SHA256_LEN];
-    uint8_t key[LKD_SHA256_LEN];
-    mbedtls_sha256_context sha;
     sink_t s;
     hmac_t h;
     size_t pos = 0;
@@ -267,21 +263,20 @@ lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size
     ts = lkd_format_dec((uint64_t)in->timestamp, ts_buf);
     ts_len = strlen(ts);
 
-    /* HashedCanonicalRequest */
-    mbedtls_sha256_init(&sha);
+    /* HashedCanonicalRequest, in the HMAC state's first context (the
+     * signature needs it only after this hash is done). */
+    mbedtls_sha256_init(&h.inner);
     memset(&s, 0, sizeof s);
-    s.sha = &sha;
-    (void)mbedtls_sha256_starts_ret(&sha, 0);
+    s.sha = &h.inner;
+    (void)mbedtls_sha256_starts_ret(&h.inner, 0);
     emit_canonical_request(in, &s);
-    (void)mbedtls_sha256_finish_ret(&sha, digest);
-    mbedtls_sha256_free(&sha);
+    (void)mbedtls_sha256_finish_ret(&h.inner, digest);
+    mbedtls_sha256_free(&h.inner);
     to_hex(digest, sizeof digest, digest_hex);
 
-    /* Signature = HMAC(SecretSigning, StringToSign), the string streamed in.
-     * input_ok has checked what lkd_tc3_signing_key would refuse. */
-    (void)lkd_tc3_signing_key(in->secret_key, date, in->service, key);
-    hmac_start(&h, NULL, 0, key, sizeof key);
-    mbedtls_platform_zeroize(key, sizeof key);
+    /* Signature = HMAC(SecretSigning, StringToSign), the string streamed in. */
+    signing_key(&h, in->secret_key, date, in->service, digest);
+    hmac_start(&h, NULL, 0, digest, sizeof digest);
     hmac_put(&h, "TC3-HMAC-SHA256\n", 16);
     hmac_put(&h, ts, ts_len);
     hmac_put(&h, "\n", 1);
