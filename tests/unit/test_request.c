@@ -70,6 +70,24 @@ static void test_exact_request(void)
     memset(out, 'x', sizeof out);
     CHECK_EQ_INT(lkd_request_write(&r, out, len - 1, &len), LKD_ERR_BUFFER_TOO_SMALL);
     CHECK(out[0] == 0 && out[len - 2] == 0);
+
+    /* Every shorter buffer, including those that end inside the signed
+     * Authorization value, fails the same way and keeps no byte of it. */
+    {
+        size_t full = len, cap, i, dirty = 0, wrong = 0;
+        for (cap = 0; cap < full; cap++) {
+            size_t got = 0;
+            memset(out, 'x', sizeof out);
+            if (lkd_request_write(&r, out, cap, &got) != LKD_ERR_BUFFER_TOO_SMALL) {
+                wrong++;
+            }
+            for (i = 0; i < cap; i++) {
+                dirty += out[i] != 0;
+            }
+        }
+        CHECK(wrong == 0);
+        CHECK(dirty == 0);
+    }
 }
 
 static void test_optional_headers(void)
