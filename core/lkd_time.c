@@ -3,63 +3,35 @@
  *
  * The day counting follows the shape of Howard Hinnant's "days_from_civil" /
  * "civil_from_days" (eras of 400 years = 146097 days, years counted from
- * March so the leap day is the last day of the year), written here in a form
- * that has no undefined behaviour for any input: the floor division is done
- * without subtracting from the year, and for absurd years (beyond +-10^16)
- * the final sum is done in unsigned arithmetic, so it wraps instead of
- * overflowing.
+ * March so the leap day is the last day of the year).  Only years 0..9999
+ * are needed (X.509 and HTTP dates have four digits), so everything fits
+ * 32-bit unsigned arithmetic: no 64-bit division helper on a Cortex-M.
  */
 #include "lkd_time.h"
 
-#define SECONDS_PER_DAY 86400
+#define SECONDS_PER_DAY 86400u
 /* Days from 0000-03-01 to 1970-01-01. */
 #define DAYS_0000_03_01_TO_EPOCH 719468u
 #define DAYS_PER_ERA 146097u
-/* |era| below this keeps era * DAYS_PER_ERA and the sum in int64. */
-#define ERA_LIMIT (INT64_MAX / 146097 - 146097 - 1)
 /* 9999-12-31 23:59:59 UTC. */
 #define LAST_FORMATTABLE_SECOND INT64_C(253402300799)
 #define HTTP_DATE_LEN 29u
 
-/* Two's complement reading of a uint64 without the implementation-defined
- * conversion of an out-of-range value. */
-static int64_t wrap_to_int64(uint64_t u)
+int32_t lkd_time_days_from_civil(uint32_t year, unsigned month, unsigned day)
 {
-    if (u <= (uint64_t)INT64_MAX) {
-        return (int64_t)u;
-    }
-    return -(int64_t)(UINT64_MAX - u) - 1;
-}
+    uint32_t y, era, yoe, doy, doe;
 
-int64_t lkd_time_days_from_civil(int64_t year, unsigned month, unsigned day)
-{
-    int64_t era = year / 400;
-    int64_t yoe = year % 400; /* C99 truncates: fix up to a floor division */
-    unsigned mp;
-    uint64_t doy, doe, days;
-
-    if (yoe < 0) {
-        yoe += 400;
-        era -= 1;
+    if (year > 9999u || month < 1u || month > 12u || day < 1u || day > 31u) {
+        return LKD_TIME_BAD_DATE;
     }
-    /* January and February belong to the previous March-based year. */
-    if (month <= 2u) {
-        if (yoe == 0) {
-            yoe = 399;
-            era -= 1;
-        } else {
-            yoe -= 1;
-        }
-    }
-    mp = month > 2u ? month - 3u : month + 9u;
-    doy = (153u * (uint64_t)mp + 2u) / 5u + (uint64_t)day - 1u;
-    doe = (uint64_t)yoe * 365u + (uint64_t)yoe / 4u - (uint64_t)yoe / 100u + doy;
-    if (era > -ERA_LIMIT && era < ERA_LIMIT && doe <= DAYS_PER_ERA) {
-        return era * (int64_t)DAYS_PER_ERA + (int64_t)doe - (int64_t)DAYS_0000_03_01_TO_EPOCH;
-    }
-    /* Only for years beyond +-10^16 or a day/month out of range. */
-    days = (uint64_t)era * DAYS_PER_ERA + doe - DAYS_0000_03_01_TO_EPOCH;
-    return wrap_to_int64(days);
+    /* Years counted from March (January and February belong to the year
+     * before), shifted by one era so that year 0 stays unsigned. */
+    y = year + 400u - (month <= 2u ? 1u : 0u);
+    era = y / 400u;
+    yoe = y - era * 400u;
+    doy = (153u * (month > 2u ? month - 3u : month + 9u) + 2u) / 5u + day - 1u;
+    doe = yoe * 365u + yoe / 4u - yoe / 100u + doy;
+    return (int32_t)(era * DAYS_PER_ERA + doe) - (int32_t)(DAYS_0000_03_01_TO_EPOCH + DAYS_PER_ERA);
 }
 
 static void put_digits(char *out, unsigned value, unsigned width)
@@ -73,13 +45,13 @@ static void put_digits(char *out, unsigned value, unsigned width)
 
 lkd_status_t lkd_time_format_date(int64_t unix_seconds, char out[11])
 {
-    uint64_t z, era, doe, yoe, doy, mp, year;
+    uint32_t z, era, doe, yoe, doy, mp, year;
     unsigned month, day;
 
     if (out == NULL || unix_seconds < 0 || unix_seconds > LAST_FORMATTABLE_SECOND) {
         return LKD_ERR_ARG;
     }
-    z = (uint64_t)unix_seconds / SECONDS_PER_DAY + DAYS_0000_03_01_TO_EPOCH;
+    z = (uint32_t)((uint64_t)unix_seconds / SECONDS_PER_DAY) + DAYS_0000_03_01_TO_EPOCH;
     era = z / DAYS_PER_ERA;
     doe = z - era * DAYS_PER_ERA;
     yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
@@ -170,7 +142,7 @@ lkd_status_t lkd_time_parse_http_date(const char *text, size_t len, int64_t *uni
         return LKD_ERR_MALFORMED;
     }
     /* A leap second (:60) reads as the first second of the next minute. */
-    *unix_seconds = lkd_time_days_from_civil(year, (unsigned)month + 1u, (unsigned)day) * SECONDS_PER_DAY +
+    *unix_seconds = (int64_t)lkd_time_days_from_civil((uint32_t)year, (unsigned)month + 1u, (unsigned)day) * 86400 +
                     (int64_t)hour * 3600 + (int64_t)minute * 60 + second;
     return LKD_OK;
 }

@@ -23,9 +23,12 @@ lkd_status_t lkd_time_format_date(int64_t unix_seconds, char out[11]);
  * text included); LKD_ERR_ARG for a NULL unix_seconds. */
 lkd_status_t lkd_time_parse_http_date(const char *text, size_t len, int64_t *unix_seconds);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12, day
- * 1..31), negative before 1970.  Exact for any year within +-10^16; other
- * inputs give an unspecified value but never undefined behaviour. */
-int64_t lkd_time_days_from_civil(int64_t year, unsigned month, unsigned day);
+/* What lkd_time_days_from_civil returns for a date outside its range. */
+#define LKD_TIME_BAD_DATE INT32_MIN
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, negative before 1970.
+ * Years 0..9999, month 1..12, day 1..31 (a day past the month's end counts
+ * on into the next); anything else gives LKD_TIME_BAD_DATE. */
+int32_t lkd_time_days_from_civil(uint32_t year, unsigned month, unsigned day);
 
 #endif /* LKD_TIME_H */

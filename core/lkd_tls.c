@@ -99,7 +99,8 @@ static int64_t x509_unix(const mbedtls_x509_time *t)
     if (t->year < 1970 || t->mon < 1 || t->mon > 12) {
         return -1;
     }
-    return lkd_time_days_from_civil(t->year, (unsigned)t->mon, (unsigned)t->day) * 86400 + t->hour * 3600 +
+    return (int64_t)lkd_time_days_from_civil((uint32_t)t->year, (unsigned)t->mon, (unsigned)t->day) * 86400 +
+           t->hour * 3600 +
            t->min * 60 + t->sec;
 }
 
