@@ -4,7 +4,8 @@ CC      ?= cc
 BUILD   := build
 CSTD    := -std=c99 -Wall -Wextra -Werror -pedantic
 OPT     ?= -O2 -g
-INC     := -Icore -Iport -Iport/posix
+# Host builds keep the diagnostics the CLI's --verbose prints (lkd_config.h).
+INC     := -Icore -Iport -Iport/posix -DLKD_ENABLE_LOG=1
 CFLAGS  ?=
 CFLAGS  += $(CSTD) $(OPT) $(INC)
 TLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto

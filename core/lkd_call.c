@@ -38,6 +38,8 @@ static lkd_span_t cspan(const char *s)
 
 /* ---- diagnostics ---------------------------------------------------------- */
 
+#if LKD_ENABLE_LOG
+
 /* Only called once settings.log is known to be set. */
 static void log_line(const lkd_client_t *c, const char *line, size_t len)
 {
@@ -115,6 +117,9 @@ static void log_request(const lkd_client_t *c, const char *req, size_t len)
         pos = end + 2;
     }
 }
+#else
+#define log_request(c, req, len) ((void)0)
+#endif
 
 /* ---- time ------------------------------------------------------------------ */
 

@@ -56,9 +56,16 @@ lkd_status_t lkd_call_receive(lkd_client_t *c, lkd_http_body_sink_t sink, lkd_ht
 /* Learn the server's clock from a Date header value (Unix s). */
 void lkd_call_learn_clock(lkd_client_t *c, int64_t server_date);
 
-/* Diagnostics through settings.log. */
+/* Diagnostics through settings.log: the line a followed by b (either may be
+ * NULL), or label followed by v in decimal.  Compiled out, arguments and all,
+ * unless LKD_ENABLE_LOG is 1 (lkd_config.h). */
+#if LKD_ENABLE_LOG
 void lkd_call_log(const lkd_client_t *c, const char *a, const char *b);
 void lkd_call_log_number(const lkd_client_t *c, const char *label, uint64_t v);
+#else
+#define lkd_call_log(c, a, b) ((void)0)
+#define lkd_call_log_number(c, label, v) ((void)0)
+#endif
 
 /* Copy s[0..len) as the job's task id into client->task_id (NUL-terminated).
  * Errors: LKD_ERR_ARG (empty, too long, NUL inside). */

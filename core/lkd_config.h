@@ -13,6 +13,15 @@
 #include LKD_CONFIG_FILE
 #endif
 
+/* 1: compile the diagnostic lines settings.log receives (connections,
+ * request headers with the signature and token hidden, statuses, retries),
+ * what the host CLI's --verbose prints.  0 (the default, like the FreeRTOS
+ * libraries' logging macros): leave them out of the firmware, about 1.3 KB of
+ * flash; settings.log is then never called.  The host builds set 1. */
+#ifndef LKD_ENABLE_LOG
+#define LKD_ENABLE_LOG 0
+#endif
+
 /* Bytes for one whole outgoing request (request line, headers, JSON body).
  * A GetReconstructDocumentResult request with a 64-byte TaskId and a session
  * token needs about 900 bytes.  Range: 512 .. 65535. */

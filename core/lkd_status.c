@@ -40,63 +40,43 @@ const char *lkd_strerror(lkd_status_t status)
     return status_text[status];
 }
 
-/* A rule matches a code equal to `prefix`, or starting with `prefix` followed
- * by '.', so "LimitExceeded" covers "LimitExceeded.TooLargeFileError" but not
- * "LimitExceededX".  The first matching rule wins, so specific sub-codes come
- * before their group. */
-typedef struct {
-    const char *prefix;
-    lkd_api_class_t cls;
-} api_rule_t;
-
-static const api_rule_t api_rules[] = {
-    {"AuthFailure.SignatureExpire", LKD_API_CLASS_CLOCK},
-    {"AuthFailure", LKD_API_CLASS_AUTH},
-    {"UnauthorizedOperation", LKD_API_CLASS_AUTH},
-    {"IpInBlacklist", LKD_API_CLASS_AUTH},
-    {"IpNotInWhitelist", LKD_API_CLASS_AUTH},
-    {"FailedOperation.UnOpenError", LKD_API_CLASS_AUTH},
-    {"RequestLimitExceeded", LKD_API_CLASS_RETRYABLE},
-    {"LimitExceeded", LKD_API_CLASS_QUOTA},
-    {"RequestSizeLimitExceeded", LKD_API_CLASS_QUOTA},
-    {"ResponseSizeLimitExceeded", LKD_API_CLASS_QUOTA},
-    {"ResourceInsufficient", LKD_API_CLASS_QUOTA},
-    {"ResourceUnavailable.InArrears", LKD_API_CLASS_BILLING},
-    {"ResourceUnavailable.ResourcePackageRunOut", LKD_API_CLASS_BILLING},
-    {"ResourcesSoldOut", LKD_API_CLASS_BILLING},
-    {"InvalidParameter", LKD_API_CLASS_PARAMETER},
-    {"InvalidParameterValue", LKD_API_CLASS_PARAMETER},
-    {"MissingParameter", LKD_API_CLASS_PARAMETER},
-    {"UnknownParameter", LKD_API_CLASS_PARAMETER},
-    {"InvalidAction", LKD_API_CLASS_PARAMETER},
-    {"ActionOffline", LKD_API_CLASS_PARAMETER},
-    {"InvalidRequest", LKD_API_CLASS_PARAMETER},
-    {"NoSuchProduct", LKD_API_CLASS_PARAMETER},
-    {"NoSuchVersion", LKD_API_CLASS_PARAMETER},
-    {"UnsupportedOperation", LKD_API_CLASS_PARAMETER},
-    {"UnsupportedProtocol", LKD_API_CLASS_PARAMETER},
-    {"UnsupportedRegion", LKD_API_CLASS_PARAMETER},
-    {"ResourceNotFound", LKD_API_CLASS_PARAMETER},
-    {"FailedOperation", LKD_API_CLASS_SERVER},
-    {"InternalError", LKD_API_CLASS_SERVER},
-    {"ServiceUnavailable", LKD_API_CLASS_SERVER},
-    {"ResourceUnavailable", LKD_API_CLASS_SERVER},
-    {"ResourceInUse", LKD_API_CLASS_SERVER},
+/* The codes of each class, NUL-separated, in the order of lkd_api_class_t
+ * from LKD_API_CLASS_RETRYABLE on (one string per class keeps pointers and
+ * padding out of flash).  A code matches an entry equal to it, or one that
+ * it starts with followed by '.', so "LimitExceeded" covers
+ * "LimitExceeded.TooLargeFileError" but not "LimitExceededX".  The longest
+ * match wins: "AuthFailure.SignatureExpire" beats "AuthFailure". */
+static const char *const api_codes[] = {
+    /* RETRYABLE */ "RequestLimitExceeded\0",
+    /* CLOCK */ "AuthFailure.SignatureExpire\0",
+    /* AUTH */ "AuthFailure\0UnauthorizedOperation\0IpInBlacklist\0IpNotInWhitelist\0"
+               "FailedOperation.UnOpenError\0",
+    /* QUOTA */ "LimitExceeded\0RequestSizeLimitExceeded\0ResponseSizeLimitExceeded\0ResourceInsufficient\0",
+    /* PARAMETER */ "InvalidParameter\0InvalidParameterValue\0MissingParameter\0UnknownParameter\0"
+                    "InvalidAction\0ActionOffline\0InvalidRequest\0NoSuchProduct\0NoSuchVersion\0"
+                    "UnsupportedOperation\0UnsupportedProtocol\0UnsupportedRegion\0ResourceNotFound\0",
+    /* BILLING */ "ResourceUnavailable.InArrears\0ResourceUnavailable.ResourcePackageRunOut\0ResourcesSoldOut\0",
+    /* SERVER */ "FailedOperation\0InternalError\0ServiceUnavailable\0ResourceUnavailable\0ResourceInUse\0",
 };
 
 lkd_api_class_t lkd_api_classify(const char *code, size_t len)
 {
-    size_t i;
+    lkd_api_class_t best = LKD_API_CLASS_UNKNOWN;
+    size_t best_len = 0, k;
     if (code == NULL) {
         return LKD_API_CLASS_UNKNOWN;
     }
-    for (i = 0; i < sizeof api_rules / sizeof api_rules[0]; i++) {
-        size_t n = strlen(api_rules[i].prefix);
-        if (len >= n && memcmp(code, api_rules[i].prefix, n) == 0 && (len == n || code[n] == '.')) {
-            return api_rules[i].cls;
+    for (k = 0; k < sizeof api_codes / sizeof api_codes[0]; k++) {
+        const char *e;
+        for (e = api_codes[k]; *e != '\0'; e += strlen(e) + 1) {
+            size_t n = strlen(e);
+            if (n > best_len && len >= n && memcmp(code, e, n) == 0 && (len == n || code[n] == '.')) {
+                best = (lkd_api_class_t)(k + 1);
+                best_len = n;
+            }
         }
     }
-    return LKD_API_CLASS_UNKNOWN;
+    return best;
 }
 
 const char *lkd_api_class_name(lkd_api_class_t cls)
