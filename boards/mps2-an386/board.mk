@@ -57,3 +57,83 @@ m4: $(M4_ELF)
 test-m4: deps
 	@$(MAKE) --no-print-directory $(M4_ELF)
 	timeout $(M4_TIMEOUT) $(M4_QEMU) -kernel $(M4_ELF)
+
+# ---- The firmware: the whole job on the emulated board ------------------------------
+# `make firmware` links build/fw/lkedoc-fw.elf (+ .map): core/, port/lwip-raw/,
+# lwIP (NO_SYS, raw API) and mbedTLS compiled from their Debian source packages
+# with the board's lwipopts.h and mbedtls_config.h, the LAN9118 driver and the
+# application (fw_main.c).  Objects are kept per part (build/fw/core, port, lwip,
+# mbedtls, board) so `make footprint` can sum each.  The link fails when any of
+# libc's allocator is in the image (fw_nomalloc.sh reads the map and the symbols).
+FW_DIR    := $(BUILD)/fw
+FW_ELF    := $(FW_DIR)/lkedoc-fw.elf
+FW_MAP    := $(FW_DIR)/lkedoc-fw.map
+FW_LWIP   := $(FW_DIR)/src/lwip
+FW_MBED   := $(M4_MBED)
+FW_ARCH   := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+# The static pool mbedTLS allocates from (MBEDTLS_MEMORY_BUFFER_ALLOC_C).
+FW_TLS_POOL ?= 65536
+FW_CFLAGS := -std=c99 $(FW_ARCH) -Os -g -ffunction-sections -fdata-sections \
+             -Icore -Iport -Iport/lwip-raw -Iboards/mps2-an386 -I$(FW_MBED)/include \
+             -I$(FW_LWIP)/src/include -I$(FW_DIR)/include '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
+FW_WARN   := -Wall -Wextra -Werror -pedantic
+FW_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none
+
+FW_CORE_SRC  := $(sort $(wildcard core/*.c))
+FW_PORT_SRC  := $(sort $(wildcard port/lwip-raw/*.c))
+FW_BOARD     := fw_startup fw_main fw_io semihost lan9118_netif
+FW_LWIP_SRC  := core/init core/def core/dns core/inet_chksum core/ip core/mem core/memp core/netif \
+                core/pbuf core/raw core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts \
+                core/udp core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr \
+                core/ipv4/ip4_frag netif/ethernet
+FW_MBED_SRC  := aes asn1parse asn1write base64 bignum cipher cipher_wrap constant_time ctr_drbg ecdh \
+                ecdsa ecp ecp_curves entropy gcm md memory_buffer_alloc oid pem pk pk_wrap pkparse \
+                platform platform_util rsa rsa_internal sha256 sha512 ssl_ciphersuites ssl_cli ssl_msg \
+                ssl_tls x509 x509_crt
+
+FW_CORE_OBJ  := $(FW_CORE_SRC:core/%.c=$(FW_DIR)/core/%.o)
+FW_PORT_OBJ  := $(FW_PORT_SRC:port/lwip-raw/%.c=$(FW_DIR)/port/%.o)
+FW_BOARD_OBJ := $(FW_BOARD:%=$(FW_DIR)/board/%.o)
+FW_LWIP_OBJ  := $(FW_LWIP_SRC:%=$(FW_DIR)/lwip/%.o)
+FW_MBED_OBJ  := $(FW_MBED_SRC:%=$(FW_DIR)/mbedtls/%.o)
+FW_OBJ       := $(FW_BOARD_OBJ) $(FW_CORE_OBJ) $(FW_PORT_OBJ) $(FW_LWIP_OBJ) $(FW_MBED_OBJ)
+FW_LWIP_CFG  := boards/mps2-an386/lwipopts.h boards/mps2-an386/arch/cc.h
+FW_MBED_CFG  := boards/mps2-an386/mbedtls_config.h
+
+$(FW_LWIP)/.unpacked:
+	@sh tests/tools/debian_source.sh liblwip-dev $(FW_LWIP)
+$(FW_DIR)/include/jsmn.h:
+	@mkdir -p $(dir $@)
+	ln -sfn /usr/include/jsmn.h $@
+FW_PRE := $(M4_MBED)/.unpacked $(FW_LWIP)/.unpacked $(FW_DIR)/include/jsmn.h
+
+# core/, the port and the board build with -Werror; lwIP and mbedTLS with -w.
+$(FW_DIR)/core/%.o: core/%.c $(FW_PRE)
+	@mkdir -p $(dir $@)
+	arm-none-eabi-gcc $(FW_CFLAGS) $(FW_WARN) -MMD -MP -c $< -o $@
+$(FW_DIR)/port/%.o: port/lwip-raw/%.c $(FW_PRE) $(FW_LWIP_CFG)
+	@mkdir -p $(dir $@)
+	arm-none-eabi-gcc $(FW_CFLAGS) $(FW_WARN) -MMD -MP -c $< -o $@
+$(FW_DIR)/board/%.o: boards/mps2-an386/%.c $(FW_PRE) $(FW_LWIP_CFG) boards/mps2-an386/board.mk
+	@mkdir -p $(dir $@)
+	arm-none-eabi-gcc $(FW_CFLAGS) $(FW_WARN) -DFW_TLS_POOL=$(FW_TLS_POOL) -MMD -MP -c $< -o $@
+$(FW_DIR)/lwip/%.o: $(FW_PRE) $(FW_LWIP_CFG)
+	@mkdir -p $(dir $@)
+	arm-none-eabi-gcc $(FW_CFLAGS) -w -c $(FW_LWIP)/src/$*.c -o $@
+$(FW_DIR)/mbedtls/%.o: $(FW_PRE) $(FW_MBED_CFG)
+	@mkdir -p $(dir $@)
+	arm-none-eabi-gcc $(FW_CFLAGS) -w -c $(FW_MBED)/library/$*.c -o $@
+
+# newlib-nano for memcpy/memset/strlen and friends; no startup files, no
+# semihosting library (boards/mps2-an386/semihost.c), no syscalls.
+$(FW_ELF): $(FW_OBJ) boards/mps2-an386/mps2-an386.ld boards/mps2-an386/fw_nomalloc.sh
+	arm-none-eabi-gcc $(FW_ARCH) --specs=nano.specs -nostartfiles -T boards/mps2-an386/mps2-an386.ld \
+	    -Wl,--gc-sections -Wl,-Map=$(FW_MAP).tmp -o $@.tmp $(FW_OBJ) -Wl,--start-group -lc -lgcc -Wl,--end-group
+	sh boards/mps2-an386/fw_nomalloc.sh $@.tmp $(FW_MAP).tmp
+	mv $(FW_MAP).tmp $(FW_MAP)
+	mv $@.tmp $@
+
+.PHONY: firmware
+firmware: $(FW_ELF)
+
+-include $(FW_CORE_OBJ:.o=.d) $(FW_PORT_OBJ:.o=.d) $(FW_BOARD_OBJ:.o=.d)
