@@ -4,6 +4,7 @@
 #include "port_posix.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -120,26 +121,60 @@ static int posix_connect_one(const struct addrinfo *ai, uint32_t timeout_ms, lkd
     return fd;
 }
 
+/* A numeric IPv4 (dotted quad) or IPv6 literal as one address in *ai (its
+ * sockaddr in *sa); 0 when host is not one.  No resolver call and no
+ * allocation: getaddrinfo mallocs its answer even for a literal. */
+static int posix_literal(const char *host, uint16_t port, struct addrinfo *ai, struct sockaddr_storage *sa)
+{
+    struct sockaddr_in *in4 = (struct sockaddr_in *)(void *)sa;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)(void *)sa;
+    memset(ai, 0, sizeof *ai);
+    memset(sa, 0, sizeof *sa);
+    if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        ai->ai_family = AF_INET;
+        ai->ai_addrlen = sizeof *in4;
+    } else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        ai->ai_family = AF_INET6;
+        ai->ai_addrlen = sizeof *in6;
+    } else {
+        return 0; /* a name, or a literal inet_pton does not take (scope id, "127.1"): getaddrinfo */
+    }
+    ai->ai_socktype = SOCK_STREAM;
+    ai->ai_protocol = IPPROTO_TCP;
+    ai->ai_addr = (struct sockaddr *)(void *)sa;
+    ai->ai_next = NULL;
+    return 1;
+}
+
 static lkd_status_t posix_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
                                   lkd_port_conn_t *conn)
 {
-    struct addrinfo hints, *list = NULL, *ai;
+    struct addrinfo hints, literal, *list = NULL, *ai;
+    struct sockaddr_storage literal_addr;
     char service[8];
     uint64_t deadline = posix_monotonic_ms(ctx) + timeout_ms;
     lkd_status_t why = LKD_ERR_CONNECT;
     unsigned left = 0;
     int fd = -1;
 
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG;
-    snprintf(service, sizeof service, "%u", (unsigned)port);
-    /* getaddrinfo cannot be given a timeout; its resolver has its own (resolv.conf). */
-    if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
-        hints.ai_flags = 0; /* AI_ADDRCONFIG hides ::1/127.0.0.1 on hosts with only loopback */
+    if (posix_literal(host, port, &literal, &literal_addr)) {
+        list = &literal;
+    } else {
+        memset(&hints, 0, sizeof hints);
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_ADDRCONFIG;
+        snprintf(service, sizeof service, "%u", (unsigned)port);
+        /* getaddrinfo cannot be given a timeout; its resolver has its own (resolv.conf). */
         if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
-            return LKD_ERR_DNS;
+            hints.ai_flags = 0; /* AI_ADDRCONFIG hides ::1/127.0.0.1 on hosts with only loopback */
+            if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
+                return LKD_ERR_DNS;
+            }
         }
     }
     for (ai = list; ai != NULL; ai = ai->ai_next) {
@@ -157,7 +192,9 @@ static lkd_status_t posix_connect(void *ctx, const char *host, uint16_t port, ui
         share = (uint32_t)((deadline - now) / left);
         fd = posix_connect_one(ai, share > 0 ? share : 1, &why);
     }
-    freeaddrinfo(list);
+    if (list != &literal) {
+        freeaddrinfo(list);
+    }
     if (fd < 0) {
         return why;
     }

@@ -1,9 +1,11 @@
 /*
  * port_posix.h - the lkedoc port for POSIX systems (Linux, BSDs, macOS).
  *
- * connect: getaddrinfo (AF_UNSPEC, so "localhost" gives ::1 then 127.0.0.1),
- * every address tried in order with a non-blocking connect and poll until the
- * timeout; send/recv: poll then send/recv (MSG_NOSIGNAL, no SIGPIPE);
+ * connect: a numeric IPv4 or IPv6 literal is used as it is (inet_pton: no
+ * resolver call, no allocation), a name goes through getaddrinfo (AF_UNSPEC,
+ * so "localhost" gives ::1 then 127.0.0.1); every address is tried in order
+ * with a non-blocking connect and poll until the timeout;
+ * send/recv: poll then send/recv (MSG_NOSIGNAL, no SIGPIPE);
  * wall_time: clock_gettime(CLOCK_REALTIME), "unknown" before 2020;
  * monotonic_ms: CLOCK_MONOTONIC; entropy: getrandom().
  */
