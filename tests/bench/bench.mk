@@ -1,0 +1,27 @@
+# make bench: lkedoc side by side with the official Node.js SDK and curl
+# against the bundled mock, in one run (tests/bench/bench.py).  Writes
+# bench/RESULTS.md and prints one "bench NAME lkedoc=.. PEER=.. ratio=.." line
+# per figure.  Installs its own tools (tests/bench/deps.sh: valgrind, curl,
+# Node.js/npm; the SDK pinned by tests/sdk/package-lock.json).  Not part of
+# make test.
+
+BENCH_BIN := $(BUILD)/bench
+BENCH_DRIVERS := $(BENCH_BIN)/bench_poll $(BENCH_BIN)/bench_download $(BENCH_BIN)/bench_sign $(BENCH_BIN)/bench_gcm
+BENCH_CFLAGS := $(CSTD) -O2 -g $(INC) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+
+.PHONY: bench bench-build
+bench:
+	@sh tests/bench/deps.sh
+	@$(MAKE) --no-print-directory bench-build
+	@sh tests/sdk/install.sh
+	@python3 tests/bench/bench.py
+
+bench-build: $(LIB) $(CLI) $(BENCH_DRIVERS) $(BENCH_BIN)/bench_rss
+
+$(BENCH_BIN)/%: tests/bench/%.c tests/bench/bench_common.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(LIB) $(TLS_LIBS)
+
+$(BENCH_BIN)/bench_rss: tests/bench/bench_rss.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<

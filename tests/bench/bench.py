@@ -1,0 +1,812 @@
+#!/usr/bin/env python3
+"""make bench: lkedoc side by side with what users would otherwise use (the official Node.js SDK,
+curl), on this machine, in one run, against the same local mock (tests/mock).
+
+Prints one line per figure on stdout,
+    bench NAME lkedoc=VALUE PEER=VALUE ratio=LKEDOC/PEER
+(progress goes to stderr) and writes bench/RESULTS.md: the table, the machine, how each figure was
+measured, every repetition and how noisy the run was.
+
+Needs what `make bench` builds first: build/lkedoc, build/bench/bench_{poll,download,sign,gcm,rss},
+and tests/sdk/node_modules (tests/sdk/install.sh).  Options: --quick (fewer repetitions, for a
+smoke run), --out PATH (default bench/RESULTS.md).
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "mock"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "bench"))
+from mockctl import Mock, SECRET_ID, SECRET_KEY  # noqa: E402
+from wireproxy import CountingProxy  # noqa: E402
+
+BUILD = os.path.join(ROOT, "build")
+BIN = os.path.join(BUILD, "bench")
+CLI = os.path.join(BUILD, "lkedoc")
+SDK_JS = os.path.join(ROOT, "tests", "bench", "bench_sdk.js")
+SDK_DIR = os.path.join(ROOT, "tests", "sdk", "node_modules", "tencentcloud-sdk-nodejs-intl-en")
+STATE = os.path.join(BUILD, "bench-state")
+API_HOST = "lke.intl.tencentcloudapi.com"
+DL_HOST = "mock.lkedoc.test"
+NEVER = 10 ** 9            # polls_to_success: the task stays Processing
+
+JOB_ARCHIVE = 1 << 20      # rss-job: 1 MiB result archive
+SCAN_PAD = 256 * 1024      # rss-job: the uploaded scan, a one-page PDF padded to ~256 KiB
+BIG_ARCHIVE = 64 << 20     # download-throughput: 64 MiB
+POLL_MS = 200              # rss-job: first pause between polls (both clients)
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, env=None, timeout=300, check=True):
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s exited %d:\n%s%s" % (" ".join(cmd[:4]), p.returncode, p.stdout[-2000:],
+                                                    p.stderr[-2000:]))
+    return p
+
+
+def last_json(text):
+    for line in reversed(text.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError("no JSON in output: %r" % text[-500:])
+
+
+def median(xs):
+    return statistics.median(xs)
+
+
+def spread(xs):
+    """(max - min) / median, in percent."""
+    m = median(xs)
+    return 100.0 * (max(xs) - min(xs)) / m if m else 0.0
+
+
+def fmt(v, digits=None):
+    if isinstance(v, int):
+        return str(v)
+    if digits is not None:
+        return "%.*f" % (digits, v)
+    if v == int(v) and abs(v) >= 100:
+        return str(int(v))
+    return "%.3g" % v if abs(v) < 100 else "%.0f" % v
+
+
+class Bench:
+    def __init__(self, quick):
+        self.quick = quick
+        self.figures = []           # dicts: name, lkedoc, peer, peer_value, ratio, unit, target, met, ...
+        self.notes = {}             # name -> list of markdown lines
+        self.retries = []           # measurement runs repeated after a failure
+        self.mock = None
+        self.base_env = dict(os.environ, TENCENTCLOUD_SECRET_ID=SECRET_ID, TENCENTCLOUD_SECRET_KEY=SECRET_KEY)
+        self.base_env.pop("http_proxy", None)
+        self.base_env.pop("https_proxy", None)
+
+    # ---- helpers -------------------------------------------------------------------------
+    def node_env(self, port):
+        return dict(self.base_env, MOCK_PORT=str(port), NODE_EXTRA_CA_CERTS=self.mock.ca_file)
+
+    def cli(self, *args, port=None):
+        m = self.mock
+        port = port or m.port
+        return [CLI, "--endpoint", "%s:%d" % (API_HOST, port), "--resolve", "%s:%d:127.0.0.1" % (API_HOST, port),
+                "--resolve", "%s:%d:127.0.0.1" % (DL_HOST, m.download_port), "--ca-file", m.ca_file] + list(args)
+
+    def attempt(self, what, fn):
+        """Run one measurement; a failure is retried once and noted in RESULTS.md."""
+        try:
+            return fn()
+        except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
+            self.retries.append("%s: %s" % (what, str(e).strip().splitlines()[-1] if str(e).strip() else e))
+            log("  %s failed, repeated once: %s" % (what, e))
+            return fn()
+
+    def rss(self, cmd, env):
+        with tempfile.NamedTemporaryFile("r", suffix=".json", dir=STATE, delete=False) as f:
+            out = f.name
+        try:
+            p = run([os.path.join(BIN, "bench_rss"), out] + cmd, env=env)
+            with open(out) as f:
+                r = json.load(f)
+            r["stdout"] = p.stdout
+            r["stderr"] = p.stderr
+            return r
+        finally:
+            os.unlink(out)
+
+    def add(self, name, lkedoc, peer, peer_value, unit, target, met, ratio=None, digits=None):
+        if ratio is None:
+            ratio = lkedoc / peer_value if peer_value else float("inf")
+        fig = dict(name=name, lkedoc=lkedoc, peer=peer, peer_value=peer_value, ratio=ratio, unit=unit,
+                   target=target, met=met, digits=digits)
+        self.figures.append(fig)
+        line = "bench %s lkedoc=%s %s=%s ratio=%s" % (name, fmt(lkedoc, digits), peer, fmt(peer_value, digits),
+                                                      "%.3f" % ratio)
+        print(line, flush=True)
+        fig["line"] = line
+
+    # ---- rss-job -------------------------------------------------------------------------
+    def rss_job(self, reps):
+        log("rss-job: %d x (lkedoc parse, SDK job), interleaved" % reps)
+        m = self.mock
+        scan = os.path.join(STATE, "scan.pdf")
+        run([sys.executable, os.path.join(ROOT, "tests", "tools", "make_sample.py"), scan, "--pad", str(SCAN_PAD)])
+        scan_size = os.path.getsize(scan)
+        m.reset()
+        m.config(archive_size=JOB_ARCHIVE)
+        lk, nd = [], []
+        for i in range(reps):
+            out = os.path.join(STATE, "job-lkedoc.zip")
+
+            def one_lkedoc():
+                if os.path.exists(out):
+                    os.unlink(out)
+                r = self.rss(self.cli("--poll-interval", "%g" % (POLL_MS / 1000.0), "parse", scan, "-o", out),
+                             self.base_env)
+                check_zip(out, JOB_ARCHIVE)
+                return r
+            lk.append(self.attempt("rss-job lkedoc run %d" % (i + 1), one_lkedoc))
+            out2 = os.path.join(STATE, "job-sdk.zip")
+
+            def one_sdk():
+                if os.path.exists(out2):
+                    os.unlink(out2)
+                r = self.rss(["node", SDK_JS, "job", scan, out2, str(POLL_MS)], self.node_env(m.port))
+                check_zip(out2, JOB_ARCHIVE)
+                r["job"] = last_json(r["stdout"])
+                return r
+            nd.append(self.attempt("rss-job sdk run %d" % (i + 1), one_sdk))
+        st = m.stats()
+        l_rss = [r["maxrss_kib"] for r in lk]
+        n_rss = [r["maxrss_kib"] for r in nd]
+        lv, nv = median(l_rss), median(n_rss)
+        ratio = lv / nv
+        self.add("rss-job", lv, "node-sdk", nv, "KiB", "ratio <= 0.1", ratio <= 0.1, digits=0)
+        cpu = lambda r: (r["user_s"] + r["sys_s"]) * 1000.0  # noqa: E731
+        self.notes["rss-job"] = [
+            "A whole job, as one process each: create (the %d-byte one-page PDF `make_sample.py --pad %d` "
+            "sent as FileBase64), wait (mock `polls_to_success` 2: three polls, first pause %d ms growing "
+            "1.5x in both), download the %d-byte archive to a file. Peak RSS is `ru_maxrss` from `wait4` "
+            "in `build/bench/bench_rss`, a small C launcher (forked from Python, a child would inherit the "
+            "interpreter's RSS as its floor)." % (scan_size, SCAN_PAD, POLL_MS, JOB_ARCHIVE),
+            "",
+            "- lkedoc: `build/lkedoc parse scan.pdf -o out.zip` (the CLI, its one static client).",
+            "- Node SDK %s on Node %s: `tests/bench/bench_sdk.js job` - `CreateReconstructDocumentFlow` "
+            "and `GetReconstructDocumentResult` through the SDK client (TC3-HMAC-SHA256), the archive "
+            "through Node's `https.get` piped to a file." % (self.sdk_version, self.node_version),
+            "",
+            "| run | lkedoc KiB | Node SDK KiB | lkedoc CPU ms | Node CPU ms | lkedoc wall ms | Node wall ms |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for i, (a, b) in enumerate(zip(lk, nd)):
+            self.notes["rss-job"].append("| %d | %d | %d | %.1f | %.1f | %.0f | %.0f |" % (
+                i + 1, a["maxrss_kib"], b["maxrss_kib"], cpu(a), cpu(b), a["wall_s"] * 1000, b["wall_s"] * 1000))
+        self.notes["rss-job"] += [
+            "",
+            "Medians: lkedoc %d KiB (min %d, max %d), Node SDK %d KiB (min %d, max %d); whole-job CPU "
+            "(user+sys) lkedoc %.1f ms, Node SDK %.1f ms. The mock saw %d API requests and %d archive GETs." % (
+                lv, min(l_rss), max(l_rss), nv, min(n_rss), max(n_rss), median([cpu(r) for r in lk]),
+                median([cpu(r) for r in nd]), st["requests"], st["download"]["gets"]),
+        ]
+        self.noise.append(("rss-job lkedoc peak RSS", l_rss, "KiB"))
+        self.noise.append(("rss-job Node SDK peak RSS", n_rss, "KiB"))
+
+    # ---- cpu-per-poll --------------------------------------------------------------------
+    def cpu_per_poll(self, runs, warmup=20, calls=200):
+        log("cpu-per-poll: %d x (lkedoc, SDK) x %d calls after %d warm-up calls, interleaved" % (runs, calls, warmup))
+        m = self.mock
+        lk, nd = [], []
+        lk_all, nd_all = [], []
+        hs = {"lkedoc": [], "sdk": []}
+        for i in range(runs):
+            m.reset()
+            m.config(polls_to_success=NEVER)
+
+            def one_lkedoc():
+                p = run([os.path.join(BIN, "bench_poll"), str(m.port), m.ca_file, "cpu-lkedoc-%d" % i, str(warmup),
+                         str(calls)], env=self.base_env)
+                return last_json(p.stdout)
+            before = m.stats()["handshakes"]
+            d = self.attempt("cpu-per-poll lkedoc run %d" % (i + 1), one_lkedoc)
+            if d["retries"] or d["requests_sent"] != warmup + calls:
+                self.retries.append("cpu-per-poll lkedoc run %d: %d requests, %d retried inside the client" % (
+                    i + 1, d["requests_sent"], d["retries"]))
+            hs["lkedoc"].append(m.stats()["handshakes"] - before)
+            lk.append(median(d["cpu_ns"]) / 1000.0)
+            lk_all += d["cpu_ns"]
+
+            def one_sdk():
+                p = run(["node", SDK_JS, "polls", "cpu-sdk-%d" % i, str(warmup), str(calls), "keepalive"],
+                        env=self.node_env(m.port))
+                return last_json(p.stdout)
+            before = m.stats()["handshakes"]
+            d = self.attempt("cpu-per-poll sdk run %d" % (i + 1), one_sdk)
+            hs["sdk"].append(m.stats()["handshakes"] - before)
+            nd.append(median(d["cpu_ns"]) / 1000.0)
+            nd_all += d["cpu_ns"]
+        lv, nv = median(lk), median(nd)
+        self.add("cpu-per-poll", lv, "node-sdk", nv, "us", "ratio <= 0.2", lv / nv <= 0.2, digits=1)
+        pct = lambda xs, q: sorted(xs)[int(q * (len(xs) - 1))] / 1000.0  # noqa: E731
+        self.notes["cpu-per-poll"] = [
+            "CPU time (user + system of the whole process) of one `GetReconstructDocumentResult` of a task "
+            "that stays `Processing`, on a kept-alive TLS connection: %d warm-up calls (the first makes the "
+            "connection), then %d timed calls; the figure is the median over the %d calls of a run, and the "
+            "table's value the median of the %d runs' medians." % (warmup, calls, calls, runs),
+            "",
+            "- lkedoc: `build/bench/bench_poll` (`tests/bench/bench_poll.c`, linked with `build/liblkedoc.a`): "
+            "`lkd_get_result` timed with `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`.",
+            "- Node SDK: `bench_sdk.js polls ... keepalive`: the SDK's `GetReconstructDocumentResult` timed "
+            "with `process.cpuUsage()` (getrusage of the process: V8's JIT and GC threads count), "
+            "`https.globalAgent = new https.Agent({keepAlive: true})` (the SDK passes no agent of its own).",
+            "",
+            "| run | lkedoc median us | Node SDK median us | handshakes lkedoc / Node (mock) |",
+            "|---|---|---|---|",
+        ]
+        for i in range(runs):
+            self.notes["cpu-per-poll"].append("| %d | %.1f | %.1f | %d / %d |" % (
+                i + 1, lk[i], nd[i], hs["lkedoc"][i], hs["sdk"][i]))
+        self.notes["cpu-per-poll"] += [
+            "",
+            "All %d calls of each side pooled: lkedoc p10 %.1f / median %.1f / p90 %.1f us; Node SDK p10 %.1f / "
+            "median %.1f / p90 %.1f us." % (calls * runs, pct(lk_all, 0.1), pct(lk_all, 0.5), pct(lk_all, 0.9),
+                                             pct(nd_all, 0.1), pct(nd_all, 0.5), pct(nd_all, 0.9)),
+        ]
+        self.noise.append(("cpu-per-poll lkedoc run medians", lk, "us"))
+        self.noise.append(("cpu-per-poll Node SDK run medians", nd, "us"))
+
+    # ---- sign-instructions ---------------------------------------------------------------
+    def callgrind(self, mode, toggle, k, task):
+        out = os.path.join(STATE, "callgrind.%s.%s.out" % (mode, toggle))
+        env = dict(self.base_env, LD_BIND_NOW="1")
+        p = run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, "--toggle-collect=" + toggle,
+                 os.path.join(BIN, "bench_sign"), mode, str(k), task], env=env)
+        total = callgrind_total(out)
+        os.unlink(out)
+        return total, last_json(p.stdout)
+
+    def sign_instructions(self, k=20):
+        log("sign-instructions: callgrind, %d signatures" % k)
+        task = "bench-poll-task"
+        sign_total, info = self.callgrind("sign", "bench_sign_once", k, task)
+        floor_total, _ = self.callgrind("floor", "mbedtls_internal_sha256_process", k, task)
+        sign_sha_total, _ = self.callgrind("sign", "mbedtls_internal_sha256_process", k, task)
+        req_total, _ = self.callgrind("request", "bench_request_once", k, task)
+        # Twice, to show the count is exact.
+        sign_total2, _ = self.callgrind("sign", "bench_sign_once", k, task)
+        if sign_total2 != sign_total:
+            self.retries.append("sign-instructions: two callgrind runs differ (%d, %d)" % (sign_total, sign_total2))
+        blocks = info["total_blocks"]
+        lv = sign_total / k
+        fv = floor_total / k
+        per_block = fv / blocks
+        lk_blocks = sign_sha_total / k / per_block
+        ratio = lv / fv
+        self.add("sign-instructions", int(round(lv)), "floor", int(round(fv)), "instructions", "ratio <= 1.5",
+                 ratio <= 1.5)
+        b = info["blocks"]
+        self.notes["sign-instructions"] = [
+            "Instructions (%s, callgrind `--toggle-collect`, `LD_BIND_NOW=1` so no lazy symbol binding is "
+            "counted) to sign one `GetReconstructDocumentResult` request for the lke host, body `%s` "
+            "(%d bytes), averaged over %d signatures (the count is the same every time)." % (
+                self.versions.get("valgrind", "?"), '{"TaskId":"%s"}' % task, info["body_len"], k),
+            "",
+            "- lkedoc: `bench_sign_once` in `tests/bench/bench_sign.c`: the body's SHA-256 (`lkd_sha256`) and "
+            "`lkd_sign_tc3`, exactly what `lkd_request_write` does to sign; %d instructions." % round(lv),
+            "- floor: the SHA-256 compressions TC3-HMAC-SHA256 cannot avoid for that request, counted from "
+            "the message lengths with SHA-256 padding (n bytes take ceil((n+9)/64) blocks): payload %d, "
+            "canonical request (%d bytes) %d, kDate = HMAC(\"TC3\"+key, date) %d, kService %d, kSigning %d, "
+            "Signature = HMAC(kSigning, StringToSign of %d bytes) %d; each HMAC is a key block plus message "
+            "for the inner hash, a key block plus the 32-byte digest for the outer: %d blocks. Measured as "
+            "the instructions inside `mbedtls_internal_sha256_process` (Debian's libmbedcrypto) for that "
+            "many blocks: %.0f per block, %d in all." % (
+                b["payload"], info["canonical_len"], b["canonical_request"], b["hmac_date"], b["hmac_service"],
+                b["hmac_tc3_request"], info["string_to_sign_len"], b["hmac_signature"], blocks, per_block,
+                round(fv)),
+            "- Check: inside lkedoc's signing, `mbedtls_internal_sha256_process` ran %.2f blocks' worth of "
+            "instructions per signature (the floor counts %d)%s; the other %d instructions (%.1f%%) are the "
+            "hashing around the compressions (update/finish calls, padding, the canonical request fed in "
+            "32-byte lower-cased pieces), hex and the header text." % (
+                lk_blocks, blocks,
+                ": lkedoc compresses no block more than the floor" if abs(lk_blocks - blocks) < 0.01 else
+                ": **lkedoc compresses %+.2f blocks more than the floor**" % (lk_blocks - blocks),
+                round(lv - sign_sha_total / k), 100.0 * (lv - sign_sha_total / k) / lv),
+            "- For scale: the whole `lkd_request_write` of that request (every header, body hash, "
+            "signature) is %d instructions." % round(req_total / k),
+            "- The floor is per request as TC3 is specified. A client that kept the derived "
+            "kSigning for the day (it changes only with the date) would skip the first three HMACs: "
+            "%d blocks instead of %d. lkedoc derives it at every request." % (
+                blocks - b["hmac_date"] - b["hmac_service"] - b["hmac_tc3_request"], blocks),
+        ]
+        self.sign_blocks_check = (lk_blocks, blocks)
+
+    # ---- handshakes-100-polls ------------------------------------------------------------
+    def handshakes(self):
+        log("handshakes-100-polls")
+        m = self.mock
+        m.reset()
+        m.config(polls_to_success=NEVER)
+
+        def lk_run():
+            b = m.stats()
+            run(self.cli("status", *(["hs-lkedoc"] * 100)), env=self.base_env)
+            a = m.stats()
+            return {k: a[k] - b[k] for k in ("handshakes", "resumed", "connections", "requests")}
+
+        def sdk_run(mode, task):
+            def f():
+                b = m.stats()
+                d = last_json(run(["node", SDK_JS, "polls", task, "0", "100", mode], env=self.node_env(m.port)).stdout)
+                a = m.stats()
+                r = {k: a[k] - b[k] for k in ("handshakes", "resumed", "connections", "requests")}
+                r["keep_alive_default"] = d["global_agent_keep_alive"]
+                return r
+            return f
+        lk = self.attempt("handshakes lkedoc", lk_run)
+        sh = self.attempt("handshakes sdk shipped", sdk_run("shipped", "hs-sdk"))
+        ka = self.attempt("handshakes sdk keepalive", sdk_run("keepalive", "hs-sdk-ka"))
+        nk = self.attempt("handshakes sdk nokeepalive", sdk_run("nokeepalive", "hs-sdk-nk"))
+        for who, r in (("lkedoc", lk), ("sdk", sh), ("sdk keepalive", ka), ("sdk nokeepalive", nk)):
+            if r["requests"] != 100:
+                raise RuntimeError("handshakes: %s made %d requests, not 100" % (who, r["requests"]))
+        self.add("handshakes-100-polls", lk["handshakes"], "node-sdk", sh["handshakes"], "handshakes",
+                 "lkedoc = 1", lk["handshakes"] == 1, digits=0)
+        self.notes["handshakes-100-polls"] = [
+            "100 `GetReconstructDocumentResult` calls of one task, handshakes counted by the mock's API "
+            "listener (`/stats`: handshakes, resumed, connections, requests), not by the clients.",
+            "",
+            "| client | requests | TCP connections | TLS handshakes | of which resumed |",
+            "|---|---|---|---|---|",
+            "| lkedoc `status TASK` x 100 (one CLI run) | %d | %d | %d | %d |" % (
+                lk["requests"], lk["connections"], lk["handshakes"], lk["resumed"]),
+            "| Node SDK as installed (no agent: Node %s's `https.globalAgent`, keepAlive %s) | %d | %d | %d | %d |" % (
+                self.node_version, "on" if sh["keep_alive_default"] else "off", sh["requests"], sh["connections"],
+                sh["handshakes"], sh["resumed"]),
+            "| Node SDK, `new https.Agent({keepAlive: true})` | %d | %d | %d | %d |" % (
+                ka["requests"], ka["connections"], ka["handshakes"], ka["resumed"]),
+            "| Node SDK, `new https.Agent()` (keepAlive off: the default agent of Node 18 and earlier) "
+            "| %d | %d | %d | %d |" % (nk["requests"], nk["connections"], nk["handshakes"], nk["resumed"]),
+            "",
+            "The SDK itself never asks for keep-alive: it passes no agent to node-fetch, so it gets the Node "
+            "runtime's default agent. Node 19 and later keep connections alive by default; on Node 18 "
+            "(Debian 12's own `nodejs` package) the last row is what the SDK does.",
+        ]
+
+    # ---- download-throughput -------------------------------------------------------------
+    def fresh_url(self, task):
+        p = run(self.cli("--json", "status", task), env=self.base_env)
+        url = json.loads(p.stdout.splitlines()[0])["DocumentRecognizeResultUrl"]
+        if not url:
+            raise RuntimeError("no URL for %s" % task)
+        return url
+
+    def curl(self, url, verbose=False):
+        m = self.mock
+        cmd = ["curl", "-sS", "--fail", "--http1.1", "--cacert", m.ca_file, "--resolve",
+               "%s:%d:127.0.0.1" % (DL_HOST, m.download_port), "-o", "/dev/null", "-w",
+               "%{size_download} %{time_total} %{time_appconnect}\\n", url]
+        if verbose:
+            cmd.insert(1, "-v")
+        m0 = proc_cpu_s(m.proc.pid)
+        r = self.rss(cmd, self.base_env)
+        mock_cpu = proc_cpu_s(m.proc.pid) - m0
+        size, total, appconnect = r["stdout"].split()
+        return {"bytes": int(size), "wall_s": float(total), "appconnect_s": float(appconnect),
+                "stderr": r["stderr"], "cpu_s": r["user_s"] + r["sys_s"], "process_wall_s": r["wall_s"],
+                "mock_cpu_s": mock_cpu}
+
+    def openssl_gcm(self, key_bits):
+        """OpenSSL's AES-GCM rate over 16 KiB blocks (openssl speed, 1 s), MB/s; None if unavailable."""
+        try:
+            p = run(["openssl", "speed", "-seconds", "1", "-bytes", "16384", "-evp", "aes-%d-gcm" % key_bits],
+                    env=self.base_env)
+        except (RuntimeError, OSError):
+            return None
+        for line in reversed(p.stdout.splitlines()):
+            mt = re.match(r"\s*AES-%d-GCM\s+([\d.]+)k\s*$" % key_bits, line, re.I)
+            if mt:
+                return float(mt.group(1)) * 1000 / 1e6
+        return None
+
+    def download_throughput(self, reps):
+        log("download-throughput: %d x (lkedoc, curl) of a %d-byte archive, interleaved" % (reps, BIG_ARCHIVE))
+        m = self.mock
+        m.reset()
+        m.config(archive_size=BIG_ARCHIVE)
+        task = "done-bench-download"
+
+        def lk_run():
+            p = run([os.path.join(BIN, "bench_download"), str(m.port), str(m.download_port), m.ca_file, task],
+                    env=self.base_env)
+            d = last_json(p.stdout)
+            if d["bytes"] != BIG_ARCHIVE:
+                raise RuntimeError("lkedoc downloaded %d bytes" % d["bytes"])
+            return d
+
+        def curl_run(verbose=False):
+            d = self.curl(self.fresh_url(task), verbose)
+            if d["bytes"] != BIG_ARCHIVE:
+                raise RuntimeError("curl downloaded %d bytes" % d["bytes"])
+            return d
+        # Warm-up: the mock builds and caches the archive on the first GET.
+        first = lk_run()
+        cv = curl_run(verbose=True)
+        curl_tls = "?"
+        mt = re.search(r"SSL connection using (\S+) / (\S+)", cv["stderr"])
+        if mt:
+            curl_tls = "%s %s" % (mt.group(1), mt.group(2))
+        lk, cu = [], []
+        for i in range(reps):
+            lk.append(self.attempt("download lkedoc run %d" % (i + 1), lk_run))
+            cu.append(self.attempt("download curl run %d" % (i + 1), curl_run))
+        mbps = lambda n, s: n / s / 1e6  # noqa: E731
+        l_rates = [mbps(d["bytes"], d["wall_ns"] / 1e9) for d in lk]
+        c_rates = [mbps(d["bytes"], d["wall_s"]) for d in cu]
+        lv, cv_ = median(l_rates), median(c_rates)
+        self.add("download-throughput", lv, "curl", cv_, "MB/s", "ratio >= 0.9", lv / cv_ >= 0.9, digits=1)
+        key_bits = 256 if "AES-256" in first["suite"] else 128
+        gcm = []
+        for _ in range(3):
+            d = last_json(run([os.path.join(BIN, "bench_gcm"), str(key_bits), "256"]).stdout)
+            gcm.append(mbps(d["bytes"], d["cpu_ns"] / 1e9))
+        gv = median(gcm)
+        ossl = [self.openssl_gcm(key_bits) for _ in range(3)]
+        ov = median(ossl) if None not in ossl else None
+        cpu_share = median([d["cpu_ns"] / d["wall_ns"] for d in lk]) * 100
+        curl_cpu_share = 100.0 * sum(d["cpu_s"] for d in cu) / sum(d["process_wall_s"] for d in cu)
+        mock_cpu_share = 100.0 * sum(d["mock_cpu_s"] for d in cu) / sum(d["process_wall_s"] for d in cu)
+        # Where a download's instructions go: callgrind over an 8 MiB one.
+        m.reset()
+        m.config(archive_size=8 << 20)
+        cg = {}
+        for fn in ("lkd_download_result", "mbedtls_gcm_auth_decrypt"):
+            out = os.path.join(STATE, "callgrind.download.out")
+            run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, "--toggle-collect=" + fn,
+                 os.path.join(BIN, "bench_download"), str(m.port), str(m.download_port), m.ca_file, "done-bench-cg"],
+                env=self.base_env)
+            cg[fn] = callgrind_total(out)
+            os.unlink(out)
+        self.notes["download-throughput"] = [
+            "One GET of a %d-byte (64 MiB) archive from the mock's storage listener over TLS on loopback, "
+            "timed from connect to the last byte (TCP connect and TLS handshake included, both sides), "
+            "MB = 10^6 bytes. A fresh presigned URL is fetched before each run (not timed). One untimed run "
+            "of each first (the mock builds and caches the archive)." % BIG_ARCHIVE,
+            "",
+            "- lkedoc: `build/bench/bench_download`: `lkd_download_result` with the URL in hand and a sink that "
+            "only counts bytes; the client's fixed buffers (`LKD_REQUEST_BUFFER_SIZE` %s bytes receive "
+            "buffer). Negotiated: %s %s." % (self.config_value("LKD_REQUEST_BUFFER_SIZE"), first["tls"],
+                                            first["suite"]),
+            "- curl: `curl --http1.1 --cacert ca.pem --resolve ... -o /dev/null -w '%%{time_total}'` "
+            "(%s). Negotiated: %s." % (self.versions.get("curl", "?"), curl_tls),
+            "",
+            "| run | lkedoc MB/s | curl MB/s |",
+            "|---|---|---|",
+        ]
+        for i in range(reps):
+            self.notes["download-throughput"].append("| %d | %.1f | %.1f |" % (i + 1, l_rates[i], c_rates[i]))
+        self.notes["download-throughput"] += [
+            "",
+            "Why lkedoc is below curl here: the download is CPU-bound in mbedTLS's record decryption, not in "
+            "lkedoc's buffer. lkedoc's process was on the CPU %.0f%% of the download's wall time. Under "
+            "callgrind, %.1f%% of the instructions `lkd_download_result` executes for an 8 MiB archive are "
+            "inside `mbedtls_gcm_auth_decrypt` (AES-GCM record decryption); the rest is the TLS handshake "
+            "with the storage host, the HTTP parsing and lkedoc's copies out of its 2 KiB buffer. curl, "
+            "by contrast, waits on the mock: its process was on the CPU %.0f%% of its wall time, while the "
+            "mock (a Python process; this machine has %d cores for both) used %.0f%% of a core over curl's "
+            "downloads." % (
+                cpu_share, 100.0 * cg["mbedtls_gcm_auth_decrypt"] / cg["lkd_download_result"], curl_cpu_share,
+                len(os.sched_getaffinity(0)), mock_cpu_share),
+            "",
+            "The ceiling of each library on this machine, AES-%d-GCM over 16 KiB records with no network and no "
+            "TLS state machine (median of 3): mbedTLS %s %.1f MB/s (`build/bench/bench_gcm`, "
+            "`tests/bench/bench_gcm.c`: runs %s); OpenSSL %s (`openssl speed -evp aes-%d-gcm -bytes 16384`; "
+            "runs %s). lkedoc's download reaches %.0f%% of mbedTLS's ceiling; curl's is a fraction of "
+            "OpenSSL's. Reaching 0.9 x curl would take a faster AES-GCM in the TLS library lkedoc is built "
+            "with, not a larger lkedoc buffer." % (
+                key_bits, self.versions.get("mbedtls", "?"), gv, ", ".join("%.1f" % g for g in gcm),
+                ("%.1f MB/s" % ov) if ov else "?", key_bits,
+                ", ".join("%.1f" % o for o in ossl if o is not None) or "?", 100.0 * lv / gv),
+        ]
+        self.noise.append(("download-throughput lkedoc", l_rates, "MB/s"))
+        self.noise.append(("download-throughput curl", c_rates, "MB/s"))
+
+    # ---- wire-bytes-per-poll -------------------------------------------------------------
+    def wire_bytes(self, short=10, long=110):
+        log("wire-bytes-per-poll: counting proxy, plaintext and TLS records")
+        m = self.mock
+        m.reset()
+        m.config(polls_to_success=NEVER)
+        results = {}
+        for mode in ("tls", "tcp"):
+            kw = {}
+            if mode == "tls":
+                kw = dict(cert=os.path.join(m.state_dir, "server.pem"), key=os.path.join(m.state_dir, "server.key"),
+                          ca=m.ca_file, sni=API_HOST)
+            with CountingProxy(m.port, mode, **kw) as proxy:
+                for who in ("lkedoc", "sdk"):
+                    counts = {}
+                    for n in (short, long):
+                        def f(n=n, who=who):
+                            proxy.reset()
+                            task = "wire-%s-%s-%d" % (who, mode, n)
+                            if who == "lkedoc":
+                                run([os.path.join(BIN, "bench_poll"), str(proxy.port), m.ca_file, task, "0", str(n)],
+                                    env=self.base_env)
+                            else:
+                                run(["node", SDK_JS, "polls", task, "0", str(n), "keepalive"],
+                                    env=self.node_env(proxy.port))
+                            time.sleep(0.2)          # the proxy's last forwards and close
+                            c = proxy.counts()
+                            if c["connections"] != 1:
+                                raise RuntimeError("%s used %d connections" % (who, c["connections"]))
+                            return c
+                        counts[n] = self.attempt("wire-bytes %s %s %d polls" % (who, mode, n), f)
+                    d = long - short
+                    results[(mode, who)] = {
+                        "up": (counts[long]["up"] - counts[short]["up"]) / d,
+                        "down": (counts[long]["down"] - counts[short]["down"]) / d,
+                        "first_up": counts[short]["up"], "first_down": counts[short]["down"],
+                    }
+        per = lambda mode, who: results[(mode, who)]["up"] + results[(mode, who)]["down"]  # noqa: E731
+        lv, nv = per("tls", "lkedoc"), per("tls", "sdk")
+        self.add("wire-bytes-per-poll", lv, "node-sdk", nv, "bytes", "(report)", None, digits=1)
+        r = results
+        self.notes["wire-bytes-per-poll"] = [
+            "Bytes per `GetReconstructDocumentResult` of a `Processing` task on a kept-alive connection, "
+            "counted by a proxy on loopback in front of the mock's API listener (`tests/bench/wireproxy.py`). "
+            "Each client runs once with %d and once with %d polls on one connection; per poll = the "
+            "difference / %d, so the handshake and connection set-up drop out. (The mock writes every "
+            "second answer with `\\/` and `\\u0026` escapes; the 100 polls average that out.)" % (short, long, long - short),
+            "",
+            "- The figure: plaintext HTTP, request + response, byte for byte: the proxy terminates TLS with the "
+            "mock's own certificate and key and re-encrypts towards the mock.",
+            "- Also shown: what crosses the wire as TLS records (a plain TCP proxy; record headers, "
+            "explicit nonces and tags included, TCP/IP headers not). lkedoc (mbedTLS 2.28) speaks TLS 1.2, "
+            "Node's OpenSSL TLS 1.3 with this mock, hence different record overheads.",
+            "- The Node SDK sends `Host: %s:PORT` when the port is not 443 (here it is not), %d bytes more "
+            "than against the real service; lkedoc sends the host without the port." % (API_HOST, 1 + len(str(m.port))),
+            "",
+            "| per poll | lkedoc request | lkedoc response | Node SDK request | Node SDK response |",
+            "|---|---|---|---|---|",
+            "| HTTP plaintext | %.1f | %.1f | %.1f | %.1f |" % (r[("tls", "lkedoc")]["up"], r[("tls", "lkedoc")]["down"],
+                                                        r[("tls", "sdk")]["up"], r[("tls", "sdk")]["down"]),
+            "| TLS records on the wire | %.1f | %.1f | %.1f | %.1f |" % (
+                r[("tcp", "lkedoc")]["up"], r[("tcp", "lkedoc")]["down"], r[("tcp", "sdk")]["up"],
+                r[("tcp", "sdk")]["down"]),
+            "",
+            "Wire bytes per poll, request + response: lkedoc %.1f, Node SDK %.1f (ratio %.3f). The first %d "
+            "polls including the connection's handshake: lkedoc %d bytes on the wire, Node SDK %d." % (
+                per("tcp", "lkedoc"), per("tcp", "sdk"), per("tcp", "lkedoc") / per("tcp", "sdk"), short,
+                r[("tcp", "lkedoc")]["first_up"] + r[("tcp", "lkedoc")]["first_down"],
+                r[("tcp", "sdk")]["first_up"] + r[("tcp", "sdk")]["first_down"]),
+        ]
+
+    # ---- machine -------------------------------------------------------------------------
+    def config_value(self, name):
+        try:
+            with open(os.path.join(ROOT, "core", "lkd_config.h")) as f:
+                m = re.search(r"#\s*define\s+%s\s+(\d+)" % name, f.read())
+            return m.group(1) if m else "?"
+        except OSError:
+            return "?"
+
+    def machine(self):
+        def cmd_out(cmd, pattern=None):
+            try:
+                p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                return "?"
+            text = (p.stdout or p.stderr).strip()
+            first = text.splitlines()[0] if text else "?"
+            if pattern:
+                mt = re.search(pattern, text)
+                return mt.group(1) if mt else first
+            return first
+        cpu = "?"
+        flags = ""
+        try:
+            with open("/proc/cpuinfo") as f:
+                for line in f:
+                    if line.startswith("model name") and cpu == "?":
+                        cpu = line.split(":", 1)[1].strip()
+                    if line.startswith("flags") and not flags:
+                        flags = line.split(":", 1)[1]
+        except OSError:
+            pass
+        mem = "?"
+        try:
+            with open("/proc/meminfo") as f:
+                kb = int(re.search(r"MemTotal:\s+(\d+)", f.read()).group(1))
+                mem = "%.1f GiB" % (kb / 1048576.0)
+        except (OSError, AttributeError):
+            pass
+        osname = "?"
+        try:
+            with open("/etc/os-release") as f:
+                mt = re.search(r'PRETTY_NAME="([^"]*)"', f.read())
+                osname = mt.group(1) if mt else "?"
+        except OSError:
+            pass
+        mbedtls = "?"
+        try:
+            with open("/usr/include/mbedtls/version.h") as f:
+                mt = re.search(r'MBEDTLS_VERSION_STRING\s+"([^"]+)"', f.read())
+                mbedtls = mt.group(1) if mt else "?"
+        except OSError:
+            pass
+        deb = cmd_out(["dpkg-query", "-W", "-f", "${Version}", "libmbedtls-dev"])
+        self.node_version = cmd_out(["node", "--version"])
+        try:
+            with open(os.path.join(SDK_DIR, "package.json")) as f:
+                self.sdk_version = json.load(f)["version"]
+        except (OSError, ValueError, KeyError):
+            self.sdk_version = "?"
+        self.versions = {
+            "gcc": cmd_out([os.environ.get("CC", "cc"), "--version"]),
+            "mbedtls": "%s (Debian %s)" % (mbedtls, deb),
+            "node": self.node_version,
+            "npm": cmd_out(["npm", "--version"]),
+            "sdk": "tencentcloud-sdk-nodejs-intl-en %s" % self.sdk_version,
+            "curl": cmd_out(["curl", "--version"]),
+            "valgrind": cmd_out(["valgrind", "--version"]),
+            "python": platform.python_version(),
+        }
+        self.machine_info = {
+            "cpu": cpu,
+            "cores": "%d online (%d usable by this run)" % (os.cpu_count() or 0, len(os.sched_getaffinity(0))),
+            "cpu features": ", ".join(x for x in ("aes", "pclmulqdq", "avx2", "sha_ni") if x in flags.split()),
+            "memory": mem,
+            "kernel": "%s %s" % (platform.system(), platform.release()),
+            "os": osname,
+        }
+
+    # ---- report --------------------------------------------------------------------------
+    def write(self, path, started, finished, load_before, load_after):
+        L = []
+        L.append("# Benchmarks: lkedoc side by side with the official Node.js SDK and curl")
+        L.append("")
+        L.append("Generated by `make bench` (`tests/bench/bench.py`) on %s UTC, in %.0f s. Every figure comes from "
+                 "this one run, on this machine, against the same local mock (`tests/mock`, TLS on loopback). "
+                 "Regenerate with `make bench`; numbers from another machine are not comparable." % (
+                     started.strftime("%Y-%m-%d %H:%M"), (finished - started).total_seconds()))
+        L.append("")
+        L.append("| figure | lkedoc | peer | ratio lkedoc/peer | target | |")
+        L.append("|---|---|---|---|---|---|")
+        for f in self.figures:
+            mark = {True: "met", False: "**missed**", None: "-"}[f["met"]]
+            L.append("| `%s` | %s %s | %s %s %s | %.3f | %s | %s |" % (
+                f["name"], fmt(f["lkedoc"], f["digits"]), f["unit"], f["peer"], fmt(f["peer_value"], f["digits"]),
+                f["unit"], f["ratio"], f["target"], mark))
+        L.append("")
+        L.append("```")
+        for f in self.figures:
+            L.append(f["line"])
+        L.append("```")
+        L.append("")
+        L.append("## Machine")
+        L.append("")
+        L.append("| | |")
+        L.append("|---|---|")
+        for k, v in self.machine_info.items():
+            L.append("| %s | %s |" % (k, v))
+        for k, v in self.versions.items():
+            L.append("| %s | %s |" % (k, v))
+        L.append("| load average (1/5/15 min) | before %s, after %s |" % (
+            " / ".join("%.2f" % x for x in load_before), " / ".join("%.2f" % x for x in load_after)))
+        L.append("")
+        L.append("lkedoc and its drivers: `make` flags (`-O2`), mbedTLS and jsmn from Debian. The peers: the SDK "
+                 "version pinned by `tests/sdk/package-lock.json` (installed by `npm ci`), Debian's curl.")
+        L.append("")
+        L.append("## How noisy the run was")
+        L.append("")
+        L.append("Timed figures are medians of repeated, interleaved runs (lkedoc, peer, lkedoc, peer, ...), so "
+                 "drift in the machine's load hits both sides alike. Spread = (max - min) / median of the runs. "
+                 "The machine is shared (other builds and tests may run at the same time); the load averages "
+                 "above show how busy it was. Instruction counts (callgrind), handshake counts and byte "
+                 "counts are exact and do not vary between runs.")
+        L.append("")
+        L.append("| series | runs | median | min | max | spread |")
+        L.append("|---|---|---|---|---|---|")
+        for name, xs, unit in self.noise:
+            L.append("| %s | %d | %s %s | %s | %s | %.1f%% |" % (
+                name, len(xs), fmt(median(xs), 1), unit, fmt(min(xs), 1), fmt(max(xs), 1), spread(xs)))
+        L.append("")
+        if self.retries:
+            L.append("Measurement runs that failed and were repeated once:")
+            L.append("")
+            for r in self.retries:
+                L.append("- %s" % r)
+        else:
+            L.append("No measurement run failed or had to be repeated.")
+        L.append("")
+        for f in self.figures:
+            L.append("## `%s`" % f["name"])
+            L.append("")
+            L.extend(self.notes.get(f["name"], []))
+            L.append("")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path + ".tmp", "w") as fh:
+            fh.write("\n".join(L).rstrip() + "\n")
+        os.replace(path + ".tmp", path)
+
+    def main(self, out):
+        started = datetime.datetime.now(datetime.timezone.utc)
+        load_before = os.getloadavg()
+        self.noise = []
+        os.makedirs(STATE, exist_ok=True)
+        self.machine()
+        reps = 3 if self.quick else 7
+        with Mock(os.path.join(STATE, "mock")) as mock:
+            self.mock = mock
+            self.rss_job(3 if self.quick else 5)
+            self.cpu_per_poll(2 if self.quick else 5)
+            self.sign_instructions()
+            self.handshakes()
+            self.download_throughput(reps)
+            self.wire_bytes()
+        finished = datetime.datetime.now(datetime.timezone.utc)
+        self.write(out, started, finished, load_before, os.getloadavg())
+        log("wrote %s (%.0f s)" % (os.path.relpath(out, ROOT), (finished - started).total_seconds()))
+
+
+def proc_cpu_s(pid):
+    """User + system CPU seconds of a running process (all its threads), from /proc."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def callgrind_total(path):
+    """The instructions callgrind collected (its totals line)."""
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"(?:summary|totals):\s+(\d+)", line)
+            if m:
+                return int(m.group(1))
+    raise RuntimeError("no totals in %s" % path)
+
+
+def check_zip(path, size):
+    if os.path.getsize(path) != size:
+        raise RuntimeError("%s is %d bytes, not %d" % (path, os.path.getsize(path), size))
+    with zipfile.ZipFile(path) as z:
+        if z.testzip() is not None:
+            raise RuntimeError("%s: a damaged member" % path)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    args = ap.parse_args()
+    for tool in ("node", "curl", "valgrind"):
+        if shutil.which(tool) is None:
+            log("bench: %s is missing (make bench installs it: tests/bench/deps.sh)" % tool)
+            return 2
+    for f in ("bench_poll", "bench_download", "bench_sign", "bench_gcm", "bench_rss"):
+        if not os.path.exists(os.path.join(BIN, f)):
+            log("bench: %s is missing; run make bench" % os.path.join(BIN, f))
+            return 2
+    if not os.path.isdir(SDK_DIR):
+        log("bench: the SDK is not installed; run make bench (sh tests/sdk/install.sh)")
+        return 2
+    Bench(args.quick).main(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
