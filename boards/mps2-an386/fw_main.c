@@ -1,18 +1,76 @@
-/* bring-up: lwIP + LAN9118, TCP connect to 10.0.2.100:443, send, receive */
+/*
+ * fw_main.c - the firmware application: the whole document job on the
+ * board.  lwIP (NO_SYS) on the LAN9118, mbedTLS on a static pool, lkedoc's
+ * core over port/lwip-raw, and the job: create (FileBase64 streamed from a
+ * reader), wait, download (streamed into SHA-256).  One summary line at the
+ * end; the exit status is 0 only when the archive arrived whole.
+ *
+ * Parameters come from the semihosting command line as key=value words
+ * (QEMU: -semihosting-config enable=on,target=native,arg=lkedoc-fw,arg=K=V...):
+ *   ca=PATH        PEM file of the CA(s) to trust (read through semihosting)
+ *   doc=PATH       the document to send; type=PDF (default: the extension)
+ *   id=, key=      SecretId / SecretKey
+ *   seed=HEX       at least 32 hex digits of entropy (the emulated board has no
+ *                  TRNG: a real board seeds from its own)
+ *   host=NAME      API host (default lke.intl.tencentcloudapi.com), port=N (443)
+ *   resolve=HOST:PORT:ADDR  as curl's --resolve, up to FW_MAX_RESOLVE times
+ *   dns=ADDR       DNS server for names no resolve entry covers
+ *   ip=, mask=, gw=  static IPv4 (default 10.0.2.15/24 via 10.0.2.2: QEMU's slirp)
+ *   poll=MS        first pause between polls (default 500)
+ * The board has no calendar clock: the client signs its first request with
+ * LKD_TIME_FLOOR and learns the time from the service's Date header.
+ */
 #include <string.h>
 
+#include "lwip/dns.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
-#include "lwip/tcp.h"
 #include "lwip/timeouts.h"
+#include "mbedtls/memory_buffer_alloc.h"
+#include "mbedtls/sha256.h"
 #include "netif/ethernet.h"
+
+#include "lkd_client.h"
+#include "lkd_job.h"
+#include "port_lwip_raw.h"
 
 #include "fw_board.h"
 #include "lan9118_netif.h"
 #include "semihost.h"
 
+#ifndef FW_TLS_POOL
+#define FW_TLS_POOL 65536
+#endif
+#define FW_MAX_RESOLVE 4
+#define FW_CA_MAX 16384
+#define FW_TIMEOUT_MS 60000u
+
+int fw_main(void);
 u32_t sys_now(void);
+
+/* Everything lives in .bss: the client, mbedTLS's pool, lwIP's heap and pools. */
+static lkd_client_t client;
+static unsigned char tls_pool[FW_TLS_POOL] __attribute__((aligned(8)));
+static char cmdline[2048];
+static char ca_pem[FW_CA_MAX + 1];
+static struct netif nif;
+static lan9118_t eth;
+static lkd_port_lwip_raw_t net;
+
+typedef struct {
+    const char *ca, *doc, *type, *id, *key, *seed, *host, *dns, *ip, *mask, *gw;
+    uint16_t port;
+    uint32_t poll_ms;
+    lkd_resolve_t resolve[FW_MAX_RESOLVE];
+    size_t resolve_count;
+} fw_args_t;
+
+typedef struct {
+    mbedtls_sha256_context sha;
+    uint64_t bytes;
+} fw_sink_t;
+
 u32_t sys_now(void)
 {
     return (u32_t)fw_ms();
@@ -22,7 +80,7 @@ void fw_lwip_assert(const char *msg, const char *file, int line)
 {
     out_str("lwip assert: ");
     out_str(msg);
-    out_str(" ");
+    out_str(" at ");
     out_str(file);
     out_str(":");
     out_i32(line);
@@ -30,95 +88,442 @@ void fw_lwip_assert(const char *msg, const char *file, int line)
     sh_exit(97);
 }
 
-static struct netif nif;
-static lan9118_t eth = {LAN9118_BASE_MPS2, 0, 0, 0, 0, 0};
-static int connected, got, closed;
-
-static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+/* The port's board hooks.  poll: frames from the LAN9118 into lwIP (the
+ * port runs lwIP's timers); idle: sleep until the next interrupt (the 1 ms
+ * SysTick at the latest; the LAN9118 is polled, its interrupt is off). */
+static void board_poll(void *ctx)
 {
-    (void)arg;
-    (void)err;
-    if (p == NULL) {
-        closed = 1;
-        return ERR_OK;
+    (void)lan9118_poll((struct netif *)ctx);
+}
+
+static void board_idle(void *ctx, uint32_t max_ms)
+{
+    (void)ctx;
+    if (max_ms > 0) {
+        fw_idle();
     }
-    got += p->tot_len;
-    tcp_recved(pcb, p->tot_len);
-    pbuf_free(p);
-    return ERR_OK;
 }
 
-static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+static uint64_t board_ms(void *ctx)
 {
-    (void)arg;
-    (void)pcb;
-    connected = err == ERR_OK ? 1 : -1;
-    return ERR_OK;
+    (void)ctx;
+    return fw_ms();
 }
 
-static void on_err(void *arg, err_t err)
+static lkd_status_t board_entropy(void *ctx, uint8_t *buf, size_t len)
 {
-    (void)arg;
-    connected = -2;
-    out_str("tcp err ");
-    out_i32(err);
-    out_end();
+    (void)ctx;
+    return fw_entropy(buf, len) == 0 ? LKD_OK : LKD_ERR_ENTROPY;
 }
 
-int fw_main(void);
-int fw_main(void)
+static int hexval(char c)
 {
-    ip4_addr_t a, m, g, dst;
-    struct tcp_pcb *pcb;
-    uint64_t end;
-    fw_clock_init();
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+static int parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+    uint32_t v = 0;
+    if (*s == '\0') {
+        return -1;
+    }
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (max - (uint32_t)(*s - '0')) / 10u) {
+            return -1;
+        }
+        v = v * 10u + (uint32_t)(*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* HOST:PORT:ADDR, split in place. */
+static int parse_resolve(char *v, lkd_resolve_t *r)
+{
+    char *c1 = strchr(v, ':'), *c2;
+    uint32_t port;
+    if (c1 == NULL || (c2 = strchr(c1 + 1, ':')) == NULL) {
+        return -1;
+    }
+    *c1 = '\0';
+    *c2 = '\0';
+    if (parse_u32(c1 + 1, 65535u, &port) != 0 || port == 0 || *v == '\0' || c2[1] == '\0') {
+        return -1;
+    }
+    r->host = v;
+    r->port = (uint16_t)port;
+    r->address = c2 + 1;
+    return 0;
+}
+
+static void parse_args(fw_args_t *a)
+{
+    char *p = cmdline, *word;
+    uint32_t n;
+    memset(a, 0, sizeof(*a));
+    a->host = "lke.intl.tencentcloudapi.com";
+    a->port = 443;
+    a->poll_ms = 500;
+    a->ip = "10.0.2.15";
+    a->mask = "255.255.255.0";
+    a->gw = "10.0.2.2";
+    if (sh_cmdline(cmdline, sizeof(cmdline)) < 0) {
+        fw_fatal("no semihosting command line", 2);
+    }
+    while (*p) {
+        char *eq;
+        while (*p == ' ') {
+            p++;
+        }
+        if (*p == '\0') {
+            break;
+        }
+        word = p;
+        while (*p && *p != ' ') {
+            p++;
+        }
+        if (*p) {
+            *p++ = '\0';
+        }
+        eq = strchr(word, '=');
+        if (eq == NULL) {
+            continue; /* the program name */
+        }
+        *eq++ = '\0';
+        if (strcmp(word, "ca") == 0) {
+            a->ca = eq;
+        } else if (strcmp(word, "doc") == 0) {
+            a->doc = eq;
+        } else if (strcmp(word, "type") == 0) {
+            a->type = eq;
+        } else if (strcmp(word, "id") == 0) {
+            a->id = eq;
+        } else if (strcmp(word, "key") == 0) {
+            a->key = eq;
+        } else if (strcmp(word, "seed") == 0) {
+            a->seed = eq;
+        } else if (strcmp(word, "host") == 0) {
+            a->host = eq;
+        } else if (strcmp(word, "dns") == 0) {
+            a->dns = eq;
+        } else if (strcmp(word, "ip") == 0) {
+            a->ip = eq;
+        } else if (strcmp(word, "mask") == 0) {
+            a->mask = eq;
+        } else if (strcmp(word, "gw") == 0) {
+            a->gw = eq;
+        } else if (strcmp(word, "port") == 0 && parse_u32(eq, 65535u, &n) == 0 && n > 0) {
+            a->port = (uint16_t)n;
+        } else if (strcmp(word, "poll") == 0 && parse_u32(eq, 600000u, &n) == 0) {
+            a->poll_ms = n;
+        } else if (strcmp(word, "resolve") == 0 && a->resolve_count < FW_MAX_RESOLVE &&
+                   parse_resolve(eq, &a->resolve[a->resolve_count]) == 0) {
+            a->resolve_count++;
+        } else {
+            out_str("fw: bad argument ");
+            out_str(word);
+            out_end();
+            sh_exit(2);
+        }
+    }
+    if (a->ca == NULL || a->doc == NULL || a->id == NULL || a->key == NULL || a->seed == NULL) {
+        fw_fatal("need ca= doc= id= key= seed=", 2);
+    }
+    if (a->type == NULL) {
+        const char *dot = strrchr(a->doc, '.');
+        a->type = dot != NULL && dot[1] != '\0' ? dot + 1 : "PDF";
+    }
+}
+
+static void seed_entropy(const char *hex)
+{
+    uint8_t seed[64];
+    size_t n = 0;
+    while (hex[0] && hex[1] && n < sizeof(seed)) {
+        int hi = hexval(hex[0]), lo = hexval(hex[1]);
+        if (hi < 0 || lo < 0) {
+            fw_fatal("seed= is not hex", 2);
+        }
+        seed[n++] = (uint8_t)(hi * 16 + lo);
+        hex += 2;
+    }
+    if (n < 16 || hex[0] != '\0') {
+        fw_fatal("seed= needs 32 to 128 hex digits", 2);
+    }
+    fw_entropy_seed(seed, n);
+    memset(seed, 0, sizeof(seed));
+}
+
+static size_t read_ca(const char *path)
+{
+    int h = sh_open_read(path);
+    long len, got;
+    if (h < 0) {
+        fw_fatal("cannot open ca=", 2);
+    }
+    len = sh_flen(h);
+    if (len <= 0 || len > FW_CA_MAX) {
+        fw_fatal("ca= is empty or too large", 2);
+    }
+    got = sh_pread(h, 0, ca_pem, (size_t)len);
+    sh_close(h);
+    if (got != len) {
+        fw_fatal("cannot read ca=", 2);
+    }
+    ca_pem[len] = '\0';
+    return (size_t)len + 1; /* PEM: the NUL counts */
+}
+
+static void net_up(const fw_args_t *a)
+{
+    ip4_addr_t ip, mask, gw;
+    if (!ip4addr_aton(a->ip, &ip) || !ip4addr_aton(a->mask, &mask) || !ip4addr_aton(a->gw, &gw)) {
+        fw_fatal("bad ip=, mask= or gw=", 2);
+    }
     lwip_init();
-    IP4_ADDR(&a, 10, 0, 2, 15);
-    IP4_ADDR(&m, 255, 255, 255, 0);
-    IP4_ADDR(&g, 10, 0, 2, 2);
-    if (netif_add(&nif, &a, &m, &g, &eth, lan9118_netif_init, ethernet_input) == NULL) {
-        fw_fatal("no LAN9118", 2);
+    eth.base = LAN9118_BASE_MPS2;
+    if (netif_add(&nif, &ip, &mask, &gw, &eth, lan9118_netif_init, ethernet_input) == NULL) {
+        fw_fatal("no LAN9118 at 0x40200000", 3);
     }
     netif_set_default(&nif);
     netif_set_up(&nif);
-    out_str("lan9118 id ");
+    if (a->dns != NULL) {
+        ip_addr_t d;
+        if (!ipaddr_aton(a->dns, &d)) {
+            fw_fatal("bad dns=", 2);
+        }
+        dns_setserver(0, &d);
+    }
+    out_str("fw: lan9118 id ");
     out_hex32(eth.id_rev);
     out_str(" mac ");
     out_hexbytes(nif.hwaddr, 6);
+    out_str(" ip ");
+    out_str(a->ip);
+    out_str(" link ");
+    out_str(netif_is_link_up(&nif) ? "up" : "down");
     out_end();
-    pcb = tcp_new();
-    tcp_err(pcb, on_err);
-    tcp_recv(pcb, on_recv);
-    IP4_ADDR(&dst, 10, 0, 2, 100);
-    tcp_connect(pcb, &dst, 443, on_connected);
-    end = fw_ms() + 5000;
-    while (connected == 0 && fw_ms() < end) {
-        lan9118_poll(&nif);
-        sys_check_timeouts();
+}
+
+static lkd_status_t read_doc(void *user, uint64_t offset, uint8_t *buf, size_t len, size_t *got)
+{
+    int h = *(const int *)user;
+    long n;
+    if (offset > 0xffffffffu) {
+        return LKD_ERR_ARG;
     }
-    out_str("connected ");
-    out_i32(connected);
-    out_str(" at ");
-    out_u64(fw_ms());
+    n = sh_pread(h, (uint32_t)offset, buf, len);
+    if (n < 0) {
+        return LKD_ERR_IO;
+    }
+    *got = (size_t)n;
+    return LKD_OK;
+}
+
+static lkd_status_t sink_sha(void *user, const uint8_t *data, size_t len)
+{
+    fw_sink_t *s = (fw_sink_t *)user;
+    s->bytes += len;
+    return mbedtls_sha256_update_ret(&s->sha, data, len) == 0 ? LKD_OK : LKD_ERR_CRYPTO;
+}
+
+static void on_poll(void *user, const lkd_result_t *r, uint32_t elapsed_ms, uint32_t polls)
+{
+    (void)user;
+    out_str("fw: poll ");
+    out_u64(polls);
+    out_str(" ");
+    out_str(lkd_task_status_name(r->status));
+    out_str(" after ");
+    out_u64(elapsed_ms);
+    out_str(" ms");
     out_end();
-    if (connected != 1) {
-        return 1;
+}
+
+static int exit_code_for(lkd_status_t st)
+{
+    switch (st) {
+    case LKD_OK: return 0;
+    case LKD_ERR_API: return 3;
+    case LKD_ERR_TIMEOUT: return 5;
+    case LKD_ERR_DNS:
+    case LKD_ERR_CONNECT:
+    case LKD_ERR_TLS:
+    case LKD_ERR_CERT:
+    case LKD_ERR_IO:
+    case LKD_ERR_CLOSED: return 4;
+    case LKD_ERR_HTTP_STATUS:
+    case LKD_ERR_MALFORMED:
+    case LKD_ERR_RESPONSE_TOO_LARGE: return 6;
+    case LKD_ERR_TASK_FAILED:
+    case LKD_ERR_TASK_PAUSED:
+    case LKD_ERR_TASK_NOT_READY: return 7;
+    case LKD_ERR_ARG:
+    case LKD_ERR_CLOCK:
+    case LKD_ERR_PAYLOAD_TOO_LARGE:
+    case LKD_ERR_BUFFER_TOO_SMALL: return 2;
+    default: return 1;
     }
-    tcp_write(pcb, "hello\n", 6, TCP_WRITE_FLAG_COPY);
-    tcp_output(pcb);
-    end = fw_ms() + 3000;
-    while (!closed && got < 6 && fw_ms() < end) {
-        lan9118_poll(&nif);
-        sys_check_timeouts();
-    }
-    out_str("got ");
-    out_i32(got);
-    out_str(" rx ");
+}
+
+static void out_counters(void)
+{
+    out_str(" requests=");
+    out_u64(client.requests_sent);
+    out_str(" retries=");
+    out_u64(client.retries);
+    out_str(" handshakes=");
+    out_u64(client.tls.handshakes);
+    out_str(" resumed=");
+    out_u64(client.tls.resumed);
+    out_str(" rx_frames=");
     out_u64(eth.rx_frames);
-    out_str(" tx ");
+    out_str(" tx_frames=");
     out_u64(eth.tx_frames);
-    out_str(" drop ");
+    out_str(" rx_dropped=");
     out_u64(eth.rx_dropped);
+    out_str(" ms=");
+    out_u64(fw_ms());
+}
+
+static int fail(const char *step, lkd_status_t st)
+{
+    out_str("fw: FAILED step=");
+    out_str(step);
+    out_str(" error=");
+    out_str(lkd_strerror(st));
+    out_str(" http=");
+    out_i32(client.http_status);
+    out_str(" verify_flags=");
+    out_hex32(client.tls.verify_flags);
+    out_str(" mbedtls=");
+    out_i32(client.tls.last_mbedtls_error);
+    if (st == LKD_ERR_API) {
+        out_str(" api=");
+        out_str(client.api_error.code);
+    }
+    out_counters();
     out_end();
-    return got >= 6 ? 0 : 1;
+    return exit_code_for(st);
+}
+
+int fw_main(void)
+{
+    fw_args_t a;
+    lkd_settings_t s;
+    lkd_port_t port;
+    lkd_lwip_raw_board_t hooks;
+    lkd_status_t st;
+    lkd_file_source_t src;
+    lkd_create_t cp;
+    lkd_span_t task;
+    lkd_result_t r;
+    lkd_wait_options_t w;
+    lkd_download_options_t d;
+    fw_sink_t sink;
+    uint8_t digest[32];
+    uint64_t bytes = 0;
+    size_t ca_len;
+    long doc_len;
+    int doc;
+
+    fw_clock_init();
+    parse_args(&a);
+    seed_entropy(a.seed);
+    net_up(&a);
+    mbedtls_memory_buffer_alloc_init(tls_pool, sizeof(tls_pool));
+
+    ca_len = read_ca(a.ca);
+    doc = sh_open_read(a.doc);
+    if (doc < 0 || (doc_len = sh_flen(doc)) < 0) {
+        fw_fatal("cannot open doc=", 2);
+    }
+
+    hooks.poll = board_poll;
+    hooks.idle = board_idle;
+    hooks.monotonic_ms = board_ms;
+    hooks.wall_time = NULL; /* no RTC: the client learns the date from the service */
+    hooks.entropy = board_entropy;
+    hooks.ctx = &nif;
+    lkd_port_lwip_raw_init(&port, &net, &hooks);
+
+    lkd_settings_default(&s, LKD_PROFILE_LKE);
+    s.host = a.host;
+    s.port = a.port;
+    s.resolve = a.resolve_count ? a.resolve : NULL;
+    s.resolve_count = a.resolve_count;
+    s.secret_id = a.id;
+    s.secret_key = a.key;
+    s.timeout_ms = FW_TIMEOUT_MS;
+    if ((st = lkd_client_init(&client, &s, &port)) != LKD_OK) {
+        return fail("init", st);
+    }
+    if ((st = lkd_client_add_ca(&client, (const uint8_t *)ca_pem, ca_len)) != LKD_OK) {
+        return fail("ca", st);
+    }
+
+    src.read = read_doc;
+    src.user = &doc;
+    src.size = (uint64_t)doc_len;
+    src.unsigned_payload = 0;
+    lkd_create_defaults(&cp);
+    cp.file_type = a.type;
+    cp.file = &src;
+    if ((st = lkd_create(&client, &cp, &task)) != LKD_OK) {
+        return fail("create", st);
+    }
+    out_str("fw: created ");
+    out_mem(task.ptr, task.len);
+    out_str(" after ");
+    out_u64(fw_ms());
+    out_str(" ms");
+    out_end();
+
+    lkd_wait_options_default(&w);
+    w.timeout_ms = 5u * FW_TIMEOUT_MS;
+    w.first_interval_ms = a.poll_ms;
+    w.progress = on_poll;
+    if ((st = lkd_wait(&client, task.ptr, task.len, &w, &r)) != LKD_OK) {
+        return fail("wait", st);
+    }
+
+    mbedtls_sha256_init(&sink.sha);
+    sink.bytes = 0;
+    if (mbedtls_sha256_starts_ret(&sink.sha, 0) != 0) {
+        return fail("sha256", LKD_ERR_CRYPTO);
+    }
+    lkd_download_options_default(&d);
+    d.timeout_ms = 5u * FW_TIMEOUT_MS;
+    d.sink = sink_sha;
+    d.user = &sink;
+    d.url = r.result_url;
+    if ((st = lkd_download_result(&client, client.task_id, strlen(client.task_id), &d, &bytes)) != LKD_OK) {
+        return fail("download", st);
+    }
+    if (mbedtls_sha256_finish_ret(&sink.sha, digest) != 0 || bytes != sink.bytes) {
+        return fail("sha256", LKD_ERR_CRYPTO);
+    }
+    sh_close(doc);
+    lkd_client_close(&client);
+
+    out_str("fw: job ok task=");
+    out_str(client.task_id);
+    out_str(" status=Success bytes=");
+    out_u64(bytes);
+    out_str(" sha256=");
+    out_hexbytes(digest, sizeof(digest));
+    out_counters();
+    out_str(" tls_pool=");
+    out_u64(sizeof(tls_pool));
+    out_end();
+    return 0;
 }

@@ -4,6 +4,7 @@
  * fw_main and leave QEMU through semihosting with its status.  SysTick
  * drives the millisecond clock; faults print where they happened. */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "fw_board.h"
 #include "semihost.h"
@@ -88,6 +89,20 @@ void fw_fault_report(const uint32_t *sp)
     out_hex32(SCB_MMFAR);
     out_end();
     sh_exit(98);
+}
+
+/* The C library's exit() would bring newlib's atexit machinery and its
+ * reentrancy structure; mbedTLS's allocator calls exit() only when it finds
+ * its pool corrupted.  Both end the firmware through semihosting. */
+void exit(int status)
+{
+    sh_exit(status);
+}
+
+void _exit(int status);
+void _exit(int status)
+{
+    sh_exit(status);
 }
 
 void Reset_Handler(void)

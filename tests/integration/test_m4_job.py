@@ -1,0 +1,158 @@
+"""The whole document job on the emulated Cortex-M4 (boards/mps2-an386, `make firmware`).
+
+build/fw/lkedoc-fw.elf runs on qemu-system-arm -M mps2-an386: lwIP (NO_SYS, raw API) on the
+board's LAN9118, mbedTLS on a static pool, lkedoc's core over port/lwip-raw.  QEMU's user
+networking is restricted (restrict=on: the guest reaches nothing but the guestfwd addresses);
+10.0.2.100:443 and 10.0.2.100:<download port> are forwarded, one relay process per connection
+(boards/mps2-an386/fw_relay.py), to the mock's API and download listeners on 127.0.0.1.  The
+firmware maps the API host and the result host to 10.0.2.100 with the client's resolve list; TLS
+still verifies the real names.  It reads the CA and the document from the host through
+semihosting and prints one summary line.
+
+Checks: the image links no allocator (map file and symbols), the job succeeds with the archive the
+mock served (bytes and SHA-256), the mock saw correctly signed requests (the only refusal is the
+one SignatureExpire that teaches the clock-less board the time), and an untrusted CA stops the
+firmware at the handshake with no request reaching the mock.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from mockctl import Mock, SECRET_ID, SECRET_KEY
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FW_DIR = os.path.join(ROOT, "build", "fw")
+ELF = os.path.join(FW_DIR, "lkedoc-fw.elf")
+MAP = os.path.join(FW_DIR, "lkedoc-fw.map")
+RELAY = os.path.join(ROOT, "boards", "mps2-an386", "fw_relay.py")
+NOMALLOC = os.path.join(ROOT, "boards", "mps2-an386", "fw_nomalloc.sh")
+STATE = os.path.join(ROOT, "build", "mock-state-m4")
+SAMPLE = os.path.join(ROOT, "tests", "tools", "make_sample.py")
+HOST = "lke.intl.tencentcloudapi.com"
+DL_HOST = "mock.lkedoc.test"
+GUEST_SERVER = "10.0.2.100"   # inside QEMU's slirp network only; the relay connects to 127.0.0.1
+QEMU_TIMEOUT = 120
+
+
+class Ctx:
+    mock = None
+    tmp = None
+
+
+def setup_suite():
+    ctx = Ctx()
+    proc = subprocess.run(["make", "-s", "firmware"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ctx.tmp = tempfile.mkdtemp(prefix="lkedoc-m4job-")
+    try:
+        ctx.mock = Mock(STATE, ["--credential", f"{SECRET_ID}:{SECRET_KEY}"])
+        ctx.mock.start()
+        ctx.sample = os.path.join(ctx.tmp, "scan.pdf")
+        subprocess.run([sys.executable, SAMPLE, ctx.sample], check=True)
+    except BaseException:
+        teardown_suite(ctx)
+        raise
+    return ctx
+
+
+def teardown_suite(ctx):
+    if ctx is None:
+        return
+    if ctx.mock is not None:
+        ctx.mock.stop()
+    shutil.rmtree(ctx.tmp, ignore_errors=True)
+
+
+def qemu_cmd(ctx, ca):
+    m = ctx.mock
+    args = ["lkedoc-fw", f"ca={ca}", f"doc={ctx.sample}", f"id={SECRET_ID}", f"key={SECRET_KEY}",
+            f"seed={os.urandom(32).hex()}", f"host={HOST}", "port=443", "poll=300",
+            f"resolve={HOST}:443:{GUEST_SERVER}",
+            f"resolve={DL_HOST}:{m.download_port}:{GUEST_SERVER}"]
+    for a in args:
+        assert "," not in a and " " not in a, a  # QEMU option syntax / semihosting word split
+    semi = "enable=on,target=native," + ",".join("arg=" + a for a in args)
+    relay = f"{sys.executable} {RELAY}"
+    nic = ("user,model=lan9118,restrict=on,"
+           f"guestfwd=tcp:{GUEST_SERVER}:443-cmd:{relay} {m.port},"
+           f"guestfwd=tcp:{GUEST_SERVER}:{m.download_port}-cmd:{relay} {m.download_port}")
+    return ["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
+            "-semihosting-config", semi, "-nic", nic, "-kernel", ELF]
+
+
+def run_fw(ctx, ca):
+    return subprocess.run(qemu_cmd(ctx, ca), cwd=ctx.tmp, capture_output=True, text=True, timeout=QEMU_TIMEOUT,
+                          stdin=subprocess.DEVNULL)
+
+
+def fields(line):
+    return dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+
+
+def test_m4_firmware_is_hard_float_cortex_m4_without_malloc():
+    head = subprocess.run(["arm-none-eabi-readelf", "-h", "-A", ELF], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Tag_CPU_arch: v7E-M" in head and "Tag_ABI_VFP_args: VFP registers" in head, head
+    proc = subprocess.run(["sh", NOMALLOC, ELF, MAP], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    syms = subprocess.run(["arm-none-eabi-nm", ELF], capture_output=True, text=True, check=True).stdout
+    names = {line.split()[-1] for line in syms.splitlines() if line.strip()}
+    assert not names & {"malloc", "_malloc_r", "calloc", "_calloc_r", "realloc", "_realloc_r", "free",
+                        "_free_r", "_sbrk", "_sbrk_r"}, sorted(names)
+    # The pieces the job needs are all in the image: lwIP's raw TCP, the driver, TLS, the pool allocator.
+    assert {"tcp_connect", "lan9118_netif_init", "mbedtls_ssl_handshake", "mbedtls_memory_buffer_alloc_init",
+            "lkd_port_lwip_raw_init", "lkd_download_result"} <= names
+
+
+def test_m4_whole_job_on_qemu_lan9118(ctx):
+    ctx.mock.reset()
+    p = run_fw(ctx, ctx.mock.ca_file)
+    out = p.stdout + p.stderr  # semihosting console output: QEMU's stderr
+    assert p.returncode == 0, f"exit {p.returncode}\n{out}"
+    summary = [line for line in out.splitlines() if line.startswith("fw: job ok ")]
+    assert len(summary) == 1, out
+    f = fields(summary[0])
+    st = ctx.mock.stats()
+    dl = st["download"]
+    # The archive the mock served for this task, byte for byte.
+    archive = dl["archives"][f["task"]]
+    assert int(f["bytes"]) == archive["size"], (f, archive)
+    assert f["sha256"] == archive["sha256"], (f, archive)
+    assert dl["statuses"].get("200") == 1 and dl["bytes_sent"] == archive["size"], dl
+    # The document arrived intact as FileBase64.
+    with open(ctx.sample, "rb") as fh:
+        doc = fh.read()
+    lc = st["last_create"]
+    assert lc["sha256"] == hashlib.sha256(doc).hexdigest() and lc["decoded_len"] == len(doc), lc
+    assert lc["FileType"] == "PDF" and lc["TaskId"] == f["task"], lc
+    # Every request was signed correctly; the board has no clock, so its first request is signed
+    # with LKD_TIME_FLOOR and refused once as expired, which teaches it the server's time.
+    assert set(st["errors"]) <= {"AuthFailure.SignatureExpire"}, st["errors"]
+    assert st["errors"].get("AuthFailure.SignatureExpire", 0) <= 1, st["errors"]
+    polls = st["polls"][f["task"]]
+    assert polls >= 3, st["polls"]  # WaitExecute, Processing, Success
+    assert st["requests"] == 1 + st["errors"].get("AuthFailure.SignatureExpire", 0) + polls, st
+    assert int(f["requests"]) == st["requests"], (f, st["requests"])  # API requests (the GET is not one)
+    assert st["handshake_failures"] == 0 and dl["handshake_failures"] == 0, st
+    assert int(f["handshakes"]) == st["handshakes"] + dl["handshakes"], (f, st["handshakes"], dl["handshakes"])
+    assert dl["last_host"].lower().startswith(DL_HOST), dl["last_host"]
+    assert int(f["rx_frames"]) > 0 and int(f["tx_frames"]) > 0, f
+
+
+def test_m4_untrusted_ca_refused_before_any_request(ctx):
+    ctx.mock.reset()
+    p = run_fw(ctx, ctx.mock.other_ca_file)
+    out = p.stdout + p.stderr
+    assert p.returncode == 4, f"exit {p.returncode}\n{out}"
+    failed = [line for line in out.splitlines() if line.startswith("fw: FAILED ")]
+    assert len(failed) == 1 and "step=create" in failed[0], out
+    f = fields(failed[0])
+    assert int(f["verify_flags"], 16) & 0x08, failed[0]  # MBEDTLS_X509_BADCERT_NOT_TRUSTED
+    assert f["requests"] == "0" and f["handshakes"] == "0", failed[0]
+    st = ctx.mock.stats()
+    assert st["requests"] == 0 and st["download"]["requests"] == 0, st
+    assert st["handshakes"] == 0, st
+    assert st["connections"] >= 1, st  # the firmware did reach the mock: TLS refused it
