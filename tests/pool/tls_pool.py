@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""The whole job with no system allocator, against the mock (issue 6).
+
+    tls_pool.py DRIVER              one line: "tls-pool peak=N" (make tls-pool)
+    tls_pool.py DRIVER --verbose    also the driver's summary and the mock's counts
+    tls_pool.py DRIVER --smallest   also the smallest pool (bytes, 256-byte steps)
+                                    that still completes the job
+
+DRIVER is build/pool/nomalloc_job (tests/pool/nomalloc_job.c).  It runs one
+job: create with the document as FileBase64, wait (polls), download of a
+1 MB archive from the mock's storage host: two TLS connections, each offered
+back its session later.  N is the static pool's high-water mark over it
+(mbedTLS's maximum used, block headers included).  Exit status 0 only when
+the job succeeded with no call to malloc/calloc/realloc/free and the archive
+is the one the mock served.  tests/integration/test_nomalloc.py reuses
+start_mock() and run_job().
+"""
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "mock"))
+
+from mockctl import Mock, SECRET_ID, SECRET_KEY  # noqa: E402
+
+STATE = os.path.join(ROOT, "build", "pool", "mock-state")
+SAMPLE = os.path.join(ROOT, "tests", "tools", "make_sample.py")
+HOST = "lke.intl.tencentcloudapi.com"
+DL_HOST = "mock.lkedoc.test"
+ARCHIVE_SIZE = 1 << 20
+SUMMARY = re.compile(r"^nomalloc: (.*)$", re.M)
+
+
+def start_mock():
+    """A mock serving 1 MB archives after two non-terminal polls."""
+    mock = Mock(STATE, [])
+    mock.start()
+    try:
+        mock.config(archive_size=ARCHIVE_SIZE, polls_to_success=2)
+    except Exception:
+        mock.stop()
+        raise
+    return mock
+
+
+def make_document(tmp):
+    path = os.path.join(tmp, "scan.pdf")
+    subprocess.run([sys.executable, SAMPLE, path], check=True)
+    return path
+
+
+def run_job(driver, mock, tmp, *extra, timeout=60):
+    """Run the driver once; (process, summary dict or None, output path)."""
+    doc = os.path.join(tmp, "scan.pdf")
+    if not os.path.exists(doc):
+        make_document(tmp)
+    out = os.path.join(tmp, "result.zip")
+    args = [driver, "--endpoint", f"{HOST}:{mock.port}",
+            "--resolve", f"{HOST}:{mock.port}:127.0.0.1",
+            "--resolve", f"{DL_HOST}:{mock.download_port}:127.0.0.1",
+            "--ca-file", mock.ca_file, "--file", doc, "--type", "PDF", "--out", out] + list(extra)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C",
+           "TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
+    m = SUMMARY.findall(proc.stdout)
+    summary = None
+    if m:
+        summary = dict(kv.split("=", 1) for kv in m[-1].split())
+    return proc, summary, out
+
+
+def served_sha256(mock):
+    """sha256 of every archive the mock served since its last reset."""
+    return {a["sha256"] for a in mock.stats()["download"]["archives"].values()}
+
+
+def check_job(mock, proc, summary, out):
+    """Raise unless the run was a clean whole job; the summary."""
+    why = f"exit {proc.returncode}\n{proc.stdout}{proc.stderr}"
+    if summary is None or proc.returncode != 0 or summary.get("status") != "ok":
+        raise RuntimeError("job failed: " + why)
+    for k in ("malloc", "calloc", "realloc", "free", "other"):
+        if summary[k] != "0":
+            raise RuntimeError(f"{k}={summary[k]} while armed: " + why)
+    with open(out, "rb") as f:
+        data = f.read()
+    digest = hashlib.sha256(data).hexdigest()
+    if len(data) != ARCHIVE_SIZE or int(summary["bytes"]) != ARCHIVE_SIZE or summary["sha256"] != digest:
+        raise RuntimeError(f"archive: {len(data)} bytes, sha256 {digest}: " + why)
+    if digest not in served_sha256(mock):
+        raise RuntimeError("the archive is not one the mock served: " + why)
+    return summary
+
+
+def smallest_pool(driver, mock, tmp, hi):
+    """The smallest pool (multiple of 256) that completes the job, knowing hi does."""
+    lo = 1024  # fails: not even the record buffers fit
+    while hi - lo > 256:
+        mid = (lo + hi) // 2 // 256 * 256
+        proc, summary, _ = run_job(driver, mock, tmp, "--pool", str(mid))
+        if proc.returncode == 0 and summary and summary["status"] == "ok":
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    driver = os.path.abspath(argv[1])
+    verbose = "--verbose" in argv
+    mock = start_mock()
+    tmp = tempfile.mkdtemp(prefix="lkedoc-pool-")
+    try:
+        make_document(tmp)
+        proc, summary, out = run_job(driver, mock, tmp)
+        try:
+            summary = check_job(mock, proc, summary, out)
+        except RuntimeError as e:
+            print(f"tls-pool: {e}", file=sys.stderr)
+            return 1
+        if verbose:
+            print("nomalloc: " + SUMMARY.findall(proc.stdout)[-1])
+            st = mock.stats()
+            print(f"mock: api handshakes={st['handshakes']} requests={st['requests']} "
+                  f"download handshakes={st['download']['handshakes']} gets={st['download']['gets']}")
+        print(f"tls-pool peak={summary['pool-peak']}")
+        if "--smallest" in argv:
+            print(f"tls-pool smallest={smallest_pool(driver, mock, tmp, int(summary['pool-size']))}")
+        return 0
+    finally:
+        mock.stop()
+        for name in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, name))
+        os.rmdir(tmp)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
