@@ -40,6 +40,7 @@ help:
 	@echo "make sanitize the library, CLI and unit programs under ASan/UBSan (build/san), unit + CLI suites"
 	@echo "make valgrind the CLI under valgrind memcheck (no errors, no leaks) against the mock"
 	@echo "make footprint flash/RAM and worst-case stack of core/ on a Cortex-M4 (arm-none-eabi-gcc -Os)"
+	@echo "make tls-pool the whole job on the host with the board's mbedTLS config: no malloc, 'tls-pool peak=N'"
 	@echo "make bench    lkedoc vs the official Node.js SDK and curl against the mock; writes bench/RESULTS.md"
 
 deps:
@@ -108,6 +109,8 @@ include tests/tools/sanitize.mk
 include tests/tools/valgrind.mk
 
 include tests/tools/footprint.mk
+
+include tests/pool/pool.mk
 
 include tests/bench/bench.mk
 
