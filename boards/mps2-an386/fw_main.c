@@ -349,6 +349,27 @@ static void on_poll(void *user, const lkd_result_t *r, uint32_t elapsed_ms, uint
     out_end();
 }
 
+/* The pool's high-water mark.  mbedtls_memory_buffer_alloc_init() writes its
+ * first block header at the start of the pool; nothing past it is read
+ * before it was handed out (zeroed by calloc) or became a block header, so a
+ * pattern laid there after init shows the highest byte ever used. */
+#define POOL_MARK 0xa5u
+#define POOL_HEAD 64u
+
+static void pool_mark(void)
+{
+    memset(tls_pool + POOL_HEAD, POOL_MARK, sizeof(tls_pool) - POOL_HEAD);
+}
+
+static size_t pool_peak(void)
+{
+    size_t n = sizeof(tls_pool);
+    while (n > POOL_HEAD && tls_pool[n - 1] == POOL_MARK) {
+        n--;
+    }
+    return n;
+}
+
 static int exit_code_for(lkd_status_t st)
 {
     switch (st) {
@@ -393,6 +414,10 @@ static void out_counters(void)
     out_u64(eth.rx_dropped);
     out_str(" ms=");
     out_u64(fw_ms());
+    out_str(" tls_pool=");
+    out_u64(sizeof(tls_pool));
+    out_str(" tls_pool_peak=");
+    out_u64(pool_peak());
 }
 
 static int fail(const char *step, lkd_status_t st)
@@ -441,6 +466,7 @@ int fw_main(void)
     seed_entropy(a.seed);
     net_up(&a);
     mbedtls_memory_buffer_alloc_init(tls_pool, sizeof(tls_pool));
+    pool_mark();
 
     ca_len = read_ca(a.ca);
     doc = sh_open_read(a.doc);
@@ -522,8 +548,6 @@ int fw_main(void)
     out_str(" sha256=");
     out_hexbytes(digest, sizeof(digest));
     out_counters();
-    out_str(" tls_pool=");
-    out_u64(sizeof(tls_pool));
     out_end();
     return 0;
 }
