@@ -53,15 +53,16 @@ def make_document(tmp):
     return path
 
 
-def run_job(driver, mock, tmp, *extra, timeout=60):
-    """Run the driver once; (process, summary dict or None, output path)."""
+def run_job(driver, mock, tmp, *extra, timeout=60, address="127.0.0.1"):
+    """Run the driver once, both hosts resolved to address; (process, summary
+    dict or None, output path)."""
     doc = os.path.join(tmp, "scan.pdf")
     if not os.path.exists(doc):
         make_document(tmp)
     out = os.path.join(tmp, "result.zip")
     args = [driver, "--endpoint", f"{HOST}:{mock.port}",
-            "--resolve", f"{HOST}:{mock.port}:127.0.0.1",
-            "--resolve", f"{DL_HOST}:{mock.download_port}:127.0.0.1",
+            "--resolve", f"{HOST}:{mock.port}:{address}",
+            "--resolve", f"{DL_HOST}:{mock.download_port}:{address}",
             "--ca-file", mock.ca_file, "--file", doc, "--type", "PDF", "--out", out] + list(extra)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C",
            "TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}
