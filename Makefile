@@ -35,6 +35,7 @@ help:
 	@echo "make cross    compile core/ for Cortex-M4 with arm-none-eabi-gcc"
 	@echo "make test-lwip the integration suite through build/lkedoc-lwip (lwIP on a tap, own netns)"
 	@echo "make test-m4  the core unit tests on an emulated Cortex-M4 (QEMU mps2-an386, semihosting)"
+	@echo "make firmware build/fw/lkedoc-fw.elf: the whole job on the emulated Cortex-M4 (LAN9118, lwIP raw, no malloc)"
 	@echo "make coverage line and branch coverage of core/ over all the tests (gcovr)"
 	@echo "make fuzz     libFuzzer targets in tests/fuzz, FUZZ_SECONDS=N each (default 60)"
 	@echo "make sanitize the library, CLI and unit programs under ASan/UBSan (build/san), unit + CLI suites"
