@@ -28,6 +28,9 @@ void out_hex32(uint32_t v);
 void out_hexbytes(const uint8_t *p, size_t len);
 void out_end(void); /* newline and flush */
 
+/* Deepest use of the main stack so far (painted at reset), in bytes. */
+size_t fw_stack_peak(void);
+
 __attribute__((noreturn)) void fw_fatal(const char *what, int status);
 
 /* Entropy: SHA-256(seed || counter) blocks, seeded once from the command

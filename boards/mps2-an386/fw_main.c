@@ -418,6 +418,8 @@ static void out_counters(void)
     out_u64(sizeof(tls_pool));
     out_str(" tls_pool_peak=");
     out_u64(pool_peak());
+    out_str(" stack_peak=");
+    out_u64(fw_stack_peak());
 }
 
 static int fail(const char *step, lkd_status_t st)

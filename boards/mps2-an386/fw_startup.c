@@ -105,6 +105,29 @@ void _exit(int status)
     sh_exit(status);
 }
 
+/* The lowest STACK_PAINT bytes a run may use are painted at reset; the
+ * highest unpainted word afterwards is the deepest the stack went. */
+#define STACK_PAINT (64u * 1024u)
+#define STACK_MARK 0xcdcdcdcdu
+
+static void paint_stack(void)
+{
+    uint32_t *p = (uint32_t *)((uintptr_t)__stack_top - STACK_PAINT), *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    while (p < sp - 16) {
+        *p++ = STACK_MARK;
+    }
+}
+
+size_t fw_stack_peak(void)
+{
+    const uint32_t *p = (const uint32_t *)((uintptr_t)__stack_top - STACK_PAINT);
+    while (p < __stack_top && *p == STACK_MARK) {
+        p++;
+    }
+    return (size_t)((uintptr_t)__stack_top - (uintptr_t)p);
+}
+
 void Reset_Handler(void)
 {
     uint32_t *s = __data_load, *d = __data_start;
@@ -116,5 +139,6 @@ void Reset_Handler(void)
     for (d = __bss_start__; d < __bss_end__; d++) {
         *d = 0;
     }
+    paint_stack();
     sh_exit(fw_main());
 }
