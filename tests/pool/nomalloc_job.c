@@ -26,15 +26,16 @@
  *
  * Last line on stdout, on success and on failure alike:
  *   nomalloc: malloc=N calloc=N realloc=N free=N other=N pool-peak=N
- *   pool-used=N pool-blocks=N pool-size=N pool-refused=N pool-left=N client=N
- *   bytes=N sha256=HEX polls=N handshakes=N resumed=N status=WORD
+ *   pool-used=N pool-blocks=N pool-fixed=N pool-size=N pool-refused=N
+ *   pool-left=N client=N bytes=N sha256=HEX polls=N handshakes=N resumed=N
+ *   status=WORD
  * pool-peak is the pool's high-water mark: the most bytes in use at once,
  * block headers included; pool-used and pool-blocks are mbedTLS's own maxima
  * (MBEDTLS_MEMORY_DEBUG) of the bytes and of the blocks, each on its own;
- * pool-fixed what the client holds between calls (record buffers, contexts,
- * the parsed CA), in use after lkd_client_add_ca;
- * pool-refused counts the allocations the pool could not serve;
- * pool-left what was still allocated after lkd_client_free.  On failure a
+ * pool-fixed is what the client holds between calls (record buffers,
+ * contexts, the parsed CA), in use after lkd_client_add_ca; pool-refused
+ * counts the allocations the pool could not serve; pool-left is what was
+ * still allocated after lkd_client_free; client is sizeof(lkd_client_t).  On failure a
  * line on stderr names the step, the status, the last mbedTLS error and a
  * pool that ran dry.  Exit status 0 when the job succeeded, the counts are 0
  * (with --self-check: malloc and free were seen) and the pool was left empty.

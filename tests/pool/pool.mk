@@ -13,7 +13,7 @@ POOL_MBED  := $(POOL_DIR)/src/mbedtls
 POOL_BIN   := $(POOL_DIR)/nomalloc_job
 # The pool the driver uses unless --pool says otherwise (bytes); the static
 # array holds up to POOL_MAX.  See README "Zero heap with TLS (host check)".
-POOL_SIZE  ?= 49152
+TLS_POOL_SIZE ?= 49152
 POOL_MAX   := 262144
 POOL_CFG   := boards/mps2-an386/mbedtls_config.h tests/pool/pool_mbedtls_config.h
 POOL_FLAGS := -std=c99 -O2 -g -ffunction-sections -fdata-sections \
@@ -49,7 +49,7 @@ $(POOL_DIR)/mbedtls/%.o: $(POOL_MBED)/.unpacked $(POOL_CFG)
 # The interposer must stay a real malloc/free: no builtin folding.
 $(POOL_MAIN_OBJ): tests/pool/nomalloc_job.c $(POOL_MBED)/.unpacked $(POOL_CFG) tests/pool/pool.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(POOL_FLAGS) $(POOL_WARN) $(POOL_POSIX) -fno-builtin -DPOOL_DEFAULT=$(POOL_SIZE)u \
+	$(CC) $(POOL_FLAGS) $(POOL_WARN) $(POOL_POSIX) -fno-builtin -DPOOL_DEFAULT=$(TLS_POOL_SIZE)u \
 	    -DPOOL_MAX=$(POOL_MAX)u -MMD -MP -c $< -o $@
 
 # Only the C library: no system mbedTLS (it would bring calloc back).  The
