@@ -16,6 +16,7 @@ firmware at the handshake with no request reaching the mock.
 """
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,11 @@ def teardown_suite(ctx):
     shutil.rmtree(ctx.tmp, ignore_errors=True)
 
 
+def qemu_opt(value):
+    # QEMU's option syntax: a comma inside a value is written twice.
+    return value.replace(",", ",,")
+
+
 def qemu_cmd(ctx, ca):
     m = ctx.mock
     args = ["lkedoc-fw", f"ca={ca}", f"doc={ctx.sample}", f"id={SECRET_ID}", f"key={SECRET_KEY}",
@@ -73,12 +79,13 @@ def qemu_cmd(ctx, ca):
             f"resolve={HOST}:443:{GUEST_SERVER}",
             f"resolve={DL_HOST}:{m.download_port}:{GUEST_SERVER}"]
     for a in args:
-        assert "," not in a and " " not in a, a  # QEMU option syntax / semihosting word split
-    semi = "enable=on,target=native," + ",".join("arg=" + a for a in args)
-    relay = f"{sys.executable} {RELAY}"
+        assert " " not in a, a  # the firmware splits its command line at spaces
+    semi = "enable=on,target=native," + ",".join("arg=" + qemu_opt(a) for a in args)
+    # QEMU runs the relay through a shell-style split (g_shell_parse_argv): quote the paths.
+    relay = f"{shlex.quote(sys.executable)} {shlex.quote(RELAY)}"
     nic = ("user,model=lan9118,restrict=on,"
-           f"guestfwd=tcp:{GUEST_SERVER}:443-cmd:{relay} {m.port},"
-           f"guestfwd=tcp:{GUEST_SERVER}:{m.download_port}-cmd:{relay} {m.download_port}")
+           f"guestfwd=tcp:{GUEST_SERVER}:443-cmd:{qemu_opt(relay)} {m.port},"
+           f"guestfwd=tcp:{GUEST_SERVER}:{m.download_port}-cmd:{qemu_opt(relay)} {m.download_port}")
     return ["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
             "-semihosting-config", semi, "-nic", nic, "-kernel", ELF]
 
@@ -105,6 +112,26 @@ def test_m4_firmware_is_hard_float_cortex_m4_without_malloc():
     # The pieces the job needs are all in the image: lwIP's raw TCP, the driver, TLS, the pool allocator.
     assert {"tcp_connect", "lan9118_netif_init", "mbedtls_ssl_handshake", "mbedtls_memory_buffer_alloc_init",
             "lkd_port_lwip_raw_init", "lkd_download_result"} <= names
+
+
+def test_m4_nomalloc_check_refuses_an_image_with_malloc(ctx):
+    # The check itself: an image whose code calls malloc (with an _sbrk so that it links) is refused.
+    src = os.path.join(ctx.tmp, "bad.c")
+    with open(src, "w") as f:
+        f.write("#include <stdlib.h>\n#include <stddef.h>\n"
+                "void *fw_bad(size_t n);\nvoid *_sbrk(ptrdiff_t n);\n"
+                "static char arena[4096];\nstatic size_t used;\n"
+                "void *_sbrk(ptrdiff_t n) { void *p = arena + used; used += (size_t)n; return p; }\n"
+                "void *fw_bad(size_t n) { return malloc(n); }\n")
+    elf, mapf = os.path.join(ctx.tmp, "bad.elf"), os.path.join(ctx.tmp, "bad.map")
+    arch = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
+    subprocess.run(["arm-none-eabi-gcc"] + arch + ["-Os", "--specs=nano.specs", "-nostartfiles", "-T",
+                    os.path.join(ROOT, "boards", "mps2-an386", "mps2-an386.ld"), "-Wl,--gc-sections",
+                    "-Wl,--undefined=fw_bad", "-Wl,-e,fw_bad", f"-Wl,-Map={mapf}", "-o", elf, src],
+                   check=True, capture_output=True)
+    proc = subprocess.run(["sh", NOMALLOC, elf, mapf], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "symbol malloc" in proc.stderr and "(_malloc_r)" in proc.stderr, proc.stderr
 
 
 def test_m4_whole_job_on_qemu_lan9118(ctx):
