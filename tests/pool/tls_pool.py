@@ -3,7 +3,7 @@
 
     tls_pool.py DRIVER              one line: "tls-pool peak=N" (make tls-pool)
     tls_pool.py DRIVER --verbose    also the driver's summary and the mock's counts
-    tls_pool.py DRIVER --smallest   also the smallest pool (bytes, 256-byte steps)
+    tls_pool.py DRIVER --smallest   also the smallest pool (bytes, 8-byte steps)
                                     that still completes the job
 
 DRIVER is build/pool/nomalloc_job (tests/pool/nomalloc_job.c).  It runs one
@@ -98,10 +98,10 @@ def check_job(mock, proc, summary, out):
 
 
 def smallest_pool(driver, mock, tmp, hi):
-    """The smallest pool (multiple of 256) that completes the job, knowing hi does."""
+    """The smallest pool (multiple of 8) that completes the job, knowing hi does."""
     lo = 1024  # fails: not even the record buffers fit
-    while hi - lo > 256:
-        mid = (lo + hi) // 2 // 256 * 256
+    while hi - lo > 8:
+        mid = (lo + hi) // 2 // 8 * 8
         proc, summary, _ = run_job(driver, mock, tmp, "--pool", str(mid))
         if proc.returncode == 0 and summary and summary["status"] == "ok":
             hi = mid
