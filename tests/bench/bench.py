@@ -26,6 +26,7 @@ import time
 import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.dont_write_bytecode = True      # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(ROOT, "tests", "mock"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "bench"))
 from mockctl import Mock, SECRET_ID, SECRET_KEY  # noqa: E402
