@@ -7,9 +7,15 @@ FP_FLAGS := -std=gnu99 -DNDEBUG -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=f
             -ffunction-sections -fdata-sections -fstack-usage -fcallgraph-info=su \
             -Icore -Iport -Iboards/mps2-an386 -I$(CROSS_INC) '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
 
+# The port, lwIP, mbedTLS and total lines come from the firmware's link map
+# (boards/mps2-an386, `make firmware`), the pool line from the host run of
+# the whole job with the board's mbedTLS configuration (`make tls-pool`).
 .PHONY: footprint
-footprint: $(FP_OBJ)
-	@python3 tests/tools/footprint.py $(FP_DIR) arm-none-eabi-size arm-none-eabi-objdump
+footprint: deps $(FP_OBJ)
+	@$(MAKE) --no-print-directory -s $(FW_ELF) >/dev/null
+	@pool=$$($(MAKE) --no-print-directory -s tls-pool | tail -n 1); \
+	python3 tests/tools/footprint.py $(FP_DIR) arm-none-eabi-size arm-none-eabi-objdump \
+	    --map $(FW_MAP) --elf $(FW_ELF) --pool "$$pool"
 
 $(FP_DIR)/%.o: core/%.c $(CROSS_INC)/.stamp $(wildcard core/*.h)
 	@mkdir -p $(FP_DIR)

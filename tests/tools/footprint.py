@@ -1,7 +1,15 @@
 #!/usr/bin/env python3
-"""Footprint of core/ on a Cortex-M4 (issue 6): flash, RAM and worst-case stack.
+"""Footprint of lkedoc on a Cortex-M4 (issue 6): flash, RAM, stack, heap, TLS pool.
 
-Usage: footprint.py OBJDIR SIZE_TOOL OBJDUMP_TOOL
+Usage: footprint.py OBJDIR SIZE_TOOL OBJDUMP_TOOL [--map MAP --elf ELF] [--pool LINE]
+
+The first lines are the figures of issue 6, in its order:
+  core flash=N ram=N      core/*.c objects built the FreeRTOS way (OBJDIR)
+  port|lwip|mbedtls flash=N ram=N   what the firmware (MAP) links of each
+  total flash=N ram=N     the whole firmware image (ELF: vectors, board, libc too)
+  stack core=N            worst case over the core's call graph
+  heap N                  system heap the firmware can use (0: no allocator linked)
+  tls-pool peak=N         LINE, measured on the host by `make tls-pool`
 
 OBJDIR holds, for every core/*.c, the object (.o), the stack usage (.su, from
 -fstack-usage) and the call graph (.ci, VCG, from -fcallgraph-info=su).
@@ -98,6 +106,64 @@ def address_taken(objs, objdump, frame):
     return taken
 
 
+FW_PARTS = ("core", "port", "lwip", "mbedtls")
+ALLOCATORS = ("malloc", "_malloc_r", "calloc", "_calloc_r", "realloc", "_realloc_r", "free", "_free_r",
+              "_sbrk", "_sbrk_r")
+
+
+def linked_parts(map_path):
+    """(flash, ram) per firmware part from the linker map's input sections.
+
+    Only sections the link kept count (the map's "Linker script and memory
+    map" part); flash = text, rodata and initialised data, ram = data + bss."""
+    parts = {p: [0, 0] for p in FW_PARTS}
+    in_map, pending = False, None
+    line_re = re.compile(r"^\s(\.\S+|COMMON)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)$")
+    for line in open(map_path):
+        if line.startswith("Linker script and memory map"):
+            in_map = True
+            continue
+        if not in_map:
+            continue
+        m = re.match(r"^\s(\.\S+|COMMON)\s*$", line)
+        if m:
+            pending = m.group(1)
+            continue
+        m = line_re.match(line.rstrip("\n"))
+        if not m:
+            pending = None
+            continue
+        name = m.group(1) or pending
+        pending = None
+        size, path = int(m.group(3), 16), m.group(4)
+        if name is None or int(m.group(2), 16) == 0 and size == 0:
+            continue
+        part = next((p for p in FW_PARTS if "/fw/%s/" % p in path), None)
+        if part is None:
+            continue
+        if name.startswith((".text", ".rodata")):
+            parts[part][0] += size
+        elif name.startswith(".data"):
+            parts[part][0] += size
+            parts[part][1] += size
+        elif name.startswith(".bss") or name == "COMMON":
+            parts[part][1] += size
+    return parts
+
+
+def firmware_lines(map_path, elf, size_tool, nm_tool):
+    out = subprocess.run([size_tool, elf], check=True, capture_output=True, text=True).stdout
+    text, data, bss = (int(x) for x in out.splitlines()[1].split()[:3])
+    syms = subprocess.run([nm_tool, elf], check=True, capture_output=True, text=True).stdout
+    linked = {line.split()[-1] for line in syms.splitlines() if line.strip()}
+    heap = 0
+    if linked & set(ALLOCATORS):
+        # an allocator is linked: the heap is whatever lies between the end
+        # of .bss and the stack; report it so the figure cannot hide it
+        heap = -1
+    return linked_parts(map_path), (text + data, data + bss), heap
+
+
 def short(title):
     mark = "(indirect) "
     if title.startswith(mark):
@@ -107,6 +173,7 @@ def short(title):
 
 def main():
     objdir, size_tool, objdump = sys.argv[1], sys.argv[2], sys.argv[3]
+    opts = dict(zip(sys.argv[4::2], sys.argv[5::2]))
     objs = sorted(glob.glob(os.path.join(objdir, "*.o")))
     if not objs:
         die("no objects in " + objdir)
@@ -152,7 +219,19 @@ def main():
     worst = max(memo[f][0] for f in public)
 
     print("core flash=%d ram=%d" % (flash, ram))
+    if "--map" in opts:
+        parts, total, heap = firmware_lines(opts["--map"], opts["--elf"], size_tool,
+                                            size_tool.replace("size", "nm"))
+        for p in FW_PARTS[1:]:
+            print("%s flash=%d ram=%d" % (p, parts[p][0], parts[p][1]))
+        print("total flash=%d ram=%d" % total)
     print("stack core=%d" % worst)
+    if "--map" in opts:
+        if heap < 0:
+            die("the firmware links an allocator (malloc/_sbrk): heap is not 0")
+        print("heap %d" % heap)
+    if "--pool" in opts:
+        print(opts["--pool"])
     print("")
     print("top entry points (bytes of stack in core/, deepest path):")
     for f in sorted(top, key=lambda f: (-memo[f][0], f)):
