@@ -376,6 +376,18 @@ static lkd_status_t raw_send(void *ctx, lkd_port_conn_t conn, const uint8_t *dat
     return LKD_ERR_TIMEOUT;
 }
 
+/* About to wait for data: acknowledge at once what lwIP holds back for its
+ * delayed-ACK timer (up to 250 ms).  A peer with Nagle on waits for that ACK
+ * before it sends the next small segment of an answer, and both would sit
+ * idle until the timer fires. */
+static void raw_ack_now(lkd_lwip_raw_conn_t *c)
+{
+    if (c->pcb != NULL && tcp_is_flag_set(c->pcb, TF_ACK_DELAY)) {
+        tcp_set_flags(c->pcb, TF_ACK_NOW);
+        (void)tcp_output(c->pcb);
+    }
+}
+
 static lkd_status_t raw_recv(void *ctx, lkd_port_conn_t conn, uint8_t *buf, size_t len, uint32_t timeout_ms,
                              size_t *received)
 {
@@ -407,6 +419,7 @@ static lkd_status_t raw_recv(void *ctx, lkd_port_conn_t conn, uint8_t *buf, size
         if (c->state == CONN_FAILED) {
             return raw_failure(c);
         }
+        raw_ack_now(c);
     } while (raw_wait(st, deadline));
     return LKD_ERR_TIMEOUT;
 }
