@@ -34,6 +34,7 @@ help:
 	@echo "make unit     the host unit tests only"
 	@echo "make cross    compile core/ for Cortex-M4 with arm-none-eabi-gcc"
 	@echo "make test-lwip the integration suite through build/lkedoc-lwip (lwIP on a tap, own netns)"
+	@echo "make lwip-raw build/lkedoc-lwip-raw: the CLI on lwIP's raw API, NO_SYS, from Debian's source (port/lwip-raw)"
 	@echo "make test-m4  the core unit tests on an emulated Cortex-M4 (QEMU mps2-an386, semihosting)"
 	@echo "make firmware build/fw/lkedoc-fw.elf: the whole job on the emulated Cortex-M4 (LAN9118, lwIP raw, no malloc)"
 	@echo "make coverage line and branch coverage of core/ over all the tests (gcovr)"
@@ -86,7 +87,7 @@ $(BUILD)/cross/%.o: core/%.c $(CROSS_INC)/.stamp
 # The unit programs are built here and run by the runner, which adds the
 # static checks and the integration suites and prints "N passed, M failed".
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/lkedoc-lwip
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw
 	@sh tests/sdk/install.sh
 	@python3 tests/run_tests.py
 
@@ -98,6 +99,8 @@ clean:
 	rm -rf $(BUILD)
 
 include boards/lwip-tap/board.mk
+
+include boards/lwip-raw-tap/board.mk
 
 include boards/mps2-an386/board.mk
 

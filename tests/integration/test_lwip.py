@@ -1,5 +1,9 @@
 """The CLI on lwIP: build/lkedoc-lwip against the mock, every packet through Debian's liblwip.
 
+test_lwip_raw runs these same tests through build/lkedoc-lwip-raw (lwIP's raw API without an OS,
+port/lwip-raw, lwIP compiled from Debian's source): setup_suite takes the binary, the tap's MTU
+and a tag for the namespace and mock state, and every test reads them from the suite's context.
+
 The suite makes its own network namespace with a tap device (Linux side 192.0.2.1/24, lwIP
 192.0.2.2), a dnsmasq on the Linux side that answers *.tencentcloudapi.com and *.lkedoc.test with
 192.0.2.1, and the mock listening on 192.0.2.1.  The runner's process enters the namespace for the
@@ -27,10 +31,8 @@ from mockctl import Mock, SECRET_ID, SECRET_KEY
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLI = os.environ.get("LKEDOC_LWIP_CLI", os.path.join(ROOT, "build", "lkedoc-lwip"))
-STATE = os.path.join(ROOT, "build", "mock-state-lwip")
 SAMPLE = os.path.join(ROOT, "tests", "tools", "make_sample.py")
 NS_PREFIX = "lkedoc-lwip-"
-NS = f"{NS_PREFIX}{os.getpid()}"
 TAP = "lkdtap0"
 LINUX_IP, LWIP_IP, PREFIX = "192.0.2.1", "192.0.2.2", 24
 # Debian's liblwip (2.1.3) computes its pool pbuf size from lwIP's default TCP_MSS
@@ -75,6 +77,8 @@ def remove_stale_namespaces():
 
 
 class Ctx:
+    cli = CLI
+    ns = None
     orig_ns = None
     in_ns = False
     dnsmasq = None
@@ -82,14 +86,19 @@ class Ctx:
     tmp = None
 
 
-def setup_suite():
+def setup_suite(cli=CLI, tap_mtu=TAP_MTU, tag="lwip"):
+    """The namespace, tap (Linux side MTU tap_mtu), dnsmasq and mock for the binary cli; tag names
+    the namespace (lkedoc-<tag>-<pid>) and the mock's state directory (build/mock-state-<tag>)."""
     ctx = Ctx()
+    ctx.cli = cli
+    ctx.ns = f"lkedoc-{tag}-{os.getpid()}"
+    assert ctx.ns.startswith(NS_PREFIX), ctx.ns
     remove_stale_namespaces()
-    ctx.tmp = tempfile.mkdtemp(prefix="lkedoc-lwip-")
+    ctx.tmp = tempfile.mkdtemp(prefix=f"lkedoc-{tag}-")
     ctx.orig_ns = os.open("/proc/self/ns/net", os.O_RDONLY)
     try:
-        sh("ip", "netns", "add", NS)
-        fd = os.open(f"/run/netns/{NS}", os.O_RDONLY)
+        sh("ip", "netns", "add", ctx.ns)
+        fd = os.open(f"/run/netns/{ctx.ns}", os.O_RDONLY)
         try:
             setns(fd)
             ctx.in_ns = True
@@ -97,7 +106,7 @@ def setup_suite():
             os.close(fd)
         sh("ip", "link", "set", "lo", "up")
         sh("ip", "tuntap", "add", "dev", TAP, "mode", "tap")
-        sh("ip", "link", "set", TAP, "mtu", str(TAP_MTU))
+        sh("ip", "link", "set", TAP, "mtu", str(tap_mtu))
         sh("ip", "addr", "add", f"{LINUX_IP}/{PREFIX}", "dev", TAP)
         sh("ip", "link", "set", TAP, "up")
         ctx.dns_log = os.path.join(ctx.tmp, "dnsmasq.log")
@@ -109,7 +118,7 @@ def setup_suite():
              "--address=/invalid/",  # NXDOMAIN at once
              "--log-queries", f"--log-facility={ctx.dns_log}"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        ctx.mock = Mock(STATE, ["--credential", f"{SECRET_ID}:{SECRET_KEY}"], bind=LINUX_IP)
+        ctx.mock = Mock(os.path.join(ROOT, "build", f"mock-state-{tag}"), ["--credential", f"{SECRET_ID}:{SECRET_KEY}"], bind=LINUX_IP)
         ctx.mock.start()
         deadline = time.monotonic() + 10
         while "started" not in read(ctx.dns_log):
@@ -144,7 +153,8 @@ def teardown_suite(ctx):
     if ctx.orig_ns is not None:
         os.close(ctx.orig_ns)
         ctx.orig_ns = None
-    sh("ip", "netns", "del", NS, check=False)
+    if ctx.ns is not None:
+        sh("ip", "netns", "del", ctx.ns, check=False)
     shutil.rmtree(ctx.tmp, ignore_errors=True)
 
 
@@ -166,7 +176,7 @@ def env(ctx, **extra):
 
 
 def run(ctx, *args, host=HOST, port=None, ca=None, timeout=90, **extra_env):
-    cmd = [CLI, "--endpoint", f"{host}:{port or ctx.mock.port}", "--ca-file", ca or ctx.mock.ca_file,
+    cmd = [ctx.cli, "--endpoint", f"{host}:{port or ctx.mock.port}", "--ca-file", ca or ctx.mock.ca_file,
            "--poll-interval", "0.05"] + list(args)
     return subprocess.run(cmd, capture_output=True, timeout=timeout, env=env(ctx, **extra_env))
 
@@ -288,7 +298,7 @@ def test_slow_service_ends_at_the_deadline(ctx):
 
 
 def test_silent_address_ends_at_the_deadline(ctx):
-    # Nothing answers ARP for .99: lwIP's connect never completes; lwip_poll bounds it.
+    # Nothing answers ARP for .99: lwIP's connect never completes; the port's deadline bounds it.
     t0 = time.monotonic()
     p = run(ctx, "--timeout", "1", "status", "x", host="192.0.2.99", port=443)
     took = time.monotonic() - t0

@@ -1,0 +1,42 @@
+# boards/lwip-raw-tap: build/lkedoc-lwip-raw, the host CLI on lwIP's raw API
+# without an OS (NO_SYS 1, port/lwip-raw) over a tap device.  Included from
+# the Makefile.  lwIP is compiled from Debian's source package (fetched and
+# unpacked into build/lwip-raw/src/lwip by tests/tools/debian_source.sh,
+# never committed) with this board's lwipopts.h and arch/cc.h; core, the
+# port and the CLI of boards/posix without its board_posix.c complete it.
+RAW_DIR      := $(BUILD)/lwip-raw
+RAW_LWIP     := $(RAW_DIR)/src/lwip
+RAW_CLI      := $(BUILD)/lkedoc-lwip-raw
+RAW_CFG      := boards/lwip-raw-tap/lwipopts.h boards/lwip-raw-tap/arch/cc.h
+RAW_LWIP_INC := -Iboards/lwip-raw-tap -I$(RAW_LWIP)/src/include
+RAW_LWIP_SRC := core/init core/def core/dns core/inet_chksum core/ip core/mem core/memp core/netif \
+                core/pbuf core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts core/udp \
+                core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr core/ipv4/ip4_frag \
+                netif/ethernet
+RAW_PORT_SRC  := $(sort $(wildcard port/lwip-raw/*.c))
+RAW_BOARD_SRC := $(sort $(wildcard boards/lwip-raw-tap/*.c))
+RAW_PORT_OBJ  := $(RAW_PORT_SRC:%.c=$(BUILD)/obj/%.o)
+RAW_BOARD_OBJ := $(RAW_BOARD_SRC:%.c=$(BUILD)/obj/%.o)
+RAW_LWIP_OBJ  := $(RAW_LWIP_SRC:%=$(RAW_DIR)/obj/%.o)
+RAW_CLI_OBJ   := $(filter-out $(BUILD)/obj/boards/posix/board_posix.o,$(CLI_OBJ))
+
+$(RAW_LWIP)/.unpacked:
+	@sh tests/tools/debian_source.sh liblwip-dev $(RAW_LWIP)
+
+# The port builds as core/ does (C99, no OS headers); the board is the host's.
+$(RAW_PORT_OBJ): CFLAGS += -Iport/lwip-raw $(RAW_LWIP_INC)
+$(RAW_BOARD_OBJ): CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iport/lwip-raw -Iboards/posix $(RAW_LWIP_INC)
+$(RAW_PORT_OBJ) $(RAW_BOARD_OBJ): $(RAW_LWIP)/.unpacked
+
+# lwIP's own sources: its code, not ours, so no -Werror (-w).
+$(RAW_DIR)/obj/%.o: $(RAW_LWIP)/.unpacked $(RAW_CFG)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 $(OPT) -w $(RAW_LWIP_INC) -c $(RAW_LWIP)/src/$*.c -o $@
+
+$(RAW_CLI): $(CORE_OBJ) $(RAW_PORT_OBJ) $(RAW_BOARD_OBJ) $(RAW_LWIP_OBJ) $(RAW_CLI_OBJ)
+	$(CC) $(CFLAGS) -o $@ $(RAW_CLI_OBJ) $(RAW_BOARD_OBJ) $(RAW_PORT_OBJ) $(CORE_OBJ) $(RAW_LWIP_OBJ) $(TLS_LIBS)
+
+.PHONY: lwip-raw
+lwip-raw: $(RAW_CLI)
+
+-include $(RAW_PORT_OBJ:.o=.d) $(RAW_BOARD_OBJ:.o=.d)
