@@ -30,6 +30,7 @@ static const char *const status_text[LKD_STATUS_COUNT] = {
     [LKD_ERR_ENTROPY] = "no entropy",
     [LKD_ERR_NOT_PROVIDED] = "not provided by this port",
     [LKD_ERR_STATE] = "client not ready",
+    [LKD_ERR_NO_MEMORY] = "TLS memory exhausted (mbedTLS allocation failed)",
 };
 
 const char *lkd_strerror(lkd_status_t status)

@@ -36,6 +36,7 @@ typedef enum {
     LKD_ERR_ENTROPY,            /* the port could not provide random bytes */
     LKD_ERR_NOT_PROVIDED,       /* the port does not implement this function (template port) */
     LKD_ERR_STATE,              /* the client is not initialised or is in use */
+    LKD_ERR_NO_MEMORY,          /* mbedTLS could not allocate (on a board: its static pool is too small) */
     LKD_STATUS_COUNT
 } lkd_status_t;
 

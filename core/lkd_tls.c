@@ -5,7 +5,14 @@
 
 #include <string.h>
 
+#include <mbedtls/asn1.h>
+#include <mbedtls/bignum.h>
+#include <mbedtls/cipher.h>
+#include <mbedtls/ecp.h>
 #include <mbedtls/error.h>
+#include <mbedtls/md.h>
+#include <mbedtls/pem.h>
+#include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/net_sockets.h>
 
@@ -68,10 +75,26 @@ static int drbg_entropy(void *ctx, unsigned char *buf, size_t len)
     return port->entropy(port->ctx, buf, len) == LKD_OK ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
 }
 
+/* An allocation failure of mbedTLS, in the high-level (bits 7..14) or the
+ * low-level (bits 0..6) part of an error code.  On a board this means its
+ * static pool is too small, which must not read as a protocol failure. */
+static int is_alloc_failure(int rc)
+{
+    int high = rc < 0 ? -((-rc) & 0x7F80) : 0, low = rc < 0 ? -((-rc) & 0x7F) : 0;
+    return high == MBEDTLS_ERR_SSL_ALLOC_FAILED || high == MBEDTLS_ERR_X509_ALLOC_FAILED ||
+           high == MBEDTLS_ERR_PK_ALLOC_FAILED || high == MBEDTLS_ERR_ECP_ALLOC_FAILED ||
+           high == MBEDTLS_ERR_CIPHER_ALLOC_FAILED || high == MBEDTLS_ERR_MD_ALLOC_FAILED ||
+           high == MBEDTLS_ERR_PEM_ALLOC_FAILED || low == MBEDTLS_ERR_MPI_ALLOC_FAILED ||
+           low == MBEDTLS_ERR_ASN1_ALLOC_FAILED;
+}
+
 /* Map an mbedTLS failure to the client's error model. */
 static lkd_status_t map_error(lkd_tls_t *tls, int rc)
 {
     tls->last_mbedtls_error = rc;
+    if (is_alloc_failure(rc)) {
+        return LKD_ERR_NO_MEMORY;
+    }
     switch (rc) {
     case MBEDTLS_ERR_SSL_TIMEOUT:
     case MBEDTLS_ERR_SSL_WANT_READ:  /* still wanted I/O when the deadline came (see again()) */
@@ -144,6 +167,7 @@ static uint32_t session_key(const char *host, uint16_t port)
 lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_fn trusted_time, void *time_ctx)
 {
     size_t i;
+    int rc;
     static const unsigned char personalization[] = "lkedoc tls";
     if (tls == NULL || port == NULL || port->entropy == NULL) {
         return LKD_ERR_ARG;
@@ -165,19 +189,21 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
         lkd_tls_free(tls);
         return LKD_ERR_ENTROPY;
     }
-    if (mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                    MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
+    rc = mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                     MBEDTLS_SSL_PRESET_DEFAULT);
+    if (rc != 0) {
         lkd_tls_free(tls);
-        return LKD_ERR_TLS;
+        return map_error(tls, rc);
     }
     mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
     mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);
     mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
     mbedtls_ssl_conf_verify(&tls->conf, verify_validity, tls);
-    if (mbedtls_ssl_setup(&tls->ssl, &tls->conf) != 0) {
+    rc = mbedtls_ssl_setup(&tls->ssl, &tls->conf);
+    if (rc != 0) {
         lkd_tls_free(tls);
-        return LKD_ERR_TLS;
+        return map_error(tls, rc);
     }
     mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, NULL, bio_recv_timeout);
     tls->ready = 1;
@@ -195,7 +221,7 @@ lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len)
      * system bundles hold a few mbedTLS cannot read, the rest are usable. */
     if (rc < 0 || tls->ca.version == 0) {
         tls->last_mbedtls_error = rc;
-        return LKD_ERR_CERT;
+        return is_alloc_failure(rc) ? LKD_ERR_NO_MEMORY : LKD_ERR_CERT;
     }
     tls->ca_count = 1;
     return LKD_OK;

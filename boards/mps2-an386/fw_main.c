@@ -379,6 +379,7 @@ static int exit_code_for(lkd_status_t st)
     case LKD_ERR_DNS:
     case LKD_ERR_CONNECT:
     case LKD_ERR_TLS:
+    case LKD_ERR_NO_MEMORY:
     case LKD_ERR_CERT:
     case LKD_ERR_IO:
     case LKD_ERR_CLOSED: return 4;

@@ -59,6 +59,7 @@ static int exit_code_for(lkd_status_t st)
     case LKD_ERR_DNS:
     case LKD_ERR_CONNECT:
     case LKD_ERR_TLS:
+    case LKD_ERR_NO_MEMORY:
     case LKD_ERR_CERT:
     case LKD_ERR_IO:
     case LKD_ERR_CLOSED: return EXIT_NETWORK;
@@ -96,7 +97,7 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         if (mbedtls_x509_crt_verify_info(info, sizeof info, " ", c->tls.verify_flags) > 0) {
             fprintf(stderr, ":\n%s", info);
         }
-    } else if (st == LKD_ERR_TLS && c->tls.last_mbedtls_error != 0) {
+    } else if ((st == LKD_ERR_TLS || st == LKD_ERR_NO_MEMORY) && c->tls.last_mbedtls_error != 0) {
         fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-c->tls.last_mbedtls_error);
     }
     if (st == LKD_ERR_DNS || st == LKD_ERR_CONNECT) {
