@@ -1,7 +1,7 @@
 # make bench: lkedoc side by side with the official Node.js SDK and curl
 # against the bundled mock, in one run (tests/bench/bench.py).  Writes
 # bench/RESULTS.md and prints one "bench NAME lkedoc=.. PEER=.. ratio=.." line
-# per figure.  Installs its own tools (tests/bench/deps.sh: valgrind, curl,
+# per figure.  Installs its own tools (tests/tools/deps.sh with its list: valgrind, curl,
 # Node.js/npm; the SDK pinned by tests/sdk/package-lock.json).  Not part of
 # make test.
 
@@ -11,7 +11,7 @@ BENCH_CFLAGS := $(CSTD) -O2 -g $(INC) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809
 
 .PHONY: bench bench-build
 bench:
-	@sh tests/bench/deps.sh
+	@sh tests/tools/deps.sh gcc make libmbedtls-dev libjsmn-dev valgrind curl python3 openssl
 	@$(MAKE) --no-print-directory bench-build
 	@sh tests/sdk/install.sh
 	@python3 tests/bench/bench.py

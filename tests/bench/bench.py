@@ -816,7 +816,7 @@ def main():
     args = ap.parse_args()
     for tool in ("node", "curl", "valgrind"):
         if shutil.which(tool) is None:
-            log("bench: %s is missing (make bench installs it: tests/bench/deps.sh)" % tool)
+            log("bench: %s is missing (make bench installs it)" % tool)
             return 2
     for f in ("bench_poll", "bench_download", "bench_sign", "bench_gcm", "bench_rss"):
         if not os.path.exists(os.path.join(BIN, f)):

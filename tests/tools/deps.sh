@@ -1,9 +1,11 @@
 #!/bin/sh
 # Install, from Debian's archive, whatever lkedoc's build and tests need and the
-# machine lacks.  Idempotent and silent when everything is present.
+# machine lacks (or, given package names, those: `make bench` passes its own),
+# and Node.js/npm when absent (the official SDK).  Idempotent and silent when
+# everything is present.
 set -eu
 
-pkgs="libmbedtls-dev libjsmn-dev gcc-arm-none-eabi libnewlib-arm-none-eabi openssl python3 make gcc faketime gcovr liblwip-dev dnsmasq-base iproute2 clang libclang-rt-14-dev valgrind qemu-system-arm patch"
+pkgs="${*:-libmbedtls-dev libjsmn-dev gcc-arm-none-eabi libnewlib-arm-none-eabi openssl python3 make gcc faketime gcovr liblwip-dev dnsmasq-base iproute2 clang libclang-rt-14-dev valgrind qemu-system-arm patch}"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 
