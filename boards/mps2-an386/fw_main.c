@@ -35,6 +35,7 @@
 #include "lkd_job.h"
 #include "port_lwip_raw.h"
 
+#include "../exit_status.h"
 #include "fw_board.h"
 #include "lan9118_netif.h"
 #include "semihost.h"
@@ -232,7 +233,7 @@ static void parse_args(fw_args_t *a)
             out_str("fw: bad argument ");
             out_str(word);
             out_end();
-            sh_exit(2);
+            sh_exit(EXIT_USAGE);
         }
     }
     if (a->ca == NULL || a->doc == NULL || a->id == NULL || a->key == NULL || a->seed == NULL) {
@@ -370,33 +371,6 @@ static size_t pool_peak(void)
     return n;
 }
 
-static int exit_code_for(lkd_status_t st)
-{
-    switch (st) {
-    case LKD_OK: return 0;
-    case LKD_ERR_API: return 3;
-    case LKD_ERR_TIMEOUT: return 5;
-    case LKD_ERR_DNS:
-    case LKD_ERR_CONNECT:
-    case LKD_ERR_TLS:
-    case LKD_ERR_NO_MEMORY:
-    case LKD_ERR_CERT:
-    case LKD_ERR_IO:
-    case LKD_ERR_CLOSED: return 4;
-    case LKD_ERR_HTTP_STATUS:
-    case LKD_ERR_MALFORMED:
-    case LKD_ERR_RESPONSE_TOO_LARGE: return 6;
-    case LKD_ERR_TASK_FAILED:
-    case LKD_ERR_TASK_PAUSED:
-    case LKD_ERR_TASK_NOT_READY: return 7;
-    case LKD_ERR_ARG:
-    case LKD_ERR_CLOCK:
-    case LKD_ERR_PAYLOAD_TOO_LARGE:
-    case LKD_ERR_BUFFER_TOO_SMALL: return 2;
-    default: return 1;
-    }
-}
-
 static void out_counters(void)
 {
     out_str(" requests=");
@@ -441,7 +415,7 @@ static int fail(const char *step, lkd_status_t st)
     }
     out_counters();
     out_end();
-    return exit_code_for(st);
+    return exit_status_for(st);
 }
 
 int fw_main(void)

@@ -7,19 +7,9 @@
 
 #include <stdint.h>
 
+#include "../exit_status.h"
 #include "lkd_client.h"
 #include "lkd_job.h"
-
-enum {
-    EXIT_OK = 0,
-    EXIT_OTHER = 1,
-    EXIT_USAGE = 2,
-    EXIT_API = 3,
-    EXIT_NETWORK = 4,
-    EXIT_TIMEOUT = 5,
-    EXIT_RESPONSE = 6,
-    EXIT_TASK = 7
-};
 
 #define CLI_MAX_TASKS 256
 #define CLI_MAX_RESOLVE 8

@@ -50,33 +50,6 @@ static int load_ca(const char *path)
     return 0;
 }
 
-static int exit_code_for(lkd_status_t st)
-{
-    switch (st) {
-    case LKD_OK: return EXIT_OK;
-    case LKD_ERR_API: return EXIT_API;
-    case LKD_ERR_TIMEOUT: return EXIT_TIMEOUT;
-    case LKD_ERR_DNS:
-    case LKD_ERR_CONNECT:
-    case LKD_ERR_TLS:
-    case LKD_ERR_NO_MEMORY:
-    case LKD_ERR_CERT:
-    case LKD_ERR_IO:
-    case LKD_ERR_CLOSED: return EXIT_NETWORK;
-    case LKD_ERR_HTTP_STATUS:
-    case LKD_ERR_MALFORMED:
-    case LKD_ERR_RESPONSE_TOO_LARGE: return EXIT_RESPONSE;
-    case LKD_ERR_TASK_FAILED:
-    case LKD_ERR_TASK_PAUSED:
-    case LKD_ERR_TASK_NOT_READY: return EXIT_TASK;
-    case LKD_ERR_ARG:
-    case LKD_ERR_CLOCK:
-    case LKD_ERR_PAYLOAD_TOO_LARGE:
-    case LKD_ERR_BUFFER_TOO_SMALL: return EXIT_USAGE;
-    default: return EXIT_OTHER;
-    }
-}
-
 int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
 {
     const lkd_api_error_t *e = lkd_client_api_error(c);
@@ -104,7 +77,7 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         fprintf(stderr, " (host %s, port %u)", o->host, (unsigned)o->port);
     }
     fputc('\n', stderr);
-    return exit_code_for(st);
+    return exit_status_for(st);
 }
 
 /* Fill the settings from the options: profile, endpoint, overrides. */
