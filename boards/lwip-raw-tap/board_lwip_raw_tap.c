@@ -25,10 +25,12 @@
 
 #include "lwip/opt.h"
 #include "lwip/dns.h"
+#include "lwip/etharp.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
 #include "lwip/sys.h"
+#include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 
 #include "cli.h"
@@ -145,6 +147,35 @@ static int set_dns(const char *list)
     return 0;
 }
 
+/* The link is up once the gateway answers ARP.  Attaching gives the tap its
+ * carrier, but Linux starts transmitting on it a few milliseconds later (its
+ * link-watch work activates the queue): an answer it sends before then is
+ * dropped, and lwIP asks again only on its 1 s ARP or DNS timer.  So, as a
+ * driver waits for its PHY, ask every 10 ms until the gateway answers (at
+ * most a second, then go on regardless). */
+static void wait_for_gateway(const ip4_addr_t *gw)
+{
+    uint64_t now = host_ms(), end = now + 1000, next = now;
+    if (ip4_addr_isany(gw) || !ip4_addr_netcmp(gw, netif_ip4_addr(&tap_nif), netif_ip4_netmask(&tap_nif))) {
+        return;
+    }
+    for (;;) {
+        struct eth_addr *eth;
+        const ip4_addr_t *ip;
+        if (etharp_find_addr(&tap_nif, gw, &eth, &ip) >= 0 || now >= end) {
+            return;
+        }
+        if (now >= next) {
+            (void)etharp_request(&tap_nif, gw);
+            next = now + 10;
+        }
+        tap_netif_wait(&tap_nif, 2);
+        (void)tap_netif_poll(&tap_nif);
+        sys_check_timeouts();
+        now = host_ms();
+    }
+}
+
 int cli_board_init(lkd_port_t *port, const options_t *o)
 {
     lkd_lwip_raw_board_t hooks;
@@ -173,6 +204,7 @@ int cli_board_init(lkd_port_t *port, const options_t *o)
     netif_set_default(&tap_nif);
     netif_set_up(&tap_nif);
     netif_set_link_up(&tap_nif);
+    wait_for_gateway(&gw);
 
     memset(&hooks, 0, sizeof hooks);
     hooks.poll = hook_poll;

@@ -7,9 +7,19 @@
 #ifndef LWIP_RAW_TAP_ARCH_CC_H
 #define LWIP_RAW_TAP_ARCH_CC_H
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
+
+/* ssize_t must be the C library's in every file that includes lwIP: where
+ * SSIZE_MAX is unknown (strict C99, as lwIP's own files build) lwIP would
+ * make it int, and a caller built with POSIX features would read
+ * etharp_find_addr's int -1 as a 64-bit 4294967295. */
+#ifndef SSIZE_MAX
+#define SSIZE_MAX LONG_MAX
+#endif
 
 /* glibc's <endian.h> (through stdlib.h with POSIX features) may have set it. */
 #ifndef BYTE_ORDER
