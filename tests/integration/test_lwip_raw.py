@@ -2,7 +2,8 @@
 without an OS (NO_SYS 1, port/lwip-raw), lwIP compiled from Debian's source with
 boards/lwip-raw-tap/lwipopts.h, its own tap netif.  Same namespace, tap, dnsmasq and mock, same
 tests; names go through lwIP's own resolver (dns_gethostbyname), and the tap runs at MTU 1500
-(full 1460-byte segments: the board's netif has no frame-size limit below that).
+(full 1460-byte segments: the board's netif has no frame-size limit below that).  Two tests of
+its own: the binary is the raw-API board, and the whole job is memcheck-clean under valgrind.
 
 The suite builds the binary first (make -s lwip-raw: lwIP's source is fetched and unpacked once).
 """
@@ -47,6 +48,20 @@ def test_board_is_lwip_raw_without_an_os(ctx):
     assert "liblwip" not in libs, libs
 
 
+def test_whole_job_under_valgrind(ctx):
+    # The port and lwIP keep everything in static tables: memcheck finds no error and no leak
+    # over the whole job (two connections, DNS, the archive download) and its closes.
+    out = os.path.join(ctx.tmp, "vg.zip")
+    cmd = ["valgrind", "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite,indirect",
+           "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99", "-q",
+           CLI, "--endpoint", f"{lwip.HOST}:{ctx.mock.port}", "--ca-file", ctx.mock.ca_file,
+           "--poll-interval", "0.05", "parse", ctx.sample, "-o", out]
+    p = subprocess.run(cmd, capture_output=True, timeout=120, env=lwip.env(ctx))
+    assert p.returncode == 0, (p.returncode, lwip.err(p)[-4000:])
+    assert os.path.getsize(out) > 0
+
+
 if lwip._SKIP:
     sys.stderr.write(f"!!! test_lwip_raw SKIPPED: {lwip._SKIP}\n")
     del globals()["test_board_is_lwip_raw_without_an_os"]
+    del globals()["test_whole_job_under_valgrind"]
