@@ -39,7 +39,9 @@
  *              LKD_ERR_ARG      data NULL or len 0
  *   recv     copies from the connection's queue of received pbufs (filled by
  *            the tcp_recv callback) and opens the window by as much
- *            (tcp_recved).  *received >= 1 on LKD_OK.
+ *            (tcp_recved).  *received >= 1 on LKD_OK.  Before it waits for
+ *            data it sends at once any ACK lwIP holds for its delayed-ACK
+ *            timer (a peer with Nagle on would otherwise stall up to 250 ms).
  *              LKD_ERR_TIMEOUT  nothing arrived in time
  *              LKD_ERR_CLOSED   the peer sent FIN and every byte before it was read
  *              LKD_ERR_IO       the connection was reset or aborted (after the
@@ -59,8 +61,9 @@
  * memory (MEM_LIBC_MALLOC 0, MEMP_MEM_MALLOC 0).
  *
  * lwIP options it needs: NO_SYS 1, LWIP_TCP 1, LWIP_CALLBACK_API 1 (the
- * default), TCP_WND <= 65535 (the receive queue is one pbuf chain), and
- * LWIP_DNS 1 with LWIP_UDP 1 to resolve names.  Only lwIP headers are used
+ * default), TCP_WND <= 65535 (the receive queue is one pbuf chain),
+ * LWIP_TIMERS 1 (the default; with 0 the board's poll must run lwIP's timers),
+ * and LWIP_DNS 1 with LWIP_UDP 1 to resolve names.  Only lwIP headers are used
  * here: the port builds for any target lwIP builds for.
  *
  * Use (one thread; lwIP, the port and the client all run in it):
@@ -72,7 +75,7 @@
  *     lwip_init();  netif_add(...);  netif_set_default(...);  netif_set_up(...);
  *     dns_setserver(0, &dns);
  *     lkd_port_lwip_raw_init(&port, &lwip_port, &hooks);
- *     lkd_client_init(&client, &port, ...);
+ *     lkd_client_init(&client, &settings, &port);
  */
 #ifndef LKD_PORT_LWIP_RAW_H
 #define LKD_PORT_LWIP_RAW_H
