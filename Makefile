@@ -98,6 +98,15 @@ demo: deps
 clean:
 	rm -rf $(BUILD)
 
+# Debian's sources of the libraries the boards compile themselves, unpacked
+# once into build/src by tests/tools/debian_source.sh (never committed).
+SRC_LWIP := $(BUILD)/src/lwip
+SRC_MBED := $(BUILD)/src/mbedtls
+$(SRC_LWIP)/.unpacked:
+	@sh tests/tools/debian_source.sh liblwip-dev $(SRC_LWIP)
+$(SRC_MBED)/.unpacked:
+	@sh tests/tools/debian_source.sh libmbedtls-dev $(SRC_MBED)
+
 include boards/lwip-tap/board.mk
 
 include boards/lwip-raw-tap/board.mk

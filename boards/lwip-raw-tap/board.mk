@@ -1,11 +1,11 @@
 # boards/lwip-raw-tap: build/lkedoc-lwip-raw, the host CLI on lwIP's raw API
 # without an OS (NO_SYS 1, port/lwip-raw) over a tap device.  Included from
 # the Makefile.  lwIP is compiled from Debian's source package (fetched and
-# unpacked into build/lwip-raw/src/lwip by tests/tools/debian_source.sh,
+# unpacked into build/src/lwip by tests/tools/debian_source.sh,
 # never committed) with this board's lwipopts.h and arch/cc.h; core, the
 # port and the CLI of boards/posix without its board_posix.c complete it.
 RAW_DIR      := $(BUILD)/lwip-raw
-RAW_LWIP     := $(RAW_DIR)/src/lwip
+RAW_LWIP     := $(SRC_LWIP)
 RAW_CLI      := $(BUILD)/lkedoc-lwip-raw
 RAW_CFG      := boards/lwip-raw-tap/lwipopts.h boards/lwip-raw-tap/arch/cc.h
 RAW_LWIP_INC := -Iboards/lwip-raw-tap -I$(RAW_LWIP)/src/include
@@ -20,8 +20,6 @@ RAW_BOARD_OBJ := $(RAW_BOARD_SRC:%.c=$(BUILD)/obj/%.o)
 RAW_LWIP_OBJ  := $(RAW_LWIP_SRC:%=$(RAW_DIR)/obj/%.o)
 RAW_CLI_OBJ   := $(filter-out $(BUILD)/obj/boards/posix/board_posix.o,$(CLI_OBJ))
 
-$(RAW_LWIP)/.unpacked:
-	@sh tests/tools/debian_source.sh liblwip-dev $(RAW_LWIP)
 
 # The port builds as core/ does (C99, no OS headers); the board is the host's.
 $(RAW_PORT_OBJ): CFLAGS += -Iport/lwip-raw $(RAW_LWIP_INC)

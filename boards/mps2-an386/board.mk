@@ -4,7 +4,7 @@
 # last line is "N passed, M failed".
 M4_DIR    := $(BUILD)/m4
 M4_ELF    := $(M4_DIR)/unit-m4.elf
-M4_MBED   := $(M4_DIR)/src/mbedtls
+M4_MBED   := $(SRC_MBED)
 M4_TESTS  := sign time url request edges http json decode
 M4_CORE   := sign time http json decode status text base64 url request
 M4_ARCH   := -mcpu=cortex-m4 -mthumb
@@ -21,8 +21,6 @@ M4_TEST_OBJ := $(M4_TESTS:%=$(M4_DIR)/unit/test_%.o)
 M4_MBED_OBJ := $(M4_DIR)/mbedtls/sha256.o $(M4_DIR)/mbedtls/platform_util.o
 M4_BOARD_OBJ := $(M4_DIR)/board/startup.o $(M4_DIR)/board/main.o
 
-$(M4_MBED)/.unpacked:
-	@sh tests/tools/debian_source.sh libmbedtls-dev $(M4_MBED)
 $(M4_DIR)/include/jsmn.h:
 	@mkdir -p $(dir $@)
 	ln -sfn /usr/include/jsmn.h $@
@@ -68,7 +66,7 @@ test-m4: deps
 FW_DIR    := $(BUILD)/fw
 FW_ELF    := $(FW_DIR)/lkedoc-fw.elf
 FW_MAP    := $(FW_DIR)/lkedoc-fw.map
-FW_LWIP   := $(FW_DIR)/src/lwip
+FW_LWIP   := $(SRC_LWIP)
 FW_MBED   := $(M4_MBED)
 FW_ARCH   := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
 # The static pool mbedTLS allocates from (MBEDTLS_MEMORY_BUFFER_ALLOC_C).
@@ -100,8 +98,6 @@ FW_OBJ       := $(FW_BOARD_OBJ) $(FW_CORE_OBJ) $(FW_PORT_OBJ) $(FW_LWIP_OBJ) $(F
 FW_LWIP_CFG  := boards/mps2-an386/lwipopts.h boards/mps2-an386/arch/cc.h
 FW_MBED_CFG  := boards/mps2-an386/mbedtls_config.h
 
-$(FW_LWIP)/.unpacked:
-	@sh tests/tools/debian_source.sh liblwip-dev $(FW_LWIP)
 $(FW_DIR)/include/jsmn.h:
 	@mkdir -p $(dir $@)
 	ln -sfn /usr/include/jsmn.h $@

@@ -9,7 +9,7 @@
 #   make tls-pool-build  just build/pool/nomalloc_job
 # Included from the Makefile.  Suite: tests/integration/test_nomalloc.py.
 POOL_DIR   := $(BUILD)/pool
-POOL_MBED  := $(POOL_DIR)/src/mbedtls
+POOL_MBED  := $(SRC_MBED)
 POOL_BIN   := $(POOL_DIR)/nomalloc_job
 # The pool the driver uses unless --pool says otherwise (bytes); the static
 # array holds up to POOL_MAX.  See README "Zero heap with TLS (host check)".
@@ -32,8 +32,6 @@ POOL_PORT_OBJ := $(PORT_SRC:port/posix/%.c=$(POOL_DIR)/port/%.o)
 POOL_MBED_OBJ := $(POOL_MBED_SRC:%=$(POOL_DIR)/mbedtls/%.o)
 POOL_MAIN_OBJ := $(POOL_DIR)/nomalloc_job.o
 
-$(POOL_MBED)/.unpacked:
-	@sh tests/tools/debian_source.sh libmbedtls-dev $(POOL_MBED)
 
 # core/ and the port with -Werror and the board's (log-less) core settings;
 # mbedTLS with -w as the board builds it.
