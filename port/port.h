@@ -5,8 +5,10 @@
  * Keep it small: a TCP connection with timeouts, two clocks, a sleep and an
  * entropy source.  Nothing else of the platform reaches core/.
  *
- * Ports in this tree: port/posix (Linux/BSD sockets), port/template (every
- * function answers LKD_ERR_NOT_PROVIDED: copy it to start a new board).
+ * Ports in this tree: port/posix (Linux/BSD sockets), port/lwip (lwIP's
+ * socket API under an RTOS), port/lwip-raw (lwIP's raw API without an OS,
+ * NO_SYS 1), port/template (every function answers LKD_ERR_NOT_PROVIDED:
+ * copy it to start a new board).
  *
  * Timeouts are in milliseconds and are the time left until the call's
  * deadline; a port must not block longer than it is given.
