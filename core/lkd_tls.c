@@ -75,17 +75,27 @@ static int drbg_entropy(void *ctx, unsigned char *buf, size_t len)
     return port->entropy(port->ctx, buf, len) == LKD_OK ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
 }
 
-/* An allocation failure of mbedTLS, in the high-level (bits 7..14) or the
- * low-level (bits 0..6) part of an error code.  On a board this means its
- * static pool is too small, which must not read as a protocol failure. */
+/* The codes by which mbedTLS modules say an allocation failed.  On a board
+ * this means its static pool is too small, which must not read as a protocol
+ * failure. */
+static const int alloc_failures[] = {
+    MBEDTLS_ERR_SSL_ALLOC_FAILED, MBEDTLS_ERR_X509_ALLOC_FAILED, MBEDTLS_ERR_PK_ALLOC_FAILED,
+    MBEDTLS_ERR_ECP_ALLOC_FAILED, MBEDTLS_ERR_CIPHER_ALLOC_FAILED, MBEDTLS_ERR_MD_ALLOC_FAILED,
+    MBEDTLS_ERR_PEM_ALLOC_FAILED, MBEDTLS_ERR_MPI_ALLOC_FAILED, MBEDTLS_ERR_ASN1_ALLOC_FAILED,
+};
+
+/* rc (< 0) names an allocation failure in its high-level part (bits 7..14)
+ * or its low-level part (bits 0..6). */
 static int is_alloc_failure(int rc)
 {
-    int high = rc < 0 ? -((-rc) & 0x7F80) : 0, low = rc < 0 ? -((-rc) & 0x7F) : 0;
-    return high == MBEDTLS_ERR_SSL_ALLOC_FAILED || high == MBEDTLS_ERR_X509_ALLOC_FAILED ||
-           high == MBEDTLS_ERR_PK_ALLOC_FAILED || high == MBEDTLS_ERR_ECP_ALLOC_FAILED ||
-           high == MBEDTLS_ERR_CIPHER_ALLOC_FAILED || high == MBEDTLS_ERR_MD_ALLOC_FAILED ||
-           high == MBEDTLS_ERR_PEM_ALLOC_FAILED || low == MBEDTLS_ERR_MPI_ALLOC_FAILED ||
-           low == MBEDTLS_ERR_ASN1_ALLOC_FAILED;
+    int high = -((-rc) & 0x7F80), low = -((-rc) & 0x7F);
+    size_t i;
+    for (i = 0; i < sizeof alloc_failures / sizeof alloc_failures[0]; i++) {
+        if (alloc_failures[i] == high || alloc_failures[i] == low) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Map an mbedTLS failure to the client's error model. */
@@ -221,7 +231,7 @@ lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len)
      * system bundles hold a few mbedTLS cannot read, the rest are usable. */
     if (rc < 0 || tls->ca.version == 0) {
         tls->last_mbedtls_error = rc;
-        return is_alloc_failure(rc) ? LKD_ERR_NO_MEMORY : LKD_ERR_CERT;
+        return rc < 0 && is_alloc_failure(rc) ? LKD_ERR_NO_MEMORY : LKD_ERR_CERT;
     }
     tls->ca_count = 1;
     return LKD_OK;
@@ -256,9 +266,10 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         tls->conn = LKD_PORT_NO_CONN;
         return st;
     }
-    if (mbedtls_ssl_set_hostname(&tls->ssl, host) != 0) {
+    rc = mbedtls_ssl_set_hostname(&tls->ssl, host);
+    if (rc != 0) {
         lkd_tls_close(tls);
-        return LKD_ERR_ARG;
+        return map_error(tls, rc) == LKD_ERR_NO_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ARG;
     }
     key = session_key(host, port);
     for (slot = 0; slot < LKD_TLS_SESSION_SLOTS && tls->session_key[slot] != key; slot++) {

@@ -27,25 +27,32 @@ static void log_to_stderr(void *user, const char *line, size_t len)
     fprintf(stderr, "lkedoc: %.*s\n", (int)len, line);
 }
 
+/* 0, or the exit status of the failure (said on stderr). */
 static int load_ca(const char *path)
 {
     size_t n;
+    lkd_status_t st;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         fprintf(stderr, "lkedoc: cannot open CA file %s: %s\n", path, strerror(errno));
-        return -1;
+        return EXIT_USAGE;
     }
     n = fread(ca_pem, 1, CA_FILE_MAX + 1, f);
     fclose(f);
     if (n > CA_FILE_MAX) {
         fprintf(stderr, "lkedoc: CA file %s is larger than %u bytes\n", path, CA_FILE_MAX);
-        return -1;
+        return EXIT_USAGE;
     }
     ca_pem[n] = '\0';
     /* PEM needs its NUL counted; DER must not have one. */
-    if (lkd_client_add_ca(&client, ca_pem, strstr((const char *)ca_pem, "-----BEGIN") ? n + 1 : n) != LKD_OK) {
+    st = lkd_client_add_ca(&client, ca_pem, strstr((const char *)ca_pem, "-----BEGIN") ? n + 1 : n);
+    if (st == LKD_ERR_NO_MEMORY) {
+        fprintf(stderr, "lkedoc: cannot load the CA certificates of %s: %s\n", path, lkd_strerror(st));
+        return exit_status_for(st);
+    }
+    if (st != LKD_OK) {
         fprintf(stderr, "lkedoc: no usable CA certificate in %s\n", path);
-        return -1;
+        return EXIT_USAGE;
     }
     return 0;
 }
@@ -171,12 +178,13 @@ int main(int argc, char **argv)
     if (st != LKD_OK) {
         fprintf(stderr, "lkedoc: cannot set up the client: %s\n", lkd_strerror(st));
         credentials_wipe(&creds);
-        return st == LKD_ERR_ARG ? EXIT_USAGE : EXIT_OTHER;
+        return exit_status_for(st);
     }
-    if (load_ca(o.ca_file != NULL ? o.ca_file : SYSTEM_CA_BUNDLE) != 0) {
+    rc = load_ca(o.ca_file != NULL ? o.ca_file : SYSTEM_CA_BUNDLE);
+    if (rc != 0) {
         lkd_client_free(&client);
         credentials_wipe(&creds);
-        return EXIT_USAGE;
+        return rc;
     }
     rc = run_command(&o);
     if (o.verbose) {

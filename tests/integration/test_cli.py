@@ -260,6 +260,47 @@ def test_system_bundle_does_not_trust_the_mock(ctx):
     assert ctx.mock.stats()["requests"] == before
 
 
+def fail_calloc_library(ctx):
+    """tests/tools/fail_calloc.c as an LD_PRELOAD library, built once per suite run."""
+    so = os.path.join(ctx.home, "fail_calloc.so")
+    if not os.path.exists(so):
+        subprocess.run(["cc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-shared", "-fPIC", "-O2",
+                        "-o", so, os.path.join(ROOT, "tests", "tools", "fail_calloc.c"), "-ldl"], check=True)
+    return so
+
+
+def test_every_tls_allocation_failure_is_a_clear_error(ctx):
+    # mbedTLS allocates with calloc on the host.  Let the n-th calloc and all
+    # after it fail, for every n through client set-up, CA loading and the
+    # start of the handshake, then for doubling n until the call succeeds: each
+    # run must end with exit 4 and say the TLS memory ran out (or, when the
+    # failure hits inside certificate verification, that the certificate did
+    # not verify: mbedTLS 2.28 turns that failure into a verification flag).
+    so = fail_calloc_library(ctx)
+    before = ctx.mock.stats()["requests"]
+    seen, n, ok_runs = {}, 0, 0
+    while n <= 1 << 24:
+        env = env_for(ctx, LD_PRELOAD=so, LKEDOC_FAIL_CALLOC_AFTER=str(n),
+                      ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+        proc = run(ctx, "status", "task-calloc", env=env)
+        if proc.returncode in (0, 3):  # the call went through (3: the mock does not know the task)
+            ok_runs += 1
+            break
+        assert proc.returncode == 4, (n, proc.returncode, err(proc))
+        text = err(proc)
+        if "TLS memory exhausted" in text:
+            kind = ("init" if "cannot set up the client" in text else
+                    "ca" if "cannot load the CA certificates" in text else "handshake")
+        else:
+            assert "certificate" in text, (n, text)
+            kind = "verify"
+        seen.setdefault(kind, n)
+        n = n + 1 if n < 64 else n * 2
+    assert ok_runs == 1, "the call never succeeded with up to %d allocations" % n
+    assert {"init", "ca", "handshake"} <= set(seen), seen
+    assert ctx.mock.stats()["requests"] == before + 1, "a failed run sent a request"
+
+
 # ---- network failures and deadlines ---------------------------------------------
 
 
