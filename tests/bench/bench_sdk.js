@@ -20,7 +20,6 @@
 // Prints one JSON object on stdout.
 "use strict";
 
-const dns = require("dns");
 const fs = require("fs");
 const https = require("https");
 const path = require("path");
@@ -36,25 +35,7 @@ if (!port) {
 const secretId = process.env.TENCENTCLOUD_SECRET_ID || "AKIDLKEDOCMOCK0000000000000000000000";
 const secretKey = process.env.TENCENTCLOUD_SECRET_KEY || "lkedoc-mock-secret-key-0000000000";
 
-// The service and storage names go to loopback in this process only: the SDK still signs, sends
-// SNI and verifies the certificate for the real names (lkedoc's --resolve does the same).
-function toLoopback(hostname) {
-  const h = String(hostname).toLowerCase();
-  return h.endsWith(".tencentcloudapi.com") || h === "mock.lkedoc.test";
-}
-const systemLookup = dns.lookup;
-function lookup(hostname, options, cb) {
-  if (typeof options === "function") {
-    cb = options;
-    options = {};
-  }
-  if (typeof options === "number") options = { family: options };
-  options = options || {};
-  if (!toLoopback(hostname)) return systemLookup(hostname, options, cb);
-  if (options.all) return process.nextTick(cb, null, [{ address: "127.0.0.1", family: 4 }]);
-  return process.nextTick(cb, null, "127.0.0.1", 4);
-}
-dns.lookup = lookup;
+const lookup = require(path.join(__dirname, "..", "sdk", "loopback_lookup.js"));
 
 const LkeClient = require(path.join(SDK_DIR, "tencentcloud/lke/v20231130")).Client;
 const ClientProfile = require(path.join(SDK_DIR, "tencentcloud/common/profile/client_profile"));

@@ -7,7 +7,6 @@
 // Prints one JSON line per check; exits 0 only if every check passed.
 "use strict";
 
-const dns = require("dns");
 const https = require("https");
 const path = require("path");
 
@@ -19,25 +18,7 @@ if (!port) {
 const secretId = process.env.TENCENTCLOUD_SECRET_ID || "AKIDLKEDOCMOCK0000000000000000000000";
 const secretKey = process.env.TENCENTCLOUD_SECRET_KEY || "lkedoc-mock-secret-key-0000000000";
 
-// Resolve the service host names to loopback in this process only, so that the SDK connects
-// to the mock while signing, sending SNI and Host for the real name.
-function mapped(hostname) {
-  const h = String(hostname).toLowerCase();
-  return h.endsWith(".tencentcloudapi.com") || h === "mock.lkedoc.test";
-}
-const realLookup = dns.lookup;
-function lookup(hostname, options, cb) {
-  if (typeof options === "function") {
-    cb = options;
-    options = {};
-  }
-  if (typeof options === "number") options = { family: options };
-  options = options || {};
-  if (!mapped(hostname)) return realLookup(hostname, options, cb);
-  if (options.all) return process.nextTick(cb, null, [{ address: "127.0.0.1", family: 4 }]);
-  return process.nextTick(cb, null, "127.0.0.1", 4);
-}
-dns.lookup = lookup;
+const lookup = require("./loopback_lookup.js");
 https.globalAgent.options.lookup = lookup;
 
 const SDK = "tencentcloud-sdk-nodejs-intl-en";
