@@ -41,7 +41,7 @@ help:
 	@echo "make fuzz     libFuzzer targets in tests/fuzz, FUZZ_SECONDS=N each (default 60)"
 	@echo "make sanitize the library, CLI and unit programs under ASan/UBSan (build/san), unit + CLI suites"
 	@echo "make valgrind the CLI under valgrind memcheck (no errors, no leaks) against the mock"
-	@echo "make footprint flash/RAM and worst-case stack of core/ on a Cortex-M4 (arm-none-eabi-gcc -Os)"
+	@echo "make footprint core/port/lwIP/mbedTLS/total flash and RAM, core stack, heap, TLS pool peak of the Cortex-M4 board"
 	@echo "make tls-pool the whole job on the host with the board's mbedTLS config: no malloc, 'tls-pool peak=N'"
 	@echo "make bench    lkedoc vs the official Node.js SDK and curl against the mock; writes bench/RESULTS.md"
 

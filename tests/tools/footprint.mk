@@ -1,6 +1,7 @@
-# make footprint: flash, RAM and worst-case stack of core/ on a Cortex-M4 (issue 6),
-# built the way the FreeRTOS libraries publish theirs (-Os, hard float) with the
-# include and mbedTLS-config flags of `make cross`.  Not part of `make test`.
+# make footprint: the Cortex-M4 board's figures (issue 6).  core/ is built the
+# way the FreeRTOS libraries publish theirs (-Os, hard float) with the include
+# and mbedTLS-config flags of `make cross`; its flash, RAM and worst-case stack
+# come from these objects.  Not part of `make test`.
 FP_DIR   := $(BUILD)/footprint
 FP_OBJ   := $(CORE_SRC:core/%.c=$(FP_DIR)/%.o)
 FP_FLAGS := -std=gnu99 -DNDEBUG -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os \
