@@ -159,24 +159,11 @@ lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, 
     return st;
 }
 
-/* Header names are case-insensitive (proxies often send them lower-case). */
-static int name_is(const char *name, size_t name_len, const char *lower)
-{
-    size_t i;
-    for (i = 0; i < name_len && lower[i] != '\0'; i++) {
-        char ch = name[i];
-        if ((ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch) != lower[i]) {
-            return 0;
-        }
-    }
-    return i == name_len && lower[i] == '\0';
-}
-
 static lkd_status_t note_header(void *user, const char *name, size_t name_len, const char *value, size_t value_len)
 {
     lkd_client_t *c = (lkd_client_t *)user;
     size_t i;
-    if (name_is(name, name_len, "retry-after")) {
+    if (lkd_text_equals_nocase(name, name_len, "retry-after")) { /* any case: proxies lower it */
         uint32_t secs = 0;
         for (i = 0; i < value_len && i < 6 && value[i] >= '0' && value[i] <= '9'; i++) {
             secs = secs * 10u + (uint32_t)(value[i] - '0');

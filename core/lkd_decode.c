@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "lkd_text.h"
+
 const char *lkd_task_status_name(lkd_task_status_t status)
 {
     switch (status) {
@@ -64,25 +66,6 @@ static lkd_status_t optional_int(const lkd_json_doc_t *doc, int object, const ch
     return st;
 }
 
-static int ascii_lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-static int span_equals_nocase(lkd_span_t s, const char *lower)
-{
-    size_t i, n = strlen(lower);
-    if (s.len != n) {
-        return 0;
-    }
-    for (i = 0; i < n; i++) {
-        if (ascii_lower((unsigned char)s.ptr[i]) != lower[i]) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static lkd_task_status_t status_from_text(lkd_span_t s)
 {
     static const struct {
@@ -95,7 +78,7 @@ static lkd_task_status_t status_from_text(lkd_span_t s)
     };
     size_t i;
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (span_equals_nocase(s, names[i].lower)) {
+        if (lkd_text_equals_nocase(s.ptr, s.len, names[i].lower)) {
             return names[i].status;
         }
     }

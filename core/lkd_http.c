@@ -27,6 +27,7 @@
 
 #include <string.h>
 
+#include "lkd_text.h"
 #include "lkd_time.h"
 
 enum {
@@ -90,19 +91,6 @@ static int is_forbidden_in_text(char c)
     return (u < 0x20u && u != '\t') || u == 0x7Fu;
 }
 
-/* Case-insensitive comparison of a span with a lower-case literal. */
-static int span_is(const char *s, size_t n, const char *lit)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (lit[i] == '\0' || lower(s[i]) != lit[i]) {
-            return 0;
-        }
-    }
-    return lit[n] == '\0';
-}
-
 static int is_token(const char *s, size_t n)
 {
     size_t i;
@@ -122,8 +110,8 @@ static int is_token(const char *s, size_t n)
  * not fit the line buffer cannot be skipped. */
 static int is_read_header(const char *name, size_t n)
 {
-    return span_is(name, n, "content-length") || span_is(name, n, "transfer-encoding") ||
-           span_is(name, n, "connection") || span_is(name, n, "date");
+    return lkd_text_equals_nocase(name, n, "content-length") || lkd_text_equals_nocase(name, n, "transfer-encoding") ||
+           lkd_text_equals_nocase(name, n, "connection") || lkd_text_equals_nocase(name, n, "date");
 }
 
 /* Cuts the next comma-separated element off the list (s, n), trimmed of OWS. */
@@ -206,7 +194,7 @@ static lkd_status_t read_transfer_encoding(lkd_http_parser_t *p, const char *v, 
         if (e_len == 0) {
             continue;
         }
-        if (!span_is(e, e_len, "chunked") || p->chunked) {
+        if (!lkd_text_equals_nocase(e, e_len, "chunked") || p->chunked) {
             return LKD_ERR_MALFORMED;
         }
         p->chunked = 1;
@@ -222,9 +210,9 @@ static void read_connection(lkd_http_parser_t *p, const char *v, size_t n)
         size_t e_len;
 
         next_element(&v, &n, &e, &e_len);
-        if (span_is(e, e_len, "close")) {
+        if (lkd_text_equals_nocase(e, e_len, "close")) {
             p->keep_alive |= CONN_SAW_CLOSE;
-        } else if (span_is(e, e_len, "keep-alive")) {
+        } else if (lkd_text_equals_nocase(e, e_len, "keep-alive")) {
             p->keep_alive |= CONN_SAW_KEEP_ALIVE;
         }
     }
@@ -340,13 +328,13 @@ static lkd_status_t header_line(lkd_http_parser_t *p)
     }
     st = count_header(p);
     if (st == LKD_OK && p->state == ST_HEADER_LINE) {
-        if (span_is(l, colon, "content-length")) {
+        if (lkd_text_equals_nocase(l, colon, "content-length")) {
             st = read_content_length(p, l + vs, ve - vs);
-        } else if (span_is(l, colon, "transfer-encoding")) {
+        } else if (lkd_text_equals_nocase(l, colon, "transfer-encoding")) {
             st = read_transfer_encoding(p, l + vs, ve - vs);
-        } else if (span_is(l, colon, "connection")) {
+        } else if (lkd_text_equals_nocase(l, colon, "connection")) {
             read_connection(p, l + vs, ve - vs);
-        } else if (span_is(l, colon, "date")) {
+        } else if (lkd_text_equals_nocase(l, colon, "date")) {
             if (lkd_time_parse_http_date(l + vs, ve - vs, &p->date) != LKD_OK) {
                 p->date = -1;
             }

@@ -352,16 +352,8 @@ static lkd_status_t download_header(void *user, const char *name, size_t name_le
                                     size_t value_len)
 {
     download_t *d = (download_t *)user;
-    static const char key[] = "content-range";
-    size_t i;
-    if (name_len != sizeof key - 1 || d->c->http.status_code != 206) {
+    if (d->c->http.status_code != 206 || !lkd_text_equals_nocase(name, name_len, "content-range")) {
         return LKD_OK;
-    }
-    for (i = 0; i < name_len; i++) {
-        char ch = name[i];
-        if ((ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch) != key[i]) {
-            return LKD_OK;
-        }
     }
     return parse_content_range(d, value, value_len);
 }

@@ -13,3 +13,18 @@ const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE])
     } while (v != 0);
     return p;
 }
+
+int lkd_text_equals_nocase(const char *s, size_t n, const char *lower)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (lower[i] == '\0' || c != lower[i]) {
+            return 0;
+        }
+    }
+    return lower[n] == '\0';
+}
