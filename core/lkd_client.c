@@ -144,39 +144,35 @@ static lkd_status_t decode_request_id_only(lkd_client_t *c, void *ctx)
                              &c->api_error);
 }
 
-lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result)
+/* A call that takes only the TaskId: GetReconstructDocumentResult, CancelTask. */
+static lkd_status_t task_call(lkd_client_t *client, const char *action, lkd_decode_fn decode, void *ctx,
+                              const char *task_id, size_t task_id_len)
 {
-    lkd_status_t st;
-    if (task_id == NULL || task_id_len == 0 || result == NULL) {
-        return LKD_ERR_ARG;
-    }
-    st = lkd_call_begin(client);
+    lkd_status_t st = lkd_call_begin(client);
     if (st != LKD_OK) {
         return st;
     }
-    memset(result, 0, sizeof *result);
     st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
-        st = lkd_call(client, "GetReconstructDocumentResult", lkd_call_compose_task, lkd_call_decode_result, result, 1,
+        st = lkd_call(client, action, lkd_call_compose_task, decode, ctx, 1,
                       lkd_call_deadline(client, client->settings.timeout_ms));
     }
     return lkd_call_end(client, st);
 }
 
+lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result)
+{
+    if (task_id == NULL || task_id_len == 0 || result == NULL) {
+        return LKD_ERR_ARG;
+    }
+    memset(result, 0, sizeof *result);
+    return task_call(client, "GetReconstructDocumentResult", lkd_call_decode_result, result, task_id, task_id_len);
+}
+
 lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len)
 {
-    lkd_status_t st;
     if (task_id == NULL || task_id_len == 0) {
         return LKD_ERR_ARG;
     }
-    st = lkd_call_begin(client);
-    if (st != LKD_OK) {
-        return st;
-    }
-    st = lkd_call_set_task(client, task_id, task_id_len);
-    if (st == LKD_OK) {
-        st = lkd_call(client, "CancelTask", lkd_call_compose_task, decode_request_id_only, NULL, 1,
-                      lkd_call_deadline(client, client->settings.timeout_ms));
-    }
-    return lkd_call_end(client, st);
+    return task_call(client, "CancelTask", decode_request_id_only, NULL, task_id, task_id_len);
 }
