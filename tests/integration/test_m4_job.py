@@ -14,6 +14,7 @@ mock served (bytes and SHA-256), the mock saw correctly signed requests (the onl
 one SignatureExpire that teaches the clock-less board the time), and an untrusted CA stops the
 firmware at the handshake with no request reaching the mock.
 """
+import copy
 import hashlib
 import os
 import shlex
@@ -166,6 +167,28 @@ def test_m4_whole_job_on_qemu_lan9118(ctx):
     assert int(f["handshakes"]) == st["handshakes"] + dl["handshakes"], (f, st["handshakes"], dl["handshakes"])
     assert dl["last_host"].lower().startswith(DL_HOST), dl["last_host"]
     assert int(f["rx_frames"]) > 0 and int(f["tx_frames"]) > 0, f
+
+
+def test_m4_whole_job_through_an_rsa_chain(ctx):
+    # The service's public chains are RSA-2048 with an intermediate CA, not the default mock's
+    # P-256 pair: the board's mbedTLS (ECDHE-RSA, RSA and chain verification) must take the same
+    # job through such a chain inside its static pool.
+    with Mock(STATE + "-rsa", ["--key-type", "rsa", "--credential", f"{SECRET_ID}:{SECRET_KEY}"]) as rsa:
+        rctx = copy.copy(ctx)
+        rctx.mock = rsa
+        p = run_fw(rctx, rsa.ca_file)
+        out = p.stdout + p.stderr
+        assert p.returncode == 0, f"exit {p.returncode}\n{out}"
+        summary = [line for line in out.splitlines() if line.startswith("fw: job ok ")]
+        assert len(summary) == 1, out
+        f = fields(summary[0])
+        st = rsa.stats()
+        archive = st["download"]["archives"][f["task"]]
+        assert int(f["bytes"]) == archive["size"] and f["sha256"] == archive["sha256"], (f, archive)
+        assert st["handshake_failures"] == 0 and st["download"]["handshake_failures"] == 0, st
+    with open(os.path.join(STATE + "-rsa", "server.pem")) as chain:
+        assert chain.read().count("BEGIN CERTIFICATE") == 2  # leaf and intermediate were sent
+    assert 0 < int(f["tls_pool_peak"]) < int(f["tls_pool"]), f
 
 
 def test_m4_download_resumes_after_a_drop(ctx):

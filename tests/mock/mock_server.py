@@ -170,19 +170,35 @@ subjectAltName = {san}
     return cnf
 
 
-def _make_ca(tmp, name, cn, start, end):
+# Key algorithms the mock's certificates can use: EC P-256 (small, the default) or RSA-2048
+# (what the service's public chains use).
+KEY_ARGS = {
+    "ec": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+    "rsa": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+}
+
+
+def _make_ca(tmp, name, cn, start, end, key_type="ec", parent=None):
+    """A CA certificate name.pem: self-signed, or signed by parent (its config name)."""
     cnf = _ca_config(tmp, name)
-    _openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", name + ".key"], tmp)
+    _openssl(["genpkey"] + KEY_ARGS[key_type] + ["-out", name + ".key"], tmp)
     _openssl(["req", "-new", "-config", cnf, "-key", name + ".key", "-subj", "/O=lkedoc tests/CN=" + cn,
               "-out", name + ".csr"], tmp)
-    _openssl(["ca", "-batch", "-notext", "-config", cnf, "-selfsign", "-keyfile", name + ".key",
-              "-in", name + ".csr", "-out", name + ".pem", "-extensions", "v3_ca",
+    if parent is None:
+        sign = ["-config", cnf, "-selfsign", "-keyfile", name + ".key"]
+    else:
+        sign = ["-config", os.path.join(tmp, parent + ".cnf"), "-cert", parent + ".pem", "-keyfile", parent + ".key"]
+    _openssl(["ca", "-batch", "-notext"] + sign + ["-in", name + ".csr", "-out", name + ".pem", "-extensions", "v3_ca",
               "-startdate", _ossl_time(start), "-enddate", _ossl_time(end)], tmp)
     return cnf
 
 
-def ensure_certs(state_dir):
+def ensure_certs(state_dir, key_type="ec"):
     """Create ca.pem, server.pem/server.key and other-ca.pem in state_dir unless all exist.
+
+    key_type "ec": the CA signs the server certificate, all P-256.  "rsa": RSA-2048 throughout
+    and, as the service's public chains, an intermediate CA between them: server.pem holds the
+    server certificate and the intermediate, so the handshake carries both.
 
     Serialized with a lock file, generated in a temporary directory and moved in with rename,
     so two mocks started at once on the same directory both see a complete, consistent set."""
@@ -198,15 +214,22 @@ def ensure_certs(state_dir):
             now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
             start = now - datetime.timedelta(days=1)
             end = now + datetime.timedelta(days=3650)
-            cnf = _make_ca(tmp, "ca", "lkedoc mock test CA", start, end)
-            _make_ca(tmp, "other-ca", "lkedoc unrelated untrusted CA", start, end)
-            _openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-                      "-out", "server.key"], tmp)
+            cnf = _make_ca(tmp, "ca", "lkedoc mock test CA", start, end, key_type)
+            _make_ca(tmp, "other-ca", "lkedoc unrelated untrusted CA", start, end, key_type)
+            issuer = "ca"
+            if key_type == "rsa":
+                cnf = _make_ca(tmp, "inter", "lkedoc mock intermediate CA", start, end, key_type, parent="ca")
+                issuer = "inter"
+            _openssl(["genpkey"] + KEY_ARGS[key_type] + ["-out", "server.key"], tmp)
             _openssl(["req", "-new", "-config", cnf, "-key", "server.key",
                       "-subj", "/O=lkedoc tests/CN=lke.intl.tencentcloudapi.com", "-out", "server.csr"], tmp)
-            _openssl(["ca", "-batch", "-notext", "-config", cnf, "-cert", "ca.pem", "-keyfile", "ca.key",
-                      "-in", "server.csr", "-out", "server.pem", "-extensions", "v3_server",
+            _openssl(["ca", "-batch", "-notext", "-config", cnf, "-cert", issuer + ".pem", "-keyfile",
+                      issuer + ".key", "-in", "server.csr", "-out", "server.pem", "-extensions", "v3_server",
                       "-startdate", _ossl_time(start), "-enddate", _ossl_time(end)], tmp)
+            if issuer != "ca":
+                with open(os.path.join(tmp, "server.pem"), "a") as chain, \
+                        open(os.path.join(tmp, issuer + ".pem")) as inter:
+                    chain.write(inter.read())
             for n in wanted:
                 if n.endswith(".key"):
                     os.chmod(os.path.join(tmp, n), 0o600)
@@ -1380,6 +1403,9 @@ def main(argv=None):
     ap.add_argument("--credential", action="append", type=parse_credential, default=[])
     ap.add_argument("--clock-offset", type=float, default=0.0)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--key-type", choices=sorted(KEY_ARGS), default="ec",
+                    help="certificates: ec (P-256, CA -> server) or rsa (RSA-2048, CA -> intermediate -> "
+                         "server, as the service's chains); a state dir keeps the type it was made with")
     ap.add_argument("--bind", default="127.0.0.1",
                     help="IPv4 address of the API and download listeners (default 127.0.0.1; the control "
                          "listener stays on 127.0.0.1)")
@@ -1391,7 +1417,7 @@ def main(argv=None):
                         level=logging.DEBUG if a.verbose else logging.INFO,
                         format="%(asctime)s [%(process)d] %(levelname)s %(message)s")
     try:
-        ensure_certs(d)
+        ensure_certs(d, a.key_type)
     except Exception as e:
         sys.stderr.write("mock: certificate generation failed: %s\n" % e)
         return 2
