@@ -9,11 +9,10 @@ import pty
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 
-from mockctl import Mock, SECRET_ID, SECRET_KEY
+from mockctl import JobFixture, Mock, SECRET_ID, SECRET_KEY
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLI = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
@@ -23,24 +22,13 @@ HOST = "lke.intl.tencentcloudapi.com"
 DL_HOST = "mock.lkedoc.test"
 
 
-class Ctx:
-    pass
-
-
 def setup_suite():
-    ctx = Ctx()
-    ctx.tmp = tempfile.mkdtemp(prefix="lkedoc-job-")
-    ctx.mock = Mock(STATE, ["--ipv6"])
-    ctx.mock.start()
-    ctx.sample = os.path.join(ctx.tmp, "scan.pdf")
-    subprocess.run([sys.executable, SAMPLE, ctx.sample], check=True)
-    return ctx
+    return JobFixture(STATE, ["--ipv6"], prefix="lkedoc-job-")
 
 
 def teardown_suite(ctx):
     if ctx:
-        ctx.mock.stop()
-        shutil.rmtree(ctx.tmp, ignore_errors=True)
+        ctx.stop()
 
 
 def cli_args(ctx, host=HOST):

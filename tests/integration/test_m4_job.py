@@ -18,12 +18,10 @@ import copy
 import hashlib
 import os
 import shlex
-import shutil
 import subprocess
 import sys
-import tempfile
 
-from mockctl import Mock, SECRET_ID, SECRET_KEY
+from mockctl import JobFixture, Mock, SECRET_ID, SECRET_KEY
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FW_DIR = os.path.join(ROOT, "build", "fw")
@@ -32,40 +30,21 @@ MAP = os.path.join(FW_DIR, "lkedoc-fw.map")
 RELAY = os.path.join(ROOT, "boards", "mps2-an386", "fw_relay.py")
 NOMALLOC = os.path.join(ROOT, "boards", "mps2-an386", "fw_nomalloc.sh")
 STATE = os.path.join(ROOT, "build", "mock-state-m4")
-SAMPLE = os.path.join(ROOT, "tests", "tools", "make_sample.py")
 HOST = "lke.intl.tencentcloudapi.com"
 DL_HOST = "mock.lkedoc.test"
 GUEST_SERVER = "10.0.2.100"   # inside QEMU's slirp network only; the relay connects to 127.0.0.1
 QEMU_TIMEOUT = 120
 
 
-class Ctx:
-    mock = None
-    tmp = None
-
-
 def setup_suite():
-    ctx = Ctx()
     proc = subprocess.run(["make", "-s", "firmware"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    ctx.tmp = tempfile.mkdtemp(prefix="lkedoc-m4job-")
-    try:
-        ctx.mock = Mock(STATE, ["--credential", f"{SECRET_ID}:{SECRET_KEY}"])
-        ctx.mock.start()
-        ctx.sample = os.path.join(ctx.tmp, "scan.pdf")
-        subprocess.run([sys.executable, SAMPLE, ctx.sample], check=True)
-    except BaseException:
-        teardown_suite(ctx)
-        raise
-    return ctx
+    return JobFixture(STATE, ["--credential", f"{SECRET_ID}:{SECRET_KEY}"], prefix="lkedoc-m4job-")
 
 
 def teardown_suite(ctx):
-    if ctx is None:
-        return
-    if ctx.mock is not None:
-        ctx.mock.stop()
-    shutil.rmtree(ctx.tmp, ignore_errors=True)
+    if ctx:
+        ctx.stop()
 
 
 def qemu_opt(value):

@@ -6,43 +6,28 @@ no memcheck error and no definite or indirect leak (Debian's mbedTLS
 allocates on the heap; lkd_client_free must give every byte back).  `make
 valgrind` runs this suite alone."""
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 import zipfile
 
-from mockctl import Mock, SECRET_ID, SECRET_KEY
+from mockctl import JobFixture, Mock, SECRET_ID, SECRET_KEY
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Not LKEDOC_CLI: that may name a sanitizer build, which cannot run under valgrind.
 CLI = os.environ.get("LKEDOC_VALGRIND_CLI", os.path.join(ROOT, "build", "lkedoc"))
 STATE = os.path.join(ROOT, "build", "mock-state")
-SAMPLE = os.path.join(ROOT, "tests", "tools", "make_sample.py")
 HOST = "lke.intl.tencentcloudapi.com"
 DL_HOST = "mock.lkedoc.test"
 VALGRIND = ["valgrind", "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite,indirect",
             "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99", "--track-origins=yes"]
 
 
-class Ctx:
-    pass
-
-
 def setup_suite():
-    ctx = Ctx()
-    ctx.tmp = tempfile.mkdtemp(prefix="lkedoc-vg-")
-    ctx.mock = Mock(STATE, ["--ipv6"])
-    ctx.mock.start()
-    ctx.sample = os.path.join(ctx.tmp, "scan.pdf")
-    subprocess.run([sys.executable, SAMPLE, ctx.sample], check=True)
-    return ctx
+    return JobFixture(STATE, ["--ipv6"], prefix="lkedoc-vg-")
 
 
 def teardown_suite(ctx):
     if ctx:
-        ctx.mock.stop()
-        shutil.rmtree(ctx.tmp, ignore_errors=True)
+        ctx.stop()
 
 
 def memcheck(ctx, want_exit, *args, ca=None):

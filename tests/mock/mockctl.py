@@ -8,13 +8,16 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVER = os.path.join(HERE, "mock_server.py")
+SAMPLE_TOOL = os.path.join(os.path.dirname(HERE), "tools", "make_sample.py")
 
 SECRET_ID = "AKIDLKEDOCMOCK0000000000000000000000"
 SECRET_KEY = "lkedoc-mock-secret-key-0000000000"
@@ -114,3 +117,27 @@ class Mock:
                 return f.read()[-2000:].decode("utf-8", errors="replace")
         except OSError:
             return ""
+
+
+class JobFixture:
+    """What the whole-job suites share: a running Mock (state_dir, args, bind as Mock's), a
+    temporary directory (.tmp) and a one-page sample PDF in it (.sample, tests/tools/make_sample.py).
+    Suites may hang more on it; stop() undoes it all, also after a failed start."""
+
+    def __init__(self, state_dir, args=None, bind=None, prefix="lkedoc-"):
+        self.mock = None
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
+        try:
+            self.mock = Mock(state_dir, args, bind=bind)
+            self.mock.start()
+            self.sample = os.path.join(self.tmp, "scan.pdf")
+            subprocess.run([sys.executable, SAMPLE_TOOL, self.sample], check=True)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self):
+        if self.mock is not None:
+            self.mock.stop()
+            self.mock = None
+        shutil.rmtree(self.tmp, ignore_errors=True)
