@@ -851,6 +851,21 @@ def read_exact(f, n):
     return bytes(buf)
 
 
+def read_request(f):
+    """read_head, then the headers as a dict (the first of a repeated name wins) and whether the
+    connection closes after the answer: (method, target, version, headers, close), or None."""
+    head = read_head(f)
+    if head is None:
+        return None
+    method, target, version, hdr_list = head
+    headers = {}
+    for k, v in hdr_list:
+        headers.setdefault(k, v)
+    conn_tokens = [t.strip().lower() for t in headers.get("connection", "").split(",")]
+    close = "close" in conn_tokens or (version == "HTTP/1.0" and "keep-alive" not in conn_tokens)
+    return method, target, version, headers, close
+
+
 def read_body(f, headers, limit):
     """(body, too_big) or None when Content-Length is malformed. An oversized body is drained and
     dropped up to MAX_DISCARD; beyond that ConnClosed."""
@@ -942,15 +957,10 @@ class Connection:
 
     def serve_one(self, f):
         st = self.state
-        head = read_head(f)
-        if head is None:
+        req = read_request(f)
+        if req is None:
             return False
-        method, target, version, hdr_list = head
-        headers = {}
-        for k, v in hdr_list:
-            headers.setdefault(k, v)
-        conn_tokens = [t.strip().lower() for t in headers.get("connection", "").split(",")]
-        close = "close" in conn_tokens or (version == "HTTP/1.0" and "keep-alive" not in conn_tokens)
+        method, target, version, headers, close = req
 
         # body
         too_big = False
@@ -1108,15 +1118,10 @@ class DownloadConnection(Connection):
 
     def serve_one(self, f):
         st = self.state
-        head = read_head(f)
-        if head is None:
+        req = read_request(f)
+        if req is None:
             return False
-        method, target, version, hdr_list = head
-        headers = {}
-        for k, v in hdr_list:
-            headers.setdefault(k, v)
-        conn_tokens = [t.strip().lower() for t in headers.get("connection", "").split(",")]
-        close = "close" in conn_tokens or (version == "HTTP/1.0" and "keep-alive" not in conn_tokens)
+        method, target, version, headers, close = req
         got = read_body(f, headers, 1 << 20)    # a GET has none; drained and dropped
         if got is None:
             self.count("requests")
