@@ -32,6 +32,7 @@ static inline int exit_status_for(lkd_status_t st)
     case LKD_ERR_CERT:
     case LKD_ERR_IO:
     case LKD_ERR_CLOSED: return EXIT_NETWORK;
+    case LKD_ERR_URL_REFUSED:
     case LKD_ERR_HTTP_STATUS:
     case LKD_ERR_MALFORMED:
     case LKD_ERR_RESPONSE_TOO_LARGE: return EXIT_RESPONSE;

@@ -62,6 +62,15 @@ typedef struct {
     const char *secret_key;
     const char *token;        /* NULL, or the session token of temporary credentials */
     uint32_t timeout_ms;      /* deadline of one API call, its retries included */
+    const char *const *result_hosts; /* NULL, or result_host_count hosts a result URL may name
+                                        besides LKD_DEFAULT_RESULT_HOSTS: ".example.com" any name
+                                        under it (whole labels), "cos.example.com" that name only;
+                                        any port (the defaults: 443 only) */
+    size_t result_host_count;
+    uint8_t result_hosts_replace; /* 1: result_hosts replaces the defaults instead of adding to them */
+    int64_t last_known_time;  /* 0, or a Unix time the application knows has passed (persisted
+                                 from lkd_client_validity_time): certificate validity is never
+                                 checked against an earlier time (see README "The clock") */
     lkd_log_fn log;           /* NULL: silent */
     void *log_user;
 } lkd_settings_t;

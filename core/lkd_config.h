@@ -89,6 +89,15 @@
 #define LKD_TIME_FLOOR 1767225600
 #endif
 
+/* Hosts a result URL (DocumentRecognizeResultUrl) may name, at port 443, as a
+ * comma-separated list of string literals: ".suffix" matches any name ending
+ * in it at a label boundary, a name without the leading dot only itself.  The
+ * object-storage domains of the service (API.md).  lkd_settings_t.result_hosts
+ * adds to them or replaces them. */
+#ifndef LKD_DEFAULT_RESULT_HOSTS
+#define LKD_DEFAULT_RESULT_HOSTS ".myqcloud.com", ".tencentcos.cn", ".tencentcos.com"
+#endif
+
 /* Bytes of the TaskId kept in the client between the calls of a job. */
 #ifndef LKD_TASK_ID_SIZE
 #define LKD_TASK_ID_SIZE 128u

@@ -31,6 +31,8 @@ static const char *const status_text[LKD_STATUS_COUNT] = {
     [LKD_ERR_NOT_PROVIDED] = "not provided by this port",
     [LKD_ERR_STATE] = "client not ready",
     [LKD_ERR_NO_MEMORY] = "TLS memory exhausted (mbedTLS allocation failed)",
+    [LKD_ERR_URL_REFUSED] = "result URL refused by the result-host policy",
+    [LKD_ERR_WRITE] = "could not write the data",
 };
 
 const char *lkd_strerror(lkd_status_t status)

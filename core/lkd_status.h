@@ -37,6 +37,9 @@ typedef enum {
     LKD_ERR_NOT_PROVIDED,       /* the port does not implement this function (template port) */
     LKD_ERR_STATE,              /* the client is not initialised or is in use */
     LKD_ERR_NO_MEMORY,          /* mbedTLS could not allocate (on a board: its static pool is too small) */
+    LKD_ERR_URL_REFUSED,        /* a result URL names a scheme, host or port the result-host policy refuses:
+                                   nothing connected to it (see lkd_client_url_refusal) */
+    LKD_ERR_WRITE,              /* the application's sink could not store the data (disk full, I/O error) */
     LKD_STATUS_COUNT
 } lkd_status_t;
 
