@@ -127,6 +127,18 @@ lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t l
  * LKD_ERR_STATE (client not initialised or already in a call). */
 lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result);
 
+/* After LKD_ERR_URL_REFUSED: the host the refused URL named (NUL-terminated,
+ * only letters, digits and "-.:[]" copied, at most 255 bytes; "" when it named
+ * none) and why, as a constant English phrase ("scheme is not https", ...).
+ * Valid until the next call. */
+const char *lkd_client_refused_host(const lkd_client_t *client);
+const char *lkd_client_refusal_reason(const lkd_client_t *client);
+
+/* The time certificate validity is checked against (Unix s), or -1 while only
+ * the floor is known.  It never moves backwards; an application may persist it
+ * and give it back as settings.last_known_time after a reboot. */
+int64_t lkd_client_validity_time(lkd_client_t *client);
+
 /* The service error of the last call that returned LKD_ERR_API. */
 const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
 
