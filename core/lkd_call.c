@@ -145,7 +145,7 @@ lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, 
     }
     for (i = 0; i < c->settings.resolve_count; i++) {
         const lkd_resolve_t *r = &c->settings.resolve[i];
-        if (r->host != NULL && r->port == port && strcmp(r->host, host) == 0) {
+        if (r->host != NULL && r->port == port && lkd_text_equals_nocase(host, strlen(host), r->host)) {
             address = r->address;
             break;
         }
@@ -183,8 +183,14 @@ lkd_status_t lkd_call_receive(lkd_client_t *c, lkd_http_body_sink_t sink, lkd_ht
         size_t got = 0, used = 0;
         st = lkd_tls_read(&c->tls, c->request, sizeof c->request, &got, deadline);
         if (st == LKD_ERR_CLOSED) {
+            /* A body delimited by the close is complete only when TLS says
+             * the peer ended it (close_notify): a bare TCP close may be a cut. */
+            int clean = lkd_tls_peer_closed_cleanly(&c->tls);
             lkd_tls_close(&c->tls);
-            return *got_any ? lkd_http_finish_on_close(&c->http) : LKD_ERR_CLOSED;
+            if (!*got_any || (c->http.until_close && !clean)) {
+                return LKD_ERR_CLOSED;
+            }
+            return lkd_http_finish_on_close(&c->http);
         }
         if (st != LKD_OK) {
             return st;
@@ -509,6 +515,7 @@ lkd_status_t lkd_call_begin(lkd_client_t *c)
     }
     c->busy = 1;
     c->http_status = 0;
+    c->url_refusal = NULL;
     memset(&c->api_error, 0, sizeof c->api_error);
     return LKD_OK;
 }

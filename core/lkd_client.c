@@ -9,6 +9,7 @@
 
 #include "lkd_call.h"
 #include "lkd_decode.h"
+#include "lkd_url_policy.h"
 
 static size_t cstr_len(const char *s)
 {
@@ -62,9 +63,66 @@ void lkd_call_learn_clock(lkd_client_t *c, int64_t server_date)
     c->clock_offset = wall == LKD_PORT_TIME_UNKNOWN ? 0 : server_date - wall;
 }
 
-static int64_t trusted_time(void *ctx)
+/* The time certificate validity is checked against (README "The clock"):
+ * the device's own clock when it is known (at or after the floor, which
+ * settings.last_known_time raises); otherwise the server's clock, but never
+ * earlier than the floor or than a time already used; while neither is known,
+ * the floor as a lower bound only.  A server's Date thus never makes an
+ * expired certificate acceptable on a device whose clock is right. */
+static int64_t validity_time(lkd_client_t *c, int *lower_bound_only)
 {
-    return lkd_client_now((const lkd_client_t *)ctx);
+    int64_t floor = (int64_t)LKD_TIME_FLOOR, t;
+    int64_t wall = c->port.wall_time(c->port.ctx);
+    if (c->settings.last_known_time > floor) {
+        floor = c->settings.last_known_time;
+    }
+    *lower_bound_only = 0;
+    if (wall != LKD_PORT_TIME_UNKNOWN && wall >= floor) {
+        t = wall;
+    } else {
+        if (c->validity_high > floor) {
+            floor = c->validity_high;
+        }
+        if (c->clock_anchor_unix > 0) {
+            t = lkd_client_now(c);
+            if (t < floor) {
+                t = floor;
+            }
+        } else {
+            *lower_bound_only = 1;
+            return floor;
+        }
+    }
+    if (t > c->validity_high) {
+        c->validity_high = t;
+    }
+    return t;
+}
+
+static int64_t trusted_time(void *ctx, int *lower_bound_only)
+{
+    return validity_time((lkd_client_t *)ctx, lower_bound_only);
+}
+
+int64_t lkd_client_validity_time(lkd_client_t *client)
+{
+    int bound_only = 0;
+    int64_t t;
+    if (client == NULL || !client->initialised) {
+        return -1;
+    }
+    t = validity_time(client, &bound_only);
+    return bound_only ? -1 : t;
+}
+
+const char *lkd_client_refused_host(const lkd_client_t *client)
+{
+    return client == NULL || client->url_refusal == NULL ? "" : client->host_buf;
+}
+
+const char *lkd_client_refusal_reason(const lkd_client_t *client)
+{
+    return client == NULL || client->url_refusal == NULL ? "" : client->url_refusal;
 }
 
 /* ---- set-up --------------------------------------------------------------- */
@@ -79,14 +137,21 @@ lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *setting
 {
     const lkd_settings_t *s = settings;
     lkd_status_t st;
+    size_t i;
     if (client == NULL || s == NULL || !port_complete(port) || cstr_len(s->host) == 0 ||
         cstr_len(s->host) >= sizeof client->host_buf || cstr_len(s->service) == 0 || cstr_len(s->version) == 0 ||
         cstr_len(s->region) == 0 || cstr_len(s->secret_id) == 0 || cstr_len(s->secret_key) == 0 ||
-        s->port == 0 || s->timeout_ms == 0 || (s->resolve == NULL && s->resolve_count > 0)) {
+        s->port == 0 || s->timeout_ms == 0 || (s->resolve == NULL && s->resolve_count > 0) ||
+        (s->result_hosts == NULL && s->result_host_count > 0) || s->last_known_time < 0) {
         return LKD_ERR_ARG;
     }
     if (s->language != NULL && strcmp(s->language, "en-US") != 0 && strcmp(s->language, "zh-CN") != 0) {
         return LKD_ERR_ARG;
+    }
+    for (i = 0; i < s->result_host_count; i++) {
+        if (!lkd_url_policy_entry_ok(s->result_hosts[i])) {
+            return LKD_ERR_ARG;
+        }
     }
     memset(client, 0, sizeof *client);
     client->settings = *s;

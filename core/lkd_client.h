@@ -90,7 +90,9 @@ typedef struct {
     uint32_t retries;           /* attempts repeated after retryable failures since init */
     uint32_t retry_after_ms;    /* Retry-After of the last answer, 0 when none */
     char task_id[LKD_TASK_ID_SIZE]; /* the job's task (see lkd_job.h) */
-    char host_buf[256];         /* the download host, NUL-terminated */
+    char host_buf[256];         /* the download host (or the refused one), NUL-terminated */
+    const char *url_refusal;    /* why the last result URL was refused, NULL when it was not */
+    int64_t validity_high;      /* the latest time certificates were checked against */
     uint8_t initialised;
     uint8_t busy;
     size_t response_len;

@@ -15,7 +15,8 @@
  * - Transfer-Encoding must be exactly one "chunked" (empty list elements
  *   aside) over all the Transfer-Encoding headers: any other coding, even
  *   before chunked ("gzip, chunked"), would hand the sink bytes we cannot
- *   decode, and chunked twice would be decoded only once.
+ *   decode, and chunked twice would be decoded only once.  A response with
+ *   both Transfer-Encoding and Content-Length is malformed (RFC 9112 6.3).
  * - Header names must be tokens; values must not hold control characters
  *   other than HTAB.  1xx interim answers are checked the same way but their
  *   headers are neither counted, nor interpreted, nor shown to on_header.
@@ -247,9 +248,13 @@ static lkd_status_t status_line(lkd_http_parser_t *p)
     return LKD_OK;
 }
 
-static void headers_complete(lkd_http_parser_t *p)
+static lkd_status_t headers_complete(lkd_http_parser_t *p)
 {
     uint8_t conn = p->keep_alive;
+
+    if (p->chunked && p->has_content_length) {
+        return LKD_ERR_MALFORMED; /* RFC 9112 6.3: the framing is ambiguous (smuggling) */
+    }
 
     if (p->http_minor == 1u) {
         p->keep_alive = (conn & CONN_SAW_CLOSE) ? 0u : 1u;
@@ -268,6 +273,7 @@ static void headers_complete(lkd_http_parser_t *p)
         p->keep_alive = 0;
         p->state = ST_BODY_CLOSE;
     }
+    return LKD_OK;
 }
 
 static int is_interim(const lkd_http_parser_t *p)
@@ -299,7 +305,7 @@ static lkd_status_t header_line(lkd_http_parser_t *p)
             p->http_minor = 0;
             p->state = ST_STATUS_LINE;
         } else {
-            headers_complete(p);
+            return headers_complete(p);
         }
         return LKD_OK;
     }

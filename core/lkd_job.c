@@ -10,6 +10,7 @@
 #include "lkd_request.h"
 #include "lkd_text.h"
 #include "lkd_url.h"
+#include "lkd_url_policy.h"
 
 /* ---- CreateReconstructDocumentFlow ------------------------------------------- */
 
@@ -389,25 +390,53 @@ static lkd_status_t download_body(void *user, const uint8_t *data, size_t len)
     return LKD_OK;
 }
 
+/* Copy the host a URL named into host_buf, keeping only bytes a host may
+ * hold (it is printed and logged: never raw server bytes). */
+static void keep_host(lkd_client_t *c, lkd_span_t h)
+{
+    size_t i, n = 0;
+    for (i = 0; i < h.len && n < sizeof c->host_buf - 1; i++) {
+        char ch = h.ptr[i];
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+            ch == '.' || ch == ':' || ch == '[' || ch == ']') {
+            c->host_buf[n++] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+        }
+    }
+    c->host_buf[n] = '\0';
+}
+
 /* Keep the URL text at the start of the response buffer (the download's
- * body never goes there), NUL-terminated, and parse it. */
+ * body never goes there), NUL-terminated, parse it and check it against the
+ * result-host policy (lkd_url_policy.h) before anything connects to it. */
 static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
 {
+    lkd_url_policy_t policy;
+    lkd_span_t named;
+    const char *reason = NULL;
     lkd_status_t st;
+    c->url_refusal = NULL;
     if (text.ptr == NULL || text.len == 0 || text.len >= LKD_RESPONSE_BUFFER_SIZE) {
         return LKD_ERR_ARG;
     }
     memmove(c->response, text.ptr, text.len);
     c->response[text.len] = '\0';
-    st = lkd_url_parse(c->response, text.len, url);
+    policy.extra = c->settings.result_hosts;
+    policy.extra_count = c->settings.result_host_count;
+    policy.replace = c->settings.result_hosts_replace;
+    st = lkd_url_check_result(c->response, text.len, &policy, url, &named, &reason);
+    keep_host(c, named);
+    if (st == LKD_ERR_URL_REFUSED) {
+        c->url_refusal = reason;
+        lkd_call_log(c, "* result URL refused: ", reason);
+        lkd_call_log(c, "*   host ", c->host_buf);
+        return st;
+    }
     if (st != LKD_OK) {
         return st;
     }
     if (url->host.len >= sizeof c->host_buf) {
         return LKD_ERR_ARG;
     }
-    memcpy(c->host_buf, url->host.ptr, url->host.len);
-    c->host_buf[url->host.len] = '\0';
     lkd_call_log(c, "* result host ", c->host_buf);
     return LKD_OK;
 }

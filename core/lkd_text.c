@@ -14,17 +14,18 @@ const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE])
     return p;
 }
 
-int lkd_text_equals_nocase(const char *s, size_t n, const char *lower)
+static char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+int lkd_text_equals_nocase(const char *s, size_t n, const char *text)
 {
     size_t i;
     for (i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (lower[i] == '\0' || c != lower[i]) {
+        if (text[i] == '\0' || ascii_lower(s[i]) != ascii_lower(text[i])) {
             return 0;
         }
     }
-    return lower[n] == '\0';
+    return text[n] == '\0';
 }

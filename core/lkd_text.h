@@ -17,9 +17,9 @@
  * to its first digit (inside buf). */
 const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE]);
 
-/* 1 when s[0..n) equals the NUL-terminated lower-case literal lower, ASCII
- * letters of s compared without case; 0 otherwise.  s need not be
- * NUL-terminated (it may be NULL when n is 0). */
-int lkd_text_equals_nocase(const char *s, size_t n, const char *lower);
+/* 1 when s[0..n) equals the NUL-terminated text, ASCII letters compared
+ * without case; 0 otherwise.  s need not be NUL-terminated (it may be NULL
+ * when n is 0). */
+int lkd_text_equals_nocase(const char *s, size_t n, const char *text);
 
 #endif /* LKD_TEXT_H */

@@ -138,40 +138,141 @@ static int64_t x509_unix(const mbedtls_x509_time *t)
 }
 
 /* Replace mbedTLS's validity-period check (which reads the system clock) by
- * one against the client's trusted time, or only the floor while it is
- * unknown.  Every other verification flag is left as mbedTLS set it. */
+ * one against the client's trusted time, or only its lower bound.  Every
+ * other verification flag is left as mbedTLS set it.  Also notes the earliest
+ * end of validity in the chain: a session saved from this handshake is not
+ * offered after it. */
 static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     lkd_tls_t *tls = (lkd_tls_t *)ctx;
-    int64_t now = tls->trusted_time != NULL ? tls->trusted_time(tls->time_ctx) : -1;
+    int bound_only = 0;
+    int64_t now = tls->trusted_time != NULL ? tls->trusted_time(tls->time_ctx, &bound_only) : -1;
     int64_t from = x509_unix(&crt->valid_from), to = x509_unix(&crt->valid_to);
     (void)depth;
+    if (to < tls->chain_not_after) {
+        tls->chain_not_after = to;
+    }
     *flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
     if (now < 0) {
-        if (to < (int64_t)LKD_TIME_FLOOR) {
-            *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
-        }
-        return 0;
+        now = (int64_t)LKD_TIME_FLOOR;
+        bound_only = 1;
     }
     if (to < now) {
         *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
     }
-    if (from > now) {
+    if (!bound_only && from > now) {
         *flags |= MBEDTLS_X509_BADCERT_FUTURE;
     }
     return 0;
 }
 
-/* FNV-1a of "host:port", never 0 (0 marks an empty slot). */
-static uint32_t session_key(const char *host, uint16_t port)
+/* ---- host identity and kept sessions ------------------------------------------- */
+
+static char lower(char ch)
 {
-    uint32_t h = 2166136261u;
-    for (; *host != '\0'; host++) {
-        h = (h ^ (uint8_t)*host) * 16777619u;
+    return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/* Store host:port as an identity; LKD_ERR_ARG when the name is empty or too long. */
+static lkd_status_t peer_set(lkd_tls_peer_t *p, const char *host, uint16_t port)
+{
+    size_t i, n = strlen(host);
+    if (n == 0 || n > LKD_TLS_HOST_MAX) {
+        return LKD_ERR_ARG;
     }
-    h = (h ^ (uint8_t)(port >> 8)) * 16777619u;
-    h = (h ^ (uint8_t)port) * 16777619u;
-    return h == 0 ? 1 : h;
+    for (i = 0; i < n; i++) {
+        p->name[i] = lower(host[i]);
+    }
+    p->name[n] = '\0';
+    p->port = port;
+    return LKD_OK;
+}
+
+/* Exact comparison: every byte of the name (letters lower-cased) and the port. */
+static int peer_is(const lkd_tls_peer_t *p, const char *host, uint16_t port)
+{
+    size_t i;
+    if (p->name[0] == '\0' || p->port != port) {
+        return 0;
+    }
+    for (i = 0; p->name[i] != '\0' && host[i] != '\0'; i++) {
+        if (p->name[i] != lower(host[i])) {
+            return 0;
+        }
+    }
+    return p->name[i] == '\0' && host[i] == '\0';
+}
+
+static void forget_slot(lkd_tls_saved_t *s)
+{
+    mbedtls_ssl_session_free(&s->session);
+    mbedtls_ssl_session_init(&s->session);
+    memset(&s->peer, 0, sizeof s->peer);
+    s->expires_ms = 0;
+    s->not_after = 0;
+}
+
+/* The slot kept for host:port, or LKD_TLS_SESSION_SLOTS.  A session past its
+ * lifetime, or whose chain's validity has ended by the trusted time, is
+ * forgotten here rather than offered. */
+static size_t find_slot(lkd_tls_t *tls, const char *host, uint16_t port)
+{
+    size_t i;
+    for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
+        lkd_tls_saved_t *s = &tls->saved[i];
+        if (peer_is(&s->peer, host, port)) {
+            int bound_only = 0;
+            int64_t now = tls->trusted_time != NULL ? tls->trusted_time(tls->time_ctx, &bound_only) : -1;
+            if (tls->port->monotonic_ms(tls->port->ctx) >= s->expires_ms || (now >= 0 && now > s->not_after)) {
+                forget_slot(s);
+                return LKD_TLS_SESSION_SLOTS;
+            }
+            return i;
+        }
+    }
+    return LKD_TLS_SESSION_SLOTS;
+}
+
+/* How long the session just negotiated may be offered again (ms): the
+ * server's ticket lifetime hint when it gave one, never over the maximum. */
+static uint64_t session_lifetime_ms(const mbedtls_ssl_session *s)
+{
+    uint64_t secs = LKD_TLS_SESSION_MAX_S;
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+    if (s->ticket != NULL && s->ticket_lifetime > 0 && s->ticket_lifetime < secs) {
+        secs = s->ticket_lifetime;
+    }
+#else
+    (void)s;
+#endif
+    return secs * 1000u;
+}
+
+/* Keep the session of the connection just made to tls->open_peer.  A resumed
+ * session keeps its original limits: resuming never extends them. */
+static void save_session(lkd_tls_t *tls, size_t slot, int resumed)
+{
+    lkd_tls_saved_t *s;
+    uint64_t expires, now = tls->port->monotonic_ms(tls->port->ctx);
+    int64_t not_after = tls->chain_not_after;
+    if (slot == LKD_TLS_SESSION_SLOTS) {
+        slot = tls->next_slot;
+        tls->next_slot = (uint8_t)((tls->next_slot + 1u) % LKD_TLS_SESSION_SLOTS);
+    }
+    s = &tls->saved[slot];
+    expires = now + session_lifetime_ms(tls->ssl.session);
+    if (resumed && peer_is(&s->peer, tls->open_peer.name, tls->open_peer.port)) {
+        if (s->expires_ms < expires) {
+            expires = s->expires_ms;
+        }
+        not_after = s->not_after;
+    }
+    forget_slot(s);
+    if (mbedtls_ssl_get_session(&tls->ssl, &s->session) == 0) {
+        s->peer = tls->open_peer;
+        s->expires_ms = expires;
+        s->not_after = not_after;
+    }
 }
 
 lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_fn trusted_time, void *time_ctx)
@@ -188,7 +289,7 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
     tls->trusted_time = trusted_time;
     tls->time_ctx = time_ctx;
     for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
-        mbedtls_ssl_session_init(&tls->sessions[i]);
+        mbedtls_ssl_session_init(&tls->saved[i].session);
     }
     mbedtls_ssl_init(&tls->ssl);
     mbedtls_ssl_config_init(&tls->conf);
@@ -241,8 +342,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
                              uint64_t deadline)
 {
     lkd_status_t st;
-    int rc;
-    uint32_t key;
+    int rc, resumed = 0;
     size_t slot;
     unsigned char offered_master[48];
     int offered = 0;
@@ -253,10 +353,16 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         return LKD_ERR_STATE;
     }
     lkd_tls_close(tls);
+    memset(&tls->open_peer, 0, sizeof tls->open_peer);
+    if (peer_set(&tls->open_peer, host, port) != LKD_OK) {
+        return LKD_ERR_ARG;
+    }
     tls->deadline = deadline;
     tls->io_status = LKD_OK;
     tls->verify_flags = 0;
     tls->last_mbedtls_error = 0;
+    tls->close_notify = 0;
+    tls->chain_not_after = INT64_MAX;
     if (time_left(tls) == 0) {
         return LKD_ERR_TIMEOUT;
     }
@@ -271,11 +377,9 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         lkd_tls_close(tls);
         return map_error(tls, rc) == LKD_ERR_NO_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ARG;
     }
-    key = session_key(host, port);
-    for (slot = 0; slot < LKD_TLS_SESSION_SLOTS && tls->session_key[slot] != key; slot++) {
-    }
-    if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->sessions[slot]) == 0) {
-        memcpy(offered_master, tls->sessions[slot].master, sizeof offered_master);
+    slot = find_slot(tls, host, port);
+    if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->saved[slot].session) == 0) {
+        memcpy(offered_master, tls->saved[slot].session.master, sizeof offered_master);
         offered = 1;
     }
     do {
@@ -287,34 +391,37 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         if (tls->verify_flags != 0 && tls->verify_flags != (uint32_t)-1) {
             st = LKD_ERR_CERT;
         }
+        if (offered) {
+            forget_slot(&tls->saved[slot]); /* never offer it again after a failure */
+        }
+        mbedtls_platform_zeroize(offered_master, sizeof offered_master);
         tls->port->close(tls->port->ctx, tls->conn);
         tls->conn = LKD_PORT_NO_CONN;
         mbedtls_ssl_session_reset(&tls->ssl);
         return st;
     }
     tls->open = 1;
-    tls->open_key = key;
     tls->handshakes++;
     /* A resumed session keeps the master secret of the one offered; a full
      * handshake (also after a refused ticket) makes a new random one. */
     if (offered && tls->ssl.session != NULL &&
         memcmp(tls->ssl.session->master, offered_master, sizeof offered_master) == 0) {
+        resumed = 1;
         tls->resumed++;
     }
     mbedtls_platform_zeroize(offered_master, sizeof offered_master);
-    if (slot == LKD_TLS_SESSION_SLOTS) {
-        slot = tls->next_slot;
-        tls->next_slot = (uint8_t)((tls->next_slot + 1u) % LKD_TLS_SESSION_SLOTS);
-    }
-    mbedtls_ssl_session_free(&tls->sessions[slot]);
-    mbedtls_ssl_session_init(&tls->sessions[slot]);
-    tls->session_key[slot] = mbedtls_ssl_get_session(&tls->ssl, &tls->sessions[slot]) == 0 ? key : 0;
+    save_session(tls, slot, resumed);
     return LKD_OK;
 }
 
 int lkd_tls_is_open_to(const lkd_tls_t *tls, const char *host, uint16_t port)
 {
-    return tls != NULL && tls->open && host != NULL && tls->open_key == session_key(host, port);
+    return tls != NULL && tls->open && host != NULL && peer_is(&tls->open_peer, host, port);
+}
+
+int lkd_tls_peer_closed_cleanly(const lkd_tls_t *tls)
+{
+    return tls != NULL && tls->close_notify;
 }
 
 lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, uint64_t deadline)
@@ -355,6 +462,9 @@ lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got,
         if (rc == 0) {
             return LKD_ERR_CLOSED;
         }
+        if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            tls->close_notify = 1;
+        }
         if (again(tls, rc)) {
             continue;
         }
@@ -389,8 +499,7 @@ void lkd_tls_free(lkd_tls_t *tls)
     }
     lkd_tls_close(tls);
     for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
-        mbedtls_ssl_session_free(&tls->sessions[i]);
-        tls->session_key[i] = 0;
+        forget_slot(&tls->saved[i]);
     }
     mbedtls_ssl_free(&tls->ssl);
     mbedtls_ssl_config_free(&tls->conf);

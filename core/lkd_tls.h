@@ -8,15 +8,24 @@
  * call's deadline, so no handshake, write or read outlives it.  Nothing is
  * written to the connection before the handshake and verification succeed.
  *
- * Certificate validity periods are checked against the client's trusted time
- * (the trusted_time callback: the server-corrected clock, or the device clock),
- * not mbedTLS's own time source.  While that time is unknown (a device whose
- * clock was never set and that has not yet heard a server) only the lower
- * bound LKD_TIME_FLOOR applies: a certificate that expired before it is
- * refused; chain, signatures and host name are verified as always.
+ * Certificate validity periods are checked against the time the trusted_time
+ * callback gives (the client's policy: README "The clock"), not mbedTLS's own
+ * time source.  When that time is only a lower bound, a certificate that
+ * expired before it is refused and the start of validity is not checked;
+ * chain, signatures and host name are verified as always.
  *
- * The last session of up to LKD_TLS_SESSION_SLOTS hosts is kept and offered
- * on the next connection to the same host:port (abbreviated handshake).
+ * Identity: a host is its exact name (ASCII letters compared lower-cased,
+ * every other byte as is) and port, stored in full and compared byte for byte;
+ * no hash decides it.  The open connection is reused only for the host:port it
+ * was opened to.  The last session of up to LKD_TLS_SESSION_SLOTS hosts is kept
+ * and offered only on the next connection to the same host:port (abbreviated
+ * handshake, which checks no certificate).  A kept session expires after the
+ * server's ticket lifetime and at most LKD_TLS_SESSION_MAX_S, and is dropped
+ * once the trusted time passes the end of validity of the chain it was
+ * verified with, or after a failed handshake that offered it.
+ *
+ * The TLS settings themselves (versions, suites, groups, certificate profile)
+ * are those of lkd_tls_policy.h.
  */
 #ifndef LKD_TLS_H
 #define LKD_TLS_H
@@ -33,8 +42,30 @@
 
 #define LKD_TLS_SESSION_SLOTS 2
 
-/* Unix seconds the client trusts now, or -1 when it does not know. */
-typedef int64_t (*lkd_tls_time_fn)(void *ctx);
+/* Longest host name (RFC 1035: 253 bytes in text form). */
+#define LKD_TLS_HOST_MAX 253u
+
+/* Longest a kept session is offered again, whatever the server says (s). */
+#define LKD_TLS_SESSION_MAX_S 7200u
+
+/* The time certificate validity is checked against (Unix seconds), or -1 when
+ * the client knows none.  *lower_bound_only is set to 1 when the time is only
+ * a bound the real time is known to be past (then only expiry is checked). */
+typedef int64_t (*lkd_tls_time_fn)(void *ctx, int *lower_bound_only);
+
+/* A host's identity: its name lower-cased, NUL-terminated ("" = none), and port. */
+typedef struct {
+    char name[LKD_TLS_HOST_MAX + 1];
+    uint16_t port;
+} lkd_tls_peer_t;
+
+/* One kept session and the host it was made with. */
+typedef struct {
+    lkd_tls_peer_t peer;      /* name "" = empty slot */
+    uint64_t expires_ms;      /* monotonic ms after which it is not offered */
+    int64_t not_after;        /* end of validity of the chain it was verified with (Unix s) */
+    mbedtls_ssl_session session;
+} lkd_tls_saved_t;
 
 typedef struct {
     mbedtls_ssl_context ssl;
@@ -51,13 +82,14 @@ typedef struct {
     uint32_t resumed;         /* of which abbreviated (session resumed) */
     lkd_tls_time_fn trusted_time;
     void *time_ctx;
-    mbedtls_ssl_session sessions[LKD_TLS_SESSION_SLOTS];
-    uint32_t session_key[LKD_TLS_SESSION_SLOTS]; /* hash of host:port, 0 = empty */
+    lkd_tls_saved_t saved[LKD_TLS_SESSION_SLOTS];
     uint8_t next_slot;
-    uint32_t open_key;        /* session key of the host:port the open connection goes to */
+    lkd_tls_peer_t open_peer; /* where the open connection goes */
+    int64_t chain_not_after;  /* earliest end of validity in the chain being verified */
     uint8_t ca_count;         /* CA certificates loaded */
     uint8_t ready;            /* setup done */
     uint8_t open;             /* a verified connection is up */
+    uint8_t close_notify;     /* the peer ended the connection with a TLS close_notify */
 } lkd_tls_t;
 
 /* Initialise the contexts, seed the random generator from port->entropy and
@@ -72,14 +104,22 @@ lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len);
 
 /* Connect to connect_host:port (a name or an address), do the handshake with
  * SNI and verification against host, by the monotonic deadline.
- * Errors: LKD_ERR_STATE (no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,
+ * Errors: LKD_ERR_ARG (host empty or over LKD_TLS_HOST_MAX bytes),
+ * LKD_ERR_STATE (no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,
  * LKD_ERR_TIMEOUT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED.
  * On error the connection is closed. */
 lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
                              uint64_t deadline);
 
-/* 1 when a connection is open to host:port. */
+/* 1 when a connection is open to exactly host:port (name compared ASCII
+ * case-insensitively, byte for byte). */
 int lkd_tls_is_open_to(const lkd_tls_t *tls, const char *host, uint16_t port);
+
+/* 1 when the last connection's peer ended it with a TLS close_notify (the
+ * only end that proves a close-delimited body complete); 0 for a bare TCP
+ * close or reset.  Valid after lkd_tls_read said LKD_ERR_CLOSED, until the
+ * next lkd_tls_connect. */
+int lkd_tls_peer_closed_cleanly(const lkd_tls_t *tls);
 
 /* Write all len bytes by the deadline.
  * Errors: LKD_ERR_STATE (not open), LKD_ERR_TIMEOUT, LKD_ERR_CLOSED, LKD_ERR_IO, LKD_ERR_TLS. */

@@ -573,7 +573,9 @@ static void test_download(void)
     CHECK_EQ_INT(lkd_download_result(&client, "", 0, &o, &bytes), LKD_ERR_ARG);
     o.url.ptr = "http://dl.test/r.zip";
     o.url.len = strlen(o.url.ptr);
-    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_URL_REFUSED);
+    CHECK(strcmp(lkd_client_refused_host(&client), "dl.test") == 0);
+    CHECK(strcmp(lkd_client_refusal_reason(&client), "scheme is not https") == 0);
     {
         static char url[LKD_RESPONSE_BUFFER_SIZE + 10];
         memcpy(url, "https://", 8);
@@ -712,6 +714,31 @@ static void test_download_checks(void)
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
     CHECK(got_archive());
     CHECK_EQ_INT(progress_total, 0);
+    /* The same answer ended by a bare TCP close (no close_notify) is not known
+     * to be complete: each attempt is a cut, never LKD_OK. */
+    fresh();
+    dl_options(&o, 1);
+    {
+        static char until_close[4000];
+        size_t n = (size_t)snprintf(until_close, sizeof until_close, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+        memcpy(until_close + n, archive, sizeof archive);
+        for (i = 0; i <= LKD_DOWNLOAD_MAX_RESUMES; i++) {
+            tl_push_raw(until_close, n + sizeof archive, TL_EOF);
+        }
+    }
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CLOSED);
+    CHECK_EQ_INT(tl.nreqs, 1 + LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK_EQ_INT(bytes, sizeof archive); /* delivered once, never twice */
+    /* Transfer-Encoding with Content-Length: refused, and the connection is
+     * not used again (the next GET opens a new one). */
+    fresh();
+    dl_options(&o, 1);
+    tl_push_raw("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+                strlen("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n"),
+                TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+    CHECK_EQ_INT(bytes, 0);
+    CHECK(!client.tls.open);
     /* Dropped more often than LKD_DOWNLOAD_MAX_RESUMES allows. */
     fresh();
     dl_options(&o, 1);

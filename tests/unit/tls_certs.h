@@ -4,70 +4,106 @@
 
 static const char test_ca_pem[] =
     "-----BEGIN CERTIFICATE-----\n"
-    "MIIBPjCB5KADAgECAgEBMAoGCCqGSM49BAMCMB4xHDAaBgNVBAMME2xrZWRvYyB1\n"
+    "MIIBPTCB5KADAgECAgEBMAoGCCqGSM49BAMCMB4xHDAaBgNVBAMME2xrZWRvYyB1\n"
     "bml0IHRlc3QgQ0EwHhcNMjUwMTAxMDAwMDAwWhcNNDkxMjMxMDAwMDAwWjAeMRww\n"
     "GgYDVQQDDBNsa2Vkb2MgdW5pdCB0ZXN0IENBMFkwEwYHKoZIzj0CAQYIKoZIzj0D\n"
-    "AQcDQgAEXwGvULm28C7b0AgvWPArH5FwJkcS6TRmm41aPPIaCqmRf9+MDSBSMVZ/\n"
-    "Unw5LceZol5xvUPPgMvayXZY6CuYZaMTMBEwDwYDVR0TAQH/BAUwAwEB/zAKBggq\n"
-    "hkjOPQQDAgNJADBGAiEA+HeMoboV/ExsLrPakHc4j4wyMgJd7MnPlPSiqAflsUgC\n"
-    "IQC7Pj1qDdFsShzI8eelBvu3rRRRmSa+QpnrUgl6OciADA==\n"
+    "AQcDQgAE4yviEGBqcvm3iAiTgHPMUU7zndbnP7Fd6+9gFYW+GoVKt7ZuImWZSqHd\n"
+    "6HaBThzJmW+V2YPqWeUssyWjWxEOvKMTMBEwDwYDVR0TAQH/BAUwAwEB/zAKBggq\n"
+    "hkjOPQQDAgNIADBFAiEAiU2dMGmy1cU6MmIVtDdnxoAiEbLbYaXBy42tfTNwxVwC\n"
+    "IAxsJ3CMM0a8aFHy2FnlwtF+bG/cf+SadZP32k11kZuv\n"
     "-----END CERTIFICATE-----\n";
 
 static const char test_srv_pem[] =
     "-----BEGIN CERTIFICATE-----\n"
-    "MIIBTTCB9KADAgECAgECMAoGCCqGSM49BAMCMB4xHDAaBgNVBAMME2xrZWRvYyB1\n"
+    "MIIBTDCB9KADAgECAgECMAoGCCqGSM49BAMCMB4xHDAaBgNVBAMME2xrZWRvYyB1\n"
     "bml0IHRlc3QgQ0EwHhcNMjUwNjAxMDAwMDAwWhcNNDUwMTAxMDAwMDAwWjATMREw\n"
-    "DwYDVQQDDAhhcGkudGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGsqn/DU\n"
-    "lZ0da8bEFyDiqG2oJtesF8kIdvRiYcHPUHymBnlhElw/kDoBXxrldns4vGz0jJjD\n"
-    "46n6hKx7Fxvm81CjLjAsMBwGA1UdEQQVMBOCCGFwaS50ZXN0ggdkbC50ZXN0MAwG\n"
-    "A1UdEwEB/wQCMAAwCgYIKoZIzj0EAwIDSAAwRQIgbVWamPofbN9g2wF4CGtWfVg6\n"
-    "i4gxu+OVph3LpUhNn8wCIQCf/ySIUqx1V5DJqJ99HaW9tvcbCc8ZK1913MLp4aEl\n"
-    "6A==\n"
+    "DwYDVQQDDAhhcGkudGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABNHiEXCm\n"
+    "DMEnc6mv0xxbbg+TzULv+tmq0a0Gg+4r/dFTS1idjj/lXk/SSFU1ci5VNxlpudVt\n"
+    "bIJOlqtRQH6f7IGjLjAsMBwGA1UdEQQVMBOCCGFwaS50ZXN0ggdkbC50ZXN0MAwG\n"
+    "A1UdEwEB/wQCMAAwCgYIKoZIzj0EAwIDRwAwRAIgEWtWn7gTVIEdyPTHwWNvaOJ7\n"
+    "I+Khl1XrFjzda2TlEKYCICwOF3FbYZ69CFn/zzs6LEYfD2wAKO8YaPHQyLDy5AQ9\n"
     "-----END CERTIFICATE-----\n";
 
 static const char test_srv_key_pem[] =
     "-----BEGIN EC PRIVATE KEY-----\n"
-    "MHcCAQEEIKKQNZ65tPd5ToFG8Ykin+1Ql26enSZTeXWxJeEn9LwloAoGCCqGSM49\n"
-    "AwEHoUQDQgAEayqf8NSVnR1rxsQXIOKobagm16wXyQh29GJhwc9QfKYGeWESXD+Q\n"
-    "OgFfGuV2ezi8bPSMmMPjqfqErHsXG+bzUA==\n"
+    "MHcCAQEEIMMaIyyNIOzTGjUeI515LmfwtAE+NfjckN9ItByhvfUfoAoGCCqGSM49\n"
+    "AwEHoUQDQgAE0eIRcKYMwSdzqa/THFtuD5PNQu/62arRrQaD7iv90VNLWJ2OP+Ve\n"
+    "T9JIVTVyLlU3GWm51W1sgk6Wq1FAfp/sgQ==\n"
     "-----END EC PRIVATE KEY-----\n";
 
 static const char test_old_pem[] =
     "-----BEGIN CERTIFICATE-----\n"
     "MIIBTjCB9KADAgECAgEDMAoGCCqGSM49BAMCMB4xHDAaBgNVBAMME2xrZWRvYyB1\n"
     "bml0IHRlc3QgQ0EwHhcNMjAwMTAxMDAwMDAwWhcNMjUwNjAxMDAwMDAwWjATMREw\n"
-    "DwYDVQQDDAhhcGkudGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABJhfyw7e\n"
-    "1oyF8vY+jYHn/ufzf/nkF48KHeCR/C3fK+Tcj7h/xQ3OUz0sYoNx7xV3fPYsylkF\n"
-    "y/s46jRKv7VNPxOjLjAsMBwGA1UdEQQVMBOCCGFwaS50ZXN0ggdkbC50ZXN0MAwG\n"
-    "A1UdEwEB/wQCMAAwCgYIKoZIzj0EAwIDSQAwRgIhAIfW0CtDX7w0jyW8QgTWLpVH\n"
-    "+ofSG3+bcF4FJ1NFej0yAiEAsc66glVqydRPATFdIk8M/GgotKgvnqKYaAHCWrKJ\n"
-    "wf0=\n"
+    "DwYDVQQDDAhhcGkudGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABBIzTW58\n"
+    "xBO71szEFmw8SNf7T3Kg2hJaOf+NL7MakQkG8WvjrEttiBbopIIFLS6UgSOu3AdQ\n"
+    "TMZX2DROHcvF1zCjLjAsMBwGA1UdEQQVMBOCCGFwaS50ZXN0ggdkbC50ZXN0MAwG\n"
+    "A1UdEwEB/wQCMAAwCgYIKoZIzj0EAwIDSQAwRgIhANenLIplitSOKZXjOa73BNrN\n"
+    "/YOCS3YmZ77MuOvCPOxeAiEA+rCSV6sINrpDav9i7Gp01Ybi1eOZG4h4vaDV25eH\n"
+    "T3c=\n"
     "-----END CERTIFICATE-----\n";
 
 static const char test_old_key_pem[] =
     "-----BEGIN EC PRIVATE KEY-----\n"
-    "MHcCAQEEIBsqmuUHcq4aZmyw+S6pfEc7UKQIKGJB2X4JSTxnmB4eoAoGCCqGSM49\n"
-    "AwEHoUQDQgAEmF/LDt7WjIXy9j6Ngef+5/N/+eQXjwod4JH8Ld8r5NyPuH/FDc5T\n"
-    "PSxig3HvFXd89izKWQXL+zjqNEq/tU0/Ew==\n"
+    "MHcCAQEEIGNuXDeyLqjitzdo8iLdgfwgcfmWBSU8tSVb1H8fU6y+oAoGCCqGSM49\n"
+    "AwEHoUQDQgAEEjNNbnzEE7vWzMQWbDxI1/tPcqDaElo5/40vsxqRCQbxa+OsS22I\n"
+    "FuikggUtLpSBI67cB1BMxlfYNE4dy8XXMA==\n"
     "-----END EC PRIVATE KEY-----\n";
 
 static const char test_future_pem[] =
     "-----BEGIN CERTIFICATE-----\n"
     "MIIBTTCB9KADAgECAgEEMAoGCCqGSM49BAMCMB4xHDAaBgNVBAMME2xrZWRvYyB1\n"
     "bml0IHRlc3QgQ0EwHhcNNDAwMTAxMDAwMDAwWhcNNDUwMTAxMDAwMDAwWjATMREw\n"
-    "DwYDVQQDDAhhcGkudGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABE9MQHZO\n"
-    "G6JdQznWMhhGbWYJi1F4nEWvbSAWl94zAaDJug6QsVFQ8SLttiXchgvGp3x6rL2G\n"
-    "/W6J9Th1OvpGKMmjLjAsMBwGA1UdEQQVMBOCCGFwaS50ZXN0ggdkbC50ZXN0MAwG\n"
-    "A1UdEwEB/wQCMAAwCgYIKoZIzj0EAwIDSAAwRQIgA+8nVrcL7LHGY/q8Tmz6DdiV\n"
-    "5AOfongRUXZOJ8sSDN8CIQD4DEiPbuwgxlrDiEX2G11NYPq+lOFkhURmvMzrCkn2\n"
-    "Cg==\n"
+    "DwYDVQQDDAhhcGkudGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABE+XKmpE\n"
+    "k+uXC5hDPrAopHYFxsU2xsK2/9V9EkiRKts3HasNqu7aVqaBNK9lc1abgKpsoCgW\n"
+    "6Y89cZ67Rhu0Af6jLjAsMBwGA1UdEQQVMBOCCGFwaS50ZXN0ggdkbC50ZXN0MAwG\n"
+    "A1UdEwEB/wQCMAAwCgYIKoZIzj0EAwIDSAAwRQIgf22eQTJ8nG3p8CqcUOERiB9U\n"
+    "Rej7bNGzrHNlCGhBAHYCIQDmlswFzM/yq6BoM0JyER1KHUArgST/qwBvMPGYrObW\n"
+    "ZQ==\n"
     "-----END CERTIFICATE-----\n";
 
 static const char test_future_key_pem[] =
     "-----BEGIN EC PRIVATE KEY-----\n"
-    "MHcCAQEEIDjHoskhm8v9UaCfsE4Fz31gNURIE5/pwrKk+EKlZl9uoAoGCCqGSM49\n"
-    "AwEHoUQDQgAET0xAdk4bol1DOdYyGEZtZgmLUXicRa9tIBaX3jMBoMm6DpCxUVDx\n"
-    "Iu22JdyGC8anfHqsvYb9bon1OHU6+kYoyQ==\n"
+    "MHcCAQEEIDCcWzu5xB3dJDcynIwXgIgQt32czoHRxpvUKsUyjjL0oAoGCCqGSM49\n"
+    "AwEHoUQDQgAET5cqakST65cLmEM+sCikdgXGxTbGwrb/1X0SSJEq2zcdqw2q7tpW\n"
+    "poE0r2VzVpuAqmygKBbpjz1xnrtGG7QB/g==\n"
+    "-----END EC PRIVATE KEY-----\n";
+
+static const char test_stale_pem[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBTjCB9KADAgECAgEFMAoGCCqGSM49BAMCMB4xHDAaBgNVBAMME2xrZWRvYyB1\n"
+    "bml0IHRlc3QgQ0EwHhcNMjUwNjAxMDAwMDAwWhcNMjYwNjAxMDAwMDAwWjATMREw\n"
+    "DwYDVQQDDAhhcGkudGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABKpnCpim\n"
+    "M8Oa0Vr5IiT8r3F4b5UM7Hc6leVa2UHEYa1MNmc6irjd28QjdqRu9ZFM1qYXuRuz\n"
+    "AkQ1UnSmy+WuRIijLjAsMBwGA1UdEQQVMBOCCGFwaS50ZXN0ggdkbC50ZXN0MAwG\n"
+    "A1UdEwEB/wQCMAAwCgYIKoZIzj0EAwIDSQAwRgIhALa5Lkx1+zYqf+s9ygBjAeWl\n"
+    "uIoBIIAU2Fktamc7U0JKAiEA8Bfq+WEjfBNDm7WTNizwaWirTgPOA210dUaXDTwp\n"
+    "peU=\n"
+    "-----END CERTIFICATE-----\n";
+
+static const char test_stale_key_pem[] =
+    "-----BEGIN EC PRIVATE KEY-----\n"
+    "MHcCAQEEIFkEy1G/DPi+8W0fUTcX9FyEBme2+r/EH/37G3N/vhwboAoGCCqGSM49\n"
+    "AwEHoUQDQgAEqmcKmKYzw5rRWvkiJPyvcXhvlQzsdzqV5VrZQcRhrUw2ZzqKuN3b\n"
+    "xCN2pG71kUzWphe5G7MCRDVSdKbL5a5EiA==\n"
+    "-----END EC PRIVATE KEY-----\n";
+
+static const char test_evil_pem[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBSDCB76ADAgECAgEGMAoGCCqGSM49BAMCMB4xHDAaBgNVBAMME2xrZWRvYyB1\n"
+    "bml0IHRlc3QgQ0EwHhcNMjUwNjAxMDAwMDAwWhcNNDUwMTAxMDAwMDAwWjAUMRIw\n"
+    "EAYDVQQDDAlldmlsLnRlc3QwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARnpH/Z\n"
+    "G02rE+6QyV2mYKC02c83HgrFOvYThoC68lvESyQL4WvIyaLddEjlYrEc1lbTYS4W\n"
+    "9xS1i/SmkhovA0F2oygwJjAWBgNVHREEDzANggsqLmV2aWwudGVzdDAMBgNVHRMB\n"
+    "Af8EAjAAMAoGCCqGSM49BAMCA0gAMEUCIGx9kQfC5CKt37fY5puAaMooNwz5wFt+\n"
+    "qa5/23ivRfAmAiEArymrG6N7AbNGux7gpBPzTrnD3TfUy4tMiJNv6xb33iY=\n"
+    "-----END CERTIFICATE-----\n";
+
+static const char test_evil_key_pem[] =
+    "-----BEGIN EC PRIVATE KEY-----\n"
+    "MHcCAQEEILqQOVv4RPxUAGy+9idr1lBNCBvF5MusNOBY7WP54Bs3oAoGCCqGSM49\n"
+    "AwEHoUQDQgAEZ6R/2RtNqxPukMldpmCgtNnPNx4KxTr2E4aAuvJbxEskC+FryMmi\n"
+    "3XRI5WKxHNZW02EuFvcUtYv0ppIaLwNBdg==\n"
     "-----END EC PRIVATE KEY-----\n";
 
 #endif /* TLS_CERTS_H */

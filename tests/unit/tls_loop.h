@@ -44,6 +44,11 @@ typedef struct {
     uint32_t alert_delay_ms;     /* fake time that passes once the client has read that alert */
 } tl_step_t;
 
+/* Server certificates: api.test + dl.test valid 2025-06..2045, expired before
+ * LKD_TIME_FLOOR, not yet valid, expired 2026-06-01; and the impostor's
+ * (*.evil.test only), served to every *.evil.test host. */
+enum { TL_CERT_GOOD, TL_CERT_EXPIRED, TL_CERT_FUTURE, TL_CERT_STALE, TL_CERT_EVIL, TL_CERTS };
+
 #define TL_MAX_STEPS 64
 #define TL_MAX_REQS 64
 #define TL_REQ_KEEP 16384
@@ -55,6 +60,7 @@ typedef struct {
     size_t len;                 /* the whole request's length */
     char host[64];              /* where the connection went */
     uint16_t port;
+    int served_by;              /* the server certificate of that connection (TL_CERT_*) */
     unsigned conn;              /* connection number (1, 2, ...) */
 } tl_req_t;
 
@@ -72,7 +78,9 @@ typedef struct {
     unsigned connects, closes, unexpected;
     char last_connect_host[64];
     /* Behaviour of the whole test. */
-    int cert;                   /* 0 good, 1 expired, 2 not yet valid */
+    int cert;                   /* TL_CERT_GOOD, _EXPIRED, _FUTURE, _STALE: what api.test/dl.test present */
+    int impostor_on_api;        /* connections to api.test reach the impostor (TL_CERT_EVIL) */
+    int conn_cert;              /* the certificate of the current connection */
     int hang_handshake;         /* the server never answers the ClientHello */
     lkd_status_t send_status;   /* != LKD_OK: every send fails with it */
     size_t send_max;            /* > 0: sends accept at most this many bytes */
@@ -100,11 +108,12 @@ typedef struct {
     uint32_t alert_delay_ms;    /* pending: added to the clock when s2c_off reaches alert_end */
     size_t alert_end;
     /* Server TLS. */
-    mbedtls_ssl_config conf[3];
-    mbedtls_x509_crt crt[3], ca;
-    mbedtls_pk_context key[3];
+    mbedtls_ssl_config conf[TL_CERTS];
+    mbedtls_x509_crt crt[TL_CERTS], ca;
+    mbedtls_pk_context key[TL_CERTS];
     mbedtls_ctr_drbg_context drbg;
     mbedtls_ssl_cache_context cache;
+    mbedtls_ssl_cache_context evil_cache; /* the impostor knows only its own sessions */
     int tls_ready;
     /* Storage for answers built by tl_push_*. */
     char pool[TL_POOL];
@@ -159,9 +168,11 @@ static inline int tl_fixed_entropy(void *ctx, unsigned char *buf, size_t len)
 
 static inline void tl_tls_setup(void)
 {
-    static const char *const pems[3][2] = {{test_srv_pem, test_srv_key_pem},
-                                           {test_old_pem, test_old_key_pem},
-                                           {test_future_pem, test_future_key_pem}};
+    static const char *const pems[TL_CERTS][2] = {{test_srv_pem, test_srv_key_pem},
+                                                  {test_old_pem, test_old_key_pem},
+                                                  {test_future_pem, test_future_key_pem},
+                                                  {test_stale_pem, test_stale_key_pem},
+                                                  {test_evil_pem, test_evil_key_pem}};
     int i;
     if (tl.tls_ready) {
         return;
@@ -169,9 +180,11 @@ static inline void tl_tls_setup(void)
     mbedtls_ctr_drbg_init(&tl.drbg);
     mbedtls_ctr_drbg_seed(&tl.drbg, tl_fixed_entropy, NULL, NULL, 0);
     mbedtls_ssl_cache_init(&tl.cache);
+    mbedtls_ssl_cache_init(&tl.evil_cache);
     mbedtls_x509_crt_init(&tl.ca);
     mbedtls_x509_crt_parse(&tl.ca, (const unsigned char *)test_ca_pem, sizeof test_ca_pem);
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < TL_CERTS; i++) {
+        mbedtls_ssl_cache_context *cache = i == TL_CERT_EVIL ? &tl.evil_cache : &tl.cache;
         mbedtls_x509_crt_init(&tl.crt[i]);
         mbedtls_pk_init(&tl.key[i]);
         mbedtls_ssl_config_init(&tl.conf[i]);
@@ -185,7 +198,7 @@ static inline void tl_tls_setup(void)
         }
         mbedtls_ssl_conf_rng(&tl.conf[i], mbedtls_ctr_drbg_random, &tl.drbg);
         mbedtls_ssl_conf_own_cert(&tl.conf[i], &tl.crt[i], &tl.key[i]);
-        mbedtls_ssl_conf_session_cache(&tl.conf[i], &tl.cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+        mbedtls_ssl_conf_session_cache(&tl.conf[i], cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
     }
     tl.tls_ready = 1;
 }
@@ -296,6 +309,7 @@ static inline void tl_pump(void)
                 r = &tl.reqs[tl.nreqs++];
                 memset(r, 0, sizeof *r);
                 memcpy(r->host, tl.conn_host, sizeof r->host);
+                r->served_by = tl.conn_cert;
                 r->port = tl.conn_port;
                 r->conn = tl.conn_no;
             }
@@ -335,7 +349,13 @@ static inline lkd_status_t tl_connect(void *ctx, const char *host, uint16_t port
         mbedtls_ssl_free(&tl.ssl);
     }
     mbedtls_ssl_init(&tl.ssl);
-    mbedtls_ssl_setup(&tl.ssl, &tl.conf[tl.cert]);
+    {
+        size_t n = strlen(host);
+        int evil = (n > 10 && strcmp(host + n - 10, ".evil.test") == 0) ||
+                   (tl.impostor_on_api && strcmp(host, "api.test") == 0);
+        tl.conn_cert = evil ? TL_CERT_EVIL : tl.cert;
+    }
+    mbedtls_ssl_setup(&tl.ssl, &tl.conf[tl.conn_cert]);
     mbedtls_ssl_set_bio(&tl.ssl, NULL, tl_bio_send, tl_bio_recv, NULL);
     tl.ssl_ready = 1;
     tl.open = 1;
@@ -482,6 +502,7 @@ static inline void tl_reset(void)
     tl.nreqs = 0;
     tl.connects = tl.closes = tl.unexpected = 0;
     tl.cert = 0;
+    tl.impostor_on_api = 0;
     tl.hang_handshake = 0;
     tl.send_status = LKD_OK;
     tl.send_max = tl.recv_max = 0;
@@ -588,6 +609,9 @@ static inline const char *tl_req_header(unsigned n, const char *name, char *out,
     return out;
 }
 
+/* Result hosts the loop's clients may download from. */
+static const char *const tl_result_hosts[] = {"dl.test", ".evil.test"};
+
 /* A client over the loop with the test CA, host api.test. */
 static inline lkd_status_t tl_client(lkd_client_t *c, lkd_settings_t *s, lkd_port_t *p)
 {
@@ -598,6 +622,8 @@ static inline lkd_status_t tl_client(lkd_client_t *c, lkd_settings_t *s, lkd_por
     s->secret_id = "AKIDLOOP";
     s->secret_key = "loop-secret-key";
     s->timeout_ms = 20000;
+    s->result_hosts = tl_result_hosts;
+    s->result_host_count = sizeof tl_result_hosts / sizeof tl_result_hosts[0];
     st = lkd_client_init(c, s, p);
     if (st == LKD_OK) {
         st = lkd_client_add_ca(c, (const uint8_t *)test_ca_pem, sizeof test_ca_pem);
