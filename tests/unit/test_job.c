@@ -589,6 +589,39 @@ static void test_download(void)
         CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
     }
     CHECK_EQ_INT(tl.connects, 1);
+    /* URLs from the service that the result-host policy refuses: nothing
+     * connects to them, and the refusal names the host. */
+    {
+        size_t i;
+        static const char *const refused[][2] = {
+            {"https://127.0.0.1/r.zip", "127.0.0.1"},
+            {"https://2130706433/r.zip", "2130706433"},
+            {"https://[::1]:443/r.zip", "[::1]"},
+            {"https://other.example/r.zip", "other.example"},
+            {"https://xdl.test/r.zip", "xdl.test"},
+            {"http://dl.test/r.zip", "dl.test"},
+        };
+        for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+            char json[256];
+            fresh();
+            dl_options(&o, 0);
+            snprintf(json, sizeof json,
+                     "{\"Response\":{\"Status\":\"Success\",\"DocumentRecognizeResultUrl\":\"%s\",\"RequestId\":\"r\"}}",
+                     refused[i][0]);
+            tl_push_json(json, NULL);
+            CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_ERR_URL_REFUSED);
+            CHECK_EQ_INT(tl.connects, 1);
+            CHECK(strcmp(lkd_client_refused_host(&client), refused[i][1]) == 0);
+            CHECK(lkd_client_refusal_reason(&client)[0] != '\0');
+        }
+        /* The next call clears it. */
+        tl_push_json("{\"Response\":{\"Status\":\"Processing\",\"RequestId\":\"r\"}}", NULL);
+        {
+            lkd_result_t r;
+            CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+        }
+        CHECK(lkd_client_refused_host(&client)[0] == '\0');
+    }
     /* A URL the service called ready but did not give. */
     fresh();
     dl_options(&o, 0);

@@ -1,6 +1,7 @@
 /* Presigned-URL parsing and base64 encoding. */
 #include "lkd_base64.h"
 #include "lkd_url.h"
+#include "lkd_url_policy.h"
 #include "unit.h"
 
 static lkd_status_t parse(const char *s, lkd_url_t *u)
@@ -65,6 +66,99 @@ static void test_refused_urls(void)
     CHECK_EQ_INT(lkd_url_parse(NULL, 5, &u), LKD_ERR_ARG);
 }
 
+/* The result-host policy: each refusal, named, and the label boundary. */
+static const char *policy_check(const char *url, const lkd_url_policy_t *p, lkd_span_t *host)
+{
+    lkd_url_t u;
+    const char *reason = NULL;
+    lkd_status_t st = lkd_url_check_result(url, strlen(url), p, &u, host, &reason);
+    if (st == LKD_OK) {
+        return "ok";
+    }
+    return st == LKD_ERR_URL_REFUSED ? reason : "malformed";
+}
+
+static void test_result_host_policy(void)
+{
+    static const char *const extra[] = {".lkedoc.test", "cos.example.net"};
+    static const struct {
+        const char *url, *expect, *host;
+    } v[] = {
+        /* The defaults, at 443 only. */
+        {"https://b-125.cos.ap-guangzhou.myqcloud.com/r.zip?sig=1", "ok", "b-125.cos.ap-guangzhou.myqcloud.com"},
+        {"https://B.COS.AP-GUANGZHOU.MYQCLOUD.COM/r.zip", "ok", "B.COS.AP-GUANGZHOU.MYQCLOUD.COM"},
+        {"https://x.tencentcos.cn/r", "ok", "x.tencentcos.cn"},
+        {"https://x.tencentcos.com/r", "ok", "x.tencentcos.com"},
+        {"https://x.myqcloud.com:443/r", "ok", "x.myqcloud.com"},
+        {"https://x.myqcloud.com:8443/r", "port not allowed for this host", "x.myqcloud.com"},
+        /* Label boundary: the suffix must be whole labels. */
+        {"https://evilmyqcloud.com/r", "host is not an allowed result host", "evilmyqcloud.com"},
+        {"https://myqcloud.com/r", "host is not an allowed result host", "myqcloud.com"},
+        {"https://x.myqcloud.com.evil.example/r", "host is not an allowed result host",
+         "x.myqcloud.com.evil.example"},
+        {"https://x.tencentcos.co/r", "host is not an allowed result host", "x.tencentcos.co"},
+        /* The application's entries, any port. */
+        {"https://mock.lkedoc.test:30443/r", "ok", "mock.lkedoc.test"},
+        {"https://cos.example.net:1/r", "ok", "cos.example.net"},
+        {"https://a.cos.example.net/r", "host is not an allowed result host", "a.cos.example.net"},
+        {"https://lkedoc.test/r", "host is not an allowed result host", "lkedoc.test"},
+        {"https://xlkedoc.test/r", "host is not an allowed result host", "xlkedoc.test"},
+        /* Schemes. */
+        {"http://x.myqcloud.com/r", "scheme is not https", "x.myqcloud.com"},
+        {"ftp://x.myqcloud.com/r", "scheme is not https", "x.myqcloud.com"},
+        {"file://x.myqcloud.com/etc/passwd", "scheme is not https", "x.myqcloud.com"},
+        /* Addresses and names getaddrinfo reads as addresses. */
+        {"https://127.0.0.1/r", "numeric host name", "127.0.0.1"},
+        {"https://2130706433/r", "numeric host name", "2130706433"},
+        {"https://0x7f000001/r", "numeric host name", "0x7f000001"},
+        {"https://127.1/r", "numeric host name", "127.1"},
+        {"https://10.0.0.1.myqcloud.com/r", "ok", "10.0.0.1.myqcloud.com"},
+        {"https://[::1]/r", "IP address literal", "[::1]"},
+        {"https://[::ffff:127.0.0.1]:443/r", "IP address literal", "[::ffff:127.0.0.1]"},
+        /* Not DNS names. */
+        {"https://x..myqcloud.com/r", "not a DNS host name", "x..myqcloud.com"},
+        {"https://x.myqcloud.com./r", "not a DNS host name", "x.myqcloud.com."},
+        {"https://.myqcloud.com/r", "not a DNS host name", ".myqcloud.com"},
+        {"https://-x.myqcloud.com/r", "not a DNS host name", "-x.myqcloud.com"},
+        {"https://x-.myqcloud.com/r", "not a DNS host name", "x-.myqcloud.com"},
+        {"https://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.myqcloud.com/r",
+         "not a DNS host name", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.myqcloud.com"},
+        /* Malformed: the parser refuses it before any policy. */
+        {"https://user@x.myqcloud.com/r", "malformed", "user@x.myqcloud.com"},
+        {"https://x.myqcloud.com/a b", "malformed", "x.myqcloud.com"},
+        {"nonsense", "malformed", ""},
+    };
+    lkd_url_policy_t p = {extra, 2, 0};
+    lkd_url_policy_t only = {extra, 2, 1};
+    lkd_span_t host;
+    size_t i;
+    for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+        const char *got = policy_check(v[i].url, &p, &host);
+        if (strcmp(got, v[i].expect) != 0 || host.len != strlen(v[i].host) ||
+            (host.len > 0 && memcmp(host.ptr, v[i].host, host.len) != 0)) {
+            fprintf(stderr, "policy: %s: got '%s' host '%.*s', expected '%s' host '%s'\n", v[i].url, got,
+                    (int)host.len, host.ptr == NULL ? "" : host.ptr, v[i].expect, v[i].host);
+            unit_failed++;
+        } else {
+            unit_passed++;
+        }
+    }
+    /* With no application list, only the defaults; replacing drops them. */
+    CHECK(strcmp(policy_check("https://x.myqcloud.com/r", NULL, &host), "ok") == 0);
+    CHECK(strcmp(policy_check("https://mock.lkedoc.test/r", NULL, &host), "host is not an allowed result host") ==
+          0);
+    CHECK(strcmp(policy_check("https://x.myqcloud.com/r", &only, &host), "host is not an allowed result host") == 0);
+    CHECK(strcmp(policy_check("https://mock.lkedoc.test/r", &only, &host), "ok") == 0);
+    /* Entries an application may give. */
+    CHECK(lkd_url_policy_entry_ok(".lkedoc.test"));
+    CHECK(lkd_url_policy_entry_ok("cos.example.net"));
+    CHECK(!lkd_url_policy_entry_ok(NULL));
+    CHECK(!lkd_url_policy_entry_ok(""));
+    CHECK(!lkd_url_policy_entry_ok("."));
+    CHECK(!lkd_url_policy_entry_ok("*.lkedoc.test"));
+    CHECK(!lkd_url_policy_entry_ok("host:443"));
+}
+
 static void test_base64(void)
 {
     static const struct {
@@ -102,6 +196,7 @@ int main(void)
 {
     test_presigned_url();
     test_refused_urls();
+    test_result_host_policy();
     test_base64();
     return unit_report("url");
 }
