@@ -14,6 +14,8 @@
  *                  TRNG: a real board seeds from its own)
  *   host=NAME      API host (default lke.intl.tencentcloudapi.com), port=N (443)
  *   resolve=HOST:PORT:ADDR  as curl's --resolve, up to FW_MAX_RESOLVE times
+ *   result_host=SUFFIX  a result host allowed besides the object-storage
+ *                  defaults (".suffix" or one name), up to FW_MAX_RESOLVE times
  *   dns=ADDR       DNS server for names no resolve entry covers
  *   ip=, mask=, gw=  static IPv4 (default 10.0.2.15/24 via 10.0.2.2: QEMU's slirp)
  *   poll=MS        first pause between polls (default 500)
@@ -65,6 +67,8 @@ typedef struct {
     uint32_t poll_ms;
     lkd_resolve_t resolve[FW_MAX_RESOLVE];
     size_t resolve_count;
+    const char *result_hosts[FW_MAX_RESOLVE];
+    size_t result_host_count;
 } fw_args_t;
 
 typedef struct {
@@ -229,6 +233,8 @@ static void parse_args(fw_args_t *a)
         } else if (strcmp(word, "resolve") == 0 && a->resolve_count < FW_MAX_RESOLVE &&
                    parse_resolve(eq, &a->resolve[a->resolve_count]) == 0) {
             a->resolve_count++;
+        } else if (strcmp(word, "result_host") == 0 && a->result_host_count < FW_MAX_RESOLVE) {
+            a->result_hosts[a->result_host_count++] = eq;
         } else {
             out_str("fw: bad argument ");
             out_str(word);
@@ -464,6 +470,8 @@ int fw_main(void)
     s.port = a.port;
     s.resolve = a.resolve_count ? a.resolve : NULL;
     s.resolve_count = a.resolve_count;
+    s.result_hosts = a.result_host_count ? a.result_hosts : NULL;
+    s.result_host_count = a.result_host_count;
     s.secret_id = a.id;
     s.secret_key = a.key;
     s.timeout_ms = FW_TIMEOUT_MS;

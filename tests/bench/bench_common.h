@@ -44,6 +44,8 @@ static uint16_t bench_port(const char *text)
     return (uint16_t)v;
 }
 
+static const char *const bench_result_hosts[] = {BENCH_DL_HOST};
+
 /* Set up bench_client for the mock's API port (and its download port, 0: none). */
 static void bench_client_setup(uint16_t api_port, uint16_t dl_port, const char *ca_file)
 {
@@ -70,6 +72,8 @@ static void bench_client_setup(uint16_t api_port, uint16_t dl_port, const char *
     bench_resolve[1].address = "127.0.0.1";
     s.resolve = bench_resolve;
     s.resolve_count = dl_port != 0 ? 2 : 1;
+    s.result_hosts = bench_result_hosts; /* the mock's storage host, besides the service's */
+    s.result_host_count = 1;
     s.secret_id = bench_env("TENCENTCLOUD_SECRET_ID", BENCH_MOCK_ID);
     s.secret_key = bench_env("TENCENTCLOUD_SECRET_KEY", BENCH_MOCK_KEY);
     lkd_port_posix_init(&port);

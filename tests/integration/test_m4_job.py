@@ -57,7 +57,8 @@ def qemu_cmd(ctx, ca):
     args = ["lkedoc-fw", f"ca={ca}", f"doc={ctx.sample}", f"id={SECRET_ID}", f"key={SECRET_KEY}",
             f"seed={os.urandom(32).hex()}", f"host={HOST}", "port=443", "poll=300",
             f"resolve={HOST}:443:{GUEST_SERVER}",
-            f"resolve={DL_HOST}:{m.download_port}:{GUEST_SERVER}"]
+            f"resolve={DL_HOST}:{m.download_port}:{GUEST_SERVER}",
+            f"result_host={DL_HOST}"]
     for a in args:
         assert " " not in a, a  # the firmware splits its command line at spaces
     semi = "enable=on,target=native," + ",".join("arg=" + qemu_opt(a) for a in args)
