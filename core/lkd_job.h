@@ -79,7 +79,9 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
                       lkd_result_t *result);
 
 /* Receives the archive in order; a non-LKD_OK return stops the download and
- * is returned.  Bytes are never handed over twice, even across resumes. */
+ * is returned unchanged, never retried (return LKD_ERR_WRITE when the data
+ * cannot be stored: a full disk is not a network failure).  Bytes are never
+ * handed over twice, even across resumes. */
 typedef lkd_status_t (*lkd_sink_fn)(void *user, const uint8_t *data, size_t len);
 
 /* Called as bytes arrive; total is 0 while unknown. */
@@ -97,14 +99,20 @@ typedef struct {
 void lkd_download_options_default(lkd_download_options_t *o);
 
 /* Download a task's result: one GetReconstructDocumentResult for the URL
- * (unless opt->url gives it), then
- * a GET on the object-storage host over its own verified TLS connection.  A
+ * (unless opt->url gives it), checked against the result-host policy
+ * (lkd_url_policy.h, settings.result_hosts) before anything connects to it,
+ * then a GET on the object-storage host over its own verified TLS connection.
+ * A body without a length ends only with the server's TLS close_notify; a bare
+ * TCP close is a cut, resumed like any other.  A
  * dropped connection resumes with Range from the last byte delivered (up to
  * LKD_DOWNLOAD_MAX_RESUMES times); an expired URL (HTTP 403) is replaced once
  * by a fresh one from the service.  *bytes (may be NULL) gets the count
  * delivered; LKD_OK only when it equals the archive's announced length.
  * Errors: LKD_ERR_TASK_NOT_READY (no URL: the task has not succeeded),
- * LKD_ERR_TASK_FAILED, LKD_ERR_ARG (URL not https or malformed),
+ * LKD_ERR_TASK_FAILED, LKD_ERR_URL_REFUSED (the URL's scheme, host or port is
+ * not allowed: lkd_client_refused_host and lkd_client_refusal_reason say
+ * which and why), LKD_ERR_ARG (opt->url malformed), LKD_ERR_MALFORMED (the
+ * service's URL malformed),
  * LKD_ERR_HTTP_STATUS (client->http_status), LKD_ERR_MALFORMED (lengths or
  * ranges that do not add up), network and TLS errors, LKD_ERR_TIMEOUT, the
  * sink's errors, and those of lkd_get_result. */
