@@ -3,12 +3,71 @@
  * the host must be a non-empty span of DNS bytes inside the input right after
  * "https://", the path a span that starts with '/' (inside the input, or the
  * "/" the parser supplies for a URL without one) and holds no byte that could
- * break a request line, and a port the URL did not name must be 443.
+ * break a request line, and a port the URL did not name must be 443.  Then the
+ * result-host policy: a URL it allows parses the same, its host is a DNS name
+ * under an allowed entry (whole labels) whose last label starts with a letter,
+ * at 443 unless the entry is the application's; a refusal has a reason and
+ * names a host inside the input.
  */
 #include <string.h>
 
 #include "fuzz_check.h"
 #include "lkd_url.h"
+#include "lkd_url_policy.h"
+
+static int ends_with_label(const char *h, size_t n, const char *suffix)
+{
+    size_t e = strlen(suffix);
+    size_t i;
+    if (n <= e || h[n - e - 1] != '.') {
+        return 0;
+    }
+    for (i = 0; i < e; i++) {
+        char c = h[n - e + i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c != suffix[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void check_policy(const char *url, size_t size)
+{
+    static const char *const extra[] = {".lkedoc.test"};
+    lkd_url_policy_t p = {extra, 1, 0};
+    lkd_url_t u, again;
+    lkd_span_t named;
+    const char *reason = NULL;
+    size_t i, last = 0;
+    lkd_status_t st = lkd_url_check_result(url, size, &p, &u, &named, &reason);
+    FUZZ_CHECK(named.len == 0 || (named.ptr >= url && named.ptr + named.len <= url + size));
+    if (st == LKD_ERR_URL_REFUSED) {
+        FUZZ_CHECK(reason != NULL && reason[0] != '\0');
+        return;
+    }
+    FUZZ_CHECK(st == LKD_OK || st == LKD_ERR_ARG);
+    if (st != LKD_OK) {
+        return;
+    }
+    FUZZ_CHECK(lkd_url_parse(url, size, &again) == LKD_OK && again.host.ptr == u.host.ptr);
+    for (i = 0; i < u.host.len; i++) {
+        if (u.host.ptr[i] == '.') {
+            last = i + 1;
+        }
+    }
+    FUZZ_CHECK(last < u.host.len);
+    FUZZ_CHECK((u.host.ptr[last] >= 'a' && u.host.ptr[last] <= 'z') || (u.host.ptr[last] >= 'A' && u.host.ptr[last] <= 'Z'));
+    if (ends_with_label(u.host.ptr, u.host.len, "lkedoc.test")) {
+        return;
+    }
+    FUZZ_CHECK(u.port == 443);
+    FUZZ_CHECK(ends_with_label(u.host.ptr, u.host.len, "myqcloud.com") ||
+               ends_with_label(u.host.ptr, u.host.len, "tencentcos.cn") ||
+               ends_with_label(u.host.ptr, u.host.len, "tencentcos.com"));
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(u.path_query.len == 1); /* the supplied "/" */
         }
     }
+    check_policy(url, size);
     free(url);
     return 0;
 }
