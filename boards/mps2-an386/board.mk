@@ -6,7 +6,7 @@ M4_DIR    := $(BUILD)/m4
 M4_ELF    := $(M4_DIR)/unit-m4.elf
 M4_MBED   := $(SRC_MBED)
 M4_TESTS  := sign time url request edges http json decode
-M4_CORE   := sign time http json decode status text base64 url request
+M4_CORE   := sign time http json decode status text base64 url url_policy request
 M4_ARCH   := -mcpu=cortex-m4 -mthumb
 M4_CFLAGS := -std=c99 $(M4_ARCH) -Os -g -ffunction-sections -fdata-sections \
              -Icore -Iport -Iboards/mps2-an386 -Itests/unit -I$(M4_MBED)/include -I$(M4_DIR)/include \
