@@ -331,6 +331,24 @@ static void test_session_expiry(void)
     CHECK_EQ_INT(client.tls.resumed, 1);
     CHECK_EQ_INT(client.tls.handshakes, 3);
 
+    /* A server that resumes by tickets says how long its ticket lives: the
+     * client offers it no longer than that, even though this server would
+     * still take it. */
+    fresh();
+    tl.tickets = 1;
+    tl_push_http(200, "Connection: close\r\n", processing_json, strlen(processing_json), TL_CLOSE);
+    tl_push_http(200, "Connection: close\r\n", processing_json, strlen(processing_json), TL_CLOSE);
+    tl_push_http(200, "Connection: close\r\n", processing_json, strlen(processing_json), TL_CLOSE);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK(client.tls.saved[0].session.ticket != NULL);
+    tl.mono += (TL_TICKET_LIFETIME - 10) * 1000u;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(client.tls.resumed, 1);
+    tl.mono += 20000u;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(client.tls.resumed, 1);
+    CHECK_EQ_INT(client.tls.handshakes, 3);
+
     /* Ten minutes later the device clock reads 2046: the saved chain expired
      * in 2045, so the session is dropped and the full handshake refuses it. */
     fresh();

@@ -20,6 +20,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_cache.h>
+#include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 
 #include "lkd_client.h"
@@ -48,6 +49,9 @@ typedef struct {
  * LKD_TIME_FLOOR, not yet valid, expired 2026-06-01; and the impostor's
  * (*.evil.test only), served to every *.evil.test host. */
 enum { TL_CERT_GOOD, TL_CERT_EXPIRED, TL_CERT_FUTURE, TL_CERT_STALE, TL_CERT_EVIL, TL_CERTS };
+
+/* The lifetime hint of the ticket server (s). */
+#define TL_TICKET_LIFETIME 600
 
 #define TL_MAX_STEPS 64
 #define TL_MAX_REQS 64
@@ -80,6 +84,7 @@ typedef struct {
     /* Behaviour of the whole test. */
     int cert;                   /* TL_CERT_GOOD, _EXPIRED, _FUTURE, _STALE: what api.test/dl.test present */
     int impostor_on_api;        /* connections to api.test reach the impostor (TL_CERT_EVIL) */
+    int tickets;                /* the good server resumes by session tickets (TL_TICKET_LIFETIME) */
     int conn_cert;              /* the certificate of the current connection */
     int hang_handshake;         /* the server never answers the ClientHello */
     lkd_status_t send_status;   /* != LKD_OK: every send fails with it */
@@ -114,6 +119,8 @@ typedef struct {
     mbedtls_ctr_drbg_context drbg;
     mbedtls_ssl_cache_context cache;
     mbedtls_ssl_cache_context evil_cache; /* the impostor knows only its own sessions */
+    mbedtls_ssl_config conf_ticket;       /* the good certificate, resuming by tickets */
+    mbedtls_ssl_ticket_context ticket;
     int tls_ready;
     /* Storage for answers built by tl_push_*. */
     char pool[TL_POOL];
@@ -200,6 +207,19 @@ static inline void tl_tls_setup(void)
         mbedtls_ssl_conf_own_cert(&tl.conf[i], &tl.crt[i], &tl.key[i]);
         mbedtls_ssl_conf_session_cache(&tl.conf[i], cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
     }
+    mbedtls_ssl_config_init(&tl.conf_ticket);
+    mbedtls_ssl_ticket_init(&tl.ticket);
+    if (mbedtls_ssl_config_defaults(&tl.conf_ticket, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                    MBEDTLS_SSL_PRESET_DEFAULT) != 0 ||
+        mbedtls_ssl_ticket_setup(&tl.ticket, mbedtls_ctr_drbg_random, &tl.drbg, MBEDTLS_CIPHER_AES_256_GCM,
+                                 TL_TICKET_LIFETIME) != 0) {
+        fprintf(stderr, "tls_loop: ticket server set-up failed\n");
+        exit(2);
+    }
+    mbedtls_ssl_conf_rng(&tl.conf_ticket, mbedtls_ctr_drbg_random, &tl.drbg);
+    mbedtls_ssl_conf_own_cert(&tl.conf_ticket, &tl.crt[TL_CERT_GOOD], &tl.key[TL_CERT_GOOD]);
+    mbedtls_ssl_conf_session_tickets_cb(&tl.conf_ticket, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
+                                        &tl.ticket);
     tl.tls_ready = 1;
 }
 
@@ -355,7 +375,7 @@ static inline lkd_status_t tl_connect(void *ctx, const char *host, uint16_t port
                    (tl.impostor_on_api && strcmp(host, "api.test") == 0);
         tl.conn_cert = evil ? TL_CERT_EVIL : tl.cert;
     }
-    mbedtls_ssl_setup(&tl.ssl, &tl.conf[tl.conn_cert]);
+    mbedtls_ssl_setup(&tl.ssl, tl.tickets && tl.conn_cert == TL_CERT_GOOD ? &tl.conf_ticket : &tl.conf[tl.conn_cert]);
     mbedtls_ssl_set_bio(&tl.ssl, NULL, tl_bio_send, tl_bio_recv, NULL);
     tl.ssl_ready = 1;
     tl.open = 1;
@@ -503,6 +523,7 @@ static inline void tl_reset(void)
     tl.connects = tl.closes = tl.unexpected = 0;
     tl.cert = 0;
     tl.impostor_on_api = 0;
+    tl.tickets = 0;
     tl.hang_handshake = 0;
     tl.send_status = LKD_OK;
     tl.send_max = tl.recv_max = 0;
