@@ -1,8 +1,9 @@
 /*
  * mbedtls_config.h - the board's mbedTLS (Debian's 2.28 source): a TLS 1.2
- * client and nothing else.  X.509 verification, ECDHE key exchange with RSA
- * or ECDSA certificates, AES-GCM, SHA-256/384 and a CTR-DRBG; no file
- * system, sockets, threads or OS clock.  Memory comes from a static pool
+ * client and nothing else.  X.509 verification (key usage and extended key
+ * usage included), ECDHE key exchange with RSA or ECDSA certificates,
+ * AES-GCM, SHA-256/384 and a CTR-DRBG; no file system, sockets, threads or
+ * OS clock.  Memory comes from a static pool
  * (MEMORY_BUFFER_ALLOC_C) the firmware hands to
  * mbedtls_memory_buffer_alloc_init(); PLATFORM_NO_STD_FUNCTIONS keeps libc's
  * calloc/free out of the link, so the firmware has no system heap at all.
@@ -41,6 +42,13 @@
 
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
+/* The server's certificate must be meant for a TLS server, as on the host
+ * (Debian's build checks both): its extended key usage, when present, must
+ * include serverAuth, and its key usage must allow the key exchange
+ * (digitalSignature for ECDHE).  Without these a certificate issued for TLS
+ * clients only, by any CA the board trusts, would be accepted. */
+#define MBEDTLS_X509_CHECK_KEY_USAGE
+#define MBEDTLS_X509_CHECK_EXTENDED_KEY_USAGE
 #define MBEDTLS_PK_C
 #define MBEDTLS_PK_PARSE_C
 #define MBEDTLS_PEM_PARSE_C
