@@ -18,6 +18,7 @@
 
 #include "lkd_config.h"
 #include "lkd_time.h"
+#include "lkd_tls_policy.h"
 
 /* Time the best-effort close_notify may take. */
 #define CLOSE_NOTIFY_MS 100u
@@ -306,6 +307,7 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
         lkd_tls_free(tls);
         return map_error(tls, rc);
     }
+    (void)lkd_tls_policy_apply(&tls->conf); /* fails only for a NULL configuration */
     mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
     mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);

@@ -1,8 +1,9 @@
 /*
  * mbedtls_config.h - the board's mbedTLS (Debian's 2.28 source): a TLS 1.2
- * client and nothing else.  X.509 verification, ECDHE key exchange with RSA
- * or ECDSA certificates, AES-GCM, SHA-256/384 and a CTR-DRBG; no file
- * system, sockets, threads or OS clock.  Memory comes from a static pool
+ * client and nothing else.  X.509 verification (key usage and extended key
+ * usage included), ECDHE key exchange with RSA or ECDSA certificates,
+ * AES-GCM, SHA-256/384 and a CTR-DRBG; no file system, sockets, threads or
+ * OS clock.  Memory comes from a static pool
  * (MEMORY_BUFFER_ALLOC_C) the firmware hands to
  * mbedtls_memory_buffer_alloc_init(); PLATFORM_NO_STD_FUNCTIONS keeps libc's
  * calloc/free out of the link, so the firmware has no system heap at all.
@@ -31,8 +32,9 @@
 #define MBEDTLS_SSL_ENCRYPT_THEN_MAC
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
-/* The suites the service's endpoints and storage answer with; nothing else
- * is offered (a shorter ClientHello and less code). */
+/* The suites the service's endpoints and storage answer with: mbedTLS's
+ * default list.  What the client offers is core/lkd_tls_policy.c's list,
+ * of which this build has these four (no ChaCha20-Poly1305, no x25519). */
 #define MBEDTLS_SSL_CIPHERSUITES                          \
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,      \
     MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,        \
@@ -41,6 +43,13 @@
 
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
+/* The server's certificate must be meant for a TLS server, as on the host
+ * (Debian's build checks both): its extended key usage, when present, must
+ * include serverAuth, and its key usage must allow the key exchange
+ * (digitalSignature for ECDHE).  Without these a certificate issued for TLS
+ * clients only, by any CA the board trusts, would be accepted. */
+#define MBEDTLS_X509_CHECK_KEY_USAGE
+#define MBEDTLS_X509_CHECK_EXTENDED_KEY_USAGE
 #define MBEDTLS_PK_C
 #define MBEDTLS_PK_PARSE_C
 #define MBEDTLS_PEM_PARSE_C

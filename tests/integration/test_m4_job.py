@@ -204,3 +204,36 @@ def test_m4_untrusted_ca_refused_before_any_request(ctx):
     assert st["requests"] == 0 and st["download"]["requests"] == 0, st
     assert st["handshakes"] == 0, st
     assert st["connections"] >= 1, st  # the firmware did reach the mock: TLS refused it
+
+
+def test_m4_client_auth_only_certificate_refused(ctx):
+    # The board's mbedTLS checks the extended key usage (MBEDTLS_X509_CHECK_EXTENDED_KEY_USAGE), as the
+    # host's does: a certificate for the API host, from a CA the board trusts, but issued for TLS clients
+    # only, ends the job at the handshake.  The server is openssl s_server (tests/mock/openssl_peer.py);
+    # the same server with a serverAuth certificate gets the board's request, so the EKU alone decides.
+    from openssl_peer import Pki, SServer
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+    pki_dir = os.path.join(ctx.tmp, "eku-pki")
+    os.makedirs(pki_dir, exist_ok=True)
+    pki = Pki(pki_dir)
+    ca = pki.ca("eku-ca")
+    for eku, refused in (("clientAuth", True), ("serverAuth", False)):
+        cert = pki.leaf("eku-" + eku, ca, HOST, eku=eku)
+        with SServer(cert, ["-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"], answer=answer) as srv:
+            sctx = copy.copy(ctx)
+            sctx.mock = copy.copy(ctx.mock)
+            sctx.mock.port = srv.port  # 10.0.2.100:443 is relayed to s_server
+            p = run_fw(sctx, ca.pem)
+        out = p.stdout + p.stderr
+        failed = [line for line in out.splitlines() if line.startswith("fw: FAILED ")]
+        why = f"{eku}: exit {p.returncode}\n{out}\ns_server:\n{srv.output}"
+        assert len(failed) == 1 and "step=create" in failed[0], why
+        f = fields(failed[0])
+        if refused:
+            assert p.returncode == 4, why
+            assert int(f["verify_flags"], 16) & 0x1000, why  # MBEDTLS_X509_BADCERT_EXT_KEY_USAGE
+            assert f["handshakes"] == "0" and f["requests"] == "0", why
+            assert srv.requests() == 0 and "ACCEPT" in srv.output, why
+        else:
+            assert f["handshakes"] == "1" and int(f["verify_flags"], 16) == 0, why
+            assert srv.requests() >= 1, why  # past the handshake: s_server's "{}" is not an API answer

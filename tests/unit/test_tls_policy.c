@@ -1,0 +1,144 @@
+/*
+ * test_tls_policy.c - lkd_tls_policy_apply and lkd_tls_policy_describe.
+ *
+ * The lists are checked by what mbedTLS says of each entry (key exchange,
+ * cipher, curve), not by comparing against a copy of them; the behaviour
+ * against real servers is tests/integration/test_tls_policy.py.
+ */
+#include <string.h>
+
+#include <mbedtls/cipher.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ciphersuites.h>
+#include <mbedtls/x509.h>
+#include <mbedtls/x509_crt.h>
+
+#include "lkd_tls_policy.h"
+#include "unit.h"
+
+static int is_aead(mbedtls_cipher_type_t c)
+{
+    return c == MBEDTLS_CIPHER_AES_128_GCM || c == MBEDTLS_CIPHER_AES_256_GCM || c == MBEDTLS_CIPHER_CHACHA20_POLY1305;
+}
+
+static void test_apply_suites_and_groups(void)
+{
+    mbedtls_ssl_config conf;
+    const int *s;
+    const mbedtls_ecp_group_id *g;
+    size_t n = 0, v;
+    int chacha = 0;
+    mbedtls_ssl_config_init(&conf);
+    CHECK_EQ_INT(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                             MBEDTLS_SSL_PRESET_DEFAULT), 0);
+    CHECK_EQ_INT(lkd_tls_policy_apply(&conf), LKD_OK);
+    CHECK_EQ_INT(conf.min_major_ver, MBEDTLS_SSL_MAJOR_VERSION_3);
+    CHECK_EQ_INT(conf.min_minor_ver, MBEDTLS_SSL_MINOR_VERSION_3);
+    /* Every version's list is the policy's: a lower version never brings the defaults back. */
+    for (v = 0; v < 4; v++) {
+        CHECK(conf.ciphersuite_list[v] == conf.ciphersuite_list[MBEDTLS_SSL_MINOR_VERSION_3]);
+    }
+    for (s = conf.ciphersuite_list[MBEDTLS_SSL_MINOR_VERSION_3]; *s != 0; s++) {
+        const mbedtls_ssl_ciphersuite_t *info = mbedtls_ssl_ciphersuite_from_id(*s);
+        CHECK(info != NULL); /* compiled in: nothing listed that mbedTLS would skip */
+        if (info == NULL) {
+            continue;
+        }
+        CHECK(info->key_exchange == MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA ||
+              info->key_exchange == MBEDTLS_KEY_EXCHANGE_ECDHE_RSA);
+        CHECK(is_aead(info->cipher));
+        chacha |= info->cipher == MBEDTLS_CIPHER_CHACHA20_POLY1305;
+        n++;
+    }
+    CHECK_EQ_INT(n, 6); /* Debian's mbedTLS has all six */
+    CHECK(chacha);
+    n = 0;
+    for (g = conf.curve_list; *g != MBEDTLS_ECP_DP_NONE; g++) {
+        CHECK(*g == MBEDTLS_ECP_DP_CURVE25519 || *g == MBEDTLS_ECP_DP_SECP256R1 || *g == MBEDTLS_ECP_DP_SECP384R1);
+        CHECK(mbedtls_ecp_curve_info_from_grp_id(*g) != NULL);
+        n++;
+    }
+    CHECK_EQ_INT(n, 3);
+    CHECK_EQ_INT(conf.curve_list[0], MBEDTLS_ECP_DP_CURVE25519);
+    for (s = conf.sig_hashes; *s != MBEDTLS_MD_NONE; s++) {
+        CHECK(*s == MBEDTLS_MD_SHA256 || *s == MBEDTLS_MD_SHA384 || *s == MBEDTLS_MD_SHA512);
+    }
+    mbedtls_ssl_config_free(&conf);
+}
+
+static void test_apply_profile(void)
+{
+    mbedtls_ssl_config conf;
+    const mbedtls_x509_crt_profile *p;
+    mbedtls_ssl_config_init(&conf);
+    CHECK_EQ_INT(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                             MBEDTLS_SSL_PRESET_DEFAULT), 0);
+    CHECK_EQ_INT(lkd_tls_policy_apply(&conf), LKD_OK);
+    p = conf.cert_profile;
+    CHECK(p != NULL && p != &mbedtls_x509_crt_profile_default);
+    if (p != NULL) {
+        CHECK(!(p->allowed_mds & MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_MD5)));
+        CHECK(!(p->allowed_mds & MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA1)));
+        CHECK(!(p->allowed_mds & MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA224)));
+        CHECK(p->allowed_mds & MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA256));
+        CHECK(p->allowed_mds & MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA384));
+        CHECK(p->allowed_mds & MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA512));
+        /* An EC leaf's key type is PK_ECKEY: without it every EC certificate fails. */
+        CHECK(p->allowed_pks & MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_ECKEY));
+        CHECK(p->allowed_pks & MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_ECDSA));
+        CHECK(p->allowed_pks & MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_RSA));
+        CHECK(p->allowed_curves ==
+              (MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP256R1) | MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP384R1)));
+        CHECK_EQ_INT(p->rsa_min_bitlen, 2048);
+    }
+    mbedtls_ssl_config_free(&conf);
+    CHECK_EQ_INT(lkd_tls_policy_apply(NULL), LKD_ERR_ARG);
+}
+
+static int has(const char *s, const char *part)
+{
+    return s != NULL && strstr(s, part) != NULL;
+}
+
+static void test_describe(void)
+{
+    const char *alert = lkd_tls_policy_describe(MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 0);
+    const char *cert = NULL;
+    CHECK(has(alert, "offers no cipher suite or key-exchange group this client allows"));
+    CHECK(has(alert, "TLS 1.2+, ECDHE with AES-GCM or ChaCha20-Poly1305; x25519, P-256, P-384)"));
+    /* 0xffffffff is "no verification result", not every flag. */
+    CHECK(lkd_tls_policy_describe(MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 0xffffffffu) == alert);
+    CHECK(has(lkd_tls_policy_describe(MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE, 0), "key exchange"));
+    cert = lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_BAD_MD);
+    CHECK(has(cert, "SHA-1") && has(cert, "MD5"));
+    cert = lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_BAD_KEY);
+    CHECK(has(cert, "RSA key under 2048 bits") && has(cert, "P-256 or P-384"));
+    CHECK(has(lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_BAD_PK),
+              "other than RSA or ECDSA"));
+    CHECK(has(lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_EXT_KEY_USAGE),
+              "not issued for a TLS server"));
+    CHECK(has(lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_KEY_USAGE),
+              "not issued for a TLS server"));
+    /* A profile refusal is named even beside other flags (the hash first). */
+    CHECK(has(lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_NOT_TRUSTED |
+                                                                              MBEDTLS_X509_BADCERT_BAD_MD |
+                                                                              MBEDTLS_X509_BADCERT_BAD_KEY),
+              "SHA-1"));
+    /* Nothing to add: success, trust, name, validity, I/O, other TLS errors. */
+    CHECK(lkd_tls_policy_describe(0, 0) == NULL);
+    CHECK(lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_NOT_TRUSTED) == NULL);
+    CHECK(lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_CN_MISMATCH) == NULL);
+    CHECK(lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_EXPIRED) == NULL);
+    CHECK(lkd_tls_policy_describe(MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, MBEDTLS_X509_BADCERT_NOT_TRUSTED) == NULL);
+    CHECK(lkd_tls_policy_describe(MBEDTLS_ERR_SSL_CONN_EOF, 0) == NULL);
+    CHECK(lkd_tls_policy_describe(MBEDTLS_ERR_SSL_TIMEOUT, 0) == NULL);
+}
+
+int main(void)
+{
+    test_apply_suites_and_groups();
+    test_apply_profile();
+    test_describe();
+    return unit_report("tls_policy");
+}
