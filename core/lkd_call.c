@@ -432,9 +432,15 @@ static int retryable(const lkd_client_t *c, lkd_status_t st, int idempotent, con
         return c->api_error.cls == LKD_API_CLASS_RETRYABLE;
     case LKD_ERR_HTTP_STATUS: /* a gateway or overload answer */
         return c->http_status == 429 || c->http_status >= 500;
+    case LKD_ERR_TLS:
+        /* A server that refused the handshake with a fatal alert (no common
+         * suite, group or version) will refuse it again. */
+        if (c->tls.last_mbedtls_error == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+            return 0;
+        }
+        return !at->sent || idempotent;
     case LKD_ERR_DNS:
     case LKD_ERR_CONNECT:
-    case LKD_ERR_TLS:
     case LKD_ERR_IO:
     case LKD_ERR_CLOSED:
         return !at->sent || idempotent;

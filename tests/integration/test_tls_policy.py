@@ -102,6 +102,8 @@ def handshake_refused(ctx, cert, args):
     proc, srv = refused(ctx, cert, args, "lkedoc: TLS failure", NO_SHARED)
     # s_server saw the ClientHello and found nothing in common with it.
     assert "no shared cipher" in srv.output, srv.output
+    # ... once: a server's fatal alert is not retried (it would refuse again).
+    assert srv.output.count("no shared cipher") == 1, srv.output
     return proc
 
 
