@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "print_result.h"
+#include "safe_text.h"
 
 /* ---- live progress on a terminal ------------------------------------------- */
 
@@ -117,7 +118,9 @@ int cmd_cancel(lkd_client_t *c, const options_t *o)
         print_json_string(stdout, o->args[0]);
         fputs(",\"Cancelled\":true}\n", stdout);
     } else {
-        printf("cancelled %s\n", o->args[0]);
+        fputs("cancelled ", stdout);
+        safe_text_puts(stdout, o->args[0]);
+        fputc('\n', stdout);
     }
     return EXIT_OK;
 }
@@ -217,7 +220,8 @@ int cmd_create(lkd_client_t *c, const options_t *o)
         print_json_string(stdout, c->task_id);
         fputs("}\n", stdout);
     } else {
-        printf("%s\n", c->task_id);
+        safe_text_puts(stdout, c->task_id); /* the service chose it */
+        fputc('\n', stdout);
     }
     return EXIT_OK;
 }
@@ -251,13 +255,23 @@ static int wait_task(lkd_client_t *c, const options_t *o, const char *task_id, l
         }
     }
     if (st == LKD_ERR_TASK_FAILED) {
-        fprintf(stderr, "lkedoc: task %s failed: %.*s: %.*s\n", task_id, (int)r->task_error_code.len,
-                r->task_error_code.ptr ? r->task_error_code.ptr : "(no code)", (int)r->task_error_message.len,
-                r->task_error_message.ptr ? r->task_error_message.ptr : "");
+        fputs("lkedoc: task ", stderr);
+        safe_text_puts(stderr, task_id);
+        fputs(" failed: ", stderr);
+        if (r->task_error_code.ptr != NULL) {
+            safe_text_span(stderr, r->task_error_code);
+        } else {
+            fputs("(no code)", stderr);
+        }
+        fputs(": ", stderr);
+        safe_text_span(stderr, r->task_error_message);
+        fputc('\n', stderr);
         return EXIT_TASK;
     }
     if (st == LKD_ERR_TASK_PAUSED) {
-        fprintf(stderr, "lkedoc: task %s is paused\n", task_id);
+        fputs("lkedoc: task ", stderr);
+        safe_text_puts(stderr, task_id);
+        fputs(" is paused\n", stderr);
         return EXIT_TASK;
     }
     return st == LKD_OK ? EXIT_OK : cli_fail(c, o, st);
@@ -330,7 +344,9 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
     if (st != LKD_OK) {
         unlink(part);
         if (st == LKD_ERR_TASK_NOT_READY) {
-            fprintf(stderr, "lkedoc: task %s has no result to download yet\n", task_id);
+            fputs("lkedoc: task ", stderr);
+            safe_text_puts(stderr, task_id);
+            fputs(" has no result to download yet\n", stderr);
             return EXIT_TASK;
         }
         return cli_fail(c, o, st);
@@ -367,7 +383,9 @@ int cmd_parse(lkd_client_t *c, const options_t *o)
     }
     memcpy(task, c->task_id, sizeof task);
     if (!o->json) {
-        printf("TaskId %s\n", task);
+        fputs("TaskId ", stdout);
+        safe_text_puts(stdout, task);
+        fputc('\n', stdout);
         fflush(stdout);
     }
     rc = wait_task(c, o, task, &r, 0);
