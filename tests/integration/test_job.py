@@ -34,7 +34,7 @@ def teardown_suite(ctx):
 def cli_args(ctx, host=HOST):
     m = ctx.mock
     return [CLI, "--endpoint", f"{host}:{m.port}", "--resolve", f"{host}:{m.port}:127.0.0.1",
-            "--resolve", f"{DL_HOST}:{m.download_port}:127.0.0.1", "--ca-file", m.ca_file,
+            "--resolve", f"{DL_HOST}:{m.download_port}:127.0.0.1", "--result-host", DL_HOST, "--ca-file", m.ca_file,
             "--poll-interval", "0.05"]
 
 

@@ -349,7 +349,7 @@ static int usage(const char *why)
     fprintf(stderr,
             "nomalloc_job: %s\n"
             "usage: nomalloc_job --endpoint HOST:PORT --resolve HOST:PORT:ADDR... --ca-file PEM --file DOC\n"
-            "                    --type TYPE --out FILE [--pool BYTES] [--poll-ms MS] [--timeout-ms MS]\n"
+            "                    [--result-host HOST]... --type TYPE --out FILE [--pool BYTES] [--poll-ms MS] [--timeout-ms MS]\n"
             "                    [--self-check]\n",
             why);
     return 2;
@@ -359,6 +359,8 @@ int main(int argc, char **argv)
 {
     static char endpoint[256], resolve_text[MAX_RESOLVE][300];
     static lkd_resolve_t resolve[MAX_RESOLVE];
+    static const char *result_hosts[MAX_RESOLVE];
+    size_t result_host_count = 0;
     const char *ca_file = NULL, *doc_file = NULL, *out_file = NULL, *type = NULL, *what = "setup";
     size_t pool_size = POOL_DEFAULT, resolve_count = 0, used = 0, blocks = 0, left_used = 1, left_blocks = 1;
     size_t fixed_used = 0, fixed_blocks = 0;
@@ -413,6 +415,11 @@ int main(int argc, char **argv)
             resolve[resolve_count].port = (uint16_t)strtoul(c1 + 1, NULL, 10);
             resolve[resolve_count].address = c2 + 1;
             resolve_count++;
+        } else if (strcmp(a, "--result-host") == 0) {
+            if (result_host_count == MAX_RESOLVE) {
+                return usage("too many --result-host");
+            }
+            result_hosts[result_host_count++] = v; /* as the CLI's: added to the default allowlist */
         } else if (strcmp(a, "--ca-file") == 0) {
             ca_file = v;
         } else if (strcmp(a, "--file") == 0) {
@@ -463,6 +470,8 @@ int main(int argc, char **argv)
     s.port = api_port;
     s.resolve = resolve;
     s.resolve_count = resolve_count;
+    s.result_hosts = result_host_count > 0 ? result_hosts : NULL;
+    s.result_host_count = result_host_count;
     s.secret_id = getenv("TENCENTCLOUD_SECRET_ID");
     s.secret_key = getenv("TENCENTCLOUD_SECRET_KEY");
     s.timeout_ms = timeout_ms < 30000u ? timeout_ms : 30000u;

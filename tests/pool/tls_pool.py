@@ -62,7 +62,7 @@ def run_job(driver, mock, tmp, *extra, timeout=60, address="127.0.0.1"):
     out = os.path.join(tmp, "result.zip")
     args = [driver, "--endpoint", f"{HOST}:{mock.port}",
             "--resolve", f"{HOST}:{mock.port}:{address}",
-            "--resolve", f"{DL_HOST}:{mock.download_port}:{address}",
+            "--resolve", f"{DL_HOST}:{mock.download_port}:{address}", "--result-host", DL_HOST,
             "--ca-file", mock.ca_file, "--file", doc, "--type", "PDF", "--out", out] + list(extra)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C",
            "TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}
