@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <mbedtls/x509.h>
 
 #include "cli.h"
@@ -117,6 +122,18 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     return exit_status_for(st);
 }
 
+/* The process holds a cloud secret: no core file may carry it to disk, and
+ * (not dumpable) other processes of the same user may not ptrace it or read
+ * its /proc memory.  Done before the secret is read. */
+static void no_core_dumps(void)
+{
+    struct rlimit none = {0, 0};
+    (void)setrlimit(RLIMIT_CORE, &none);
+#ifdef __linux__
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
 /* Fill the settings from the options: profile, endpoint, overrides. */
 static void settings_from_options(lkd_settings_t *s, options_t *o)
 {
@@ -192,6 +209,7 @@ int main(int argc, char **argv)
         return rc;
     }
     settings_from_options(&s, &o);
+    no_core_dumps();
     if (credentials_load(&creds, err, sizeof err) != 0) {
         fprintf(stderr, "lkedoc: %s\n", err);
         return EXIT_USAGE;
