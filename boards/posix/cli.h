@@ -13,6 +13,7 @@
 
 #define CLI_MAX_TASKS 256
 #define CLI_MAX_RESOLVE 8
+#define CLI_MAX_RESULT_HOSTS 8
 
 typedef struct {
     const char *command;
@@ -24,6 +25,8 @@ typedef struct {
     lkd_resolve_t resolve[CLI_MAX_RESOLVE];
     char resolve_text[CLI_MAX_RESOLVE][300];
     int resolve_count;
+    const char *result_hosts[CLI_MAX_RESULT_HOSTS]; /* --result-host: added to the default allowlist */
+    int result_host_count;
     const char *region;
     const char *version;
     const char *ca_file;

@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "output_file.h"
 #include "print_result.h"
+#include "safe_text.h"
 
 /* ---- live progress on a terminal ------------------------------------------- */
 
@@ -56,7 +58,7 @@ static void on_poll(void *user, const lkd_result_t *r, uint32_t elapsed_ms, uint
 }
 
 typedef struct {
-    int fd;
+    output_file_t out;
     progress_t *progress;
 } file_sink_t;
 
@@ -117,7 +119,9 @@ int cmd_cancel(lkd_client_t *c, const options_t *o)
         print_json_string(stdout, o->args[0]);
         fputs(",\"Cancelled\":true}\n", stdout);
     } else {
-        printf("cancelled %s\n", o->args[0]);
+        fputs("cancelled ", stdout);
+        safe_text_puts(stdout, o->args[0]);
+        fputc('\n', stdout);
     }
     return EXIT_OK;
 }
@@ -217,7 +221,8 @@ int cmd_create(lkd_client_t *c, const options_t *o)
         print_json_string(stdout, c->task_id);
         fputs("}\n", stdout);
     } else {
-        printf("%s\n", c->task_id);
+        safe_text_puts(stdout, c->task_id); /* the service chose it */
+        fputc('\n', stdout);
     }
     return EXIT_OK;
 }
@@ -251,13 +256,23 @@ static int wait_task(lkd_client_t *c, const options_t *o, const char *task_id, l
         }
     }
     if (st == LKD_ERR_TASK_FAILED) {
-        fprintf(stderr, "lkedoc: task %s failed: %.*s: %.*s\n", task_id, (int)r->task_error_code.len,
-                r->task_error_code.ptr ? r->task_error_code.ptr : "(no code)", (int)r->task_error_message.len,
-                r->task_error_message.ptr ? r->task_error_message.ptr : "");
+        fputs("lkedoc: task ", stderr);
+        safe_text_puts(stderr, task_id);
+        fputs(" failed: ", stderr);
+        if (r->task_error_code.ptr != NULL) {
+            safe_text_span(stderr, r->task_error_code);
+        } else {
+            fputs("(no code)", stderr);
+        }
+        fputs(": ", stderr);
+        safe_text_span(stderr, r->task_error_message);
+        fputc('\n', stderr);
         return EXIT_TASK;
     }
     if (st == LKD_ERR_TASK_PAUSED) {
-        fprintf(stderr, "lkedoc: task %s is paused\n", task_id);
+        fputs("lkedoc: task ", stderr);
+        safe_text_puts(stderr, task_id);
+        fputs(" is paused\n", stderr);
         return EXIT_TASK;
     }
     return st == LKD_OK ? EXIT_OK : cli_fail(c, o, st);
@@ -273,38 +288,25 @@ int cmd_wait(lkd_client_t *c, const options_t *o)
 
 static lkd_status_t write_file(void *user, const uint8_t *data, size_t len)
 {
-    file_sink_t *f = (file_sink_t *)user;
-    while (len > 0) {
-        ssize_t n = write(f->fd, data, len);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return LKD_ERR_IO;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return LKD_OK;
+    return output_write(&((file_sink_t *)user)->out, data, len);
 }
 
-/* Stream the archive into OUT.part and rename it to OUT only when complete,
+/* Stream the archive through output_file (a temporary file of this task,
+ * renamed to OUT only when complete, or a device / stdout written in place),
  * so a failed download never leaves a file that looks whole. */
 static int download_task(lkd_client_t *c, const options_t *o, const char *task_id, lkd_span_t url, uint64_t *bytes)
 {
     lkd_download_options_t d;
     progress_t p;
     file_sink_t sink;
-    char part[4096];
+    char why[600];
     lkd_status_t st;
-    if ((size_t)snprintf(part, sizeof part, "%s.part", o->output) >= sizeof part) {
-        fputs("lkedoc: output path too long\n", stderr);
-        return EXIT_USAGE;
-    }
-    sink.fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (sink.fd < 0) {
-        fprintf(stderr, "lkedoc: cannot write %s: %s\n", part, strerror(errno));
-        return EXIT_USAGE;
+    int rc = output_open(&sink.out, o->output, task_id, why, sizeof why);
+    if (rc != 0) {
+        fputs("lkedoc: ", stderr);
+        safe_text_puts(stderr, why);
+        fputc('\n', stderr);
+        return rc;
     }
     progress_start(&p);
     sink.progress = &p;
@@ -319,23 +321,48 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
         st = LKD_ERR_MALFORMED; /* the URL came from the service's answer (parse), not from the user */
     }
     progress_end(&p);
-    if (close(sink.fd) != 0 && st == LKD_OK) {
-        st = LKD_ERR_IO;
-    }
-    if (st == LKD_OK && rename(part, o->output) != 0) {
-        fprintf(stderr, "lkedoc: cannot rename %s to %s: %s\n", part, o->output, strerror(errno));
-        unlink(part);
+    if (st == LKD_OK && output_commit(&sink.out, why, sizeof why) != 0) {
+        fputs("lkedoc: ", stderr);
+        safe_text_puts(stderr, why);
+        fputc('\n', stderr);
         return EXIT_OTHER;
     }
-    if (st != LKD_OK) {
-        unlink(part);
-        if (st == LKD_ERR_TASK_NOT_READY) {
-            fprintf(stderr, "lkedoc: task %s has no result to download yet\n", task_id);
-            return EXIT_TASK;
-        }
-        return cli_fail(c, o, st);
+    if (st == LKD_OK) {
+        return EXIT_OK;
     }
-    return EXIT_OK;
+    output_abort(&sink.out);
+    if (st == LKD_ERR_WRITE) {
+        /* The disk's failure, not the network's: said as such, never retried. */
+        fputs("lkedoc: cannot write ", stderr);
+        safe_text_puts(stderr, o->output);
+        fprintf(stderr, ": %s\n", strerror(sink.out.write_errno != 0 ? sink.out.write_errno : EIO));
+        return EXIT_OTHER;
+    }
+    if (st == LKD_ERR_TASK_NOT_READY) {
+        fputs("lkedoc: task ", stderr);
+        safe_text_puts(stderr, task_id);
+        fputs(" has no result to download yet\n", stderr);
+        return EXIT_TASK;
+    }
+    return cli_fail(c, o, st);
+}
+
+/* With -o - the archive is stdout: the summary goes to stderr instead. */
+static FILE *info_stream(const options_t *o)
+{
+    return strcmp(o->output, "-") == 0 ? stderr : stdout;
+}
+
+static void print_written(const options_t *o, const char *task, const char *status, uint64_t bytes)
+{
+    FILE *out = info_stream(o);
+    if (o->json) {
+        print_job_json(out, task, status, o->output, bytes);
+    } else {
+        fprintf(out, "wrote %" PRIu64 " bytes to ", bytes);
+        safe_text_puts(out, o->output);
+        fputc('\n', out);
+    }
 }
 
 int cmd_download(lkd_client_t *c, const options_t *o)
@@ -346,11 +373,7 @@ int cmd_download(lkd_client_t *c, const options_t *o)
     if (rc != EXIT_OK) {
         return rc;
     }
-    if (o->json) {
-        print_job_json(stdout, o->args[0], NULL, o->output, bytes);
-    } else {
-        printf("wrote %" PRIu64 " bytes to %s\n", bytes, o->output);
-    }
+    print_written(o, o->args[0], NULL, bytes);
     return EXIT_OK;
 }
 
@@ -367,8 +390,10 @@ int cmd_parse(lkd_client_t *c, const options_t *o)
     }
     memcpy(task, c->task_id, sizeof task);
     if (!o->json) {
-        printf("TaskId %s\n", task);
-        fflush(stdout);
+        fputs("TaskId ", info_stream(o));
+        safe_text_puts(info_stream(o), task);
+        fputc('\n', info_stream(o));
+        fflush(info_stream(o));
     }
     rc = wait_task(c, o, task, &r, 0);
     if (rc != EXIT_OK) {
@@ -378,10 +403,6 @@ int cmd_parse(lkd_client_t *c, const options_t *o)
     if (rc != EXIT_OK) {
         return rc;
     }
-    if (o->json) {
-        print_job_json(stdout, task, "Success", o->output, bytes);
-    } else {
-        printf("wrote %" PRIu64 " bytes to %s\n", bytes, o->output);
-    }
+    print_written(o, task, "Success", bytes);
     return EXIT_OK;
 }

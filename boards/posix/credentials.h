@@ -11,6 +11,9 @@
 
 #include <stddef.h>
 
+#define CREDENTIALS_LINE_MAX 4096u        /* bytes of one line, its newline excluded */
+#define CREDENTIALS_FILE_MAX (64u * 1024u) /* a larger file is refused */
+
 typedef struct {
     char secret_id[128];
     char secret_key[128];
@@ -19,11 +22,26 @@ typedef struct {
 } credentials_t;
 
 /* 0 when both a SecretId and a SecretKey were found; -1 with a message in
- * err (NUL-terminated) otherwise.  A credentials file that other users may
- * read is refused. */
+ * err (NUL-terminated, never holding a secret) otherwise.  A credentials
+ * file is refused unless it is a regular file owned by the caller (root
+ * included) that nobody else may read or write; every check that cannot be
+ * made is a refusal.  The secret key and token taken from the environment
+ * are wiped from it (their bytes overwritten, the variables unset), so
+ * /proc/PID/environ and child processes do not see them. */
 int credentials_load(credentials_t *creds, char *err, size_t err_len);
+
+/* Parse the INI text buf[0..len) (a credentials file's contents) into
+ * *creds, which the caller zeroed.  "name" is used in messages.  A line
+ * longer than CREDENTIALS_LINE_MAX or a NUL byte anywhere is an error: a cut
+ * line's tail must never be read as a key of its own.  0 or -1 (with err),
+ * as credentials_load; the missing-key check is included. */
+int credentials_parse(credentials_t *creds, const char *buf, size_t len, const char *name, char *err,
+                      size_t err_len);
 
 /* Overwrite every secret in *creds. */
 void credentials_wipe(credentials_t *creds);
+
+/* Overwrite n bytes at p in a way the compiler may not drop. */
+void credentials_wipe_bytes(void *p, size_t n);
 
 #endif

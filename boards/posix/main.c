@@ -8,11 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <mbedtls/x509.h>
 
 #include "cli.h"
 #include "credentials.h"
+#include "lkd_tls_policy.h"
 #include "print_result.h"
+#include "safe_text.h"
 
 #define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 #define CA_FILE_MAX (4u * 1024u * 1024u)
@@ -24,7 +31,10 @@ static unsigned char ca_pem[CA_FILE_MAX + 1];
 static void log_to_stderr(void *user, const char *line, size_t len)
 {
     (void)user;
-    fprintf(stderr, "lkedoc: %.*s\n", (int)len, line);
+    /* The library's lines quote what servers sent (headers, answers). */
+    fputs("lkedoc: ", stderr);
+    safe_text_write(stderr, line, len);
+    fputc('\n', stderr);
 }
 
 /* 0, or the exit status of the failure (said on stderr). */
@@ -57,6 +67,24 @@ static int load_ca(const char *path)
     return 0;
 }
 
+/* The service's answer named a result URL the policy refuses (nothing
+ * connected to it): say which host and why, and how to allow one. */
+static int refused_url(lkd_client_t *c)
+{
+    const char *host = lkd_client_refused_host(c);
+    const char *why = lkd_client_refusal_reason(c);
+    fputs("lkedoc: result URL refused: host ", stderr);
+    if (host != NULL && host[0] != '\0') {
+        safe_text_puts(stderr, host);
+    } else {
+        fputs("(none)", stderr);
+    }
+    fputs(": ", stderr);
+    safe_text_puts(stderr, why != NULL && why[0] != '\0' ? why : lkd_strerror(LKD_ERR_URL_REFUSED));
+    fputs("\n(--result-host HOST accepts result URLs on another host)\n", stderr);
+    return exit_status_for(LKD_ERR_URL_REFUSED);
+}
+
 int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
 {
     const lkd_api_error_t *e = lkd_client_api_error(c);
@@ -64,9 +92,17 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         if (o->json) {
             print_api_error_json(stdout, e);
         }
-        fprintf(stderr, "lkedoc: API error %s (%s): %s [RequestId %s]\n", e->code, lkd_api_class_name(e->cls),
-                e->message, e->request_id);
+        fputs("lkedoc: API error ", stderr);
+        safe_text_puts(stderr, e->code);
+        fprintf(stderr, " (%s): ", lkd_api_class_name(e->cls));
+        safe_text_puts(stderr, e->message);
+        fputs(" [RequestId ", stderr);
+        safe_text_puts(stderr, e->request_id);
+        fputs("]\n", stderr);
         return EXIT_API;
+    }
+    if (st == LKD_ERR_URL_REFUSED) {
+        return refused_url(c);
     }
     fprintf(stderr, "lkedoc: %s", lkd_strerror(st));
     if (st == LKD_ERR_HTTP_STATUS) {
@@ -74,7 +110,11 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     }
     if (st == LKD_ERR_CERT && c->tls.verify_flags != 0) {
         char info[512];
-        if (mbedtls_x509_crt_verify_info(info, sizeof info, " ", c->tls.verify_flags) > 0) {
+        int n = mbedtls_x509_crt_verify_info(info, sizeof info, " ", c->tls.verify_flags);
+        if (n > 0) {
+            if (info[n - 1] == '\n') {
+                info[n - 1] = '\0'; /* the line end comes below */
+            }
             fprintf(stderr, ":\n%s", info);
         }
     } else if ((st == LKD_ERR_TLS || st == LKD_ERR_NO_MEMORY) && c->tls.last_mbedtls_error != 0) {
@@ -84,7 +124,25 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         fprintf(stderr, " (host %s, port %u)", o->host, (unsigned)o->port);
     }
     fputc('\n', stderr);
+    if (st == LKD_ERR_TLS || st == LKD_ERR_CERT) {
+        const char *why = lkd_tls_policy_describe(c->tls.last_mbedtls_error, c->tls.verify_flags);
+        if (why != NULL) {
+            fprintf(stderr, "lkedoc: %s\n", why);
+        }
+    }
     return exit_status_for(st);
+}
+
+/* The process holds a cloud secret: no core file may carry it to disk, and
+ * (not dumpable) other processes of the same user may not ptrace it or read
+ * its /proc memory.  Done before the secret is read. */
+static void no_core_dumps(void)
+{
+    struct rlimit none = {0, 0};
+    (void)setrlimit(RLIMIT_CORE, &none);
+#ifdef __linux__
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 }
 
 /* Fill the settings from the options: profile, endpoint, overrides. */
@@ -106,6 +164,9 @@ static void settings_from_options(lkd_settings_t *s, options_t *o)
     s->port = o->port;
     s->resolve = o->resolve;
     s->resolve_count = (size_t)o->resolve_count;
+    s->result_hosts = o->result_host_count > 0 ? o->result_hosts : NULL;
+    s->result_host_count = (size_t)o->result_host_count;
+    s->result_hosts_replace = 0; /* the CLI only ever adds to the object-storage defaults */
     if (env_region != NULL && *env_region) {
         s->region = env_region;
     }
@@ -159,6 +220,7 @@ int main(int argc, char **argv)
         return rc;
     }
     settings_from_options(&s, &o);
+    no_core_dumps();
     if (credentials_load(&creds, err, sizeof err) != 0) {
         fprintf(stderr, "lkedoc: %s\n", err);
         return EXIT_USAGE;

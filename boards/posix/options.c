@@ -29,6 +29,9 @@ static const char usage_text[] =
     "  --endpoint HOST[:PORT]    API host (and port, default 443)\n"
     "  --resolve HOST:PORT:ADDR  connect to ADDR for HOST:PORT (repeatable; API and result hosts);\n"
     "                            TLS still verifies HOST\n"
+    "  --result-host SUFFIX      also accept result URLs on this host (repeatable, at most 8): .example.com\n"
+    "                            any name under it, cos.example.com that name only; any port\n"
+    "                            (always accepted: .myqcloud.com .tencentcos.cn .tencentcos.com, port 443)\n"
     "  --region REGION           X-TC-Region (default ap-guangzhou, or TENCENTCLOUD_REGION)\n"
     "  --api-version VERSION     X-TC-Version (default: the profile's)\n"
     "  --ca-file PEM             trust these CA certificates instead of the system bundle\n"
@@ -46,7 +49,8 @@ static const char usage_text[] =
     "\n"
     "exit status: 0 success, 1 other failure, 2 usage/credentials/configuration,\n"
     "  3 API error, 4 network or TLS failure, 5 deadline passed,\n"
-    "  6 unexpected HTTP status or malformed answer, 7 the task failed or is paused\n";
+    "  6 unexpected HTTP status, malformed answer or refused result URL,\n"
+    "  7 the task failed or is paused\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -119,6 +123,38 @@ static int parse_resolve(const char *s, options_t *o)
     o->resolve[i].host = text;
     o->resolve[i].address = addr;
     o->resolve_count++;
+    return 0;
+}
+
+/* A host name or ".suffix" of DNS letters, digits, '-' and '.', whole labels
+ * (no empty label, none over 63 bytes): the core compares it byte for byte,
+ * so anything else could never match and is a typo worth saying. */
+static int parse_result_host(const char *s, options_t *o)
+{
+    size_t i, n = strlen(s), label = 0;
+    const char *p = s[0] == '.' ? s + 1 : s;
+    if (o->result_host_count >= CLI_MAX_RESULT_HOSTS || n == 0 || n > 253 || *p == '\0') {
+        return -1;
+    }
+    for (i = 0; p[i] != '\0'; i++) {
+        char c = p[i];
+        if (c == '.') {
+            if (label == 0) {
+                return -1;
+            }
+            label = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') {
+            if (++label > 63) {
+                return -1;
+            }
+        } else {
+            return -1;
+        }
+    }
+    if (label == 0) {
+        return -1;
+    }
+    o->result_hosts[o->result_host_count++] = s;
     return 0;
 }
 
@@ -215,6 +251,10 @@ int cli_parse(int argc, char **argv, options_t *o)
         } else if (strcmp(a, "--resolve") == 0) {
             if (parse_resolve(v, o) != 0) {
                 return usage_error("--resolve wants HOST:PORT:ADDR (at most 8), not '%s'", v);
+            }
+        } else if (strcmp(a, "--result-host") == 0) {
+            if (parse_result_host(v, o) != 0) {
+                return usage_error("--result-host wants HOST or .SUFFIX (DNS labels, at most 8), not '%s'", v);
             }
         } else if (strcmp(a, "--region") == 0) {
             o->region = v;

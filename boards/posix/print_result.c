@@ -6,24 +6,18 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "lkd_json.h"
+#include "safe_text.h"
 
-/* Print s as a JSON string; the decoded values are valid UTF-8 without NUL
- * (the decoder guarantees it), so the only failure is a value longer than
- * the scratch buffer, shown as null rather than cut. */
+/* Every string here may come from the service: safe_json_write escapes what
+ * a terminal would act on (DEL, C1, bidi controls) besides what JSON needs,
+ * and writes null for a string that is not valid UTF-8. */
 static void json_string(FILE *out, const char *s, size_t len)
 {
-    static char buf[6 * LKD_RESPONSE_BUFFER_SIZE + 3];
-    size_t pos = 0;
     if (s == NULL) {
         s = "";
         len = 0;
     }
-    if (lkd_json_write_string(buf, sizeof buf, &pos, s, len) != LKD_OK) {
-        fputs("null", out);
-        return;
-    }
-    fwrite(buf, 1, pos, out);
+    safe_json_write(out, s, len);
 }
 
 static void json_span(FILE *out, lkd_span_t v)
@@ -99,14 +93,18 @@ void print_api_error_json(FILE *out, const lkd_api_error_t *e)
 void print_result_human(FILE *out, const char *task_id, const lkd_result_t *r)
 {
     size_t i;
-    fprintf(out, "Task:       %s\n", task_id);
-    fprintf(out, "Status:     %.*s", (int)r->status_raw.len, r->status_raw.ptr ? r->status_raw.ptr : "");
+    fputs("Task:       ", out);
+    safe_text_puts(out, task_id);
+    fputs("\nStatus:     ", out);
+    safe_text_span(out, r->status_raw);
     if (r->status == LKD_TASK_UNKNOWN) {
         fputs(" (not a status this client knows)", out);
     }
     fputc('\n', out);
     if (r->result_url.len > 0) {
-        fprintf(out, "Result URL: %.*s\n", (int)r->result_url.len, r->result_url.ptr);
+        fputs("Result URL: ", out);
+        safe_text_span(out, r->result_url);
+        fputc('\n', out);
     }
     if (r->failed_pages_total > 0) {
         fputs("Failed pages:", out);
@@ -129,11 +127,15 @@ void print_result_human(FILE *out, const char *task_id, const lkd_result_t *r)
                 r->usage.file_size);
     }
     if (r->has_task_error) {
-        fprintf(out, "Task error: %.*s: %.*s\n", (int)r->task_error_code.len,
-                r->task_error_code.ptr ? r->task_error_code.ptr : "", (int)r->task_error_message.len,
-                r->task_error_message.ptr ? r->task_error_message.ptr : "");
+        fputs("Task error: ", out);
+        safe_text_span(out, r->task_error_code);
+        fputs(": ", out);
+        safe_text_span(out, r->task_error_message);
+        fputc('\n', out);
     }
-    fprintf(out, "RequestId:  %.*s\n", (int)r->request_id.len, r->request_id.ptr ? r->request_id.ptr : "");
+    fputs("RequestId:  ", out);
+    safe_text_span(out, r->request_id);
+    fputc('\n', out);
 }
 
 void print_json_string(FILE *out, const char *s)

@@ -106,7 +106,8 @@ class Bench:
         m = self.mock
         port = port or m.port
         return [CLI, "--endpoint", "%s:%d" % (API_HOST, port), "--resolve", "%s:%d:127.0.0.1" % (API_HOST, port),
-                "--resolve", "%s:%d:127.0.0.1" % (DL_HOST, m.download_port), "--ca-file", m.ca_file] + list(args)
+                "--resolve", "%s:%d:127.0.0.1" % (DL_HOST, m.download_port), "--result-host", DL_HOST,
+                "--ca-file", m.ca_file] + list(args)
 
     def attempt(self, what, fn):
         """Run one measurement; a failure is retried once and noted in RESULTS.md."""

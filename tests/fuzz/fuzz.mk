@@ -27,6 +27,13 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_check.h $(FUZZ_CORE_OB
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_CORE_OBJ) $(TLS_LIBS)
 
+# The CLI's credentials parser is host code (boards/posix), built with its POSIX feature macros.
+$(BUILD)/fuzz/fuzz_credentials: tests/fuzz/fuzz_credentials.c tests/fuzz/fuzz_check.h boards/posix/credentials.c \
+                                boards/posix/credentials.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iboards/posix -fsanitize=fuzzer \
+	    -o $@ $< boards/posix/credentials.c
+
 # Kept: make would delete them as intermediates of the pattern rule.
 .SECONDARY: $(FUZZ_CORE_OBJ)
 

@@ -20,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CLI = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
 STATE = os.path.join(ROOT, "build", "mock-state")
 HOST = "lke.intl.tencentcloudapi.com"
+DL_HOST = "mock.lkedoc.test"  # the mock's result host: not under the default allowlist
 TOKEN_ID, TOKEN_KEY, TOKEN = "AKIDLKEDOCTEMP00000000000000000000000", "temp-secret-key-1111111111", "session-token-xyz"
 
 
@@ -57,7 +58,7 @@ def run(ctx, *args, host=HOST, ca=None, env=None, timeout=60, endpoint=True):
     if endpoint:
         port = ctx.mock.port
         cmd += ["--endpoint", f"{host}:{port}", "--resolve", f"{host}:{port}:127.0.0.1"]
-    cmd += ["--ca-file", ca or ctx.mock.ca_file]
+    cmd += ["--ca-file", ca or ctx.mock.ca_file, "--result-host", DL_HOST]
     cmd += list(args)
     return subprocess.run(cmd, capture_output=True, timeout=timeout, env=env or env_for(ctx))
 
@@ -484,3 +485,39 @@ def test_usage_errors(ctx):
         assert proc.returncode == 2, (args, proc.returncode, err(proc))
     proc = subprocess.run([CLI, "--help"], capture_output=True, timeout=10)
     assert proc.returncode == 0 and b"exit status" in proc.stdout
+
+
+# ---- result hosts (issue 11, section 2) ------------------------------------------------
+
+
+def test_result_host_option(ctx):
+    # Accepted: a bare host, a .suffix, eight of them (run() adds the mock's as the eighth).
+    for args in (["--result-host", "mock.lkedoc.test"], ["--result-host", ".lkedoc.test"],
+                 sum((["--result-host", f"h{i}.example.test"] for i in range(7)), [])):
+        proc = run(ctx, *args, "--json", "status", "done-rh")
+        assert proc.returncode == 0, (args, err(proc))
+    # Refused before anything is sent: a ninth, and anything that is not DNS labels.
+    for bad in ([f"h{i}.example.test" for i in range(9)], [""], ["."], [".."], ["a..b"], ["a."], ["has space"],
+                ["https://cos.example.test"], ["cos.example.test:443"], ["x" * 64 + ".test"], ["\x1b]0;t\x07"]):
+        args = sum((["--result-host", h] for h in bad), [])
+        proc = subprocess.run([CLI] + args + ["status", "x"], capture_output=True, timeout=10, env=env_for(ctx))
+        assert proc.returncode == 2 and "--result-host" in err(proc), (bad, proc.returncode, err(proc))
+    proc = subprocess.run([CLI, "--help"], capture_output=True, timeout=10)
+    assert b"--result-host SUFFIX" in proc.stdout and b".myqcloud.com" in proc.stdout, proc.stdout
+
+
+def test_refused_result_url_names_the_host(ctx):
+    out_path = os.path.join(ctx.home, "refused.zip")
+    before = ctx.mock.stats()["download"]["connections"]
+    cmd = [CLI, "--endpoint", f"{HOST}:{ctx.mock.port}", "--resolve", f"{HOST}:{ctx.mock.port}:127.0.0.1",
+           "--resolve", f"{DL_HOST}:{ctx.mock.download_port}:127.0.0.1", "--ca-file", ctx.mock.ca_file,
+           "download", "done-refused", "-o", out_path]
+    proc = subprocess.run(cmd, capture_output=True, timeout=60, env=env_for(ctx))
+    assert proc.returncode == 6, (proc.returncode, err(proc))
+    assert f"result URL refused: host {DL_HOST}" in err(proc) and "--result-host" in err(proc), err(proc)
+    assert ctx.mock.stats()["download"]["connections"] == before, "connected to a refused host"
+    assert not os.path.exists(out_path)
+    # The same download with the host allowed goes through.
+    proc = subprocess.run(cmd[:1] + ["--result-host", DL_HOST] + cmd[1:], capture_output=True, timeout=60,
+                          env=env_for(ctx))
+    assert proc.returncode == 0, err(proc)

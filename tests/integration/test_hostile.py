@@ -12,6 +12,7 @@ LKEDOC_CLI selects the binary (e.g. build/san/lkedoc for a sanitizer build);
 LKEDOC_HOSTILE_CUT_STEP=N tries only every Nth cut offset (default 1: all).
 """
 import concurrent.futures
+import glob
 import json
 import os
 import subprocess
@@ -81,7 +82,8 @@ def run_case(ctx, case, timeout=TIMEOUT, json_out=True, create=False):
     """status CASE, or with create: create --url https://doc.example.test/CASE."""
     port = ctx.server.port
     cmd = [CLI, "--endpoint", f"{HOST}:{port}", "--resolve", f"{HOST}:{port}:127.0.0.1",
-           "--resolve", f"{TARGET_HOST}:{ctx.target.port}:127.0.0.1", "--ca-file", ctx.server.ca_file,
+           "--resolve", f"{TARGET_HOST}:{ctx.target.port}:127.0.0.1", "--result-host", TARGET_HOST,
+           "--ca-file", ctx.server.ca_file,
            "--timeout", str(timeout)] + (["--json"] if json_out else [])
     cmd += ["create", "--url", "https://doc.example.test/" + case] if create else ["status", case]
     t0 = time.monotonic()
@@ -293,12 +295,13 @@ def test_unusable_result_urls_are_malformed_answers(ctx):
     for case in [c for c in URLS if URLS[c] is not None]:
         port = ctx.server.port
         cmd = [CLI, "--endpoint", f"{HOST}:{port}", "--resolve", f"{HOST}:{port}:127.0.0.1", "--ca-file",
-               ctx.server.ca_file, "--timeout", str(TIMEOUT), "--job-timeout", str(TIMEOUT)]
+               ctx.server.ca_file, "--timeout", str(TIMEOUT), "--job-timeout", str(TIMEOUT),
+               "--result-host", TARGET_HOST]
         t0 = time.monotonic()
         o = Outcome(case, subprocess.run(cmd + ["download", case, "-o", out], capture_output=True,
                                          env=env_for(ctx), timeout=30), time.monotonic() - t0, TIMEOUT)
         check(ctx, o, *URLS[case])
-        assert not os.path.exists(out) and not os.path.exists(out + ".part"), o
+        assert not os.path.exists(out) and not glob.glob(out + ".*part")  # OUT.<task>.part, o
     src = os.path.join(ctx.home, "scan.pdf")
     with open(src, "w") as f:
         f.write("create-then-url-ftp")  # the hostile server reads the case from the file it is sent

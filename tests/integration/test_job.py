@@ -3,6 +3,7 @@ streamed FileBase64, UNSIGNED-PAYLOAD), wait, download with resume and URL
 refresh, retries, a device clock that is hours off or unset, and memory that
 does not grow with the document."""
 import hashlib
+import glob
 import json
 import os
 import pty
@@ -34,7 +35,7 @@ def teardown_suite(ctx):
 def cli_args(ctx, host=HOST):
     m = ctx.mock
     return [CLI, "--endpoint", f"{host}:{m.port}", "--resolve", f"{host}:{m.port}:127.0.0.1",
-            "--resolve", f"{DL_HOST}:{m.download_port}:127.0.0.1", "--ca-file", m.ca_file,
+            "--resolve", f"{DL_HOST}:{m.download_port}:127.0.0.1", "--result-host", DL_HOST, "--ca-file", m.ca_file,
             "--poll-interval", "0.05"]
 
 
@@ -76,7 +77,7 @@ def test_parse_does_the_whole_job(ctx):
     p = run(ctx, "parse", ctx.sample, "-o", out)
     assert p.returncode == 0, err(p)
     check_zip(out)
-    assert not os.path.exists(out + ".part")
+    assert not glob.glob(out + ".*part")  # OUT.<task>.part
     st = ctx.mock.stats()
     create = st["last_create"]
     assert create["FileType"] == "PDF", create
@@ -224,7 +225,7 @@ def test_download_of_an_unfinished_task(ctx):
     ctx.mock.reset()
     p, out = download(ctx, "young-task", "young.zip")
     assert p.returncode == 7 and "no result" in err(p), err(p)
-    assert not os.path.exists(out) and not os.path.exists(out + ".part")
+    assert not os.path.exists(out) and not glob.glob(out + ".*part")  # OUT.<task>.part
 
 
 # ---- retries --------------------------------------------------------------------------

@@ -177,7 +177,7 @@ def env(ctx, **extra):
 
 def run(ctx, *args, host=HOST, port=None, ca=None, timeout=90, **extra_env):
     cmd = [ctx.cli, "--endpoint", f"{host}:{port or ctx.mock.port}", "--ca-file", ca or ctx.mock.ca_file,
-           "--poll-interval", "0.05"] + list(args)
+           "--poll-interval", "0.05", "--result-host", DL_HOST] + list(args)
     return subprocess.run(cmd, capture_output=True, timeout=timeout, env=env(ctx, **extra_env))
 
 

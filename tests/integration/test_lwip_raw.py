@@ -55,7 +55,7 @@ def test_whole_job_under_valgrind(ctx):
     cmd = ["valgrind", "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite,indirect",
            "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99", "-q",
            CLI, "--endpoint", f"{lwip.HOST}:{ctx.mock.port}", "--ca-file", ctx.mock.ca_file,
-           "--poll-interval", "0.05", "parse", ctx.sample, "-o", out]
+           "--poll-interval", "0.05", "--result-host", lwip.DL_HOST, "parse", ctx.sample, "-o", out]
     p = subprocess.run(cmd, capture_output=True, timeout=120, env=lwip.env(ctx))
     assert p.returncode == 0, (p.returncode, lwip.err(p)[-4000:])
     assert os.path.getsize(out) > 0

@@ -33,7 +33,8 @@ def teardown_suite(ctx):
 def memcheck(ctx, want_exit, *args, ca=None):
     m = ctx.mock
     cmd = VALGRIND + [CLI, "--endpoint", f"{HOST}:{m.port}", "--resolve", f"{HOST}:{m.port}:127.0.0.1",
-                      "--resolve", f"{DL_HOST}:{m.download_port}:127.0.0.1", "--ca-file", ca or m.ca_file,
+                      "--resolve", f"{DL_HOST}:{m.download_port}:127.0.0.1", "--result-host", DL_HOST,
+                      "--ca-file", ca or m.ca_file,
                       "--poll-interval", "0.05", "--timeout", "60"] + list(args)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent", "LC_ALL": "C.UTF-8",
            "TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}

@@ -25,7 +25,8 @@ def main():
         env = dict(os.environ, TENCENTCLOUD_SECRET_ID=SECRET_ID, TENCENTCLOUD_SECRET_KEY=SECRET_KEY)
         cmd = [os.path.join(ROOT, "build", "lkedoc"),
                "--endpoint", f"{HOST}:{mock.port}", "--resolve", f"{HOST}:{mock.port}:127.0.0.1",
-               "--resolve", f"{DL_HOST}:{mock.download_port}:127.0.0.1", "--ca-file", mock.ca_file,
+               "--resolve", f"{DL_HOST}:{mock.download_port}:127.0.0.1", "--result-host", DL_HOST,
+               "--ca-file", mock.ca_file,
                "--poll-interval", "0.5", "parse", sample, "-o", result]
         print(f"$ lkedoc [mock endpoint and CA] parse {os.path.relpath(sample, ROOT)} -o {os.path.relpath(result, ROOT)}",
               flush=True)

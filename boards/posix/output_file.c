@@ -1,0 +1,313 @@
+/*
+ * output_file.c - the CLI's archive output (see output_file.h for the rules
+ * and why each exists).
+ */
+#include "output_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../exit_status.h"
+
+#define TASK_IN_NAME_MAX 64 /* bytes of the task id kept in the temporary file's name */
+#define OPEN_TRIES 4        /* another run may rename or remove the name between our steps */
+
+static void say(char *err, size_t len, const char *what, const char *name, int e)
+{
+    if (e != 0) {
+        snprintf(err, len, "%s %s: %s", what, name, strerror(e));
+    } else {
+        snprintf(err, len, "%s %s", what, name);
+    }
+}
+
+/* "OUT.<task>.part": the task id's bytes outside [A-Za-z0-9._-] become '_'
+ * (a task id is the server's word: it must not add '/' or control bytes to a
+ * path); when anything was changed or cut, an FNV-1a of the whole id keeps
+ * two different ids apart (not a security boundary: O_EXCL, the checks and
+ * the lock are). */
+static int part_name(char *dst, size_t cap, const char *base, const char *task)
+{
+    char safe[TASK_IN_NAME_MAX + 10];
+    size_t i, n = 0;
+    int changed = 0;
+    uint32_t h = 2166136261u;
+    for (i = 0; task[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)task[i];
+        h = (h ^ c) * 16777619u;
+        if (n == TASK_IN_NAME_MAX) {
+            changed = 1;
+            continue;
+        }
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+            (c == '.' && n > 0)) {
+            safe[n++] = (char)c;
+        } else {
+            safe[n++] = '_';
+            changed = 1;
+        }
+    }
+    safe[n] = '\0';
+    if (changed) {
+        snprintf(safe + n, sizeof safe - n, "-%08lx", (unsigned long)h);
+    }
+    return (size_t)snprintf(dst, cap, "%s.%s.part", base, safe) < cap ? 0 : -1;
+}
+
+/* Split OUT into its directory (opened) and base name. */
+static int open_parent(output_file_t *f, const char *out, char *err, size_t err_len)
+{
+    char dir[4096];
+    const char *slash = strrchr(out, '/');
+    const char *base = slash != NULL ? slash + 1 : out;
+    size_t dlen = slash == NULL ? 0 : (slash == out ? 1 : (size_t)(slash - out));
+    if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        say(err, err_len, "output", out, 0);
+        strncat(err, " names a directory, not a file", err_len - strlen(err) - 1);
+        return EXIT_USAGE;
+    }
+    if (strlen(base) >= sizeof f->base || dlen >= sizeof dir) {
+        say(err, err_len, "output path too long:", out, 0);
+        return EXIT_USAGE;
+    }
+    strcpy(f->base, base);
+    if (dlen == 0) {
+        strcpy(dir, ".");
+    } else {
+        memcpy(dir, out, dlen);
+        dir[dlen] = '\0';
+    }
+    f->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (f->dir_fd < 0) {
+        say(err, err_len, "cannot open the directory", dir, errno);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The file behind fd is one we may write into and later rename: a regular
+ * file, ours (whoever we are, root included: a file someone else planted is
+ * not ours to reuse), with no other name. */
+static int is_ours(const struct stat *sb)
+{
+    return S_ISREG(sb->st_mode) && sb->st_uid == geteuid() && sb->st_nlink == 1;
+}
+
+/* The name f->part still names the file we hold. */
+static int name_is_ours(const output_file_t *f)
+{
+    struct stat sb;
+    return fstatat(f->dir_fd, f->part, &sb, AT_SYMLINK_NOFOLLOW) == 0 && sb.st_dev == f->dev &&
+           sb.st_ino == f->ino;
+}
+
+/* Create or take over the temporary file.  0, or the exit status. */
+static int open_part(output_file_t *f, const char *task_id, char *err, size_t err_len)
+{
+    int tries;
+    if (part_name(f->part, sizeof f->part, f->base, task_id) != 0) {
+        say(err, err_len, "output name too long for its temporary file:", f->base, 0);
+        return EXIT_USAGE;
+    }
+    for (tries = 0; tries < OPEN_TRIES; tries++) {
+        struct stat sb;
+        int created = 1;
+        /* O_NONBLOCK: a FIFO or device planted under the name must not hang
+         * or wake anything up before fstat refuses it. */
+        int fd = openat(f->dir_fd, f->part, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+        if (fd < 0 && errno == EEXIST) {
+            created = 0;
+            fd = openat(f->dir_fd, f->part, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+            if (fd < 0 && errno == ENOENT) {
+                continue; /* removed meanwhile: create it again */
+            }
+        }
+        if (fd < 0) {
+            say(err, err_len, errno == ELOOP ? "refusing to follow the symbolic link" : "cannot create", f->part,
+                errno == ELOOP ? 0 : errno);
+            return EXIT_USAGE;
+        }
+        if (fstat(fd, &sb) != 0 || !is_ours(&sb)) {
+            int e = errno;
+            close(fd);
+            if (created) {
+                say(err, err_len, "cannot check", f->part, e);
+            } else {
+                say(err, err_len, "refusing to reuse", f->part, 0);
+                strncat(err, ": not a regular file of this user with a single link (remove it)",
+                        err_len - strlen(err) - 1);
+            }
+            return EXIT_USAGE;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            close(fd);
+            if (e == EWOULDBLOCK) {
+                say(err, err_len, "another lkedoc run is writing", f->part, 0);
+                strncat(err, " (the same task to the same output): refused", err_len - strlen(err) - 1);
+                return EXIT_OTHER;
+            }
+            say(err, err_len, "cannot lock", f->part, e);
+            return EXIT_OTHER;
+        }
+        f->fd = fd;
+        f->dev = sb.st_dev;
+        f->ino = sb.st_ino;
+        /* The run we waited on may have renamed or removed it before we got
+         * the lock: then this descriptor is someone's OUT, not a part. */
+        if (!name_is_ours(f)) {
+            close(fd);
+            f->fd = -1;
+            continue;
+        }
+        if (fcntl(fd, F_SETFL, 0) != 0 || (!created && ftruncate(fd, 0) != 0)) {
+            say(err, err_len, "cannot prepare", f->part, errno);
+            output_abort(f);
+            return EXIT_OTHER;
+        }
+        return 0;
+    }
+    say(err, err_len, "the temporary file keeps changing under us:", f->part, 0);
+    return EXIT_OTHER;
+}
+
+int output_open(output_file_t *f, const char *out, const char *task_id, char *err, size_t err_len)
+{
+    struct stat sb;
+    int rc;
+    memset(f, 0, sizeof *f);
+    f->fd = -1;
+    f->dir_fd = -1;
+    if (strcmp(out, "-") == 0) {
+        if (isatty(STDOUT_FILENO)) {
+            /* An archive is binary: on a terminal it is a stream of control sequences. */
+            snprintf(err, err_len, "refusing to write the archive to a terminal (redirect stdout, or -o FILE)");
+            return EXIT_USAGE;
+        }
+        f->fd = STDOUT_FILENO;
+        f->direct = 1;
+        f->is_stdout = 1;
+        return 0;
+    }
+    if (lstat(out, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISLNK(sb.st_mode)) {
+            say(err, err_len, "output", out, 0);
+            strncat(err, " is a symbolic link: name its target, or remove it", err_len - strlen(err) - 1);
+            return EXIT_USAGE;
+        }
+        if (!S_ISCHR(sb.st_mode) && !S_ISBLK(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
+            say(err, err_len, "output", out, 0);
+            strncat(err, S_ISDIR(sb.st_mode) ? " is a directory" : " is not a file, device or FIFO",
+                    err_len - strlen(err) - 1);
+            return EXIT_USAGE;
+        }
+        /* A device or FIFO is written in place: renaming over it would
+         * replace the node itself (as root, /dev/null). */
+        f->fd = open(out, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+        if (f->fd < 0 || fstat(f->fd, &sb) != 0 || S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)) {
+            say(err, err_len, "cannot write", out, f->fd < 0 ? errno : 0);
+            if (f->fd >= 0) {
+                close(f->fd);
+                f->fd = -1;
+            }
+            return EXIT_USAGE;
+        }
+        f->direct = 1;
+        return 0;
+    }
+    rc = open_parent(f, out, err, err_len);
+    if (rc == 0) {
+        rc = open_part(f, task_id, err, err_len);
+    }
+    if (rc != 0 && f->dir_fd >= 0) {
+        close(f->dir_fd);
+        f->dir_fd = -1;
+    }
+    return rc;
+}
+
+lkd_status_t output_write(output_file_t *f, const uint8_t *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(f->fd, data, len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            if (f->write_errno == 0) {
+                f->write_errno = n < 0 ? errno : EIO;
+            }
+            return LKD_ERR_WRITE;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return LKD_OK;
+}
+
+static void release(output_file_t *f)
+{
+    if (f->fd >= 0 && !f->is_stdout) {
+        close(f->fd);
+    }
+    f->fd = -1;
+    if (f->dir_fd >= 0) {
+        close(f->dir_fd);
+    }
+    f->dir_fd = -1;
+}
+
+int output_commit(output_file_t *f, char *err, size_t err_len)
+{
+    struct stat sb;
+    if (f->direct) {
+        /* A device or pipe has no later error to wait for; stdout's is seen by main's fflush. */
+        int rc = 0;
+        if (!f->is_stdout && close(f->fd) != 0) {
+            f->write_errno = errno;
+            snprintf(err, err_len, "cannot write the output: %s", strerror(errno));
+            rc = -1;
+        }
+        f->fd = -1;
+        return rc;
+    }
+    /* Full disks and I/O errors may only show now (NFS, delayed allocation). */
+    if (fsync(f->fd) != 0) {
+        f->write_errno = errno;
+        say(err, err_len, "cannot write", f->part, errno);
+        output_abort(f);
+        return -1;
+    }
+    if (fstat(f->fd, &sb) != 0 || !is_ours(&sb) || !name_is_ours(f)) {
+        say(err, err_len, "the temporary file was replaced during the download:", f->part, 0);
+        output_abort(f);
+        return -1;
+    }
+    if (fstatat(f->dir_fd, f->base, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(sb.st_mode)) {
+        say(err, err_len, "not replacing", f->base, 0);
+        strncat(err, ": it is no longer a regular file", err_len - strlen(err) - 1);
+        output_abort(f);
+        return -1;
+    }
+    /* Renamed while we still hold the lock, so a waiting run sees the name gone. */
+    if (renameat(f->dir_fd, f->part, f->dir_fd, f->base) != 0) {
+        say(err, err_len, "cannot rename", f->part, errno);
+        output_abort(f);
+        return -1;
+    }
+    release(f);
+    return 0;
+}
+
+void output_abort(output_file_t *f)
+{
+    if (!f->direct && f->fd >= 0 && f->dir_fd >= 0 && name_is_ours(f)) {
+        unlinkat(f->dir_fd, f->part, 0);
+    }
+    release(f);
+}

@@ -1,0 +1,211 @@
+"""Credentials and secrets in the CLI (issue 11, section 8), against the mock.
+
+The credentials file: a line over the limit and a NUL byte are errors, a file
+owned by another uid is refused even to root, an fstat that fails refuses
+(an LD_PRELOAD shim makes it fail).  A running CLI (a `wait` on a task the
+mock never finishes) is inspected through /proc: its environment no longer
+holds the secret key or token, it cannot dump core and is not dumpable, and
+no copy of the credentials file's text is left in its memory.
+"""
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+from mockctl import JobFixture, SECRET_ID, SECRET_KEY
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLI = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
+STATE = os.path.join(ROOT, "build", "mock-state")
+HOST = "lke.intl.tencentcloudapi.com"
+OTHER_UID = 54321
+TOKEN = "never-in-environ-token-0123456789"
+
+FAIL_FSTAT = r"""
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+/* Every fstat of the program fails with EIO while LKEDOC_FAIL_FSTAT is set. */
+static int fail(void) { errno = EIO; return -1; }
+int fstat(int fd, struct stat *st) { (void)fd; (void)st; return fail(); }
+int fstat64(int fd, struct stat64 *st) { (void)fd; (void)st; return fail(); }
+"""
+
+
+def setup_suite():
+    ctx = JobFixture(STATE, ["--ipv6"], prefix="lkedoc-secrets-")
+    ctx.home = os.path.join(ctx.tmp, "home")
+    os.makedirs(ctx.home)
+    os.chmod(ctx.tmp, 0o755)
+    return ctx
+
+
+def teardown_suite(ctx):
+    if ctx:
+        ctx.stop()
+
+
+def cli(ctx, *args):
+    m = ctx.mock
+    return [CLI, "--endpoint", f"{HOST}:{m.port}", "--resolve", f"{HOST}:{m.port}:127.0.0.1",
+            "--ca-file", m.ca_file] + list(args)
+
+
+def env(ctx, with_keys=True, **extra):
+    e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": ctx.home, "LC_ALL": "C.UTF-8"}
+    if with_keys:
+        e.update(TENCENTCLOUD_SECRET_ID=SECRET_ID, TENCENTCLOUD_SECRET_KEY=SECRET_KEY)
+    e.update(extra)
+    return e
+
+
+def err(p):
+    return p.stderr.decode("utf-8", "replace")
+
+
+def credentials_file(ctx, content, mode=0o600, uid=None):
+    path = os.path.join(ctx.tmp, "credentials")
+    if os.path.exists(path):
+        os.unlink(path)
+    with open(path, "wb") as f:
+        f.write(content)
+    os.chmod(path, mode)
+    if uid is not None:
+        os.chown(path, uid, uid)
+    return path
+
+
+def with_file(ctx, path, *args, **kw):
+    return subprocess.run(cli(ctx, *args), capture_output=True, timeout=60,
+                          env=env(ctx, with_keys=False, TENCENTCLOUD_CREDENTIALS_FILE=path, **kw))
+
+
+GOOD = f"[default]\nsecret_id = {SECRET_ID}\nsecret_key = {SECRET_KEY}\n".encode()
+
+
+def test_good_file_still_works(ctx):
+    p = with_file(ctx, credentials_file(ctx, GOOD), "--json", "status", "done-secret")
+    assert p.returncode == 0, err(p)
+
+
+def test_long_line_is_an_error_not_a_new_key(ctx):
+    # The tail of an over-long comment would spell a key line if it were read as one.
+    body = f"[default]\nsecret_id = {SECRET_ID}\n# {'x' * 4093}secret_key = {SECRET_KEY}\n".encode()
+    p = with_file(ctx, credentials_file(ctx, body), "status", "done-long")
+    assert p.returncode == 2 and "longer than 4096 bytes" in err(p), (p.returncode, err(p))
+
+
+def test_nul_byte_is_an_error(ctx):
+    body = f"[default]\nsecret_id = {SECRET_ID}\x00junk\nsecret_key = {SECRET_KEY}\n".encode()
+    p = with_file(ctx, credentials_file(ctx, body), "status", "done-nul")
+    assert p.returncode == 2 and "NUL byte" in err(p), (p.returncode, err(p))
+
+
+def test_file_of_another_user_is_refused_even_to_root(ctx):
+    p = with_file(ctx, credentials_file(ctx, GOOD, uid=OTHER_UID), "status", "done-owner")
+    assert p.returncode == 2 and f"owned by uid {OTHER_UID}" in err(p), (p.returncode, err(p))
+
+
+def test_fstat_failure_is_a_refusal(ctx):
+    so = os.path.join(ctx.tmp, "fail_fstat.so")
+    src = so[:-3] + ".c"
+    with open(src, "w") as f:
+        f.write(FAIL_FSTAT)
+    subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-o", so, src], check=True)
+    p = with_file(ctx, credentials_file(ctx, GOOD), "status", "done-fstat", LD_PRELOAD=so)
+    assert p.returncode == 2 and "cannot check" in err(p), (p.returncode, err(p))
+
+
+class Stalled:
+    """A CLI in `wait` on a task the mock keeps Processing, for /proc to look at."""
+
+    def __init__(self, ctx, environment, prefix=()):
+        ctx.mock.config(polls_to_success=1_000_000)
+        self.ctx = ctx
+        task = "never-ends-" + os.urandom(4).hex()  # polls are counted per task: a fresh one per run
+        self.proc = subprocess.Popen(list(prefix) + cli(ctx, "--poll-interval", "0.2", "--job-timeout", "30", "wait",
+                                                        task),
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+        deadline = time.monotonic() + 15
+        while ctx.mock.stats()["polls"].get(task, 0) < 1 and time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.proc.communicate()
+            time.sleep(0.05)
+        assert ctx.mock.stats()["polls"].get(task, 0) >= 1, "the CLI never polled"
+
+    def read(self, name):
+        with open(f"/proc/{self.proc.pid}/{name}", "rb") as f:
+            return f.read()
+
+    def memory(self):
+        """Every readable, writable mapping (heap, stack, .data/.bss) of the process."""
+        chunks = []
+        with open(f"/proc/{self.proc.pid}/maps") as maps, open(f"/proc/{self.proc.pid}/mem", "rb", 0) as mem:
+            for line in maps:
+                addr, perms = line.split()[:2]
+                if not perms.startswith("rw"):
+                    continue
+                lo, hi = (int(x, 16) for x in addr.split("-"))
+                try:
+                    mem.seek(lo)
+                    chunks.append(mem.read(hi - lo))
+                except OSError:
+                    pass
+        return b"".join(chunks)
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.ctx.mock.config(polls_to_success=2)
+
+
+def test_environment_no_longer_holds_the_secret(ctx):
+    s = Stalled(ctx, env(ctx, TENCENTCLOUD_TOKEN=TOKEN))
+    try:
+        environ = s.read("environ")
+    finally:
+        s.stop()
+    assert SECRET_KEY.encode() not in environ and TOKEN.encode() not in environ, environ
+    assert b"TENCENTCLOUD_SECRET_ID=" + SECRET_ID.encode() in environ, "the test reads the wrong process"
+
+
+def test_no_core_dumps(ctx):
+    s = Stalled(ctx, env(ctx))
+    try:
+        limits = s.read("limits").decode()
+    finally:
+        s.stop()
+    m = re.search(r"^Max core file size\s+(\S+)\s+(\S+)", limits, re.M)
+    assert m and m.group(1) == "0" and m.group(2) == "0", limits
+
+
+def test_not_dumpable(ctx):
+    # A process that is not dumpable has its /proc files owned by root, whoever runs it:
+    # run the CLI as another uid and look.
+    if os.geteuid() != 0:
+        print("    SKIPPED: needs root to run the CLI as another uid")
+        return
+    s = Stalled(ctx, env(ctx), prefix=["setpriv", f"--reuid={OTHER_UID}", f"--regid={OTHER_UID}", "--clear-groups"])
+    try:
+        owner = os.stat(f"/proc/{s.proc.pid}/environ").st_uid
+        status = s.read("status").decode()
+    finally:
+        s.stop()
+    assert re.search(rf"^Uid:\s+{OTHER_UID}\b", status, re.M), status
+    assert owner == 0, f"/proc/PID/environ owned by {owner}: the process is dumpable"
+
+
+def test_no_copy_of_the_credentials_file_left_in_memory(ctx):
+    # A marker only the file holds: once parsed, the buffer that read it is wiped,
+    # and no stdio buffer (freed, never cleared) keeps the text.
+    marker = b"# lkedoc-marker-" + os.urandom(8).hex().encode()
+    # (after the keys: a freed stdio buffer's first bytes are reused by malloc's bookkeeping)
+    path = credentials_file(ctx, GOOD + marker + b"\n")
+    s = Stalled(ctx, env(ctx, with_keys=False, TENCENTCLOUD_CREDENTIALS_FILE=path))
+    try:
+        mem = s.memory()
+    finally:
+        s.stop()
+    assert SECRET_ID.encode() in mem, "the scan did not see the process's memory"
+    assert marker not in mem, "the credentials file's text is still in memory"
