@@ -81,7 +81,10 @@ static int refused_url(lkd_client_t *c)
     }
     fputs(": ", stderr);
     safe_text_puts(stderr, why != NULL && why[0] != '\0' ? why : lkd_strerror(LKD_ERR_URL_REFUSED));
-    fputs("\n(--result-host HOST accepts result URLs on another host)\n", stderr);
+    fputc('\n', stderr);
+    if (strncmp(why, "host is not", 11) == 0 || strncmp(why, "port", 4) == 0) {
+        fputs("(--result-host HOST accepts result URLs on another host, at any port)\n", stderr);
+    }
     return exit_status_for(LKD_ERR_URL_REFUSED);
 }
 

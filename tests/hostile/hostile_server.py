@@ -18,9 +18,11 @@ Scripts (see CASES) are lists of steps:
     ("drip", bytes, seconds)     write one byte, then pause, until all were sent
     ("hold",)                    keep the connection open, silent, until the client leaves or the server stops
     ("reset",)                   abort the connection with an RST (SO_LINGER 0)
-A script ends with a plain close (FIN, no close_notify) unless it reset.
-Parametrised names: cut-cl-N, cut-chunked-N and cut-close-N play the valid
-answer framed by Content-Length, chunked or the close, cut after N bytes.
+    ("close_notify",)            end TLS with a close_notify alert (then the close)
+A script ends with a plain close (FIN, no close_notify) unless it reset or
+sent close_notify.  Parametrised names: cut-cl-N, cut-chunked-N and
+cut-close-N play the valid answer framed by Content-Length, chunked or the
+close, cut after N bytes; cutn-FRAMING-N the same, then a close_notify.
 A test can add its own scripts with add(name, steps).
 
 Standalone: python3 tests/hostile/hostile_server.py [--port P] [--list]
@@ -114,7 +116,8 @@ CASES = {
     # Baselines: the framings the truncations cut are accepted whole.
     "valid-cl": answer(VALID),
     "valid-chunked": [("send", framed_chunked)],
-    "valid-close": [("send", framed_close)],
+    "valid-close": [("send", framed_close), ("close_notify",)],
+    "valid-close-no-notify": [("send", framed_close)],
     "api-error": answer(response_with(b'"Error":{"Code":"InternalError","Message":"hostile says no"}')),
 
     # Status lines.
@@ -249,12 +252,14 @@ def redirect(code, location):
 
 
 def cut_script(name):
-    """cut-FRAMING-N: that framing of the valid answer, its first N bytes, then a close."""
+    """cut-FRAMING-N: that framing of the valid answer, its first N bytes, then a
+    close; cutn-FRAMING-N: then a close_notify and the close."""
     parts = name.split("-")
-    if len(parts) != 3 or parts[0] != "cut" or parts[1] not in FRAMINGS or not parts[2].isdigit():
+    if len(parts) != 3 or parts[0] not in ("cut", "cutn") or parts[1] not in FRAMINGS or not parts[2].isdigit():
         return None
     framing, n = FRAMINGS[parts[1]], int(parts[2])
-    return [("send", lambda: framing()[:n])]
+    steps = [("send", lambda: framing()[:n])]
+    return steps + [("close_notify",)] if parts[0] == "cutn" else steps
 
 
 def cut_lengths():
@@ -409,6 +414,13 @@ class HostileServer:
                         break  # the client gave up and closed
                 except socket.timeout:
                     continue
+        elif kind == "close_notify":
+            if isinstance(conn, ssl.SSLSocket):
+                conn.settimeout(1.0)  # unwrap waits for the client's own close_notify
+                try:
+                    conn.unwrap()
+                except (OSError, ssl.SSLError, ValueError):
+                    pass
         elif kind == "reset":
             # wrap_socket took over raw's descriptor: conn is the socket now.
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

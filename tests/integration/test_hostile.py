@@ -126,6 +126,7 @@ def run_all(ctx, table, create=False):
 
 BASELINES = {
     "valid-cl": (0, None), "valid-chunked": (0, None), "valid-close": (0, None),
+    "valid-close-no-notify": (4, CLOSED),  # the same bytes, but nothing says the body is whole
     "api-error": (3, "API error InternalError (server): hostile says no"),
 }
 STATUS_LINES = {
@@ -187,7 +188,8 @@ CREATE = {
     "create-task-id-number": (6, MALFORMED), "create-task-id-nul": (6, MALFORMED),
     "create-no-task-id": (6, MALFORMED),
 }
-URLS = {"url-ftp": (6, MALFORMED), "url-no-host": (6, MALFORMED), "url-bad-port": (6, MALFORMED),
+REFUSED = "result URL refused"
+URLS = {"url-ftp": (6, REFUSED), "url-no-host": (6, MALFORMED), "url-bad-port": (6, MALFORMED),
         "url-long-host": (6, MALFORMED), "create-then-url-ftp": None}
 REDIRECTS = {f"redirect-{code}": (6, f"unexpected HTTP status {code}") for code in (301, 302, 307, 308)}
 
@@ -288,7 +290,7 @@ def test_create_answers_and_lost_answers(ctx):
         assert ctx.server.seen(case) - before[case] == 1, (case, "Create was sent again")
 
 
-def test_unusable_result_urls_are_malformed_answers(ctx):
+def test_unusable_result_urls_are_refused_or_malformed(ctx):
     # download asks for the URL; parse gets it from create + wait.  Either way
     # it is the service's answer that is wrong (6), not the user's input (2).
     out = os.path.join(ctx.home, "out.zip")
@@ -309,7 +311,7 @@ def test_unusable_result_urls_are_malformed_answers(ctx):
     o = Outcome("create-then-url-ftp", subprocess.run(
         cmd + ["--poll-interval", "0.05", "parse", src, "-o", out], capture_output=True, env=env_for(ctx),
         timeout=30), time.monotonic() - t0, TIMEOUT)
-    check(ctx, o, 6, MALFORMED)
+    check(ctx, o, 6, REFUSED)
     assert not os.path.exists(out), o
 
 
@@ -342,16 +344,18 @@ def test_one_client_recovers_after_each_fault(ctx):
 # ---- truncation at every byte offset ------------------------------------------------
 
 
-def sweep(ctx, framing, expect):
-    """Cut the valid answer under `framing` after each offset; expect(n) is the
-    (exit, text) that cut must end in.  CUT_TIMEOUT leaves room for one attempt
-    only; a cut whose attempt the deadline caught (a loaded machine) is tried
-    again with the full timeout, retries and all."""
+def sweep(ctx, framing, expect, kind="cut", whole_rc=0):
+    """Cut the valid answer under `framing` after each offset (kind "cut": then
+    a bare TCP close; "cutn": a TLS close_notify first); expect(n) is the
+    (exit, text) that cut must end in, whole_rc the exit of the uncut answer.
+    CUT_TIMEOUT leaves room for one attempt only; a cut whose attempt the
+    deadline caught (a loaded machine) is tried again with the full timeout,
+    retries and all."""
     total = cut_lengths()[framing]
     offsets = list(range(0, total, CUT_STEP))
 
     def one(n):
-        case = f"cut-{framing}-{n}"
+        case = f"{kind}-{framing}-{n}"
         o = run_case(ctx, case, timeout=CUT_TIMEOUT)
         if o.rc == 5:
             o = run_case(ctx, case, timeout=TIMEOUT * 1.5)
@@ -368,8 +372,8 @@ def sweep(ctx, framing, expect):
         except AssertionError as e:
             bad.append(str(e))
     assert not bad, f"{len(bad)} of {len(offsets)} cuts misbehaved:\n" + "\n".join(bad[:20])
-    whole = run_case(ctx, f"cut-{framing}-{total}")  # not cut at all: the control
-    check(ctx, whole, 0)
+    whole = run_case(ctx, f"{kind}-{framing}-{total}")  # not cut at all: the control
+    check(ctx, whole, whole_rc, None if whole_rc == 0 else CLOSED)
     print(f"    {len(offsets)} cuts of {total} bytes in {time.monotonic() - t0:.1f}s")
 
 
@@ -386,7 +390,13 @@ def test_truncation_chunked(ctx):
 
 
 def test_truncation_close_delimited(ctx):
-    # Without a length the close ends the body: a cut head is "closed early",
-    # a cut body is a complete answer whose JSON is not whole.
+    # Without a length only the server's TLS close_notify ends the body: a bare
+    # TCP close is a cut, even after the last byte (README "Security": framing).
+    sweep(ctx, "close", lambda n: (4, CLOSED), whole_rc=4)
+
+
+def test_truncation_close_delimited_with_close_notify(ctx):
+    # With close_notify the body ends there: a cut head is "closed early", a
+    # cut body a complete answer whose JSON is not whole.
     h = header_length("close")
-    sweep(ctx, "close", lambda n: (4, CLOSED) if n < h else (6, MALFORMED))
+    sweep(ctx, "close", lambda n: (4, CLOSED) if n < h else (6, MALFORMED), kind="cutn")
