@@ -33,6 +33,7 @@ SUBSET = {
     "test_hostile": ["test_garbage_status_lines", "test_hostile_headers", "test_content_length_lies",
                      "test_chunked_lies", "test_hostile_json", "test_redirects_are_never_followed",
                      "test_unusable_result_urls_are_refused_or_malformed", "test_truncation_close_delimited",
+                     "test_truncation_close_delimited_with_close_notify",
                      "test_one_client_recovers_after_each_fault"],
 }
 
