@@ -361,8 +361,11 @@ static void check_announced(int final_ok)
         if (strcmp(fuzz_server.requests[i].method, "GET") != 0) {
             continue;
         }
-        if (dl.per_request[i] == 0 && !(i == last_get && (final_ok || i + 1 == fuzz_server.request_count))) {
-            continue; /* an answer that delivered nothing (and did not end the download) binds nothing */
+        if (dl.per_request[i] == 0 && !(final_ok && i == last_get)) {
+            /* An answer that delivered nothing binds nothing: the client may
+             * have refused it for announcing another length, or lost it
+             * before its first body byte. */
+            continue;
         }
         a = request_announce(i);
         if (!a.has_length) {
