@@ -38,7 +38,8 @@
  * announced (Content-Length of a 200, the total of a 206's Content-Range, as
  * read by an independent parser below), and a download that returns LKD_OK
  * delivered exactly that length and reports what the sink received; the read-
- * once source is read once, in order; no log line holds the secret key or a
+ * once source is read once, in order; a download of the seeds' archive pattern
+ * delivers that pattern, byte for byte (check_content); no log line holds the secret key or a
  * control character.
  */
 #include <string.h>
@@ -54,6 +55,11 @@
 #define FUZZ_RESULT_POLICY 0
 #endif
 #define FUZZ_RESULT_SUFFIX ".lkedoc.test"
+
+/* 1: a 206 answer must not deliver more bytes than its Content-Range names. */
+#ifndef FUZZ_CHECK_RANGE_LENGTH
+#define FUZZ_CHECK_RANGE_LENGTH 0
+#endif
 
 #define SECRET_KEY "fuzzSecretKeyNeverOnTheWire0123"
 #define RESOLVED_ADDRESS "192.0.2.10"
@@ -186,6 +192,12 @@ typedef struct {
     int status;       /* 0: the header block is not (yet) complete or not plain */
     int has_length;   /* the answer announces the archive's length */
     uint64_t length;
+    size_t body_off;  /* where the body starts in the answer */
+    int plain_body;   /* not chunked: the body is the bytes from body_off on */
+    int has_cl;
+    uint64_t cl;
+    uint64_t first;   /* the archive offset of the body's first byte (206: the range start) */
+    uint64_t range_len; /* 206: END - START + 1 of its Content-Range, else 0 */
 } announce_t;
 
 /* Reads only plain header blocks: a status line "HTTP/1.x SSS", header lines
@@ -197,7 +209,7 @@ static announce_t read_announce(const uint8_t *p, size_t n)
     announce_t a;
     size_t pos = 0, line_no = 0;
     int code = 0, te = 0, cl_count = 0, cr_count = 0, cr_ok = 0;
-    uint64_t cl = 0, total = 0;
+    uint64_t cl = 0, total = 0, first = 0, range_len = 0;
     memset(&a, 0, sizeof a);
     for (;;) {
         size_t start = pos, end, len, colon, vs, ve;
@@ -284,10 +296,18 @@ static announce_t read_announce(const uint8_t *p, size_t n)
             if (k == 3 && i == vn && num[0] <= num[1] && num[1] < num[2]) {
                 cr_ok = 1;
                 total = num[2];
+                first = num[0];
+                range_len = num[1] - num[0] + 1u;
             }
         }
     }
     a.status = code;
+    a.body_off = pos;
+    a.plain_body = !te;
+    a.has_cl = cl_count > 0;
+    a.cl = cl;
+    a.first = code == 206 && cr_count == 1 && cr_ok ? first : 0;
+    a.range_len = code == 206 && cr_count == 1 && cr_ok ? range_len : 0;
     if (code == 200 && !te && cl_count > 0) {
         a.has_length = 1;
         a.length = cl;
@@ -383,6 +403,43 @@ static void check_announced(int final_ok)
     }
 }
 
+/* The archive the seeds serve: byte i of it is archive_byte(i). */
+static uint8_t archive_byte(uint64_t i)
+{
+    return (uint8_t)(i * 131u + 7u);
+}
+
+/* When the answer now being delivered is a plain (not chunked) 200, or a 206
+ * with one Content-Range, whose body so far is the seed archive at the offsets
+ * it claims, what reaches the sink must be the archive at the offsets the
+ * application is at: nothing skipped, nothing twice, across resumes. */
+static void check_content(size_t cur, const uint8_t *data, size_t len)
+{
+    const fuzz_request_t *q = &fuzz_server.requests[cur];
+    const uint8_t *p = fuzz_server.served + q->served_off;
+    announce_t a;
+    size_t i, body_len;
+    if (q->served_overflow) {
+        return;
+    }
+    a = read_announce(p, q->served_len);
+    if (!a.plain_body || !(a.status == 200 || (a.status == 206 && a.has_length))) {
+        return;
+    }
+    body_len = q->served_len - a.body_off;
+    if (a.has_cl && body_len > a.cl) {
+        body_len = (size_t)a.cl; /* the rest is whatever follows the answer */
+    }
+    for (i = 0; i < body_len; i++) {
+        if (p[a.body_off + i] != archive_byte(a.first + i)) {
+            return;
+        }
+    }
+    for (i = 0; i < len; i++) {
+        FUZZ_CHECK(data[i] == archive_byte(dl.delivered + i));
+    }
+}
+
 static lkd_status_t sink(void *user, const uint8_t *data, size_t len)
 {
     size_t cur;
@@ -396,7 +453,14 @@ static lkd_status_t sink(void *user, const uint8_t *data, size_t len)
     if (!fuzz_server.requests_overflow) {
         cur = fuzz_server.request_count - 1;
         FUZZ_CHECK(strcmp(fuzz_server.requests[cur].method, "GET") == 0);
+        check_content(cur, data, len);
         dl.per_request[cur] += len;
+        if (FUZZ_CHECK_RANGE_LENGTH && !fuzz_server.requests[cur].served_overflow) {
+            announce_t a = read_announce(fuzz_server.served + fuzz_server.requests[cur].served_off,
+                                         fuzz_server.requests[cur].served_len);
+            /* A 206 hands over no more than the range it names. */
+            FUZZ_CHECK(a.status != 206 || a.range_len == 0 || dl.per_request[cur] <= a.range_len);
+        }
     }
     dl.delivered += len;
     check_announced(0);
@@ -484,7 +548,7 @@ static lkd_status_t file_read(void *user, uint64_t offset, uint8_t *buf, size_t 
     }
     n = f->short_reads && len > 100 ? 100 : len;
     for (i = 0; i < n; i++) {
-        buf[i] = (uint8_t)((offset + i) * 131u + 7u);
+        buf[i] = archive_byte(offset + i);
     }
     *got = n;
     f->next = offset + n;

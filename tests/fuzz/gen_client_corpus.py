@@ -144,6 +144,32 @@ def main():
         (ctl(), success),
         (ctl(), b"HTTP/1.1 100 Continue\r\n\r\n" + get_answer("200 OK", ["Content-Length: 10"], ARCHIVE[:10])),
     ])
+    seed("wait_pause", header([WAIT], flags=LKEAP), [
+        (ctl(), api(result("Processing", rid="req-1"))),
+        (ctl(), api(result("Pause", rid="req-2"))),
+    ])
+    seed("wait_timeout", header([WAIT, CANCEL], sizes=0x20), [   # the wait may last 5 s
+        (ctl(), api(result("Processing", rid="req-%d" % i))) for i in range(6)
+    ] + [(ctl(), api('{"Response":{"RequestId":"req-c"}}'))])
+    seed("download_empty", header([DOWNLOAD_URL, DOWNLOAD_URL]), [
+        (ctl(), get_answer("200 OK", ["Content-Length: 0"], b"")),
+        (ctl(end=CLOSE_NOTIFY), get_answer("200 OK", [], ARCHIVE[:77])),  # delimited by the close
+    ])
+    seed("download_200_after_resume", header([DOWNLOAD]), [
+        (ctl(), success),
+        (ctl(end=EOF), get_answer("200 OK", ["Content-Length: 1000"], ARCHIVE[:250])),
+        (ctl(), get_answer("200 OK", ["Content-Length: 1000"], ARCHIVE)),  # Range ignored: the client skips 250
+    ])
+    seed("sink_and_reader_fail", header([DOWNLOAD_URL, CREATE_FILE], flags=SINK_REFUSES | READER_FAILS,
+                                        sizes=0x05), [
+        (ctl(), get_answer("200 OK", ["Content-Length: 1000"], ARCHIVE)),
+        (ctl(), api(CREATED)),
+    ])
+    seed("download_timeout", header([DOWNLOAD], sizes=0x40), [        # 8 s for the download
+        (ctl(), success),
+        (ctl(k=5, kind=TRICKLE), get_answer("206 Partial Content", ["Content-Range: bytes 0-999/1000"],
+                                            ARCHIVE)),
+    ])
 
 
 if __name__ == "__main__":
