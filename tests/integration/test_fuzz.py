@@ -1,8 +1,9 @@
 """libFuzzer targets (tests/fuzz) run briefly: the HTTP parser split against
-whole, the chunked decoder, both actions' JSON decoding and the URL parser,
-each under ASan/UBSan.  A target passes when it ran more than 1000 inputs and
-none crashed; `make fuzz FUZZ_SECONDS=N` runs them longer.  LKEDOC_FUZZ_SECONDS
-sets the time per target here (default 5)."""
+whole, the chunked decoder, both actions' JSON decoding, the URL parser and
+the client above TLS against a scripted, fuzzed server (fuzz_client over
+tests/fuzz/stub_tls.c), each under ASan/UBSan.  A target passes when it ran
+more than 1000 inputs and none crashed; `make fuzz FUZZ_SECONDS=N` runs them
+longer.  LKEDOC_FUZZ_SECONDS sets the time per target here (default 5)."""
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ SECONDS = int(os.environ.get("LKEDOC_FUZZ_SECONDS", "5"))
 def test_fuzz_targets_build():
     proc = subprocess.run(["make", "-s", "-j2", "fuzz-build"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert set(run_fuzz.targets()) == {"http", "chunked", "decode", "url"}, run_fuzz.targets()
+    assert set(run_fuzz.targets()) == {"http", "chunked", "decode", "url", "client"}, run_fuzz.targets()
 
 
 def fuzz(name):
@@ -41,3 +42,7 @@ def test_fuzz_answer_decoding():
 
 def test_fuzz_url_parser():
     fuzz("url")
+
+
+def test_fuzz_client_above_tls():
+    fuzz("client")
