@@ -31,8 +31,9 @@
  * after it, and passed to on_request when it starts.  The stub itself aborts
  * when a request goes to a connection that is not open, when its Host header
  * is not the host:port that connection was opened to, when a POST's body is
- * not exactly its Content-Length, when the secret key appears in anything
- * written, or when lkd_tls_connect's connect_host is not the expected one.
+ * not exactly its Content-Length, when the secret key appears in a POST's
+ * header block (the only bytes written that hold nothing the server chose), or
+ * when lkd_tls_connect's connect_host is not the expected one.
  */
 #ifndef STUB_TLS_H
 #define STUB_TLS_H
@@ -71,7 +72,7 @@ typedef struct {
     /* Set by the target before the client is initialised. */
     const fuzz_record_t *records;
     size_t record_count;
-    const char *secret_key;   /* must never be written to a connection */
+    const char *secret_key;   /* must never be in a request's head */
     const char *resolve_host; /* connections to resolve_host:443 must name resolve_address */
     const char *resolve_address;
     void (*on_request)(void *user, const fuzz_request_t *req);
