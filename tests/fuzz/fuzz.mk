@@ -40,9 +40,13 @@ fuzz: fuzz-build
 # fuzz_client: the client above TLS.  Every core object but lkd_tls.o, and the
 # scripted stand-in tests/fuzz/stub_tls.c in its place (named so that the
 # fuzz_*.c wildcard does not take it for a target).
+# FUZZ_CLIENT_DEFS turns on checks of behaviour core does not have yet (see
+# tests/fuzz/crashes/client/README.md), e.g.
+#   make -B build/fuzz/fuzz_client FUZZ_CLIENT_DEFS="-DFUZZ_RESULT_POLICY=1 -DFUZZ_CHECK_LOG_BYTES=1 -DFUZZ_CHECK_RANGE_LENGTH=1"
+FUZZ_CLIENT_DEFS ?=
 FUZZ_CLIENT_OBJ := $(filter-out $(BUILD)/fuzz/obj/core/lkd_tls.o,$(FUZZ_CORE_OBJ))
 $(BUILD)/fuzz/fuzz_client: tests/fuzz/fuzz_client.c tests/fuzz/stub_tls.c tests/fuzz/stub_tls.h tests/fuzz/fuzz_check.h \
                            $(FUZZ_CLIENT_OBJ)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ tests/fuzz/fuzz_client.c tests/fuzz/stub_tls.c \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CLIENT_DEFS) -fsanitize=fuzzer -o $@ tests/fuzz/fuzz_client.c tests/fuzz/stub_tls.c \
 	    $(FUZZ_CLIENT_OBJ) $(TLS_LIBS)
