@@ -40,9 +40,17 @@ static lkd_span_t cspan(const char *s)
 
 #if LKD_ENABLE_LOG
 
-/* Only called once settings.log is known to be set. */
-static void log_line(const lkd_client_t *c, const char *line, size_t len)
+/* Only called once settings.log is known to be set.  Lines quote what
+ * servers sent (error codes, hosts): every byte outside printable ASCII is
+ * shown as '?', so no control byte reaches a log or a terminal. */
+static void log_line(const lkd_client_t *c, char *line, size_t len)
 {
+    size_t i;
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] > 0x7e) {
+            line[i] = '?';
+        }
+    }
     c->settings.log(c->settings.log_user, line, len);
 }
 

@@ -315,6 +315,7 @@ typedef struct {
     uint64_t skip;        /* bytes of this answer already delivered before (Range ignored) */
     uint8_t has_range;    /* this answer had a Content-Range */
     uint64_t range_start, range_end, range_total;
+    uint64_t range_left;  /* bytes this 206 may still deliver (up to its range's end) */
     uint8_t checked;      /* this answer's headers were validated */
 } download_t;
 
@@ -366,6 +367,12 @@ static lkd_status_t download_body(void *user, const uint8_t *data, size_t len)
     int code = d->c->http.status_code;
     if (code != 200 && code != 206) {
         return LKD_OK; /* an error page: read and dropped */
+    }
+    if (code == 206) {
+        if (len > d->range_left) {
+            return LKD_ERR_MALFORMED; /* past the end of the range the answer named */
+        }
+        d->range_left -= len;
     }
     if (d->skip > 0) {
         size_t n = d->skip < len ? (size_t)d->skip : len;
@@ -469,9 +476,11 @@ static lkd_status_t validate_answer(download_t *d)
     const lkd_http_parser_t *h = &d->c->http;
     d->checked = 1;
     if (h->status_code == 206) {
-        if (!d->has_range || d->range_start != d->delivered || (d->total_known && d->range_total != d->total)) {
+        if (!d->has_range || d->range_start != d->delivered || (d->total_known && d->range_total != d->total) ||
+            (h->has_content_length && h->content_length != d->range_end - d->range_start + 1u)) {
             return LKD_ERR_MALFORMED;
         }
+        d->range_left = d->range_end - d->range_start + 1u;
         d->total = d->range_total;
         d->total_known = 1;
     } else if (h->status_code == 200) {

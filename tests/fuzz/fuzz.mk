@@ -43,3 +43,15 @@ fuzz: fuzz-build
 	@python3 tests/fuzz/run_fuzz.py --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 -include $(FUZZ_CORE_OBJ:.o=.d)
+
+# fuzz_client: the client above TLS.  Every core object but lkd_tls.o, and the
+# scripted stand-in tests/fuzz/stub_tls.c in its place (named so that the
+# fuzz_*.c wildcard does not take it for a target).
+# FUZZ_CLIENT_DEFS: -D overrides of the target's checks (all on by default).
+FUZZ_CLIENT_DEFS ?=
+FUZZ_CLIENT_OBJ := $(filter-out $(BUILD)/fuzz/obj/core/lkd_tls.o,$(FUZZ_CORE_OBJ))
+$(BUILD)/fuzz/fuzz_client: tests/fuzz/fuzz_client.c tests/fuzz/stub_tls.c tests/fuzz/stub_tls.h tests/fuzz/fuzz_check.h \
+                           $(FUZZ_CLIENT_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CLIENT_DEFS) -fsanitize=fuzzer -o $@ tests/fuzz/fuzz_client.c tests/fuzz/stub_tls.c \
+	    $(FUZZ_CLIENT_OBJ) $(TLS_LIBS)

@@ -4,7 +4,8 @@
     fuzz NAME: N execs, M crashes
 
 Each target runs for --seconds on build/fuzz/corpus/NAME, a copy of the
-committed seeds in tests/fuzz/corpus/NAME (new inputs the fuzzer finds stay in
+committed seeds in tests/fuzz/corpus/NAME (with tests/fuzz/NAME.dict as its
+dictionary when there is one) (new inputs the fuzzer finds stay in
 build/, so the committed corpus is never touched); crash, leak, timeout and
 out-of-memory reproducers go to build/fuzz/crashes/NAME/.  Exit status 1 when
 any target crashed or could not run.
@@ -43,7 +44,11 @@ def run_target(name, seconds):
             shutil.copyfile(seed, dst)
     before = set(os.listdir(crashes))
     cmd = [binary, f"-max_total_time={int(seconds)}", "-print_final_stats=1", "-timeout=10", "-rss_limit_mb=2048",
-           "-max_len=8192", f"-artifact_prefix={crashes}/", corpus]
+           "-max_len=8192", f"-artifact_prefix={crashes}/"]
+    dictionary = os.path.join(ROOT, "tests", "fuzz", name + ".dict")
+    if os.path.exists(dictionary):
+        cmd.append(f"-dict={dictionary}")
+    cmd.append(corpus)
     env = dict(os.environ)
     env.setdefault("ASAN_OPTIONS", "abort_on_error=0:detect_leaks=1")
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")

@@ -1,8 +1,10 @@
 """libFuzzer targets (tests/fuzz) run briefly: the HTTP parser split against
-whole, the chunked decoder, both actions' JSON decoding and the URL parser,
-and the CLI's credentials parser, each under ASan/UBSan.  A target passes when it ran more than 1000 inputs and
-none crashed; `make fuzz FUZZ_SECONDS=N` runs them longer.  LKEDOC_FUZZ_SECONDS
-sets the time per target here (default 5)."""
+whole, the chunked decoder, both actions' JSON decoding, the URL parser and
+the result-host policy, the CLI's credentials parser, and the client above TLS
+against a scripted, fuzzed server (fuzz_client over tests/fuzz/stub_tls.c),
+each under ASan/UBSan.  A target passes when it ran more than 1000 inputs and
+none crashed; `make fuzz FUZZ_SECONDS=N` runs them longer.
+LKEDOC_FUZZ_SECONDS sets the time per target here (default 5)."""
 import os
 import subprocess
 import sys
@@ -17,7 +19,8 @@ SECONDS = int(os.environ.get("LKEDOC_FUZZ_SECONDS", "5"))
 def test_fuzz_targets_build():
     proc = subprocess.run(["make", "-s", "-j2", "fuzz-build"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert set(run_fuzz.targets()) == {"http", "chunked", "decode", "url", "credentials"}, run_fuzz.targets()
+    assert set(run_fuzz.targets()) == {"http", "chunked", "decode", "url", "credentials", "client"}, \
+        run_fuzz.targets()
 
 
 def fuzz(name):
@@ -45,3 +48,7 @@ def test_fuzz_url_parser():
 
 def test_fuzz_credentials_parser():
     fuzz("credentials")
+
+
+def test_fuzz_client_above_tls():
+    fuzz("client")

@@ -446,6 +446,20 @@ static void test_resolve_and_log(void)
     CHECK(strstr(log_text, "* API error AuthFailure.SecretIdNotFound\n") != NULL);
     CHECK(strstr(log_text, "session-token-value") == NULL);
     CHECK(strstr(log_text, "loop-secret-key") == NULL);
+    /* A service's error code with control bytes never reaches the log raw. */
+    log_len = 0;
+    tl_push_json("{\"Response\":{\"Error\":{\"Code\":\"Bad\\u001b]0;owned\\u0007\\u007f\\u00c2\",\"Message\":\"m\"},"
+                 "\"RequestId\":\"r\"}}", NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_API);
+    CHECK(strstr(log_text, "* API error Bad?]0;owned????\n") != NULL);
+    {
+        size_t i, bad = 0;
+        for (i = 0; i < log_len; i++) {
+            bad += (unsigned char)log_text[i] < 0x20 && log_text[i] != '\n';
+            bad += (unsigned char)log_text[i] >= 0x7f;
+        }
+        CHECK_EQ_INT(bad, 0);
+    }
     {
         /* Lines longer than the log's buffer are cut, not overrun. */
         char long_a[400];

@@ -762,6 +762,24 @@ static void test_download_checks(void)
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CLOSED);
     CHECK_EQ_INT(tl.nreqs, 1 + LKD_DOWNLOAD_MAX_RESUMES);
     CHECK_EQ_INT(bytes, sizeof archive); /* delivered once, never twice */
+    /* A 206 carrying more than the range it names: refused before the extra
+     * bytes reach the sink (with a Content-Length that disagrees, and with
+     * the body delimited by the close). */
+    fresh();
+    dl_options(&o, 1);
+    tl_push_http(206, "Content-Range: bytes 0-9/3000\r\n", (const char *)archive, 100, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+    CHECK_EQ_INT(bytes, 0);
+    fresh();
+    dl_options(&o, 1);
+    {
+        static char over[200];
+        size_t n = (size_t)snprintf(over, sizeof over, "HTTP/1.1 206 X\r\nContent-Range: bytes 0-9/3000\r\n\r\n");
+        memcpy(over + n, archive, 11);
+        tl_push_raw(over, n + 11, TL_CLOSE);
+    }
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+    CHECK(bytes <= 10);
     /* Transfer-Encoding with Content-Length: refused, and the connection is
      * not used again (the next GET opens a new one). */
     fresh();
