@@ -485,7 +485,7 @@ static lkd_status_t validate_answer(download_t *d)
         d->total_known = 1;
     } else if (h->status_code == 200) {
         if (h->has_content_length) {
-            if (d->total_known && h->content_length != d->total) {
+            if ((d->total_known && h->content_length != d->total) || h->content_length < d->delivered) {
                 return LKD_ERR_MALFORMED; /* a different object than before */
             }
             d->total = h->content_length;

@@ -780,6 +780,19 @@ static void test_download_checks(void)
     }
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
     CHECK(bytes <= 10);
+    /* A length-less answer cut by a bare close, then a whole answer shorter
+     * than what was delivered: a different object, refused. */
+    fresh();
+    dl_options(&o, 1);
+    {
+        static char until_close[4000];
+        size_t n = (size_t)snprintf(until_close, sizeof until_close, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+        memcpy(until_close + n, archive, 2000);
+        tl_push_raw(until_close, n + 2000, TL_EOF);
+    }
+    tl_push_http(200, "", (const char *)archive, 1000, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+    CHECK_EQ_INT(bytes, 2000);
     /* Transfer-Encoding with Content-Length: refused, and the connection is
      * not used again (the next GET opens a new one). */
     fresh();
