@@ -194,14 +194,15 @@ def queries_from_lwip(ctx, name):
 
 def test_status_life_cycle_resolved_by_lwip(ctx):
     ctx.mock.reset()
-    before = queries_from_lwip(ctx, HOST)
     seen = []
     for _ in range(3):
+        before = queries_from_lwip(ctx, HOST)
         p = run(ctx, "--json", "status", "lwip-cycle-1")
         assert p.returncode == 0, (p.returncode, err(p))
         seen.append(json.loads(p.stdout)["Status"])
+        # Each run asked lwIP's resolver (a query lost while ARP settles is resent after 1 s).
+        assert queries_from_lwip(ctx, HOST) > before, read(ctx.dns_log)[-2000:]
     assert seen == ["WaitExecute", "Processing", "Success"], seen
-    assert queries_from_lwip(ctx, HOST) - before == 3, read(ctx.dns_log)[-2000:]
 
 
 def test_many_tasks_share_one_connection(ctx):
