@@ -467,6 +467,17 @@ static void push_archive(size_t cut, tl_after_t after)
     }
 }
 
+/* An answer with no length (the body ends with the connection): the head
+ * line and headers, the first n archive bytes, then `after`. */
+static void push_until_close(const char *head, size_t n, tl_after_t after)
+{
+    size_t h = strlen(head);
+    char *p = tl_alloc(h + n);
+    memcpy(p, head, h);
+    memcpy(p + h, archive, n);
+    tl_push_raw(p, h + n, after);
+}
+
 /* 206 for archive[from..to] with the given Content-Range text (NULL: the right one). */
 static void push_range(size_t from, size_t to, const char *range)
 {
@@ -738,12 +749,7 @@ static void test_download_checks(void)
     CHECK_EQ_INT(bytes, 0);
     fresh();
     dl_options(&o, 1);
-    {
-        static char until_close[4000];
-        size_t n = (size_t)snprintf(until_close, sizeof until_close, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
-        memcpy(until_close + n, archive, sizeof archive);
-        tl_push_raw(until_close, n + sizeof archive, TL_CLOSE);
-    }
+    push_until_close("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", sizeof archive, TL_CLOSE);
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
     CHECK(got_archive());
     CHECK_EQ_INT(progress_total, 0);
@@ -751,13 +757,8 @@ static void test_download_checks(void)
      * to be complete: each attempt is a cut, never LKD_OK. */
     fresh();
     dl_options(&o, 1);
-    {
-        static char until_close[4000];
-        size_t n = (size_t)snprintf(until_close, sizeof until_close, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
-        memcpy(until_close + n, archive, sizeof archive);
-        for (i = 0; i <= LKD_DOWNLOAD_MAX_RESUMES; i++) {
-            tl_push_raw(until_close, n + sizeof archive, TL_EOF);
-        }
+    for (i = 0; i <= LKD_DOWNLOAD_MAX_RESUMES; i++) {
+        push_until_close("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", sizeof archive, TL_EOF);
     }
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CLOSED);
     CHECK_EQ_INT(tl.nreqs, 1 + LKD_DOWNLOAD_MAX_RESUMES);
@@ -772,24 +773,14 @@ static void test_download_checks(void)
     CHECK_EQ_INT(bytes, 0);
     fresh();
     dl_options(&o, 1);
-    {
-        static char over[200];
-        size_t n = (size_t)snprintf(over, sizeof over, "HTTP/1.1 206 X\r\nContent-Range: bytes 0-9/3000\r\n\r\n");
-        memcpy(over + n, archive, 11);
-        tl_push_raw(over, n + 11, TL_CLOSE);
-    }
+    push_until_close("HTTP/1.1 206 X\r\nContent-Range: bytes 0-9/3000\r\n\r\n", 11, TL_CLOSE);
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
     CHECK(bytes <= 10);
     /* A length-less answer cut by a bare close, then a whole answer shorter
      * than what was delivered: a different object, refused. */
     fresh();
     dl_options(&o, 1);
-    {
-        static char until_close[4000];
-        size_t n = (size_t)snprintf(until_close, sizeof until_close, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
-        memcpy(until_close + n, archive, 2000);
-        tl_push_raw(until_close, n + 2000, TL_EOF);
-    }
+    push_until_close("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", 2000, TL_EOF);
     tl_push_http(200, "", (const char *)archive, 1000, TL_KEEP);
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
     CHECK_EQ_INT(bytes, 2000);
