@@ -1,5 +1,5 @@
 /*
- * lkd_tls_policy.h - what lkedoc accepts from a TLS server (issue 11, 7).
+ * lkd_tls_policy.h - what lkedoc accepts from a TLS server.
  *
  * One place states the client's TLS policy, applied on top of mbedTLS's
  * defaults to the client configuration:
