@@ -71,11 +71,6 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* tchar of RFC 7230 3.2.6. */
 static int is_token_char(char c)
 {
@@ -360,7 +355,7 @@ static lkd_status_t chunk_size_line(lkd_http_parser_t *p)
     uint64_t size = 0;
 
     for (; i < n; i++) {
-        char c = lower(l[i]);
+        char c = lkd_text_lower(l[i]);
         unsigned d;
         if (is_digit(c)) {
             d = (unsigned)(c - '0');

@@ -406,7 +406,7 @@ static void keep_host(lkd_client_t *c, lkd_span_t h)
         char ch = h.ptr[i];
         if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
             ch == '.' || ch == ':' || ch == '[' || ch == ']') {
-            c->host_buf[n++] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+            c->host_buf[n++] = lkd_text_lower(ch);
         }
     }
     c->host_buf[n] = '\0';

@@ -134,8 +134,7 @@ static void sink_put(sink_t *s, const char *data, size_t len, int lower)
         size_t n = len < sizeof tmp ? len : sizeof tmp;
         size_t i;
         for (i = 0; i < n; i++) {
-            char c = data[i];
-            tmp[i] = (lower && c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+            tmp[i] = lower ? lkd_text_lower(data[i]) : data[i];
         }
         if (s->sha != NULL) {
             sha_put(s->sha, tmp, n);

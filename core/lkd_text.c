@@ -14,7 +14,7 @@ const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE])
     return p;
 }
 
-static char ascii_lower(char c)
+char lkd_text_lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
@@ -23,7 +23,7 @@ int lkd_text_equals_nocase(const char *s, size_t n, const char *text)
 {
     size_t i;
     for (i = 0; i < n; i++) {
-        if (text[i] == '\0' || ascii_lower(s[i]) != ascii_lower(text[i])) {
+        if (text[i] == '\0' || lkd_text_lower(s[i]) != lkd_text_lower(text[i])) {
             return 0;
         }
     }

@@ -17,6 +17,9 @@
  * to its first digit (inside buf). */
 const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE]);
 
+/* c with an ASCII capital letter made small; every other byte as it is. */
+char lkd_text_lower(char c);
+
 /* 1 when s[0..n) equals the NUL-terminated text, ASCII letters compared
  * without case; 0 otherwise.  s need not be NUL-terminated (it may be NULL
  * when n is 0). */

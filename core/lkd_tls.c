@@ -17,6 +17,7 @@
 #include <mbedtls/net_sockets.h>
 
 #include "lkd_config.h"
+#include "lkd_text.h"
 #include "lkd_time.h"
 #include "lkd_tls_policy.h"
 
@@ -169,11 +170,6 @@ static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t
 
 /* ---- host identity and kept sessions ------------------------------------------- */
 
-static char lower(char ch)
-{
-    return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
-}
-
 /* Store host:port as an identity; LKD_ERR_ARG when the name is empty or too long. */
 static lkd_status_t peer_set(lkd_tls_peer_t *p, const char *host, uint16_t port)
 {
@@ -182,7 +178,7 @@ static lkd_status_t peer_set(lkd_tls_peer_t *p, const char *host, uint16_t port)
         return LKD_ERR_ARG;
     }
     for (i = 0; i < n; i++) {
-        p->name[i] = lower(host[i]);
+        p->name[i] = lkd_text_lower(host[i]);
     }
     p->name[n] = '\0';
     p->port = port;
@@ -197,7 +193,7 @@ static int peer_is(const lkd_tls_peer_t *p, const char *host, uint16_t port)
         return 0;
     }
     for (i = 0; p->name[i] != '\0' && host[i] != '\0'; i++) {
-        if (p->name[i] != lower(host[i])) {
+        if (p->name[i] != lkd_text_lower(host[i])) {
             return 0;
         }
     }

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "lkd_text.h"
+
 static int host_byte(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
@@ -18,14 +20,8 @@ lkd_status_t lkd_url_parse(const char *url, size_t len, lkd_url_t *out)
         return LKD_ERR_ARG;
     }
     memset(out, 0, sizeof *out);
-    for (i = 0; i < sizeof scheme - 1; i++) {
-        char c = url[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (c != scheme[i]) {
-            return LKD_ERR_ARG;
-        }
+    if (!lkd_text_equals_nocase(url, sizeof scheme - 1, scheme)) {
+        return LKD_ERR_ARG;
     }
     for (i = 0; i < len; i++) {
         if (url[i] == '#') {

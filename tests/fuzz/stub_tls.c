@@ -35,6 +35,17 @@ static const lkd_status_t WRITE_ERRORS[8] = {LKD_ERR_CLOSED,  LKD_ERR_IO,     LK
 #define KIND_CUT_UPLOAD 2u
 #define KIND_TRICKLE 3u
 
+/* What a new connection starts with: nothing streamed, no request under way. */
+static void fresh_stream(fuzz_server_t *s)
+{
+    s->stream_rd = s->stream_wr = 0;
+    s->ctl = 1;
+    s->delay_pending = 0;
+    s->in_request = 0;
+    s->writes_in_request = 0;
+    s->closed_cleanly = 0;
+}
+
 void fuzz_server_reset(void)
 {
     fuzz_server_t *s = &fuzz_server;
@@ -48,12 +59,7 @@ void fuzz_server_reset(void)
     s->host[0] = '\0';
     s->port = 0;
     s->conn_id = 0;
-    s->stream_rd = s->stream_wr = 0;
-    s->ctl = 1;
-    s->delay_pending = 0;
-    s->in_request = 0;
-    s->writes_in_request = 0;
-    s->closed_cleanly = 0;
+    fresh_stream(s);
 }
 
 static uint64_t now_ms(const lkd_tls_t *tls)
@@ -153,12 +159,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     s->port = port;
     s->open = 1;
     s->conn_id = ++s->connects;
-    s->stream_rd = s->stream_wr = 0;
-    s->ctl = 1;
-    s->delay_pending = 0;
-    s->in_request = 0;
-    s->writes_in_request = 0;
-    s->closed_cleanly = 0;
+    fresh_stream(s);
     tls->conn = (lkd_port_conn_t)s->conn_id;
     tls->open = 1;
     return LKD_OK;
