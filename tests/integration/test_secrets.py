@@ -9,6 +9,7 @@ no copy of the credentials file's text is left in its memory.
 """
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -47,10 +48,10 @@ def teardown_suite(ctx):
         ctx.stop()
 
 
-def cli(ctx, *args):
+def cli(ctx, *args, binary=CLI, ca_file=None):
     m = ctx.mock
-    return [CLI, "--endpoint", f"{HOST}:{m.port}", "--resolve", f"{HOST}:{m.port}:127.0.0.1",
-            "--ca-file", m.ca_file] + list(args)
+    return [binary, "--endpoint", f"{HOST}:{m.port}", "--resolve", f"{HOST}:{m.port}:127.0.0.1",
+            "--ca-file", ca_file or m.ca_file] + list(args)
 
 
 def env(ctx, with_keys=True, **extra):
@@ -121,12 +122,12 @@ def test_fstat_failure_is_a_refusal(ctx):
 class Stalled:
     """A CLI in `wait` on a task the mock keeps Processing, for /proc to look at."""
 
-    def __init__(self, ctx, environment, prefix=()):
+    def __init__(self, ctx, environment, prefix=(), binary=CLI, ca_file=None):
         ctx.mock.config(polls_to_success=1_000_000)
         self.ctx = ctx
         task = "never-ends-" + os.urandom(4).hex()  # polls are counted per task: a fresh one per run
         self.proc = subprocess.Popen(list(prefix) + cli(ctx, "--poll-interval", "0.2", "--job-timeout", "30", "wait",
-                                                        task),
+                                                        task, binary=binary, ca_file=ca_file),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
         deadline = time.monotonic() + 15
         while ctx.mock.stats()["polls"].get(task, 0) < 1 and time.monotonic() < deadline:
@@ -186,7 +187,15 @@ def test_not_dumpable(ctx):
     if os.geteuid() != 0:
         print("    SKIPPED: needs root to run the CLI as another uid")
         return
-    s = Stalled(ctx, env(ctx), prefix=["setpriv", f"--reuid={OTHER_UID}", f"--regid={OTHER_UID}", "--clear-groups"])
+    # The other uid may not reach the checkout (a clone in a 0700 directory): it runs copies
+    # of the CLI and the CA from the suite's own world-readable directory.
+    binary, ca_file = os.path.join(ctx.tmp, "lkedoc"), os.path.join(ctx.tmp, "ca.pem")
+    shutil.copy(CLI, binary)
+    shutil.copy(ctx.mock.ca_file, ca_file)
+    os.chmod(binary, 0o755)
+    os.chmod(ca_file, 0o644)
+    s = Stalled(ctx, env(ctx), prefix=["setpriv", f"--reuid={OTHER_UID}", f"--regid={OTHER_UID}", "--clear-groups"],
+                binary=binary, ca_file=ca_file)
     try:
         owner = os.stat(f"/proc/{s.proc.pid}/environ").st_uid
         status = s.read("status").decode()
