@@ -15,6 +15,7 @@ import concurrent.futures
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,7 @@ def teardown_suite(ctx):
     if ctx:
         ctx.server.close()
         ctx.target.close()
+        shutil.rmtree(ctx.home, ignore_errors=True)
 
 
 def env_for(ctx):

@@ -11,6 +11,7 @@ parser, with DEL and C1 written as \\u escapes.
 """
 import json
 import os
+import shutil
 import re
 import subprocess
 import sys
@@ -80,6 +81,7 @@ def setup_suite():
 def teardown_suite(ctx):
     if ctx:
         ctx.server.close()
+        shutil.rmtree(ctx.home, ignore_errors=True)
 
 
 def run(ctx, name, command, json_out):
