@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lkedoc - build, test and demo.  `make help` lists the targets.
 
 CC      ?= cc
@@ -5,13 +6,14 @@ BUILD   := build
 CSTD    := -std=c99 -Wall -Wextra -Werror -pedantic
 OPT     ?= -O2 -g
 # Host builds keep the diagnostics the CLI's --verbose prints (lkd_config.h).
-INC     := -Icore -Iport -Iport/posix -DLKD_ENABLE_LOG=1
+include lkedoc.mk
+INC     := $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS)) -DLKD_ENABLE_LOG=1
 CFLAGS  ?=
 CFLAGS  += $(CSTD) $(OPT) $(INC)
 TLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 
-CORE_SRC := $(sort $(wildcard core/*.c))
-PORT_SRC := $(sort $(wildcard port/posix/*.c))
+CORE_SRC := $(LKEDOC_CORE_SOURCES)
+PORT_SRC := $(LKEDOC_PORT_POSIX_SOURCES)
 CLI_SRC  := $(sort $(wildcard boards/posix/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -73,16 +75,16 @@ unit: $(UNIT_BIN)
 # core/ must build warning-free for a Cortex-M4 (no OS headers, no heap).
 CROSS_CC  := arm-none-eabi-gcc
 CROSS_INC := $(BUILD)/cross/include
-CROSS_OBJ := $(CORE_SRC:core/%.c=$(BUILD)/cross/%.o)
+CROSS_OBJ := $(CORE_SRC:core/src/%.c=$(BUILD)/cross/%.o)
 cross: $(CROSS_OBJ)
 $(CROSS_INC)/.stamp:
 	@mkdir -p $(CROSS_INC)
 	ln -sfn /usr/include/jsmn.h $(CROSS_INC)/jsmn.h
 	ln -sfn /usr/include/mbedtls $(CROSS_INC)/mbedtls
 	@touch $@
-$(BUILD)/cross/%.o: core/%.c $(CROSS_INC)/.stamp
+$(BUILD)/cross/%.o: core/src/%.c $(CROSS_INC)/.stamp
 	$(CROSS_CC) -std=c99 -Wall -Wextra -Werror -pedantic -mcpu=cortex-m4 -mthumb -Os -ffunction-sections \
-	    -Icore -Iport -Iboards/mps2-an386 -I$(CROSS_INC) '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -c $< -o $@
+	    $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(CROSS_INC) '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -c $< -o $@
 
 # The unit programs are built here and run by the runner, which adds the
 # static checks and the integration suites and prints "N passed, M failed".

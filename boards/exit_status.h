@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * exit_status.h - the exit statuses of lkedoc's programs (the host CLI and
  * the firmware, which reports through semihosting), and which client status

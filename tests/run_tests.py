@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Runs every lkedoc test and ends with the line 'N passed, M failed'.
 
 Stages: the C unit-test programs (build/tests/test_*), static checks on the

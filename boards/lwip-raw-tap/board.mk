@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # boards/lwip-raw-tap: build/lkedoc-lwip-raw, the host CLI on lwIP's raw API
 # without an OS (NO_SYS 1, port/lwip-raw) over a tap device.  Included from
 # the Makefile.  lwIP is compiled from Debian's source package (fetched and
@@ -9,11 +10,8 @@ RAW_LWIP     := $(SRC_LWIP)
 RAW_CLI      := $(BUILD)/lkedoc-lwip-raw
 RAW_CFG      := boards/lwip-raw-tap/lwipopts.h boards/lwip-raw-tap/arch/cc.h
 RAW_LWIP_INC := -Iboards/lwip-raw-tap -I$(RAW_LWIP)/src/include
-RAW_LWIP_SRC := core/init core/def core/dns core/inet_chksum core/ip core/mem core/memp core/netif \
-                core/pbuf core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts core/udp \
-                core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr core/ipv4/ip4_frag \
-                netif/ethernet
-RAW_PORT_SRC  := $(sort $(wildcard port/lwip-raw/*.c))
+RAW_LWIP_SRC := $(LKEDOC_LWIP_RAW_LWIP_MODULES)
+RAW_PORT_SRC  := $(LKEDOC_PORT_LWIP_RAW_SOURCES)
 RAW_BOARD_SRC := $(sort $(wildcard boards/lwip-raw-tap/*.c))
 RAW_PORT_OBJ  := $(RAW_PORT_SRC:%.c=$(BUILD)/obj/%.o)
 RAW_BOARD_OBJ := $(RAW_BOARD_SRC:%.c=$(BUILD)/obj/%.o)
@@ -22,8 +20,8 @@ RAW_CLI_OBJ   := $(filter-out $(BUILD)/obj/boards/posix/board_posix.o,$(CLI_OBJ)
 
 
 # The port builds as core/ does (C99, no OS headers); the board is the host's.
-$(RAW_PORT_OBJ): CFLAGS += -Iport/lwip-raw $(RAW_LWIP_INC)
-$(RAW_BOARD_OBJ): CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iport/lwip-raw -Iboards/posix $(RAW_LWIP_INC)
+$(RAW_PORT_OBJ): CFLAGS += $(addprefix -I,$(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS)) $(RAW_LWIP_INC)
+$(RAW_BOARD_OBJ): CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(addprefix -I,$(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS)) -Iboards/posix $(RAW_LWIP_INC)
 $(RAW_PORT_OBJ) $(RAW_BOARD_OBJ): $(RAW_LWIP)/.unpacked
 
 # lwIP's own sources: its code, not ours, so no -Werror (-w).

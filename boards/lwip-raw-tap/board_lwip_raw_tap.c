@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * board_lwip_raw_tap.c - the host CLI on lwIP without an OS: lwIP compiled
  * from Debian's source with this board's lwipopts.h (NO_SYS 1), driven

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lwipopts.h - lwIP for boards/lwip-raw-tap: the host CLI on lwIP built from
  * Debian's source with these options, bare metal as on a microcontroller

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tap_netif.c - a minimal lwIP Ethernet netif on a Linux tap (see tap_netif.h).
  * Frames pass through one static buffer each way: a received frame is read

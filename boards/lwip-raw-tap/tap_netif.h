@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tap_netif.h - a minimal lwIP Ethernet netif on a Linux tap device, for
  * NO_SYS lwIP polled by its one thread (boards/lwip-raw-tap).

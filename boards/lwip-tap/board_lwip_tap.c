@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * board_lwip_tap.c - the host CLI on lwIP instead of the kernel's TCP/IP:
  * Debian's liblwip runs its stack in this process (tcpip_init) and talks

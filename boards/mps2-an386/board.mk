@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # boards/mps2-an386: the core unit tests on an emulated Cortex-M4 (QEMU's
 # MPS2 AN386, semihosting for stdout and the exit status).  Included from
 # the Makefile.  `make test-m4` builds build/m4/unit-m4.elf and runs it; the
@@ -9,7 +10,7 @@ M4_TESTS  := sign time url request edges http json decode
 M4_CORE   := sign time http json decode status text base64 url url_policy request
 M4_ARCH   := -mcpu=cortex-m4 -mthumb
 M4_CFLAGS := -std=c99 $(M4_ARCH) -Os -g -ffunction-sections -fdata-sections \
-             -Icore -Iport -Iboards/mps2-an386 -Itests/unit -I$(M4_MBED)/include -I$(M4_DIR)/include \
+             $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -Itests/unit -I$(M4_MBED)/include -I$(M4_DIR)/include \
              '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
 M4_WARN   := -Wall -Wextra -Werror -pedantic
 M4_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
@@ -28,7 +29,7 @@ M4_PRE := $(M4_MBED)/.unpacked $(M4_DIR)/include/jsmn.h
 
 # core/, the board and the unit programs build with -Werror (the programs with
 # -Wno-unused-function: unit_shim.h replaces unit_report); mbedTLS with -w.
-$(M4_DIR)/core/%.o: core/%.c $(M4_PRE)
+$(M4_DIR)/core/%.o: core/src/%.c $(M4_PRE)
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(M4_CFLAGS) $(M4_WARN) -c $< -o $@
 $(M4_DIR)/mbedtls/%.o: $(M4_MBED)/.unpacked
@@ -72,24 +73,18 @@ FW_ARCH   := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
 # The static pool mbedTLS allocates from (MBEDTLS_MEMORY_BUFFER_ALLOC_C).
 FW_TLS_POOL ?= 65536
 FW_CFLAGS := -std=c99 $(FW_ARCH) -Os -g -ffunction-sections -fdata-sections \
-             -Icore -Iport -Iport/lwip-raw -Iboards/mps2-an386 -I$(FW_MBED)/include \
+             $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS) $(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(FW_MBED)/include \
              -I$(FW_LWIP)/src/include -I$(FW_DIR)/include '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
 FW_WARN   := -Wall -Wextra -Werror -pedantic
 FW_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none
 
-FW_CORE_SRC  := $(sort $(wildcard core/*.c))
-FW_PORT_SRC  := $(sort $(wildcard port/lwip-raw/*.c))
+FW_CORE_SRC  := $(LKEDOC_CORE_SOURCES)
+FW_PORT_SRC  := $(LKEDOC_PORT_LWIP_RAW_SOURCES)
 FW_BOARD     := fw_startup fw_main fw_io semihost lan9118_netif
-FW_LWIP_SRC  := core/init core/def core/dns core/inet_chksum core/ip core/mem core/memp core/netif \
-                core/pbuf core/raw core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts \
-                core/udp core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr \
-                core/ipv4/ip4_frag netif/ethernet
-FW_MBED_SRC  := aes asn1parse asn1write base64 bignum cipher cipher_wrap constant_time ctr_drbg ecdh \
-                ecdsa ecp ecp_curves entropy gcm md memory_buffer_alloc oid pem pk pk_wrap pkparse \
-                platform platform_util rsa rsa_internal sha256 sha512 ssl_ciphersuites ssl_cli ssl_msg \
-                ssl_tls x509 x509_crt
+FW_LWIP_SRC  := $(LKEDOC_LWIP_RAW_LWIP_MODULES) core/raw
+FW_MBED_SRC  := $(LKEDOC_MBEDTLS_MODULES)
 
-FW_CORE_OBJ  := $(FW_CORE_SRC:core/%.c=$(FW_DIR)/core/%.o)
+FW_CORE_OBJ  := $(FW_CORE_SRC:core/src/%.c=$(FW_DIR)/core/%.o)
 FW_PORT_OBJ  := $(FW_PORT_SRC:port/lwip-raw/%.c=$(FW_DIR)/port/%.o)
 FW_BOARD_OBJ := $(FW_BOARD:%=$(FW_DIR)/board/%.o)
 FW_LWIP_OBJ  := $(FW_LWIP_SRC:%=$(FW_DIR)/lwip/%.o)
@@ -104,7 +99,7 @@ $(FW_DIR)/include/jsmn.h:
 FW_PRE := $(M4_MBED)/.unpacked $(FW_LWIP)/.unpacked $(FW_DIR)/include/jsmn.h
 
 # core/, the port and the board build with -Werror; lwIP and mbedTLS with -w.
-$(FW_DIR)/core/%.o: core/%.c $(FW_PRE)
+$(FW_DIR)/core/%.o: core/src/%.c $(FW_PRE)
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(FW_CFLAGS) $(FW_WARN) -MMD -MP -c $< -o $@
 $(FW_DIR)/port/%.o: port/lwip-raw/%.c $(FW_PRE) $(FW_LWIP_CFG)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fw_board.h - the firmware's board layer on QEMU's mps2-an386 (Cortex-M4,
  * 25 MHz): a millisecond clock from SysTick, console lines through

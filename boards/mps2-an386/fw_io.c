@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fw_io.c - console lines and the entropy source of the firmware (see
  * fw_board.h).  Numbers are formatted by hand: the printf family of newlib
  * allocates (its reentrancy structures and stdio buffers), the firmware

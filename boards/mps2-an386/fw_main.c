@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fw_main.c - the firmware application: the whole document job on the
  * board.  lwIP (NO_SYS) on the LAN9118, mbedTLS on a static pool, lkedoc's
@@ -380,13 +381,13 @@ static size_t pool_peak(void)
 static void out_counters(void)
 {
     out_str(" requests=");
-    out_u64(client.requests_sent);
+    out_u64(client.internal.requests_sent);
     out_str(" retries=");
-    out_u64(client.retries);
+    out_u64(client.internal.retries);
     out_str(" handshakes=");
-    out_u64(client.tls.handshakes);
+    out_u64(client.internal.tls.handshakes);
     out_str(" resumed=");
-    out_u64(client.tls.resumed);
+    out_u64(client.internal.tls.resumed);
     out_str(" rx_frames=");
     out_u64(eth.rx_frames);
     out_str(" tx_frames=");
@@ -410,14 +411,14 @@ static int fail(const char *step, lkd_status_t st)
     out_str(" error=");
     out_str(lkd_strerror(st));
     out_str(" http=");
-    out_i32(client.http_status);
+    out_i32(client.internal.http_status);
     out_str(" verify_flags=");
-    out_hex32(client.tls.verify_flags);
+    out_hex32(client.internal.tls.verify_flags);
     out_str(" mbedtls=");
-    out_i32(client.tls.last_mbedtls_error);
+    out_i32(client.internal.tls.last_mbedtls_error);
     if (st == LKD_ERR_API) {
         out_str(" api=");
-        out_str(client.api_error.code);
+        out_str(client.internal.api_error.code);
     }
     out_counters();
     out_end();
@@ -517,7 +518,7 @@ int fw_main(void)
     d.sink = sink_sha;
     d.user = &sink;
     d.url = r.result_url;
-    if ((st = lkd_download_result(&client, client.task_id, strlen(client.task_id), &d, &bytes)) != LKD_OK) {
+    if ((st = lkd_download_result(&client, client.internal.task_id, strlen(client.internal.task_id), &d, &bytes)) != LKD_OK) {
         return fail("download", st);
     }
     if (mbedtls_sha256_finish_ret(&sink.sha, digest) != 0 || bytes != sink.bytes) {
@@ -527,7 +528,7 @@ int fw_main(void)
     lkd_client_close(&client);
 
     out_str("fw: job ok task=");
-    out_str(client.task_id);
+    out_str(client.internal.task_id);
     out_str(" status=Success bytes=");
     out_u64(bytes);
     out_str(" sha256=");

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fw_nomalloc.sh ELF MAP - fail when the firmware image links any of the C
 # library's allocator: a malloc-family or sbrk symbol in the image (nm), or
 # an archive member the linker pulled in for one of them (the map file's

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """fw_relay.py PORT - one guest TCP connection to a host listener on 127.0.0.1.
 
 QEMU's user networking runs this once per connection the firmware opens to a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fw_startup.c - vector table and reset handler of the firmware image
  * (the unit-test image has its own, startup.c): enable the FPU (the
  * firmware is built for the hard-float ABI), copy .data, zero .bss, run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lan9118_netif.c - polled LAN9118 driver for lwIP (see lan9118_netif.h),
  * written from the SMSC LAN9118 datasheet's register description: a

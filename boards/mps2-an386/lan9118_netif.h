@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lan9118_netif.h - polled lwIP driver for the SMSC LAN9118 (LAN9220 on the
  * real MPS2 board, the same programming model), the Ethernet controller of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lwipopts.h - lwIP for the mps2-an386 firmware: bare metal (NO_SYS 1, the
  * raw API polled from the client's own loop through port/lwip-raw), IPv4

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c - runs lkedoc's core unit programs on the emulated Cortex-M4 and
  * ends with "N passed, M failed" (the runner's closing-line format). */
 #include <stdio.h>

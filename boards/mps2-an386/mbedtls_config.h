@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mbedtls_config.h - the board's mbedTLS (Debian's 2.28 source): a TLS 1.2
  * client and nothing else.  X.509 verification (key usage and extended key

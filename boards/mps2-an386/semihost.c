@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* semihost.c - Arm semihosting calls (see semihost.h). */
 #include "semihost.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * semihost.h - the few Arm semihosting calls the firmware uses under QEMU
  * (-semihosting-config enable=on,target=native): console output, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* startup.c - vector table and reset handler for QEMU's mps2-an386: copy
  * .data, zero .bss, open newlib's semihosting streams, run main and leave
  * QEMU through semihosting SYS_EXIT_EXTENDED with main's status. */

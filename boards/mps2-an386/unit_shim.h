@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit_shim.h - force-included (-include) into each unit program built for
  * the board: unit.h first, then its unit_report() routed to the board's
  * tally so board main can print the sum over all programs. */

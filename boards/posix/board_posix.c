@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * board_posix.c - the host CLI's network: the POSIX sockets port.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h - what the parts of the host CLI share: the parsed command line,
  * exit statuses, and the one static client.

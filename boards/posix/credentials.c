@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * credentials.c - environment first, then the INI profile file (see
  * credentials.h for the rules).  The file is read with read(2) into one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * credentials.h - where the host CLI finds its Tencent Cloud credentials, in
  * the order the official tools use: TENCENTCLOUD_SECRET_ID /

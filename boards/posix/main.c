@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - the lkedoc host command-line tool (boards/posix): set-up of the
  * one static client from options, credentials and CA file, then a command
@@ -109,26 +110,26 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     }
     fprintf(stderr, "lkedoc: %s", lkd_strerror(st));
     if (st == LKD_ERR_HTTP_STATUS) {
-        fprintf(stderr, " %d", c->http_status);
+        fprintf(stderr, " %d", c->internal.http_status);
     }
-    if (st == LKD_ERR_CERT && c->tls.verify_flags != 0) {
+    if (st == LKD_ERR_CERT && c->internal.tls.verify_flags != 0) {
         char info[512];
-        int n = mbedtls_x509_crt_verify_info(info, sizeof info, " ", c->tls.verify_flags);
+        int n = mbedtls_x509_crt_verify_info(info, sizeof info, " ", c->internal.tls.verify_flags);
         if (n > 0) {
             if (info[n - 1] == '\n') {
                 info[n - 1] = '\0'; /* the line end comes below */
             }
             fprintf(stderr, ":\n%s", info);
         }
-    } else if ((st == LKD_ERR_TLS || st == LKD_ERR_NO_MEMORY) && c->tls.last_mbedtls_error != 0) {
-        fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-c->tls.last_mbedtls_error);
+    } else if ((st == LKD_ERR_TLS || st == LKD_ERR_NO_MEMORY) && c->internal.tls.last_mbedtls_error != 0) {
+        fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-c->internal.tls.last_mbedtls_error);
     }
     if (st == LKD_ERR_DNS || st == LKD_ERR_CONNECT) {
         fprintf(stderr, " (host %s, port %u)", o->host, (unsigned)o->port);
     }
     fputc('\n', stderr);
     if (st == LKD_ERR_TLS || st == LKD_ERR_CERT) {
-        const char *why = lkd_tls_policy_describe(c->tls.last_mbedtls_error, c->tls.verify_flags);
+        const char *why = lkd_tls_policy_describe(c->internal.tls.last_mbedtls_error, c->internal.tls.verify_flags);
         if (why != NULL) {
             fprintf(stderr, "lkedoc: %s\n", why);
         }
@@ -254,8 +255,8 @@ int main(int argc, char **argv)
     rc = run_command(&o);
     if (o.verbose) {
         fprintf(stderr, "lkedoc: * %u request(s), %u retried, %u TLS handshake(s) (%u resumed), clock offset %lld s\n",
-                (unsigned)client.requests_sent, (unsigned)client.retries, (unsigned)client.tls.handshakes,
-                (unsigned)client.tls.resumed, (long long)client.clock_offset);
+                (unsigned)client.internal.requests_sent, (unsigned)client.internal.retries, (unsigned)client.internal.tls.handshakes,
+                (unsigned)client.internal.tls.resumed, (long long)client.internal.clock_offset);
     }
     lkd_client_free(&client);
     credentials_wipe(&creds);

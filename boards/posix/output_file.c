@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * output_file.c - the CLI's archive output (see output_file.h for the rules
  * and why each exists).

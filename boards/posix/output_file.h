@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * output_file.h - where the CLI writes a downloaded archive (-o OUT) without
  * ever being turned against the files of its user or of the system.

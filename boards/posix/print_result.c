@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * print_result.c - summary and JSON output of the CLI.
  */

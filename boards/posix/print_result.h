@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * print_result.h - how the CLI shows a decoded answer: a short human summary
  * or the Response object as JSON with the API's own field names.

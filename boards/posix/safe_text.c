@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * safe_text.c - escaping of untrusted strings for the terminal and for JSON
  * output (see safe_text.h for what is escaped and why).

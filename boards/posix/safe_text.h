@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * safe_text.h - how the CLI shows a string it did not write itself (the
  * service's Code, Message, RequestId, Status, URLs, task ids, error texts,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * port_lwip_raw.c - lkedoc's port on lwIP's raw API without an OS (see
  * port_lwip_raw.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * port_lwip_raw.h - the lkedoc port on lwIP's raw API, bare metal (NO_SYS 1):
  * no RTOS, no threads, no sockets.  The port drives lwIP's tcp_* callbacks and
@@ -83,7 +84,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "port.h"
+#include "lkd_port.h"
 
 /* How many TCP connections may be open at once (the client keeps two: the
  * API's and the result download's).  Override with -DLKD_LWIP_RAW_CONNS=n;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * port_lwip.c - lkedoc's port on lwIP's socket API (see port_lwip.h).
  *

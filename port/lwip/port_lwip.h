@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * port_lwip.h - the lkedoc port on lwIP's socket API (an RTOS, or the host
  * with Debian's liblwip: boards/lwip-tap).
@@ -22,7 +23,7 @@
 
 #include <stdint.h>
 
-#include "port.h"
+#include "lkd_port.h"
 
 /* How many DNS servers the port's own resolver asks, in order. */
 #define LKD_LWIP_DNS_SERVERS 2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * port_posix.c - lkedoc's port on POSIX sockets (see port_posix.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * port_posix.h - the lkedoc port for POSIX systems (Linux, BSDs, macOS).
  *
@@ -12,7 +13,7 @@
 #ifndef LKD_PORT_POSIX_H
 #define LKD_PORT_POSIX_H
 
-#include "port.h"
+#include "lkd_port.h"
 
 /* Fill *port with the POSIX functions (ctx NULL). */
 void lkd_port_posix_init(lkd_port_t *port);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * port_template.c - the starting point of a new board's port.
  *
@@ -6,7 +7,7 @@
  * every call answers LKD_ERR_NOT_PROVIDED until the function it needs exists.
  * What each function must do is documented in port/port.h.
  */
-#include "port.h"
+#include "lkd_port.h"
 
 static lkd_status_t template_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
                                      lkd_port_conn_t *conn)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # make bench: lkedoc side by side with the official Node.js SDK and curl
 # against the bundled mock, in one run (tests/bench/bench.py).  Writes
 # bench/RESULTS.md and prints one "bench NAME lkedoc=.. PEER=.. ratio=.." line

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """make bench: lkedoc side by side with what users would otherwise use (the official Node.js SDK,
 curl), on this machine, in one run, against the same local mock (tests/mock).
 
@@ -606,7 +607,7 @@ class Bench:
     # ---- machine -------------------------------------------------------------------------
     def config_value(self, name):
         try:
-            with open(os.path.join(ROOT, "core", "lkd_config.h")) as f:
+            with open(os.path.join(ROOT, "core", "include", "lkd_config.h")) as f:
                 m = re.search(r"#\s*define\s+%s\s+(\d+)" % name, f.read())
             return m.group(1) if m else "?"
         except OSError:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_common.h - what the bench drivers share: a client pointed at the mock
  * (API host resolved to 127.0.0.1, the mock's CA), timers and JSON output.

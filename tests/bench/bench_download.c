@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_download.c - one timed download of a task's result archive through
  * lkd_download_result (the client's fixed buffers) into a sink that only
@@ -21,8 +22,8 @@ static lkd_status_t discard(void *user, const uint8_t *data, size_t len)
     uint64_t *total = user;
     (void)data;
     if (*total == 0) {
-        suite = mbedtls_ssl_get_ciphersuite(&bench_client.tls.ssl);
-        tls_version = mbedtls_ssl_get_version(&bench_client.tls.ssl);
+        suite = mbedtls_ssl_get_ciphersuite(&bench_client.internal.tls.ssl);
+        tls_version = mbedtls_ssl_get_version(&bench_client.internal.tls.ssl);
     }
     *total += len;
     return LKD_OK;

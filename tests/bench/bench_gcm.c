@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_gcm.c - the ceiling of a download through mbedTLS on this machine:
  * AES-GCM decryption of full 16 KiB TLS records (what mbedtls_ssl_read does

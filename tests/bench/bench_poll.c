@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_poll.c - GetReconstructDocumentResult calls of one task over one
  * client (its kept-alive TLS connection), each timed.
@@ -51,8 +52,8 @@ int main(int argc, char **argv)
     }
 
     printf("{\"calls\":%ld,\"status\":\"%s\",\"requests_sent\":%lu,\"retries\":%lu,\"cpu_ns\":[", calls,
-           lkd_task_status_name(last), (unsigned long)bench_client.requests_sent,
-           (unsigned long)bench_client.retries);
+           lkd_task_status_name(last), (unsigned long)bench_client.internal.requests_sent,
+           (unsigned long)bench_client.internal.retries);
     for (i = 0; i < calls; i++) {
         printf("%s%llu", i ? "," : "", (unsigned long long)cpu[i]);
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_rss.c - run a command and report its peak resident set size.
  *

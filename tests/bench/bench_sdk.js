@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // The peer of the bench: the official Tencent Cloud Node.js SDK (tencentcloud-sdk-nodejs-intl-en,
 // pinned by tests/sdk/package-lock.json; TC3-HMAC-SHA256 signing) doing what lkedoc does, against
 // the same mock.  Run by tests/bench/bench.py.

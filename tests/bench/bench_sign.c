@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_sign.c - the work of signing one GetReconstructDocumentResult request,
  * to be counted by valgrind's callgrind (tests/bench/bench.py runs it with

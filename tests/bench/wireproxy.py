@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A counting proxy on loopback, in front of the mock's API listener (tests/bench/bench.py).
 
     with CountingProxy(mock.port, mode="tcp") as p: ...        # p.port; p.up / p.down bytes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fuzz targets (tests/fuzz/fuzz_*.c) for libFuzzer: clang with
 # -fsanitize=fuzzer,address,undefined, core/ compiled in with the same
 # sanitizers and no recovery, so any report is a crash.
@@ -49,7 +50,7 @@ fuzz: fuzz-build
 # fuzz_*.c wildcard does not take it for a target).
 # FUZZ_CLIENT_DEFS: -D overrides of the target's checks (all on by default).
 FUZZ_CLIENT_DEFS ?=
-FUZZ_CLIENT_OBJ := $(filter-out $(BUILD)/fuzz/obj/core/lkd_tls.o,$(FUZZ_CORE_OBJ))
+FUZZ_CLIENT_OBJ := $(filter-out $(BUILD)/fuzz/obj/core/src/lkd_tls.o,$(FUZZ_CORE_OBJ))
 $(BUILD)/fuzz/fuzz_client: tests/fuzz/fuzz_client.c tests/fuzz/stub_tls.c tests/fuzz/stub_tls.h tests/fuzz/fuzz_check.h \
                            $(FUZZ_CLIENT_OBJ)
 	@mkdir -p $(dir $@)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_check.h - what the fuzz targets share: an assertion that always aborts
  * (libFuzzer then saves the input as a crash) and span/UTF-8 checks written

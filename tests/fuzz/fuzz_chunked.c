@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_chunked.c - the chunked decoder: a fixed 200 header announcing
  * Transfer-Encoding: chunked, then the fuzzed input as the body (chunk sizes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_client.c - the client above TLS against a fuzzed server: the public
  * calls (lkd_get_result, lkd_wait, lkd_download_result, lkd_create,
@@ -45,6 +46,7 @@
  */
 #include <string.h>
 
+#include "lkd_tls.h"
 #include "fuzz_check.h"
 #include "lkd_client.h"
 #include "lkd_job.h"
@@ -361,7 +363,7 @@ static void on_request(void *user, const fuzz_request_t *q)
 {
     (void)user;
     if (strcmp(q->method, "POST") == 0) {
-        FUZZ_CHECK(strcmp(q->host, client.settings.host) == 0 && q->port == client.settings.port);
+        FUZZ_CHECK(strcmp(q->host, client.internal.settings.host) == 0 && q->port == client.internal.settings.port);
         return;
     }
     FUZZ_CHECK(strcmp(q->method, "GET") == 0);
@@ -494,14 +496,14 @@ static void check_api_error(const lkd_api_error_t *e)
 
 static void check_result(const lkd_result_t *r)
 {
-    size_t size = client.response_len + 1;
-    FUZZ_CHECK(size <= sizeof client.response);
-    fuzz_check_decoded_span(r->status_raw, client.response, size);
+    size_t size = client.internal.response_len + 1;
+    FUZZ_CHECK(size <= sizeof client.internal.response);
+    fuzz_check_decoded_span(r->status_raw, client.internal.response, size);
     FUZZ_CHECK(r->status_raw.ptr != NULL);
-    fuzz_check_decoded_span(r->result_url, client.response, size);
-    fuzz_check_decoded_span(r->task_error_code, client.response, size);
-    fuzz_check_decoded_span(r->task_error_message, client.response, size);
-    fuzz_check_decoded_span(r->request_id, client.response, size);
+    fuzz_check_decoded_span(r->result_url, client.internal.response, size);
+    fuzz_check_decoded_span(r->task_error_code, client.internal.response, size);
+    fuzz_check_decoded_span(r->task_error_message, client.internal.response, size);
+    fuzz_check_decoded_span(r->request_id, client.internal.response, size);
     FUZZ_CHECK((int)r->status >= (int)LKD_TASK_UNKNOWN && (int)r->status <= (int)LKD_TASK_PAUSE);
     FUZZ_CHECK(r->failed_pages_stored <= LKD_MAX_FAILED_PAGES && r->failed_pages_stored <= r->failed_pages_total);
     FUZZ_CHECK(r->failed_pages_truncated == (r->failed_pages_total > r->failed_pages_stored));
@@ -616,7 +618,7 @@ static void trace_op(int op, lkd_status_t st, uint64_t bytes)
     if (trace) {
         fprintf(stderr, "op %d: %s, %llu bytes, %zu requests, %zu/%zu records, %u connects, http %d\n", op,
                 lkd_strerror(st), (unsigned long long)bytes, fuzz_server.request_count, fuzz_server.next_record,
-                fuzz_server.record_count, fuzz_server.connects, client.http_status);
+                fuzz_server.record_count, fuzz_server.connects, client.internal.http_status);
     }
 }
 
@@ -624,10 +626,10 @@ static void after_call(lkd_status_t st)
 {
     FUZZ_CHECK((unsigned)st < (unsigned)LKD_STATUS_COUNT);
     FUZZ_CHECK(lkd_strerror(st) != NULL);
-    FUZZ_CHECK(!client.busy);
-    FUZZ_CHECK(client.initialised);
-    FUZZ_CHECK(client.response_len <= LKD_RESPONSE_BUFFER_SIZE);
-    check_api_error(&client.api_error);
+    FUZZ_CHECK(!client.internal.busy);
+    FUZZ_CHECK(client.internal.initialised);
+    FUZZ_CHECK(client.internal.response_len <= LKD_RESPONSE_BUFFER_SIZE);
+    check_api_error(&client.internal.api_error);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -783,7 +785,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             after_call(st);
             trace_op(op, st, 0);
             if (st == LKD_OK) {
-                FUZZ_CHECK(id.ptr == client.task_id && id.len == strlen(client.task_id) && id.len > 0);
+                FUZZ_CHECK(id.ptr == client.internal.task_id && id.len == strlen(client.internal.task_id) && id.len > 0);
                 task = id;
             } else {
                 FUZZ_CHECK(id.ptr == NULL && id.len == 0);
@@ -797,7 +799,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case OP_CLOSE:
             lkd_client_close(&client);
-            FUZZ_CHECK(!lkd_tls_is_open_to(&client.tls, client.settings.host, client.settings.port));
+            FUZZ_CHECK(!lkd_tls_is_open_to(&client.internal.tls, client.internal.settings.host, client.internal.settings.port));
             break;
         default:
             FUZZ_CHECK(!"unknown op");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_credentials.c - the CLI's credentials parser (boards/posix/credentials.c)
  * on an exact-size copy of the input.  Whatever the input: the three fields

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_decode.c - the in-place JSON decoding of both actions' answers:
  * lkd_decode_get_result (GetReconstructDocumentResult) and lkd_decode_simple
@@ -13,7 +14,7 @@
 #include "fuzz_check.h"
 #include "lkd_decode.h"
 
-static jsmntok_t tokens[LKD_JSON_MAX_TOKENS];
+static lkd_json_token_t tokens[LKD_JSON_MAX_TOKENS];
 
 static void check_api_error(const lkd_api_error_t *e)
 {

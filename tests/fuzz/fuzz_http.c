@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_http.c - the HTTP response parser fed in pieces, checked against itself
  * fed whole.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_url.c - lkd_url_parse on an exact-size copy of the input.  On success
  * the host must be a non-empty span of DNS bytes inside the input right after

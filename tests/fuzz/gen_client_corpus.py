@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Write the seed inputs of fuzz_client into tests/fuzz/corpus/client/.
 
 The input format is described at the top of tests/fuzz/fuzz_client.c (the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Run libFuzzer targets built by `make fuzz-build` and report one line each:
 
     fuzz NAME: N execs, M crashes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stub_tls.c - core/lkd_tls.h implemented over the scripted server of
  * stub_tls.h, for fuzz_client (linked with every core object but lkd_tls.o).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stub_tls.h - a stand-in for core/lkd_tls.c in fuzz_client: the functions of
  * lkd_tls.h over a scripted in-memory "server" instead of mbedTLS and the

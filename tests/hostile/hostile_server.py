@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A hostile stand-in for the API host: one scripted misbehaviour per connection.
 
 Python standard library only.  It speaks TLS with the mock's CA-signed server

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The CLI against the bundled mock service over verified TLS.
 
 Every call here is really signed by the client and really verified by the mock

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The files the CLI writes (issue 11, section 3), against the mock.
 
 The temporary file is private (0600), named for OUT and the task, never a

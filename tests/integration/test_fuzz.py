@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """libFuzzer targets (tests/fuzz) run briefly: the HTTP parser split against
 whole, the chunked decoder, both actions' JSON decoding, the URL parser and
 the result-host policy, the CLI's credentials parser, and the client above TLS

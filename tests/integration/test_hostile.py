@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The fault matrix: the CLI against a hostile server (tests/hostile/hostile_server.py).
 
 Every case names a script the server plays after a good TLS handshake (the

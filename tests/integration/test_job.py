@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The whole document job through the CLI against the mock: create (FileUrl,
 streamed FileBase64, UNSIGNED-PAYLOAD), wait, download with resume and URL
 refresh, retries, a device clock that is hours off or unset, and memory that

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The CLI on lwIP: build/lkedoc-lwip against the mock, every packet through Debian's liblwip.
 
 test_lwip_raw runs these same tests through build/lkedoc-lwip-raw (lwIP's raw API without an OS,

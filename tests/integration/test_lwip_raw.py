@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The integration suite of test_lwip through build/lkedoc-lwip-raw: the CLI on lwIP's raw API
 without an OS (NO_SYS 1, port/lwip-raw), lwIP compiled from Debian's source with
 boards/lwip-raw-tap/lwipopts.h, its own tap netif.  Same namespace, tap, dnsmasq and mock, same

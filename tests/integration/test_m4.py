@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The core unit programs (signing vectors, time, URL/base64, request, edges,
 HTTP, JSON, decode) built for a Cortex-M4 and run on QEMU's mps2-an386 with
 semihosting (boards/mps2-an386, `make test-m4`)."""

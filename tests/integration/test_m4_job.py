@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The whole document job on the emulated Cortex-M4 (boards/mps2-an386, `make firmware`).
 
 build/fw/lkedoc-fw.elf runs on qemu-system-arm -M mps2-an386: lwIP (NO_SYS, raw API) on the

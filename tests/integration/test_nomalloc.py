@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Zero heap with TLS, on the host (issue 6): the whole job (create with
 FileBase64, wait, download of a 1 MB archive) through core/ and port/posix
 with mbedTLS built from Debian's source with the board's configuration (static

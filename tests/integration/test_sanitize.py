@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The sanitizer build (make sanitize-build: build/san, ASan + UBSan, no
 recovery, abort on any report, leaks on) through the unit programs and a
 representative part of the CLI suites: the whole job, API errors, the clock,

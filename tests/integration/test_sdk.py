@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The official Node.js SDK (npm tencentcloud-sdk-nodejs-intl-en, pinned in
 tests/sdk/package-lock.json) against the same mock: proves the mock accepts
 signatures that no one here wrote, and that the SDK's own signing function

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Credentials and secrets in the CLI (issue 11, section 8), against the mock.
 
 The credentials file: a line over the limit and a NUL byte are errors, a file

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Checks on the built library itself: zero heap, portable core."""
 import os
 import re
@@ -7,6 +8,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 LIB = os.path.join(ROOT, "build", "liblkedoc.a")
 ALLOCATORS = {"malloc", "calloc", "realloc", "free", "aligned_alloc", "posix_memalign", "memalign",
               "valloc", "pvalloc", "strdup", "strndup", "reallocarray"}
+# Every file of core/, as "include/NAME" or "src/NAME".
+CORE_FILES = [os.path.join(d, f) for d in ("include", "src") for f in os.listdir(os.path.join(ROOT, "core", d))]
 
 
 def undefined_symbols(archive):
@@ -24,7 +27,7 @@ def test_library_references_no_allocator():
 
 def test_core_has_no_os_headers():
     bad = []
-    for name in sorted(os.listdir(os.path.join(ROOT, "core"))):
+    for name in sorted(CORE_FILES):
         with open(os.path.join(ROOT, "core", name), encoding="utf-8") as f:
             for n, line in enumerate(f, 1):
                 m = re.match(r'\s*#\s*include\s*<([^>]+)>', line)
@@ -38,7 +41,7 @@ def test_core_cross_compiles_for_cortex_m4():
     proc = subprocess.run(["make", "-s", "-B", "cross"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     objs = [f for f in os.listdir(os.path.join(ROOT, "build", "cross")) if f.endswith(".o")]
-    srcs = [f for f in os.listdir(os.path.join(ROOT, "core")) if f.endswith(".c")]
+    srcs = [f for f in CORE_FILES if f.endswith(".c")]
     assert len(objs) == len(srcs), (objs, srcs)
     assert "warning" not in proc.stderr, proc.stderr
     head = subprocess.run(["arm-none-eabi-readelf", "-h", os.path.join(ROOT, "build", "cross", objs[0])],

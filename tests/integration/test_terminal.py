@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What a server says never reaches a terminal raw (issue 11, section 4).
 
 A hostile API host (tests/hostile/hostile_server.py) puts each kind of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """valgrind memcheck over the CLI (build/lkedoc, the ordinary build) against
 the mock: a status call, the whole job (create with a streamed file, wait,
 download), a resumed download, an expired result URL, retried rate limits, an

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Mock of the Tencent Cloud document-parsing API (lke / lkeap) for lkedoc's tests.
 
 Written from tests/../shared/spec/API.md, independently of the C client.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Start, query and stop the lkedoc mock service (mock_server.py) from Python test code.
 
     from mockctl import Mock, SECRET_ID, SECRET_KEY

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """An independent TLS peer for the tests: Debian's `openssl s_server`, and a
 throwaway PKI made with the openssl command line at test time.
 

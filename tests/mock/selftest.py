@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Self-test of the mock: starts it, talks TLS with SNI lke.intl.tencentcloudapi.com and checks answers:
 API checks, result downloads (full, HEAD, Range resume after drops, expiry, signatures), every API fault kind,
 create bookkeeping (last_create) and TLS session resumption on both listeners.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nomalloc_job.c - the whole document job (create with FileBase64, wait,
  * download) through core/ and port/posix, with mbedTLS built from Debian's
@@ -524,11 +525,11 @@ int main(int argc, char **argv)
     if (st == LKD_OK) {
         what = "download";
         dl.url = result.result_url;
-        st = lkd_download_result(&client, client.task_id, strlen(client.task_id), &dl, &bytes);
+        st = lkd_download_result(&client, client.internal.task_id, strlen(client.internal.task_id), &dl, &bytes);
     }
-    last_error = client.tls.last_mbedtls_error;
-    handshakes = client.tls.handshakes;
-    resumed = client.tls.resumed;
+    last_error = client.internal.tls.last_mbedtls_error;
+    handshakes = client.internal.tls.handshakes;
+    resumed = client.internal.tls.resumed;
     mbedtls_memory_buffer_alloc_max_get(&used, &blocks);
     lkd_client_free(&client);
     mbedtls_memory_buffer_alloc_cur_get(&left_used, &left_blocks);

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/pool: the whole job with no system allocator (issue 6), on the host.
 # core/ and port/posix against a host build of mbedTLS from Debian's source
 # package with the board's configuration (boards/mps2-an386/mbedtls_config.h,
@@ -17,17 +18,14 @@ TLS_POOL_SIZE ?= 49152
 POOL_MAX   := 262144
 POOL_CFG   := boards/mps2-an386/mbedtls_config.h tests/pool/pool_mbedtls_config.h
 POOL_FLAGS := -std=c99 -O2 -g -ffunction-sections -fdata-sections \
-              -Icore -Iport -Iport/posix -Itests/pool -Iboards/mps2-an386 -I$(POOL_MBED)/include \
+              $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS)) -Itests/pool -Iboards/mps2-an386 -I$(POOL_MBED)/include \
               '-DMBEDTLS_CONFIG_FILE="pool_mbedtls_config.h"'
 POOL_WARN  := -Wall -Wextra -Werror -pedantic
 POOL_POSIX := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 # What the board links of mbedTLS (the TLS 1.2 client of its configuration).
-POOL_MBED_SRC := aes asn1parse asn1write base64 bignum cipher cipher_wrap constant_time ctr_drbg ecdh \
-                 ecdsa ecp ecp_curves entropy gcm md memory_buffer_alloc oid pem pk pk_wrap pkparse \
-                 platform platform_util rsa rsa_internal sha256 sha512 ssl_ciphersuites ssl_cli ssl_msg \
-                 ssl_tls x509 x509_crt
+POOL_MBED_SRC := $(LKEDOC_MBEDTLS_MODULES)
 
-POOL_CORE_OBJ := $(CORE_SRC:core/%.c=$(POOL_DIR)/core/%.o)
+POOL_CORE_OBJ := $(CORE_SRC:core/src/%.c=$(POOL_DIR)/core/%.o)
 POOL_PORT_OBJ := $(PORT_SRC:port/posix/%.c=$(POOL_DIR)/port/%.o)
 POOL_MBED_OBJ := $(POOL_MBED_SRC:%=$(POOL_DIR)/mbedtls/%.o)
 POOL_MAIN_OBJ := $(POOL_DIR)/nomalloc_job.o
@@ -35,7 +33,7 @@ POOL_MAIN_OBJ := $(POOL_DIR)/nomalloc_job.o
 
 # core/ and the port with -Werror and the board's (log-less) core settings;
 # mbedTLS with -w as the board builds it.
-$(POOL_DIR)/core/%.o: core/%.c $(POOL_MBED)/.unpacked $(POOL_CFG)
+$(POOL_DIR)/core/%.o: core/src/%.c $(POOL_MBED)/.unpacked $(POOL_CFG)
 	@mkdir -p $(dir $@)
 	$(CC) $(POOL_FLAGS) $(POOL_WARN) -MMD -MP -c $< -o $@
 $(POOL_DIR)/port/%.o: port/posix/%.c $(POOL_MBED)/.unpacked $(POOL_CFG)

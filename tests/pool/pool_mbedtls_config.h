@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool_mbedtls_config.h - the board's mbedTLS configuration
  * (boards/mps2-an386/mbedtls_config.h) for the host zero-malloc run

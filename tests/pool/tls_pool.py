@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The whole job with no system allocator, against the mock (issue 6).
 
     tls_pool.py DRIVER              one line: "tls-pool peak=N" (make tls-pool)

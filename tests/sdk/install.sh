@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install the pinned official Node.js SDK (tests/sdk/package-lock.json) into tests/sdk/node_modules
 # when it is missing or older than the lockfile. Quiet on success.
 set -e

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Resolve the service's and the mock storage's host names to loopback in this process only, so
 // that the official SDK connects to the mock while it signs, sends SNI and Host, and verifies the
 // certificate for the real names (what lkedoc's --resolve does).  Used by sdk_check.js and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // The official Tencent Cloud Node.js SDK (tencentcloud-sdk-nodejs-intl-en, pinned in package.json)
 // used as an independent oracle against the lkedoc mock service.
 //

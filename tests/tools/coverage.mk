@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # make coverage: line and branch coverage of core/ over the unit programs and
 # the integration suites (CLI <-> mock), with gcc --coverage and gcovr.
 COV_DIR   := $(BUILD)/cov

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Print core/'s line and branch coverage from a --coverage build (gcovr),
 one line per file and the two totals:
     coverage core/: lines 95.1% (a/b), branches 95.0% (c/d)

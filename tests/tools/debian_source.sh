@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # debian_source.sh BINARY-PACKAGE DEST
 # Unpack into DEST the Debian source of the library the machine's
 # BINARY-PACKAGE (e.g. libmbedtls-dev, liblwip-dev) was built from: the

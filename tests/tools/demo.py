@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """make demo: start the bundled mock service, run the whole job with
 build/lkedoc (parse a small scanned-page PDF: create, wait, download),
 list what is inside the result archive, stop the mock."""

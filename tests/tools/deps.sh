@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install, from Debian's archive, whatever lkedoc's build and tests need and the
 # machine lacks (or, given package names, those: `make bench` passes its own),
 # and Node.js/npm when absent (the official SDK).  Idempotent and silent when

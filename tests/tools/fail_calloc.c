@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fail_calloc.c - an LD_PRELOAD library for fault injection: calloc (which is
  * how mbedTLS allocates on the host) succeeds LKEDOC_FAIL_CALLOC_AFTER times,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Footprint of lkedoc on a Cortex-M4 (issue 6): flash, RAM, stack, heap, TLS pool.
 
 Usage: footprint.py OBJDIR SIZE_TOOL OBJDUMP_TOOL [--map MAP --elf ELF] [--pool LINE]
@@ -101,7 +102,7 @@ def address_taken(objs, objdump, frame):
                 continue
             for title in names.get(f[2], []):
                 # a static function is titled "core/FILE.c:NAME": only its own object
-                if ":" not in title or title.startswith("core/%s.c:" % base):
+                if ":" not in title or title.startswith("core/src/%s.c:" % base):
                     taken.add(title)
     return taken
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Write a small, valid one-page PDF (a scanned page stand-in) to the path given.
 
     python3 tests/tools/make_sample.py OUT.pdf [--pad BYTES]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * san_options.c - default sanitizer options compiled into the sanitizer
  * builds (build/san), so they hold even when a test runs the program with a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # make sanitize: the library, the CLI and the unit programs built with
 # AddressSanitizer + UndefinedBehaviorSanitizer (no recovery: the first report
 # ends the process) into build/san/, then the unit programs and the CLI-driven

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # make valgrind: the CLI (build/lkedoc) under valgrind memcheck against the
 # mock (tests/integration/test_valgrind.py; also part of make test): no memory
 # error and no definite or indirect leak in status, the whole job, a resumed

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* One API call over a real TLS session with an in-process server
  * (tls_loop.h): answers, retries and their backoff, clock correction,
  * kept-alive and stale connections, session resumption, certificates,
  * deadlines, and what the diagnostics show. */
+#include "lkd_tls.h"
 #include "lkd_call.h"
 #include "lkd_client.h"
 #include "lkd_time.h"
@@ -49,32 +51,32 @@ static void test_success_and_keep_alive(void)
     CHECK_EQ_INT(r.status, LKD_TASK_SUCCESS);
     CHECK_SPAN(r.result_url.ptr, r.result_url.len, "https://dl.test/r.zip?sig=1");
     CHECK_SPAN(r.request_id.ptr, r.request_id.len, "rid-1");
-    CHECK_EQ_INT(client.http_status, 200);
+    CHECK_EQ_INT(client.internal.http_status, 200);
     CHECK_EQ_INT(tl.nreqs, 1);
     CHECK(tl_req_has(0, "POST / HTTP/1.1\r\n"));
     CHECK(tl_req_has(0, "X-TC-Action: GetReconstructDocumentResult\r\n"));
     CHECK(tl_req_has(0, "\r\n\r\n{\"TaskId\":\"task-1\"}"));
     CHECK(strcmp(tl.conn_host, "api.test") == 0);
     /* The server's Date set the clock the next request is signed with. */
-    CHECK_EQ_INT(client.server_date, 1795428000);
+    CHECK_EQ_INT(client.internal.server_date, 1795428000);
     CHECK_EQ_INT(lkd_client_now(&client), 1795428000);
-    CHECK_EQ_INT(client.clock_offset, 1795428000 - TL_NOW - 1);
+    CHECK_EQ_INT(client.internal.clock_offset, 1795428000 - TL_NOW - 1);
     CHECK_EQ_INT(lkd_get_result(&client, "task-1", 6, &r), LKD_OK);
     CHECK_EQ_INT(r.status, LKD_TASK_PROCESSING);
     CHECK_EQ_INT(tl.connects, 1); /* kept alive */
     CHECK_EQ_INT(tl.nreqs, 2);
     CHECK_EQ_INT(tl.reqs[1].conn, 1);
     CHECK(strcmp(tl_req_header(1, "X-TC-Timestamp", v, sizeof v), "1795428000") == 0);
-    CHECK_EQ_INT(client.tls.handshakes, 1);
+    CHECK_EQ_INT(client.internal.tls.handshakes, 1);
     /* A new connection resumes the TLS session. */
     lkd_client_close(&client);
     tl_push_json(processing_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "task-1", 6, &r), LKD_OK);
     CHECK_EQ_INT(tl.connects, 2);
-    CHECK_EQ_INT(client.tls.handshakes, 2);
-    CHECK_EQ_INT(client.tls.resumed, 1);
-    CHECK_EQ_INT(client.requests_sent, 3);
-    CHECK_EQ_INT(client.retries, 0);
+    CHECK_EQ_INT(client.internal.tls.handshakes, 2);
+    CHECK_EQ_INT(client.internal.tls.resumed, 1);
+    CHECK_EQ_INT(client.internal.requests_sent, 3);
+    CHECK_EQ_INT(client.internal.retries, 0);
     CHECK_EQ_INT(tl.unexpected, 0);
 }
 
@@ -94,7 +96,7 @@ static void test_retries_and_backoff(void)
     tl_push_json(success_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     CHECK_EQ_INT(tl.nreqs, 4);
-    CHECK_EQ_INT(client.retries, 3);
+    CHECK_EQ_INT(client.internal.retries, 3);
     CHECK_EQ_INT(tl.sleeps, 3);
     /* 250..500 ms, then the server's 3 s, then 1000..2000 ms. */
     CHECK(tl.slept_ms >= 250 + 3000 + 1000 && tl.slept_ms <= 500 + 3000 + 2000);
@@ -128,16 +130,16 @@ static void test_retries_and_backoff(void)
             push_status(502, "");
         }
     }
-    client.settings.timeout_ms = 600000;
+    client.internal.settings.timeout_ms = 600000;
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_HTTP_STATUS);
-    CHECK_EQ_INT(client.http_status, 502);
+    CHECK_EQ_INT(client.internal.http_status, 502);
     CHECK_EQ_INT(tl.nreqs, 1 + LKD_RETRY_COUNT);
-    CHECK_EQ_INT(client.retries, LKD_RETRY_COUNT);
+    CHECK_EQ_INT(client.internal.retries, LKD_RETRY_COUNT);
 
     /* The next backoff would pass the deadline: no sleep, the error now. */
     fresh();
     push_status(503, "Retry-After: 30\r\n");
-    client.settings.timeout_ms = 5000;
+    client.internal.settings.timeout_ms = 5000;
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_HTTP_STATUS);
     CHECK_EQ_INT(tl.nreqs, 1);
     CHECK_EQ_INT(tl.sleeps, 0);
@@ -146,7 +148,7 @@ static void test_retries_and_backoff(void)
     fresh();
     push_status(404, "");
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_HTTP_STATUS);
-    CHECK_EQ_INT(client.http_status, 404);
+    CHECK_EQ_INT(client.internal.http_status, 404);
     CHECK_EQ_INT(tl.nreqs, 1);
     fresh();
     tl_push_api_error("AuthFailure.SignatureFailure");
@@ -154,7 +156,7 @@ static void test_retries_and_backoff(void)
     CHECK_EQ_INT(tl.nreqs, 1);
     CHECK(strcmp(lkd_client_api_error(&client)->code, "AuthFailure.SignatureFailure") == 0);
     CHECK_EQ_INT(lkd_client_api_error(&client)->cls, LKD_API_CLASS_AUTH);
-    CHECK(strcmp(client.api_error.request_id, "rid-err") == 0);
+    CHECK(strcmp(client.internal.api_error.request_id, "rid-err") == 0);
     CHECK(lkd_client_api_error(NULL) == NULL);
     CHECK_EQ_INT(tl.connects, 1);
     /* An API error leaves the connection open for the next call. */
@@ -180,8 +182,8 @@ static void test_clock_correction(void)
         CHECK_EQ_INT(tl.nreqs, 2);
         CHECK(strcmp(tl_req_header(0, "X-TC-Timestamp", v, sizeof v), "1795500001") == 0);
         CHECK(strcmp(tl_req_header(1, "X-TC-Timestamp", v, sizeof v), "1796083200") == 0);
-        CHECK_EQ_INT(client.api_error.cls, LKD_API_CLASS_CLOCK);
-        CHECK_EQ_INT(client.retries, 0);
+        CHECK_EQ_INT(client.internal.api_error.cls, LKD_API_CLASS_CLOCK);
+        CHECK_EQ_INT(client.internal.retries, 0);
 
         /* Without a Date there is nothing to correct with. */
         fresh();
@@ -199,7 +201,7 @@ static void test_clock_correction(void)
         CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
         CHECK(strcmp(tl_req_header(0, "X-TC-Timestamp", v, sizeof v), "1767225600") == 0);
         CHECK(strcmp(tl_req_header(1, "X-TC-Timestamp", v, sizeof v), "1796083200") == 0);
-        CHECK_EQ_INT(client.clock_offset, 0);
+        CHECK_EQ_INT(client.internal.clock_offset, 0);
         CHECK_EQ_INT(lkd_client_now(&client), 1796083200);
         tl.mono += 5000;
         CHECK_EQ_INT(lkd_client_now(&client), 1796083205);
@@ -208,7 +210,7 @@ static void test_clock_correction(void)
     fresh();
     tl_push_json(success_json, "Thu, 01 Jan 2015 00:00:00 GMT");
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
-    CHECK_EQ_INT(client.clock_anchor_unix, 0);
+    CHECK_EQ_INT(client.internal.clock_anchor_unix, 0);
     CHECK_EQ_INT(lkd_client_now(&client), TL_NOW + 1);
 }
 
@@ -223,7 +225,7 @@ static void test_network_failures(void)
     tl_push_json(success_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     CHECK_EQ_INT(tl.connects, 3);
-    CHECK_EQ_INT(client.retries, 2);
+    CHECK_EQ_INT(client.internal.retries, 2);
 
     /* An answer cut short by EOF, then one cut by a reset: Get is repeated. */
     fresh();
@@ -236,7 +238,7 @@ static void test_network_failures(void)
     tl_push_json(success_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     CHECK_EQ_INT(tl.nreqs, 4);
-    CHECK_EQ_INT(client.retries, 3);
+    CHECK_EQ_INT(client.internal.retries, 3);
     CHECK_EQ_INT(tl.connects, 4);
 
     /* A server that never answers: the call ends at its deadline, not retried. */
@@ -293,8 +295,8 @@ static void test_connection_reuse(void)
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     CHECK_EQ_INT(r.status, LKD_TASK_SUCCESS);
     CHECK_EQ_INT(tl.connects, 2);
-    CHECK_EQ_INT(client.retries, 0);
-    CHECK_EQ_INT(client.requests_sent, 3);
+    CHECK_EQ_INT(client.internal.retries, 0);
+    CHECK_EQ_INT(client.internal.requests_sent, 3);
 
     /* Connection: close, and bytes after a complete answer, end the connection. */
     fresh();
@@ -342,7 +344,7 @@ static void test_answers(void)
     fresh();
     tl_push_http(400, "", big, sizeof big, TL_KEEP);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_HTTP_STATUS);
-    CHECK_EQ_INT(client.http_status, 400);
+    CHECK_EQ_INT(client.internal.http_status, 400);
     /* Not HTTP at all. */
     fresh();
     tl_push_raw("SSH-2.0-OpenSSH\r\n\r\n", 19, TL_KEEP);
@@ -361,7 +363,7 @@ static void test_answers(void)
     CHECK(tl_req_has(0, "X-TC-Action: CancelTask\r\n"));
     CHECK(tl_req_has(0, "{\"TaskId\":\"task-9\"}"));
     CHECK_EQ_INT(lkd_cancel_task(&client, "task-9", 6), LKD_ERR_API);
-    CHECK_EQ_INT(client.api_error.cls, LKD_API_CLASS_PARAMETER);
+    CHECK_EQ_INT(client.internal.api_error.cls, LKD_API_CLASS_PARAMETER);
     CHECK_EQ_INT(lkd_cancel_task(&client, NULL, 6), LKD_ERR_ARG);
     CHECK_EQ_INT(lkd_cancel_task(&client, "x", 0), LKD_ERR_ARG);
     CHECK_EQ_INT(lkd_cancel_task(&client, "a\0b", 3), LKD_ERR_ARG);
@@ -374,20 +376,20 @@ static void test_certificates(void)
     fresh();
     tl.cert = 1;
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
-    CHECK(client.tls.verify_flags & MBEDTLS_X509_BADCERT_EXPIRED);
+    CHECK(client.internal.tls.verify_flags & MBEDTLS_X509_BADCERT_EXPIRED);
     CHECK_EQ_INT(tl.connects, 1); /* a certificate is not retried */
     CHECK_EQ_INT(tl.nreqs, 0);
     fresh();
     tl.cert = 2;
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
-    CHECK(client.tls.verify_flags & MBEDTLS_X509_BADCERT_FUTURE);
+    CHECK(client.internal.tls.verify_flags & MBEDTLS_X509_BADCERT_FUTURE);
     /* With the clock unknown only the floor applies: the expired one is still
      * refused, the future one is accepted (nothing says it is early yet). */
     fresh();
     tl.wall_base = LKD_PORT_TIME_UNKNOWN;
     tl.cert = 1;
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
-    CHECK(client.tls.verify_flags & MBEDTLS_X509_BADCERT_EXPIRED);
+    CHECK(client.internal.tls.verify_flags & MBEDTLS_X509_BADCERT_EXPIRED);
     fresh();
     tl.wall_base = LKD_PORT_TIME_UNKNOWN;
     tl.cert = 2;
@@ -395,9 +397,9 @@ static void test_certificates(void)
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     /* A name the certificate does not carry. */
     fresh();
-    client.settings.host = "other.test";
+    client.internal.settings.host = "other.test";
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
-    CHECK(client.tls.verify_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    CHECK(client.internal.tls.verify_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH);
     /* A CA that did not sign it. */
     lkd_client_free(&client);
     tl_reset();
@@ -405,7 +407,7 @@ static void test_certificates(void)
     CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
     CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_srv_pem, sizeof test_srv_pem), LKD_OK);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
-    CHECK(client.tls.verify_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+    CHECK(client.internal.tls.verify_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
 }
 
 static void test_resolve_and_log(void)
@@ -567,10 +569,10 @@ static void test_init_and_arguments(void)
     CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)"x", 0), LKD_ERR_ARG);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, NULL), LKD_ERR_ARG);
     CHECK_EQ_INT(lkd_get_result(NULL, "t", 1, &r), LKD_ERR_STATE);
-    client.busy = 1;
+    client.internal.busy = 1;
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_STATE);
     CHECK_EQ_INT(lkd_cancel_task(&client, "t", 1), LKD_ERR_STATE);
-    client.busy = 0;
+    client.internal.busy = 0;
     {
         char long_id[LKD_TASK_ID_SIZE + 1];
         memset(long_id, 'x', sizeof long_id);
@@ -581,34 +583,34 @@ static void test_init_and_arguments(void)
         uint8_t b[4];
         size_t got;
         CHECK_EQ_INT(lkd_tls_init(NULL, &port, NULL, NULL), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_init(&client.tls, NULL, NULL, NULL), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_init(&client.internal.tls, NULL, NULL, NULL), LKD_ERR_ARG);
         CHECK_EQ_INT(lkd_tls_add_ca(NULL, b, 1), LKD_ERR_ARG);
         CHECK_EQ_INT(lkd_tls_connect(NULL, "h", NULL, 443, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_connect(&client.tls, NULL, NULL, 443, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_connect(&client.tls, "", NULL, 443, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_connect(&client.tls, "api.test", NULL, 443, 0), LKD_ERR_TIMEOUT);
+        CHECK_EQ_INT(lkd_tls_connect(&client.internal.tls, NULL, NULL, 443, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_connect(&client.internal.tls, "", NULL, 443, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_connect(&client.internal.tls, "api.test", NULL, 443, 0), LKD_ERR_TIMEOUT);
         CHECK_EQ_INT(lkd_tls_write_all(NULL, b, 1, 1), LKD_ERR_STATE);
-        CHECK_EQ_INT(lkd_tls_write_all(&client.tls, b, 1, 1), LKD_ERR_STATE);
+        CHECK_EQ_INT(lkd_tls_write_all(&client.internal.tls, b, 1, 1), LKD_ERR_STATE);
         CHECK_EQ_INT(lkd_tls_read(NULL, b, 1, &got, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_read(&client.tls, b, 1, &got, 1), LKD_ERR_STATE);
+        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, b, 1, &got, 1), LKD_ERR_STATE);
         CHECK(!lkd_tls_is_open_to(NULL, "api.test", 443));
         tl_push_json(processing_json, NULL);
         CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
-        CHECK(lkd_tls_is_open_to(&client.tls, "api.test", 443));
-        CHECK(!lkd_tls_is_open_to(&client.tls, NULL, 443));
-        CHECK(!lkd_tls_is_open_to(&client.tls, "api.test", 444));
-        CHECK_EQ_INT(lkd_tls_read(&client.tls, NULL, 1, &got, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_read(&client.tls, b, 1, NULL, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_read(&client.tls, b, 0, &got, 1), LKD_ERR_ARG);
+        CHECK(lkd_tls_is_open_to(&client.internal.tls, "api.test", 443));
+        CHECK(!lkd_tls_is_open_to(&client.internal.tls, NULL, 443));
+        CHECK(!lkd_tls_is_open_to(&client.internal.tls, "api.test", 444));
+        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, NULL, 1, &got, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, b, 1, NULL, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, b, 0, &got, 1), LKD_ERR_ARG);
         /* The deadline already passed: reads and writes time out. */
-        CHECK_EQ_INT(lkd_tls_read(&client.tls, b, 1, &got, 1), LKD_ERR_TIMEOUT);
-        CHECK_EQ_INT(lkd_tls_write_all(&client.tls, b, 1, 1), LKD_ERR_TIMEOUT);
+        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, b, 1, &got, 1), LKD_ERR_TIMEOUT);
+        CHECK_EQ_INT(lkd_tls_write_all(&client.internal.tls, b, 1, 1), LKD_ERR_TIMEOUT);
         lkd_tls_close(NULL);
         lkd_tls_free(NULL);
     }
     lkd_client_free(&client);
     lkd_client_close(&client); /* after free: nothing to do */
-    CHECK_EQ_INT(lkd_tls_add_ca(&client.tls, (const uint8_t *)"x", 1), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_tls_add_ca(&client.internal.tls, (const uint8_t *)"x", 1), LKD_ERR_ARG);
 }
 
 /* A warning alert from the server: mbedtls_ssl_read ignores it and says
@@ -624,7 +626,7 @@ static void test_warning_alert(void)
     tl_push_json(processing_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     CHECK_EQ_INT(r.status, LKD_TASK_PROCESSING);
-    CHECK_EQ_INT(client.tls.handshakes, 1);
+    CHECK_EQ_INT(client.internal.tls.handshakes, 1);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK); /* the connection still works */
     CHECK_EQ_INT(tl.connects, 1);
     CHECK_EQ_INT(tl.unexpected, 0);
@@ -634,7 +636,7 @@ static void test_warning_alert(void)
     s->warning_alert = 1;
     s->alert_delay_ms = 60000; /* beyond the call's 20 s */
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_TIMEOUT);
-    CHECK_EQ_INT(client.tls.last_mbedtls_error, MBEDTLS_ERR_SSL_WANT_READ);
+    CHECK_EQ_INT(client.internal.tls.last_mbedtls_error, MBEDTLS_ERR_SSL_WANT_READ);
 }
 
 int main(void)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The client object without a network: argument checks, the clock it signs
  * with, and that no secret survives a call in the client's memory. */
 #include <mbedtls/md.h>
@@ -174,11 +175,11 @@ static void test_no_secret_left_behind(void)
     fake_port(&p);
     settings(&s);
     CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
-    client.tls.ca_count = 1; /* pretend a CA was loaded: the connect fails before it matters */
+    client.internal.tls.ca_count = 1; /* pretend a CA was loaded: the connect fails before it matters */
     connects = 0;
     CHECK_EQ_INT(lkd_get_result(&client, "task-secret", 11, &r), LKD_ERR_CONNECT);
     CHECK(connects >= 2); /* a connect failure is retried (nothing was sent) */
-    CHECK(client.requests_sent == 0);
+    CHECK(client.internal.requests_sent == 0);
 
     /* What the request carried: compute it independently. */
     memset(&req, 0, sizeof req);

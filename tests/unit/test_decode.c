@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_decode.c - typed decoding of the service's answers (lkd_decode.h):
  * realistic lke and lkeap bodies, API errors and their classification, every
@@ -13,7 +14,7 @@
 #define MAX_TOKENS 512u
 
 static char buf[16384];
-static jsmntok_t toks[MAX_TOKENS];
+static lkd_json_token_t toks[MAX_TOKENS];
 static lkd_result_t res;
 static lkd_api_error_t aerr;
 

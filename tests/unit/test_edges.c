@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Argument checks of the signing, request, status, time and URL modules, one
  * condition at a time (each operand of a || both ways). */
 #include "lkd_request.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_http.c - the incremental HTTP/1.1 response parser (lkd_http.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host identity, kept TLS sessions and the certificate clock, over a real TLS
  * session with the in-process server (tls_loop.h).
  *
@@ -7,6 +8,7 @@
  * certificate for) whose old key equals api.test's, and the others check that
  * nothing of the API host (its connection, its session, its signed requests)
  * ever goes to that name or to a server holding only its certificate. */
+#include "lkd_tls.h"
 #include "lkd_job.h"
 #include "unit.h"
 #include "tls_loop.h"
@@ -255,13 +257,13 @@ static void test_exact_names(void)
         lkd_result_t r;
         CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     }
-    CHECK(lkd_tls_is_open_to(&client.tls, "api.test", 443));
-    CHECK(lkd_tls_is_open_to(&client.tls, "API.Test", 443));
-    CHECK(!lkd_tls_is_open_to(&client.tls, evil, 443));
-    CHECK(!lkd_tls_is_open_to(&client.tls, "api.test", 444));
-    CHECK(!lkd_tls_is_open_to(&client.tls, "api.tes", 443));
-    CHECK(!lkd_tls_is_open_to(&client.tls, "api.testx", 443));
-    CHECK(!lkd_tls_is_open_to(&client.tls, "", 443));
+    CHECK(lkd_tls_is_open_to(&client.internal.tls, "api.test", 443));
+    CHECK(lkd_tls_is_open_to(&client.internal.tls, "API.Test", 443));
+    CHECK(!lkd_tls_is_open_to(&client.internal.tls, evil, 443));
+    CHECK(!lkd_tls_is_open_to(&client.internal.tls, "api.test", 444));
+    CHECK(!lkd_tls_is_open_to(&client.internal.tls, "api.tes", 443));
+    CHECK(!lkd_tls_is_open_to(&client.internal.tls, "api.testx", 443));
+    CHECK(!lkd_tls_is_open_to(&client.internal.tls, "", 443));
 }
 
 /* ---- 1. sessions ------------------------------------------------------------------- */
@@ -282,19 +284,19 @@ static void test_session_of_the_result_host_is_never_offered_to_the_api(void)
     tl_push_http(200, "Connection: close\r\n", evil_url_json, strlen(evil_url_json), TL_CLOSE);
     tl_push_http(200, "Connection: close\r\n", archive, sizeof archive - 1, TL_CLOSE);
     CHECK_EQ_INT(lkd_download_result(&client, "task-1", 6, &o, &bytes), LKD_OK);
-    CHECK_EQ_INT(client.tls.resumed, 0); /* the API's session was not offered to the result host */
-    resumed = client.tls.resumed;
+    CHECK_EQ_INT(client.internal.tls.resumed, 0); /* the API's session was not offered to the result host */
+    resumed = client.internal.tls.resumed;
     tl.impostor_on_api = 1;
     tl_push_json(processing_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "task-1", 6, &r), LKD_ERR_CERT);
-    CHECK_EQ_INT(client.tls.resumed, resumed);
+    CHECK_EQ_INT(client.internal.tls.resumed, resumed);
     CHECK_EQ_INT(tl.nreqs, 2);
     check_no_api_request_reached("impostor");
     /* The real API host, once back, gets a full handshake: a session offered
      * in a failed handshake is never offered again. */
     tl.impostor_on_api = 0;
     CHECK_EQ_INT(lkd_get_result(&client, "task-1", 6, &r), LKD_OK);
-    CHECK_EQ_INT(client.tls.resumed, resumed);
+    CHECK_EQ_INT(client.internal.tls.resumed, resumed);
     check_no_api_request_reached("after the impostor");
 }
 
@@ -307,10 +309,10 @@ static void test_session_resumes_with_its_own_host(void)
     tl_push_json(processing_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
-    CHECK_EQ_INT(client.tls.handshakes, 2);
-    CHECK_EQ_INT(client.tls.resumed, 1);
-    CHECK(strcmp(client.tls.saved[0].peer.name, "api.test") == 0);
-    CHECK_EQ_INT(client.tls.saved[0].peer.port, 443);
+    CHECK_EQ_INT(client.internal.tls.handshakes, 2);
+    CHECK_EQ_INT(client.internal.tls.resumed, 1);
+    CHECK(strcmp(client.internal.tls.saved[0].peer.name, "api.test") == 0);
+    CHECK_EQ_INT(client.internal.tls.saved[0].peer.port, 443);
 }
 
 /* Kept sessions expire: after LKD_TLS_SESSION_MAX_S, and once the chain they
@@ -325,11 +327,11 @@ static void test_session_expiry(void)
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     tl.mono += (uint64_t)LKD_TLS_SESSION_MAX_S * 1000u - 5000u; /* just inside: resumed */
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
-    CHECK_EQ_INT(client.tls.resumed, 1);
+    CHECK_EQ_INT(client.internal.tls.resumed, 1);
     tl.mono += 6000u; /* the first handshake is now over two hours ago: resuming never extended it */
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
-    CHECK_EQ_INT(client.tls.resumed, 1);
-    CHECK_EQ_INT(client.tls.handshakes, 3);
+    CHECK_EQ_INT(client.internal.tls.resumed, 1);
+    CHECK_EQ_INT(client.internal.tls.handshakes, 3);
 
     /* A server that resumes by tickets says how long its ticket lives: the
      * client offers it no longer than that, even though this server would
@@ -340,14 +342,14 @@ static void test_session_expiry(void)
     tl_push_http(200, "Connection: close\r\n", processing_json, strlen(processing_json), TL_CLOSE);
     tl_push_http(200, "Connection: close\r\n", processing_json, strlen(processing_json), TL_CLOSE);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
-    CHECK(client.tls.saved[0].session.ticket != NULL);
+    CHECK(client.internal.tls.saved[0].session.ticket != NULL);
     tl.mono += (TL_TICKET_LIFETIME - 10) * 1000u;
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
-    CHECK_EQ_INT(client.tls.resumed, 1);
+    CHECK_EQ_INT(client.internal.tls.resumed, 1);
     tl.mono += 20000u;
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
-    CHECK_EQ_INT(client.tls.resumed, 1);
-    CHECK_EQ_INT(client.tls.handshakes, 3);
+    CHECK_EQ_INT(client.internal.tls.resumed, 1);
+    CHECK_EQ_INT(client.internal.tls.handshakes, 3);
 
     /* Ten minutes later the device clock reads 2046: the saved chain expired
      * in 2045, so the session is dropped and the full handshake refuses it. */
@@ -358,11 +360,11 @@ static void test_session_expiry(void)
     tl.mono += 600000u;
     tl.wall_base = 2335219200; /* 2044-01-01 at mono 0: still valid, resumed */
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
-    CHECK_EQ_INT(client.tls.resumed, 1);
+    CHECK_EQ_INT(client.internal.tls.resumed, 1);
     lkd_client_close(&client);
     tl.wall_base = 2398291200; /* 2046-01-01 */
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
-    CHECK_EQ_INT(client.tls.resumed, 1);
+    CHECK_EQ_INT(client.internal.tls.resumed, 1);
     CHECK_EQ_INT(tl.nreqs, 2);
 }
 
@@ -387,7 +389,7 @@ static void forget_sessions(void)
 {
     size_t i;
     for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
-        client.tls.saved[i].expires_ms = 0;
+        client.internal.tls.saved[i].expires_ms = 0;
     }
 }
 
@@ -398,7 +400,7 @@ static void test_clock_policy(void)
      * certificate that expired in June acceptable. */
     fresh();
     poll_with_date(DATE_2026_03, LKD_OK);
-    CHECK_EQ_INT(client.clock_anchor_unix, 1772323200);
+    CHECK_EQ_INT(client.internal.clock_anchor_unix, 1772323200);
     tl.cert = TL_CERT_STALE;
     forget_sessions();
     tl_push_json(processing_json, NULL);
@@ -413,7 +415,7 @@ static void test_clock_policy(void)
     poll_with_date(DATE_2026_09, LKD_OK);
     CHECK(lkd_client_validity_time(&client) >= 1788220800);
     poll_with_date(DATE_2026_03, LKD_OK);
-    CHECK_EQ_INT(client.clock_anchor_unix, 1772323200); /* signing follows the server */
+    CHECK_EQ_INT(client.internal.clock_anchor_unix, 1772323200); /* signing follows the server */
     CHECK(lkd_client_validity_time(&client) >= 1788220800);
     tl.cert = TL_CERT_STALE;
     forget_sessions();

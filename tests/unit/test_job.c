@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The job (create, wait, download) over a real TLS session with an
  * in-process server (tls_loop.h): what is sent, what is repeated and what is
  * not, polling and its deadline, download resume offsets, URL refresh, and
@@ -157,7 +158,7 @@ static void test_create_url(void)
     tl_push_json(create_json, NULL);
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
     CHECK_SPAN(id.ptr, id.len, "task-42");
-    CHECK(id.ptr == client.task_id);
+    CHECK(id.ptr == client.internal.task_id);
     CHECK(tl_req_has(0, "X-TC-Action: CreateReconstructDocumentFlow\r\n"));
     CHECK(strcmp(body_of(0), "{\"FileType\":\"PDF\",\"FileUrl\":\"https://example.com/a.pdf\","
                              "\"FileStartPageNumber\":2,\"FileEndPageNumber\":10,"
@@ -298,7 +299,7 @@ static void test_create_not_repeated(void)
     tl_push_json(create_json, NULL);
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_CLOSED);
     CHECK_EQ_INT(tl.nreqs, 1);
-    CHECK_EQ_INT(client.retries, 0);
+    CHECK_EQ_INT(client.internal.retries, 0);
     fresh();
     tl_push_raw(NULL, 0, TL_RESET);
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_IO);
@@ -310,14 +311,14 @@ static void test_create_not_repeated(void)
     tl_push_json(create_json, NULL);
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
     CHECK_EQ_INT(tl.nreqs, 2);
-    CHECK_EQ_INT(client.retries, 2);
+    CHECK_EQ_INT(client.internal.retries, 2);
     /* A kept-alive connection the server had closed while idle. */
     tl_push_json(create_json, NULL);
     (void)mbedtls_ssl_close_notify(&tl.ssl);
     tl.eof = 1;
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
     CHECK_EQ_INT(tl.nreqs, 3);
-    CHECK_EQ_INT(client.retries, 2);
+    CHECK_EQ_INT(client.internal.retries, 2);
     /* ... once per call: a second stale connection in the same call (after
      * an answer that kept it) is a sent request whose fate is unknown. */
     fresh();
@@ -326,7 +327,7 @@ static void test_create_not_repeated(void)
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_CLOSED);
     CHECK_EQ_INT(tl.nreqs, 2);
     CHECK_EQ_INT(tl.connects, 2);
-    CHECK_EQ_INT(client.requests_sent, 4);
+    CHECK_EQ_INT(client.internal.requests_sent, 4);
 }
 
 /* ---- wait ------------------------------------------------------------------------- */
@@ -549,13 +550,13 @@ static void test_download(void)
     tl_push_json(success2_json, NULL);
     tl_push_http(403, "", "", 0, TL_KEEP);
     CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_ERR_HTTP_STATUS);
-    CHECK_EQ_INT(client.http_status, 403);
+    CHECK_EQ_INT(client.internal.http_status, 403);
     CHECK_EQ_INT(bytes, 0);
     fresh();
     dl_options(&o, 1);
     tl_push_http(404, "", "", 0, TL_KEEP);
     CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, NULL), LKD_ERR_HTTP_STATUS);
-    CHECK_EQ_INT(client.http_status, 404);
+    CHECK_EQ_INT(client.internal.http_status, 404);
 
     /* No usable URL from the service. */
     fresh();
@@ -793,7 +794,7 @@ static void test_download_checks(void)
                 TL_KEEP);
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
     CHECK_EQ_INT(bytes, 0);
-    CHECK(!client.tls.open);
+    CHECK(!client.internal.tls.open);
     /* Dropped more often than LKD_DOWNLOAD_MAX_RESUMES allows. */
     fresh();
     dl_options(&o, 1);

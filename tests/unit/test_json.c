@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_json.c - the jsmn helpers (lkd_json.h): strict parsing on top of jsmn,
  * key look-up, subtree skipping, in-place string decoding, integer reading and
@@ -13,7 +14,7 @@
 #define MAX_TOKENS 512u
 
 static char buf[8192];
-static jsmntok_t toks[MAX_TOKENS];
+static lkd_json_token_t toks[MAX_TOKENS];
 static lkd_json_doc_t doc;
 
 /* Copy text (n bytes) into buf and parse it with max tokens. */
@@ -56,8 +57,8 @@ static void test_parse_valid(void)
     }
     CHECK_EQ_INT(parse("{\"a\":[1,{\"b\":2}]}"), LKD_OK);
     CHECK_EQ_INT(doc.count, 7);
-    CHECK_EQ_INT(toks[0].type, JSMN_OBJECT);
-    CHECK_EQ_INT(toks[2].type, JSMN_ARRAY);
+    CHECK_EQ_INT(toks[0].type, LKD_JSON_OBJECT);
+    CHECK_EQ_INT(toks[2].type, LKD_JSON_ARRAY);
     CHECK_EQ_INT(toks[2].size, 2);
     CHECK(doc.json == buf && doc.len == strlen("{\"a\":[1,{\"b\":2}]}") && doc.tokens == toks);
 }
@@ -243,7 +244,7 @@ static void test_find_key(void)
     CHECK_EQ_INT(lkd_json_get_int64(&doc, v, &n, NULL), LKD_OK);
     CHECK_EQ_INT(n, 5);
     v = lkd_json_find_key(&doc, 0, "x");
-    CHECK(v > 0 && toks[v].type == JSMN_OBJECT);
+    CHECK(v > 0 && toks[v].type == LKD_JSON_OBJECT);
     CHECK_EQ_INT(lkd_json_get_int64(&doc, lkd_json_find_key(&doc, v, "k"), &n, NULL), LKD_OK);
     CHECK_EQ_INT(n, 1);
     CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "missing"), -1);
@@ -669,7 +670,7 @@ static void test_crafted(void)
 
 /* A document not made by lkd_json_parse (the struct is public): the helpers
  * still stay inside the text and refuse what they cannot trust. */
-static void hand_doc(const char *text, jsmntype_t type, int start, int end, int size, int parent)
+static void hand_doc(const char *text, lkd_json_type_t type, int start, int end, int size, int parent)
 {
     strcpy(buf, text);
     doc.json = buf;
@@ -695,17 +696,17 @@ static void test_hand_made(void)
 
     for (i = 0; i < sizeof bad_escapes / sizeof bad_escapes[0]; i++) {
         const char *t = bad_escapes[i];
-        hand_doc(t, JSMN_STRING, 1, (int)strlen(t) - 1, 0, -1);
+        hand_doc(t, LKD_JSON_STRING, 1, (int)strlen(t) - 1, 0, -1);
         CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_MALFORMED);
     }
     /* Token bounds outside the text. */
-    hand_doc("\"ab\"", JSMN_STRING, -1, 2, 0, -1);
+    hand_doc("\"ab\"", LKD_JSON_STRING, -1, 2, 0, -1);
     CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_MALFORMED);
-    hand_doc("\"ab\"", JSMN_STRING, 2, 1, 0, -1);
+    hand_doc("\"ab\"", LKD_JSON_STRING, 2, 1, 0, -1);
     CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_MALFORMED);
-    hand_doc("\"ab\"", JSMN_STRING, 1, 4, 0, -1);
+    hand_doc("\"ab\"", LKD_JSON_STRING, 1, 4, 0, -1);
     CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_MALFORMED);
-    hand_doc("\"ab\"", JSMN_STRING, 1, 3, 0, -1);
+    hand_doc("\"ab\"", LKD_JSON_STRING, 1, 3, 0, -1);
     CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, NULL), LKD_ERR_ARG);
     doc.json = NULL;
     CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_ARG);
@@ -717,31 +718,31 @@ static void test_hand_made(void)
     CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "k"), -1);
 
     /* Numbers the grammar would have refused. */
-    hand_doc("-", JSMN_PRIMITIVE, 0, 1, 0, -1);
+    hand_doc("-", LKD_JSON_PRIMITIVE, 0, 1, 0, -1);
     CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, &v, NULL), LKD_ERR_MALFORMED);
-    hand_doc("1", JSMN_PRIMITIVE, 0, 0, 0, -1);
+    hand_doc("1", LKD_JSON_PRIMITIVE, 0, 0, 0, -1);
     CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, &v, NULL), LKD_ERR_MALFORMED);
-    hand_doc("1", JSMN_PRIMITIVE, 0, 1, 0, -1);
+    hand_doc("1", LKD_JSON_PRIMITIVE, 0, 1, 0, -1);
     CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, NULL, NULL), LKD_ERR_ARG);
     CHECK_EQ_INT(lkd_json_get_int64(&doc, -1, &v, NULL), LKD_ERR_MALFORMED);
 
     /* A key as the last token: skipping it ends the document. */
-    hand_doc("\"k\"", JSMN_STRING, 1, 2, 1, -1);
+    hand_doc("\"k\"", LKD_JSON_STRING, 1, 2, 1, -1);
     CHECK_EQ_INT(lkd_json_skip(&doc, 0), 1);
     CHECK_EQ_INT(lkd_json_skip(&doc, -1), 1);
 
     /* An object whose member tokens do not hang under it, or are missing. */
-    hand_doc("{\"k\":1}", JSMN_OBJECT, 0, 7, 1, -1);
+    hand_doc("{\"k\":1}", LKD_JSON_OBJECT, 0, 7, 1, -1);
     doc.count = 3;
-    toks[1].type = JSMN_STRING; toks[1].start = 2; toks[1].end = 3; toks[1].size = 1; toks[1].parent = 0;
-    toks[2].type = JSMN_PRIMITIVE; toks[2].start = 5; toks[2].end = 6; toks[2].size = 0; toks[2].parent = 1;
+    toks[1].type = LKD_JSON_STRING; toks[1].start = 2; toks[1].end = 3; toks[1].size = 1; toks[1].parent = 0;
+    toks[2].type = LKD_JSON_PRIMITIVE; toks[2].start = 5; toks[2].end = 6; toks[2].size = 0; toks[2].parent = 1;
     CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "k"), 2);
     toks[1].parent = 5;
     CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "k"), -1);
     toks[1].parent = 0;
-    toks[1].type = JSMN_PRIMITIVE;
+    toks[1].type = LKD_JSON_PRIMITIVE;
     CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "k"), -1);
-    toks[1].type = JSMN_STRING;
+    toks[1].type = LKD_JSON_STRING;
     toks[0].size = 2; /* claims a second member the tokens do not have */
     CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "x"), -1);
     doc.count = 2;

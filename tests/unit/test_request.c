@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The signed request writer: exact bytes, header validation, bounds. */
 #include "lkd_request.h"
 #include "lkd_sign.h"

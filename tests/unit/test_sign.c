@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TC3-HMAC-SHA256 against the documented vectors (shared/spec/tc3-vectors.md). */
 #include "lkd_sign.h"
 #include "lkd_time.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_time.c - calendar arithmetic and HTTP dates (lkd_time.h).
  */

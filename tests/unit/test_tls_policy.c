@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_tls_policy.c - lkd_tls_policy_apply and lkd_tls_policy_describe.
  *

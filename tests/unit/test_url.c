@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Presigned-URL parsing and base64 encoding. */
 #include "lkd_base64.h"
 #include "lkd_url.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tls_loop.h - a deterministic network for the unit tests: a fake port whose
  * send/recv talk to an mbedTLS TLS server running in the same thread over

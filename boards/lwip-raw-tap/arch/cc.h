@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * arch/cc.h - lwIP's compiler and platform definitions for boards/lwip-raw-tap:
  * GCC or Clang on a Linux host, byte order from the compiler.  Diagnostics go

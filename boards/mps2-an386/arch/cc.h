@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * arch/cc.h - lwIP's compiler and platform definitions for the firmware:
  * arm-none-eabi-gcc with newlib on a Cortex-M4 (little endian).  No printf

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_client.h - the lkedoc client: one object that holds everything a call
+ * needs (TLS contexts, request and response buffers, JSON tokens, connection
+ * state), declared by the application, statically or on its own stack.  The
+ * library never allocates.
+ *
+ *     static lkd_client_t client;
+ *     lkd_settings_t s;
+ *     lkd_settings_default(&s, LKD_PROFILE_LKE);
+ *     s.secret_id = "AKID...";  s.secret_key = "...";
+ *     lkd_client_init(&client, &s, &port);     // port: see port/port.h
+ *     lkd_client_add_ca(&client, pem, pem_len_with_nul);
+ *     lkd_result_t r;
+ *     if (lkd_get_result(&client, id, strlen(id), &r) == LKD_OK) ... r.status ...
+ *
+ * One client serves one call at a time (it is not thread-safe); results point
+ * into the client and stay valid until the next call on it.  Successive calls
+ * reuse the TLS connection when the server keeps it open.
+ */
+#ifndef LKD_CLIENT_H
+#define LKD_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkd_config.h"
+#include "lkd_internal.h"
+#include "lkd_port.h"
+#include "lkd_types.h"
+
+typedef enum {
+    LKD_PROFILE_LKE = 0, /* lke.intl.tencentcloudapi.com, 2023-11-30, ap-guangzhou (default) */
+    LKD_PROFILE_LKEAP    /* lkeap.tencentcloudapi.com, 2024-05-22, ap-guangzhou */
+} lkd_profile_t;
+
+/* One curl-style --resolve entry: connections to host:port go to address. */
+typedef struct {
+    const char *host;
+    uint16_t port;
+    const char *address;
+} lkd_resolve_t;
+
+/* Receives one line of diagnostics (no newline); secrets are never in it. */
+typedef void (*lkd_log_fn)(void *user, const char *line, size_t len);
+
+/* Settings of a client.  Every string is the application's, NUL-terminated,
+ * and must stay valid as long as the client is used (nothing is copied). */
+typedef struct {
+    const char *host;         /* API host name, also the TLS name and signed host */
+    uint16_t port;            /* 443 */
+    const lkd_resolve_t *resolve; /* NULL, or resolve_count overrides for any host the
+                                     client connects to (API or download); TLS still
+                                     verifies the host name */
+    size_t resolve_count;
+    const char *service;      /* credential scope service: first label of host */
+    const char *version;      /* X-TC-Version */
+    const char *region;       /* X-TC-Region */
+    const char *language;     /* X-TC-Language: NULL, "en-US" or "zh-CN" */
+    const char *secret_id;
+    const char *secret_key;
+    const char *token;        /* NULL, or the session token of temporary credentials */
+    uint32_t timeout_ms;      /* deadline of one API call, its retries included */
+    const char *const *result_hosts; /* NULL, or result_host_count hosts a result URL may name
+                                        besides LKD_DEFAULT_RESULT_HOSTS: ".example.com" any name
+                                        under it (whole labels), "cos.example.com" that name only;
+                                        any port (the defaults: 443 only) */
+    size_t result_host_count;
+    uint8_t result_hosts_replace; /* 1: result_hosts replaces the defaults instead of adding to them */
+    int64_t last_known_time;  /* 0, or a Unix time the application knows has passed (persisted
+                                 from lkd_client_validity_time): certificate validity is never
+                                 checked against an earlier time (see README "The clock") */
+    lkd_log_fn log;           /* NULL: silent */
+    void *log_user;
+} lkd_settings_t;
+
+/* A client.  Everything in it is private: the one member, `internal`, is
+ * there so that the application can declare the object (statically or on its
+ * own stack) and the library never allocates; its fields change between
+ * versions.  Read what a client knows with the functions below
+ * (lkd_client_stats, lkd_client_tls_detail, lkd_client_task_id, ...). */
+typedef struct {
+    struct lkd_client_internal {
+        lkd_settings_t settings;
+        lkd_port_t port;
+        lkd_tls_t tls;
+        lkd_http_parser_t http;
+        lkd_api_error_t api_error;  /* filled when a call returns LKD_ERR_API */
+        int http_status;            /* status of the last response, 0 before any */
+        int64_t server_date;        /* Date of the last response (Unix s), -1 when none */
+        int64_t clock_offset;       /* server time - device time (s), once learned from a Date */
+        int64_t clock_anchor_unix;  /* server time at clock_anchor_ms, 0 before any Date */
+        uint64_t clock_anchor_ms;   /* monotonic ms when that Date arrived */
+        uint32_t requests_sent;     /* requests written since init */
+        uint32_t retries;           /* attempts repeated after retryable failures since init */
+        uint32_t retry_after_ms;    /* Retry-After of the last answer, 0 when none */
+        char task_id[LKD_TASK_ID_SIZE]; /* the job's task (see lkd_job.h) */
+        char host_buf[256];         /* the download host (or the refused one), NUL-terminated */
+        const char *url_refusal;    /* why the last result URL was refused, NULL when it was not */
+        int64_t validity_high;      /* the latest time certificates were checked against */
+        uint8_t initialised;
+        uint8_t busy;
+        size_t response_len;
+        lkd_json_token_t tokens[LKD_JSON_MAX_TOKENS];
+        uint8_t request[LKD_REQUEST_BUFFER_SIZE];
+        char response[LKD_RESPONSE_BUFFER_SIZE + 1]; /* + 1: room for a NUL after the body */
+    } internal;
+} lkd_client_t;
+
+/* Fill *s with a profile's host, service, version and region, port 443,
+ * the default timeout and no credentials. */
+void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
+
+/* Prepare a client (the settings struct is copied; its strings are not) and
+ * seed its random generator from the port.
+ * Errors: LKD_ERR_ARG (NULL, a port function missing, no host, service,
+ * version, region, secret id or key, a language other than en-US / zh-CN),
+ * LKD_ERR_ENTROPY, LKD_ERR_TLS. */
+lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port);
+
+/* Trust the CA certificates in a PEM text (len counts the terminating NUL) or
+ * one DER certificate.  At least one CA is required before the first call.
+ * Errors: LKD_ERR_ARG, LKD_ERR_CERT (nothing parsed). */
+lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t len);
+
+/* GetReconstructDocumentResult for one task: a signed call within the
+ * client's deadline, the answer decoded into *result (spans into the client).
+ * LKD_OK means the call succeeded, whatever the task's status.
+ * Errors: LKD_ERR_ARG (NULL, empty task id, task id not UTF-8 or with NUL),
+ * LKD_ERR_BUFFER_TOO_SMALL (the request does not fit LKD_REQUEST_BUFFER_SIZE),
+ * LKD_ERR_CLOCK (wall clock unknown), network and TLS errors (LKD_ERR_DNS,
+ * LKD_ERR_CONNECT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
+ * LKD_ERR_TIMEOUT), LKD_ERR_HTTP_STATUS (see http_status), LKD_ERR_MALFORMED,
+ * LKD_ERR_RESPONSE_TOO_LARGE, LKD_ERR_API (see lkd_client_api_error),
+ * LKD_ERR_STATE (client not initialised or already in a call). */
+lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result);
+
+/* After LKD_ERR_URL_REFUSED: the host the refused URL named (NUL-terminated,
+ * only letters, digits and "-.:[]" copied, at most 255 bytes; "" when it named
+ * none) and why, as a constant English phrase ("scheme is not https", ...).
+ * Valid until the next call. */
+const char *lkd_client_refused_host(const lkd_client_t *client);
+const char *lkd_client_refusal_reason(const lkd_client_t *client);
+
+/* The time certificate validity is checked against (Unix s), or -1 while only
+ * the floor is known.  It never moves backwards; an application may persist it
+ * and give it back as settings.last_known_time after a reboot. */
+int64_t lkd_client_validity_time(lkd_client_t *client);
+
+/* The service error of the last call that returned LKD_ERR_API. */
+const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
+
+/* CancelTask (lkeap only; the lke profile's service answers InvalidAction).
+ * Errors: as lkd_get_result. */
+lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len);
+
+/* The time the client signs with: the server's clock once a Date header was
+ * seen (kept as an anchor on the monotonic clock, so a device clock that is
+ * unset or hours off does not matter), else the port's wall clock; -1 when
+ * neither is known. */
+int64_t lkd_client_now(const lkd_client_t *client);
+
+/* Close the connection, if any; the client stays usable. */
+void lkd_client_close(lkd_client_t *client);
+
+/* Close and release what mbedTLS holds (on hosts where it allocates). */
+void lkd_client_free(lkd_client_t *client);
+
+#endif /* LKD_CLIENT_H */

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_internal.h - the layout of the private part of lkd_client_t.
+ *
+ * Not for applications: lkd_client.h includes it only so that the client
+ * object has a size the application can declare (the library never
+ * allocates).  The types and fields here change between versions without
+ * notice; read what the client knows through the functions of lkd_client.h.
+ */
+#ifndef LKD_INTERNAL_H
+#define LKD_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#include "lkd_config.h"
+#include "lkd_port.h"
+#include "lkd_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- TLS connection (core/src/lkd_tls.c) ---- */
+
+#define LKD_TLS_SESSION_SLOTS 2
+
+/* Longest host name (RFC 1035: 253 bytes in text form). */
+#define LKD_TLS_HOST_MAX 253u
+
+/* Longest a kept session is offered again, whatever the server says (s). */
+#define LKD_TLS_SESSION_MAX_S 7200u
+
+/* The time certificate validity is checked against (Unix seconds), or -1 when
+ * the client knows none.  *lower_bound_only is set to 1 when the time is only
+ * a bound the real time is known to be past (then only expiry is checked). */
+typedef int64_t (*lkd_tls_time_fn)(void *ctx, int *lower_bound_only);
+
+/* A host's identity: its name lower-cased, NUL-terminated ("" = none), and port. */
+typedef struct {
+    char name[LKD_TLS_HOST_MAX + 1];
+    uint16_t port;
+} lkd_tls_peer_t;
+
+/* One kept session and the host it was made with. */
+typedef struct {
+    lkd_tls_peer_t peer;      /* name "" = empty slot */
+    uint64_t expires_ms;      /* monotonic ms after which it is not offered */
+    int64_t not_after;        /* end of validity of the chain it was verified with (Unix s) */
+    mbedtls_ssl_session session;
+} lkd_tls_saved_t;
+
+typedef struct {
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt ca;
+    mbedtls_ctr_drbg_context drbg;
+    const lkd_port_t *port;
+    lkd_port_conn_t conn;
+    uint64_t deadline;        /* monotonic ms the current call must end by */
+    lkd_status_t io_status;   /* what the port last reported (mapped from mbedTLS errors) */
+    int last_mbedtls_error;   /* for diagnostics: the last negative mbedTLS code */
+    uint32_t verify_flags;    /* MBEDTLS_X509_BADCERT_* of the last failed verification */
+    uint32_t handshakes;      /* completed handshakes since init */
+    uint32_t resumed;         /* of which abbreviated (session resumed) */
+    lkd_tls_time_fn trusted_time;
+    void *time_ctx;
+    lkd_tls_saved_t saved[LKD_TLS_SESSION_SLOTS];
+    uint8_t next_slot;
+    lkd_tls_peer_t open_peer; /* where the open connection goes */
+    int64_t chain_not_after;  /* earliest end of validity in the chain being verified */
+    uint8_t ca_count;         /* CA certificates loaded */
+    uint8_t ready;            /* setup done */
+    uint8_t open;             /* a verified connection is up */
+    uint8_t close_notify;     /* the peer ended the connection with a TLS close_notify */
+} lkd_tls_t;
+
+/* ---- HTTP/1.1 response parser (core/src/lkd_http.c) ---- */
+
+/* Receives body bytes in order.  Returning anything but LKD_OK stops the
+ * parse and lkd_http_parse returns that status. */
+typedef lkd_status_t (*lkd_http_body_sink_t)(void *user, const uint8_t *data, size_t len);
+
+/* Sees each header (and trailer) that fits in the line buffer; name and value
+ * are trimmed, not NUL-terminated.  A non-LKD_OK return stops the parse. */
+typedef lkd_status_t (*lkd_http_header_cb_t)(void *user, const char *name, size_t name_len,
+                                             const char *value, size_t value_len);
+
+typedef struct {
+    /* Results, valid once the headers are complete. */
+    int status_code;            /* 100..999 */
+    uint8_t http_minor;         /* 0 for HTTP/1.0, 1 for HTTP/1.1 */
+    uint8_t keep_alive;         /* 1 when the connection may carry another request */
+    uint8_t chunked;            /* 1 for Transfer-Encoding: chunked */
+    uint8_t has_content_length;
+    uint8_t until_close;        /* 1 when the body ends only when the peer closes */
+    uint64_t content_length;
+    int64_t date;               /* Date header in Unix seconds, or -1 when absent/invalid */
+    uint64_t body_received;     /* body bytes handed to the sink so far */
+
+    /* Private state. */
+    lkd_http_body_sink_t sink;
+    lkd_http_header_cb_t on_header;
+    void *user;
+    uint8_t head_request;
+    uint8_t state;
+    uint8_t line_overflow;
+    uint8_t saw_cr;
+    uint16_t header_count;
+    uint64_t remaining;         /* bytes left in the current body part or chunk */
+    size_t line_len;
+    char line[LKD_HTTP_MAX_LINE];
+} lkd_http_parser_t;
+
+/* ---- JSON tokens (core/src/lkd_json.c) ----
+ * The same layout as jsmn's jsmntok_t with parent links (type, start, end,
+ * size, parent), so that jsmn's header stays out of the application: jsmn is
+ * compiled inside the library only, and lkd_json.c checks at compile time that
+ * the two layouts agree.  The type is an enum with jsmntype_t's values, so it
+ * has jsmntype_t's size under any enum-size rule (e.g. -fshort-enums). */
+typedef enum {
+    LKD_JSON_UNDEFINED = 0,
+    LKD_JSON_OBJECT = 1,
+    LKD_JSON_ARRAY = 2,
+    LKD_JSON_STRING = 3,
+    LKD_JSON_PRIMITIVE = 4
+} lkd_json_type_t;
+
+typedef struct {
+    lkd_json_type_t type;
+    int start;
+    int end;
+    int size;
+    int parent;
+} lkd_json_token_t;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LKD_INTERNAL_H */

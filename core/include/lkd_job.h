@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_job.h - the whole document job: create a task, wait for it, download
+ * the result archive.  Memory stays what lkd_client_t holds, whatever the
+ * size of the document or of the archive: the upload is read, base64-encoded
+ * and hashed piece by piece from a reader, and the download is handed piece
+ * by piece to a sink.
+ *
+ * The task id of the job is kept in the client (client->task_id) between
+ * the calls, so the application may pass back the span lkd_create returned.
+ */
+#ifndef LKD_JOB_H
+#define LKD_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkd_client.h"
+
+/* CreateReconstructDocumentFlow parameters (API.md).  Either file_url or file. */
+typedef struct {
+    const char *file_type;         /* "PDF", "PNG", ...: sent upper-case; required on lkeap */
+    const char *file_url;          /* FileUrl, or NULL */
+    const lkd_file_source_t *file; /* FileBase64 source, or NULL */
+    uint32_t start_page;           /* FileStartPageNumber, 0: not sent */
+    uint32_t end_page;             /* FileEndPageNumber, 0: not sent */
+    const char *table_result_type; /* Config.TableResultType "0" markdown, "1" HTML; NULL: "0" */
+    const char *result_type;       /* Config.ResultType "0".."5"; NULL: "0" */
+    int8_t ignore_failed_page;     /* lkeap Config.IgnoreFailedPage: -1 not sent, 0, 1 */
+    int8_t return_page_format;     /* lkeap Config.ReturnPageFormat: -1 not sent, 0, 1 */
+    const char *page_format;       /* lkeap Config.PageFormat, or NULL */
+} lkd_create_t;
+
+/* Fill *p with no file, ResultType "0", TableResultType "0", lkeap extras unset. */
+void lkd_create_defaults(lkd_create_t *p);
+
+/* Start a task.  On LKD_OK *task_id views client->task_id (valid until the
+ * next job call).  The limits of API.md are checked before anything is sent:
+ * FileBase64 at most 8 MiB, the whole request at most 10 MiB.
+ * Errors: LKD_ERR_ARG (no or both sources, bad type or config values, pages
+ * out of order), LKD_ERR_PAYLOAD_TOO_LARGE, the reader's errors, and those
+ * of lkd_get_result. */
+lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_span_t *task_id);
+
+/* Called after every poll of lkd_wait with the decoded answer. */
+typedef void (*lkd_wait_progress_fn)(void *user, const lkd_result_t *result, uint32_t elapsed_ms, uint32_t polls);
+
+typedef struct {
+    uint32_t timeout_ms;        /* the whole wait (default 10 minutes) */
+    uint32_t first_interval_ms; /* first pause between polls (default 1000) */
+    uint32_t max_interval_ms;   /* pauses grow 1.5x with +-20 % jitter up to this (default 10000) */
+    lkd_wait_progress_fn progress;
+    void *user;
+} lkd_wait_options_t;
+
+void lkd_wait_options_default(lkd_wait_options_t *o);
+
+/* Poll GetReconstructDocumentResult over the kept-alive connection until the
+ * task ends.  LKD_OK: Success, *result has the URL.  Each poll is one API call
+ * with its own deadline (settings.timeout_ms) and retries, within the wait's.
+ * Errors: LKD_ERR_TASK_FAILED (*result has the task's Error and FailedPages),
+ * LKD_ERR_TASK_PAUSED (lkeap Pause: it will not finish by waiting),
+ * LKD_ERR_TIMEOUT (still running at the deadline; *result has the last
+ * answer), and those of lkd_get_result. */
+lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_len, const lkd_wait_options_t *opt,
+                      lkd_result_t *result);
+
+/* Receives the archive in order; a non-LKD_OK return stops the download and
+ * is returned unchanged, never retried (return LKD_ERR_WRITE when the data
+ * cannot be stored: a full disk is not a network failure).  Bytes are never
+ * handed over twice, even across resumes. */
+typedef lkd_status_t (*lkd_sink_fn)(void *user, const uint8_t *data, size_t len);
+
+/* Called as bytes arrive; total is 0 while unknown. */
+typedef void (*lkd_download_progress_fn)(void *user, uint64_t done, uint64_t total);
+
+typedef struct {
+    uint32_t timeout_ms; /* the whole download, resumes included (default 10 minutes) */
+    lkd_sink_fn sink;
+    void *user;
+    lkd_download_progress_fn progress;
+    lkd_span_t url;      /* a URL already in hand (e.g. lkd_wait's result_url, even though it
+                            points into the client): saves the first GetReconstructDocumentResult */
+} lkd_download_options_t;
+
+void lkd_download_options_default(lkd_download_options_t *o);
+
+/* Download a task's result: one GetReconstructDocumentResult for the URL
+ * (unless opt->url gives it), checked against the result-host policy
+ * (lkd_url_policy.h, settings.result_hosts) before anything connects to it,
+ * then a GET on the object-storage host over its own verified TLS connection.
+ * A body without a length ends only with the server's TLS close_notify; a bare
+ * TCP close is a cut, resumed like any other.  A
+ * dropped connection resumes with Range from the last byte delivered (up to
+ * LKD_DOWNLOAD_MAX_RESUMES times); an expired URL (HTTP 403) is replaced once
+ * by a fresh one from the service.  *bytes (may be NULL) gets the count
+ * delivered; LKD_OK only when it equals the archive's announced length.
+ * Errors: LKD_ERR_TASK_NOT_READY (no URL: the task has not succeeded),
+ * LKD_ERR_TASK_FAILED, LKD_ERR_URL_REFUSED (the URL's scheme, host or port is
+ * not allowed: lkd_client_refused_host and lkd_client_refusal_reason say
+ * which and why), LKD_ERR_ARG (opt->url malformed), LKD_ERR_MALFORMED (the
+ * service's URL malformed),
+ * LKD_ERR_HTTP_STATUS (client->http_status), LKD_ERR_MALFORMED (lengths or
+ * ranges that do not add up), network and TLS errors, LKD_ERR_TIMEOUT, the
+ * sink's errors, and those of lkd_get_result. */
+lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,
+                                 const lkd_download_options_t *opt, uint64_t *bytes);
+
+#endif /* LKD_JOB_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * port.h - everything the lkedoc core needs from a platform.
+ *
+ * A port is a table of functions the application hands to lkd_client_init().
+ * Keep it small: a TCP connection with timeouts, two clocks, a sleep and an
+ * entropy source.  Nothing else of the platform reaches core/.
+ *
+ * Ports in this tree: port/posix (Linux/BSD sockets), port/lwip (lwIP's
+ * socket API under an RTOS), port/lwip-raw (lwIP's raw API without an OS,
+ * NO_SYS 1), port/template (every function answers LKD_ERR_NOT_PROVIDED:
+ * copy it to start a new board).
+ *
+ * Timeouts are in milliseconds and are the time left until the call's
+ * deadline; a port must not block longer than it is given.
+ */
+#ifndef LKD_PORT_H
+#define LKD_PORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkd_status.h"
+
+/* A connection handle the port chooses (a file descriptor, a socket number,
+ * an index into the port's own table).  LKD_PORT_NO_CONN means none. */
+typedef intptr_t lkd_port_conn_t;
+#define LKD_PORT_NO_CONN ((lkd_port_conn_t)-1)
+
+/* Returned by wall_time when the device does not know the date. */
+#define LKD_PORT_TIME_UNKNOWN ((int64_t)-1)
+
+typedef struct lkd_port {
+    /* Opaque pointer passed back to every function (may be NULL). */
+    void *ctx;
+
+    /* Open a TCP connection to host:port.  host is a DNS name or a numeric
+     * address, NUL-terminated.  A port should try every address the name
+     * resolves to until one connects.
+     * Errors: LKD_ERR_DNS, LKD_ERR_CONNECT, LKD_ERR_TIMEOUT. */
+    lkd_status_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
+                            lkd_port_conn_t *conn);
+
+    /* Send up to len bytes; *sent (>= 1 on LKD_OK) says how many left.
+     * Errors: LKD_ERR_TIMEOUT (nothing could be sent in time), LKD_ERR_CLOSED,
+     * LKD_ERR_IO. */
+    lkd_status_t (*send)(void *ctx, lkd_port_conn_t conn, const uint8_t *data, size_t len, uint32_t timeout_ms,
+                         size_t *sent);
+
+    /* Receive up to len bytes, waiting at most timeout_ms for the first one.
+     * *received >= 1 on LKD_OK.
+     * Errors: LKD_ERR_TIMEOUT (nothing arrived in time), LKD_ERR_CLOSED (the
+     * peer closed cleanly), LKD_ERR_IO (reset or other failure). */
+    lkd_status_t (*recv)(void *ctx, lkd_port_conn_t conn, uint8_t *buf, size_t len, uint32_t timeout_ms,
+                         size_t *received);
+
+    /* Close the connection; never fails. */
+    void (*close)(void *ctx, lkd_port_conn_t conn);
+
+    /* Seconds since 1970-01-01 UTC, or LKD_PORT_TIME_UNKNOWN. */
+    int64_t (*wall_time)(void *ctx);
+
+    /* A millisecond counter that never goes back (wrap-around after 2^64 ms
+     * is not a concern). */
+    uint64_t (*monotonic_ms)(void *ctx);
+
+    /* Sleep about ms milliseconds. */
+    void (*sleep_ms)(void *ctx, uint32_t ms);
+
+    /* Fill buf with len bytes of cryptographically strong randomness; these
+     * seed the TLS random generator.  Errors: LKD_ERR_ENTROPY. */
+    lkd_status_t (*entropy)(void *ctx, uint8_t *buf, size_t len);
+} lkd_port_t;
+
+#endif /* LKD_PORT_H */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_status.h - the one error model of lkedoc.
+ *
+ * Every function of the core and of a port returns an lkd_status_t.  A call
+ * either succeeds (LKD_OK) or ends in exactly one of these kinds; nothing is
+ * silently truncated.  For LKD_ERR_API the service's Code, Message and
+ * RequestId are kept in the client (see lkd_client.h) and classified with
+ * lkd_api_classify().
+ */
+#ifndef LKD_STATUS_H
+#define LKD_STATUS_H
+
+#include <stddef.h>
+
+typedef enum {
+    LKD_OK = 0,
+    LKD_ERR_ARG,                /* a parameter is NULL, empty, too long or has forbidden bytes */
+    LKD_ERR_BUFFER_TOO_SMALL,   /* an output (request, copy) does not fit its buffer */
+    LKD_ERR_RESPONSE_TOO_LARGE, /* a response body or its JSON token count exceeds the client's buffers */
+    LKD_ERR_CLOCK,              /* the wall clock is unknown, so no request can be signed */
+    LKD_ERR_DNS,                /* the host name did not resolve */
+    LKD_ERR_CONNECT,            /* no address accepted a TCP connection */
+    LKD_ERR_TLS,                /* TLS handshake or record layer failure */
+    LKD_ERR_CERT,               /* the server's certificate chain or host name did not verify */
+    LKD_ERR_TIMEOUT,            /* the call's deadline passed */
+    LKD_ERR_CLOSED,             /* the peer closed the connection before the response was complete */
+    LKD_ERR_IO,                 /* send or receive failed (reset, unreachable, ...) */
+    LKD_ERR_HTTP_STATUS,        /* a complete answer with an HTTP status other than 200 */
+    LKD_ERR_MALFORMED,          /* the response is not valid HTTP/1.1 or not the JSON the action returns */
+    LKD_ERR_API,                /* the service answered with Response.Error (see the client's api_error) */
+    LKD_ERR_TASK_FAILED,        /* the document task ended in Failed (job functions only) */
+    LKD_ERR_TASK_PAUSED,        /* the task is paused (lkeap Pause): waiting will not finish it */
+    LKD_ERR_TASK_NOT_READY,     /* a download was asked for a task that has not succeeded */
+    LKD_ERR_PAYLOAD_TOO_LARGE,  /* FileBase64 over 8 MB or a request over 10 MB: nothing was sent */
+    LKD_ERR_CRYPTO,             /* hashing, HMAC or random generator failure */
+    LKD_ERR_ENTROPY,            /* the port could not provide random bytes */
+    LKD_ERR_NOT_PROVIDED,       /* the port does not implement this function (template port) */
+    LKD_ERR_STATE,              /* the client is not initialised or is in use */
+    LKD_ERR_NO_MEMORY,          /* mbedTLS could not allocate (on a board: its static pool is too small) */
+    LKD_ERR_URL_REFUSED,        /* a result URL names a scheme, host or port the result-host policy refuses:
+                                   nothing connected to it (see lkd_client_url_refusal) */
+    LKD_ERR_WRITE,              /* the application's sink could not store the data (disk full, I/O error) */
+    LKD_STATUS_COUNT
+} lkd_status_t;
+
+/* Short, constant, English description of a status ("ok", "timeout", ...).
+ * Never NULL; an out-of-range value gives "unknown status". */
+const char *lkd_strerror(lkd_status_t status);
+
+/* What kind of failure a service error Code (e.g. "AuthFailure.SignatureExpire")
+ * is, from the code list of API.md.  Matching is on the code's documented
+ * prefix groups, so a new sub-code of a known group is still classified. */
+typedef enum {
+    LKD_API_CLASS_UNKNOWN = 0, /* a code API.md does not list */
+    LKD_API_CLASS_RETRYABLE,   /* RequestLimitExceeded*: retry later with a fresh signature */
+    LKD_API_CLASS_CLOCK,       /* AuthFailure.SignatureExpire: the device clock is off */
+    LKD_API_CLASS_AUTH,        /* other AuthFailure.*, UnauthorizedOperation, IP lists, service not activated */
+    LKD_API_CLASS_QUOTA,       /* LimitExceeded*, size limits, ResourceInsufficient */
+    LKD_API_CLASS_PARAMETER,   /* bad request: parameters, action, version, region, unknown task */
+    LKD_API_CLASS_BILLING,     /* account in arrears, resource package used up, charge status */
+    LKD_API_CLASS_SERVER       /* the service failed: InternalError, FailedOperation*, unavailable */
+} lkd_api_class_t;
+
+/* Classify a service error code of len bytes (no NUL needed). */
+lkd_api_class_t lkd_api_classify(const char *code, size_t len);
+
+/* "retryable", "clock", "auth", "quota", "parameter", "billing", "server", "unknown". */
+const char *lkd_api_class_name(lkd_api_class_t cls);
+
+#endif /* LKD_STATUS_H */

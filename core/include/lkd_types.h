@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_types.h - the values the core hands back to the application.
+ *
+ * Strings are spans: a pointer and a length, never NUL-assumed on input.  Spans
+ * in a result point into the client's response buffer, are NUL-terminated
+ * there as a convenience (ptr[len] == '\0'), and stay valid until the next
+ * call on the same client.
+ */
+#ifndef LKD_TYPES_H
+#define LKD_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkd_config.h"
+#include "lkd_status.h"
+
+#define LKD_VERSION_STRING "0.1.0"
+
+typedef struct {
+    const char *ptr; /* NULL with len 0 when the field was absent */
+    size_t len;
+} lkd_span_t;
+
+/* Task status of GetReconstructDocumentResult, compared case-insensitively
+ * ("success" and "Success" are the same); anything else is UNKNOWN and the
+ * raw text stays available in lkd_result_t.status_raw. */
+typedef enum {
+    LKD_TASK_UNKNOWN = 0,
+    LKD_TASK_WAIT_EXECUTE,
+    LKD_TASK_PROCESSING,
+    LKD_TASK_SUCCESS,
+    LKD_TASK_FAILED,
+    LKD_TASK_PAUSE
+} lkd_task_status_t;
+
+/* "WaitExecute", "Processing", "Success", "Failed", "Pause", "Unknown". */
+const char *lkd_task_status_name(lkd_task_status_t status);
+
+/* One entry of FailedPages; PageNumber may be JSON null. */
+typedef struct {
+    int64_t page_number;
+    uint8_t is_null;
+} lkd_failed_page_t;
+
+/* Usage (lkeap).  A field the answer does not carry is -1. */
+typedef struct {
+    int64_t page_number;
+    int64_t total_tokens;
+    int64_t success_page_num;
+    int64_t fail_page_num;
+    int64_t file_size;
+} lkd_usage_t;
+
+/* A decoded GetReconstructDocumentResult answer. */
+typedef struct {
+    lkd_task_status_t status;
+    lkd_span_t status_raw;          /* Status exactly as sent (escapes decoded) */
+    lkd_span_t result_url;          /* DocumentRecognizeResultUrl, unescaped; empty until Success */
+    lkd_failed_page_t failed_pages[LKD_MAX_FAILED_PAGES > 0 ? LKD_MAX_FAILED_PAGES : 1];
+    size_t failed_pages_stored;     /* entries filled in failed_pages */
+    size_t failed_pages_total;      /* entries the answer listed */
+    uint8_t failed_pages_truncated; /* 1 when total > stored */
+    uint8_t has_usage;
+    lkd_usage_t usage;
+    uint8_t has_task_error;         /* the task failed and the answer says why (lkeap) */
+    lkd_span_t task_error_code;
+    lkd_span_t task_error_message;
+    lkd_span_t request_id;
+} lkd_result_t;
+
+/* Read up to len bytes at offset into buf; *got >= 1 unless offset is at the
+ * end.  Errors: whatever the application returns (passed through). */
+typedef lkd_status_t (*lkd_read_fn)(void *user, uint64_t offset, uint8_t *buf, size_t len, size_t *got);
+
+/* A document the client sends as FileBase64. */
+typedef struct {
+    lkd_read_fn read;
+    void *user;
+    uint64_t size;            /* exact byte count: Content-Length is computed from it */
+    uint8_t unsigned_payload; /* the source can be read only once, in order: sign the
+                                 body as UNSIGNED-PAYLOAD (API.md) instead of hashing
+                                 it in a first pass; such a call is never repeated */
+} lkd_file_source_t;
+
+/* A service error (Response.Error), copied out of the response buffer so it
+ * survives the next call.  Strings are NUL-terminated; a value longer than its
+ * array is cut and flagged in `truncated`. */
+typedef struct {
+    char code[LKD_API_CODE_SIZE];
+    char message[LKD_API_MESSAGE_SIZE];
+    char request_id[LKD_API_REQUEST_ID_SIZE];
+    lkd_api_class_t cls;
+    uint8_t truncated;
+} lkd_api_error_t;
+
+#endif /* LKD_TYPES_H */

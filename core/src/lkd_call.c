@@ -1,0 +1,578 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_call.c - the machinery of one API call (see lkd_call.h): connection,
+ * the signed request with a streamed body, the answer, retries, and the
+ * client's diagnostics.
+ *
+ * Memory: the JSON body is first composed in the response buffer (free at
+ * that moment), then the signed request is written to the request buffer;
+ * a streamed file goes through the request buffer in base64 pieces; once the
+ * request is sent, the request buffer receives the raw TLS plaintext that the
+ * HTTP parser turns into the body inside the response buffer.
+ */
+#include "lkd_call.h"
+
+#include <string.h>
+
+#include <mbedtls/sha256.h>
+
+#include "lkd_base64.h"
+#include "lkd_request.h"
+#include "lkd_text.h"
+#include "lkd_json.h"
+#include "lkd_tls.h"
+
+/* API.md: FileBase64 at most 8 MB after encoding, a signed POST at most 10 MB. */
+#define MAX_BASE64_BYTES (8ull * 1024u * 1024u)
+#define MAX_REQUEST_BYTES (10ull * 1024u * 1024u)
+
+static size_t cstr_len(const char *s)
+{
+    return s == NULL ? 0 : strlen(s);
+}
+
+static lkd_span_t cspan(const char *s)
+{
+    lkd_span_t v;
+    v.ptr = s;
+    v.len = cstr_len(s);
+    return v;
+}
+
+/* ---- diagnostics ---------------------------------------------------------- */
+
+#if LKD_ENABLE_LOG
+
+/* Only called once settings.log is known to be set.  Lines quote what
+ * servers sent (error codes, hosts): every byte outside printable ASCII is
+ * shown as '?', so no control byte reaches a log or a terminal. */
+static void log_line(const lkd_client_t *c, char *line, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] > 0x7e) {
+            line[i] = '?';
+        }
+    }
+    c->internal.settings.log(c->internal.settings.log_user, line, len);
+}
+
+void lkd_call_log(const lkd_client_t *c, const char *a, const char *b)
+{
+    char line[160];
+    size_t la = cstr_len(a), lb = cstr_len(b);
+    if (c->internal.settings.log == NULL) {
+        return;
+    }
+    if (la > sizeof line) {
+        la = sizeof line;
+    }
+    if (lb > sizeof line - la) {
+        lb = sizeof line - la;
+    }
+    /* memcpy from NULL is undefined even for 0 bytes (UBSan reports it). */
+    if (la > 0) {
+        memcpy(line, a, la);
+    }
+    if (lb > 0) {
+        memcpy(line + la, b, lb);
+    }
+    log_line(c, line, la + lb);
+}
+
+void lkd_call_log_number(const lkd_client_t *c, const char *label, uint64_t v)
+{
+    char buf[LKD_DEC_SIZE];
+    lkd_call_log(c, label, lkd_format_dec(v, buf));
+}
+
+/* Log the request's header lines, hiding the signature and the token. */
+static void log_request(const lkd_client_t *c, const char *req, size_t len)
+{
+    static const char sig_key[] = "Signature=";
+    size_t pos = 0;
+    if (c->internal.settings.log == NULL) {
+        return;
+    }
+    while (pos < len) {
+        char line[224];
+        size_t end = pos, n;
+        while (end < len && req[end] != '\r') {
+            end++;
+        }
+        n = end - pos;
+        if (n == 0) {
+            break; /* the blank line: the body follows */
+        }
+        line[0] = '>';
+        line[1] = ' ';
+        if (n >= 14 && memcmp(req + pos, "Authorization:", 14) == 0) {
+            size_t i = pos;
+            while (i + sizeof sig_key - 1 <= end && memcmp(req + i, sig_key, sizeof sig_key - 1) != 0) {
+                i++;
+            }
+            n = i - pos > 180 ? 180 : i - pos;
+            memcpy(line + 2, req + pos, n);
+            memcpy(line + 2 + n, "Signature=<hidden>", 18);
+            n += 18;
+        } else if (n >= 11 && memcmp(req + pos, "X-TC-Token:", 11) == 0) {
+            memcpy(line + 2, "X-TC-Token: <hidden>", 20);
+            n = 20;
+        } else {
+            if (n > sizeof line - 2) {
+                n = sizeof line - 2;
+            }
+            memcpy(line + 2, req + pos, n);
+        }
+        log_line(c, line, n + 2);
+        pos = end + 2;
+    }
+}
+#else
+#define log_request(c, req, len) ((void)0)
+#endif
+
+/* ---- time ------------------------------------------------------------------ */
+
+uint64_t lkd_call_now_ms(const lkd_client_t *c)
+{
+    return c->internal.port.monotonic_ms(c->internal.port.ctx);
+}
+
+uint64_t lkd_call_deadline(const lkd_client_t *c, uint32_t ms)
+{
+    return lkd_call_now_ms(c) + ms;
+}
+
+/* ---- connection and response ------------------------------------------------ */
+
+lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, uint64_t deadline)
+{
+    const char *address = NULL;
+    lkd_status_t st;
+    size_t i;
+    if (lkd_tls_is_open_to(&c->internal.tls, host, port)) {
+        return LKD_OK;
+    }
+    for (i = 0; i < c->internal.settings.resolve_count; i++) {
+        const lkd_resolve_t *r = &c->internal.settings.resolve[i];
+        if (r->host != NULL && r->port == port && lkd_text_equals_nocase(host, strlen(host), r->host)) {
+            address = r->address;
+            break;
+        }
+    }
+    lkd_call_log(c, "* connecting to ", host);
+    if (address != NULL) {
+        lkd_call_log(c, "*   via ", address);
+    }
+    st = lkd_tls_connect(&c->internal.tls, host, address, port, deadline);
+    lkd_call_log(c, "* TLS handshake: ", lkd_strerror(st));
+    return st;
+}
+
+static lkd_status_t note_header(void *user, const char *name, size_t name_len, const char *value, size_t value_len)
+{
+    lkd_client_t *c = (lkd_client_t *)user;
+    size_t i;
+    if (lkd_text_equals_nocase(name, name_len, "retry-after")) { /* any case: proxies lower it */
+        uint32_t secs = 0;
+        for (i = 0; i < value_len && i < 6 && value[i] >= '0' && value[i] <= '9'; i++) {
+            secs = secs * 10u + (uint32_t)(value[i] - '0');
+        }
+        c->internal.retry_after_ms = i == value_len ? secs * 1000u : 0; /* an HTTP-date form is ignored */
+    }
+    return LKD_OK;
+}
+
+lkd_status_t lkd_call_receive(lkd_client_t *c, lkd_http_body_sink_t sink, lkd_http_header_cb_t on_header, void *user,
+                              uint64_t deadline, int *got_any)
+{
+    lkd_status_t st;
+    *got_any = 0;
+    lkd_http_parser_init(&c->internal.http, sink, on_header, user, 0);
+    while (!lkd_http_is_complete(&c->internal.http)) {
+        size_t got = 0, used = 0;
+        st = lkd_tls_read(&c->internal.tls, c->internal.request, sizeof c->internal.request, &got, deadline);
+        if (st == LKD_ERR_CLOSED) {
+            /* A body delimited by the close is complete only when TLS says
+             * the peer ended it (close_notify): a bare TCP close may be a cut. */
+            int clean = lkd_tls_peer_closed_cleanly(&c->internal.tls);
+            lkd_tls_close(&c->internal.tls);
+            if (!*got_any || (c->internal.http.until_close && !clean)) {
+                return LKD_ERR_CLOSED;
+            }
+            return lkd_http_finish_on_close(&c->internal.http);
+        }
+        if (st != LKD_OK) {
+            return st;
+        }
+        *got_any = 1;
+        st = lkd_http_parse(&c->internal.http, c->internal.request, got, &used);
+        if (st != LKD_OK) {
+            return st;
+        }
+        if (used < got) {
+            /* Bytes after a complete answer to a single request: the stream
+             * cannot be trusted for another one. */
+            lkd_tls_close(&c->internal.tls);
+        }
+    }
+    if (!c->internal.http.keep_alive) {
+        lkd_tls_close(&c->internal.tls);
+    }
+    return LKD_OK;
+}
+
+/* ---- one attempt of an API call --------------------------------------------- */
+
+/* Body sink: the 200 answer's body goes to the response buffer; any other
+ * status's body is only counted (it is not the API's JSON, and an HTML error
+ * page must not turn a clear HTTP error into "too large"). */
+static lkd_status_t body_to_response(void *user, const uint8_t *data, size_t len)
+{
+    lkd_client_t *c = (lkd_client_t *)user;
+    if (c->internal.http.status_code != 200) {
+        return LKD_OK;
+    }
+    if (len > LKD_RESPONSE_BUFFER_SIZE - c->internal.response_len) {
+        return LKD_ERR_RESPONSE_TOO_LARGE;
+    }
+    memcpy(c->internal.response + c->internal.response_len, data, len);
+    c->internal.response_len += len;
+    return LKD_OK;
+}
+
+/* Raw bytes per base64 piece: raw input at the end of the request buffer,
+ * its encoding (4/3 as long) at the start, so 3/7 of it, in whole groups. */
+#define FILE_PIECE ((LKD_REQUEST_BUFFER_SIZE * 3u / 7u) / 3u * 3u)
+
+/* Read the file's bytes [offset, offset + n) into buf, looping over short reads. */
+static lkd_status_t read_exactly(const lkd_file_source_t *f, uint64_t offset, uint8_t *buf, size_t n)
+{
+    while (n > 0) {
+        size_t got = 0;
+        lkd_status_t st = f->read(f->user, offset, buf, n, &got);
+        if (st != LKD_OK) {
+            return st;
+        }
+        if (got == 0 || got > n) {
+            return LKD_ERR_ARG; /* the source is shorter than the size it announced */
+        }
+        buf += got;
+        n -= got;
+        offset += got;
+    }
+    return LKD_OK;
+}
+
+/* Encode the whole file piece by piece; each piece goes to the SHA-256
+ * context (sha != NULL) or to the connection. */
+static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, mbedtls_sha256_context *sha,
+                                uint64_t deadline)
+{
+    uint8_t *raw = c->internal.request + sizeof c->internal.request - FILE_PIECE;
+    char *enc = (char *)c->internal.request;
+    uint64_t offset = 0;
+    while (offset < f->size) {
+        size_t n = f->size - offset < FILE_PIECE ? (size_t)(f->size - offset) : FILE_PIECE;
+        size_t enc_len = (size_t)lkd_base64_len(n);
+        lkd_status_t st = read_exactly(f, offset, raw, n);
+        if (st != LKD_OK) {
+            return st;
+        }
+        lkd_base64_encode(raw, n, enc);
+        if (sha != NULL) {
+            (void)mbedtls_sha256_update_ret(sha, (const unsigned char *)enc, enc_len); /* cannot fail: lkd_sign.c */
+        } else {
+            st = lkd_tls_write_all(&c->internal.tls, c->internal.request, enc_len, deadline);
+            if (st != LKD_OK) {
+                return st;
+            }
+        }
+        offset += n;
+    }
+    return LKD_OK;
+}
+
+static lkd_status_t hash_body(lkd_client_t *c, const lkd_body_t *body, uint8_t out[32], uint64_t deadline)
+{
+    /* Software SHA-256 cannot fail (see lkd_sign.c); only the reader can. */
+    mbedtls_sha256_context sha;
+    lkd_status_t st;
+    mbedtls_sha256_init(&sha);
+    (void)mbedtls_sha256_starts_ret(&sha, 0);
+    (void)mbedtls_sha256_update_ret(&sha, (const unsigned char *)c->internal.response, body->prefix_len);
+    st = stream_file(c, body->file, &sha, deadline);
+    if (st == LKD_OK) {
+        (void)mbedtls_sha256_update_ret(&sha, (const unsigned char *)c->internal.response + body->suffix_off, body->suffix_len);
+        (void)mbedtls_sha256_finish_ret(&sha, out);
+    }
+    mbedtls_sha256_free(&sha);
+    return st;
+}
+
+/* What one attempt got as far as, for the retry decision. */
+typedef struct {
+    uint8_t sent;   /* at least part of the request reached the connection */
+    uint8_t stale;  /* a reused connection failed before any byte of the answer */
+    uint8_t consumed_once; /* a read-once file source was (partly) sent */
+} attempt_t;
+
+static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode,
+                                 void *ctx, uint64_t deadline, attempt_t *at)
+{
+    lkd_request_t req;
+    lkd_body_t body;
+    size_t len = 0;
+    int64_t now = lkd_client_now(c);
+    int reused, got_any = 0;
+    lkd_status_t st;
+
+    memset(&body, 0, sizeof body);
+    st = compose(c, ctx, &body);
+    if (st != LKD_OK) {
+        return st;
+    }
+    memset(&req, 0, sizeof req);
+    req.host = cspan(c->internal.settings.host);
+    req.service = cspan(c->internal.settings.service);
+    req.action = cspan(action);
+    req.version = cspan(c->internal.settings.version);
+    req.region = cspan(c->internal.settings.region);
+    req.language = cspan(c->internal.settings.language);
+    req.secret_id = cspan(c->internal.settings.secret_id);
+    req.secret_key = cspan(c->internal.settings.secret_key);
+    req.token = cspan(c->internal.settings.token);
+    /* An unknown clock signs with the floor: the service's SignatureExpire
+     * answer then carries the Date that sets the clock (see lkd_call). */
+    req.timestamp = now >= 0 ? now : (int64_t)LKD_TIME_FLOOR;
+    req.body = c->internal.response;
+    req.body_len = body.prefix_len;
+    if (body.file != NULL) {
+        uint64_t b64 = lkd_base64_len(body.file->size);
+        req.streamed = 1;
+        req.unsigned_payload = body.file->unsigned_payload;
+        req.content_length = body.prefix_len + b64 + body.suffix_len;
+        if (b64 > MAX_BASE64_BYTES || req.content_length > MAX_REQUEST_BYTES) {
+            return LKD_ERR_PAYLOAD_TOO_LARGE;
+        }
+        if (!req.unsigned_payload) {
+            st = hash_body(c, &body, req.payload_sha256, deadline);
+            if (st != LKD_OK) {
+                return st;
+            }
+        }
+    }
+    st = lkd_request_write(&req, (char *)c->internal.request, sizeof c->internal.request, &len);
+    if (st != LKD_OK) {
+        return st;
+    }
+    log_request(c, (const char *)c->internal.request, len);
+
+    reused = lkd_tls_is_open_to(&c->internal.tls, c->internal.settings.host, c->internal.settings.port);
+    st = lkd_call_connect(c, c->internal.settings.host, c->internal.settings.port, deadline);
+    if (st == LKD_OK) {
+        st = lkd_tls_write_all(&c->internal.tls, c->internal.request, len, deadline);
+        at->sent = 1;
+        at->consumed_once = body.file != NULL && body.file->unsigned_payload;
+    }
+    if (st == LKD_OK && body.file != NULL) {
+        st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response, body.prefix_len, deadline);
+        if (st == LKD_OK) {
+            st = stream_file(c, body.file, NULL, deadline);
+        }
+        if (st == LKD_OK) {
+            st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response + body.suffix_off, body.suffix_len,
+                                   deadline);
+        }
+    }
+    /* The request held the signature: wipe it before the answer reuses the buffer. */
+    memset(c->internal.request, 0, sizeof c->internal.request);
+    if (st == LKD_OK) {
+        c->internal.requests_sent++;
+        c->internal.response_len = 0;
+        c->internal.retry_after_ms = 0;
+        st = lkd_call_receive(c, body_to_response, note_header, c, deadline, &got_any);
+    }
+    if (st != LKD_OK) {
+        at->stale = reused && !got_any && (st == LKD_ERR_CLOSED || st == LKD_ERR_IO);
+        lkd_tls_close(&c->internal.tls);
+        return st;
+    }
+    c->internal.http_status = c->internal.http.status_code;
+    c->internal.server_date = c->internal.http.date;
+    lkd_call_learn_clock(c, c->internal.http.date);
+    lkd_call_log_number(c, "< HTTP status ", (uint64_t)c->internal.http_status);
+    lkd_call_log_number(c, "< body bytes ", c->internal.response_len);
+    if (c->internal.http_status != 200) {
+        /* A gateway's or proxy's answer: the next attempt starts afresh. */
+        lkd_tls_close(&c->internal.tls);
+        return LKD_ERR_HTTP_STATUS;
+    }
+    c->internal.response[c->internal.response_len] = '\0';
+    return decode(c, ctx);
+}
+
+/* ---- retries ------------------------------------------------------------------ */
+
+uint32_t lkd_call_random(lkd_client_t *c, uint32_t n)
+{
+    uint8_t b[4];
+    uint32_t v;
+    if (n == 0 || mbedtls_ctr_drbg_random(&c->internal.tls.drbg, b, sizeof b) != 0) {
+        return 0;
+    }
+    v = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+    return v % n;
+}
+
+int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline)
+{
+    uint64_t now = lkd_call_now_ms(c);
+    if (now + ms >= deadline) {
+        return 0;
+    }
+    c->internal.port.sleep_ms(c->internal.port.ctx, ms);
+    return 1;
+}
+
+static int retryable(const lkd_client_t *c, lkd_status_t st, int idempotent, const attempt_t *at)
+{
+    switch (st) {
+    case LKD_ERR_API: /* the service refused it: nothing was done */
+        return c->internal.api_error.cls == LKD_API_CLASS_RETRYABLE;
+    case LKD_ERR_HTTP_STATUS: /* a gateway or overload answer */
+        return c->internal.http_status == 429 || c->internal.http_status >= 500;
+    case LKD_ERR_TLS:
+        /* A server that refused the handshake with a fatal alert (no common
+         * suite, group or version) will refuse it again. */
+        if (c->internal.tls.last_mbedtls_error == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+            return 0;
+        }
+        return !at->sent || idempotent;
+    case LKD_ERR_DNS:
+    case LKD_ERR_CONNECT:
+    case LKD_ERR_IO:
+    case LKD_ERR_CLOSED:
+        return !at->sent || idempotent;
+    default: /* timeouts (no time left), bad input, malformed answers, certificates */
+        return 0;
+    }
+}
+
+/* base * 2^attempt, capped, with the upper half jittered ("equal jitter"),
+ * or the server's Retry-After when it asked for longer. */
+static uint32_t backoff_ms(lkd_client_t *c, unsigned attempt)
+{
+    uint32_t d = LKD_RETRY_BASE_MS;
+    unsigned i;
+    for (i = 0; i < attempt && d < LKD_RETRY_MAX_MS; i++) {
+        d *= 2u;
+    }
+    if (d > LKD_RETRY_MAX_MS) {
+        d = LKD_RETRY_MAX_MS;
+    }
+    d = d / 2u + lkd_call_random(c, d / 2u + 1u);
+    if (c->internal.retry_after_ms > d) {
+        d = c->internal.retry_after_ms > LKD_RETRY_MAX_MS ? LKD_RETRY_MAX_MS : c->internal.retry_after_ms;
+    }
+    return d;
+}
+
+lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode, void *ctx,
+                      int idempotent, uint64_t deadline)
+{
+    unsigned retries = 0;
+    int resigned_for_clock = 0, stale_retried = 0;
+    for (;;) {
+        attempt_t at;
+        lkd_status_t st;
+        memset(&at, 0, sizeof at);
+        memset(&c->internal.api_error, 0, sizeof c->internal.api_error);
+        c->internal.http_status = 0;
+        st = attempt_call(c, action, compose, decode, ctx, deadline, &at);
+        if (st == LKD_OK) {
+            return LKD_OK;
+        }
+        if (at.consumed_once) {
+            return st; /* a read-once source cannot be sent again */
+        }
+        if (st == LKD_ERR_API && c->internal.api_error.cls == LKD_API_CLASS_CLOCK && !resigned_for_clock &&
+            c->internal.http.date >= (int64_t)LKD_TIME_FLOOR) {
+            /* The device clock is off; this answer's Date has corrected it. */
+            resigned_for_clock = 1;
+            lkd_call_log(c, "* signature expired: re-signing with the server's clock", NULL);
+            continue;
+        }
+        if (at.stale && !stale_retried) {
+            /* The server had closed the kept-alive connection while it idled,
+             * so it cannot have acted on the request: safe even for Create. */
+            stale_retried = 1;
+            lkd_call_log(c, "* kept-alive connection was closed by the server; reconnecting", NULL);
+            continue;
+        }
+        if (retries >= LKD_RETRY_COUNT) {
+            return st;
+        }
+        if (!retryable(c, st, idempotent, &at) || !lkd_call_sleep(c, backoff_ms(c, retries), deadline)) {
+            return st;
+        }
+        retries++;
+        c->internal.retries++;
+        lkd_call_log(c, "* retrying after: ", st == LKD_ERR_API ? c->internal.api_error.code : lkd_strerror(st));
+    }
+}
+
+/* ---- call bracket and the simple actions --------------------------------------- */
+
+lkd_status_t lkd_call_begin(lkd_client_t *c)
+{
+    if (c == NULL || !c->internal.initialised || c->internal.busy) {
+        return LKD_ERR_STATE;
+    }
+    c->internal.busy = 1;
+    c->internal.http_status = 0;
+    c->internal.url_refusal = NULL;
+    memset(&c->internal.api_error, 0, sizeof c->internal.api_error);
+    return LKD_OK;
+}
+
+lkd_status_t lkd_call_end(lkd_client_t *c, lkd_status_t st)
+{
+    if (st != LKD_OK && st != LKD_ERR_API && st != LKD_ERR_TASK_FAILED && st != LKD_ERR_TASK_PAUSED &&
+        st != LKD_ERR_TASK_NOT_READY) {
+        /* After a failure mid-exchange the stream's position is unknown. */
+        lkd_tls_close(&c->internal.tls);
+    }
+    if (st == LKD_ERR_API) {
+        lkd_call_log(c, "* API error ", c->internal.api_error.code);
+    }
+    c->internal.busy = 0;
+    return st;
+}
+
+lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len)
+{
+    if (s == NULL || len == 0 || len >= sizeof c->internal.task_id || memchr(s, '\0', len) != NULL) {
+        return LKD_ERR_ARG;
+    }
+    memmove(c->internal.task_id, s, len); /* s may be the client's own task_id */
+    c->internal.task_id[len] = '\0';
+    return LKD_OK;
+}
+
+lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_body_t *body)
+{
+    size_t pos = 10;
+    lkd_status_t st;
+    (void)ctx;
+    memcpy(c->internal.response, "{\"TaskId\":", 10);
+    st = lkd_json_write_string(c->internal.response, LKD_RESPONSE_BUFFER_SIZE - 1, &pos, c->internal.task_id, strlen(c->internal.task_id));
+    if (st != LKD_OK) {
+        return st;
+    }
+    c->internal.response[pos++] = '}';
+    body->prefix_len = pos;
+    return LKD_OK;
+}
+

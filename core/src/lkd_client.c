@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_client.c - the client object: settings, set-up, the clock it signs
+ * with, and the simple actions (see lkd_client.h; the call machinery is in
+ * lkd_call.c).
+ */
+#include "lkd_client.h"
+
+#include <string.h>
+
+#include "lkd_call.h"
+#include "lkd_decode.h"
+#include "lkd_url_policy.h"
+#include "lkd_tls.h"
+
+static size_t cstr_len(const char *s)
+{
+    return s == NULL ? 0 : strlen(s);
+}
+
+void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile)
+{
+    if (s == NULL) {
+        return;
+    }
+    memset(s, 0, sizeof *s);
+    s->port = 443;
+    s->timeout_ms = LKD_DEFAULT_TIMEOUT_MS;
+    s->region = "ap-guangzhou";
+    if (profile == LKD_PROFILE_LKEAP) {
+        s->host = "lkeap.tencentcloudapi.com";
+        s->service = "lkeap";
+        s->version = "2024-05-22";
+    } else {
+        s->host = "lke.intl.tencentcloudapi.com";
+        s->service = "lke";
+        s->version = "2023-11-30";
+    }
+}
+
+/* ---- clock ---------------------------------------------------------------- */
+
+int64_t lkd_client_now(const lkd_client_t *c)
+{
+    int64_t wall;
+    if (c == NULL || !c->internal.initialised) {
+        return -1;
+    }
+    if (c->internal.clock_anchor_unix > 0) {
+        return c->internal.clock_anchor_unix + (int64_t)((lkd_call_now_ms(c) - c->internal.clock_anchor_ms) / 1000u);
+    }
+    wall = c->internal.port.wall_time(c->internal.port.ctx);
+    return wall >= (int64_t)LKD_TIME_FLOOR ? wall : -1;
+}
+
+void lkd_call_learn_clock(lkd_client_t *c, int64_t server_date)
+{
+    int64_t wall;
+    if (server_date < (int64_t)LKD_TIME_FLOOR) {
+        return; /* absent, invalid, or older than the client itself */
+    }
+    c->internal.clock_anchor_unix = server_date;
+    c->internal.clock_anchor_ms = lkd_call_now_ms(c);
+    wall = c->internal.port.wall_time(c->internal.port.ctx);
+    c->internal.clock_offset = wall == LKD_PORT_TIME_UNKNOWN ? 0 : server_date - wall;
+}
+
+/* The time certificate validity is checked against (README "The clock"):
+ * the device's own clock when it is known (at or after the floor, which
+ * settings.last_known_time raises); otherwise the server's clock, but never
+ * earlier than the floor or than a time already used; while neither is known,
+ * the floor as a lower bound only.  A server's Date thus never makes an
+ * expired certificate acceptable on a device whose clock is right. */
+static int64_t validity_time(lkd_client_t *c, int *lower_bound_only)
+{
+    int64_t floor = (int64_t)LKD_TIME_FLOOR, t;
+    int64_t wall = c->internal.port.wall_time(c->internal.port.ctx);
+    if (c->internal.settings.last_known_time > floor) {
+        floor = c->internal.settings.last_known_time;
+    }
+    *lower_bound_only = 0;
+    if (wall != LKD_PORT_TIME_UNKNOWN && wall >= floor) {
+        t = wall;
+    } else {
+        if (c->internal.validity_high > floor) {
+            floor = c->internal.validity_high;
+        }
+        if (c->internal.clock_anchor_unix > 0) {
+            t = lkd_client_now(c);
+            if (t < floor) {
+                t = floor;
+            }
+        } else {
+            *lower_bound_only = 1;
+            return floor;
+        }
+    }
+    if (t > c->internal.validity_high) {
+        c->internal.validity_high = t;
+    }
+    return t;
+}
+
+static int64_t trusted_time(void *ctx, int *lower_bound_only)
+{
+    return validity_time((lkd_client_t *)ctx, lower_bound_only);
+}
+
+int64_t lkd_client_validity_time(lkd_client_t *client)
+{
+    int bound_only = 0;
+    int64_t t;
+    if (client == NULL || !client->internal.initialised) {
+        return -1;
+    }
+    t = validity_time(client, &bound_only);
+    return bound_only ? -1 : t;
+}
+
+const char *lkd_client_refused_host(const lkd_client_t *client)
+{
+    return client == NULL || client->internal.url_refusal == NULL ? "" : client->internal.host_buf;
+}
+
+const char *lkd_client_refusal_reason(const lkd_client_t *client)
+{
+    return client == NULL || client->internal.url_refusal == NULL ? "" : client->internal.url_refusal;
+}
+
+/* ---- set-up --------------------------------------------------------------- */
+
+static int port_complete(const lkd_port_t *p)
+{
+    return p != NULL && p->connect != NULL && p->send != NULL && p->recv != NULL && p->close != NULL &&
+           p->wall_time != NULL && p->monotonic_ms != NULL && p->sleep_ms != NULL && p->entropy != NULL;
+}
+
+lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port)
+{
+    const lkd_settings_t *s = settings;
+    lkd_status_t st;
+    size_t i;
+    if (client == NULL || s == NULL || !port_complete(port) || cstr_len(s->host) == 0 ||
+        cstr_len(s->host) >= sizeof client->internal.host_buf || cstr_len(s->service) == 0 || cstr_len(s->version) == 0 ||
+        cstr_len(s->region) == 0 || cstr_len(s->secret_id) == 0 || cstr_len(s->secret_key) == 0 ||
+        s->port == 0 || s->timeout_ms == 0 || (s->resolve == NULL && s->resolve_count > 0) ||
+        (s->result_hosts == NULL && s->result_host_count > 0) || s->last_known_time < 0) {
+        return LKD_ERR_ARG;
+    }
+    if (s->language != NULL && strcmp(s->language, "en-US") != 0 && strcmp(s->language, "zh-CN") != 0) {
+        return LKD_ERR_ARG;
+    }
+    for (i = 0; i < s->result_host_count; i++) {
+        if (!lkd_url_policy_entry_ok(s->result_hosts[i])) {
+            return LKD_ERR_ARG;
+        }
+    }
+    memset(client, 0, sizeof *client);
+    client->internal.settings = *s;
+    client->internal.port = *port;
+    client->internal.server_date = -1;
+    st = lkd_tls_init(&client->internal.tls, &client->internal.port, trusted_time, client);
+    if (st != LKD_OK) {
+        return st;
+    }
+    client->internal.initialised = 1;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t len)
+{
+    if (client == NULL || !client->internal.initialised) {
+        return LKD_ERR_ARG;
+    }
+    return lkd_tls_add_ca(&client->internal.tls, ca, len);
+}
+
+const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client)
+{
+    return client == NULL ? NULL : &client->internal.api_error;
+}
+
+void lkd_client_close(lkd_client_t *client)
+{
+    if (client != NULL && client->internal.initialised) {
+        lkd_tls_close(&client->internal.tls);
+    }
+}
+
+void lkd_client_free(lkd_client_t *client)
+{
+    if (client != NULL && client->internal.initialised) {
+        lkd_tls_free(&client->internal.tls);
+        client->internal.initialised = 0;
+    }
+}
+
+/* ---- the simple actions ------------------------------------------------------ */
+
+lkd_status_t lkd_call_decode_result(lkd_client_t *c, void *ctx)
+{
+    return lkd_decode_get_result(c->internal.response, c->internal.response_len, c->internal.tokens, LKD_JSON_MAX_TOKENS, (lkd_result_t *)ctx,
+                                 &c->internal.api_error);
+}
+
+static lkd_status_t decode_request_id_only(lkd_client_t *c, void *ctx)
+{
+    lkd_span_t request_id;
+    (void)ctx;
+    return lkd_decode_simple(c->internal.response, c->internal.response_len, c->internal.tokens, LKD_JSON_MAX_TOKENS, NULL, NULL, &request_id,
+                             &c->internal.api_error);
+}
+
+/* A call that takes only the TaskId: GetReconstructDocumentResult, CancelTask. */
+static lkd_status_t task_call(lkd_client_t *client, const char *action, lkd_decode_fn decode, void *ctx,
+                              const char *task_id, size_t task_id_len)
+{
+    lkd_status_t st = lkd_call_begin(client);
+    if (st != LKD_OK) {
+        return st;
+    }
+    st = lkd_call_set_task(client, task_id, task_id_len);
+    if (st == LKD_OK) {
+        st = lkd_call(client, action, lkd_call_compose_task, decode, ctx, 1,
+                      lkd_call_deadline(client, client->internal.settings.timeout_ms));
+    }
+    return lkd_call_end(client, st);
+}
+
+lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result)
+{
+    if (task_id == NULL || task_id_len == 0 || result == NULL) {
+        return LKD_ERR_ARG;
+    }
+    memset(result, 0, sizeof *result);
+    return task_call(client, "GetReconstructDocumentResult", lkd_call_decode_result, result, task_id, task_id_len);
+}
+
+lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len)
+{
+    if (task_id == NULL || task_id_len == 0) {
+        return LKD_ERR_ARG;
+    }
+    return task_call(client, "CancelTask", decode_request_id_only, NULL, task_id, task_id_len);
+}

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_decode.c - typed decoding of the service's answers (API.md), in place.
+ *
+ * Every field the client reads is checked for its JSON type; a field of the
+ * wrong type makes the whole answer LKD_ERR_MALFORMED rather than being
+ * guessed at.  Keys the client does not know are skipped whatever they hold.
+ */
+#include "lkd_decode.h"
+
+#include <string.h>
+
+#include "lkd_text.h"
+
+const char *lkd_task_status_name(lkd_task_status_t status)
+{
+    switch (status) {
+    case LKD_TASK_WAIT_EXECUTE: return "WaitExecute";
+    case LKD_TASK_PROCESSING: return "Processing";
+    case LKD_TASK_SUCCESS: return "Success";
+    case LKD_TASK_FAILED: return "Failed";
+    case LKD_TASK_PAUSE: return "Pause";
+    case LKD_TASK_UNKNOWN: break;
+    }
+    return "Unknown";
+}
+
+static const lkd_span_t empty_span = {NULL, 0};
+
+static int token_type(const lkd_json_doc_t *doc, int index)
+{
+    return doc->tokens[index].type;
+}
+
+static int token_is_null(const lkd_json_doc_t *doc, int index)
+{
+    const lkd_json_token_t *t = &doc->tokens[index];
+    return t->type == LKD_JSON_PRIMITIVE && t->end - t->start == 4 && memcmp(doc->json + t->start, "null", 4) == 0;
+}
+
+/* An optional string member: absent or null gives the empty span, a string
+ * its decoded text, anything else LKD_ERR_MALFORMED. */
+static lkd_status_t optional_string(lkd_json_doc_t *doc, int object, const char *key, lkd_span_t *out)
+{
+    int v = lkd_json_find_key(doc, object, key);
+    *out = empty_span;
+    if (v < 0 || token_is_null(doc, v)) {
+        return LKD_OK;
+    }
+    return lkd_json_decode_string(doc, v, out); /* MALFORMED when not a string */
+}
+
+/* An optional integer member: absent or null gives -1. */
+static lkd_status_t optional_int(const lkd_json_doc_t *doc, int object, const char *key, int64_t *out)
+{
+    int v = lkd_json_find_key(doc, object, key);
+    uint8_t is_null = 0;
+    lkd_status_t st;
+    *out = -1;
+    if (v < 0) {
+        return LKD_OK;
+    }
+    st = lkd_json_get_int64(doc, v, out, &is_null);
+    if (st == LKD_OK && is_null) {
+        *out = -1;
+    }
+    return st;
+}
+
+static lkd_task_status_t status_from_text(lkd_span_t s)
+{
+    static const struct {
+        const char *lower;
+        lkd_task_status_t status;
+    } names[] = {
+        {"waitexecute", LKD_TASK_WAIT_EXECUTE}, {"processing", LKD_TASK_PROCESSING},
+        {"success", LKD_TASK_SUCCESS},          {"failed", LKD_TASK_FAILED},
+        {"pause", LKD_TASK_PAUSE},
+    };
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (lkd_text_equals_nocase(s.ptr, s.len, names[i].lower)) {
+            return names[i].status;
+        }
+    }
+    return LKD_TASK_UNKNOWN;
+}
+
+/* Copy a decoded span into dst[cap] NUL-terminated.  A value too long is cut
+ * at a character boundary (never inside a UTF-8 sequence) and *truncated set. */
+static void copy_out(char *dst, size_t cap, lkd_span_t s, uint8_t *truncated)
+{
+    size_t n = s.len;
+    if (cap == 0) {
+        return;
+    }
+    if (n > cap - 1) {
+        n = cap - 1;
+        /* Back up over continuation bytes to the lead byte that starts the
+         * sequence being cut, so the copy stays valid UTF-8. */
+        while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80) {
+            n--;
+        }
+        *truncated = 1;
+    }
+    if (n > 0) {
+        memcpy(dst, s.ptr, n);
+    }
+    dst[n] = '\0';
+}
+
+/* Response.Error of a call that failed (no Status): Code must be a string;
+ * Message and Response.RequestId are optional strings. */
+static lkd_status_t decode_api_error(lkd_json_doc_t *doc, int response, int error, lkd_api_error_t *api_err)
+{
+    lkd_span_t code, message, request_id;
+    lkd_status_t st;
+    int c;
+    if (token_type(doc, error) != LKD_JSON_OBJECT) {
+        return LKD_ERR_MALFORMED;
+    }
+    c = lkd_json_find_key(doc, error, "Code");
+    if (c < 0) {
+        return LKD_ERR_MALFORMED;
+    }
+    st = lkd_json_decode_string(doc, c, &code);
+    if (st == LKD_OK) {
+        st = optional_string(doc, error, "Message", &message);
+    }
+    if (st == LKD_OK) {
+        st = optional_string(doc, response, "RequestId", &request_id);
+    }
+    if (st != LKD_OK) {
+        return st;
+    }
+    memset(api_err, 0, sizeof *api_err);
+    copy_out(api_err->code, sizeof api_err->code, code, &api_err->truncated);
+    copy_out(api_err->message, sizeof api_err->message, message, &api_err->truncated);
+    copy_out(api_err->request_id, sizeof api_err->request_id, request_id, &api_err->truncated);
+    /* Classify the whole code, not the possibly cut copy. */
+    api_err->cls = lkd_api_classify(code.ptr, code.len);
+    return LKD_ERR_API;
+}
+
+/* Parse the body and find Response, which must be an object. */
+static lkd_status_t open_response(lkd_json_doc_t *doc, char *json, size_t len, lkd_json_token_t *tokens,
+                                  unsigned max_tokens, int *response)
+{
+    lkd_status_t st = lkd_json_parse(doc, json, len, tokens, max_tokens);
+    if (st != LKD_OK) {
+        return st;
+    }
+    if (token_type(doc, 0) != LKD_JSON_OBJECT) {
+        return LKD_ERR_MALFORMED;
+    }
+    *response = lkd_json_find_key(doc, 0, "Response");
+    if (*response < 0 || token_type(doc, *response) != LKD_JSON_OBJECT) {
+        return LKD_ERR_MALFORMED;
+    }
+    return LKD_OK;
+}
+
+static lkd_status_t decode_failed_pages(lkd_json_doc_t *doc, int response, lkd_result_t *result)
+{
+    int arr = lkd_json_find_key(doc, response, "FailedPages");
+    int el, n;
+    if (arr < 0 || token_is_null(doc, arr)) {
+        return LKD_OK;
+    }
+    if (token_type(doc, arr) != LKD_JSON_ARRAY) {
+        return LKD_ERR_MALFORMED;
+    }
+    el = arr + 1;
+    for (n = 0; n < doc->tokens[arr].size; n++) {
+        int64_t page = 0;
+        uint8_t is_null = 1;
+        int v;
+        if (el >= doc->count || token_type(doc, el) != LKD_JSON_OBJECT) {
+            return LKD_ERR_MALFORMED;
+        }
+        v = lkd_json_find_key(doc, el, "PageNumber");
+        if (v >= 0) {
+            lkd_status_t st = lkd_json_get_int64(doc, v, &page, &is_null);
+            if (st != LKD_OK) {
+                return st;
+            }
+        }
+        if (result->failed_pages_stored < LKD_MAX_FAILED_PAGES) {
+            lkd_failed_page_t *fp = &result->failed_pages[result->failed_pages_stored++];
+            fp->page_number = is_null ? 0 : page;
+            fp->is_null = is_null;
+        }
+        result->failed_pages_total++;
+        el = lkd_json_skip(doc, el);
+    }
+    result->failed_pages_truncated = result->failed_pages_total > result->failed_pages_stored;
+    return LKD_OK;
+}
+
+static lkd_status_t decode_usage(lkd_json_doc_t *doc, int response, lkd_result_t *result)
+{
+    int u = lkd_json_find_key(doc, response, "Usage");
+    lkd_status_t st;
+    if (u < 0 || token_is_null(doc, u)) {
+        return LKD_OK;
+    }
+    if (token_type(doc, u) != LKD_JSON_OBJECT) {
+        return LKD_ERR_MALFORMED;
+    }
+    result->has_usage = 1;
+    st = optional_int(doc, u, "PageNumber", &result->usage.page_number);
+    if (st == LKD_OK) {
+        st = optional_int(doc, u, "TotalTokens", &result->usage.total_tokens);
+    }
+    if (st == LKD_OK) {
+        st = optional_int(doc, u, "SuccessPageNum", &result->usage.success_page_num);
+    }
+    if (st == LKD_OK) {
+        st = optional_int(doc, u, "FailPageNum", &result->usage.fail_page_num);
+    }
+    if (st == LKD_OK) {
+        st = optional_int(doc, u, "FileSize", &result->usage.file_size);
+    }
+    return st;
+}
+
+/* Error beside Status (lkeap) says why the task failed; the call itself
+ * succeeded (API.md). */
+static lkd_status_t decode_task_error(lkd_json_doc_t *doc, int error, lkd_result_t *result)
+{
+    lkd_status_t st;
+    if (error < 0 || token_is_null(doc, error)) {
+        return LKD_OK;
+    }
+    if (token_type(doc, error) != LKD_JSON_OBJECT) {
+        return LKD_ERR_MALFORMED;
+    }
+    result->has_task_error = 1;
+    st = optional_string(doc, error, "Code", &result->task_error_code);
+    if (st == LKD_OK) {
+        st = optional_string(doc, error, "Message", &result->task_error_message);
+    }
+    return st;
+}
+
+static void result_init(lkd_result_t *result)
+{
+    memset(result, 0, sizeof *result);
+    result->status = LKD_TASK_UNKNOWN;
+    result->status_raw = empty_span;
+    result->result_url = empty_span;
+    result->task_error_code = empty_span;
+    result->task_error_message = empty_span;
+    result->request_id = empty_span;
+    result->usage.page_number = -1;
+    result->usage.total_tokens = -1;
+    result->usage.success_page_num = -1;
+    result->usage.fail_page_num = -1;
+    result->usage.file_size = -1;
+}
+
+lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tokens, unsigned max_tokens,
+                                   lkd_result_t *result, lkd_api_error_t *api_err)
+{
+    lkd_json_doc_t doc;
+    lkd_status_t st;
+    int response, status, error;
+    if (result == NULL || api_err == NULL) {
+        return LKD_ERR_ARG;
+    }
+    result_init(result);
+    memset(api_err, 0, sizeof *api_err);
+    if (json == NULL || tokens == NULL) {
+        return LKD_ERR_ARG;
+    }
+    st = open_response(&doc, json, len, tokens, max_tokens, &response);
+    if (st != LKD_OK) {
+        return st;
+    }
+    status = lkd_json_find_key(&doc, response, "Status");
+    error = lkd_json_find_key(&doc, response, "Error");
+    if (status < 0) {
+        return error >= 0 ? decode_api_error(&doc, response, error, api_err) : LKD_ERR_MALFORMED;
+    }
+    st = lkd_json_decode_string(&doc, status, &result->status_raw);
+    if (st == LKD_OK) {
+        result->status = status_from_text(result->status_raw);
+        st = optional_string(&doc, response, "DocumentRecognizeResultUrl", &result->result_url);
+    }
+    if (st == LKD_OK) {
+        st = decode_failed_pages(&doc, response, result);
+    }
+    if (st == LKD_OK) {
+        st = decode_usage(&doc, response, result);
+    }
+    if (st == LKD_OK) {
+        st = decode_task_error(&doc, error, result);
+    }
+    if (st == LKD_OK) {
+        st = optional_string(&doc, response, "RequestId", &result->request_id);
+    }
+    if (st != LKD_OK) {
+        /* Never hand back half a result. */
+        result_init(result);
+    }
+    return st;
+}
+
+lkd_status_t lkd_decode_simple(char *json, size_t len, lkd_json_token_t *tokens, unsigned max_tokens,
+                               const char *field, lkd_span_t *value, lkd_span_t *request_id,
+                               lkd_api_error_t *api_err)
+{
+    lkd_json_doc_t doc;
+    lkd_status_t st;
+    lkd_span_t v = empty_span, rid = empty_span;
+    int response, error;
+    if (api_err == NULL || (field != NULL && value == NULL)) {
+        return LKD_ERR_ARG;
+    }
+    memset(api_err, 0, sizeof *api_err);
+    if (value != NULL) {
+        *value = empty_span;
+    }
+    if (request_id != NULL) {
+        *request_id = empty_span;
+    }
+    if (json == NULL || tokens == NULL) {
+        return LKD_ERR_ARG;
+    }
+    st = open_response(&doc, json, len, tokens, max_tokens, &response);
+    if (st != LKD_OK) {
+        return st;
+    }
+    error = lkd_json_find_key(&doc, response, "Error");
+    if (error >= 0 && !token_is_null(&doc, error) && lkd_json_find_key(&doc, response, "Status") < 0) {
+        return decode_api_error(&doc, response, error, api_err);
+    }
+    if (field != NULL) {
+        int f = lkd_json_find_key(&doc, response, field);
+        if (f < 0) {
+            return LKD_ERR_MALFORMED;
+        }
+        st = lkd_json_decode_string(&doc, f, &v);
+        if (st != LKD_OK) {
+            return st;
+        }
+    }
+    st = optional_string(&doc, response, "RequestId", &rid);
+    if (st != LKD_OK) {
+        return st;
+    }
+    if (value != NULL) {
+        *value = v;
+    }
+    if (request_id != NULL) {
+        *request_id = rid;
+    }
+    return LKD_OK;
+}

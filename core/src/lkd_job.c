@@ -1,0 +1,598 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_job.c - create, wait, download (see lkd_job.h).
+ */
+#include "lkd_job.h"
+
+#include <string.h>
+
+#include "lkd_call.h"
+#include "lkd_decode.h"
+#include "lkd_request.h"
+#include "lkd_text.h"
+#include "lkd_url.h"
+#include "lkd_url_policy.h"
+#include "lkd_tls.h"
+
+/* ---- CreateReconstructDocumentFlow ------------------------------------------- */
+
+void lkd_create_defaults(lkd_create_t *p)
+{
+    if (p != NULL) {
+        memset(p, 0, sizeof *p);
+        p->ignore_failed_page = -1;
+        p->return_page_format = -1;
+    }
+}
+
+/* Appends JSON to the response buffer, remembering the first failure. */
+typedef struct {
+    char *out;
+    size_t cap;
+    size_t pos;
+    lkd_status_t st;
+} json_out_t;
+
+static void put_raw(json_out_t *j, const char *s)
+{
+    size_t n = strlen(s);
+    if (j->st != LKD_OK) {
+        return;
+    }
+    if (n > j->cap - j->pos) {
+        j->st = LKD_ERR_BUFFER_TOO_SMALL;
+        return;
+    }
+    memcpy(j->out + j->pos, s, n);
+    j->pos += n;
+}
+
+static void put_string(json_out_t *j, const char *s)
+{
+    if (j->st == LKD_OK) {
+        j->st = lkd_json_write_string(j->out, j->cap, &j->pos, s, strlen(s));
+    }
+}
+
+static void put_uint(json_out_t *j, uint32_t v)
+{
+    char buf[LKD_DEC_SIZE];
+    put_raw(j, lkd_format_dec(v, buf));
+}
+
+static int one_of(const char *v, const char *first, const char *last)
+{
+    return v != NULL && strlen(v) == 1 && v[0] >= first[0] && v[0] <= last[0];
+}
+
+/* FileType: 1..8 letters or digits, sent upper-case (API.md). */
+static lkd_status_t file_type_upper(const char *in, char out[9])
+{
+    size_t i, n = strlen(in);
+    if (n == 0 || n > 8) {
+        return LKD_ERR_ARG;
+    }
+    for (i = 0; i < n; i++) {
+        char ch = in[i];
+        if (ch >= 'a' && ch <= 'z') {
+            ch = (char)(ch - 'a' + 'A');
+        }
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) {
+            return LKD_ERR_ARG;
+        }
+        out[i] = ch;
+    }
+    out[n] = '\0';
+    return LKD_OK;
+}
+
+static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_body_t *body)
+{
+    const lkd_create_t *p = (const lkd_create_t *)ctx;
+    json_out_t j;
+    char type[9];
+    const char *sep = "{";
+
+    j.out = c->internal.response;
+    j.cap = LKD_RESPONSE_BUFFER_SIZE;
+    j.pos = 0;
+    j.st = LKD_OK;
+    if (p->file_type != NULL) {
+        if (file_type_upper(p->file_type, type) != LKD_OK) {
+            return LKD_ERR_ARG;
+        }
+        put_raw(&j, "{\"FileType\":");
+        put_string(&j, type);
+        sep = ",";
+    }
+    if (p->file_url != NULL) {
+        put_raw(&j, sep);
+        put_raw(&j, "\"FileUrl\":");
+        put_string(&j, p->file_url);
+        sep = ",";
+    }
+    if (p->file != NULL) {
+        /* The file goes between the prefix and the rest of the object. */
+        put_raw(&j, sep);
+        put_raw(&j, "\"FileBase64\":\"");
+        body->prefix_len = j.pos;
+        body->file = p->file;
+        put_raw(&j, "\"");
+        sep = ",";
+    }
+    if (p->start_page > 0) {
+        put_raw(&j, ",\"FileStartPageNumber\":");
+        put_uint(&j, p->start_page);
+    }
+    if (p->end_page > 0) {
+        put_raw(&j, ",\"FileEndPageNumber\":");
+        put_uint(&j, p->end_page);
+    }
+    put_raw(&j, ",\"Config\":{\"TableResultType\":");
+    put_string(&j, p->table_result_type != NULL ? p->table_result_type : "0");
+    put_raw(&j, ",\"ResultType\":");
+    put_string(&j, p->result_type != NULL ? p->result_type : "0");
+    if (p->ignore_failed_page >= 0) {
+        put_raw(&j, p->ignore_failed_page ? ",\"IgnoreFailedPage\":true" : ",\"IgnoreFailedPage\":false");
+    }
+    if (p->return_page_format >= 0) {
+        put_raw(&j, p->return_page_format ? ",\"ReturnPageFormat\":true" : ",\"ReturnPageFormat\":false");
+    }
+    if (p->page_format != NULL) {
+        put_raw(&j, ",\"PageFormat\":");
+        put_string(&j, p->page_format);
+    }
+    put_raw(&j, "}}");
+    if (j.st != LKD_OK) {
+        return j.st;
+    }
+    if (p->file != NULL) {
+        body->suffix_off = body->prefix_len;
+        body->suffix_len = j.pos - body->prefix_len;
+    } else {
+        body->prefix_len = j.pos;
+    }
+    return LKD_OK;
+}
+
+static lkd_status_t decode_create(lkd_client_t *c, void *ctx)
+{
+    lkd_span_t task_id, request_id;
+    lkd_status_t st = lkd_decode_simple(c->internal.response, c->internal.response_len, c->internal.tokens, LKD_JSON_MAX_TOKENS, "TaskId",
+                                        &task_id, &request_id, &c->internal.api_error);
+    (void)ctx;
+    if (st != LKD_OK) {
+        return st;
+    }
+    return lkd_call_set_task(c, task_id.ptr, task_id.len) == LKD_OK ? LKD_OK : LKD_ERR_MALFORMED;
+}
+
+static lkd_status_t check_create(const lkd_client_t *c, const lkd_create_t *p)
+{
+    if ((p->file_url == NULL) == (p->file == NULL) || (p->file_url != NULL && p->file_url[0] == '\0')) {
+        return LKD_ERR_ARG; /* exactly one source */
+    }
+    if (p->file != NULL && (p->file->read == NULL || p->file->size == 0)) {
+        return LKD_ERR_ARG;
+    }
+    if (p->file_type == NULL && strcmp(c->internal.settings.service, "lkeap") == 0) {
+        return LKD_ERR_ARG; /* FileType is required on lkeap */
+    }
+    if ((p->table_result_type != NULL && !one_of(p->table_result_type, "0", "1")) ||
+        (p->result_type != NULL && !one_of(p->result_type, "0", "5")) ||
+        (p->start_page > 0 && p->end_page > 0 && p->end_page < p->start_page)) {
+        return LKD_ERR_ARG;
+    }
+    return LKD_OK;
+}
+
+lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_span_t *task_id)
+{
+    lkd_status_t st;
+    if (params == NULL || task_id == NULL) {
+        return LKD_ERR_ARG;
+    }
+    st = lkd_call_begin(client);
+    if (st != LKD_OK) {
+        return st;
+    }
+    task_id->ptr = NULL;
+    task_id->len = 0;
+    st = check_create(client, params);
+    if (st == LKD_OK) {
+        /* Not idempotent: repeated only when the service cannot have acted on it. */
+        st = lkd_call(client, "CreateReconstructDocumentFlow", compose_create, decode_create, (void *)params, 0,
+                      lkd_call_deadline(client, client->internal.settings.timeout_ms));
+    }
+    if (st == LKD_OK) {
+        task_id->ptr = client->internal.task_id;
+        task_id->len = strlen(client->internal.task_id);
+    }
+    return lkd_call_end(client, st);
+}
+
+/* ---- waiting ----------------------------------------------------------------- */
+
+void lkd_wait_options_default(lkd_wait_options_t *o)
+{
+    if (o != NULL) {
+        memset(o, 0, sizeof *o);
+        o->timeout_ms = 600000u;
+        o->first_interval_ms = 1000u;
+        o->max_interval_ms = 10000u;
+    }
+}
+
+/* One GetReconstructDocumentResult inside a job: its own deadline, capped by the job's. */
+static lkd_status_t poll_once(lkd_client_t *c, lkd_result_t *result, uint64_t job_deadline)
+{
+    uint64_t deadline = lkd_call_deadline(c, c->internal.settings.timeout_ms);
+    return lkd_call(c, "GetReconstructDocumentResult", lkd_call_compose_task, lkd_call_decode_result, result, 1,
+                    deadline < job_deadline ? deadline : job_deadline);
+}
+
+lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_len, const lkd_wait_options_t *opt,
+                      lkd_result_t *result)
+{
+    lkd_wait_options_t o;
+    uint64_t start, deadline;
+    uint32_t interval, polls = 0;
+    lkd_status_t st;
+    if (result == NULL) {
+        return LKD_ERR_ARG;
+    }
+    if (opt == NULL) {
+        lkd_wait_options_default(&o);
+    } else {
+        o = *opt;
+    }
+    if (o.timeout_ms == 0 || o.first_interval_ms == 0 || o.max_interval_ms < o.first_interval_ms) {
+        return LKD_ERR_ARG;
+    }
+    st = lkd_call_begin(client);
+    if (st != LKD_OK) {
+        return st;
+    }
+    memset(result, 0, sizeof *result);
+    st = lkd_call_set_task(client, task_id, task_id_len);
+    start = lkd_call_now_ms(client);
+    deadline = start + o.timeout_ms;
+    interval = o.first_interval_ms;
+    while (st == LKD_OK) {
+        uint32_t pause;
+        st = poll_once(client, result, deadline);
+        if (st != LKD_OK) {
+            break;
+        }
+        polls++;
+        if (o.progress != NULL) {
+            o.progress(o.user, result, (uint32_t)(lkd_call_now_ms(client) - start), polls);
+        }
+        if (result->status == LKD_TASK_SUCCESS) {
+            break;
+        }
+        if (result->status == LKD_TASK_FAILED) {
+            st = LKD_ERR_TASK_FAILED;
+            break;
+        }
+        if (result->status == LKD_TASK_PAUSE) {
+            st = LKD_ERR_TASK_PAUSED;
+            break;
+        }
+        /* +-20 % jitter keeps a fleet of devices from polling in step. */
+        pause = interval - interval / 5u + lkd_call_random(client, interval / 5u * 2u + 1u);
+        if (!lkd_call_sleep(client, pause, deadline)) {
+            /* No time for another poll: use what is left, then say so. */
+            uint64_t now = lkd_call_now_ms(client);
+            if (now < deadline) {
+                client->internal.port.sleep_ms(client->internal.port.ctx, (uint32_t)(deadline - now));
+            }
+            st = LKD_ERR_TIMEOUT;
+            break;
+        }
+        {
+            uint64_t next = (uint64_t)interval + (interval + 1u) / 2u;
+            interval = next > o.max_interval_ms ? o.max_interval_ms : (uint32_t)next;
+        }
+    }
+    return lkd_call_end(client, st);
+}
+
+/* ---- downloading --------------------------------------------------------------- */
+
+void lkd_download_options_default(lkd_download_options_t *o)
+{
+    if (o != NULL) {
+        memset(o, 0, sizeof *o);
+        o->timeout_ms = 600000u;
+    }
+}
+
+typedef struct {
+    lkd_client_t *c;
+    const lkd_download_options_t *opt;
+    uint64_t delivered;   /* bytes handed to the app's sink */
+    uint64_t total;       /* the archive's length, once known */
+    uint8_t total_known;
+    uint64_t skip;        /* bytes of this answer already delivered before (Range ignored) */
+    uint8_t has_range;    /* this answer had a Content-Range */
+    uint64_t range_start, range_end, range_total;
+    uint64_t range_left;  /* bytes this 206 may still deliver (up to its range's end) */
+    uint8_t checked;      /* this answer's headers were validated */
+} download_t;
+
+/* Parse "bytes START-END/TOTAL" (no "*": that form only comes with 416). */
+static lkd_status_t parse_content_range(download_t *d, const char *v, size_t n)
+{
+    uint64_t nums[3] = {0, 0, 0};
+    size_t i = 6, k;
+    if (n < 6 || memcmp(v, "bytes ", 6) != 0) {
+        return LKD_ERR_MALFORMED;
+    }
+    for (k = 0; k < 3; k++) {
+        size_t digits = 0;
+        for (; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++) {
+            if (nums[k] > (UINT64_MAX - 9u) / 10u) {
+                return LKD_ERR_MALFORMED;
+            }
+            nums[k] = nums[k] * 10u + (uint64_t)(v[i] - '0');
+        }
+        if (digits == 0 || (k < 2 && (i >= n || v[i] != (k == 0 ? '-' : '/')))) {
+            return LKD_ERR_MALFORMED;
+        }
+        i++;
+    }
+    if (i - 1 != n || nums[0] > nums[1] || nums[1] >= nums[2]) {
+        return LKD_ERR_MALFORMED;
+    }
+    d->has_range = 1;
+    d->range_start = nums[0];
+    d->range_end = nums[1];
+    d->range_total = nums[2];
+    return LKD_OK;
+}
+
+static lkd_status_t download_header(void *user, const char *name, size_t name_len, const char *value,
+                                    size_t value_len)
+{
+    download_t *d = (download_t *)user;
+    if (d->c->internal.http.status_code != 206 || !lkd_text_equals_nocase(name, name_len, "content-range")) {
+        return LKD_OK;
+    }
+    return parse_content_range(d, value, value_len);
+}
+
+static lkd_status_t download_body(void *user, const uint8_t *data, size_t len)
+{
+    download_t *d = (download_t *)user;
+    lkd_status_t st;
+    int code = d->c->internal.http.status_code;
+    if (code != 200 && code != 206) {
+        return LKD_OK; /* an error page: read and dropped */
+    }
+    if (code == 206) {
+        if (len > d->range_left) {
+            return LKD_ERR_MALFORMED; /* past the end of the range the answer named */
+        }
+        d->range_left -= len;
+    }
+    if (d->skip > 0) {
+        size_t n = d->skip < len ? (size_t)d->skip : len;
+        d->skip -= n;
+        data += n;
+        len -= n;
+    }
+    if (len == 0) {
+        return LKD_OK;
+    }
+    if (d->total_known && len > d->total - d->delivered) {
+        return LKD_ERR_MALFORMED; /* more than the archive's announced length */
+    }
+    st = d->opt->sink(d->opt->user, data, len);
+    if (st != LKD_OK) {
+        return st;
+    }
+    d->delivered += len;
+    if (d->opt->progress != NULL) {
+        d->opt->progress(d->opt->user, d->delivered, d->total_known ? d->total : 0);
+    }
+    return LKD_OK;
+}
+
+/* Copy the host a URL named into host_buf, keeping only bytes a host may
+ * hold (it is printed and logged: never raw server bytes). */
+static void keep_host(lkd_client_t *c, lkd_span_t h)
+{
+    size_t i, n = 0;
+    for (i = 0; i < h.len && n < sizeof c->internal.host_buf - 1; i++) {
+        char ch = h.ptr[i];
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+            ch == '.' || ch == ':' || ch == '[' || ch == ']') {
+            c->internal.host_buf[n++] = lkd_text_lower(ch);
+        }
+    }
+    c->internal.host_buf[n] = '\0';
+}
+
+/* Keep the URL text at the start of the response buffer (the download's
+ * body never goes there), NUL-terminated, parse it and check it against the
+ * result-host policy (lkd_url_policy.h) before anything connects to it. */
+static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
+{
+    lkd_url_policy_t policy;
+    lkd_span_t named;
+    const char *reason = NULL;
+    lkd_status_t st;
+    c->internal.url_refusal = NULL;
+    if (text.ptr == NULL || text.len == 0 || text.len >= LKD_RESPONSE_BUFFER_SIZE) {
+        return LKD_ERR_ARG;
+    }
+    memmove(c->internal.response, text.ptr, text.len);
+    c->internal.response[text.len] = '\0';
+    policy.extra = c->internal.settings.result_hosts;
+    policy.extra_count = c->internal.settings.result_host_count;
+    policy.replace = c->internal.settings.result_hosts_replace;
+    st = lkd_url_check_result(c->internal.response, text.len, &policy, url, &named, &reason);
+    keep_host(c, named);
+    if (st == LKD_ERR_URL_REFUSED) {
+        c->internal.url_refusal = reason;
+        lkd_call_log(c, "* result URL refused: ", reason);
+        lkd_call_log(c, "*   host ", c->internal.host_buf);
+        return st;
+    }
+    if (st != LKD_OK) {
+        return st;
+    }
+    if (url->host.len >= sizeof c->internal.host_buf) {
+        return LKD_ERR_ARG;
+    }
+    lkd_call_log(c, "* result host ", c->internal.host_buf);
+    return LKD_OK;
+}
+
+/* Ask the service for the task's (fresh) URL. */
+static lkd_status_t fetch_url(lkd_client_t *c, uint64_t deadline, lkd_url_t *url)
+{
+    lkd_result_t r;
+    lkd_status_t st = poll_once(c, &r, deadline);
+    if (st != LKD_OK) {
+        return st;
+    }
+    if (r.status == LKD_TASK_FAILED) {
+        return LKD_ERR_TASK_FAILED;
+    }
+    if (r.status != LKD_TASK_SUCCESS || r.result_url.len == 0) {
+        return LKD_ERR_TASK_NOT_READY;
+    }
+    st = use_url(c, r.result_url, url);
+    /* The service's own answer named a URL the client cannot use (not https,
+     * no host, bad port, host too long): a malformed answer, not a bad
+     * argument of the caller's. */
+    return st == LKD_ERR_ARG ? LKD_ERR_MALFORMED : st;
+}
+
+/* The answer's headers are complete once its first body byte arrives:
+ * check them then, before anything reaches the app's sink. */
+static lkd_status_t validate_answer(download_t *d)
+{
+    const lkd_http_parser_t *h = &d->c->internal.http;
+    d->checked = 1;
+    if (h->status_code == 206) {
+        if (!d->has_range || d->range_start != d->delivered || (d->total_known && d->range_total != d->total) ||
+            (h->has_content_length && h->content_length != d->range_end - d->range_start + 1u)) {
+            return LKD_ERR_MALFORMED;
+        }
+        d->range_left = d->range_end - d->range_start + 1u;
+        d->total = d->range_total;
+        d->total_known = 1;
+    } else if (h->status_code == 200) {
+        if (h->has_content_length) {
+            if ((d->total_known && h->content_length != d->total) || h->content_length < d->delivered) {
+                return LKD_ERR_MALFORMED; /* a different object than before */
+            }
+            d->total = h->content_length;
+            d->total_known = 1;
+        }
+        d->skip = d->delivered; /* Range ignored: drop what the app already has */
+    }
+    return LKD_OK;
+}
+
+static lkd_status_t download_checked_body(void *user, const uint8_t *data, size_t len)
+{
+    download_t *d = (download_t *)user;
+    if (!d->checked) {
+        lkd_status_t st = validate_answer(d);
+        if (st != LKD_OK) {
+            return st;
+        }
+    }
+    return download_body(user, data, len);
+}
+
+/* One GET from d->delivered on; LKD_OK when the answer was complete. */
+static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadline)
+{
+    lkd_client_t *c = d->c;
+    size_t len = 0;
+    int got_any = 0;
+    lkd_status_t st = lkd_request_write_get(url->host, url->port, url->path_query, d->delivered, (char *)c->internal.request,
+                                            sizeof c->internal.request, &len);
+    if (st != LKD_OK) {
+        return st;
+    }
+    st = lkd_call_connect(c, c->internal.host_buf, url->port, deadline);
+    if (st == LKD_OK) {
+        lkd_call_log_number(c, "> GET from byte ", d->delivered);
+        st = lkd_tls_write_all(&c->internal.tls, c->internal.request, len, deadline);
+    }
+    d->has_range = 0;
+    d->skip = 0;
+    d->checked = 0;
+    if (st == LKD_OK) {
+        st = lkd_call_receive(c, download_checked_body, download_header, d, deadline, &got_any);
+    }
+    if (st == LKD_OK || c->internal.http.status_code != 0) {
+        c->internal.http_status = c->internal.http.status_code;
+    }
+    return st;
+}
+
+lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,
+                                 const lkd_download_options_t *opt, uint64_t *bytes)
+{
+    download_t d;
+    lkd_url_t url;
+    uint64_t deadline;
+    unsigned resumes = 0;
+    int refreshed = 0;
+    lkd_status_t st;
+    if (opt == NULL || opt->sink == NULL || opt->timeout_ms == 0) {
+        return LKD_ERR_ARG;
+    }
+    st = lkd_call_begin(client);
+    if (st != LKD_OK) {
+        return st;
+    }
+    memset(&d, 0, sizeof d);
+    d.c = client;
+    d.opt = opt;
+    deadline = lkd_call_deadline(client, opt->timeout_ms);
+    st = lkd_call_set_task(client, task_id, task_id_len);
+    if (st == LKD_OK) {
+        st = opt->url.len > 0 ? use_url(client, opt->url, &url) : fetch_url(client, deadline, &url);
+    }
+    while (st == LKD_OK) {
+        int code;
+        st = get_once(&d, &url, deadline);
+        code = client->internal.http.status_code;
+        if (st == LKD_OK && !d.checked && (code == 200 || code == 206)) {
+            st = validate_answer(&d); /* an empty body never reached the sink */
+        }
+        if (st == LKD_OK && (code == 200 || code == 206)) {
+            if (!d.total_known || d.delivered == d.total) {
+                break; /* complete (a length-less answer ends with its connection) */
+            }
+            st = LKD_ERR_CLOSED; /* the answer ended short of the archive */
+        } else if (st == LKD_OK && code == 403 && !refreshed) {
+            /* Presigned URLs expire (10 or 30 minutes): ask for a fresh one, once. */
+            refreshed = 1;
+            lkd_call_log(client, "* result URL refused (403): asking the service for a fresh one", NULL);
+            st = fetch_url(client, deadline, &url);
+            continue;
+        } else if (st == LKD_OK) {
+            st = LKD_ERR_HTTP_STATUS;
+            break;
+        }
+        if ((st == LKD_ERR_CLOSED || st == LKD_ERR_IO) && resumes < LKD_DOWNLOAD_MAX_RESUMES) {
+            resumes++;
+            lkd_tls_close(&client->internal.tls);
+            lkd_call_log_number(client, "* connection dropped; resuming at byte ", d.delivered);
+            st = LKD_OK;
+        }
+    }
+    if (bytes != NULL) {
+        *bytes = d.delivered;
+    }
+    return lkd_call_end(client, st);
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_request.c - the signed API request (see lkd_request.h).
+ */
+#include "lkd_request.h"
+
+#include <string.h>
+
+#include "lkd_sign.h"
+#include "lkd_text.h"
+
+/* Bounds on what the Authorization value holds. */
+#define MAX_SECRET_ID_LEN 128u
+#define MAX_SERVICE_LEN 32u
+
+/* The classes of bytes a header value may hold. */
+enum { CHARS_HOST, CHARS_TOKEN, CHARS_VISIBLE };
+
+static int byte_allowed(unsigned char c, int cls)
+{
+    int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    switch (cls) {
+    case CHARS_HOST: return alnum || c == '-' || c == '.';
+    case CHARS_TOKEN: return alnum || c == '-' || c == '.' || c == '_';
+    default: return c > 0x20 && c < 0x7f;
+    }
+}
+
+static int value_ok(lkd_span_t v, int cls, int required)
+{
+    size_t i;
+    if (v.len == 0) {
+        return !required;
+    }
+    if (v.ptr == NULL) {
+        return 0;
+    }
+    for (i = 0; i < v.len; i++) {
+        if (!byte_allowed((unsigned char)v.ptr[i], cls)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+typedef struct {
+    char *out;
+    size_t cap;
+    size_t pos;
+    int overflow;
+} writer_t;
+
+static void w_put(writer_t *w, const char *s, size_t n)
+{
+    if (w->overflow || n > w->cap - w->pos) {
+        w->overflow = 1;
+        return;
+    }
+    if (n > 0) {
+        memcpy(w->out + w->pos, s, n);
+    }
+    w->pos += n;
+}
+
+static void w_str(writer_t *w, const char *s)
+{
+    w_put(w, s, strlen(s));
+}
+
+static void w_span(writer_t *w, lkd_span_t v)
+{
+    w_put(w, v.ptr, v.len);
+}
+
+static void w_u64(writer_t *w, uint64_t v)
+{
+    char buf[LKD_DEC_SIZE];
+    w_str(w, lkd_format_dec(v, buf));
+}
+
+static void w_header(writer_t *w, const char *name, lkd_span_t value)
+{
+    w_str(w, name);
+    w_str(w, ": ");
+    w_span(w, value);
+    w_str(w, "\r\n");
+}
+
+lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, size_t *len)
+{
+    lkd_tc3_input_t sig;
+    writer_t w;
+    size_t auth_len = 0;
+    lkd_status_t st;
+
+    if (req == NULL || out == NULL || len == NULL || (req->body == NULL && req->body_len > 0) ||
+        (req->unsigned_payload && !req->streamed) ||
+        !value_ok(req->host, CHARS_HOST, 1) || !value_ok(req->service, CHARS_TOKEN, 1) ||
+        !value_ok(req->action, CHARS_TOKEN, 1) || !value_ok(req->version, CHARS_TOKEN, 1) ||
+        !value_ok(req->region, CHARS_TOKEN, 1) || !value_ok(req->language, CHARS_TOKEN, 0) ||
+        !value_ok(req->secret_id, CHARS_TOKEN, 1) || !value_ok(req->token, CHARS_VISIBLE, 0) ||
+        req->secret_key.ptr == NULL || req->secret_key.len == 0 || req->timestamp < 0 || req->secret_id.len > MAX_SECRET_ID_LEN ||
+        req->service.len > MAX_SERVICE_LEN) {
+        return LKD_ERR_ARG;
+    }
+
+    memset(&sig, 0, sizeof sig);
+    sig.secret_id = req->secret_id;
+    sig.secret_key = req->secret_key;
+    sig.service = req->service;
+    sig.host = req->host;
+    sig.content_type.ptr = LKD_CONTENT_TYPE;
+    sig.content_type.len = sizeof LKD_CONTENT_TYPE - 1;
+    sig.timestamp = req->timestamp;
+    /* lkd_sha256 refuses only NULL data with a length, excluded above. */
+    if (req->unsigned_payload) {
+        (void)lkd_sha256("UNSIGNED-PAYLOAD", 16, sig.payload_sha256);
+    } else if (req->streamed) {
+        memcpy(sig.payload_sha256, req->payload_sha256, sizeof sig.payload_sha256);
+    } else {
+        (void)lkd_sha256(req->body != NULL ? req->body : "", req->body_len, sig.payload_sha256);
+    }
+    w.out = out;
+    w.cap = cap;
+    w.pos = 0;
+    w.overflow = 0;
+    w_str(&w, "POST / HTTP/1.1\r\n");
+    w_header(&w, "Host", req->host);
+    w_str(&w, "Content-Type: " LKD_CONTENT_TYPE "\r\n");
+    w_header(&w, "X-TC-Action", req->action);
+    w_header(&w, "X-TC-Version", req->version);
+    w_header(&w, "X-TC-Region", req->region);
+    w_str(&w, "X-TC-Timestamp: ");
+    w_u64(&w, (uint64_t)req->timestamp);
+    w_str(&w, "\r\n");
+    if (req->language.len > 0) {
+        w_header(&w, "X-TC-Language", req->language);
+    }
+    if (req->token.len > 0) {
+        w_header(&w, "X-TC-Token", req->token);
+    }
+    if (req->unsigned_payload) {
+        w_str(&w, "X-TC-Content-SHA256: UNSIGNED-PAYLOAD\r\n");
+    }
+    /* The Authorization value is signed straight into the output. */
+    w_str(&w, "Authorization: ");
+    if (w.pos == w.cap) {
+        w.overflow = 1;
+    }
+    if (!w.overflow) {
+        st = lkd_sign_tc3(&sig, out + w.pos, w.cap - w.pos, &auth_len, NULL);
+        if (st == LKD_ERR_BUFFER_TOO_SMALL) {
+            w.overflow = 1;
+        } else if (st != LKD_OK) {
+            memset(out, 0, cap);
+            return st;
+        }
+        w.pos += auth_len;
+    }
+    w_str(&w, "\r\n");
+    w_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n");
+    w_str(&w, "Content-Length: ");
+    w_u64(&w, req->streamed ? req->content_length : (uint64_t)req->body_len);
+    w_str(&w, "\r\n\r\n");
+    if (!req->streamed) {
+        w_put(&w, req->body, req->body_len);
+    }
+    if (w.overflow) {
+        memset(out, 0, cap); /* nothing half-written, and no signature left behind */
+        return LKD_ERR_BUFFER_TOO_SMALL;
+    }
+    *len = w.pos;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t path_query, uint64_t range_from,
+                                   char *out, size_t cap, size_t *len)
+{
+    writer_t w;
+    size_t i;
+    if (out == NULL || len == NULL || !value_ok(host, CHARS_HOST, 1) || port == 0 || path_query.ptr == NULL ||
+        path_query.len == 0 || path_query.ptr[0] != '/') {
+        return LKD_ERR_ARG;
+    }
+    for (i = 0; i < path_query.len; i++) {
+        if (!byte_allowed((unsigned char)path_query.ptr[i], CHARS_VISIBLE)) {
+            return LKD_ERR_ARG;
+        }
+    }
+    w.out = out;
+    w.cap = cap;
+    w.pos = 0;
+    w.overflow = 0;
+    w_str(&w, "GET ");
+    w_span(&w, path_query);
+    w_str(&w, " HTTP/1.1\r\nHost: ");
+    w_span(&w, host);
+    if (port != 443) {
+        w_str(&w, ":");
+        w_u64(&w, port);
+    }
+    w_str(&w, "\r\n");
+    if (range_from > 0) {
+        w_str(&w, "Range: bytes=");
+        w_u64(&w, range_from);
+        w_str(&w, "-\r\n");
+    }
+    w_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n\r\n");
+    if (w.overflow) {
+        return LKD_ERR_BUFFER_TOO_SMALL;
+    }
+    *len = w.pos;
+    return LKD_OK;
+}

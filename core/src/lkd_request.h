@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_request.h - writes one whole signed API request (HTTP/1.1 headers and
+ * JSON body) into a caller-sized buffer.
+ *
+ * Every header value is checked before it is written: the fixed-format ones
+ * (host, action, version, region, language, SecretId) against the characters
+ * they may hold, the token against visible ASCII, so no CR/LF or other byte can
+ * inject a header.  The output is either complete or not written at all.
+ */
+#ifndef LKD_REQUEST_H
+#define LKD_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkd_types.h"
+
+#define LKD_CONTENT_TYPE "application/json"
+
+typedef struct {
+    lkd_span_t host;       /* Host header and signed host: a DNS name, no port */
+    lkd_span_t service;    /* credential scope, e.g. "lke" */
+    lkd_span_t action;     /* X-TC-Action */
+    lkd_span_t version;    /* X-TC-Version */
+    lkd_span_t region;     /* X-TC-Region */
+    lkd_span_t language;   /* X-TC-Language, empty to omit */
+    lkd_span_t secret_id;
+    lkd_span_t secret_key;
+    lkd_span_t token;      /* X-TC-Token, empty to omit */
+    int64_t timestamp;     /* X-TC-Timestamp */
+    const char *body;      /* JSON body, sent and hashed exactly as given */
+    size_t body_len;
+    /* A streamed body: when set, only the headers are written; the caller
+     * sends content_length body bytes whose SHA-256 is payload_sha256, or,
+     * with unsigned_payload, signs "UNSIGNED-PAYLOAD" instead (API.md) and
+     * adds the X-TC-Content-SHA256 header. */
+    uint8_t streamed;
+    uint8_t unsigned_payload;
+    uint64_t content_length;
+    uint8_t payload_sha256[32];
+} lkd_request_t;
+
+/* Write the request into out[0..cap); *len gets its length.
+ * Errors: LKD_ERR_ARG (a missing field or a value with bytes its header may
+ * not carry), LKD_ERR_BUFFER_TOO_SMALL (nothing usable is left in out),
+ * LKD_ERR_CRYPTO. */
+lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, size_t *len);
+
+/* Write "GET path_query HTTP/1.1" with Host (host, plus ":port" unless 443),
+ * and "Range: bytes=range_from-" when range_from > 0.  path_query must start
+ * with '/' and hold only visible ASCII (lkd_url_parse guarantees both).
+ * Errors: LKD_ERR_ARG, LKD_ERR_BUFFER_TOO_SMALL. */
+lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t path_query, uint64_t range_from,
+                                   char *out, size_t cap, size_t *len);
+
+#endif /* LKD_REQUEST_H */

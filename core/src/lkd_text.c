@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_text.c - see lkd_text.h.
+ */
+#include "lkd_text.h"
+
+const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE])
+{
+    char *p = buf + LKD_DEC_SIZE - 1;
+    *p = '\0';
+    do {
+        *--p = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v != 0);
+    return p;
+}
+
+char lkd_text_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+int lkd_text_equals_nocase(const char *s, size_t n, const char *text)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (text[i] == '\0' || lkd_text_lower(s[i]) != lkd_text_lower(text[i])) {
+            return 0;
+        }
+    }
+    return text[n] == '\0';
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_text.h - small text helpers the modules share: decimal formatting (no
+ * snprintf: it is large on small targets and locale-dependent) and the
+ * ASCII case-insensitive comparison that HTTP names and the service's
+ * status words need (no strcasecmp: it is locale-dependent and not C99).
+ */
+#ifndef LKD_TEXT_H
+#define LKD_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Room for the decimal digits of any uint64_t and a NUL. */
+#define LKD_DEC_SIZE 21
+
+/* Write v in decimal, NUL-terminated, at the end of buf; returns a pointer
+ * to its first digit (inside buf). */
+const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE]);
+
+/* c with an ASCII capital letter made small; every other byte as it is. */
+char lkd_text_lower(char c);
+
+/* 1 when s[0..n) equals the NUL-terminated text, ASCII letters compared
+ * without case; 0 otherwise.  s need not be NUL-terminated (it may be NULL
+ * when n is 0). */
+int lkd_text_equals_nocase(const char *s, size_t n, const char *text);
+
+#endif /* LKD_TEXT_H */

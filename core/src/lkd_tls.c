@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_tls.c - mbedTLS over the port (see lkd_tls.h).
+ */
+#include "lkd_tls.h"
+
+#include <string.h>
+
+#include <mbedtls/asn1.h>
+#include <mbedtls/bignum.h>
+#include <mbedtls/cipher.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/error.h>
+#include <mbedtls/md.h>
+#include <mbedtls/pem.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/net_sockets.h>
+
+#include "lkd_config.h"
+#include "lkd_text.h"
+#include "lkd_time.h"
+#include "lkd_tls_policy.h"
+
+/* Time the best-effort close_notify may take. */
+#define CLOSE_NOTIFY_MS 100u
+
+static uint32_t time_left(const lkd_tls_t *tls)
+{
+    uint64_t now = tls->port->monotonic_ms(tls->port->ctx);
+    uint64_t left;
+    if (now >= tls->deadline) {
+        return 0;
+    }
+    left = tls->deadline - now;
+    return left > 0xffffffffu ? 0xffffffffu : (uint32_t)left;
+}
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    lkd_tls_t *tls = (lkd_tls_t *)ctx;
+    size_t sent = 0;
+    uint32_t left = time_left(tls);
+    if (left == 0) {
+        tls->io_status = LKD_ERR_TIMEOUT;
+        return MBEDTLS_ERR_SSL_TIMEOUT;
+    }
+    tls->io_status = tls->port->send(tls->port->ctx, tls->conn, buf, len, left, &sent);
+    if (tls->io_status == LKD_OK) {
+        return (int)(sent > 0x7fffffff ? 0x7fffffff : sent);
+    }
+    return tls->io_status == LKD_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+/* mbedTLS's own timeout argument is ignored: the call's deadline rules. */
+static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+{
+    lkd_tls_t *tls = (lkd_tls_t *)ctx;
+    size_t got = 0;
+    uint32_t left = time_left(tls);
+    (void)timeout;
+    if (left == 0) {
+        tls->io_status = LKD_ERR_TIMEOUT;
+        return MBEDTLS_ERR_SSL_TIMEOUT;
+    }
+    tls->io_status = tls->port->recv(tls->port->ctx, tls->conn, buf, len, left, &got);
+    switch (tls->io_status) {
+    case LKD_OK: return (int)(got > 0x7fffffff ? 0x7fffffff : got);
+    case LKD_ERR_CLOSED: return 0; /* EOF: mbedTLS reports MBEDTLS_ERR_SSL_CONN_EOF */
+    case LKD_ERR_TIMEOUT: return MBEDTLS_ERR_SSL_TIMEOUT;
+    default: return MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+}
+
+static int drbg_entropy(void *ctx, unsigned char *buf, size_t len)
+{
+    const lkd_port_t *port = (const lkd_port_t *)ctx;
+    return port->entropy(port->ctx, buf, len) == LKD_OK ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+}
+
+/* The codes by which mbedTLS modules say an allocation failed.  On a board
+ * this means its static pool is too small, which must not read as a protocol
+ * failure. */
+static const int alloc_failures[] = {
+    MBEDTLS_ERR_SSL_ALLOC_FAILED, MBEDTLS_ERR_X509_ALLOC_FAILED, MBEDTLS_ERR_PK_ALLOC_FAILED,
+    MBEDTLS_ERR_ECP_ALLOC_FAILED, MBEDTLS_ERR_CIPHER_ALLOC_FAILED, MBEDTLS_ERR_MD_ALLOC_FAILED,
+    MBEDTLS_ERR_PEM_ALLOC_FAILED, MBEDTLS_ERR_MPI_ALLOC_FAILED, MBEDTLS_ERR_ASN1_ALLOC_FAILED,
+};
+
+/* rc (< 0) names an allocation failure in its high-level part (bits 7..14)
+ * or its low-level part (bits 0..6). */
+static int is_alloc_failure(int rc)
+{
+    int high = -((-rc) & 0x7F80), low = -((-rc) & 0x7F);
+    size_t i;
+    for (i = 0; i < sizeof alloc_failures / sizeof alloc_failures[0]; i++) {
+        if (alloc_failures[i] == high || alloc_failures[i] == low) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Map an mbedTLS failure to the client's error model. */
+static lkd_status_t map_error(lkd_tls_t *tls, int rc)
+{
+    tls->last_mbedtls_error = rc;
+    if (is_alloc_failure(rc)) {
+        return LKD_ERR_NO_MEMORY;
+    }
+    switch (rc) {
+    case MBEDTLS_ERR_SSL_TIMEOUT:
+    case MBEDTLS_ERR_SSL_WANT_READ:  /* still wanted I/O when the deadline came (see again()) */
+    case MBEDTLS_ERR_SSL_WANT_WRITE: return LKD_ERR_TIMEOUT;
+    case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+    case MBEDTLS_ERR_SSL_CONN_EOF: return LKD_ERR_CLOSED;
+    case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED: return LKD_ERR_CERT;
+    case MBEDTLS_ERR_NET_SEND_FAILED:
+    case MBEDTLS_ERR_NET_RECV_FAILED:
+        return tls->io_status != LKD_OK ? tls->io_status : LKD_ERR_IO;
+    default: return LKD_ERR_TLS;
+    }
+}
+
+/* mbedTLS asks to be called again: our bios never say WANT_READ/WANT_WRITE,
+ * but mbedtls_ssl_read does after it refused a server's HelloRequest, and a
+ * port may one day be non-blocking.  Retry while the deadline allows. */
+static int again(const lkd_tls_t *tls, int rc)
+{
+    return (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0;
+}
+
+static int64_t x509_unix(const mbedtls_x509_time *t)
+{
+    if (t->year < 1970 || t->mon < 1 || t->mon > 12) {
+        return -1;
+    }
+    return (int64_t)lkd_time_days_from_civil((uint32_t)t->year, (unsigned)t->mon, (unsigned)t->day) * 86400 +
+           t->hour * 3600 +
+           t->min * 60 + t->sec;
+}
+
+/* Replace mbedTLS's validity-period check (which reads the system clock) by
+ * one against the client's trusted time, or only its lower bound.  Every
+ * other verification flag is left as mbedTLS set it.  Also notes the earliest
+ * end of validity in the chain: a session saved from this handshake is not
+ * offered after it. */
+static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    lkd_tls_t *tls = (lkd_tls_t *)ctx;
+    int bound_only = 0;
+    int64_t now = tls->trusted_time != NULL ? tls->trusted_time(tls->time_ctx, &bound_only) : -1;
+    int64_t from = x509_unix(&crt->valid_from), to = x509_unix(&crt->valid_to);
+    (void)depth;
+    if (to < tls->chain_not_after) {
+        tls->chain_not_after = to;
+    }
+    *flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+    if (now < 0) {
+        now = (int64_t)LKD_TIME_FLOOR;
+        bound_only = 1;
+    }
+    if (to < now) {
+        *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+    }
+    if (!bound_only && from > now) {
+        *flags |= MBEDTLS_X509_BADCERT_FUTURE;
+    }
+    return 0;
+}
+
+/* ---- host identity and kept sessions ------------------------------------------- */
+
+/* Store host:port as an identity; LKD_ERR_ARG when the name is empty or too long. */
+static lkd_status_t peer_set(lkd_tls_peer_t *p, const char *host, uint16_t port)
+{
+    size_t i, n = strlen(host);
+    if (n == 0 || n > LKD_TLS_HOST_MAX) {
+        return LKD_ERR_ARG;
+    }
+    for (i = 0; i < n; i++) {
+        p->name[i] = lkd_text_lower(host[i]);
+    }
+    p->name[n] = '\0';
+    p->port = port;
+    return LKD_OK;
+}
+
+/* Exact comparison: every byte of the name (letters lower-cased) and the port. */
+static int peer_is(const lkd_tls_peer_t *p, const char *host, uint16_t port)
+{
+    size_t i;
+    if (p->name[0] == '\0' || p->port != port) {
+        return 0;
+    }
+    for (i = 0; p->name[i] != '\0' && host[i] != '\0'; i++) {
+        if (p->name[i] != lkd_text_lower(host[i])) {
+            return 0;
+        }
+    }
+    return p->name[i] == '\0' && host[i] == '\0';
+}
+
+static void forget_slot(lkd_tls_saved_t *s)
+{
+    mbedtls_ssl_session_free(&s->session);
+    mbedtls_ssl_session_init(&s->session);
+    memset(&s->peer, 0, sizeof s->peer);
+    s->expires_ms = 0;
+    s->not_after = 0;
+}
+
+/* The slot kept for host:port, or LKD_TLS_SESSION_SLOTS.  A session past its
+ * lifetime, or whose chain's validity has ended by the trusted time, is
+ * forgotten here rather than offered. */
+static size_t find_slot(lkd_tls_t *tls, const char *host, uint16_t port)
+{
+    size_t i;
+    for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
+        lkd_tls_saved_t *s = &tls->saved[i];
+        if (peer_is(&s->peer, host, port)) {
+            int bound_only = 0;
+            int64_t now = tls->trusted_time != NULL ? tls->trusted_time(tls->time_ctx, &bound_only) : -1;
+            if (tls->port->monotonic_ms(tls->port->ctx) >= s->expires_ms || (now >= 0 && now > s->not_after)) {
+                forget_slot(s);
+                return LKD_TLS_SESSION_SLOTS;
+            }
+            return i;
+        }
+    }
+    return LKD_TLS_SESSION_SLOTS;
+}
+
+/* How long the session just negotiated may be offered again (ms): the
+ * server's ticket lifetime hint when it gave one, never over the maximum. */
+static uint64_t session_lifetime_ms(const mbedtls_ssl_session *s)
+{
+    uint64_t secs = LKD_TLS_SESSION_MAX_S;
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+    if (s->ticket != NULL && s->ticket_lifetime > 0 && s->ticket_lifetime < secs) {
+        secs = s->ticket_lifetime;
+    }
+#else
+    (void)s;
+#endif
+    return secs * 1000u;
+}
+
+/* Keep the session of the connection just made to tls->open_peer.  A resumed
+ * session keeps its original limits: resuming never extends them. */
+static void save_session(lkd_tls_t *tls, size_t slot, int resumed)
+{
+    lkd_tls_saved_t *s;
+    uint64_t expires, now = tls->port->monotonic_ms(tls->port->ctx);
+    int64_t not_after = tls->chain_not_after;
+    if (slot == LKD_TLS_SESSION_SLOTS) {
+        slot = tls->next_slot;
+        tls->next_slot = (uint8_t)((tls->next_slot + 1u) % LKD_TLS_SESSION_SLOTS);
+    }
+    s = &tls->saved[slot];
+    expires = now + session_lifetime_ms(tls->ssl.session);
+    if (resumed && peer_is(&s->peer, tls->open_peer.name, tls->open_peer.port)) {
+        if (s->expires_ms < expires) {
+            expires = s->expires_ms;
+        }
+        not_after = s->not_after;
+    }
+    forget_slot(s);
+    if (mbedtls_ssl_get_session(&tls->ssl, &s->session) == 0) {
+        s->peer = tls->open_peer;
+        s->expires_ms = expires;
+        s->not_after = not_after;
+    }
+}
+
+lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_fn trusted_time, void *time_ctx)
+{
+    size_t i;
+    int rc;
+    static const unsigned char personalization[] = "lkedoc tls";
+    if (tls == NULL || port == NULL || port->entropy == NULL) {
+        return LKD_ERR_ARG;
+    }
+    memset(tls, 0, sizeof *tls);
+    tls->port = port;
+    tls->conn = LKD_PORT_NO_CONN;
+    tls->trusted_time = trusted_time;
+    tls->time_ctx = time_ctx;
+    for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
+        mbedtls_ssl_session_init(&tls->saved[i].session);
+    }
+    mbedtls_ssl_init(&tls->ssl);
+    mbedtls_ssl_config_init(&tls->conf);
+    mbedtls_x509_crt_init(&tls->ca);
+    mbedtls_ctr_drbg_init(&tls->drbg);
+    if (mbedtls_ctr_drbg_seed(&tls->drbg, drbg_entropy, (void *)port, personalization,
+                              sizeof personalization - 1) != 0) {
+        lkd_tls_free(tls);
+        return LKD_ERR_ENTROPY;
+    }
+    rc = mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                     MBEDTLS_SSL_PRESET_DEFAULT);
+    if (rc != 0) {
+        lkd_tls_free(tls);
+        return map_error(tls, rc);
+    }
+    (void)lkd_tls_policy_apply(&tls->conf); /* fails only for a NULL configuration */
+    mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);
+    mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
+    mbedtls_ssl_conf_verify(&tls->conf, verify_validity, tls);
+    rc = mbedtls_ssl_setup(&tls->ssl, &tls->conf);
+    if (rc != 0) {
+        lkd_tls_free(tls);
+        return map_error(tls, rc);
+    }
+    mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, NULL, bio_recv_timeout);
+    tls->ready = 1;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len)
+{
+    int rc;
+    if (tls == NULL || !tls->ready || data == NULL || len == 0) {
+        return LKD_ERR_ARG;
+    }
+    rc = mbedtls_x509_crt_parse(&tls->ca, data, len);
+    /* A positive rc counts certificates of a bundle that failed to parse:
+     * system bundles hold a few mbedTLS cannot read, the rest are usable. */
+    if (rc < 0 || tls->ca.version == 0) {
+        tls->last_mbedtls_error = rc;
+        return rc < 0 && is_alloc_failure(rc) ? LKD_ERR_NO_MEMORY : LKD_ERR_CERT;
+    }
+    tls->ca_count = 1;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
+                             uint64_t deadline)
+{
+    lkd_status_t st;
+    int rc, resumed = 0;
+    size_t slot;
+    unsigned char offered_master[48];
+    int offered = 0;
+    if (tls == NULL || !tls->ready || host == NULL || host[0] == '\0') {
+        return LKD_ERR_ARG;
+    }
+    if (tls->ca_count == 0) {
+        return LKD_ERR_STATE;
+    }
+    lkd_tls_close(tls);
+    memset(&tls->open_peer, 0, sizeof tls->open_peer);
+    if (peer_set(&tls->open_peer, host, port) != LKD_OK) {
+        return LKD_ERR_ARG;
+    }
+    tls->deadline = deadline;
+    tls->io_status = LKD_OK;
+    tls->verify_flags = 0;
+    tls->last_mbedtls_error = 0;
+    tls->close_notify = 0;
+    tls->chain_not_after = INT64_MAX;
+    if (time_left(tls) == 0) {
+        return LKD_ERR_TIMEOUT;
+    }
+    st = tls->port->connect(tls->port->ctx, connect_host != NULL && connect_host[0] ? connect_host : host, port,
+                            time_left(tls), &tls->conn);
+    if (st != LKD_OK) {
+        tls->conn = LKD_PORT_NO_CONN;
+        return st;
+    }
+    rc = mbedtls_ssl_set_hostname(&tls->ssl, host);
+    if (rc != 0) {
+        lkd_tls_close(tls);
+        return map_error(tls, rc) == LKD_ERR_NO_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ARG;
+    }
+    slot = find_slot(tls, host, port);
+    if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->saved[slot].session) == 0) {
+        memcpy(offered_master, tls->saved[slot].session.master, sizeof offered_master);
+        offered = 1;
+    }
+    do {
+        rc = mbedtls_ssl_handshake(&tls->ssl);
+    } while (again(tls, rc));
+    if (rc != 0) {
+        st = map_error(tls, rc);
+        tls->verify_flags = mbedtls_ssl_get_verify_result(&tls->ssl);
+        if (tls->verify_flags != 0 && tls->verify_flags != (uint32_t)-1) {
+            st = LKD_ERR_CERT;
+        }
+        if (offered) {
+            forget_slot(&tls->saved[slot]); /* never offer it again after a failure */
+        }
+        mbedtls_platform_zeroize(offered_master, sizeof offered_master);
+        tls->port->close(tls->port->ctx, tls->conn);
+        tls->conn = LKD_PORT_NO_CONN;
+        mbedtls_ssl_session_reset(&tls->ssl);
+        return st;
+    }
+    tls->open = 1;
+    tls->handshakes++;
+    /* A resumed session keeps the master secret of the one offered; a full
+     * handshake (also after a refused ticket) makes a new random one. */
+    if (offered && tls->ssl.session != NULL &&
+        memcmp(tls->ssl.session->master, offered_master, sizeof offered_master) == 0) {
+        resumed = 1;
+        tls->resumed++;
+    }
+    mbedtls_platform_zeroize(offered_master, sizeof offered_master);
+    save_session(tls, slot, resumed);
+    return LKD_OK;
+}
+
+int lkd_tls_is_open_to(const lkd_tls_t *tls, const char *host, uint16_t port)
+{
+    return tls != NULL && tls->open && host != NULL && peer_is(&tls->open_peer, host, port);
+}
+
+int lkd_tls_peer_closed_cleanly(const lkd_tls_t *tls)
+{
+    return tls != NULL && tls->close_notify;
+}
+
+lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, uint64_t deadline)
+{
+    if (tls == NULL || !tls->open) {
+        return LKD_ERR_STATE;
+    }
+    tls->deadline = deadline;
+    while (len > 0) {
+        int rc = mbedtls_ssl_write(&tls->ssl, data, len);
+        if (rc > 0) {
+            data += rc;
+            len -= (size_t)rc;
+            continue;
+        }
+        /* After WANT_WRITE the same data must be offered again: the loop does.
+         * (mbedtls_ssl_write never returns 0 for len > 0.) */
+        if (again(tls, rc)) {
+            continue;
+        }
+        return map_error(tls, rc);
+    }
+    return LKD_OK;
+}
+
+lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got, uint64_t deadline)
+{
+    if (tls == NULL || !tls->open || buf == NULL || got == NULL || len == 0) {
+        return tls != NULL && !tls->open ? LKD_ERR_STATE : LKD_ERR_ARG;
+    }
+    tls->deadline = deadline;
+    for (;;) {
+        int rc = mbedtls_ssl_read(&tls->ssl, buf, len);
+        if (rc > 0) {
+            *got = (size_t)rc;
+            return LKD_OK;
+        }
+        if (rc == 0) {
+            return LKD_ERR_CLOSED;
+        }
+        if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            tls->close_notify = 1;
+        }
+        if (again(tls, rc)) {
+            continue;
+        }
+        return map_error(tls, rc);
+    }
+}
+
+void lkd_tls_close(lkd_tls_t *tls)
+{
+    if (tls == NULL || !tls->ready) {
+        return;
+    }
+    if (tls->open) {
+        tls->deadline = tls->port->monotonic_ms(tls->port->ctx) + CLOSE_NOTIFY_MS;
+        (void)mbedtls_ssl_close_notify(&tls->ssl);
+    }
+    if (tls->conn != LKD_PORT_NO_CONN) {
+        tls->port->close(tls->port->ctx, tls->conn);
+        tls->conn = LKD_PORT_NO_CONN;
+    }
+    if (tls->open) {
+        mbedtls_ssl_session_reset(&tls->ssl);
+        tls->open = 0;
+    }
+}
+
+void lkd_tls_free(lkd_tls_t *tls)
+{
+    size_t i;
+    if (tls == NULL) {
+        return;
+    }
+    lkd_tls_close(tls);
+    for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
+        forget_slot(&tls->saved[i]);
+    }
+    mbedtls_ssl_free(&tls->ssl);
+    mbedtls_ssl_config_free(&tls->conf);
+    mbedtls_x509_crt_free(&tls->ca);
+    mbedtls_ctr_drbg_free(&tls->drbg);
+    tls->ready = 0;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_tls.h - one TLS client connection through mbedTLS over the port.
+ *
+ * Verification cannot be turned off: the peer's chain must lead to one of the
+ * CA certificates given with lkd_tls_set_ca_pem and name the host the caller
+ * asked for (also sent as SNI).  TLS 1.2 is the minimum.  mbedTLS's I/O goes
+ * through bio callbacks that call the port with the time left until the
+ * call's deadline, so no handshake, write or read outlives it.  Nothing is
+ * written to the connection before the handshake and verification succeed.
+ *
+ * Certificate validity periods are checked against the time the trusted_time
+ * callback gives (the client's policy: README "The clock"), not mbedTLS's own
+ * time source.  When that time is only a lower bound, a certificate that
+ * expired before it is refused and the start of validity is not checked;
+ * chain, signatures and host name are verified as always.
+ *
+ * Identity: a host is its exact name (ASCII letters compared lower-cased,
+ * every other byte as is) and port, stored in full and compared byte for byte;
+ * no hash decides it.  The open connection is reused only for the host:port it
+ * was opened to.  The last session of up to LKD_TLS_SESSION_SLOTS hosts is kept
+ * and offered only on the next connection to the same host:port (abbreviated
+ * handshake, which checks no certificate).  A kept session expires after the
+ * server's ticket lifetime and at most LKD_TLS_SESSION_MAX_S, and is dropped
+ * once the trusted time passes the end of validity of the chain it was
+ * verified with, or after a failed handshake that offered it.
+ *
+ * The TLS settings themselves (versions, suites, groups, certificate profile)
+ * are those of lkd_tls_policy.h.
+ */
+#ifndef LKD_TLS_H
+#define LKD_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkd_internal.h"
+#include "lkd_port.h"
+#include "lkd_status.h"
+
+
+/* Initialise the contexts, seed the random generator from port->entropy and
+ * set up the client configuration.
+ * Errors: LKD_ERR_ARG, LKD_ERR_ENTROPY, LKD_ERR_TLS. */
+lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_fn trusted_time, void *time_ctx);
+
+/* Add the CA certificates of a PEM text (one or several) or of one DER
+ * certificate.  For PEM, len must count the terminating NUL (mbedTLS needs it).
+ * Errors: LKD_ERR_ARG (NULL/empty), LKD_ERR_CERT (nothing parsed). */
+lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len);
+
+/* Connect to connect_host:port (a name or an address), do the handshake with
+ * SNI and verification against host, by the monotonic deadline.
+ * Errors: LKD_ERR_ARG (host empty or over LKD_TLS_HOST_MAX bytes),
+ * LKD_ERR_STATE (no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,
+ * LKD_ERR_TIMEOUT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED.
+ * On error the connection is closed. */
+lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
+                             uint64_t deadline);
+
+/* 1 when a connection is open to exactly host:port (name compared ASCII
+ * case-insensitively, byte for byte). */
+int lkd_tls_is_open_to(const lkd_tls_t *tls, const char *host, uint16_t port);
+
+/* 1 when the last connection's peer ended it with a TLS close_notify (the
+ * only end that proves a close-delimited body complete); 0 for a bare TCP
+ * close or reset.  Valid after lkd_tls_read said LKD_ERR_CLOSED, until the
+ * next lkd_tls_connect. */
+int lkd_tls_peer_closed_cleanly(const lkd_tls_t *tls);
+
+/* Write all len bytes by the deadline.
+ * Errors: LKD_ERR_STATE (not open), LKD_ERR_TIMEOUT, LKD_ERR_CLOSED, LKD_ERR_IO, LKD_ERR_TLS. */
+lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, uint64_t deadline);
+
+/* Read what is available (at least one byte) by the deadline.
+ * Errors: LKD_ERR_CLOSED (close_notify or EOF), LKD_ERR_TIMEOUT, LKD_ERR_IO, LKD_ERR_TLS. */
+lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got, uint64_t deadline);
+
+/* Close the connection (close_notify best effort, bounded by 100 ms); the
+ * contexts stay ready for the next lkd_tls_connect. */
+void lkd_tls_close(lkd_tls_t *tls);
+
+/* Close and release everything mbedTLS holds. */
+void lkd_tls_free(lkd_tls_t *tls);
+
+#endif /* LKD_TLS_H */

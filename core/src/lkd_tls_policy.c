@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_tls_policy.c - the client's TLS policy (see lkd_tls_policy.h).
+ */
+#include "lkd_tls_policy.h"
+
+#include <stddef.h>
+
+#include <mbedtls/ssl_ciphersuites.h>
+#include <mbedtls/x509.h>
+#include <mbedtls/x509_crt.h>
+
+/* Which AEADs and key exchanges this mbedTLS build has.  A suite outside
+ * the build would only be skipped by mbedTLS; listing just the compiled ones
+ * keeps the list honest and lets the check below catch an empty one. */
+#if defined(MBEDTLS_AES_C) && defined(MBEDTLS_GCM_C)
+#define HAVE_AES_GCM 1
+#else
+#define HAVE_AES_GCM 0
+#endif
+/* AES-256-GCM suites hash with SHA-384 (SHA512_C in 2.28, unless cut out). */
+#if HAVE_AES_GCM && defined(MBEDTLS_SHA512_C) && !defined(MBEDTLS_SHA512_NO_SHA384)
+#define HAVE_AES256_GCM 1
+#else
+#define HAVE_AES256_GCM 0
+#endif
+#if defined(MBEDTLS_CHACHAPOLY_C) && defined(MBEDTLS_SHA256_C)
+#define HAVE_CHACHAPOLY 1
+#else
+#define HAVE_CHACHAPOLY 0
+#endif
+#if defined(MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED)
+#define HAVE_ECDSA 1
+#else
+#define HAVE_ECDSA 0
+#endif
+#if defined(MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED)
+#define HAVE_ECRSA 1
+#else
+#define HAVE_ECRSA 0
+#endif
+
+#if !((HAVE_ECDSA || HAVE_ECRSA) && (HAVE_AES_GCM || HAVE_CHACHAPOLY))
+#error "lkd_tls_policy: this mbedTLS configuration has no ECDHE suite with AES-GCM or ChaCha20-Poly1305"
+#endif
+#if !defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED) && !defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED) &&              \
+    !defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
+#error "lkd_tls_policy: this mbedTLS configuration has none of x25519, P-256, P-384"
+#endif
+
+/* Preference order: ECDSA before RSA (smaller certificates, cheaper
+ * signatures), AES-128-GCM first (AES instructions on hosts; the board has
+ * nothing else), ChaCha20-Poly1305 for servers that prefer it. */
+static const int suites[] = {
+#if HAVE_ECDSA && HAVE_AES_GCM
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+#endif
+#if HAVE_ECRSA && HAVE_AES_GCM
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+#endif
+#if HAVE_ECDSA && HAVE_AES256_GCM
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+#endif
+#if HAVE_ECRSA && HAVE_AES256_GCM
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+#endif
+#if HAVE_ECDSA && HAVE_CHACHAPOLY
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+#endif
+#if HAVE_ECRSA && HAVE_CHACHAPOLY
+    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+#endif
+    0
+};
+
+/* x25519 first: fastest and constant-time by construction.  A group this
+ * build lacks must not appear (mbedTLS fails the ClientHello over it). */
+static const mbedtls_ecp_group_id groups[] = {
+#if defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
+    MBEDTLS_ECP_DP_CURVE25519,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED)
+    MBEDTLS_ECP_DP_SECP256R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
+    MBEDTLS_ECP_DP_SECP384R1,
+#endif
+    MBEDTLS_ECP_DP_NONE
+};
+
+#if defined(MBEDTLS_KEY_EXCHANGE_WITH_CERT_ENABLED)
+/* Hashes the server may sign its ECDHE parameters with (mbedTLS's default
+ * adds SHA-224, and SHA-1 in builds that allow it). */
+static const int sig_hashes[] = {
+#if defined(MBEDTLS_SHA512_C)
+    MBEDTLS_MD_SHA512,
+#if !defined(MBEDTLS_SHA512_NO_SHA384)
+    MBEDTLS_MD_SHA384,
+#endif
+#endif
+    MBEDTLS_MD_SHA256,
+    MBEDTLS_MD_NONE
+};
+#endif
+
+/* mbedTLS's default profile allows SHA-224 and keys on any curve.  mbedTLS
+ * checks allowed_pks against each certificate's signature algorithm (RSA,
+ * RSASSA-PSS, ECDSA) and against the leaf's key type, which for an EC key
+ * (id-ecPublicKey) is PK_ECKEY: both must be listed.  The key size and curve
+ * are checked for the leaf and for every issuer, trust anchor included. */
+static const mbedtls_x509_crt_profile profile = {
+    MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA256) | MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA384) |
+        MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA512),
+    MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_RSA) | MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_RSASSA_PSS) |
+        MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_ECDSA) | MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_ECKEY),
+    MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP256R1) | MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP384R1),
+    2048,
+};
+
+lkd_status_t lkd_tls_policy_apply(mbedtls_ssl_config *conf)
+{
+    if (conf == NULL) {
+        return LKD_ERR_ARG;
+    }
+    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_ciphersuites(conf, suites);
+    mbedtls_ssl_conf_curves(conf, groups);
+#if defined(MBEDTLS_KEY_EXCHANGE_WITH_CERT_ENABLED)
+    mbedtls_ssl_conf_sig_hashes(conf, sig_hashes);
+#endif
+    mbedtls_ssl_conf_cert_profile(conf, &profile);
+    return LKD_OK;
+}
+
+/* The policy's words, as compiled. */
+#if HAVE_AES_GCM && HAVE_CHACHAPOLY
+#define SUITES_TEXT "ECDHE with AES-GCM or ChaCha20-Poly1305"
+#elif HAVE_AES_GCM
+#define SUITES_TEXT "ECDHE with AES-GCM"
+#else
+#define SUITES_TEXT "ECDHE with ChaCha20-Poly1305"
+#endif
+#if defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
+#define G_X25519 "x25519"
+#define G_SEP ", "
+#else
+#define G_X25519 ""
+#define G_SEP ""
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED) && defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
+#define G_NIST G_SEP "P-256, P-384"
+#elif defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED)
+#define G_NIST G_SEP "P-256"
+#elif defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
+#define G_NIST G_SEP "P-384"
+#else
+#define G_NIST ""
+#endif
+#define GROUPS_TEXT G_X25519 G_NIST
+
+const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags)
+{
+    /* 0xffffffff is mbedTLS's "no verification happened". */
+    uint32_t flags = verify_flags == 0xffffffffu ? 0 : verify_flags;
+    if (flags & MBEDTLS_X509_BADCERT_BAD_MD) {
+        return "the server's certificate (or a CA certificate in its chain) is signed with SHA-1, MD5 or "
+               "another hash this client refuses; it accepts SHA-256, SHA-384 and SHA-512";
+    }
+    if (flags & MBEDTLS_X509_BADCERT_BAD_KEY) {
+        return "the server's certificate (or a CA certificate in its chain) has an RSA key under 2048 bits or "
+               "an EC key on a curve other than P-256 or P-384";
+    }
+    if (flags & MBEDTLS_X509_BADCERT_BAD_PK) {
+        return "the server's certificate (or a CA certificate in its chain) uses a signature algorithm or key type "
+               "other than RSA or ECDSA";
+    }
+    if (flags & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
+                 MBEDTLS_X509_BADCERT_NS_CERT_TYPE)) {
+        return "the server's certificate is not issued for a TLS server: its key usage or extended key usage "
+               "does not allow serverAuth";
+    }
+    if (flags != 0) {
+        return NULL; /* trust, name or validity: mbedTLS's own text says it */
+    }
+    switch (mbedtls_error) {
+    case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
+        return "the server refused the handshake: most likely it offers no cipher suite or key-exchange group "
+               "this client allows (TLS 1.2+, " SUITES_TEXT "; " GROUPS_TEXT ")";
+    case MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE:
+        return "the server's key exchange is malformed or uses a group or signature hash this client refuses "
+               "(groups " GROUPS_TEXT "; SHA-256, SHA-384, SHA-512)";
+    default:
+        return NULL;
+    }
+}
