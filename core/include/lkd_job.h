@@ -17,6 +17,10 @@
 
 #include "lkd_client.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* CreateReconstructDocumentFlow parameters (API.md).  Either file_url or file. */
 typedef struct {
     const char *file_type;         /* "PDF", "PNG", ...: sent upper-case; required on lkeap */
@@ -105,5 +109,9 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * sink's errors, and those of lkd_get_result. */
 lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,
                                  const lkd_download_options_t *opt, uint64_t *bytes);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_JOB_H */

@@ -22,6 +22,10 @@
 
 #include "lkd_status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A connection handle the port chooses (a file descriptor, a socket number,
  * an index into the port's own table).  LKD_PORT_NO_CONN means none. */
 typedef intptr_t lkd_port_conn_t;
@@ -71,5 +75,9 @@ typedef struct lkd_port {
      * seed the TLS random generator.  Errors: LKD_ERR_ENTROPY. */
     lkd_status_t (*entropy)(void *ctx, uint8_t *buf, size_t len);
 } lkd_port_t;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_PORT_H */

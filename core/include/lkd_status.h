@@ -13,6 +13,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     LKD_OK = 0,
     LKD_ERR_ARG,                /* a parameter is NULL, empty, too long or has forbidden bytes */
@@ -67,5 +71,9 @@ lkd_api_class_t lkd_api_classify(const char *code, size_t len);
 
 /* "retryable", "clock", "auth", "quota", "parameter", "billing", "server", "unknown". */
 const char *lkd_api_class_name(lkd_api_class_t cls);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_STATUS_H */

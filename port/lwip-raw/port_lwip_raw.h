@@ -86,6 +86,10 @@
 
 #include "lkd_port.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* How many TCP connections may be open at once (the client keeps two: the
  * API's and the result download's).  Override with -DLKD_LWIP_RAW_CONNS=n;
  * lwIP needs MEMP_NUM_TCP_PCB at least this (plus PCBs still closing). */
@@ -147,5 +151,9 @@ typedef struct lkd_port_lwip_raw {
  * set (dns_setserver).  Calling it again while connections are open leaks
  * their PCBs: close them first. */
 void lkd_port_lwip_raw_init(lkd_port_t *port, lkd_port_lwip_raw_t *state, const lkd_lwip_raw_board_t *board);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_PORT_LWIP_RAW_H */

@@ -25,6 +25,10 @@
 
 #include "lkd_port.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* How many DNS servers the port's own resolver asks, in order. */
 #define LKD_LWIP_DNS_SERVERS 2
 /* How many addresses of one name it keeps and tries. */
@@ -52,5 +56,9 @@ void lkd_port_lwip_init(lkd_port_t *port, lkd_port_lwip_t *state);
  * LWIP_DNS this is lwIP's own dns_setserver, otherwise the port's resolver's.
  * Returns 0, or -1 for a bad index or address. */
 int lkd_port_lwip_set_dns(lkd_port_lwip_t *state, unsigned index, const char *ipv4);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_PORT_LWIP_H */
