@@ -9,7 +9,7 @@
  *     lkd_settings_t s;
  *     lkd_settings_default(&s, LKD_PROFILE_LKE);
  *     s.secret_id = "AKID...";  s.secret_key = "...";
- *     lkd_client_init(&client, &s, &port);     // port: see port/port.h
+ *     lkd_client_init(&client, &s, &port);     // port: see lkd_port.h
  *     lkd_client_add_ca(&client, pem, pem_len_with_nul);
  *     lkd_result_t r;
  *     if (lkd_get_result(&client, id, strlen(id), &r) == LKD_OK) ... r.status ...
@@ -135,7 +135,7 @@ lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t l
  * LKD_ERR_BUFFER_TOO_SMALL (the request does not fit LKD_REQUEST_BUFFER_SIZE),
  * LKD_ERR_CLOCK (wall clock unknown), network and TLS errors (LKD_ERR_DNS,
  * LKD_ERR_CONNECT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
- * LKD_ERR_TIMEOUT), LKD_ERR_HTTP_STATUS (see http_status), LKD_ERR_MALFORMED,
+ * LKD_ERR_TIMEOUT), LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED,
  * LKD_ERR_RESPONSE_TOO_LARGE, LKD_ERR_API (see lkd_client_api_error),
  * LKD_ERR_STATE (client not initialised or already in a call). */
 lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result);

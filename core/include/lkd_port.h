@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * port.h - everything the lkedoc core needs from a platform.
+ * lkd_port.h - everything the lkedoc core needs from a platform.
  *
  * A port is a table of functions the application hands to lkd_client_init().
  * Keep it small: a TCP connection with timeouts, two clocks, a sleep and an

@@ -15,7 +15,7 @@
  *
  * so every call ends by its timeout_ms; the board never needs its own loop.
  *
- * The contract (port.h) on lwIP:
+ * The contract (lkd_port.h) on lwIP:
  *   connect  host is a numeric IPv4/IPv6 address (ipaddr_aton) or a DNS name
  *            resolved by lwIP's own resolver (dns_gethostbyname, servers set
  *            by the board with dns_setserver; needs LWIP_DNS 1).  lwIP's
