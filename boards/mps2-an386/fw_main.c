@@ -436,7 +436,7 @@ int fw_main(void)
     fw_args_t a;
     lkd_settings_t s;
     lkd_port_t port;
-    lkd_lwip_raw_board_t hooks;
+    lkd_port_lwip_raw_board_t hooks;
     lkd_status_t st;
     lkd_file_source_t src;
     lkd_create_t cp;
@@ -493,7 +493,7 @@ int fw_main(void)
     src.user = &doc;
     src.size = (uint64_t)doc_len;
     src.unsigned_payload = 0;
-    lkd_create_defaults(&cp);
+    lkd_create_default(&cp);
     cp.file_type = a.type;
     cp.file = &src;
     if ((st = lkd_create(&client, &cp, &task)) != LKD_OK) {

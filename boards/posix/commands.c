@@ -174,7 +174,7 @@ static int create_task(lkd_client_t *c, const options_t *o, const char *file)
     struct stat sb;
     int rc = EXIT_OK;
 
-    lkd_create_defaults(&p);
+    lkd_create_default(&p);
     p.file_type = type_for(o, file);
     p.file_url = file == NULL ? o->url : NULL;
     p.start_page = o->start_page;

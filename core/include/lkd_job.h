@@ -36,7 +36,7 @@ typedef struct {
 } lkd_create_t;
 
 /* Fill *p with no file, ResultType "0", TableResultType "0", lkeap extras unset. */
-void lkd_create_defaults(lkd_create_t *p);
+void lkd_create_default(lkd_create_t *p);
 
 /* Start a task.  On LKD_OK *task_id views lkd_client_task_id (valid until the
  * next job call).  The limits of API.md are checked before anything is sent:

@@ -30,9 +30,9 @@ extern "C" {
 #endif
 
 /* How many DNS servers the port's own resolver asks, in order. */
-#define LKD_LWIP_DNS_SERVERS 2
+#define LKD_PORT_LWIP_DNS_SERVERS 2
 /* How many addresses of one name it keeps and tries. */
-#define LKD_LWIP_MAX_ADDRS 4
+#define LKD_PORT_LWIP_MAX_ADDRS 4
 
 typedef struct lkd_port_lwip {
     /* The board's randomness (required): fill buf, LKD_OK or LKD_ERR_ENTROPY. */
@@ -41,7 +41,7 @@ typedef struct lkd_port_lwip {
     int64_t (*wall_time)(void *user);
     void *user;
     /* The rest is the port's own state; lkd_port_lwip_init sets it. */
-    uint32_t dns_server[LKD_LWIP_DNS_SERVERS]; /* IPv4, network byte order; 0 = unset */
+    uint32_t dns_server[LKD_PORT_LWIP_DNS_SERVERS]; /* IPv4, network byte order; 0 = unset */
     uint32_t last_now;                         /* sys_now() at the last monotonic_ms */
     uint64_t wraps;                            /* 2^32 ms periods seen */
     uint16_t dns_id;
