@@ -216,3 +216,69 @@ def test_boards_compile_with_the_public_headers_only():
     link = sh(["make", "-n", "-B", "build/lkedoc"])
     cli = [line for line in link.splitlines() if " -o build/lkedoc " in line]
     assert cli and "build/liblkedoc.a" in cli[0] and "liblkedoc-internal" not in cli[0], cli
+
+
+# ---- public names: one prefix per module, one spelling of the defaults functions ----
+
+def strip_comments(text):
+    return re.sub(r"//[^\n]*", "", re.sub(r"/\*.*?\*/", " ", text, flags=re.S))
+
+
+def names_declared(path):
+    """The names a header gives to the application: macros, typedef names,
+    struct and enum tags it defines, enum constants and functions."""
+    with open(path, encoding="utf-8") as f:
+        text = strip_comments(f.read())
+    names = set(re.findall(r"^\s*#\s*define\s+(\w+)", text, flags=re.M))
+    code = re.sub(r"^\s*#.*(?:\\\n.*)*$", "", text, flags=re.M)
+    code = re.sub(r'extern\s+"C"\s*\{|^\}\s*$', "", code, flags=re.M)  # the C++ guard's braces
+    names |= set(re.findall(r"\b(?:struct|enum)\s+(\w+)\s*\{", code))
+    names |= set(re.findall(r"typedef[^;{}]*?\(\s*\*\s*(\w+)\s*\)", code))
+    names |= set(re.findall(r"typedef\s+(?:const\s+)?\w+\s+\**\s*(\w+)\s*;", code))
+    depth = 0
+    for i, ch in enumerate(code):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            m = re.match(r"\s*(\w+)\s*;", code[i + 1:])
+            if depth == 0 and m:
+                names.add(m.group(1))
+    for body in re.findall(r"\benum\b[^{;]*\{([^}]*)\}", code):
+        names |= {m.group(1) for m in re.finditer(r"(?:^|,)\s*(\w+)", body)}
+    names |= set(declared_functions([path]))
+    names.discard("internal")  # lkd_client_t's one member (a nested struct's field name)
+    return names
+
+
+def test_public_names_have_their_modules_prefix():
+    bad, seen = [], 0
+    for h in PUBLIC_HEADERS:
+        rel = os.path.relpath(h, ROOT)
+        parts = rel.split(os.sep)
+        # A port's header: lkd_port_<port> and lkd_port_<port>_... (LKD_PORT_<PORT>_...);
+        # the core's: lkd_... (LKD_...).
+        prefix = f"lkd_port_{parts[1].replace('-', '_')}_" if parts[0] == "port" else "lkd_"
+        for name in sorted(names_declared(h)):
+            seen += 1
+            if not (name.lower().startswith(prefix) or name == prefix[:-1]):
+                bad.append(f"{rel}: {name}")
+    assert seen > 120, seen  # the headers were read
+    assert not bad, f"names without their module's prefix: {bad}"
+
+
+def test_defaults_functions_have_one_spelling():
+    # lkd_X_default(lkd_X_t *) fills an lkd_X_t with its defaults.
+    aux = os.path.join(OUT, "declared.aux")
+    declared_functions(PUBLIC_HEADERS)
+    found, bad = [], []
+    with open(aux, encoding="utf-8") as f:
+        for line in f:
+            m = re.search(r"\b(lkd_\w*defaults?) \(([^,)]*)", line)
+            if m:
+                name, first = m.group(1), m.group(2).strip()
+                found.append(name)
+                if not (name.endswith("_default") and first == name[: -len("_default")] + "_t *"):
+                    bad.append(f"{name}({first})")
+    assert len(found) >= 4, found
+    assert not bad, f"defaults functions not spelt lkd_X_default(lkd_X_t *): {bad}"
