@@ -173,7 +173,8 @@ typedef struct {
     uint32_t retries;        /* attempts repeated after retryable failures */
     uint32_t tls_handshakes; /* TLS handshakes completed */
     uint32_t tls_resumed;    /* of which abbreviated: a kept session was resumed */
-    int64_t clock_offset;    /* server time - device time (s) once learned from a Date, else 0 */
+    int64_t clock_offset;    /* server time - device time (s) at the last Date seen; 0 before
+                                any, and while the device does not know the time */
     int http_status;         /* HTTP status of the last response, 0 before any (the one
                                 LKD_ERR_HTTP_STATUS refers to) */
 } lkd_client_stats_t;
