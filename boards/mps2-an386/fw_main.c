@@ -408,14 +408,14 @@ static void out_counters(void)
 
 static int fail(const char *step, lkd_status_t st)
 {
-    out_str("fw: FAILED step=");
-    out_str(step);
-    out_str(" error=");
-    out_str(lkd_strerror(st));
     lkd_client_stats_t stats;
     lkd_client_tls_detail_t tls;
     (void)lkd_client_stats(&client, &stats); /* both all zero before init */
     (void)lkd_client_tls_detail(&client, &tls);
+    out_str("fw: FAILED step=");
+    out_str(step);
+    out_str(" error=");
+    out_str(lkd_strerror(st));
     out_str(" http=");
     out_i32(stats.http_status);
     out_str(" verify_flags=");
