@@ -5,11 +5,19 @@ CC      ?= cc
 BUILD   := build
 CSTD    := -std=c99 -Wall -Wextra -Werror -pedantic
 OPT     ?= -O2 -g
-# Host builds keep the diagnostics the CLI's --verbose prints (lkd_config.h).
 include lkedoc.mk
-INC     := $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS)) -DLKD_ENABLE_LOG=1
+# Host builds keep the diagnostics the CLI's --verbose prints (lkd_config.h).
+LOG_DEF := -DLKD_ENABLE_LOG=1
+# Two include sets: the core compiles with its private headers (INC, also
+# what the unit, fuzz and bench programs that test internals use); the ports,
+# the CLI and the boards see only the public headers (APP_INC, plus their
+# port's), so that one of them reaching into core/src does not compile.
+INC     := $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS)) $(LOG_DEF)
+APP_INC := $(addprefix -I,$(LKEDOC_INCLUDE_DIRS)) $(LOG_DEF)
 CFLAGS  ?=
-CFLAGS  += $(CSTD) $(OPT) $(INC)
+CFLAGS  += $(CSTD) $(OPT)
+OBJ_INC  = $(APP_INC)
+OBJCOPY ?= objcopy
 TLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 
 CORE_SRC := $(LKEDOC_CORE_SOURCES)
@@ -23,10 +31,15 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 LIB := $(BUILD)/liblkedoc.a
+LIB_INTERNAL := $(BUILD)/liblkedoc-internal.a
+LIB_SYMS := $(BUILD)/liblkedoc.syms
 CLI := $(BUILD)/lkedoc
+# What an application of the host library includes: the core's public
+# headers and the POSIX port's (the archive carries port/posix).
+PUBLIC_HEADERS := $(sort $(wildcard $(addsuffix /*.h,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS))))
 
 .PHONY: all deps test unit demo cross clean help fuzz fuzz-build sanitize sanitize-build valgrind
-all: $(LIB) $(CLI)
+all: $(LIB) $(LIB_INTERNAL) $(CLI)
 
 help:
 	@echo "make          build $(LIB) and $(CLI)"
@@ -52,22 +65,45 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(OBJ_INC) -MMD -MP -c $< -o $@
 
+# Only the core sees core/src.
+$(CORE_OBJ): OBJ_INC = $(INC)
 # The POSIX port needs the system's socket and random interfaces.
-$(PORT_OBJ): CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
-$(CLI_OBJ): CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+$(PORT_OBJ): CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(addprefix -I,$(LKEDOC_PORT_POSIX_INCLUDE_DIRS))
+$(CLI_OBJ): CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(addprefix -I,$(LKEDOC_PORT_POSIX_INCLUDE_DIRS))
 
-$(LIB): $(CORE_OBJ) $(PORT_OBJ)
+# Every lkd_ function the public headers declare, one per line: the
+# preprocessed headers (no comments, no macros) searched for a name and "("
+# that does not open a function pointer ("lkd_status_t (*connect)(").
+$(LIB_SYMS): $(PUBLIC_HEADERS) lkedoc.mk
+	@mkdir -p $(dir $@)
+	printf '#include "%s"\n' $(notdir $(PUBLIC_HEADERS)) | $(CC) $(CSTD) $(addprefix -I,$(sort $(dir $(PUBLIC_HEADERS)))) -E -P -x c - | \
+	    grep -o 'lkd_[A-Za-z0-9_]*[[:space:]]*([^*]' | sed 's/[[:space:]]*(.$$//' | sort -u > $@.tmp
+	@test -s $@.tmp
+	mv $@.tmp $@
+
+# The library an application links exports only those: its objects become one
+# (ld -r), whose other global symbols objcopy makes local, so the internals
+# (lkd_http_parse, jsmn, ...) neither link into nor collide with the
+# application's code.
+$(LIB): $(CORE_OBJ) $(PORT_OBJ) $(LIB_SYMS)
+	@rm -f $@ $(BUILD)/liblkedoc.o
+	$(LD) -r -o $(BUILD)/liblkedoc.o $(CORE_OBJ) $(PORT_OBJ)
+	$(OBJCOPY) --keep-global-symbols=$(LIB_SYMS) $(BUILD)/liblkedoc.o
+	$(AR) rcs $@ $(BUILD)/liblkedoc.o
+
+# The same objects with every symbol, for the programs that test internals.
+$(LIB_INTERNAL): $(CORE_OBJ) $(PORT_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(CLI): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(TLS_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_INTERNAL) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -D_DEFAULT_SOURCE -o $@ $< $(LIB) $(TLS_LIBS)
+	$(CC) $(CFLAGS) $(INC) -D_DEFAULT_SOURCE -o $@ $< $(LIB_INTERNAL) $(TLS_LIBS)
 
 unit: $(UNIT_BIN)
 	@rc=0; for t in $(UNIT_BIN); do $$t || rc=1; done; exit $$rc

@@ -30,6 +30,7 @@ LKEDOC_CORE_SOURCES := \
     $(LKEDOC_ROOT)core/src/lkd_base64.c \
     $(LKEDOC_ROOT)core/src/lkd_call.c \
     $(LKEDOC_ROOT)core/src/lkd_client.c \
+    $(LKEDOC_ROOT)core/src/lkd_client_info.c \
     $(LKEDOC_ROOT)core/src/lkd_decode.c \
     $(LKEDOC_ROOT)core/src/lkd_http.c \
     $(LKEDOC_ROOT)core/src/lkd_job.c \
@@ -42,7 +43,8 @@ LKEDOC_CORE_SOURCES := \
     $(LKEDOC_ROOT)core/src/lkd_tls.c \
     $(LKEDOC_ROOT)core/src/lkd_tls_policy.c \
     $(LKEDOC_ROOT)core/src/lkd_url.c \
-    $(LKEDOC_ROOT)core/src/lkd_url_policy.c
+    $(LKEDOC_ROOT)core/src/lkd_url_policy.c \
+    $(LKEDOC_ROOT)core/src/lkd_version.c
 
 LKEDOC_PORT_POSIX_SOURCES := $(LKEDOC_ROOT)port/posix/port_posix.c
 LKEDOC_PORT_POSIX_INCLUDE_DIRS := $(LKEDOC_ROOT)port/posix

@@ -179,7 +179,7 @@ static void wait_for_gateway(const ip4_addr_t *gw)
 
 int cli_board_init(lkd_port_t *port, const options_t *o)
 {
-    lkd_lwip_raw_board_t hooks;
+    lkd_port_lwip_raw_board_t hooks;
     ip4_addr_t addr, mask, gw;
     const char *gw_text = env_or("LKEDOC_LWIP_GW", "192.0.2.1");
     const char *dns = env_or("LKEDOC_LWIP_DNS", gw_text);

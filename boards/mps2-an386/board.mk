@@ -72,9 +72,12 @@ FW_MBED   := $(M4_MBED)
 FW_ARCH   := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
 # The static pool mbedTLS allocates from (MBEDTLS_MEMORY_BUFFER_ALLOC_C).
 FW_TLS_POOL ?= 65536
+# FW_CFLAGS has the public headers only (the board is an application of the
+# library); the core adds its private ones (FW_CORE_INC).
 FW_CFLAGS := -std=c99 $(FW_ARCH) -Os -g -ffunction-sections -fdata-sections \
-             $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS) $(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(FW_MBED)/include \
+             $(addprefix -I,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(FW_MBED)/include \
              -I$(FW_LWIP)/src/include -I$(FW_DIR)/include '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
+FW_CORE_INC := $(addprefix -I,$(filter-out $(LKEDOC_INCLUDE_DIRS),$(LKEDOC_CORE_INCLUDE_DIRS)))
 FW_WARN   := -Wall -Wextra -Werror -pedantic
 FW_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none
 
@@ -101,7 +104,7 @@ FW_PRE := $(M4_MBED)/.unpacked $(FW_LWIP)/.unpacked $(FW_DIR)/include/jsmn.h
 # core/, the port and the board build with -Werror; lwIP and mbedTLS with -w.
 $(FW_DIR)/core/%.o: core/src/%.c $(FW_PRE)
 	@mkdir -p $(dir $@)
-	arm-none-eabi-gcc $(FW_CFLAGS) $(FW_WARN) -MMD -MP -c $< -o $@
+	arm-none-eabi-gcc $(FW_CORE_INC) $(FW_CFLAGS) $(FW_WARN) -MMD -MP -c $< -o $@
 $(FW_DIR)/port/%.o: port/lwip-raw/%.c $(FW_PRE) $(FW_LWIP_CFG)
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(FW_CFLAGS) $(FW_WARN) -MMD -MP -c $< -o $@

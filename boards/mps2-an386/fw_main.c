@@ -380,14 +380,16 @@ static size_t pool_peak(void)
 
 static void out_counters(void)
 {
+    lkd_client_stats_t stats;
+    (void)lkd_client_stats(&client, &stats); /* all zero before init */
     out_str(" requests=");
-    out_u64(client.internal.requests_sent);
+    out_u64(stats.requests_sent);
     out_str(" retries=");
-    out_u64(client.internal.retries);
+    out_u64(stats.retries);
     out_str(" handshakes=");
-    out_u64(client.internal.tls.handshakes);
+    out_u64(stats.tls_handshakes);
     out_str(" resumed=");
-    out_u64(client.internal.tls.resumed);
+    out_u64(stats.tls_resumed);
     out_str(" rx_frames=");
     out_u64(eth.rx_frames);
     out_str(" tx_frames=");
@@ -406,19 +408,23 @@ static void out_counters(void)
 
 static int fail(const char *step, lkd_status_t st)
 {
+    lkd_client_stats_t stats;
+    lkd_client_tls_detail_t tls;
+    (void)lkd_client_stats(&client, &stats); /* both all zero before init */
+    (void)lkd_client_tls_detail(&client, &tls);
     out_str("fw: FAILED step=");
     out_str(step);
     out_str(" error=");
     out_str(lkd_strerror(st));
     out_str(" http=");
-    out_i32(client.internal.http_status);
+    out_i32(stats.http_status);
     out_str(" verify_flags=");
-    out_hex32(client.internal.tls.verify_flags);
+    out_hex32(tls.verify_flags);
     out_str(" mbedtls=");
-    out_i32(client.internal.tls.last_mbedtls_error);
+    out_i32(tls.mbedtls_error);
     if (st == LKD_ERR_API) {
         out_str(" api=");
-        out_str(client.internal.api_error.code);
+        out_str(lkd_client_api_error(&client)->code);
     }
     out_counters();
     out_end();
@@ -430,7 +436,7 @@ int fw_main(void)
     fw_args_t a;
     lkd_settings_t s;
     lkd_port_t port;
-    lkd_lwip_raw_board_t hooks;
+    lkd_port_lwip_raw_board_t hooks;
     lkd_status_t st;
     lkd_file_source_t src;
     lkd_create_t cp;
@@ -487,7 +493,7 @@ int fw_main(void)
     src.user = &doc;
     src.size = (uint64_t)doc_len;
     src.unsigned_payload = 0;
-    lkd_create_defaults(&cp);
+    lkd_create_default(&cp);
     cp.file_type = a.type;
     cp.file = &src;
     if ((st = lkd_create(&client, &cp, &task)) != LKD_OK) {
@@ -518,7 +524,7 @@ int fw_main(void)
     d.sink = sink_sha;
     d.user = &sink;
     d.url = r.result_url;
-    if ((st = lkd_download_result(&client, client.internal.task_id, strlen(client.internal.task_id), &d, &bytes)) != LKD_OK) {
+    if ((st = lkd_download_result(&client, task.ptr, task.len, &d, &bytes)) != LKD_OK) {
         return fail("download", st);
     }
     if (mbedtls_sha256_finish_ret(&sink.sha, digest) != 0 || bytes != sink.bytes) {
@@ -528,7 +534,7 @@ int fw_main(void)
     lkd_client_close(&client);
 
     out_str("fw: job ok task=");
-    out_str(client.internal.task_id);
+    out_str(lkd_client_task_id(&client));
     out_str(" status=Success bytes=");
     out_u64(bytes);
     out_str(" sha256=");

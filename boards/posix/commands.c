@@ -163,7 +163,7 @@ static const char *type_for(const options_t *o, const char *file)
     return dot + 1; /* the library sends it upper-case */
 }
 
-/* Create the task; its id is then in c->internal.task_id. */
+/* Create the task; its id is then lkd_client_task_id(c). */
 static int create_task(lkd_client_t *c, const options_t *o, const char *file)
 {
     lkd_create_t p;
@@ -174,7 +174,7 @@ static int create_task(lkd_client_t *c, const options_t *o, const char *file)
     struct stat sb;
     int rc = EXIT_OK;
 
-    lkd_create_defaults(&p);
+    lkd_create_default(&p);
     p.file_type = type_for(o, file);
     p.file_url = file == NULL ? o->url : NULL;
     p.start_page = o->start_page;
@@ -201,7 +201,7 @@ static int create_task(lkd_client_t *c, const options_t *o, const char *file)
     if (reader.fd >= 0) {
         close(reader.fd);
     }
-    if (st == LKD_ERR_ARG && p.file_type == NULL && strcmp(c->internal.settings.service, "lkeap") == 0) {
+    if (st == LKD_ERR_ARG && p.file_type == NULL && strcmp(lkd_client_settings(c)->service, "lkeap") == 0) {
         fputs("lkedoc: lkeap needs the file's type: add --type (PDF, PNG, JPG, ...)\n", stderr);
         return EXIT_USAGE;
     }
@@ -219,10 +219,10 @@ int cmd_create(lkd_client_t *c, const options_t *o)
     }
     if (o->json) {
         fputs("{\"TaskId\":", stdout);
-        print_json_string(stdout, c->internal.task_id);
+        print_json_string(stdout, lkd_client_task_id(c));
         fputs("}\n", stdout);
     } else {
-        safe_text_puts(stdout, c->internal.task_id); /* the service chose it */
+        safe_text_puts(stdout, lkd_client_task_id(c)); /* the service chose it */
         fputc('\n', stdout);
     }
     return EXIT_OK;
@@ -389,7 +389,7 @@ int cmd_parse(lkd_client_t *c, const options_t *o)
     if (rc != EXIT_OK) {
         return rc;
     }
-    memcpy(task, c->internal.task_id, sizeof task);
+    snprintf(task, sizeof task, "%s", lkd_client_task_id(c));
     if (!o->json) {
         fputs("TaskId ", info_stream(o));
         safe_text_puts(info_stream(o), task);

@@ -18,7 +18,6 @@
 
 #include "cli.h"
 #include "credentials.h"
-#include "lkd_tls_policy.h"
 #include "print_result.h"
 #include "safe_text.h"
 
@@ -92,6 +91,8 @@ static int refused_url(lkd_client_t *c)
 int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
 {
     const lkd_api_error_t *e = lkd_client_api_error(c);
+    lkd_client_stats_t stats;
+    lkd_client_tls_detail_t tls;
     if (st == LKD_ERR_API) {
         if (o->json) {
             print_api_error_json(stdout, e);
@@ -110,29 +111,28 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     }
     fprintf(stderr, "lkedoc: %s", lkd_strerror(st));
     if (st == LKD_ERR_HTTP_STATUS) {
-        fprintf(stderr, " %d", c->internal.http_status);
+        (void)lkd_client_stats(c, &stats); /* all zero if it fails */
+        fprintf(stderr, " %d", stats.http_status);
     }
-    if (st == LKD_ERR_CERT && c->internal.tls.verify_flags != 0) {
+    (void)lkd_client_tls_detail(c, &tls); /* zero and no policy text if it fails */
+    if (st == LKD_ERR_CERT && tls.verify_flags != 0) {
         char info[512];
-        int n = mbedtls_x509_crt_verify_info(info, sizeof info, " ", c->internal.tls.verify_flags);
+        int n = mbedtls_x509_crt_verify_info(info, sizeof info, " ", tls.verify_flags);
         if (n > 0) {
             if (info[n - 1] == '\n') {
                 info[n - 1] = '\0'; /* the line end comes below */
             }
             fprintf(stderr, ":\n%s", info);
         }
-    } else if ((st == LKD_ERR_TLS || st == LKD_ERR_NO_MEMORY) && c->internal.tls.last_mbedtls_error != 0) {
-        fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-c->internal.tls.last_mbedtls_error);
+    } else if ((st == LKD_ERR_TLS || st == LKD_ERR_NO_MEMORY) && tls.mbedtls_error != 0) {
+        fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-tls.mbedtls_error);
     }
     if (st == LKD_ERR_DNS || st == LKD_ERR_CONNECT) {
         fprintf(stderr, " (host %s, port %u)", o->host, (unsigned)o->port);
     }
     fputc('\n', stderr);
-    if (st == LKD_ERR_TLS || st == LKD_ERR_CERT) {
-        const char *why = lkd_tls_policy_describe(c->internal.tls.last_mbedtls_error, c->internal.tls.verify_flags);
-        if (why != NULL) {
-            fprintf(stderr, "lkedoc: %s\n", why);
-        }
+    if ((st == LKD_ERR_TLS || st == LKD_ERR_CERT) && tls.policy != NULL) {
+        fprintf(stderr, "lkedoc: %s\n", tls.policy);
     }
     return exit_status_for(st);
 }
@@ -216,6 +216,7 @@ int main(int argc, char **argv)
     options_t o;
     lkd_settings_t s;
     lkd_port_t port;
+    lkd_client_stats_t stats;
     char err[512];
     int rc = cli_parse(argc, argv, &o);
     lkd_status_t st;
@@ -253,10 +254,10 @@ int main(int argc, char **argv)
         return rc;
     }
     rc = run_command(&o);
-    if (o.verbose) {
+    if (o.verbose && lkd_client_stats(&client, &stats) == LKD_OK) {
         fprintf(stderr, "lkedoc: * %u request(s), %u retried, %u TLS handshake(s) (%u resumed), clock offset %lld s\n",
-                (unsigned)client.internal.requests_sent, (unsigned)client.internal.retries, (unsigned)client.internal.tls.handshakes,
-                (unsigned)client.internal.tls.resumed, (long long)client.internal.clock_offset);
+                (unsigned)stats.requests_sent, (unsigned)stats.retries, (unsigned)stats.tls_handshakes,
+                (unsigned)stats.tls_resumed, (long long)stats.clock_offset);
     }
     lkd_client_free(&client);
     credentials_wipe(&creds);

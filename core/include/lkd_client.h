@@ -9,7 +9,7 @@
  *     lkd_settings_t s;
  *     lkd_settings_default(&s, LKD_PROFILE_LKE);
  *     s.secret_id = "AKID...";  s.secret_key = "...";
- *     lkd_client_init(&client, &s, &port);     // port: see port/port.h
+ *     lkd_client_init(&client, &s, &port);     // port: see lkd_port.h
  *     lkd_client_add_ca(&client, pem, pem_len_with_nul);
  *     lkd_result_t r;
  *     if (lkd_get_result(&client, id, strlen(id), &r) == LKD_OK) ... r.status ...
@@ -28,6 +28,11 @@
 #include "lkd_internal.h"
 #include "lkd_port.h"
 #include "lkd_types.h"
+#include "lkd_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum {
     LKD_PROFILE_LKE = 0, /* lke.intl.tencentcloudapi.com, 2023-11-30, ap-guangzhou (default) */
@@ -130,7 +135,7 @@ lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t l
  * LKD_ERR_BUFFER_TOO_SMALL (the request does not fit LKD_REQUEST_BUFFER_SIZE),
  * LKD_ERR_CLOCK (wall clock unknown), network and TLS errors (LKD_ERR_DNS,
  * LKD_ERR_CONNECT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
- * LKD_ERR_TIMEOUT), LKD_ERR_HTTP_STATUS (see http_status), LKD_ERR_MALFORMED,
+ * LKD_ERR_TIMEOUT), LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED,
  * LKD_ERR_RESPONSE_TOO_LARGE, LKD_ERR_API (see lkd_client_api_error),
  * LKD_ERR_STATE (client not initialised or already in a call). */
 lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result);
@@ -160,10 +165,63 @@ lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t t
  * neither is known. */
 int64_t lkd_client_now(const lkd_client_t *client);
 
+/* ---- What a client knows (the application never reads client.internal) ---- */
+
+/* What a client has counted since lkd_client_init. */
+typedef struct {
+    uint32_t requests_sent;  /* requests written (each retry is one more) */
+    uint32_t retries;        /* attempts repeated after retryable failures */
+    uint32_t tls_handshakes; /* TLS handshakes completed */
+    uint32_t tls_resumed;    /* of which abbreviated: a kept session was resumed */
+    int64_t clock_offset;    /* server time - device time (s) at the last Date seen; 0 before
+                                any, and while the device does not know the time */
+    int http_status;         /* HTTP status of the last response, 0 before any (the one
+                                LKD_ERR_HTTP_STATUS refers to) */
+} lkd_client_stats_t;
+
+/* Copy the client's counters into *stats.
+ * Errors: LKD_ERR_ARG (client or stats NULL), LKD_ERR_STATE (the client is
+ * not initialised, or was freed): *stats is then all zero when not NULL. */
+lkd_status_t lkd_client_stats(const lkd_client_t *client, lkd_client_stats_t *stats);
+
+/* Why the last TLS connection failed, for a person reading the error after
+ * LKD_ERR_TLS, LKD_ERR_CERT or LKD_ERR_NO_MEMORY. */
+typedef struct {
+    int mbedtls_error;     /* the last negative mbedTLS code (mbedtls_strerror can name it), 0 when none */
+    uint32_t verify_flags; /* MBEDTLS_X509_BADCERT_* of the last failed certificate verification
+                              (mbedtls_x509_crt_verify_info can describe them), 0 when none,
+                              0xffffffff when mbedTLS had no verification result */
+    const char *policy;    /* an English sentence when the client's own TLS policy explains the
+                              failure (a refused hash, key, group or suite; a server alert in the
+                              handshake), static, no trailing period; NULL when it has nothing to
+                              add to mbedTLS's own messages (I/O, an untrusted CA, a wrong name,
+                              an expired certificate) */
+} lkd_client_tls_detail_t;
+
+/* Fill *detail from the client's last connection (API or download).
+ * Errors: LKD_ERR_ARG (client or detail NULL), LKD_ERR_STATE (the client is
+ * not initialised, or was freed): *detail is then zero, policy NULL. */
+lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);
+
+/* The task id of the job: the one the last lkd_create made, or the last
+ * lkd_wait or lkd_download_result was given (NUL-terminated, at most
+ * LKD_TASK_ID_SIZE - 1 bytes).  "" before any, and for a NULL or not
+ * initialised client.  Never NULL; valid until the next job call. */
+const char *lkd_client_task_id(const lkd_client_t *client);
+
+/* The client's copy of its settings (lkd_client_init copied the struct; the
+ * strings are still the application's).  NULL for a NULL or not initialised
+ * client. */
+const lkd_settings_t *lkd_client_settings(const lkd_client_t *client);
+
 /* Close the connection, if any; the client stays usable. */
 void lkd_client_close(lkd_client_t *client);
 
 /* Close and release what mbedTLS holds (on hosts where it allocates). */
 void lkd_client_free(lkd_client_t *client);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_CLIENT_H */

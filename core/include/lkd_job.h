@@ -6,7 +6,7 @@
  * and hashed piece by piece from a reader, and the download is handed piece
  * by piece to a sink.
  *
- * The task id of the job is kept in the client (client->task_id) between
+ * The task id of the job is kept in the client (lkd_client_task_id) between
  * the calls, so the application may pass back the span lkd_create returned.
  */
 #ifndef LKD_JOB_H
@@ -16,6 +16,10 @@
 #include <stdint.h>
 
 #include "lkd_client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* CreateReconstructDocumentFlow parameters (API.md).  Either file_url or file. */
 typedef struct {
@@ -32,9 +36,9 @@ typedef struct {
 } lkd_create_t;
 
 /* Fill *p with no file, ResultType "0", TableResultType "0", lkeap extras unset. */
-void lkd_create_defaults(lkd_create_t *p);
+void lkd_create_default(lkd_create_t *p);
 
-/* Start a task.  On LKD_OK *task_id views client->task_id (valid until the
+/* Start a task.  On LKD_OK *task_id views lkd_client_task_id (valid until the
  * next job call).  The limits of API.md are checked before anything is sent:
  * FileBase64 at most 8 MiB, the whole request at most 10 MiB.
  * Errors: LKD_ERR_ARG (no or both sources, bad type or config values, pages
@@ -87,8 +91,8 @@ void lkd_download_options_default(lkd_download_options_t *o);
 
 /* Download a task's result: one GetReconstructDocumentResult for the URL
  * (unless opt->url gives it), checked against the result-host policy
- * (lkd_url_policy.h, settings.result_hosts) before anything connects to it,
- * then a GET on the object-storage host over its own verified TLS connection.
+ * (LKD_DEFAULT_RESULT_HOSTS, settings.result_hosts) before anything connects
+ * to it, then a GET on the object-storage host over its own verified TLS connection.
  * A body without a length ends only with the server's TLS close_notify; a bare
  * TCP close is a cut, resumed like any other.  A
  * dropped connection resumes with Range from the last byte delivered (up to
@@ -100,10 +104,14 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * not allowed: lkd_client_refused_host and lkd_client_refusal_reason say
  * which and why), LKD_ERR_ARG (opt->url malformed), LKD_ERR_MALFORMED (the
  * service's URL malformed),
- * LKD_ERR_HTTP_STATUS (client->http_status), LKD_ERR_MALFORMED (lengths or
+ * LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED (lengths or
  * ranges that do not add up), network and TLS errors, LKD_ERR_TIMEOUT, the
  * sink's errors, and those of lkd_get_result. */
 lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,
                                  const lkd_download_options_t *opt, uint64_t *bytes);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_JOB_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * port.h - everything the lkedoc core needs from a platform.
+ * lkd_port.h - everything the lkedoc core needs from a platform.
  *
  * A port is a table of functions the application hands to lkd_client_init().
  * Keep it small: a TCP connection with timeouts, two clocks, a sleep and an
@@ -21,6 +21,10 @@
 #include <stdint.h>
 
 #include "lkd_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* A connection handle the port chooses (a file descriptor, a socket number,
  * an index into the port's own table).  LKD_PORT_NO_CONN means none. */
@@ -71,5 +75,9 @@ typedef struct lkd_port {
      * seed the TLS random generator.  Errors: LKD_ERR_ENTROPY. */
     lkd_status_t (*entropy)(void *ctx, uint8_t *buf, size_t len);
 } lkd_port_t;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_PORT_H */

@@ -13,6 +13,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     LKD_OK = 0,
     LKD_ERR_ARG,                /* a parameter is NULL, empty, too long or has forbidden bytes */
@@ -28,7 +32,7 @@ typedef enum {
     LKD_ERR_IO,                 /* send or receive failed (reset, unreachable, ...) */
     LKD_ERR_HTTP_STATUS,        /* a complete answer with an HTTP status other than 200 */
     LKD_ERR_MALFORMED,          /* the response is not valid HTTP/1.1 or not the JSON the action returns */
-    LKD_ERR_API,                /* the service answered with Response.Error (see the client's api_error) */
+    LKD_ERR_API,                /* the service answered with Response.Error (lkd_client_api_error) */
     LKD_ERR_TASK_FAILED,        /* the document task ended in Failed (job functions only) */
     LKD_ERR_TASK_PAUSED,        /* the task is paused (lkeap Pause): waiting will not finish it */
     LKD_ERR_TASK_NOT_READY,     /* a download was asked for a task that has not succeeded */
@@ -39,7 +43,7 @@ typedef enum {
     LKD_ERR_STATE,              /* the client is not initialised or is in use */
     LKD_ERR_NO_MEMORY,          /* mbedTLS could not allocate (on a board: its static pool is too small) */
     LKD_ERR_URL_REFUSED,        /* a result URL names a scheme, host or port the result-host policy refuses:
-                                   nothing connected to it (see lkd_client_url_refusal) */
+                                   nothing connected to it (lkd_client_refused_host, lkd_client_refusal_reason) */
     LKD_ERR_WRITE,              /* the application's sink could not store the data (disk full, I/O error) */
     LKD_STATUS_COUNT
 } lkd_status_t;
@@ -67,5 +71,9 @@ lkd_api_class_t lkd_api_classify(const char *code, size_t len);
 
 /* "retryable", "clock", "auth", "quota", "parameter", "billing", "server", "unknown". */
 const char *lkd_api_class_name(lkd_api_class_t cls);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_STATUS_H */

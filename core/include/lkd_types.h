@@ -16,7 +16,9 @@
 #include "lkd_config.h"
 #include "lkd_status.h"
 
-#define LKD_VERSION_STRING "0.1.0"
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct {
     const char *ptr; /* NULL with len 0 when the field was absent */
@@ -94,5 +96,9 @@ typedef struct {
     lkd_api_class_t cls;
     uint8_t truncated;
 } lkd_api_error_t;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_TYPES_H */

@@ -16,7 +16,7 @@
 
 /* ---- CreateReconstructDocumentFlow ------------------------------------------- */
 
-void lkd_create_defaults(lkd_create_t *p)
+void lkd_create_default(lkd_create_t *p)
 {
     if (p != NULL) {
         memset(p, 0, sizeof *p);

@@ -8,6 +8,7 @@
 
 #include "lkd_sign.h"
 #include "lkd_text.h"
+#include "lkd_version.h"
 
 /* Bounds on what the Authorization value holds. */
 #define MAX_SECRET_ID_LEN 128u

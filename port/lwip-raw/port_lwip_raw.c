@@ -34,8 +34,8 @@
 #if TCP_WND > 0xffff
 #error "port_lwip_raw queues received data in one pbuf chain: TCP_WND must be at most 65535"
 #endif
-#if LKD_LWIP_RAW_CONNS < 1 || LKD_LWIP_RAW_CONNS > 127
-#error "LKD_LWIP_RAW_CONNS must be 1..127"
+#if LKD_PORT_LWIP_RAW_CONNS < 1 || LKD_PORT_LWIP_RAW_CONNS > 127
+#error "LKD_PORT_LWIP_RAW_CONNS must be 1..127"
 #endif
 
 /* A slot's life. */
@@ -129,7 +129,7 @@ static lkd_status_t raw_entropy(void *ctx, uint8_t *buf, size_t len)
 
 static err_t raw_on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
-    lkd_lwip_raw_conn_t *c = (lkd_lwip_raw_conn_t *)arg;
+    lkd_port_lwip_raw_conn_t *c = (lkd_port_lwip_raw_conn_t *)arg;
     (void)pcb;
     (void)err; /* always ERR_OK: failures come through the err callback */
     if (c != NULL && c->state == CONN_CONNECTING) {
@@ -142,7 +142,7 @@ static err_t raw_on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
  * is acknowledged to the window (tcp_recved) only as recv hands it out. */
 static err_t raw_on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
-    lkd_lwip_raw_conn_t *c = (lkd_lwip_raw_conn_t *)arg;
+    lkd_port_lwip_raw_conn_t *c = (lkd_port_lwip_raw_conn_t *)arg;
     (void)err;
     if (c == NULL) { /* not ours any more: take it and drop it */
         if (p != NULL) {
@@ -170,7 +170,7 @@ static err_t raw_on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 /* The PCB is already freed: forget it, remember why. */
 static void raw_on_err(void *arg, err_t err)
 {
-    lkd_lwip_raw_conn_t *c = (lkd_lwip_raw_conn_t *)arg;
+    lkd_port_lwip_raw_conn_t *c = (lkd_port_lwip_raw_conn_t *)arg;
     if (c == NULL) {
         return;
     }
@@ -183,9 +183,9 @@ static void raw_on_err(void *arg, err_t err)
 
 /* ---- slots ------------------------------------------------------------------------------ */
 
-static lkd_lwip_raw_conn_t *raw_slot(lkd_port_lwip_raw_t *st, lkd_port_conn_t conn)
+static lkd_port_lwip_raw_conn_t *raw_slot(lkd_port_lwip_raw_t *st, lkd_port_conn_t conn)
 {
-    if (conn < 0 || conn >= LKD_LWIP_RAW_CONNS || st->conn[conn].state == CONN_FREE) {
+    if (conn < 0 || conn >= LKD_PORT_LWIP_RAW_CONNS || st->conn[conn].state == CONN_FREE) {
         return NULL;
     }
     return &st->conn[conn];
@@ -194,7 +194,7 @@ static lkd_lwip_raw_conn_t *raw_slot(lkd_port_lwip_raw_t *st, lkd_port_conn_t co
 /* Detach the slot's PCB from the port (no callback will reach the slot again),
  * hand lwIP back its window for unread data, and close it; abort when lwIP
  * cannot (out of memory for the FIN) or when told to.  Frees the slot. */
-static void raw_release(lkd_lwip_raw_conn_t *c, int abort)
+static void raw_release(lkd_port_lwip_raw_conn_t *c, int abort)
 {
     struct tcp_pcb *pcb = c->pcb;
     if (pcb != NULL) {
@@ -277,7 +277,7 @@ static lkd_status_t raw_connect(void *ctx, const char *host, uint16_t port, uint
 {
     lkd_port_lwip_raw_t *st = (lkd_port_lwip_raw_t *)ctx;
     uint64_t deadline = raw_deadline(st, timeout_ms);
-    lkd_lwip_raw_conn_t *c = NULL;
+    lkd_port_lwip_raw_conn_t *c = NULL;
     struct tcp_pcb *pcb;
     ip_addr_t addr;
     lkd_status_t why;
@@ -286,7 +286,7 @@ static lkd_status_t raw_connect(void *ctx, const char *host, uint16_t port, uint
     if (host == NULL || conn == NULL) {
         return LKD_ERR_CONNECT;
     }
-    for (i = 0; i < LKD_LWIP_RAW_CONNS && c == NULL; i++) {
+    for (i = 0; i < LKD_PORT_LWIP_RAW_CONNS && c == NULL; i++) {
         if (st->conn[i].state == CONN_FREE) {
             c = &st->conn[i];
         }
@@ -328,7 +328,7 @@ static lkd_status_t raw_connect(void *ctx, const char *host, uint16_t port, uint
 /* ---- send, recv, close ----------------------------------------------------------------- */
 
 /* Why a slot whose PCB lwIP freed cannot carry data. */
-static lkd_status_t raw_failure(const lkd_lwip_raw_conn_t *c)
+static lkd_status_t raw_failure(const lkd_port_lwip_raw_conn_t *c)
 {
     return c->err == ERR_CLSD ? LKD_ERR_CLOSED : LKD_ERR_IO;
 }
@@ -337,7 +337,7 @@ static lkd_status_t raw_send(void *ctx, lkd_port_conn_t conn, const uint8_t *dat
                              uint32_t timeout_ms, size_t *sent)
 {
     lkd_port_lwip_raw_t *st = (lkd_port_lwip_raw_t *)ctx;
-    lkd_lwip_raw_conn_t *c = raw_slot(st, conn);
+    lkd_port_lwip_raw_conn_t *c = raw_slot(st, conn);
     uint64_t deadline = raw_deadline(st, timeout_ms);
 
     if (c == NULL) {
@@ -381,7 +381,7 @@ static lkd_status_t raw_send(void *ctx, lkd_port_conn_t conn, const uint8_t *dat
  * delayed-ACK timer (up to 250 ms).  A peer with Nagle on waits for that ACK
  * before it sends the next small segment of an answer, and both would sit
  * idle until the timer fires. */
-static void raw_ack_now(lkd_lwip_raw_conn_t *c)
+static void raw_ack_now(lkd_port_lwip_raw_conn_t *c)
 {
     if (c->pcb != NULL && tcp_is_flag_set(c->pcb, TF_ACK_DELAY)) {
         tcp_set_flags(c->pcb, TF_ACK_NOW);
@@ -393,7 +393,7 @@ static lkd_status_t raw_recv(void *ctx, lkd_port_conn_t conn, uint8_t *buf, size
                              size_t *received)
 {
     lkd_port_lwip_raw_t *st = (lkd_port_lwip_raw_t *)ctx;
-    lkd_lwip_raw_conn_t *c = raw_slot(st, conn);
+    lkd_port_lwip_raw_conn_t *c = raw_slot(st, conn);
     uint64_t deadline = raw_deadline(st, timeout_ms);
 
     if (c == NULL) {
@@ -428,7 +428,7 @@ static lkd_status_t raw_recv(void *ctx, lkd_port_conn_t conn, uint8_t *buf, size
 static void raw_close(void *ctx, lkd_port_conn_t conn)
 {
     lkd_port_lwip_raw_t *st = (lkd_port_lwip_raw_t *)ctx;
-    lkd_lwip_raw_conn_t *c = raw_slot(st, conn);
+    lkd_port_lwip_raw_conn_t *c = raw_slot(st, conn);
     if (c != NULL) {
         raw_release(c, 0);
         /* Let the FIN go out now rather than at the next wait. */
@@ -436,7 +436,7 @@ static void raw_close(void *ctx, lkd_port_conn_t conn)
     }
 }
 
-void lkd_port_lwip_raw_init(lkd_port_t *port, lkd_port_lwip_raw_t *state, const lkd_lwip_raw_board_t *board)
+void lkd_port_lwip_raw_init(lkd_port_t *port, lkd_port_lwip_raw_t *state, const lkd_port_lwip_raw_board_t *board)
 {
     memset(state, 0, sizeof *state);
     state->board = *board;

@@ -15,7 +15,7 @@
  *
  * so every call ends by its timeout_ms; the board never needs its own loop.
  *
- * The contract (port.h) on lwIP:
+ * The contract (lkd_port.h) on lwIP:
  *   connect  host is a numeric IPv4/IPv6 address (ipaddr_aton) or a DNS name
  *            resolved by lwIP's own resolver (dns_gethostbyname, servers set
  *            by the board with dns_setserver; needs LWIP_DNS 1).  lwIP's
@@ -70,7 +70,7 @@
  * Use (one thread; lwIP, the port and the client all run in it):
  *
  *     static lkd_port_lwip_raw_t lwip_port;
- *     static const lkd_lwip_raw_board_t hooks = {
+ *     static const lkd_port_lwip_raw_board_t hooks = {
  *         .poll = my_poll,   .idle = my_idle,  .monotonic_ms = my_ms,
  *         .wall_time = NULL, .entropy = my_trng, .ctx = &my_board };
  *     lwip_init();  netif_add(...);  netif_set_default(...);  netif_set_up(...);
@@ -86,16 +86,20 @@
 
 #include "lkd_port.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* How many TCP connections may be open at once (the client keeps two: the
  * API's and the result download's).  Override with -DLKD_LWIP_RAW_CONNS=n;
  * lwIP needs MEMP_NUM_TCP_PCB at least this (plus PCBs still closing). */
-#ifndef LKD_LWIP_RAW_CONNS
-#define LKD_LWIP_RAW_CONNS 2
+#ifndef LKD_PORT_LWIP_RAW_CONNS
+#define LKD_PORT_LWIP_RAW_CONNS 2
 #endif
 
 /* What the board provides.  poll and entropy are required; NULL elsewhere
  * picks the stated fallback.  The port copies the struct at init. */
-typedef struct lkd_lwip_raw_board {
+typedef struct lkd_port_lwip_raw_board {
     /* Move every frame the network driver has received into lwIP
      * (netif->input) and return without blocking.  The port runs
      * sys_check_timeouts() itself after each call. */
@@ -115,25 +119,25 @@ typedef struct lkd_lwip_raw_board {
     lkd_status_t (*entropy)(void *ctx, uint8_t *buf, size_t len);
     /* Passed to every hook. */
     void *ctx;
-} lkd_lwip_raw_board_t;
+} lkd_port_lwip_raw_board_t;
 
 /* lwIP's types, named only through pointers here. */
 struct tcp_pcb;
 struct pbuf;
 
 /* One connection slot: the port's own, not to be touched by the application. */
-typedef struct lkd_lwip_raw_conn {
+typedef struct lkd_port_lwip_raw_conn {
     struct tcp_pcb *pcb;  /* NULL once lwIP has freed it (reset, abort) */
     struct pbuf *rx;      /* received and not yet read, one chain */
     uint8_t state;        /* free, connecting, open, peer closed (FIN), failed */
     int8_t err;           /* the lwIP err_t that failed the connection */
-} lkd_lwip_raw_conn_t;
+} lkd_port_lwip_raw_conn_t;
 
 /* The port's state: the board's hooks and the connection table.  Give it
  * storage that outlives the client (a static variable); init fills it. */
 typedef struct lkd_port_lwip_raw {
-    lkd_lwip_raw_board_t board;
-    lkd_lwip_raw_conn_t conn[LKD_LWIP_RAW_CONNS];
+    lkd_port_lwip_raw_board_t board;
+    lkd_port_lwip_raw_conn_t conn[LKD_PORT_LWIP_RAW_CONNS];
     const char *dns_name; /* the name connect is resolving, NULL otherwise */
     void *dns_answer;     /* connect's ip_addr_t for the answer, while dns_name is set */
     int8_t dns_done;      /* 0 waiting, 1 resolved, -1 failed */
@@ -146,6 +150,10 @@ typedef struct lkd_port_lwip_raw {
  * and a netif up before the first connect; DNS servers are the board's to
  * set (dns_setserver).  Calling it again while connections are open leaks
  * their PCBs: close them first. */
-void lkd_port_lwip_raw_init(lkd_port_t *port, lkd_port_lwip_raw_t *state, const lkd_lwip_raw_board_t *board);
+void lkd_port_lwip_raw_init(lkd_port_t *port, lkd_port_lwip_raw_t *state, const lkd_port_lwip_raw_board_t *board);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_PORT_LWIP_RAW_H */

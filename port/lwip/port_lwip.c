@@ -139,7 +139,7 @@ static lkd_status_t lwip_resolve(void *ctx, const char *host, uint16_t port, uin
     if (lwip_getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
         return LKD_ERR_DNS;
     }
-    for (ai = list; ai != NULL && n < LKD_LWIP_MAX_ADDRS; ai = ai->ai_next) {
+    for (ai = list; ai != NULL && n < LKD_PORT_LWIP_MAX_ADDRS; ai = ai->ai_next) {
         if ((size_t)ai->ai_addrlen <= sizeof out[n].u) {
             memset(&out[n], 0, sizeof out[n]);
             memcpy(&out[n].u, ai->ai_addr, ai->ai_addrlen);
@@ -271,7 +271,7 @@ static lkd_status_t lwip_resolve(void *ctx, const char *host, uint16_t port, uin
     lkd_status_t why = LKD_ERR_DNS;
     int s;
 
-    for (i = 0; i < LKD_LWIP_DNS_SERVERS; i++) {
+    for (i = 0; i < LKD_PORT_LWIP_DNS_SERVERS; i++) {
         servers += st->dns_server[i] != 0;
     }
     st->dns_id = (uint16_t)(st->dns_id * 31u + (uint16_t)lwip_monotonic_ms(ctx) + 1u);
@@ -298,7 +298,7 @@ static lkd_status_t lwip_resolve(void *ctx, const char *host, uint16_t port, uin
         srv.sin_family = AF_INET;
         srv.sin_port = lwip_htons(DNS_PORT);
         do { /* the next configured server, round robin */
-            srv.sin_addr.s_addr = st->dns_server[tries++ % LKD_LWIP_DNS_SERVERS];
+            srv.sin_addr.s_addr = st->dns_server[tries++ % LKD_PORT_LWIP_DNS_SERVERS];
         } while (srv.sin_addr.s_addr == 0);
         if (lwip_sendto(s, q, qlen, 0, (struct sockaddr *)&srv, sizeof srv) != (int)qlen) {
             break;
@@ -318,7 +318,7 @@ static lkd_status_t lwip_resolve(void *ctx, const char *host, uint16_t port, uin
                 }
                 break;
             }
-            r = dns_parse_answer(a, (size_t)n, st->dns_id, port, out, LKD_LWIP_MAX_ADDRS);
+            r = dns_parse_answer(a, (size_t)n, st->dns_id, port, out, LKD_PORT_LWIP_MAX_ADDRS);
             if (r == -2) {
                 lwip_close(s);
                 return LKD_ERR_DNS;
@@ -339,7 +339,7 @@ static lkd_status_t lwip_resolve(void *ctx, const char *host, uint16_t port, uin
 int lkd_port_lwip_set_dns(lkd_port_lwip_t *state, unsigned index, const char *ipv4)
 {
     struct in_addr a;
-    if (index >= LKD_LWIP_DNS_SERVERS || ipv4 == NULL || lwip_inet_pton(AF_INET, ipv4, &a) != 1) {
+    if (index >= LKD_PORT_LWIP_DNS_SERVERS || ipv4 == NULL || lwip_inet_pton(AF_INET, ipv4, &a) != 1) {
         return -1;
     }
     state->dns_server[index] = a.s_addr;
@@ -414,7 +414,7 @@ static int lwip_connect_one(const lwip_target_t *t, uint32_t timeout_ms, lkd_sta
 static lkd_status_t lwip_port_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
                                       lkd_port_conn_t *conn)
 {
-    lwip_target_t targets[LKD_LWIP_MAX_ADDRS];
+    lwip_target_t targets[LKD_PORT_LWIP_MAX_ADDRS];
     unsigned count = 0, i;
     uint64_t deadline = lwip_monotonic_ms(ctx) + timeout_ms;
     lkd_status_t why = LKD_ERR_CONNECT;

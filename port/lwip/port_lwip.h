@@ -25,10 +25,14 @@
 
 #include "lkd_port.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* How many DNS servers the port's own resolver asks, in order. */
-#define LKD_LWIP_DNS_SERVERS 2
+#define LKD_PORT_LWIP_DNS_SERVERS 2
 /* How many addresses of one name it keeps and tries. */
-#define LKD_LWIP_MAX_ADDRS 4
+#define LKD_PORT_LWIP_MAX_ADDRS 4
 
 typedef struct lkd_port_lwip {
     /* The board's randomness (required): fill buf, LKD_OK or LKD_ERR_ENTROPY. */
@@ -37,7 +41,7 @@ typedef struct lkd_port_lwip {
     int64_t (*wall_time)(void *user);
     void *user;
     /* The rest is the port's own state; lkd_port_lwip_init sets it. */
-    uint32_t dns_server[LKD_LWIP_DNS_SERVERS]; /* IPv4, network byte order; 0 = unset */
+    uint32_t dns_server[LKD_PORT_LWIP_DNS_SERVERS]; /* IPv4, network byte order; 0 = unset */
     uint32_t last_now;                         /* sys_now() at the last monotonic_ms */
     uint64_t wraps;                            /* 2^32 ms periods seen */
     uint16_t dns_id;
@@ -52,5 +56,9 @@ void lkd_port_lwip_init(lkd_port_t *port, lkd_port_lwip_t *state);
  * LWIP_DNS this is lwIP's own dns_setserver, otherwise the port's resolver's.
  * Returns 0, or -1 for a bad index or address. */
 int lkd_port_lwip_set_dns(lkd_port_lwip_t *state, unsigned index, const char *ipv4);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_PORT_LWIP_H */

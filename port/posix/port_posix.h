@@ -15,7 +15,15 @@
 
 #include "lkd_port.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Fill *port with the POSIX functions (ctx NULL). */
 void lkd_port_posix_init(lkd_port_t *port);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_PORT_POSIX_H */

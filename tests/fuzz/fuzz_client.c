@@ -770,7 +770,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case OP_CREATE_ONCE: {
             lkd_create_t p;
             lkd_span_t id = {"stale", 5};
-            lkd_create_defaults(&p);
+            lkd_create_default(&p);
             if (op == OP_CREATE_URL) {
                 p.file_type = "PDF";
                 p.file_url = "https://in.lkedoc.test/scan/page-1.pdf";

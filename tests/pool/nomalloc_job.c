@@ -481,7 +481,7 @@ int main(int argc, char **argv)
     src.read = read_doc;
     src.user = &doc;
     src.size = (uint64_t)doc_len;
-    lkd_create_defaults(&create);
+    lkd_create_default(&create);
     create.file_type = type;
     create.file = &src;
     lkd_wait_options_default(&wait);

@@ -238,7 +238,7 @@ static void test_device_loop_create_never_reaches_the_result_host(void)
     CHECK_EQ_INT(lkd_wait(&client, "task-1", 6, &w, &r), LKD_OK);
     o.url = r.result_url;
     CHECK_EQ_INT(lkd_download_result(&client, "task-1", 6, &o, &bytes), LKD_OK);
-    lkd_create_defaults(&p);
+    lkd_create_default(&p);
     p.file_type = "PDF";
     p.file_url = "https://example.com/next.pdf";
     CHECK_EQ_INT(lkd_create(&client, &p, &task), LKD_OK);

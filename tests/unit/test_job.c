@@ -94,8 +94,8 @@ static void test_create_arguments(void)
     fresh();
     f = source(10, 0);
     CHECK_EQ_INT(lkd_create(&client, NULL, &id), LKD_ERR_ARG);
-    lkd_create_defaults(&p);
-    lkd_create_defaults(NULL);
+    lkd_create_default(&p);
+    lkd_create_default(NULL);
     CHECK_EQ_INT(lkd_create(&client, &p, NULL), LKD_ERR_ARG);
     CHECK_EQ_INT(lkd_create(NULL, &p, &id), LKD_ERR_STATE);
     memset(long_url, 'u', sizeof long_url - 1);
@@ -103,7 +103,7 @@ static void test_create_arguments(void)
     /* Each rule on its own; none of them reaches the network. */
     for (i = 0; i < 16; i++) {
         lkd_file_source_t g = f;
-        lkd_create_defaults(&p);
+        lkd_create_default(&p);
         p.file_type = "pdf";
         p.file_url = "https://example.com/a.pdf";
         switch (i) {
@@ -130,7 +130,7 @@ static void test_create_arguments(void)
     }
     CHECK_EQ_INT(tl.connects, 0);
     /* A document over the service's limits: refused before anything is sent. */
-    lkd_create_defaults(&p);
+    lkd_create_default(&p);
     p.file_type = "PDF";
     f = source(10, 0);
     f.size = 6u * 1024u * 1024u + 1u; /* 8 MiB + 4/3 of a byte in base64 */
@@ -145,7 +145,7 @@ static void test_create_url(void)
     lkd_create_t p;
     lkd_span_t id;
     fresh();
-    lkd_create_defaults(&p);
+    lkd_create_default(&p);
     p.file_type = "pdf";
     p.file_url = "https://example.com/a.pdf";
     p.start_page = 2;
@@ -171,7 +171,7 @@ static void test_create_url(void)
     settings.service = "lke";
     CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
     CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
-    lkd_create_defaults(&p);
+    lkd_create_default(&p);
     p.file_url = "https://example.com/a.pdf";
     p.end_page = 3;
     p.ignore_failed_page = 0;
@@ -209,7 +209,7 @@ static void test_create_file(void)
     fresh();
     f = source(n, 0);
     read_max = 100; /* short reads are looped over */
-    lkd_create_defaults(&p);
+    lkd_create_default(&p);
     p.file_type = "png";
     p.file = &f;
     tl_push_json(create_json, NULL);
@@ -289,7 +289,7 @@ static void test_create_not_repeated(void)
 {
     lkd_create_t p;
     lkd_span_t id;
-    lkd_create_defaults(&p);
+    lkd_create_default(&p);
     p.file_type = "PDF";
     p.file_url = "https://example.com/a.pdf";
     /* The answer was lost after the request went out: not repeated. */

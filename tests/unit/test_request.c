@@ -2,6 +2,7 @@
 /* The signed request writer: exact bytes, header validation, bounds. */
 #include "lkd_request.h"
 #include "lkd_sign.h"
+#include "lkd_version.h"
 #include "unit.h"
 
 static lkd_span_t span(const char *s)

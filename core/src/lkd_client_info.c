@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_client_info.c - what a client knows, read through functions so that
+ * applications never depend on the layout of lkd_client_t (see lkd_client.h).
+ */
+#include "lkd_client.h"
+
+#include <string.h>
+
+#include "lkd_tls_policy.h"
+
+static int usable(const lkd_client_t *client)
+{
+    return client != NULL && client->internal.initialised;
+}
+
+lkd_status_t lkd_client_stats(const lkd_client_t *client, lkd_client_stats_t *stats)
+{
+    if (stats == NULL) {
+        return LKD_ERR_ARG;
+    }
+    memset(stats, 0, sizeof *stats);
+    if (client == NULL) {
+        return LKD_ERR_ARG;
+    }
+    if (!client->internal.initialised) {
+        return LKD_ERR_STATE;
+    }
+    stats->requests_sent = client->internal.requests_sent;
+    stats->retries = client->internal.retries;
+    stats->tls_handshakes = client->internal.tls.handshakes;
+    stats->tls_resumed = client->internal.tls.resumed;
+    stats->clock_offset = client->internal.clock_offset;
+    stats->http_status = client->internal.http_status;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail)
+{
+    if (detail == NULL) {
+        return LKD_ERR_ARG;
+    }
+    memset(detail, 0, sizeof *detail);
+    detail->policy = NULL;
+    if (client == NULL) {
+        return LKD_ERR_ARG;
+    }
+    if (!client->internal.initialised) {
+        return LKD_ERR_STATE;
+    }
+    detail->mbedtls_error = client->internal.tls.last_mbedtls_error;
+    detail->verify_flags = client->internal.tls.verify_flags;
+    detail->policy = lkd_tls_policy_describe(detail->mbedtls_error, detail->verify_flags);
+    return LKD_OK;
+}
+
+const char *lkd_client_task_id(const lkd_client_t *client)
+{
+    return usable(client) ? client->internal.task_id : "";
+}
+
+const lkd_settings_t *lkd_client_settings(const lkd_client_t *client)
+{
+    return usable(client) ? &client->internal.settings : NULL;
+}
