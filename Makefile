@@ -39,7 +39,7 @@ CLI := $(BUILD)/lkedoc
 # headers and the POSIX port's (the archive carries port/posix).
 PUBLIC_HEADERS := $(sort $(wildcard $(addsuffix /*.h,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS))))
 
-.PHONY: all deps test unit demo cross clean help fuzz fuzz-build sanitize sanitize-build valgrind
+.PHONY: all deps test unit demo cross clean help fuzz fuzz-build sanitize sanitize-build valgrind install
 all: $(LIB) $(LIB_INTERNAL) $(CLI)
 
 help:
@@ -49,6 +49,7 @@ help:
 	@echo "make test     every test; ends with 'N passed, 0 failed'"
 	@echo "make unit     the host unit tests only"
 	@echo "make cross    compile core/ for Cortex-M4 with arm-none-eabi-gcc"
+	@echo "make install  PREFIX=/usr/local [DESTDIR=]: liblkedoc.a, headers, the CLI, lkedoc.pc, lkedoc.1"
 	@echo "make test-lwip the integration suite through build/lkedoc-lwip (lwIP on a tap, own netns)"
 	@echo "make lwip-raw build/lkedoc-lwip-raw: the CLI on lwIP's raw API, NO_SYS, from Debian's source (port/lwip-raw)"
 	@echo "make test-m4  the core unit tests on an emulated Cortex-M4 (QEMU mps2-an386, semihosting)"
@@ -145,6 +146,30 @@ test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw
 	@sh tests/sdk/install.sh
 	@python3 tests/run_tests.py
+
+# ---- make install PREFIX=... [DESTDIR=...] -------------------------------------
+# The host library and what building against it takes: its public headers
+# (the core's and the POSIX port's, in include/lkedoc/), lkedoc.pc for
+# pkg-config, the CLI and its man page.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+# The version the public headers declare (LKD_VERSION_STRING), asked of the
+# preprocessor.
+LKEDOC_VERSION = $(shell echo LKD_VERSION_STRING | $(CC) -E -P -include lkd_client.h \
+                     $(addprefix -I,$(LKEDOC_INCLUDE_DIRS)) - | tail -n 1 | tr -d '" ')
+
+install: $(LIB) $(CLI)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/lkedoc $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/lkedoc
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/liblkedoc.a
+	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/lkedoc/
+	install -m 0644 boards/posix/lkedoc.1 $(DESTDIR)$(MANDIR)/man1/lkedoc.1
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	    -e 's|@VERSION@|$(LKEDOC_VERSION)|g' -e 's|@CONFIG_CFLAGS@|$(LOG_DEF)|g' boards/posix/lkedoc.pc.in \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/lkedoc.pc
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 # The Cortex-M4 flags every target build of lkedoc uses, in one place: `make
 # cross` (Makefile), the unit-test image and the firmware (board.mk), `make
-# footprint` (tests/tools/footprint.mk).  The CMake example (boards/cmake-m4)
-# states the same flags; tests/integration/test_build_files.py compares its
-# compile lines with M4_TARGET_CFLAGS.
+# footprint` (tests/tools/footprint.mk); tests/integration/test_build_files.py
+# checks each compile line.  The CMake example (boards/cmake-m4) states the
+# same flags in its toolchain file; test_cmake_m4.py compares its compile
+# lines with M4_TARGET_CFLAGS.
 #
 # M4_ARCH           code generation: Cortex-M4F, Thumb-2, hard-float ABI (the
 #                   FPU must be enabled before main: startup.c, fw_startup.c);
