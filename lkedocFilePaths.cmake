@@ -35,6 +35,7 @@ set(LKEDOC_CORE_SOURCES
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_base64.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_call.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_client.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_client_info.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_decode.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_http.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_job.c"
@@ -47,7 +48,8 @@ set(LKEDOC_CORE_SOURCES
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_tls.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_tls_policy.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_url.c"
-    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_url_policy.c")
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_url_policy.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_version.c")
 
 set(LKEDOC_PORT_POSIX_SOURCES "${CMAKE_CURRENT_LIST_DIR}/port/posix/port_posix.c")
 set(LKEDOC_PORT_POSIX_INCLUDE_DIRS "${CMAKE_CURRENT_LIST_DIR}/port/posix")

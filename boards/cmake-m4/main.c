@@ -61,7 +61,7 @@ static lkd_status_t board_entropy(void *ctx, uint8_t *buf, size_t len)
 
 int main(void)
 {
-    static const lkd_lwip_raw_board_t hooks = {board_poll, NULL, NULL, NULL, board_entropy, NULL};
+    static const lkd_port_lwip_raw_board_t hooks = {board_poll, NULL, NULL, NULL, board_entropy, NULL};
     lkd_settings_t settings;
     lkd_port_t port;
 

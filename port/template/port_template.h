@@ -23,8 +23,16 @@
 
 #include "lkd_port.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Fill *port with the template's functions (ctx NULL).  Never fails; port
  * must not be NULL. */
 void lkd_port_template_init(lkd_port_t *port);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LKD_PORT_TEMPLATE_H */
