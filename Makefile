@@ -108,7 +108,8 @@ $(LIB_INTERNAL): $(CORE_OBJ) $(PORT_OBJ)
 $(CLI): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(TLS_LIBS)
 
-# A unit program links the library and the objects its target lists besides.
+# A unit program links the archive with every symbol and the objects its
+# target lists besides.
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -D_DEFAULT_SOURCE -MMD -MP -o $@ $< $(filter %.o,$^) $(LIB_INTERNAL) $(TLS_LIBS)
