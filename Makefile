@@ -6,6 +6,7 @@ BUILD   := build
 CSTD    := -std=c99 -Wall -Wextra -Werror -pedantic
 OPT     ?= -O2 -g
 include lkedoc.mk
+include boards/mps2-an386/flags.mk
 # Host builds keep the diagnostics the CLI's --verbose prints (lkd_config.h).
 LOG_DEF := -DLKD_ENABLE_LOG=1
 # Two include sets: the core compiles with its private headers (INC, also
@@ -38,7 +39,7 @@ CLI := $(BUILD)/lkedoc
 # headers and the POSIX port's (the archive carries port/posix).
 PUBLIC_HEADERS := $(sort $(wildcard $(addsuffix /*.h,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS))))
 
-.PHONY: all deps test unit demo cross clean help fuzz fuzz-build sanitize sanitize-build valgrind
+.PHONY: all deps test unit demo cross clean help fuzz fuzz-build sanitize sanitize-build valgrind install
 all: $(LIB) $(LIB_INTERNAL) $(CLI)
 
 help:
@@ -48,6 +49,7 @@ help:
 	@echo "make test     every test; ends with 'N passed, 0 failed'"
 	@echo "make unit     the host unit tests only"
 	@echo "make cross    compile core/ for Cortex-M4 with arm-none-eabi-gcc"
+	@echo "make install  PREFIX=/usr/local [DESTDIR=]: liblkedoc.a, headers, the CLI, lkedoc.pc, lkedoc.1"
 	@echo "make test-lwip the integration suite through build/lkedoc-lwip (lwIP on a tap, own netns)"
 	@echo "make lwip-raw build/lkedoc-lwip-raw: the CLI on lwIP's raw API, NO_SYS, from Debian's source (port/lwip-raw)"
 	@echo "make test-m4  the core unit tests on an emulated Cortex-M4 (QEMU mps2-an386, semihosting)"
@@ -62,6 +64,11 @@ help:
 
 deps:
 	@sh tests/tools/deps.sh
+
+# Every C compile writes its header dependencies (-MMD -MP) beside the object
+# and each .mk reads them back (-include); nothing makes a .d (without this,
+# make would try to build a missing one from a .o by its built-in rules).
+%.d: ;
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -101,26 +108,38 @@ $(LIB_INTERNAL): $(CORE_OBJ) $(PORT_OBJ)
 $(CLI): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(TLS_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_INTERNAL) $(wildcard tests/unit/*.h)
+# A unit program links the archive with every symbol and the objects its
+# target lists besides.
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(INC) -D_DEFAULT_SOURCE -o $@ $< $(LIB_INTERNAL) $(TLS_LIBS)
+	$(CC) $(CFLAGS) $(INC) -D_DEFAULT_SOURCE -MMD -MP -o $@ $< $(filter %.o,$^) $(LIB_INTERNAL) $(TLS_LIBS)
+# The template port is in no library: a new board copies it.
+TEMPLATE_OBJ := $(LKEDOC_PORT_TEMPLATE_SOURCES:%.c=$(BUILD)/obj/%.o)
+$(TEMPLATE_OBJ) $(BUILD)/tests/test_port_template: CFLAGS += $(addprefix -I,$(LKEDOC_PORT_TEMPLATE_INCLUDE_DIRS))
+$(BUILD)/tests/test_port_template: $(TEMPLATE_OBJ)
 
 unit: $(UNIT_BIN)
 	@rc=0; for t in $(UNIT_BIN); do $$t || rc=1; done; exit $$rc
 
-# core/ must build warning-free for a Cortex-M4 (no OS headers, no heap).
+# core/ must build warning-free for a Cortex-M4 (no OS headers, no heap), and
+# so must the template port, the starting point of any board's.
 CROSS_CC  := arm-none-eabi-gcc
 CROSS_INC := $(BUILD)/cross/include
 CROSS_OBJ := $(CORE_SRC:core/src/%.c=$(BUILD)/cross/%.o)
-cross: $(CROSS_OBJ)
+CROSS_PORT_OBJ := $(LKEDOC_PORT_TEMPLATE_SOURCES:port/template/%.c=$(BUILD)/cross/port/%.o)
+cross: $(CROSS_OBJ) $(CROSS_PORT_OBJ)
 $(CROSS_INC)/.stamp:
 	@mkdir -p $(CROSS_INC)
 	ln -sfn /usr/include/jsmn.h $(CROSS_INC)/jsmn.h
 	ln -sfn /usr/include/mbedtls $(CROSS_INC)/mbedtls
 	@touch $@
 $(BUILD)/cross/%.o: core/src/%.c $(CROSS_INC)/.stamp
-	$(CROSS_CC) -std=c99 -Wall -Wextra -Werror -pedantic -mcpu=cortex-m4 -mthumb -Os -ffunction-sections \
-	    $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(CROSS_INC) '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -c $< -o $@
+	$(CROSS_CC) $(M4_TARGET_CFLAGS) -MMD -MP $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(CROSS_INC) \
+	    '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -c $< -o $@
+$(BUILD)/cross/port/%.o: port/template/%.c
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) $(M4_TARGET_CFLAGS) -MMD -MP $(addprefix -I,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_TEMPLATE_INCLUDE_DIRS)) \
+	    -c $< -o $@
 
 # The unit programs are built here and run by the runner, which adds the
 # static checks and the integration suites and prints "N passed, M failed".
@@ -128,6 +147,30 @@ test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw
 	@sh tests/sdk/install.sh
 	@python3 tests/run_tests.py
+
+# ---- make install PREFIX=... [DESTDIR=...] -------------------------------------
+# The host library and what building against it takes: its public headers
+# (the core's and the POSIX port's, in include/lkedoc/), lkedoc.pc for
+# pkg-config, the CLI and its man page.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+# The version the public headers declare (LKD_VERSION_STRING), asked of the
+# preprocessor.
+LKEDOC_VERSION = $(shell echo LKD_VERSION_STRING | $(CC) -E -P -include lkd_client.h \
+                     $(addprefix -I,$(LKEDOC_INCLUDE_DIRS)) - | tail -n 1 | tr -d '" ')
+
+install: $(LIB) $(CLI)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/lkedoc $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/lkedoc
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/liblkedoc.a
+	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/lkedoc/
+	install -m 0644 boards/posix/lkedoc.1 $(DESTDIR)$(MANDIR)/man1/lkedoc.1
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	    -e 's|@VERSION@|$(LKEDOC_VERSION)|g' -e 's|@CONFIG_CFLAGS@|$(LOG_DEF)|g' boards/posix/lkedoc.pc.in \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/lkedoc.pc
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -165,4 +208,5 @@ include tests/pool/pool.mk
 
 include tests/bench/bench.mk
 
--include $(CORE_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(CROSS_OBJ:.o=.d) $(CROSS_PORT_OBJ:.o=.d) \
+    $(TEMPLATE_OBJ:.o=.d)

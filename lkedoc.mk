@@ -18,7 +18,8 @@
 #
 # The core also needs jsmn's header (jsmn.h, header-only; the library compiles
 # it privately with JSMN_STATIC) and mbedTLS's headers on the include path.
-# The lists are checked against the tree by tests/static/test_build_files.py.
+# lkedocFilePaths.cmake has the same lists for CMake; both are checked against
+# each other and the tree by tests/integration/test_build_files.py.
 
 LKEDOC_DIR ?= $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 LKEDOC_ROOT := $(if $(filter .,$(LKEDOC_DIR)),,$(LKEDOC_DIR)/)

@@ -9,6 +9,11 @@ Node.js SDK against the same mock).  Each integration test is a function named
 test_*; it passes when it returns without raising.  Exit status 0 only when
 nothing failed.
 
+Every program runs with TMPDIR set to a fresh directory under build/tmp/;
+whatever a stage leaves in it (the unit programs, each suite after its
+teardown) is a failure named STAGE/leaves_nothing_in_tmp, so no test leaves
+files behind in the machine's temporary directory either.
+
   python3 tests/run_tests.py [-k SUBSTRING]...   run only tests whose name contains one of these
       [--build-dir DIR]     take the unit programs from DIR/tests (e.g. build/san)
       [--suite NAME]...     run only these integration suites (test_cli, ...)
@@ -21,8 +26,10 @@ import glob
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -45,6 +52,31 @@ class Tally:
         self.failed += 1
         self.failures.append(name)
         print(f"FAIL {name}\n{why.rstrip()}", flush=True)
+
+
+def private_tmpdir():
+    """A TMPDIR of this run's own (the runner's pid: two runs in one tree do
+    not share it), inherited by every program the tests start."""
+    d = os.path.join(ROOT, "build", "tmp", f"run-{os.getpid()}")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    os.environ["TMPDIR"] = d
+    tempfile.tempdir = None  # tempfile reads TMPDIR again
+    return d
+
+
+def check_tmpdir(tally, tmpdir, stage):
+    """Fail the stage if it left anything in TMPDIR, then clear it for the next."""
+    left = sorted(os.listdir(tmpdir))
+    if not left:
+        return
+    tally.fail(f"{stage}/leaves_nothing_in_tmp", "left in TMPDIR: " + ", ".join(left))
+    for name in left:
+        path = os.path.join(tmpdir, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
 
 
 def run_unit_programs(tally, selected, unit_dir=None):
@@ -109,7 +141,7 @@ def load_suites(only=None):
     return suites
 
 
-def run_suite(mod, tally, selected):
+def run_suite(mod, tally, selected, tmpdir):
     tests = [(n, f) for n, f in vars(mod).items() if n.startswith("test_") and callable(f)]
     tests = [(n, f) for n, f in tests if selected(f"{mod.__name__}/{n}")]
     if not tests:
@@ -120,6 +152,7 @@ def run_suite(mod, tally, selected):
             ctx = mod.setup_suite()
     except Exception:
         tally.fail(f"{mod.__name__}/setup_suite", traceback.format_exc())
+        check_tmpdir(tally, tmpdir, mod.__name__)
         return
     try:
         for name, fn in sorted(tests, key=lambda t: t[1].__code__.co_firstlineno):
@@ -136,6 +169,7 @@ def run_suite(mod, tally, selected):
     finally:
         if hasattr(mod, "teardown_suite"):
             mod.teardown_suite(ctx)
+        check_tmpdir(tally, tmpdir, mod.__name__)
 
 
 def main():
@@ -155,14 +189,17 @@ def main():
         return not args.k or any(k in name for k in args.k)
 
     tally = Tally()
+    tmpdir = private_tmpdir()
     if not args.no_unit:
         unit_dir = os.path.join(os.path.abspath(args.build_dir), "tests") if args.build_dir else None
         run_unit_programs(tally, selected, unit_dir)
+        check_tmpdir(tally, tmpdir, "unit")
     only = None
     if args.suite:
         only = {n if n.startswith("test_") else "test_" + n for n in args.suite}
     for mod in load_suites(only):
-        run_suite(mod, tally, selected)
+        run_suite(mod, tally, selected, tmpdir)
+    os.rmdir(tmpdir)
     if tally.failures:
         print("failed: " + ", ".join(tally.failures))
     print(f"{tally.passed} passed, {tally.failed} failed")

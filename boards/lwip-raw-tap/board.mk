@@ -8,7 +8,6 @@
 RAW_DIR      := $(BUILD)/lwip-raw
 RAW_LWIP     := $(SRC_LWIP)
 RAW_CLI      := $(BUILD)/lkedoc-lwip-raw
-RAW_CFG      := boards/lwip-raw-tap/lwipopts.h boards/lwip-raw-tap/arch/cc.h
 RAW_LWIP_INC := -Iboards/lwip-raw-tap -I$(RAW_LWIP)/src/include
 RAW_LWIP_SRC := $(LKEDOC_LWIP_RAW_LWIP_MODULES)
 RAW_PORT_SRC  := $(LKEDOC_PORT_LWIP_RAW_SOURCES)
@@ -24,10 +23,11 @@ $(RAW_PORT_OBJ): CFLAGS += $(addprefix -I,$(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS)) 
 $(RAW_BOARD_OBJ): CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(addprefix -I,$(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS)) -Iboards/posix $(RAW_LWIP_INC)
 $(RAW_PORT_OBJ) $(RAW_BOARD_OBJ): $(RAW_LWIP)/.unpacked
 
-# lwIP's own sources: its code, not ours, so no -Werror (-w).
-$(RAW_DIR)/obj/%.o: $(RAW_LWIP)/.unpacked $(RAW_CFG)
+# lwIP's own sources: its code, not ours, so no -Werror (-w); but our
+# lwipopts.h and arch/cc.h, hence the header dependencies.
+$(RAW_DIR)/obj/%.o: $(RAW_LWIP)/.unpacked
 	@mkdir -p $(dir $@)
-	$(CC) -std=c99 $(OPT) -w $(RAW_LWIP_INC) -c $(RAW_LWIP)/src/$*.c -o $@
+	$(CC) -std=c99 $(OPT) -w $(RAW_LWIP_INC) -MMD -MP -c $(RAW_LWIP)/src/$*.c -o $@
 
 $(RAW_CLI): $(CORE_OBJ) $(RAW_PORT_OBJ) $(RAW_BOARD_OBJ) $(RAW_LWIP_OBJ) $(RAW_CLI_OBJ)
 	$(CC) $(CFLAGS) -o $@ $(RAW_CLI_OBJ) $(RAW_BOARD_OBJ) $(RAW_PORT_OBJ) $(CORE_OBJ) $(RAW_LWIP_OBJ) $(TLS_LIBS)
@@ -35,4 +35,4 @@ $(RAW_CLI): $(CORE_OBJ) $(RAW_PORT_OBJ) $(RAW_BOARD_OBJ) $(RAW_LWIP_OBJ) $(RAW_C
 .PHONY: lwip-raw
 lwip-raw: $(RAW_CLI)
 
--include $(RAW_PORT_OBJ:.o=.d) $(RAW_BOARD_OBJ:.o=.d)
+-include $(RAW_PORT_OBJ:.o=.d) $(RAW_BOARD_OBJ:.o=.d) $(RAW_LWIP_OBJ:.o=.d)

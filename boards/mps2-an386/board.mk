@@ -8,11 +8,10 @@ M4_ELF    := $(M4_DIR)/unit-m4.elf
 M4_MBED   := $(SRC_MBED)
 M4_TESTS  := sign time url request edges http json decode
 M4_CORE   := sign time http json decode status text base64 url url_policy request
-M4_ARCH   := -mcpu=cortex-m4 -mthumb
-M4_CFLAGS := -std=c99 $(M4_ARCH) -Os -g -ffunction-sections -fdata-sections \
+# M4_ARCH and M4_TARGET_CFLAGS: flags.mk.
+M4_CFLAGS := $(M4_TARGET_CFLAGS) -g -MMD -MP \
              $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -Itests/unit -I$(M4_MBED)/include -I$(M4_DIR)/include \
              '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
-M4_WARN   := -Wall -Wextra -Werror -pedantic
 M4_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
              -semihosting-config enable=on,target=native
 M4_TIMEOUT ?= 120
@@ -31,19 +30,19 @@ M4_PRE := $(M4_MBED)/.unpacked $(M4_DIR)/include/jsmn.h
 # -Wno-unused-function: unit_shim.h replaces unit_report); mbedTLS with -w.
 $(M4_DIR)/core/%.o: core/src/%.c $(M4_PRE)
 	@mkdir -p $(dir $@)
-	arm-none-eabi-gcc $(M4_CFLAGS) $(M4_WARN) -c $< -o $@
+	arm-none-eabi-gcc $(M4_CFLAGS) -c $< -o $@
 $(M4_DIR)/mbedtls/%.o: $(M4_MBED)/.unpacked
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(M4_CFLAGS) -w -c $(M4_MBED)/library/$*.c -o $@
-$(M4_DIR)/unit/test_%.o: tests/unit/test_%.c boards/mps2-an386/unit_shim.h $(wildcard tests/unit/*.h) $(M4_PRE)
+$(M4_DIR)/unit/test_%.o: tests/unit/test_%.c $(M4_PRE)
 	@mkdir -p $(dir $@)
-	arm-none-eabi-gcc $(M4_CFLAGS) $(M4_WARN) -Wno-unused-function \
+	arm-none-eabi-gcc $(M4_CFLAGS) -Wno-unused-function \
 	    -include boards/mps2-an386/unit_shim.h -Dmain=test_$*_main -c $< -o $@
 # main.c runs the programs named in M4_TESTS, in that order.
 $(M4_DIR)/board/main.o: CPPFLAGS_M4 = '-DM4_TESTS=$(foreach t,$(M4_TESTS),X($(t)))'
 $(M4_DIR)/board/%.o: boards/mps2-an386/%.c boards/mps2-an386/board.mk
 	@mkdir -p $(dir $@)
-	arm-none-eabi-gcc $(M4_CFLAGS) $(M4_WARN) $(CPPFLAGS_M4) -c $< -o $@
+	arm-none-eabi-gcc $(M4_CFLAGS) $(CPPFLAGS_M4) -c $< -o $@
 
 $(M4_ELF): $(M4_BOARD_OBJ) $(M4_TEST_OBJ) $(M4_CORE_OBJ) $(M4_MBED_OBJ) boards/mps2-an386/mps2-an386.ld
 	arm-none-eabi-gcc $(M4_ARCH) -nostartfiles -T boards/mps2-an386/mps2-an386.ld -Wl,--gc-sections \
@@ -69,16 +68,14 @@ FW_ELF    := $(FW_DIR)/lkedoc-fw.elf
 FW_MAP    := $(FW_DIR)/lkedoc-fw.map
 FW_LWIP   := $(SRC_LWIP)
 FW_MBED   := $(M4_MBED)
-FW_ARCH   := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
 # The static pool mbedTLS allocates from (MBEDTLS_MEMORY_BUFFER_ALLOC_C).
 FW_TLS_POOL ?= 65536
 # FW_CFLAGS has the public headers only (the board is an application of the
 # library); the core adds its private ones (FW_CORE_INC).
-FW_CFLAGS := -std=c99 $(FW_ARCH) -Os -g -ffunction-sections -fdata-sections \
+FW_CFLAGS := $(M4_TARGET_CFLAGS) -g -MMD -MP \
              $(addprefix -I,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(FW_MBED)/include \
              -I$(FW_LWIP)/src/include -I$(FW_DIR)/include '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
 FW_CORE_INC := $(addprefix -I,$(filter-out $(LKEDOC_INCLUDE_DIRS),$(LKEDOC_CORE_INCLUDE_DIRS)))
-FW_WARN   := -Wall -Wextra -Werror -pedantic
 FW_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none
 
 FW_CORE_SRC  := $(LKEDOC_CORE_SOURCES)
@@ -93,35 +90,34 @@ FW_BOARD_OBJ := $(FW_BOARD:%=$(FW_DIR)/board/%.o)
 FW_LWIP_OBJ  := $(FW_LWIP_SRC:%=$(FW_DIR)/lwip/%.o)
 FW_MBED_OBJ  := $(FW_MBED_SRC:%=$(FW_DIR)/mbedtls/%.o)
 FW_OBJ       := $(FW_BOARD_OBJ) $(FW_CORE_OBJ) $(FW_PORT_OBJ) $(FW_LWIP_OBJ) $(FW_MBED_OBJ)
-FW_LWIP_CFG  := boards/mps2-an386/lwipopts.h boards/mps2-an386/arch/cc.h
-FW_MBED_CFG  := boards/mps2-an386/mbedtls_config.h
 
 $(FW_DIR)/include/jsmn.h:
 	@mkdir -p $(dir $@)
 	ln -sfn /usr/include/jsmn.h $@
 FW_PRE := $(M4_MBED)/.unpacked $(FW_LWIP)/.unpacked $(FW_DIR)/include/jsmn.h
 
-# core/, the port and the board build with -Werror; lwIP and mbedTLS with -w.
+# core/, the port and the board build with -Werror; lwIP and mbedTLS with -w
+# (their code, but our lwipopts.h, arch/cc.h and mbedtls_config.h).
 $(FW_DIR)/core/%.o: core/src/%.c $(FW_PRE)
 	@mkdir -p $(dir $@)
-	arm-none-eabi-gcc $(FW_CORE_INC) $(FW_CFLAGS) $(FW_WARN) -MMD -MP -c $< -o $@
-$(FW_DIR)/port/%.o: port/lwip-raw/%.c $(FW_PRE) $(FW_LWIP_CFG)
+	arm-none-eabi-gcc $(FW_CORE_INC) $(FW_CFLAGS) -c $< -o $@
+$(FW_DIR)/port/%.o: port/lwip-raw/%.c $(FW_PRE)
 	@mkdir -p $(dir $@)
-	arm-none-eabi-gcc $(FW_CFLAGS) $(FW_WARN) -MMD -MP -c $< -o $@
-$(FW_DIR)/board/%.o: boards/mps2-an386/%.c $(FW_PRE) $(FW_LWIP_CFG) boards/mps2-an386/board.mk
+	arm-none-eabi-gcc $(FW_CFLAGS) -c $< -o $@
+$(FW_DIR)/board/%.o: boards/mps2-an386/%.c $(FW_PRE) boards/mps2-an386/board.mk
 	@mkdir -p $(dir $@)
-	arm-none-eabi-gcc $(FW_CFLAGS) $(FW_WARN) -DFW_TLS_POOL=$(FW_TLS_POOL) -MMD -MP -c $< -o $@
-$(FW_DIR)/lwip/%.o: $(FW_PRE) $(FW_LWIP_CFG)
+	arm-none-eabi-gcc $(FW_CFLAGS) -DFW_TLS_POOL=$(FW_TLS_POOL) -c $< -o $@
+$(FW_DIR)/lwip/%.o: $(FW_PRE)
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(FW_CFLAGS) -w -c $(FW_LWIP)/src/$*.c -o $@
-$(FW_DIR)/mbedtls/%.o: $(FW_PRE) $(FW_MBED_CFG)
+$(FW_DIR)/mbedtls/%.o: $(FW_PRE)
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(FW_CFLAGS) -w -c $(FW_MBED)/library/$*.c -o $@
 
 # newlib-nano for memcpy/memset/strlen and friends; no startup files, no
 # semihosting library (boards/mps2-an386/semihost.c), no syscalls.
 $(FW_ELF): $(FW_OBJ) boards/mps2-an386/mps2-an386.ld boards/mps2-an386/fw_nomalloc.sh
-	arm-none-eabi-gcc $(FW_ARCH) --specs=nano.specs -nostartfiles -T boards/mps2-an386/mps2-an386.ld \
+	arm-none-eabi-gcc $(M4_ARCH) --specs=nano.specs -nostartfiles -T boards/mps2-an386/mps2-an386.ld \
 	    -Wl,--gc-sections -Wl,-Map=$(FW_MAP).tmp -o $@.tmp $(FW_OBJ) -Wl,--start-group -lc -lgcc -Wl,--end-group
 	sh boards/mps2-an386/fw_nomalloc.sh $@.tmp $(FW_MAP).tmp
 	mv $(FW_MAP).tmp $(FW_MAP)
@@ -130,4 +126,5 @@ $(FW_ELF): $(FW_OBJ) boards/mps2-an386/mps2-an386.ld boards/mps2-an386/fw_nomall
 .PHONY: firmware
 firmware: $(FW_ELF)
 
--include $(FW_CORE_OBJ:.o=.d) $(FW_PORT_OBJ:.o=.d) $(FW_BOARD_OBJ:.o=.d)
+-include $(M4_CORE_OBJ:.o=.d) $(M4_TEST_OBJ:.o=.d) $(M4_MBED_OBJ:.o=.d) $(M4_BOARD_OBJ:.o=.d)
+-include $(FW_OBJ:.o=.d)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* startup.c - vector table and reset handler for QEMU's mps2-an386: copy
+/* startup.c - vector table and reset handler for QEMU's mps2-an386: enable
+ * the FPU (the image is built for the hard-float ABI, boards/mps2-an386/
+ * flags.mk, and any floating-point instruction before this faults), copy
  * .data, zero .bss, open newlib's semihosting streams, run main and leave
  * QEMU through semihosting SYS_EXIT_EXTENDED with main's status. */
 #include <stdint.h>
@@ -39,9 +41,13 @@ void _exit(int status)
     m4_exit(status);
 }
 
+#define SCB_CPACR (*(volatile uint32_t *)0xe000ed88u)
+
 void Reset_Handler(void)
 {
     uint32_t *s = __data_load, *d = __data_start;
+    SCB_CPACR |= 0xfu << 20; /* CP10 and CP11: full access */
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
     while (d < __data_end) {
         *d++ = *s++;
     }

@@ -2,12 +2,13 @@
 /*
  * port_template.c - the starting point of a new board's port.
  *
- * Copy this file into port/<your-platform>/, keep the names, and replace one
- * function at a time: the client compiles and links from the first minute and
- * every call answers LKD_ERR_NOT_PROVIDED until the function it needs exists.
- * What each function must do is documented in port/port.h.
+ * Copy this directory into port/<your-platform>/ and replace one function
+ * at a time: the client compiles and links from the first minute and every
+ * call answers LKD_ERR_NOT_PROVIDED until the function it needs exists (see
+ * port_template.h).  What each function must do is documented in the port
+ * contract, core/include/lkd_port.h.
  */
-#include "lkd_port.h"
+#include "port_template.h"
 
 static lkd_status_t template_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
                                      lkd_port_conn_t *conn)
@@ -64,7 +65,6 @@ static lkd_status_t template_entropy(void *ctx, uint8_t *buf, size_t len)
     return LKD_ERR_NOT_PROVIDED;
 }
 
-void lkd_port_template_init(lkd_port_t *port);
 void lkd_port_template_init(lkd_port_t *port)
 {
     port->ctx = NULL;

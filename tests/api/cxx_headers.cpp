@@ -15,6 +15,7 @@
 #include "port_lwip.h"
 #include "port_lwip_raw.h"
 #include "port_posix.h"
+#include "port_template.h"
 
 #include <cstdio>
 #include <cstring>

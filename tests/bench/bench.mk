@@ -20,10 +20,12 @@ bench:
 bench-build: $(LIB_INTERNAL) $(CLI) $(BENCH_DRIVERS) $(BENCH_BIN)/bench_rss
 
 # bench_sign times internals (the signer): the archive with every symbol.
-$(BENCH_BIN)/%: tests/bench/%.c tests/bench/bench_common.h $(LIB_INTERNAL)
+$(BENCH_BIN)/%: tests/bench/%.c $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) -o $@ $< $(LIB_INTERNAL) $(TLS_LIBS)
+	$(CC) $(BENCH_CFLAGS) -MMD -MP -o $@ $< $(LIB_INTERNAL) $(TLS_LIBS)
 
 $(BENCH_BIN)/bench_rss: tests/bench/bench_rss.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) -o $@ $<
+	$(CC) $(BENCH_CFLAGS) -MMD -MP -o $@ $<
+
+-include $(BENCH_DRIVERS:=.d) $(BENCH_BIN)/bench_rss.d

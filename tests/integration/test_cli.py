@@ -10,6 +10,7 @@ import os
 import socket
 import ssl
 import stat
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -42,6 +43,8 @@ def setup_suite():
 def teardown_suite(ctx):
     if ctx and ctx.mock:
         ctx.mock.stop()
+    if ctx and ctx.home:
+        shutil.rmtree(ctx.home, ignore_errors=True)
 
 
 def env_for(ctx, secret_id=SECRET_ID, secret_key=SECRET_KEY, **extra):

@@ -375,7 +375,16 @@ def resumption_checks(m, c, api, check):
 
 
 def main():
-    d = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="lkedoc-mock-")
+    if len(sys.argv) > 1:
+        return run_selftest(sys.argv[1])
+    d = tempfile.mkdtemp(prefix="lkedoc-mock-")
+    try:
+        return run_selftest(d)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def run_selftest(d):
     passed = failed = 0
 
     def check(name, cond, detail=""):

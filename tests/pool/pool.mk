@@ -41,7 +41,7 @@ $(POOL_DIR)/port/%.o: port/posix/%.c $(POOL_MBED)/.unpacked $(POOL_CFG)
 	$(CC) $(POOL_FLAGS) $(POOL_WARN) $(POOL_POSIX) -MMD -MP -c $< -o $@
 $(POOL_DIR)/mbedtls/%.o: $(POOL_MBED)/.unpacked $(POOL_CFG)
 	@mkdir -p $(dir $@)
-	$(CC) $(POOL_FLAGS) -w -c $(POOL_MBED)/library/$*.c -o $@
+	$(CC) $(POOL_FLAGS) -w -MMD -MP -c $(POOL_MBED)/library/$*.c -o $@
 # The interposer must stay a real malloc/free: no builtin folding.
 $(POOL_MAIN_OBJ): tests/pool/nomalloc_job.c $(POOL_MBED)/.unpacked $(POOL_CFG) tests/pool/pool.mk
 	@mkdir -p $(dir $@)
@@ -59,4 +59,4 @@ tls-pool-build: $(POOL_BIN)
 tls-pool: $(POOL_BIN)
 	@python3 tests/pool/tls_pool.py $(POOL_BIN)
 
--include $(POOL_CORE_OBJ:.o=.d) $(POOL_PORT_OBJ:.o=.d) $(POOL_MAIN_OBJ:.o=.d)
+-include $(POOL_CORE_OBJ:.o=.d) $(POOL_PORT_OBJ:.o=.d) $(POOL_MBED_OBJ:.o=.d) $(POOL_MAIN_OBJ:.o=.d)

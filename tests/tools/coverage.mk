@@ -9,7 +9,7 @@ COV_UNIT    := $(UNIT_SRC:tests/unit/%.c=$(COV_DIR)/tests/%)
 
 $(COV_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(COV_FLAGS) -c $< -o $@
+	$(CC) $(COV_FLAGS) -MMD -MP -c $< -o $@
 
 $(COV_DIR)/liblkedoc.a: $(COV_LIB_OBJ)
 	@rm -f $@
@@ -18,9 +18,13 @@ $(COV_DIR)/liblkedoc.a: $(COV_LIB_OBJ)
 $(COV_DIR)/lkedoc: $(COV_CLI_OBJ) $(COV_DIR)/liblkedoc.a
 	$(CC) --coverage -o $@ $(COV_CLI_OBJ) $(COV_DIR)/liblkedoc.a $(TLS_LIBS)
 
-$(COV_DIR)/tests/%: tests/unit/%.c $(COV_DIR)/liblkedoc.a $(wildcard tests/unit/*.h)
+$(COV_DIR)/tests/%: tests/unit/%.c $(COV_DIR)/liblkedoc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(COV_FLAGS) -o $@ $< $(COV_DIR)/liblkedoc.a $(TLS_LIBS)
+	$(CC) $(COV_FLAGS) -MMD -MP -o $@ $< $(filter %.o,$^) $(COV_DIR)/liblkedoc.a $(TLS_LIBS)
+$(COV_DIR)/tests/test_port_template: $(COV_DIR)/obj/port/template/port_template.o
+$(COV_DIR)/tests/test_port_template: COV_FLAGS += $(addprefix -I,$(LKEDOC_PORT_TEMPLATE_INCLUDE_DIRS))
+
+-include $(COV_LIB_OBJ:.o=.d) $(COV_CLI_OBJ:.o=.d) $(COV_UNIT:=.d) $(COV_DIR)/obj/port/template/port_template.d
 
 .PHONY: coverage
 coverage: deps

@@ -39,14 +39,16 @@ $(SAN_DIR)/liblkedoc.a: $(SAN_LIB_OBJ)
 
 $(SAN_OPTS_OBJ): tests/tools/san_options.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) -O1 -g -c $< -o $@
+	$(CC) $(CSTD) -O1 -g -MMD -MP -c $< -o $@
 
 $(SAN_DIR)/lkedoc: $(SAN_CLI_OBJ) $(SAN_OPTS_OBJ) $(SAN_DIR)/liblkedoc.a
 	$(CC) $(SAN_FLAGS) -o $@ $(SAN_CLI_OBJ) $(SAN_OPTS_OBJ) $(SAN_DIR)/liblkedoc.a $(TLS_LIBS)
 
-$(SAN_DIR)/tests/%: tests/unit/%.c $(SAN_OPTS_OBJ) $(SAN_DIR)/liblkedoc.a $(wildcard tests/unit/*.h)
+$(SAN_DIR)/tests/%: tests/unit/%.c $(SAN_OPTS_OBJ) $(SAN_DIR)/liblkedoc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -D_DEFAULT_SOURCE -o $@ $< $(SAN_OPTS_OBJ) $(SAN_DIR)/liblkedoc.a $(TLS_LIBS)
+	$(CC) $(SAN_CFLAGS) -D_DEFAULT_SOURCE -MMD -MP -o $@ $< $(filter %.o,$^) $(SAN_DIR)/liblkedoc.a $(TLS_LIBS)
+$(SAN_DIR)/tests/test_port_template: $(SAN_DIR)/obj/port/template/port_template.o
+$(SAN_DIR)/tests/test_port_template: SAN_CFLAGS += $(addprefix -I,$(LKEDOC_PORT_TEMPLATE_INCLUDE_DIRS))
 
 .SECONDARY: $(SAN_LIB_OBJ) $(SAN_CLI_OBJ) $(SAN_OPTS_OBJ)
 
@@ -58,4 +60,5 @@ sanitize: deps
 	@LKEDOC_CLI=$(abspath $(SAN_DIR))/lkedoc python3 tests/run_tests.py --sanitizer-reports \
 	    --build-dir $(SAN_DIR) $(addprefix --suite ,$(SAN_SUITES))
 
--include $(SAN_LIB_OBJ:.o=.d) $(SAN_CLI_OBJ:.o=.d)
+-include $(SAN_LIB_OBJ:.o=.d) $(SAN_CLI_OBJ:.o=.d) $(SAN_OPTS_OBJ:.o=.d) $(SAN_UNIT:=.d) \
+    $(SAN_DIR)/obj/port/template/port_template.d

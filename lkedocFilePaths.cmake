@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: MIT
+#
+# lkedocFilePaths.cmake - lkedoc's files for a CMake build, in one place: the
+# same lists as lkedoc.mk, as CMake variables of absolute paths (relative to
+# this file's directory), so that a firmware build adds lkedoc by including
+# this file and nothing else of lkedoc's build.
+#
+#     include(path/to/lkedoc/lkedocFilePaths.cmake)
+#     add_library(lkedoc STATIC ${LKEDOC_CORE_SOURCES} ${LKEDOC_PORT_LWIP_RAW_SOURCES})
+#     target_include_directories(lkedoc PUBLIC ${LKEDOC_INCLUDE_DIRS} ${LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS}
+#                                       PRIVATE ${LKEDOC_CORE_INCLUDE_DIRS})
+#
+# LKEDOC_INCLUDE_DIRS             the public headers: all an application includes
+# LKEDOC_CORE_SOURCES             the core (C99, no OS, no heap)
+# LKEDOC_CORE_INCLUDE_DIRS        what compiling the core needs: the public headers and core/src
+# LKEDOC_PORT_<NAME>_SOURCES      one port: POSIX, LWIP (lwIP sockets), LWIP_RAW (lwIP raw API,
+# LKEDOC_PORT_<NAME>_INCLUDE_DIRS NO_SYS), TEMPLATE (a new port's starting point)
+# LKEDOC_MBEDTLS_MODULES          the mbedTLS library/<name>.c the core's TLS 1.2 client links
+#                                 (with a configuration like boards/mps2-an386/mbedtls_config.h)
+# LKEDOC_LWIP_RAW_LWIP_MODULES    the lwIP src/<name>.c port/lwip-raw needs (IPv4, TCP, DNS)
+#
+# The core also needs jsmn's header (jsmn.h, header-only; the library compiles
+# it privately with JSMN_STATIC) and mbedTLS's headers on the include path.
+# boards/cmake-m4/CMakeLists.txt is a whole firmware build that uses it.  The
+# lists are checked against lkedoc.mk and the tree by
+# tests/integration/test_build_files.py.
+
+set(LKEDOC_INCLUDE_DIRS
+    "${CMAKE_CURRENT_LIST_DIR}/core/include")
+set(LKEDOC_CORE_INCLUDE_DIRS
+    "${CMAKE_CURRENT_LIST_DIR}/core/include"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src")
+
+set(LKEDOC_CORE_SOURCES
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_base64.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_call.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_client.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_client_info.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_decode.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_http.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_job.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_json.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_request.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_sign.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_status.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_text.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_time.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_tls.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_tls_policy.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_url.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_url_policy.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_version.c")
+
+set(LKEDOC_PORT_POSIX_SOURCES "${CMAKE_CURRENT_LIST_DIR}/port/posix/port_posix.c")
+set(LKEDOC_PORT_POSIX_INCLUDE_DIRS "${CMAKE_CURRENT_LIST_DIR}/port/posix")
+set(LKEDOC_PORT_LWIP_SOURCES "${CMAKE_CURRENT_LIST_DIR}/port/lwip/port_lwip.c")
+set(LKEDOC_PORT_LWIP_INCLUDE_DIRS "${CMAKE_CURRENT_LIST_DIR}/port/lwip")
+set(LKEDOC_PORT_LWIP_RAW_SOURCES "${CMAKE_CURRENT_LIST_DIR}/port/lwip-raw/port_lwip_raw.c")
+set(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS "${CMAKE_CURRENT_LIST_DIR}/port/lwip-raw")
+set(LKEDOC_PORT_TEMPLATE_SOURCES "${CMAKE_CURRENT_LIST_DIR}/port/template/port_template.c")
+set(LKEDOC_PORT_TEMPLATE_INCLUDE_DIRS "${CMAKE_CURRENT_LIST_DIR}/port/template")
+
+# Module names, not paths: the integrator's copy of each library is theirs to
+# locate (<mbedtls>/library/<name>.c, <lwip>/src/<name>.c).
+set(LKEDOC_MBEDTLS_MODULES
+    aes asn1parse asn1write base64 bignum cipher cipher_wrap constant_time ctr_drbg ecdh
+    ecdsa ecp ecp_curves entropy gcm md memory_buffer_alloc oid pem pk pk_wrap pkparse platform
+    platform_util rsa rsa_internal sha256 sha512 ssl_ciphersuites ssl_cli ssl_msg ssl_tls x509 x509_crt)
+
+set(LKEDOC_LWIP_RAW_LWIP_MODULES
+    core/init core/def core/dns core/inet_chksum core/ip core/mem core/memp
+    core/netif core/pbuf core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts core/udp
+    core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr core/ipv4/ip4_frag netif/ethernet)

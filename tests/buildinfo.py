@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: MIT
+"""What the build says about itself, asked of make and the compilers' command
+lines rather than read from the makefiles with patterns: variables as make
+expands them, the commands a dry run would execute, and the flags of one
+compile line.  Shared by the suites that check the build files."""
+import os
+import shlex
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COMPILERS = {"cc", "gcc", "clang", "arm-none-eabi-gcc"}
+
+
+def make_vars(names=None, makefile="Makefile", cwd=None):
+    """The named variables (default: every LKEDOC_* one) as make expands them
+    after reading `makefile`, each as a list of words."""
+    wanted = " ".join(names) if names else "$(filter LKEDOC_%,$(.VARIABLES))"
+    rule = f"lkedoc-print-vars: ; $(foreach v,{wanted},$(info $(v)=$($(v))))@:\n"
+    proc = subprocess.run(["make", "--no-print-directory", "-s", "-f", makefile, "-f", "-", "lkedoc-print-vars"],
+                          input=rule, cwd=cwd or ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = {}
+    for line in proc.stdout.splitlines():
+        name, _, value = line.partition("=")
+        out[name] = value.split()
+    return out
+
+
+def dry_run(targets):
+    """Every command `make -n -B targets` prints, continuation lines joined,
+    each split into words as the shell would."""
+    proc = subprocess.run(["make", "--no-print-directory", "-n", "-B", *targets], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    cmds, pending = [], ""
+    for line in proc.stdout.splitlines():
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        cmds.append(shlex.split(pending + line))
+        pending = ""
+    return cmds
+
+
+def is_compiler(argv):
+    return bool(argv) and os.path.basename(argv[0]) in COMPILERS
+
+
+def sources(argv):
+    return [a for a in argv[1:] if a.endswith(".c")]
+
+
+def output(argv):
+    return argv[argv.index("-o") + 1] if "-o" in argv else None
+
+
+def flags(argv):
+    """The options of a compile line that are neither inputs, outputs,
+    include directories nor macro definitions: code generation and warnings."""
+    out, skip = [], False
+    for a in argv[1:]:
+        if skip:
+            skip = False
+        elif a in ("-o", "-include", "-MF", "-MT"):
+            skip = True
+        elif a.startswith(("-I", "-D", "-U")) or a == "-c" or not a.startswith("-"):
+            continue
+        else:
+            out.append(a)
+    return out
+
+
+def codegen(fl):
+    """The options that decide the machine code: language standard,
+    optimisation, target machine, sections."""
+    return [f for f in fl if f.startswith(("-std=", "-O", "-m", "-ffunction-sections", "-fdata-sections"))]
+
+
+def warnings(fl):
+    return [f for f in fl if f.startswith("-W") or f in ("-pedantic", "-w")]
