@@ -50,9 +50,10 @@ lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_sp
 typedef void (*lkd_wait_progress_fn)(void *user, const lkd_result_t *result, uint32_t elapsed_ms, uint32_t polls);
 
 typedef struct {
-    uint32_t timeout_ms;        /* the whole wait (default 10 minutes) */
-    uint32_t first_interval_ms; /* first pause between polls (default 1000) */
-    uint32_t max_interval_ms;   /* pauses grow 1.5x with +-20 % jitter up to this (default 10000) */
+    uint32_t timeout_ms;        /* the whole wait (default LKD_WAIT_TIMEOUT_MS: 10 minutes) */
+    uint32_t first_interval_ms; /* first pause between polls (default LKD_WAIT_FIRST_INTERVAL_MS: 1000) */
+    uint32_t max_interval_ms;   /* pauses grow by LKD_WAIT_BACKOFF_PERCENT (1.5x) with +-20 % jitter
+                                   up to this (default LKD_WAIT_MAX_INTERVAL_MS: 10000) */
     lkd_wait_progress_fn progress;
     void *user;
 } lkd_wait_options_t;
@@ -79,7 +80,8 @@ typedef lkd_status_t (*lkd_sink_fn)(void *user, const uint8_t *data, size_t len)
 typedef void (*lkd_download_progress_fn)(void *user, uint64_t done, uint64_t total);
 
 typedef struct {
-    uint32_t timeout_ms; /* the whole download, resumes included (default 10 minutes) */
+    uint32_t timeout_ms; /* the whole download, resumes included
+                            (default LKD_DOWNLOAD_TIMEOUT_MS: 10 minutes) */
     lkd_sink_fn sink;
     void *user;
     lkd_download_progress_fn progress;

@@ -242,10 +242,6 @@ static lkd_status_t body_to_response(void *user, const uint8_t *data, size_t len
     return LKD_OK;
 }
 
-/* Raw bytes per base64 piece: raw input at the end of the request buffer,
- * its encoding (4/3 as long) at the start, so 3/7 of it, in whole groups. */
-#define FILE_PIECE ((LKD_REQUEST_BUFFER_SIZE * 3u / 7u) / 3u * 3u)
-
 /* Read the file's bytes [offset, offset + n) into buf, looping over short reads. */
 static lkd_status_t read_exactly(const lkd_file_source_t *f, uint64_t offset, uint8_t *buf, size_t n)
 {
@@ -266,15 +262,17 @@ static lkd_status_t read_exactly(const lkd_file_source_t *f, uint64_t offset, ui
 }
 
 /* Encode the whole file piece by piece; each piece goes to the SHA-256
- * context (sha != NULL) or to the connection. */
+ * context (sha != NULL) or to the connection.  The raw piece is read at the
+ * end of the request buffer, its encoding (4/3 as long) written at the start:
+ * lkd_config.h keeps LKD_UPLOAD_PIECE_SIZE within 3/7 of the buffer. */
 static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, mbedtls_sha256_context *sha,
                                 uint64_t deadline)
 {
-    uint8_t *raw = c->internal.request + sizeof c->internal.request - FILE_PIECE;
+    uint8_t *raw = c->internal.request + sizeof c->internal.request - LKD_UPLOAD_PIECE_SIZE;
     char *enc = (char *)c->internal.request;
     uint64_t offset = 0;
     while (offset < f->size) {
-        size_t n = f->size - offset < FILE_PIECE ? (size_t)(f->size - offset) : FILE_PIECE;
+        size_t n = f->size - offset < LKD_UPLOAD_PIECE_SIZE ? (size_t)(f->size - offset) : LKD_UPLOAD_PIECE_SIZE;
         size_t enc_len = (size_t)lkd_base64_len(n);
         lkd_status_t st = read_exactly(f, offset, raw, n);
         if (st != LKD_OK) {

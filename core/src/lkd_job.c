@@ -217,9 +217,9 @@ void lkd_wait_options_default(lkd_wait_options_t *o)
 {
     if (o != NULL) {
         memset(o, 0, sizeof *o);
-        o->timeout_ms = 600000u;
-        o->first_interval_ms = 1000u;
-        o->max_interval_ms = 10000u;
+        o->timeout_ms = LKD_WAIT_TIMEOUT_MS;
+        o->first_interval_ms = LKD_WAIT_FIRST_INTERVAL_MS;
+        o->max_interval_ms = LKD_WAIT_MAX_INTERVAL_MS;
     }
 }
 
@@ -291,7 +291,9 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
             break;
         }
         {
-            uint64_t next = (uint64_t)interval + (interval + 1u) / 2u;
+            /* Rounded up, so that any percent over 100 makes it grow. */
+            uint64_t next = (uint64_t)interval +
+                            ((uint64_t)interval * (LKD_WAIT_BACKOFF_PERCENT - 100u) + 99u) / 100u;
             interval = next > o.max_interval_ms ? o.max_interval_ms : (uint32_t)next;
         }
     }
@@ -304,7 +306,7 @@ void lkd_download_options_default(lkd_download_options_t *o)
 {
     if (o != NULL) {
         memset(o, 0, sizeof *o);
-        o->timeout_ms = 600000u;
+        o->timeout_ms = LKD_DOWNLOAD_TIMEOUT_MS;
     }
 }
 

@@ -22,9 +22,6 @@
 #include "lkd_time.h"
 #include "lkd_tls_policy.h"
 
-/* Time the best-effort close_notify may take. */
-#define CLOSE_NOTIFY_MS 100u
-
 static uint32_t time_left(const lkd_tls_t *tls)
 {
     uint64_t now = tls->port->monotonic_ms(tls->port->ctx);
@@ -477,7 +474,7 @@ void lkd_tls_close(lkd_tls_t *tls)
         return;
     }
     if (tls->open) {
-        tls->deadline = tls->port->monotonic_ms(tls->port->ctx) + CLOSE_NOTIFY_MS;
+        tls->deadline = tls->port->monotonic_ms(tls->port->ctx) + LKD_TLS_CLOSE_NOTIFY_MS;
         (void)mbedtls_ssl_close_notify(&tls->ssl);
     }
     if (tls->conn != LKD_PORT_NO_CONN) {

@@ -76,7 +76,8 @@ lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, 
  * Errors: LKD_ERR_CLOSED (close_notify or EOF), LKD_ERR_TIMEOUT, LKD_ERR_IO, LKD_ERR_TLS. */
 lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got, uint64_t deadline);
 
-/* Close the connection (close_notify best effort, bounded by 100 ms); the
+/* Close the connection (close_notify best effort, bounded by
+ * LKD_TLS_CLOSE_NOTIFY_MS); the
  * contexts stay ready for the next lkd_tls_connect. */
 void lkd_tls_close(lkd_tls_t *tls);
 
