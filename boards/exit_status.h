@@ -41,6 +41,7 @@ static inline int exit_status_for(lkd_status_t st)
     case LKD_ERR_TASK_PAUSED:
     case LKD_ERR_TASK_NOT_READY: return EXIT_TASK;
     case LKD_ERR_ARG:
+    case LKD_ERR_CONFIG:
     case LKD_ERR_CLOCK:
     case LKD_ERR_PAYLOAD_TOO_LARGE:
     case LKD_ERR_BUFFER_TOO_SMALL: return EXIT_USAGE;

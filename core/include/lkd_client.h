@@ -86,6 +86,11 @@ typedef struct {
  * (lkd_client_stats, lkd_client_tls_detail, lkd_client_task_id, ...). */
 typedef struct {
     struct lkd_client_internal {
+        /* First, at an offset no knob moves: a client that lkd_client_init
+         * refused with LKD_ERR_CONFIG stays as the application declared it
+         * (a static one zero), and every call then answers LKD_ERR_STATE. */
+        uint8_t initialised;
+        uint8_t busy;
         lkd_settings_t settings;
         lkd_port_t port;
         lkd_tls_t tls;
@@ -103,8 +108,6 @@ typedef struct {
         char host_buf[256];         /* the download host (or the refused one), NUL-terminated */
         const char *url_refusal;    /* why the last result URL was refused, NULL when it was not */
         int64_t validity_high;      /* the latest time certificates were checked against */
-        uint8_t initialised;
-        uint8_t busy;
         size_t response_len;
         lkd_json_token_t tokens[LKD_JSON_MAX_TOKENS];
         uint8_t request[LKD_REQUEST_BUFFER_SIZE];
@@ -118,10 +121,25 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
 
 /* Prepare a client (the settings struct is copied; its strings are not) and
  * seed its random generator from the port.
- * Errors: LKD_ERR_ARG (NULL, a port function missing, no host, service,
- * version, region, secret id or key, a language other than en-US / zh-CN),
- * LKD_ERR_ENTROPY, LKD_ERR_TLS. */
-lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port);
+ *
+ * lkd_client_init is a macro: it also hands the library sizeof(lkd_client_t)
+ * and LKD_CONFIG_FINGERPRINT as the application was compiled with them, and
+ * the library compares them with its own before it touches *client.  An
+ * application compiled with other lkd_config.h values (whose client object has
+ * another size or layout than the library's) is refused with LKD_ERR_CONFIG,
+ * and nothing is written to the object: after it no function may be given that
+ * client.
+ * Errors: LKD_ERR_CONFIG, LKD_ERR_ARG (NULL, a port function missing, no host,
+ * service, version, region, secret id or key, a language other than en-US /
+ * zh-CN), LKD_ERR_ENTROPY, LKD_ERR_TLS. */
+#define lkd_client_init(client, settings, port)                                                               \
+    lkd_client_init_checked((client), (settings), (port), sizeof(lkd_client_t), LKD_CONFIG_FINGERPRINT)
+
+/* What lkd_client_init calls; for bindings that cannot use the macro.
+ * client_size and config_fingerprint must be the application's own
+ * sizeof(lkd_client_t) and LKD_CONFIG_FINGERPRINT.  Errors: as lkd_client_init. */
+lkd_status_t lkd_client_init_checked(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port,
+                                     size_t client_size, unsigned long config_fingerprint);
 
 /* Trust the CA certificates in a PEM text (len counts the terminating NUL) or
  * one DER certificate.  At least one CA is required before the first call.

@@ -45,6 +45,9 @@ typedef enum {
     LKD_ERR_URL_REFUSED,        /* a result URL names a scheme, host or port the result-host policy refuses:
                                    nothing connected to it (lkd_client_refused_host, lkd_client_refusal_reason) */
     LKD_ERR_WRITE,              /* the application's sink could not store the data (disk full, I/O error) */
+    LKD_ERR_CONFIG,             /* the application was compiled with other lkd_config.h values than the
+                                   library (or the library's LKD_DEFAULT_RESULT_HOSTS is unusable):
+                                   lkd_client_init wrote nothing to the client */
     LKD_STATUS_COUNT
 } lkd_status_t;
 

@@ -135,11 +135,19 @@ static int port_complete(const lkd_port_t *p)
            p->wall_time != NULL && p->monotonic_ms != NULL && p->sleep_ms != NULL && p->entropy != NULL;
 }
 
-lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port)
+lkd_status_t lkd_client_init_checked(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port,
+                                     size_t client_size, unsigned long config_fingerprint)
 {
     const lkd_settings_t *s = settings;
     lkd_status_t st;
     size_t i;
+    /* Before anything else, and before any byte of *client is written: an
+     * application compiled with other knobs has an object of another size
+     * or layout than the one this library would fill. */
+    if (client_size != sizeof(lkd_client_t) || config_fingerprint != LKD_CONFIG_FINGERPRINT ||
+        !lkd_url_policy_defaults_ok()) {
+        return LKD_ERR_CONFIG;
+    }
     if (client == NULL || s == NULL || !port_complete(port) || cstr_len(s->host) == 0 ||
         cstr_len(s->host) >= sizeof client->internal.host_buf || cstr_len(s->service) == 0 || cstr_len(s->version) == 0 ||
         cstr_len(s->region) == 0 || cstr_len(s->secret_id) == 0 || cstr_len(s->secret_key) == 0 ||

@@ -34,6 +34,7 @@ static const char *const status_text[LKD_STATUS_COUNT] = {
     [LKD_ERR_NO_MEMORY] = "TLS memory exhausted (mbedTLS allocation failed)",
     [LKD_ERR_URL_REFUSED] = "result URL refused by the result-host policy",
     [LKD_ERR_WRITE] = "could not write the data",
+    [LKD_ERR_CONFIG] = "the application and the library were compiled with different lkd_config.h values",
 };
 
 const char *lkd_strerror(lkd_status_t status)

@@ -39,6 +39,17 @@ int lkd_url_policy_entry_ok(const char *entry)
     return 1;
 }
 
+int lkd_url_policy_defaults_ok(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof default_hosts / sizeof default_hosts[0]; i++) {
+        if (!lkd_url_policy_entry_ok(default_hosts[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* The authority's host text after "scheme://": up to ':', '/', '?', '#' or
  * the end; a bracketed literal up to its ']'. */
 static lkd_span_t host_text(const char *url, size_t len)

@@ -30,6 +30,10 @@ typedef struct {
  * and '.', not "." alone. */
 int lkd_url_policy_entry_ok(const char *entry);
 
+/* 1 when every entry of LKD_DEFAULT_RESULT_HOSTS is usable (the preprocessor
+ * cannot check strings: lkd_client_init does, once). */
+int lkd_url_policy_defaults_ok(void);
+
 /* Parse url[0..len) and check it against the policy.
  * On LKD_OK *out is the parsed URL (see lkd_url_parse).  *named_host always
  * gets the host text the URL names (possibly empty, not NUL-terminated,
