@@ -143,12 +143,12 @@ lkd_status_t lkd_url_check_result(const char *url, size_t len, const lkd_url_pol
     named_host->ptr = NULL;
     named_host->len = 0;
     if (url == NULL || out == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     h = host_text(url, len);
     *named_host = h;
     if (h.ptr == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_FORMAT;
     }
     if (h.ptr != url + sizeof https - 1 || !lkd_text_equals_nocase(url, sizeof https - 1, https)) {
         *reason = "scheme is not https";
