@@ -219,7 +219,7 @@ typedef struct {
 } lkd_client_stats_t;
 
 /* Copy the client's counters into *stats.
- * Errors: LKD_ERR_ARG (client or stats NULL), LKD_ERR_STATE (the client is
+ * Errors: LKD_ERR_ARG_NULL (client or stats NULL), LKD_ERR_STATE (the client is
  * not initialised, or was freed): *stats is then all zero when not NULL. */
 lkd_status_t lkd_client_stats(const lkd_client_t *client, lkd_client_stats_t *stats);
 
@@ -238,7 +238,7 @@ typedef struct {
 } lkd_client_tls_detail_t;
 
 /* Fill *detail from the client's last connection (API or download).
- * Errors: LKD_ERR_ARG (client or detail NULL), LKD_ERR_STATE (the client is
+ * Errors: LKD_ERR_ARG_NULL (client or detail NULL), LKD_ERR_STATE (the client is
  * not initialised, or was freed): *detail is then zero, policy NULL. */
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);
 
