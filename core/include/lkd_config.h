@@ -97,8 +97,9 @@
 #endif
 
 /* Hosts whose last TLS session is kept for an abbreviated handshake on the
- * next connection (each slot holds one mbedTLS session and the host's name,
- * about 600 bytes).  Two cover the API host and the result host of a job.
+ * next connection (each slot holds one mbedTLS session and the host's name;
+ * README "Memory" has the size).  Two cover the API host and the result host
+ * of a job.
  * Range: 1 .. 16. */
 #ifndef LKD_TLS_SESSION_SLOTS
 #define LKD_TLS_SESSION_SLOTS 2u

@@ -213,6 +213,9 @@ static lkd_status_t check_create(lkd_client_t *c, const lkd_create_t *p)
         return lkd_arg_fail(c, LKD_ERR_ARG_NULL, "params.file_type", "is required on lkeap");
     }
     st = p->file_type != NULL ? file_type_upper(p->file_type, type) : LKD_OK;
+    if (st == LKD_ERR_ARG_TOO_LONG) {
+        return lkd_arg_too_long(c, "params.file_type", strlen(p->file_type), FILE_TYPE_MAX);
+    }
     if (st != LKD_OK) {
         return lkd_arg_fail(c, st, "params.file_type", "must be 1 to 8 letters or digits (PDF, PNG, JPG, ...)");
     }

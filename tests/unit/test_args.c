@@ -239,7 +239,11 @@ static void test_create(void)
     CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_FORMAT, "params.page_format", "must be UTF-8");
     p.page_format = NULL;
     p.file_type = "PDFXPDFXP";
-    CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_TOO_LONG, "params.file_type",
+    CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_TOO_LONG, "params.file_type", "is too long");
+    CHECK_EQ_INT(lkd_client_arg_error(&client)->length, 9);
+    CHECK_EQ_INT(lkd_client_arg_error(&client)->limit, 8);
+    p.file_type = "pd.f";
+    CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_FORMAT, "params.file_type",
                 "must be 1 to 8 letters or digits (PDF, PNG, JPG, ...)");
     p.file_type = "pdf";
     p.result_type = "9";
