@@ -28,6 +28,7 @@ LKEDOC_INCLUDE_DIRS := $(LKEDOC_ROOT)core/include
 LKEDOC_CORE_INCLUDE_DIRS := $(LKEDOC_ROOT)core/include $(LKEDOC_ROOT)core/src
 
 LKEDOC_CORE_SOURCES := \
+    $(LKEDOC_ROOT)core/src/lkd_arg.c \
     $(LKEDOC_ROOT)core/src/lkd_base64.c \
     $(LKEDOC_ROOT)core/src/lkd_call.c \
     $(LKEDOC_ROOT)core/src/lkd_client.c \
@@ -37,6 +38,7 @@ LKEDOC_CORE_SOURCES := \
     $(LKEDOC_ROOT)core/src/lkd_job.c \
     $(LKEDOC_ROOT)core/src/lkd_json.c \
     $(LKEDOC_ROOT)core/src/lkd_request.c \
+    $(LKEDOC_ROOT)core/src/lkd_settings.c \
     $(LKEDOC_ROOT)core/src/lkd_sign.c \
     $(LKEDOC_ROOT)core/src/lkd_status.c \
     $(LKEDOC_ROOT)core/src/lkd_text.c \

@@ -32,6 +32,7 @@ set(LKEDOC_CORE_INCLUDE_DIRS
     "${CMAKE_CURRENT_LIST_DIR}/core/src")
 
 set(LKEDOC_CORE_SOURCES
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_arg.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_base64.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_call.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_client.c"
@@ -41,6 +42,7 @@ set(LKEDOC_CORE_SOURCES
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_job.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_json.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_request.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_settings.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_sign.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_status.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_text.c"

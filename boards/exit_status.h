@@ -41,6 +41,13 @@ static inline int exit_status_for(lkd_status_t st)
     case LKD_ERR_TASK_PAUSED:
     case LKD_ERR_TASK_NOT_READY: return EXIT_TASK;
     case LKD_ERR_ARG:
+    case LKD_ERR_ARG_NULL:
+    case LKD_ERR_ARG_EMPTY:
+    case LKD_ERR_ARG_TOO_LONG:
+    case LKD_ERR_ARG_FORMAT:
+    case LKD_ERR_ARG_RANGE:
+    case LKD_ERR_ARG_CONFLICT:
+    case LKD_ERR_CONFIG:
     case LKD_ERR_CLOCK:
     case LKD_ERR_PAYLOAD_TOO_LARGE:
     case LKD_ERR_BUFFER_TOO_SMALL: return EXIT_USAGE;

@@ -201,10 +201,6 @@ static int create_task(lkd_client_t *c, const options_t *o, const char *file)
     if (reader.fd >= 0) {
         close(reader.fd);
     }
-    if (st == LKD_ERR_ARG && p.file_type == NULL && strcmp(lkd_client_settings(c)->service, "lkeap") == 0) {
-        fputs("lkedoc: lkeap needs the file's type: add --type (PDF, PNG, JPG, ...)\n", stderr);
-        return EXIT_USAGE;
-    }
     if (st != LKD_OK) {
         rc = cli_fail(c, o, st);
     }
@@ -318,9 +314,6 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
     d.progress = on_bytes;
     d.url = url;
     st = lkd_download_result(c, task_id, strlen(task_id), &d, bytes);
-    if (st == LKD_ERR_ARG && url.len > 0) {
-        st = LKD_ERR_MALFORMED; /* the URL came from the service's answer (parse), not from the user */
-    }
     progress_end(&p);
     if (st == LKD_OK && output_commit(&sink.out, why, sizeof why) != 0) {
         fputs("lkedoc: ", stderr);

@@ -16,6 +16,7 @@
 
 #include <mbedtls/x509.h>
 
+#include "arg_message.h"
 #include "cli.h"
 #include "credentials.h"
 #include "print_result.h"
@@ -56,13 +57,14 @@ static int load_ca(const char *path)
     ca_pem[n] = '\0';
     /* PEM needs its NUL counted; DER must not have one. */
     st = lkd_client_add_ca(&client, ca_pem, strstr((const char *)ca_pem, "-----BEGIN") ? n + 1 : n);
-    if (st == LKD_ERR_NO_MEMORY) {
-        fprintf(stderr, "lkedoc: cannot load the CA certificates of %s: %s\n", path, lkd_strerror(st));
-        return exit_status_for(st);
-    }
-    if (st != LKD_OK) {
+    if (st == LKD_ERR_CERT) {
         fprintf(stderr, "lkedoc: no usable CA certificate in %s\n", path);
         return EXIT_USAGE;
+    }
+    if (st != LKD_OK) {
+        fprintf(stderr, "lkedoc: cannot load the CA certificates of %s: %s\n", path,
+                lkd_status_is_arg(st) && n == 0 ? "the file is empty" : lkd_strerror(st));
+        return exit_status_for(st);
     }
     return 0;
 }
@@ -108,6 +110,10 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     }
     if (st == LKD_ERR_URL_REFUSED) {
         return refused_url(c);
+    }
+    if (lkd_status_is_arg(st)) {
+        arg_message_print(stderr, lkd_client_arg_error(c), st);
+        return exit_status_for(st);
     }
     fprintf(stderr, "lkedoc: %s", lkd_strerror(st));
     if (st == LKD_ERR_HTTP_STATUS) {
@@ -243,7 +249,11 @@ int main(int argc, char **argv)
     }
     st = lkd_client_init(&client, &s, &port);
     if (st != LKD_OK) {
-        fprintf(stderr, "lkedoc: cannot set up the client: %s\n", lkd_strerror(st));
+        if (lkd_status_is_arg(st)) {
+            arg_message_print(stderr, lkd_client_arg_error(&client), st);
+        } else {
+            fprintf(stderr, "lkedoc: cannot set up the client: %s\n", lkd_strerror(st));
+        }
         credentials_wipe(&creds);
         return exit_status_for(st);
     }

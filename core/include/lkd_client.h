@@ -86,6 +86,12 @@ typedef struct {
  * (lkd_client_stats, lkd_client_tls_detail, lkd_client_task_id, ...). */
 typedef struct {
     struct lkd_client_internal {
+        /* First, at offsets no knob moves: a client that lkd_client_init
+         * refused with LKD_ERR_CONFIG stays as the application declared it
+         * (a static one zero), and every call then answers LKD_ERR_STATE. */
+        uint8_t initialised;
+        uint8_t busy;
+        lkd_arg_error_t arg_error;  /* the argument the last refused call named */
         lkd_settings_t settings;
         lkd_port_t port;
         lkd_tls_t tls;
@@ -103,8 +109,6 @@ typedef struct {
         char host_buf[256];         /* the download host (or the refused one), NUL-terminated */
         const char *url_refusal;    /* why the last result URL was refused, NULL when it was not */
         int64_t validity_high;      /* the latest time certificates were checked against */
-        uint8_t initialised;
-        uint8_t busy;
         size_t response_len;
         lkd_json_token_t tokens[LKD_JSON_MAX_TOKENS];
         uint8_t request[LKD_REQUEST_BUFFER_SIZE];
@@ -118,21 +122,47 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
 
 /* Prepare a client (the settings struct is copied; its strings are not) and
  * seed its random generator from the port.
- * Errors: LKD_ERR_ARG (NULL, a port function missing, no host, service,
- * version, region, secret id or key, a language other than en-US / zh-CN),
- * LKD_ERR_ENTROPY, LKD_ERR_TLS. */
-lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port);
+ *
+ * lkd_client_init is a macro: it also hands the library sizeof(lkd_client_t)
+ * and LKD_CONFIG_FINGERPRINT as the application was compiled with them, and
+ * the library compares them with its own before it touches *client.  An
+ * application compiled with other lkd_config.h values (whose client object has
+ * another size or layout than the library's) is refused with LKD_ERR_CONFIG,
+ * and nothing is written to the object: after it no function may be given that
+ * client.
+ * Every string a request header will carry is checked here, so that a call
+ * never refuses a setting.
+ * Errors: LKD_ERR_CONFIG; with the setting named (lkd_client_arg_error, even
+ * though the client is not initialised): LKD_ERR_ARG_NULL (client, settings,
+ * port, a port function, a required string), LKD_ERR_ARG_EMPTY (host,
+ * service, version, region, secret_id, secret_key), LKD_ERR_ARG_TOO_LONG (host
+ * over LKD_TLS_HOST_MAX, service over 32, secret_id over 128 bytes),
+ * LKD_ERR_ARG_FORMAT (bytes a header may not carry; a result_hosts entry),
+ * LKD_ERR_ARG_RANGE (port or timeout_ms 0, a negative last_known_time, a
+ * language other than en-US / zh-CN); LKD_ERR_ENTROPY, LKD_ERR_TLS. */
+#define lkd_client_init(client, settings, port)                                                               \
+    lkd_client_init_checked((client), (settings), (port), sizeof(lkd_client_t), LKD_CONFIG_FINGERPRINT)
+
+/* What lkd_client_init calls; for bindings that cannot use the macro.
+ * client_size and config_fingerprint must be the application's own
+ * sizeof(lkd_client_t) and LKD_CONFIG_FINGERPRINT.  Errors: as lkd_client_init. */
+lkd_status_t lkd_client_init_checked(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port,
+                                     size_t client_size, unsigned long config_fingerprint);
 
 /* Trust the CA certificates in a PEM text (len counts the terminating NUL) or
  * one DER certificate.  At least one CA is required before the first call.
- * Errors: LKD_ERR_ARG, LKD_ERR_CERT (nothing parsed). */
+ * Errors: LKD_ERR_ARG_NULL (client or ca NULL), LKD_ERR_ARG_EMPTY (len 0),
+ * LKD_ERR_STATE (not initialised), LKD_ERR_CERT (nothing parsed),
+ * LKD_ERR_NO_MEMORY. */
 lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t len);
 
 /* GetReconstructDocumentResult for one task: a signed call within the
  * client's deadline, the answer decoded into *result (spans into the client).
  * LKD_OK means the call succeeded, whatever the task's status.
- * Errors: LKD_ERR_ARG (NULL, empty task id, task id not UTF-8 or with NUL),
- * LKD_ERR_BUFFER_TOO_SMALL (the request does not fit LKD_REQUEST_BUFFER_SIZE),
+ * Errors: LKD_ERR_ARG_NULL (task_id or result NULL), LKD_ERR_ARG_EMPTY,
+ * LKD_ERR_ARG_TOO_LONG (over LKD_TASK_ID_SIZE - 1 bytes), LKD_ERR_ARG_FORMAT
+ * (not UTF-8, or a NUL inside), each with the argument named
+ * (lkd_client_arg_error), LKD_ERR_BUFFER_TOO_SMALL (the request does not fit LKD_REQUEST_BUFFER_SIZE),
  * LKD_ERR_CLOCK (wall clock unknown), network and TLS errors (LKD_ERR_DNS,
  * LKD_ERR_CONNECT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
  * LKD_ERR_TIMEOUT), LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED,
@@ -154,6 +184,15 @@ int64_t lkd_client_validity_time(lkd_client_t *client);
 
 /* The service error of the last call that returned LKD_ERR_API. */
 const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
+
+/* After a call returned one of the LKD_ERR_ARG_* kinds: which argument (or
+ * field of a struct argument) it refused and why, e.g. status
+ * LKD_ERR_ARG_TOO_LONG, name "task_id", rule "is too long", length 300,
+ * limit 127.  Valid until the next call on the client; status LKD_OK (name and
+ * rule "") when that call named none: a NULL client, a client not initialised
+ * (except by lkd_client_init itself), or a refusal inside the library.
+ * Never NULL. */
+const lkd_arg_error_t *lkd_client_arg_error(const lkd_client_t *client);
 
 /* CancelTask (lkeap only; the lke profile's service answers InvalidAction).
  * Errors: as lkd_get_result. */
@@ -180,7 +219,7 @@ typedef struct {
 } lkd_client_stats_t;
 
 /* Copy the client's counters into *stats.
- * Errors: LKD_ERR_ARG (client or stats NULL), LKD_ERR_STATE (the client is
+ * Errors: LKD_ERR_ARG_NULL (client or stats NULL), LKD_ERR_STATE (the client is
  * not initialised, or was freed): *stats is then all zero when not NULL. */
 lkd_status_t lkd_client_stats(const lkd_client_t *client, lkd_client_stats_t *stats);
 
@@ -199,7 +238,7 @@ typedef struct {
 } lkd_client_tls_detail_t;
 
 /* Fill *detail from the client's last connection (API or download).
- * Errors: LKD_ERR_ARG (client or detail NULL), LKD_ERR_STATE (the client is
+ * Errors: LKD_ERR_ARG_NULL (client or detail NULL), LKD_ERR_STATE (the client is
  * not initialised, or was freed): *detail is then zero, policy NULL. */
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);
 

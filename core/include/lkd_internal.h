@@ -27,8 +27,6 @@ extern "C" {
 
 /* ---- TLS connection (core/src/lkd_tls.c) ---- */
 
-#define LKD_TLS_SESSION_SLOTS 2
-
 /* Longest host name (RFC 1035: 253 bytes in text form). */
 #define LKD_TLS_HOST_MAX 253u
 

@@ -41,18 +41,24 @@ void lkd_create_default(lkd_create_t *p);
 /* Start a task.  On LKD_OK *task_id views lkd_client_task_id (valid until the
  * next job call).  The limits of API.md are checked before anything is sent:
  * FileBase64 at most 8 MiB, the whole request at most 10 MiB.
- * Errors: LKD_ERR_ARG (no or both sources, bad type or config values, pages
- * out of order), LKD_ERR_PAYLOAD_TOO_LARGE, the reader's errors, and those
- * of lkd_get_result. */
+ * Errors, each with the argument named (lkd_client_arg_error):
+ * LKD_ERR_ARG_NULL (params, task_id, file.read, no source, file_type on
+ * lkeap), LKD_ERR_ARG_CONFLICT (both sources; end_page before start_page),
+ * LKD_ERR_ARG_EMPTY (file_url "", file.size 0, file_type ""),
+ * LKD_ERR_ARG_TOO_LONG (file_type over 8), LKD_ERR_ARG_FORMAT (file_type not
+ * letters and digits; file_url or page_format not UTF-8), LKD_ERR_ARG_RANGE
+ * (table_result_type, result_type; file.size more than file.read gives);
+ * LKD_ERR_PAYLOAD_TOO_LARGE, the reader's errors, and those of lkd_get_result. */
 lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_span_t *task_id);
 
 /* Called after every poll of lkd_wait with the decoded answer. */
 typedef void (*lkd_wait_progress_fn)(void *user, const lkd_result_t *result, uint32_t elapsed_ms, uint32_t polls);
 
 typedef struct {
-    uint32_t timeout_ms;        /* the whole wait (default 10 minutes) */
-    uint32_t first_interval_ms; /* first pause between polls (default 1000) */
-    uint32_t max_interval_ms;   /* pauses grow 1.5x with +-20 % jitter up to this (default 10000) */
+    uint32_t timeout_ms;        /* the whole wait (default LKD_WAIT_TIMEOUT_MS: 10 minutes) */
+    uint32_t first_interval_ms; /* first pause between polls (default LKD_WAIT_FIRST_INTERVAL_MS: 1000) */
+    uint32_t max_interval_ms;   /* pauses grow by LKD_WAIT_BACKOFF_PERCENT (1.5x) with +-20 % jitter
+                                   up to this (default LKD_WAIT_MAX_INTERVAL_MS: 10000) */
     lkd_wait_progress_fn progress;
     void *user;
 } lkd_wait_options_t;
@@ -62,7 +68,9 @@ void lkd_wait_options_default(lkd_wait_options_t *o);
 /* Poll GetReconstructDocumentResult over the kept-alive connection until the
  * task ends.  LKD_OK: Success, *result has the URL.  Each poll is one API call
  * with its own deadline (settings.timeout_ms) and retries, within the wait's.
- * Errors: LKD_ERR_TASK_FAILED (*result has the task's Error and FailedPages),
+ * Errors: LKD_ERR_ARG_RANGE (opt->timeout_ms or first_interval_ms 0),
+ * LKD_ERR_ARG_CONFLICT (max_interval_ms below first_interval_ms),
+ * LKD_ERR_TASK_FAILED (*result has the task's Error and FailedPages),
  * LKD_ERR_TASK_PAUSED (lkeap Pause: it will not finish by waiting),
  * LKD_ERR_TIMEOUT (still running at the deadline; *result has the last
  * answer), and those of lkd_get_result. */
@@ -79,7 +87,8 @@ typedef lkd_status_t (*lkd_sink_fn)(void *user, const uint8_t *data, size_t len)
 typedef void (*lkd_download_progress_fn)(void *user, uint64_t done, uint64_t total);
 
 typedef struct {
-    uint32_t timeout_ms; /* the whole download, resumes included (default 10 minutes) */
+    uint32_t timeout_ms; /* the whole download, resumes included
+                            (default LKD_DOWNLOAD_TIMEOUT_MS: 10 minutes) */
     lkd_sink_fn sink;
     void *user;
     lkd_download_progress_fn progress;
@@ -102,8 +111,11 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * Errors: LKD_ERR_TASK_NOT_READY (no URL: the task has not succeeded),
  * LKD_ERR_TASK_FAILED, LKD_ERR_URL_REFUSED (the URL's scheme, host or port is
  * not allowed: lkd_client_refused_host and lkd_client_refusal_reason say
- * which and why), LKD_ERR_ARG (opt->url malformed), LKD_ERR_MALFORMED (the
- * service's URL malformed),
+ * which and why), LKD_ERR_ARG_NULL (opt or opt->sink), LKD_ERR_ARG_RANGE
+ * (opt->timeout_ms 0), the kinds of lkd_url_parse for an opt->url the
+ * application made (LKD_ERR_ARG_FORMAT, ...: "opt.url"), LKD_ERR_MALFORMED (a
+ * URL of the service's, fetched or passed back in opt->url from lkd_wait's
+ * result, malformed),
  * LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED (lengths or
  * ranges that do not add up), network and TLS errors, LKD_ERR_TIMEOUT, the
  * sink's errors, and those of lkd_get_result. */

@@ -6,7 +6,8 @@
  * either succeeds (LKD_OK) or ends in exactly one of these kinds; nothing is
  * silently truncated.  For LKD_ERR_API the service's Code, Message and
  * RequestId are kept in the client (see lkd_client.h) and classified with
- * lkd_api_classify().
+ * lkd_api_classify().  For bad input (the LKD_ERR_ARG_* kinds) the client
+ * keeps which argument and which limit (lkd_client_arg_error).
  */
 #ifndef LKD_STATUS_H
 #define LKD_STATUS_H
@@ -19,7 +20,8 @@ extern "C" {
 
 typedef enum {
     LKD_OK = 0,
-    LKD_ERR_ARG,                /* a parameter is NULL, empty, too long or has forbidden bytes */
+    LKD_ERR_ARG,                /* an argument is invalid: what a port or an application's callback may
+                                   say; the core itself answers with one of the LKD_ERR_ARG_* kinds */
     LKD_ERR_BUFFER_TOO_SMALL,   /* an output (request, copy) does not fit its buffer */
     LKD_ERR_RESPONSE_TOO_LARGE, /* a response body or its JSON token count exceeds the client's buffers */
     LKD_ERR_CLOCK,              /* the wall clock is unknown, so no request can be signed */
@@ -45,12 +47,28 @@ typedef enum {
     LKD_ERR_URL_REFUSED,        /* a result URL names a scheme, host or port the result-host policy refuses:
                                    nothing connected to it (lkd_client_refused_host, lkd_client_refusal_reason) */
     LKD_ERR_WRITE,              /* the application's sink could not store the data (disk full, I/O error) */
+    LKD_ERR_CONFIG,             /* the application was compiled with other lkd_config.h values than the
+                                   library (or the library's LKD_DEFAULT_RESULT_HOSTS is unusable):
+                                   lkd_client_init wrote nothing to the client */
+    /* Bad caller input, by kind (lkd_status_is_arg: these and LKD_ERR_ARG).
+     * The client says which argument and which limit: lkd_client_arg_error. */
+    LKD_ERR_ARG_NULL,           /* a required pointer or function is NULL (or a required field unset) */
+    LKD_ERR_ARG_EMPTY,          /* a required string, buffer or size is empty or 0 */
+    LKD_ERR_ARG_TOO_LONG,       /* a string is longer than its limit */
+    LKD_ERR_ARG_FORMAT,         /* a string has bytes or a form it may not have (not UTF-8, a NUL byte,
+                                   not a host name, not an https URL) */
+    LKD_ERR_ARG_RANGE,          /* a number outside its range, or a value not among those allowed */
+    LKD_ERR_ARG_CONFLICT,       /* two arguments contradict each other (both sources, end before start) */
     LKD_STATUS_COUNT
 } lkd_status_t;
 
 /* Short, constant, English description of a status ("ok", "timeout", ...).
  * Never NULL; an out-of-range value gives "unknown status". */
 const char *lkd_strerror(lkd_status_t status);
+
+/* 1 when status says the caller's input was bad: LKD_ERR_ARG or one of the
+ * LKD_ERR_ARG_* kinds; 0 otherwise. */
+int lkd_status_is_arg(lkd_status_t status);
 
 /* What kind of failure a service error Code (e.g. "AuthFailure.SignatureExpire")
  * is, from the code list of API.md.  Matching is on the code's documented

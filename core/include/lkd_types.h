@@ -97,6 +97,19 @@ typedef struct {
     uint8_t truncated;
 } lkd_api_error_t;
 
+/* Which argument a call refused, and why (lkd_client_arg_error).  The
+ * strings are constant; name and rule together read as a sentence:
+ * "task_id" "is too long", "settings.language" "must be en-US or zh-CN". */
+typedef struct {
+    lkd_status_t status; /* the LKD_ERR_ARG_* kind, LKD_OK when none was recorded */
+    const char *name;    /* the parameter, or parameter.field, as the header names it:
+                            "task_id", "settings.secret_id", "params.file.size", "opt.url"; "" for none */
+    const char *rule;    /* what is wrong or what it must be: "is empty", "must be UTF-8 without
+                            NUL bytes", "is before params.start_page"; "" for none */
+    size_t length;       /* LKD_ERR_ARG_TOO_LONG: the bytes the argument has, else 0 */
+    size_t limit;        /* LKD_ERR_ARG_TOO_LONG: the most bytes it may have, else 0 */
+} lkd_arg_error_t;
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,6 +16,7 @@
 
 #include <mbedtls/sha256.h>
 
+#include "lkd_arg.h"
 #include "lkd_base64.h"
 #include "lkd_request.h"
 #include "lkd_text.h"
@@ -242,12 +243,9 @@ static lkd_status_t body_to_response(void *user, const uint8_t *data, size_t len
     return LKD_OK;
 }
 
-/* Raw bytes per base64 piece: raw input at the end of the request buffer,
- * its encoding (4/3 as long) at the start, so 3/7 of it, in whole groups. */
-#define FILE_PIECE ((LKD_REQUEST_BUFFER_SIZE * 3u / 7u) / 3u * 3u)
-
 /* Read the file's bytes [offset, offset + n) into buf, looping over short reads. */
-static lkd_status_t read_exactly(const lkd_file_source_t *f, uint64_t offset, uint8_t *buf, size_t n)
+static lkd_status_t read_exactly(lkd_client_t *c, const lkd_file_source_t *f, uint64_t offset, uint8_t *buf,
+                                 size_t n)
 {
     while (n > 0) {
         size_t got = 0;
@@ -255,8 +253,11 @@ static lkd_status_t read_exactly(const lkd_file_source_t *f, uint64_t offset, ui
         if (st != LKD_OK) {
             return st;
         }
-        if (got == 0 || got > n) {
-            return LKD_ERR_ARG; /* the source is shorter than the size it announced */
+        if (got == 0) {
+            return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.file.size", "is more than params.file.read gives");
+        }
+        if (got > n) {
+            return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.file.read", "gave more bytes than it was asked for");
         }
         buf += got;
         n -= got;
@@ -266,17 +267,19 @@ static lkd_status_t read_exactly(const lkd_file_source_t *f, uint64_t offset, ui
 }
 
 /* Encode the whole file piece by piece; each piece goes to the SHA-256
- * context (sha != NULL) or to the connection. */
+ * context (sha != NULL) or to the connection.  The raw piece is read at the
+ * end of the request buffer, its encoding (4/3 as long) written at the start:
+ * lkd_config.h keeps LKD_UPLOAD_PIECE_SIZE within 3/7 of the buffer. */
 static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, mbedtls_sha256_context *sha,
                                 uint64_t deadline)
 {
-    uint8_t *raw = c->internal.request + sizeof c->internal.request - FILE_PIECE;
+    uint8_t *raw = c->internal.request + sizeof c->internal.request - LKD_UPLOAD_PIECE_SIZE;
     char *enc = (char *)c->internal.request;
     uint64_t offset = 0;
     while (offset < f->size) {
-        size_t n = f->size - offset < FILE_PIECE ? (size_t)(f->size - offset) : FILE_PIECE;
+        size_t n = f->size - offset < LKD_UPLOAD_PIECE_SIZE ? (size_t)(f->size - offset) : LKD_UPLOAD_PIECE_SIZE;
         size_t enc_len = (size_t)lkd_base64_len(n);
-        lkd_status_t st = read_exactly(f, offset, raw, n);
+        lkd_status_t st = read_exactly(c, f, offset, raw, n);
         if (st != LKD_OK) {
             return st;
         }
@@ -534,6 +537,7 @@ lkd_status_t lkd_call_begin(lkd_client_t *c)
     c->internal.http_status = 0;
     c->internal.url_refusal = NULL;
     memset(&c->internal.api_error, 0, sizeof c->internal.api_error);
+    lkd_arg_clear(c);
     return LKD_OK;
 }
 
@@ -553,8 +557,14 @@ lkd_status_t lkd_call_end(lkd_client_t *c, lkd_status_t st)
 
 lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len)
 {
-    if (s == NULL || len == 0 || len >= sizeof c->internal.task_id || memchr(s, '\0', len) != NULL) {
-        return LKD_ERR_ARG;
+    if (s == NULL || len == 0) {
+        return lkd_arg_fail(c, s == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY, "task_id", NULL);
+    }
+    if (len >= sizeof c->internal.task_id) {
+        return lkd_arg_too_long(c, "task_id", len, sizeof c->internal.task_id - 1);
+    }
+    if (memchr(s, '\0', len) != NULL) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_FORMAT, "task_id", "must be UTF-8 without NUL bytes");
     }
     memmove(c->internal.task_id, s, len); /* s may be the client's own task_id */
     c->internal.task_id[len] = '\0';
@@ -568,6 +578,9 @@ lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_body_t *body)
     (void)ctx;
     memcpy(c->internal.response, "{\"TaskId\":", 10);
     st = lkd_json_write_string(c->internal.response, LKD_RESPONSE_BUFFER_SIZE - 1, &pos, c->internal.task_id, strlen(c->internal.task_id));
+    if (st == LKD_ERR_ARG_FORMAT) {
+        return lkd_arg_fail(c, st, "task_id", "must be UTF-8 without NUL bytes");
+    }
     if (st != LKD_OK) {
         return st;
     }

@@ -69,7 +69,9 @@ void lkd_call_log_number(const lkd_client_t *c, const char *label, uint64_t v);
 #endif
 
 /* Copy s[0..len) as the job's task id into client->internal.task_id (NUL-terminated).
- * Errors: LKD_ERR_ARG (empty, too long, NUL inside). */
+ * Errors (recorded as "task_id" for lkd_client_arg_error): LKD_ERR_ARG_NULL,
+ * LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_TOO_LONG (LKD_TASK_ID_SIZE - 1 bytes at most),
+ * LKD_ERR_ARG_FORMAT (a NUL inside). */
 lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len);
 
 /* Compose {"TaskId":"<client->internal.task_id>"} (for the actions that take only it). */

@@ -8,15 +8,12 @@
 
 #include <string.h>
 
+#include "lkd_arg.h"
 #include "lkd_call.h"
 #include "lkd_decode.h"
+#include "lkd_settings.h"
 #include "lkd_url_policy.h"
 #include "lkd_tls.h"
-
-static size_t cstr_len(const char *s)
-{
-    return s == NULL ? 0 : strlen(s);
-}
 
 void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile)
 {
@@ -129,34 +126,27 @@ const char *lkd_client_refusal_reason(const lkd_client_t *client)
 
 /* ---- set-up --------------------------------------------------------------- */
 
-static int port_complete(const lkd_port_t *p)
+lkd_status_t lkd_client_init_checked(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port,
+                                     size_t client_size, unsigned long config_fingerprint)
 {
-    return p != NULL && p->connect != NULL && p->send != NULL && p->recv != NULL && p->close != NULL &&
-           p->wall_time != NULL && p->monotonic_ms != NULL && p->sleep_ms != NULL && p->entropy != NULL;
-}
-
-lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *settings, const lkd_port_t *port)
-{
-    const lkd_settings_t *s = settings;
     lkd_status_t st;
-    size_t i;
-    if (client == NULL || s == NULL || !port_complete(port) || cstr_len(s->host) == 0 ||
-        cstr_len(s->host) >= sizeof client->internal.host_buf || cstr_len(s->service) == 0 || cstr_len(s->version) == 0 ||
-        cstr_len(s->region) == 0 || cstr_len(s->secret_id) == 0 || cstr_len(s->secret_key) == 0 ||
-        s->port == 0 || s->timeout_ms == 0 || (s->resolve == NULL && s->resolve_count > 0) ||
-        (s->result_hosts == NULL && s->result_host_count > 0) || s->last_known_time < 0) {
-        return LKD_ERR_ARG;
+    /* Before anything else, and before any byte of *client is written: an
+     * application compiled with other knobs has an object of another size
+     * or layout than the one this library would fill. */
+    if (client_size != sizeof(lkd_client_t) || config_fingerprint != LKD_CONFIG_FINGERPRINT ||
+        !lkd_url_policy_defaults_ok()) {
+        return LKD_ERR_CONFIG;
     }
-    if (s->language != NULL && strcmp(s->language, "en-US") != 0 && strcmp(s->language, "zh-CN") != 0) {
-        return LKD_ERR_ARG;
+    if (client == NULL) {
+        return LKD_ERR_ARG_NULL;
     }
-    for (i = 0; i < s->result_host_count; i++) {
-        if (!lkd_url_policy_entry_ok(s->result_hosts[i])) {
-            return LKD_ERR_ARG;
-        }
+    /* The size is the library's: the record of a refused setting fits. */
+    st = lkd_settings_check(settings, port, &client->internal.arg_error);
+    if (st != LKD_OK) {
+        return st;
     }
     memset(client, 0, sizeof *client);
-    client->internal.settings = *s;
+    client->internal.settings = *settings;
     client->internal.port = *port;
     client->internal.server_date = -1;
     st = lkd_tls_init(&client->internal.tls, &client->internal.port, trusted_time, client);
@@ -164,14 +154,22 @@ lkd_status_t lkd_client_init(lkd_client_t *client, const lkd_settings_t *setting
         return st;
     }
     client->internal.initialised = 1;
+    lkd_arg_clear(client);
     return LKD_OK;
 }
 
 lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t len)
 {
-    if (client == NULL || !client->internal.initialised) {
-        return LKD_ERR_ARG;
+    if (client == NULL) {
+        return LKD_ERR_ARG_NULL;
     }
+    if (!client->internal.initialised) {
+        return LKD_ERR_STATE;
+    }
+    if (ca == NULL || len == 0) {
+        return lkd_arg_fail(client, ca == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY, "ca", NULL);
+    }
+    lkd_arg_clear(client);
     return lkd_tls_add_ca(&client->internal.tls, ca, len);
 }
 
@@ -229,8 +227,8 @@ static lkd_status_t task_call(lkd_client_t *client, const char *action, lkd_deco
 
 lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result)
 {
-    if (task_id == NULL || task_id_len == 0 || result == NULL) {
-        return LKD_ERR_ARG;
+    if (result == NULL) {
+        return lkd_arg_fail(client, LKD_ERR_ARG_NULL, "result", NULL);
     }
     memset(result, 0, sizeof *result);
     return task_call(client, "GetReconstructDocumentResult", lkd_call_decode_result, result, task_id, task_id_len);
@@ -238,8 +236,5 @@ lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t ta
 
 lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len)
 {
-    if (task_id == NULL || task_id_len == 0) {
-        return LKD_ERR_ARG;
-    }
     return task_call(client, "CancelTask", decode_request_id_only, NULL, task_id, task_id_len);
 }

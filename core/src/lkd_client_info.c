@@ -17,11 +17,11 @@ static int usable(const lkd_client_t *client)
 lkd_status_t lkd_client_stats(const lkd_client_t *client, lkd_client_stats_t *stats)
 {
     if (stats == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     memset(stats, 0, sizeof *stats);
     if (client == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     if (!client->internal.initialised) {
         return LKD_ERR_STATE;
@@ -38,12 +38,12 @@ lkd_status_t lkd_client_stats(const lkd_client_t *client, lkd_client_stats_t *st
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail)
 {
     if (detail == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     memset(detail, 0, sizeof *detail);
     detail->policy = NULL;
     if (client == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     if (!client->internal.initialised) {
         return LKD_ERR_STATE;

@@ -266,12 +266,12 @@ lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tok
     lkd_status_t st;
     int response, status, error;
     if (result == NULL || api_err == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     result_init(result);
     memset(api_err, 0, sizeof *api_err);
     if (json == NULL || tokens == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     st = open_response(&doc, json, len, tokens, max_tokens, &response);
     if (st != LKD_OK) {
@@ -315,7 +315,7 @@ lkd_status_t lkd_decode_simple(char *json, size_t len, lkd_json_token_t *tokens,
     lkd_span_t v = empty_span, rid = empty_span;
     int response, error;
     if (api_err == NULL || (field != NULL && value == NULL)) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     memset(api_err, 0, sizeof *api_err);
     if (value != NULL) {
@@ -325,7 +325,7 @@ lkd_status_t lkd_decode_simple(char *json, size_t len, lkd_json_token_t *tokens,
         *request_id = empty_span;
     }
     if (json == NULL || tokens == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     st = open_response(&doc, json, len, tokens, max_tokens, &response);
     if (st != LKD_OK) {

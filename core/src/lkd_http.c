@@ -514,7 +514,7 @@ lkd_status_t lkd_http_parse(lkd_http_parser_t *p, const uint8_t *data, size_t le
         *consumed = 0;
     }
     if (p == NULL || (data == NULL && len > 0)) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     if (p->state == ST_FAILED) {
         return failed_status(p);
@@ -565,7 +565,7 @@ int lkd_http_is_complete(const lkd_http_parser_t *p)
 lkd_status_t lkd_http_finish_on_close(lkd_http_parser_t *p)
 {
     if (p == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     if (p->state == ST_FAILED) {
         return failed_status(p);

@@ -32,7 +32,7 @@ void lkd_http_parser_init(lkd_http_parser_t *p, lkd_http_body_sink_t sink, lkd_h
  * Errors: LKD_ERR_MALFORMED for anything that is not valid HTTP/1.x (bad status
  * line, bad or conflicting Content-Length, bad chunk size, overflow, a header
  * we read that does not fit the line buffer, too many headers); whatever the
- * sink or header callback returned; LKD_ERR_ARG for a NULL p, or NULL data
+ * sink or header callback returned; LKD_ERR_ARG_NULL for a NULL p, or NULL data
  * with len > 0 (the parser is left as it was).  After any other error the
  * parser stays failed: every later call returns the same status.  The exact
  * rules (line ends, lists, Transfer-Encoding) are listed in lkd_http.c. */

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "lkd_arg.h"
 #include "lkd_call.h"
 #include "lkd_decode.h"
 #include "lkd_request.h"
@@ -25,12 +26,14 @@ void lkd_create_default(lkd_create_t *p)
     }
 }
 
-/* Appends JSON to the response buffer, remembering the first failure. */
+/* Appends JSON to the response buffer, remembering the first failure and,
+ * for a value the writer refused, which parameter it was. */
 typedef struct {
     char *out;
     size_t cap;
     size_t pos;
     lkd_status_t st;
+    const char *refused;
 } json_out_t;
 
 static void put_raw(json_out_t *j, const char *s)
@@ -47,10 +50,11 @@ static void put_raw(json_out_t *j, const char *s)
     j->pos += n;
 }
 
-static void put_string(json_out_t *j, const char *s)
+static void put_string(json_out_t *j, const char *s, const char *name)
 {
     if (j->st == LKD_OK) {
         j->st = lkd_json_write_string(j->out, j->cap, &j->pos, s, strlen(s));
+        j->refused = name;
     }
 }
 
@@ -65,12 +69,16 @@ static int one_of(const char *v, const char *first, const char *last)
     return v != NULL && strlen(v) == 1 && v[0] >= first[0] && v[0] <= last[0];
 }
 
-/* FileType: 1..8 letters or digits, sent upper-case (API.md). */
-static lkd_status_t file_type_upper(const char *in, char out[9])
+/* FileType: 1..8 letters or digits, sent upper-case. */
+#define FILE_TYPE_MAX 8u
+static lkd_status_t file_type_upper(const char *in, char out[FILE_TYPE_MAX + 1])
 {
     size_t i, n = strlen(in);
-    if (n == 0 || n > 8) {
-        return LKD_ERR_ARG;
+    if (n == 0) {
+        return LKD_ERR_ARG_EMPTY;
+    }
+    if (n > FILE_TYPE_MAX) {
+        return LKD_ERR_ARG_TOO_LONG;
     }
     for (i = 0; i < n; i++) {
         char ch = in[i];
@@ -78,7 +86,7 @@ static lkd_status_t file_type_upper(const char *in, char out[9])
             ch = (char)(ch - 'a' + 'A');
         }
         if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) {
-            return LKD_ERR_ARG;
+            return LKD_ERR_ARG_FORMAT;
         }
         out[i] = ch;
     }
@@ -90,25 +98,24 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_body_t *body)
 {
     const lkd_create_t *p = (const lkd_create_t *)ctx;
     json_out_t j;
-    char type[9];
+    char type[FILE_TYPE_MAX + 1];
     const char *sep = "{";
 
     j.out = c->internal.response;
     j.cap = LKD_RESPONSE_BUFFER_SIZE;
     j.pos = 0;
     j.st = LKD_OK;
+    j.refused = NULL;
     if (p->file_type != NULL) {
-        if (file_type_upper(p->file_type, type) != LKD_OK) {
-            return LKD_ERR_ARG;
-        }
+        j.st = file_type_upper(p->file_type, type); /* checked by check_create: cannot fail */
         put_raw(&j, "{\"FileType\":");
-        put_string(&j, type);
+        put_string(&j, type, "params.file_type");
         sep = ",";
     }
     if (p->file_url != NULL) {
         put_raw(&j, sep);
         put_raw(&j, "\"FileUrl\":");
-        put_string(&j, p->file_url);
+        put_string(&j, p->file_url, "params.file_url");
         sep = ",";
     }
     if (p->file != NULL) {
@@ -129,9 +136,9 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_body_t *body)
         put_uint(&j, p->end_page);
     }
     put_raw(&j, ",\"Config\":{\"TableResultType\":");
-    put_string(&j, p->table_result_type != NULL ? p->table_result_type : "0");
+    put_string(&j, p->table_result_type != NULL ? p->table_result_type : "0", "params.table_result_type");
     put_raw(&j, ",\"ResultType\":");
-    put_string(&j, p->result_type != NULL ? p->result_type : "0");
+    put_string(&j, p->result_type != NULL ? p->result_type : "0", "params.result_type");
     if (p->ignore_failed_page >= 0) {
         put_raw(&j, p->ignore_failed_page ? ",\"IgnoreFailedPage\":true" : ",\"IgnoreFailedPage\":false");
     }
@@ -140,9 +147,12 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_body_t *body)
     }
     if (p->page_format != NULL) {
         put_raw(&j, ",\"PageFormat\":");
-        put_string(&j, p->page_format);
+        put_string(&j, p->page_format, "params.page_format");
     }
     put_raw(&j, "}}");
+    if (j.st == LKD_ERR_ARG_FORMAT) {
+        return lkd_arg_fail(c, j.st, j.refused, "must be UTF-8");
+    }
     if (j.st != LKD_OK) {
         return j.st;
     }
@@ -164,24 +174,59 @@ static lkd_status_t decode_create(lkd_client_t *c, void *ctx)
     if (st != LKD_OK) {
         return st;
     }
-    return lkd_call_set_task(c, task_id.ptr, task_id.len) == LKD_OK ? LKD_OK : LKD_ERR_MALFORMED;
+    if (lkd_call_set_task(c, task_id.ptr, task_id.len) != LKD_OK) {
+        lkd_arg_clear(c); /* the service's TaskId, not the caller's */
+        return LKD_ERR_MALFORMED;
+    }
+    return LKD_OK;
 }
 
-static lkd_status_t check_create(const lkd_client_t *c, const lkd_create_t *p)
+/* Exactly one source, and a usable one. */
+static lkd_status_t check_source(lkd_client_t *c, const lkd_create_t *p)
 {
-    if ((p->file_url == NULL) == (p->file == NULL) || (p->file_url != NULL && p->file_url[0] == '\0')) {
-        return LKD_ERR_ARG; /* exactly one source */
+    if (p->file_url == NULL && p->file == NULL) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_NULL, "params.file_url", "or params.file is required");
     }
-    if (p->file != NULL && (p->file->read == NULL || p->file->size == 0)) {
-        return LKD_ERR_ARG;
+    if (p->file_url != NULL && p->file != NULL) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT, "params.file_url", "and params.file exclude each other");
+    }
+    if (p->file_url != NULL && p->file_url[0] == '\0') {
+        return lkd_arg_fail(c, LKD_ERR_ARG_EMPTY, "params.file_url", NULL);
+    }
+    if (p->file != NULL && p->file->read == NULL) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_NULL, "params.file.read", NULL);
+    }
+    if (p->file != NULL && p->file->size == 0) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_EMPTY, "params.file.size", "is 0");
+    }
+    return LKD_OK;
+}
+
+static lkd_status_t check_create(lkd_client_t *c, const lkd_create_t *p)
+{
+    char type[FILE_TYPE_MAX + 1];
+    lkd_status_t st = check_source(c, p);
+    if (st != LKD_OK) {
+        return st;
     }
     if (p->file_type == NULL && strcmp(c->internal.settings.service, "lkeap") == 0) {
-        return LKD_ERR_ARG; /* FileType is required on lkeap */
+        return lkd_arg_fail(c, LKD_ERR_ARG_NULL, "params.file_type", "is required on lkeap");
     }
-    if ((p->table_result_type != NULL && !one_of(p->table_result_type, "0", "1")) ||
-        (p->result_type != NULL && !one_of(p->result_type, "0", "5")) ||
-        (p->start_page > 0 && p->end_page > 0 && p->end_page < p->start_page)) {
-        return LKD_ERR_ARG;
+    st = p->file_type != NULL ? file_type_upper(p->file_type, type) : LKD_OK;
+    if (st == LKD_ERR_ARG_TOO_LONG) {
+        return lkd_arg_too_long(c, "params.file_type", strlen(p->file_type), FILE_TYPE_MAX);
+    }
+    if (st != LKD_OK) {
+        return lkd_arg_fail(c, st, "params.file_type", "must be 1 to 8 letters or digits (PDF, PNG, JPG, ...)");
+    }
+    if (p->table_result_type != NULL && !one_of(p->table_result_type, "0", "1")) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.table_result_type", "must be \"0\" or \"1\"");
+    }
+    if (p->result_type != NULL && !one_of(p->result_type, "0", "5")) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.result_type", "must be \"0\" to \"5\"");
+    }
+    if (p->start_page > 0 && p->end_page > 0 && p->end_page < p->start_page) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT, "params.end_page", "is before params.start_page");
     }
     return LKD_OK;
 }
@@ -190,7 +235,7 @@ lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_sp
 {
     lkd_status_t st;
     if (params == NULL || task_id == NULL) {
-        return LKD_ERR_ARG;
+        return lkd_arg_fail(client, LKD_ERR_ARG_NULL, params == NULL ? "params" : "task_id", NULL);
     }
     st = lkd_call_begin(client);
     if (st != LKD_OK) {
@@ -217,9 +262,9 @@ void lkd_wait_options_default(lkd_wait_options_t *o)
 {
     if (o != NULL) {
         memset(o, 0, sizeof *o);
-        o->timeout_ms = 600000u;
-        o->first_interval_ms = 1000u;
-        o->max_interval_ms = 10000u;
+        o->timeout_ms = LKD_WAIT_TIMEOUT_MS;
+        o->first_interval_ms = LKD_WAIT_FIRST_INTERVAL_MS;
+        o->max_interval_ms = LKD_WAIT_MAX_INTERVAL_MS;
     }
 }
 
@@ -239,15 +284,19 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
     uint32_t interval, polls = 0;
     lkd_status_t st;
     if (result == NULL) {
-        return LKD_ERR_ARG;
+        return lkd_arg_fail(client, LKD_ERR_ARG_NULL, "result", NULL);
     }
     if (opt == NULL) {
         lkd_wait_options_default(&o);
     } else {
         o = *opt;
     }
-    if (o.timeout_ms == 0 || o.first_interval_ms == 0 || o.max_interval_ms < o.first_interval_ms) {
-        return LKD_ERR_ARG;
+    if (o.timeout_ms == 0 || o.first_interval_ms == 0) {
+        return lkd_arg_fail(client, LKD_ERR_ARG_RANGE, o.timeout_ms == 0 ? "opt.timeout_ms" : "opt.first_interval_ms",
+                            "must not be 0");
+    }
+    if (o.max_interval_ms < o.first_interval_ms) {
+        return lkd_arg_fail(client, LKD_ERR_ARG_CONFLICT, "opt.max_interval_ms", "is less than opt.first_interval_ms");
     }
     st = lkd_call_begin(client);
     if (st != LKD_OK) {
@@ -291,7 +340,9 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
             break;
         }
         {
-            uint64_t next = (uint64_t)interval + (interval + 1u) / 2u;
+            /* Rounded up, so that any percent over 100 makes it grow. */
+            uint64_t next = (uint64_t)interval +
+                            ((uint64_t)interval * (LKD_WAIT_BACKOFF_PERCENT - 100u) + 99u) / 100u;
             interval = next > o.max_interval_ms ? o.max_interval_ms : (uint32_t)next;
         }
     }
@@ -304,7 +355,7 @@ void lkd_download_options_default(lkd_download_options_t *o)
 {
     if (o != NULL) {
         memset(o, 0, sizeof *o);
-        o->timeout_ms = 600000u;
+        o->timeout_ms = LKD_DOWNLOAD_TIMEOUT_MS;
     }
 }
 
@@ -416,7 +467,9 @@ static void keep_host(lkd_client_t *c, lkd_span_t h)
 
 /* Keep the URL text at the start of the response buffer (the download's
  * body never goes there), NUL-terminated, parse it and check it against the
- * result-host policy (lkd_url_policy.h) before anything connects to it. */
+ * result-host policy (lkd_url_policy.h) before anything connects to it.
+ * A URL lkd_url_parse refuses is an LKD_ERR_ARG_* kind (not recorded: the
+ * caller says whose URL it was). */
 static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
 {
     lkd_url_policy_t policy;
@@ -424,8 +477,11 @@ static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
     const char *reason = NULL;
     lkd_status_t st;
     c->internal.url_refusal = NULL;
-    if (text.ptr == NULL || text.len == 0 || text.len >= LKD_RESPONSE_BUFFER_SIZE) {
-        return LKD_ERR_ARG;
+    if (text.ptr == NULL || text.len == 0) {
+        return text.ptr == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY;
+    }
+    if (text.len >= LKD_RESPONSE_BUFFER_SIZE) {
+        return LKD_ERR_ARG_TOO_LONG;
     }
     memmove(c->internal.response, text.ptr, text.len);
     c->internal.response[text.len] = '\0';
@@ -444,7 +500,7 @@ static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
         return st;
     }
     if (url->host.len >= sizeof c->internal.host_buf) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_TOO_LONG; /* lkd_url_parse allows 253 bytes: cannot happen */
     }
     lkd_call_log(c, "* result host ", c->internal.host_buf);
     return LKD_OK;
@@ -468,7 +524,27 @@ static lkd_status_t fetch_url(lkd_client_t *c, uint64_t deadline, lkd_url_t *url
     /* The service's own answer named a URL the client cannot use (not https,
      * no host, bad port, host too long): a malformed answer, not a bad
      * argument of the caller's. */
-    return st == LKD_ERR_ARG ? LKD_ERR_MALFORMED : st;
+    return lkd_status_is_arg(st) ? LKD_ERR_MALFORMED : st;
+}
+
+/* opt->url: the caller's argument, unless it points into the client's
+ * response buffer, where only an earlier answer of the service can have put
+ * it (lkd_wait's result_url): then a URL the client cannot use is, as in
+ * fetch_url, a malformed answer. */
+static lkd_status_t use_given_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
+{
+    uintptr_t p = (uintptr_t)text.ptr, buf = (uintptr_t)c->internal.response;
+    lkd_status_t st = use_url(c, text, url);
+    if (!lkd_status_is_arg(st)) {
+        return st;
+    }
+    if (p >= buf && p < buf + sizeof c->internal.response) {
+        return LKD_ERR_MALFORMED;
+    }
+    if (st == LKD_ERR_ARG_TOO_LONG) {
+        return lkd_arg_too_long(c, "opt.url", text.len, LKD_RESPONSE_BUFFER_SIZE - 1);
+    }
+    return lkd_arg_fail(c, st, "opt.url", "must be an https URL: https://host[:port]/path");
 }
 
 /* The answer's headers are complete once its first body byte arrives:
@@ -547,8 +623,11 @@ lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size
     unsigned resumes = 0;
     int refreshed = 0;
     lkd_status_t st;
-    if (opt == NULL || opt->sink == NULL || opt->timeout_ms == 0) {
-        return LKD_ERR_ARG;
+    if (opt == NULL || opt->sink == NULL) {
+        return lkd_arg_fail(client, LKD_ERR_ARG_NULL, opt == NULL ? "opt" : "opt.sink", NULL);
+    }
+    if (opt->timeout_ms == 0) {
+        return lkd_arg_fail(client, LKD_ERR_ARG_RANGE, "opt.timeout_ms", "must not be 0");
     }
     st = lkd_call_begin(client);
     if (st != LKD_OK) {
@@ -560,7 +639,7 @@ lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size
     deadline = lkd_call_deadline(client, opt->timeout_ms);
     st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
-        st = opt->url.len > 0 ? use_url(client, opt->url, &url) : fetch_url(client, deadline, &url);
+        st = opt->url.len > 0 ? use_given_url(client, opt->url, &url) : fetch_url(client, deadline, &url);
     }
     while (st == LKD_OK) {
         int code;

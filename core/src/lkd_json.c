@@ -370,7 +370,7 @@ lkd_status_t lkd_json_parse(lkd_json_doc_t *doc, char *json, size_t len, lkd_jso
     jsmn_parser parser;
     int r;
     if (doc == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     doc->json = json;
     doc->len = len;
@@ -379,7 +379,7 @@ lkd_status_t lkd_json_parse(lkd_json_doc_t *doc, char *json, size_t len, lkd_jso
     /* jsmn counts tokens instead of filling them when given NULL; that mode
      * checks even less, so it is never used. */
     if (json == NULL || tokens == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     if (len > (size_t)INT_MAX) {
         return LKD_ERR_RESPONSE_TOO_LARGE; /* token offsets are ints */
@@ -582,7 +582,7 @@ lkd_status_t lkd_json_decode_string(lkd_json_doc_t *doc, int index, lkd_span_t *
     char *s;
     size_t n, w = 0;
     if (doc == NULL || doc->tokens == NULL || doc->json == NULL || out == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     if (index < 0 || index >= doc->count || jsmn_tokens(doc)[index].type != JSMN_STRING) {
         return LKD_ERR_MALFORMED;
@@ -614,7 +614,7 @@ lkd_status_t lkd_json_get_int64(const lkd_json_doc_t *doc, int index, int64_t *o
     int neg = 0;
     uint64_t mag = 0, limit;
     if (doc == NULL || doc->tokens == NULL || out == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     if (index < 0 || index >= doc->count) {
         return LKD_ERR_MALFORMED;
@@ -671,10 +671,10 @@ lkd_status_t lkd_json_write_string(char *out, size_t cap, size_t *pos, const cha
     size_t need = 2, room, i, w;
     int too_small = 0;
     if (out == NULL || pos == NULL || (s == NULL && len > 0)) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     if (*pos > cap) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_RANGE;
     }
     room = cap - *pos;
     /* First pass: check everything and measure, so nothing is written when
@@ -683,7 +683,7 @@ lkd_status_t lkd_json_write_string(char *out, size_t cap, size_t *pos, const cha
         size_t add, step = 1;
         unsigned char c = u[i];
         if (c == 0) {
-            return LKD_ERR_ARG;
+            return LKD_ERR_ARG_FORMAT;
         }
         if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
             add = 2;
@@ -692,7 +692,7 @@ lkd_status_t lkd_json_write_string(char *out, size_t cap, size_t *pos, const cha
         } else {
             step = utf8_seq_len(u + i, len - i);
             if (step == 0) {
-                return LKD_ERR_ARG;
+                return LKD_ERR_ARG_FORMAT;
             }
             add = step;
         }

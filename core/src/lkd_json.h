@@ -65,7 +65,8 @@ lkd_status_t lkd_json_get_int64(const lkd_json_doc_t *doc, int index, int64_t *o
 /* Append s[0..len) as a JSON string (quotes included) to out[*pos..cap),
  * escaping '"', '\\' and control characters; UTF-8 passes through unchanged
  * but must be valid.  *pos advances only on success.
- * Errors: LKD_ERR_BUFFER_TOO_SMALL; LKD_ERR_ARG for invalid UTF-8 or a NUL byte. */
+ * Errors: LKD_ERR_BUFFER_TOO_SMALL; LKD_ERR_ARG_FORMAT for invalid UTF-8 or a
+ * NUL byte; LKD_ERR_ARG_NULL; LKD_ERR_ARG_RANGE for *pos past cap. */
 lkd_status_t lkd_json_write_string(char *out, size_t cap, size_t *pos, const char *s, size_t len);
 
 #endif /* LKD_JSON_H */

@@ -10,38 +10,72 @@
 #include "lkd_text.h"
 #include "lkd_version.h"
 
-/* Bounds on what the Authorization value holds. */
-#define MAX_SECRET_ID_LEN 128u
-#define MAX_SERVICE_LEN 32u
-
-/* The classes of bytes a header value may hold. */
-enum { CHARS_HOST, CHARS_TOKEN, CHARS_VISIBLE };
-
-static int byte_allowed(unsigned char c, int cls)
+static int byte_allowed(unsigned char c, lkd_request_chars_t cls)
 {
     int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     switch (cls) {
-    case CHARS_HOST: return alnum || c == '-' || c == '.';
-    case CHARS_TOKEN: return alnum || c == '-' || c == '.' || c == '_';
+    case LKD_REQUEST_CHARS_HOST: return alnum || c == '-' || c == '.';
+    case LKD_REQUEST_CHARS_TOKEN: return alnum || c == '-' || c == '.' || c == '_';
     default: return c > 0x20 && c < 0x7f;
     }
 }
 
-static int value_ok(lkd_span_t v, int cls, int required)
+lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int required)
 {
     size_t i;
     if (v.len == 0) {
-        return !required;
+        return required ? LKD_ERR_ARG_EMPTY : LKD_OK;
     }
     if (v.ptr == NULL) {
-        return 0;
+        return LKD_ERR_ARG_NULL;
     }
     for (i = 0; i < v.len; i++) {
         if (!byte_allowed((unsigned char)v.ptr[i], cls)) {
-            return 0;
+            return LKD_ERR_ARG_FORMAT;
         }
     }
-    return 1;
+    return LKD_OK;
+}
+
+/* The first field of req that cannot be sent, as the kind of argument
+ * error; LKD_OK when all can. */
+static lkd_status_t check_request(const lkd_request_t *req)
+{
+    const struct {
+        lkd_span_t v;
+        lkd_request_chars_t cls;
+        int required;
+        size_t max;
+    } fields[] = {
+        {req->host, LKD_REQUEST_CHARS_HOST, 1, (size_t)-1},
+        {req->service, LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SERVICE},
+        {req->action, LKD_REQUEST_CHARS_TOKEN, 1, (size_t)-1},
+        {req->version, LKD_REQUEST_CHARS_TOKEN, 1, (size_t)-1},
+        {req->region, LKD_REQUEST_CHARS_TOKEN, 1, (size_t)-1},
+        {req->language, LKD_REQUEST_CHARS_TOKEN, 0, (size_t)-1},
+        {req->secret_id, LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SECRET_ID},
+        {req->token, LKD_REQUEST_CHARS_VISIBLE, 0, (size_t)-1},
+    };
+    size_t i;
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        lkd_status_t st = lkd_request_check_value(fields[i].v, fields[i].cls, fields[i].required);
+        if (st != LKD_OK) {
+            return st;
+        }
+        if (fields[i].v.len > fields[i].max) {
+            return LKD_ERR_ARG_TOO_LONG;
+        }
+    }
+    if (req->secret_key.len == 0) {
+        return LKD_ERR_ARG_EMPTY;
+    }
+    if (req->secret_key.ptr == NULL || (req->body == NULL && req->body_len > 0)) {
+        return LKD_ERR_ARG_NULL;
+    }
+    if (req->timestamp < 0) {
+        return LKD_ERR_ARG_RANGE;
+    }
+    return req->unsigned_payload && !req->streamed ? LKD_ERR_ARG_CONFLICT : LKD_OK;
 }
 
 typedef struct {
@@ -94,15 +128,12 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     size_t auth_len = 0;
     lkd_status_t st;
 
-    if (req == NULL || out == NULL || len == NULL || (req->body == NULL && req->body_len > 0) ||
-        (req->unsigned_payload && !req->streamed) ||
-        !value_ok(req->host, CHARS_HOST, 1) || !value_ok(req->service, CHARS_TOKEN, 1) ||
-        !value_ok(req->action, CHARS_TOKEN, 1) || !value_ok(req->version, CHARS_TOKEN, 1) ||
-        !value_ok(req->region, CHARS_TOKEN, 1) || !value_ok(req->language, CHARS_TOKEN, 0) ||
-        !value_ok(req->secret_id, CHARS_TOKEN, 1) || !value_ok(req->token, CHARS_VISIBLE, 0) ||
-        req->secret_key.ptr == NULL || req->secret_key.len == 0 || req->timestamp < 0 || req->secret_id.len > MAX_SECRET_ID_LEN ||
-        req->service.len > MAX_SERVICE_LEN) {
-        return LKD_ERR_ARG;
+    if (req == NULL || out == NULL || len == NULL) {
+        return LKD_ERR_ARG_NULL;
+    }
+    st = check_request(req);
+    if (st != LKD_OK) {
+        return st;
     }
 
     memset(&sig, 0, sizeof sig);
@@ -178,15 +209,22 @@ lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t pa
                                    char *out, size_t cap, size_t *len)
 {
     writer_t w;
-    size_t i;
-    if (out == NULL || len == NULL || !value_ok(host, CHARS_HOST, 1) || port == 0 || path_query.ptr == NULL ||
-        path_query.len == 0 || path_query.ptr[0] != '/') {
-        return LKD_ERR_ARG;
+    lkd_status_t st;
+    if (out == NULL || len == NULL) {
+        return LKD_ERR_ARG_NULL;
     }
-    for (i = 0; i < path_query.len; i++) {
-        if (!byte_allowed((unsigned char)path_query.ptr[i], CHARS_VISIBLE)) {
-            return LKD_ERR_ARG;
-        }
+    st = lkd_request_check_value(host, LKD_REQUEST_CHARS_HOST, 1);
+    if (st == LKD_OK) {
+        st = lkd_request_check_value(path_query, LKD_REQUEST_CHARS_VISIBLE, 1);
+    }
+    if (st != LKD_OK) {
+        return st;
+    }
+    if (port == 0) {
+        return LKD_ERR_ARG_RANGE;
+    }
+    if (path_query.ptr[0] != '/') {
+        return LKD_ERR_ARG_FORMAT;
     }
     w.out = out;
     w.cap = cap;

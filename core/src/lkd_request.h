@@ -18,6 +18,19 @@
 
 #define LKD_CONTENT_TYPE "application/json"
 
+/* Bounds on what the Authorization value holds. */
+#define LKD_REQUEST_MAX_SECRET_ID 128u
+#define LKD_REQUEST_MAX_SERVICE 32u
+
+/* The bytes a header value may hold: a host name (letters, digits, '-', '.'),
+ * a token (those and '_'), visible ASCII (0x21..0x7e). */
+typedef enum { LKD_REQUEST_CHARS_HOST, LKD_REQUEST_CHARS_TOKEN, LKD_REQUEST_CHARS_VISIBLE } lkd_request_chars_t;
+
+/* LKD_OK when v may be sent as a header value of that class (an empty v only
+ * when it is not required); else LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_NULL (ptr NULL
+ * with a length) or LKD_ERR_ARG_FORMAT (a byte outside the class). */
+lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int required);
+
 typedef struct {
     lkd_span_t host;       /* Host header and signed host: a DNS name, no port */
     lkd_span_t service;    /* credential scope, e.g. "lke" */
@@ -42,15 +55,20 @@ typedef struct {
 } lkd_request_t;
 
 /* Write the request into out[0..cap); *len gets its length.
- * Errors: LKD_ERR_ARG (a missing field or a value with bytes its header may
- * not carry), LKD_ERR_BUFFER_TOO_SMALL (nothing usable is left in out),
- * LKD_ERR_CRYPTO. */
+ * Errors: LKD_ERR_ARG_NULL / LKD_ERR_ARG_EMPTY (a missing field),
+ * LKD_ERR_ARG_FORMAT (a value with bytes its header may not carry),
+ * LKD_ERR_ARG_TOO_LONG (SecretId over LKD_REQUEST_MAX_SECRET_ID, service over
+ * LKD_REQUEST_MAX_SERVICE), LKD_ERR_ARG_RANGE (negative
+ * timestamp), LKD_ERR_ARG_CONFLICT (unsigned_payload without streamed),
+ * LKD_ERR_BUFFER_TOO_SMALL (nothing usable is left in out), LKD_ERR_CRYPTO. */
 lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, size_t *len);
 
 /* Write "GET path_query HTTP/1.1" with Host (host, plus ":port" unless 443),
  * and "Range: bytes=range_from-" when range_from > 0.  path_query must start
  * with '/' and hold only visible ASCII (lkd_url_parse guarantees both).
- * Errors: LKD_ERR_ARG, LKD_ERR_BUFFER_TOO_SMALL. */
+ * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_FORMAT (host or
+ * path bytes, path not starting with '/'), LKD_ERR_ARG_RANGE (port 0),
+ * LKD_ERR_BUFFER_TOO_SMALL. */
 lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t path_query, uint64_t range_from,
                                    char *out, size_t cap, size_t *len);
 

@@ -50,7 +50,7 @@ lkd_status_t lkd_sha256(const void *data, size_t len, uint8_t out[LKD_SHA256_LEN
 {
     mbedtls_sha256_context ctx;
     if ((data == NULL && len > 0) || out == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     mbedtls_sha256_init(&ctx);
     (void)mbedtls_sha256_starts_ret(&ctx, 0);
@@ -156,15 +156,35 @@ static void sink_lit(sink_t *s, const char *text)
     sink_put(s, text, strlen(text), 0);
 }
 
-static int span_ok(lkd_span_t v)
+/* A required span: LKD_ERR_ARG_EMPTY without bytes, LKD_ERR_ARG_NULL with a
+ * length but no pointer. */
+static lkd_status_t span_status(lkd_span_t v)
 {
-    return v.ptr != NULL && v.len > 0;
+    if (v.len == 0) {
+        return LKD_ERR_ARG_EMPTY;
+    }
+    return v.ptr == NULL ? LKD_ERR_ARG_NULL : LKD_OK;
 }
 
-static int input_ok(const lkd_tc3_input_t *in)
+static lkd_status_t input_status(const lkd_tc3_input_t *in)
 {
-    return in != NULL && span_ok(in->secret_id) && span_ok(in->secret_key) && span_ok(in->service) &&
-           span_ok(in->host) && span_ok(in->content_type) && (in->action.ptr != NULL || in->action.len == 0);
+    const lkd_span_t *required[5];
+    size_t i;
+    if (in == NULL || (in->action.ptr == NULL && in->action.len > 0)) {
+        return LKD_ERR_ARG_NULL;
+    }
+    required[0] = &in->secret_id;
+    required[1] = &in->secret_key;
+    required[2] = &in->service;
+    required[3] = &in->host;
+    required[4] = &in->content_type;
+    for (i = 0; i < sizeof required / sizeof required[0]; i++) {
+        lkd_status_t st = span_status(*required[i]);
+        if (st != LKD_OK) {
+            return st;
+        }
+    }
+    return LKD_OK;
 }
 
 static void emit_canonical_request(const lkd_tc3_input_t *in, sink_t *s)
@@ -189,8 +209,12 @@ static void emit_canonical_request(const lkd_tc3_input_t *in, sink_t *s)
 lkd_status_t lkd_tc3_canonical_request(const lkd_tc3_input_t *in, char *out, size_t cap, size_t *len)
 {
     sink_t s;
-    if (!input_ok(in) || out == NULL || len == NULL) {
-        return LKD_ERR_ARG;
+    lkd_status_t st = input_status(in);
+    if (st != LKD_OK) {
+        return st;
+    }
+    if (out == NULL || len == NULL) {
+        return LKD_ERR_ARG_NULL;
     }
     memset(&s, 0, sizeof s);
     s.out = out;
@@ -223,8 +247,15 @@ lkd_status_t lkd_tc3_signing_key(lkd_span_t secret_key, const char date[11], lkd
                                  uint8_t out[LKD_SHA256_LEN])
 {
     hmac_t h;
-    if (!span_ok(secret_key) || date == NULL || !span_ok(service) || out == NULL) {
-        return LKD_ERR_ARG;
+    lkd_status_t st = span_status(secret_key);
+    if (st == LKD_OK) {
+        st = span_status(service);
+    }
+    if (st != LKD_OK) {
+        return st;
+    }
+    if (date == NULL || out == NULL) {
+        return LKD_ERR_ARG_NULL;
     }
     signing_key(&h, secret_key, date, service, out);
     return LKD_OK;
@@ -253,12 +284,22 @@ lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size
     hmac_t h;
     size_t pos = 0;
     int overflow = 0;
+    lkd_status_t st = input_status(in);
 
-    /* cap == 0 is refused here: the overflow path below writes out[0].  A
-     * negative timestamp is refused by lkd_time_format_date. */
-    if (!input_ok(in) || out == NULL || len == NULL || cap == 0 ||
-        lkd_time_format_date(in->timestamp, date) != LKD_OK) {
-        return LKD_ERR_ARG;
+    if (st != LKD_OK) {
+        return st;
+    }
+    if (out == NULL || len == NULL) {
+        return LKD_ERR_ARG_NULL;
+    }
+    /* cap == 0 is refused here: the overflow path below writes out[0]. */
+    if (cap == 0) {
+        return LKD_ERR_ARG_EMPTY;
+    }
+    /* LKD_ERR_ARG_RANGE for a timestamp outside 1970..9999. */
+    st = lkd_time_format_date(in->timestamp, date);
+    if (st != LKD_OK) {
+        return st;
     }
     ts = lkd_format_dec((uint64_t)in->timestamp, ts_buf);
     ts_len = strlen(ts);

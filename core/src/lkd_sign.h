@@ -31,17 +31,19 @@ typedef struct {
     uint8_t payload_sha256[LKD_SHA256_LEN]; /* SHA-256 of the body, or of "UNSIGNED-PAYLOAD" */
 } lkd_tc3_input_t;
 
-/* SHA-256 of data (any length).  Errors: LKD_ERR_ARG (NULL out, or NULL data
- * with len > 0). */
+/* SHA-256 of data (any length).  Errors: LKD_ERR_ARG_NULL (NULL out, or NULL
+ * data with len > 0). */
 lkd_status_t lkd_sha256(const void *data, size_t len, uint8_t out[LKD_SHA256_LEN]);
 
 /* Write the canonical request text (no trailing newline) to out[0..cap) and
  * its length to *len.  Only for inspection and tests; signing streams it.
- * Errors: LKD_ERR_ARG (NULL pointers), LKD_ERR_BUFFER_TOO_SMALL. */
+ * Errors: LKD_ERR_ARG_NULL (NULL pointers), LKD_ERR_ARG_EMPTY (a required
+ * field of in empty), LKD_ERR_BUFFER_TOO_SMALL. */
 lkd_status_t lkd_tc3_canonical_request(const lkd_tc3_input_t *in, char *out, size_t cap, size_t *len);
 
 /* SecretSigning = HMAC chain of "TC3"+secret_key over date, service and
- * "tc3_request" (date "YYYY-MM-DD").  Errors: LKD_ERR_ARG. */
+ * "tc3_request" (date "YYYY-MM-DD").  Errors: LKD_ERR_ARG_EMPTY (no key or
+ * service), LKD_ERR_ARG_NULL. */
 lkd_status_t lkd_tc3_signing_key(lkd_span_t secret_key, const char date[11], lkd_span_t service,
                                  uint8_t out[LKD_SHA256_LEN]);
 
@@ -50,8 +52,9 @@ lkd_status_t lkd_tc3_signing_key(lkd_span_t secret_key, const char date[11], lkd
  * NUL-terminated into out[0..cap), its length (without NUL) in *len.  The
  * 64 hex digits alone are also written to signature_hex (65 bytes) when it is
  * not NULL.
- * Errors: LKD_ERR_ARG (NULL or empty secret, service or host; a timestamp
- * outside 1970..9999, cap 0), LKD_ERR_BUFFER_TOO_SMALL. */
+ * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY (empty secret, service or host;
+ * cap 0), LKD_ERR_ARG_RANGE (a timestamp outside 1970..9999),
+ * LKD_ERR_BUFFER_TOO_SMALL. */
 lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size_t *len, char *signature_hex);
 
 #endif /* LKD_SIGN_H */

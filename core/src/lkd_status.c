@@ -34,6 +34,13 @@ static const char *const status_text[LKD_STATUS_COUNT] = {
     [LKD_ERR_NO_MEMORY] = "TLS memory exhausted (mbedTLS allocation failed)",
     [LKD_ERR_URL_REFUSED] = "result URL refused by the result-host policy",
     [LKD_ERR_WRITE] = "could not write the data",
+    [LKD_ERR_CONFIG] = "the application and the library were compiled with different lkd_config.h values",
+    [LKD_ERR_ARG_NULL] = "invalid argument: missing (NULL)",
+    [LKD_ERR_ARG_EMPTY] = "invalid argument: empty",
+    [LKD_ERR_ARG_TOO_LONG] = "invalid argument: too long",
+    [LKD_ERR_ARG_FORMAT] = "invalid argument: bytes or form not allowed",
+    [LKD_ERR_ARG_RANGE] = "invalid argument: out of range",
+    [LKD_ERR_ARG_CONFLICT] = "invalid arguments: they contradict each other",
 };
 
 const char *lkd_strerror(lkd_status_t status)
@@ -42,6 +49,11 @@ const char *lkd_strerror(lkd_status_t status)
         return "unknown status";
     }
     return status_text[status];
+}
+
+int lkd_status_is_arg(lkd_status_t status)
+{
+    return status == LKD_ERR_ARG || (status >= LKD_ERR_ARG_NULL && status <= LKD_ERR_ARG_CONFLICT);
 }
 
 /* The codes of each class, NUL-separated, in the order of lkd_api_class_t

@@ -49,8 +49,11 @@ lkd_status_t lkd_time_format_date(int64_t unix_seconds, char out[11])
     uint32_t z, era, doe, yoe, doy, mp, year;
     unsigned month, day;
 
-    if (out == NULL || unix_seconds < 0 || unix_seconds > LAST_FORMATTABLE_SECOND) {
-        return LKD_ERR_ARG;
+    if (out == NULL) {
+        return LKD_ERR_ARG_NULL;
+    }
+    if (unix_seconds < 0 || unix_seconds > LAST_FORMATTABLE_SECOND) {
+        return LKD_ERR_ARG_RANGE;
     }
     z = (uint32_t)((uint64_t)unix_seconds / SECONDS_PER_DAY) + DAYS_0000_03_01_TO_EPOCH;
     era = z / DAYS_PER_ERA;
@@ -114,7 +117,7 @@ lkd_status_t lkd_time_parse_http_date(const char *text, size_t len, int64_t *uni
     int month, day, year, hour, minute, second, last_day;
 
     if (unix_seconds == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     /* "Sun, 06 Nov 1994 08:49:37 GMT" */
     if (text == NULL || len != HTTP_DATE_LEN) {

@@ -13,7 +13,8 @@
 
 /* Write the UTC calendar date of `unix_seconds` as "YYYY-MM-DD" plus a NUL
  * into out[11].  Years 1970..9999 only.
- * Errors: LKD_ERR_ARG for a NULL out or a time outside that range. */
+ * Errors: LKD_ERR_ARG_NULL for a NULL out, LKD_ERR_ARG_RANGE for a time
+ * outside that range. */
 lkd_status_t lkd_time_format_date(int64_t unix_seconds, char out[11]);
 
 /* Parse an HTTP date (IMF-fixdate, RFC 7231: "Sun, 06 Nov 1994 08:49:37 GMT")
@@ -21,7 +22,7 @@ lkd_status_t lkd_time_format_date(int64_t unix_seconds, char out[11]);
  * refused.  The weekday must be a valid name but is not checked against the
  * date; second 60 (a leap second) reads as second 0 of the next minute.
  * Errors: LKD_ERR_MALFORMED for anything that is not a valid date (a NULL
- * text included); LKD_ERR_ARG for a NULL unix_seconds. */
+ * text included); LKD_ERR_ARG_NULL for a NULL unix_seconds. */
 lkd_status_t lkd_time_parse_http_date(const char *text, size_t len, int64_t *unix_seconds);
 
 /* What lkd_time_days_from_civil returns for a date outside its range. */

@@ -22,9 +22,6 @@
 #include "lkd_time.h"
 #include "lkd_tls_policy.h"
 
-/* Time the best-effort close_notify may take. */
-#define CLOSE_NOTIFY_MS 100u
-
 static uint32_t time_left(const lkd_tls_t *tls)
 {
     uint64_t now = tls->port->monotonic_ms(tls->port->ctx);
@@ -171,12 +168,13 @@ static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t
 
 /* ---- host identity and kept sessions ------------------------------------------- */
 
-/* Store host:port as an identity; LKD_ERR_ARG when the name is empty or too long. */
+/* Store host:port as an identity; LKD_ERR_ARG_EMPTY or LKD_ERR_ARG_TOO_LONG
+ * when the name is empty or too long. */
 static lkd_status_t peer_set(lkd_tls_peer_t *p, const char *host, uint16_t port)
 {
     size_t i, n = strlen(host);
     if (n == 0 || n > LKD_TLS_HOST_MAX) {
-        return LKD_ERR_ARG;
+        return n == 0 ? LKD_ERR_ARG_EMPTY : LKD_ERR_ARG_TOO_LONG;
     }
     for (i = 0; i < n; i++) {
         p->name[i] = lkd_text_lower(host[i]);
@@ -279,7 +277,7 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
     int rc;
     static const unsigned char personalization[] = "lkedoc tls";
     if (tls == NULL || port == NULL || port->entropy == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     memset(tls, 0, sizeof *tls);
     tls->port = port;
@@ -323,8 +321,11 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
 lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len)
 {
     int rc;
-    if (tls == NULL || !tls->ready || data == NULL || len == 0) {
-        return LKD_ERR_ARG;
+    if (tls == NULL || data == NULL || len == 0) {
+        return tls == NULL || data == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY;
+    }
+    if (!tls->ready) {
+        return LKD_ERR_STATE;
     }
     rc = mbedtls_x509_crt_parse(&tls->ca, data, len);
     /* A positive rc counts certificates of a bundle that failed to parse:
@@ -345,16 +346,20 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     size_t slot;
     unsigned char offered_master[48];
     int offered = 0;
-    if (tls == NULL || !tls->ready || host == NULL || host[0] == '\0') {
-        return LKD_ERR_ARG;
+    if (tls == NULL || host == NULL || host[0] == '\0') {
+        return tls == NULL || host == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY;
+    }
+    if (!tls->ready) {
+        return LKD_ERR_STATE;
     }
     if (tls->ca_count == 0) {
         return LKD_ERR_STATE;
     }
     lkd_tls_close(tls);
     memset(&tls->open_peer, 0, sizeof tls->open_peer);
-    if (peer_set(&tls->open_peer, host, port) != LKD_OK) {
-        return LKD_ERR_ARG;
+    st = peer_set(&tls->open_peer, host, port);
+    if (st != LKD_OK) {
+        return st;
     }
     tls->deadline = deadline;
     tls->io_status = LKD_OK;
@@ -374,7 +379,8 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     rc = mbedtls_ssl_set_hostname(&tls->ssl, host);
     if (rc != 0) {
         lkd_tls_close(tls);
-        return map_error(tls, rc) == LKD_ERR_NO_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ARG;
+        /* mbedTLS refuses only a name over its own limit (or runs out of memory). */
+        return map_error(tls, rc) == LKD_ERR_NO_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ARG_TOO_LONG;
     }
     slot = find_slot(tls, host, port);
     if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->saved[slot].session) == 0) {
@@ -448,8 +454,14 @@ lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, 
 
 lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got, uint64_t deadline)
 {
-    if (tls == NULL || !tls->open || buf == NULL || got == NULL || len == 0) {
-        return tls != NULL && !tls->open ? LKD_ERR_STATE : LKD_ERR_ARG;
+    if (tls == NULL || buf == NULL || got == NULL) {
+        return LKD_ERR_ARG_NULL;
+    }
+    if (!tls->open) {
+        return LKD_ERR_STATE;
+    }
+    if (len == 0) {
+        return LKD_ERR_ARG_EMPTY;
     }
     tls->deadline = deadline;
     for (;;) {
@@ -477,7 +489,7 @@ void lkd_tls_close(lkd_tls_t *tls)
         return;
     }
     if (tls->open) {
-        tls->deadline = tls->port->monotonic_ms(tls->port->ctx) + CLOSE_NOTIFY_MS;
+        tls->deadline = tls->port->monotonic_ms(tls->port->ctx) + LKD_TLS_CLOSE_NOTIFY_MS;
         (void)mbedtls_ssl_close_notify(&tls->ssl);
     }
     if (tls->conn != LKD_PORT_NO_CONN) {

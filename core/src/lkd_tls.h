@@ -41,18 +41,19 @@
 
 /* Initialise the contexts, seed the random generator from port->entropy and
  * set up the client configuration.
- * Errors: LKD_ERR_ARG, LKD_ERR_ENTROPY, LKD_ERR_TLS. */
+ * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ENTROPY, LKD_ERR_TLS. */
 lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_fn trusted_time, void *time_ctx);
 
 /* Add the CA certificates of a PEM text (one or several) or of one DER
  * certificate.  For PEM, len must count the terminating NUL (mbedTLS needs it).
- * Errors: LKD_ERR_ARG (NULL/empty), LKD_ERR_CERT (nothing parsed). */
+ * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY, LKD_ERR_STATE (not set up),
+ * LKD_ERR_CERT (nothing parsed). */
 lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len);
 
 /* Connect to connect_host:port (a name or an address), do the handshake with
  * SNI and verification against host, by the monotonic deadline.
- * Errors: LKD_ERR_ARG (host empty or over LKD_TLS_HOST_MAX bytes),
- * LKD_ERR_STATE (no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,
+ * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_TOO_LONG (host over
+ * LKD_TLS_HOST_MAX bytes), LKD_ERR_STATE (not set up, or no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,
  * LKD_ERR_TIMEOUT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED.
  * On error the connection is closed. */
 lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
@@ -73,10 +74,12 @@ int lkd_tls_peer_closed_cleanly(const lkd_tls_t *tls);
 lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, uint64_t deadline);
 
 /* Read what is available (at least one byte) by the deadline.
- * Errors: LKD_ERR_CLOSED (close_notify or EOF), LKD_ERR_TIMEOUT, LKD_ERR_IO, LKD_ERR_TLS. */
+ * Errors: LKD_ERR_CLOSED (close_notify or EOF), LKD_ERR_TIMEOUT, LKD_ERR_IO, LKD_ERR_TLS,
+ * LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY (len 0), LKD_ERR_STATE (not open). */
 lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got, uint64_t deadline);
 
-/* Close the connection (close_notify best effort, bounded by 100 ms); the
+/* Close the connection (close_notify best effort, bounded by
+ * LKD_TLS_CLOSE_NOTIFY_MS); the
  * contexts stay ready for the next lkd_tls_connect. */
 void lkd_tls_close(lkd_tls_t *tls);
 

@@ -120,7 +120,7 @@ static const mbedtls_x509_crt_profile profile = {
 lkd_status_t lkd_tls_policy_apply(mbedtls_ssl_config *conf)
 {
     if (conf == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
     mbedtls_ssl_conf_ciphersuites(conf, suites);

@@ -50,7 +50,7 @@
  * version, the group list, the signature hashes and the certificate profile,
  * and raises the minimum version to TLS 1.2.  Everything else
  * (authentication mode, CA chain, callbacks) is left as the caller set it.
- * Errors: LKD_ERR_ARG (conf is NULL). */
+ * Errors: LKD_ERR_ARG_NULL (conf is NULL). */
 lkd_status_t lkd_tls_policy_apply(mbedtls_ssl_config *conf);
 
 /* A sentence in English that explains a TLS failure this policy can cause,

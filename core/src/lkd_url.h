@@ -23,9 +23,11 @@ typedef struct {
 } lkd_url_t;
 
 /* Parse url[0..len).
- * Errors: LKD_ERR_ARG for NULL, a scheme other than https, an empty or invalid
- * host, a port outside 1..65535, user info, or a byte in the path or query
- * that cannot go into a request line (space, control, non-ASCII). */
+ * Errors: LKD_ERR_ARG_NULL; LKD_ERR_ARG_FORMAT for a scheme other than https,
+ * an empty or invalid host, an empty port, user info, or a byte in the path
+ * or query that cannot go into a request line (space, control, non-ASCII);
+ * LKD_ERR_ARG_TOO_LONG for a host over 253 bytes; LKD_ERR_ARG_RANGE for a
+ * port outside 1..65535. */
 lkd_status_t lkd_url_parse(const char *url, size_t len, lkd_url_t *out);
 
 #endif /* LKD_URL_H */

@@ -39,6 +39,17 @@ int lkd_url_policy_entry_ok(const char *entry)
     return 1;
 }
 
+int lkd_url_policy_defaults_ok(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof default_hosts / sizeof default_hosts[0]; i++) {
+        if (!lkd_url_policy_entry_ok(default_hosts[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* The authority's host text after "scheme://": up to ':', '/', '?', '#' or
  * the end; a bracketed literal up to its ']'. */
 static lkd_span_t host_text(const char *url, size_t len)
@@ -132,12 +143,12 @@ lkd_status_t lkd_url_check_result(const char *url, size_t len, const lkd_url_pol
     named_host->ptr = NULL;
     named_host->len = 0;
     if (url == NULL || out == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     h = host_text(url, len);
     *named_host = h;
     if (h.ptr == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_FORMAT;
     }
     if (h.ptr != url + sizeof https - 1 || !lkd_text_equals_nocase(url, sizeof https - 1, https)) {
         *reason = "scheme is not https";

@@ -30,6 +30,10 @@ typedef struct {
  * and '.', not "." alone. */
 int lkd_url_policy_entry_ok(const char *entry);
 
+/* 1 when every entry of LKD_DEFAULT_RESULT_HOSTS is usable (the preprocessor
+ * cannot check strings: lkd_client_init does, once). */
+int lkd_url_policy_defaults_ok(void);
+
 /* Parse url[0..len) and check it against the policy.
  * On LKD_OK *out is the parsed URL (see lkd_url_parse).  *named_host always
  * gets the host text the URL names (possibly empty, not NUL-terminated,
@@ -37,7 +41,8 @@ int lkd_url_policy_entry_ok(const char *entry);
  * Errors: LKD_ERR_URL_REFUSED with *reason a constant English phrase ("scheme
  * is not https", "IP address literal", "numeric host name", "not a DNS host
  * name", "host is not an allowed result host", "port not allowed for this
- * host"); LKD_ERR_ARG for a URL lkd_url_parse refuses otherwise. */
+ * host"); the LKD_ERR_ARG_* kind of lkd_url_parse for a URL it refuses
+ * otherwise (LKD_ERR_ARG_FORMAT when no host can be found at all). */
 lkd_status_t lkd_url_check_result(const char *url, size_t len, const lkd_url_policy_t *policy, lkd_url_t *out,
                                   lkd_span_t *named_host, const char **reason);
 

@@ -49,7 +49,7 @@ static void check_policy(const char *url, size_t size)
         FUZZ_CHECK(reason != NULL && reason[0] != '\0');
         return;
     }
-    FUZZ_CHECK(st == LKD_OK || st == LKD_ERR_ARG);
+    FUZZ_CHECK(st == LKD_OK || lkd_status_is_arg(st));
     if (st != LKD_OK) {
         return;
     }

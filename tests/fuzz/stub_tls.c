@@ -95,7 +95,7 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
 {
     static const unsigned char personalization[] = "lkedoc fuzz tls stub";
     if (tls == NULL || port == NULL || port->entropy == NULL) {
-        return LKD_ERR_ARG;
+        return LKD_ERR_ARG_NULL;
     }
     memset(tls, 0, sizeof *tls);
     tls->port = port;
@@ -114,8 +114,11 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
 
 lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len)
 {
-    if (tls == NULL || !tls->ready || data == NULL || len == 0) {
-        return LKD_ERR_ARG;
+    if (tls == NULL || data == NULL || len == 0) {
+        return tls == NULL || data == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY;
+    }
+    if (!tls->ready) {
+        return LKD_ERR_STATE;
     }
     tls->ca_count = 1; /* nothing is verified here: the stub is the server */
     return LKD_OK;
@@ -127,8 +130,11 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     fuzz_server_t *s = &fuzz_server;
     const fuzz_record_t *r;
     size_t n;
-    if (tls == NULL || !tls->ready || host == NULL || host[0] == '\0') {
-        return LKD_ERR_ARG;
+    if (tls == NULL || host == NULL || host[0] == '\0') {
+        return tls == NULL || host == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY;
+    }
+    if (!tls->ready) {
+        return LKD_ERR_STATE;
     }
     if (tls->ca_count == 0) {
         return LKD_ERR_STATE;
@@ -380,8 +386,14 @@ lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got,
 {
     fuzz_server_t *s = &fuzz_server;
     size_t pending, n;
-    if (tls == NULL || !tls->open || buf == NULL || got == NULL || len == 0) {
-        return tls != NULL && !tls->open ? LKD_ERR_STATE : LKD_ERR_ARG;
+    if (tls == NULL || buf == NULL || got == NULL) {
+        return LKD_ERR_ARG_NULL;
+    }
+    if (!tls->open) {
+        return LKD_ERR_STATE;
+    }
+    if (len == 0) {
+        return LKD_ERR_ARG_EMPTY;
     }
     FUZZ_CHECK(s->open);
     if (s->in_request) {

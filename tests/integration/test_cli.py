@@ -491,6 +491,20 @@ def test_usage_errors(ctx):
     assert proc.returncode == 0 and b"exit status" in proc.stdout
 
 
+def test_argument_errors_name_the_argument_and_its_limit(ctx):
+    # The library names what it refused and the CLI says it, before anything is sent.
+    before = ctx.mock.stats()["requests"]
+    proc = run(ctx, "status", "t" * 300)
+    assert proc.returncode == 2, (proc.returncode, err(proc))
+    assert "lkedoc: task id is 300 bytes; at most 127\n" in err(proc), err(proc)
+    proc = run(ctx, "status", b"bad-\xff-id")
+    assert proc.returncode == 2 and "task id must be UTF-8 without NUL bytes" in err(proc), err(proc)
+    proc = run(ctx, "--region", "ap guangzhou", "status", "x")
+    assert proc.returncode == 2, (proc.returncode, err(proc))
+    assert "region must be letters, digits" in err(proc) and "--region" in err(proc), err(proc)
+    assert ctx.mock.stats()["requests"] == before, "a refused argument reached the service"
+
+
 # ---- result hosts (issue 11, section 2) ------------------------------------------------
 
 

@@ -322,7 +322,9 @@ static const char *status_word(lkd_status_t st)
         [LKD_ERR_TASK_FAILED] = "task-failed", [LKD_ERR_TASK_PAUSED] = "task-paused",
         [LKD_ERR_TASK_NOT_READY] = "task-not-ready", [LKD_ERR_PAYLOAD_TOO_LARGE] = "payload-too-large",
         [LKD_ERR_CRYPTO] = "crypto", [LKD_ERR_ENTROPY] = "entropy", [LKD_ERR_NOT_PROVIDED] = "not-provided",
-        [LKD_ERR_STATE] = "state", [LKD_ERR_NO_MEMORY] = "no-memory",
+        [LKD_ERR_STATE] = "state", [LKD_ERR_NO_MEMORY] = "no-memory", [LKD_ERR_CONFIG] = "config",
+        [LKD_ERR_ARG_NULL] = "arg-null", [LKD_ERR_ARG_EMPTY] = "arg-empty", [LKD_ERR_ARG_TOO_LONG] = "arg-too-long",
+        [LKD_ERR_ARG_FORMAT] = "arg-format", [LKD_ERR_ARG_RANGE] = "arg-range", [LKD_ERR_ARG_CONFLICT] = "arg-conflict",
     };
     return (unsigned)st < LKD_STATUS_COUNT && words[st] != NULL ? words[st] : "unknown";
 }

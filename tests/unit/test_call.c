@@ -364,9 +364,9 @@ static void test_answers(void)
     CHECK(tl_req_has(0, "{\"TaskId\":\"task-9\"}"));
     CHECK_EQ_INT(lkd_cancel_task(&client, "task-9", 6), LKD_ERR_API);
     CHECK_EQ_INT(client.internal.api_error.cls, LKD_API_CLASS_PARAMETER);
-    CHECK_EQ_INT(lkd_cancel_task(&client, NULL, 6), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_cancel_task(&client, "x", 0), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_cancel_task(&client, "a\0b", 3), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_cancel_task(&client, NULL, 6), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_cancel_task(&client, "x", 0), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_cancel_task(&client, "a\0b", 3), LKD_ERR_ARG_FORMAT);
 }
 
 static void test_certificates(void)
@@ -507,6 +507,21 @@ static void test_init_and_arguments(void)
     char long_host[300];
     lkd_client_free(&client);
     tl_reset();
+    static const char *const port_names[8] = {"port.connect",   "port.send",         "port.recv",
+                                              "port.close",     "port.wall_time",    "port.monotonic_ms",
+                                              "port.sleep_ms",  "port.entropy"};
+    /* What each setting case is refused as, and named. */
+    static const struct {
+        lkd_status_t st;
+        const char *name;
+    } refusals[11] = {
+        {LKD_ERR_ARG_NULL, "settings.host"},         {LKD_ERR_ARG_TOO_LONG, "settings.host"},
+        {LKD_ERR_ARG_EMPTY, "settings.service"},     {LKD_ERR_ARG_NULL, "settings.version"},
+        {LKD_ERR_ARG_EMPTY, "settings.region"},      {LKD_ERR_ARG_NULL, "settings.secret_id"},
+        {LKD_ERR_ARG_NULL, "settings.secret_key"},   {LKD_ERR_ARG_RANGE, "settings.port"},
+        {LKD_ERR_ARG_RANGE, "settings.timeout_ms"},  {LKD_ERR_ARG_NULL, "settings.resolve"},
+        {LKD_ERR_ARG_RANGE, "settings.language"},
+    };
     /* Each missing port function on its own. */
     for (i = 0; i < 8; i++) {
         tl_port(&p);
@@ -523,7 +538,8 @@ static void test_init_and_arguments(void)
         case 6: p.sleep_ms = NULL; break;
         default: p.entropy = NULL; break;
         }
-        CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_NULL);
+        CHECK(strcmp(lkd_client_arg_error(&client)->name, port_names[i]) == 0);
     }
     memset(long_host, 'h', sizeof long_host - 1);
     long_host[sizeof long_host - 1] = '\0';
@@ -548,7 +564,11 @@ static void test_init_and_arguments(void)
         case 11: s.language = "zh-CN"; s.resolve = &one; s.resolve_count = 1; break;
         default: s.language = "en-US"; break;
         }
-        CHECK_EQ_INT(lkd_client_init(&client, &s, &p), i >= 11 ? LKD_OK : LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_client_init(&client, &s, &p), i >= 11 ? LKD_OK : refusals[i].st);
+        if (i < 11) {
+            CHECK_EQ_INT(lkd_client_arg_error(&client)->status, refusals[i].st);
+            CHECK(strcmp(lkd_client_arg_error(&client)->name, refusals[i].name) == 0);
+        }
         lkd_client_free(&client);
     }
     /* The entropy source failing. */
@@ -562,12 +582,12 @@ static void test_init_and_arguments(void)
     lkd_settings_default(NULL, LKD_PROFILE_LKE);
     lkd_client_close(NULL);
     lkd_client_free(NULL);
-    CHECK_EQ_INT(lkd_client_add_ca(NULL, (const uint8_t *)"x", 1), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_add_ca(NULL, (const uint8_t *)"x", 1), LKD_ERR_ARG_NULL);
 
     fresh();
-    CHECK_EQ_INT(lkd_client_add_ca(&client, NULL, 1), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)"x", 0), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, NULL, 1), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)"x", 0), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, NULL), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_get_result(NULL, "t", 1, &r), LKD_ERR_STATE);
     client.internal.busy = 1;
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_STATE);
@@ -576,22 +596,22 @@ static void test_init_and_arguments(void)
     {
         char long_id[LKD_TASK_ID_SIZE + 1];
         memset(long_id, 'x', sizeof long_id);
-        CHECK_EQ_INT(lkd_get_result(&client, long_id, sizeof long_id, &r), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_get_result(&client, long_id, sizeof long_id, &r), LKD_ERR_ARG_TOO_LONG);
     }
     /* The TLS layer's own checks. */
     {
         uint8_t b[4];
         size_t got;
-        CHECK_EQ_INT(lkd_tls_init(NULL, &port, NULL, NULL), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_init(&client.internal.tls, NULL, NULL, NULL), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_add_ca(NULL, b, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_connect(NULL, "h", NULL, 443, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_connect(&client.internal.tls, NULL, NULL, 443, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_connect(&client.internal.tls, "", NULL, 443, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_init(NULL, &port, NULL, NULL), LKD_ERR_ARG_NULL);
+        CHECK_EQ_INT(lkd_tls_init(&client.internal.tls, NULL, NULL, NULL), LKD_ERR_ARG_NULL);
+        CHECK_EQ_INT(lkd_tls_add_ca(NULL, b, 1), LKD_ERR_ARG_NULL);
+        CHECK_EQ_INT(lkd_tls_connect(NULL, "h", NULL, 443, 1), LKD_ERR_ARG_NULL);
+        CHECK_EQ_INT(lkd_tls_connect(&client.internal.tls, NULL, NULL, 443, 1), LKD_ERR_ARG_NULL);
+        CHECK_EQ_INT(lkd_tls_connect(&client.internal.tls, "", NULL, 443, 1), LKD_ERR_ARG_EMPTY);
         CHECK_EQ_INT(lkd_tls_connect(&client.internal.tls, "api.test", NULL, 443, 0), LKD_ERR_TIMEOUT);
         CHECK_EQ_INT(lkd_tls_write_all(NULL, b, 1, 1), LKD_ERR_STATE);
         CHECK_EQ_INT(lkd_tls_write_all(&client.internal.tls, b, 1, 1), LKD_ERR_STATE);
-        CHECK_EQ_INT(lkd_tls_read(NULL, b, 1, &got, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_read(NULL, b, 1, &got, 1), LKD_ERR_ARG_NULL);
         CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, b, 1, &got, 1), LKD_ERR_STATE);
         CHECK(!lkd_tls_is_open_to(NULL, "api.test", 443));
         tl_push_json(processing_json, NULL);
@@ -599,9 +619,9 @@ static void test_init_and_arguments(void)
         CHECK(lkd_tls_is_open_to(&client.internal.tls, "api.test", 443));
         CHECK(!lkd_tls_is_open_to(&client.internal.tls, NULL, 443));
         CHECK(!lkd_tls_is_open_to(&client.internal.tls, "api.test", 444));
-        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, NULL, 1, &got, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, b, 1, NULL, 1), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, b, 0, &got, 1), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, NULL, 1, &got, 1), LKD_ERR_ARG_NULL);
+        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, b, 1, NULL, 1), LKD_ERR_ARG_NULL);
+        CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, b, 0, &got, 1), LKD_ERR_ARG_EMPTY);
         /* The deadline already passed: reads and writes time out. */
         CHECK_EQ_INT(lkd_tls_read(&client.internal.tls, b, 1, &got, 1), LKD_ERR_TIMEOUT);
         CHECK_EQ_INT(lkd_tls_write_all(&client.internal.tls, b, 1, 1), LKD_ERR_TIMEOUT);
@@ -610,7 +630,7 @@ static void test_init_and_arguments(void)
     }
     lkd_client_free(&client);
     lkd_client_close(&client); /* after free: nothing to do */
-    CHECK_EQ_INT(lkd_tls_add_ca(&client.internal.tls, (const uint8_t *)"x", 1), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_tls_add_ca(&client.internal.tls, (const uint8_t *)"x", 1), LKD_ERR_STATE);
 }
 
 /* A warning alert from the server: mbedtls_ssl_read ignores it and says

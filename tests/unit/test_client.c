@@ -103,23 +103,23 @@ static void test_init_checks(void)
     lkd_port_t p;
     fake_port(&p);
     settings(&s);
-    CHECK_EQ_INT(lkd_client_init(NULL, &s, &p), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_client_init(&client, NULL, &p), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_client_init(&client, &s, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_init(NULL, &s, &p), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_client_init(&client, NULL, &p), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, NULL), LKD_ERR_ARG_NULL);
     p.entropy = NULL;
-    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_NULL);
     fake_port(&p);
     s.secret_key = "";
-    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_EMPTY);
     settings(&s);
     s.language = "fr-FR";
-    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_RANGE);
     settings(&s);
     s.resolve_count = 1;
-    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_NULL);
     settings(&s);
     s.timeout_ms = 0;
-    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_RANGE);
     /* Calls on a client that was never initialised. */
     memset(&client, 0, sizeof client);
     {
@@ -136,9 +136,9 @@ static void test_init_checks(void)
         connects = 0;
         CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_STATE);
         CHECK_EQ_INT(connects, 0);
-        CHECK_EQ_INT(lkd_get_result(&client, NULL, 1, &r), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_get_result(&client, "t", 0, &r), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_get_result(&client, "\xff", 1, &r), LKD_ERR_ARG); /* not UTF-8 */
+        CHECK_EQ_INT(lkd_get_result(&client, NULL, 1, &r), LKD_ERR_ARG_NULL);
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 0, &r), LKD_ERR_ARG_EMPTY);
+        CHECK_EQ_INT(lkd_get_result(&client, "\xff", 1, &r), LKD_ERR_ARG_FORMAT); /* not UTF-8 */
     }
     CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)"not a certificate", 18), LKD_ERR_CERT);
     lkd_client_free(&client);

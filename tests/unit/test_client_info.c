@@ -38,13 +38,13 @@ static void test_refusals(void)
     lkd_client_stats_t s;
     lkd_client_tls_detail_t d;
     memset(&s, 0x5a, sizeof s);
-    CHECK_EQ_INT(lkd_client_stats(NULL, &s), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_stats(NULL, &s), LKD_ERR_ARG_NULL);
     CHECK(stats_zero(&s));
-    CHECK_EQ_INT(lkd_client_stats(&client, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_stats(&client, NULL), LKD_ERR_ARG_NULL);
     memset(&d, 0x5a, sizeof d);
-    CHECK_EQ_INT(lkd_client_tls_detail(NULL, &d), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_tls_detail(NULL, &d), LKD_ERR_ARG_NULL);
     CHECK(d.mbedtls_error == 0 && d.verify_flags == 0 && d.policy == NULL);
-    CHECK_EQ_INT(lkd_client_tls_detail(&client, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_tls_detail(&client, NULL), LKD_ERR_ARG_NULL);
     CHECK(strcmp(lkd_client_task_id(NULL), "") == 0);
     CHECK(lkd_client_settings(NULL) == NULL);
 

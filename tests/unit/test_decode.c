@@ -585,10 +585,10 @@ static void test_structure(void)
 
     /* Arguments. */
     strcpy(buf, "{\"Response\":{\"Status\":\"Success\"}}");
-    CHECK_EQ_INT(lkd_decode_get_result(NULL, 10, toks, MAX_TOKENS, &res, &aerr), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), NULL, MAX_TOKENS, &res, &aerr), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), toks, MAX_TOKENS, NULL, &aerr), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), toks, MAX_TOKENS, &res, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_decode_get_result(NULL, 10, toks, MAX_TOKENS, &res, &aerr), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), NULL, MAX_TOKENS, &res, &aerr), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), toks, MAX_TOKENS, NULL, &aerr), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), toks, MAX_TOKENS, &res, NULL), LKD_ERR_ARG_NULL);
 
     /* *result is initialised whatever it held before. */
     memset(&res, 0x5a, sizeof res);
@@ -665,10 +665,10 @@ static void test_simple(void)
     CHECK_EQ_INT(simple("{\"Response\":{\"Error\":\"x\"}}", NULL, NULL, NULL), LKD_ERR_MALFORMED);
 
     /* Arguments. */
-    CHECK_EQ_INT(simple("{\"Response\":{\"TaskId\":\"t\"}}", "TaskId", NULL, NULL), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_decode_simple(buf, 2, toks, 8, NULL, NULL, NULL, NULL), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_decode_simple(NULL, 2, toks, 8, NULL, NULL, NULL, &aerr), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_decode_simple(buf, 2, NULL, 8, NULL, NULL, NULL, &aerr), LKD_ERR_ARG);
+    CHECK_EQ_INT(simple("{\"Response\":{\"TaskId\":\"t\"}}", "TaskId", NULL, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_simple(buf, 2, toks, 8, NULL, NULL, NULL, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_simple(NULL, 2, toks, 8, NULL, NULL, NULL, &aerr), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_simple(buf, 2, NULL, 8, NULL, NULL, NULL, &aerr), LKD_ERR_ARG_NULL);
 }
 
 int main(void)

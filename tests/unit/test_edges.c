@@ -34,7 +34,10 @@ static void test_sign_arguments(void)
     uint8_t d[32];
     int i;
     CHECK_EQ_INT(lkd_sha256(NULL, 0, d), LKD_OK);
-    CHECK_EQ_INT(lkd_sha256("x", 1, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_sha256("x", 1, NULL), LKD_ERR_ARG_NULL);
+    /* The kind each refusal is, case by case. */
+    static const lkd_status_t kinds[8] = {LKD_ERR_ARG_NULL,  LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_NULL,
+                                          LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_NULL,  LKD_ERR_ARG_RANGE, LKD_ERR_ARG_RANGE};
     for (i = 0; i < 8; i++) {
         tc3_input(&in);
         switch (i) {
@@ -47,24 +50,24 @@ static void test_sign_arguments(void)
         case 6: in.timestamp = -1; break;
         default: in.timestamp = 253402300800; break; /* year 10000 */
         }
-        CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), kinds[i]);
         if (i < 6) {
-            CHECK_EQ_INT(lkd_tc3_canonical_request(&in, out, sizeof out, &len), LKD_ERR_ARG);
+            CHECK_EQ_INT(lkd_tc3_canonical_request(&in, out, sizeof out, &len), kinds[i]);
         }
     }
     tc3_input(&in);
-    CHECK_EQ_INT(lkd_sign_tc3(&in, NULL, sizeof out, &len, NULL), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, NULL, NULL), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_sign_tc3(&in, out, 0, &len, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_sign_tc3(&in, NULL, sizeof out, &len, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, NULL, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_sign_tc3(&in, out, 0, &len, NULL), LKD_ERR_ARG_EMPTY);
     CHECK_EQ_INT(lkd_sign_tc3(&in, out, 10, &len, NULL), LKD_ERR_BUFFER_TOO_SMALL);
     CHECK_EQ_INT(out[0], '\0');
-    CHECK_EQ_INT(lkd_tc3_canonical_request(&in, NULL, sizeof out, &len), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_tc3_canonical_request(&in, out, sizeof out, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_tc3_canonical_request(&in, NULL, sizeof out, &len), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_tc3_canonical_request(&in, out, sizeof out, NULL), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_tc3_canonical_request(&in, out, 10, &len), LKD_ERR_BUFFER_TOO_SMALL);
-    CHECK_EQ_INT(lkd_tc3_signing_key(sp(""), date, sp("lke"), d), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_tc3_signing_key(sp("k"), NULL, sp("lke"), d), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_tc3_signing_key(sp("k"), date, sp(""), d), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_tc3_signing_key(sp("k"), date, sp("lke"), NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_tc3_signing_key(sp(""), date, sp("lke"), d), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_tc3_signing_key(sp("k"), NULL, sp("lke"), d), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_tc3_signing_key(sp("k"), date, sp(""), d), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_tc3_signing_key(sp("k"), date, sp("lke"), NULL), LKD_ERR_ARG_NULL);
     {
         /* A secret longer than the HMAC block is hashed first (RFC 2104). */
         char long_key[100];
@@ -102,8 +105,15 @@ static void test_request_arguments(void)
     char long_id[200];
     memset(long_id, 'A', sizeof long_id - 1);
     long_id[sizeof long_id - 1] = '\0';
+    /* The kind of each refusal (cases 15..19 are not refusals). */
+    static const lkd_status_t kinds[22] = {
+        LKD_ERR_ARG_NULL,   LKD_ERR_ARG_CONFLICT, LKD_ERR_ARG_FORMAT,   LKD_ERR_ARG_FORMAT, LKD_ERR_ARG_NULL,
+        LKD_ERR_ARG_EMPTY,  LKD_ERR_ARG_FORMAT,   LKD_ERR_ARG_FORMAT,   LKD_ERR_ARG_TOO_LONG, LKD_ERR_ARG_FORMAT,
+        LKD_ERR_ARG_NULL,   LKD_ERR_ARG_EMPTY,    LKD_ERR_ARG_RANGE,    LKD_ERR_ARG_TOO_LONG, LKD_ERR_ARG_RANGE,
+        LKD_OK,             LKD_OK,               LKD_OK,               LKD_OK,             LKD_OK,
+        LKD_ERR_ARG_NULL,   LKD_ERR_ARG_NULL};
     for (i = 0; i < 22; i++) {
-        lkd_status_t want = LKD_ERR_ARG;
+        lkd_status_t want = kinds[i];
         base_request(&r);
         switch (i) {
         case 0: r.body = NULL; break;
@@ -132,22 +142,22 @@ static void test_request_arguments(void)
         CHECK_EQ_INT(lkd_request_write(&r, out, i == 19 ? 100 : sizeof out, &len), want);
     }
     base_request(&r);
-    CHECK_EQ_INT(lkd_request_write(NULL, out, sizeof out, &len), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_request_write(&r, NULL, sizeof out, &len), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_request_write(NULL, out, sizeof out, &len), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_request_write(&r, NULL, sizeof out, &len), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, NULL), LKD_ERR_ARG_NULL);
     /* The GET of a download. */
     CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, out, sizeof out, &len), LKD_OK);
     CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 8443, sp("/a"), 5, out, sizeof out, &len), LKD_OK);
     out[len] = '\0';
     CHECK(strstr(out, "Host: dl.test:8443\r\nRange: bytes=5-\r\n") != NULL);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, NULL, sizeof out, &len), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, out, sizeof out, NULL), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl test"), 443, sp("/a"), 0, out, sizeof out, &len), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 0, sp("/a"), 0, out, sizeof out, &len), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp(NULL), 0, out, sizeof out, &len), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp(""), 0, out, sizeof out, &len), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("a"), 0, out, sizeof out, &len), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a b"), 0, out, sizeof out, &len), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, NULL, sizeof out, &len), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, out, sizeof out, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl test"), 443, sp("/a"), 0, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 0, sp("/a"), 0, out, sizeof out, &len), LKD_ERR_ARG_RANGE);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp(NULL), 0, out, sizeof out, &len), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp(""), 0, out, sizeof out, &len), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("a"), 0, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a b"), 0, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
     CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, out, 20, &len), LKD_ERR_BUFFER_TOO_SMALL);
 }
 
@@ -180,10 +190,10 @@ static void test_status_time_url(void)
         CHECK_EQ_INT(lkd_time_parse_http_date("Sun, 06 Nov 1994 08:49:61 GMT", 29, &t), LKD_ERR_MALFORMED);
         CHECK_EQ_INT(lkd_time_parse_http_date("Sun, 00 Nov 1994 08:49:37 GMT", 29, &t), LKD_ERR_MALFORMED);
     }
-    CHECK_EQ_INT(lkd_url_parse(NULL, 10, &u), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_url_parse("https://a/", 10, NULL), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_url_parse("https://a:1234567/", 18, &u), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_url_parse("https://a_b/", 12, &u), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_url_parse(NULL, 10, &u), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_url_parse("https://a/", 10, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_url_parse("https://a:1234567/", 18, &u), LKD_ERR_ARG_RANGE);
+    CHECK_EQ_INT(lkd_url_parse("https://a_b/", 12, &u), LKD_ERR_ARG_FORMAT);
     CHECK_EQ_INT(lkd_url_parse("https://Z9-.x/", 14, &u), LKD_OK);
 }
 

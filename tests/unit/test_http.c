@@ -815,18 +815,18 @@ static void test_arguments(void)
     size_t used = 5;
 
     lkd_http_parser_init(NULL, NULL, NULL, NULL, 0); /* harmless */
-    CHECK_EQ_INT(lkd_http_parse(NULL, (const uint8_t *)"x", 1, &used), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_http_parse(NULL, (const uint8_t *)"x", 1, &used), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(used, 0);
     lkd_http_parser_init(&p, NULL, NULL, NULL, 0);
     CHECK_EQ_INT(p.date, -1);
     CHECK_EQ_INT(p.status_code, 0);
-    CHECK_EQ_INT(lkd_http_parse(&p, NULL, 1, &used), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_http_parse(&p, NULL, 1, &used), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_http_parse(&p, NULL, 0, &used), LKD_OK); /* an argument error does not fail the parser */
     CHECK_EQ_INT(used, 0);
     CHECK_EQ_INT(feed(&p, "HTTP/1.1 204 No Content\r\n\r\n"), LKD_OK);
     CHECK_EQ_INT(lkd_http_is_complete(&p), 1);
     CHECK_EQ_INT(lkd_http_is_complete(NULL), 0);
-    CHECK_EQ_INT(lkd_http_finish_on_close(NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_http_finish_on_close(NULL), LKD_ERR_ARG_NULL);
 }
 
 /* Big bodies: the counters are 64-bit and the body is never buffered. */

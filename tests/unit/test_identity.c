@@ -457,7 +457,7 @@ static void test_clock_policy(void)
     tl_push_json(processing_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
     settings.last_known_time = -1;
-    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_ERR_ARG_RANGE);
     settings.last_known_time = 0;
 }
 

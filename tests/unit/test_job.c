@@ -93,14 +93,27 @@ static void test_create_arguments(void)
     char long_url[5000];
     fresh();
     f = source(10, 0);
-    CHECK_EQ_INT(lkd_create(&client, NULL, &id), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_create(&client, NULL, &id), LKD_ERR_ARG_NULL);
     lkd_create_default(&p);
     lkd_create_default(NULL);
-    CHECK_EQ_INT(lkd_create(&client, &p, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_create(&client, &p, NULL), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_create(NULL, &p, &id), LKD_ERR_STATE);
     memset(long_url, 'u', sizeof long_url - 1);
     long_url[sizeof long_url - 1] = '\0';
-    /* Each rule on its own; none of them reaches the network. */
+    /* Each rule on its own, refused as what and named; none of them reaches the network. */
+    static const struct {
+        lkd_status_t st;
+        const char *name;
+    } refusals[16] = {
+        {LKD_ERR_ARG_CONFLICT, "params.file_url"},        {LKD_ERR_ARG_NULL, "params.file_url"},
+        {LKD_ERR_ARG_EMPTY, "params.file_url"},           {LKD_ERR_ARG_NULL, "params.file.read"},
+        {LKD_ERR_ARG_EMPTY, "params.file.size"},          {LKD_ERR_ARG_NULL, "params.file_type"},
+        {LKD_ERR_ARG_RANGE, "params.table_result_type"},  {LKD_ERR_ARG_RANGE, "params.table_result_type"},
+        {LKD_ERR_ARG_RANGE, "params.result_type"},        {LKD_ERR_ARG_RANGE, "params.result_type"},
+        {LKD_ERR_ARG_CONFLICT, "params.end_page"},        {LKD_ERR_ARG_EMPTY, "params.file_type"},
+        {LKD_ERR_ARG_TOO_LONG, "params.file_type"},       {LKD_ERR_ARG_FORMAT, "params.file_type"},
+        {LKD_ERR_BUFFER_TOO_SMALL, ""},                   {LKD_ERR_ARG_FORMAT, "params.file_url"},
+    };
     for (i = 0; i < 16; i++) {
         lkd_file_source_t g = f;
         lkd_create_default(&p);
@@ -125,7 +138,8 @@ static void test_create_arguments(void)
         default: p.file_url = "bad\xffurl"; break;        /* not UTF-8 */
         }
         id.ptr = "x";
-        CHECK_EQ_INT(lkd_create(&client, &p, &id), i == 14 ? LKD_ERR_BUFFER_TOO_SMALL : LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), refusals[i].st);
+        CHECK(strcmp(lkd_client_arg_error(&client)->name, refusals[i].name) == 0);
         CHECK(id.ptr == NULL || i >= 5);
     }
     CHECK_EQ_INT(tl.connects, 0);
@@ -248,17 +262,17 @@ static void test_create_file(void)
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_NOT_PROVIDED);
     f = source(n, 0);
     read_short = 1;
-    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE);
     CHECK_EQ_INT(tl.connects, 0); /* found out while hashing, before connecting */
     f = source(n, 1);
     read_short = 1;
-    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE);
     CHECK_EQ_INT(tl.connects, 1);
     /* A source that claims to have read more than it was asked for. */
     fresh();
     f = source(n, 0);
     read_over = 1;
-    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE);
     CHECK_EQ_INT(tl.connects, 0);
 
     /* The connection dropping during the upload: right after the request's
@@ -395,18 +409,18 @@ static void test_wait(void)
 
     /* Arguments. */
     lkd_wait_options_default(&o);
-    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, NULL), LKD_ERR_ARG_NULL);
     o.timeout_ms = 0;
-    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, &r), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, &r), LKD_ERR_ARG_RANGE);
     lkd_wait_options_default(&o);
     o.first_interval_ms = 0;
-    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, &r), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, &r), LKD_ERR_ARG_RANGE);
     lkd_wait_options_default(&o);
     o.max_interval_ms = 10;
-    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, &r), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_wait(&client, "t", 1, &o, &r), LKD_ERR_ARG_CONFLICT);
     CHECK_EQ_INT(lkd_wait(NULL, "t", 1, NULL, &r), LKD_ERR_STATE);
-    CHECK_EQ_INT(lkd_wait(&client, NULL, 1, NULL, &r), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_wait(&client, "t", 0, NULL, &r), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_wait(&client, NULL, 1, NULL, &r), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_wait(&client, "t", 0, NULL, &r), LKD_ERR_ARG_EMPTY);
 }
 
 /* ---- download ---------------------------------------------------------------------- */
@@ -574,15 +588,15 @@ static void test_download(void)
 
     /* Arguments. */
     dl_options(&o, 1);
-    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, NULL, &bytes), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, NULL, &bytes), LKD_ERR_ARG_NULL);
     o.sink = NULL;
-    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_NULL);
     dl_options(&o, 1);
     o.timeout_ms = 0;
-    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_RANGE);
     dl_options(&o, 1);
     CHECK_EQ_INT(lkd_download_result(NULL, "t", 1, &o, &bytes), LKD_ERR_STATE);
-    CHECK_EQ_INT(lkd_download_result(&client, "", 0, &o, &bytes), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_download_result(&client, "", 0, &o, &bytes), LKD_ERR_ARG_EMPTY);
     o.url.ptr = "http://dl.test/r.zip";
     o.url.len = strlen(o.url.ptr);
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_URL_REFUSED);
@@ -595,10 +609,10 @@ static void test_download(void)
         memcpy(url + 308, "/x", 3);
         o.url.ptr = url;
         o.url.len = 310;
-        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_TOO_LONG);
         memset(url + 8, 'h', sizeof url - 8);
         o.url.len = sizeof url;
-        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_TOO_LONG);
     }
     CHECK_EQ_INT(tl.connects, 1);
     /* URLs from the service that the result-host policy refuses: nothing

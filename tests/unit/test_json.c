@@ -155,10 +155,10 @@ static void test_parse_limits(void)
     /* len beyond jsmn's int offsets: refused before reading anything. */
     CHECK_EQ_INT(lkd_json_parse(&doc, buf, (size_t)INT_MAX + 1u, toks, MAX_TOKENS), LKD_ERR_RESPONSE_TOO_LARGE);
 
-    CHECK_EQ_INT(lkd_json_parse(NULL, buf, 2, toks, MAX_TOKENS), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_json_parse(&doc, NULL, 2, toks, MAX_TOKENS), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_parse(NULL, buf, 2, toks, MAX_TOKENS), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_json_parse(&doc, NULL, 2, toks, MAX_TOKENS), LKD_ERR_ARG_NULL);
     strcpy(buf, "{}");
-    CHECK_EQ_INT(lkd_json_parse(&doc, buf, 2, NULL, MAX_TOKENS), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_parse(&doc, buf, 2, NULL, MAX_TOKENS), LKD_ERR_ARG_NULL);
 
     /* 400 nested arrays: no recursion anywhere, only the token budget. */
     for (i = 0; i < 400; i++) {
@@ -388,8 +388,8 @@ static void test_decode_string(void)
     CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &s), LKD_ERR_MALFORMED);
     CHECK_EQ_INT(lkd_json_decode_string(&doc, -1, &s), LKD_ERR_MALFORMED);
     CHECK_EQ_INT(lkd_json_decode_string(&doc, 99, &s), LKD_ERR_MALFORMED);
-    CHECK_EQ_INT(lkd_json_decode_string(&doc, 1, NULL), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_json_decode_string(NULL, 1, &s), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_decode_string(&doc, 1, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_json_decode_string(NULL, 1, &s), LKD_ERR_ARG_NULL);
 
     /* A decoded key: the span is right and look-ups still work. */
     CHECK_EQ_INT(parse("{\"k\\u00e9y\":\"v\",\"z\":1}"), LKD_OK);
@@ -464,8 +464,8 @@ static void test_get_int64(void)
     CHECK_EQ_INT(lkd_json_get_int64(&doc, 2, &v, NULL), LKD_ERR_MALFORMED); /* null not acceptable */
     CHECK_EQ_INT(lkd_json_get_int64(&doc, -1, &v, NULL), LKD_ERR_MALFORMED);
     CHECK_EQ_INT(lkd_json_get_int64(&doc, 99, &v, NULL), LKD_ERR_MALFORMED);
-    CHECK_EQ_INT(lkd_json_get_int64(&doc, 4, NULL, NULL), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_json_get_int64(NULL, 4, &v, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_get_int64(&doc, 4, NULL, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_json_get_int64(NULL, 4, &v, NULL), LKD_ERR_ARG_NULL);
     /* Grammar the parser already refuses, put into a parsed buffer: the reader
      * checks on its own. */
     buf[14] = '0'; /* "10" -> "00" */
@@ -514,7 +514,7 @@ static void check_write_refused(const char *s, size_t len, lkd_status_t expect, 
                 (unsigned)pos, untouched);
     }
 }
-#define CHECK_WRITE_REFUSED(lit) check_write_refused((lit), sizeof(lit) - 1, LKD_ERR_ARG, __LINE__)
+#define CHECK_WRITE_REFUSED(lit) check_write_refused((lit), sizeof(lit) - 1, LKD_ERR_ARG_FORMAT, __LINE__)
 
 static void test_write_string(void)
 {
@@ -559,7 +559,7 @@ static void test_write_string(void)
     CHECK_WRITE_REFUSED("ab\0cd");           /* NUL */
     /* Invalid input is reported as such even when it would not fit either. */
     check_write_refused("0123456789012345678901234567890123456789012345678901234567890123456789\xff", 71,
-                        LKD_ERR_ARG, __LINE__);
+                        LKD_ERR_ARG_FORMAT, __LINE__);
     check_write_refused("0123456789012345678901234567890123456789012345678901234567890123456789", 70,
                         LKD_ERR_BUFFER_TOO_SMALL, __LINE__);
 
@@ -592,12 +592,12 @@ static void test_write_string(void)
 
     /* Arguments. */
     pos = 9;
-    CHECK_EQ_INT(lkd_json_write_string(out, 8, &pos, "a", 1), LKD_ERR_ARG); /* pos past cap */
+    CHECK_EQ_INT(lkd_json_write_string(out, 8, &pos, "a", 1), LKD_ERR_ARG_RANGE); /* pos past cap */
     CHECK_EQ_INT(pos, 9);
-    CHECK_EQ_INT(lkd_json_write_string(NULL, 8, &pos, "a", 1), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_json_write_string(out, 8, NULL, "a", 1), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_write_string(NULL, 8, &pos, "a", 1), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_json_write_string(out, 8, NULL, "a", 1), LKD_ERR_ARG_NULL);
     pos = 0;
-    CHECK_EQ_INT(lkd_json_write_string(out, 8, &pos, NULL, 1), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_write_string(out, 8, &pos, NULL, 1), LKD_ERR_ARG_NULL);
 
     /* What the writer produces, the parser and decoder give back unchanged. */
     for (i = 0; i < sizeof round_trip / sizeof round_trip[0]; i++) {
@@ -707,13 +707,13 @@ static void test_hand_made(void)
     hand_doc("\"ab\"", LKD_JSON_STRING, 1, 4, 0, -1);
     CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_MALFORMED);
     hand_doc("\"ab\"", LKD_JSON_STRING, 1, 3, 0, -1);
-    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, NULL), LKD_ERR_ARG_NULL);
     doc.json = NULL;
-    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_ARG_NULL);
     doc.json = buf;
     doc.tokens = NULL;
-    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, &v, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_decode_string(&doc, 0, &sp), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, &v, NULL), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_json_skip(&doc, 0), 1);
     CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "k"), -1);
 
@@ -723,7 +723,7 @@ static void test_hand_made(void)
     hand_doc("1", LKD_JSON_PRIMITIVE, 0, 0, 0, -1);
     CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, &v, NULL), LKD_ERR_MALFORMED);
     hand_doc("1", LKD_JSON_PRIMITIVE, 0, 1, 0, -1);
-    CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, NULL, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_json_get_int64(&doc, 0, NULL, NULL), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_json_get_int64(&doc, -1, &v, NULL), LKD_ERR_MALFORMED);
 
     /* A key as the last token: skipping it ends the document. */

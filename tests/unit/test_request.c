@@ -122,36 +122,36 @@ static void test_injection_refused(void)
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         lkd_request_t r;
         base(&r); r.host = span(bad[i]);
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
         base(&r); r.action = span(bad[i]);
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
         base(&r); r.version = span(bad[i]);
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
         base(&r); r.region = span(bad[i]);
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
         base(&r); r.language = span(bad[i]);
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
         base(&r); r.secret_id = span(bad[i]);
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
         base(&r); r.token = span(bad[i]);
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
     }
     {
         lkd_request_t r;
         char long_id[200];
         base(&r); r.host = span("");
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_EMPTY);
         base(&r); r.secret_key = span("");
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_EMPTY);
         base(&r); r.timestamp = -5;
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_RANGE);
         base(&r); r.body = NULL;
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_NULL);
         memset(long_id, 'A', sizeof long_id - 1);
         long_id[sizeof long_id - 1] = '\0';
         base(&r); r.secret_id = span(long_id);
-        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG);
-        CHECK_EQ_INT(lkd_request_write(NULL, out, sizeof out, &len), LKD_ERR_ARG);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_TOO_LONG);
+        CHECK_EQ_INT(lkd_request_write(NULL, out, sizeof out, &len), LKD_ERR_ARG_NULL);
     }
 }
 

@@ -41,7 +41,7 @@ static void test_payload_hash(void)
     CHECK_EQ_INT(lkd_sha256(body, strlen(body), d), LKD_OK);
     hex(d, 32, h);
     CHECK_SPAN(h, 64, "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064");
-    CHECK_EQ_INT(lkd_sha256(NULL, 1, d), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_sha256(NULL, 1, d), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_sha256("", 0, d), LKD_OK);
     hex(d, 32, h);
     CHECK_SPAN(h, 64, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -150,16 +150,16 @@ static void test_bad_arguments(void)
     size_t len;
     base_input(&in);
     in.secret_id = span("AKIDx");
-    CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), LKD_ERR_ARG); /* no key */
+    CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), LKD_ERR_ARG_EMPTY); /* no key */
     in.secret_key = span("k");
     in.timestamp = -1;
-    CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), LKD_ERR_ARG_RANGE);
     in.timestamp = 253402300800LL; /* year 10000 */
-    CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), LKD_ERR_ARG_RANGE);
     in.timestamp = 1;
     in.host.len = 0;
-    CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_sign_tc3(NULL, out, sizeof out, &len, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_sign_tc3(NULL, out, sizeof out, &len, NULL), LKD_ERR_ARG_NULL);
 }
 
 int main(void)

@@ -38,12 +38,12 @@ static void test_format_date(void)
     check_format(253402214400, "9999-12-31");
 
     memset(out, 'x', sizeof out);
-    CHECK_EQ_INT(lkd_time_format_date(-1, out), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_time_format_date(-1, out), LKD_ERR_ARG_RANGE);
     CHECK_EQ_INT(out[0], 'x'); /* nothing written on error */
-    CHECK_EQ_INT(lkd_time_format_date(253402300800, out), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_time_format_date(INT64_MAX, out), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_time_format_date(INT64_MIN, out), LKD_ERR_ARG);
-    CHECK_EQ_INT(lkd_time_format_date(0, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_time_format_date(253402300800, out), LKD_ERR_ARG_RANGE);
+    CHECK_EQ_INT(lkd_time_format_date(INT64_MAX, out), LKD_ERR_ARG_RANGE);
+    CHECK_EQ_INT(lkd_time_format_date(INT64_MIN, out), LKD_ERR_ARG_RANGE);
+    CHECK_EQ_INT(lkd_time_format_date(0, NULL), LKD_ERR_ARG_NULL);
 }
 
 static void test_days_from_civil(void)
@@ -181,7 +181,7 @@ static void test_parse_http_date(void)
     CHECK_EQ_INT(lkd_time_parse_http_date("Sun, 06 Nov 1994 08:49:37 GMTxyz", 29, &t), LKD_OK);
     CHECK_EQ_INT(t, 784111777);
     CHECK_EQ_INT(lkd_time_parse_http_date(NULL, 29, &t), LKD_ERR_MALFORMED);
-    CHECK_EQ_INT(lkd_time_parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", 29, NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_time_parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", 29, NULL), LKD_ERR_ARG_NULL);
 }
 
 int main(void)

@@ -94,7 +94,7 @@ static void test_apply_profile(void)
         CHECK_EQ_INT(p->rsa_min_bitlen, 2048);
     }
     mbedtls_ssl_config_free(&conf);
-    CHECK_EQ_INT(lkd_tls_policy_apply(NULL), LKD_ERR_ARG);
+    CHECK_EQ_INT(lkd_tls_policy_apply(NULL), LKD_ERR_ARG_NULL);
 }
 
 static int has(const char *s, const char *part)

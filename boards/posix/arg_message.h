@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arg_message.h - how the CLI says which argument the library refused, from
+ * lkd_client_arg_error: "task id is 300 bytes; at most 127", "file type is
+ * required on lkeap (set with --type)".
+ */
+#ifndef LKEDOC_ARG_MESSAGE_H
+#define LKEDOC_ARG_MESSAGE_H
+
+#include <stdio.h>
+
+#include "lkd_types.h"
+
+/* One line for st (an argument status) on out, "lkedoc: " first: the argument
+ * in words (the struct's name dropped, '_' and '.' as spaces), what is wrong
+ * with it, and the option or variable that sets it when there is one; the
+ * status's own text when e does not describe st. */
+void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st);
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_arg.c - the record of the argument a call refused (see lkd_arg.h and
+ * lkd_client_arg_error in lkd_client.h).
+ */
+#include "lkd_arg.h"
+
+static const char *kind_rule(lkd_status_t kind)
+{
+    switch (kind) {
+    case LKD_ERR_ARG_NULL: return "is missing (NULL)";
+    case LKD_ERR_ARG_EMPTY: return "is empty";
+    case LKD_ERR_ARG_TOO_LONG: return "is too long";
+    case LKD_ERR_ARG_FORMAT: return "has bytes or a form it may not have";
+    case LKD_ERR_ARG_RANGE: return "is out of range";
+    case LKD_ERR_ARG_CONFLICT: return "contradicts another argument";
+    default: return "";
+    }
+}
+
+lkd_status_t lkd_arg_note(lkd_arg_error_t *e, lkd_status_t kind, const char *name, const char *rule, size_t length,
+                          size_t limit)
+{
+    e->status = kind;
+    e->name = name != NULL ? name : "";
+    e->rule = rule != NULL ? rule : kind_rule(kind);
+    e->length = length;
+    e->limit = limit;
+    return kind;
+}
+
+lkd_status_t lkd_arg_fail(lkd_client_t *c, lkd_status_t kind, const char *name, const char *rule)
+{
+    if (c != NULL && c->internal.initialised) {
+        (void)lkd_arg_note(&c->internal.arg_error, kind, name, rule, 0, 0);
+    }
+    return kind;
+}
+
+lkd_status_t lkd_arg_too_long(lkd_client_t *c, const char *name, size_t length, size_t limit)
+{
+    if (c != NULL && c->internal.initialised) {
+        (void)lkd_arg_note(&c->internal.arg_error, LKD_ERR_ARG_TOO_LONG, name, NULL, length, limit);
+    }
+    return LKD_ERR_ARG_TOO_LONG;
+}
+
+void lkd_arg_clear(lkd_client_t *c)
+{
+    if (c != NULL && c->internal.initialised) {
+        (void)lkd_arg_note(&c->internal.arg_error, LKD_OK, "", "", 0, 0);
+    }
+}
+
+const lkd_arg_error_t *lkd_client_arg_error(const lkd_client_t *client)
+{
+    static const lkd_arg_error_t none = {LKD_OK, "", "", 0, 0};
+    if (client == NULL || client->internal.arg_error.name == NULL) {
+        return &none;
+    }
+    return &client->internal.arg_error;
+}

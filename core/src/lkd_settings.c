@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_settings.c - the checks of lkd_client_init's settings and port (see
+ * lkd_settings.h): each refusal names the field and what it must be.
+ */
+#include "lkd_settings.h"
+
+#include <string.h>
+
+#include "lkd_arg.h"
+#include "lkd_request.h"
+#include "lkd_url_policy.h"
+
+/* The first function the port lacks, or NULL. */
+static const char *missing_port_function(const lkd_port_t *p)
+{
+    if (p->connect == NULL) {
+        return "port.connect";
+    }
+    if (p->send == NULL) {
+        return "port.send";
+    }
+    if (p->recv == NULL) {
+        return "port.recv";
+    }
+    if (p->close == NULL) {
+        return "port.close";
+    }
+    if (p->wall_time == NULL) {
+        return "port.wall_time";
+    }
+    if (p->monotonic_ms == NULL) {
+        return "port.monotonic_ms";
+    }
+    if (p->sleep_ms == NULL) {
+        return "port.sleep_ms";
+    }
+    return p->entropy == NULL ? "port.entropy" : NULL;
+}
+
+/* One string a request header carries. */
+typedef struct {
+    const char *name;
+    const char *value;
+    lkd_request_chars_t cls;
+    uint8_t required;
+    size_t max;       /* bytes, or 0 for no limit of its own */
+    const char *rule; /* what LKD_ERR_ARG_FORMAT means for it */
+} text_setting_t;
+
+static lkd_status_t check_text(const text_setting_t *t, lkd_arg_error_t *e)
+{
+    lkd_span_t span;
+    lkd_status_t st;
+    if (t->value == NULL) {
+        return t->required ? lkd_arg_note(e, LKD_ERR_ARG_NULL, t->name, NULL, 0, 0) : LKD_OK;
+    }
+    span.ptr = t->value;
+    span.len = strlen(t->value);
+    if (t->max > 0 && span.len > t->max) {
+        return lkd_arg_note(e, LKD_ERR_ARG_TOO_LONG, t->name, NULL, span.len, t->max);
+    }
+    st = lkd_request_check_value(span, t->cls, t->required);
+    return st == LKD_OK ? LKD_OK : lkd_arg_note(e, st, t->name, st == LKD_ERR_ARG_FORMAT ? t->rule : NULL, 0, 0);
+}
+
+static lkd_status_t check_texts(const lkd_settings_t *s, lkd_arg_error_t *e)
+{
+    static const char token_rule[] = "must be letters, digits, '-', '.' and '_'";
+    const text_setting_t texts[] = {
+        {"settings.host", s->host, LKD_REQUEST_CHARS_HOST, 1, LKD_TLS_HOST_MAX,
+         "must be a host name: letters, digits, '-' and '.'"},
+        {"settings.service", s->service, LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SERVICE, token_rule},
+        {"settings.version", s->version, LKD_REQUEST_CHARS_TOKEN, 1, 0, token_rule},
+        {"settings.region", s->region, LKD_REQUEST_CHARS_TOKEN, 1, 0, token_rule},
+        {"settings.secret_id", s->secret_id, LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SECRET_ID, token_rule},
+        {"settings.token", s->token, LKD_REQUEST_CHARS_VISIBLE, 0, 0, "must be visible ASCII"},
+    };
+    lkd_status_t st = LKD_OK;
+    size_t i;
+    for (i = 0; i < sizeof texts / sizeof texts[0] && st == LKD_OK; i++) {
+        st = check_text(&texts[i], e);
+    }
+    /* The secret key is only hashed: any bytes will do, but some. */
+    if (st == LKD_OK && (s->secret_key == NULL || s->secret_key[0] == '\0')) {
+        st = lkd_arg_note(e, s->secret_key == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY, "settings.secret_key",
+                          NULL, 0, 0);
+    }
+    if (st == LKD_OK && s->language != NULL && strcmp(s->language, "en-US") != 0 &&
+        strcmp(s->language, "zh-CN") != 0) {
+        st = lkd_arg_note(e, LKD_ERR_ARG_RANGE, "settings.language", "must be en-US or zh-CN", 0, 0);
+    }
+    return st;
+}
+
+/* The lists: a count with no array, and the result hosts' entries. */
+static lkd_status_t check_lists(const lkd_settings_t *s, lkd_arg_error_t *e)
+{
+    size_t i;
+    if (s->resolve == NULL && s->resolve_count > 0) {
+        return lkd_arg_note(e, LKD_ERR_ARG_NULL, "settings.resolve", "is NULL but resolve_count is not 0", 0, 0);
+    }
+    if (s->result_hosts == NULL && s->result_host_count > 0) {
+        return lkd_arg_note(e, LKD_ERR_ARG_NULL, "settings.result_hosts", "is NULL but result_host_count is not 0",
+                            0, 0);
+    }
+    for (i = 0; i < s->result_host_count; i++) {
+        if (!lkd_url_policy_entry_ok(s->result_hosts[i])) {
+            return lkd_arg_note(e, LKD_ERR_ARG_FORMAT, "settings.result_hosts",
+                                "entries must be 1 to 253 bytes of letters, digits, '-' and '.'", 0, 0);
+        }
+    }
+    return LKD_OK;
+}
+
+static lkd_status_t check_numbers(const lkd_settings_t *s, lkd_arg_error_t *e)
+{
+    if (s->port == 0) {
+        return lkd_arg_note(e, LKD_ERR_ARG_RANGE, "settings.port", "must not be 0", 0, 0);
+    }
+    if (s->timeout_ms == 0) {
+        return lkd_arg_note(e, LKD_ERR_ARG_RANGE, "settings.timeout_ms", "must not be 0", 0, 0);
+    }
+    if (s->last_known_time < 0) {
+        return lkd_arg_note(e, LKD_ERR_ARG_RANGE, "settings.last_known_time", "must not be negative", 0, 0);
+    }
+    return LKD_OK;
+}
+
+lkd_status_t lkd_settings_check(const lkd_settings_t *s, const lkd_port_t *port, lkd_arg_error_t *e)
+{
+    const char *missing;
+    lkd_status_t st;
+    if (s == NULL || port == NULL) {
+        return lkd_arg_note(e, LKD_ERR_ARG_NULL, s == NULL ? "settings" : "port", NULL, 0, 0);
+    }
+    missing = missing_port_function(port);
+    if (missing != NULL) {
+        return lkd_arg_note(e, LKD_ERR_ARG_NULL, missing, NULL, 0, 0);
+    }
+    st = check_texts(s, e);
+    if (st == LKD_OK) {
+        st = check_numbers(s, e);
+    }
+    return st == LKD_OK ? check_lists(s, e) : st;
+}
