@@ -18,6 +18,7 @@
 
 #include "lkd_arg.h"
 #include "lkd_base64.h"
+#include "lkd_clock.h"
 #include "lkd_request.h"
 #include "lkd_text.h"
 #include "lkd_json.h"
@@ -132,18 +133,6 @@ static void log_request(const lkd_client_t *c, const char *req, size_t len)
 #else
 #define log_request(c, req, len) ((void)0)
 #endif
-
-/* ---- time ------------------------------------------------------------------ */
-
-uint64_t lkd_call_now_ms(const lkd_client_t *c)
-{
-    return c->internal.port.monotonic_ms(c->internal.port.ctx);
-}
-
-uint64_t lkd_call_deadline(const lkd_client_t *c, uint32_t ms)
-{
-    return lkd_call_now_ms(c) + ms;
-}
 
 /* ---- connection and response ------------------------------------------------ */
 

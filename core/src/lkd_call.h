@@ -39,10 +39,6 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_compose_fn compos
 lkd_status_t lkd_call_begin(lkd_client_t *c);
 lkd_status_t lkd_call_end(lkd_client_t *c, lkd_status_t st);
 
-/* Monotonic ms now, and now + ms without overflow. */
-uint64_t lkd_call_now_ms(const lkd_client_t *c);
-uint64_t lkd_call_deadline(const lkd_client_t *c, uint32_t ms);
-
 /* Connect to host:port (through settings.resolve) unless already connected
  * there; log it. */
 lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, uint64_t deadline);
@@ -53,9 +49,6 @@ lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, 
  * Errors: network/TLS errors, LKD_ERR_CLOSED, LKD_ERR_MALFORMED, the sink's. */
 lkd_status_t lkd_call_receive(lkd_client_t *c, lkd_http_body_sink_t sink, lkd_http_header_cb_t on_header, void *user,
                               uint64_t deadline, int *got_any);
-
-/* Learn the server's clock from a Date header value (Unix s). */
-void lkd_call_learn_clock(lkd_client_t *c, int64_t server_date);
 
 /* Diagnostics through settings.log: the line a followed by b (either may be
  * NULL), or label followed by v in decimal.  Compiled out, arguments and all,
@@ -76,9 +69,6 @@ lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len);
 
 /* Compose {"TaskId":"<client->internal.task_id>"} (for the actions that take only it). */
 lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_body_t *body);
-
-/* Decode a GetReconstructDocumentResult answer into the lkd_result_t ctx. */
-lkd_status_t lkd_call_decode_result(lkd_client_t *c, void *ctx);
 
 /* Sleep ms, or until the deadline if that comes first; 0 when the deadline
  * leaves no room for it (nothing slept). */

@@ -8,8 +8,10 @@
 
 #include "lkd_arg.h"
 #include "lkd_call.h"
+#include "lkd_clock.h"
 #include "lkd_decode.h"
 #include "lkd_request.h"
+#include "lkd_result.h"
 #include "lkd_text.h"
 #include "lkd_url.h"
 #include "lkd_url_policy.h"
