@@ -316,7 +316,7 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compos
     lkd_request_t req;
     lkd_body_t body;
     size_t len = 0;
-    int64_t now = lkd_client_now(c);
+    int64_t now = lkd_clock_sign_time(c);
     int reused, got_any = 0;
     lkd_status_t st;
 
@@ -393,7 +393,7 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compos
     }
     c->internal.http_status = c->internal.http.status_code;
     c->internal.server_date = c->internal.http.date;
-    lkd_call_learn_clock(c, c->internal.http.date);
+    lkd_clock_learn(c, c->internal.http.date);
     lkd_call_log_number(c, "< HTTP status ", (uint64_t)c->internal.http_status);
     lkd_call_log_number(c, "< body bytes ", c->internal.response_len);
     if (c->internal.http_status != 200) {
@@ -420,7 +420,7 @@ uint32_t lkd_call_random(lkd_client_t *c, uint32_t n)
 
 int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline)
 {
-    uint64_t now = lkd_call_now_ms(c);
+    uint64_t now = lkd_clock_now_ms(c);
     if (now + ms >= deadline) {
         return 0;
     }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lkd_client.c - the client object: settings, set-up, the clock it signs
- * with, and the simple actions (see lkd_client.h; the call machinery is in
- * lkd_call.c).
+ * lkd_client.c - the client object: settings, set-up, what it knows, and
+ * the simple actions (see lkd_client.h; the call machinery is in lkd_call.c,
+ * the clocks in lkd_clock.c).
  */
 #include "lkd_client.h"
 
@@ -34,6 +34,24 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile)
         s->service = "lke";
         s->version = "2023-11-30";
     }
+}
+
+/* ---- what the client knows ------------------------------------------------ */
+
+int64_t lkd_client_now(const lkd_client_t *client)
+{
+    return client == NULL || !client->internal.initialised ? -1 : lkd_clock_sign_time(client);
+}
+
+int64_t lkd_client_validity_time(lkd_client_t *client)
+{
+    int bound_only = 0;
+    int64_t t;
+    if (client == NULL || !client->internal.initialised) {
+        return -1;
+    }
+    t = lkd_clock_validity_time(client, &bound_only);
+    return bound_only ? -1 : t;
 }
 
 const char *lkd_client_refused_host(const lkd_client_t *client)
@@ -128,7 +146,7 @@ static lkd_status_t task_call(lkd_client_t *client, const char *action, lkd_deco
     st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
         st = lkd_call(client, action, lkd_call_compose_task, decode, ctx, 1,
-                      lkd_call_deadline(client, client->internal.settings.timeout_ms));
+                      lkd_clock_deadline(client, client->internal.settings.timeout_ms));
     }
     return lkd_call_end(client, st);
 }
@@ -139,10 +157,10 @@ lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t ta
         return lkd_arg_fail(client, LKD_ERR_ARG_NULL, "result", NULL);
     }
     memset(result, 0, sizeof *result);
-    return task_call(client, "GetReconstructDocumentResult", lkd_call_decode_result, result, task_id, task_id_len);
+    return task_call(client, "GetReconstructDocumentResult", lkd_result_decode, result, task_id, task_id_len);
 }
 
 lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len)
 {
-    return task_call(client, "CancelTask", decode_request_id_only, NULL, task_id, task_id_len);
+    return task_call(client, "CancelTask", lkd_result_decode_request_id, NULL, task_id, task_id_len);
 }

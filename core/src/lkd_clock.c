@@ -1,52 +1,48 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lkd_clock.c - the client's clocks (see lkd_clock.h): monotonic deadlines,
- * the time it signs with, and the time certificates are checked against.
+ * lkd_clock.c - the client's clocks (see lkd_clock.h).
  */
 #include "lkd_clock.h"
 
-uint64_t lkd_call_now_ms(const lkd_client_t *c)
+uint64_t lkd_clock_now_ms(const lkd_client_t *c)
 {
     return c->internal.port.monotonic_ms(c->internal.port.ctx);
 }
 
-uint64_t lkd_call_deadline(const lkd_client_t *c, uint32_t ms)
+uint64_t lkd_clock_deadline(const lkd_client_t *c, uint32_t ms)
 {
-    return lkd_call_now_ms(c) + ms;
+    return lkd_clock_now_ms(c) + ms;
 }
 
-int64_t lkd_client_now(const lkd_client_t *c)
+int64_t lkd_clock_sign_time(const lkd_client_t *c)
 {
     int64_t wall;
-    if (c == NULL || !c->internal.initialised) {
-        return -1;
-    }
     if (c->internal.clock_anchor_unix > 0) {
-        return c->internal.clock_anchor_unix + (int64_t)((lkd_call_now_ms(c) - c->internal.clock_anchor_ms) / 1000u);
+        return c->internal.clock_anchor_unix + (int64_t)((lkd_clock_now_ms(c) - c->internal.clock_anchor_ms) / 1000u);
     }
     wall = c->internal.port.wall_time(c->internal.port.ctx);
     return wall >= (int64_t)LKD_TIME_FLOOR ? wall : -1;
 }
 
-void lkd_call_learn_clock(lkd_client_t *c, int64_t server_date)
+void lkd_clock_learn(lkd_client_t *c, int64_t server_date)
 {
     int64_t wall;
     if (server_date < (int64_t)LKD_TIME_FLOOR) {
         return; /* absent, invalid, or older than the client itself */
     }
     c->internal.clock_anchor_unix = server_date;
-    c->internal.clock_anchor_ms = lkd_call_now_ms(c);
+    c->internal.clock_anchor_ms = lkd_clock_now_ms(c);
     wall = c->internal.port.wall_time(c->internal.port.ctx);
     c->internal.clock_offset = wall == LKD_PORT_TIME_UNKNOWN ? 0 : server_date - wall;
 }
 
-/* The time certificate validity is checked against (README "The clock"):
- * the device's own clock when it is known (at or after the floor, which
+/* The device's own clock when it is known (at or after the floor, which
  * settings.last_known_time raises); otherwise the server's clock, but never
  * earlier than the floor or than a time already used; while neither is known,
  * the floor as a lower bound only.  A server's Date thus never makes an
- * expired certificate acceptable on a device whose clock is right. */
-static int64_t validity_time(lkd_client_t *c, int *lower_bound_only)
+ * expired certificate acceptable on a device whose clock is right (README
+ * "The clock"). */
+int64_t lkd_clock_validity_time(lkd_client_t *c, int *lower_bound_only)
 {
     int64_t floor = (int64_t)LKD_TIME_FLOOR, t;
     int64_t wall = c->internal.port.wall_time(c->internal.port.ctx);
@@ -61,7 +57,7 @@ static int64_t validity_time(lkd_client_t *c, int *lower_bound_only)
             floor = c->internal.validity_high;
         }
         if (c->internal.clock_anchor_unix > 0) {
-            t = lkd_client_now(c);
+            t = lkd_clock_sign_time(c);
             if (t < floor) {
                 t = floor;
             }
@@ -78,16 +74,5 @@ static int64_t validity_time(lkd_client_t *c, int *lower_bound_only)
 
 int64_t lkd_clock_trusted_time(void *ctx, int *lower_bound_only)
 {
-    return validity_time((lkd_client_t *)ctx, lower_bound_only);
-}
-
-int64_t lkd_client_validity_time(lkd_client_t *client)
-{
-    int bound_only = 0;
-    int64_t t;
-    if (client == NULL || !client->internal.initialised) {
-        return -1;
-    }
-    t = validity_time(client, &bound_only);
-    return bound_only ? -1 : t;
+    return lkd_clock_validity_time((lkd_client_t *)ctx, lower_bound_only);
 }

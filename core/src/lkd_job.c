@@ -249,7 +249,7 @@ lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_sp
     if (st == LKD_OK) {
         /* Not idempotent: repeated only when the service cannot have acted on it. */
         st = lkd_call(client, "CreateReconstructDocumentFlow", compose_create, decode_create, (void *)params, 0,
-                      lkd_call_deadline(client, client->internal.settings.timeout_ms));
+                      lkd_clock_deadline(client, client->internal.settings.timeout_ms));
     }
     if (st == LKD_OK) {
         task_id->ptr = client->internal.task_id;
@@ -273,8 +273,8 @@ void lkd_wait_options_default(lkd_wait_options_t *o)
 /* One GetReconstructDocumentResult inside a job: its own deadline, capped by the job's. */
 static lkd_status_t poll_once(lkd_client_t *c, lkd_result_t *result, uint64_t job_deadline)
 {
-    uint64_t deadline = lkd_call_deadline(c, c->internal.settings.timeout_ms);
-    return lkd_call(c, "GetReconstructDocumentResult", lkd_call_compose_task, lkd_call_decode_result, result, 1,
+    uint64_t deadline = lkd_clock_deadline(c, c->internal.settings.timeout_ms);
+    return lkd_call(c, "GetReconstructDocumentResult", lkd_call_compose_task, lkd_result_decode, result, 1,
                     deadline < job_deadline ? deadline : job_deadline);
 }
 
@@ -306,7 +306,7 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
     }
     memset(result, 0, sizeof *result);
     st = lkd_call_set_task(client, task_id, task_id_len);
-    start = lkd_call_now_ms(client);
+    start = lkd_clock_now_ms(client);
     deadline = start + o.timeout_ms;
     interval = o.first_interval_ms;
     while (st == LKD_OK) {
@@ -317,7 +317,7 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
         }
         polls++;
         if (o.progress != NULL) {
-            o.progress(o.user, result, (uint32_t)(lkd_call_now_ms(client) - start), polls);
+            o.progress(o.user, result, (uint32_t)(lkd_clock_now_ms(client) - start), polls);
         }
         if (result->status == LKD_TASK_SUCCESS) {
             break;
@@ -334,7 +334,7 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
         pause = interval - interval / 5u + lkd_call_random(client, interval / 5u * 2u + 1u);
         if (!lkd_call_sleep(client, pause, deadline)) {
             /* No time for another poll: use what is left, then say so. */
-            uint64_t now = lkd_call_now_ms(client);
+            uint64_t now = lkd_clock_now_ms(client);
             if (now < deadline) {
                 client->internal.port.sleep_ms(client->internal.port.ctx, (uint32_t)(deadline - now));
             }
@@ -638,7 +638,7 @@ lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size
     memset(&d, 0, sizeof d);
     d.c = client;
     d.opt = opt;
-    deadline = lkd_call_deadline(client, opt->timeout_ms);
+    deadline = lkd_clock_deadline(client, opt->timeout_ms);
     st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
         st = opt->url.len > 0 ? use_given_url(client, opt->url, &url) : fetch_url(client, deadline, &url);
