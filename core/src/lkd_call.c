@@ -310,21 +310,17 @@ typedef struct {
     uint8_t consumed_once; /* a read-once file source was (partly) sent */
 } attempt_t;
 
-static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode,
-                                 void *ctx, uint64_t deadline, attempt_t *at)
+/* The signed request's head into the request buffer (*len bytes): the
+ * settings, the action, the clock and the body's first part; a streamed
+ * file's size is checked against the service's limits and, unless it is sent
+ * unsigned, hashed here (read once in full before anything is sent). */
+static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd_body_t *body, uint64_t deadline,
+                                  size_t *len)
 {
     lkd_request_t req;
-    lkd_body_t body;
-    size_t len = 0;
     int64_t now = lkd_clock_sign_time(c);
-    int reused, got_any = 0;
     lkd_status_t st;
 
-    memset(&body, 0, sizeof body);
-    st = compose(c, ctx, &body);
-    if (st != LKD_OK) {
-        return st;
-    }
     memset(&req, 0, sizeof req);
     req.host = cspan(c->internal.settings.host);
     req.service = cspan(c->internal.settings.service);
@@ -339,58 +335,77 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compos
      * answer then carries the Date that sets the clock (see lkd_call). */
     req.timestamp = now >= 0 ? now : (int64_t)LKD_TIME_FLOOR;
     req.body = c->internal.response;
-    req.body_len = body.prefix_len;
-    if (body.file != NULL) {
-        uint64_t b64 = lkd_base64_len(body.file->size);
+    req.body_len = body->prefix_len;
+    if (body->file != NULL) {
+        uint64_t b64 = lkd_base64_len(body->file->size);
         req.streamed = 1;
-        req.unsigned_payload = body.file->unsigned_payload;
-        req.content_length = body.prefix_len + b64 + body.suffix_len;
+        req.unsigned_payload = body->file->unsigned_payload;
+        req.content_length = body->prefix_len + b64 + body->suffix_len;
         if (b64 > MAX_BASE64_BYTES || req.content_length > MAX_REQUEST_BYTES) {
             return LKD_ERR_PAYLOAD_TOO_LARGE;
         }
         if (!req.unsigned_payload) {
-            st = hash_body(c, &body, req.payload_sha256, deadline);
+            st = hash_body(c, body, req.payload_sha256, deadline);
             if (st != LKD_OK) {
                 return st;
             }
         }
     }
-    st = lkd_request_write(&req, (char *)c->internal.request, sizeof c->internal.request, &len);
-    if (st != LKD_OK) {
-        return st;
-    }
-    log_request(c, (const char *)c->internal.request, len);
-
-    reused = lkd_tls_is_open_to(&c->internal.tls, c->internal.settings.host, c->internal.settings.port);
-    st = lkd_call_connect(c, c->internal.settings.host, c->internal.settings.port, deadline);
+    st = lkd_request_write(&req, (char *)c->internal.request, sizeof c->internal.request, len);
     if (st == LKD_OK) {
-        st = lkd_tls_write_all(&c->internal.tls, c->internal.request, len, deadline);
-        at->sent = 1;
-        at->consumed_once = body.file != NULL && body.file->unsigned_payload;
+        log_request(c, (const char *)c->internal.request, *len);
     }
-    if (st == LKD_OK && body.file != NULL) {
-        st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response, body.prefix_len, deadline);
-        if (st == LKD_OK) {
-            st = stream_file(c, body.file, NULL, deadline);
-        }
-        if (st == LKD_OK) {
-            st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response + body.suffix_off, body.suffix_len,
-                                   deadline);
-        }
+    return st;
+}
+
+/* A streamed body: the JSON before the file, the file in base64, the JSON after it. */
+static lkd_status_t send_streamed_body(lkd_client_t *c, const lkd_body_t *body, uint64_t deadline)
+{
+    lkd_status_t st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response, body->prefix_len,
+                                        deadline);
+    if (st == LKD_OK) {
+        st = stream_file(c, body->file, NULL, deadline);
+    }
+    if (st == LKD_OK) {
+        st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response + body->suffix_off,
+                               body->suffix_len, deadline);
+    }
+    return st;
+}
+
+/* Connect to the API host (or keep the open connection to it) and send the
+ * head_len bytes of the request buffer, then a streamed body. */
+static lkd_status_t send_request(lkd_client_t *c, const lkd_body_t *body, size_t head_len, uint64_t deadline,
+                                 attempt_t *at)
+{
+    lkd_status_t st = lkd_call_connect(c, c->internal.settings.host, c->internal.settings.port, deadline);
+    if (st == LKD_OK) {
+        st = lkd_tls_write_all(&c->internal.tls, c->internal.request, head_len, deadline);
+        at->sent = 1;
+        at->consumed_once = body->file != NULL && body->file->unsigned_payload;
+    }
+    if (st == LKD_OK && body->file != NULL) {
+        st = send_streamed_body(c, body, deadline);
     }
     /* The request held the signature: wipe it before the answer reuses the buffer. */
     memset(c->internal.request, 0, sizeof c->internal.request);
-    if (st == LKD_OK) {
-        c->internal.requests_sent++;
-        c->internal.response_len = 0;
-        c->internal.retry_after_ms = 0;
-        st = lkd_call_receive(c, body_to_response, note_header, c, deadline, &got_any);
-    }
-    if (st != LKD_OK) {
-        at->stale = reused && !got_any && (st == LKD_ERR_CLOSED || st == LKD_ERR_IO);
-        lkd_tls_close(&c->internal.tls);
-        return st;
-    }
+    return st;
+}
+
+/* Receive the answer: its body lands in the response buffer. */
+static lkd_status_t receive_answer(lkd_client_t *c, uint64_t deadline, int *got_any)
+{
+    c->internal.requests_sent++;
+    c->internal.response_len = 0;
+    c->internal.retry_after_ms = 0;
+    return lkd_call_receive(c, body_to_response, note_header, c, deadline, got_any);
+}
+
+/* What a complete answer's head says: the status, and the server's clock.
+ * LKD_ERR_HTTP_STATUS for a status other than 200; else the body is
+ * NUL-terminated for the decoder. */
+static lkd_status_t take_answer(lkd_client_t *c)
+{
     c->internal.http_status = c->internal.http.status_code;
     c->internal.server_date = c->internal.http.date;
     lkd_clock_learn(c, c->internal.http.date);
@@ -402,7 +417,39 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compos
         return LKD_ERR_HTTP_STATUS;
     }
     c->internal.response[c->internal.response_len] = '\0';
-    return decode(c, ctx);
+    return LKD_OK;
+}
+
+/* One attempt: compose the body, build the signed request, send it, receive
+ * and decode the answer. */
+static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode,
+                                 void *ctx, uint64_t deadline, attempt_t *at)
+{
+    lkd_body_t body;
+    size_t len = 0;
+    int reused, got_any = 0;
+    lkd_status_t st;
+
+    memset(&body, 0, sizeof body);
+    st = compose(c, ctx, &body);
+    if (st == LKD_OK) {
+        st = build_request(c, action, &body, deadline, &len);
+    }
+    if (st != LKD_OK) {
+        return st;
+    }
+    reused = lkd_tls_is_open_to(&c->internal.tls, c->internal.settings.host, c->internal.settings.port);
+    st = send_request(c, &body, len, deadline, at);
+    if (st == LKD_OK) {
+        st = receive_answer(c, deadline, &got_any);
+    }
+    if (st != LKD_OK) {
+        at->stale = reused && !got_any && (st == LKD_ERR_CLOSED || st == LKD_ERR_IO);
+        lkd_tls_close(&c->internal.tls);
+        return st;
+    }
+    st = take_answer(c);
+    return st == LKD_OK ? decode(c, ctx) : st;
 }
 
 /* ---- retries ------------------------------------------------------------------ */
