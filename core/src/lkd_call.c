@@ -84,8 +84,8 @@ void lkd_call_log(const lkd_client_t *c, const char *a, const char *b)
 
 void lkd_call_log_number(const lkd_client_t *c, const char *label, uint64_t v)
 {
-    char buf[LKD_DEC_SIZE];
-    lkd_call_log(c, label, lkd_format_dec(v, buf));
+    char buf[LKD_TEXT_DEC_SIZE];
+    lkd_call_log(c, label, lkd_text_format_dec(v, buf));
 }
 
 /* Log the request's header lines, hiding the signature and the token. */
@@ -286,7 +286,7 @@ static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, mbe
     return LKD_OK;
 }
 
-static lkd_status_t hash_body(lkd_client_t *c, const lkd_body_t *body, uint8_t out[32], uint64_t deadline)
+static lkd_status_t hash_body(lkd_client_t *c, const lkd_call_body_t *body, uint8_t out[32], uint64_t deadline)
 {
     /* Software SHA-256 cannot fail (see lkd_sign.c); only the reader can. */
     mbedtls_sha256_context sha;
@@ -314,7 +314,7 @@ typedef struct {
  * settings, the action, the clock and the body's first part; a streamed
  * file's size is checked against the service's limits and, unless it is sent
  * unsigned, hashed here (read once in full before anything is sent). */
-static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd_body_t *body, uint64_t deadline,
+static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd_call_body_t *body, uint64_t deadline,
                                   size_t *len)
 {
     lkd_request_t req;
@@ -359,7 +359,7 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
 }
 
 /* A streamed body: the JSON before the file, the file in base64, the JSON after it. */
-static lkd_status_t send_streamed_body(lkd_client_t *c, const lkd_body_t *body, uint64_t deadline)
+static lkd_status_t send_streamed_body(lkd_client_t *c, const lkd_call_body_t *body, uint64_t deadline)
 {
     lkd_status_t st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response, body->prefix_len,
                                         deadline);
@@ -375,7 +375,7 @@ static lkd_status_t send_streamed_body(lkd_client_t *c, const lkd_body_t *body, 
 
 /* Connect to the API host (or keep the open connection to it) and send the
  * head_len bytes of the request buffer, then a streamed body. */
-static lkd_status_t send_request(lkd_client_t *c, const lkd_body_t *body, size_t head_len, uint64_t deadline,
+static lkd_status_t send_request(lkd_client_t *c, const lkd_call_body_t *body, size_t head_len, uint64_t deadline,
                                  attempt_t *at)
 {
     lkd_status_t st = lkd_call_connect(c, c->internal.settings.host, c->internal.settings.port, deadline);
@@ -422,10 +422,10 @@ static lkd_status_t take_answer(lkd_client_t *c)
 
 /* One attempt: compose the body, build the signed request, send it, receive
  * and decode the answer. */
-static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode,
-                                 void *ctx, uint64_t deadline, attempt_t *at)
+static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_compose_fn compose,
+                                 lkd_call_decode_fn decode, void *ctx, uint64_t deadline, attempt_t *at)
 {
-    lkd_body_t body;
+    lkd_call_body_t body;
     size_t len = 0;
     int reused, got_any = 0;
     lkd_status_t st;
@@ -518,8 +518,8 @@ static uint32_t backoff_ms(lkd_client_t *c, unsigned attempt)
     return d;
 }
 
-lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode, void *ctx,
-                      int idempotent, uint64_t deadline)
+lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn compose, lkd_call_decode_fn decode,
+                      void *ctx, int idempotent, uint64_t deadline)
 {
     unsigned retries = 0;
     int resigned_for_clock = 0, stale_retried = 0;
@@ -607,7 +607,7 @@ lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len)
     return LKD_OK;
 }
 
-lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_body_t *body)
+lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_call_body_t *body)
 {
     size_t pos = 10;
     lkd_status_t st;

@@ -18,21 +18,21 @@ typedef struct {
     size_t prefix_len;             /* JSON before the file: response[0..prefix_len) */
     size_t suffix_off, suffix_len; /* JSON after it: response[suffix_off..+suffix_len) */
     const lkd_file_source_t *file; /* NULL: the body is the prefix alone */
-} lkd_body_t;
+} lkd_call_body_t;
 
 /* Write the body into client->internal.response and describe it in *body. */
-typedef lkd_status_t (*lkd_compose_fn)(lkd_client_t *c, void *ctx, lkd_body_t *body);
+typedef lkd_status_t (*lkd_call_compose_fn)(lkd_client_t *c, void *ctx, lkd_call_body_t *body);
 
 /* Decode client->internal.response[0..response_len) (NUL-terminated); LKD_ERR_API
  * with client->internal.api_error filled for a service error. */
-typedef lkd_status_t (*lkd_decode_fn)(lkd_client_t *c, void *ctx);
+typedef lkd_status_t (*lkd_call_decode_fn)(lkd_client_t *c, void *ctx);
 
 /* Run action until it succeeds, fails for good, or the deadline passes.
  * idempotent: the call may be repeated after a failure once the request was
  * sent (GetReconstructDocumentResult, CancelTask); CreateReconstructDocumentFlow
  * is repeated only when the service cannot have acted on it. */
-lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode, void *ctx,
-                      int idempotent, uint64_t deadline);
+lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn compose, lkd_call_decode_fn decode,
+                      void *ctx, int idempotent, uint64_t deadline);
 
 /* Mark the client busy and clear the last call's error; LKD_ERR_STATE when
  * it is not initialised or already in a call. */
@@ -68,7 +68,7 @@ void lkd_call_log_number(const lkd_client_t *c, const char *label, uint64_t v);
 lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len);
 
 /* Compose {"TaskId":"<client->internal.task_id>"} (for the actions that take only it). */
-lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_body_t *body);
+lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_call_body_t *body);
 
 /* Sleep ms, or until the deadline if that comes first; 0 when the deadline
  * leaves no room for it (nothing slept). */

@@ -136,7 +136,7 @@ void lkd_client_free(lkd_client_t *client)
 /* ---- the simple actions ------------------------------------------------------ */
 
 /* A call that takes only the TaskId: GetReconstructDocumentResult, CancelTask. */
-static lkd_status_t task_call(lkd_client_t *client, const char *action, lkd_decode_fn decode, void *ctx,
+static lkd_status_t task_call(lkd_client_t *client, const char *action, lkd_call_decode_fn decode, void *ctx,
                               const char *task_id, size_t task_id_len)
 {
     lkd_status_t st = lkd_call_begin(client);

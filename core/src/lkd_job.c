@@ -62,8 +62,8 @@ static void put_string(json_out_t *j, const char *s, const char *name)
 
 static void put_uint(json_out_t *j, uint32_t v)
 {
-    char buf[LKD_DEC_SIZE];
-    put_raw(j, lkd_format_dec(v, buf));
+    char buf[LKD_TEXT_DEC_SIZE];
+    put_raw(j, lkd_text_format_dec(v, buf));
 }
 
 static int one_of(const char *v, const char *first, const char *last)
@@ -96,7 +96,7 @@ static lkd_status_t file_type_upper(const char *in, char out[FILE_TYPE_MAX + 1])
     return LKD_OK;
 }
 
-static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_body_t *body)
+static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *body)
 {
     const lkd_create_t *p = (const lkd_create_t *)ctx;
     json_out_t j;
@@ -490,7 +490,7 @@ static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
     policy.extra = c->internal.settings.result_hosts;
     policy.extra_count = c->internal.settings.result_host_count;
     policy.replace = c->internal.settings.result_hosts_replace;
-    st = lkd_url_check_result(c->internal.response, text.len, &policy, url, &named, &reason);
+    st = lkd_url_policy_check(c->internal.response, text.len, &policy, url, &named, &reason);
     keep_host(c, named);
     if (st == LKD_ERR_URL_REFUSED) {
         c->internal.url_refusal = reason;

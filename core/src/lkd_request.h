@@ -16,7 +16,7 @@
 
 #include "lkd_types.h"
 
-#define LKD_CONTENT_TYPE "application/json"
+#define LKD_REQUEST_CONTENT_TYPE "application/json"
 
 /* Bounds on what the Authorization value holds. */
 #define LKD_REQUEST_MAX_SECRET_ID 128u

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lkd_result.h - internal: the lkd_decode_fn decoders of the answers that
+ * lkd_result.h - internal: the lkd_call_decode_fn decoders of the answers that
  * lkd_client.c and lkd_job.c share.  Not for applications.
  */
 #ifndef LKD_RESULT_H

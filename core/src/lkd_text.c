@@ -4,9 +4,9 @@
  */
 #include "lkd_text.h"
 
-const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE])
+const char *lkd_text_format_dec(uint64_t v, char buf[LKD_TEXT_DEC_SIZE])
 {
-    char *p = buf + LKD_DEC_SIZE - 1;
+    char *p = buf + LKD_TEXT_DEC_SIZE - 1;
     *p = '\0';
     do {
         *--p = (char)('0' + (int)(v % 10u));

@@ -12,11 +12,11 @@
 #include <stdint.h>
 
 /* Room for the decimal digits of any uint64_t and a NUL. */
-#define LKD_DEC_SIZE 21
+#define LKD_TEXT_DEC_SIZE 21
 
 /* Write v in decimal, NUL-terminated, at the end of buf; returns a pointer
  * to its first digit (inside buf). */
-const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE]);
+const char *lkd_text_format_dec(uint64_t v, char buf[LKD_TEXT_DEC_SIZE]);
 
 /* c with an ASCII capital letter made small; every other byte as it is. */
 char lkd_text_lower(char c);

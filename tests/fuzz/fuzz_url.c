@@ -43,7 +43,7 @@ static void check_policy(const char *url, size_t size)
     lkd_span_t named;
     const char *reason = NULL;
     size_t i, last = 0;
-    lkd_status_t st = lkd_url_check_result(url, size, &p, &u, &named, &reason);
+    lkd_status_t st = lkd_url_policy_check(url, size, &p, &u, &named, &reason);
     FUZZ_CHECK(named.len == 0 || (named.ptr >= url && named.ptr + named.len <= url + size));
     if (st == LKD_ERR_URL_REFUSED) {
         FUZZ_CHECK(reason != NULL && reason[0] != '\0');

@@ -203,7 +203,7 @@ static void test_no_secret_left_behind(void)
     }
     CHECK(!contains(&client, sizeof client, "Authorization", 13));
     CHECK_EQ_INT(lkd_time_format_date(fake_wall, date), LKD_OK);
-    CHECK_EQ_INT(lkd_tc3_signing_key(sk, date, service, key), LKD_OK);
+    CHECK_EQ_INT(lkd_sign_signing_key(sk, date, service, key), LKD_OK);
     CHECK(!contains(&client, sizeof client, key, sizeof key));
     CHECK(!contains(&client, sizeof client, secret_key, sizeof secret_key - 1));
     {
