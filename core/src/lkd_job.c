@@ -83,10 +83,7 @@ static lkd_status_t file_type_upper(const char *in, char out[FILE_TYPE_MAX + 1])
         return LKD_ERR_ARG_TOO_LONG;
     }
     for (i = 0; i < n; i++) {
-        char ch = in[i];
-        if (ch >= 'a' && ch <= 'z') {
-            ch = (char)(ch - 'a' + 'A');
-        }
+        char ch = lkd_text_upper(in[i]);
         if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) {
             return LKD_ERR_ARG_FORMAT;
         }

@@ -22,6 +22,7 @@
 #include <jsmn.h>
 
 #include "lkd_json.h"
+#include "lkd_text.h"
 
 #include <limits.h>
 #include <stddef.h>
@@ -67,20 +68,6 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Four hex digits at s (n bytes available) as a code unit, or -1. */
 static long hex4(const char *s, size_t n)
 {
@@ -90,7 +77,7 @@ static long hex4(const char *s, size_t n)
         return -1;
     }
     for (i = 0; i < 4; i++) {
-        int h = hex_value(s[i]);
+        int h = lkd_text_hex_value(s[i]);
         if (h < 0) {
             return -1;
         }
@@ -729,8 +716,6 @@ lkd_status_t lkd_json_get_int64(const lkd_json_doc_t *doc, int index, int64_t *o
     return LKD_OK;
 }
 
-static const char hex_digits[] = "0123456789abcdef";
-
 /* The letter of c's two-byte JSON escape (\" \\ \b \f \n \r \t), or 0. */
 static char escape_letter(unsigned char c)
 {
@@ -800,8 +785,8 @@ static size_t put_escaped(char *out, unsigned char c)
         out[1] = 'u';
         out[2] = '0';
         out[3] = '0';
-        out[4] = hex_digits[c >> 4];
-        out[5] = hex_digits[c & 0x0F];
+        out[4] = lkd_text_hex_digit(c >> 4);
+        out[5] = lkd_text_hex_digit(c);
         return 6;
     }
     out[0] = (char)c;

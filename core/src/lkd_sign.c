@@ -23,14 +23,12 @@
 
 #define SHA256_BLOCK 64u
 
-static const char hex_digits[] = "0123456789abcdef";
-
 static void to_hex(const uint8_t *in, size_t n, char *out)
 {
     size_t i;
     for (i = 0; i < n; i++) {
-        out[2 * i] = hex_digits[in[i] >> 4];
-        out[2 * i + 1] = hex_digits[in[i] & 15u];
+        out[2 * i] = lkd_text_hex_digit(in[i] >> 4);
+        out[2 * i + 1] = lkd_text_hex_digit(in[i]);
     }
 }
 

@@ -20,6 +20,25 @@ char lkd_text_lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
+char lkd_text_upper(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
+int lkd_text_hex_value(char c)
+{
+    char l = lkd_text_lower(c);
+    if (l >= '0' && l <= '9') {
+        return l - '0';
+    }
+    return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+}
+
+char lkd_text_hex_digit(unsigned v)
+{
+    return "0123456789abcdef"[v & 15u];
+}
+
 int lkd_text_equals_nocase(const char *s, size_t n, const char *text)
 {
     size_t i;

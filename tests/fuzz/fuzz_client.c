@@ -170,11 +170,7 @@ static int ieq_n(const uint8_t *s, size_t n, const char *lit)
         return 0;
     }
     for (i = 0; i < n; i++) {
-        uint8_t c = s[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (uint8_t)(c - 'A' + 'a');
-        }
-        if (c != (uint8_t)lit[i]) {
+        if (fuzz_lower(s[i]) != (uint8_t)lit[i]) {
             return 0;
         }
     }

@@ -24,11 +24,7 @@ static int ends_with_label(const char *h, size_t n, const char *suffix)
         return 0;
     }
     for (i = 0; i < e; i++) {
-        char c = h[n - e + i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (c != suffix[i]) {
+        if (fuzz_lower((unsigned char)h[n - e + i]) != (unsigned char)suffix[i]) {
             return 0;
         }
     }
