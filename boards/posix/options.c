@@ -3,6 +3,7 @@
  * options.c - the CLI's command line.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ static int parse_port(const char *s, uint16_t *out)
 }
 
 /* HOST[:PORT] */
-static int parse_endpoint(const char *s, options_t *o)
+static int set_endpoint(options_t *o, const char *s)
 {
     const char *colon = strrchr(s, ':');
     size_t n = colon != NULL ? (size_t)(colon - s) : strlen(s);
@@ -47,7 +48,7 @@ static int parse_endpoint(const char *s, options_t *o)
 }
 
 /* HOST:PORT:ADDR, ADDR possibly a bracketed IPv6 literal. */
-static int parse_resolve(const char *s, options_t *o)
+static int set_resolve(options_t *o, const char *s)
 {
     char *text, *c1, *c2, *addr;
     size_t n;
@@ -86,7 +87,7 @@ static int parse_resolve(const char *s, options_t *o)
 /* A host name or ".suffix" of DNS letters, digits, '-' and '.', whole labels
  * (no empty label, none over 63 bytes): the core compares it byte for byte,
  * so anything else could never match and is a typo worth saying. */
-static int parse_result_host(const char *s, options_t *o)
+static int set_result_host(options_t *o, const char *s)
 {
     size_t i, n = strlen(s), label = 0;
     const char *p = s[0] == '.' ? s + 1 : s;
@@ -126,7 +127,7 @@ static int parse_seconds(const char *v, double *out)
     return 0;
 }
 
-static int parse_pages(const char *v, options_t *o)
+static int set_pages(options_t *o, const char *v)
 {
     char *end;
     unsigned long a, b;
@@ -155,76 +156,24 @@ static int parse_pages(const char *v, options_t *o)
 
 static int set_help(options_t *o, const char *v);
 
-static int set_json(options_t *o, const char *v)
+/* *out = v when v is a or b; -1 otherwise. */
+static int one_of(const char **out, const char *v, const char *a, const char *b)
 {
-    (void)v;
-    o->json = 1;
-    return 0;
-}
-
-static int set_verbose(options_t *o, const char *v)
-{
-    (void)v;
-    o->verbose = 1;
-    return 0;
-}
-
-static int set_unsigned_payload(options_t *o, const char *v)
-{
-    (void)v;
-    o->unsigned_payload = 1;
+    if (strcmp(v, a) != 0 && strcmp(v, b) != 0) {
+        return -1;
+    }
+    *out = v;
     return 0;
 }
 
 static int set_service(options_t *o, const char *v)
 {
-    if (strcmp(v, "lke") != 0 && strcmp(v, "lkeap") != 0) {
-        return -1;
-    }
-    o->service = v;
-    return 0;
-}
-
-static int set_endpoint(options_t *o, const char *v)
-{
-    return parse_endpoint(v, o);
-}
-
-static int set_resolve(options_t *o, const char *v)
-{
-    return parse_resolve(v, o);
-}
-
-static int set_result_host(options_t *o, const char *v)
-{
-    return parse_result_host(v, o);
-}
-
-static int set_region(options_t *o, const char *v)
-{
-    o->region = v;
-    return 0;
-}
-
-static int set_version(options_t *o, const char *v)
-{
-    o->version = v;
-    return 0;
-}
-
-static int set_ca_file(options_t *o, const char *v)
-{
-    o->ca_file = v;
-    return 0;
+    return one_of(&o->service, v, "lke", "lkeap");
 }
 
 static int set_language(options_t *o, const char *v)
 {
-    if (strcmp(v, "en-US") != 0 && strcmp(v, "zh-CN") != 0) {
-        return -1;
-    }
-    o->language = v;
-    return 0;
+    return one_of(&o->language, v, "en-US", "zh-CN");
 }
 
 static int set_timeout(options_t *o, const char *v)
@@ -251,29 +200,6 @@ static int set_task_id(options_t *o, const char *v)
     return 0;
 }
 
-static int set_file(options_t *o, const char *v)
-{
-    o->file = v;
-    return 0;
-}
-
-static int set_url(options_t *o, const char *v)
-{
-    o->url = v;
-    return 0;
-}
-
-static int set_type(options_t *o, const char *v)
-{
-    o->type = v;
-    return 0;
-}
-
-static int set_pages(options_t *o, const char *v)
-{
-    return parse_pages(v, o);
-}
-
 static int set_table(options_t *o, const char *v)
 {
     if (strcmp(v, "md") != 0 && strcmp(v, "html") != 0) {
@@ -292,69 +218,69 @@ static int set_result_type(options_t *o, const char *v)
     return 0;
 }
 
-static int set_output(options_t *o, const char *v)
-{
-    o->output = v;
-    return 0;
-}
-
 typedef struct {
     const char *name;    /* "--service" */
     const char *alias;   /* a short spelling ("-v"), or NULL */
     const char *value;   /* what it takes, as --help shows it; NULL: a flag */
     const char *help;    /* --help's text; each '\n' starts an indented line */
-    int (*set)(options_t *o, const char *v); /* 0, or -1 when v is wrong */
+    int (*set)(options_t *o, const char *v); /* 0, or -1 when v is wrong; NULL: field */
+    size_t field;        /* without set: the int a flag sets to 1, or the text that keeps v */
     const char *refusal; /* usage_error's format when set refuses v (%s: v) */
     int of_commands;     /* listed with the commands' options */
 } cli_option_t;
+
+/* The set, field and refusal columns of an option kept in a member as it is
+ * (a text; a flag: 1), or of one a function checks. */
+#define FIELD(member) NULL, offsetof(options_t, member), NULL
+#define CHECKED(fn, refusal) fn, 0, refusal
 
 /* Every option, in --help's order: the parser knows only these. */
 static const cli_option_t options[] = {
     {"--service", NULL, "lke|lkeap",
      "API profile (default lke: lke.intl.tencentcloudapi.com, 2023-11-30;\n"
      "lkeap: lkeap.tencentcloudapi.com, 2024-05-22)",
-     set_service, "--service must be lke or lkeap, not '%s'", 0},
-    {"--endpoint", NULL, "HOST[:PORT]", "API host (and port, default 443)", set_endpoint,
-     "--endpoint wants HOST[:PORT], not '%s'", 0},
+     CHECKED(set_service, "--service must be lke or lkeap, not '%s'"), 0},
+    {"--endpoint", NULL, "HOST[:PORT]", "API host (and port, default 443)",
+     CHECKED(set_endpoint, "--endpoint wants HOST[:PORT], not '%s'"), 0},
     {"--resolve", NULL, "HOST:PORT:ADDR",
      "connect to ADDR for HOST:PORT (repeatable; API and result hosts);\n"
      "TLS still verifies HOST",
-     set_resolve, "--resolve wants HOST:PORT:ADDR (at most 8), not '%s'", 0},
+     CHECKED(set_resolve, "--resolve wants HOST:PORT:ADDR (at most 8), not '%s'"), 0},
     {"--result-host", NULL, "SUFFIX",
      "also accept result URLs on this host (repeatable, at most 8): .example.com\n"
      "any name under it, cos.example.com that name only; any port\n"
      "(always accepted: .myqcloud.com .tencentcos.cn .tencentcos.com, port 443)",
-     set_result_host, "--result-host wants HOST or .SUFFIX (DNS labels, at most 8), not '%s'", 0},
-    {"--region", NULL, "REGION", "X-TC-Region (default ap-guangzhou, or TENCENTCLOUD_REGION)", set_region, NULL, 0},
-    {"--api-version", NULL, "VERSION", "X-TC-Version (default: the profile's)", set_version, NULL, 0},
-    {"--ca-file", NULL, "PEM", "trust these CA certificates instead of the system bundle", set_ca_file, NULL, 0},
-    {"--language", NULL, "en-US|zh-CN", "language of error messages", set_language,
-     "--language must be en-US or zh-CN, not '%s'", 0},
-    {"--timeout", NULL, "SECONDS", "deadline of one API call, retries included (default 30)", set_timeout,
-     "--timeout wants seconds (0 < s <= 86400), not '%s'", 0},
-    {"--job-timeout", NULL, "SECONDS", "deadline of a whole wait or download (default 600)", set_job_timeout,
-     "--job-timeout wants seconds (0 < s <= 86400), not '%s'", 0},
+     CHECKED(set_result_host, "--result-host wants HOST or .SUFFIX (DNS labels, at most 8), not '%s'"), 0},
+    {"--region", NULL, "REGION", "X-TC-Region (default ap-guangzhou, or TENCENTCLOUD_REGION)", FIELD(region), 0},
+    {"--api-version", NULL, "VERSION", "X-TC-Version (default: the profile's)", FIELD(version), 0},
+    {"--ca-file", NULL, "PEM", "trust these CA certificates instead of the system bundle", FIELD(ca_file), 0},
+    {"--language", NULL, "en-US|zh-CN", "language of error messages",
+     CHECKED(set_language, "--language must be en-US or zh-CN, not '%s'"), 0},
+    {"--timeout", NULL, "SECONDS", "deadline of one API call, retries included (default 30)",
+     CHECKED(set_timeout, "--timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
+    {"--job-timeout", NULL, "SECONDS", "deadline of a whole wait or download (default 600)",
+     CHECKED(set_job_timeout, "--job-timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
     {"--poll-interval", NULL, "SECONDS", "first pause between polls; grows 1.5x up to 10 s (default 1)",
-     set_poll_interval, "--poll-interval wants seconds (0 < s <= 10), not '%s'", 0},
-    {"--json", NULL, NULL, "machine output: JSON objects with the API's field names", set_json, NULL, 0},
-    {"--verbose", "-v", NULL, "diagnostics on stderr (secrets are never shown)", set_verbose, NULL, 0},
-    {"--help", "-h", NULL, "this text", set_help, NULL, 0},
-    {"--TaskId", NULL, "TASK_ID", "the task of GetReconstructDocumentResult (the API's spelling)", set_task_id,
-     "--TaskId takes one task id", 1},
-    {"--file", NULL, "FILE", "create: the document to upload (sent as FileBase64)", set_file, NULL, 1},
-    {"--url", NULL, "URL", "create: the document's URL, fetched by the service (FileUrl)", set_url, NULL, 1},
-    {"--type", NULL, "TYPE", "FileType: PDF, PNG, JPG, ... (default: the file's or URL's extension)", set_type, NULL, 1},
-    {"--pages", NULL, "A-B", "only pages A to B (1-based; A alone: that page)", set_pages,
-     "--pages wants A-B (1-based, A <= B), not '%s'", 1},
-    {"--table", NULL, "md|html", "tables in Markdown (default) or HTML", set_table,
-     "--table must be md or html, not '%s'", 1},
-    {"--result-type", NULL, "N", "Config.ResultType, 0 to 5 (default 0)", set_result_type,
-     "--result-type must be 0 to 5, not '%s'", 1},
+     CHECKED(set_poll_interval, "--poll-interval wants seconds (0 < s <= 10), not '%s'"), 0},
+    {"--json", NULL, NULL, "machine output: JSON objects with the API's field names", FIELD(json), 0},
+    {"--verbose", "-v", NULL, "diagnostics on stderr (secrets are never shown)", FIELD(verbose), 0},
+    {"--help", "-h", NULL, "this text", CHECKED(set_help, NULL), 0},
+    {"--TaskId", NULL, "TASK_ID", "the task of GetReconstructDocumentResult (the API's spelling)",
+     CHECKED(set_task_id, "--TaskId takes one task id"), 1},
+    {"--file", NULL, "FILE", "create: the document to upload (sent as FileBase64)", FIELD(file), 1},
+    {"--url", NULL, "URL", "create: the document's URL, fetched by the service (FileUrl)", FIELD(url), 1},
+    {"--type", NULL, "TYPE", "FileType: PDF, PNG, JPG, ... (default: the file's or URL's extension)",
+     FIELD(type), 1},
+    {"--pages", NULL, "A-B", "only pages A to B (1-based; A alone: that page)",
+     CHECKED(set_pages, "--pages wants A-B (1-based, A <= B), not '%s'"), 1},
+    {"--table", NULL, "md|html", "tables in Markdown (default) or HTML",
+     CHECKED(set_table, "--table must be md or html, not '%s'"), 1},
+    {"--result-type", NULL, "N", "Config.ResultType, 0 to 5 (default 0)",
+     CHECKED(set_result_type, "--result-type must be 0 to 5, not '%s'"), 1},
     {"--unsigned-payload", NULL, NULL,
-     "sign the upload as UNSIGNED-PAYLOAD: the file is read once, not hashed first",
-     set_unsigned_payload, NULL, 1},
-    {"--output", "-o", "OUT.zip", "where download and parse write the result archive (- : stdout)", set_output,
-     NULL, 1},
+     "sign the upload as UNSIGNED-PAYLOAD: the file is read once, not hashed first", FIELD(unsigned_payload), 1},
+    {"--output", "-o", "OUT.zip", "where download and parse write the result archive (- : stdout)",
+     FIELD(output), 1},
 };
 
 #define OPTION_COUNT (sizeof options / sizeof options[0])
@@ -482,6 +408,21 @@ static const cli_command_t *find_command(const char *name)
     return NULL;
 }
 
+/* Take v (NULL for a flag) for the option: 0, or -1 when it is refused. */
+static int apply(const cli_option_t *opt, options_t *o, const char *v)
+{
+    char *field = (char *)o + opt->field;
+    if (opt->set != NULL) {
+        return opt->set(o, v);
+    }
+    if (opt->value == NULL) {
+        *(int *)(void *)field = 1;
+    } else {
+        *(const char **)(void *)field = v;
+    }
+    return 0;
+}
+
 /* "-" alone is an argument (a file name), not an option. */
 static int is_option(const char *a)
 {
@@ -556,12 +497,12 @@ int cli_parse(int argc, char **argv, options_t *o)
                 return rc;
             }
         } else if (opt != NULL && opt->value == NULL) {
-            (void)opt->set(o, NULL);
+            (void)apply(opt, o, NULL);
         } else if (i + 1 >= argc) {
             return usage_error("option %s needs a value", a);
         } else if (opt == NULL) {
             return usage_error("unknown option %s", a);
-        } else if (opt->set(o, argv[++i]) != 0) {
+        } else if (apply(opt, o, argv[++i]) != 0) {
             return usage_error(opt->refusal, argv[i]);
         }
     }
