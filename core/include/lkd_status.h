@@ -71,10 +71,11 @@ const char *lkd_strerror(lkd_status_t status);
 int lkd_status_is_arg(lkd_status_t status);
 
 /* What kind of failure a service error Code (e.g. "AuthFailure.SignatureExpire")
- * is, from the code list of API.md.  Matching is on the code's documented
- * prefix groups, so a new sub-code of a known group is still classified. */
+ * is, from the codes the service documents for these actions (its common
+ * errors and the actions' own).  Matching is on the codes' prefix groups, so
+ * a new sub-code of a known group is still classified. */
 typedef enum {
-    LKD_API_CLASS_UNKNOWN = 0, /* a code API.md does not list */
+    LKD_API_CLASS_UNKNOWN = 0, /* a code in none of the groups below */
     LKD_API_CLASS_RETRYABLE,   /* RequestLimitExceeded*: retry later with a fresh signature */
     LKD_API_CLASS_CLOCK,       /* AuthFailure.SignatureExpire: the device clock is off */
     LKD_API_CLASS_AUTH,        /* other AuthFailure.*, UnauthorizedOperation, IP lists, service not activated */

@@ -24,7 +24,7 @@
 #include "lkd_json.h"
 #include "lkd_tls.h"
 
-/* API.md: FileBase64 at most 8 MB after encoding, a signed POST at most 10 MB. */
+/* The service's limits: FileBase64 at most 8 MB after encoding, a signed POST at most 10 MB. */
 #define MAX_BASE64_BYTES (8ull * 1024u * 1024u)
 #define MAX_REQUEST_BYTES (10ull * 1024u * 1024u)
 

@@ -71,7 +71,7 @@ static int one_of(const char *v, const char *first, const char *last)
     return v != NULL && strlen(v) == 1 && v[0] >= first[0] && v[0] <= last[0];
 }
 
-/* FileType: 1..8 letters or digits, sent upper-case. */
+/* FileType: 1..8 letters or digits, sent upper-case as the service lists them ("PDF", "DOCX"). */
 #define FILE_TYPE_MAX 8u
 static lkd_status_t file_type_upper(const char *in, char out[FILE_TYPE_MAX + 1])
 {

@@ -46,7 +46,7 @@ typedef struct {
     size_t body_len;
     /* A streamed body: when set, only the headers are written; the caller
      * sends content_length body bytes whose SHA-256 is payload_sha256, or,
-     * with unsigned_payload, signs "UNSIGNED-PAYLOAD" instead (API.md) and
+     * with unsigned_payload, signs "UNSIGNED-PAYLOAD" instead (which TC3 allows) and
      * adds the X-TC-Content-SHA256 header. */
     uint8_t streamed;
     uint8_t unsigned_payload;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lkd_sign.h - TC3-HMAC-SHA256 request signing (API.md "Signing").
+ * lkd_sign.h - TC3-HMAC-SHA256 request signing (Tencent Cloud API 3.0's
+ * signature v3: a canonical request, hashed into a string to sign, signed
+ * with a key derived from the secret key, the date and the service).
  *
  * SHA-256 comes from mbedTLS; HMAC is built here on top of it so that no
  * context is allocated (mbedtls_md_setup would calloc).  The canonical request

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lkd_status.c - descriptions of client statuses and classification of the
- * service's error codes (API.md "Errors").
+ * service's error codes.
  */
 #include "lkd_status.h"
 

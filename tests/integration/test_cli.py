@@ -89,7 +89,7 @@ def test_life_cycle_in_pascal_case(ctx):
     ctx.mock.reset()
     seen = [status_json(ctx, "cycle-1")["Status"] for _ in range(3)]
     assert seen == ["WaitExecute", "Processing", "Success"], seen
-    # lkedoc signs exactly what API.md says: the Host header as sent, values lower-cased.
+    # lkedoc signs as TC3 says: the Host header as sent, values lower-cased.
     assert ctx.mock.stats()["last_sign_variant"] == {"host": "as-sent", "value_case": "lower"}
 
 

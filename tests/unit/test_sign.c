@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* TC3-HMAC-SHA256 against the documented vectors (shared/spec/tc3-vectors.md). */
+/* TC3-HMAC-SHA256 against the examples of Tencent Cloud's signature v3
+ * documentation (CVM DescribeInstances, with and without x-tc-action signed). */
 #include "lkd_sign.h"
 #include "lkd_time.h"
 #include "unit.h"
