@@ -12,7 +12,6 @@ static const char *const status_text[LKD_STATUS_COUNT] = {
     [LKD_ERR_ARG] = "invalid argument",
     [LKD_ERR_BUFFER_TOO_SMALL] = "buffer too small",
     [LKD_ERR_RESPONSE_TOO_LARGE] = "response too large for the client's buffers",
-    [LKD_ERR_CLOCK] = "wall clock unknown",
     [LKD_ERR_DNS] = "host name did not resolve",
     [LKD_ERR_CONNECT] = "could not connect",
     [LKD_ERR_TLS] = "TLS failure",

@@ -175,7 +175,7 @@ static void test_no_secret_left_behind(void)
     fake_port(&p);
     settings(&s);
     CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
-    client.internal.tls.ca_count = 1; /* pretend a CA was loaded: the connect fails before it matters */
+    client.internal.tls.has_ca = 1; /* pretend a CA was loaded: the connect fails before it matters */
     connects = 0;
     CHECK_EQ_INT(lkd_get_result(&client, "task-secret", 11, &r), LKD_ERR_CONNECT);
     CHECK(connects >= 2); /* a connect failure is retried (nothing was sent) */
