@@ -8,6 +8,7 @@ mere type from a header is not).  With no cycle the modules read bottom up:
 each one can be understood, and tested, from the ones below it."""
 import glob
 import os
+import re
 import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -25,6 +26,16 @@ def symbols(obj):
         elif len(parts) == 2 and parts[0] == "U":
             undefined.add(parts[1])
     return defined, undefined
+
+
+def public_names():
+    """Every identifier the public headers (core/include) declare or use, comments left out."""
+    names = set()
+    for path in glob.glob(os.path.join(ROOT, "core", "include", "*.h")):
+        with open(path, encoding="utf-8") as f:
+            code = re.sub(r"//[^\n]*", "", re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S))
+        names |= set(re.findall(r"\b[A-Za-z_]\w*\b", code))
+    return names
 
 
 def module_graph():
@@ -104,3 +115,15 @@ def test_call_machinery_knows_no_action():
     for low in ("lkd_call", "lkd_clock", "lkd_result"):
         for high in ("lkd_client", "lkd_job"):
             assert high not in graph[low], f"{low}.c calls {high}.c: {graph[low][high]}"
+
+
+def test_internal_names_carry_their_module_prefix():
+    # One prefix per module: what a core/src object exports is its module's
+    # (lkd_call.c: lkd_call and lkd_call_*) unless it is the public API.
+    public = public_names()
+    assert "lkd_client_init" in public and "lkd_http_parse" not in public
+    wrong = []
+    for m in sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(ROOT, "core", "src", "*.c"))):
+        defined, _ = symbols(os.path.join(OBJ_DIR, m + ".o"))
+        wrong += [f"{s} in {m}.c" for s in sorted(defined) if s != m and not s.startswith(m + "_") and s not in public]
+    assert not wrong, "internal names without their module's prefix: " + ", ".join(wrong)
