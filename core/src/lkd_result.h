@@ -6,7 +6,7 @@
 #ifndef LKD_RESULT_H
 #define LKD_RESULT_H
 
-#include "lkd_call.h"
+#include "lkd_client.h"
 
 /* A GetReconstructDocumentResult answer into the lkd_result_t ctx. */
 lkd_status_t lkd_result_decode(lkd_client_t *c, void *ctx);
