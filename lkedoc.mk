@@ -33,11 +33,13 @@ LKEDOC_CORE_SOURCES := \
     $(LKEDOC_ROOT)core/src/lkd_call.c \
     $(LKEDOC_ROOT)core/src/lkd_client.c \
     $(LKEDOC_ROOT)core/src/lkd_client_info.c \
+    $(LKEDOC_ROOT)core/src/lkd_clock.c \
     $(LKEDOC_ROOT)core/src/lkd_decode.c \
     $(LKEDOC_ROOT)core/src/lkd_http.c \
     $(LKEDOC_ROOT)core/src/lkd_job.c \
     $(LKEDOC_ROOT)core/src/lkd_json.c \
     $(LKEDOC_ROOT)core/src/lkd_request.c \
+    $(LKEDOC_ROOT)core/src/lkd_result.c \
     $(LKEDOC_ROOT)core/src/lkd_settings.c \
     $(LKEDOC_ROOT)core/src/lkd_sign.c \
     $(LKEDOC_ROOT)core/src/lkd_status.c \

@@ -48,7 +48,6 @@ static inline int exit_status_for(lkd_status_t st)
     case LKD_ERR_ARG_RANGE:
     case LKD_ERR_ARG_CONFLICT:
     case LKD_ERR_CONFIG:
-    case LKD_ERR_CLOCK:
     case LKD_ERR_PAYLOAD_TOO_LARGE:
     case LKD_ERR_BUFFER_TOO_SMALL: return EXIT_USAGE;
     default: return EXIT_OTHER;

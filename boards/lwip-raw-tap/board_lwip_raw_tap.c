@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "lwip/opt.h"
@@ -34,6 +33,7 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 
+#include "../host_entropy.h"
 #include "cli.h"
 #include "port_lwip_raw.h"
 #include "tap_netif.h"
@@ -54,20 +54,6 @@ static uint64_t host_ms(void)
 u32_t sys_now(void)
 {
     return (u32_t)host_ms();
-}
-
-static lkd_status_t host_entropy(void *ctx, uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    while (len > 0) {
-        ssize_t n = getrandom(buf, len, 0);
-        if (n <= 0) {
-            return LKD_ERR_ENTROPY;
-        }
-        buf += n;
-        len -= (size_t)n;
-    }
-    return LKD_OK;
 }
 
 uint32_t lwip_raw_tap_rand(void)

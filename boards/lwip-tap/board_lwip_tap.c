@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "lwip/opt.h"
@@ -29,25 +28,12 @@
 #include "lwip/tcpip.h"
 #include "netif/tapif.h"
 
+#include "../host_entropy.h"
 #include "cli.h"
 #include "port_lwip.h"
 
 static struct netif tap_netif;
 static lkd_port_lwip_t lwip_state;
-
-static lkd_status_t host_entropy(void *user, uint8_t *buf, size_t len)
-{
-    (void)user;
-    while (len > 0) {
-        ssize_t n = getrandom(buf, len, 0);
-        if (n <= 0) {
-            return LKD_ERR_ENTROPY;
-        }
-        buf += n;
-        len -= (size_t)n;
-    }
-    return LKD_OK;
-}
 
 static int64_t host_wall_time(void *user)
 {

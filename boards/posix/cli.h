@@ -16,8 +16,14 @@
 #define CLI_MAX_RESOLVE 8
 #define CLI_MAX_RESULT_HOSTS 8
 
-typedef struct {
+typedef struct options options_t;
+
+/* A command: returns the process's exit status. */
+typedef int (*cli_command_fn)(lkd_client_t *c, const options_t *o);
+
+struct options {
     const char *command;
+    cli_command_fn run;             /* the command's function (cli_parse sets it) */
     const char *args[CLI_MAX_TASKS]; /* task ids, or the file for parse */
     int arg_count;
     const char *service;
@@ -45,9 +51,10 @@ typedef struct {
     const char *output;     /* -o */
     int json;
     int verbose;
-} options_t;
+};
 
-/* Parse argv; returns -1 to go on, or an exit status (usage printed). */
+/* Parse argv against the one table of commands and options (options.c),
+ * which --help prints; returns -1 to go on, or an exit status (usage printed). */
 int cli_parse(int argc, char **argv, options_t *o);
 
 /* The commands; each returns the process's exit status. */

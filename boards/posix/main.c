@@ -196,27 +196,6 @@ static void settings_from_options(lkd_settings_t *s, options_t *o)
     }
 }
 
-static int run_command(options_t *o)
-{
-    const char *cmd = o->command;
-    if (strcmp(cmd, "status") == 0 || strcmp(cmd, "GetReconstructDocumentResult") == 0) {
-        return cmd_status(&client, o);
-    }
-    if (strcmp(cmd, "create") == 0) {
-        return cmd_create(&client, o);
-    }
-    if (strcmp(cmd, "wait") == 0) {
-        return cmd_wait(&client, o);
-    }
-    if (strcmp(cmd, "download") == 0) {
-        return cmd_download(&client, o);
-    }
-    if (strcmp(cmd, "parse") == 0) {
-        return cmd_parse(&client, o);
-    }
-    return cmd_cancel(&client, o);
-}
-
 int main(int argc, char **argv)
 {
     options_t o;
@@ -263,7 +242,7 @@ int main(int argc, char **argv)
         credentials_wipe(&creds);
         return rc;
     }
-    rc = run_command(&o);
+    rc = o.run(&client, &o);
     if (o.verbose && lkd_client_stats(&client, &stats) == LKD_OK) {
         fprintf(stderr, "lkedoc: * %u request(s), %u retried, %u TLS handshake(s) (%u resumed), clock offset %lld s\n",
                 (unsigned)stats.requests_sent, (unsigned)stats.retries, (unsigned)stats.tls_handshakes,

@@ -3,55 +3,12 @@
  * options.c - the CLI's command line.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-
-static const char usage_text[] =
-    "usage: lkedoc [options] status TASK_ID...\n"
-    "       lkedoc [options] GetReconstructDocumentResult --TaskId TASK_ID\n"
-    "       lkedoc [options] create (--file FILE [--type PDF] | --url URL) [--pages A-B]\n"
-    "                               [--table md|html] [--result-type N] [--unsigned-payload]\n"
-    "       lkedoc [options] wait TASK_ID\n"
-    "       lkedoc [options] download TASK_ID -o OUT.zip\n"
-    "       lkedoc [options] parse FILE -o OUT.zip [create options]\n"
-    "       lkedoc [options] cancel TASK_ID                 (lkeap)\n"
-    "\n"
-    "Tencent Cloud document parsing: status asks once per task (over one kept-alive\n"
-    "connection); create starts a task and prints its TaskId; wait polls until it ends;\n"
-    "download streams the result archive (resuming dropped connections); parse does\n"
-    "create, wait and download.\n"
-    "\n"
-    "options:\n"
-    "  --service lke|lkeap       API profile (default lke: lke.intl.tencentcloudapi.com, 2023-11-30;\n"
-    "                            lkeap: lkeap.tencentcloudapi.com, 2024-05-22)\n"
-    "  --endpoint HOST[:PORT]    API host (and port, default 443)\n"
-    "  --resolve HOST:PORT:ADDR  connect to ADDR for HOST:PORT (repeatable; API and result hosts);\n"
-    "                            TLS still verifies HOST\n"
-    "  --result-host SUFFIX      also accept result URLs on this host (repeatable, at most 8): .example.com\n"
-    "                            any name under it, cos.example.com that name only; any port\n"
-    "                            (always accepted: .myqcloud.com .tencentcos.cn .tencentcos.com, port 443)\n"
-    "  --region REGION           X-TC-Region (default ap-guangzhou, or TENCENTCLOUD_REGION)\n"
-    "  --api-version VERSION     X-TC-Version (default: the profile's)\n"
-    "  --ca-file PEM             trust these CA certificates instead of the system bundle\n"
-    "  --language en-US|zh-CN    language of error messages\n"
-    "  --timeout SECONDS         deadline of one API call, retries included (default 30)\n"
-    "  --job-timeout SECONDS     deadline of a whole wait or download (default 600)\n"
-    "  --poll-interval SECONDS   first pause between polls; grows 1.5x up to 10 s (default 1)\n"
-    "  --json                    machine output: JSON objects with the API's field names\n"
-    "  --verbose                 diagnostics on stderr (secrets are never shown)\n"
-    "  --help                    this text\n"
-    "\n"
-    "credentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, optional TENCENTCLOUD_TOKEN,\n"
-    "  else [default] secret_id/secret_key in ~/.tencentcloud/credentials\n"
-    "  (or the file named by TENCENTCLOUD_CREDENTIALS_FILE; it must not be readable by others)\n"
-    "\n"
-    "exit status: 0 success, 1 other failure, 2 usage/credentials/configuration,\n"
-    "  3 API error, 4 network or TLS failure, 5 deadline passed,\n"
-    "  6 unexpected HTTP status, malformed answer or refused result URL,\n"
-    "  7 the task failed or is paused\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -75,7 +32,7 @@ static int parse_port(const char *s, uint16_t *out)
 }
 
 /* HOST[:PORT] */
-static int parse_endpoint(const char *s, options_t *o)
+static int set_endpoint(options_t *o, const char *s)
 {
     const char *colon = strrchr(s, ':');
     size_t n = colon != NULL ? (size_t)(colon - s) : strlen(s);
@@ -91,7 +48,7 @@ static int parse_endpoint(const char *s, options_t *o)
 }
 
 /* HOST:PORT:ADDR, ADDR possibly a bracketed IPv6 literal. */
-static int parse_resolve(const char *s, options_t *o)
+static int set_resolve(options_t *o, const char *s)
 {
     char *text, *c1, *c2, *addr;
     size_t n;
@@ -130,7 +87,7 @@ static int parse_resolve(const char *s, options_t *o)
 /* A host name or ".suffix" of DNS letters, digits, '-' and '.', whole labels
  * (no empty label, none over 63 bytes): the core compares it byte for byte,
  * so anything else could never match and is a typo worth saying. */
-static int parse_result_host(const char *s, options_t *o)
+static int set_result_host(options_t *o, const char *s)
 {
     size_t i, n = strlen(s), label = 0;
     const char *p = s[0] == '.' ? s + 1 : s;
@@ -170,7 +127,7 @@ static int parse_seconds(const char *v, double *out)
     return 0;
 }
 
-static int parse_pages(const char *v, options_t *o)
+static int set_pages(options_t *o, const char *v)
 {
     char *end;
     unsigned long a, b;
@@ -195,132 +152,311 @@ static int parse_pages(const char *v, options_t *o)
     return 0;
 }
 
-static const char *const commands[] = {"status", "GetReconstructDocumentResult", "create", "wait",
-                                       "download", "parse", "cancel"};
+/* ---- the options ---------------------------------------------------------------- */
 
-int cli_parse(int argc, char **argv, options_t *o)
+static int set_help(options_t *o, const char *v);
+
+/* *out = v when v is a or b; -1 otherwise. */
+static int one_of(const char **out, const char *v, const char *a, const char *b)
 {
-    int i;
+    if (strcmp(v, a) != 0 && strcmp(v, b) != 0) {
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int set_service(options_t *o, const char *v)
+{
+    return one_of(&o->service, v, "lke", "lkeap");
+}
+
+static int set_language(options_t *o, const char *v)
+{
+    return one_of(&o->language, v, "en-US", "zh-CN");
+}
+
+static int set_timeout(options_t *o, const char *v)
+{
+    return parse_seconds(v, &o->timeout_s);
+}
+
+static int set_job_timeout(options_t *o, const char *v)
+{
+    return parse_seconds(v, &o->job_timeout_s);
+}
+
+static int set_poll_interval(options_t *o, const char *v)
+{
+    return parse_seconds(v, &o->poll_s) != 0 || o->poll_s > 10 ? -1 : 0;
+}
+
+static int set_task_id(options_t *o, const char *v)
+{
+    if (o->arg_count > 0) {
+        return -1;
+    }
+    o->args[o->arg_count++] = v;
+    return 0;
+}
+
+static int set_table(options_t *o, const char *v)
+{
+    if (strcmp(v, "md") != 0 && strcmp(v, "html") != 0) {
+        return -1;
+    }
+    o->table = strcmp(v, "md") == 0 ? "0" : "1";
+    return 0;
+}
+
+static int set_result_type(options_t *o, const char *v)
+{
+    if (strlen(v) != 1 || v[0] < '0' || v[0] > '5') {
+        return -1;
+    }
+    o->result_type = v;
+    return 0;
+}
+
+typedef struct {
+    const char *name;    /* "--service" */
+    const char *alias;   /* a short spelling ("-v"), or NULL */
+    const char *value;   /* what it takes, as --help shows it; NULL: a flag */
+    const char *help;    /* --help's text; each '\n' starts an indented line */
+    int (*set)(options_t *o, const char *v); /* 0, or -1 when v is wrong; NULL: field */
+    size_t field;        /* without set: the int a flag sets to 1, or the text that keeps v */
+    const char *refusal; /* usage_error's format when set refuses v (%s: v) */
+    int of_commands;     /* listed with the commands' options */
+} cli_option_t;
+
+/* The set, field and refusal columns of an option kept in a member as it is
+ * (a text; a flag: 1), or of one a function checks. */
+#define FIELD(member) NULL, offsetof(options_t, member), NULL
+#define CHECKED(fn, refusal) fn, 0, refusal
+
+/* Every option, in --help's order: the parser knows only these. */
+static const cli_option_t options[] = {
+    {"--service", NULL, "lke|lkeap",
+     "API profile (default lke: lke.intl.tencentcloudapi.com, 2023-11-30;\n"
+     "lkeap: lkeap.tencentcloudapi.com, 2024-05-22)",
+     CHECKED(set_service, "--service must be lke or lkeap, not '%s'"), 0},
+    {"--endpoint", NULL, "HOST[:PORT]", "API host (and port, default 443)",
+     CHECKED(set_endpoint, "--endpoint wants HOST[:PORT], not '%s'"), 0},
+    {"--resolve", NULL, "HOST:PORT:ADDR",
+     "connect to ADDR for HOST:PORT (repeatable; API and result hosts);\n"
+     "TLS still verifies HOST",
+     CHECKED(set_resolve, "--resolve wants HOST:PORT:ADDR (at most 8), not '%s'"), 0},
+    {"--result-host", NULL, "SUFFIX",
+     "also accept result URLs on this host (repeatable, at most 8): .example.com\n"
+     "any name under it, cos.example.com that name only; any port\n"
+     "(always accepted: .myqcloud.com .tencentcos.cn .tencentcos.com, port 443)",
+     CHECKED(set_result_host, "--result-host wants HOST or .SUFFIX (DNS labels, at most 8), not '%s'"), 0},
+    {"--region", NULL, "REGION", "X-TC-Region (default ap-guangzhou, or TENCENTCLOUD_REGION)", FIELD(region), 0},
+    {"--api-version", NULL, "VERSION", "X-TC-Version (default: the profile's)", FIELD(version), 0},
+    {"--ca-file", NULL, "PEM", "trust these CA certificates instead of the system bundle", FIELD(ca_file), 0},
+    {"--language", NULL, "en-US|zh-CN", "language of error messages",
+     CHECKED(set_language, "--language must be en-US or zh-CN, not '%s'"), 0},
+    {"--timeout", NULL, "SECONDS", "deadline of one API call, retries included (default 30)",
+     CHECKED(set_timeout, "--timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
+    {"--job-timeout", NULL, "SECONDS", "deadline of a whole wait or download (default 600)",
+     CHECKED(set_job_timeout, "--job-timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
+    {"--poll-interval", NULL, "SECONDS", "first pause between polls; grows 1.5x up to 10 s (default 1)",
+     CHECKED(set_poll_interval, "--poll-interval wants seconds (0 < s <= 10), not '%s'"), 0},
+    {"--json", NULL, NULL, "machine output: JSON objects with the API's field names", FIELD(json), 0},
+    {"--verbose", "-v", NULL, "diagnostics on stderr (secrets are never shown)", FIELD(verbose), 0},
+    {"--help", "-h", NULL, "this text", CHECKED(set_help, NULL), 0},
+    {"--TaskId", NULL, "TASK_ID", "the task of GetReconstructDocumentResult (the API's spelling)",
+     CHECKED(set_task_id, "--TaskId takes one task id"), 1},
+    {"--file", NULL, "FILE", "create: the document to upload (sent as FileBase64)", FIELD(file), 1},
+    {"--url", NULL, "URL", "create: the document's URL, fetched by the service (FileUrl)", FIELD(url), 1},
+    {"--type", NULL, "TYPE", "FileType: PDF, PNG, JPG, ... (default: the file's or URL's extension)",
+     FIELD(type), 1},
+    {"--pages", NULL, "A-B", "only pages A to B (1-based; A alone: that page)",
+     CHECKED(set_pages, "--pages wants A-B (1-based, A <= B), not '%s'"), 1},
+    {"--table", NULL, "md|html", "tables in Markdown (default) or HTML",
+     CHECKED(set_table, "--table must be md or html, not '%s'"), 1},
+    {"--result-type", NULL, "N", "Config.ResultType, 0 to 5 (default 0)",
+     CHECKED(set_result_type, "--result-type must be 0 to 5, not '%s'"), 1},
+    {"--unsigned-payload", NULL, NULL,
+     "sign the upload as UNSIGNED-PAYLOAD: the file is read once, not hashed first", FIELD(unsigned_payload), 1},
+    {"--output", "-o", "OUT.zip", "where download and parse write the result archive (- : stdout)",
+     FIELD(output), 1},
+};
+
+#define OPTION_COUNT (sizeof options / sizeof options[0])
+
+/* ---- the commands ------------------------------------------------------------- */
+
+typedef enum {
+    ARGS_SOURCE, /* no argument: exactly one of --file and --url */
+    ARGS_ONE,    /* one non-empty argument */
+    ARGS_MANY    /* one or more non-empty arguments */
+} cli_args_t;
+
+typedef struct {
+    const char *name;
+    const char *synopsis; /* after "lkedoc [options] " in --help */
+    cli_command_fn run;
+    cli_args_t args;
+    int needs_output;     /* -o is required */
+} cli_command_t;
+
+/* Every command, in --help's order: the parser knows only these. */
+static const cli_command_t commands[] = {
+    {"status", "status TASK_ID...", cmd_status, ARGS_MANY, 0},
+    {"GetReconstructDocumentResult", "GetReconstructDocumentResult --TaskId TASK_ID", cmd_status, ARGS_ONE, 0},
+    {"create",
+     "create (--file FILE [--type PDF] | --url URL) [--pages A-B]\n"
+     "                               [--table md|html] [--result-type N] [--unsigned-payload]",
+     cmd_create, ARGS_SOURCE, 0},
+    {"wait", "wait TASK_ID", cmd_wait, ARGS_ONE, 0},
+    {"download", "download TASK_ID -o OUT.zip", cmd_download, ARGS_ONE, 1},
+    {"parse", "parse FILE -o OUT.zip [create options]", cmd_parse, ARGS_ONE, 1},
+    {"cancel", "cancel TASK_ID                 (lkeap)", cmd_cancel, ARGS_ONE, 0},
+};
+
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+/* ---- --help ------------------------------------------------------------------- */
+
+static const char about_text[] =
+    "\n"
+    "Tencent Cloud document parsing: status asks once per task (over one kept-alive\n"
+    "connection); create starts a task and prints its TaskId; wait polls until it ends;\n"
+    "download streams the result archive (resuming dropped connections); parse does\n"
+    "create, wait and download.\n";
+
+static const char footer_text[] =
+    "\n"
+    "credentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, optional TENCENTCLOUD_TOKEN,\n"
+    "  else [default] secret_id/secret_key in ~/.tencentcloud/credentials\n"
+    "  (or the file named by TENCENTCLOUD_CREDENTIALS_FILE; it must not be readable by others)\n"
+    "\n"
+    "exit status: 0 success, 1 other failure, 2 usage/credentials/configuration,\n"
+    "  3 API error, 4 network or TLS failure, 5 deadline passed,\n"
+    "  6 unexpected HTTP status, malformed answer or refused result URL,\n"
+    "  7 the task failed or is paused\n";
+
+/* One line per option, starting with its name: "  --name[, -x] [VALUE]  help",
+ * the help's further lines indented below it. */
+static void print_option(FILE *f, const cli_option_t *opt)
+{
+    char head[64];
+    const char *h = opt->help, *nl;
+    snprintf(head, sizeof head, "%s%s%s%s%s", opt->name, opt->alias != NULL ? ", " : "",
+             opt->alias != NULL ? opt->alias : "", opt->value != NULL ? " " : "",
+             opt->value != NULL ? opt->value : "");
+    fprintf(f, "  %-25s ", head);
+    while ((nl = strchr(h, '\n')) != NULL) {
+        fprintf(f, "%.*s\n%28s", (int)(nl - h), h, "");
+        h = nl + 1;
+    }
+    fprintf(f, "%s\n", h);
+}
+
+static void print_help(FILE *f)
+{
     size_t k;
-    memset(o, 0, sizeof *o);
-    o->port = 443;
-    o->timeout_s = LKD_DEFAULT_TIMEOUT_MS / 1000.0;
-    o->job_timeout_s = 600;
-    o->poll_s = 1;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int flag = 1; /* an option without a value */
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_text, stdout);
-            exit(EXIT_OK);
-        } else if (strcmp(a, "--json") == 0) {
-            o->json = 1;
-        } else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
-            o->verbose = 1;
-        } else if (strcmp(a, "--unsigned-payload") == 0) {
-            o->unsigned_payload = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            flag = 0;
-            if (v == NULL) {
-                return usage_error("option %s needs a value", a);
-            }
-        }
-        if (flag && a[0] == '-' && a[1] != '\0') {
-            continue;
-        }
-        if (a[0] != '-' || a[1] == '\0') {
-            if (o->command == NULL) {
-                o->command = a;
-            } else if (o->arg_count < CLI_MAX_TASKS) {
-                o->args[o->arg_count++] = a;
-            } else {
-                return usage_error("too many arguments (%s)", a);
-            }
-            continue;
-        }
-        i++;
-        if (strcmp(a, "--service") == 0) {
-            if (strcmp(v, "lke") != 0 && strcmp(v, "lkeap") != 0) {
-                return usage_error("--service must be lke or lkeap, not '%s'", v);
-            }
-            o->service = v;
-        } else if (strcmp(a, "--endpoint") == 0) {
-            if (parse_endpoint(v, o) != 0) {
-                return usage_error("--endpoint wants HOST[:PORT], not '%s'", v);
-            }
-        } else if (strcmp(a, "--resolve") == 0) {
-            if (parse_resolve(v, o) != 0) {
-                return usage_error("--resolve wants HOST:PORT:ADDR (at most 8), not '%s'", v);
-            }
-        } else if (strcmp(a, "--result-host") == 0) {
-            if (parse_result_host(v, o) != 0) {
-                return usage_error("--result-host wants HOST or .SUFFIX (DNS labels, at most 8), not '%s'", v);
-            }
-        } else if (strcmp(a, "--region") == 0) {
-            o->region = v;
-        } else if (strcmp(a, "--api-version") == 0) {
-            o->version = v;
-        } else if (strcmp(a, "--ca-file") == 0) {
-            o->ca_file = v;
-        } else if (strcmp(a, "--language") == 0) {
-            if (strcmp(v, "en-US") != 0 && strcmp(v, "zh-CN") != 0) {
-                return usage_error("--language must be en-US or zh-CN, not '%s'", v);
-            }
-            o->language = v;
-        } else if (strcmp(a, "--timeout") == 0) {
-            if (parse_seconds(v, &o->timeout_s) != 0) {
-                return usage_error("--timeout wants seconds (0 < s <= 86400), not '%s'", v);
-            }
-        } else if (strcmp(a, "--job-timeout") == 0) {
-            if (parse_seconds(v, &o->job_timeout_s) != 0) {
-                return usage_error("--job-timeout wants seconds (0 < s <= 86400), not '%s'", v);
-            }
-        } else if (strcmp(a, "--poll-interval") == 0) {
-            if (parse_seconds(v, &o->poll_s) != 0 || o->poll_s > 10) {
-                return usage_error("--poll-interval wants seconds (0 < s <= 10), not '%s'", v);
-            }
-        } else if (strcmp(a, "--TaskId") == 0) {
-            if (o->arg_count > 0) {
-                return usage_error("%s takes one task id", a);
-            }
-            o->args[o->arg_count++] = v;
-        } else if (strcmp(a, "--file") == 0) {
-            o->file = v;
-        } else if (strcmp(a, "--url") == 0) {
-            o->url = v;
-        } else if (strcmp(a, "--type") == 0) {
-            o->type = v;
-        } else if (strcmp(a, "--pages") == 0) {
-            if (parse_pages(v, o) != 0) {
-                return usage_error("--pages wants A-B (1-based, A <= B), not '%s'", v);
-            }
-        } else if (strcmp(a, "--table") == 0) {
-            if (strcmp(v, "md") != 0 && strcmp(v, "html") != 0) {
-                return usage_error("--table must be md or html, not '%s'", v);
-            }
-            o->table = strcmp(v, "md") == 0 ? "0" : "1";
-        } else if (strcmp(a, "--result-type") == 0) {
-            if (strlen(v) != 1 || v[0] < '0' || v[0] > '5') {
-                return usage_error("--result-type must be 0 to 5, not '%s'", v);
-            }
-            o->result_type = v;
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            o->output = v;
-        } else {
-            return usage_error("unknown option %s", a);
+    for (k = 0; k < COMMAND_COUNT; k++) {
+        fprintf(f, "%s lkedoc [options] %s\n", k == 0 ? "usage:" : "      ", commands[k].synopsis);
+    }
+    fputs(about_text, f);
+    fputs("\noptions:\n", f);
+    for (k = 0; k < OPTION_COUNT; k++) {
+        if (!options[k].of_commands) {
+            print_option(f, &options[k]);
         }
     }
+    fputs("\noptions of the commands:\n", f);
+    for (k = 0; k < OPTION_COUNT; k++) {
+        if (options[k].of_commands) {
+            print_option(f, &options[k]);
+        }
+    }
+    fputs(footer_text, f);
+}
+
+static int set_help(options_t *o, const char *v)
+{
+    (void)o;
+    (void)v;
+    print_help(stdout);
+    exit(EXIT_OK);
+}
+
+/* ---- the parser --------------------------------------------------------------- */
+
+static const cli_option_t *find_option(const char *a)
+{
+    size_t k;
+    for (k = 0; k < OPTION_COUNT; k++) {
+        if (strcmp(a, options[k].name) == 0 || (options[k].alias != NULL && strcmp(a, options[k].alias) == 0)) {
+            return &options[k];
+        }
+    }
+    return NULL;
+}
+
+static const cli_command_t *find_command(const char *name)
+{
+    size_t k;
+    for (k = 0; k < COMMAND_COUNT; k++) {
+        if (strcmp(name, commands[k].name) == 0) {
+            return &commands[k];
+        }
+    }
+    return NULL;
+}
+
+/* Take v (NULL for a flag) for the option: 0, or -1 when it is refused. */
+static int apply(const cli_option_t *opt, options_t *o, const char *v)
+{
+    char *field = (char *)o + opt->field;
+    if (opt->set != NULL) {
+        return opt->set(o, v);
+    }
+    if (opt->value == NULL) {
+        *(int *)(void *)field = 1;
+    } else {
+        *(const char **)(void *)field = v;
+    }
+    return 0;
+}
+
+/* "-" alone is an argument (a file name), not an option. */
+static int is_option(const char *a)
+{
+    return a[0] == '-' && a[1] != '\0';
+}
+
+/* The command, then its arguments; -1 to go on, or an exit status. */
+static int add_argument(options_t *o, const char *a)
+{
     if (o->command == NULL) {
-        fputs(usage_text, stderr);
+        o->command = a;
+    } else if (o->arg_count < CLI_MAX_TASKS) {
+        o->args[o->arg_count++] = a;
+    } else {
+        return usage_error("too many arguments (%s)", a);
+    }
+    return -1;
+}
+
+/* What the command needs, once every option is read. */
+static int check_command(options_t *o)
+{
+    const cli_command_t *cmd;
+    int i;
+    if (o->command == NULL) {
+        print_help(stderr);
         return EXIT_USAGE;
     }
-    for (k = 0; k < sizeof commands / sizeof commands[0] && strcmp(o->command, commands[k]) != 0; k++) {
-    }
-    if (k == sizeof commands / sizeof commands[0]) {
+    cmd = find_command(o->command);
+    if (cmd == NULL) {
         return usage_error("unknown command '%s'", o->command);
     }
-    if (strcmp(o->command, "create") == 0) {
+    o->run = cmd->run;
+    if (cmd->args == ARGS_SOURCE) {
         if ((o->file == NULL) == (o->url == NULL) || o->arg_count > 0) {
             return usage_error("%s needs exactly one of --file FILE and --url URL", o->command);
         }
@@ -334,11 +470,41 @@ int cli_parse(int argc, char **argv, options_t *o)
             return usage_error("%s: an argument is empty", o->command);
         }
     }
-    if (strcmp(o->command, "status") != 0 && o->arg_count > 1) {
+    if (cmd->args == ARGS_ONE && o->arg_count > 1) {
         return usage_error("%s takes one argument", o->command);
     }
-    if ((strcmp(o->command, "download") == 0 || strcmp(o->command, "parse") == 0) && o->output == NULL) {
+    if (cmd->needs_output && o->output == NULL) {
         return usage_error("%s needs -o OUT.zip", o->command);
     }
     return -1;
+}
+
+int cli_parse(int argc, char **argv, options_t *o)
+{
+    int i;
+    memset(o, 0, sizeof *o);
+    o->port = 443;
+    o->timeout_s = LKD_DEFAULT_TIMEOUT_MS / 1000.0;
+    o->job_timeout_s = 600;
+    o->poll_s = 1;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const cli_option_t *opt = is_option(a) ? find_option(a) : NULL;
+        int rc;
+        if (!is_option(a)) {
+            rc = add_argument(o, a);
+            if (rc >= 0) {
+                return rc;
+            }
+        } else if (opt != NULL && opt->value == NULL) {
+            (void)apply(opt, o, NULL);
+        } else if (i + 1 >= argc) {
+            return usage_error("option %s needs a value", a);
+        } else if (opt == NULL) {
+            return usage_error("unknown option %s", a);
+        } else if (apply(opt, o, argv[++i]) != 0) {
+            return usage_error(opt->refusal, argv[i]);
+        }
+    }
+    return check_command(o);
 }

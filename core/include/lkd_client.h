@@ -153,19 +153,23 @@ lkd_status_t lkd_client_init_checked(lkd_client_t *client, const lkd_settings_t 
  * one DER certificate.  At least one CA is required before the first call.
  * Errors: LKD_ERR_ARG_NULL (client or ca NULL), LKD_ERR_ARG_EMPTY (len 0),
  * LKD_ERR_STATE (not initialised), LKD_ERR_CERT (nothing parsed),
- * LKD_ERR_NO_MEMORY. */
+ * LKD_ERR_NO_MEMORY (mbedTLS could not allocate). */
 lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t len);
 
 /* GetReconstructDocumentResult for one task: a signed call within the
  * client's deadline, the answer decoded into *result (spans into the client).
- * LKD_OK means the call succeeded, whatever the task's status.
+ * LKD_OK means the call succeeded, whatever the task's status.  A clock the
+ * client does not know yet is no error: the request is signed with
+ * LKD_TIME_FLOOR, and the service's AuthFailure.SignatureExpire answer carries
+ * the Date that sets the clock for the one re-signed attempt that follows.
  * Errors: LKD_ERR_ARG_NULL (task_id or result NULL), LKD_ERR_ARG_EMPTY,
  * LKD_ERR_ARG_TOO_LONG (over LKD_TASK_ID_SIZE - 1 bytes), LKD_ERR_ARG_FORMAT
  * (not UTF-8, or a NUL inside), each with the argument named
- * (lkd_client_arg_error), LKD_ERR_BUFFER_TOO_SMALL (the request does not fit LKD_REQUEST_BUFFER_SIZE),
- * LKD_ERR_CLOCK (wall clock unknown), network and TLS errors (LKD_ERR_DNS,
+ * (lkd_client_arg_error), LKD_ERR_BUFFER_TOO_SMALL (the request does not fit
+ * LKD_REQUEST_BUFFER_SIZE), network and TLS errors (LKD_ERR_DNS,
  * LKD_ERR_CONNECT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
- * LKD_ERR_TIMEOUT), LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED,
+ * LKD_ERR_TIMEOUT, LKD_ERR_NO_MEMORY), LKD_ERR_HTTP_STATUS (lkd_client_stats:
+ * http_status), LKD_ERR_MALFORMED,
  * LKD_ERR_RESPONSE_TOO_LARGE, LKD_ERR_API (see lkd_client_api_error),
  * LKD_ERR_STATE (client not initialised or already in a call). */
 lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result);

@@ -24,9 +24,9 @@
 /* 1: compile the diagnostic lines settings.log receives (connections,
  * request headers with the signature and token hidden, statuses, retries),
  * what the host CLI's --verbose prints.  0 (the default, like the FreeRTOS
- * libraries' logging macros): leave them out of the firmware, about 1.3 KB of
- * flash; settings.log is then never called.  The host builds set 1.
- * Range: 0 .. 1. */
+ * libraries' logging macros): leave them out of the firmware (what they cost
+ * is in the README, "Configuration"); settings.log is then never called.  The
+ * host builds set 1.  Range: 0 .. 1. */
 #ifndef LKD_ENABLE_LOG
 #define LKD_ENABLE_LOG 0
 #endif

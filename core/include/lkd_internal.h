@@ -71,7 +71,7 @@ typedef struct {
     uint8_t next_slot;
     lkd_tls_peer_t open_peer; /* where the open connection goes */
     int64_t chain_not_after;  /* earliest end of validity in the chain being verified */
-    uint8_t ca_count;         /* CA certificates loaded */
+    uint8_t has_ca;           /* 1 once a CA certificate is loaded */
     uint8_t ready;            /* setup done */
     uint8_t open;             /* a verified connection is up */
     uint8_t close_notify;     /* the peer ended the connection with a TLS close_notify */

@@ -21,7 +21,7 @@
 extern "C" {
 #endif
 
-/* CreateReconstructDocumentFlow parameters (API.md).  Either file_url or file. */
+/* CreateReconstructDocumentFlow parameters, as the service names them.  Either file_url or file. */
 typedef struct {
     const char *file_type;         /* "PDF", "PNG", ...: sent upper-case; required on lkeap */
     const char *file_url;          /* FileUrl, or NULL */
@@ -39,7 +39,7 @@ typedef struct {
 void lkd_create_default(lkd_create_t *p);
 
 /* Start a task.  On LKD_OK *task_id views lkd_client_task_id (valid until the
- * next job call).  The limits of API.md are checked before anything is sent:
+ * next job call).  The service's limits are checked before anything is sent:
  * FileBase64 at most 8 MiB, the whole request at most 10 MiB.
  * Errors, each with the argument named (lkd_client_arg_error):
  * LKD_ERR_ARG_NULL (params, task_id, file.read, no source, file_type on

@@ -24,7 +24,6 @@ typedef enum {
                                    say; the core itself answers with one of the LKD_ERR_ARG_* kinds */
     LKD_ERR_BUFFER_TOO_SMALL,   /* an output (request, copy) does not fit its buffer */
     LKD_ERR_RESPONSE_TOO_LARGE, /* a response body or its JSON token count exceeds the client's buffers */
-    LKD_ERR_CLOCK,              /* the wall clock is unknown, so no request can be signed */
     LKD_ERR_DNS,                /* the host name did not resolve */
     LKD_ERR_CONNECT,            /* no address accepted a TCP connection */
     LKD_ERR_TLS,                /* TLS handshake or record layer failure */
@@ -39,7 +38,8 @@ typedef enum {
     LKD_ERR_TASK_PAUSED,        /* the task is paused (lkeap Pause): waiting will not finish it */
     LKD_ERR_TASK_NOT_READY,     /* a download was asked for a task that has not succeeded */
     LKD_ERR_PAYLOAD_TOO_LARGE,  /* FileBase64 over 8 MB or a request over 10 MB: nothing was sent */
-    LKD_ERR_CRYPTO,             /* hashing, HMAC or random generator failure */
+    LKD_ERR_CRYPTO,             /* an application's reader or sink failed to hash or draw random bytes; the
+                                   library never returns it itself (its software SHA-256 cannot fail) */
     LKD_ERR_ENTROPY,            /* the port could not provide random bytes */
     LKD_ERR_NOT_PROVIDED,       /* the port does not implement this function (template port) */
     LKD_ERR_STATE,              /* the client is not initialised or is in use */
@@ -71,10 +71,11 @@ const char *lkd_strerror(lkd_status_t status);
 int lkd_status_is_arg(lkd_status_t status);
 
 /* What kind of failure a service error Code (e.g. "AuthFailure.SignatureExpire")
- * is, from the code list of API.md.  Matching is on the code's documented
- * prefix groups, so a new sub-code of a known group is still classified. */
+ * is, from the codes the service documents for these actions (its common
+ * errors and the actions' own).  Matching is on the codes' prefix groups, so
+ * a new sub-code of a known group is still classified. */
 typedef enum {
-    LKD_API_CLASS_UNKNOWN = 0, /* a code API.md does not list */
+    LKD_API_CLASS_UNKNOWN = 0, /* a code in none of the groups below */
     LKD_API_CLASS_RETRYABLE,   /* RequestLimitExceeded*: retry later with a fresh signature */
     LKD_API_CLASS_CLOCK,       /* AuthFailure.SignatureExpire: the device clock is off */
     LKD_API_CLASS_AUTH,        /* other AuthFailure.*, UnauthorizedOperation, IP lists, service not activated */

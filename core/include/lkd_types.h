@@ -82,7 +82,7 @@ typedef struct {
     void *user;
     uint64_t size;            /* exact byte count: Content-Length is computed from it */
     uint8_t unsigned_payload; /* the source can be read only once, in order: sign the
-                                 body as UNSIGNED-PAYLOAD (API.md) instead of hashing
+                                 body as UNSIGNED-PAYLOAD (which TC3 allows) instead of hashing
                                  it in a first pass; such a call is never repeated */
 } lkd_file_source_t;
 

@@ -18,12 +18,13 @@
 
 #include "lkd_arg.h"
 #include "lkd_base64.h"
+#include "lkd_clock.h"
 #include "lkd_request.h"
 #include "lkd_text.h"
 #include "lkd_json.h"
 #include "lkd_tls.h"
 
-/* API.md: FileBase64 at most 8 MB after encoding, a signed POST at most 10 MB. */
+/* The service's limits: FileBase64 at most 8 MB after encoding, a signed POST at most 10 MB. */
 #define MAX_BASE64_BYTES (8ull * 1024u * 1024u)
 #define MAX_REQUEST_BYTES (10ull * 1024u * 1024u)
 
@@ -83,8 +84,8 @@ void lkd_call_log(const lkd_client_t *c, const char *a, const char *b)
 
 void lkd_call_log_number(const lkd_client_t *c, const char *label, uint64_t v)
 {
-    char buf[LKD_DEC_SIZE];
-    lkd_call_log(c, label, lkd_format_dec(v, buf));
+    char buf[LKD_TEXT_DEC_SIZE];
+    lkd_call_log(c, label, lkd_text_format_dec(v, buf));
 }
 
 /* Log the request's header lines, hiding the signature and the token. */
@@ -132,18 +133,6 @@ static void log_request(const lkd_client_t *c, const char *req, size_t len)
 #else
 #define log_request(c, req, len) ((void)0)
 #endif
-
-/* ---- time ------------------------------------------------------------------ */
-
-uint64_t lkd_call_now_ms(const lkd_client_t *c)
-{
-    return c->internal.port.monotonic_ms(c->internal.port.ctx);
-}
-
-uint64_t lkd_call_deadline(const lkd_client_t *c, uint32_t ms)
-{
-    return lkd_call_now_ms(c) + ms;
-}
 
 /* ---- connection and response ------------------------------------------------ */
 
@@ -297,7 +286,7 @@ static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, mbe
     return LKD_OK;
 }
 
-static lkd_status_t hash_body(lkd_client_t *c, const lkd_body_t *body, uint8_t out[32], uint64_t deadline)
+static lkd_status_t hash_body(lkd_client_t *c, const lkd_call_body_t *body, uint8_t out[32], uint64_t deadline)
 {
     /* Software SHA-256 cannot fail (see lkd_sign.c); only the reader can. */
     mbedtls_sha256_context sha;
@@ -321,21 +310,17 @@ typedef struct {
     uint8_t consumed_once; /* a read-once file source was (partly) sent */
 } attempt_t;
 
-static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode,
-                                 void *ctx, uint64_t deadline, attempt_t *at)
+/* The signed request's head into the request buffer (*len bytes): the
+ * settings, the action, the clock and the body's first part; a streamed
+ * file's size is checked against the service's limits and, unless it is sent
+ * unsigned, hashed here (read once in full before anything is sent). */
+static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd_call_body_t *body, uint64_t deadline,
+                                  size_t *len)
 {
     lkd_request_t req;
-    lkd_body_t body;
-    size_t len = 0;
-    int64_t now = lkd_client_now(c);
-    int reused, got_any = 0;
+    int64_t now = lkd_clock_sign_time(c);
     lkd_status_t st;
 
-    memset(&body, 0, sizeof body);
-    st = compose(c, ctx, &body);
-    if (st != LKD_OK) {
-        return st;
-    }
     memset(&req, 0, sizeof req);
     req.host = cspan(c->internal.settings.host);
     req.service = cspan(c->internal.settings.service);
@@ -350,61 +335,80 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compos
      * answer then carries the Date that sets the clock (see lkd_call). */
     req.timestamp = now >= 0 ? now : (int64_t)LKD_TIME_FLOOR;
     req.body = c->internal.response;
-    req.body_len = body.prefix_len;
-    if (body.file != NULL) {
-        uint64_t b64 = lkd_base64_len(body.file->size);
+    req.body_len = body->prefix_len;
+    if (body->file != NULL) {
+        uint64_t b64 = lkd_base64_len(body->file->size);
         req.streamed = 1;
-        req.unsigned_payload = body.file->unsigned_payload;
-        req.content_length = body.prefix_len + b64 + body.suffix_len;
+        req.unsigned_payload = body->file->unsigned_payload;
+        req.content_length = body->prefix_len + b64 + body->suffix_len;
         if (b64 > MAX_BASE64_BYTES || req.content_length > MAX_REQUEST_BYTES) {
             return LKD_ERR_PAYLOAD_TOO_LARGE;
         }
         if (!req.unsigned_payload) {
-            st = hash_body(c, &body, req.payload_sha256, deadline);
+            st = hash_body(c, body, req.payload_sha256, deadline);
             if (st != LKD_OK) {
                 return st;
             }
         }
     }
-    st = lkd_request_write(&req, (char *)c->internal.request, sizeof c->internal.request, &len);
-    if (st != LKD_OK) {
-        return st;
-    }
-    log_request(c, (const char *)c->internal.request, len);
-
-    reused = lkd_tls_is_open_to(&c->internal.tls, c->internal.settings.host, c->internal.settings.port);
-    st = lkd_call_connect(c, c->internal.settings.host, c->internal.settings.port, deadline);
+    st = lkd_request_write(&req, (char *)c->internal.request, sizeof c->internal.request, len);
     if (st == LKD_OK) {
-        st = lkd_tls_write_all(&c->internal.tls, c->internal.request, len, deadline);
-        at->sent = 1;
-        at->consumed_once = body.file != NULL && body.file->unsigned_payload;
+        log_request(c, (const char *)c->internal.request, *len);
     }
-    if (st == LKD_OK && body.file != NULL) {
-        st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response, body.prefix_len, deadline);
-        if (st == LKD_OK) {
-            st = stream_file(c, body.file, NULL, deadline);
-        }
-        if (st == LKD_OK) {
-            st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response + body.suffix_off, body.suffix_len,
-                                   deadline);
-        }
+    return st;
+}
+
+/* A streamed body: the JSON before the file, the file in base64, the JSON after it. */
+static lkd_status_t send_streamed_body(lkd_client_t *c, const lkd_call_body_t *body, uint64_t deadline)
+{
+    lkd_status_t st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response, body->prefix_len,
+                                        deadline);
+    if (st == LKD_OK) {
+        st = stream_file(c, body->file, NULL, deadline);
+    }
+    if (st == LKD_OK) {
+        st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)c->internal.response + body->suffix_off,
+                               body->suffix_len, deadline);
+    }
+    return st;
+}
+
+/* Connect to the API host (or keep the open connection to it) and send the
+ * head_len bytes of the request buffer, then a streamed body. */
+static lkd_status_t send_request(lkd_client_t *c, const lkd_call_body_t *body, size_t head_len, uint64_t deadline,
+                                 attempt_t *at)
+{
+    lkd_status_t st = lkd_call_connect(c, c->internal.settings.host, c->internal.settings.port, deadline);
+    if (st == LKD_OK) {
+        st = lkd_tls_write_all(&c->internal.tls, c->internal.request, head_len, deadline);
+        at->sent = 1;
+        at->consumed_once = body->file != NULL && body->file->unsigned_payload;
+    }
+    if (st == LKD_OK && body->file != NULL) {
+        st = send_streamed_body(c, body, deadline);
     }
     /* The request held the signature: wipe it before the answer reuses the buffer. */
     memset(c->internal.request, 0, sizeof c->internal.request);
-    if (st == LKD_OK) {
-        c->internal.requests_sent++;
-        c->internal.response_len = 0;
-        c->internal.retry_after_ms = 0;
-        st = lkd_call_receive(c, body_to_response, note_header, c, deadline, &got_any);
-    }
-    if (st != LKD_OK) {
-        at->stale = reused && !got_any && (st == LKD_ERR_CLOSED || st == LKD_ERR_IO);
-        lkd_tls_close(&c->internal.tls);
-        return st;
-    }
+    return st;
+}
+
+/* Receive the answer: its body lands in the response buffer. */
+static lkd_status_t receive_answer(lkd_client_t *c, uint64_t deadline, int *got_any)
+{
+    c->internal.requests_sent++;
+    c->internal.response_len = 0;
+    c->internal.retry_after_ms = 0;
+    return lkd_call_receive(c, body_to_response, note_header, c, deadline, got_any);
+}
+
+/* What a complete answer's head says: the status, and the server's clock.
+ * LKD_ERR_HTTP_STATUS for a status other than 200; else the body is
+ * NUL-terminated for the decoder. */
+static lkd_status_t take_answer(lkd_client_t *c)
+{
     c->internal.http_status = c->internal.http.status_code;
     c->internal.server_date = c->internal.http.date;
-    lkd_call_learn_clock(c, c->internal.http.date);
+    lkd_clock_learn(c, c->internal.http.date);
     lkd_call_log_number(c, "< HTTP status ", (uint64_t)c->internal.http_status);
     lkd_call_log_number(c, "< body bytes ", c->internal.response_len);
     if (c->internal.http_status != 200) {
@@ -413,7 +417,39 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_compos
         return LKD_ERR_HTTP_STATUS;
     }
     c->internal.response[c->internal.response_len] = '\0';
-    return decode(c, ctx);
+    return LKD_OK;
+}
+
+/* One attempt: compose the body, build the signed request, send it, receive
+ * and decode the answer. */
+static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_compose_fn compose,
+                                 lkd_call_decode_fn decode, void *ctx, uint64_t deadline, attempt_t *at)
+{
+    lkd_call_body_t body;
+    size_t len = 0;
+    int reused, got_any = 0;
+    lkd_status_t st;
+
+    memset(&body, 0, sizeof body);
+    st = compose(c, ctx, &body);
+    if (st == LKD_OK) {
+        st = build_request(c, action, &body, deadline, &len);
+    }
+    if (st != LKD_OK) {
+        return st;
+    }
+    reused = lkd_tls_is_open_to(&c->internal.tls, c->internal.settings.host, c->internal.settings.port);
+    st = send_request(c, &body, len, deadline, at);
+    if (st == LKD_OK) {
+        st = receive_answer(c, deadline, &got_any);
+    }
+    if (st != LKD_OK) {
+        at->stale = reused && !got_any && (st == LKD_ERR_CLOSED || st == LKD_ERR_IO);
+        lkd_tls_close(&c->internal.tls);
+        return st;
+    }
+    st = take_answer(c);
+    return st == LKD_OK ? decode(c, ctx) : st;
 }
 
 /* ---- retries ------------------------------------------------------------------ */
@@ -431,7 +467,7 @@ uint32_t lkd_call_random(lkd_client_t *c, uint32_t n)
 
 int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline)
 {
-    uint64_t now = lkd_call_now_ms(c);
+    uint64_t now = lkd_clock_now_ms(c);
     if (now + ms >= deadline) {
         return 0;
     }
@@ -482,8 +518,8 @@ static uint32_t backoff_ms(lkd_client_t *c, unsigned attempt)
     return d;
 }
 
-lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode, void *ctx,
-                      int idempotent, uint64_t deadline)
+lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn compose, lkd_call_decode_fn decode,
+                      void *ctx, int idempotent, uint64_t deadline)
 {
     unsigned retries = 0;
     int resigned_for_clock = 0, stale_retried = 0;
@@ -571,7 +607,7 @@ lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len)
     return LKD_OK;
 }
 
-lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_body_t *body)
+lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_call_body_t *body)
 {
     size_t pos = 10;
     lkd_status_t st;

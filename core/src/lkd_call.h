@@ -18,30 +18,26 @@ typedef struct {
     size_t prefix_len;             /* JSON before the file: response[0..prefix_len) */
     size_t suffix_off, suffix_len; /* JSON after it: response[suffix_off..+suffix_len) */
     const lkd_file_source_t *file; /* NULL: the body is the prefix alone */
-} lkd_body_t;
+} lkd_call_body_t;
 
 /* Write the body into client->internal.response and describe it in *body. */
-typedef lkd_status_t (*lkd_compose_fn)(lkd_client_t *c, void *ctx, lkd_body_t *body);
+typedef lkd_status_t (*lkd_call_compose_fn)(lkd_client_t *c, void *ctx, lkd_call_body_t *body);
 
 /* Decode client->internal.response[0..response_len) (NUL-terminated); LKD_ERR_API
  * with client->internal.api_error filled for a service error. */
-typedef lkd_status_t (*lkd_decode_fn)(lkd_client_t *c, void *ctx);
+typedef lkd_status_t (*lkd_call_decode_fn)(lkd_client_t *c, void *ctx);
 
 /* Run action until it succeeds, fails for good, or the deadline passes.
  * idempotent: the call may be repeated after a failure once the request was
  * sent (GetReconstructDocumentResult, CancelTask); CreateReconstructDocumentFlow
  * is repeated only when the service cannot have acted on it. */
-lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_compose_fn compose, lkd_decode_fn decode, void *ctx,
-                      int idempotent, uint64_t deadline);
+lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn compose, lkd_call_decode_fn decode,
+                      void *ctx, int idempotent, uint64_t deadline);
 
 /* Mark the client busy and clear the last call's error; LKD_ERR_STATE when
  * it is not initialised or already in a call. */
 lkd_status_t lkd_call_begin(lkd_client_t *c);
 lkd_status_t lkd_call_end(lkd_client_t *c, lkd_status_t st);
-
-/* Monotonic ms now, and now + ms without overflow. */
-uint64_t lkd_call_now_ms(const lkd_client_t *c);
-uint64_t lkd_call_deadline(const lkd_client_t *c, uint32_t ms);
 
 /* Connect to host:port (through settings.resolve) unless already connected
  * there; log it. */
@@ -53,9 +49,6 @@ lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, 
  * Errors: network/TLS errors, LKD_ERR_CLOSED, LKD_ERR_MALFORMED, the sink's. */
 lkd_status_t lkd_call_receive(lkd_client_t *c, lkd_http_body_sink_t sink, lkd_http_header_cb_t on_header, void *user,
                               uint64_t deadline, int *got_any);
-
-/* Learn the server's clock from a Date header value (Unix s). */
-void lkd_call_learn_clock(lkd_client_t *c, int64_t server_date);
 
 /* Diagnostics through settings.log: the line a followed by b (either may be
  * NULL), or label followed by v in decimal.  Compiled out, arguments and all,
@@ -75,10 +68,7 @@ void lkd_call_log_number(const lkd_client_t *c, const char *label, uint64_t v);
 lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len);
 
 /* Compose {"TaskId":"<client->internal.task_id>"} (for the actions that take only it). */
-lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_body_t *body);
-
-/* Decode a GetReconstructDocumentResult answer into the lkd_result_t ctx. */
-lkd_status_t lkd_call_decode_result(lkd_client_t *c, void *ctx);
+lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_call_body_t *body);
 
 /* Sleep ms, or until the deadline if that comes first; 0 when the deadline
  * leaves no room for it (nothing slept). */

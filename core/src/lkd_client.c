@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lkd_client.c - the client object: settings, set-up, the clock it signs
- * with, and the simple actions (see lkd_client.h; the call machinery is in
- * lkd_call.c).
+ * lkd_client.c - the client object: settings, set-up, what it knows, and
+ * the simple actions (see lkd_client.h; the call machinery is in lkd_call.c,
+ * the clocks in lkd_clock.c).
  */
 #include "lkd_client.h"
 
@@ -10,7 +10,8 @@
 
 #include "lkd_arg.h"
 #include "lkd_call.h"
-#include "lkd_decode.h"
+#include "lkd_clock.h"
+#include "lkd_result.h"
 #include "lkd_settings.h"
 #include "lkd_url_policy.h"
 #include "lkd_tls.h"
@@ -35,72 +36,11 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile)
     }
 }
 
-/* ---- clock ---------------------------------------------------------------- */
+/* ---- what the client knows ------------------------------------------------ */
 
-int64_t lkd_client_now(const lkd_client_t *c)
+int64_t lkd_client_now(const lkd_client_t *client)
 {
-    int64_t wall;
-    if (c == NULL || !c->internal.initialised) {
-        return -1;
-    }
-    if (c->internal.clock_anchor_unix > 0) {
-        return c->internal.clock_anchor_unix + (int64_t)((lkd_call_now_ms(c) - c->internal.clock_anchor_ms) / 1000u);
-    }
-    wall = c->internal.port.wall_time(c->internal.port.ctx);
-    return wall >= (int64_t)LKD_TIME_FLOOR ? wall : -1;
-}
-
-void lkd_call_learn_clock(lkd_client_t *c, int64_t server_date)
-{
-    int64_t wall;
-    if (server_date < (int64_t)LKD_TIME_FLOOR) {
-        return; /* absent, invalid, or older than the client itself */
-    }
-    c->internal.clock_anchor_unix = server_date;
-    c->internal.clock_anchor_ms = lkd_call_now_ms(c);
-    wall = c->internal.port.wall_time(c->internal.port.ctx);
-    c->internal.clock_offset = wall == LKD_PORT_TIME_UNKNOWN ? 0 : server_date - wall;
-}
-
-/* The time certificate validity is checked against (README "The clock"):
- * the device's own clock when it is known (at or after the floor, which
- * settings.last_known_time raises); otherwise the server's clock, but never
- * earlier than the floor or than a time already used; while neither is known,
- * the floor as a lower bound only.  A server's Date thus never makes an
- * expired certificate acceptable on a device whose clock is right. */
-static int64_t validity_time(lkd_client_t *c, int *lower_bound_only)
-{
-    int64_t floor = (int64_t)LKD_TIME_FLOOR, t;
-    int64_t wall = c->internal.port.wall_time(c->internal.port.ctx);
-    if (c->internal.settings.last_known_time > floor) {
-        floor = c->internal.settings.last_known_time;
-    }
-    *lower_bound_only = 0;
-    if (wall != LKD_PORT_TIME_UNKNOWN && wall >= floor) {
-        t = wall;
-    } else {
-        if (c->internal.validity_high > floor) {
-            floor = c->internal.validity_high;
-        }
-        if (c->internal.clock_anchor_unix > 0) {
-            t = lkd_client_now(c);
-            if (t < floor) {
-                t = floor;
-            }
-        } else {
-            *lower_bound_only = 1;
-            return floor;
-        }
-    }
-    if (t > c->internal.validity_high) {
-        c->internal.validity_high = t;
-    }
-    return t;
-}
-
-static int64_t trusted_time(void *ctx, int *lower_bound_only)
-{
-    return validity_time((lkd_client_t *)ctx, lower_bound_only);
+    return client == NULL || !client->internal.initialised ? -1 : lkd_clock_sign_time(client);
 }
 
 int64_t lkd_client_validity_time(lkd_client_t *client)
@@ -110,7 +50,7 @@ int64_t lkd_client_validity_time(lkd_client_t *client)
     if (client == NULL || !client->internal.initialised) {
         return -1;
     }
-    t = validity_time(client, &bound_only);
+    t = lkd_clock_validity_time(client, &bound_only);
     return bound_only ? -1 : t;
 }
 
@@ -149,7 +89,7 @@ lkd_status_t lkd_client_init_checked(lkd_client_t *client, const lkd_settings_t 
     client->internal.settings = *settings;
     client->internal.port = *port;
     client->internal.server_date = -1;
-    st = lkd_tls_init(&client->internal.tls, &client->internal.port, trusted_time, client);
+    st = lkd_tls_init(&client->internal.tls, &client->internal.port, lkd_clock_trusted_time, client);
     if (st != LKD_OK) {
         return st;
     }
@@ -195,22 +135,8 @@ void lkd_client_free(lkd_client_t *client)
 
 /* ---- the simple actions ------------------------------------------------------ */
 
-lkd_status_t lkd_call_decode_result(lkd_client_t *c, void *ctx)
-{
-    return lkd_decode_get_result(c->internal.response, c->internal.response_len, c->internal.tokens, LKD_JSON_MAX_TOKENS, (lkd_result_t *)ctx,
-                                 &c->internal.api_error);
-}
-
-static lkd_status_t decode_request_id_only(lkd_client_t *c, void *ctx)
-{
-    lkd_span_t request_id;
-    (void)ctx;
-    return lkd_decode_simple(c->internal.response, c->internal.response_len, c->internal.tokens, LKD_JSON_MAX_TOKENS, NULL, NULL, &request_id,
-                             &c->internal.api_error);
-}
-
 /* A call that takes only the TaskId: GetReconstructDocumentResult, CancelTask. */
-static lkd_status_t task_call(lkd_client_t *client, const char *action, lkd_decode_fn decode, void *ctx,
+static lkd_status_t task_call(lkd_client_t *client, const char *action, lkd_call_decode_fn decode, void *ctx,
                               const char *task_id, size_t task_id_len)
 {
     lkd_status_t st = lkd_call_begin(client);
@@ -220,7 +146,7 @@ static lkd_status_t task_call(lkd_client_t *client, const char *action, lkd_deco
     st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
         st = lkd_call(client, action, lkd_call_compose_task, decode, ctx, 1,
-                      lkd_call_deadline(client, client->internal.settings.timeout_ms));
+                      lkd_clock_deadline(client, client->internal.settings.timeout_ms));
     }
     return lkd_call_end(client, st);
 }
@@ -231,10 +157,10 @@ lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t ta
         return lkd_arg_fail(client, LKD_ERR_ARG_NULL, "result", NULL);
     }
     memset(result, 0, sizeof *result);
-    return task_call(client, "GetReconstructDocumentResult", lkd_call_decode_result, result, task_id, task_id_len);
+    return task_call(client, "GetReconstructDocumentResult", lkd_result_decode, result, task_id, task_id_len);
 }
 
 lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len)
 {
-    return task_call(client, "CancelTask", decode_request_id_only, NULL, task_id, task_id_len);
+    return task_call(client, "CancelTask", lkd_result_decode_request_id, NULL, task_id, task_id_len);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lkd_decode.c - typed decoding of the service's answers (API.md), in place.
+ * lkd_decode.c - typed decoding of the service's answers, in place.
  *
  * Every field the client reads is checked for its JSON type; a field of the
  * wrong type makes the whole answer LKD_ERR_MALFORMED rather than being
@@ -225,7 +225,7 @@ static lkd_status_t decode_usage(lkd_json_doc_t *doc, int response, lkd_result_t
 }
 
 /* Error beside Status (lkeap) says why the task failed; the call itself
- * succeeded (API.md). */
+ * succeeded (an API error is an Error without a Status). */
 static lkd_status_t decode_task_error(lkd_json_doc_t *doc, int error, lkd_result_t *result)
 {
     lkd_status_t st;

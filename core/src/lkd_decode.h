@@ -4,7 +4,7 @@
  *
  * The body is tokenized with jsmn into a caller-provided token array and every
  * string the caller gets is unescaped inside the body buffer itself.  A body
- * with Response.Error and no Response.Status is an API error (API.md): its
+ * with Response.Error and no Response.Status is an API error: its
  * Code, Message and RequestId are copied out and classified.
  */
 #ifndef LKD_DECODE_H

@@ -356,19 +356,14 @@ static lkd_status_t chunk_size_line(lkd_http_parser_t *p)
     uint64_t size = 0;
 
     for (; i < n; i++) {
-        char c = lkd_text_lower(l[i]);
-        unsigned d;
-        if (is_digit(c)) {
-            d = (unsigned)(c - '0');
-        } else if (c >= 'a' && c <= 'f') {
-            d = (unsigned)(c - 'a' + 10);
-        } else {
+        int d = lkd_text_hex_value(l[i]);
+        if (d < 0) {
             break;
         }
         if (size > (UINT64_MAX >> 4)) {
             return LKD_ERR_MALFORMED;
         }
-        size = (size << 4) | d;
+        size = (size << 4) | (unsigned)d;
     }
     if (i == 0) {
         return LKD_ERR_MALFORMED;

@@ -8,8 +8,10 @@
 
 #include "lkd_arg.h"
 #include "lkd_call.h"
+#include "lkd_clock.h"
 #include "lkd_decode.h"
 #include "lkd_request.h"
+#include "lkd_result.h"
 #include "lkd_text.h"
 #include "lkd_url.h"
 #include "lkd_url_policy.h"
@@ -60,8 +62,8 @@ static void put_string(json_out_t *j, const char *s, const char *name)
 
 static void put_uint(json_out_t *j, uint32_t v)
 {
-    char buf[LKD_DEC_SIZE];
-    put_raw(j, lkd_format_dec(v, buf));
+    char buf[LKD_TEXT_DEC_SIZE];
+    put_raw(j, lkd_text_format_dec(v, buf));
 }
 
 static int one_of(const char *v, const char *first, const char *last)
@@ -69,7 +71,7 @@ static int one_of(const char *v, const char *first, const char *last)
     return v != NULL && strlen(v) == 1 && v[0] >= first[0] && v[0] <= last[0];
 }
 
-/* FileType: 1..8 letters or digits, sent upper-case. */
+/* FileType: 1..8 letters or digits, sent upper-case as the service lists them ("PDF", "DOCX"). */
 #define FILE_TYPE_MAX 8u
 static lkd_status_t file_type_upper(const char *in, char out[FILE_TYPE_MAX + 1])
 {
@@ -81,10 +83,7 @@ static lkd_status_t file_type_upper(const char *in, char out[FILE_TYPE_MAX + 1])
         return LKD_ERR_ARG_TOO_LONG;
     }
     for (i = 0; i < n; i++) {
-        char ch = in[i];
-        if (ch >= 'a' && ch <= 'z') {
-            ch = (char)(ch - 'a' + 'A');
-        }
+        char ch = lkd_text_upper(in[i]);
         if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) {
             return LKD_ERR_ARG_FORMAT;
         }
@@ -94,7 +93,7 @@ static lkd_status_t file_type_upper(const char *in, char out[FILE_TYPE_MAX + 1])
     return LKD_OK;
 }
 
-static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_body_t *body)
+static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *body)
 {
     const lkd_create_t *p = (const lkd_create_t *)ctx;
     json_out_t j;
@@ -247,7 +246,7 @@ lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_sp
     if (st == LKD_OK) {
         /* Not idempotent: repeated only when the service cannot have acted on it. */
         st = lkd_call(client, "CreateReconstructDocumentFlow", compose_create, decode_create, (void *)params, 0,
-                      lkd_call_deadline(client, client->internal.settings.timeout_ms));
+                      lkd_clock_deadline(client, client->internal.settings.timeout_ms));
     }
     if (st == LKD_OK) {
         task_id->ptr = client->internal.task_id;
@@ -271,8 +270,8 @@ void lkd_wait_options_default(lkd_wait_options_t *o)
 /* One GetReconstructDocumentResult inside a job: its own deadline, capped by the job's. */
 static lkd_status_t poll_once(lkd_client_t *c, lkd_result_t *result, uint64_t job_deadline)
 {
-    uint64_t deadline = lkd_call_deadline(c, c->internal.settings.timeout_ms);
-    return lkd_call(c, "GetReconstructDocumentResult", lkd_call_compose_task, lkd_call_decode_result, result, 1,
+    uint64_t deadline = lkd_clock_deadline(c, c->internal.settings.timeout_ms);
+    return lkd_call(c, "GetReconstructDocumentResult", lkd_call_compose_task, lkd_result_decode, result, 1,
                     deadline < job_deadline ? deadline : job_deadline);
 }
 
@@ -304,7 +303,7 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
     }
     memset(result, 0, sizeof *result);
     st = lkd_call_set_task(client, task_id, task_id_len);
-    start = lkd_call_now_ms(client);
+    start = lkd_clock_now_ms(client);
     deadline = start + o.timeout_ms;
     interval = o.first_interval_ms;
     while (st == LKD_OK) {
@@ -315,7 +314,7 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
         }
         polls++;
         if (o.progress != NULL) {
-            o.progress(o.user, result, (uint32_t)(lkd_call_now_ms(client) - start), polls);
+            o.progress(o.user, result, (uint32_t)(lkd_clock_now_ms(client) - start), polls);
         }
         if (result->status == LKD_TASK_SUCCESS) {
             break;
@@ -332,7 +331,7 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
         pause = interval - interval / 5u + lkd_call_random(client, interval / 5u * 2u + 1u);
         if (!lkd_call_sleep(client, pause, deadline)) {
             /* No time for another poll: use what is left, then say so. */
-            uint64_t now = lkd_call_now_ms(client);
+            uint64_t now = lkd_clock_now_ms(client);
             if (now < deadline) {
                 client->internal.port.sleep_ms(client->internal.port.ctx, (uint32_t)(deadline - now));
             }
@@ -488,7 +487,7 @@ static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
     policy.extra = c->internal.settings.result_hosts;
     policy.extra_count = c->internal.settings.result_host_count;
     policy.replace = c->internal.settings.result_hosts_replace;
-    st = lkd_url_check_result(c->internal.response, text.len, &policy, url, &named, &reason);
+    st = lkd_url_policy_check(c->internal.response, text.len, &policy, url, &named, &reason);
     keep_host(c, named);
     if (st == LKD_ERR_URL_REFUSED) {
         c->internal.url_refusal = reason;
@@ -636,7 +635,7 @@ lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size
     memset(&d, 0, sizeof d);
     d.c = client;
     d.opt = opt;
-    deadline = lkd_call_deadline(client, opt->timeout_ms);
+    deadline = lkd_clock_deadline(client, opt->timeout_ms);
     st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
         st = opt->url.len > 0 ? use_given_url(client, opt->url, &url) : fetch_url(client, deadline, &url);

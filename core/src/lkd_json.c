@@ -22,6 +22,7 @@
 #include <jsmn.h>
 
 #include "lkd_json.h"
+#include "lkd_text.h"
 
 #include <limits.h>
 #include <stddef.h>
@@ -67,20 +68,6 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Four hex digits at s (n bytes available) as a code unit, or -1. */
 static long hex4(const char *s, size_t n)
 {
@@ -90,7 +77,7 @@ static long hex4(const char *s, size_t n)
         return -1;
     }
     for (i = 0; i < 4; i++) {
-        int h = hex_value(s[i]);
+        int h = lkd_text_hex_value(s[i]);
         if (h < 0) {
             return -1;
         }
@@ -243,123 +230,179 @@ typedef enum {
     W_AFTER           /* after a value: ',' or a closing bracket, or the end */
 } walk_state_t;
 
+/* The walk's position: the text offset, the token the text must meet next,
+ * the innermost open container (-1 at the top level) and what may come. */
+typedef struct {
+    const char *js;
+    const jsmntok_t *tok;
+    int count;
+    size_t p;
+    int next;
+    int cur;
+    walk_state_t st;
+} walk_t;
+
+/* t is a string token that starts just after the quote at w->p, has size
+ * children (1 for a key, 0 for a value), ends at a quote, and holds valid
+ * JSON string text; the walk moves past its closing quote. */
+static int walk_string(walk_t *w, const jsmntok_t *t, int size)
+{
+    if (t->type != JSMN_STRING || t->start != (int)w->p + 1 || t->size != size || w->js[t->end] != '"'
+        || !string_syntax_ok(w->js + t->start, (size_t)(t->end - t->start))) {
+        return 0;
+    }
+    w->p = (size_t)t->end + 1;
+    return 1;
+}
+
+/* c closes the innermost container, which must be of its kind and end here. */
+static int walk_close(walk_t *w, char c)
+{
+    const jsmntok_t *tok = w->tok;
+    if (w->cur < 0 || tok[w->cur].type != (c == '}' ? JSMN_OBJECT : JSMN_ARRAY) || tok[w->cur].end != (int)w->p + 1) {
+        return 0;
+    }
+    w->p++;
+    w->cur = tok[w->cur].parent;
+    if (w->cur >= 0 && tok[w->cur].type == JSMN_STRING) {
+        w->cur = tok[w->cur].parent; /* from the member's key to its object */
+    }
+    w->st = W_AFTER;
+    return 1;
+}
+
+static int walk_key(walk_t *w, char c)
+{
+    if (c == '}' && w->st == W_KEY_OR_CLOSE) {
+        return walk_close(w, c);
+    }
+    if (c != '"' || w->next >= w->count || w->tok[w->next].parent != w->cur || !walk_string(w, &w->tok[w->next], 1)) {
+        return 0;
+    }
+    w->next++;
+    w->st = W_COLON;
+    return 1;
+}
+
+static int walk_colon(walk_t *w, char c)
+{
+    if (c != ':') {
+        return 0;
+    }
+    w->p++;
+    w->st = W_VALUE;
+    return 1;
+}
+
+/* The container c opens is token t, which starts here. */
+static int walk_open(walk_t *w, const jsmntok_t *t, char c)
+{
+    if (t->type != (c == '{' ? JSMN_OBJECT : JSMN_ARRAY) || t->start != (int)w->p) {
+        return 0;
+    }
+    w->cur = w->next;
+    w->p++;
+    w->st = (c == '{') ? W_KEY_OR_CLOSE : W_VALUE_OR_CLOSE;
+    return 1;
+}
+
+static int walk_primitive(walk_t *w, const jsmntok_t *t)
+{
+    if (t->type != JSMN_PRIMITIVE || t->start != (int)w->p || t->size != 0
+        || !primitive_syntax_ok(w->js + t->start, (size_t)(t->end - t->start))) {
+        return 0;
+    }
+    w->p = (size_t)t->end;
+    w->st = W_AFTER;
+    return 1;
+}
+
+static int walk_value(walk_t *w, char c)
+{
+    const jsmntok_t *t;
+    int parent, ok;
+    if (c == ']' && w->st == W_VALUE_OR_CLOSE) {
+        return walk_close(w, c);
+    }
+    if (w->next >= w->count) {
+        return 0;
+    }
+    t = &w->tok[w->next];
+    /* An object member's value hangs under its key, the token just before it. */
+    parent = (w->cur >= 0 && w->tok[w->cur].type == JSMN_OBJECT) ? w->next - 1 : w->cur;
+    if (t->parent != parent) {
+        return 0;
+    }
+    if (c == '{' || c == '[') {
+        ok = walk_open(w, t, c);
+    } else if (c == '"') {
+        ok = walk_string(w, t, 0);
+        w->st = W_AFTER;
+    } else {
+        ok = walk_primitive(w, t);
+    }
+    w->next++;
+    return ok;
+}
+
+static int walk_after(walk_t *w, char c)
+{
+    if (w->cur < 0) {
+        return 0; /* something after the top-level value */
+    }
+    if (c == ',') {
+        w->p++;
+        w->st = (w->tok[w->cur].type == JSMN_OBJECT) ? W_KEY : W_VALUE;
+        return 1;
+    }
+    if (c == '}' || c == ']') {
+        return walk_close(w, c);
+    }
+    return 0;
+}
+
 /* 1 when doc->json[0..len) is exactly one JSON value followed only by
  * whitespace, and doc->tokens is the token list of exactly that value. */
 static int grammar_ok(const lkd_json_doc_t *doc)
 {
-    const char *js = doc->json;
-    const jsmntok_t *tok = jsmn_tokens(doc);
-    size_t p = 0;
-    int next = 0;  /* the token the text must meet next */
-    int cur = -1;  /* the innermost open container */
-    walk_state_t st = W_VALUE;
-
+    walk_t w;
+    w.js = doc->json;
+    w.tok = jsmn_tokens(doc);
+    w.count = doc->count;
+    w.p = 0;
+    w.next = 0;
+    w.cur = -1;
+    w.st = W_VALUE;
     for (;;) {
-        char c;
-        while (p < doc->len && is_ws(js[p])) {
-            p++;
+        int ok;
+        while (w.p < doc->len && is_ws(w.js[w.p])) {
+            w.p++;
         }
-        if (p == doc->len) {
+        if (w.p == doc->len) {
             break;
         }
-        c = js[p];
-        switch (st) {
+        switch (w.st) {
         case W_KEY_OR_CLOSE:
         case W_KEY:
-            if (c == '}' && st == W_KEY_OR_CLOSE) {
-                goto close;
-            }
-            if (c != '"' || next >= doc->count) {
-                return 0;
-            }
-            {
-                const jsmntok_t *t = &tok[next];
-                if (t->type != JSMN_STRING || t->start != (int)p + 1 || t->size != 1 || t->parent != cur
-                    || js[t->end] != '"' || !string_syntax_ok(js + t->start, (size_t)(t->end - t->start))) {
-                    return 0;
-                }
-                p = (size_t)t->end + 1;
-            }
-            next++;
-            st = W_COLON;
+            ok = walk_key(&w, w.js[w.p]);
             break;
         case W_COLON:
-            if (c != ':') {
-                return 0;
-            }
-            p++;
-            st = W_VALUE;
+            ok = walk_colon(&w, w.js[w.p]);
             break;
         case W_VALUE_OR_CLOSE:
         case W_VALUE:
-            if (c == ']' && st == W_VALUE_OR_CLOSE) {
-                goto close;
-            }
-            if (next >= doc->count) {
-                return 0;
-            }
-            {
-                const jsmntok_t *t = &tok[next];
-                /* An object member's value hangs under its key, the token
-                 * just before it. */
-                int parent = (cur >= 0 && tok[cur].type == JSMN_OBJECT) ? next - 1 : cur;
-                if (t->parent != parent) {
-                    return 0;
-                }
-                if (c == '{' || c == '[') {
-                    if (t->type != (c == '{' ? JSMN_OBJECT : JSMN_ARRAY) || t->start != (int)p) {
-                        return 0;
-                    }
-                    cur = next;
-                    p++;
-                    st = (c == '{') ? W_KEY_OR_CLOSE : W_VALUE_OR_CLOSE;
-                } else if (c == '"') {
-                    if (t->type != JSMN_STRING || t->start != (int)p + 1 || t->size != 0 || js[t->end] != '"'
-                        || !string_syntax_ok(js + t->start, (size_t)(t->end - t->start))) {
-                        return 0;
-                    }
-                    p = (size_t)t->end + 1;
-                    st = W_AFTER;
-                } else {
-                    if (t->type != JSMN_PRIMITIVE || t->start != (int)p || t->size != 0
-                        || !primitive_syntax_ok(js + t->start, (size_t)(t->end - t->start))) {
-                        return 0;
-                    }
-                    p = (size_t)t->end;
-                    st = W_AFTER;
-                }
-            }
-            next++;
+            ok = walk_value(&w, w.js[w.p]);
             break;
         case W_AFTER:
         default: /* st holds no other value */
-            if (cur < 0) {
-                return 0; /* something after the top-level value */
-            }
-            if (c == ',') {
-                p++;
-                st = (tok[cur].type == JSMN_OBJECT) ? W_KEY : W_VALUE;
-                break;
-            }
-            if (c == '}' || c == ']') {
-                goto close;
-            }
+            ok = walk_after(&w, w.js[w.p]);
+            break;
+        }
+        if (!ok) {
             return 0;
         }
-        continue;
-
-    close:
-        if (cur < 0 || tok[cur].type != (c == '}' ? JSMN_OBJECT : JSMN_ARRAY) || tok[cur].end != (int)p + 1) {
-            return 0;
-        }
-        p++;
-        cur = tok[cur].parent;
-        if (cur >= 0 && tok[cur].type == JSMN_STRING) {
-            cur = tok[cur].parent; /* from the member's key to its object */
-        }
-        st = W_AFTER;
     }
-    return st == W_AFTER && cur == -1 && next == doc->count;
+    return w.st == W_AFTER && w.cur == -1 && w.next == doc->count;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -486,6 +529,69 @@ static size_t utf8_put(char *out, unsigned long cp)
     return 4;
 }
 
+/* The character a one-letter escape (\" \\ \/ \b \f \n \r \t) stands for, or
+ * 0 for any other letter. */
+static char simple_escape(char e)
+{
+    switch (e) {
+    case '"': return '"';
+    case '\\': return '\\';
+    case '/': return '/';
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default: return 0;
+    }
+}
+
+/* The code point of the \uXXXX escape at s[0..n), or of the surrogate pair
+ * \uD8XX\uDCXX there, and in *used the bytes it takes; -1 for bad hex,
+ * \u0000, a low surrogate first or a high surrogate alone. */
+static long code_point_escape(const char *s, size_t n, size_t *used)
+{
+    long cp = hex4(s + 2, n - 2), lo;
+    *used = 6;
+    if (cp <= 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) {
+        return -1;
+    }
+    if (cp < 0xD800 || cp > 0xDBFF) {
+        return cp;
+    }
+    if (n < 8 || s[6] != '\\' || s[7] != 'u') {
+        return -1;
+    }
+    lo = hex4(s + 8, n - 8);
+    if (lo < 0xDC00 || lo > 0xDFFF) {
+        return -1;
+    }
+    *used = 12;
+    return 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+}
+
+/* The escape at s[0..n) (s[0] is its backslash, n >= 2): what it stands for
+ * goes to out unless out is NULL, and in *used the bytes it takes.  Returns
+ * the decoded length, 0 when the escape is invalid.  Everything is read
+ * before out is written, so out may point into s before the escape. */
+static size_t decode_escape(const char *s, size_t n, char *out, size_t *used)
+{
+    char scratch[4];
+    char *o = out != NULL ? out : scratch;
+    long cp;
+    if (s[1] != 'u') {
+        char c = simple_escape(s[1]);
+        *used = 2;
+        if (c == 0) {
+            return 0;
+        }
+        o[0] = c;
+        return 1;
+    }
+    cp = code_point_escape(s, n, used);
+    return cp > 0 ? utf8_put(o, (unsigned long)cp) : 0;
+}
+
 /* One pass over s[0..n): with write == 0 it only checks, with write == 1 it
  * decodes into s itself (the output never overtakes the input: an escape is
  * never shorter than what it stands for) and returns the decoded length in
@@ -495,76 +601,23 @@ static int unescape(char *s, size_t n, int write, size_t *out_len)
 {
     size_t r = 0, w = 0;
     while (r < n) {
-        unsigned char c = (unsigned char)s[r];
-        if (c < 0x20) {
+        size_t used, len;
+        if ((unsigned char)s[r] < 0x20 || (s[r] == '\\' && r + 1 >= n)) {
             return 0;
         }
-        if (c == '\\') {
-            char e;
-            if (r + 1 >= n) {
-                return 0;
-            }
-            e = s[r + 1];
-            if (e == 'u') {
-                long cp = hex4(s + r + 2, n - (r + 2));
-                r += 6;
-                if (cp <= 0) {
-                    return 0; /* bad hex, or \u0000 */
-                }
-                if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                    return 0; /* low surrogate first */
-                }
-                if (cp >= 0xD800 && cp <= 0xDBFF) {
-                    long lo;
-                    if (r + 1 >= n || s[r] != '\\' || s[r + 1] != 'u') {
-                        return 0; /* high surrogate alone */
-                    }
-                    lo = hex4(s + r + 2, n - (r + 2));
-                    if (lo < 0xDC00 || lo > 0xDFFF) {
-                        return 0;
-                    }
-                    r += 6;
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                }
-                if (write) {
-                    w += utf8_put(s + w, (unsigned long)cp);
-                } else {
-                    w += 1; /* the length is only needed from the writing pass */
-                }
-                continue;
-            }
-            switch (e) {
-            case '"': c = '"'; break;
-            case '\\': c = '\\'; break;
-            case '/': c = '/'; break;
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            default: return 0;
-            }
+        if (s[r] == '\\') {
+            len = decode_escape(s + r, n - r, write ? s + w : NULL, &used);
+        } else {
+            len = used = utf8_seq_len((const unsigned char *)s + r, n - r);
             if (write) {
-                s[w] = (char)c;
-            }
-            w++;
-            r += 2;
-            continue;
-        }
-        {
-            size_t len = utf8_seq_len((const unsigned char *)s + r, n - r);
-            size_t i;
-            if (len == 0) {
-                return 0;
-            }
-            for (i = 0; i < len; i++) {
-                if (write) {
-                    s[w] = s[r];
-                }
-                w++;
-                r++;
+                memmove(s + w, s + r, len);
             }
         }
+        if (len == 0) {
+            return 0;
+        }
+        r += used;
+        w += len;
     }
     if (out_len != NULL) {
         *out_len = w;
@@ -663,79 +716,108 @@ lkd_status_t lkd_json_get_int64(const lkd_json_doc_t *doc, int index, int64_t *o
     return LKD_OK;
 }
 
-static const char hex_digits[] = "0123456789abcdef";
+/* The letter of c's two-byte JSON escape (\" \\ \b \f \n \r \t), or 0. */
+static char escape_letter(unsigned char c)
+{
+    switch (c) {
+    case '"': return '"';
+    case '\\': return '\\';
+    case '\b': return 'b';
+    case '\f': return 'f';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    case '\t': return 't';
+    default: return 0;
+    }
+}
+
+/* The bytes the character at u[0..n) (n > 0) takes in a JSON string, and in
+ * *step the bytes it is; 0 when it is a NUL or not well-formed UTF-8. */
+static size_t escaped_char_len(const unsigned char *u, size_t n, size_t *step)
+{
+    *step = 1;
+    if (u[0] == 0) {
+        return 0;
+    }
+    if (escape_letter(u[0]) != 0) {
+        return 2;
+    }
+    if (u[0] < 0x20) {
+        return 6; /* \u00XX */
+    }
+    *step = utf8_seq_len(u, n);
+    return *step;
+}
+
+/* Check all of u[0..len) and measure it quoted and escaped.  *fits says
+ * whether that is at most room bytes (the sum stops growing past room, so it
+ * cannot overflow).  Errors: LKD_ERR_ARG_FORMAT (a NUL, not UTF-8): whatever
+ * room. */
+static lkd_status_t measure_string(const unsigned char *u, size_t len, size_t room, int *fits)
+{
+    size_t i = 0, need = 2;
+    *fits = need <= room;
+    while (i < len) {
+        size_t step, add = escaped_char_len(u + i, len - i, &step);
+        if (add == 0) {
+            return LKD_ERR_ARG_FORMAT;
+        }
+        if (*fits && (add > room || need > room - add)) {
+            *fits = 0;
+        }
+        need += *fits ? add : 0;
+        i += step;
+    }
+    return LKD_OK;
+}
+
+/* Byte c as JSON string content at out; returns how many bytes it took. */
+static size_t put_escaped(char *out, unsigned char c)
+{
+    char e = escape_letter(c);
+    if (e != 0) {
+        out[0] = '\\';
+        out[1] = e;
+        return 2;
+    }
+    if (c < 0x20) {
+        out[0] = '\\';
+        out[1] = 'u';
+        out[2] = '0';
+        out[3] = '0';
+        out[4] = lkd_text_hex_digit(c >> 4);
+        out[5] = lkd_text_hex_digit(c);
+        return 6;
+    }
+    out[0] = (char)c;
+    return 1;
+}
 
 lkd_status_t lkd_json_write_string(char *out, size_t cap, size_t *pos, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t need = 2, room, i, w;
-    int too_small = 0;
+    size_t i, w;
+    int fits = 0;
+    lkd_status_t st;
     if (out == NULL || pos == NULL || (s == NULL && len > 0)) {
         return LKD_ERR_ARG_NULL;
     }
     if (*pos > cap) {
         return LKD_ERR_ARG_RANGE;
     }
-    room = cap - *pos;
     /* First pass: check everything and measure, so nothing is written when
      * the input is invalid or the output does not fit. */
-    for (i = 0; i < len;) {
-        size_t add, step = 1;
-        unsigned char c = u[i];
-        if (c == 0) {
-            return LKD_ERR_ARG_FORMAT;
-        }
-        if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
-            add = 2;
-        } else if (c < 0x20) {
-            add = 6;
-        } else {
-            step = utf8_seq_len(u + i, len - i);
-            if (step == 0) {
-                return LKD_ERR_ARG_FORMAT;
-            }
-            add = step;
-        }
-        i += step;
-        if (!too_small) {
-            if (add > room || need > room - add) {
-                too_small = 1;
-            } else {
-                need += add;
-            }
-        }
+    st = measure_string(u, len, cap - *pos, &fits);
+    if (st != LKD_OK) {
+        return st;
     }
-    if (too_small || need > room) {
+    if (!fits) {
         return LKD_ERR_BUFFER_TOO_SMALL;
     }
     w = *pos;
     out[w++] = '"';
     for (i = 0; i < len; i++) {
-        unsigned char c = u[i];
-        char e = 0;
-        switch (c) {
-        case '"': e = '"'; break;
-        case '\\': e = '\\'; break;
-        case '\b': e = 'b'; break;
-        case '\f': e = 'f'; break;
-        case '\n': e = 'n'; break;
-        case '\r': e = 'r'; break;
-        case '\t': e = 't'; break;
-        default: break;
-        }
-        if (e != 0) {
-            out[w++] = '\\';
-            out[w++] = e;
-        } else if (c < 0x20) {
-            out[w++] = '\\';
-            out[w++] = 'u';
-            out[w++] = '0';
-            out[w++] = '0';
-            out[w++] = hex_digits[c >> 4];
-            out[w++] = hex_digits[c & 0x0F];
-        } else {
-            out[w++] = (char)c;
-        }
+        w += put_escaped(out + w, u[i]);
     }
     out[w++] = '"';
     *pos = w;

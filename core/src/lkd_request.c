@@ -109,8 +109,8 @@ static void w_span(writer_t *w, lkd_span_t v)
 
 static void w_u64(writer_t *w, uint64_t v)
 {
-    char buf[LKD_DEC_SIZE];
-    w_str(w, lkd_format_dec(v, buf));
+    char buf[LKD_TEXT_DEC_SIZE];
+    w_str(w, lkd_text_format_dec(v, buf));
 }
 
 static void w_header(writer_t *w, const char *name, lkd_span_t value)
@@ -123,7 +123,7 @@ static void w_header(writer_t *w, const char *name, lkd_span_t value)
 
 lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, size_t *len)
 {
-    lkd_tc3_input_t sig;
+    lkd_sign_input_t sig;
     writer_t w;
     size_t auth_len = 0;
     lkd_status_t st;
@@ -141,16 +141,16 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     sig.secret_key = req->secret_key;
     sig.service = req->service;
     sig.host = req->host;
-    sig.content_type.ptr = LKD_CONTENT_TYPE;
-    sig.content_type.len = sizeof LKD_CONTENT_TYPE - 1;
+    sig.content_type.ptr = LKD_REQUEST_CONTENT_TYPE;
+    sig.content_type.len = sizeof LKD_REQUEST_CONTENT_TYPE - 1;
     sig.timestamp = req->timestamp;
-    /* lkd_sha256 refuses only NULL data with a length, excluded above. */
+    /* lkd_sign_sha256 refuses only NULL data with a length, excluded above. */
     if (req->unsigned_payload) {
-        (void)lkd_sha256("UNSIGNED-PAYLOAD", 16, sig.payload_sha256);
+        (void)lkd_sign_sha256("UNSIGNED-PAYLOAD", 16, sig.payload_sha256);
     } else if (req->streamed) {
         memcpy(sig.payload_sha256, req->payload_sha256, sizeof sig.payload_sha256);
     } else {
-        (void)lkd_sha256(req->body != NULL ? req->body : "", req->body_len, sig.payload_sha256);
+        (void)lkd_sign_sha256(req->body != NULL ? req->body : "", req->body_len, sig.payload_sha256);
     }
     w.out = out;
     w.cap = cap;
@@ -158,7 +158,7 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     w.overflow = 0;
     w_str(&w, "POST / HTTP/1.1\r\n");
     w_header(&w, "Host", req->host);
-    w_str(&w, "Content-Type: " LKD_CONTENT_TYPE "\r\n");
+    w_str(&w, "Content-Type: " LKD_REQUEST_CONTENT_TYPE "\r\n");
     w_header(&w, "X-TC-Action", req->action);
     w_header(&w, "X-TC-Version", req->version);
     w_header(&w, "X-TC-Region", req->region);

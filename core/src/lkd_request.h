@@ -16,7 +16,7 @@
 
 #include "lkd_types.h"
 
-#define LKD_CONTENT_TYPE "application/json"
+#define LKD_REQUEST_CONTENT_TYPE "application/json"
 
 /* Bounds on what the Authorization value holds. */
 #define LKD_REQUEST_MAX_SECRET_ID 128u
@@ -46,7 +46,7 @@ typedef struct {
     size_t body_len;
     /* A streamed body: when set, only the headers are written; the caller
      * sends content_length body bytes whose SHA-256 is payload_sha256, or,
-     * with unsigned_payload, signs "UNSIGNED-PAYLOAD" instead (API.md) and
+     * with unsigned_payload, signs "UNSIGNED-PAYLOAD" instead (which TC3 allows) and
      * adds the X-TC-Content-SHA256 header. */
     uint8_t streamed;
     uint8_t unsigned_payload;
@@ -60,7 +60,7 @@ typedef struct {
  * LKD_ERR_ARG_TOO_LONG (SecretId over LKD_REQUEST_MAX_SECRET_ID, service over
  * LKD_REQUEST_MAX_SERVICE), LKD_ERR_ARG_RANGE (negative
  * timestamp), LKD_ERR_ARG_CONFLICT (unsigned_payload without streamed),
- * LKD_ERR_BUFFER_TOO_SMALL (nothing usable is left in out), LKD_ERR_CRYPTO. */
+ * LKD_ERR_BUFFER_TOO_SMALL (nothing usable is left in out). */
 lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, size_t *len);
 
 /* Write "GET path_query HTTP/1.1" with Host (host, plus ":port" unless 443),

@@ -23,14 +23,12 @@
 
 #define SHA256_BLOCK 64u
 
-static const char hex_digits[] = "0123456789abcdef";
-
 static void to_hex(const uint8_t *in, size_t n, char *out)
 {
     size_t i;
     for (i = 0; i < n; i++) {
-        out[2 * i] = hex_digits[in[i] >> 4];
-        out[2 * i + 1] = hex_digits[in[i] & 15u];
+        out[2 * i] = lkd_text_hex_digit(in[i] >> 4);
+        out[2 * i + 1] = lkd_text_hex_digit(in[i]);
     }
 }
 
@@ -46,7 +44,7 @@ static void sha_put(mbedtls_sha256_context *ctx, const void *data, size_t len)
     (void)mbedtls_sha256_update_ret(ctx, (const unsigned char *)data, len);
 }
 
-lkd_status_t lkd_sha256(const void *data, size_t len, uint8_t out[LKD_SHA256_LEN])
+lkd_status_t lkd_sign_sha256(const void *data, size_t len, uint8_t out[LKD_SIGN_SHA256_LEN])
 {
     mbedtls_sha256_context ctx;
     if ((data == NULL && len > 0) || out == NULL) {
@@ -107,10 +105,10 @@ static void hmac_put(hmac_t *h, const void *data, size_t len)
 
 /* Finish into out (which may be the key the HMAC was started with) and wipe
  * the state. */
-static void hmac_finish(hmac_t *h, uint8_t out[LKD_SHA256_LEN])
+static void hmac_finish(hmac_t *h, uint8_t out[LKD_SIGN_SHA256_LEN])
 {
     (void)mbedtls_sha256_finish_ret(&h->inner, out);
-    sha_put(&h->outer, out, LKD_SHA256_LEN);
+    sha_put(&h->outer, out, LKD_SIGN_SHA256_LEN);
     (void)mbedtls_sha256_finish_ret(&h->outer, out);
     mbedtls_sha256_free(&h->inner);
     mbedtls_sha256_free(&h->outer);
@@ -166,7 +164,7 @@ static lkd_status_t span_status(lkd_span_t v)
     return v.ptr == NULL ? LKD_ERR_ARG_NULL : LKD_OK;
 }
 
-static lkd_status_t input_status(const lkd_tc3_input_t *in)
+static lkd_status_t input_status(const lkd_sign_input_t *in)
 {
     const lkd_span_t *required[5];
     size_t i;
@@ -187,9 +185,9 @@ static lkd_status_t input_status(const lkd_tc3_input_t *in)
     return LKD_OK;
 }
 
-static void emit_canonical_request(const lkd_tc3_input_t *in, sink_t *s)
+static void emit_canonical_request(const lkd_sign_input_t *in, sink_t *s)
 {
-    char payload_hex[2 * LKD_SHA256_LEN];
+    char payload_hex[2 * LKD_SIGN_SHA256_LEN];
     sink_lit(s, "POST\n/\n\ncontent-type:");
     sink_put(s, in->content_type.ptr, in->content_type.len, 1);
     sink_lit(s, "\nhost:");
@@ -202,11 +200,11 @@ static void emit_canonical_request(const lkd_tc3_input_t *in, sink_t *s)
     } else {
         sink_lit(s, "\ncontent-type;host\n");
     }
-    to_hex(in->payload_sha256, LKD_SHA256_LEN, payload_hex);
+    to_hex(in->payload_sha256, LKD_SIGN_SHA256_LEN, payload_hex);
     sink_put(s, payload_hex, sizeof payload_hex, 0);
 }
 
-lkd_status_t lkd_tc3_canonical_request(const lkd_tc3_input_t *in, char *out, size_t cap, size_t *len)
+lkd_status_t lkd_sign_canonical_request(const lkd_sign_input_t *in, char *out, size_t cap, size_t *len)
 {
     sink_t s;
     lkd_status_t st = input_status(in);
@@ -230,21 +228,21 @@ lkd_status_t lkd_tc3_canonical_request(const lkd_tc3_input_t *in, char *out, siz
 /* The signing-key chain in the caller's HMAC state (one state for the three
  * steps keeps the signing path's stack small). */
 static void signing_key(hmac_t *h, lkd_span_t secret_key, const char *date, lkd_span_t service,
-                        uint8_t out[LKD_SHA256_LEN])
+                        uint8_t out[LKD_SIGN_SHA256_LEN])
 {
     hmac_start(h, "TC3", 3, (const uint8_t *)secret_key.ptr, secret_key.len);
     hmac_put(h, date, 10);
     hmac_finish(h, out);
-    hmac_start(h, NULL, 0, out, LKD_SHA256_LEN);
+    hmac_start(h, NULL, 0, out, LKD_SIGN_SHA256_LEN);
     hmac_put(h, service.ptr, service.len);
     hmac_finish(h, out);
-    hmac_start(h, NULL, 0, out, LKD_SHA256_LEN);
+    hmac_start(h, NULL, 0, out, LKD_SIGN_SHA256_LEN);
     hmac_put(h, "tc3_request", 11);
     hmac_finish(h, out);
 }
 
-lkd_status_t lkd_tc3_signing_key(lkd_span_t secret_key, const char date[11], lkd_span_t service,
-                                 uint8_t out[LKD_SHA256_LEN])
+lkd_status_t lkd_sign_signing_key(lkd_span_t secret_key, const char date[11], lkd_span_t service,
+                                  uint8_t out[LKD_SIGN_SHA256_LEN])
 {
     hmac_t h;
     lkd_status_t st = span_status(secret_key);
@@ -272,14 +270,14 @@ static void put(char *out, size_t cap, size_t *pos, const char *s, size_t n, int
     *pos += n;
 }
 
-lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size_t *len, char *signature_hex)
+lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, size_t *len, char *signature_hex)
 {
     char date[11];
-    char ts_buf[LKD_DEC_SIZE];
+    char ts_buf[LKD_TEXT_DEC_SIZE];
     const char *ts;
     size_t ts_len;
-    uint8_t digest[LKD_SHA256_LEN];
-    char digest_hex[2 * LKD_SHA256_LEN];
+    uint8_t digest[LKD_SIGN_SHA256_LEN];
+    char digest_hex[2 * LKD_SIGN_SHA256_LEN];
     sink_t s;
     hmac_t h;
     size_t pos = 0;
@@ -301,7 +299,7 @@ lkd_status_t lkd_sign_tc3(const lkd_tc3_input_t *in, char *out, size_t cap, size
     if (st != LKD_OK) {
         return st;
     }
-    ts = lkd_format_dec((uint64_t)in->timestamp, ts_buf);
+    ts = lkd_text_format_dec((uint64_t)in->timestamp, ts_buf);
     ts_len = strlen(ts);
 
     /* HashedCanonicalRequest, in the HMAC state's first context (the

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lkd_status.c - descriptions of client statuses and classification of the
- * service's error codes (API.md "Errors").
+ * service's error codes.
  */
 #include "lkd_status.h"
 
@@ -12,7 +12,6 @@ static const char *const status_text[LKD_STATUS_COUNT] = {
     [LKD_ERR_ARG] = "invalid argument",
     [LKD_ERR_BUFFER_TOO_SMALL] = "buffer too small",
     [LKD_ERR_RESPONSE_TOO_LARGE] = "response too large for the client's buffers",
-    [LKD_ERR_CLOCK] = "wall clock unknown",
     [LKD_ERR_DNS] = "host name did not resolve",
     [LKD_ERR_CONNECT] = "could not connect",
     [LKD_ERR_TLS] = "TLS failure",

@@ -4,9 +4,9 @@
  */
 #include "lkd_text.h"
 
-const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE])
+const char *lkd_text_format_dec(uint64_t v, char buf[LKD_TEXT_DEC_SIZE])
 {
-    char *p = buf + LKD_DEC_SIZE - 1;
+    char *p = buf + LKD_TEXT_DEC_SIZE - 1;
     *p = '\0';
     do {
         *--p = (char)('0' + (int)(v % 10u));
@@ -18,6 +18,25 @@ const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE])
 char lkd_text_lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+char lkd_text_upper(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
+int lkd_text_hex_value(char c)
+{
+    char l = lkd_text_lower(c);
+    if (l >= '0' && l <= '9') {
+        return l - '0';
+    }
+    return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+}
+
+char lkd_text_hex_digit(unsigned v)
+{
+    return "0123456789abcdef"[v & 15u];
 }
 
 int lkd_text_equals_nocase(const char *s, size_t n, const char *text)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lkd_text.h - small text helpers the modules share: decimal formatting (no
- * snprintf: it is large on small targets and locale-dependent) and the
- * ASCII case-insensitive comparison that HTTP names and the service's
- * status words need (no strcasecmp: it is locale-dependent and not C99).
+ * snprintf: it is large on small targets and locale-dependent), hex digits,
+ * and the one ASCII case fold, with the case-insensitive comparison that
+ * HTTP names and the service's status words need (no strcasecmp or
+ * tolower: they are locale-dependent, and strcasecmp is not C99).
  */
 #ifndef LKD_TEXT_H
 #define LKD_TEXT_H
@@ -12,14 +13,23 @@
 #include <stdint.h>
 
 /* Room for the decimal digits of any uint64_t and a NUL. */
-#define LKD_DEC_SIZE 21
+#define LKD_TEXT_DEC_SIZE 21
 
 /* Write v in decimal, NUL-terminated, at the end of buf; returns a pointer
  * to its first digit (inside buf). */
-const char *lkd_format_dec(uint64_t v, char buf[LKD_DEC_SIZE]);
+const char *lkd_text_format_dec(uint64_t v, char buf[LKD_TEXT_DEC_SIZE]);
 
 /* c with an ASCII capital letter made small; every other byte as it is. */
 char lkd_text_lower(char c);
+
+/* c with an ASCII small letter made capital; every other byte as it is. */
+char lkd_text_upper(char c);
+
+/* The value of the hex digit c (0-9, a-f, A-F), or -1 for any other byte. */
+int lkd_text_hex_value(char c);
+
+/* The lower-case hex digit of v's low four bits. */
+char lkd_text_hex_digit(unsigned v);
 
 /* 1 when s[0..n) equals the NUL-terminated text, ASCII letters compared
  * without case; 0 otherwise.  s need not be NUL-terminated (it may be NULL

@@ -334,7 +334,7 @@ lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len)
         tls->last_mbedtls_error = rc;
         return rc < 0 && is_alloc_failure(rc) ? LKD_ERR_NO_MEMORY : LKD_ERR_CERT;
     }
-    tls->ca_count = 1;
+    tls->has_ca = 1;
     return LKD_OK;
 }
 
@@ -352,7 +352,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     if (!tls->ready) {
         return LKD_ERR_STATE;
     }
-    if (tls->ca_count == 0) {
+    if (!tls->has_ca) {
         return LKD_ERR_STATE;
     }
     lkd_tls_close(tls);

@@ -3,7 +3,7 @@
  * lkd_tls.h - one TLS client connection through mbedTLS over the port.
  *
  * Verification cannot be turned off: the peer's chain must lead to one of the
- * CA certificates given with lkd_tls_set_ca_pem and name the host the caller
+ * CA certificates given with lkd_tls_add_ca and name the host the caller
  * asked for (also sent as SNI).  TLS 1.2 is the minimum.  mbedTLS's I/O goes
  * through bio callbacks that call the port with the time left until the
  * call's deadline, so no handshake, write or read outlives it.  Nothing is
@@ -47,7 +47,8 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
 /* Add the CA certificates of a PEM text (one or several) or of one DER
  * certificate.  For PEM, len must count the terminating NUL (mbedTLS needs it).
  * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY, LKD_ERR_STATE (not set up),
- * LKD_ERR_CERT (nothing parsed). */
+ * LKD_ERR_CERT (nothing parsed), LKD_ERR_NO_MEMORY (mbedTLS could not
+ * allocate). */
 lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len);
 
 /* Connect to connect_host:port (a name or an address), do the handshake with

@@ -131,7 +131,7 @@ static int allowed(const char *host, size_t n, const lkd_url_policy_t *p)
     return 0;
 }
 
-lkd_status_t lkd_url_check_result(const char *url, size_t len, const lkd_url_policy_t *policy, lkd_url_t *out,
+lkd_status_t lkd_url_policy_check(const char *url, size_t len, const lkd_url_policy_t *policy, lkd_url_t *out,
                                   lkd_span_t *named_host, const char **reason)
 {
     static const char https[] = "https://";

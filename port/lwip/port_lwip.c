@@ -261,25 +261,84 @@ static int dns_parse_answer(const uint8_t *m, size_t len, uint16_t id, uint16_t 
     return n > 0 ? (int)n : -2;
 }
 
+/* A fresh, unguessable query id (when the board gives entropy) and the query
+ * for host's A records with it; 0 when host cannot be asked for. */
+static size_t dns_new_query(void *ctx, const char *host, uint8_t *q, size_t cap)
+{
+    lkd_port_lwip_t *st = (lkd_port_lwip_t *)ctx;
+    st->dns_id = (uint16_t)(st->dns_id * 31u + (uint16_t)lwip_monotonic_ms(ctx) + 1u);
+    if (st->entropy != NULL) {
+        (void)st->entropy(st->user, (uint8_t *)&st->dns_id, sizeof st->dns_id);
+    }
+    return dns_build_query(q, cap, st->dns_id, host);
+}
+
+static int dns_have_server(const lkd_port_lwip_t *st)
+{
+    unsigned i;
+    for (i = 0; i < LKD_PORT_LWIP_DNS_SERVERS; i++) {
+        if (st->dns_server[i] != 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Send the query to the next configured server, round robin (*tries counts
+ * the sends); 0, or -1 when the socket refused it. */
+static int dns_send(const lkd_port_lwip_t *st, int s, const uint8_t *q, size_t qlen, unsigned *tries)
+{
+    struct sockaddr_in srv;
+    memset(&srv, 0, sizeof srv);
+    srv.sin_family = AF_INET;
+    srv.sin_port = lwip_htons(DNS_PORT);
+    do {
+        srv.sin_addr.s_addr = st->dns_server[(*tries)++ % LKD_PORT_LWIP_DNS_SERVERS];
+    } while (srv.sin_addr.s_addr == 0);
+    return lwip_sendto(s, q, qlen, 0, (struct sockaddr *)&srv, sizeof srv) == (int)qlen ? 0 : -1;
+}
+
+/* Wait until the monotonic time until for the answer to the last query.
+ * LKD_OK with the addresses in out[0..*count), LKD_ERR_DNS when the name does
+ * not exist, LKD_ERR_TIMEOUT when no answer came by then or the socket
+ * failed (the caller asks again).  Stray or malformed datagrams are skipped. */
+static lkd_status_t dns_await(void *ctx, int s, uint64_t until, uint16_t port, lwip_target_t *out, unsigned *count)
+{
+    lkd_port_lwip_t *st = (lkd_port_lwip_t *)ctx;
+    uint8_t a[DNS_MSG_MAX];
+    for (;;) {
+        uint32_t wait = time_left(ctx, until);
+        int n, r;
+        if (wait == 0) {
+            return LKD_ERR_TIMEOUT;
+        }
+        lwip_set_timeout(s, SO_RCVTIMEO, wait);
+        n = lwip_recvfrom(s, a, sizeof a, 0, NULL, NULL);
+        if (n < 0 && errno != EWOULDBLOCK && errno != EAGAIN && errno != EINTR) {
+            return LKD_ERR_TIMEOUT;
+        }
+        r = n < 0 ? -1 : dns_parse_answer(a, (size_t)n, st->dns_id, port, out, LKD_PORT_LWIP_MAX_ADDRS);
+        if (r == -2) {
+            return LKD_ERR_DNS;
+        }
+        if (r > 0) {
+            *count = (unsigned)r;
+            return LKD_OK;
+        }
+    }
+}
+
 static lkd_status_t lwip_resolve(void *ctx, const char *host, uint16_t port, uint64_t deadline,
                                  lwip_target_t *out, unsigned *count)
 {
     lkd_port_lwip_t *st = (lkd_port_lwip_t *)ctx;
-    uint8_t q[DNS_MSG_MAX], a[DNS_MSG_MAX];
-    size_t qlen;
-    unsigned tries = 0, servers = 0, i;
-    lkd_status_t why = LKD_ERR_DNS;
+    uint8_t q[DNS_MSG_MAX];
+    size_t qlen = dns_new_query(ctx, host, q, sizeof q);
+    unsigned tries = 0;
+    lkd_status_t why;
     int s;
 
-    for (i = 0; i < LKD_PORT_LWIP_DNS_SERVERS; i++) {
-        servers += st->dns_server[i] != 0;
-    }
-    st->dns_id = (uint16_t)(st->dns_id * 31u + (uint16_t)lwip_monotonic_ms(ctx) + 1u);
-    if (st->entropy != NULL) {
-        (void)st->entropy(st->user, (uint8_t *)&st->dns_id, sizeof st->dns_id); /* unguessable query ids */
-    }
-    qlen = dns_build_query(q, sizeof q, st->dns_id, host);
-    if (servers == 0 || qlen == 0) {
+    if (!dns_have_server(st) || qlen == 0) {
         return LKD_ERR_DNS;
     }
     s = lwip_socket(AF_INET, SOCK_DGRAM, 0);
@@ -287,48 +346,19 @@ static lkd_status_t lwip_resolve(void *ctx, const char *host, uint16_t port, uin
         return LKD_ERR_DNS;
     }
     for (;;) {
-        struct sockaddr_in srv;
-        uint32_t left = time_left(ctx, deadline);
         uint64_t resend_at;
-        if (left == 0) {
+        if (time_left(ctx, deadline) == 0) {
             why = LKD_ERR_TIMEOUT;
             break;
         }
-        memset(&srv, 0, sizeof srv);
-        srv.sin_family = AF_INET;
-        srv.sin_port = lwip_htons(DNS_PORT);
-        do { /* the next configured server, round robin */
-            srv.sin_addr.s_addr = st->dns_server[tries++ % LKD_PORT_LWIP_DNS_SERVERS];
-        } while (srv.sin_addr.s_addr == 0);
-        if (lwip_sendto(s, q, qlen, 0, (struct sockaddr *)&srv, sizeof srv) != (int)qlen) {
+        if (dns_send(st, s, q, qlen, &tries) != 0) {
+            why = LKD_ERR_DNS;
             break;
         }
         resend_at = lwip_monotonic_ms(ctx) + DNS_RETRY_MS;
-        for (;;) {
-            uint32_t wait = time_left(ctx, resend_at < deadline ? resend_at : deadline);
-            int n, r;
-            if (wait == 0) {
-                break;
-            }
-            lwip_set_timeout(s, SO_RCVTIMEO, wait);
-            n = lwip_recvfrom(s, a, sizeof a, 0, NULL, NULL);
-            if (n < 0) {
-                if (errno == EWOULDBLOCK || errno == EAGAIN || errno == EINTR) {
-                    continue;
-                }
-                break;
-            }
-            r = dns_parse_answer(a, (size_t)n, st->dns_id, port, out, LKD_PORT_LWIP_MAX_ADDRS);
-            if (r == -2) {
-                lwip_close(s);
-                return LKD_ERR_DNS;
-            }
-            if (r > 0) {
-                lwip_close(s);
-                *count = (unsigned)r;
-                return LKD_OK;
-            }
-            /* a stray or malformed datagram: keep waiting for ours */
+        why = dns_await(ctx, s, resend_at < deadline ? resend_at : deadline, port, out, count);
+        if (why != LKD_ERR_TIMEOUT) {
+            break;
         }
     }
     lwip_close(s);

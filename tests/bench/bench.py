@@ -310,7 +310,7 @@ class Bench:
             "(%d bytes), averaged over %d signatures (the count is the same every time)." % (
                 self.versions.get("valgrind", "?"), '{"TaskId":"%s"}' % task, info["body_len"], k),
             "",
-            "- lkedoc: `bench_sign_once` in `tests/bench/bench_sign.c`: the body's SHA-256 (`lkd_sha256`) and "
+            "- lkedoc: `bench_sign_once` in `tests/bench/bench_sign.c`: the body's SHA-256 (`lkd_sign_sha256`) and "
             "`lkd_sign_tc3`, exactly what `lkd_request_write` does to sign; %d instructions." % round(lv),
             "- floor: the SHA-256 compressions TC3-HMAC-SHA256 cannot avoid for that request, counted from "
             "the message lengths with SHA-256 padding (n bytes take ceil((n+9)/64) blocks): payload %d, "

@@ -52,15 +52,15 @@
 #include "lkd_job.h"
 #include "stub_tls.h"
 
-/* 1 once core refuses result URLs outside settings.result_hosts (issue 11):
- * every GET must then go to a host under FUZZ_RESULT_SUFFIX. */
+/* 1: core refuses result URLs outside settings.result_hosts, so every GET
+ * must go to a host under FUZZ_RESULT_SUFFIX. */
 #ifndef FUZZ_RESULT_POLICY
 #define FUZZ_RESULT_POLICY 1
 #endif
 #define FUZZ_RESULT_SUFFIX ".lkedoc.test"
 
-/* 1: no log line holds a control byte (DESIGN.md: nothing a server sends
- * reaches a log without escaping; corpus/client/regress-log-raw-api-code*). */
+/* 1: no log line holds a control byte (nothing a server sends may reach a
+ * log without escaping; corpus/client/regress-log-raw-api-code*). */
 #ifndef FUZZ_CHECK_LOG_BYTES
 #define FUZZ_CHECK_LOG_BYTES 1
 #endif
@@ -170,11 +170,7 @@ static int ieq_n(const uint8_t *s, size_t n, const char *lit)
         return 0;
     }
     for (i = 0; i < n; i++) {
-        uint8_t c = s[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (uint8_t)(c - 'A' + 'a');
-        }
-        if (c != (uint8_t)lit[i]) {
+        if (fuzz_lower(s[i]) != (uint8_t)lit[i]) {
             return 0;
         }
     }

@@ -37,11 +37,7 @@ static int ieq(lkd_span_t s, const char *lit)
         return 0;
     }
     for (i = 0; i < n; i++) {
-        char c = s.ptr[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (c != lit[i]) {
+        if (fuzz_lower((unsigned char)s.ptr[i]) != (unsigned char)lit[i]) {
             return 0;
         }
     }

@@ -6,7 +6,7 @@
  * Implements exactly: lkd_tls_init, lkd_tls_add_ca, lkd_tls_connect,
  * lkd_tls_is_open_to, lkd_tls_peer_closed_cleanly, lkd_tls_write_all, lkd_tls_read, lkd_tls_close,
  * lkd_tls_free.  Of lkd_tls_t it uses only port, conn, drbg, trusted_time,
- * time_ctx, ca_count, ready and open; the connection's host:port is kept
+ * time_ctx, has_ca, ready and open; the connection's host:port is kept
  * here, by exact name.  The DRBG is seeded from the port's entropy (the fuzz
  * port's is constant), because core/lkd_call.c draws its jitter from
  * tls->drbg directly.
@@ -120,7 +120,7 @@ lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len)
     if (!tls->ready) {
         return LKD_ERR_STATE;
     }
-    tls->ca_count = 1; /* nothing is verified here: the stub is the server */
+    tls->has_ca = 1; /* nothing is verified here: the stub is the server */
     return LKD_OK;
 }
 
@@ -136,7 +136,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     if (!tls->ready) {
         return LKD_ERR_STATE;
     }
-    if (tls->ca_count == 0) {
+    if (!tls->has_ca) {
         return LKD_ERR_STATE;
     }
     lkd_tls_close(tls);

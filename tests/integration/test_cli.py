@@ -7,6 +7,7 @@ that a refused certificate let nothing through.
 """
 import json
 import os
+import re
 import socket
 import ssl
 import stat
@@ -88,7 +89,7 @@ def test_life_cycle_in_pascal_case(ctx):
     ctx.mock.reset()
     seen = [status_json(ctx, "cycle-1")["Status"] for _ in range(3)]
     assert seen == ["WaitExecute", "Processing", "Success"], seen
-    # lkedoc signs exactly what API.md says: the Host header as sent, values lower-cased.
+    # lkedoc signs as TC3 says: the Host header as sent, values lower-cased.
     assert ctx.mock.stats()["last_sign_variant"] == {"host": "as-sent", "value_case": "lower"}
 
 
@@ -505,7 +506,42 @@ def test_argument_errors_name_the_argument_and_its_limit(ctx):
     assert ctx.mock.stats()["requests"] == before, "a refused argument reached the service"
 
 
-# ---- result hosts (issue 11, section 2) ------------------------------------------------
+def help_options():
+    """{spelling: takes a value} of every option line of --help ("  --name[, -x] [VALUE]  text")."""
+    text = subprocess.run([CLI, "--help"], capture_output=True, text=True, timeout=10).stdout
+    found = {}
+    for line in text.splitlines():
+        m = re.match(r"  (--[A-Za-z][-A-Za-z]*)(?:, (-[a-z]))?(?: ([^ ]+))?(?:  |$)", line)
+        if m:
+            for spelling in filter(None, m.group(1, 2)):
+                found[spelling] = m.group(3) is not None
+    return text, found
+
+
+def test_help_and_parser_know_the_same_options(ctx):
+    text, found = help_options()
+    assert len(found) >= 20 and "--TaskId" in found and "-o" in found and found["--output"], found
+    # Every option the usage lines name has its own line.
+    usage = text.split("\n\n")[0]
+    named = set(re.findall(r"(?<![\w-])(--?[A-Za-z][-A-Za-z]*)", usage)) - {"-"}
+    assert named <= set(found), named - set(found)
+    # The parser takes every listed spelling (refusing a bad value is not "unknown option"),
+    # a value option wants its value, and it knows nothing else.
+    for spelling, takes_value in found.items():
+        if spelling in ("--help", "-h"):
+            continue
+        args = [spelling, "x", "status", ""] if takes_value else [spelling, "status", ""]
+        proc = subprocess.run([CLI] + args, capture_output=True, timeout=10, env=env_for(ctx))
+        assert proc.returncode == 2 and "unknown option" not in err(proc), (spelling, err(proc))
+        if takes_value:
+            proc = subprocess.run([CLI, "status", "t", spelling], capture_output=True, timeout=10, env=env_for(ctx))
+            assert proc.returncode == 2 and f"option {spelling} needs a value" in err(proc), (spelling, err(proc))
+    for unknown in ("--Taskid", "--outputs", "-x", "--verbos"):
+        proc = subprocess.run([CLI, unknown, "x", "status", ""], capture_output=True, timeout=10, env=env_for(ctx))
+        assert proc.returncode == 2 and f"unknown option {unknown}" in err(proc), (unknown, err(proc))
+
+
+# ---- result hosts ----------------------------------------------------------------------
 
 
 def test_result_host_option(ctx):

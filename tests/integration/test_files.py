@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The files the CLI writes (issue 11, section 3), against the mock.
+"""The files the CLI writes, against the mock.
 
 The temporary file is private (0600), named for OUT and the task, never a
 planted symlink or someone else's file; OUT is never replaced unless it is a

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Zero heap with TLS, on the host (issue 6): the whole job (create with
+"""Zero heap with TLS, on the host: the whole job (create with
 FileBase64, wait, download of a 1 MB archive) through core/ and port/posix
 with mbedTLS built from Debian's source with the board's configuration (static
 pool, no std functions), by tests/pool/nomalloc_job, which interposes the

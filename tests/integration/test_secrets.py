@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Credentials and secrets in the CLI (issue 11, section 8), against the mock.
+"""Credentials and secrets in the CLI, against the mock.
 
 The credentials file: a line over the limit and a NUL byte are errors, a file
 owned by another uid is refused even to root, an fstat that fails refuses

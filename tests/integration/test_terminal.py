@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""What a server says never reaches a terminal raw (issue 11, section 4).
+"""What a server says never reaches a terminal raw.
 
 A hostile API host (tests/hostile/hostile_server.py) puts each kind of
 terminal control sequence into each server-provided field the CLI shows:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The client's TLS policy (core/lkd_tls_policy.c, issue 11 section 7) against
+"""The client's TLS policy (core/src/lkd_tls_policy.c) against
 an independent TLS server: Debian's `openssl s_server` (tests/mock/openssl_peer.py),
 with certificates made at test time by a throwaway CA, on 127.0.0.1 only.
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Mock of the Tencent Cloud document-parsing API (lke / lkeap) for lkedoc's tests.
 
-Written from tests/../shared/spec/API.md, independently of the C client.
+Written from the service's API documentation, independently of the C client.
 Python 3 standard library only; certificates are made with the openssl command line tool.
 
 Usage:
@@ -381,7 +381,7 @@ def tc3_signature(secret_key, timestamp, date, service, canonical_request):
 def canonical_requests(headers, signed, payload_hash, host_forms):
     """Yield (variant, canonical request) candidates.
 
-    API.md: names and values lower-cased and trimmed.  The official SDKs put the Content-Type
+    TC3: names and values lower-cased and trimmed.  The official SDKs put the Content-Type
     in as sent (not lower-cased) and the host without a port while the Host header they send
     carries the port when it is not 443; both forms are accepted, the variant is recorded."""
     host_sent = headers.get("host", "").strip()

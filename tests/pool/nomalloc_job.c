@@ -315,7 +315,7 @@ static const char *status_word(lkd_status_t st)
 {
     static const char *const words[LKD_STATUS_COUNT] = {
         [LKD_OK] = "ok", [LKD_ERR_ARG] = "arg", [LKD_ERR_BUFFER_TOO_SMALL] = "buffer",
-        [LKD_ERR_RESPONSE_TOO_LARGE] = "response-too-large", [LKD_ERR_CLOCK] = "clock", [LKD_ERR_DNS] = "dns",
+        [LKD_ERR_RESPONSE_TOO_LARGE] = "response-too-large", [LKD_ERR_DNS] = "dns",
         [LKD_ERR_CONNECT] = "connect", [LKD_ERR_TLS] = "tls", [LKD_ERR_CERT] = "cert",
         [LKD_ERR_TIMEOUT] = "timeout", [LKD_ERR_CLOSED] = "closed", [LKD_ERR_IO] = "io",
         [LKD_ERR_HTTP_STATUS] = "http-status", [LKD_ERR_MALFORMED] = "malformed", [LKD_ERR_API] = "api",

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# tests/pool: the whole job with no system allocator (issue 6), on the host.
+# tests/pool: the whole job with no system allocator, on the host.
 # core/ and port/posix against a host build of mbedTLS from Debian's source
 # package with the board's configuration (boards/mps2-an386/mbedtls_config.h,
 # through tests/pool/pool_mbedtls_config.h which adds MBEDTLS_MEMORY_DEBUG for

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""The whole job with no system allocator, against the mock (issue 6).
+"""The whole job with no system allocator, against the mock.
 
     tls_pool.py DRIVER              one line: "tls-pool peak=N" (make tls-pool)
     tls_pool.py DRIVER --verbose    also the driver's summary and the mock's counts

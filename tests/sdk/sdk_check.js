@@ -80,7 +80,7 @@ async function main() {
   if (!wrongOk) ok = false;
   out({ task: "sdk-wrong-key", ok: false, code, expected: wrongOk });
 
-  // Vector C of shared/spec/tc3-vectors.md through the SDK's own signing function.
+  // test_sign.c's vector C through the SDK's own signing function.
   const body = Buffer.from(
     String.raw`{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}`, "ascii");
   const auth = Sign.sign3({

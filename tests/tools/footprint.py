@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Footprint of lkedoc on a Cortex-M4 (issue 6): flash, RAM, stack, heap, TLS pool.
+"""Footprint of lkedoc on a Cortex-M4: flash, RAM, stack, heap, TLS pool.
 
 Usage: footprint.py OBJDIR SIZE_TOOL OBJDUMP_TOOL [--map MAP --elf ELF] [--pool LINE]
 
-The first lines are the figures of issue 6, in its order:
+The first lines are the figures of the README's footprint table, in its order:
   core flash=N ram=N      core/*.c objects built the FreeRTOS way (OBJDIR)
   port|lwip|mbedtls flash=N ram=N   what the firmware (MAP) links of each
   total flash=N ram=N     the whole firmware image (ELF: vectors, board, libc too)

@@ -175,7 +175,7 @@ static void test_no_secret_left_behind(void)
     fake_port(&p);
     settings(&s);
     CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
-    client.internal.tls.ca_count = 1; /* pretend a CA was loaded: the connect fails before it matters */
+    client.internal.tls.has_ca = 1; /* pretend a CA was loaded: the connect fails before it matters */
     connects = 0;
     CHECK_EQ_INT(lkd_get_result(&client, "task-secret", 11, &r), LKD_ERR_CONNECT);
     CHECK(connects >= 2); /* a connect failure is retried (nothing was sent) */
@@ -203,7 +203,7 @@ static void test_no_secret_left_behind(void)
     }
     CHECK(!contains(&client, sizeof client, "Authorization", 13));
     CHECK_EQ_INT(lkd_time_format_date(fake_wall, date), LKD_OK);
-    CHECK_EQ_INT(lkd_tc3_signing_key(sk, date, service, key), LKD_OK);
+    CHECK_EQ_INT(lkd_sign_signing_key(sk, date, service, key), LKD_OK);
     CHECK(!contains(&client, sizeof client, key, sizeof key));
     CHECK(!contains(&client, sizeof client, secret_key, sizeof secret_key - 1));
     {

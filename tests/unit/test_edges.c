@@ -15,7 +15,7 @@ static lkd_span_t sp(const char *s)
     return v;
 }
 
-static void tc3_input(lkd_tc3_input_t *in)
+static void tc3_input(lkd_sign_input_t *in)
 {
     memset(in, 0, sizeof *in);
     in->secret_id = sp("AKID");
@@ -28,13 +28,13 @@ static void tc3_input(lkd_tc3_input_t *in)
 
 static void test_sign_arguments(void)
 {
-    lkd_tc3_input_t in;
+    lkd_sign_input_t in;
     char out[512], date[11] = "2026-11-23";
     size_t len;
     uint8_t d[32];
     int i;
-    CHECK_EQ_INT(lkd_sha256(NULL, 0, d), LKD_OK);
-    CHECK_EQ_INT(lkd_sha256("x", 1, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_sign_sha256(NULL, 0, d), LKD_OK);
+    CHECK_EQ_INT(lkd_sign_sha256("x", 1, NULL), LKD_ERR_ARG_NULL);
     /* The kind each refusal is, case by case. */
     static const lkd_status_t kinds[8] = {LKD_ERR_ARG_NULL,  LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_NULL,
                                           LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_NULL,  LKD_ERR_ARG_RANGE, LKD_ERR_ARG_RANGE};
@@ -52,7 +52,7 @@ static void test_sign_arguments(void)
         }
         CHECK_EQ_INT(lkd_sign_tc3(&in, out, sizeof out, &len, NULL), kinds[i]);
         if (i < 6) {
-            CHECK_EQ_INT(lkd_tc3_canonical_request(&in, out, sizeof out, &len), kinds[i]);
+            CHECK_EQ_INT(lkd_sign_canonical_request(&in, out, sizeof out, &len), kinds[i]);
         }
     }
     tc3_input(&in);
@@ -61,22 +61,22 @@ static void test_sign_arguments(void)
     CHECK_EQ_INT(lkd_sign_tc3(&in, out, 0, &len, NULL), LKD_ERR_ARG_EMPTY);
     CHECK_EQ_INT(lkd_sign_tc3(&in, out, 10, &len, NULL), LKD_ERR_BUFFER_TOO_SMALL);
     CHECK_EQ_INT(out[0], '\0');
-    CHECK_EQ_INT(lkd_tc3_canonical_request(&in, NULL, sizeof out, &len), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_tc3_canonical_request(&in, out, sizeof out, NULL), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_tc3_canonical_request(&in, out, 10, &len), LKD_ERR_BUFFER_TOO_SMALL);
-    CHECK_EQ_INT(lkd_tc3_signing_key(sp(""), date, sp("lke"), d), LKD_ERR_ARG_EMPTY);
-    CHECK_EQ_INT(lkd_tc3_signing_key(sp("k"), NULL, sp("lke"), d), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_tc3_signing_key(sp("k"), date, sp(""), d), LKD_ERR_ARG_EMPTY);
-    CHECK_EQ_INT(lkd_tc3_signing_key(sp("k"), date, sp("lke"), NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_sign_canonical_request(&in, NULL, sizeof out, &len), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_sign_canonical_request(&in, out, sizeof out, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_sign_canonical_request(&in, out, 10, &len), LKD_ERR_BUFFER_TOO_SMALL);
+    CHECK_EQ_INT(lkd_sign_signing_key(sp(""), date, sp("lke"), d), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_sign_signing_key(sp("k"), NULL, sp("lke"), d), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_sign_signing_key(sp("k"), date, sp(""), d), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_sign_signing_key(sp("k"), date, sp("lke"), NULL), LKD_ERR_ARG_NULL);
     {
         /* A secret longer than the HMAC block is hashed first (RFC 2104). */
         char long_key[100];
         uint8_t a[32], b[32];
         memset(long_key, 'k', sizeof long_key);
-        CHECK_EQ_INT(lkd_tc3_signing_key(sp("k"), date, sp("lke"), a), LKD_OK);
+        CHECK_EQ_INT(lkd_sign_signing_key(sp("k"), date, sp("lke"), a), LKD_OK);
         in.secret_key.ptr = long_key;
         in.secret_key.len = sizeof long_key;
-        CHECK_EQ_INT(lkd_tc3_signing_key(in.secret_key, date, sp("lke"), b), LKD_OK);
+        CHECK_EQ_INT(lkd_sign_signing_key(in.secret_key, date, sp("lke"), b), LKD_OK);
         CHECK(memcmp(a, b, 32) != 0);
     }
 }

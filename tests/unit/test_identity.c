@@ -2,7 +2,7 @@
 /* Host identity, kept TLS sessions and the certificate clock, over a real TLS
  * session with the in-process server (tls_loop.h).
  *
- * Until issue 11 the open connection and the saved sessions were keyed by a
+ * An earlier version keyed the open connection and the saved sessions by a
  * 32-bit FNV-1a hash of host:port.  FNV-1a is invertible, so the first test
  * computes a name under *.evil.test (a result host an attacker can hold a
  * certificate for) whose old key equals api.test's, and the others check that

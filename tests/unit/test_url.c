@@ -72,7 +72,7 @@ static const char *policy_check(const char *url, const lkd_url_policy_t *p, lkd_
 {
     lkd_url_t u;
     const char *reason = NULL;
-    lkd_status_t st = lkd_url_check_result(url, strlen(url), p, &u, host, &reason);
+    lkd_status_t st = lkd_url_policy_check(url, strlen(url), p, &u, host, &reason);
     if (st == LKD_OK) {
         return "ok";
     }

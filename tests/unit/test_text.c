@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* The shared text helpers: the one ASCII case fold (every byte), hex digits
+ * both ways, decimal formatting, and the case-insensitive comparison. */
+#include "lkd_text.h"
+#include "unit.h"
+
+static void test_case_fold_every_byte(void)
+{
+    static const char small[] = "abcdefghijklmnopqrstuvwxyz", capital[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    int b;
+    for (b = 0; b < 256; b++) {
+        char c = (char)b;
+        const char *s = b != 0 ? strchr(small, b) : NULL, *k = b != 0 ? strchr(capital, b) : NULL;
+        CHECK_EQ_INT(lkd_text_lower(c), k != NULL ? small[k - capital] : c);
+        CHECK_EQ_INT(lkd_text_upper(c), s != NULL ? capital[s - small] : c);
+    }
+}
+
+static void test_hex_both_ways(void)
+{
+    static const char digits[] = "0123456789abcdef", capitals[] = "ABCDEF";
+    int b;
+    unsigned v;
+    for (b = 0; b < 256; b++) {
+        const char *d = b != 0 ? strchr(digits, b) : NULL, *k = b != 0 ? strchr(capitals, b) : NULL;
+        CHECK_EQ_INT(lkd_text_hex_value((char)b), d != NULL ? d - digits : k != NULL ? 10 + (k - capitals) : -1);
+    }
+    for (v = 0; v < 16; v++) {
+        CHECK_EQ_INT(lkd_text_hex_digit(v), digits[v]);
+        CHECK_EQ_INT(lkd_text_hex_digit(v + 0xA0u), digits[v]); /* only the low four bits count */
+        CHECK_EQ_INT(lkd_text_hex_value(lkd_text_hex_digit(v)), v);
+    }
+}
+
+static void test_decimal_and_comparison(void)
+{
+    char buf[LKD_TEXT_DEC_SIZE];
+    CHECK(strcmp(lkd_text_format_dec(0, buf), "0") == 0);
+    CHECK(strcmp(lkd_text_format_dec(18446744073709551615ull, buf), "18446744073709551615") == 0);
+    CHECK_EQ_INT(lkd_text_equals_nocase("Retry-After", 11, "retry-after"), 1);
+    CHECK_EQ_INT(lkd_text_equals_nocase("Retry-After", 10, "retry-after"), 0);
+    CHECK_EQ_INT(lkd_text_equals_nocase("Retry-Afteq", 11, "retry-after"), 0);
+    CHECK_EQ_INT(lkd_text_equals_nocase(NULL, 0, ""), 1);
+    CHECK_EQ_INT(lkd_text_equals_nocase("\xc4", 1, "\xe4"), 0); /* ASCII only */
+}
+
+int main(void)
+{
+    test_case_fold_every_byte();
+    test_hex_both_ways();
+    test_decimal_and_comparison();
+    return unit_report("text");
+}
