@@ -146,6 +146,16 @@ class SServer:
     def requests(self):
         return len(REQUEST_LINE.findall(self.output_bytes()))
 
+    def wait_for(self, text, timeout=5.0):
+        """True once s_server has printed text: it reports a failed handshake
+        after sending its alert, so a client may be done before the line is."""
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.output_bytes():
+            if time.monotonic() >= deadline or self.proc.poll() is not None:
+                return text.encode() in self.output_bytes()
+            time.sleep(0.02)
+        return True
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
