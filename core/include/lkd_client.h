@@ -139,7 +139,9 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
  * over LKD_TLS_HOST_MAX, service over 32, secret_id over 128 bytes),
  * LKD_ERR_ARG_FORMAT (bytes a header may not carry; a result_hosts entry),
  * LKD_ERR_ARG_RANGE (port or timeout_ms 0, a negative last_known_time, a
- * language other than en-US / zh-CN); LKD_ERR_ENTROPY, LKD_ERR_TLS. */
+ * language other than en-US / zh-CN); LKD_ERR_NOT_PROVIDED (the port's entropy
+ * answered it: a port still on port/template's), LKD_ERR_ENTROPY (the entropy
+ * source failed), LKD_ERR_TLS. */
 #define lkd_client_init(client, settings, port)                                                               \
     lkd_client_init_checked((client), (settings), (port), sizeof(lkd_client_t), LKD_CONFIG_FINGERPRINT)
 
