@@ -164,6 +164,7 @@ lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t l
  * client does not know yet is no error: the request is signed with
  * LKD_TIME_FLOOR, and the service's AuthFailure.SignatureExpire answer carries
  * the Date that sets the clock for the one re-signed attempt that follows.
+ * The task id, once checked, replaces the client's (lkd_client_task_id).
  * Errors: LKD_ERR_ARG_NULL (task_id or result NULL), LKD_ERR_ARG_EMPTY,
  * LKD_ERR_ARG_TOO_LONG (over LKD_TASK_ID_SIZE - 1 bytes), LKD_ERR_ARG_FORMAT
  * (not UTF-8, or a NUL inside), each with the argument named
@@ -201,6 +202,7 @@ const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
 const lkd_arg_error_t *lkd_client_arg_error(const lkd_client_t *client);
 
 /* CancelTask (lkeap only; the lke profile's service answers InvalidAction).
+ * The task id replaces the client's, as with lkd_get_result.
  * Errors: as lkd_get_result. */
 lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len);
 
@@ -249,9 +251,12 @@ typedef struct {
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);
 
 /* The task id of the job: the one the last lkd_create made, or the last
- * lkd_wait or lkd_download_result was given (NUL-terminated, at most
- * LKD_TASK_ID_SIZE - 1 bytes).  "" before any, and for a NULL or not
- * initialised client.  Never NULL; valid until the next job call. */
+ * lkd_wait, lkd_download_result, lkd_get_result or lkd_cancel_task was given
+ * (NUL-terminated, at most LKD_TASK_ID_SIZE - 1 bytes): each of these calls
+ * stores the id it is given (once it has checked it) in the same place, so a
+ * lkd_get_result on another task replaces the job's.  "" before any, and for
+ * a NULL or not initialised client.  Never NULL; valid until the next of
+ * these calls. */
 const char *lkd_client_task_id(const lkd_client_t *client);
 
 /* The client's copy of its settings (lkd_client_init copied the struct; the

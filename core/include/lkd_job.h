@@ -8,6 +8,9 @@
  *
  * The task id of the job is kept in the client (lkd_client_task_id) between
  * the calls, so the application may pass back the span lkd_create returned.
+ * Every call that takes a task id stores it there, lkd_get_result and
+ * lkd_cancel_task (lkd_client.h) too: after one of those on another task the
+ * span names that task.
  */
 #ifndef LKD_JOB_H
 #define LKD_JOB_H
@@ -38,9 +41,11 @@ typedef struct {
 /* Fill *p with no file, ResultType "0", TableResultType "0", lkeap extras unset. */
 void lkd_create_default(lkd_create_t *p);
 
-/* Start a task.  On LKD_OK *task_id views lkd_client_task_id (valid until the
- * next job call).  The service's limits are checked before anything is sent:
- * FileBase64 at most 8 MiB, the whole request at most 10 MiB.
+/* Start a task.  On LKD_OK *task_id views lkd_client_task_id: valid until
+ * the next lkd_create, lkd_wait, lkd_download_result, lkd_get_result or
+ * lkd_cancel_task, each of which stores the id it is given there.  The
+ * service's limits are checked before anything is sent: FileBase64 at most
+ * 8 MiB, the whole request at most 10 MiB.
  * Errors, each with the argument named (lkd_client_arg_error):
  * LKD_ERR_ARG_NULL (params, task_id, file.read, no source, file_type on
  * lkeap), LKD_ERR_ARG_CONFLICT (both sources; end_page before start_page),
