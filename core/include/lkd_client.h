@@ -141,7 +141,9 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
  * LKD_ERR_ARG_RANGE (port or timeout_ms 0, a negative last_known_time, a
  * language other than en-US / zh-CN); LKD_ERR_NOT_PROVIDED (the port's entropy
  * answered it: a port still on port/template's), LKD_ERR_ENTROPY (the entropy
- * source failed), LKD_ERR_TLS. */
+ * source failed), LKD_ERR_NO_MEMORY (mbedTLS could not allocate the
+ * connection's record buffers: on a board, its static pool is too small),
+ * LKD_ERR_TLS. */
 #define lkd_client_init(client, settings, port)                                                               \
     lkd_client_init_checked((client), (settings), (port), sizeof(lkd_client_t), LKD_CONFIG_FINGERPRINT)
 
