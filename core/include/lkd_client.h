@@ -136,7 +136,7 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
  * though the client is not initialised): LKD_ERR_ARG_NULL (client, settings,
  * port, a port function, a required string), LKD_ERR_ARG_EMPTY (host,
  * service, version, region, secret_id, secret_key), LKD_ERR_ARG_TOO_LONG (host
- * over LKD_TLS_HOST_MAX, service over 32, secret_id over 128 bytes),
+ * over 253, service over 32, secret_id over 128 bytes),
  * LKD_ERR_ARG_FORMAT (bytes a header may not carry; a result_hosts entry),
  * LKD_ERR_ARG_RANGE (port or timeout_ms 0, a negative last_known_time, a
  * language other than en-US / zh-CN); LKD_ERR_NOT_PROVIDED (the port's entropy

@@ -117,11 +117,16 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * LKD_ERR_TASK_FAILED, LKD_ERR_URL_REFUSED (the URL's scheme, host or port is
  * not allowed: lkd_client_refused_host and lkd_client_refusal_reason say
  * which and why), LKD_ERR_ARG_NULL (opt or opt->sink), LKD_ERR_ARG_RANGE
- * (opt->timeout_ms 0), the kinds of lkd_url_parse for an opt->url the
- * application made (LKD_ERR_ARG_FORMAT, ...: "opt.url"), LKD_ERR_MALFORMED (a
- * URL of the service's, fetched or passed back in opt->url from lkd_wait's
- * result, malformed),
- * LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED (lengths or
+ * (opt->timeout_ms 0); for an opt->url the application made that is not
+ * https://host[:port][/path] (the scheme in any case; a host of letters,
+ * digits, '-' and '.'; a path and query of printable ASCII without spaces; a
+ * "#fragment" is dropped), with "opt.url" named: LKD_ERR_ARG_NULL (url.ptr
+ * NULL), LKD_ERR_ARG_FORMAT (another scheme, no host, user info, an empty
+ * port, a query without a path, a byte a request line cannot carry),
+ * LKD_ERR_ARG_TOO_LONG (a host over 253 bytes; LKD_RESPONSE_BUFFER_SIZE bytes
+ * or more in all), LKD_ERR_ARG_RANGE (port 0 or over 65535);
+ * LKD_ERR_MALFORMED (a URL of the service's, fetched or passed back in
+ * opt->url from lkd_wait's result, malformed), LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED (lengths or
  * ranges that do not add up), network and TLS errors, LKD_ERR_TIMEOUT, the
  * sink's errors, and those of lkd_get_result. */
 lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,
