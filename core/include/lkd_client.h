@@ -87,8 +87,9 @@ typedef struct {
 typedef struct {
     struct lkd_client_internal {
         /* First, at offsets no knob moves: a client that lkd_client_init
-         * refused with LKD_ERR_CONFIG stays as the application declared it
-         * (a static one zero), and every call then answers LKD_ERR_STATE. */
+         * refused with LKD_ERR_CONFIG stays as the application declared it,
+         * so a static (zeroed) one answers LKD_ERR_STATE to every call; one
+         * on the stack holds what was there, and may be given to none. */
         uint8_t initialised;
         uint8_t busy;
         lkd_arg_error_t arg_error;  /* the argument the last refused call named */
@@ -198,9 +199,11 @@ const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
  * field of a struct argument) it refused and why, e.g. status
  * LKD_ERR_ARG_TOO_LONG, name "task_id", rule "is too long", length 300,
  * limit 127.  Valid until the next call on the client; status LKD_OK (name and
- * rule "") when that call named none: a NULL client, a client not initialised
- * (except by lkd_client_init itself), or a refusal inside the library.
- * Never NULL. */
+ * rule "") when that call named none, for a NULL client, for a static (zeroed)
+ * client never initialised, and after lkd_client_free.  A refusal by
+ * lkd_client_init is recorded although the client is not initialised, and
+ * stays until the next lkd_client_init (a client not initialised records
+ * nothing).  Never NULL. */
 const lkd_arg_error_t *lkd_client_arg_error(const lkd_client_t *client);
 
 /* CancelTask (lkeap only; the lke profile's service answers InvalidAction).

@@ -315,7 +315,13 @@ static void test_wait_and_download(void)
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &d, &bytes), LKD_ERR_MALFORMED);
     CHECK_EQ_INT(lkd_client_arg_error(&client)->status, LKD_OK);
     CHECK_EQ_INT(connects, 0);
+    /* Freed, the client keeps no record of its last refusal. */
+    d.url.ptr = "https://cos.example.test?x";
+    d.url.len = strlen(d.url.ptr);
+    CHECK_NAMED(lkd_download_result(&client, "t", 1, &d, &bytes), LKD_ERR_ARG_FORMAT, "opt.url", NULL);
     lkd_client_free(&client);
+    CHECK_EQ_INT(lkd_client_arg_error(&client)->status, LKD_OK);
+    CHECK(strcmp(lkd_client_arg_error(&client)->name, "") == 0);
 }
 
 int main(void)
