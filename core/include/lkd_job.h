@@ -52,7 +52,8 @@ void lkd_create_default(lkd_create_t *p);
  * LKD_ERR_ARG_EMPTY (file_url "", file.size 0, file_type ""),
  * LKD_ERR_ARG_TOO_LONG (file_type over 8), LKD_ERR_ARG_FORMAT (file_type not
  * letters and digits; file_url or page_format not UTF-8), LKD_ERR_ARG_RANGE
- * (table_result_type, result_type; file.size more than file.read gives);
+ * (table_result_type, result_type; file.size more than file.read gives;
+ * file.read gave more bytes than it was asked for);
  * LKD_ERR_PAYLOAD_TOO_LARGE, the reader's errors, and those of lkd_get_result. */
 lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_span_t *task_id);
 
