@@ -21,7 +21,11 @@
 # lkedocFilePaths.cmake has the same lists for CMake; both are checked against
 # each other and the tree by tests/integration/test_build_files.py.
 
-LKEDOC_DIR ?= $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+# Simply expanded, here: MAKEFILE_LIST names this file last only now (a `?=`
+# would be expanded again after the next include and name that file instead).
+ifndef LKEDOC_DIR
+LKEDOC_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+endif
 LKEDOC_ROOT := $(if $(filter .,$(LKEDOC_DIR)),,$(LKEDOC_DIR)/)
 
 LKEDOC_INCLUDE_DIRS := $(LKEDOC_ROOT)core/include

@@ -34,7 +34,7 @@
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
 /* The suites the service's endpoints and storage answer with: mbedTLS's
- * default list.  What the client offers is core/lkd_tls_policy.c's list,
+ * default list.  What the client offers is core/src/lkd_tls_policy.c's list,
  * of which this build has these four (no ChaCha20-Poly1305, no x25519). */
 #define MBEDTLS_SSL_CIPHERSUITES                          \
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,      \

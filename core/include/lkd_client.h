@@ -87,8 +87,9 @@ typedef struct {
 typedef struct {
     struct lkd_client_internal {
         /* First, at offsets no knob moves: a client that lkd_client_init
-         * refused with LKD_ERR_CONFIG stays as the application declared it
-         * (a static one zero), and every call then answers LKD_ERR_STATE. */
+         * refused with LKD_ERR_CONFIG stays as the application declared it,
+         * so a static (zeroed) one answers LKD_ERR_STATE to every call; one
+         * on the stack holds what was there, and may be given to none. */
         uint8_t initialised;
         uint8_t busy;
         lkd_arg_error_t arg_error;  /* the argument the last refused call named */
@@ -136,10 +137,14 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
  * though the client is not initialised): LKD_ERR_ARG_NULL (client, settings,
  * port, a port function, a required string), LKD_ERR_ARG_EMPTY (host,
  * service, version, region, secret_id, secret_key), LKD_ERR_ARG_TOO_LONG (host
- * over LKD_TLS_HOST_MAX, service over 32, secret_id over 128 bytes),
+ * over 253, service over 32, secret_id over 128 bytes),
  * LKD_ERR_ARG_FORMAT (bytes a header may not carry; a result_hosts entry),
  * LKD_ERR_ARG_RANGE (port or timeout_ms 0, a negative last_known_time, a
- * language other than en-US / zh-CN); LKD_ERR_ENTROPY, LKD_ERR_TLS. */
+ * language other than en-US / zh-CN); LKD_ERR_NOT_PROVIDED (the port's entropy
+ * answered it: a port still on port/template's), LKD_ERR_ENTROPY (the entropy
+ * source failed), LKD_ERR_NO_MEMORY (mbedTLS could not allocate the
+ * connection's record buffers: on a board, its static pool is too small),
+ * LKD_ERR_TLS. */
 #define lkd_client_init(client, settings, port)                                                               \
     lkd_client_init_checked((client), (settings), (port), sizeof(lkd_client_t), LKD_CONFIG_FINGERPRINT)
 
@@ -162,6 +167,7 @@ lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t l
  * client does not know yet is no error: the request is signed with
  * LKD_TIME_FLOOR, and the service's AuthFailure.SignatureExpire answer carries
  * the Date that sets the clock for the one re-signed attempt that follows.
+ * The task id, once checked, replaces the client's (lkd_client_task_id).
  * Errors: LKD_ERR_ARG_NULL (task_id or result NULL), LKD_ERR_ARG_EMPTY,
  * LKD_ERR_ARG_TOO_LONG (over LKD_TASK_ID_SIZE - 1 bytes), LKD_ERR_ARG_FORMAT
  * (not UTF-8, or a NUL inside), each with the argument named
@@ -193,12 +199,15 @@ const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
  * field of a struct argument) it refused and why, e.g. status
  * LKD_ERR_ARG_TOO_LONG, name "task_id", rule "is too long", length 300,
  * limit 127.  Valid until the next call on the client; status LKD_OK (name and
- * rule "") when that call named none: a NULL client, a client not initialised
- * (except by lkd_client_init itself), or a refusal inside the library.
- * Never NULL. */
+ * rule "") when that call named none, for a NULL client, for a static (zeroed)
+ * client never initialised, and after lkd_client_free.  A refusal by
+ * lkd_client_init is recorded although the client is not initialised, and
+ * stays until the next lkd_client_init (a client not initialised records
+ * nothing).  Never NULL. */
 const lkd_arg_error_t *lkd_client_arg_error(const lkd_client_t *client);
 
 /* CancelTask (lkeap only; the lke profile's service answers InvalidAction).
+ * The task id replaces the client's, as with lkd_get_result.
  * Errors: as lkd_get_result. */
 lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len);
 
@@ -247,9 +256,12 @@ typedef struct {
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);
 
 /* The task id of the job: the one the last lkd_create made, or the last
- * lkd_wait or lkd_download_result was given (NUL-terminated, at most
- * LKD_TASK_ID_SIZE - 1 bytes).  "" before any, and for a NULL or not
- * initialised client.  Never NULL; valid until the next job call. */
+ * lkd_wait, lkd_download_result, lkd_get_result or lkd_cancel_task was given
+ * (NUL-terminated, at most LKD_TASK_ID_SIZE - 1 bytes): each of these calls
+ * stores the id it is given (once it has checked it) in the same place, so a
+ * lkd_get_result on another task replaces the job's.  "" before any, and for
+ * a NULL or not initialised client.  Never NULL; valid until the next of
+ * these calls. */
 const char *lkd_client_task_id(const lkd_client_t *client);
 
 /* The client's copy of its settings (lkd_client_init copied the struct; the

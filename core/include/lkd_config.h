@@ -42,8 +42,9 @@
 
 /* Bytes for one response body (after de-chunking).  A result with a presigned
  * URL is typically 1 to 2 kB; each failed page adds about 20 bytes.  A larger
- * body ends the call with LKD_ERR_RESPONSE_TOO_LARGE.
- * Range: 256 .. 2147483648. */
+ * body ends the call with LKD_ERR_RESPONSE_TOO_LARGE.  The top (16 MiB) keeps
+ * lkd_client_t an object a 32-bit target can declare and every offset in the
+ * body within jsmn's int.  Range: 256 .. 16777216. */
 #ifndef LKD_RESPONSE_BUFFER_SIZE
 #define LKD_RESPONSE_BUFFER_SIZE 4096u
 #endif
@@ -207,8 +208,8 @@
 #if LKD_REQUEST_BUFFER_SIZE < 512 || LKD_REQUEST_BUFFER_SIZE > 65535
 #error "LKD_REQUEST_BUFFER_SIZE must be 512 .. 65535"
 #endif
-#if LKD_RESPONSE_BUFFER_SIZE < 256 || LKD_RESPONSE_BUFFER_SIZE > 2147483648
-#error "LKD_RESPONSE_BUFFER_SIZE must be 256 .. 2147483648"
+#if LKD_RESPONSE_BUFFER_SIZE < 256 || LKD_RESPONSE_BUFFER_SIZE > 16777216
+#error "LKD_RESPONSE_BUFFER_SIZE must be 256 .. 16777216"
 #endif
 #if LKD_JSON_MAX_TOKENS < 32 || LKD_JSON_MAX_TOKENS > 65535
 #error "LKD_JSON_MAX_TOKENS must be 32 .. 65535"

@@ -61,6 +61,7 @@ typedef struct {
     lkd_port_conn_t conn;
     uint64_t deadline;        /* monotonic ms the current call must end by */
     lkd_status_t io_status;   /* what the port last reported (mapped from mbedTLS errors) */
+    lkd_status_t entropy_status; /* what the port's entropy last answered (mbedTLS sees only a failure) */
     int last_mbedtls_error;   /* for diagnostics: the last negative mbedTLS code */
     uint32_t verify_flags;    /* MBEDTLS_X509_BADCERT_* of the last failed verification */
     uint32_t handshakes;      /* completed handshakes since init */

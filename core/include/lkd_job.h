@@ -8,6 +8,9 @@
  *
  * The task id of the job is kept in the client (lkd_client_task_id) between
  * the calls, so the application may pass back the span lkd_create returned.
+ * Every call that takes a task id stores it there, lkd_get_result and
+ * lkd_cancel_task (lkd_client.h) too: after one of those on another task the
+ * span names that task.
  */
 #ifndef LKD_JOB_H
 #define LKD_JOB_H
@@ -38,16 +41,19 @@ typedef struct {
 /* Fill *p with no file, ResultType "0", TableResultType "0", lkeap extras unset. */
 void lkd_create_default(lkd_create_t *p);
 
-/* Start a task.  On LKD_OK *task_id views lkd_client_task_id (valid until the
- * next job call).  The service's limits are checked before anything is sent:
- * FileBase64 at most 8 MiB, the whole request at most 10 MiB.
+/* Start a task.  On LKD_OK *task_id views lkd_client_task_id: valid until
+ * the next lkd_create, lkd_wait, lkd_download_result, lkd_get_result or
+ * lkd_cancel_task, each of which stores the id it is given there.  The
+ * service's limits are checked before anything is sent: FileBase64 at most
+ * 8 MiB, the whole request at most 10 MiB.
  * Errors, each with the argument named (lkd_client_arg_error):
  * LKD_ERR_ARG_NULL (params, task_id, file.read, no source, file_type on
  * lkeap), LKD_ERR_ARG_CONFLICT (both sources; end_page before start_page),
  * LKD_ERR_ARG_EMPTY (file_url "", file.size 0, file_type ""),
  * LKD_ERR_ARG_TOO_LONG (file_type over 8), LKD_ERR_ARG_FORMAT (file_type not
  * letters and digits; file_url or page_format not UTF-8), LKD_ERR_ARG_RANGE
- * (table_result_type, result_type; file.size more than file.read gives);
+ * (table_result_type, result_type; file.size more than file.read gives;
+ * file.read gave more bytes than it was asked for);
  * LKD_ERR_PAYLOAD_TOO_LARGE, the reader's errors, and those of lkd_get_result. */
 lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_span_t *task_id);
 
@@ -112,11 +118,16 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * LKD_ERR_TASK_FAILED, LKD_ERR_URL_REFUSED (the URL's scheme, host or port is
  * not allowed: lkd_client_refused_host and lkd_client_refusal_reason say
  * which and why), LKD_ERR_ARG_NULL (opt or opt->sink), LKD_ERR_ARG_RANGE
- * (opt->timeout_ms 0), the kinds of lkd_url_parse for an opt->url the
- * application made (LKD_ERR_ARG_FORMAT, ...: "opt.url"), LKD_ERR_MALFORMED (a
- * URL of the service's, fetched or passed back in opt->url from lkd_wait's
- * result, malformed),
- * LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED (lengths or
+ * (opt->timeout_ms 0); for an opt->url the application made that is not
+ * https://host[:port][/path] (the scheme in any case; a host of letters,
+ * digits, '-' and '.'; a path and query of printable ASCII without spaces; a
+ * "#fragment" is dropped), with "opt.url" named: LKD_ERR_ARG_NULL (url.ptr
+ * NULL), LKD_ERR_ARG_FORMAT (another scheme, no host, user info, an empty
+ * port, a query without a path, a byte a request line cannot carry),
+ * LKD_ERR_ARG_TOO_LONG (a host over 253 bytes; LKD_RESPONSE_BUFFER_SIZE bytes
+ * or more in all), LKD_ERR_ARG_RANGE (port 0 or over 65535);
+ * LKD_ERR_MALFORMED (a URL of the service's, fetched or passed back in
+ * opt->url from lkd_wait's result, malformed), LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED (lengths or
  * ranges that do not add up), network and TLS errors, LKD_ERR_TIMEOUT, the
  * sink's errors, and those of lkd_get_result. */
 lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,

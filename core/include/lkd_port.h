@@ -72,7 +72,9 @@ typedef struct lkd_port {
     void (*sleep_ms)(void *ctx, uint32_t ms);
 
     /* Fill buf with len bytes of cryptographically strong randomness; these
-     * seed the TLS random generator.  Errors: LKD_ERR_ENTROPY. */
+     * seed the TLS random generator.  Errors: LKD_ERR_ENTROPY, or
+     * LKD_ERR_NOT_PROVIDED while the board has no source yet (port/template),
+     * which lkd_client_init then answers. */
     lkd_status_t (*entropy)(void *ctx, uint8_t *buf, size_t len);
 } lkd_port_t;
 

@@ -129,6 +129,7 @@ void lkd_client_free(lkd_client_t *client)
 {
     if (client != NULL && client->internal.initialised) {
         lkd_tls_free(&client->internal.tls);
+        lkd_arg_clear(client); /* no stale refusal for lkd_client_arg_error */
         client->internal.initialised = 0;
     }
 }

@@ -69,10 +69,12 @@ static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
     }
 }
 
+/* The port's own answer is kept: mbedTLS turns every failure into one code. */
 static int drbg_entropy(void *ctx, unsigned char *buf, size_t len)
 {
-    const lkd_port_t *port = (const lkd_port_t *)ctx;
-    return port->entropy(port->ctx, buf, len) == LKD_OK ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+    lkd_tls_t *tls = (lkd_tls_t *)ctx;
+    tls->entropy_status = tls->port->entropy(tls->port->ctx, buf, len);
+    return tls->entropy_status == LKD_OK ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
 }
 
 /* The codes by which mbedTLS modules say an allocation failed.  On a board
@@ -291,10 +293,11 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
     mbedtls_ssl_config_init(&tls->conf);
     mbedtls_x509_crt_init(&tls->ca);
     mbedtls_ctr_drbg_init(&tls->drbg);
-    if (mbedtls_ctr_drbg_seed(&tls->drbg, drbg_entropy, (void *)port, personalization,
-                              sizeof personalization - 1) != 0) {
+    if (mbedtls_ctr_drbg_seed(&tls->drbg, drbg_entropy, tls, personalization, sizeof personalization - 1) != 0) {
         lkd_tls_free(tls);
-        return LKD_ERR_ENTROPY;
+        /* A port whose entropy is still the template's says so; any other
+         * failure is a source that gave none. */
+        return tls->entropy_status == LKD_ERR_NOT_PROVIDED ? LKD_ERR_NOT_PROVIDED : LKD_ERR_ENTROPY;
     }
     rc = mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                      MBEDTLS_SSL_PRESET_DEFAULT);

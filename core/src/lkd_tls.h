@@ -41,7 +41,8 @@
 
 /* Initialise the contexts, seed the random generator from port->entropy and
  * set up the client configuration.
- * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ENTROPY, LKD_ERR_TLS. */
+ * Errors: LKD_ERR_ARG_NULL, LKD_ERR_NOT_PROVIDED (port->entropy answered it),
+ * LKD_ERR_ENTROPY (it failed otherwise), LKD_ERR_NO_MEMORY, LKD_ERR_TLS. */
 lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_fn trusted_time, void *time_ctx);
 
 /* Add the CA certificates of a PEM text (one or several) or of one DER

@@ -34,9 +34,6 @@
 #if TCP_WND > 0xffff
 #error "port_lwip_raw queues received data in one pbuf chain: TCP_WND must be at most 65535"
 #endif
-#if LKD_PORT_LWIP_RAW_CONNS < 1 || LKD_PORT_LWIP_RAW_CONNS > 127
-#error "LKD_PORT_LWIP_RAW_CONNS must be 1..127"
-#endif
 
 /* A slot's life. */
 enum {

@@ -91,10 +91,17 @@ extern "C" {
 #endif
 
 /* How many TCP connections may be open at once (the client keeps two: the
- * API's and the result download's).  Override with -DLKD_LWIP_RAW_CONNS=n;
- * lwIP needs MEMP_NUM_TCP_PCB at least this (plus PCBs still closing). */
+ * API's and the result download's).  Override with
+ * -DLKD_PORT_LWIP_RAW_CONNS=n, 1 .. 127; lwIP needs MEMP_NUM_TCP_PCB at least
+ * this (plus PCBs still closing). */
+#ifdef LKD_LWIP_RAW_CONNS
+#error "renamed: use LKD_PORT_LWIP_RAW_CONNS"
+#endif
 #ifndef LKD_PORT_LWIP_RAW_CONNS
 #define LKD_PORT_LWIP_RAW_CONNS 2
+#endif
+#if LKD_PORT_LWIP_RAW_CONNS < 1 || LKD_PORT_LWIP_RAW_CONNS > 127
+#error "LKD_PORT_LWIP_RAW_CONNS must be 1..127"
 #endif
 
 /* What the board provides.  poll and entropy are required; NULL elsewhere

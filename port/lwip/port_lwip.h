@@ -29,6 +29,15 @@
 extern "C" {
 #endif
 
+/* The names these had before the port prefix: a build that still defines
+ * one was written for them and would otherwise go on without a word. */
+#ifdef LKD_LWIP_DNS_SERVERS
+#error "renamed: use LKD_PORT_LWIP_DNS_SERVERS"
+#endif
+#ifdef LKD_LWIP_MAX_ADDRS
+#error "renamed: use LKD_PORT_LWIP_MAX_ADDRS"
+#endif
+
 /* How many DNS servers the port's own resolver asks, in order. */
 #define LKD_PORT_LWIP_DNS_SERVERS 2
 /* How many addresses of one name it keeps and tries. */

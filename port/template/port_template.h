@@ -8,9 +8,9 @@
  * What the functions answer until replaced:
  *   connect, send, recv  LKD_ERR_NOT_PROVIDED (no connection, nothing sent or
  *                        received)
- *   entropy              LKD_ERR_NOT_PROVIDED, so lkd_client_init() fails with
- *                        LKD_ERR_ENTROPY: the TLS random generator cannot be
- *                        seeded without a real source
+ *   entropy              LKD_ERR_NOT_PROVIDED, and lkd_client_init() answers
+ *                        it too: the TLS random generator cannot be seeded
+ *                        without a real source
  *   wall_time            LKD_PORT_TIME_UNKNOWN (the client learns the date
  *                        from the service)
  *   monotonic_ms         0 forever (every deadline is then infinite)

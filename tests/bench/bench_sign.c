@@ -149,7 +149,7 @@ int main(int argc, char **argv)
     if (k <= 0 || strlen(argv[3]) > 200) {
         return 2;
     }
-    /* The body lkd_get_result sends (core/lkd_call.c): {"TaskId":"..."}. */
+    /* The body lkd_get_result sends (core/src/lkd_call.c): {"TaskId":"..."}. */
     body_len = (size_t)snprintf(body, sizeof body, "{\"TaskId\":\"%s\"}", argv[3]);
 
     /* The canonical request's length does not depend on the payload hash's

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * stub_tls.c - core/lkd_tls.h implemented over the scripted server of
+ * stub_tls.c - core/src/lkd_tls.h implemented over the scripted server of
  * stub_tls.h, for fuzz_client (linked with every core object but lkd_tls.o).
  *
  * Implements exactly: lkd_tls_init, lkd_tls_add_ca, lkd_tls_connect,
@@ -8,7 +8,7 @@
  * lkd_tls_free.  Of lkd_tls_t it uses only port, conn, drbg, trusted_time,
  * time_ctx, has_ca, ready and open; the connection's host:port is kept
  * here, by exact name.  The DRBG is seeded from the port's entropy (the fuzz
- * port's is constant), because core/lkd_call.c draws its jitter from
+ * port's is constant), because core/src/lkd_call.c draws its jitter from
  * tls->drbg directly.
  */
 #include "stub_tls.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * stub_tls.h - a stand-in for core/lkd_tls.c in fuzz_client: the functions of
+ * stub_tls.h - a stand-in for core/src/lkd_tls.c in fuzz_client: the functions of
  * lkd_tls.h over a scripted in-memory "server" instead of mbedTLS and the
  * port's sockets.  What the connection carries is the plaintext a real TLS
  * layer would hand the client; the script decides it.

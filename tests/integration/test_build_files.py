@@ -60,6 +60,30 @@ def test_make_and_cmake_lists_agree():
         assert a == b, f"{name}:\n  lkedoc.mk             {a}\n  lkedocFilePaths.cmake {b}"
 
 
+def test_included_then_another_file_keeps_its_paths():
+    # An integrator's makefile in its own directory includes lkedoc.mk (by a
+    # relative path, or an absolute one) and then another file of its own:
+    # LKEDOC_DIR and every list must still name lkedoc's tree, as seen from
+    # that makefile's directory, once everything has been read.
+    app = os.path.join(WORK, "app")
+    os.makedirs(os.path.join(app, "mk"), exist_ok=True)
+    with open(os.path.join(app, "mk", "other.mk"), "w", encoding="utf-8") as f:
+        f.write("OTHER_SOURCES := other.c\n")
+    for how, path in (("relative", os.path.relpath(ROOT, app)), ("absolute", ROOT)):
+        makefile = os.path.join(app, f"Makefile.{how}")
+        with open(makefile, "w", encoding="utf-8") as f:
+            f.write(f"include {path}/lkedoc.mk\ninclude mk/other.mk\n")
+        v = make_vars(["LKEDOC_DIR", "LKEDOC_CORE_SOURCES", "LKEDOC_INCLUDE_DIRS", "LKEDOC_PORT_LWIP_RAW_SOURCES"],
+                      makefile=makefile, cwd=app)
+        assert v["LKEDOC_DIR"] == [path], f"{how}: LKEDOC_DIR is {v['LKEDOC_DIR']}, not {path}"
+        assert os.path.isabs(v["LKEDOC_CORE_SOURCES"][0]) == (how == "absolute"), (how, v["LKEDOC_CORE_SOURCES"])
+        assert v["LKEDOC_CORE_SOURCES"] == [os.path.join(path, "core", "src", os.path.basename(f))
+                                            for f in c_files("core/src")], (how, v["LKEDOC_CORE_SOURCES"])
+        for name, files in v.items():
+            missing = [f for f in files if not os.path.exists(os.path.join(app, f))]
+            assert not missing, f"{how}: {name} names {missing}, not there from {app}"
+
+
 def test_lists_are_the_tree():
     mk = make_vars(makefile="lkedoc.mk")
     assert mk["LKEDOC_CORE_SOURCES"] == c_files("core/src"), "LKEDOC_CORE_SOURCES is not core/src/*.c (sorted)"

@@ -3,7 +3,9 @@
 
 lkd_config.h: every knob has a documented range, and a value just outside it
 stops the compile with an #error naming the knob while the bounds themselves
-compile.  LKD_CONFIG_FINGERPRINT moves with every knob.  An application
+compile: a file that declares an lkd_client_t and an lkd_result_t (the arrays
+the knobs size), with the host compiler and with the Cortex-M4 one as `make
+cross` runs it.  LKD_CONFIG_FINGERPRINT moves with every knob.  An application
 compiled with other knobs than its library is refused by lkd_client_init
 with LKD_ERR_CONFIG before a byte of its client is written (two builds: the
 application's and the library's)."""
@@ -11,6 +13,8 @@ import concurrent.futures
 import os
 import re
 import subprocess
+
+from buildinfo import dry_run, is_compiler, make_vars, sources
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HEADER = os.path.join(ROOT, "core", "include", "lkd_config.h")
@@ -77,16 +81,45 @@ def value_of(expr, defaults):
     return eval(expr.replace("/", "//"))  # digits and operators only (checked above)
 
 
-def compile_probe(defines):
-    """Compile a file that includes lkd_config.h with these -D values; (ok, stderr)."""
+PROBE = os.path.join(OUT, "probe_client.c")
+PROBE_TEXT = ('#include "lkd_job.h"\n'
+              'lkd_client_t probe_client;\n'
+              'lkd_result_t probe_result;\n'
+              'unsigned long probe_fingerprint = LKD_CONFIG_FINGERPRINT;\n')
+
+
+def write_probe():
     os.makedirs(OUT, exist_ok=True)
-    probe = os.path.join(OUT, "probe.c")
-    if not os.path.exists(probe):
-        with open(probe, "w") as f:
-            f.write('#include "lkd_config.h"\nunsigned long probe_fingerprint = LKD_CONFIG_FINGERPRINT;\n')
-    cmd = [CC] + WARN + ["-fsyntax-only", "-I" + os.path.join(ROOT, "core", "include")]
-    cmd += [f"-D{k}={v}" for k, v in defines.items()] + [probe]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    with open(PROBE, "w") as f:
+        f.write(PROBE_TEXT)
+
+
+def m4_command():
+    """The Cortex-M4 compiler and its flags (target, warnings, includes,
+    mbedTLS config) as `make cross` compiles core/src/lkd_client.c, without
+    its source, output and dependency options; run from ROOT."""
+    subprocess.run(["make", "-s", make_vars(["CROSS_INC"])["CROSS_INC"][0] + "/.stamp"], cwd=ROOT, check=True)
+    cmd = next(c for c in dry_run(["build/cross/lkd_client.o"]) if is_compiler(c) and sources(c))
+    assert os.path.basename(cmd[0]) == "arm-none-eabi-gcc", cmd
+    out, skip = [], False
+    for a in cmd:
+        if skip:
+            skip = False
+        elif a in ("-o", "-MF", "-MT"):
+            skip = True
+        elif a not in ("-c", "-MMD", "-MP") and not a.endswith(".c"):
+            out.append(a)
+    return out
+
+
+HOST_COMMAND = [CC] + WARN + ["-I" + os.path.join(ROOT, "core", "include")]
+
+
+def compile_probe(defines, command=HOST_COMMAND):
+    """Compile the probe (write_probe) with this compiler command and these
+    -D values; (ok, stderr)."""
+    cmd = command + ["-fsyntax-only"] + [f"-D{k}={v}" for k, v in defines.items()] + [PROBE]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     return proc.returncode == 0, proc.stderr
 
 
@@ -118,16 +151,20 @@ def test_each_knob_just_outside_its_range_stops_the_compile():
         else:
             cases += [(name, hi + 1, False)]
         cases += [(name, lo - 1, False), (name, lo, True), (name, hi, True)]
-    results = parallel(lambda c: compile_probe({c[0]: c[1]}), cases)
+    write_probe()
+    compilers = (("host", HOST_COMMAND), ("cortex-m4", m4_command()))
+    runs = [(where, command, case) for where, command in compilers for case in cases]
+    results = parallel(lambda r: compile_probe({r[2][0]: r[2][1]}, r[1]), runs)
     bad = []
-    for (name, value, ok), (compiled, err) in zip(cases, results):
+    for (where, _, (name, value, ok)), (compiled, err) in zip(runs, results):
         if ok and not compiled:
-            bad.append(f"{name}={value} is inside the range but does not compile:\n{err}")
+            bad.append(f"{where}: {name}={value} is inside the range but does not compile:\n{err}")
         elif not ok and (compiled or not re.search(r"#error.*\b%s must be" % name, err)):
-            bad.append(f"{name}={value} is outside the range: {'compiled' if compiled else err}")
+            bad.append(f"{where}: {name}={value} is outside the range: {'compiled' if compiled else err}")
     assert not bad, "\n".join(bad)
-    ok, err = compile_probe({})
-    assert ok, err
+    for where, command in compilers:
+        ok, err = compile_probe({}, command)
+        assert ok, f"{where}: {err}"
 
 
 def fingerprint(defines):

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""The licence: LICENSE is MIT, every source, header, script and build file
-carries an SPDX line at its top, and THIRD-PARTY-NOTICES.md names each
-dependency with its licence."""
+"""The licence: LICENSE is MIT, every source, header, script, build file and
+fuzzing dictionary carries an SPDX line at its top, and THIRD-PARTY-NOTICES.md
+names each dependency with its licence."""
 import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SKIP_DIRS = {".git", "build", "node_modules", "corpus"}
-SOURCE_EXT = {".c", ".h", ".py", ".sh", ".mk", ".js", ".ld", ".cmake", ".in", ".cpp"}
+SOURCE_EXT = {".c", ".h", ".py", ".sh", ".mk", ".js", ".ld", ".cmake", ".in", ".cpp", ".dict"}
 SOURCE_NAMES = {"Makefile", "run", "CMakeLists.txt"}
 
 

@@ -5,14 +5,14 @@
 Usage: footprint.py OBJDIR SIZE_TOOL OBJDUMP_TOOL [--map MAP --elf ELF] [--pool LINE]
 
 The first lines are the figures of the README's footprint table, in its order:
-  core flash=N ram=N      core/*.c objects built the FreeRTOS way (OBJDIR)
+  core flash=N ram=N      core/src/*.c objects built the FreeRTOS way (OBJDIR)
   port|lwip|mbedtls flash=N ram=N   what the firmware (MAP) links of each
   total flash=N ram=N     the whole firmware image (ELF: vectors, board, libc too)
   stack core=N            worst case over the core's call graph
   heap N                  system heap the firmware can use (0: no allocator linked)
   tls-pool peak=N         LINE, measured on the host by `make tls-pool`
 
-OBJDIR holds, for every core/*.c, the object (.o), the stack usage (.su, from
+OBJDIR holds, for every core/src/*.c, the object (.o), the stack usage (.su, from
 -fstack-usage) and the call graph (.ci, VCG, from -fcallgraph-info=su).
 Prints "core flash=N ram=N", "stack core=N", then one line per top entry
 point.  Calls out of core/ (mbedTLS, libc, libgcc, port callbacks through
@@ -101,7 +101,7 @@ def address_taken(objs, objdump, frame):
             if len(f) != 3 or f[1] in ("R_ARM_THM_CALL", "R_ARM_THM_JUMP24", "TYPE"):
                 continue
             for title in names.get(f[2], []):
-                # a static function is titled "core/FILE.c:NAME": only its own object
+                # a static function is titled "core/src/FILE.c:NAME": only its own object
                 if ":" not in title or title.startswith("core/src/%s.c:" % base):
                     taken.add(title)
     return taken

@@ -224,6 +224,15 @@ static lkd_status_t short_read(void *user, uint64_t offset, uint8_t *buf, size_t
     return LKD_OK;
 }
 
+/* Claims one byte more than it was asked for (and writes none past len). */
+static lkd_status_t over_read(void *user, uint64_t offset, uint8_t *buf, size_t len, size_t *got)
+{
+    (void)user; (void)offset;
+    memset(buf, 'x', len);
+    *got = len + 1;
+    return LKD_OK;
+}
+
 static void test_create(void)
 {
     lkd_create_t p;
@@ -262,6 +271,11 @@ static void test_create(void)
     CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE, "params.file.size",
                 "is more than params.file.read gives");
     CHECK(reads > 0);
+    /* A reader that says it gave more than it was asked for. */
+    f.read = over_read;
+    CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE, "params.file.read",
+                "gave more bytes than it was asked for");
+    f.read = short_read;
     CHECK_EQ_INT(connects, 0);
     /* FileType is required on lkeap. */
     fresh(LKD_PROFILE_LKEAP);
@@ -315,7 +329,13 @@ static void test_wait_and_download(void)
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &d, &bytes), LKD_ERR_MALFORMED);
     CHECK_EQ_INT(lkd_client_arg_error(&client)->status, LKD_OK);
     CHECK_EQ_INT(connects, 0);
+    /* Freed, the client keeps no record of its last refusal. */
+    d.url.ptr = "https://cos.example.test?x";
+    d.url.len = strlen(d.url.ptr);
+    CHECK_NAMED(lkd_download_result(&client, "t", 1, &d, &bytes), LKD_ERR_ARG_FORMAT, "opt.url", NULL);
     lkd_client_free(&client);
+    CHECK_EQ_INT(lkd_client_arg_error(&client)->status, LKD_OK);
+    CHECK(strcmp(lkd_client_arg_error(&client)->name, "") == 0);
 }
 
 int main(void)

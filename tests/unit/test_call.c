@@ -578,6 +578,11 @@ static void test_init_and_arguments(void)
     s.secret_key = "key";
     tl.entropy_fails = 1;
     CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ENTROPY);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_STATE);
+    /* A source that is not there yet says so, through init. */
+    tl.entropy_fails = 2;
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_NOT_PROVIDED);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_STATE);
     tl.entropy_fails = 0;
     lkd_settings_default(NULL, LKD_PROFILE_LKE);
     lkd_client_close(NULL);

@@ -93,7 +93,7 @@ typedef struct {
     size_t recv_max;            /* > 0: receives give at most this many bytes */
     int drop_armed;             /* the connection drops (sends fail with LKD_ERR_IO) once the */
     size_t drop_after;          /* handshake is done and the server has read this many data bytes */
-    int entropy_fails;
+    int entropy_fails;          /* 1: the entropy source fails (LKD_ERR_ENTROPY), 2: it is not there (NOT_PROVIDED) */
     /* The current connection. */
     int open;
     unsigned conn_no;
@@ -487,7 +487,7 @@ static inline lkd_status_t tl_entropy(void *ctx, uint8_t *b, size_t n)
     size_t i;
     (void)ctx;
     if (tl.entropy_fails) {
-        return LKD_ERR_ENTROPY;
+        return tl.entropy_fails == 2 ? LKD_ERR_NOT_PROVIDED : LKD_ERR_ENTROPY;
     }
     for (i = 0; i < n; i++) {
         b[i] = (uint8_t)(i * 13u + 5u);
