@@ -5,7 +5,8 @@
 #     LKEDOC_DIR := path/to/lkedoc      (optional: defaults to this file's directory)
 #     include $(LKEDOC_DIR)/lkedoc.mk
 #     SRCS     += $(LKEDOC_CORE_SOURCES) $(LKEDOC_PORT_LWIP_RAW_SOURCES)
-#     CPPFLAGS += $(addprefix -I,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS))
+#     CPPFLAGS += $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS) $(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS))
+#                 (the core's sources need core/src too; the application's files only the public headers)
 #
 # LKEDOC_INCLUDE_DIRS             the public headers: all an application includes
 # LKEDOC_CORE_SOURCES             the core (C99, no OS, no heap)
