@@ -8,66 +8,8 @@
 
 #include "lkd_client.h"
 #include "lkd_job.h"
+#include "offline_port.h"
 #include "unit.h"
-
-static uint64_t mono = 1000;
-static int connects;
-
-static lkd_status_t f_connect(void *ctx, const char *host, uint16_t port, uint32_t t, lkd_port_conn_t *conn)
-{
-    (void)ctx; (void)host; (void)port; (void)t; (void)conn;
-    connects++;
-    return LKD_ERR_CONNECT;
-}
-static lkd_status_t f_send(void *ctx, lkd_port_conn_t c, const uint8_t *d, size_t n, uint32_t t, size_t *sent)
-{
-    (void)ctx; (void)c; (void)d; (void)t;
-    *sent = n;
-    return LKD_OK;
-}
-static lkd_status_t f_recv(void *ctx, lkd_port_conn_t c, uint8_t *b, size_t n, uint32_t t, size_t *got)
-{
-    (void)ctx; (void)c; (void)b; (void)n; (void)t; (void)got;
-    return LKD_ERR_CLOSED;
-}
-static void f_close(void *ctx, lkd_port_conn_t c)
-{
-    (void)ctx; (void)c;
-}
-static int64_t f_wall(void *ctx)
-{
-    (void)ctx;
-    return 1795500000;
-}
-static uint64_t f_mono(void *ctx)
-{
-    (void)ctx;
-    return mono;
-}
-static void f_sleep(void *ctx, uint32_t ms)
-{
-    (void)ctx;
-    mono += ms;
-}
-static lkd_status_t f_entropy(void *ctx, uint8_t *b, size_t n)
-{
-    (void)ctx;
-    memset(b, 0x5a, n);
-    return LKD_OK;
-}
-
-static void fake_port(lkd_port_t *p)
-{
-    p->ctx = NULL;
-    p->connect = f_connect;
-    p->send = f_send;
-    p->recv = f_recv;
-    p->close = f_close;
-    p->wall_time = f_wall;
-    p->monotonic_ms = f_mono;
-    p->sleep_ms = f_sleep;
-    p->entropy = f_entropy;
-}
 
 static void settings(lkd_settings_t *s, lkd_profile_t profile)
 {
@@ -84,7 +26,7 @@ static void fresh(lkd_profile_t profile)
     lkd_port_t p;
     lkd_client_free(&client);
     settings(&s, profile);
-    fake_port(&p);
+    offline_port(&p);
     CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
 }
 
@@ -134,7 +76,7 @@ static void test_init(void)
     const char *bad_hosts[1] = {"has space"};
     memset(long_id, 'A', sizeof long_id - 1);
     long_id[sizeof long_id - 1] = '\0';
-    fake_port(&p);
+    offline_port(&p);
     lkd_client_free(&client);
     memset(&client, 0, sizeof client);
     CHECK_EQ_INT(lkd_client_init(NULL, NULL, &p), LKD_ERR_ARG_NULL);
@@ -201,7 +143,7 @@ static void test_task_id(void)
     CHECK_NAMED(lkd_get_result(&client, "t", 1, NULL), LKD_ERR_ARG_NULL, "result", NULL);
     CHECK_NAMED(lkd_cancel_task(&client, long_id, 200), LKD_ERR_ARG_TOO_LONG, "task_id", NULL);
     CHECK_NAMED(lkd_wait(&client, "", 0, NULL, &r), LKD_ERR_ARG_EMPTY, "task_id", NULL);
-    CHECK_EQ_INT(connects, 0);
+    CHECK_EQ_INT(offline_connects, 0);
     /* The CA arguments. */
     CHECK_EQ_INT(lkd_client_add_ca(NULL, (const uint8_t *)"x", 1), LKD_ERR_ARG_NULL);
     CHECK_NAMED(lkd_client_add_ca(&client, NULL, 1), LKD_ERR_ARG_NULL, "ca", NULL);
@@ -276,7 +218,7 @@ static void test_create(void)
     CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE, "params.file.read",
                 "gave more bytes than it was asked for");
     f.read = short_read;
-    CHECK_EQ_INT(connects, 0);
+    CHECK_EQ_INT(offline_connects, 0);
     /* FileType is required on lkeap. */
     fresh(LKD_PROFILE_LKEAP);
     CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_NULL, "params.file_type", "is required on lkeap");
@@ -328,7 +270,7 @@ static void test_wait_and_download(void)
     d.url.len = 26;
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &d, &bytes), LKD_ERR_MALFORMED);
     CHECK_EQ_INT(lkd_client_arg_error(&client)->status, LKD_OK);
-    CHECK_EQ_INT(connects, 0);
+    CHECK_EQ_INT(offline_connects, 0);
     /* Freed, the client keeps no record of its last refusal. */
     d.url.ptr = "https://cos.example.test?x";
     d.url.len = strlen(d.url.ptr);

@@ -8,70 +8,8 @@
 #include "lkd_request.h"
 #include "lkd_sign.h"
 #include "lkd_time.h"
+#include "offline_port.h"
 #include "unit.h"
-
-static int64_t fake_wall = 1795500000; /* 2026-11-23 */
-static uint64_t fake_mono = 1000;
-static int connects;
-
-static lkd_status_t f_connect(void *ctx, const char *host, uint16_t port, uint32_t t, lkd_port_conn_t *conn)
-{
-    (void)ctx; (void)host; (void)port; (void)t; (void)conn;
-    connects++;
-    return LKD_ERR_CONNECT;
-}
-static lkd_status_t f_send(void *ctx, lkd_port_conn_t c, const uint8_t *d, size_t n, uint32_t t, size_t *sent)
-{
-    (void)ctx; (void)c; (void)d; (void)t;
-    *sent = n;
-    return LKD_OK;
-}
-static lkd_status_t f_recv(void *ctx, lkd_port_conn_t c, uint8_t *b, size_t n, uint32_t t, size_t *got)
-{
-    (void)ctx; (void)c; (void)b; (void)n; (void)t; (void)got;
-    return LKD_ERR_CLOSED;
-}
-static void f_close(void *ctx, lkd_port_conn_t c)
-{
-    (void)ctx; (void)c;
-}
-static int64_t f_wall(void *ctx)
-{
-    (void)ctx;
-    return fake_wall;
-}
-static uint64_t f_mono(void *ctx)
-{
-    (void)ctx;
-    return fake_mono;
-}
-static void f_sleep(void *ctx, uint32_t ms)
-{
-    (void)ctx;
-    fake_mono += ms;
-}
-static lkd_status_t f_entropy(void *ctx, uint8_t *b, size_t n)
-{
-    size_t i;
-    (void)ctx;
-    for (i = 0; i < n; i++) {
-        b[i] = (uint8_t)(i * 31u + 7u);
-    }
-    return LKD_OK;
-}
-
-static void fake_port(lkd_port_t *p)
-{
-    p->ctx = NULL;
-    p->connect = f_connect;
-    p->send = f_send;
-    p->recv = f_recv;
-    p->close = f_close;
-    p->wall_time = f_wall;
-    p->monotonic_ms = f_mono;
-    p->sleep_ms = f_sleep;
-    p->entropy = f_entropy;
-}
 
 static const char secret_key[] = "lkedoc-test-secret-key-0123456789";
 
@@ -101,14 +39,14 @@ static void test_init_checks(void)
 {
     lkd_settings_t s;
     lkd_port_t p;
-    fake_port(&p);
+    offline_port(&p);
     settings(&s);
     CHECK_EQ_INT(lkd_client_init(NULL, &s, &p), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_client_init(&client, NULL, &p), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_client_init(&client, &s, NULL), LKD_ERR_ARG_NULL);
     p.entropy = NULL;
     CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_NULL);
-    fake_port(&p);
+    offline_port(&p);
     s.secret_key = "";
     CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_EMPTY);
     settings(&s);
@@ -133,9 +71,9 @@ static void test_init_checks(void)
     {
         lkd_result_t r;
         /* No CA yet: nothing can be verified, so nothing is connected to. */
-        connects = 0;
+        offline_connects = 0;
         CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_STATE);
-        CHECK_EQ_INT(connects, 0);
+        CHECK_EQ_INT(offline_connects, 0);
         CHECK_EQ_INT(lkd_get_result(&client, NULL, 1, &r), LKD_ERR_ARG_NULL);
         CHECK_EQ_INT(lkd_get_result(&client, "t", 0, &r), LKD_ERR_ARG_EMPTY);
         CHECK_EQ_INT(lkd_get_result(&client, "\xff", 1, &r), LKD_ERR_ARG_FORMAT); /* not UTF-8 */
@@ -148,13 +86,13 @@ static void test_clock(void)
 {
     lkd_settings_t s;
     lkd_port_t p;
-    fake_port(&p);
+    offline_port(&p);
     settings(&s);
     CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
-    CHECK_EQ_INT(lkd_client_now(&client), fake_wall);
-    fake_wall = 86400; /* a device that never set its clock */
+    CHECK_EQ_INT(lkd_client_now(&client), offline_wall);
+    offline_wall = 86400; /* a device that never set its clock */
     CHECK_EQ_INT(lkd_client_now(&client), -1);
-    fake_wall = 1795500000;
+    offline_wall = 1795500000;
     lkd_client_free(&client);
 }
 
@@ -172,13 +110,13 @@ static void test_no_secret_left_behind(void)
     char request[2048], *sig;
     size_t len;
 
-    fake_port(&p);
+    offline_port(&p);
     settings(&s);
     CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
     client.internal.tls.has_ca = 1; /* pretend a CA was loaded: the connect fails before it matters */
-    connects = 0;
+    offline_connects = 0;
     CHECK_EQ_INT(lkd_get_result(&client, "task-secret", 11, &r), LKD_ERR_CONNECT);
-    CHECK(connects >= 2); /* a connect failure is retried (nothing was sent) */
+    CHECK(offline_connects >= 2); /* a connect failure is retried (nothing was sent) */
     CHECK(client.internal.requests_sent == 0);
 
     /* What the request carried: compute it independently. */
@@ -190,7 +128,7 @@ static void test_no_secret_left_behind(void)
     req.region.ptr = s.region; req.region.len = strlen(s.region);
     req.secret_id.ptr = s.secret_id; req.secret_id.len = strlen(s.secret_id);
     req.secret_key = sk;
-    req.timestamp = fake_wall;
+    req.timestamp = offline_wall;
     req.body = "{\"TaskId\":\"task-secret\"}";
     req.body_len = strlen(req.body);
     CHECK_EQ_INT(lkd_request_write(&req, request, sizeof request, &len), LKD_OK);
@@ -202,7 +140,7 @@ static void test_no_secret_left_behind(void)
         CHECK(!contains(&client, sizeof client, sig, 64));
     }
     CHECK(!contains(&client, sizeof client, "Authorization", 13));
-    CHECK_EQ_INT(lkd_time_format_date(fake_wall, date), LKD_OK);
+    CHECK_EQ_INT(lkd_time_format_date(offline_wall, date), LKD_OK);
     CHECK_EQ_INT(lkd_sign_signing_key(sk, date, service, key), LKD_OK);
     CHECK(!contains(&client, sizeof client, key, sizeof key));
     CHECK(!contains(&client, sizeof client, secret_key, sizeof secret_key - 1));
