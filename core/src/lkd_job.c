@@ -540,8 +540,11 @@ static lkd_status_t use_given_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *u
     if (p >= buf && p < buf + sizeof c->internal.response) {
         return LKD_ERR_MALFORMED;
     }
-    if (st == LKD_ERR_ARG_TOO_LONG) {
+    if (st == LKD_ERR_ARG_TOO_LONG && text.len >= LKD_RESPONSE_BUFFER_SIZE) {
         return lkd_arg_too_long(c, "opt.url", text.len, LKD_RESPONSE_BUFFER_SIZE - 1);
+    }
+    if (st == LKD_ERR_ARG_TOO_LONG) {
+        return lkd_arg_fail(c, st, "opt.url", "its host name must be at most 253 bytes");
     }
     return lkd_arg_fail(c, st, "opt.url", "must be an https URL: https://host[:port]/path");
 }

@@ -263,6 +263,18 @@ static void test_wait_and_download(void)
     d.url.len = strlen(d.url.ptr);
     CHECK_NAMED(lkd_download_result(&client, "t", 1, &d, &bytes), LKD_ERR_ARG_FORMAT, "opt.url",
                 "must be an https URL: https://host[:port]/path");
+    {
+        /* A URL that fits the buffer but names a host over 253 bytes: the
+         * limit said is the host's, not the buffer's. */
+        static char long_host[300];
+        memcpy(long_host, "https://", 8);
+        memset(long_host + 8, 'a', 260);
+        memcpy(long_host + 268, ".test/r.zip", 12);
+        d.url.ptr = long_host;
+        d.url.len = strlen(long_host);
+        CHECK_NAMED(lkd_download_result(&client, "t", 1, &d, &bytes), LKD_ERR_ARG_TOO_LONG, "opt.url",
+                    "its host name must be at most 253 bytes");
+    }
     /* A URL inside the client's response buffer came from the service (lkd_wait's
      * result_url passed back): a bad one is a malformed answer, nobody's argument. */
     memcpy(client.internal.response, "https://cos.myqcloud.com?x", 26);
