@@ -206,6 +206,8 @@ include tests/tools/footprint.mk
 
 include tests/pool/pool.mk
 
+include tests/alt/alt.mk
+
 include tests/bench/bench.mk
 
 -include $(CORE_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(CROSS_OBJ:.o=.d) $(CROSS_PORT_OBJ:.o=.d) \

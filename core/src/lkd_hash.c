@@ -23,8 +23,10 @@
 #define SHA256_FINISH mbedtls_sha256_finish_ret
 #endif
 
+/* After a failure the digest is lost: no further call reaches the engine
+ * (a hardware one may not expect them), only the free. */
 #if LKD_HASH_CAN_FAIL
-#define NOTE(h, call) ((h)->failed |= (call) != 0)
+#define NOTE(h, call) ((h)->failed = (h)->failed || (call) != 0)
 #else
 #define NOTE(h, call) ((void)(call))
 #endif
