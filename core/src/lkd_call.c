@@ -259,7 +259,7 @@ static lkd_status_t read_exactly(lkd_client_t *c, const lkd_file_source_t *f, ui
  * context (sha != NULL) or to the connection.  The raw piece is read at the
  * end of the request buffer, its encoding (4/3 as long) written at the start:
  * lkd_config.h keeps LKD_UPLOAD_PIECE_SIZE within 3/7 of the buffer. */
-static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, lkd_sha256_t *sha,
+static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, lkd_hash_sha256_t *sha,
                                 uint64_t deadline)
 {
     uint8_t *raw = c->internal.request + sizeof c->internal.request - LKD_UPLOAD_PIECE_SIZE;
@@ -274,7 +274,7 @@ static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, lkd
         }
         lkd_base64_encode(raw, n, enc);
         if (sha != NULL) {
-            lkd_sha256_put(sha, enc, enc_len); /* a failure is reported by the finish */
+            lkd_hash_sha256_put(sha, enc, enc_len); /* a failure is reported by the finish */
         } else {
             st = lkd_tls_write_all(&c->internal.tls, c->internal.request, enc_len, deadline);
             if (st != LKD_OK) {
@@ -289,17 +289,17 @@ static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, lkd
 static lkd_status_t hash_body(lkd_client_t *c, const lkd_call_body_t *body, uint8_t out[32], uint64_t deadline)
 {
     /* The reader can fail, and a hardware SHA-256 (lkd_hash.h). */
-    lkd_sha256_t sha;
+    lkd_hash_sha256_t sha;
     lkd_status_t st;
-    lkd_sha256_start(&sha);
-    lkd_sha256_put(&sha, c->internal.response, body->prefix_len);
+    lkd_hash_sha256_start(&sha);
+    lkd_hash_sha256_put(&sha, c->internal.response, body->prefix_len);
     st = stream_file(c, body->file, &sha, deadline);
     if (st != LKD_OK) {
-        lkd_sha256_discard(&sha);
+        lkd_hash_sha256_discard(&sha);
         return st;
     }
-    lkd_sha256_put(&sha, c->internal.response + body->suffix_off, body->suffix_len);
-    return lkd_sha256_finish(&sha, out);
+    lkd_hash_sha256_put(&sha, c->internal.response + body->suffix_off, body->suffix_len);
+    return lkd_hash_sha256_finish(&sha, out);
 }
 
 /* What one attempt got as far as, for the retry decision. */

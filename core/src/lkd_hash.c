@@ -31,7 +31,7 @@
 #define NOTE(h, call) ((void)(call))
 #endif
 
-void lkd_sha256_start(lkd_sha256_t *h)
+void lkd_hash_sha256_start(lkd_hash_sha256_t *h)
 {
     mbedtls_sha256_init(&h->ctx);
 #if LKD_HASH_CAN_FAIL
@@ -40,18 +40,18 @@ void lkd_sha256_start(lkd_sha256_t *h)
     NOTE(h, SHA256_STARTS(&h->ctx, 0));
 }
 
-void lkd_sha256_put(lkd_sha256_t *h, const void *data, size_t len)
+void lkd_hash_sha256_put(lkd_hash_sha256_t *h, const void *data, size_t len)
 {
     NOTE(h, SHA256_UPDATE(&h->ctx, (const unsigned char *)data, len));
 }
 
-void lkd_sha256_discard(lkd_sha256_t *h)
+void lkd_hash_sha256_discard(lkd_hash_sha256_t *h)
 {
     mbedtls_sha256_free(&h->ctx);
 }
 
 #if LKD_HASH_CAN_FAIL
-lkd_status_t lkd_sha256_finish(lkd_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
+lkd_status_t lkd_hash_sha256_finish(lkd_hash_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
 {
     NOTE(h, SHA256_FINISH(&h->ctx, out));
     mbedtls_sha256_free(&h->ctx);
@@ -62,7 +62,7 @@ lkd_status_t lkd_sha256_finish(lkd_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN]
     return LKD_OK;
 }
 #else
-void lkd_sha256_finish_unchecked(lkd_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
+void lkd_hash_sha256_finish_unchecked(lkd_hash_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
 {
     (void)SHA256_FINISH(&h->ctx, out);
     mbedtls_sha256_free(&h->ctx);
@@ -72,7 +72,7 @@ void lkd_sha256_finish_unchecked(lkd_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LE
 /* The key block is turned into the inner pad and then, in place, into the
  * outer pad, and a key longer than a block is hashed in h->outer before that
  * context is started: this sits on the deepest stack path of every call. */
-void lkd_hmac_start(lkd_hmac_t *h, const char *prefix, size_t prefix_len, const uint8_t *key, size_t key_len)
+void lkd_hash_hmac_start(lkd_hash_hmac_t *h, const char *prefix, size_t prefix_len, const uint8_t *key, size_t key_len)
 {
     uint8_t block[LKD_HASH_SHA256_BLOCK];
     size_t i;
@@ -82,13 +82,13 @@ void lkd_hmac_start(lkd_hmac_t *h, const char *prefix, size_t prefix_len, const 
 
     memset(block, 0, sizeof block);
     if (prefix_len + key_len > LKD_HASH_SHA256_BLOCK) {
-        lkd_sha256_start(&h->outer);
-        lkd_sha256_put(&h->outer, prefix, prefix_len);
-        lkd_sha256_put(&h->outer, key, key_len);
+        lkd_hash_sha256_start(&h->outer);
+        lkd_hash_sha256_put(&h->outer, prefix, prefix_len);
+        lkd_hash_sha256_put(&h->outer, key, key_len);
 #if LKD_HASH_CAN_FAIL
-        key_failed = lkd_sha256_finish(&h->outer, block) != LKD_OK;
+        key_failed = lkd_hash_sha256_finish(&h->outer, block) != LKD_OK;
 #else
-        (void)lkd_sha256_finish(&h->outer, block);
+        (void)lkd_hash_sha256_finish(&h->outer, block);
 #endif
     } else {
         if (prefix_len > 0) {
@@ -101,30 +101,30 @@ void lkd_hmac_start(lkd_hmac_t *h, const char *prefix, size_t prefix_len, const 
     for (i = 0; i < LKD_HASH_SHA256_BLOCK; i++) {
         block[i] ^= 0x36u;
     }
-    lkd_sha256_start(&h->inner);
-    lkd_sha256_put(&h->inner, block, LKD_HASH_SHA256_BLOCK);
+    lkd_hash_sha256_start(&h->inner);
+    lkd_hash_sha256_put(&h->inner, block, LKD_HASH_SHA256_BLOCK);
 #if LKD_HASH_CAN_FAIL
-    h->inner.failed |= key_failed; /* reported by lkd_hmac_finish */
+    h->inner.failed |= key_failed; /* reported by lkd_hash_hmac_finish */
 #endif
     for (i = 0; i < LKD_HASH_SHA256_BLOCK; i++) {
         block[i] ^= 0x36u ^ 0x5cu;
     }
-    lkd_sha256_start(&h->outer);
-    lkd_sha256_put(&h->outer, block, LKD_HASH_SHA256_BLOCK);
+    lkd_hash_sha256_start(&h->outer);
+    lkd_hash_sha256_put(&h->outer, block, LKD_HASH_SHA256_BLOCK);
     mbedtls_platform_zeroize(block, sizeof block);
 }
 
-void lkd_hmac_put(lkd_hmac_t *h, const void *data, size_t len)
+void lkd_hash_hmac_put(lkd_hash_hmac_t *h, const void *data, size_t len)
 {
-    lkd_sha256_put(&h->inner, data, len);
+    lkd_hash_sha256_put(&h->inner, data, len);
 }
 
 #if LKD_HASH_CAN_FAIL
-lkd_status_t lkd_hmac_finish(lkd_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
+lkd_status_t lkd_hash_hmac_finish(lkd_hash_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
 {
-    lkd_status_t st = lkd_sha256_finish(&h->inner, out);
-    lkd_sha256_put(&h->outer, out, LKD_HASH_SHA256_LEN);
-    if (lkd_sha256_finish(&h->outer, out) != LKD_OK || st != LKD_OK) {
+    lkd_status_t st = lkd_hash_sha256_finish(&h->inner, out);
+    lkd_hash_sha256_put(&h->outer, out, LKD_HASH_SHA256_LEN);
+    if (lkd_hash_sha256_finish(&h->outer, out) != LKD_OK || st != LKD_OK) {
         st = LKD_ERR_CRYPTO;
         mbedtls_platform_zeroize(out, LKD_HASH_SHA256_LEN);
     }
@@ -132,11 +132,11 @@ lkd_status_t lkd_hmac_finish(lkd_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
     return st;
 }
 #else
-void lkd_hmac_finish_unchecked(lkd_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
+void lkd_hash_hmac_finish_unchecked(lkd_hash_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
 {
-    lkd_sha256_finish_unchecked(&h->inner, out);
-    lkd_sha256_put(&h->outer, out, LKD_HASH_SHA256_LEN);
-    lkd_sha256_finish_unchecked(&h->outer, out);
+    lkd_hash_sha256_finish_unchecked(&h->inner, out);
+    lkd_hash_sha256_put(&h->outer, out, LKD_HASH_SHA256_LEN);
+    lkd_hash_sha256_finish_unchecked(&h->outer, out);
     mbedtls_platform_zeroize(h, sizeof *h);
 }
 #endif

@@ -44,32 +44,32 @@ typedef struct {
 #if LKD_HASH_CAN_FAIL
     int failed; /* a step of this digest returned an error */
 #endif
-} lkd_sha256_t;
+} lkd_hash_sha256_t;
 
 typedef struct {
-    lkd_sha256_t inner;
-    lkd_sha256_t outer;
-} lkd_hmac_t;
+    lkd_hash_sha256_t inner;
+    lkd_hash_sha256_t outer;
+} lkd_hash_hmac_t;
 
 /* Initialise and start a SHA-256 digest. */
-void lkd_sha256_start(lkd_sha256_t *h);
+void lkd_hash_sha256_start(lkd_hash_sha256_t *h);
 
 /* Hash len bytes of data (data may be NULL when len is 0). */
-void lkd_sha256_put(lkd_sha256_t *h, const void *data, size_t len);
+void lkd_hash_sha256_put(lkd_hash_sha256_t *h, const void *data, size_t len);
 
 /* Release the context without a digest (a caller's own error path). */
-void lkd_sha256_discard(lkd_sha256_t *h);
+void lkd_hash_sha256_discard(lkd_hash_sha256_t *h);
 
 /* Write the digest to out and release the context.  Errors: LKD_ERR_CRYPTO
  * (start, a put or the finish failed: out holds no digest), only when
  * LKD_HASH_CAN_FAIL. */
 #if LKD_HASH_CAN_FAIL
-lkd_status_t lkd_sha256_finish(lkd_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN]);
+lkd_status_t lkd_hash_sha256_finish(lkd_hash_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN]);
 #else
-void lkd_sha256_finish_unchecked(lkd_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN]);
-static inline lkd_status_t lkd_sha256_finish(lkd_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
+void lkd_hash_sha256_finish_unchecked(lkd_hash_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN]);
+static inline lkd_status_t lkd_hash_sha256_finish(lkd_hash_sha256_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
 {
-    lkd_sha256_finish_unchecked(h, out);
+    lkd_hash_sha256_finish_unchecked(h, out);
     return LKD_OK;
 }
 #endif
@@ -77,21 +77,21 @@ static inline lkd_status_t lkd_sha256_finish(lkd_sha256_t *h, uint8_t out[LKD_HA
 /* Start an HMAC-SHA256 whose key is prefix || key (TC3's first key is
  * "TC3" + SecretKey; every other key has an empty prefix).  A key longer than
  * the block is replaced by its hash (RFC 2104). */
-void lkd_hmac_start(lkd_hmac_t *h, const char *prefix, size_t prefix_len, const uint8_t *key, size_t key_len);
+void lkd_hash_hmac_start(lkd_hash_hmac_t *h, const char *prefix, size_t prefix_len, const uint8_t *key, size_t key_len);
 
 /* Authenticate len more bytes of the message. */
-void lkd_hmac_put(lkd_hmac_t *h, const void *data, size_t len);
+void lkd_hash_hmac_put(lkd_hash_hmac_t *h, const void *data, size_t len);
 
 /* Write the MAC to out (which may be the key the HMAC was started with) and
  * wipe the state.  Errors: LKD_ERR_CRYPTO (any step failed, the key's hash
  * included: out holds no MAC), only when LKD_HASH_CAN_FAIL. */
 #if LKD_HASH_CAN_FAIL
-lkd_status_t lkd_hmac_finish(lkd_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN]);
+lkd_status_t lkd_hash_hmac_finish(lkd_hash_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN]);
 #else
-void lkd_hmac_finish_unchecked(lkd_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN]);
-static inline lkd_status_t lkd_hmac_finish(lkd_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
+void lkd_hash_hmac_finish_unchecked(lkd_hash_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN]);
+static inline lkd_status_t lkd_hash_hmac_finish(lkd_hash_hmac_t *h, uint8_t out[LKD_HASH_SHA256_LEN])
 {
-    lkd_hmac_finish_unchecked(h, out);
+    lkd_hash_hmac_finish_unchecked(h, out);
     return LKD_OK;
 }
 #endif

@@ -21,20 +21,20 @@ static void to_hex(const uint8_t *in, size_t n, char *out)
 
 lkd_status_t lkd_sign_sha256(const void *data, size_t len, uint8_t out[LKD_SIGN_SHA256_LEN])
 {
-    lkd_sha256_t h;
+    lkd_hash_sha256_t h;
     if ((data == NULL && len > 0) || out == NULL) {
         return LKD_ERR_ARG_NULL;
     }
-    lkd_sha256_start(&h);
-    lkd_sha256_put(&h, data, len);
-    return lkd_sha256_finish(&h, out);
+    lkd_hash_sha256_start(&h);
+    lkd_hash_sha256_put(&h, data, len);
+    return lkd_hash_sha256_finish(&h, out);
 }
 
 /* ---- canonical request, produced piece by piece ------------------------------ */
 
 /* Receives the canonical request in pieces: either a hash or a text buffer. */
 typedef struct {
-    lkd_sha256_t *sha;
+    lkd_hash_sha256_t *sha;
     int failed; /* the text did not fit */
     char *out;
     size_t cap;
@@ -51,7 +51,7 @@ static void sink_put(sink_t *s, const char *data, size_t len, int lower)
             tmp[i] = lower ? lkd_text_lower(data[i]) : data[i];
         }
         if (s->sha != NULL) {
-            lkd_sha256_put(s->sha, tmp, n);
+            lkd_hash_sha256_put(s->sha, tmp, n);
         } else if (s->len + n <= s->cap) {
             memcpy(s->out + s->len, tmp, n);
             s->len += n;
@@ -143,22 +143,22 @@ lkd_status_t lkd_sign_canonical_request(const lkd_sign_input_t *in, char *out, s
 /* The signing-key chain in the caller's HMAC state (one state for the three
  * steps keeps the signing path's stack small).  LKD_ERR_CRYPTO only from a
  * SHA-256 that can fail (lkd_hash.h). */
-static lkd_status_t signing_key(lkd_hmac_t *h, lkd_span_t secret_key, const char *date, lkd_span_t service,
+static lkd_status_t signing_key(lkd_hash_hmac_t *h, lkd_span_t secret_key, const char *date, lkd_span_t service,
                                 uint8_t out[LKD_SIGN_SHA256_LEN])
 {
     lkd_status_t st;
-    lkd_hmac_start(h, "TC3", 3, (const uint8_t *)secret_key.ptr, secret_key.len);
-    lkd_hmac_put(h, date, 10);
-    st = lkd_hmac_finish(h, out);
+    lkd_hash_hmac_start(h, "TC3", 3, (const uint8_t *)secret_key.ptr, secret_key.len);
+    lkd_hash_hmac_put(h, date, 10);
+    st = lkd_hash_hmac_finish(h, out);
     if (st == LKD_OK) {
-        lkd_hmac_start(h, NULL, 0, out, LKD_SIGN_SHA256_LEN);
-        lkd_hmac_put(h, service.ptr, service.len);
-        st = lkd_hmac_finish(h, out);
+        lkd_hash_hmac_start(h, NULL, 0, out, LKD_SIGN_SHA256_LEN);
+        lkd_hash_hmac_put(h, service.ptr, service.len);
+        st = lkd_hash_hmac_finish(h, out);
     }
     if (st == LKD_OK) {
-        lkd_hmac_start(h, NULL, 0, out, LKD_SIGN_SHA256_LEN);
-        lkd_hmac_put(h, "tc3_request", 11);
-        st = lkd_hmac_finish(h, out);
+        lkd_hash_hmac_start(h, NULL, 0, out, LKD_SIGN_SHA256_LEN);
+        lkd_hash_hmac_put(h, "tc3_request", 11);
+        st = lkd_hash_hmac_finish(h, out);
     }
     return st;
 }
@@ -166,7 +166,7 @@ static lkd_status_t signing_key(lkd_hmac_t *h, lkd_span_t secret_key, const char
 lkd_status_t lkd_sign_signing_key(lkd_span_t secret_key, const char date[11], lkd_span_t service,
                                   uint8_t out[LKD_SIGN_SHA256_LEN])
 {
-    lkd_hmac_t h;
+    lkd_hash_hmac_t h;
     lkd_status_t st = span_status(secret_key);
     if (st == LKD_OK) {
         st = span_status(service);
@@ -200,7 +200,7 @@ lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, siz
     uint8_t digest[LKD_SIGN_SHA256_LEN];
     char digest_hex[2 * LKD_SIGN_SHA256_LEN];
     sink_t s;
-    lkd_hmac_t h;
+    lkd_hash_hmac_t h;
     size_t pos = 0;
     int overflow = 0;
     lkd_status_t st = input_status(in);
@@ -227,9 +227,9 @@ lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, siz
      * signature needs it only after this hash is done). */
     memset(&s, 0, sizeof s);
     s.sha = &h.inner;
-    lkd_sha256_start(&h.inner);
+    lkd_hash_sha256_start(&h.inner);
     emit_canonical_request(in, &s);
-    st = lkd_sha256_finish(&h.inner, digest);
+    st = lkd_hash_sha256_finish(&h.inner, digest);
     to_hex(digest, sizeof digest, digest_hex);
 
     /* Signature = HMAC(SecretSigning, StringToSign), the string streamed in. */
@@ -237,16 +237,16 @@ lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, siz
         st = signing_key(&h, in->secret_key, date, in->service, digest);
     }
     if (st == LKD_OK) {
-        lkd_hmac_start(&h, NULL, 0, digest, sizeof digest);
-        lkd_hmac_put(&h, "TC3-HMAC-SHA256\n", 16);
-        lkd_hmac_put(&h, ts, ts_len);
-        lkd_hmac_put(&h, "\n", 1);
-        lkd_hmac_put(&h, date, 10);
-        lkd_hmac_put(&h, "/", 1);
-        lkd_hmac_put(&h, in->service.ptr, in->service.len);
-        lkd_hmac_put(&h, "/tc3_request\n", 13);
-        lkd_hmac_put(&h, digest_hex, sizeof digest_hex);
-        st = lkd_hmac_finish(&h, digest);
+        lkd_hash_hmac_start(&h, NULL, 0, digest, sizeof digest);
+        lkd_hash_hmac_put(&h, "TC3-HMAC-SHA256\n", 16);
+        lkd_hash_hmac_put(&h, ts, ts_len);
+        lkd_hash_hmac_put(&h, "\n", 1);
+        lkd_hash_hmac_put(&h, date, 10);
+        lkd_hash_hmac_put(&h, "/", 1);
+        lkd_hash_hmac_put(&h, in->service.ptr, in->service.len);
+        lkd_hash_hmac_put(&h, "/tc3_request\n", 13);
+        lkd_hash_hmac_put(&h, digest_hex, sizeof digest_hex);
+        st = lkd_hash_hmac_finish(&h, digest);
     }
     if (st != LKD_OK) {
         out[0] = '\0'; /* no header from a failed hash */

@@ -3,17 +3,18 @@
 # source package (build/src/mbedtls) with its default configuration plus
 # MBEDTLS_SHA256_ALT (tests/alt/alt_user_config.h), whose context and
 # functions are tests/alt/sha256_alt.c's own counting software SHA-256;
-# core/, port/posix and the unit programs sign, time, request and call, and
-# tests/alt/test_alt.c (counters, vectors, a failure at every step), all
-# built against it into build/alt.
-#   make alt-build   the programs: build/alt/test_{sign,time,request,call,alt}
+# core/, port/posix and the unit programs sign, time, request, call and job,
+# and tests/alt/test_alt.c (counters, vectors, a failure at every step of a
+# signature) and test_alt_job.c (at every step of the streamed payload hash),
+# all built against it into build/alt.
+#   make alt-build   the programs: build/alt/test_{sign,time,request,call,job,alt,alt_job}
 #   make alt         run them (each prints "name: N passed, M failed" and,
 #                    at exit, "sha256-alt: calls=N ...")
 # Included from the Makefile.  Suite: tests/integration/test_alt.py.
 ALT_DIR   := $(BUILD)/alt
 ALT_MBED  := $(SRC_MBED)
-ALT_UNITS := sign time request call
-ALT_BINS  := $(ALT_UNITS:%=$(ALT_DIR)/test_%) $(ALT_DIR)/test_alt
+ALT_UNITS := sign time request call job
+ALT_BINS  := $(ALT_UNITS:%=$(ALT_DIR)/test_%) $(ALT_DIR)/test_alt $(ALT_DIR)/test_alt_job
 ALT_CFG   := tests/alt/alt_user_config.h tests/alt/sha256_alt.h
 ALT_FLAGS := $(CSTD) $(OPT) -Itests/alt -I$(ALT_MBED)/include '-DMBEDTLS_USER_CONFIG_FILE="alt_user_config.h"'
 
@@ -36,7 +37,7 @@ $(ALT_DIR)/mbedtls/%.o: $(ALT_MBED)/.unpacked $(ALT_CFG)
 $(ALT_SHA_OBJ): tests/alt/sha256_alt.c $(ALT_MBED)/.unpacked $(ALT_CFG)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALT_FLAGS) -MMD -MP -c $< -o $@
-$(ALT_DIR)/test_alt: tests/alt/test_alt.c $(ALT_LINK)
+$(ALT_DIR)/test_alt $(ALT_DIR)/test_alt_job: $(ALT_DIR)/%: tests/alt/%.c $(ALT_LINK)
 	$(CC) $(ALT_FLAGS) $(INC) -Itests/unit -D_DEFAULT_SOURCE -MMD -MP -o $@ $< $(ALT_LINK)
 $(ALT_DIR)/test_%: tests/unit/test_%.c $(ALT_LINK)
 	$(CC) $(ALT_FLAGS) $(INC) -D_DEFAULT_SOURCE -MMD -MP -o $@ $< $(ALT_LINK)

@@ -93,24 +93,24 @@ static void test_vectors_through_the_alt(void)
  * first: the outer context's extra digest). */
 static void test_hmac_rfc4231(void)
 {
-    lkd_hmac_t m;
+    lkd_hash_hmac_t m;
     uint8_t key[131], mac[32];
     char h[65];
     const char *msg6 = "Test Using Larger Than Block-Size Key - Hash Key First";
     unsigned long starts = sha256_alt_counts.starts;
 
-    lkd_hmac_start(&m, NULL, 0, (const uint8_t *)"Jefe", 4);
-    lkd_hmac_put(&m, "what do ya want for nothing?", 28);
-    CHECK_EQ_INT(lkd_hmac_finish(&m, mac), LKD_OK);
+    lkd_hash_hmac_start(&m, NULL, 0, (const uint8_t *)"Jefe", 4);
+    lkd_hash_hmac_put(&m, "what do ya want for nothing?", 28);
+    CHECK_EQ_INT(lkd_hash_hmac_finish(&m, mac), LKD_OK);
     hex(mac, 32, h);
     CHECK_SPAN(h, 64, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     CHECK_EQ_INT(sha256_alt_counts.starts - starts, 2);
 
     memset(key, 0xaa, sizeof key);
     starts = sha256_alt_counts.starts;
-    lkd_hmac_start(&m, "\xaa\xaa\xaa", 3, key, sizeof key - 3);
-    lkd_hmac_put(&m, msg6, strlen(msg6));
-    CHECK_EQ_INT(lkd_hmac_finish(&m, mac), LKD_OK);
+    lkd_hash_hmac_start(&m, "\xaa\xaa\xaa", 3, key, sizeof key - 3);
+    lkd_hash_hmac_put(&m, msg6, strlen(msg6));
+    CHECK_EQ_INT(lkd_hash_hmac_finish(&m, mac), LKD_OK);
     hex(mac, 32, h);
     CHECK_SPAN(h, 64, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     CHECK_EQ_INT(sha256_alt_counts.starts - starts, 3);
@@ -118,9 +118,9 @@ static void test_hmac_rfc4231(void)
 
     /* a failure while hashing the long key is reported by the finish */
     sha256_alt_fail_at = sha256_alt_counts.calls + 2; /* the key's first update */
-    lkd_hmac_start(&m, "\xaa\xaa\xaa", 3, key, sizeof key - 3);
-    lkd_hmac_put(&m, msg6, strlen(msg6));
-    CHECK_EQ_INT(lkd_hmac_finish(&m, mac), LKD_ERR_CRYPTO);
+    lkd_hash_hmac_start(&m, "\xaa\xaa\xaa", 3, key, sizeof key - 3);
+    lkd_hash_hmac_put(&m, msg6, strlen(msg6));
+    CHECK_EQ_INT(lkd_hash_hmac_finish(&m, mac), LKD_ERR_CRYPTO);
     CHECK(all_zero(mac, sizeof mac));
     sha256_alt_fail_at = 0;
 }

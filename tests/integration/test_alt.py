@@ -5,8 +5,9 @@ from Debian's source with its own SHA-256 replaced by tests/alt/sha256_alt.c
 call), core/, port/posix and the unit programs sign, time, request and call
 built against it (tests/alt/alt.mk, `make alt`).  The signing vectors still
 match, the ALT's counters move, no call reaches a context that was not
-started or whose digest failed, and tests/alt/test_alt.c fails the ALT at
-every step of a signature to see LKD_ERR_CRYPTO each time."""
+started or whose digest failed, and tests/alt/test_alt.c and test_alt_job.c
+fail the ALT at every step of a signature and of the streamed payload hash to
+see LKD_ERR_CRYPTO each time (nothing sent, no connection for the latter)."""
 import os
 import re
 import subprocess
@@ -59,7 +60,7 @@ def test_the_alt_replaces_mbedtls_sha256():
 
 def test_unit_programs_pass_with_the_alt():
     host = {}
-    for name in ("sign", "time", "request", "call"):
+    for name in ("sign", "time", "request", "call", "job"):
         n, c = run(name)
         assert c["bad"] == 0, (name, c)
         # the same checks as the software build's (the TC3 vectors included)
@@ -70,8 +71,8 @@ def test_unit_programs_pass_with_the_alt():
             assert h and int(h.group(1)) == n, f"{name}: software {out.strip()!r}, ALT {n} passed"
         host[name] = c
     # the signer's and the request's digests went through the ALT; call's too
-    # (its TLS handshakes and the streamed payload hash)
-    for name in ("sign", "request", "call"):
+    # and job's (their TLS handshakes, job's streamed payload hash)
+    for name in ("sign", "request", "call", "job"):
         c = host[name]
         assert c["starts"] > 0 and c["finish"] > 0 and c["update"] > 0 and c["blocks"] > 0, (name, c)
     assert host["time"]["calls"] == 0, host["time"]
@@ -81,3 +82,9 @@ def test_every_alt_failure_is_a_crypto_error():
     n, c = run("alt")
     assert n >= 100, n
     assert c["bad"] == 0 and c["starts"] > 100, c
+
+
+def test_every_alt_failure_in_the_streamed_hash_is_a_crypto_error():
+    n, c = run("alt_job")
+    assert n >= 20, n
+    assert c["bad"] == 0 and c["starts"] > 0, c
