@@ -60,6 +60,7 @@ help:
 	@echo "make valgrind the CLI under valgrind memcheck (no errors, no leaks) against the mock"
 	@echo "make footprint core/port/lwIP/mbedTLS/total flash and RAM, core stack, heap, TLS pool peak of the Cortex-M4 board"
 	@echo "make tls-pool the whole job on the host with the board's mbedTLS config: no malloc, 'tls-pool peak=N'"
+	@echo "make alt      the unit programs with MBEDTLS_SHA256_ALT (tests/alt: a counting SHA-256 that can fail)"
 	@echo "make bench    lkedoc vs the official Node.js SDK and curl against the mock; writes bench/RESULTS.md"
 
 deps:
@@ -205,6 +206,8 @@ include tests/tools/valgrind.mk
 include tests/tools/footprint.mk
 
 include tests/pool/pool.mk
+
+include tests/alt/alt.mk
 
 include tests/bench/bench.mk
 

@@ -40,6 +40,7 @@ LKEDOC_CORE_SOURCES := \
     $(LKEDOC_ROOT)core/src/lkd_client_info.c \
     $(LKEDOC_ROOT)core/src/lkd_clock.c \
     $(LKEDOC_ROOT)core/src/lkd_decode.c \
+    $(LKEDOC_ROOT)core/src/lkd_hash.c \
     $(LKEDOC_ROOT)core/src/lkd_http.c \
     $(LKEDOC_ROOT)core/src/lkd_job.c \
     $(LKEDOC_ROOT)core/src/lkd_json.c \

@@ -7,7 +7,7 @@ M4_DIR    := $(BUILD)/m4
 M4_ELF    := $(M4_DIR)/unit-m4.elf
 M4_MBED   := $(SRC_MBED)
 M4_TESTS  := sign time url request edges http json decode
-M4_CORE   := sign time http json decode status text base64 url url_policy request
+M4_CORE   := sign hash time http json decode status text base64 url url_policy request
 # M4_ARCH and M4_TARGET_CFLAGS: flags.mk.
 M4_CFLAGS := $(M4_TARGET_CFLAGS) -g -MMD -MP \
              $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -Itests/unit -I$(M4_MBED)/include -I$(M4_DIR)/include \

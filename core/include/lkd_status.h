@@ -38,8 +38,9 @@ typedef enum {
     LKD_ERR_TASK_PAUSED,        /* the task is paused (lkeap Pause): waiting will not finish it */
     LKD_ERR_TASK_NOT_READY,     /* a download was asked for a task that has not succeeded */
     LKD_ERR_PAYLOAD_TOO_LARGE,  /* FileBase64 over 8 MB or a request over 10 MB: nothing was sent */
-    LKD_ERR_CRYPTO,             /* an application's reader or sink failed to hash or draw random bytes; the
-                                   library never returns it itself (its software SHA-256 cannot fail) */
+    LKD_ERR_CRYPTO,             /* a hardware SHA-256 (a board's MBEDTLS_SHA256_ALT) failed while signing or
+                                   hashing the payload: nothing was sent (mbedTLS's software one cannot fail);
+                                   or an application's reader or sink failed to hash or draw random bytes */
     LKD_ERR_ENTROPY,            /* the port could not provide random bytes */
     LKD_ERR_NOT_PROVIDED,       /* the port does not implement this function (template port) */
     LKD_ERR_STATE,              /* the client is not initialised or is in use */

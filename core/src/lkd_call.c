@@ -14,11 +14,11 @@
 
 #include <string.h>
 
-#include <mbedtls/sha256.h>
 
 #include "lkd_arg.h"
 #include "lkd_base64.h"
 #include "lkd_clock.h"
+#include "lkd_hash.h"
 #include "lkd_request.h"
 #include "lkd_text.h"
 #include "lkd_json.h"
@@ -259,7 +259,7 @@ static lkd_status_t read_exactly(lkd_client_t *c, const lkd_file_source_t *f, ui
  * context (sha != NULL) or to the connection.  The raw piece is read at the
  * end of the request buffer, its encoding (4/3 as long) written at the start:
  * lkd_config.h keeps LKD_UPLOAD_PIECE_SIZE within 3/7 of the buffer. */
-static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, mbedtls_sha256_context *sha,
+static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, lkd_hash_sha256_t *sha,
                                 uint64_t deadline)
 {
     uint8_t *raw = c->internal.request + sizeof c->internal.request - LKD_UPLOAD_PIECE_SIZE;
@@ -274,7 +274,7 @@ static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, mbe
         }
         lkd_base64_encode(raw, n, enc);
         if (sha != NULL) {
-            (void)mbedtls_sha256_update_ret(sha, (const unsigned char *)enc, enc_len); /* cannot fail: lkd_sign.c */
+            lkd_hash_sha256_put(sha, enc, enc_len); /* a failure is reported by the finish */
         } else {
             st = lkd_tls_write_all(&c->internal.tls, c->internal.request, enc_len, deadline);
             if (st != LKD_OK) {
@@ -288,19 +288,18 @@ static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, mbe
 
 static lkd_status_t hash_body(lkd_client_t *c, const lkd_call_body_t *body, uint8_t out[32], uint64_t deadline)
 {
-    /* Software SHA-256 cannot fail (see lkd_sign.c); only the reader can. */
-    mbedtls_sha256_context sha;
+    /* The reader can fail, and a hardware SHA-256 (lkd_hash.h). */
+    lkd_hash_sha256_t sha;
     lkd_status_t st;
-    mbedtls_sha256_init(&sha);
-    (void)mbedtls_sha256_starts_ret(&sha, 0);
-    (void)mbedtls_sha256_update_ret(&sha, (const unsigned char *)c->internal.response, body->prefix_len);
+    lkd_hash_sha256_start(&sha);
+    lkd_hash_sha256_put(&sha, c->internal.response, body->prefix_len);
     st = stream_file(c, body->file, &sha, deadline);
-    if (st == LKD_OK) {
-        (void)mbedtls_sha256_update_ret(&sha, (const unsigned char *)c->internal.response + body->suffix_off, body->suffix_len);
-        (void)mbedtls_sha256_finish_ret(&sha, out);
+    if (st != LKD_OK) {
+        lkd_hash_sha256_discard(&sha);
+        return st;
     }
-    mbedtls_sha256_free(&sha);
-    return st;
+    lkd_hash_sha256_put(&sha, c->internal.response + body->suffix_off, body->suffix_len);
+    return lkd_hash_sha256_finish(&sha, out);
 }
 
 /* What one attempt got as far as, for the retry decision. */

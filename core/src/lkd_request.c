@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "lkd_hash.h"
 #include "lkd_sign.h"
 #include "lkd_text.h"
 #include "lkd_version.h"
@@ -144,13 +145,18 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     sig.content_type.ptr = LKD_REQUEST_CONTENT_TYPE;
     sig.content_type.len = sizeof LKD_REQUEST_CONTENT_TYPE - 1;
     sig.timestamp = req->timestamp;
-    /* lkd_sign_sha256 refuses only NULL data with a length, excluded above. */
+    /* lkd_sign_sha256 refuses NULL data with a length (excluded above): it
+     * fails only with a SHA-256 that can (LKD_ERR_CRYPTO, lkd_hash.h), and
+     * the check compiles away without one. */
     if (req->unsigned_payload) {
-        (void)lkd_sign_sha256("UNSIGNED-PAYLOAD", 16, sig.payload_sha256);
+        st = lkd_sign_sha256("UNSIGNED-PAYLOAD", 16, sig.payload_sha256);
     } else if (req->streamed) {
         memcpy(sig.payload_sha256, req->payload_sha256, sizeof sig.payload_sha256);
     } else {
-        (void)lkd_sign_sha256(req->body != NULL ? req->body : "", req->body_len, sig.payload_sha256);
+        st = lkd_sign_sha256(req->body != NULL ? req->body : "", req->body_len, sig.payload_sha256);
+    }
+    if (LKD_HASH_CAN_FAIL && st != LKD_OK) {
+        return st;
     }
     w.out = out;
     w.cap = cap;

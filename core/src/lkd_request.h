@@ -60,7 +60,8 @@ typedef struct {
  * LKD_ERR_ARG_TOO_LONG (SecretId over LKD_REQUEST_MAX_SECRET_ID, service over
  * LKD_REQUEST_MAX_SERVICE), LKD_ERR_ARG_RANGE (negative
  * timestamp), LKD_ERR_ARG_CONFLICT (unsigned_payload without streamed),
- * LKD_ERR_BUFFER_TOO_SMALL (nothing usable is left in out). */
+ * LKD_ERR_BUFFER_TOO_SMALL (nothing usable is left in out), LKD_ERR_CRYPTO (a
+ * hardware SHA-256 failed, lkd_hash.h). */
 lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, size_t *len);
 
 /* Write "GET path_query HTTP/1.1" with Host (host, plus ":port" unless 443),

@@ -6,22 +6,9 @@
 
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
-
+#include "lkd_hash.h"
 #include "lkd_text.h"
 #include "lkd_time.h"
-
-/* mbedTLS's software SHA-256 cannot fail: its starts/update/finish return 0
- * for any valid context (the only error path is the block function, and the
- * software one always returns 0).  The code below therefore does not carry
- * error paths that no build could reach.  A hardware implementation can fail:
- * whoever enables one must bring those checks back. */
-#if defined(MBEDTLS_SHA256_ALT) || defined(MBEDTLS_SHA256_PROCESS_ALT)
-#error "lkd_sign.c and lkd_call.c assume mbedTLS's software SHA-256, which cannot fail"
-#endif
-
-#define SHA256_BLOCK 64u
 
 static void to_hex(const uint8_t *in, size_t n, char *out)
 {
@@ -32,94 +19,22 @@ static void to_hex(const uint8_t *in, size_t n, char *out)
     }
 }
 
-/* ---- SHA-256 and HMAC-SHA256 without allocation ---------------------------- */
-
-typedef struct {
-    mbedtls_sha256_context inner;
-    mbedtls_sha256_context outer;
-} hmac_t;
-
-static void sha_put(mbedtls_sha256_context *ctx, const void *data, size_t len)
-{
-    (void)mbedtls_sha256_update_ret(ctx, (const unsigned char *)data, len);
-}
-
 lkd_status_t lkd_sign_sha256(const void *data, size_t len, uint8_t out[LKD_SIGN_SHA256_LEN])
 {
-    mbedtls_sha256_context ctx;
+    lkd_hash_sha256_t h;
     if ((data == NULL && len > 0) || out == NULL) {
         return LKD_ERR_ARG_NULL;
     }
-    mbedtls_sha256_init(&ctx);
-    (void)mbedtls_sha256_starts_ret(&ctx, 0);
-    sha_put(&ctx, data, len);
-    (void)mbedtls_sha256_finish_ret(&ctx, out);
-    mbedtls_sha256_free(&ctx);
-    return LKD_OK;
-}
-
-/* Start an HMAC whose key is prefix || key (the "TC3" + SecretKey case needs
- * the concatenation; every other key has an empty prefix).  The key block is
- * turned into the inner pad and then, in place, into the outer pad, and a key
- * longer than a block is hashed in h->outer before that context is started:
- * this sits on the deepest stack path of every call. */
-static void hmac_start(hmac_t *h, const char *prefix, size_t prefix_len, const uint8_t *key, size_t key_len)
-{
-    uint8_t block[SHA256_BLOCK];
-    size_t i;
-
-    memset(block, 0, sizeof block);
-    mbedtls_sha256_init(&h->inner);
-    mbedtls_sha256_init(&h->outer);
-    if (prefix_len + key_len > SHA256_BLOCK) {
-        /* RFC 2104: a key longer than the block is replaced by its hash. */
-        (void)mbedtls_sha256_starts_ret(&h->outer, 0);
-        sha_put(&h->outer, prefix, prefix_len);
-        sha_put(&h->outer, key, key_len);
-        (void)mbedtls_sha256_finish_ret(&h->outer, block);
-    } else {
-        if (prefix_len > 0) {
-            memcpy(block, prefix, prefix_len);
-        }
-        if (key_len > 0) {
-            memcpy(block + prefix_len, key, key_len);
-        }
-    }
-    for (i = 0; i < SHA256_BLOCK; i++) {
-        block[i] ^= 0x36u;
-    }
-    (void)mbedtls_sha256_starts_ret(&h->inner, 0);
-    sha_put(&h->inner, block, SHA256_BLOCK);
-    for (i = 0; i < SHA256_BLOCK; i++) {
-        block[i] ^= 0x36u ^ 0x5cu;
-    }
-    (void)mbedtls_sha256_starts_ret(&h->outer, 0);
-    sha_put(&h->outer, block, SHA256_BLOCK);
-    mbedtls_platform_zeroize(block, sizeof block);
-}
-
-static void hmac_put(hmac_t *h, const void *data, size_t len)
-{
-    sha_put(&h->inner, data, len);
-}
-
-/* Finish into out (which may be the key the HMAC was started with) and wipe
- * the state. */
-static void hmac_finish(hmac_t *h, uint8_t out[LKD_SIGN_SHA256_LEN])
-{
-    (void)mbedtls_sha256_finish_ret(&h->inner, out);
-    sha_put(&h->outer, out, LKD_SIGN_SHA256_LEN);
-    (void)mbedtls_sha256_finish_ret(&h->outer, out);
-    mbedtls_sha256_free(&h->inner);
-    mbedtls_sha256_free(&h->outer);
-    mbedtls_platform_zeroize(h, sizeof *h);
+    lkd_hash_sha256_start(&h);
+    lkd_hash_sha256_put(&h, data, len);
+    return lkd_hash_sha256_finish(&h, out);
 }
 
 /* ---- canonical request, produced piece by piece ------------------------------ */
 
 /* Receives the canonical request in pieces: either a hash or a text buffer. */
 typedef struct {
-    mbedtls_sha256_context *sha;
+    lkd_hash_sha256_t *sha;
     int failed; /* the text did not fit */
     char *out;
     size_t cap;
@@ -136,7 +51,7 @@ static void sink_put(sink_t *s, const char *data, size_t len, int lower)
             tmp[i] = lower ? lkd_text_lower(data[i]) : data[i];
         }
         if (s->sha != NULL) {
-            sha_put(s->sha, tmp, n);
+            lkd_hash_sha256_put(s->sha, tmp, n);
         } else if (s->len + n <= s->cap) {
             memcpy(s->out + s->len, tmp, n);
             s->len += n;
@@ -226,25 +141,32 @@ lkd_status_t lkd_sign_canonical_request(const lkd_sign_input_t *in, char *out, s
 }
 
 /* The signing-key chain in the caller's HMAC state (one state for the three
- * steps keeps the signing path's stack small). */
-static void signing_key(hmac_t *h, lkd_span_t secret_key, const char *date, lkd_span_t service,
-                        uint8_t out[LKD_SIGN_SHA256_LEN])
+ * steps keeps the signing path's stack small).  LKD_ERR_CRYPTO only from a
+ * SHA-256 that can fail (lkd_hash.h). */
+static lkd_status_t signing_key(lkd_hash_hmac_t *h, lkd_span_t secret_key, const char *date, lkd_span_t service,
+                                uint8_t out[LKD_SIGN_SHA256_LEN])
 {
-    hmac_start(h, "TC3", 3, (const uint8_t *)secret_key.ptr, secret_key.len);
-    hmac_put(h, date, 10);
-    hmac_finish(h, out);
-    hmac_start(h, NULL, 0, out, LKD_SIGN_SHA256_LEN);
-    hmac_put(h, service.ptr, service.len);
-    hmac_finish(h, out);
-    hmac_start(h, NULL, 0, out, LKD_SIGN_SHA256_LEN);
-    hmac_put(h, "tc3_request", 11);
-    hmac_finish(h, out);
+    lkd_status_t st;
+    lkd_hash_hmac_start(h, "TC3", 3, (const uint8_t *)secret_key.ptr, secret_key.len);
+    lkd_hash_hmac_put(h, date, 10);
+    st = lkd_hash_hmac_finish(h, out);
+    if (st == LKD_OK) {
+        lkd_hash_hmac_start(h, NULL, 0, out, LKD_SIGN_SHA256_LEN);
+        lkd_hash_hmac_put(h, service.ptr, service.len);
+        st = lkd_hash_hmac_finish(h, out);
+    }
+    if (st == LKD_OK) {
+        lkd_hash_hmac_start(h, NULL, 0, out, LKD_SIGN_SHA256_LEN);
+        lkd_hash_hmac_put(h, "tc3_request", 11);
+        st = lkd_hash_hmac_finish(h, out);
+    }
+    return st;
 }
 
 lkd_status_t lkd_sign_signing_key(lkd_span_t secret_key, const char date[11], lkd_span_t service,
                                   uint8_t out[LKD_SIGN_SHA256_LEN])
 {
-    hmac_t h;
+    lkd_hash_hmac_t h;
     lkd_status_t st = span_status(secret_key);
     if (st == LKD_OK) {
         st = span_status(service);
@@ -255,8 +177,7 @@ lkd_status_t lkd_sign_signing_key(lkd_span_t secret_key, const char date[11], lk
     if (date == NULL || out == NULL) {
         return LKD_ERR_ARG_NULL;
     }
-    signing_key(&h, secret_key, date, service, out);
-    return LKD_OK;
+    return signing_key(&h, secret_key, date, service, out);
 }
 
 /* Append to out[*pos..cap); sets *overflow instead of writing past cap. */
@@ -279,7 +200,7 @@ lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, siz
     uint8_t digest[LKD_SIGN_SHA256_LEN];
     char digest_hex[2 * LKD_SIGN_SHA256_LEN];
     sink_t s;
-    hmac_t h;
+    lkd_hash_hmac_t h;
     size_t pos = 0;
     int overflow = 0;
     lkd_status_t st = input_status(in);
@@ -304,27 +225,33 @@ lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, siz
 
     /* HashedCanonicalRequest, in the HMAC state's first context (the
      * signature needs it only after this hash is done). */
-    mbedtls_sha256_init(&h.inner);
     memset(&s, 0, sizeof s);
     s.sha = &h.inner;
-    (void)mbedtls_sha256_starts_ret(&h.inner, 0);
+    lkd_hash_sha256_start(&h.inner);
     emit_canonical_request(in, &s);
-    (void)mbedtls_sha256_finish_ret(&h.inner, digest);
-    mbedtls_sha256_free(&h.inner);
+    st = lkd_hash_sha256_finish(&h.inner, digest);
     to_hex(digest, sizeof digest, digest_hex);
 
     /* Signature = HMAC(SecretSigning, StringToSign), the string streamed in. */
-    signing_key(&h, in->secret_key, date, in->service, digest);
-    hmac_start(&h, NULL, 0, digest, sizeof digest);
-    hmac_put(&h, "TC3-HMAC-SHA256\n", 16);
-    hmac_put(&h, ts, ts_len);
-    hmac_put(&h, "\n", 1);
-    hmac_put(&h, date, 10);
-    hmac_put(&h, "/", 1);
-    hmac_put(&h, in->service.ptr, in->service.len);
-    hmac_put(&h, "/tc3_request\n", 13);
-    hmac_put(&h, digest_hex, sizeof digest_hex);
-    hmac_finish(&h, digest);
+    if (st == LKD_OK) {
+        st = signing_key(&h, in->secret_key, date, in->service, digest);
+    }
+    if (st == LKD_OK) {
+        lkd_hash_hmac_start(&h, NULL, 0, digest, sizeof digest);
+        lkd_hash_hmac_put(&h, "TC3-HMAC-SHA256\n", 16);
+        lkd_hash_hmac_put(&h, ts, ts_len);
+        lkd_hash_hmac_put(&h, "\n", 1);
+        lkd_hash_hmac_put(&h, date, 10);
+        lkd_hash_hmac_put(&h, "/", 1);
+        lkd_hash_hmac_put(&h, in->service.ptr, in->service.len);
+        lkd_hash_hmac_put(&h, "/tc3_request\n", 13);
+        lkd_hash_hmac_put(&h, digest_hex, sizeof digest_hex);
+        st = lkd_hash_hmac_finish(&h, digest);
+    }
+    if (st != LKD_OK) {
+        out[0] = '\0'; /* no header from a failed hash */
+        return st;
+    }
     to_hex(digest, sizeof digest, digest_hex);
 
     put(out, cap, &pos, "TC3-HMAC-SHA256 Credential=", 27, &overflow);

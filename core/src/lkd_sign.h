@@ -4,8 +4,10 @@
  * signature v3: a canonical request, hashed into a string to sign, signed
  * with a key derived from the secret key, the date and the service).
  *
- * SHA-256 comes from mbedTLS; HMAC is built here on top of it so that no
- * context is allocated (mbedtls_md_setup would calloc).  The canonical request
+ * SHA-256 and HMAC come from lkd_hash.h (mbedTLS's SHA-256 API, so a board
+ * may bring a hardware one; HMAC on top of it, so that no context is
+ * allocated).  LKD_ERR_CRYPTO, below, only from a SHA-256 that can fail (an
+ * ALT): no header or digest is then produced.  The canonical request
  * and the string to sign are streamed into the hash, never stored.  Keys are
  * binary and may hold zero bytes: they are always handled with lengths.
  * Every derived key and HMAC state is wiped before returning.
@@ -34,7 +36,7 @@ typedef struct {
 } lkd_sign_input_t;
 
 /* SHA-256 of data (any length).  Errors: LKD_ERR_ARG_NULL (NULL out, or NULL
- * data with len > 0). */
+ * data with len > 0), LKD_ERR_CRYPTO. */
 lkd_status_t lkd_sign_sha256(const void *data, size_t len, uint8_t out[LKD_SIGN_SHA256_LEN]);
 
 /* Write the canonical request text (no trailing newline) to out[0..cap) and
@@ -45,7 +47,7 @@ lkd_status_t lkd_sign_canonical_request(const lkd_sign_input_t *in, char *out, s
 
 /* SecretSigning = HMAC chain of "TC3"+secret_key over date, service and
  * "tc3_request" (date "YYYY-MM-DD").  Errors: LKD_ERR_ARG_EMPTY (no key or
- * service), LKD_ERR_ARG_NULL. */
+ * service), LKD_ERR_ARG_NULL, LKD_ERR_CRYPTO. */
 lkd_status_t lkd_sign_signing_key(lkd_span_t secret_key, const char date[11], lkd_span_t service,
                                   uint8_t out[LKD_SIGN_SHA256_LEN]);
 
@@ -56,7 +58,7 @@ lkd_status_t lkd_sign_signing_key(lkd_span_t secret_key, const char date[11], lk
  * not NULL.
  * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY (empty secret, service or host;
  * cap 0), LKD_ERR_ARG_RANGE (a timestamp outside 1970..9999),
- * LKD_ERR_BUFFER_TOO_SMALL. */
+ * LKD_ERR_BUFFER_TOO_SMALL, LKD_ERR_CRYPTO (out is then ""). */
 lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, size_t *len, char *signature_hex);
 
 #endif /* LKD_SIGN_H */

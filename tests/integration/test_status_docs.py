@@ -13,7 +13,6 @@ import re
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The statuses only the application's callbacks return, never the library.
 APPLICATION_STATUSES = {
-    "LKD_ERR_CRYPTO",  # a reader or sink that failed to hash or draw random bytes
     "LKD_ERR_WRITE",   # a sink that could not store the data
 }
 
