@@ -42,10 +42,14 @@ $(ALT_DIR)/test_alt $(ALT_DIR)/test_alt_job: $(ALT_DIR)/%: tests/alt/%.c $(ALT_L
 $(ALT_DIR)/test_%: tests/unit/test_%.c $(ALT_LINK)
 	$(CC) $(ALT_FLAGS) $(INC) -D_DEFAULT_SOURCE -MMD -MP -o $@ $< $(ALT_LINK)
 
-.PHONY: alt alt-build
-alt-build: $(ALT_BINS)
+# ALT_MBED_SRC lists the unpacked source: a make that starts before the
+# unpacking saw none, so the programs are built by a second make after it.
+.PHONY: alt alt-build alt-programs
+alt-build: $(ALT_MBED)/.unpacked
+	@$(MAKE) --no-print-directory alt-programs
+alt-programs: $(ALT_BINS)
 
-alt: $(ALT_BINS)
+alt: alt-build
 	@rc=0; for t in $(ALT_BINS); do $$t || rc=1; done; exit $$rc
 
 -include $(ALT_CORE_OBJ:.o=.d) $(ALT_PORT_OBJ:.o=.d) $(ALT_SHA_OBJ:.o=.d) $(ALT_BINS:=.d)
