@@ -42,6 +42,12 @@
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
 #define MBEDTLS_NET_C
+/* The unit programs' loopback servers (tests/unit/tls_loop.h): a session
+ * cache and tickets.  The client never uses them; a board's config leaves
+ * them out. */
+#define MBEDTLS_SSL_SRV_C
+#define MBEDTLS_SSL_CACHE_C
+#define MBEDTLS_SSL_TICKET_C
 #define MBEDTLS_ERROR_C
 #define MBEDTLS_VERSION_C
 #define MBEDTLS_DEBUG_C

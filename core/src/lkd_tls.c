@@ -428,7 +428,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     tls->handshakes++;
     /* A resumed session keeps the master secret of the one offered; a full
      * handshake (also after a refused ticket) makes a new random one. */
-    if (offered && tls->ssl.LKD_MBEDTLS_PRIV(session) != NULL &&
+    if (offered && tls->ssl.LKD_MBEDTLS_PRIV(session) != NULL && LKD_MBEDTLS_IS_TLS12(&tls->ssl) &&
         memcmp(tls->ssl.LKD_MBEDTLS_PRIV(session)->LKD_MBEDTLS_PRIV(master), offered_master, sizeof offered_master) == 0) {
         resumed = 1;
         tls->resumed++;
