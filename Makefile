@@ -2,7 +2,18 @@
 # lkedoc - build, test and demo.  `make help` lists the targets.
 
 CC      ?= cc
+# Which mbedTLS the host library, the CLI and the unit programs build against:
+# system (Debian 12's libmbedtls-dev 2.28, the default for now) or 3 (3.6 LTS
+# from Debian's source package, built into build/mbedtls3 by `make mbedtls3`:
+# tests/tools/mbedtls3.mk).  Each generation has its own build directory.
+MBEDTLS ?= system
+ifeq ($(MBEDTLS),system)
 BUILD   := build
+else ifeq ($(MBEDTLS),3)
+BUILD   := build/mbed3
+else
+$(error MBEDTLS=$(MBEDTLS): say system (Debian's 2.28) or 3 (3.6 from build/mbedtls3))
+endif
 CSTD    := -std=c99 -Wall -Wextra -Werror -pedantic
 OPT     ?= -O2 -g
 include lkedoc.mk
@@ -19,7 +30,16 @@ CFLAGS  ?=
 CFLAGS  += $(CSTD) $(OPT)
 OBJ_INC  = $(APP_INC)
 OBJCOPY ?= objcopy
+ifeq ($(MBEDTLS),3)
+include tests/tools/mbedtls3.mk
+CFLAGS  += $(MBED3_CPPFLAGS)
+TLS_LIBS := $(MBED3_LIBS)
+else
 TLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
+endif
+
+# Under MBEDTLS=3 everything waits for the 3.6 libraries (and their headers).
+MBED_DEP := $(if $(filter 3,$(MBEDTLS)),$(MBED3_DIR)/.built)
 
 CORE_SRC := $(LKEDOC_CORE_SOURCES)
 PORT_SRC := $(LKEDOC_PORT_POSIX_SOURCES)
@@ -71,7 +91,7 @@ deps:
 # make would try to build a missing one from a .o by its built-in rules).
 %.d: ;
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(OBJ_INC) -MMD -MP -c $< -o $@
 
@@ -106,12 +126,12 @@ $(LIB_INTERNAL): $(CORE_OBJ) $(PORT_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(CLI): $(CLI_OBJ) $(LIB)
+$(CLI): $(CLI_OBJ) $(LIB) $(MBED_DEP)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(TLS_LIBS)
 
 # A unit program links the archive with every symbol and the objects its
 # target lists besides.
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_INTERNAL)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_INTERNAL) $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -D_DEFAULT_SOURCE -MMD -MP -o $@ $< $(filter %.o,$^) $(LIB_INTERNAL) $(TLS_LIBS)
 # The template port is in no library: a new board copies it.
@@ -198,6 +218,10 @@ include boards/mps2-an386/board.mk
 include tests/tools/coverage.mk
 
 include tests/fuzz/fuzz.mk
+
+ifneq ($(MBEDTLS),3)
+include tests/tools/mbedtls3.mk
+endif
 
 include tests/tools/sanitize.mk
 

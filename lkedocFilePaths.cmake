@@ -16,7 +16,10 @@
 # LKEDOC_PORT_<NAME>_SOURCES      one port: POSIX, LWIP (lwIP sockets), LWIP_RAW (lwIP raw API,
 # LKEDOC_PORT_<NAME>_INCLUDE_DIRS NO_SYS), TEMPLATE (a new port's starting point)
 # LKEDOC_MBEDTLS_MODULES          the mbedTLS library/<name>.c the core's TLS 1.2 client links
-#                                 (with a configuration like boards/mps2-an386/mbedtls_config.h)
+#                                 (2.28, with a configuration like boards/mps2-an386/mbedtls_config.h)
+# LKEDOC_MBEDTLS3_MODULES         the same for mbedTLS 3.6 (TLS 1.2 + 1.3 client, PSA), measured from
+#                                 the host CLI's link (boards/posix/lkd_mbedtls3_config.h) less its
+#                                 host-only parts (aesni, entropy_poll, debug, the servers of the tests)
 # LKEDOC_LWIP_RAW_LWIP_MODULES    the lwIP src/<name>.c port/lwip-raw needs (IPv4, TCP, DNS)
 #
 # The core also needs jsmn's header (jsmn.h, header-only; the library compiles
@@ -71,6 +74,15 @@ set(LKEDOC_MBEDTLS_MODULES
     aes asn1parse asn1write base64 bignum cipher cipher_wrap constant_time ctr_drbg ecdh
     ecdsa ecp ecp_curves entropy gcm md memory_buffer_alloc oid pem pk pk_wrap pkparse platform
     platform_util rsa rsa_internal sha256 sha512 ssl_ciphersuites ssl_cli ssl_msg ssl_tls x509 x509_crt)
+
+set(LKEDOC_MBEDTLS3_MODULES
+    aes asn1parse asn1write base64 bignum bignum_core chacha20 chachapoly cipher cipher_wrap constant_time
+    ctr_drbg ecdh ecdsa ecp ecp_curves entropy gcm md memory_buffer_alloc oid pem pk pk_ecc pk_wrap pkparse
+    platform platform_util poly1305 psa_crypto psa_crypto_aead psa_crypto_cipher psa_crypto_client
+    psa_crypto_driver_wrappers_no_static psa_crypto_ecp psa_crypto_hash psa_crypto_mac psa_crypto_random
+    psa_crypto_rsa psa_crypto_slot_management psa_util rsa rsa_alt_helpers sha256 sha512 ssl_ciphersuites
+    ssl_client ssl_debug_helpers_generated ssl_msg ssl_tls ssl_tls12_client ssl_tls13_client
+    ssl_tls13_generic ssl_tls13_keys x509 x509_crt)
 
 set(LKEDOC_LWIP_RAW_LWIP_MODULES
     core/init core/def core/dns core/inet_chksum core/ip core/mem core/memp

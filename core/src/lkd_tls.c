@@ -16,6 +16,11 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/net_sockets.h>
+#if defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+
+#include "lkd_mbedtls.h"
 
 #include "lkd_config.h"
 #include "lkd_text.h"
@@ -237,8 +242,9 @@ static uint64_t session_lifetime_ms(const mbedtls_ssl_session *s)
 {
     uint64_t secs = LKD_TLS_SESSION_MAX_S;
 #if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
-    if (s->ticket != NULL && s->ticket_lifetime > 0 && s->ticket_lifetime < secs) {
-        secs = s->ticket_lifetime;
+    if (s->LKD_MBEDTLS_PRIV(ticket) != NULL && s->LKD_MBEDTLS_PRIV(ticket_lifetime) > 0 &&
+        s->LKD_MBEDTLS_PRIV(ticket_lifetime) < secs) {
+        secs = s->LKD_MBEDTLS_PRIV(ticket_lifetime);
     }
 #else
     (void)s;
@@ -258,7 +264,7 @@ static void save_session(lkd_tls_t *tls, size_t slot, int resumed)
         tls->next_slot = (uint8_t)((tls->next_slot + 1u) % LKD_TLS_SESSION_SLOTS);
     }
     s = &tls->saved[slot];
-    expires = now + session_lifetime_ms(tls->ssl.session);
+    expires = now + session_lifetime_ms(tls->ssl.LKD_MBEDTLS_PRIV(session));
     if (resumed && peer_is(&s->peer, tls->open_peer.name, tls->open_peer.port)) {
         if (s->expires_ms < expires) {
             expires = s->expires_ms;
@@ -282,6 +288,17 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
         return LKD_ERR_ARG_NULL;
     }
     memset(tls, 0, sizeof *tls);
+#if defined(MBEDTLS_PSA_CRYPTO_C)
+    /* 3.x's TLS stack (all of 1.3, and 1.2 with USE_PSA_CRYPTO) computes
+     * through PSA, which must be up before the first handshake.  Calling it
+     * again is harmless; it fails only for memory or for its own entropy. */
+    {
+        psa_status_t ps = psa_crypto_init();
+        if (ps != PSA_SUCCESS) {
+            return ps == PSA_ERROR_INSUFFICIENT_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ENTROPY;
+        }
+    }
+#endif
     tls->port = port;
     tls->conn = LKD_PORT_NO_CONN;
     tls->trusted_time = trusted_time;
@@ -307,7 +324,6 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
     }
     (void)lkd_tls_policy_apply(&tls->conf); /* fails only for a NULL configuration */
     mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
     mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);
     mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
     mbedtls_ssl_conf_verify(&tls->conf, verify_validity, tls);
@@ -387,7 +403,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     }
     slot = find_slot(tls, host, port);
     if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->saved[slot].session) == 0) {
-        memcpy(offered_master, tls->saved[slot].session.master, sizeof offered_master);
+        memcpy(offered_master, tls->saved[slot].session.LKD_MBEDTLS_PRIV(master), sizeof offered_master);
         offered = 1;
     }
     do {
@@ -412,8 +428,8 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     tls->handshakes++;
     /* A resumed session keeps the master secret of the one offered; a full
      * handshake (also after a refused ticket) makes a new random one. */
-    if (offered && tls->ssl.session != NULL &&
-        memcmp(tls->ssl.session->master, offered_master, sizeof offered_master) == 0) {
+    if (offered && tls->ssl.LKD_MBEDTLS_PRIV(session) != NULL && LKD_MBEDTLS_IS_TLS12(&tls->ssl) &&
+        memcmp(tls->ssl.LKD_MBEDTLS_PRIV(session)->LKD_MBEDTLS_PRIV(master), offered_master, sizeof offered_master) == 0) {
         resumed = 1;
         tls->resumed++;
     }

@@ -10,6 +10,8 @@
 #include <mbedtls/x509.h>
 #include <mbedtls/x509_crt.h>
 
+#include "lkd_mbedtls.h"
+
 /* Which AEADs and key exchanges this mbedTLS build has.  A suite outside
  * the build would only be skipped by mbedTLS; listing just the compiled ones
  * keeps the list honest and lets the check below catch an empty one. */
@@ -18,8 +20,9 @@
 #else
 #define HAVE_AES_GCM 0
 #endif
-/* AES-256-GCM suites hash with SHA-384 (SHA512_C in 2.28, unless cut out). */
-#if HAVE_AES_GCM && defined(MBEDTLS_SHA512_C) && !defined(MBEDTLS_SHA512_NO_SHA384)
+/* AES-256-GCM suites hash with SHA-384 (SHA512_C in 2.28, unless cut out; SHA384_C in 3.x). */
+#if HAVE_AES_GCM && ((!LKD_MBEDTLS3 && defined(MBEDTLS_SHA512_C) && !defined(MBEDTLS_SHA512_NO_SHA384)) ||    \
+                     (LKD_MBEDTLS3 && defined(MBEDTLS_SHA384_C)))
 #define HAVE_AES256_GCM 1
 #else
 #define HAVE_AES256_GCM 0
@@ -52,6 +55,19 @@
  * signatures), AES-128-GCM first (AES instructions on hosts; the board has
  * nothing else), ChaCha20-Poly1305 for servers that prefer it. */
 static const int suites[] = {
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    /* TLS 1.3's suites name only the AEAD and hash: the key exchange and the
+     * signature are negotiated apart (groups and signature algorithms below). */
+#if HAVE_AES_GCM
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+#endif
+#if HAVE_AES256_GCM
+    MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+#endif
+#if HAVE_CHACHAPOLY
+    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+#endif
+#endif
 #if HAVE_ECDSA && HAVE_AES_GCM
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 #endif
@@ -75,6 +91,21 @@ static const int suites[] = {
 
 /* x25519 first: fastest and constant-time by construction.  A group this
  * build lacks must not appear (mbedTLS fails the ClientHello over it). */
+#if LKD_MBEDTLS3
+/* 3.x names groups by their TLS numbers (mbedtls_ssl_conf_groups). */
+static const uint16_t groups[] = {
+#if defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1,
+#endif
+    MBEDTLS_SSL_IANA_TLS_GROUP_NONE
+};
+#else
 static const mbedtls_ecp_group_id groups[] = {
 #if defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
     MBEDTLS_ECP_DP_CURVE25519,
@@ -87,7 +118,44 @@ static const mbedtls_ecp_group_id groups[] = {
 #endif
     MBEDTLS_ECP_DP_NONE
 };
+#endif
 
+#if LKD_MBEDTLS3
+/* 3.x lists signature algorithms as TLS 1.3 names them (hash and
+ * signature), for 1.2's ServerKeyExchange as for 1.3's CertificateVerify:
+ * the same SHA-2 hashes as 2.28's list, ECDSA and RSA (PKCS#1 v1.5 for 1.2,
+ * RSA-PSS, which 1.3 requires of RSA keys). */
+static const uint16_t sig_algs[] = {
+#if defined(MBEDTLS_ECDSA_C)
+#if defined(MBEDTLS_SHA512_C)
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512,
+#endif
+#if defined(MBEDTLS_SHA384_C)
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+#endif
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+#endif
+#if defined(MBEDTLS_PKCS1_V21)
+#if defined(MBEDTLS_SHA512_C)
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+#endif
+#if defined(MBEDTLS_SHA384_C)
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+#endif
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+#endif
+#if defined(MBEDTLS_PKCS1_V15)
+#if defined(MBEDTLS_SHA512_C)
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+#endif
+#if defined(MBEDTLS_SHA384_C)
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+#endif
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+#endif
+    MBEDTLS_TLS1_3_SIG_NONE
+};
+#else
 #if defined(MBEDTLS_KEY_EXCHANGE_WITH_CERT_ENABLED)
 /* Hashes the server may sign its ECDHE parameters with (mbedTLS's default
  * adds SHA-224, and SHA-1 in builds that allow it). */
@@ -101,6 +169,7 @@ static const int sig_hashes[] = {
     MBEDTLS_MD_SHA256,
     MBEDTLS_MD_NONE
 };
+#endif
 #endif
 
 /* mbedTLS's default profile allows SHA-224 and keys on any curve.  mbedTLS
@@ -122,11 +191,18 @@ lkd_status_t lkd_tls_policy_apply(mbedtls_ssl_config *conf)
     if (conf == NULL) {
         return LKD_ERR_ARG_NULL;
     }
+#if LKD_MBEDTLS3
+    mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+    mbedtls_ssl_conf_ciphersuites(conf, suites);
+    mbedtls_ssl_conf_groups(conf, groups);
+    mbedtls_ssl_conf_sig_algs(conf, sig_algs);
+#else
     mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
     mbedtls_ssl_conf_ciphersuites(conf, suites);
     mbedtls_ssl_conf_curves(conf, groups);
 #if defined(MBEDTLS_KEY_EXCHANGE_WITH_CERT_ENABLED)
     mbedtls_ssl_conf_sig_hashes(conf, sig_hashes);
+#endif
 #endif
     mbedtls_ssl_conf_cert_profile(conf, &profile);
     return LKD_OK;
@@ -186,9 +262,11 @@ const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags)
     case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
         return "the server refused the handshake: most likely it offers no cipher suite or key-exchange group "
                "this client allows (TLS 1.2+, " SUITES_TEXT "; " GROUPS_TEXT ")";
+#if defined(MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE) /* 2.28; 3.x says MBEDTLS_ERR_SSL_DECODE_ERROR etc. */
     case MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE:
         return "the server's key exchange is malformed or uses a group or signature hash this client refuses "
                "(groups " GROUPS_TEXT "; SHA-256, SHA-384, SHA-512)";
+#endif
     default:
         return NULL;
     }

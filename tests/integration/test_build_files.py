@@ -103,7 +103,8 @@ def test_lists_are_the_tree():
 def test_module_lists_name_existing_sources():
     mk = make_vars(makefile="lkedoc.mk")
     src = os.path.join(ROOT, "build", "src")
-    for name, d in (("LKEDOC_MBEDTLS_MODULES", "mbedtls/library"), ("LKEDOC_LWIP_RAW_LWIP_MODULES", "lwip/src")):
+    for name, d in (("LKEDOC_MBEDTLS_MODULES", "mbedtls/library"), ("LKEDOC_MBEDTLS3_MODULES", "mbedtls3/library"),
+                    ("LKEDOC_LWIP_RAW_LWIP_MODULES", "lwip/src")):
         assert len(mk[name]) > 10, name
         assert len(set(mk[name])) == len(mk[name]), f"{name} repeats a module"
         if os.path.isdir(os.path.join(src, d)):

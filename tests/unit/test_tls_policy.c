@@ -15,6 +15,7 @@
 #include <mbedtls/x509.h>
 #include <mbedtls/x509_crt.h>
 
+#include "lkd_mbedtls.h"
 #include "lkd_tls_policy.h"
 #include "unit.h"
 
@@ -23,6 +24,64 @@ static int is_aead(mbedtls_cipher_type_t c)
     return c == MBEDTLS_CIPHER_AES_128_GCM || c == MBEDTLS_CIPHER_AES_256_GCM || c == MBEDTLS_CIPHER_CHACHA20_POLY1305;
 }
 
+#if LKD_MBEDTLS3
+/* 3.x: one suite list for every version (1.3's suites name no key
+ * exchange), groups and signature algorithms by their TLS numbers. */
+static void test_apply_suites_and_groups(void)
+{
+    mbedtls_ssl_config conf;
+    const int *s;
+    const uint16_t *g, *a;
+    size_t n = 0, n13 = 0;
+    int chacha = 0;
+    mbedtls_ssl_config_init(&conf);
+    CHECK_EQ_INT(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                             MBEDTLS_SSL_PRESET_DEFAULT), 0);
+    CHECK_EQ_INT(lkd_tls_policy_apply(&conf), LKD_OK);
+    CHECK_EQ_INT(conf.MBEDTLS_PRIVATE(min_tls_version), MBEDTLS_SSL_VERSION_TLS1_2);
+    for (s = conf.MBEDTLS_PRIVATE(ciphersuite_list); *s != 0; s++) {
+        const mbedtls_ssl_ciphersuite_t *info = mbedtls_ssl_ciphersuite_from_id(*s);
+        CHECK(info != NULL); /* compiled in: nothing listed that mbedTLS would skip */
+        if (info == NULL) {
+            continue;
+        }
+        if (info->MBEDTLS_PRIVATE(min_tls_version) == MBEDTLS_SSL_VERSION_TLS1_3) {
+            CHECK_EQ_INT(info->MBEDTLS_PRIVATE(key_exchange), MBEDTLS_KEY_EXCHANGE_NONE);
+            n13++;
+        } else {
+            CHECK(info->MBEDTLS_PRIVATE(key_exchange) == MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA ||
+                  info->MBEDTLS_PRIVATE(key_exchange) == MBEDTLS_KEY_EXCHANGE_ECDHE_RSA);
+            n++;
+        }
+        CHECK(is_aead((mbedtls_cipher_type_t)info->MBEDTLS_PRIVATE(cipher)));
+        chacha |= info->MBEDTLS_PRIVATE(cipher) == MBEDTLS_CIPHER_CHACHA20_POLY1305;
+    }
+    CHECK_EQ_INT(n, 6); /* the project's 3.6 configuration has all six 1.2 suites */
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    CHECK_EQ_INT(n13, 3); /* and 1.3's three AEAD suites */
+#else
+    CHECK_EQ_INT(n13, 0);
+#endif
+    CHECK(chacha);
+    n = 0;
+    for (g = conf.MBEDTLS_PRIVATE(group_list); *g != MBEDTLS_SSL_IANA_TLS_GROUP_NONE; g++) {
+        CHECK(*g == MBEDTLS_SSL_IANA_TLS_GROUP_X25519 || *g == MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1 ||
+              *g == MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1);
+        n++;
+    }
+    CHECK_EQ_INT(n, 3);
+    CHECK_EQ_INT(conf.MBEDTLS_PRIVATE(group_list)[0], MBEDTLS_SSL_IANA_TLS_GROUP_X25519);
+    n = 0;
+    for (a = conf.MBEDTLS_PRIVATE(sig_algs); *a != MBEDTLS_TLS1_3_SIG_NONE; a++) {
+        /* The hash is the high byte, except for RSA-PSS (0x08, hash). */
+        unsigned hash = (*a >> 8) == 0x08 ? (*a & 0xffu) : (unsigned)(*a >> 8);
+        CHECK(hash >= 4 && hash <= 6); /* SHA-256, SHA-384, SHA-512 */
+        n++;
+    }
+    CHECK_EQ_INT(n, 9);
+    mbedtls_ssl_config_free(&conf);
+}
+#else
 static void test_apply_suites_and_groups(void)
 {
     mbedtls_ssl_config conf;
@@ -67,6 +126,7 @@ static void test_apply_suites_and_groups(void)
     }
     mbedtls_ssl_config_free(&conf);
 }
+#endif
 
 static void test_apply_profile(void)
 {
@@ -76,7 +136,7 @@ static void test_apply_profile(void)
     CHECK_EQ_INT(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                              MBEDTLS_SSL_PRESET_DEFAULT), 0);
     CHECK_EQ_INT(lkd_tls_policy_apply(&conf), LKD_OK);
-    p = conf.cert_profile;
+    p = conf.LKD_MBEDTLS_PRIV(cert_profile);
     CHECK(p != NULL && p != &mbedtls_x509_crt_profile_default);
     if (p != NULL) {
         CHECK(!(p->allowed_mds & MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_MD5)));
@@ -110,7 +170,9 @@ static void test_describe(void)
     CHECK(has(alert, "TLS 1.2+, ECDHE with AES-GCM or ChaCha20-Poly1305; x25519, P-256, P-384)"));
     /* 0xffffffff is "no verification result", not every flag. */
     CHECK(lkd_tls_policy_describe(MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 0xffffffffu) == alert);
+#if defined(MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE) /* 2.28 only */
     CHECK(has(lkd_tls_policy_describe(MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE, 0), "key exchange"));
+#endif
     cert = lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_BAD_MD);
     CHECK(has(cert, "SHA-1") && has(cert, "MD5"));
     cert = lkd_tls_policy_describe(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, MBEDTLS_X509_BADCERT_BAD_KEY);

@@ -27,6 +27,16 @@
 #include "lkd_client.h"
 #include "tls_certs.h"
 
+/* The servers speak TLS 1.2: what these programs pin (session-ID and
+ * ticket resumption, their lifetimes) is 1.2's.  Under 3.x a 1.3 server
+ * would send its tickets after the handshake, which the client does not yet
+ * take (issue 13, item 2). */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define TL_MAX_TLS12(conf) mbedtls_ssl_conf_max_tls_version((conf), MBEDTLS_SSL_VERSION_TLS1_2)
+#else
+#define TL_MAX_TLS12(conf) ((void)(conf))
+#endif
+
 typedef enum {
     TL_KEEP = 0,   /* the connection stays open for the next request */
     TL_CLOSE,      /* close_notify, then EOF */
@@ -197,14 +207,20 @@ static inline void tl_tls_setup(void)
         mbedtls_pk_init(&tl.key[i]);
         mbedtls_ssl_config_init(&tl.conf[i]);
         if (mbedtls_x509_crt_parse(&tl.crt[i], (const unsigned char *)pems[i][0], strlen(pems[i][0]) + 1) != 0 ||
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+            mbedtls_pk_parse_key(&tl.key[i], (const unsigned char *)pems[i][1], strlen(pems[i][1]) + 1, NULL, 0,
+                                 mbedtls_ctr_drbg_random, &tl.drbg) != 0 ||
+#else
             mbedtls_pk_parse_key(&tl.key[i], (const unsigned char *)pems[i][1], strlen(pems[i][1]) + 1, NULL,
                                  0) != 0 ||
+#endif
             mbedtls_ssl_config_defaults(&tl.conf[i], MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
                                         MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
             fprintf(stderr, "tls_loop: server set-up failed\n");
             exit(2);
         }
         mbedtls_ssl_conf_rng(&tl.conf[i], mbedtls_ctr_drbg_random, &tl.drbg);
+        TL_MAX_TLS12(&tl.conf[i]);
         mbedtls_ssl_conf_own_cert(&tl.conf[i], &tl.crt[i], &tl.key[i]);
         mbedtls_ssl_conf_session_cache(&tl.conf[i], cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
     }
@@ -218,6 +234,7 @@ static inline void tl_tls_setup(void)
         exit(2);
     }
     mbedtls_ssl_conf_rng(&tl.conf_ticket, mbedtls_ctr_drbg_random, &tl.drbg);
+    TL_MAX_TLS12(&tl.conf_ticket);
     mbedtls_ssl_conf_own_cert(&tl.conf_ticket, &tl.crt[TL_CERT_GOOD], &tl.key[TL_CERT_GOOD]);
     mbedtls_ssl_conf_session_tickets_cb(&tl.conf_ticket, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
                                         &tl.ticket);
