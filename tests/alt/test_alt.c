@@ -12,30 +12,12 @@
 #include "lkd_request.h"
 #include "lkd_sign.h"
 #include "lkd_time.h"
+#include "tc3_example.h"
 #include "unit.h"
 
 #if !defined(MBEDTLS_SHA256_ALT) || !LKD_HASH_CAN_FAIL
 #error "tests/alt builds with MBEDTLS_SHA256_ALT (alt_user_config.h)"
 #endif
-
-static const char body[] =
-    "{\"Limit\": 1, \"Filters\": [{\"Values\": [\"\\u672a\\u547d\\u540d\"], \"Name\": \"instance-name\"}]}";
-
-static lkd_span_t span(const char *s)
-{
-    lkd_span_t v;
-    v.ptr = s;
-    v.len = strlen(s);
-    return v;
-}
-
-static void hex(const uint8_t *in, size_t n, char *out)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        sprintf(out + 2 * i, "%02x", in[i]);
-    }
-}
 
 static int all_zero(const uint8_t *p, size_t n)
 {

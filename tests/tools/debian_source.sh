@@ -30,15 +30,4 @@ fi
 work=$(dirname "$dest")/.$src-dl
 rm -rf "$work" "$dest" && mkdir -p "$work" "$dest"
 (cd "$work" && apt-get source --download-only -qq "$src=$ver") 2>&1 | grep -v 'unsandboxed' >&2 || true
-tar -xf "$work"/"$src"_*.orig.tar.* --strip-components=1 -C "$dest"
-# Debian's own patches (quilt format 3.0): fixes and CVEs the packaged library has.
-if ls "$work"/"$src"_*.debian.tar.* >/dev/null 2>&1; then
-    tar -xf "$work"/"$src"_*.debian.tar.* -C "$work"
-    if [ -f "$work/debian/patches/series" ]; then
-        sed 's/#.*//' "$work/debian/patches/series" | while read -r p _; do
-            [ -n "$p" ] && patch -s -p1 -d "$dest" < "$work/debian/patches/$p"
-        done
-    fi
-fi
-rm -rf "$work"
-echo "$src $ver" > "$dest/.unpacked"
+sh "$(dirname "$0")/unpack_debian_source.sh" "$work" "$src" "$ver" "$dest"

@@ -3,26 +3,8 @@
  * documentation (CVM DescribeInstances, with and without x-tc-action signed). */
 #include "lkd_sign.h"
 #include "lkd_time.h"
+#include "tc3_example.h"
 #include "unit.h"
-
-static const char body[] =
-    "{\"Limit\": 1, \"Filters\": [{\"Values\": [\"\\u672a\\u547d\\u540d\"], \"Name\": \"instance-name\"}]}";
-
-static lkd_span_t span(const char *s)
-{
-    lkd_span_t v;
-    v.ptr = s;
-    v.len = strlen(s);
-    return v;
-}
-
-static void hex(const uint8_t *in, size_t n, char *out)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        sprintf(out + 2 * i, "%02x", in[i]);
-    }
-}
 
 static void base_input(lkd_sign_input_t *in)
 {
