@@ -12,17 +12,12 @@
 
 #include "lkd_text.h"
 
+/* In the order of lkd_task_status_t, from LKD_TASK_UNKNOWN. */
+static const char task_status_names[] = "Unknown\0" "WaitExecute\0" "Processing\0" "Success\0" "Failed\0" "Pause\0";
+
 const char *lkd_task_status_name(lkd_task_status_t status)
 {
-    switch (status) {
-    case LKD_TASK_WAIT_EXECUTE: return "WaitExecute";
-    case LKD_TASK_PROCESSING: return "Processing";
-    case LKD_TASK_SUCCESS: return "Success";
-    case LKD_TASK_FAILED: return "Failed";
-    case LKD_TASK_PAUSE: return "Pause";
-    case LKD_TASK_UNKNOWN: break;
-    }
-    return "Unknown";
+    return lkd_text_nth(task_status_names, (unsigned)status, "Unknown");
 }
 
 static const lkd_span_t empty_span = {NULL, 0};
@@ -67,20 +62,13 @@ static lkd_status_t optional_int(const lkd_json_doc_t *doc, int object, const ch
     return st;
 }
 
+/* The service's Status, any case (a name it does not document is Unknown). */
 static lkd_task_status_t status_from_text(lkd_span_t s)
 {
-    static const struct {
-        const char *lower;
-        lkd_task_status_t status;
-    } names[] = {
-        {"waitexecute", LKD_TASK_WAIT_EXECUTE}, {"processing", LKD_TASK_PROCESSING},
-        {"success", LKD_TASK_SUCCESS},          {"failed", LKD_TASK_FAILED},
-        {"pause", LKD_TASK_PAUSE},
-    };
-    size_t i;
-    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (lkd_text_equals_nocase(s.ptr, s.len, names[i].lower)) {
-            return names[i].status;
+    unsigned i;
+    for (i = LKD_TASK_WAIT_EXECUTE; i <= LKD_TASK_PAUSE; i++) {
+        if (lkd_text_equals_nocase(s.ptr, s.len, lkd_text_nth(task_status_names, i, ""))) {
+            return (lkd_task_status_t)i;
         }
     }
     return LKD_TASK_UNKNOWN;

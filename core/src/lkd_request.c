@@ -4,6 +4,7 @@
  */
 #include "lkd_request.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "lkd_hash.h"
@@ -42,28 +43,31 @@ lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int 
  * error; LKD_OK when all can. */
 static lkd_status_t check_request(const lkd_request_t *req)
 {
-    const struct {
-        lkd_span_t v;
-        lkd_request_chars_t cls;
-        int required;
-        size_t max;
+    /* A table of offsets rather than of spans: nothing is copied to the
+     * stack, and each entry is four bytes of flash. */
+    static const struct {
+        uint8_t offset;
+        uint8_t cls;
+        uint8_t required;
+        uint8_t max; /* 0: no limit of its own */
     } fields[] = {
-        {req->host, LKD_REQUEST_CHARS_HOST, 1, (size_t)-1},
-        {req->service, LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SERVICE},
-        {req->action, LKD_REQUEST_CHARS_TOKEN, 1, (size_t)-1},
-        {req->version, LKD_REQUEST_CHARS_TOKEN, 1, (size_t)-1},
-        {req->region, LKD_REQUEST_CHARS_TOKEN, 1, (size_t)-1},
-        {req->language, LKD_REQUEST_CHARS_TOKEN, 0, (size_t)-1},
-        {req->secret_id, LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SECRET_ID},
-        {req->token, LKD_REQUEST_CHARS_VISIBLE, 0, (size_t)-1},
+        {offsetof(lkd_request_t, host), LKD_REQUEST_CHARS_HOST, 1, 0},
+        {offsetof(lkd_request_t, service), LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SERVICE},
+        {offsetof(lkd_request_t, action), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+        {offsetof(lkd_request_t, version), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+        {offsetof(lkd_request_t, region), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+        {offsetof(lkd_request_t, language), LKD_REQUEST_CHARS_TOKEN, 0, 0},
+        {offsetof(lkd_request_t, secret_id), LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SECRET_ID},
+        {offsetof(lkd_request_t, token), LKD_REQUEST_CHARS_VISIBLE, 0, 0},
     };
     size_t i;
     for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        lkd_status_t st = lkd_request_check_value(fields[i].v, fields[i].cls, fields[i].required);
+        const lkd_span_t *v = (const lkd_span_t *)(const void *)((const char *)req + fields[i].offset);
+        lkd_status_t st = lkd_request_check_value(*v, (lkd_request_chars_t)fields[i].cls, fields[i].required);
         if (st != LKD_OK) {
             return st;
         }
-        if (fields[i].v.len > fields[i].max) {
+        if (fields[i].max > 0 && v->len > fields[i].max) {
             return LKD_ERR_ARG_TOO_LONG;
         }
     }

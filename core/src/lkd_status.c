@@ -7,47 +7,47 @@
 
 #include <string.h>
 
-static const char *const status_text[LKD_STATUS_COUNT] = {
-    [LKD_OK] = "ok",
-    [LKD_ERR_ARG] = "invalid argument",
-    [LKD_ERR_BUFFER_TOO_SMALL] = "buffer too small",
-    [LKD_ERR_RESPONSE_TOO_LARGE] = "response too large for the client's buffers",
-    [LKD_ERR_DNS] = "host name did not resolve",
-    [LKD_ERR_CONNECT] = "could not connect",
-    [LKD_ERR_TLS] = "TLS failure",
-    [LKD_ERR_CERT] = "server certificate did not verify",
-    [LKD_ERR_TIMEOUT] = "deadline passed",
-    [LKD_ERR_CLOSED] = "connection closed before the response was complete",
-    [LKD_ERR_IO] = "network send/receive failed",
-    [LKD_ERR_HTTP_STATUS] = "unexpected HTTP status",
-    [LKD_ERR_MALFORMED] = "malformed response",
-    [LKD_ERR_API] = "service returned an error",
-    [LKD_ERR_TASK_FAILED] = "document task failed",
-    [LKD_ERR_TASK_PAUSED] = "document task is paused",
-    [LKD_ERR_TASK_NOT_READY] = "document task has no result yet",
-    [LKD_ERR_PAYLOAD_TOO_LARGE] = "document too large for the service (8 MB base64, 10 MB request)",
-    [LKD_ERR_CRYPTO] = "cryptographic failure",
-    [LKD_ERR_ENTROPY] = "no entropy",
-    [LKD_ERR_NOT_PROVIDED] = "not provided by this port",
-    [LKD_ERR_STATE] = "client not ready",
-    [LKD_ERR_NO_MEMORY] = "TLS memory exhausted (mbedTLS allocation failed)",
-    [LKD_ERR_URL_REFUSED] = "result URL refused by the result-host policy",
-    [LKD_ERR_WRITE] = "could not write the data",
-    [LKD_ERR_CONFIG] = "the application and the library were compiled with different lkd_config.h values",
-    [LKD_ERR_ARG_NULL] = "invalid argument: missing (NULL)",
-    [LKD_ERR_ARG_EMPTY] = "invalid argument: empty",
-    [LKD_ERR_ARG_TOO_LONG] = "invalid argument: too long",
-    [LKD_ERR_ARG_FORMAT] = "invalid argument: bytes or form not allowed",
-    [LKD_ERR_ARG_RANGE] = "invalid argument: out of range",
-    [LKD_ERR_ARG_CONFLICT] = "invalid arguments: they contradict each other",
-};
+#include "lkd_text.h"
+
+/* The descriptions in the order of lkd_status_t, one string (lkd_text_nth):
+ * an entry per status, from LKD_OK to LKD_ERR_ARG_CONFLICT. */
+static const char status_text[] =
+    /* LKD_OK */ "ok" "\0"
+    /* LKD_ERR_ARG */ "invalid argument" "\0"
+    /* LKD_ERR_BUFFER_TOO_SMALL */ "buffer too small" "\0"
+    /* LKD_ERR_RESPONSE_TOO_LARGE */ "response too large for the client's buffers" "\0"
+    /* LKD_ERR_DNS */ "host name did not resolve" "\0"
+    /* LKD_ERR_CONNECT */ "could not connect" "\0"
+    /* LKD_ERR_TLS */ "TLS failure" "\0"
+    /* LKD_ERR_CERT */ "server certificate did not verify" "\0"
+    /* LKD_ERR_TIMEOUT */ "deadline passed" "\0"
+    /* LKD_ERR_CLOSED */ "connection closed before the response was complete" "\0"
+    /* LKD_ERR_IO */ "network send/receive failed" "\0"
+    /* LKD_ERR_HTTP_STATUS */ "unexpected HTTP status" "\0"
+    /* LKD_ERR_MALFORMED */ "malformed response" "\0"
+    /* LKD_ERR_API */ "service returned an error" "\0"
+    /* LKD_ERR_TASK_FAILED */ "document task failed" "\0"
+    /* LKD_ERR_TASK_PAUSED */ "document task is paused" "\0"
+    /* LKD_ERR_TASK_NOT_READY */ "document task has no result yet" "\0"
+    /* LKD_ERR_PAYLOAD_TOO_LARGE */ "document too large for the service (8 MB base64, 10 MB request)" "\0"
+    /* LKD_ERR_CRYPTO */ "cryptographic failure" "\0"
+    /* LKD_ERR_ENTROPY */ "no entropy" "\0"
+    /* LKD_ERR_NOT_PROVIDED */ "not provided by this port" "\0"
+    /* LKD_ERR_STATE */ "client not ready" "\0"
+    /* LKD_ERR_NO_MEMORY */ "TLS memory exhausted (mbedTLS allocation failed)" "\0"
+    /* LKD_ERR_URL_REFUSED */ "result URL refused by the result-host policy" "\0"
+    /* LKD_ERR_WRITE */ "could not write the data" "\0"
+    /* LKD_ERR_CONFIG */ "the application and the library were compiled with different lkd_config.h values" "\0"
+    /* LKD_ERR_ARG_NULL */ "invalid argument: missing (NULL)" "\0"
+    /* LKD_ERR_ARG_EMPTY */ "invalid argument: empty" "\0"
+    /* LKD_ERR_ARG_TOO_LONG */ "invalid argument: too long" "\0"
+    /* LKD_ERR_ARG_FORMAT */ "invalid argument: bytes or form not allowed" "\0"
+    /* LKD_ERR_ARG_RANGE */ "invalid argument: out of range" "\0"
+    /* LKD_ERR_ARG_CONFLICT */ "invalid arguments: they contradict each other" "\0";
 
 const char *lkd_strerror(lkd_status_t status)
 {
-    if ((unsigned)status >= LKD_STATUS_COUNT || status_text[status] == NULL) {
-        return "unknown status";
-    }
-    return status_text[status];
+    return lkd_text_nth(status_text, (unsigned)status, "unknown status");
 }
 
 int lkd_status_is_arg(lkd_status_t status)
@@ -96,15 +96,6 @@ lkd_api_class_t lkd_api_classify(const char *code, size_t len)
 
 const char *lkd_api_class_name(lkd_api_class_t cls)
 {
-    switch (cls) {
-    case LKD_API_CLASS_RETRYABLE: return "retryable";
-    case LKD_API_CLASS_CLOCK: return "clock";
-    case LKD_API_CLASS_AUTH: return "auth";
-    case LKD_API_CLASS_QUOTA: return "quota";
-    case LKD_API_CLASS_PARAMETER: return "parameter";
-    case LKD_API_CLASS_BILLING: return "billing";
-    case LKD_API_CLASS_SERVER: return "server";
-    case LKD_API_CLASS_UNKNOWN: break;
-    }
-    return "unknown";
+    return lkd_text_nth("unknown\0" "retryable\0" "clock\0" "auth\0" "quota\0" "parameter\0" "billing\0" "server\0",
+                        (unsigned)cls, "unknown");
 }

@@ -4,6 +4,8 @@
  */
 #include "lkd_text.h"
 
+#include <string.h>
+
 const char *lkd_text_format_dec(uint64_t v, char buf[LKD_TEXT_DEC_SIZE])
 {
     char *p = buf + LKD_TEXT_DEC_SIZE - 1;
@@ -48,4 +50,13 @@ int lkd_text_equals_nocase(const char *s, size_t n, const char *text)
         }
     }
     return text[n] == '\0';
+}
+
+const char *lkd_text_nth(const char *list, unsigned n, const char *none)
+{
+    while (*list != '\0' && n > 0) {
+        list += strlen(list) + 1;
+        n--;
+    }
+    return *list != '\0' ? list : none;
 }

@@ -36,4 +36,10 @@ char lkd_text_hex_digit(unsigned v);
  * when n is 0). */
 int lkd_text_equals_nocase(const char *s, size_t n, const char *text);
 
+/* Entry n (from 0) of list, a run of non-empty NUL-terminated strings ended
+ * by an empty one ("a\0" "b\0"); none when the list has no entry n.  One
+ * such string in flash costs a byte per entry where an array of pointers
+ * costs four. */
+const char *lkd_text_nth(const char *list, unsigned n, const char *none);
+
 #endif /* LKD_TEXT_H */

@@ -164,6 +164,12 @@ static void test_names(void)
         CHECK(strcmp(lkd_strerror((lkd_status_t)i), "unknown status") != 0);
     }
     CHECK(strcmp(lkd_strerror(LKD_STATUS_COUNT), "unknown status") == 0);
+    /* The texts are one string walked by index: each lands on its own status. */
+    CHECK(strcmp(lkd_strerror(LKD_OK), "ok") == 0);
+    CHECK(strcmp(lkd_strerror(LKD_ERR_TIMEOUT), "deadline passed") == 0);
+    CHECK(strcmp(lkd_strerror(LKD_ERR_CONFIG),
+                 "the application and the library were compiled with different lkd_config.h values") == 0);
+    CHECK(strcmp(lkd_strerror(LKD_ERR_ARG_CONFLICT), "invalid arguments: they contradict each other") == 0);
     CHECK(strcmp(lkd_api_class_name(LKD_API_CLASS_RETRYABLE), "retryable") == 0);
     CHECK(strcmp(lkd_api_class_name((lkd_api_class_t)99), "unknown") == 0);
     CHECK_EQ_INT(lkd_api_classify("AuthFailure.SignatureExpire", 27), LKD_API_CLASS_CLOCK);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The shared text helpers: the one ASCII case fold (every byte), hex digits
- * both ways, decimal formatting, and the case-insensitive comparison. */
+ * both ways, decimal formatting, the case-insensitive comparison, and the
+ * entries of a packed string list. */
+#include <string.h>
+
 #include "lkd_text.h"
 #include "unit.h"
 
@@ -44,10 +47,22 @@ static void test_decimal_and_comparison(void)
     CHECK_EQ_INT(lkd_text_equals_nocase("\xc4", 1, "\xe4"), 0); /* ASCII only */
 }
 
+static void test_nth_of_a_list(void)
+{
+    static const char list[] = "ab\0" "c\0" "def\0";
+    CHECK(strcmp(lkd_text_nth(list, 0, "none"), "ab") == 0);
+    CHECK(strcmp(lkd_text_nth(list, 1, "none"), "c") == 0);
+    CHECK(strcmp(lkd_text_nth(list, 2, "none"), "def") == 0);
+    CHECK(strcmp(lkd_text_nth(list, 3, "none"), "none") == 0);
+    CHECK(strcmp(lkd_text_nth(list, (unsigned)-1, "none"), "none") == 0);
+    CHECK(strcmp(lkd_text_nth("", 0, "none"), "none") == 0);
+}
+
 int main(void)
 {
     test_case_fold_every_byte();
     test_hex_both_ways();
     test_decimal_and_comparison();
+    test_nth_of_a_list();
     return unit_report("text");
 }
