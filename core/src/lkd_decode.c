@@ -8,6 +8,7 @@
  */
 #include "lkd_decode.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "lkd_text.h"
@@ -185,10 +186,23 @@ static lkd_status_t decode_failed_pages(lkd_json_doc_t *doc, int response, lkd_r
     return LKD_OK;
 }
 
+/* Usage's members, all integers: their keys and where each goes. */
+static const char usage_keys[] = "PageNumber\0" "TotalTokens\0" "SuccessPageNum\0" "FailPageNum\0" "FileSize\0";
+static const uint8_t usage_fields[] = {
+    offsetof(lkd_usage_t, page_number),   offsetof(lkd_usage_t, total_tokens), offsetof(lkd_usage_t, success_page_num),
+    offsetof(lkd_usage_t, fail_page_num), offsetof(lkd_usage_t, file_size),
+};
+
+static int64_t *usage_field(lkd_usage_t *u, unsigned i)
+{
+    return (int64_t *)(void *)((char *)u + usage_fields[i]);
+}
+
 static lkd_status_t decode_usage(lkd_json_doc_t *doc, int response, lkd_result_t *result)
 {
     int u = lkd_json_find_key(doc, response, "Usage");
-    lkd_status_t st;
+    lkd_status_t st = LKD_OK;
+    unsigned i;
     if (u < 0 || token_is_null(doc, u)) {
         return LKD_OK;
     }
@@ -196,18 +210,8 @@ static lkd_status_t decode_usage(lkd_json_doc_t *doc, int response, lkd_result_t
         return LKD_ERR_MALFORMED;
     }
     result->has_usage = 1;
-    st = optional_int(doc, u, "PageNumber", &result->usage.page_number);
-    if (st == LKD_OK) {
-        st = optional_int(doc, u, "TotalTokens", &result->usage.total_tokens);
-    }
-    if (st == LKD_OK) {
-        st = optional_int(doc, u, "SuccessPageNum", &result->usage.success_page_num);
-    }
-    if (st == LKD_OK) {
-        st = optional_int(doc, u, "FailPageNum", &result->usage.fail_page_num);
-    }
-    if (st == LKD_OK) {
-        st = optional_int(doc, u, "FileSize", &result->usage.file_size);
+    for (i = 0; i < sizeof usage_fields && st == LKD_OK; i++) {
+        st = optional_int(doc, u, lkd_text_nth(usage_keys, i, ""), usage_field(&result->usage, i));
     }
     return st;
 }
@@ -233,6 +237,7 @@ static lkd_status_t decode_task_error(lkd_json_doc_t *doc, int error, lkd_result
 
 static void result_init(lkd_result_t *result)
 {
+    unsigned i;
     memset(result, 0, sizeof *result);
     result->status = LKD_TASK_UNKNOWN;
     result->status_raw = empty_span;
@@ -240,11 +245,9 @@ static void result_init(lkd_result_t *result)
     result->task_error_code = empty_span;
     result->task_error_message = empty_span;
     result->request_id = empty_span;
-    result->usage.page_number = -1;
-    result->usage.total_tokens = -1;
-    result->usage.success_page_num = -1;
-    result->usage.fail_page_num = -1;
-    result->usage.file_size = -1;
+    for (i = 0; i < sizeof usage_fields; i++) {
+        *usage_field(&result->usage, i) = -1;
+    }
 }
 
 lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tokens, unsigned max_tokens,

@@ -146,23 +146,12 @@ static lkd_status_t read_content_length(lkd_http_parser_t *p, const char *v, siz
     }
     do {
         const char *e;
-        size_t e_len, i;
+        size_t e_len;
         uint64_t value = 0;
 
         next_element(&v, &n, &e, &e_len);
-        if (e_len == 0) {
-            return LKD_ERR_MALFORMED;
-        }
-        for (i = 0; i < e_len; i++) {
-            unsigned d;
-            if (!is_digit(e[i])) {
-                return LKD_ERR_MALFORMED;
-            }
-            d = (unsigned)(e[i] - '0');
-            if (value > (UINT64_MAX - d) / 10u) {
-                return LKD_ERR_MALFORMED;
-            }
-            value = value * 10u + d;
+        if (e_len == 0 || lkd_text_parse_u64(e, e_len, &value) != e_len) {
+            return LKD_ERR_MALFORMED; /* empty, a sign or another byte, or over 64 bits */
         }
         if (have && value != first) {
             return LKD_ERR_MALFORMED;

@@ -380,13 +380,8 @@ static lkd_status_t parse_content_range(download_t *d, const char *v, size_t n)
         return LKD_ERR_MALFORMED;
     }
     for (k = 0; k < 3; k++) {
-        size_t digits = 0;
-        for (; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++) {
-            if (nums[k] > (UINT64_MAX - 9u) / 10u) {
-                return LKD_ERR_MALFORMED;
-            }
-            nums[k] = nums[k] * 10u + (uint64_t)(v[i] - '0');
-        }
+        size_t digits = lkd_text_parse_u64(v + i, n - i, &nums[k]);
+        i += digits;
         if (digits == 0 || (k < 2 && (i >= n || v[i] != (k == 0 ? '-' : '/')))) {
             return LKD_ERR_MALFORMED;
         }

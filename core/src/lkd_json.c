@@ -690,20 +690,11 @@ lkd_status_t lkd_json_get_int64(const lkd_json_doc_t *doc, int index, int64_t *o
         neg = 1;
         i = 1;
     }
-    if (i >= n || !is_digit(s[i]) || (s[i] == '0' && n - i > 1)) {
-        return LKD_ERR_MALFORMED;
-    }
     limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
-    for (; i < n; i++) {
-        unsigned d;
-        if (!is_digit(s[i])) {
-            return LKD_ERR_MALFORMED; /* fraction, exponent, garbage */
-        }
-        d = (unsigned)(s[i] - '0');
-        if (mag > (limit - d) / 10u) {
-            return LKD_ERR_MALFORMED; /* does not fit int64_t */
-        }
-        mag = mag * 10u + d;
+    /* Only digits (no fraction, exponent or garbage), no leading zero, and a
+     * value int64_t holds. */
+    if (i >= n || (s[i] == '0' && n - i > 1) || lkd_text_parse_u64(s + i, n - i, &mag) != n - i || mag > limit) {
+        return LKD_ERR_MALFORMED;
     }
     if (neg) {
         *out = (mag == (uint64_t)INT64_MAX + 1u) ? INT64_MIN : -(int64_t)mag;

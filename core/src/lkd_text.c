@@ -17,6 +17,21 @@ const char *lkd_text_format_dec(uint64_t v, char buf[LKD_TEXT_DEC_SIZE])
     return p;
 }
 
+size_t lkd_text_parse_u64(const char *s, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i;
+    for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10u) {
+            return 0;
+        }
+        v = v * 10u + d;
+    }
+    *out = v;
+    return i;
+}
+
 char lkd_text_lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;

@@ -36,6 +36,11 @@ char lkd_text_hex_digit(unsigned v);
  * when n is 0). */
 int lkd_text_equals_nocase(const char *s, size_t n, const char *text);
 
+/* The run of decimal digits that starts s[0..n), as a number in *out.
+ * Returns the digits read: 0 when s does not start with a digit, or when the
+ * number does not fit uint64_t (then *out is left unspecified). */
+size_t lkd_text_parse_u64(const char *s, size_t n, uint64_t *out);
+
 /* Entry n (from 0) of list, a run of non-empty NUL-terminated strings ended
  * by an empty one ("a\0" "b\0"); none when the list has no entry n.  One
  * such string in flash costs a byte per entry where an array of pointers
