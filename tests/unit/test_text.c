@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The shared text helpers: the one ASCII case fold (every byte), hex digits
- * both ways, decimal formatting, the case-insensitive comparison, and the
+ * both ways, decimal formatting and reading, the case-insensitive comparison, and the
  * entries of a packed string list. */
 #include <string.h>
 
@@ -47,6 +47,23 @@ static void test_decimal_and_comparison(void)
     CHECK_EQ_INT(lkd_text_equals_nocase("\xc4", 1, "\xe4"), 0); /* ASCII only */
 }
 
+static void test_decimal_reading(void)
+{
+    uint64_t v = 7;
+    CHECK_EQ_INT(lkd_text_parse_u64("18446744073709551615", 20, &v), 20);
+    CHECK(v == UINT64_MAX);
+    CHECK_EQ_INT(lkd_text_parse_u64("18446744073709551616", 20, &v), 0); /* one over */
+    CHECK_EQ_INT(lkd_text_parse_u64("99999999999999999999", 20, &v), 0);
+    CHECK_EQ_INT(lkd_text_parse_u64("12a", 3, &v), 2);
+    CHECK(v == 12);
+    CHECK_EQ_INT(lkd_text_parse_u64("123", 2, &v), 2); /* only n bytes are read */
+    CHECK(v == 12);
+    CHECK_EQ_INT(lkd_text_parse_u64("007", 3, &v), 3);
+    CHECK(v == 7);
+    CHECK_EQ_INT(lkd_text_parse_u64("-1", 2, &v), 0);
+    CHECK_EQ_INT(lkd_text_parse_u64("", 0, &v), 0);
+}
+
 static void test_nth_of_a_list(void)
 {
     static const char list[] = "ab\0" "c\0" "def\0";
@@ -63,6 +80,7 @@ int main(void)
     test_case_fold_every_byte();
     test_hex_both_ways();
     test_decimal_and_comparison();
+    test_decimal_reading();
     test_nth_of_a_list();
     return unit_report("text");
 }
