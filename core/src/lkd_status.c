@@ -55,40 +55,68 @@ int lkd_status_is_arg(lkd_status_t status)
     return status == LKD_ERR_ARG || (status >= LKD_ERR_ARG_NULL && status <= LKD_ERR_ARG_CONFLICT);
 }
 
-/* The codes of each class, NUL-separated, in the order of lkd_api_class_t
- * from LKD_API_CLASS_RETRYABLE on (one string per class keeps pointers and
- * padding out of flash).  A code matches an entry equal to it, or one that
+/* The codes the service documents, in byte order, front-coded: each entry
+ * is a head byte, 0x80 | shared << 3 | class (an lkd_api_class_t), then the
+ * bytes that follow the first `shared` (at most 15) bytes of the entry
+ * before it.  Codes are ASCII letters and '.', so a head byte (>= 0x80)
+ * ends the entry before it.  This keeps 32 codes in 451 bytes where one
+ * string per code took 627; tests/unit/test_client.c lists every code with
+ * its class in the clear.  A code matches an entry equal to it, or one that
  * it starts with followed by '.', so "LimitExceeded" covers
  * "LimitExceeded.TooLargeFileError" but not "LimitExceededX".  The longest
  * match wins: "AuthFailure.SignatureExpire" beats "AuthFailure". */
-static const char *const api_codes[] = {
-    /* RETRYABLE */ "RequestLimitExceeded\0",
-    /* CLOCK */ "AuthFailure.SignatureExpire\0",
-    /* AUTH */ "AuthFailure\0UnauthorizedOperation\0IpInBlacklist\0IpNotInWhitelist\0"
-               "FailedOperation.UnOpenError\0",
-    /* QUOTA */ "LimitExceeded\0RequestSizeLimitExceeded\0ResponseSizeLimitExceeded\0ResourceInsufficient\0",
-    /* PARAMETER */ "InvalidParameter\0InvalidParameterValue\0MissingParameter\0UnknownParameter\0"
-                    "InvalidAction\0ActionOffline\0InvalidRequest\0NoSuchProduct\0NoSuchVersion\0"
-                    "UnsupportedOperation\0UnsupportedProtocol\0UnsupportedRegion\0ResourceNotFound\0",
-    /* BILLING */ "ResourceUnavailable.InArrears\0ResourceUnavailable.ResourcePackageRunOut\0ResourcesSoldOut\0",
-    /* SERVER */ "FailedOperation\0InternalError\0ServiceUnavailable\0ResourceUnavailable\0ResourceInUse\0",
-};
+static const char api_codes[] =
+    "\x85" "ActionOffline" /* parameter: ActionOffline */
+    "\x8B" "uthFailure" /* auth: AuthFailure */
+    "\xDA" ".SignatureExpire" /* clock: AuthFailure.SignatureExpire */
+    "\x87" "FailedOperation" /* server: FailedOperation */
+    "\xFB" ".UnOpenError" /* auth: FailedOperation.UnOpenError */
+    "\x87" "InternalError" /* server: InternalError */
+    "\x95" "validAction" /* parameter: InvalidAction */
+    "\xBD" "Parameter" /* parameter: InvalidParameter */
+    "\xFD" "rValue" /* parameter: InvalidParameterValue */
+    "\xBD" "Request" /* parameter: InvalidRequest */
+    "\x8B" "pInBlacklist" /* auth: IpInBlacklist */
+    "\x93" "NotInWhitelist" /* auth: IpNotInWhitelist */
+    "\x84" "LimitExceeded" /* quota: LimitExceeded */
+    "\x85" "MissingParameter" /* parameter: MissingParameter */
+    "\x85" "NoSuchProduct" /* parameter: NoSuchProduct */
+    "\xB5" "Version" /* parameter: NoSuchVersion */
+    "\x81" "RequestLimitExceeded" /* retryable: RequestLimitExceeded */
+    "\xBC" "SizeLimitExceeded" /* quota: RequestSizeLimitExceeded */
+    "\x97" "sourceInUse" /* server: ResourceInUse */
+    "\xD4" "sufficient" /* quota: ResourceInsufficient */
+    "\xC5" "NotFound" /* parameter: ResourceNotFound */
+    "\xC7" "Unavailable" /* server: ResourceUnavailable */
+    "\xFE" "able.InArrears" /* billing: ResourceUnavailable.InArrears */
+    "\xFE" "able.ResourcePackageRunOut" /* billing: ResourceUnavailable.ResourcePackageRunOut */
+    "\xC6" "sSoldOut" /* billing: ResourcesSoldOut */
+    "\x9C" "ponseSizeLimitExceeded" /* quota: ResponseSizeLimitExceeded */
+    "\x87" "ServiceUnavailable" /* server: ServiceUnavailable */
+    "\x83" "UnauthorizedOperation" /* auth: UnauthorizedOperation */
+    "\x95" "knownParameter" /* parameter: UnknownParameter */
+    "\x95" "supportedOperation" /* parameter: UnsupportedOperation */
+    "\xDD" "Protocol" /* parameter: UnsupportedProtocol */
+    "\xDD" "Region" /* parameter: UnsupportedRegion */;
 
 lkd_api_class_t lkd_api_classify(const char *code, size_t len)
 {
+    const unsigned char *e = (const unsigned char *)api_codes;
+    char entry[48]; /* the longest code is 41 bytes */
     lkd_api_class_t best = LKD_API_CLASS_UNKNOWN;
-    size_t best_len = 0, k;
+    size_t best_len = 0;
     if (code == NULL) {
         return LKD_API_CLASS_UNKNOWN;
     }
-    for (k = 0; k < sizeof api_codes / sizeof api_codes[0]; k++) {
-        const char *e;
-        for (e = api_codes[k]; *e != '\0'; e += strlen(e) + 1) {
-            size_t n = strlen(e);
-            if (n > best_len && len >= n && memcmp(code, e, n) == 0 && (len == n || code[n] == '.')) {
-                best = (lkd_api_class_t)(k + 1);
-                best_len = n;
-            }
+    while (*e != 0) {
+        unsigned head = *e++;
+        size_t n = (head >> 3) & 15u;
+        while (*e != 0 && *e < 0x80 && n < sizeof entry) {
+            entry[n++] = (char)*e++;
+        }
+        if (n > best_len && len >= n && memcmp(code, entry, n) == 0 && (len == n || code[n] == '.')) {
+            best = (lkd_api_class_t)(head & 7u);
+            best_len = n;
         }
     }
     return best;
