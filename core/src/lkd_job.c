@@ -271,7 +271,7 @@ void lkd_wait_options_default(lkd_wait_options_t *o)
 static lkd_status_t poll_once(lkd_client_t *c, lkd_result_t *result, uint64_t job_deadline)
 {
     uint64_t deadline = lkd_clock_deadline(c, c->internal.settings.timeout_ms);
-    return lkd_call(c, "GetReconstructDocumentResult", lkd_call_compose_task, lkd_result_decode, result, 1,
+    return lkd_call(c, lkd_result_action, lkd_call_compose_task, lkd_result_decode, result, 1,
                     deadline < job_deadline ? deadline : job_deadline);
 }
 
