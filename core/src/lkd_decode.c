@@ -28,19 +28,13 @@ static int token_type(const lkd_json_doc_t *doc, int index)
     return doc->tokens[index].type;
 }
 
-static int token_is_null(const lkd_json_doc_t *doc, int index)
-{
-    const lkd_json_token_t *t = &doc->tokens[index];
-    return t->type == LKD_JSON_PRIMITIVE && t->end - t->start == 4 && memcmp(doc->json + t->start, "null", 4) == 0;
-}
-
 /* An optional string member: absent or null gives the empty span, a string
  * its decoded text, anything else LKD_ERR_MALFORMED. */
 static lkd_status_t optional_string(lkd_json_doc_t *doc, int object, const char *key, lkd_span_t *out)
 {
     int v = lkd_json_find_key(doc, object, key);
     *out = empty_span;
-    if (v < 0 || token_is_null(doc, v)) {
+    if (lkd_json_absent(doc, v)) {
         return LKD_OK;
     }
     return lkd_json_decode_string(doc, v, out); /* MALFORMED when not a string */
@@ -153,7 +147,7 @@ static lkd_status_t decode_failed_pages(lkd_json_doc_t *doc, int response, lkd_r
 {
     int arr = lkd_json_find_key(doc, response, "FailedPages");
     int el, n;
-    if (arr < 0 || token_is_null(doc, arr)) {
+    if (lkd_json_absent(doc, arr)) {
         return LKD_OK;
     }
     if (token_type(doc, arr) != LKD_JSON_ARRAY) {
@@ -203,7 +197,7 @@ static lkd_status_t decode_usage(lkd_json_doc_t *doc, int response, lkd_result_t
     int u = lkd_json_find_key(doc, response, "Usage");
     lkd_status_t st = LKD_OK;
     unsigned i;
-    if (u < 0 || token_is_null(doc, u)) {
+    if (lkd_json_absent(doc, u)) {
         return LKD_OK;
     }
     if (token_type(doc, u) != LKD_JSON_OBJECT) {
@@ -221,7 +215,7 @@ static lkd_status_t decode_usage(lkd_json_doc_t *doc, int response, lkd_result_t
 static lkd_status_t decode_task_error(lkd_json_doc_t *doc, int error, lkd_result_t *result)
 {
     lkd_status_t st;
-    if (error < 0 || token_is_null(doc, error)) {
+    if (lkd_json_absent(doc, error)) {
         return LKD_OK;
     }
     if (token_type(doc, error) != LKD_JSON_OBJECT) {
@@ -323,7 +317,7 @@ lkd_status_t lkd_decode_simple(char *json, size_t len, lkd_json_token_t *tokens,
         return st;
     }
     error = lkd_json_find_key(&doc, response, "Error");
-    if (error >= 0 && !token_is_null(&doc, error) && lkd_json_find_key(&doc, response, "Status") < 0) {
+    if (!lkd_json_absent(&doc, error) && lkd_json_find_key(&doc, response, "Status") < 0) {
         return decode_api_error(&doc, response, error, api_err);
     }
     if (field != NULL) {
