@@ -17,6 +17,29 @@ const char *lkd_text_format_dec(uint64_t v, char buf[LKD_TEXT_DEC_SIZE])
     return p;
 }
 
+void lkd_text_put(lkd_text_writer_t *w, const char *s, size_t n)
+{
+    if (w->overflow || n > w->cap - w->pos) {
+        w->overflow = 1;
+        return;
+    }
+    if (n > 0) {
+        memcpy(w->out + w->pos, s, n);
+    }
+    w->pos += n;
+}
+
+void lkd_text_put_str(lkd_text_writer_t *w, const char *s)
+{
+    lkd_text_put(w, s, strlen(s));
+}
+
+void lkd_text_put_dec(lkd_text_writer_t *w, uint64_t v)
+{
+    char buf[LKD_TEXT_DEC_SIZE];
+    lkd_text_put_str(w, lkd_text_format_dec(v, buf));
+}
+
 size_t lkd_text_parse_u64(const char *s, size_t n, uint64_t *out)
 {
     uint64_t v = 0;
