@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The shared text helpers: the one ASCII case fold (every byte), hex digits
- * both ways, decimal formatting and reading, the case-insensitive comparison, and the
- * entries of a packed string list. */
+ * both ways, decimal formatting and reading, the case-insensitive comparison, the
+ * appending writer, and the entries of a packed string list. */
 #include <string.h>
 
 #include "lkd_text.h"
@@ -64,6 +64,26 @@ static void test_decimal_reading(void)
     CHECK_EQ_INT(lkd_text_parse_u64("", 0, &v), 0);
 }
 
+static void test_writer(void)
+{
+    char out[8];
+    lkd_text_writer_t w = {out, sizeof out, 0, 0};
+    lkd_text_put_str(&w, "ab");
+    lkd_text_put_dec(&w, 305);
+    lkd_text_put(&w, NULL, 0);
+    CHECK_EQ_INT(w.pos, 5);
+    CHECK(!w.overflow && memcmp(out, "ab305", 5) == 0);
+    lkd_text_put_str(&w, "cdef"); /* one byte too many: nothing of it */
+    CHECK(w.overflow);
+    CHECK_EQ_INT(w.pos, 5);
+    lkd_text_put_str(&w, "c"); /* would fit, but the text is already cut */
+    CHECK_EQ_INT(w.pos, 5);
+    w.pos = 5;
+    w.overflow = 0;
+    lkd_text_put_str(&w, "cde");
+    CHECK(!w.overflow && w.pos == 8 && memcmp(out, "ab305cde", 8) == 0);
+}
+
 static void test_nth_of_a_list(void)
 {
     static const char list[] = "ab\0" "c\0" "def\0";
@@ -81,6 +101,7 @@ int main(void)
     test_hex_both_ways();
     test_decimal_and_comparison();
     test_decimal_reading();
+    test_writer();
     test_nth_of_a_list();
     return unit_report("text");
 }
