@@ -39,6 +39,10 @@ lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int 
     return LKD_OK;
 }
 
+/* check_request's table keeps offsets and limits in bytes. */
+typedef char lkd_request_table_fits[(offsetof(lkd_request_t, token) <= 255 && LKD_REQUEST_MAX_SECRET_ID <= 255 &&
+                                     LKD_REQUEST_MAX_SERVICE <= 255) ? 1 : -1];
+
 /* The first field of req that cannot be sent, as the kind of argument
  * error; LKD_OK when all can. */
 static lkd_status_t check_request(const lkd_request_t *req)

@@ -51,6 +51,10 @@ typedef struct {
     uint8_t max;      /* bytes, or 0 for no limit of its own */
 } text_setting_t;
 
+/* The table keeps offsets and limits in bytes. */
+typedef char lkd_settings_table_fits[(offsetof(lkd_settings_t, token) <= 255 && LKD_TLS_HOST_MAX <= 255 &&
+                                      LKD_REQUEST_MAX_SECRET_ID <= 255) ? 1 : -1];
+
 static const char token_rule[] = "must be letters, digits, '-', '.' and '_'";
 
 static const text_setting_t texts[] = {
