@@ -5,17 +5,14 @@
  */
 #include "lkd_arg.h"
 
+#include "lkd_text.h"
+
+/* The phrase of each kind, in the order of lkd_status_t from LKD_ERR_ARG_NULL. */
 static const char *kind_rule(lkd_status_t kind)
 {
-    switch (kind) {
-    case LKD_ERR_ARG_NULL: return "is missing (NULL)";
-    case LKD_ERR_ARG_EMPTY: return "is empty";
-    case LKD_ERR_ARG_TOO_LONG: return "is too long";
-    case LKD_ERR_ARG_FORMAT: return "has bytes or a form it may not have";
-    case LKD_ERR_ARG_RANGE: return "is out of range";
-    case LKD_ERR_ARG_CONFLICT: return "contradicts another argument";
-    default: return "";
-    }
+    return lkd_text_nth("is missing (NULL)\0" "is empty\0" "is too long\0" "has bytes or a form it may not have\0"
+                        "is out of range\0" "contradicts another argument\0",
+                        (unsigned)kind - (unsigned)LKD_ERR_ARG_NULL, "");
 }
 
 lkd_status_t lkd_arg_note(lkd_arg_error_t *e, lkd_status_t kind, const char *name, const char *rule, size_t length,

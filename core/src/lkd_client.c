@@ -158,7 +158,7 @@ lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t ta
         return lkd_arg_fail(client, LKD_ERR_ARG_NULL, "result", NULL);
     }
     memset(result, 0, sizeof *result);
-    return task_call(client, "GetReconstructDocumentResult", lkd_result_decode, result, task_id, task_id_len);
+    return task_call(client, lkd_result_action, lkd_result_decode, result, task_id, task_id_len);
 }
 
 lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len)

@@ -8,21 +8,17 @@
  */
 #include "lkd_decode.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "lkd_text.h"
 
+/* In the order of lkd_task_status_t, from LKD_TASK_UNKNOWN. */
+static const char task_status_names[] = "Unknown\0" "WaitExecute\0" "Processing\0" "Success\0" "Failed\0" "Pause\0";
+
 const char *lkd_task_status_name(lkd_task_status_t status)
 {
-    switch (status) {
-    case LKD_TASK_WAIT_EXECUTE: return "WaitExecute";
-    case LKD_TASK_PROCESSING: return "Processing";
-    case LKD_TASK_SUCCESS: return "Success";
-    case LKD_TASK_FAILED: return "Failed";
-    case LKD_TASK_PAUSE: return "Pause";
-    case LKD_TASK_UNKNOWN: break;
-    }
-    return "Unknown";
+    return lkd_text_nth(task_status_names, (unsigned)status, "Unknown");
 }
 
 static const lkd_span_t empty_span = {NULL, 0};
@@ -32,19 +28,13 @@ static int token_type(const lkd_json_doc_t *doc, int index)
     return doc->tokens[index].type;
 }
 
-static int token_is_null(const lkd_json_doc_t *doc, int index)
-{
-    const lkd_json_token_t *t = &doc->tokens[index];
-    return t->type == LKD_JSON_PRIMITIVE && t->end - t->start == 4 && memcmp(doc->json + t->start, "null", 4) == 0;
-}
-
 /* An optional string member: absent or null gives the empty span, a string
  * its decoded text, anything else LKD_ERR_MALFORMED. */
 static lkd_status_t optional_string(lkd_json_doc_t *doc, int object, const char *key, lkd_span_t *out)
 {
     int v = lkd_json_find_key(doc, object, key);
     *out = empty_span;
-    if (v < 0 || token_is_null(doc, v)) {
+    if (lkd_json_absent(doc, v)) {
         return LKD_OK;
     }
     return lkd_json_decode_string(doc, v, out); /* MALFORMED when not a string */
@@ -67,20 +57,13 @@ static lkd_status_t optional_int(const lkd_json_doc_t *doc, int object, const ch
     return st;
 }
 
+/* The service's Status, any case (a name it does not document is Unknown). */
 static lkd_task_status_t status_from_text(lkd_span_t s)
 {
-    static const struct {
-        const char *lower;
-        lkd_task_status_t status;
-    } names[] = {
-        {"waitexecute", LKD_TASK_WAIT_EXECUTE}, {"processing", LKD_TASK_PROCESSING},
-        {"success", LKD_TASK_SUCCESS},          {"failed", LKD_TASK_FAILED},
-        {"pause", LKD_TASK_PAUSE},
-    };
-    size_t i;
-    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (lkd_text_equals_nocase(s.ptr, s.len, names[i].lower)) {
-            return names[i].status;
+    unsigned i;
+    for (i = LKD_TASK_WAIT_EXECUTE; i <= LKD_TASK_PAUSE; i++) {
+        if (lkd_text_equals_nocase(s.ptr, s.len, lkd_text_nth(task_status_names, i, ""))) {
+            return (lkd_task_status_t)i;
         }
     }
     return LKD_TASK_UNKNOWN;
@@ -164,7 +147,7 @@ static lkd_status_t decode_failed_pages(lkd_json_doc_t *doc, int response, lkd_r
 {
     int arr = lkd_json_find_key(doc, response, "FailedPages");
     int el, n;
-    if (arr < 0 || token_is_null(doc, arr)) {
+    if (lkd_json_absent(doc, arr)) {
         return LKD_OK;
     }
     if (token_type(doc, arr) != LKD_JSON_ARRAY) {
@@ -197,29 +180,32 @@ static lkd_status_t decode_failed_pages(lkd_json_doc_t *doc, int response, lkd_r
     return LKD_OK;
 }
 
+/* Usage's members, all integers: their keys and where each goes. */
+static const char usage_keys[] = "PageNumber\0" "TotalTokens\0" "SuccessPageNum\0" "FailPageNum\0" "FileSize\0";
+static const uint8_t usage_fields[] = {
+    offsetof(lkd_usage_t, page_number),   offsetof(lkd_usage_t, total_tokens), offsetof(lkd_usage_t, success_page_num),
+    offsetof(lkd_usage_t, fail_page_num), offsetof(lkd_usage_t, file_size),
+};
+
+static int64_t *usage_field(lkd_usage_t *u, unsigned i)
+{
+    return (int64_t *)(void *)((char *)u + usage_fields[i]);
+}
+
 static lkd_status_t decode_usage(lkd_json_doc_t *doc, int response, lkd_result_t *result)
 {
     int u = lkd_json_find_key(doc, response, "Usage");
-    lkd_status_t st;
-    if (u < 0 || token_is_null(doc, u)) {
+    lkd_status_t st = LKD_OK;
+    unsigned i;
+    if (lkd_json_absent(doc, u)) {
         return LKD_OK;
     }
     if (token_type(doc, u) != LKD_JSON_OBJECT) {
         return LKD_ERR_MALFORMED;
     }
     result->has_usage = 1;
-    st = optional_int(doc, u, "PageNumber", &result->usage.page_number);
-    if (st == LKD_OK) {
-        st = optional_int(doc, u, "TotalTokens", &result->usage.total_tokens);
-    }
-    if (st == LKD_OK) {
-        st = optional_int(doc, u, "SuccessPageNum", &result->usage.success_page_num);
-    }
-    if (st == LKD_OK) {
-        st = optional_int(doc, u, "FailPageNum", &result->usage.fail_page_num);
-    }
-    if (st == LKD_OK) {
-        st = optional_int(doc, u, "FileSize", &result->usage.file_size);
+    for (i = 0; i < sizeof usage_fields && st == LKD_OK; i++) {
+        st = optional_int(doc, u, lkd_text_nth(usage_keys, i, ""), usage_field(&result->usage, i));
     }
     return st;
 }
@@ -229,7 +215,7 @@ static lkd_status_t decode_usage(lkd_json_doc_t *doc, int response, lkd_result_t
 static lkd_status_t decode_task_error(lkd_json_doc_t *doc, int error, lkd_result_t *result)
 {
     lkd_status_t st;
-    if (error < 0 || token_is_null(doc, error)) {
+    if (lkd_json_absent(doc, error)) {
         return LKD_OK;
     }
     if (token_type(doc, error) != LKD_JSON_OBJECT) {
@@ -245,6 +231,7 @@ static lkd_status_t decode_task_error(lkd_json_doc_t *doc, int error, lkd_result
 
 static void result_init(lkd_result_t *result)
 {
+    unsigned i;
     memset(result, 0, sizeof *result);
     result->status = LKD_TASK_UNKNOWN;
     result->status_raw = empty_span;
@@ -252,11 +239,9 @@ static void result_init(lkd_result_t *result)
     result->task_error_code = empty_span;
     result->task_error_message = empty_span;
     result->request_id = empty_span;
-    result->usage.page_number = -1;
-    result->usage.total_tokens = -1;
-    result->usage.success_page_num = -1;
-    result->usage.fail_page_num = -1;
-    result->usage.file_size = -1;
+    for (i = 0; i < sizeof usage_fields; i++) {
+        *usage_field(&result->usage, i) = -1;
+    }
 }
 
 lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tokens, unsigned max_tokens,
@@ -332,7 +317,7 @@ lkd_status_t lkd_decode_simple(char *json, size_t len, lkd_json_token_t *tokens,
         return st;
     }
     error = lkd_json_find_key(&doc, response, "Error");
-    if (error >= 0 && !token_is_null(&doc, error) && lkd_json_find_key(&doc, response, "Status") < 0) {
+    if (!lkd_json_absent(&doc, error) && lkd_json_find_key(&doc, response, "Status") < 0) {
         return decode_api_error(&doc, response, error, api_err);
     }
     if (field != NULL) {

@@ -103,12 +103,31 @@ static int is_token(const char *s, size_t n)
     return 1;
 }
 
-/* Headers whose value the parser needs: a line of one of these that does
- * not fit the line buffer cannot be skipped. */
-static int is_read_header(const char *name, size_t n)
+/* Headers whose value the parser needs, in the order header_line reads
+ * them: a line of one of these that does not fit the line buffer cannot be
+ * skipped. */
+#define READ_HEADERS 4u
+static unsigned read_header_index(const char *name, size_t n)
 {
-    return lkd_text_equals_nocase(name, n, "content-length") || lkd_text_equals_nocase(name, n, "transfer-encoding") ||
-           lkd_text_equals_nocase(name, n, "connection") || lkd_text_equals_nocase(name, n, "date");
+    unsigned i = 0;
+    while (i < READ_HEADERS &&
+           !lkd_text_equals_nocase(name, n,
+                                   lkd_text_nth("content-length\0" "transfer-encoding\0" "connection\0" "date\0", i, ""))) {
+        i++;
+    }
+    return i;
+}
+
+/* The length of the line's header name (before its ':'); 0 when there is no
+ * ':' or the name is not a token (a leading SP/HTAB of obsolete folding, a
+ * space before ':'). */
+static size_t header_name_len(const lkd_http_parser_t *p)
+{
+    size_t colon = 0;
+    while (colon < p->line_len && p->line[colon] != ':') {
+        colon++;
+    }
+    return colon < p->line_len && is_token(p->line, colon) ? colon : 0;
 }
 
 /* Cuts the next comma-separated element off the list (s, n), trimmed of OWS. */
@@ -146,23 +165,12 @@ static lkd_status_t read_content_length(lkd_http_parser_t *p, const char *v, siz
     }
     do {
         const char *e;
-        size_t e_len, i;
+        size_t e_len;
         uint64_t value = 0;
 
         next_element(&v, &n, &e, &e_len);
-        if (e_len == 0) {
-            return LKD_ERR_MALFORMED;
-        }
-        for (i = 0; i < e_len; i++) {
-            unsigned d;
-            if (!is_digit(e[i])) {
-                return LKD_ERR_MALFORMED;
-            }
-            d = (unsigned)(e[i] - '0');
-            if (value > (UINT64_MAX - d) / 10u) {
-                return LKD_ERR_MALFORMED;
-            }
-            value = value * 10u + d;
+        if (e_len == 0 || lkd_text_parse_u64(e, e_len, &value) != e_len) {
+            return LKD_ERR_MALFORMED; /* empty, a sign or another byte, or over 64 bits */
         }
         if (have && value != first) {
             return LKD_ERR_MALFORMED;
@@ -286,6 +294,25 @@ static lkd_status_t count_header(lkd_http_parser_t *p)
     return LKD_OK;
 }
 
+/* The value of header `which` of read_header_index (READ_HEADERS: one the
+ * parser does not read). */
+static lkd_status_t read_header(lkd_http_parser_t *p, unsigned which, const char *v, size_t n)
+{
+    switch (which) {
+    case 0: return read_content_length(p, v, n);
+    case 1: return read_transfer_encoding(p, v, n);
+    case 2:
+        read_connection(p, v, n);
+        return LKD_OK;
+    case 3:
+        if (lkd_time_parse_http_date(v, n, &p->date) != LKD_OK) {
+            p->date = -1;
+        }
+        return LKD_OK;
+    default: return LKD_OK;
+    }
+}
+
 /* A whole header or trailer line (no line end) is in the buffer. */
 static lkd_status_t header_line(lkd_http_parser_t *p)
 {
@@ -305,11 +332,8 @@ static lkd_status_t header_line(lkd_http_parser_t *p)
         }
         return LKD_OK;
     }
-    while (colon < n && l[colon] != ':') {
-        colon++;
-    }
-    /* A leading SP/HTAB (obsolete folding) or a space before ':' is not a token. */
-    if (colon == n || !is_token(l, colon)) {
+    colon = header_name_len(p);
+    if (colon == 0) {
         return LKD_ERR_MALFORMED;
     }
     vs = colon + 1;
@@ -330,17 +354,7 @@ static lkd_status_t header_line(lkd_http_parser_t *p)
     }
     st = count_header(p);
     if (st == LKD_OK && p->state == ST_HEADER_LINE) {
-        if (lkd_text_equals_nocase(l, colon, "content-length")) {
-            st = read_content_length(p, l + vs, ve - vs);
-        } else if (lkd_text_equals_nocase(l, colon, "transfer-encoding")) {
-            st = read_transfer_encoding(p, l + vs, ve - vs);
-        } else if (lkd_text_equals_nocase(l, colon, "connection")) {
-            read_connection(p, l + vs, ve - vs);
-        } else if (lkd_text_equals_nocase(l, colon, "date")) {
-            if (lkd_time_parse_http_date(l + vs, ve - vs, &p->date) != LKD_OK) {
-                p->date = -1;
-            }
-        }
+        st = read_header(p, read_header_index(l, colon), l + vs, ve - vs);
     }
     if (st == LKD_OK && p->on_header != NULL) {
         st = p->on_header(p->user, l, colon, l + vs, ve - vs);
@@ -403,15 +417,13 @@ static lkd_status_t end_of_line(lkd_http_parser_t *p)
 /* One more byte of a line that already fills the buffer. */
 static lkd_status_t line_too_long(lkd_http_parser_t *p)
 {
-    size_t colon = 0;
+    size_t colon;
 
     if (p->state == ST_STATUS_LINE || p->state == ST_CHUNK_SIZE) {
         return LKD_ERR_MALFORMED;
     }
-    while (colon < p->line_len && p->line[colon] != ':') {
-        colon++;
-    }
-    if (colon == p->line_len || !is_token(p->line, colon) || is_read_header(p->line, colon)) {
+    colon = header_name_len(p);
+    if (colon == 0 || read_header_index(p->line, colon) < READ_HEADERS) {
         return LKD_ERR_MALFORMED;
     }
     if (!is_interim(p) && count_header(p) != LKD_OK) {

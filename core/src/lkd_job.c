@@ -28,42 +28,25 @@ void lkd_create_default(lkd_create_t *p)
     }
 }
 
-/* Appends JSON to the response buffer, remembering the first failure and,
- * for a value the writer refused, which parameter it was. */
+/* Appends JSON to the response buffer, remembering, for a value the writer
+ * refused, which parameter it was. */
 typedef struct {
-    char *out;
-    size_t cap;
-    size_t pos;
+    lkd_text_writer_t w;
     lkd_status_t st;
     const char *refused;
 } json_out_t;
 
 static void put_raw(json_out_t *j, const char *s)
 {
-    size_t n = strlen(s);
-    if (j->st != LKD_OK) {
-        return;
-    }
-    if (n > j->cap - j->pos) {
-        j->st = LKD_ERR_BUFFER_TOO_SMALL;
-        return;
-    }
-    memcpy(j->out + j->pos, s, n);
-    j->pos += n;
+    lkd_text_put_str(&j->w, s);
 }
 
 static void put_string(json_out_t *j, const char *s, const char *name)
 {
-    if (j->st == LKD_OK) {
-        j->st = lkd_json_write_string(j->out, j->cap, &j->pos, s, strlen(s));
+    if (j->st == LKD_OK && !j->w.overflow) {
+        j->st = lkd_json_write_string(j->w.out, j->w.cap, &j->w.pos, s, strlen(s));
         j->refused = name;
     }
-}
-
-static void put_uint(json_out_t *j, uint32_t v)
-{
-    char buf[LKD_TEXT_DEC_SIZE];
-    put_raw(j, lkd_text_format_dec(v, buf));
 }
 
 static int one_of(const char *v, const char *first, const char *last)
@@ -100,9 +83,10 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *
     char type[FILE_TYPE_MAX + 1];
     const char *sep = "{";
 
-    j.out = c->internal.response;
-    j.cap = LKD_RESPONSE_BUFFER_SIZE;
-    j.pos = 0;
+    j.w.out = c->internal.response;
+    j.w.cap = LKD_RESPONSE_BUFFER_SIZE;
+    j.w.pos = 0;
+    j.w.overflow = 0;
     j.st = LKD_OK;
     j.refused = NULL;
     if (p->file_type != NULL) {
@@ -121,18 +105,18 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *
         /* The file goes between the prefix and the rest of the object. */
         put_raw(&j, sep);
         put_raw(&j, "\"FileBase64\":\"");
-        body->prefix_len = j.pos;
+        body->prefix_len = j.w.pos;
         body->file = p->file;
         put_raw(&j, "\"");
         sep = ",";
     }
     if (p->start_page > 0) {
         put_raw(&j, ",\"FileStartPageNumber\":");
-        put_uint(&j, p->start_page);
+        lkd_text_put_dec(&j.w, p->start_page);
     }
     if (p->end_page > 0) {
         put_raw(&j, ",\"FileEndPageNumber\":");
-        put_uint(&j, p->end_page);
+        lkd_text_put_dec(&j.w, p->end_page);
     }
     put_raw(&j, ",\"Config\":{\"TableResultType\":");
     put_string(&j, p->table_result_type != NULL ? p->table_result_type : "0", "params.table_result_type");
@@ -155,11 +139,14 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *
     if (j.st != LKD_OK) {
         return j.st;
     }
+    if (j.w.overflow) {
+        return LKD_ERR_BUFFER_TOO_SMALL;
+    }
     if (p->file != NULL) {
         body->suffix_off = body->prefix_len;
-        body->suffix_len = j.pos - body->prefix_len;
+        body->suffix_len = j.w.pos - body->prefix_len;
     } else {
-        body->prefix_len = j.pos;
+        body->prefix_len = j.w.pos;
     }
     return LKD_OK;
 }
@@ -271,7 +258,7 @@ void lkd_wait_options_default(lkd_wait_options_t *o)
 static lkd_status_t poll_once(lkd_client_t *c, lkd_result_t *result, uint64_t job_deadline)
 {
     uint64_t deadline = lkd_clock_deadline(c, c->internal.settings.timeout_ms);
-    return lkd_call(c, "GetReconstructDocumentResult", lkd_call_compose_task, lkd_result_decode, result, 1,
+    return lkd_call(c, lkd_result_action, lkd_call_compose_task, lkd_result_decode, result, 1,
                     deadline < job_deadline ? deadline : job_deadline);
 }
 
@@ -380,13 +367,8 @@ static lkd_status_t parse_content_range(download_t *d, const char *v, size_t n)
         return LKD_ERR_MALFORMED;
     }
     for (k = 0; k < 3; k++) {
-        size_t digits = 0;
-        for (; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++) {
-            if (nums[k] > (UINT64_MAX - 9u) / 10u) {
-                return LKD_ERR_MALFORMED;
-            }
-            nums[k] = nums[k] * 10u + (uint64_t)(v[i] - '0');
-        }
+        size_t digits = lkd_text_parse_u64(v + i, n - i, &nums[k]);
+        i += digits;
         if (digits == 0 || (k < 2 && (i >= n || v[i] != (k == 0 ? '-' : '/')))) {
             return LKD_ERR_MALFORMED;
         }

@@ -446,6 +446,19 @@ lkd_status_t lkd_json_parse(lkd_json_doc_t *doc, char *json, size_t len, lkd_jso
     return LKD_OK;
 }
 
+int lkd_json_absent(const lkd_json_doc_t *doc, int index)
+{
+    const jsmntok_t *t;
+    if (index < 0) {
+        return 1;
+    }
+    if (doc == NULL || doc->tokens == NULL || index >= doc->count) {
+        return 0;
+    }
+    t = &jsmn_tokens(doc)[index];
+    return t->type == JSMN_PRIMITIVE && literal_is(doc->json + t->start, (size_t)(t->end - t->start), "null");
+}
+
 /* A string token with size 1 is an object key; its subtree is its value.  A
  * container's descendants are exactly the tokens that start before its end
  * (tokens are in document order).  Decoding a string moves its end only
@@ -678,7 +691,7 @@ lkd_status_t lkd_json_get_int64(const lkd_json_doc_t *doc, int index, int64_t *o
     }
     s = doc->json + t->start;
     n = (size_t)(t->end - t->start);
-    if (literal_is(s, n, "null")) {
+    if (lkd_json_absent(doc, index)) {
         if (is_null == NULL) {
             return LKD_ERR_MALFORMED;
         }
@@ -690,20 +703,11 @@ lkd_status_t lkd_json_get_int64(const lkd_json_doc_t *doc, int index, int64_t *o
         neg = 1;
         i = 1;
     }
-    if (i >= n || !is_digit(s[i]) || (s[i] == '0' && n - i > 1)) {
-        return LKD_ERR_MALFORMED;
-    }
     limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
-    for (; i < n; i++) {
-        unsigned d;
-        if (!is_digit(s[i])) {
-            return LKD_ERR_MALFORMED; /* fraction, exponent, garbage */
-        }
-        d = (unsigned)(s[i] - '0');
-        if (mag > (limit - d) / 10u) {
-            return LKD_ERR_MALFORMED; /* does not fit int64_t */
-        }
-        mag = mag * 10u + d;
+    /* Only digits (no fraction, exponent or garbage), no leading zero, and a
+     * value int64_t holds. */
+    if (i >= n || (s[i] == '0' && n - i > 1) || lkd_text_parse_u64(s + i, n - i, &mag) != n - i || mag > limit) {
+        return LKD_ERR_MALFORMED;
     }
     if (neg) {
         *out = (mag == (uint64_t)INT64_MAX + 1u) ? INT64_MIN : -(int64_t)mag;

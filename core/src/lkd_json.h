@@ -35,6 +35,10 @@ typedef struct {
  * not fit jsmn's int offsets; LKD_ERR_MALFORMED for invalid or truncated JSON. */
 lkd_status_t lkd_json_parse(lkd_json_doc_t *doc, char *json, size_t len, lkd_json_token_t *tokens, unsigned max_tokens);
 
+/* 1 when a member is absent (index < 0, as lkd_json_find_key says) or null,
+ * which the service's answers use alike; 0 otherwise. */
+int lkd_json_absent(const lkd_json_doc_t *doc, int index);
+
 /* Index of the token after the subtree rooted at index (count when it is the
  * last, or when index is out of range).  An object key's subtree includes its
  * value. */

@@ -4,6 +4,7 @@
  */
 #include "lkd_request.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "lkd_hash.h"
@@ -38,32 +39,39 @@ lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int 
     return LKD_OK;
 }
 
+/* check_request's table keeps offsets and limits in bytes. */
+typedef char lkd_request_table_fits[(offsetof(lkd_request_t, token) <= 255 && LKD_REQUEST_MAX_SECRET_ID <= 255 &&
+                                     LKD_REQUEST_MAX_SERVICE <= 255) ? 1 : -1];
+
 /* The first field of req that cannot be sent, as the kind of argument
  * error; LKD_OK when all can. */
 static lkd_status_t check_request(const lkd_request_t *req)
 {
-    const struct {
-        lkd_span_t v;
-        lkd_request_chars_t cls;
-        int required;
-        size_t max;
+    /* A table of offsets rather than of spans: nothing is copied to the
+     * stack, and each entry is four bytes of flash. */
+    static const struct {
+        uint8_t offset;
+        uint8_t cls;
+        uint8_t required;
+        uint8_t max; /* 0: no limit of its own */
     } fields[] = {
-        {req->host, LKD_REQUEST_CHARS_HOST, 1, (size_t)-1},
-        {req->service, LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SERVICE},
-        {req->action, LKD_REQUEST_CHARS_TOKEN, 1, (size_t)-1},
-        {req->version, LKD_REQUEST_CHARS_TOKEN, 1, (size_t)-1},
-        {req->region, LKD_REQUEST_CHARS_TOKEN, 1, (size_t)-1},
-        {req->language, LKD_REQUEST_CHARS_TOKEN, 0, (size_t)-1},
-        {req->secret_id, LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SECRET_ID},
-        {req->token, LKD_REQUEST_CHARS_VISIBLE, 0, (size_t)-1},
+        {offsetof(lkd_request_t, host), LKD_REQUEST_CHARS_HOST, 1, 0},
+        {offsetof(lkd_request_t, service), LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SERVICE},
+        {offsetof(lkd_request_t, action), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+        {offsetof(lkd_request_t, version), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+        {offsetof(lkd_request_t, region), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+        {offsetof(lkd_request_t, language), LKD_REQUEST_CHARS_TOKEN, 0, 0},
+        {offsetof(lkd_request_t, secret_id), LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SECRET_ID},
+        {offsetof(lkd_request_t, token), LKD_REQUEST_CHARS_VISIBLE, 0, 0},
     };
     size_t i;
     for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        lkd_status_t st = lkd_request_check_value(fields[i].v, fields[i].cls, fields[i].required);
+        const lkd_span_t *v = (const lkd_span_t *)(const void *)((const char *)req + fields[i].offset);
+        lkd_status_t st = lkd_request_check_value(*v, (lkd_request_chars_t)fields[i].cls, fields[i].required);
         if (st != LKD_OK) {
             return st;
         }
-        if (fields[i].v.len > fields[i].max) {
+        if (fields[i].max > 0 && v->len > fields[i].max) {
             return LKD_ERR_ARG_TOO_LONG;
         }
     }
@@ -79,53 +87,18 @@ static lkd_status_t check_request(const lkd_request_t *req)
     return req->unsigned_payload && !req->streamed ? LKD_ERR_ARG_CONFLICT : LKD_OK;
 }
 
-typedef struct {
-    char *out;
-    size_t cap;
-    size_t pos;
-    int overflow;
-} writer_t;
-
-static void w_put(writer_t *w, const char *s, size_t n)
+static void w_header(lkd_text_writer_t *w, const char *name, lkd_span_t value)
 {
-    if (w->overflow || n > w->cap - w->pos) {
-        w->overflow = 1;
-        return;
-    }
-    if (n > 0) {
-        memcpy(w->out + w->pos, s, n);
-    }
-    w->pos += n;
-}
-
-static void w_str(writer_t *w, const char *s)
-{
-    w_put(w, s, strlen(s));
-}
-
-static void w_span(writer_t *w, lkd_span_t v)
-{
-    w_put(w, v.ptr, v.len);
-}
-
-static void w_u64(writer_t *w, uint64_t v)
-{
-    char buf[LKD_TEXT_DEC_SIZE];
-    w_str(w, lkd_text_format_dec(v, buf));
-}
-
-static void w_header(writer_t *w, const char *name, lkd_span_t value)
-{
-    w_str(w, name);
-    w_str(w, ": ");
-    w_span(w, value);
-    w_str(w, "\r\n");
+    lkd_text_put_str(w, name);
+    lkd_text_put_str(w, ": ");
+    lkd_text_put(w, value.ptr, value.len);
+    lkd_text_put_str(w, "\r\n");
 }
 
 lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, size_t *len)
 {
     lkd_sign_input_t sig;
-    writer_t w;
+    lkd_text_writer_t w;
     size_t auth_len = 0;
     lkd_status_t st;
 
@@ -162,15 +135,15 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     w.cap = cap;
     w.pos = 0;
     w.overflow = 0;
-    w_str(&w, "POST / HTTP/1.1\r\n");
+    lkd_text_put_str(&w, "POST / HTTP/1.1\r\n");
     w_header(&w, "Host", req->host);
-    w_str(&w, "Content-Type: " LKD_REQUEST_CONTENT_TYPE "\r\n");
+    lkd_text_put_str(&w, "Content-Type: " LKD_REQUEST_CONTENT_TYPE "\r\n");
     w_header(&w, "X-TC-Action", req->action);
     w_header(&w, "X-TC-Version", req->version);
     w_header(&w, "X-TC-Region", req->region);
-    w_str(&w, "X-TC-Timestamp: ");
-    w_u64(&w, (uint64_t)req->timestamp);
-    w_str(&w, "\r\n");
+    lkd_text_put_str(&w, "X-TC-Timestamp: ");
+    lkd_text_put_dec(&w, (uint64_t)req->timestamp);
+    lkd_text_put_str(&w, "\r\n");
     if (req->language.len > 0) {
         w_header(&w, "X-TC-Language", req->language);
     }
@@ -178,10 +151,10 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
         w_header(&w, "X-TC-Token", req->token);
     }
     if (req->unsigned_payload) {
-        w_str(&w, "X-TC-Content-SHA256: UNSIGNED-PAYLOAD\r\n");
+        lkd_text_put_str(&w, "X-TC-Content-SHA256: UNSIGNED-PAYLOAD\r\n");
     }
     /* The Authorization value is signed straight into the output. */
-    w_str(&w, "Authorization: ");
+    lkd_text_put_str(&w, "Authorization: ");
     if (w.pos == w.cap) {
         w.overflow = 1;
     }
@@ -195,13 +168,13 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
         }
         w.pos += auth_len;
     }
-    w_str(&w, "\r\n");
-    w_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n");
-    w_str(&w, "Content-Length: ");
-    w_u64(&w, req->streamed ? req->content_length : (uint64_t)req->body_len);
-    w_str(&w, "\r\n\r\n");
+    lkd_text_put_str(&w, "\r\n");
+    lkd_text_put_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n");
+    lkd_text_put_str(&w, "Content-Length: ");
+    lkd_text_put_dec(&w, req->streamed ? req->content_length : (uint64_t)req->body_len);
+    lkd_text_put_str(&w, "\r\n\r\n");
     if (!req->streamed) {
-        w_put(&w, req->body, req->body_len);
+        lkd_text_put(&w, req->body, req->body_len);
     }
     if (w.overflow) {
         memset(out, 0, cap); /* nothing half-written, and no signature left behind */
@@ -214,7 +187,7 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
 lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t path_query, uint64_t range_from,
                                    char *out, size_t cap, size_t *len)
 {
-    writer_t w;
+    lkd_text_writer_t w;
     lkd_status_t st;
     if (out == NULL || len == NULL) {
         return LKD_ERR_ARG_NULL;
@@ -236,21 +209,21 @@ lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t pa
     w.cap = cap;
     w.pos = 0;
     w.overflow = 0;
-    w_str(&w, "GET ");
-    w_span(&w, path_query);
-    w_str(&w, " HTTP/1.1\r\nHost: ");
-    w_span(&w, host);
+    lkd_text_put_str(&w, "GET ");
+    lkd_text_put(&w, path_query.ptr, path_query.len);
+    lkd_text_put_str(&w, " HTTP/1.1\r\nHost: ");
+    lkd_text_put(&w, host.ptr, host.len);
     if (port != 443) {
-        w_str(&w, ":");
-        w_u64(&w, port);
+        lkd_text_put_str(&w, ":");
+        lkd_text_put_dec(&w, port);
     }
-    w_str(&w, "\r\n");
+    lkd_text_put_str(&w, "\r\n");
     if (range_from > 0) {
-        w_str(&w, "Range: bytes=");
-        w_u64(&w, range_from);
-        w_str(&w, "-\r\n");
+        lkd_text_put_str(&w, "Range: bytes=");
+        lkd_text_put_dec(&w, range_from);
+        lkd_text_put_str(&w, "-\r\n");
     }
-    w_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n\r\n");
+    lkd_text_put_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n\r\n");
     if (w.overflow) {
         return LKD_ERR_BUFFER_TOO_SMALL;
     }

@@ -7,6 +7,8 @@
 
 #include "lkd_decode.h"
 
+const char lkd_result_action[] = "GetReconstructDocumentResult";
+
 lkd_status_t lkd_result_decode(lkd_client_t *c, void *ctx)
 {
     return lkd_decode_get_result(c->internal.response, c->internal.response_len, c->internal.tokens,

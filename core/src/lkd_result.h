@@ -8,6 +8,10 @@
 
 #include "lkd_client.h"
 
+/* "GetReconstructDocumentResult": the action whose answer lkd_result_decode
+ * reads (one copy of the name for lkd_get_result and the job's polls). */
+extern const char lkd_result_action[];
+
 /* A GetReconstructDocumentResult answer into the lkd_result_t ctx. */
 lkd_status_t lkd_result_decode(lkd_client_t *c, void *ctx);
 

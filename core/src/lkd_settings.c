@@ -5,6 +5,7 @@
  */
 #include "lkd_settings.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "lkd_arg.h"
@@ -38,48 +39,59 @@ static const char *missing_port_function(const lkd_port_t *p)
     return p->entropy == NULL ? "port.entropy" : NULL;
 }
 
-/* One string a request header carries. */
+/* One string a request header carries: where it is in lkd_settings_t, its
+ * bytes, and its limit.  A static table of offsets: nothing is built on the
+ * stack at each init. */
 typedef struct {
     const char *name;
-    const char *value;
-    lkd_request_chars_t cls;
-    uint8_t required;
-    size_t max;       /* bytes, or 0 for no limit of its own */
     const char *rule; /* what LKD_ERR_ARG_FORMAT means for it */
+    uint8_t offset;
+    uint8_t cls;      /* lkd_request_chars_t */
+    uint8_t required;
+    uint8_t max;      /* bytes, or 0 for no limit of its own */
 } text_setting_t;
 
-static lkd_status_t check_text(const text_setting_t *t, lkd_arg_error_t *e)
+/* The table keeps offsets and limits in bytes. */
+typedef char lkd_settings_table_fits[(offsetof(lkd_settings_t, token) <= 255 && LKD_TLS_HOST_MAX <= 255 &&
+                                      LKD_REQUEST_MAX_SECRET_ID <= 255) ? 1 : -1];
+
+static const char token_rule[] = "must be letters, digits, '-', '.' and '_'";
+
+static const text_setting_t texts[] = {
+    {"settings.host", "must be a host name: letters, digits, '-' and '.'", offsetof(lkd_settings_t, host),
+     LKD_REQUEST_CHARS_HOST, 1, LKD_TLS_HOST_MAX},
+    {"settings.service", token_rule, offsetof(lkd_settings_t, service), LKD_REQUEST_CHARS_TOKEN, 1,
+     LKD_REQUEST_MAX_SERVICE},
+    {"settings.version", token_rule, offsetof(lkd_settings_t, version), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+    {"settings.region", token_rule, offsetof(lkd_settings_t, region), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+    {"settings.secret_id", token_rule, offsetof(lkd_settings_t, secret_id), LKD_REQUEST_CHARS_TOKEN, 1,
+     LKD_REQUEST_MAX_SECRET_ID},
+    {"settings.token", "must be visible ASCII", offsetof(lkd_settings_t, token), LKD_REQUEST_CHARS_VISIBLE, 0, 0},
+};
+
+static lkd_status_t check_text(const lkd_settings_t *s, const text_setting_t *t, lkd_arg_error_t *e)
 {
+    const char *value = *(const char *const *)(const void *)((const char *)s + t->offset);
     lkd_span_t span;
     lkd_status_t st;
-    if (t->value == NULL) {
+    if (value == NULL) {
         return t->required ? lkd_arg_note(e, LKD_ERR_ARG_NULL, t->name, NULL, 0, 0) : LKD_OK;
     }
-    span.ptr = t->value;
-    span.len = strlen(t->value);
+    span.ptr = value;
+    span.len = strlen(value);
     if (t->max > 0 && span.len > t->max) {
         return lkd_arg_note(e, LKD_ERR_ARG_TOO_LONG, t->name, NULL, span.len, t->max);
     }
-    st = lkd_request_check_value(span, t->cls, t->required);
+    st = lkd_request_check_value(span, (lkd_request_chars_t)t->cls, t->required);
     return st == LKD_OK ? LKD_OK : lkd_arg_note(e, st, t->name, st == LKD_ERR_ARG_FORMAT ? t->rule : NULL, 0, 0);
 }
 
 static lkd_status_t check_texts(const lkd_settings_t *s, lkd_arg_error_t *e)
 {
-    static const char token_rule[] = "must be letters, digits, '-', '.' and '_'";
-    const text_setting_t texts[] = {
-        {"settings.host", s->host, LKD_REQUEST_CHARS_HOST, 1, LKD_TLS_HOST_MAX,
-         "must be a host name: letters, digits, '-' and '.'"},
-        {"settings.service", s->service, LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SERVICE, token_rule},
-        {"settings.version", s->version, LKD_REQUEST_CHARS_TOKEN, 1, 0, token_rule},
-        {"settings.region", s->region, LKD_REQUEST_CHARS_TOKEN, 1, 0, token_rule},
-        {"settings.secret_id", s->secret_id, LKD_REQUEST_CHARS_TOKEN, 1, LKD_REQUEST_MAX_SECRET_ID, token_rule},
-        {"settings.token", s->token, LKD_REQUEST_CHARS_VISIBLE, 0, 0, "must be visible ASCII"},
-    };
     lkd_status_t st = LKD_OK;
     size_t i;
     for (i = 0; i < sizeof texts / sizeof texts[0] && st == LKD_OK; i++) {
-        st = check_text(&texts[i], e);
+        st = check_text(s, &texts[i], e);
     }
     /* The secret key is only hashed: any bytes will do, but some. */
     if (st == LKD_OK && (s->secret_key == NULL || s->secret_key[0] == '\0')) {

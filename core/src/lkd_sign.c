@@ -100,6 +100,23 @@ static lkd_status_t input_status(const lkd_sign_input_t *in)
     return LKD_OK;
 }
 
+/* SignedHeaders: "content-type;host", and ";x-tc-action" when the action
+ * is signed (one string for both). */
+static void emit_signed_headers(const lkd_sign_input_t *in, sink_t *s)
+{
+    sink_put(s, "content-type;host;x-tc-action", in->action.len > 0 ? 29u : 17u, 0);
+}
+
+/* The credential scope, "DATE/SERVICE/tc3_request": in the string to sign
+ * and in the header. */
+static void emit_scope(const lkd_sign_input_t *in, const char *date, sink_t *s)
+{
+    sink_put(s, date, 10, 0);
+    sink_lit(s, "/");
+    sink_put(s, in->service.ptr, in->service.len, 0);
+    sink_lit(s, "/tc3_request");
+}
+
 static void emit_canonical_request(const lkd_sign_input_t *in, sink_t *s)
 {
     char payload_hex[2 * LKD_SIGN_SHA256_LEN];
@@ -111,10 +128,11 @@ static void emit_canonical_request(const lkd_sign_input_t *in, sink_t *s)
     if (in->action.len > 0) {
         sink_lit(s, "x-tc-action:");
         sink_put(s, in->action.ptr, in->action.len, 1);
-        sink_lit(s, "\n\ncontent-type;host;x-tc-action\n");
-    } else {
-        sink_lit(s, "\ncontent-type;host\n");
+        sink_lit(s, "\n");
     }
+    sink_lit(s, "\n");
+    emit_signed_headers(in, s);
+    sink_lit(s, "\n");
     to_hex(in->payload_sha256, LKD_SIGN_SHA256_LEN, payload_hex);
     sink_put(s, payload_hex, sizeof payload_hex, 0);
 }
@@ -180,29 +198,15 @@ lkd_status_t lkd_sign_signing_key(lkd_span_t secret_key, const char date[11], lk
     return signing_key(&h, secret_key, date, service, out);
 }
 
-/* Append to out[*pos..cap); sets *overflow instead of writing past cap. */
-static void put(char *out, size_t cap, size_t *pos, const char *s, size_t n, int *overflow)
-{
-    if (*overflow || n > cap - *pos) {
-        *overflow = 1;
-        return;
-    }
-    memcpy(out + *pos, s, n);
-    *pos += n;
-}
-
 lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, size_t *len, char *signature_hex)
 {
     char date[11];
     char ts_buf[LKD_TEXT_DEC_SIZE];
     const char *ts;
-    size_t ts_len;
     uint8_t digest[LKD_SIGN_SHA256_LEN];
     char digest_hex[2 * LKD_SIGN_SHA256_LEN];
     sink_t s;
     lkd_hash_hmac_t h;
-    size_t pos = 0;
-    int overflow = 0;
     lkd_status_t st = input_status(in);
 
     if (st != LKD_OK) {
@@ -221,7 +225,6 @@ lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, siz
         return st;
     }
     ts = lkd_text_format_dec((uint64_t)in->timestamp, ts_buf);
-    ts_len = strlen(ts);
 
     /* HashedCanonicalRequest, in the HMAC state's first context (the
      * signature needs it only after this hash is done). */
@@ -237,15 +240,14 @@ lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, siz
         st = signing_key(&h, in->secret_key, date, in->service, digest);
     }
     if (st == LKD_OK) {
+        /* The HMAC's message goes to its inner digest, through the sink. */
         lkd_hash_hmac_start(&h, NULL, 0, digest, sizeof digest);
-        lkd_hash_hmac_put(&h, "TC3-HMAC-SHA256\n", 16);
-        lkd_hash_hmac_put(&h, ts, ts_len);
-        lkd_hash_hmac_put(&h, "\n", 1);
-        lkd_hash_hmac_put(&h, date, 10);
-        lkd_hash_hmac_put(&h, "/", 1);
-        lkd_hash_hmac_put(&h, in->service.ptr, in->service.len);
-        lkd_hash_hmac_put(&h, "/tc3_request\n", 13);
-        lkd_hash_hmac_put(&h, digest_hex, sizeof digest_hex);
+        sink_lit(&s, "TC3-HMAC-SHA256\n");
+        sink_put(&s, ts, strlen(ts), 0);
+        sink_lit(&s, "\n");
+        emit_scope(in, date, &s);
+        sink_lit(&s, "\n");
+        sink_put(&s, digest_hex, sizeof digest_hex, 0);
         st = lkd_hash_hmac_finish(&h, digest);
     }
     if (st != LKD_OK) {
@@ -254,26 +256,24 @@ lkd_status_t lkd_sign_tc3(const lkd_sign_input_t *in, char *out, size_t cap, siz
     }
     to_hex(digest, sizeof digest, digest_hex);
 
-    put(out, cap, &pos, "TC3-HMAC-SHA256 Credential=", 27, &overflow);
-    put(out, cap, &pos, in->secret_id.ptr, in->secret_id.len, &overflow);
-    put(out, cap, &pos, "/", 1, &overflow);
-    put(out, cap, &pos, date, 10, &overflow);
-    put(out, cap, &pos, "/", 1, &overflow);
-    put(out, cap, &pos, in->service.ptr, in->service.len, &overflow);
-    put(out, cap, &pos, "/tc3_request, SignedHeaders=", 28, &overflow);
-    if (in->action.len > 0) {
-        put(out, cap, &pos, "content-type;host;x-tc-action", 29, &overflow);
-    } else {
-        put(out, cap, &pos, "content-type;host", 17, &overflow);
-    }
-    put(out, cap, &pos, ", Signature=", 12, &overflow);
-    put(out, cap, &pos, digest_hex, sizeof digest_hex, &overflow);
-    put(out, cap, &pos, "", 1, &overflow); /* the NUL */
-    if (overflow) {
+    /* The header, through the same sink into out. */
+    memset(&s, 0, sizeof s);
+    s.out = out;
+    s.cap = cap;
+    sink_lit(&s, "TC3-HMAC-SHA256 Credential=");
+    sink_put(&s, in->secret_id.ptr, in->secret_id.len, 0);
+    sink_lit(&s, "/");
+    emit_scope(in, date, &s);
+    sink_lit(&s, ", SignedHeaders=");
+    emit_signed_headers(in, &s);
+    sink_lit(&s, ", Signature=");
+    sink_put(&s, digest_hex, sizeof digest_hex, 0);
+    sink_put(&s, "", 1, 0); /* the NUL */
+    if (s.failed) {
         out[0] = '\0';
         return LKD_ERR_BUFFER_TOO_SMALL;
     }
-    *len = pos - 1;
+    *len = s.len - 1;
     if (signature_hex != NULL) {
         memcpy(signature_hex, digest_hex, sizeof digest_hex);
         signature_hex[sizeof digest_hex] = '\0';

@@ -36,4 +36,33 @@ char lkd_text_hex_digit(unsigned v);
  * when n is 0). */
 int lkd_text_equals_nocase(const char *s, size_t n, const char *text);
 
+/* Text appended to out[0..cap) piece by piece: once a piece does not fit,
+ * overflow is set and nothing more is written. */
+typedef struct {
+    char *out;
+    size_t cap;
+    size_t pos;
+    int overflow;
+} lkd_text_writer_t;
+
+/* Append s[0..n) (s may be NULL when n is 0). */
+void lkd_text_put(lkd_text_writer_t *w, const char *s, size_t n);
+
+/* Append the NUL-terminated s. */
+void lkd_text_put_str(lkd_text_writer_t *w, const char *s);
+
+/* Append v in decimal. */
+void lkd_text_put_dec(lkd_text_writer_t *w, uint64_t v);
+
+/* The run of decimal digits that starts s[0..n), as a number in *out.
+ * Returns the digits read: 0 when s does not start with a digit, or when the
+ * number does not fit uint64_t (then *out is left unspecified). */
+size_t lkd_text_parse_u64(const char *s, size_t n, uint64_t *out);
+
+/* Entry n (from 0) of list, a run of non-empty NUL-terminated strings ended
+ * by an empty one ("a\0" "b\0"); none when the list has no entry n.  One
+ * such string in flash costs a byte per entry where an array of pointers
+ * costs four. */
+const char *lkd_text_nth(const char *list, unsigned n, const char *none);
+
 #endif /* LKD_TEXT_H */

@@ -104,6 +104,20 @@ static int find_name(const char *text, const char *table, int count)
     return -1;
 }
 
+/* The fixed bytes of an IMF-fixdate, '_' where a name or digit goes (those
+ * are read after). */
+static int punctuation_ok(const char *text)
+{
+    static const char shape[HTTP_DATE_LEN + 1] = "___, __ ___ ____ __:__:__ GMT";
+    unsigned i;
+    for (i = 0; i < HTTP_DATE_LEN; i++) {
+        if (shape[i] != '_' && text[i] != shape[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int is_leap_year(int year)
 {
     return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -123,9 +137,7 @@ lkd_status_t lkd_time_parse_http_date(const char *text, size_t len, int64_t *uni
     if (text == NULL || len != HTTP_DATE_LEN) {
         return LKD_ERR_MALFORMED;
     }
-    if (text[3] != ',' || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' || text[16] != ' ' ||
-        text[19] != ':' || text[22] != ':' || text[25] != ' ' || text[26] != 'G' || text[27] != 'M' ||
-        text[28] != 'T') {
+    if (!punctuation_ok(text)) {
         return LKD_ERR_MALFORMED;
     }
     if (find_name(text, weekdays, 7) < 0) {

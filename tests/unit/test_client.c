@@ -157,6 +157,66 @@ static void test_no_secret_left_behind(void)
     lkd_client_free(&client);
 }
 
+/* Every code lkd_status.c knows, in the clear (the library keeps them
+ * front-coded): each gives its class alone and with a sub-code, and one more
+ * letter makes it another code (a sub-code of its parent, for a dotted one). */
+static void test_every_code_class(void)
+{
+    static const struct {
+        const char *code;
+        lkd_api_class_t cls;
+    } codes[] = {
+        {"ActionOffline", LKD_API_CLASS_PARAMETER},
+        {"AuthFailure", LKD_API_CLASS_AUTH},
+        {"AuthFailure.SignatureExpire", LKD_API_CLASS_CLOCK},
+        {"FailedOperation", LKD_API_CLASS_SERVER},
+        {"FailedOperation.UnOpenError", LKD_API_CLASS_AUTH},
+        {"InternalError", LKD_API_CLASS_SERVER},
+        {"InvalidAction", LKD_API_CLASS_PARAMETER},
+        {"InvalidParameter", LKD_API_CLASS_PARAMETER},
+        {"InvalidParameterValue", LKD_API_CLASS_PARAMETER},
+        {"InvalidRequest", LKD_API_CLASS_PARAMETER},
+        {"IpInBlacklist", LKD_API_CLASS_AUTH},
+        {"IpNotInWhitelist", LKD_API_CLASS_AUTH},
+        {"LimitExceeded", LKD_API_CLASS_QUOTA},
+        {"MissingParameter", LKD_API_CLASS_PARAMETER},
+        {"NoSuchProduct", LKD_API_CLASS_PARAMETER},
+        {"NoSuchVersion", LKD_API_CLASS_PARAMETER},
+        {"RequestLimitExceeded", LKD_API_CLASS_RETRYABLE},
+        {"RequestSizeLimitExceeded", LKD_API_CLASS_QUOTA},
+        {"ResourceInUse", LKD_API_CLASS_SERVER},
+        {"ResourceInsufficient", LKD_API_CLASS_QUOTA},
+        {"ResourceNotFound", LKD_API_CLASS_PARAMETER},
+        {"ResourceUnavailable", LKD_API_CLASS_SERVER},
+        {"ResourceUnavailable.InArrears", LKD_API_CLASS_BILLING},
+        {"ResourceUnavailable.ResourcePackageRunOut", LKD_API_CLASS_BILLING},
+        {"ResourcesSoldOut", LKD_API_CLASS_BILLING},
+        {"ResponseSizeLimitExceeded", LKD_API_CLASS_QUOTA},
+        {"ServiceUnavailable", LKD_API_CLASS_SERVER},
+        {"UnauthorizedOperation", LKD_API_CLASS_AUTH},
+        {"UnknownParameter", LKD_API_CLASS_PARAMETER},
+        {"UnsupportedOperation", LKD_API_CLASS_PARAMETER},
+        {"UnsupportedProtocol", LKD_API_CLASS_PARAMETER},
+        {"UnsupportedRegion", LKD_API_CLASS_PARAMETER},
+    };
+    size_t i;
+    for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        char longer[64];
+        const char *dot;
+        size_t n = strlen(codes[i].code);
+        CHECK_EQ_INT(lkd_api_classify(codes[i].code, n), codes[i].cls);
+        memcpy(longer, codes[i].code, n);
+        memcpy(longer + n, ".Sub", 4);
+        CHECK_EQ_INT(lkd_api_classify(longer, n + 4), codes[i].cls);
+        /* One more letter: another code, unless it has a dot and so is a
+         * sub-code of the part before it. */
+        dot = strchr(codes[i].code, '.');
+        longer[n] = 'X';
+        CHECK_EQ_INT(lkd_api_classify(longer, n + 1),
+                     dot == NULL ? LKD_API_CLASS_UNKNOWN : lkd_api_classify(codes[i].code, (size_t)(dot - codes[i].code)));
+    }
+}
+
 static void test_names(void)
 {
     int i;
@@ -164,8 +224,15 @@ static void test_names(void)
         CHECK(strcmp(lkd_strerror((lkd_status_t)i), "unknown status") != 0);
     }
     CHECK(strcmp(lkd_strerror(LKD_STATUS_COUNT), "unknown status") == 0);
+    /* The texts are one string walked by index: each lands on its own status. */
+    CHECK(strcmp(lkd_strerror(LKD_OK), "ok") == 0);
+    CHECK(strcmp(lkd_strerror(LKD_ERR_TIMEOUT), "deadline passed") == 0);
+    CHECK(strcmp(lkd_strerror(LKD_ERR_CONFIG),
+                 "the application and the library were compiled with different lkd_config.h values") == 0);
+    CHECK(strcmp(lkd_strerror(LKD_ERR_ARG_CONFLICT), "invalid arguments: they contradict each other") == 0);
     CHECK(strcmp(lkd_api_class_name(LKD_API_CLASS_RETRYABLE), "retryable") == 0);
     CHECK(strcmp(lkd_api_class_name((lkd_api_class_t)99), "unknown") == 0);
+    test_every_code_class();
     CHECK_EQ_INT(lkd_api_classify("AuthFailure.SignatureExpire", 27), LKD_API_CLASS_CLOCK);
     CHECK_EQ_INT(lkd_api_classify("AuthFailure.SignatureFailure", 28), LKD_API_CLASS_AUTH);
     CHECK_EQ_INT(lkd_api_classify("RequestLimitExceeded.IPLimitExceeded", 36), LKD_API_CLASS_RETRYABLE);

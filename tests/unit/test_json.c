@@ -267,6 +267,19 @@ static void test_find_key(void)
     CHECK_EQ_INT(lkd_json_find_key(&doc, 0, "a"), -1);
 }
 
+static void test_absent(void)
+{
+    CHECK_EQ_INT(parse("{\"n\":null,\"s\":\"null\",\"z\":0,\"f\":false,\"o\":{}}"), LKD_OK);
+    CHECK_EQ_INT(lkd_json_absent(&doc, lkd_json_find_key(&doc, 0, "n")), 1);
+    CHECK_EQ_INT(lkd_json_absent(&doc, lkd_json_find_key(&doc, 0, "missing")), 1);
+    CHECK_EQ_INT(lkd_json_absent(&doc, lkd_json_find_key(&doc, 0, "s")), 0); /* the string "null" */
+    CHECK_EQ_INT(lkd_json_absent(&doc, lkd_json_find_key(&doc, 0, "z")), 0);
+    CHECK_EQ_INT(lkd_json_absent(&doc, lkd_json_find_key(&doc, 0, "f")), 0);
+    CHECK_EQ_INT(lkd_json_absent(&doc, lkd_json_find_key(&doc, 0, "o")), 0);
+    CHECK_EQ_INT(lkd_json_absent(&doc, 999), 0);
+    CHECK_EQ_INT(lkd_json_absent(NULL, 0), 0);
+}
+
 /* One member whose value is the literal's string: decode it. */
 static lkd_status_t decode_value(const char *json_text, lkd_span_t *s)
 {
@@ -756,6 +769,7 @@ int main(void)
     test_parse_limits();
     test_skip();
     test_find_key();
+    test_absent();
     test_decode_string();
     test_get_int64();
     test_write_string();

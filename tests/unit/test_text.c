@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The shared text helpers: the one ASCII case fold (every byte), hex digits
- * both ways, decimal formatting, and the case-insensitive comparison. */
+ * both ways, decimal formatting and reading, the case-insensitive comparison, the
+ * appending writer, and the entries of a packed string list. */
+#include <string.h>
+
 #include "lkd_text.h"
 #include "unit.h"
 
@@ -44,10 +47,61 @@ static void test_decimal_and_comparison(void)
     CHECK_EQ_INT(lkd_text_equals_nocase("\xc4", 1, "\xe4"), 0); /* ASCII only */
 }
 
+static void test_decimal_reading(void)
+{
+    uint64_t v = 7;
+    CHECK_EQ_INT(lkd_text_parse_u64("18446744073709551615", 20, &v), 20);
+    CHECK(v == UINT64_MAX);
+    CHECK_EQ_INT(lkd_text_parse_u64("18446744073709551616", 20, &v), 0); /* one over */
+    CHECK_EQ_INT(lkd_text_parse_u64("99999999999999999999", 20, &v), 0);
+    CHECK_EQ_INT(lkd_text_parse_u64("12a", 3, &v), 2);
+    CHECK(v == 12);
+    CHECK_EQ_INT(lkd_text_parse_u64("123", 2, &v), 2); /* only n bytes are read */
+    CHECK(v == 12);
+    CHECK_EQ_INT(lkd_text_parse_u64("007", 3, &v), 3);
+    CHECK(v == 7);
+    CHECK_EQ_INT(lkd_text_parse_u64("-1", 2, &v), 0);
+    CHECK_EQ_INT(lkd_text_parse_u64("", 0, &v), 0);
+}
+
+static void test_writer(void)
+{
+    char out[8];
+    lkd_text_writer_t w = {out, sizeof out, 0, 0};
+    lkd_text_put_str(&w, "ab");
+    lkd_text_put_dec(&w, 305);
+    lkd_text_put(&w, NULL, 0);
+    CHECK_EQ_INT(w.pos, 5);
+    CHECK(!w.overflow && memcmp(out, "ab305", 5) == 0);
+    lkd_text_put_str(&w, "cdef"); /* one byte too many: nothing of it */
+    CHECK(w.overflow);
+    CHECK_EQ_INT(w.pos, 5);
+    lkd_text_put_str(&w, "c"); /* would fit, but the text is already cut */
+    CHECK_EQ_INT(w.pos, 5);
+    w.pos = 5;
+    w.overflow = 0;
+    lkd_text_put_str(&w, "cde");
+    CHECK(!w.overflow && w.pos == 8 && memcmp(out, "ab305cde", 8) == 0);
+}
+
+static void test_nth_of_a_list(void)
+{
+    static const char list[] = "ab\0" "c\0" "def\0";
+    CHECK(strcmp(lkd_text_nth(list, 0, "none"), "ab") == 0);
+    CHECK(strcmp(lkd_text_nth(list, 1, "none"), "c") == 0);
+    CHECK(strcmp(lkd_text_nth(list, 2, "none"), "def") == 0);
+    CHECK(strcmp(lkd_text_nth(list, 3, "none"), "none") == 0);
+    CHECK(strcmp(lkd_text_nth(list, (unsigned)-1, "none"), "none") == 0);
+    CHECK(strcmp(lkd_text_nth("", 0, "none"), "none") == 0);
+}
+
 int main(void)
 {
     test_case_fold_every_byte();
     test_hex_both_ways();
     test_decimal_and_comparison();
+    test_decimal_reading();
+    test_writer();
+    test_nth_of_a_list();
     return unit_report("text");
 }
