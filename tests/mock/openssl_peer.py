@@ -78,7 +78,8 @@ class Pki:
         return Cert(pem, k, issuer.ca_pem)
 
     def leaf(self, name, ca, dns, key="ec:P-256", md="sha256", eku="serverAuth", key_usage=None):
-        """A server certificate for the DNS name dns, issued by ca (a Cert)."""
+        """A server certificate for the DNS name dns, issued by ca (a Cert:
+        a root or an intermediate; the leaf's ca_pem is the root's)."""
         k, pem, csr, ext = (self._path(name, e) for e in ("key", "pem", "csr", "ext"))
         _genkey(k, key)
         if key_usage is None:
@@ -90,7 +91,7 @@ class Pki:
         self.serial += 1
         openssl("x509", "-req", "-in", csr, "-CA", ca.pem, "-CAkey", ca.key, "-set_serial", str(self.serial),
                 "-days", "30", f"-{md}", "-extfile", ext, "-out", pem)
-        return Cert(pem, k, ca.pem)
+        return Cert(pem, k, ca.ca_pem)
 
 
 def free_port():
