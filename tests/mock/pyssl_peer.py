@@ -12,8 +12,9 @@
 chain_pem holds the server's certificate and whatever certificates it sends
 after it.  group, when given, is the only key-exchange group the server takes
 (a client whose first ClientHello has no share for it gets a hello retry
-request under TLS 1.3).  The handshake messages are read through the
-context's message callback.
+request under TLS 1.3).  The handshake messages are read through
+SSLContext._msg_callback, CPython's (3.8+) debugging hook over OpenSSL's
+message callback, which sees TLS 1.3's encrypted handshake in the clear.
 """
 import re
 import socket
