@@ -5,19 +5,35 @@
 # per figure.  Installs its own tools (tests/tools/deps.sh with its list: valgrind, curl,
 # Node.js/npm; the SDK pinned by tests/sdk/package-lock.json).  Not part of
 # make test.
+#
+# Download throughput and the TLS library's decrypt ceiling are measured on
+# both TLS generations: the other one's drivers (bench-tls-build, under
+# MBEDTLS=BENCH_OTHER) are built into its own build directory, which bench.py
+# is given with --tls-build.
 
 BENCH_BIN := $(BUILD)/bench
 BENCH_DRIVERS := $(BENCH_BIN)/bench_poll $(BENCH_BIN)/bench_download $(BENCH_BIN)/bench_sign $(BENCH_BIN)/bench_gcm
 BENCH_CFLAGS := $(CSTD) -O2 -g $(INC) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+ifeq ($(MBEDTLS),3)
+BENCH_CFLAGS += $(MBED3_CPPFLAGS)
+endif
+BENCH_OTHER := $(if $(filter 3,$(MBEDTLS)),system,3)
 
-.PHONY: bench bench-build
+.PHONY: bench bench-build bench-tls-build bench-dir
 bench:
-	@sh tests/tools/deps.sh gcc make libmbedtls-dev libjsmn-dev valgrind curl python3 openssl
+	@sh tests/tools/deps.sh gcc make libmbedtls-dev libjsmn-dev valgrind curl python3 openssl linux-perf
 	@$(MAKE) --no-print-directory bench-build
+	@$(MAKE) --no-print-directory MBEDTLS=$(BENCH_OTHER) bench-tls-build
 	@sh tests/sdk/install.sh
-	@python3 tests/bench/bench.py
+	@python3 tests/bench/bench.py --tls-build "$$($(MAKE) -s --no-print-directory MBEDTLS=$(BENCH_OTHER) bench-dir)"
 
 bench-build: $(LIB_INTERNAL) $(CLI) $(BENCH_DRIVERS) $(BENCH_BIN)/bench_rss
+
+# What the other generation is measured with.
+bench-tls-build: $(BENCH_BIN)/bench_download $(BENCH_BIN)/bench_gcm
+
+bench-dir:
+	@echo $(BUILD)
 
 # bench_sign times internals (the signer): the archive with every symbol.
 $(BENCH_BIN)/%: tests/bench/%.c $(LIB_INTERNAL)

@@ -9,8 +9,10 @@ Prints one line per figure on stdout,
 measured, every repetition and how noisy the run was.
 
 Needs what `make bench` builds first: build/lkedoc, build/bench/bench_{poll,download,sign,gcm,rss},
-and tests/sdk/node_modules (tests/sdk/install.sh).  Options: --quick (fewer repetitions, for a
-smoke run), --out PATH (default bench/RESULTS.md).
+the other TLS generation's DIR/bench/bench_{download,gcm} (--tls-build DIR), and
+tests/sdk/node_modules (tests/sdk/install.sh).  Options: --quick (fewer repetitions, for a
+smoke run), --out PATH (default bench/RESULTS.md), --tls-build DIR (repeatable).  perf
+(linux-perf) splits a download's time; without it that table says "?".
 """
 import argparse
 import datetime
@@ -89,8 +91,10 @@ def fmt(v, digits=None):
 
 
 class Bench:
-    def __init__(self, quick):
+    def __init__(self, quick, tls_builds):
         self.quick = quick
+        # The TLS generations the download and decrypt figures are measured with: this build's and the others'.
+        self.generations = [{"bin": BIN}] + [{"bin": os.path.join(os.path.abspath(d), "bench")} for d in tls_builds]
         self.figures = []           # dicts: name, lkedoc, peer, peer_value, ratio, unit, target, met, ...
         self.notes = {}             # name -> list of markdown lines
         self.retries = []           # measurement runs repeated after a failure
@@ -414,29 +418,54 @@ class Bench:
                 "stderr": r["stderr"], "cpu_s": r["user_s"] + r["sys_s"], "process_wall_s": r["wall_s"],
                 "mock_cpu_s": mock_cpu}
 
-    def openssl_gcm(self, key_bits):
-        """OpenSSL's AES-GCM rate over 16 KiB blocks (openssl speed, 1 s), MB/s; None if unavailable."""
+    def gcm_ceiling(self, gen, cipher, runs=3):
+        """gen's mbedTLS decrypting 16 KiB records of cipher in memory (bench_gcm), MB/s per run."""
+        arg = {"AES-128-GCM": "128", "AES-256-GCM": "256", "CHACHA20-POLY1305": "chacha"}[cipher]
+        rates = []
+        for _ in range(runs):
+            d = last_json(run([os.path.join(gen["bin"], "bench_gcm"), arg, "256"]).stdout)
+            gen["version"] = d["mbedtls"]
+            rates.append(d["bytes"] / (d["cpu_ns"] / 1e9) / 1e6)
+        return rates
+
+    def time_split(self, gen, task):
+        """Where one 64 MiB download's CPU time goes (perf, cpu-clock samples): {category: percent},
+        or None when perf cannot sample here."""
+        m = self.mock
+        data = os.path.join(STATE, "perf.download.data")
         try:
-            p = run(["openssl", "speed", "-seconds", "1", "-bytes", "16384", "-evp", "aes-%d-gcm" % key_bits],
-                    env=self.base_env)
+            run(["perf", "record", "-q", "-e", "cpu-clock", "-F", "4000", "-o", data, "--",
+                 os.path.join(gen["bin"], "bench_download"), str(m.port), str(m.download_port), m.ca_file, task],
+                env=self.base_env)
+            rep = run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "dso,sym"],
+                      env=self.base_env).stdout
         except (RuntimeError, OSError):
             return None
-        for line in reversed(p.stdout.splitlines()):
-            mt = re.match(r"\s*AES-%d-GCM\s+([\d.]+)k\s*$" % key_bits, line, re.I)
+        finally:
+            if os.path.exists(data):
+                os.unlink(data)
+        split, top = {}, []
+        for line in rep.splitlines():
+            mt = re.match(r"\s*([\d.]+)%\s+(\S+)\s+\[(.)\]\s+(\S+)", line)
             if mt:
-                return float(mt.group(1)) * 1000 / 1e6
-        return None
+                cat = split_category(mt.group(2), mt.group(3), mt.group(4))
+                split[cat] = split.get(cat, 0.0) + float(mt.group(1))
+                top.append((float(mt.group(1)), mt.group(4)))
+        gen["top"] = sorted(top, reverse=True)[:4]
+        return split or None
 
     def download_throughput(self, reps):
-        log("download-throughput: %d x (lkedoc, curl) of a %d-byte archive, interleaved" % (reps, BIG_ARCHIVE))
+        gens = self.generations
+        log("download-throughput: %d x (%s, curl) of a %d-byte archive, interleaved" % (
+            reps, ", ".join("lkedoc on " + g["bin"] for g in gens), BIG_ARCHIVE))
         m = self.mock
         m.reset()
         m.config(archive_size=BIG_ARCHIVE)
         task = "done-bench-download"
 
-        def lk_run():
-            p = run([os.path.join(BIN, "bench_download"), str(m.port), str(m.download_port), m.ca_file, task],
-                    env=self.base_env)
+        def lk_run(gen):
+            p = run([os.path.join(gen["bin"], "bench_download"), str(m.port), str(m.download_port), m.ca_file,
+                     task], env=self.base_env)
             d = last_json(p.stdout)
             if d["bytes"] != BIG_ARCHIVE:
                 raise RuntimeError("lkedoc downloaded %d bytes" % d["bytes"])
@@ -448,90 +477,155 @@ class Bench:
                 raise RuntimeError("curl downloaded %d bytes" % d["bytes"])
             return d
         # Warm-up: the mock builds and caches the archive on the first GET.
-        first = lk_run()
+        for g in gens:
+            g["first"] = lk_run(g)
+            g["runs"] = []
         cv = curl_run(verbose=True)
         curl_tls = "?"
         mt = re.search(r"SSL connection using (\S+) / (\S+)", cv["stderr"])
         if mt:
             curl_tls = "%s %s" % (mt.group(1), mt.group(2))
-        lk, cu = [], []
+        cu = []
         for i in range(reps):
-            lk.append(self.attempt("download lkedoc run %d" % (i + 1), lk_run))
+            for g in gens:
+                g["runs"].append(self.attempt("download lkedoc (%s) run %d" % (g["bin"], i + 1),
+                                              lambda g=g: lk_run(g)))
             cu.append(self.attempt("download curl run %d" % (i + 1), curl_run))
         mbps = lambda n, s: n / s / 1e6  # noqa: E731
-        l_rates = [mbps(d["bytes"], d["wall_ns"] / 1e9) for d in lk]
         c_rates = [mbps(d["bytes"], d["wall_s"]) for d in cu]
-        lv, cv_ = median(l_rates), median(c_rates)
-        self.add("download-throughput", lv, "curl", cv_, "MB/s", "ratio >= 0.9", lv / cv_ >= 0.9, digits=1)
-        key_bits = 256 if "AES-256" in first["suite"] else 128
-        gcm = []
-        for _ in range(3):
-            d = last_json(run([os.path.join(BIN, "bench_gcm"), str(key_bits), "256"]).stdout)
-            gcm.append(mbps(d["bytes"], d["cpu_ns"] / 1e9))
-        gv = median(gcm)
-        chacha = median([mbps(d["bytes"], d["cpu_ns"] / 1e9) for d in
-                         (last_json(run([os.path.join(BIN, "bench_gcm"), "chacha", "256"]).stdout) for _ in range(3))])
-        ossl = [self.openssl_gcm(key_bits) for _ in range(3)]
-        ov = median(ossl) if None not in ossl else None
-        cpu_share = median([d["cpu_ns"] / d["wall_ns"] for d in lk]) * 100
+        cv_ = median(c_rates)
+        for g in gens:
+            g["rates"] = [mbps(d["bytes"], d["wall_ns"] / 1e9) for d in g["runs"]]
+            g["cipher"] = suite_cipher(g["first"]["suite"])
+            g["gcm"] = self.gcm_ceiling(g, g["cipher"])
+            g["cpu_share"] = median([d["cpu_ns"] / d["wall_ns"] for d in g["runs"]]) * 100
+            g["split"] = self.time_split(g, task)
+        # Generations in version order; each named by its major.minor.
+        gens.sort(key=lambda g: [int(x) for x in g["version"].split(".")])
+        for g in gens:
+            g["short"] = ".".join(g["version"].split(".")[:2])
+        self.versions["mbedtls measured"] = ", ".join(
+            "%s (`%s`)" % (g["version"], os.path.relpath(g["bin"], ROOT)) for g in gens)
+        for g in gens:
+            lv = median(g["rates"])
+            self.add("download-throughput-%s" % g["short"], lv, "curl", cv_, "MB/s", "ratio >= 0.9",
+                     lv / cv_ >= 0.9, digits=1)
+        ossl = {}
+        for g in gens:
+            if g["cipher"] not in ossl:
+                ossl[g["cipher"]] = [self.openssl_rate(g["cipher"]) for _ in range(3)]
+            o = ossl[g["cipher"]]
+            ov = median(o) if None not in o else float("nan")
+            self.add("decrypt-ceiling-%s" % g["short"], median(g["gcm"]), "openssl", ov, "MB/s", "(report)", None,
+                     digits=1)
         curl_cpu_share = 100.0 * sum(d["cpu_s"] for d in cu) / sum(d["process_wall_s"] for d in cu)
         mock_cpu_share = 100.0 * sum(d["mock_cpu_s"] for d in cu) / sum(d["process_wall_s"] for d in cu)
-        # Where a download's instructions go: callgrind over an 8 MiB one.
-        m.reset()
-        m.config(archive_size=8 << 20)
-        cg = {}
-        for fn in ("lkd_download_result", "mbedtls_gcm_auth_decrypt"):
-            out = os.path.join(STATE, "callgrind.download.out")
-            run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, "--toggle-collect=" + fn,
-                 os.path.join(BIN, "bench_download"), str(m.port), str(m.download_port), m.ca_file, "done-bench-cg"],
-                env=self.base_env)
-            cg[fn] = callgrind_total(out)
-            os.unlink(out)
-        self.notes["download-throughput"] = [
+        first, names = gens[0], " and ".join("`download-throughput-%s`" % g["short"] for g in gens)
+        notes = [
             "One GET of a %d-byte (64 MiB) archive from the mock's storage listener over TLS on loopback, "
             "timed from connect to the last byte (TCP connect and TLS handshake included, both sides), "
-            "MB = 10^6 bytes. A fresh presigned URL is fetched before each run (not timed). One untimed run "
-            "of each first (the mock builds and caches the archive)." % BIG_ARCHIVE,
+            "MB = 10^6 bytes, with each TLS generation lkedoc builds with. A fresh presigned URL is fetched "
+            "before each run (not timed). One untimed run of each first (the mock builds and caches the "
+            "archive); then the runs of %s and curl are interleaved." % (BIG_ARCHIVE, names),
             "",
-            "- lkedoc: `build/bench/bench_download`: `lkd_download_result` with the URL in hand and a sink that "
-            "only counts bytes; the client's fixed buffers (`LKD_REQUEST_BUFFER_SIZE` %s bytes receive "
-            "buffer). Negotiated: %s %s." % (self.config_value("LKD_REQUEST_BUFFER_SIZE"), first["tls"],
-                                            first["suite"]),
+        ]
+        for g in gens:
+            notes.append("- lkedoc on mbedTLS %s: `%s/bench_download`: `lkd_download_result` with the URL in hand "
+                         "and a sink that only counts bytes; the client's fixed buffers (`LKD_REQUEST_BUFFER_SIZE` "
+                         "%s bytes receive buffer). Negotiated: %s %s." % (
+                             g["version"], os.path.relpath(g["bin"], ROOT),
+                             self.config_value("LKD_REQUEST_BUFFER_SIZE"), g["first"]["tls"], g["first"]["suite"]))
+        notes += [
             "- curl: `curl --http1.1 --cacert ca.pem --resolve ... -o /dev/null -w '%%{time_total}'` "
             "(%s). Negotiated: %s." % (self.versions.get("curl", "?"), curl_tls),
             "",
-            "| run | lkedoc MB/s | curl MB/s |",
-            "|---|---|---|",
+            "| run | %s | curl MB/s |" % " | ".join("lkedoc %s MB/s" % g["version"] for g in gens),
+            "|---|%s---|" % ("---|" * len(gens)),
         ]
         for i in range(reps):
-            self.notes["download-throughput"].append("| %d | %.1f | %.1f |" % (i + 1, l_rates[i], c_rates[i]))
-        self.notes["download-throughput"] += [
+            notes.append("| %d | %s | %.1f |" % (i + 1, " | ".join("%.1f" % g["rates"][i] for g in gens),
+                                                 c_rates[i]))
+        cats = []
+        for g in gens:
+            for c in sorted((g["split"] or {}), key=lambda c: -g["split"][c]):
+                if c not in cats:
+                    cats.append(c)
+        notes += [
             "",
-            "Why lkedoc is below curl here: the download is CPU-bound in mbedTLS's record decryption, not in "
-            "lkedoc's buffer. lkedoc's process was on the CPU %.0f%% of the download's wall time. Under "
-            "callgrind, %.1f%% of the instructions `lkd_download_result` executes for an 8 MiB archive are "
-            "inside `mbedtls_gcm_auth_decrypt` (AES-GCM record decryption); the rest is the TLS handshake "
-            "with the storage host, the HTTP parsing and lkedoc's copies out of its 2 KiB buffer. curl is not "
-            "bound the same way: its process was on the CPU %.0f%% of its wall time (start-up included) and the "
-            "mock (Python, sharing this machine's %d cores) %.0f%% of a core over curl's downloads." % (
-                cpu_share, 100.0 * cg["mbedtls_gcm_auth_decrypt"] / cg["lkd_download_result"], curl_cpu_share,
-                len(os.sched_getaffinity(0)), mock_cpu_share),
+            "What limits lkedoc's download: its own CPU, and in it the TLS library's record decryption. "
+            "lkedoc's process was on the CPU %s of the download's wall time (the rest: waiting for the mock, "
+            "which shares the 2 cores). Where the time of one 64 MiB download goes (`perf record -e cpu-clock` "
+            "over the whole `bench_download` process, its handshakes included; percent of the samples):" % (
+                " and ".join("%.0f%% (%s)" % (g["cpu_share"], g["version"]) for g in gens)),
             "",
-            "The ceiling of each library on this machine, AES-%d-GCM over 16 KiB records with no network and no "
-            "TLS state machine (median of 3): mbedTLS %s %.1f MB/s (`build/bench/bench_gcm`, "
-            "`tests/bench/bench_gcm.c`: runs %s); OpenSSL %s (`openssl speed -evp aes-%d-gcm -bytes 16384`; "
-            "runs %s). lkedoc's download reaches %.0f%% of mbedTLS's ceiling, curl's %.0f%% of OpenSSL's. "
-            "Reaching 0.9 x curl would take a faster AES-GCM in the TLS library lkedoc is built "
-            "with, not a larger lkedoc buffer. (The same library's ChaCha20-Poly1305, measured the same "
-            "way: %.1f MB/s; lkedoc leaves the choice of suite to mbedTLS's defaults and the server.)" % (
-                key_bits, self.versions.get("mbedtls", "?"), gv, ", ".join("%.1f" % g for g in gcm),
-                ("%.1f MB/s" % ov) if ov else "?", key_bits,
-                ", ".join("%.1f" % o for o in ossl if o is not None) or "?", 100.0 * lv / gv,
-                100.0 * cv_ / ov if ov else float("nan"), chacha),
+            "| where | %s |" % " | ".join("mbedTLS %s" % g["version"] for g in gens),
+            "|---|%s" % ("---|" * len(gens)),
         ]
-        self.ranges.append(("download-throughput", l_rates, c_rates, lambda r: r >= 0.9))
-        self.noise.append(("download-throughput lkedoc", l_rates, "MB/s"))
+        for c in cats:
+            notes.append("| %s | %s |" % (c, " | ".join(
+                ("%.1f%%" % g["split"].get(c, 0.0)) if g["split"] else "?" for g in gens)))
+        notes += ["", "The hottest functions: %s." % "; ".join(
+            "mbedTLS %s: %s" % (g["version"], ", ".join("`%s` %.1f%%" % (f, pct) for pct, f in g.get("top", [])) or "?")
+            for g in gens)]
+        notes += [
+            "",
+            "curl is not bound the same way: its process was on the CPU %.0f%% of its wall time (start-up "
+            "included) and the mock (Python, sharing this machine's %d cores) %.0f%% of a core over curl's "
+            "downloads." % (curl_cpu_share, len(os.sched_getaffinity(0)), mock_cpu_share),
+        ]
+        self.notes["download-throughput-%s" % first["short"]] = notes
+        for g in gens[1:]:
+            self.notes["download-throughput-%s" % g["short"]] = [
+                "Measured in the same run as `download-throughput-%s`, interleaved with it: see there." %
+                first["short"]]
+        notes = [
+            "The TLS library's own ceiling on this machine: %s, how each generation's download decrypts its "
+            "records (the suite it negotiated with the mock), over 16 KiB records with no network and no TLS "
+            "state machine, CPU time, median of 3 (`<build>/bench/bench_gcm`, `tests/bench/bench_gcm.c`: "
+            "`mbedtls_gcm_crypt_and_tag`, or `mbedtls_chachapoly_encrypt_and_tag`, on 16384-byte records "
+            "with a fresh nonce and TLS 1.2's 13 bytes of additional data each). The peer is OpenSSL's rate "
+            "for the same cipher (`openssl speed -evp CIPHER -bytes 16384`), what curl decrypts with." % (
+                " and ".join(sorted(set(g["cipher"] for g in gens)))),
+            "",
+            "| mbedTLS | cipher | runs MB/s | download / ceiling | OpenSSL runs MB/s |",
+            "|---|---|---|---|---|",
+        ]
+        for g in gens:
+            notes.append("| %s | %s | %s | %.0f%% | %s |" % (
+                g["version"], g["cipher"], ", ".join("%.1f" % x for x in g["gcm"]),
+                100.0 * median(g["rates"]) / median(g["gcm"]),
+                ", ".join("%.1f" % x for x in ossl[g["cipher"]] if x is not None) or "?"))
+        notes += [
+            "",
+            "Both generations use AES-NI for the AES rounds and PCLMULQDQ for GHASH (the hottest functions "
+            "above), but one 16-byte block at a time: each block is one AES call and one carry-less "
+            "multiplication with its reduction, nothing interleaved (3.6 does less around each block than "
+            "2.28, by the same method: `MBEDTLS_AESNI_C` in `boards/posix/lkd_mbedtls3_config.h`). OpenSSL's AES-GCM encrypts and hashes several blocks at once in one "
+            "stitched assembly loop. Reaching 0.9 x curl would take a faster AES-GCM in the TLS library "
+            "lkedoc is built with, not a larger lkedoc buffer.",
+        ]
+        self.notes["decrypt-ceiling-%s" % first["short"]] = notes
+        for g in gens[1:]:
+            self.notes["decrypt-ceiling-%s" % g["short"]] = [
+                "Measured with `decrypt-ceiling-%s`: see there." % first["short"]]
+        for g in gens:
+            self.ranges.append(("download-throughput-%s" % g["short"], g["rates"], c_rates, lambda r: r >= 0.9))
+            self.noise.append(("download-throughput lkedoc %s" % g["version"], g["rates"], "MB/s"))
         self.noise.append(("download-throughput curl", c_rates, "MB/s"))
+
+    def openssl_rate(self, cipher):
+        """OpenSSL's rate for cipher over 16 KiB blocks (openssl speed, 1 s), MB/s; None if unavailable."""
+        name = {"AES-128-GCM": "aes-128-gcm", "AES-256-GCM": "aes-256-gcm",
+                "CHACHA20-POLY1305": "chacha20-poly1305"}[cipher]
+        try:
+            p = run(["openssl", "speed", "-seconds", "1", "-bytes", "16384", "-evp", name], env=self.base_env)
+        except (RuntimeError, OSError):
+            return None
+        for line in reversed(p.stdout.splitlines()):
+            mt = re.match(r"\s*%s\s+([\d.]+)k\s*$" % re.escape(name), line, re.I)
+            if mt:
+                return float(mt.group(1)) * 1000 / 1e6
+        return None
 
     # ---- wire-bytes-per-poll -------------------------------------------------------------
     def wire_bytes(self, short=10, long=110):
@@ -717,7 +811,9 @@ class Bench:
         L.append("| load average (1/5/15 min) | before %s, after %s |" % (
             " / ".join("%.2f" % x for x in load_before), " / ".join("%.2f" % x for x in load_after)))
         L.append("")
-        L.append("lkedoc and its drivers: `make` flags (`-O2`), mbedTLS and jsmn from Debian. The peers: the SDK "
+        L.append("lkedoc and its drivers: `make` flags (`-O2`), mbedTLS and jsmn from Debian (mbedTLS 2.28 as "
+                 "Debian 12's binary package, 3.6 built from Debian's source package with "
+                 "`boards/posix/lkd_mbedtls3_config.h`). The peers: the SDK "
                  "version pinned by `tests/sdk/package-lock.json` (installed by `npm ci`), Debian's curl.")
         L.append("")
         L.append("## How noisy the run was")
@@ -793,6 +889,40 @@ def proc_cpu_s(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def suite_cipher(suite):
+    """The record cipher of an mbedTLS suite name (TLS1-3-AES-128-GCM-SHA256,
+    TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384, ...)."""
+    for c in ("AES-128-GCM", "AES-256-GCM", "CHACHA20-POLY1305"):
+        if c in suite:
+            return c
+    raise RuntimeError("no known record cipher in suite %s" % suite)
+
+
+# Where a download's samples go, by the function's name (Debian's shared 2.28
+# libraries have only their exported names: samples in libmbedcrypto's
+# unnamed functions are counted with the ciphers, which is where a download
+# spends that library's time).
+RECORD_CRYPTO = "record decryption (AES, GCM, ChaCha20-Poly1305, the cipher and PSA layers over them)"
+SPLIT = ((RECORD_CRYPTO, re.compile(r"aes|gcm|chacha|poly1305|cipher|aead", re.I)),
+         ("lkedoc (HTTP framing, copies out of its receive buffer, the sink)", re.compile(r"^(lkd_|discard$|main$)")),
+         ("the rest of mbedTLS (record layer, handshake, X.509)", re.compile(r"^(mbedtls_|ssl_|psa_|mpi_|ecp_|x509)")))
+
+
+def split_category(dso, level, sym):
+    if level == "k":
+        return "kernel (TCP receive, copies to user space)"
+    for name, pattern in SPLIT:
+        if pattern.search(sym):
+            return name
+    if "libmbedcrypto" in dso:
+        return RECORD_CRYPTO
+    if "libmbedtls" in dso or "libmbedx509" in dso:
+        return SPLIT[2][0]
+    if dso.startswith("libc"):
+        return "libc (memcpy, memmove)"
+    return "other"
+
+
 def callgrind_total(path):
     """The instructions callgrind collected (its totals line)."""
     with open(path) as f:
@@ -815,6 +945,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    ap.add_argument("--tls-build", action="append", default=[], metavar="DIR",
+                    help="also measure download-throughput and decrypt-ceiling with DIR/bench's drivers "
+                         "(the other TLS generation's build directory: make bench passes it)")
     args = ap.parse_args()
     for tool in ("node", "curl", "valgrind"):
         if shutil.which(tool) is None:
@@ -824,10 +957,15 @@ def main():
         if not os.path.exists(os.path.join(BIN, f)):
             log("bench: %s is missing; run make bench" % os.path.join(BIN, f))
             return 2
+    for d in args.tls_build:
+        for f in ("bench_download", "bench_gcm"):
+            if not os.path.exists(os.path.join(d, "bench", f)):
+                log("bench: %s is missing; run make bench" % os.path.join(d, "bench", f))
+                return 2
     if not os.path.isdir(SDK_DIR):
         log("bench: the SDK is not installed; run make bench (sh tests/sdk/install.sh)")
         return 2
-    Bench(args.quick).main(args.out)
+    Bench(args.quick, args.tls_build).main(args.out)
     return 0
 
 

@@ -10,7 +10,8 @@
  * Decrypts MIB MiB as 16384-byte records with a fresh 12-byte IV and 13 bytes
  * of additional data each (as TLS 1.2 AEAD records), computing the tag, with
  * AES-128-GCM, AES-256-GCM or (for comparison: another suite mbedTLS offers)
- * ChaCha20-Poly1305.  Prints {"cipher":"...","bytes":N,"cpu_ns":N}.
+ * ChaCha20-Poly1305.  Prints {"cipher":"...","bytes":N,"cpu_ns":N,"mbedtls":"VERSION"}
+ * (the mbedTLS it was compiled against: make bench builds it for each generation).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #include <mbedtls/chachapoly.h>
 #include <mbedtls/gcm.h>
+#include <mbedtls/version.h>
 
 #define RECORD 16384
 
@@ -74,8 +76,9 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
     mbedtls_gcm_free(&gcm);
     mbedtls_chachapoly_free(&cp);
-    printf("{\"cipher\":\"%s\",\"bytes\":%ld,\"cpu_ns\":%lld,\"x\":%u}\n",
+    printf("{\"cipher\":\"%s\",\"bytes\":%ld,\"cpu_ns\":%lld,\"mbedtls\":\"%s\",\"x\":%u}\n",
            chacha ? "CHACHA20-POLY1305" : (bits == 256 ? "AES-256-GCM" : "AES-128-GCM"), records * RECORD,
-           (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec), acc);
+           (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec), MBEDTLS_VERSION_STRING,
+           acc);
     return 0;
 }

@@ -58,17 +58,28 @@ class Pki:
     def _path(self, name, ext):
         return os.path.join(self.dir, f"{name}.{ext}")
 
-    def ca(self, name, key="ec:P-256", md="sha256"):
-        """A self-signed CA certificate."""
+    def ca(self, name, key="ec:P-256", md="sha256", issuer=None):
+        """A CA certificate: self-signed, or an intermediate issued by issuer
+        (a CA's Cert; its ca_pem is then the issuer's trust anchor)."""
         k, pem = self._path(name, "key"), self._path(name, "pem")
         _genkey(k, key)
-        openssl("req", "-x509", "-new", "-key", k, f"-{md}", "-days", "30", "-subj", f"/O=lkedoc tests/CN={name}",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-                "-out", pem)
-        return Cert(pem, k)
+        if issuer is None:
+            openssl("req", "-x509", "-new", "-key", k, f"-{md}", "-days", "30", "-subj", f"/O=lkedoc tests/CN={name}",
+                    "-addext", "basicConstraints=critical,CA:TRUE",
+                    "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", pem)
+            return Cert(pem, k)
+        csr, ext = self._path(name, "csr"), self._path(name, "ext")
+        with open(ext, "w") as f:
+            f.write("basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n")
+        openssl("req", "-new", "-key", k, "-subj", f"/O=lkedoc tests/CN={name}", "-out", csr)
+        self.serial += 1
+        openssl("x509", "-req", "-in", csr, "-CA", issuer.pem, "-CAkey", issuer.key, "-set_serial", str(self.serial),
+                "-days", "30", f"-{md}", "-extfile", ext, "-out", pem)
+        return Cert(pem, k, issuer.ca_pem)
 
     def leaf(self, name, ca, dns, key="ec:P-256", md="sha256", eku="serverAuth", key_usage=None):
-        """A server certificate for the DNS name dns, issued by ca (a Cert)."""
+        """A server certificate for the DNS name dns, issued by ca (a Cert:
+        a root or an intermediate; the leaf's ca_pem is the root's)."""
         k, pem, csr, ext = (self._path(name, e) for e in ("key", "pem", "csr", "ext"))
         _genkey(k, key)
         if key_usage is None:
@@ -80,7 +91,7 @@ class Pki:
         self.serial += 1
         openssl("x509", "-req", "-in", csr, "-CA", ca.pem, "-CAkey", ca.key, "-set_serial", str(self.serial),
                 "-days", "30", f"-{md}", "-extfile", ext, "-out", pem)
-        return Cert(pem, k, ca.pem)
+        return Cert(pem, k, ca.ca_pem)
 
 
 def free_port():
