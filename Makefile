@@ -2,17 +2,20 @@
 # lkedoc - build, test and demo.  `make help` lists the targets.
 
 CC      ?= cc
-# Which mbedTLS the host library, the CLI and the unit programs build against:
-# system (Debian 12's libmbedtls-dev 2.28, the default for now) or 3 (3.6 LTS
-# from Debian's source package, built into build/mbedtls3 by `make mbedtls3`:
-# tests/tools/mbedtls3.mk).  Each generation has its own build directory.
-MBEDTLS ?= system
-ifeq ($(MBEDTLS),system)
+# Which mbedTLS the host library, the CLI, the unit programs and the host
+# test builds (sanitizers, coverage, fuzzing, bench) build against:
+#   3       (the default) 3.6 LTS from Debian's source package, built by
+#           tests/tools/mbedtls3.mk into build/mbedtls3 with the project's
+#           configuration; the host build is build/
+#   system  Debian 12's libmbedtls-dev 2.28, into build/sys
+# Each generation has its own build directory, so both can be built side by side.
+MBEDTLS ?= 3
+ifeq ($(MBEDTLS),3)
 BUILD   := build
-else ifeq ($(MBEDTLS),3)
-BUILD   := build/mbed3
+else ifeq ($(MBEDTLS),system)
+BUILD   := build/sys
 else
-$(error MBEDTLS=$(MBEDTLS): say system (Debian's 2.28) or 3 (3.6 from build/mbedtls3))
+$(error MBEDTLS=$(MBEDTLS): say 3 (3.6 from build/mbedtls3, the default) or system (Debian's 2.28))
 endif
 CSTD    := -std=c99 -Wall -Wextra -Werror -pedantic
 OPT     ?= -O2 -g
@@ -30,16 +33,23 @@ CFLAGS  ?=
 CFLAGS  += $(CSTD) $(OPT)
 OBJ_INC  = $(APP_INC)
 OBJCOPY ?= objcopy
-ifeq ($(MBEDTLS),3)
+# mbedtls3.mk names targets of its own; `make` alone still means `all`.
+.DEFAULT_GOAL := all
 include tests/tools/mbedtls3.mk
-CFLAGS  += $(MBED3_CPPFLAGS)
+# TLS_CPPFLAGS: what compiling anything against the chosen mbedTLS takes (3.6's
+# headers before the system's 2.28, and its configuration); TLS_LIBS: what
+# linking takes; MBED_DEP: what must exist first (3.6's headers and archives,
+# unpacked and built on demand, so a fresh clone needs no extra step).
+ifeq ($(MBEDTLS),3)
+TLS_CPPFLAGS := $(MBED3_CPPFLAGS)
 TLS_LIBS := $(MBED3_LIBS)
+MBED_DEP := $(MBED3_DIR)/.built
 else
+TLS_CPPFLAGS :=
 TLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
+MBED_DEP :=
 endif
-
-# Under MBEDTLS=3 everything waits for the 3.6 libraries (and their headers).
-MBED_DEP := $(if $(filter 3,$(MBEDTLS)),$(MBED3_DIR)/.built)
+CFLAGS  += $(TLS_CPPFLAGS)
 
 CORE_SRC := $(LKEDOC_CORE_SOURCES)
 PORT_SRC := $(LKEDOC_PORT_POSIX_SOURCES)
@@ -172,7 +182,14 @@ test: deps
 # ---- make install PREFIX=... [DESTDIR=...] -------------------------------------
 # The host library and what building against it takes: its public headers
 # (the core's and the POSIX port's, in include/lkedoc/), lkedoc.pc for
-# pkg-config, the CLI and its man page.
+# pkg-config, the CLI and its man page.  The public headers include mbedTLS's
+# (the client object holds the TLS contexts), so an application needs the
+# very mbedTLS the archive was built with.  Under MBEDTLS=3 that is no
+# system package: its three archives go to lib/lkedoc/ and its headers to
+# include/lkedoc/mbedtls3/, where the project's configuration is installed as
+# 3.6's default mbedtls/mbedtls_config.h (so an application compiles with the
+# same options without a quoted -D), and lkedoc.pc names both.  Under
+# MBEDTLS=system lkedoc.pc names Debian's -lmbedtls -lmbedx509 -lmbedcrypto.
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib
@@ -183,14 +200,32 @@ MANDIR     ?= $(PREFIX)/share/man
 LKEDOC_VERSION = $(shell echo LKD_VERSION_STRING | $(CC) -E -P -include lkd_client.h \
                      $(addprefix -I,$(LKEDOC_INCLUDE_DIRS)) - | tail -n 1 | tr -d '" ')
 
-install: $(LIB) $(CLI)
+ifeq ($(MBEDTLS),3)
+PC_TLS_CFLAGS := -I$${includedir}/lkedoc/mbedtls3
+PC_TLS_LIBS   := $(addprefix $${libdir}/lkedoc/,$(notdir $(MBED3_LIBS)))
+MBED3_INC_DEST := $(DESTDIR)$(INCLUDEDIR)/lkedoc/mbedtls3
+install-tls: $(MBED_DEP)
+	install -d $(DESTDIR)$(LIBDIR)/lkedoc $(MBED3_INC_DEST)/mbedtls $(MBED3_INC_DEST)/psa
+	install -m 0644 $(MBED3_LIBS) $(DESTDIR)$(LIBDIR)/lkedoc/
+	install -m 0644 $(MBED3_SRC)/include/mbedtls/*.h $(MBED3_INC_DEST)/mbedtls/
+	install -m 0644 $(MBED3_SRC)/include/psa/*.h $(MBED3_INC_DEST)/psa/
+	install -m 0644 $(MBED3_CONFIG) $(MBED3_INC_DEST)/mbedtls/mbedtls_config.h
+else
+PC_TLS_CFLAGS :=
+PC_TLS_LIBS   := $(TLS_LIBS)
+install-tls:
+endif
+.PHONY: install-tls
+
+install: $(LIB) $(CLI) install-tls
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/lkedoc $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/lkedoc
 	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/liblkedoc.a
 	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/lkedoc/
 	install -m 0644 boards/posix/lkedoc.1 $(DESTDIR)$(MANDIR)/man1/lkedoc.1
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
-	    -e 's|@VERSION@|$(LKEDOC_VERSION)|g' -e 's|@CONFIG_CFLAGS@|$(LOG_DEF)|g' boards/posix/lkedoc.pc.in \
+	    -e 's|@VERSION@|$(LKEDOC_VERSION)|g' -e 's|@CONFIG_CFLAGS@|$(LOG_DEF)|g' \
+	    -e 's|@TLS_CFLAGS@|$(PC_TLS_CFLAGS)|g' -e 's|@TLS_LIBS@|$(PC_TLS_LIBS)|g' boards/posix/lkedoc.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/lkedoc.pc
 
 demo: deps
@@ -202,8 +237,9 @@ clean:
 
 # Debian's sources of the libraries the boards compile themselves, unpacked
 # once into build/src by tests/tools/debian_source.sh (never committed).
-SRC_LWIP := $(BUILD)/src/lwip
-SRC_MBED := $(BUILD)/src/mbedtls
+# Shared by both generations' build directories.
+SRC_LWIP := build/src/lwip
+SRC_MBED := build/src/mbedtls
 $(SRC_LWIP)/.unpacked:
 	@sh tests/tools/debian_source.sh liblwip-dev $(SRC_LWIP)
 $(SRC_MBED)/.unpacked:
@@ -218,10 +254,6 @@ include boards/mps2-an386/board.mk
 include tests/tools/coverage.mk
 
 include tests/fuzz/fuzz.mk
-
-ifneq ($(MBEDTLS),3)
-include tests/tools/mbedtls3.mk
-endif
 
 include tests/tools/sanitize.mk
 
