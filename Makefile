@@ -73,13 +73,17 @@ PUBLIC_HEADERS := $(sort $(wildcard $(addsuffix /*.h,$(LKEDOC_INCLUDE_DIRS) $(LK
 all: $(LIB) $(LIB_INTERNAL) $(CLI)
 
 help:
-	@echo "make          build $(LIB) and $(CLI)"
+	@echo "make          build $(LIB) and $(CLI) against mbedTLS $(if $(filter 3,$(MBEDTLS)),3.6 (the default),2.28 (Debian 12's))"
+	@echo "              MBEDTLS=3 (default): 3.6.7+ from Debian's source into build/mbedtls3, host build in build/"
+	@echo "              MBEDTLS=system: Debian 12's libmbedtls-dev 2.28, host build in build/sys (every target follows)"
+	@echo "make mbedtls3 only the mbedTLS 3.6 archives (any target that needs them builds them first)"
 	@echo "make deps     install missing Debian packages (idempotent)"
 	@echo "make demo     the whole job (parse a scanned page) against the bundled mock service"
 	@echo "make test     every test; ends with 'N passed, 0 failed'"
 	@echo "make unit     the host unit tests only"
 	@echo "make cross    compile core/ for Cortex-M4 with arm-none-eabi-gcc"
 	@echo "make install  PREFIX=/usr/local [DESTDIR=]: liblkedoc.a, headers, the CLI, lkedoc.pc, lkedoc.1"
+	@echo "              (on 3.6 also its archives in lib/lkedoc/ and headers in include/lkedoc/mbedtls3/)"
 	@echo "make test-lwip the integration suite through build/lkedoc-lwip (lwIP on a tap, own netns)"
 	@echo "make lwip-raw build/lkedoc-lwip-raw: the CLI on lwIP's raw API, NO_SYS, from Debian's source (port/lwip-raw)"
 	@echo "make test-m4  the core unit tests on an emulated Cortex-M4 (QEMU mps2-an386, semihosting)"
@@ -174,7 +178,10 @@ $(BUILD)/cross/port/%.o: port/template/%.c
 
 # The unit programs are built here and run by the runner, which adds the
 # static checks and the integration suites and prints "N passed, M failed".
+# The suites test the default build (build/) and build and test the other
+# generation themselves (test_mbed2: build/sys), so there is one make test.
 test: deps
+	@test "$(MBEDTLS)" = 3 || { echo "make test: runs 2.28 too (suite test_mbed2); say it without MBEDTLS=$(MBEDTLS)" >&2; exit 2; }
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw
 	@sh tests/sdk/install.sh
 	@python3 tests/run_tests.py
@@ -190,11 +197,13 @@ test: deps
 # 3.6's default mbedtls/mbedtls_config.h (so an application compiles with the
 # same options without a quoted -D), and lkedoc.pc names both.  Under
 # MBEDTLS=system lkedoc.pc names Debian's -lmbedtls -lmbedx509 -lmbedcrypto.
+# 3.6's licence goes with its archives (a product that ships them carries it).
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/lkedoc
 # The version the public headers declare (LKD_VERSION_STRING), asked of the
 # preprocessor.
 LKEDOC_VERSION = $(shell echo LKD_VERSION_STRING | $(CC) -E -P -include lkd_client.h \
@@ -205,8 +214,9 @@ PC_TLS_CFLAGS := -I$${includedir}/lkedoc/mbedtls3
 PC_TLS_LIBS   := $(addprefix $${libdir}/lkedoc/,$(notdir $(MBED3_LIBS)))
 MBED3_INC_DEST := $(DESTDIR)$(INCLUDEDIR)/lkedoc/mbedtls3
 install-tls: $(MBED_DEP)
-	install -d $(DESTDIR)$(LIBDIR)/lkedoc $(MBED3_INC_DEST)/mbedtls $(MBED3_INC_DEST)/psa
+	install -d $(DESTDIR)$(LIBDIR)/lkedoc $(MBED3_INC_DEST)/mbedtls $(MBED3_INC_DEST)/psa $(DESTDIR)$(DOCDIR)
 	install -m 0644 $(MBED3_LIBS) $(DESTDIR)$(LIBDIR)/lkedoc/
+	install -m 0644 $(MBED3_SRC)/LICENSE $(DESTDIR)$(DOCDIR)/mbedtls3-LICENSE
 	install -m 0644 $(MBED3_SRC)/include/mbedtls/*.h $(MBED3_INC_DEST)/mbedtls/
 	install -m 0644 $(MBED3_SRC)/include/psa/*.h $(MBED3_INC_DEST)/psa/
 	install -m 0644 $(MBED3_CONFIG) $(MBED3_INC_DEST)/mbedtls/mbedtls_config.h

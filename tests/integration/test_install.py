@@ -84,7 +84,8 @@ def test_install_puts_each_part_in_its_place():
     assert headers == public, (headers, public)
     # 3.6's archives and headers, with the configuration the archives were built with.
     for rel in ("lib/lkedoc/libmbedtls.a", "lib/lkedoc/libmbedx509.a", "lib/lkedoc/libmbedcrypto.a",
-                "include/lkedoc/mbedtls3/mbedtls/ssl.h", "include/lkedoc/mbedtls3/psa/crypto.h"):
+                "include/lkedoc/mbedtls3/mbedtls/ssl.h", "include/lkedoc/mbedtls3/psa/crypto.h",
+                "share/doc/lkedoc/mbedtls3-LICENSE"):
         assert os.path.isfile(os.path.join(PREFIX, rel)), rel
     with open(os.path.join(ROOT, "boards", "posix", "lkd_mbedtls3_config.h"), encoding="utf-8") as f:
         config = f.read()
