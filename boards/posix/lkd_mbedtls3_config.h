@@ -55,6 +55,10 @@
 /* Certificates. */
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
+/* Without it the client still offers rsa_pss_rsae_* (MBEDTLS_PKCS1_V21) but
+ * checks a 1.2 server's PSS signature as PKCS#1 v1.5 (it fails), and a 1.3
+ * server, which must sign with PSS, is refused: no RSA server connects. */
+#define MBEDTLS_X509_RSASSA_PSS_SUPPORT
 #define MBEDTLS_PK_C
 #define MBEDTLS_PK_PARSE_C
 #define MBEDTLS_PEM_PARSE_C
