@@ -4,6 +4,7 @@ lines rather than read from the makefiles with patterns: variables as make
 expands them, the commands a dry run would execute, and the flags of one
 compile line.  Shared by the suites that check the build files."""
 import os
+import re
 import shlex
 import subprocess
 
@@ -40,6 +41,16 @@ def tls_flags(args=()):
     # The words as the shell of a recipe would pass them (the -D's quotes).
     cppflags = shlex.split(" ".join(v["TLS_CPPFLAGS"]))
     return [absolute(w) for w in cppflags], [absolute(w) for w in v["TLS_LIBS"]]
+
+
+def carries_mbedtls3(binary):
+    """Whether a program has mbedTLS 3 linked into it (the default build's
+    static 3.6 defines PSA's entry point; Debian's 2.28 is a shared library)."""
+    try:
+        syms = subprocess.run(["nm", binary], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return re.search(r" T psa_crypto_init$", syms, re.M) is not None
 
 
 def dry_run(targets):

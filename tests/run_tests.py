@@ -41,7 +41,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "mock"))
 
-from pending_tls13 import PENDING_TLS13  # noqa: E402  (found through the path above)
+from buildinfo import carries_mbedtls3  # noqa: E402  (found through the path above)
+from pending_tls13 import PENDING_TLS13  # noqa: E402
 
 
 class Tally:
@@ -116,15 +117,10 @@ _CLI_IS_MBEDTLS3 = []
 
 
 def cli_is_mbedtls3():
-    """Whether the CLI the suites run is linked against mbedTLS 3 (its PSA
-    entry point is defined in it), asked of the binary once."""
+    """Whether the CLI the suites run is linked against mbedTLS 3, asked of
+    the binary once."""
     if not _CLI_IS_MBEDTLS3:
-        cli = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
-        try:
-            syms = subprocess.run(["nm", cli], capture_output=True, text=True).stdout
-        except OSError:
-            syms = ""
-        _CLI_IS_MBEDTLS3.append(re.search(r" T psa_crypto_init$", syms, re.M) is not None)
+        _CLI_IS_MBEDTLS3.append(carries_mbedtls3(os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))))
     return _CLI_IS_MBEDTLS3[0]
 
 
