@@ -26,6 +26,7 @@ counted in neither figure) when the CLI under test (LKEDOC_CLI, default
 build/lkedoc) is linked against mbedTLS 3; an entry naming no test fails.
 """
 import argparse
+import functools
 import glob
 import importlib.util
 import os
@@ -113,15 +114,11 @@ def run_unit_programs(tally, selected, unit_dir=None):
             print(f"ok   {name}: {passed} checks", flush=True)
 
 
-_CLI_IS_MBEDTLS3 = []
-
-
+@functools.lru_cache(maxsize=None)
 def cli_is_mbedtls3():
     """Whether the CLI the suites run is linked against mbedTLS 3, asked of
     the binary once."""
-    if not _CLI_IS_MBEDTLS3:
-        _CLI_IS_MBEDTLS3.append(carries_mbedtls3(os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))))
-    return _CLI_IS_MBEDTLS3[0]
+    return carries_mbedtls3(os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc")))
 
 
 def check_pending(tally, suites, all_loaded):
