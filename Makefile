@@ -2,17 +2,20 @@
 # lkedoc - build, test and demo.  `make help` lists the targets.
 
 CC      ?= cc
-# Which mbedTLS the host library, the CLI and the unit programs build against:
-# system (Debian 12's libmbedtls-dev 2.28, the default for now) or 3 (3.6 LTS
-# from Debian's source package, built into build/mbedtls3 by `make mbedtls3`:
-# tests/tools/mbedtls3.mk).  Each generation has its own build directory.
-MBEDTLS ?= system
-ifeq ($(MBEDTLS),system)
+# Which mbedTLS the host library, the CLI, the unit programs and the host
+# test builds (sanitizers, coverage, fuzzing, bench) build against:
+#   3       (the default) 3.6 LTS from Debian's source package, built by
+#           tests/tools/mbedtls3.mk into build/mbedtls3 with the project's
+#           configuration; the host build is build/
+#   system  Debian 12's libmbedtls-dev 2.28, into build/sys
+# Each generation has its own build directory, so both can be built side by side.
+MBEDTLS ?= 3
+ifeq ($(MBEDTLS),3)
 BUILD   := build
-else ifeq ($(MBEDTLS),3)
-BUILD   := build/mbed3
+else ifeq ($(MBEDTLS),system)
+BUILD   := build/sys
 else
-$(error MBEDTLS=$(MBEDTLS): say system (Debian's 2.28) or 3 (3.6 from build/mbedtls3))
+$(error MBEDTLS=$(MBEDTLS): say 3 (3.6 from build/mbedtls3, the default) or system (Debian's 2.28))
 endif
 CSTD    := -std=c99 -Wall -Wextra -Werror -pedantic
 OPT     ?= -O2 -g
@@ -30,16 +33,23 @@ CFLAGS  ?=
 CFLAGS  += $(CSTD) $(OPT)
 OBJ_INC  = $(APP_INC)
 OBJCOPY ?= objcopy
-ifeq ($(MBEDTLS),3)
+# mbedtls3.mk names targets of its own; `make` alone still means `all`.
+.DEFAULT_GOAL := all
 include tests/tools/mbedtls3.mk
-CFLAGS  += $(MBED3_CPPFLAGS)
+# TLS_CPPFLAGS: what compiling anything against the chosen mbedTLS takes (3.6's
+# headers before the system's 2.28, and its configuration); TLS_LIBS: what
+# linking takes; MBED_DEP: what must exist first (3.6's headers and archives,
+# unpacked and built on demand, so a fresh clone needs no extra step).
+ifeq ($(MBEDTLS),3)
+TLS_CPPFLAGS := $(MBED3_CPPFLAGS)
 TLS_LIBS := $(MBED3_LIBS)
+MBED_DEP := $(MBED3_DIR)/.built
 else
+TLS_CPPFLAGS :=
 TLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
+MBED_DEP :=
 endif
-
-# Under MBEDTLS=3 everything waits for the 3.6 libraries (and their headers).
-MBED_DEP := $(if $(filter 3,$(MBEDTLS)),$(MBED3_DIR)/.built)
+CFLAGS  += $(TLS_CPPFLAGS)
 
 CORE_SRC := $(LKEDOC_CORE_SOURCES)
 PORT_SRC := $(LKEDOC_PORT_POSIX_SOURCES)
@@ -63,13 +73,17 @@ PUBLIC_HEADERS := $(sort $(wildcard $(addsuffix /*.h,$(LKEDOC_INCLUDE_DIRS) $(LK
 all: $(LIB) $(LIB_INTERNAL) $(CLI)
 
 help:
-	@echo "make          build $(LIB) and $(CLI)"
+	@echo "make          build $(LIB) and $(CLI) against mbedTLS $(if $(filter 3,$(MBEDTLS)),3.6 (the default),2.28 (Debian 12's))"
+	@echo "              MBEDTLS=3 (default): 3.6.7+ from Debian's source into build/mbedtls3, host build in build/"
+	@echo "              MBEDTLS=system: Debian 12's libmbedtls-dev 2.28, host build in build/sys (every target follows)"
+	@echo "make mbedtls3 only the mbedTLS 3.6 archives (any target that needs them builds them first)"
 	@echo "make deps     install missing Debian packages (idempotent)"
 	@echo "make demo     the whole job (parse a scanned page) against the bundled mock service"
 	@echo "make test     every test; ends with 'N passed, 0 failed'"
 	@echo "make unit     the host unit tests only"
 	@echo "make cross    compile core/ for Cortex-M4 with arm-none-eabi-gcc"
 	@echo "make install  PREFIX=/usr/local [DESTDIR=]: liblkedoc.a, headers, the CLI, lkedoc.pc, lkedoc.1"
+	@echo "              (on 3.6 also its archives in lib/lkedoc/ and headers in include/lkedoc/mbedtls3/)"
 	@echo "make test-lwip the integration suite through build/lkedoc-lwip (lwIP on a tap, own netns)"
 	@echo "make lwip-raw build/lkedoc-lwip-raw: the CLI on lwIP's raw API, NO_SYS, from Debian's source (port/lwip-raw)"
 	@echo "make test-m4  the core unit tests on an emulated Cortex-M4 (QEMU mps2-an386, semihosting)"
@@ -164,7 +178,10 @@ $(BUILD)/cross/port/%.o: port/template/%.c
 
 # The unit programs are built here and run by the runner, which adds the
 # static checks and the integration suites and prints "N passed, M failed".
+# The suites test the default build (build/) and build and test the other
+# generation themselves (test_mbed2: build/sys), so there is one make test.
 test: deps
+	@test "$(MBEDTLS)" = 3 || { echo "make test: runs 2.28 too (suite test_mbed2); say it without MBEDTLS=$(MBEDTLS)" >&2; exit 2; }
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw
 	@sh tests/sdk/install.sh
 	@python3 tests/run_tests.py
@@ -172,25 +189,53 @@ test: deps
 # ---- make install PREFIX=... [DESTDIR=...] -------------------------------------
 # The host library and what building against it takes: its public headers
 # (the core's and the POSIX port's, in include/lkedoc/), lkedoc.pc for
-# pkg-config, the CLI and its man page.
+# pkg-config, the CLI and its man page.  The public headers include mbedTLS's
+# (the client object holds the TLS contexts), so an application needs the
+# very mbedTLS the archive was built with.  Under MBEDTLS=3 that is no
+# system package: its three archives go to lib/lkedoc/ and its headers to
+# include/lkedoc/mbedtls3/, where the project's configuration is installed as
+# 3.6's default mbedtls/mbedtls_config.h (so an application compiles with the
+# same options without a quoted -D), and lkedoc.pc names both.  Under
+# MBEDTLS=system lkedoc.pc names Debian's -lmbedtls -lmbedx509 -lmbedcrypto.
+# 3.6's licence goes with its archives (a product that ships them carries it).
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/lkedoc
 # The version the public headers declare (LKD_VERSION_STRING), asked of the
 # preprocessor.
 LKEDOC_VERSION = $(shell echo LKD_VERSION_STRING | $(CC) -E -P -include lkd_client.h \
                      $(addprefix -I,$(LKEDOC_INCLUDE_DIRS)) - | tail -n 1 | tr -d '" ')
 
-install: $(LIB) $(CLI)
+ifeq ($(MBEDTLS),3)
+PC_TLS_CFLAGS := -I$${includedir}/lkedoc/mbedtls3
+PC_TLS_LIBS   := $(addprefix $${libdir}/lkedoc/,$(notdir $(MBED3_LIBS)))
+MBED3_INC_DEST := $(DESTDIR)$(INCLUDEDIR)/lkedoc/mbedtls3
+install-tls: $(MBED_DEP)
+	install -d $(DESTDIR)$(LIBDIR)/lkedoc $(MBED3_INC_DEST)/mbedtls $(MBED3_INC_DEST)/psa $(DESTDIR)$(DOCDIR)
+	install -m 0644 $(MBED3_LIBS) $(DESTDIR)$(LIBDIR)/lkedoc/
+	install -m 0644 $(MBED3_SRC)/LICENSE $(DESTDIR)$(DOCDIR)/mbedtls3-LICENSE
+	install -m 0644 $(MBED3_SRC)/include/mbedtls/*.h $(MBED3_INC_DEST)/mbedtls/
+	install -m 0644 $(MBED3_SRC)/include/psa/*.h $(MBED3_INC_DEST)/psa/
+	install -m 0644 $(MBED3_CONFIG) $(MBED3_INC_DEST)/mbedtls/mbedtls_config.h
+else
+PC_TLS_CFLAGS :=
+PC_TLS_LIBS   := $(TLS_LIBS)
+install-tls:
+endif
+.PHONY: install-tls
+
+install: $(LIB) $(CLI) install-tls
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/lkedoc $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/lkedoc
 	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/liblkedoc.a
 	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/lkedoc/
 	install -m 0644 boards/posix/lkedoc.1 $(DESTDIR)$(MANDIR)/man1/lkedoc.1
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
-	    -e 's|@VERSION@|$(LKEDOC_VERSION)|g' -e 's|@CONFIG_CFLAGS@|$(LOG_DEF)|g' boards/posix/lkedoc.pc.in \
+	    -e 's|@VERSION@|$(LKEDOC_VERSION)|g' -e 's|@CONFIG_CFLAGS@|$(LOG_DEF)|g' \
+	    -e 's|@TLS_CFLAGS@|$(PC_TLS_CFLAGS)|g' -e 's|@TLS_LIBS@|$(PC_TLS_LIBS)|g' boards/posix/lkedoc.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/lkedoc.pc
 
 demo: deps
@@ -202,8 +247,9 @@ clean:
 
 # Debian's sources of the libraries the boards compile themselves, unpacked
 # once into build/src by tests/tools/debian_source.sh (never committed).
-SRC_LWIP := $(BUILD)/src/lwip
-SRC_MBED := $(BUILD)/src/mbedtls
+# Shared by both generations' build directories.
+SRC_LWIP := build/src/lwip
+SRC_MBED := build/src/mbedtls
 $(SRC_LWIP)/.unpacked:
 	@sh tests/tools/debian_source.sh liblwip-dev $(SRC_LWIP)
 $(SRC_MBED)/.unpacked:
@@ -218,10 +264,6 @@ include boards/mps2-an386/board.mk
 include tests/tools/coverage.mk
 
 include tests/fuzz/fuzz.mk
-
-ifneq ($(MBEDTLS),3)
-include tests/tools/mbedtls3.mk
-endif
 
 include tests/tools/sanitize.mk
 

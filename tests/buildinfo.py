@@ -4,6 +4,7 @@ lines rather than read from the makefiles with patterns: variables as make
 expands them, the commands a dry run would execute, and the flags of one
 compile line.  Shared by the suites that check the build files."""
 import os
+import re
 import shlex
 import subprocess
 
@@ -11,12 +12,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPILERS = {"cc", "gcc", "clang", "arm-none-eabi-gcc"}
 
 
-def make_vars(names=None, makefile="Makefile", cwd=None):
+def make_vars(names=None, makefile="Makefile", cwd=None, args=()):
     """The named variables (default: every LKEDOC_* one) as make expands them
-    after reading `makefile`, each as a list of words."""
+    after reading `makefile` (with the variable assignments `args`, e.g.
+    MBEDTLS=system), each as a list of words."""
     wanted = " ".join(names) if names else "$(filter LKEDOC_%,$(.VARIABLES))"
     rule = f"lkedoc-print-vars: ; $(foreach v,{wanted},$(info $(v)=$($(v))))@:\n"
-    proc = subprocess.run(["make", "--no-print-directory", "-s", "-f", makefile, "-f", "-", "lkedoc-print-vars"],
+    proc = subprocess.run(["make", "--no-print-directory", "-s", *args, "-f", makefile, "-f", "-", "lkedoc-print-vars"],
                           input=rule, cwd=cwd or ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = {}
@@ -26,10 +28,39 @@ def make_vars(names=None, makefile="Makefile", cwd=None):
     return out
 
 
+def tls_flags(args=()):
+    """(compile flags, link arguments) of the mbedTLS the host build uses
+    (the Makefile's TLS_CPPFLAGS and TLS_LIBS), paths made absolute: what a
+    program built outside the Makefile against build/liblkedoc.a adds."""
+    v = make_vars(["TLS_CPPFLAGS", "TLS_LIBS"], args=args)
+
+    def absolute(w):
+        if w.startswith("-I") and not os.path.isabs(w[2:]):
+            return "-I" + os.path.join(ROOT, w[2:])
+        return w if w.startswith("-") or os.path.isabs(w) else os.path.join(ROOT, w)
+    # The words as the shell of a recipe would pass them (the -D's quotes).
+    cppflags = shlex.split(" ".join(v["TLS_CPPFLAGS"]))
+    return [absolute(w) for w in cppflags], [absolute(w) for w in v["TLS_LIBS"]]
+
+
+def carries_mbedtls3(binary):
+    """Whether a program has mbedTLS 3 linked into it (the default build's
+    static 3.6 defines PSA's entry point; Debian's 2.28 is a shared library)."""
+    try:
+        syms = subprocess.run(["nm", binary], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return re.search(r" T psa_crypto_init$", syms, re.M) is not None
+
+
 def dry_run(targets):
     """Every command `make -n -B targets` prints, continuation lines joined,
-    each split into words as the shell would."""
-    proc = subprocess.run(["make", "--no-print-directory", "-n", "-B", *targets], cwd=ROOT,
+    each split into words as the shell would.  mbedTLS 3.6's libraries
+    (MBED_DEP) are left as they are: a nested make of their own builds them
+    (tests/tools/mbedtls3_lib.mk), which -n would run, and its compiles are
+    the dependency's, not one of the project's trees."""
+    keep = [a for f in make_vars(["MBED_DEP"])["MBED_DEP"] for a in ("-o", f)]
+    proc = subprocess.run(["make", "--no-print-directory", "-n", "-B", *keep, *targets], cwd=ROOT,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     cmds, pending = [], ""

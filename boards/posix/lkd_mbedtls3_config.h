@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lkd_mbedtls3_config.h - the host's mbedTLS 3.6 configuration (make
- * MBEDTLS=3: build/mbedtls3 from Debian's mbedtls source package, unpacked by
- * tests/tools/debian_source_newer.sh).  Passed as MBEDTLS_CONFIG_FILE to the
- * library's build and to everything that includes its headers: both must see
- * the same options, or structures differ in size.  Named so that 3.x's own
- * mbedtls/mbedtls_config.h can never shadow it.
+ * lkd_mbedtls3_config.h - the host's mbedTLS 3.6 configuration (the default
+ * build, MBEDTLS=3: build/mbedtls3 from Debian's mbedtls source package,
+ * unpacked by tests/tools/debian_source_newer.sh).  Passed as
+ * MBEDTLS_CONFIG_FILE to the library's build and to everything that includes
+ * its headers: both must see the same options, or structures differ in size.
+ * Named so that 3.x's own mbedtls/mbedtls_config.h can never shadow it; `make
+ * install` puts it in place of that file in the installed copy of 3.6's
+ * headers, so an application compiling against them reads it without a -D.
  *
  * What it holds: a TLS 1.2 + 1.3 client that verifies X.509 chains, with the
  * suites and groups of core/src/lkd_tls_policy.c (ECDHE-ECDSA/ECDHE-RSA with

@@ -13,10 +13,7 @@
 
 BENCH_BIN := $(BUILD)/bench
 BENCH_DRIVERS := $(BENCH_BIN)/bench_poll $(BENCH_BIN)/bench_download $(BENCH_BIN)/bench_sign $(BENCH_BIN)/bench_gcm
-BENCH_CFLAGS := $(CSTD) -O2 -g $(INC) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
-ifeq ($(MBEDTLS),3)
-BENCH_CFLAGS += $(MBED3_CPPFLAGS)
-endif
+BENCH_CFLAGS := $(CSTD) -O2 -g $(INC) $(TLS_CPPFLAGS) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 BENCH_OTHER := $(if $(filter 3,$(MBEDTLS)),system,3)
 
 .PHONY: bench bench-build bench-tls-build bench-dir
@@ -36,7 +33,7 @@ bench-dir:
 	@echo $(BUILD)
 
 # bench_sign times internals (the signer): the archive with every symbol.
-$(BENCH_BIN)/%: tests/bench/%.c $(LIB_INTERNAL)
+$(BENCH_BIN)/%: tests/bench/%.c $(LIB_INTERNAL) $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -MMD -MP -o $@ $< $(LIB_INTERNAL) $(TLS_LIBS)
 

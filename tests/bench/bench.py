@@ -321,7 +321,7 @@ class Bench:
             "canonical request (%d bytes) %d, kDate = HMAC(\"TC3\"+key, date) %d, kService %d, kSigning %d, "
             "Signature = HMAC(kSigning, StringToSign of %d bytes) %d; each HMAC is a key block plus message "
             "for the inner hash, a key block plus the 32-byte digest for the outer: %d blocks. Measured as "
-            "the instructions inside `mbedtls_internal_sha256_process` (Debian's libmbedcrypto) for that "
+            "the instructions inside `mbedtls_internal_sha256_process` (the build's libmbedcrypto) for that "
             "many blocks: %.0f per block, %d in all." % (
                 b["payload"], info["canonical_len"], b["canonical_request"], b["hmac_date"], b["hmac_service"],
                 b["hmac_tc3_request"], info["string_to_sign_len"], b["hmac_signature"], blocks, per_block,
@@ -678,8 +678,9 @@ class Bench:
             "- The figure: plaintext HTTP, request + response, byte for byte: the proxy terminates TLS with the "
             "mock's own certificate and key and re-encrypts towards the mock.",
             "- Also shown: what crosses the wire as TLS records (a plain TCP proxy; record headers, "
-            "explicit nonces and tags included, TCP/IP headers not). lkedoc (mbedTLS 2.28) speaks TLS 1.2, "
-            "Node's OpenSSL TLS 1.3 with this mock, hence different record overheads.",
+            "explicit nonces and tags included, TCP/IP headers not). lkedoc (mbedTLS %s) and Node's OpenSSL "
+            "may negotiate different TLS versions with this mock, hence different record overheads."
+            % self.versions.get("mbedtls", "?"),
             "- The Node SDK sends `Host: %s:PORT` when the port is not 443 (here it is not), %d bytes more "
             "than against the real service; lkedoc sends the host without the port." % (API_HOST, 1 + len(str(m.port))),
             "",
@@ -744,14 +745,27 @@ class Bench:
                 osname = mt.group(1) if mt else "?"
         except OSError:
             pass
+        # The CLI's own mbedTLS: 3.6 built from Debian's source (the default,
+        # linked into it) or the system's 2.28 (make MBEDTLS=system).
         mbedtls = "?"
+        syms = subprocess.run(["nm", CLI], capture_output=True, text=True).stdout
+        on3 = re.search(r" T psa_crypto_init$", syms, re.M) is not None
+        header = os.path.join(ROOT, "build", "src", "mbedtls3", "include", "mbedtls", "build_info.h") if on3 \
+            else "/usr/include/mbedtls/version.h"
         try:
-            with open("/usr/include/mbedtls/version.h") as f:
+            with open(header) as f:
                 mt = re.search(r'MBEDTLS_VERSION_STRING\s+"([^"]+)"', f.read())
                 mbedtls = mt.group(1) if mt else "?"
         except OSError:
             pass
-        deb = cmd_out(["dpkg-query", "-W", "-f", "${Version}", "libmbedtls-dev"])
+        if on3:
+            try:
+                with open(os.path.join(ROOT, "build", "src", "mbedtls3", ".unpacked")) as f:
+                    deb = "source " + f.read().split()[1]
+            except (OSError, IndexError):
+                deb = "source ?"
+        else:
+            deb = cmd_out(["dpkg-query", "-W", "-f", "${Version}", "libmbedtls-dev"])
         self.node_version = cmd_out(["node", "--version"])
         try:
             with open(os.path.join(SDK_DIR, "package.json")) as f:

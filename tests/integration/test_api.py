@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 
+from buildinfo import dry_run, output, tls_flags
 from mockctl import Mock, SECRET_ID, SECRET_KEY
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -26,7 +27,8 @@ POSIX_HEADER = os.path.join(ROOT, "port", "posix", "port_posix.h")
 # Every header an application may include: the core's and each port's own.
 PUBLIC_HEADERS = sorted(glob.glob(os.path.join(CORE_INCLUDE, "*.h")) + glob.glob(os.path.join(ROOT, "port", "*", "*.h")))
 INCLUDE_DIRS = sorted({os.path.dirname(h) for h in PUBLIC_HEADERS})
-TLS_LIBS = ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"]
+# The build's mbedTLS (3.6 by default): the public headers include its headers.
+TLS_CPPFLAGS, TLS_LIBS = tls_flags()
 # The knobs of the host library (the Makefile's): lkd_client_init refuses an
 # application compiled with others (LKD_ERR_CONFIG).
 LIB_KNOBS = ["-DLKD_ENABLE_LOG=1"]
@@ -57,7 +59,8 @@ def sh(cmd, **kw):
 
 
 def includes(dirs):
-    return ["-I" + d for d in dirs]
+    """An application's include path: these directories and the mbedTLS the library was built with."""
+    return ["-I" + d for d in dirs] + TLS_CPPFLAGS
 
 
 def defined_globals(archive):
@@ -205,9 +208,9 @@ def test_boards_include_nothing_of_core_src():
 
 def test_boards_compile_with_the_public_headers_only():
     # What make would run for each board object (-n: nothing is built).
-    out = sh(["make", "-n", "-B", *BOARD_OBJECTS])
     lines = {}
-    for line in out.splitlines():
+    for argv in dry_run(BOARD_OBJECTS):
+        line = " ".join(argv)
         m = re.search(r" -c (\S+\.c) -o (\S+\.o)", line)
         if m:
             lines[m.group(2)] = line
@@ -217,8 +220,7 @@ def test_boards_compile_with_the_public_headers_only():
         assert "core/include" in dirs, (obj, line)
         assert not [d for d in dirs if os.path.normpath(d).startswith("core/src")], (obj, line)
     # The CLI links the archive that exports only the public functions.
-    link = sh(["make", "-n", "-B", "build/lkedoc"])
-    cli = [line for line in link.splitlines() if " -o build/lkedoc " in line]
+    cli = [" ".join(argv) for argv in dry_run(["build/lkedoc"]) if output(argv) == "build/lkedoc"]
     assert cli and "build/liblkedoc.a" in cli[0] and "liblkedoc-internal" not in cli[0], cli
 
 

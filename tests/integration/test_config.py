@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 
-from buildinfo import dry_run, is_compiler, make_vars, sources
+from buildinfo import dry_run, is_compiler, make_vars, sources, tls_flags
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HEADER = os.path.join(ROOT, "core", "include", "lkd_config.h")
@@ -24,10 +24,11 @@ APP = os.path.join(ROOT, "tests", "config", "config_app.c")
 CC = os.environ.get("CC", "cc")
 WARN = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
 POSIX = ["-D_DEFAULT_SOURCE", "-D_POSIX_C_SOURCE=200809L"]
-INCLUDES = ["-I" + os.path.join(ROOT, d) for d in ("core/include", "core/src", "port/posix")]
+# The build's mbedTLS (3.6 by default) and its configuration, as the Makefile compiles and links it.
+TLS_CPPFLAGS, TLS_LIBS = tls_flags()
+INCLUDES = ["-I" + os.path.join(ROOT, d) for d in ("core/include", "core/src", "port/posix")] + TLS_CPPFLAGS
 # The host builds (Makefile) compile everything with the diagnostics on.
 HOST_KNOBS = ["-DLKD_ENABLE_LOG=1"]
-TLS_LIBS = ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"]
 # The one knob that is not a number: lkd_client_init checks its entries.
 STRING_KNOBS = {"LKD_DEFAULT_RESULT_HOSTS"}
 

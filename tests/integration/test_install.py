@@ -2,13 +2,19 @@
 """make install: into a prefix under build/, a program built with nothing but
 `pkg-config --cflags --libs lkedoc` compiles, links and runs a client; DESTDIR
 stages the same tree; the man page renders without a warning, is found by
-man, and documents exactly the options the CLI has."""
+man, and documents exactly the options the CLI has.
+
+The default build is on mbedTLS 3.6, which no system package provides: its
+archives and headers (with the project's configuration as 3.6's default
+mbedtls_config.h) are installed under the prefix's lkedoc/ directories and
+lkedoc.pc names them, so the program is built on the very 3.6 the library
+was."""
 import os
 import re
 import shutil
 import subprocess
 
-from buildinfo import ROOT
+from buildinfo import ROOT, make_vars
 
 WORK = os.path.join(ROOT, "build", "test_install")
 PREFIX = os.path.join(WORK, "prefix")
@@ -19,6 +25,8 @@ OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 
 APP = r"""
 #include <stdio.h>
+
+#include <mbedtls/version.h>
 
 #include "lkd_client.h"
 #include "port_posix.h"
@@ -37,6 +45,7 @@ int main(void)
     st = lkd_client_init(&client, &s, &port);
     printf("init: %s\n", lkd_strerror(st));
     printf("version: %s\n", LKD_VERSION_STRING);
+    printf("mbedtls: %s\n", MBEDTLS_VERSION_STRING);
     lkd_client_free(&client);
     return st == LKD_OK ? 0 : 1;
 }
@@ -71,8 +80,18 @@ def test_install_puts_each_part_in_its_place():
         assert os.path.isfile(os.path.join(PREFIX, rel)), rel
     assert os.access(os.path.join(PREFIX, "bin", "lkedoc"), os.X_OK)
     headers = sorted(os.listdir(os.path.join(PREFIX, "include", "lkedoc")))
-    public = sorted(os.listdir(os.path.join(ROOT, "core", "include")) + ["port_posix.h"])
+    public = sorted(os.listdir(os.path.join(ROOT, "core", "include")) + ["port_posix.h", "mbedtls3"])
     assert headers == public, (headers, public)
+    # 3.6's archives and headers, with the configuration the archives were built with.
+    for rel in ("lib/lkedoc/libmbedtls.a", "lib/lkedoc/libmbedx509.a", "lib/lkedoc/libmbedcrypto.a",
+                "include/lkedoc/mbedtls3/mbedtls/ssl.h", "include/lkedoc/mbedtls3/psa/crypto.h",
+                "share/doc/lkedoc/mbedtls3-LICENSE"):
+        assert os.path.isfile(os.path.join(PREFIX, rel)), rel
+    with open(os.path.join(ROOT, "boards", "posix", "lkd_mbedtls3_config.h"), encoding="utf-8") as f:
+        config = f.read()
+    with open(os.path.join(PREFIX, "include", "lkedoc", "mbedtls3", "mbedtls", "mbedtls_config.h"),
+              encoding="utf-8") as f:
+        assert f.read() == config
     proc = run([os.path.join(PREFIX, "bin", "lkedoc"), "--help"])
     assert proc.returncode == 0 and "usage: lkedoc" in proc.stdout, proc.stdout + proc.stderr
 
@@ -80,7 +99,12 @@ def test_install_puts_each_part_in_its_place():
 def test_a_program_builds_with_pkg_config_alone():
     cflags, libs = pkg_config("--cflags"), pkg_config("--libs")
     assert "-I" + os.path.join(PREFIX, "include", "lkedoc") in cflags, cflags
-    assert "-llkedoc" in libs and "-lmbedtls" in libs and "-lmbedcrypto" in libs, libs
+    tls = [os.path.join(PREFIX, "lib", "lkedoc", f"lib{n}.a") for n in ("mbedtls", "mbedx509", "mbedcrypto")]
+    assert "-llkedoc" in libs and libs[-3:] == tls, libs
+    assert "-I" + os.path.join(PREFIX, "include", "lkedoc", "mbedtls3") in cflags, cflags
+    # Every directory and file they name is the prefix's: nothing of the build tree or the system's 2.28.
+    paths = [w[2:] if w.startswith(("-I", "-L")) else w for w in cflags + libs if not w.startswith(("-l", "-D"))]
+    assert paths and all(p.startswith(PREFIX + os.sep) for p in paths), paths
     assert pkg_config("--variable=prefix") == [PREFIX]
     src = os.path.join(WORK, "app.c")
     with open(src, "w", encoding="utf-8") as f:
@@ -93,6 +117,12 @@ def test_a_program_builds_with_pkg_config_alone():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     m = re.search(r"^version: (\S+)$", proc.stdout, re.M)
     assert m and pkg_config("--modversion") == [m.group(1)], proc.stdout
+    # Compiled with 3.6's headers (not /usr/include's 2.28) and linked with its archives.
+    with open(os.path.join(ROOT, make_vars(["MBED3_SRC"])["MBED3_SRC"][0], ".unpacked"), encoding="utf-8") as f:
+        upstream = f.read().split()[1].split("-")[0]
+    assert re.search(rf"^mbedtls: {re.escape(upstream)}$", proc.stdout, re.M), (upstream, proc.stdout)
+    syms = run(["nm", os.path.join(WORK, "app")]).stdout
+    assert re.search(r" T psa_crypto_init$", syms, re.M), "the program does not carry mbedTLS 3"
 
 
 def test_destdir_stages_the_same_tree():

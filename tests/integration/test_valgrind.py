@@ -3,8 +3,8 @@
 the mock: a status call, the whole job (create with a streamed file, wait,
 download), a resumed download, an expired result URL, retried rate limits, an
 API error and a TLS refusal.  Each run must end with its usual exit status,
-no memcheck error and no definite or indirect leak (Debian's mbedTLS
-allocates on the heap; lkd_client_free must give every byte back).  `make
+no memcheck error and no definite or indirect leak (mbedTLS, 3.6 by
+default, allocates on the heap; lkd_client_free must give every byte back).  `make
 valgrind` runs this suite alone."""
 import os
 import subprocess

@@ -2,12 +2,12 @@
 # make coverage: line and branch coverage of core/ over the unit programs and
 # the integration suites (CLI <-> mock), with gcc --coverage and gcovr.
 COV_DIR   := $(BUILD)/cov
-COV_FLAGS := -std=c99 -O0 -g --coverage -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(INC)
+COV_FLAGS := -std=c99 -O0 -g --coverage -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(INC) $(TLS_CPPFLAGS)
 COV_LIB_OBJ := $(CORE_SRC:%.c=$(COV_DIR)/obj/%.o) $(PORT_SRC:%.c=$(COV_DIR)/obj/%.o)
 COV_CLI_OBJ := $(CLI_SRC:%.c=$(COV_DIR)/obj/%.o)
 COV_UNIT    := $(UNIT_SRC:tests/unit/%.c=$(COV_DIR)/tests/%)
 
-$(COV_DIR)/obj/%.o: %.c
+$(COV_DIR)/obj/%.o: %.c | $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(COV_FLAGS) -MMD -MP -c $< -o $@
 

@@ -6,9 +6,8 @@
 # configuration (boards/posix/lkd_mbedtls3_config.h) into the static
 # libraries build/mbedtls3/lib{mbedtls,mbedx509,mbedcrypto}.a.
 #
-#   make mbedtls3                          the libraries
-#   make MBEDTLS=3 [BUILD=build/mbed3]     the library, CLI and unit programs against them
-#                                          (the default, MBEDTLS=system, is Debian 12's 2.28)
+#   make mbedtls3     the libraries (every host build that needs them depends on them:
+#                     the default, MBEDTLS=3; MBEDTLS=system is Debian 12's 2.28)
 MBED3_SRC    := build/src/mbedtls3
 MBED3_DIR    := build/mbedtls3
 MBED3_CONFIG := boards/posix/lkd_mbedtls3_config.h
