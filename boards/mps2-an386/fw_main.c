@@ -341,7 +341,7 @@ static lkd_status_t sink_sha(void *user, const uint8_t *data, size_t len)
 {
     fw_sink_t *s = (fw_sink_t *)user;
     s->bytes += len;
-    return mbedtls_sha256_update_ret(&s->sha, data, len) == 0 ? LKD_OK : LKD_ERR_CRYPTO;
+    return mbedtls_sha256_update(&s->sha, data, len) == 0 ? LKD_OK : LKD_ERR_CRYPTO;
 }
 
 static void on_poll(void *user, const lkd_result_t *r, uint32_t elapsed_ms, uint32_t polls)
@@ -516,7 +516,7 @@ int fw_main(void)
 
     mbedtls_sha256_init(&sink.sha);
     sink.bytes = 0;
-    if (mbedtls_sha256_starts_ret(&sink.sha, 0) != 0) {
+    if (mbedtls_sha256_starts(&sink.sha, 0) != 0) {
         return fail("sha256", LKD_ERR_CRYPTO);
     }
     lkd_download_options_default(&d);
@@ -527,7 +527,7 @@ int fw_main(void)
     if ((st = lkd_download_result(&client, task.ptr, task.len, &d, &bytes)) != LKD_OK) {
         return fail("download", st);
     }
-    if (mbedtls_sha256_finish_ret(&sink.sha, digest) != 0 || bytes != sink.bytes) {
+    if (mbedtls_sha256_finish(&sink.sha, digest) != 0 || bytes != sink.bytes) {
         return fail("sha256", LKD_ERR_CRYPTO);
     }
     sh_close(doc);
