@@ -28,7 +28,9 @@
 #include "lwip/dns.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
+#include "lwip/memp.h"
 #include "lwip/netif.h"
+#include "lwip/stats.h"
 #include "lwip/timeouts.h"
 #include "mbedtls/memory_buffer_alloc.h"
 #include "mbedtls/sha256.h"
@@ -44,7 +46,7 @@
 #include "semihost.h"
 
 #ifndef FW_TLS_POOL
-#define FW_TLS_POOL 65536
+#define FW_TLS_POOL 86016 /* board.mk says how it was sized */
 #endif
 #define FW_MAX_RESOLVE 4
 #define FW_CA_MAX 16384
@@ -404,6 +406,21 @@ static void out_counters(void)
     out_u64(pool_peak());
     out_str(" stack_peak=");
     out_u64(fw_stack_peak());
+    /* lwIP's own high-water marks (lwipopts.h sizes its heap and pools from them). */
+    out_str(" lwip_heap=");
+    out_u64(MEM_SIZE);
+    out_str(" lwip_heap_peak=");
+    out_u64(lwip_stats.mem.max);
+    out_str(" pbuf_pool=");
+    out_u64(PBUF_POOL_SIZE);
+    out_str(" pbuf_pool_peak=");
+    out_u64(lwip_stats.memp[MEMP_PBUF_POOL]->max);
+    out_str(" pbuf_peak=");
+    out_u64(lwip_stats.memp[MEMP_PBUF]->max);
+    out_str(" tcp_seg_peak=");
+    out_u64(lwip_stats.memp[MEMP_TCP_SEG]->max);
+    out_str(" tcp_pcb_peak=");
+    out_u64(lwip_stats.memp[MEMP_TCP_PCB]->max);
 }
 
 static int fail(const char *step, lkd_status_t st)
