@@ -69,11 +69,12 @@ FW_MAP    := $(FW_DIR)/lkedoc-fw.map
 FW_LWIP   := $(SRC_LWIP22)
 FW_MBED   := $(M4_MBED)
 # The static pool mbedTLS allocates from (MBEDTLS_MEMORY_BUFFER_ALLOC_C),
-# sized from the firmware's own high-water mark (tls_pool_peak=) over the
-# worst job measured: the service-shaped RSA chain, a 300 kB upload and a
-# download cut once and resumed, TLS 1.2 (78 060 B) and 1.3 (76 832 B),
-# plus 10 % for what the measurement did not meet (README "Footprint").
-FW_TLS_POOL ?= 86016
+# sized from the firmware's own high-water mark (tls_pool_peak=) over its
+# heaviest jobs (tests/tools/fw_job_peaks.py: the service-shaped RSA chain,
+# a 300 kB upload, a 1 MB download cut once and resumed): 49 700 B with
+# TLS 1.3, 45 168 B with 1.2; 54 KiB leaves 11 % for what those jobs did not
+# meet (README "Footprint").
+FW_TLS_POOL ?= 55296
 # FW_CFLAGS has the public headers only (the board is an application of the
 # library); the core adds its private ones (FW_CORE_INC).
 FW_CFLAGS := $(M4_TARGET_CFLAGS) -g -MMD -MP \

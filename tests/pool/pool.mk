@@ -14,9 +14,7 @@ POOL_MBED  := $(M4_MBEDTLS_DIR)
 POOL_BIN   := $(POOL_DIR)/nomalloc_job
 # The pool the driver uses unless --pool says otherwise (bytes); the static
 # array holds up to POOL_MAX.  See README "Zero heap with TLS (host check)".
-# 80 KiB: the host's peak over the default job with 3.6 and TLS 1.3 (68 kB:
-# pointers are twice the board's size) and a fifth more.
-TLS_POOL_SIZE ?= 81920
+TLS_POOL_SIZE ?= 49152
 POOL_MAX   := 262144
 POOL_CFG   := boards/mps2-an386/lkd_board_mbedtls_config.h tests/pool/pool_mbedtls_config.h
 POOL_FLAGS := -std=c99 -O2 -g -ffunction-sections -fdata-sections \
