@@ -24,7 +24,8 @@ footprint: deps $(FP_OBJ)
 	@$(MAKE) --no-print-directory -s $(FW_ELF) >/dev/null
 	@$(MAKE) --no-print-directory -s FW_DIR=$(FP_FW12) M4_TLS13=0 $(FP_FW12)/lkedoc-fw.elf >/dev/null
 	@pool=$$($(MAKE) --no-print-directory -s tls-pool | tail -n 1); \
-	job=$$(python3 tests/tools/fw_job_peaks.py) || exit 1; \
+	job=$$(python3 tests/tools/fw_job_peaks.py && \
+	       python3 tests/tools/fw_job_peaks.py --elf $(FP_FW12)/lkedoc-fw.elf --tls12-only) || exit 1; \
 	python3 tests/tools/footprint.py $(FP_DIR) arm-none-eabi-size arm-none-eabi-objdump \
 	    --map $(FW_MAP) --elf $(FW_ELF) --map12 $(FP_FW12)/lkedoc-fw.map --elf12 $(FP_FW12)/lkedoc-fw.elf \
 	    --pool "$$pool" --job "$$job"

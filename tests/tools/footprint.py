@@ -17,8 +17,9 @@ The first lines are the figures of the README's footprint table, in its order:
   stack core=N            worst case over the core's call graph
   heap N                  system heap the firmware can use (0: no allocator linked)
   tls-pool peak=N         LINE, measured on the host by `make tls-pool`
-  fw-job tls=V ...        LINES, the firmware's own peaks over its heaviest jobs on QEMU
-                          (tests/tools/fw_job_peaks.py)
+  fw-job image=I tls=V ...  LINES, the firmware's own peaks over its heaviest jobs on QEMU
+                          (tests/tools/fw_job_peaks.py), of the image (I = 1.2+1.3) and of
+                          the TLS 1.2-only one (I = 1.2)
 
 OBJDIR holds, for every core/src/*.c, the object (.o), the stack usage (.su, from
 -fstack-usage) and the call graph (.ci, VCG, from -fcallgraph-info=su).
@@ -280,7 +281,7 @@ def main():
             print("mbedtls tls=1.2 flash=%d ram=%d" % tuple(parts12["mbedtls"]))
         print("tls max=%s" % tls_max(opts["--elf"], nm))
         jobs = [dict(kv.split("=", 1) for kv in line.split()[1:]) for line in opts.get("--job", "").splitlines()
-                if line.startswith("fw-job ")]
+                if line.startswith("fw-job image=1.2+1.3 ")]
         if jobs:
             harness = harness_ram(opts["--map"])
             stack = max(int(j["stack_peak"]) for j in jobs)

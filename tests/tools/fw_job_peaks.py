@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: MIT
 """The firmware's measured peaks over its heaviest whole jobs, for `make footprint`.
 
-Usage: fw_job_peaks.py
+Usage: fw_job_peaks.py [--elf ELF --tls12-only]
 
-Runs build/fw/lkedoc-fw.elf on QEMU (as tests/integration/test_m4_job.py does) against a mock
+Runs build/fw/lkedoc-fw.elf (or ELF) on QEMU (as tests/integration/test_m4_job.py does) against a mock
 with the service-shaped chain (RSA-2048 root -> intermediate -> 2.9 KB leaf with 30 names),
-once TLS-1.3-only and once TLS-1.2-only, each with a 300 kB document and a 1 MB archive whose
+once TLS-1.3-only and once TLS-1.2-only (--tls12-only, for an image built with M4_TLS13=0:
+the second only), each with a 300 kB document and a 1 MB archive whose
 first download is cut and resumed: the jobs that need the most of the pool, the lwIP heap and
 the stack.  Prints one line per run,
-  fw-job tls=1.3 stack_peak=N tls_pool=N tls_pool_peak=N lwip_heap=N lwip_heap_peak=N pbuf_pool=N pbuf_pool_peak=N
+  fw-job image=1.2+1.3 tls=1.3 stack_peak=N tls_pool=N tls_pool_peak=N lwip_heap=N lwip_heap_peak=N pbuf_pool=N pbuf_pool_peak=N
 and exits 1 when a job fails or a peak reaches its size (nothing left to spare).
 """
 import copy
@@ -28,7 +29,13 @@ DOC_SIZE = 300000
 ARCHIVE_SIZE = 1000000
 
 
-def main():
+def main(argv):
+    versions = ("1.3", "1.2")
+    image = "1.2+1.3"
+    if "--elf" in argv:
+        fw.ELF = os.path.abspath(argv[argv.index("--elf") + 1])
+    if "--tls12-only" in argv:
+        versions, image = ("1.2",), "1.2"
     cred = ["--credential", f"{SECRET_ID}:{SECRET_KEY}"]
     ctx = JobFixture(fw.STATE + "-peaks", cred, prefix="lkedoc-fwpeaks-")
     rc = 0
@@ -36,7 +43,7 @@ def main():
         ctx.sample = os.path.join(ctx.tmp, "big.pdf")
         with open(ctx.sample, "wb") as f:
             f.write(b"%PDF-1.4\n" + os.urandom(DOC_SIZE))
-        for version in ("1.3", "1.2"):
+        for version in versions:
             with Mock(fw.STATE + "-peaks-" + version,
                       ["--tls-version", version, "--key-type", "rsa-service"] + cred) as m:
                 m.config(archive_size=ARCHIVE_SIZE, download_close_after=[ARCHIVE_SIZE // 3])
@@ -49,7 +56,7 @@ def main():
             if p.returncode != 0 or not done or not done[-1].startswith("fw: job ok "):
                 print(f"fw_job_peaks: TLS {version} job failed (exit {p.returncode})\n{out}", file=sys.stderr)
                 return 1
-            print("fw-job tls=%s %s" % (version, " ".join(f"{k}={f[k]}" for k in KEYS)))
+            print("fw-job image=%s tls=%s %s" % (image, version, " ".join(f"{k}={f[k]}" for k in KEYS)))
             for size, peak in (("tls_pool", "tls_pool_peak"), ("lwip_heap", "lwip_heap_peak"),
                                ("pbuf_pool", "pbuf_pool_peak")):
                 if int(f[peak]) >= int(f[size]):
@@ -62,4 +69,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
