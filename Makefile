@@ -168,8 +168,8 @@ $(CROSS_INC)/.stamp:
 	ln -sfn /usr/include/jsmn.h $(CROSS_INC)/jsmn.h
 	@touch $@
 $(BUILD)/cross/%.o: core/src/%.c $(CROSS_INC)/.stamp $(M4_MBEDTLS_DIR)/.unpacked
-	$(CROSS_CC) $(M4_TARGET_CFLAGS) -MMD -MP $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(CROSS_INC) \
-	    -I$(M4_MBEDTLS_DIR)/include $(M4_MBEDTLS_CONFIG) -c $< -o $@
+	$(CROSS_CC) $(M4_TARGET_CFLAGS) -MMD -MP $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 \
+	    -I$(M4_MBEDTLS_DIR)/include -I$(CROSS_INC) $(M4_MBEDTLS_CONFIG) -c $< -o $@
 $(BUILD)/cross/port/%.o: port/template/%.c
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) $(M4_TARGET_CFLAGS) -MMD -MP $(addprefix -I,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_TEMPLATE_INCLUDE_DIRS)) \

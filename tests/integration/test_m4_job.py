@@ -11,9 +11,10 @@ still verifies the real names.  It reads the CA and the document from the host t
 semihosting and prints one summary line.
 
 Checks: the image links no allocator (map file and symbols), the job succeeds with the archive the
-mock served (bytes and SHA-256), the mock saw correctly signed requests (the only refusal is the
-one SignatureExpire that teaches the clock-less board the time), and an untrusted CA stops the
-firmware at the handshake with no request reaching the mock.
+mock served (bytes and SHA-256) over TLS 1.3, and against a TLS-1.3-only and a TLS-1.2-only mock
+through a chain shaped like the service's (--key-type rsa-service), the mock saw correctly signed
+requests (the only refusal is the one SignatureExpire that teaches the clock-less board the time),
+and an untrusted CA stops the firmware at the handshake with no request reaching the mock.
 """
 import copy
 import hashlib
@@ -185,6 +186,7 @@ def service_chain(state):
     leaf = subprocess.run(["openssl", "x509", "-noout", "-text"], input=text, capture_output=True, text=True,
                           check=True).stdout
     assert "Public-Key: (2048 bit)" in leaf and leaf.count("DNS:") == 30, leaf
+    assert re.search(r"Issuer: .*CN ?= ?lkedoc mock intermediate CA", leaf), leaf  # not the root itself
     assert 2800 <= len(ders[0]) <= 3000, len(ders[0])  # the service's leaf is about 2.9 KB
     return ders
 

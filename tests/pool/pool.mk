@@ -19,7 +19,7 @@ POOL_MAX   := 262144
 POOL_CFG   := boards/mps2-an386/lkd_board_mbedtls_config.h tests/pool/pool_mbedtls_config.h
 POOL_FLAGS := -std=c99 -O2 -g -ffunction-sections -fdata-sections \
               $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS)) -Itests/pool -Iboards/mps2-an386 -I$(POOL_MBED)/include \
-              '-DMBEDTLS_CONFIG_FILE="pool_mbedtls_config.h"' -DLKD_BOARD_TLS13=$(M4_TLS13)
+              '-DMBEDTLS_CONFIG_FILE="pool_mbedtls_config.h"'
 POOL_WARN  := -Wall -Wextra -Werror -pedantic
 POOL_POSIX := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 # What the board links of mbedTLS (the TLS 1.2 + 1.3 client of its configuration).

@@ -8,7 +8,7 @@
 FP_DIR   := $(BUILD)/footprint
 FP_OBJ   := $(CORE_SRC:core/src/%.c=$(FP_DIR)/%.o)
 FP_FLAGS := $(M4_TARGET_CFLAGS) -fstack-usage -fcallgraph-info=su -MMD -MP \
-            $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(CROSS_INC) -I$(M4_MBEDTLS_DIR)/include \
+            $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(M4_MBEDTLS_DIR)/include -I$(CROSS_INC) \
             $(M4_MBEDTLS_CONFIG)
 # The firmware once more as a TLS 1.2 client only, for the mbedtls tls=1.2 line.
 FP_FW12  := $(BUILD)/fw12

@@ -267,6 +267,7 @@ def main():
     worst = max(memo[f][0] for f in public)
 
     print("core flash=%d ram=%d" % (flash, ram))
+    jobs = []
     if "--map" in opts:
         parts, total, heap = firmware_lines(opts["--map"], opts["--elf"], size_tool,
                                             size_tool.replace("size", "nm"))
