@@ -166,11 +166,10 @@ cross: $(CROSS_OBJ) $(CROSS_PORT_OBJ)
 $(CROSS_INC)/.stamp:
 	@mkdir -p $(CROSS_INC)
 	ln -sfn /usr/include/jsmn.h $(CROSS_INC)/jsmn.h
-	ln -sfn /usr/include/mbedtls $(CROSS_INC)/mbedtls
 	@touch $@
-$(BUILD)/cross/%.o: core/src/%.c $(CROSS_INC)/.stamp
-	$(CROSS_CC) $(M4_TARGET_CFLAGS) -MMD -MP $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(CROSS_INC) \
-	    '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -c $< -o $@
+$(BUILD)/cross/%.o: core/src/%.c $(CROSS_INC)/.stamp $(M4_MBEDTLS_DIR)/.unpacked
+	$(CROSS_CC) $(M4_TARGET_CFLAGS) -MMD -MP $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 \
+	    -I$(M4_MBEDTLS_DIR)/include -I$(CROSS_INC) $(M4_MBEDTLS_CONFIG) -c $< -o $@
 $(BUILD)/cross/port/%.o: port/template/%.c
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) $(M4_TARGET_CFLAGS) -MMD -MP $(addprefix -I,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_TEMPLATE_INCLUDE_DIRS)) \
@@ -254,6 +253,11 @@ $(SRC_LWIP)/.unpacked:
 	@sh tests/tools/debian_source.sh liblwip-dev $(SRC_LWIP)
 $(SRC_MBED)/.unpacked:
 	@sh tests/tools/debian_source.sh libmbedtls-dev $(SRC_MBED)
+# The lwIP the firmware and the lwip-raw-tap board compile: 2.2.1 from a
+# newer suite's source package, shared by every build directory.
+SRC_LWIP22 := build/src/lwip22
+$(SRC_LWIP22)/.unpacked:
+	@sh tests/tools/debian_source_newer.sh lwip 2.2.1 2.3 $(SRC_LWIP22)
 
 include boards/lwip-tap/board.mk
 

@@ -16,10 +16,11 @@
 # LKEDOC_PORT_<NAME>_SOURCES      one port: POSIX, LWIP (lwIP sockets), LWIP_RAW (lwIP raw API,
 # LKEDOC_PORT_<NAME>_INCLUDE_DIRS NO_SYS), TEMPLATE (a new port's starting point)
 # LKEDOC_MBEDTLS_MODULES          the mbedTLS library/<name>.c the core's TLS 1.2 client links
-#                                 (2.28, with a configuration like boards/mps2-an386/mbedtls_config.h)
+#                                 (2.28, a TLS 1.2 client's configuration)
 # LKEDOC_MBEDTLS3_MODULES         the same for mbedTLS 3.6 (TLS 1.2 + 1.3 client, PSA), measured from
 #                                 the host CLI's link (boards/posix/lkd_mbedtls3_config.h) less its
-#                                 host-only parts (aesni, entropy_poll, debug, the servers of the tests)
+#                                 host-only parts (aesni, entropy_poll, debug, the servers of the tests);
+#                                 what the board links (boards/mps2-an386/lkd_board_mbedtls_config.h)
 # LKEDOC_LWIP_RAW_LWIP_MODULES    the lwIP src/<name>.c port/lwip-raw needs (IPv4, TCP, DNS)
 #
 # The core also needs jsmn's header (jsmn.h, header-only; the library compiles

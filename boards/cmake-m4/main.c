@@ -6,6 +6,8 @@
  * provides; every hook below is a placeholder for the board's own:
  *   - for port/lwip-raw: poll (frames from the network driver into lwIP) and
  *     entropy (the TRNG);
+ *   - for mbedTLS 3.6's PSA random generator: mbedtls_hardware_poll() (the
+ *     same TRNG; lkd_board_mbedtls_config.h has no other entropy source);
  *   - for lwIP without an OS: sys_now() (a millisecond tick);
  *   - for the borrowed boards/mps2-an386/arch/cc.h: fw_rand32() (LWIP_RAND)
  *     and fw_lwip_assert().
@@ -23,12 +25,14 @@
 
 u32_t sys_now(void);
 uint32_t fw_rand32(void);
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen);
 void fw_lwip_assert(const char *msg, const char *file, int line);
 
 static lkd_client_t client;
 static lkd_port_lwip_raw_t net;
-/* mbedTLS allocates from here only (MBEDTLS_MEMORY_BUFFER_ALLOC_C). */
-static unsigned char tls_pool[48 * 1024] __attribute__((aligned(8)));
+/* mbedTLS allocates from here only (MBEDTLS_MEMORY_BUFFER_ALLOC_C); the
+ * size boards/mps2-an386 measured for a whole job (its board.mk). */
+static unsigned char tls_pool[54 * 1024] __attribute__((aligned(8)));
 static volatile uint32_t ticks; /* a real board counts milliseconds in its SysTick handler */
 
 u32_t sys_now(void)
@@ -46,6 +50,13 @@ void fw_lwip_assert(const char *msg, const char *file, int line)
     (void)msg; (void)file; (void)line;
     for (;;) {
     }
+}
+
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen)
+{
+    (void)data; (void)output; (void)len;
+    *olen = 0;
+    return -1; /* fill output from the TRNG, set *olen = len and return 0 */
 }
 
 static void board_poll(void *ctx)

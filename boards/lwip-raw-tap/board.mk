@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
 # boards/lwip-raw-tap: build/lkedoc-lwip-raw, the host CLI on lwIP's raw API
 # without an OS (NO_SYS 1, port/lwip-raw) over a tap device.  Included from
-# the Makefile.  lwIP is compiled from Debian's source package (fetched and
-# unpacked into build/src/lwip by tests/tools/debian_source.sh,
-# never committed) with this board's lwipopts.h and arch/cc.h; core, the
+# the Makefile.  lwIP 2.2.1 is compiled from Debian's source package of a
+# newer suite (fetched and unpacked into build/src/lwip22 by
+# tests/tools/debian_source_newer.sh, never committed) with this board's lwipopts.h and arch/cc.h; core, the
 # port and the CLI of boards/posix without its board_posix.c complete it.
 RAW_DIR      := $(BUILD)/lwip-raw
-RAW_LWIP     := $(SRC_LWIP)
+RAW_LWIP     := $(SRC_LWIP22)
 RAW_CLI      := $(BUILD)/lkedoc-lwip-raw
 RAW_LWIP_INC := -Iboards/lwip-raw-tap -I$(RAW_LWIP)/src/include
 RAW_LWIP_SRC := $(LKEDOC_LWIP_RAW_LWIP_MODULES)

@@ -5,13 +5,13 @@
 # last line is "N passed, M failed".
 M4_DIR    := $(BUILD)/m4
 M4_ELF    := $(M4_DIR)/unit-m4.elf
-M4_MBED   := $(SRC_MBED)
+M4_MBED   := $(M4_MBEDTLS_DIR)
 M4_TESTS  := sign time url request edges http json decode
 M4_CORE   := sign hash time http json decode status text base64 url url_policy request
 # M4_ARCH and M4_TARGET_CFLAGS: flags.mk.
 M4_CFLAGS := $(M4_TARGET_CFLAGS) -g -MMD -MP \
              $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -Itests/unit -I$(M4_MBED)/include -I$(M4_DIR)/include \
-             '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
+             $(M4_MBEDTLS_CONFIG)
 M4_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
              -semihosting-config enable=on,target=native
 M4_TIMEOUT ?= 120
@@ -59,22 +59,27 @@ test-m4: deps
 # ---- The firmware: the whole job on the emulated board ------------------------------
 # `make firmware` links build/fw/lkedoc-fw.elf (+ .map): core/, port/lwip-raw/,
 # lwIP (NO_SYS, raw API) and mbedTLS compiled from their Debian source packages
-# with the board's lwipopts.h and mbedtls_config.h, the LAN9118 driver and the
+# with the board's lwipopts.h and lkd_board_mbedtls_config.h, the LAN9118 driver and the
 # application (fw_main.c).  Objects are kept per part (build/fw/core, port, lwip,
 # mbedtls, board) so `make footprint` can sum each.  The link fails when any of
 # libc's allocator is in the image (fw_nomalloc.sh reads the map and the symbols).
 FW_DIR    := $(BUILD)/fw
 FW_ELF    := $(FW_DIR)/lkedoc-fw.elf
 FW_MAP    := $(FW_DIR)/lkedoc-fw.map
-FW_LWIP   := $(SRC_LWIP)
+FW_LWIP   := $(SRC_LWIP22)
 FW_MBED   := $(M4_MBED)
-# The static pool mbedTLS allocates from (MBEDTLS_MEMORY_BUFFER_ALLOC_C).
-FW_TLS_POOL ?= 65536
+# The static pool mbedTLS allocates from (MBEDTLS_MEMORY_BUFFER_ALLOC_C),
+# sized from the firmware's own high-water mark (tls_pool_peak=) over its
+# heaviest jobs (tests/tools/fw_job_peaks.py: the service-shaped RSA chain,
+# a 300 kB upload, a 1 MB download cut once and resumed): 49 700 B with
+# TLS 1.3, 45 168 B with 1.2; 54 KiB leaves 11 % for what those jobs did not
+# meet (README "Footprint").
+FW_TLS_POOL ?= 55296
 # FW_CFLAGS has the public headers only (the board is an application of the
 # library); the core adds its private ones (FW_CORE_INC).
 FW_CFLAGS := $(M4_TARGET_CFLAGS) -g -MMD -MP \
              $(addprefix -I,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_LWIP_RAW_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(FW_MBED)/include \
-             -I$(FW_LWIP)/src/include -I$(FW_DIR)/include '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
+             -I$(FW_LWIP)/src/include -I$(FW_DIR)/include $(M4_MBEDTLS_CONFIG)
 FW_CORE_INC := $(addprefix -I,$(filter-out $(LKEDOC_INCLUDE_DIRS),$(LKEDOC_CORE_INCLUDE_DIRS)))
 FW_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none
 
@@ -82,7 +87,7 @@ FW_CORE_SRC  := $(LKEDOC_CORE_SOURCES)
 FW_PORT_SRC  := $(LKEDOC_PORT_LWIP_RAW_SOURCES)
 FW_BOARD     := fw_startup fw_main fw_io semihost lan9118_netif
 FW_LWIP_SRC  := $(LKEDOC_LWIP_RAW_LWIP_MODULES) core/raw
-FW_MBED_SRC  := $(LKEDOC_MBEDTLS_MODULES)
+FW_MBED_SRC  := $(LKEDOC_MBEDTLS3_MODULES)
 
 FW_CORE_OBJ  := $(FW_CORE_SRC:core/src/%.c=$(FW_DIR)/core/%.o)
 FW_PORT_OBJ  := $(FW_PORT_SRC:port/lwip-raw/%.c=$(FW_DIR)/port/%.o)
@@ -97,7 +102,7 @@ $(FW_DIR)/include/jsmn.h:
 FW_PRE := $(M4_MBED)/.unpacked $(FW_LWIP)/.unpacked $(FW_DIR)/include/jsmn.h
 
 # core/, the port and the board build with -Werror; lwIP and mbedTLS with -w
-# (their code, but our lwipopts.h, arch/cc.h and mbedtls_config.h).
+# (their code, but our lwipopts.h, arch/cc.h and lkd_board_mbedtls_config.h).
 $(FW_DIR)/core/%.o: core/src/%.c $(FW_PRE)
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(FW_CORE_INC) $(FW_CFLAGS) -c $< -o $@

@@ -97,7 +97,7 @@ static int seeded;
 
 void fw_entropy_seed(const uint8_t *seed, size_t len)
 {
-    (void)mbedtls_sha256_ret(seed, len, seed_key, 0);
+    (void)mbedtls_sha256(seed, len, seed_key, 0);
     seed_counter = 0;
     seeded = 1;
 }
@@ -116,11 +116,28 @@ int fw_entropy(uint8_t *buf, size_t len)
         block[34] = (uint8_t)(seed_counter >> 8);
         block[35] = (uint8_t)seed_counter;
         seed_counter++;
-        (void)mbedtls_sha256_ret(block, sizeof(block), out, 0);
+        (void)mbedtls_sha256(block, sizeof(block), out, 0);
         memcpy(buf, out, n);
         buf += n;
         len -= n;
     }
+    return 0;
+}
+
+/* mbedTLS's entropy collector has this one source on the board
+ * (MBEDTLS_ENTROPY_HARDWARE_ALT): it seeds PSA's own DRBG, which 3.6's TLS
+ * draws from beside the client's, so both come from the board's entropy.
+ * Declared here: 3.6 keeps the prototype in a private header. */
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen);
+
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen)
+{
+    (void)data;
+    if (fw_entropy(output, len) != 0) {
+        *olen = 0;
+        return -1; /* never seeded: the collector reports a failed source */
+    }
+    *olen = len;
     return 0;
 }
 

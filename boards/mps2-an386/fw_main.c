@@ -28,7 +28,9 @@
 #include "lwip/dns.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
+#include "lwip/memp.h"
 #include "lwip/netif.h"
+#include "lwip/stats.h"
 #include "lwip/timeouts.h"
 #include "mbedtls/memory_buffer_alloc.h"
 #include "mbedtls/sha256.h"
@@ -44,7 +46,7 @@
 #include "semihost.h"
 
 #ifndef FW_TLS_POOL
-#define FW_TLS_POOL 65536
+#define FW_TLS_POOL 55296 /* board.mk says how it was sized */
 #endif
 #define FW_MAX_RESOLVE 4
 #define FW_CA_MAX 16384
@@ -341,7 +343,7 @@ static lkd_status_t sink_sha(void *user, const uint8_t *data, size_t len)
 {
     fw_sink_t *s = (fw_sink_t *)user;
     s->bytes += len;
-    return mbedtls_sha256_update_ret(&s->sha, data, len) == 0 ? LKD_OK : LKD_ERR_CRYPTO;
+    return mbedtls_sha256_update(&s->sha, data, len) == 0 ? LKD_OK : LKD_ERR_CRYPTO;
 }
 
 static void on_poll(void *user, const lkd_result_t *r, uint32_t elapsed_ms, uint32_t polls)
@@ -404,6 +406,21 @@ static void out_counters(void)
     out_u64(pool_peak());
     out_str(" stack_peak=");
     out_u64(fw_stack_peak());
+    /* lwIP's own high-water marks (lwipopts.h sizes its heap and pools from them). */
+    out_str(" lwip_heap=");
+    out_u64(MEM_SIZE);
+    out_str(" lwip_heap_peak=");
+    out_u64(lwip_stats.mem.max);
+    out_str(" pbuf_pool=");
+    out_u64(PBUF_POOL_SIZE);
+    out_str(" pbuf_pool_peak=");
+    out_u64(lwip_stats.memp[MEMP_PBUF_POOL]->max);
+    out_str(" pbuf_peak=");
+    out_u64(lwip_stats.memp[MEMP_PBUF]->max);
+    out_str(" tcp_seg_peak=");
+    out_u64(lwip_stats.memp[MEMP_TCP_SEG]->max);
+    out_str(" tcp_pcb_peak=");
+    out_u64(lwip_stats.memp[MEMP_TCP_PCB]->max);
 }
 
 static int fail(const char *step, lkd_status_t st)
@@ -516,7 +533,7 @@ int fw_main(void)
 
     mbedtls_sha256_init(&sink.sha);
     sink.bytes = 0;
-    if (mbedtls_sha256_starts_ret(&sink.sha, 0) != 0) {
+    if (mbedtls_sha256_starts(&sink.sha, 0) != 0) {
         return fail("sha256", LKD_ERR_CRYPTO);
     }
     lkd_download_options_default(&d);
@@ -527,7 +544,7 @@ int fw_main(void)
     if ((st = lkd_download_result(&client, task.ptr, task.len, &d, &bytes)) != LKD_OK) {
         return fail("download", st);
     }
-    if (mbedtls_sha256_finish_ret(&sink.sha, digest) != 0 || bytes != sink.bytes) {
+    if (mbedtls_sha256_finish(&sink.sha, digest) != 0 || bytes != sink.bytes) {
         return fail("sha256", LKD_ERR_CRYPTO);
     }
     sh_close(doc);

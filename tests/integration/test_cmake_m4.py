@@ -17,9 +17,9 @@ ELF = os.path.join(OUT, "lkedoc-cmake-m4.elf")
 
 
 def setup_suite():
-    # Debian's lwIP and mbedTLS sources, unpacked once into build/src.
-    v = make_vars(["SRC_LWIP", "SRC_MBED"])
-    marks = [v["SRC_LWIP"][0] + "/.unpacked", v["SRC_MBED"][0] + "/.unpacked"]
+    # Debian's lwIP 2.2.1 and mbedTLS 3.6 sources, unpacked once into build/src.
+    v = make_vars(["SRC_LWIP22", "M4_MBEDTLS_DIR"])
+    marks = [v["SRC_LWIP22"][0] + "/.unpacked", v["M4_MBEDTLS_DIR"][0] + "/.unpacked"]
     proc = subprocess.run(["make", "-s", *marks], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     shutil.rmtree(OUT, ignore_errors=True)

@@ -11,14 +11,17 @@ still verifies the real names.  It reads the CA and the document from the host t
 semihosting and prints one summary line.
 
 Checks: the image links no allocator (map file and symbols), the job succeeds with the archive the
-mock served (bytes and SHA-256), the mock saw correctly signed requests (the only refusal is the
-one SignatureExpire that teaches the clock-less board the time), and an untrusted CA stops the
-firmware at the handshake with no request reaching the mock.
+mock served (bytes and SHA-256) over TLS 1.3, and against a TLS-1.3-only and a TLS-1.2-only mock
+through a chain shaped like the service's (--key-type rsa-service), the mock saw correctly signed
+requests (the only refusal is the one SignatureExpire that teaches the clock-less board the time),
+and an untrusted CA stops the firmware at the handshake with no request reaching the mock.
 """
 import copy
 import hashlib
 import os
+import re
 import shlex
+import ssl
 import subprocess
 import sys
 
@@ -148,42 +151,83 @@ def test_m4_whole_job_on_qemu_lan9118(ctx):
     assert int(f["handshakes"]) == st["handshakes"] + dl["handshakes"], (f, st["handshakes"], dl["handshakes"])
     assert dl["last_host"].lower().startswith(DL_HOST), dl["last_host"]
     assert int(f["rx_frames"]) > 0 and int(f["tx_frames"]) > 0, f
+    # A server that speaks both gets TLS 1.3 from the board.
+    assert st["tls_versions"] == {"TLSv1.3": int(f["handshakes"])}, st["tls_versions"]
 
 
-def test_m4_whole_job_through_an_rsa_chain(ctx):
-    # The service's public chains are RSA-2048 with an intermediate CA, not the default mock's
-    # P-256 pair: the board's mbedTLS (ECDHE-RSA, RSA and chain verification) must take the same
-    # job through such a chain inside its static pool.
-    with Mock(STATE + "-rsa", ["--key-type", "rsa", "--credential", f"{SECRET_ID}:{SECRET_KEY}"]) as rsa:
-        rctx = copy.copy(ctx)
-        rctx.mock = rsa
-        p = run_fw(rctx, rsa.ca_file)
+def whole_job_on(ctx, state, args):
+    """The whole job against a mock of its own (args: its TLS and certificate options); the
+    firmware's summary fields and the mock's stats."""
+    with Mock(state, args + ["--credential", f"{SECRET_ID}:{SECRET_KEY}"]) as m:
+        mctx = copy.copy(ctx)
+        mctx.mock = m
+        p = run_fw(mctx, m.ca_file)
         out = p.stdout + p.stderr
         assert p.returncode == 0, f"exit {p.returncode}\n{out}"
         summary = [line for line in out.splitlines() if line.startswith("fw: job ok ")]
         assert len(summary) == 1, out
         f = fields(summary[0])
-        st = rsa.stats()
+        st = m.stats()
         archive = st["download"]["archives"][f["task"]]
         assert int(f["bytes"]) == archive["size"] and f["sha256"] == archive["sha256"], (f, archive)
         assert st["handshake_failures"] == 0 and st["download"]["handshake_failures"] == 0, st
-    with open(os.path.join(STATE + "-rsa", "server.pem")) as chain:
-        assert chain.read().count("BEGIN CERTIFICATE") == 2  # leaf and intermediate were sent
+        assert int(f["handshakes"]) == st["handshakes"] + st["download"]["handshakes"], (f, st)
+    return f, st
+
+
+def service_chain(state):
+    """The chain the mock served from state: RSA-2048 leaf of the service's shape, then the
+    intermediate (the root stays with the client)."""
+    with open(os.path.join(state, "server.pem")) as pem:
+        text = pem.read()
+    ders = [ssl.PEM_cert_to_DER_cert(b) for b in re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----",
+                                                         text, re.S)]
+    assert len(ders) == 2, text  # leaf and intermediate are sent
+    leaf = subprocess.run(["openssl", "x509", "-noout", "-text"], input=text, capture_output=True, text=True,
+                          check=True).stdout
+    assert "Public-Key: (2048 bit)" in leaf and leaf.count("DNS:") == 30, leaf
+    assert re.search(r"Issuer: .*CN ?= ?lkedoc mock intermediate CA", leaf), leaf  # not the root itself
+    assert 2800 <= len(ders[0]) <= 3000, len(ders[0])  # the service's leaf is about 2.9 KB
+    return ders
+
+
+def test_m4_whole_job_tls13_only_through_the_service_shaped_chain(ctx):
+    # A TLS-1.3-only server (which 2.28 refused outright) with a chain shaped like the service's:
+    # RSA-2048 root -> intermediate -> a 2.9 KB leaf with 30 names.  1.3 signs CertificateVerify
+    # with RSA-PSS and keeps the peer's certificate in the session: both inside the static pool.
+    state = STATE + "-tls13"
+    f, st = whole_job_on(ctx, state, ["--tls-version", "1.3", "--key-type", "rsa-service"])
+    service_chain(state)
+    assert st["tls_versions"] == {"TLSv1.3": int(f["handshakes"])}, st["tls_versions"]
+    assert 0 < int(f["tls_pool_peak"]) < int(f["tls_pool"]), f
+
+
+def test_m4_whole_job_tls12_only_through_the_service_shaped_chain(ctx):
+    # The same chain from a TLS-1.2-only server: the client offering 1.2 and 1.3 must fall back to
+    # ECDHE-RSA (the case 3.6.6 broke: it aborted against a 1.2-only server with an RSA certificate).
+    state = STATE + "-tls12"
+    f, st = whole_job_on(ctx, state, ["--tls-version", "1.2", "--key-type", "rsa-service"])
+    service_chain(state)
+    assert st["tls_versions"] == {"TLSv1.2": int(f["handshakes"])}, st["tls_versions"]
     assert 0 < int(f["tls_pool_peak"]) < int(f["tls_pool"]), f
 
 
 def test_m4_download_resumes_after_a_drop(ctx):
     # A 1 MB archive whose first GET is cut after 300000 bytes: the board resumes with Range
     # over a new connection (an abbreviated TLS handshake) and hands over every byte once.
-    ctx.mock.reset()
-    ctx.mock.config(archive_size=1000000, download_close_after=[300000])
-    p = run_fw(ctx, ctx.mock.ca_file)
-    out = p.stdout + p.stderr
-    assert p.returncode == 0, f"exit {p.returncode}\n{out}"
-    summary = [line for line in out.splitlines() if line.startswith("fw: job ok ")]
-    assert len(summary) == 1, out
-    f = fields(summary[0])
-    dl = ctx.mock.stats()["download"]
+    # TLS 1.2 here: its session is what the client resumes today; a 1.3 session comes back
+    # only through a ticket, which arrives after the handshake.
+    with Mock(STATE + "-resume", ["--tls-version", "1.2", "--credential", f"{SECRET_ID}:{SECRET_KEY}"]) as m:
+        m.config(archive_size=1000000, download_close_after=[300000])
+        mctx = copy.copy(ctx)
+        mctx.mock = m
+        p = run_fw(mctx, m.ca_file)
+        out = p.stdout + p.stderr
+        assert p.returncode == 0, f"exit {p.returncode}\n{out}"
+        summary = [line for line in out.splitlines() if line.startswith("fw: job ok ")]
+        assert len(summary) == 1, out
+        f = fields(summary[0])
+        dl = m.stats()["download"]
     archive = dl["archives"][f["task"]]
     assert archive["size"] == 1000000 and int(f["bytes"]) == 1000000, (f, archive)
     assert f["sha256"] == archive["sha256"], (f, archive)

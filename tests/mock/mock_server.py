@@ -61,6 +61,16 @@ SAN_DNS = [
     "mock.lkedoc.test",
 ]
 
+# The service's public leaf certificates (--key-type rsa-service) name some 30 hosts: these 24 beside
+# SAN_DNS, long regional names as theirs are, so that the leaf is about as large as theirs
+# (~2.9 KB DER with its RSA-2048 key, the issuer's CRL and OCSP addresses and a policy).
+SERVICE_REGIONS = ["ap-guangzhou", "ap-shanghai", "ap-beijing", "ap-chengdu", "ap-chongqing", "ap-nanjing",
+                   "ap-hongkong", "ap-singapore", "ap-jakarta", "ap-seoul", "ap-tokyo", "ap-bangkok",
+                   "na-siliconvalley", "na-ashburn", "eu-frankfurt", "sa-saopaulo", "ap-mumbai",
+                   "ap-shanghai-fsi", "ap-shenzhen-fsi", "ap-beijing-fsi", "ap-taipei", "ap-guangzhou-open",
+                   "me-saudi-arabia", "na-toronto"]
+SERVICE_SAN_DNS = SAN_DNS + ["lkeap.%s.tencentcloudapi.com" % r for r in SERVICE_REGIONS]
+
 RESULT_HOST = "mock.lkedoc.test"
 DOWNLOAD_SECRET = b"lkedoc-mock-cos-secret"     # signs the result URLs (HMAC-SHA1)
 ARCHIVE_DATE = (2024, 1, 1, 0, 0, 0)            # every zip member's time stamp
@@ -128,14 +138,24 @@ def _ossl_time(dt):
     return dt.strftime("%Y%m%d%H%M%SZ")
 
 
-def _ca_config(tmp, name):
+def _ca_config(tmp, name, service=False):
     d = os.path.join(tmp, "db-" + name)
     os.mkdir(d)
     open(os.path.join(d, "index.txt"), "w").close()
     with open(os.path.join(d, "serial"), "w") as f:
         f.write(uuid.uuid4().hex[:16].upper().lstrip("0").rjust(16, "1") + "\n")
     cnf = os.path.join(tmp, name + ".cnf")
-    san = ",".join("DNS:" + n for n in SAN_DNS)
+    san = ",".join("DNS:" + n for n in (SERVICE_SAN_DNS if service else SAN_DNS))
+    # What a public CA adds to its leaves (revocation and issuer addresses, a policy); the mock
+    # serves none of these addresses, and the client never fetches them.
+    service_ext = ("authorityInfoAccess = OCSP;URI:http://ocsp.ca.lkedoc.test,caIssuers;"
+                   "URI:http://cacerts.ca.lkedoc.test/lkedoc-mock-intermediate-ca-rsa-2048.crt\n"
+                   "crlDistributionPoints = URI:http://crl.ca.lkedoc.test/lkedoc-mock-intermediate-ca-rsa-2048.crl\n"
+                   "certificatePolicies = 2.23.140.1.2.2,1.3.6.1.4.1.4146.1.20\n"
+                   # the embedded certificate-transparency timestamps a public leaf carries (three
+                   # logs' worth of opaque bytes: nothing verifies them, mbedTLS skips the extension)
+                   "1.3.6.1.4.1.11129.2.4.2 = ASN1:FORMAT:HEX,OCTETSTRING:%s\n" % os.urandom(620).hex()
+                   ) if service else ""
     with open(cnf, "w") as f:
         f.write("""[ ca ]
 default_ca = mockca
@@ -167,7 +187,7 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = {san}
-""".format(d=d, san=san))
+{service_ext}""".format(d=d, san=san, service_ext=service_ext))
     return cnf
 
 
@@ -177,11 +197,13 @@ KEY_ARGS = {
     "ec": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
     "rsa": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
 }
+# rsa-service: the rsa chain with a leaf shaped like the service's own (SERVICE_SAN_DNS).
+KEY_ARGS["rsa-service"] = KEY_ARGS["rsa"]
 
 
 def _make_ca(tmp, name, cn, start, end, key_type="ec", parent=None):
     """A CA certificate name.pem: self-signed, or signed by parent (its config name)."""
-    cnf = _ca_config(tmp, name)
+    cnf = _ca_config(tmp, name, key_type == "rsa-service")
     _openssl(["genpkey"] + KEY_ARGS[key_type] + ["-out", name + ".key"], tmp)
     _openssl(["req", "-new", "-config", cnf, "-key", name + ".key", "-subj", "/O=lkedoc tests/CN=" + cn,
               "-out", name + ".csr"], tmp)
@@ -199,7 +221,8 @@ def ensure_certs(state_dir, key_type="ec"):
 
     key_type "ec": the CA signs the server certificate, all P-256.  "rsa": RSA-2048 throughout
     and, as the service's public chains, an intermediate CA between them: server.pem holds the
-    server certificate and the intermediate, so the handshake carries both.
+    server certificate and the intermediate, so the handshake carries both.  "rsa-service": the
+    same chain with a leaf the size of the service's (30 names, CRL, OCSP and policy: ~2.9 KB).
 
     Serialized with a lock file, generated in a temporary directory and moved in with rename,
     so two mocks started at once on the same directory both see a complete, consistent set."""
@@ -218,7 +241,7 @@ def ensure_certs(state_dir, key_type="ec"):
             cnf = _make_ca(tmp, "ca", "lkedoc mock test CA", start, end, key_type)
             _make_ca(tmp, "other-ca", "lkedoc unrelated untrusted CA", start, end, key_type)
             issuer = "ca"
-            if key_type == "rsa":
+            if key_type != "ec":
                 cnf = _make_ca(tmp, "inter", "lkedoc mock intermediate CA", start, end, key_type, parent="ca")
                 issuer = "inter"
             _openssl(["genpkey"] + KEY_ARGS[key_type] + ["-out", "server.key"], tmp)
@@ -262,6 +285,7 @@ class State:
             self.handshakes = 0
             self.handshake_failures = 0
             self.resumed = 0
+            self.tls_versions = {}             # "TLSv1.3" -> handshakes, both listeners
             self.requests = 0
             self.faults_injected = {}
             self.last_create = None
@@ -297,6 +321,10 @@ class State:
         with self.lock:
             self.dl[field] += n
 
+    def count_version(self, version):
+        with self.lock:
+            self.tls_versions = dict(self.tls_versions, **{version: self.tls_versions.get(version, 0) + 1})
+
     def take(self, key):
         """Pop the first element of the list setting `key` (None when empty). The list is replaced,
         never changed in place, so a copy handed out by /stats or /config stays consistent."""
@@ -314,6 +342,7 @@ class State:
                 "handshakes": self.handshakes,
                 "handshake_failures": self.handshake_failures,
                 "resumed": self.resumed,
+                "tls_versions": dict(self.tls_versions),
                 "requests": self.requests,
                 "faults_injected": dict(self.faults_injected),
                 "last_create": json.loads(json.dumps(self.last_create)),
@@ -917,6 +946,7 @@ class Connection:
                     pass
                 return
             self.count("handshakes")
+            st.count_version(tls.version())
             if tls.session_reused:
                 self.count("resumed")
             self.sock = tls
@@ -1410,8 +1440,11 @@ def main(argv=None):
     ap.add_argument("--clock-offset", type=float, default=0.0)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--key-type", choices=sorted(KEY_ARGS), default="ec",
-                    help="certificates: ec (P-256, CA -> server) or rsa (RSA-2048, CA -> intermediate -> "
-                         "server, as the service's chains); a state dir keeps the type it was made with")
+                    help="certificates: ec (P-256, CA -> server), rsa (RSA-2048, CA -> intermediate -> "
+                         "server, as the service's chains) or rsa-service (the same with a leaf of the "
+                         "service's size: 30 names, ~2.9 KB); a state dir keeps the type it was made with")
+    ap.add_argument("--tls-version", choices=["1.2", "1.3"],
+                    help="speak only this TLS version on both listeners (default: 1.2 and 1.3)")
     ap.add_argument("--bind", default="127.0.0.1",
                     help="IPv4 address of the API and download listeners (default 127.0.0.1; the control "
                          "listener stays on 127.0.0.1)")
@@ -1436,6 +1469,9 @@ def main(argv=None):
         # servers would, so a session is only resumed on the listener that issued it.
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        if a.tls_version:
+            only = ssl.TLSVersion.TLSv1_3 if a.tls_version == "1.3" else ssl.TLSVersion.TLSv1_2
+            ctx.minimum_version = ctx.maximum_version = only
         ctx.load_cert_chain(os.path.join(d, "server.pem"), os.path.join(d, "server.key"))
         ctx.set_alpn_protocols(["http/1.1"])
         return ctx

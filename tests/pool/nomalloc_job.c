@@ -2,8 +2,9 @@
 /*
  * nomalloc_job.c - the whole document job (create with FileBase64, wait,
  * download) through core/ and port/posix, with mbedTLS built from Debian's
- * source with the board's configuration (boards/mps2-an386/mbedtls_config.h
- * through tests/pool/pool_mbedtls_config.h): memory comes from a static pool
+ * 3.6 source with the board's configuration
+ * (boards/mps2-an386/lkd_board_mbedtls_config.h through
+ * tests/pool/pool_mbedtls_config.h): memory comes from a static pool
  * (MBEDTLS_MEMORY_BUFFER_ALLOC_C) and libc's calloc/free are not linked in
  * (MBEDTLS_PLATFORM_NO_STD_FUNCTIONS).
  *
@@ -48,12 +49,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <mbedtls/memory_buffer_alloc.h>
 #include <mbedtls/sha256.h>
+#include <psa/crypto.h>
 
 #include "lkd_client.h"
 #include "lkd_job.h"
@@ -163,6 +166,19 @@ void *valloc(size_t size)
 
 /* ---- the pool's refusals --------------------------------------------------------------- */
 
+/* The board's configuration has no platform entropy: its collector's one
+ * source (MBEDTLS_ENTROPY_HARDWARE_ALT), which seeds PSA's DRBG, is the
+ * board's TRNG, here the host's. */
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen);
+
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen)
+{
+    ssize_t n = getrandom(output, len, 0);
+    (void)data;
+    *olen = n < 0 ? 0 : (size_t)n;
+    return n == (ssize_t)len ? 0 : -1;
+}
+
 /* Linked with -Wl,--wrap=mbedtls_calloc: every allocation mbedTLS asks of the
  * pool passes here.  After each one the bytes in use, block headers included
  * (the header, struct _memory_header of memory_buffer_alloc.c without
@@ -239,7 +255,7 @@ static lkd_status_t sink_write(void *user, const uint8_t *data, size_t len)
             }
             return LKD_ERR_IO;
         }
-        mbedtls_sha256_update_ret(&s->sha, data, (size_t)n);
+        mbedtls_sha256_update(&s->sha, data, (size_t)n);
         s->bytes += (uint64_t)n;
         data += n;
         len -= (size_t)n;
@@ -464,7 +480,7 @@ int main(int argc, char **argv)
         return 2;
     }
     mbedtls_sha256_init(&sink.sha);
-    mbedtls_sha256_starts_ret(&sink.sha, 0);
+    mbedtls_sha256_starts(&sink.sha, 0);
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     lkd_port_posix_init(&port);
@@ -534,6 +550,10 @@ int main(int argc, char **argv)
     resumed = client.internal.tls.resumed;
     mbedtls_memory_buffer_alloc_max_get(&used, &blocks);
     lkd_client_free(&client);
+    /* PSA's state (its DRBG, the key slots' bookkeeping) belongs to the
+     * process, not to the client, and outlives it: ended here so that what
+     * is left in the pool is only what the client leaked. */
+    mbedtls_psa_crypto_free();
     mbedtls_memory_buffer_alloc_cur_get(&left_used, &left_blocks);
     mbedtls_memory_buffer_alloc_free();
     armed = 0;
@@ -551,7 +571,7 @@ int main(int argc, char **argv)
         }
         fputc('\n', stderr);
     }
-    mbedtls_sha256_finish_ret(&sink.sha, digest);
+    mbedtls_sha256_finish(&sink.sha, digest);
     mbedtls_sha256_free(&sink.sha);
     close(sink.fd);
     for (i = 0; i < 32; i++) {

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # tests/pool: the whole job with no system allocator, on the host.
-# core/ and port/posix against a host build of mbedTLS from Debian's source
-# package with the board's configuration (boards/mps2-an386/mbedtls_config.h,
+# core/ and port/posix against a host build of mbedTLS 3.6 from Debian's source
+# package with the board's configuration (boards/mps2-an386/lkd_board_mbedtls_config.h,
 # through tests/pool/pool_mbedtls_config.h which adds MBEDTLS_MEMORY_DEBUG for
 # the pool's high-water mark), linked with tests/pool/nomalloc_job.c, which
 # interposes malloc and friends and counts the calls made during the job.
@@ -10,20 +10,20 @@
 #   make tls-pool-build  just build/pool/nomalloc_job
 # Included from the Makefile.  Suite: tests/integration/test_nomalloc.py.
 POOL_DIR   := $(BUILD)/pool
-POOL_MBED  := $(SRC_MBED)
+POOL_MBED  := $(M4_MBEDTLS_DIR)
 POOL_BIN   := $(POOL_DIR)/nomalloc_job
 # The pool the driver uses unless --pool says otherwise (bytes); the static
 # array holds up to POOL_MAX.  See README "Zero heap with TLS (host check)".
 TLS_POOL_SIZE ?= 49152
 POOL_MAX   := 262144
-POOL_CFG   := boards/mps2-an386/mbedtls_config.h tests/pool/pool_mbedtls_config.h
+POOL_CFG   := boards/mps2-an386/lkd_board_mbedtls_config.h tests/pool/pool_mbedtls_config.h
 POOL_FLAGS := -std=c99 -O2 -g -ffunction-sections -fdata-sections \
               $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS)) -Itests/pool -Iboards/mps2-an386 -I$(POOL_MBED)/include \
               '-DMBEDTLS_CONFIG_FILE="pool_mbedtls_config.h"'
 POOL_WARN  := -Wall -Wextra -Werror -pedantic
 POOL_POSIX := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
-# What the board links of mbedTLS (the TLS 1.2 client of its configuration).
-POOL_MBED_SRC := $(LKEDOC_MBEDTLS_MODULES)
+# What the board links of mbedTLS (the TLS 1.2 + 1.3 client of its configuration).
+POOL_MBED_SRC := $(LKEDOC_MBEDTLS3_MODULES)
 
 POOL_CORE_OBJ := $(CORE_SRC:core/src/%.c=$(POOL_DIR)/core/%.o)
 POOL_PORT_OBJ := $(PORT_SRC:port/posix/%.c=$(POOL_DIR)/port/%.o)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * pool_mbedtls_config.h - the board's mbedTLS configuration
- * (boards/mps2-an386/mbedtls_config.h) for the host zero-malloc run
+ * (boards/mps2-an386/lkd_board_mbedtls_config.h) for the host zero-malloc run
  * (tests/pool): the same options, plus MBEDTLS_MEMORY_DEBUG so that
  * mbedtls_memory_buffer_alloc_max_get() reports the static pool's high-water
  * mark.  MEMORY_DEBUG's reports (only on a corrupted pool) print to stderr
@@ -15,6 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mbedtls_config.h"
+#include "lkd_board_mbedtls_config.h"
 
 #endif

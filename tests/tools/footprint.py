@@ -3,14 +3,23 @@
 """Footprint of lkedoc on a Cortex-M4: flash, RAM, stack, heap, TLS pool.
 
 Usage: footprint.py OBJDIR SIZE_TOOL OBJDUMP_TOOL [--map MAP --elf ELF] [--pool LINE]
+                    [--map12 MAP --elf12 ELF] [--job LINES]
 
 The first lines are the figures of the README's footprint table, in its order:
   core flash=N ram=N      core/src/*.c objects built the FreeRTOS way (OBJDIR)
   port|lwip|mbedtls flash=N ram=N   what the firmware (MAP) links of each
   total flash=N ram=N     the whole firmware image (ELF: vectors, board, libc too)
+  mbedtls tls=1.2 flash=N ram=N   the same firmware built as a TLS 1.2 client only (MAP12)
+  tls max=1.2|1.3         the newest TLS version the firmware's mbedTLS speaks (ELF)
+  ram job=N               the RAM a whole job takes: the image's static RAM less the test
+                          harness's buffers (HARNESS, found by symbol in MAP), plus the
+                          deepest stack measured over the jobs of LINES
   stack core=N            worst case over the core's call graph
   heap N                  system heap the firmware can use (0: no allocator linked)
   tls-pool peak=N         LINE, measured on the host by `make tls-pool`
+  fw-job image=I tls=V ...  LINES, the firmware's own peaks over its heaviest jobs on QEMU
+                          (tests/tools/fw_job_peaks.py), of the image (I = 1.2+1.3) and of
+                          the TLS 1.2-only one (I = 1.2)
 
 OBJDIR holds, for every core/src/*.c, the object (.o), the stack usage (.su, from
 -fstack-usage) and the call graph (.ci, VCG, from -fcallgraph-info=su).
@@ -108,6 +117,11 @@ def address_taken(objs, objdump, frame):
 
 
 FW_PARTS = ("core", "port", "lwip", "mbedtls")
+# The firmware's test harness, not the product: the semihosting command line and the CA file's
+# buffer (fw_main.c; a product keeps its CA in flash), the console line (fw_io.c).
+HARNESS = {"fw_main": ("cmdline", "ca_pem"), "fw_io": ("line", "line_len")}
+# A symbol only TLS 1.3's client has.
+TLS13_SYMBOL = "mbedtls_ssl_tls13_handshake_client_step"
 ALLOCATORS = ("malloc", "_malloc_r", "calloc", "_calloc_r", "realloc", "_realloc_r", "free", "_free_r",
               "_sbrk", "_sbrk_r")
 
@@ -139,7 +153,7 @@ def linked_parts(map_path):
         size, path = int(m.group(3), 16), m.group(4)
         if name is None or int(m.group(2), 16) == 0 and size == 0:
             continue
-        part = next((p for p in FW_PARTS if "/fw/%s/" % p in path), None)
+        part = next((p for p in FW_PARTS if re.search(r"/fw[^/]*/%s/" % p, path)), None)
         if part is None:
             continue
         if name.startswith((".text", ".rodata")):
@@ -150,6 +164,39 @@ def linked_parts(map_path):
         elif name.startswith(".bss") or name == "COMMON":
             parts[part][1] += size
     return parts
+
+
+def harness_ram(map_path):
+    """Bytes of RAM the test harness's buffers take (HARNESS), from the map's input sections
+    (.bss.NAME / .data.NAME, one per object with -fdata-sections); each must be found."""
+    found = {}
+    pending = None
+    for line in open(map_path):
+        m = re.match(r"^\s(\.(?:bss|data)\.(\w+))(?:\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+))?\s*$", line)
+        if m and m.group(3) is None:
+            pending = m.group(2)
+            continue
+        if m:
+            name, size, path = m.group(2), int(m.group(4), 16), m.group(5)
+        else:
+            m = re.match(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)\s*$", line)
+            if not (m and pending):
+                pending = None
+                continue
+            name, size, path = pending, int(m.group(2), 16), m.group(3)
+        pending = None
+        obj = os.path.splitext(os.path.basename(path))[0]
+        if name in HARNESS.get(obj, ()):
+            found[(obj, name)] = size
+    wanted = {(o, n) for o, names in HARNESS.items() for n in names}
+    if set(found) != wanted:
+        die("harness buffers not in the map: %s" % sorted(wanted - set(found)))
+    return sum(found.values())
+
+
+def tls_max(elf, nm_tool):
+    syms = subprocess.run([nm_tool, elf], check=True, capture_output=True, text=True).stdout
+    return "1.3" if any(line.split()[-1] == TLS13_SYMBOL for line in syms.splitlines() if line.strip()) else "1.2"
 
 
 def firmware_lines(map_path, elf, size_tool, nm_tool):
@@ -220,12 +267,26 @@ def main():
     worst = max(memo[f][0] for f in public)
 
     print("core flash=%d ram=%d" % (flash, ram))
+    jobs = []
     if "--map" in opts:
         parts, total, heap = firmware_lines(opts["--map"], opts["--elf"], size_tool,
                                             size_tool.replace("size", "nm"))
         for p in FW_PARTS[1:]:
             print("%s flash=%d ram=%d" % (p, parts[p][0], parts[p][1]))
         print("total flash=%d ram=%d" % total)
+        nm = size_tool.replace("size", "nm")
+        if "--map12" in opts:
+            parts12, _, _ = firmware_lines(opts["--map12"], opts["--elf12"], size_tool, nm)
+            if tls_max(opts["--elf12"], nm) != "1.2":
+                die(opts["--elf12"] + " is not a TLS 1.2-only image")
+            print("mbedtls tls=1.2 flash=%d ram=%d" % tuple(parts12["mbedtls"]))
+        print("tls max=%s" % tls_max(opts["--elf"], nm))
+        jobs = [dict(kv.split("=", 1) for kv in line.split()[1:]) for line in opts.get("--job", "").splitlines()
+                if line.startswith("fw-job image=1.2+1.3 ")]
+        if jobs:
+            harness = harness_ram(opts["--map"])
+            stack = max(int(j["stack_peak"]) for j in jobs)
+            print("ram job=%d" % (total[1] - harness + stack))
     print("stack core=%d" % worst)
     if "--map" in opts:
         if heap < 0:
@@ -233,6 +294,11 @@ def main():
         print("heap %d" % heap)
     if "--pool" in opts:
         print(opts["--pool"])
+    if "--job" in opts:
+        print(opts["--job"].strip())
+        if jobs:
+            print("  (ram job = total ram %d - harness %d (command line, CA file, console line) + stack peak %d)"
+                  % (total[1], harness, stack))
     print("")
     print("top entry points (bytes of stack in core/, deepest path):")
     for f in sorted(top, key=lambda f: (-memo[f][0], f)):
