@@ -155,72 +155,52 @@ static void next_element(const char **s, size_t *n, const char **elem, size_t *e
     *n -= i;
 }
 
-static lkd_status_t read_content_length(lkd_http_parser_t *p, const char *v, size_t n)
+/* One element of a list header: Content-Length (which 0) must be the same
+ * number each time, Transfer-Encoding (1) exactly one "chunked" in all,
+ * Connection (2) may say close or keep-alive; *count is the elements taken. */
+static lkd_status_t read_element(lkd_http_parser_t *p, unsigned which, const char *e, size_t e_len, unsigned *count)
 {
-    int have = 0;
-    uint64_t first = 0;
-
-    if (n > 0 && v[n - 1] == ',') {
-        return LKD_ERR_MALFORMED; /* an empty last element */
+    uint64_t value = 0;
+    if (which == 2) {
+        p->keep_alive |= lkd_text_equals_nocase(e, e_len, "close") ? CONN_SAW_CLOSE : 0u;
+        p->keep_alive |= lkd_text_equals_nocase(e, e_len, "keep-alive") ? CONN_SAW_KEEP_ALIVE : 0u;
+        return LKD_OK;
     }
-    do {
-        const char *e;
-        size_t e_len;
-        uint64_t value = 0;
-
-        next_element(&v, &n, &e, &e_len);
-        if (e_len == 0 || lkd_text_parse_u64(e, e_len, &value) != e_len) {
-            return LKD_ERR_MALFORMED; /* empty, a sign or another byte, or over 64 bits */
-        }
-        if (have && value != first) {
-            return LKD_ERR_MALFORMED;
-        }
-        first = value;
-        have = 1;
-    } while (n > 0);
-
-    if (p->has_content_length && p->content_length != first) {
-        return LKD_ERR_MALFORMED;
-    }
-    p->has_content_length = 1;
-    p->content_length = first;
-    return LKD_OK;
-}
-
-static lkd_status_t read_transfer_encoding(lkd_http_parser_t *p, const char *v, size_t n)
-{
-    int codings = 0;
-
-    while (n > 0) {
-        const char *e;
-        size_t e_len;
-
-        next_element(&v, &n, &e, &e_len);
-        if (e_len == 0) {
-            continue;
-        }
+    if (which == 1) {
         if (!lkd_text_equals_nocase(e, e_len, "chunked") || p->chunked) {
             return LKD_ERR_MALFORMED;
         }
         p->chunked = 1;
-        codings++;
+    } else if (lkd_text_parse_u64(e, e_len, &value) != e_len || (p->has_content_length && p->content_length != value)) {
+        return LKD_ERR_MALFORMED; /* a sign or another byte, over 64 bits, or another number */
+    } else {
+        p->has_content_length = 1;
+        p->content_length = value;
     }
-    return codings > 0 ? LKD_OK : LKD_ERR_MALFORMED;
+    (*count)++;
+    return LKD_OK;
 }
 
-static void read_connection(lkd_http_parser_t *p, const char *v, size_t n)
+/* The value of a list header (which as in read_element); empty elements are
+ * skipped except in Content-Length, where they are malformed. */
+static lkd_status_t read_list(lkd_http_parser_t *p, unsigned which, const char *v, size_t n)
 {
-    while (n > 0) {
+    unsigned count = 0;
+    lkd_status_t st = LKD_OK;
+    if (which == 0 && (n == 0 || v[n - 1] == ',')) {
+        return LKD_ERR_MALFORMED; /* an empty last element */
+    }
+    while (n > 0 && st == LKD_OK) {
         const char *e;
         size_t e_len;
-
         next_element(&v, &n, &e, &e_len);
-        if (lkd_text_equals_nocase(e, e_len, "close")) {
-            p->keep_alive |= CONN_SAW_CLOSE;
-        } else if (lkd_text_equals_nocase(e, e_len, "keep-alive")) {
-            p->keep_alive |= CONN_SAW_KEEP_ALIVE;
+        if (e_len > 0) {
+            st = read_element(p, which, e, e_len, &count);
+        } else if (which == 0) {
+            st = LKD_ERR_MALFORMED;
         }
     }
+    return st == LKD_OK && which == 1 && count == 0 ? LKD_ERR_MALFORMED : st;
 }
 
 /* HTTP/1.x SSS[ reason] */
@@ -298,19 +278,13 @@ static lkd_status_t count_header(lkd_http_parser_t *p)
  * parser does not read). */
 static lkd_status_t read_header(lkd_http_parser_t *p, unsigned which, const char *v, size_t n)
 {
-    switch (which) {
-    case 0: return read_content_length(p, v, n);
-    case 1: return read_transfer_encoding(p, v, n);
-    case 2:
-        read_connection(p, v, n);
-        return LKD_OK;
-    case 3:
-        if (lkd_time_parse_http_date(v, n, &p->date) != LKD_OK) {
-            p->date = -1;
-        }
-        return LKD_OK;
-    default: return LKD_OK;
+    if (which < 3) {
+        return read_list(p, which, v, n);
     }
+    if (which == 3 && lkd_time_parse_http_date(v, n, &p->date) != LKD_OK) {
+        p->date = -1;
+    }
+    return LKD_OK;
 }
 
 /* A whole header or trailer line (no line end) is in the buffer. */
