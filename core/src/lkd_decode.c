@@ -125,10 +125,13 @@ static lkd_status_t decode_api_error(lkd_json_doc_t *doc, int response, int erro
     return LKD_ERR_API;
 }
 
-/* Parse the body and find Response, which must be an object. */
+/* Parse the body and find Response, which must be an object.  An answer
+ * with an Error (not null) and no Status is an API error: it is decoded into
+ * *api_err and LKD_ERR_API returned. */
 static lkd_status_t open_response(lkd_json_doc_t *doc, char *json, size_t len, lkd_json_token_t *tokens,
-                                  unsigned max_tokens, int *response)
+                                  unsigned max_tokens, int *response, lkd_api_error_t *api_err)
 {
+    int error;
     lkd_status_t st = lkd_json_parse(doc, json, len, tokens, max_tokens);
     if (st != LKD_OK) {
         return st;
@@ -139,6 +142,10 @@ static lkd_status_t open_response(lkd_json_doc_t *doc, char *json, size_t len, l
     *response = lkd_json_find_key(doc, 0, "Response");
     if (*response < 0 || token_type(doc, *response) != LKD_JSON_OBJECT) {
         return LKD_ERR_MALFORMED;
+    }
+    error = lkd_json_find_key(doc, *response, "Error");
+    if (!lkd_json_absent(doc, error) && lkd_json_find_key(doc, *response, "Status") < 0) {
+        return decode_api_error(doc, *response, error, api_err);
     }
     return LKD_OK;
 }
@@ -258,16 +265,14 @@ lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tok
     if (json == NULL || tokens == NULL) {
         return LKD_ERR_ARG_NULL;
     }
-    st = open_response(&doc, json, len, tokens, max_tokens, &response);
+    st = open_response(&doc, json, len, tokens, max_tokens, &response, api_err);
     if (st != LKD_OK) {
         return st;
     }
     status = lkd_json_find_key(&doc, response, "Status");
     error = lkd_json_find_key(&doc, response, "Error");
-    if (status < 0) {
-        return error >= 0 ? decode_api_error(&doc, response, error, api_err) : LKD_ERR_MALFORMED;
-    }
-    st = lkd_json_decode_string(&doc, status, &result->status_raw);
+    /* No Status and no Error, or a null one: no answer of this action. */
+    st = status < 0 ? LKD_ERR_MALFORMED : lkd_json_decode_string(&doc, status, &result->status_raw);
     if (st == LKD_OK) {
         result->status = status_from_text(result->status_raw);
         st = optional_string(&doc, response, "DocumentRecognizeResultUrl", &result->result_url);
@@ -298,7 +303,7 @@ lkd_status_t lkd_decode_simple(char *json, size_t len, lkd_json_token_t *tokens,
     lkd_json_doc_t doc;
     lkd_status_t st;
     lkd_span_t v = empty_span, rid = empty_span;
-    int response, error;
+    int response;
     if (api_err == NULL || (field != NULL && value == NULL)) {
         return LKD_ERR_ARG_NULL;
     }
@@ -312,13 +317,9 @@ lkd_status_t lkd_decode_simple(char *json, size_t len, lkd_json_token_t *tokens,
     if (json == NULL || tokens == NULL) {
         return LKD_ERR_ARG_NULL;
     }
-    st = open_response(&doc, json, len, tokens, max_tokens, &response);
+    st = open_response(&doc, json, len, tokens, max_tokens, &response, api_err);
     if (st != LKD_OK) {
         return st;
-    }
-    error = lkd_json_find_key(&doc, response, "Error");
-    if (!lkd_json_absent(&doc, error) && lkd_json_find_key(&doc, response, "Status") < 0) {
-        return decode_api_error(&doc, response, error, api_err);
     }
     if (field != NULL) {
         int f = lkd_json_find_key(&doc, response, field);
