@@ -50,6 +50,14 @@ TLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 MBED_DEP :=
 endif
 CFLAGS  += $(TLS_CPPFLAGS)
+# Which generation a build directory's objects were compiled against: every
+# object depends on this file, rewritten only when the choice changes, so a
+# tree built before a switch (its objects' .d files name headers that still
+# exist) is recompiled rather than linked against the other library.
+TLS_GEN := $(BUILD)/.tls-generation
+# (Written as make reads this file rather than by a rule, so that `make -q`
+# still answers whether anything is out of date.)
+$(shell mkdir -p $(BUILD) && { echo '$(MBEDTLS)' | cmp -s - $(TLS_GEN) || echo '$(MBEDTLS)' > $(TLS_GEN); })
 
 CORE_SRC := $(LKEDOC_CORE_SOURCES)
 PORT_SRC := $(LKEDOC_PORT_POSIX_SOURCES)
@@ -105,7 +113,7 @@ deps:
 # make would try to build a missing one from a .o by its built-in rules).
 %.d: ;
 
-$(BUILD)/obj/%.o: %.c | $(MBED_DEP)
+$(BUILD)/obj/%.o: %.c $(TLS_GEN) | $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(OBJ_INC) -MMD -MP -c $< -o $@
 

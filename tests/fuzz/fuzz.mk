@@ -26,7 +26,7 @@ FUZZ_BIN     := $(FUZZ_ALL:%=$(BUILD)/fuzz/fuzz_%)
 
 # Every source is its own object (one compile, one .d); libFuzzer's main
 # comes in at the link.
-$(FUZZ_OBJ)/%.o: %.c | $(MBED_DEP)
+$(FUZZ_OBJ)/%.o: %.c $(TLS_GEN) | $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 

@@ -7,7 +7,7 @@ COV_LIB_OBJ := $(CORE_SRC:%.c=$(COV_DIR)/obj/%.o) $(PORT_SRC:%.c=$(COV_DIR)/obj/
 COV_CLI_OBJ := $(CLI_SRC:%.c=$(COV_DIR)/obj/%.o)
 COV_UNIT    := $(UNIT_SRC:tests/unit/%.c=$(COV_DIR)/tests/%)
 
-$(COV_DIR)/obj/%.o: %.c | $(MBED_DEP)
+$(COV_DIR)/obj/%.o: %.c $(TLS_GEN) | $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(COV_FLAGS) -MMD -MP -c $< -o $@
 

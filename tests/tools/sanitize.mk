@@ -23,14 +23,14 @@ SAN_UNIT    := $(UNIT_SRC:tests/unit/%.c=$(SAN_DIR)/tests/%)
 SAN_SUITES  ?= test_cli test_job test_hostile
 SAN_OPTS_OBJ := $(SAN_DIR)/obj/san_options.o
 
-$(SAN_DIR)/obj/%.o: %.c | $(MBED_DEP)
+$(SAN_DIR)/obj/%.o: %.c $(TLS_GEN) | $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
 
-$(SAN_DIR)/obj/port/%.o: port/%.c | $(MBED_DEP)
+$(SAN_DIR)/obj/port/%.o: port/%.c $(TLS_GEN) | $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -MMD -MP -c $< -o $@
-$(SAN_DIR)/obj/boards/%.o: boards/%.c | $(MBED_DEP)
+$(SAN_DIR)/obj/boards/%.o: boards/%.c $(TLS_GEN) | $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -MMD -MP -c $< -o $@
 
