@@ -14,13 +14,13 @@
 #include <mbedtls/md.h>
 #include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
-#include <mbedtls/platform_util.h>
 #include <mbedtls/net_sockets.h>
 #if defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
 #endif
 
 #include "lkd_mbedtls.h"
+#include "lkd_psa_rng.h"
 
 #include "lkd_config.h"
 #include "lkd_text.h"
@@ -109,6 +109,11 @@ static int is_alloc_failure(int rc)
 static lkd_status_t map_error(lkd_tls_t *tls, int rc)
 {
     tls->last_mbedtls_error = rc;
+    /* A reseed from the port that failed (the DRBG's own draw or PSA's
+     * through it) whatever code mbedTLS made of it. */
+    if (tls->entropy_status != LKD_OK) {
+        return LKD_ERR_ENTROPY;
+    }
     if (is_alloc_failure(rc)) {
         return LKD_ERR_NO_MEMORY;
     }
@@ -148,7 +153,10 @@ static int64_t x509_unix(const mbedtls_x509_time *t)
  * one against the client's trusted time, or only its lower bound.  Every
  * other verification flag is left as mbedTLS set it.  Also notes the earliest
  * end of validity in the chain: a session saved from this handshake is not
- * offered after it. */
+ * offered after it.  mbedTLS calls it for every certificate of a full
+ * handshake (verification is required) and never in a resumed one, under
+ * 1.2 and 1.3 alike: the count of its calls tells the two apart through the
+ * public API. */
 static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     lkd_tls_t *tls = (lkd_tls_t *)ctx;
@@ -156,6 +164,7 @@ static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t
     int64_t now = tls->trusted_time != NULL ? tls->trusted_time(tls->time_ctx, &bound_only) : -1;
     int64_t from = x509_unix(&crt->valid_from), to = x509_unix(&crt->valid_to);
     (void)depth;
+    tls->chain_checked++;
     if (to < tls->chain_not_after) {
         tls->chain_not_after = to;
     }
@@ -242,9 +251,9 @@ static uint64_t session_lifetime_ms(const mbedtls_ssl_session *s)
 {
     uint64_t secs = LKD_TLS_SESSION_MAX_S;
 #if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
-    if (s->LKD_MBEDTLS_PRIV(ticket) != NULL && s->LKD_MBEDTLS_PRIV(ticket_lifetime) > 0 &&
-        s->LKD_MBEDTLS_PRIV(ticket_lifetime) < secs) {
-        secs = s->LKD_MBEDTLS_PRIV(ticket_lifetime);
+    /* Only a NewSessionTicket sets it: a session-ID session says 0. */
+    if (LKD_MBEDTLS_TICKET_LIFETIME(s) > 0 && LKD_MBEDTLS_TICKET_LIFETIME(s) < secs) {
+        secs = LKD_MBEDTLS_TICKET_LIFETIME(s);
     }
 #else
     (void)s;
@@ -252,29 +261,30 @@ static uint64_t session_lifetime_ms(const mbedtls_ssl_session *s)
     return secs * 1000u;
 }
 
-/* Keep the session of the connection just made to tls->open_peer.  A resumed
- * session keeps its original limits: resuming never extends them. */
-static void save_session(lkd_tls_t *tls, size_t slot, int resumed)
+/* Keep the session of the open connection (a 1.2 session when its handshake
+ * ends, each 1.3 ticket as it arrives) in the connection's slot, or a new
+ * one.  A resumed session keeps its original limits: resuming never extends
+ * them. */
+static void save_session(lkd_tls_t *tls)
 {
     lkd_tls_saved_t *s;
-    uint64_t expires, now = tls->port->monotonic_ms(tls->port->ctx);
+    uint64_t now = tls->port->monotonic_ms(tls->port->ctx);
     int64_t not_after = tls->chain_not_after;
-    if (slot == LKD_TLS_SESSION_SLOTS) {
-        slot = tls->next_slot;
+    uint64_t limit = UINT64_MAX;
+    if (tls->open_slot >= LKD_TLS_SESSION_SLOTS) {
+        tls->open_slot = tls->next_slot;
         tls->next_slot = (uint8_t)((tls->next_slot + 1u) % LKD_TLS_SESSION_SLOTS);
     }
-    s = &tls->saved[slot];
-    expires = now + session_lifetime_ms(tls->ssl.LKD_MBEDTLS_PRIV(session));
-    if (resumed && peer_is(&s->peer, tls->open_peer.name, tls->open_peer.port)) {
-        if (s->expires_ms < expires) {
-            expires = s->expires_ms;
-        }
+    s = &tls->saved[tls->open_slot];
+    if (tls->open_resumed && peer_is(&s->peer, tls->open_peer.name, tls->open_peer.port)) {
+        limit = s->expires_ms;
         not_after = s->not_after;
     }
     forget_slot(s);
     if (mbedtls_ssl_get_session(&tls->ssl, &s->session) == 0) {
+        uint64_t expires = now + session_lifetime_ms(&s->session);
         s->peer = tls->open_peer;
-        s->expires_ms = expires;
+        s->expires_ms = expires < limit ? expires : limit;
         s->not_after = not_after;
     }
 }
@@ -295,7 +305,9 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
     {
         psa_status_t ps = psa_crypto_init();
         if (ps != PSA_SUCCESS) {
-            return ps == PSA_ERROR_INSUFFICIENT_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ENTROPY;
+            return ps == PSA_ERROR_INSUFFICIENT_MEMORY    ? LKD_ERR_NO_MEMORY
+                   : ps == PSA_ERROR_INSUFFICIENT_ENTROPY ? LKD_ERR_ENTROPY
+                                                          : LKD_ERR_TLS;
         }
     }
 #endif
@@ -316,6 +328,7 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
          * failure is a source that gave none. */
         return tls->entropy_status == LKD_ERR_NOT_PROVIDED ? LKD_ERR_NOT_PROVIDED : LKD_ERR_ENTROPY;
     }
+    lkd_psa_rng_use(&tls->drbg);
     rc = mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                      MBEDTLS_SSL_PRESET_DEFAULT);
     if (rc != 0) {
@@ -327,6 +340,15 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
     mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);
     mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
     mbedtls_ssl_conf_verify(&tls->conf, verify_validity, tls);
+#if defined(MBEDTLS_SSL_SESSION_TICKETS)
+    mbedtls_ssl_conf_session_tickets(&tls->conf, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && MBEDTLS_VERSION_NUMBER >= 0x03060100
+    /* 3.6.1+ drops 1.3 tickets unless asked to hand them over (then
+     * mbedtls_ssl_read says MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET). */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(&tls->conf,
+                                                             MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#endif
+#endif
     rc = mbedtls_ssl_setup(&tls->ssl, &tls->conf);
     if (rc != 0) {
         lkd_tls_free(tls);
@@ -363,7 +385,6 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     lkd_status_t st;
     int rc, resumed = 0;
     size_t slot;
-    unsigned char offered_master[48];
     int offered = 0;
     if (tls == NULL || host == NULL || host[0] == '\0') {
         return tls == NULL || host == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY;
@@ -386,6 +407,9 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     tls->last_mbedtls_error = 0;
     tls->close_notify = 0;
     tls->chain_not_after = INT64_MAX;
+    tls->chain_checked = 0;
+    tls->open_slot = LKD_TLS_SESSION_SLOTS;
+    tls->open_resumed = 0;
     if (time_left(tls) == 0) {
         return LKD_ERR_TIMEOUT;
     }
@@ -403,9 +427,9 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     }
     slot = find_slot(tls, host, port);
     if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->saved[slot].session) == 0) {
-        memcpy(offered_master, tls->saved[slot].session.LKD_MBEDTLS_PRIV(master), sizeof offered_master);
         offered = 1;
     }
+    lkd_psa_rng_use(&tls->drbg); /* this handshake's ECDHE keys are drawn from this client */
     do {
         rc = mbedtls_ssl_handshake(&tls->ssl);
     } while (again(tls, rc));
@@ -418,7 +442,6 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         if (offered) {
             forget_slot(&tls->saved[slot]); /* never offer it again after a failure */
         }
-        mbedtls_platform_zeroize(offered_master, sizeof offered_master);
         tls->port->close(tls->port->ctx, tls->conn);
         tls->conn = LKD_PORT_NO_CONN;
         mbedtls_ssl_session_reset(&tls->ssl);
@@ -426,15 +449,22 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     }
     tls->open = 1;
     tls->handshakes++;
-    /* A resumed session keeps the master secret of the one offered; a full
-     * handshake (also after a refused ticket) makes a new random one. */
-    if (offered && tls->ssl.LKD_MBEDTLS_PRIV(session) != NULL && LKD_MBEDTLS_IS_TLS12(&tls->ssl) &&
-        memcmp(tls->ssl.LKD_MBEDTLS_PRIV(session)->LKD_MBEDTLS_PRIV(master), offered_master, sizeof offered_master) == 0) {
+    /* A full handshake verified the chain (also after a refused session);
+     * a resumed one verified nothing. */
+    if (offered && tls->chain_checked == 0) {
         resumed = 1;
         tls->resumed++;
     }
-    mbedtls_platform_zeroize(offered_master, sizeof offered_master);
-    save_session(tls, slot, resumed);
+    tls->open_resumed = (uint8_t)resumed;
+    if (offered && resumed) {
+        tls->open_slot = (uint8_t)slot;
+    } else if (offered) {
+        forget_slot(&tls->saved[slot]); /* refused: its host's next session replaces it */
+        tls->open_slot = (uint8_t)slot;
+    }
+    if (LKD_MBEDTLS_IS_TLS12(&tls->ssl)) {
+        save_session(tls);
+    }
     return LKD_OK;
 }
 
@@ -495,6 +525,14 @@ lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got,
         if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
             tls->close_notify = 1;
         }
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        /* A 1.3 server sends its tickets after the handshake: keep the
+         * newest (each replaces the last), then read on. */
+        if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            save_session(tls);
+            continue;
+        }
+#endif
         if (again(tls, rc)) {
             continue;
         }
@@ -534,6 +572,7 @@ void lkd_tls_free(lkd_tls_t *tls)
     mbedtls_ssl_free(&tls->ssl);
     mbedtls_ssl_config_free(&tls->conf);
     mbedtls_x509_crt_free(&tls->ca);
+    lkd_psa_rng_release(&tls->drbg);
     mbedtls_ctr_drbg_free(&tls->drbg);
     tls->ready = 0;
 }
