@@ -75,6 +75,7 @@ typedef struct {
     uint8_t open_resumed;     /* it resumed a kept session */
     int64_t chain_not_after;  /* earliest end of validity in the chain being verified */
     uint32_t chain_checked;   /* certificates verified in this handshake (0: it resumed a session) */
+    uint8_t verify_no_memory; /* the chain was refused because a signature check ran out of memory */
     uint8_t has_ca;           /* 1 once a CA certificate is loaded */
     uint8_t ready;            /* setup done */
     uint8_t open;             /* a verified connection is up */

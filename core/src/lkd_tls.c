@@ -12,6 +12,7 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/error.h>
 #include <mbedtls/md.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/net_sockets.h>
@@ -139,6 +140,71 @@ static int again(const lkd_tls_t *tls, int rc)
     return (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0;
 }
 
+/* The signature of a certificate (its signatureValue BIT STRING), read from
+ * its DER with the public ASN.1 API (3.x keeps the parsed one private). */
+static int cert_signature(const mbedtls_x509_crt *crt, mbedtls_asn1_bitstring *sig)
+{
+    unsigned char *p = crt->raw.p, *end = crt->raw.p + crt->raw.len;
+    size_t len;
+    const int seq = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE;
+    if (mbedtls_asn1_get_tag(&p, end, &len, seq) != 0) {
+        return -1;
+    }
+    end = p + len;
+    if (mbedtls_asn1_get_tag(&p, end, &len, seq) != 0) { /* tbsCertificate */
+        return -1;
+    }
+    p += len;
+    if (mbedtls_asn1_get_tag(&p, end, &len, seq) != 0) { /* signatureAlgorithm */
+        return -1;
+    }
+    p += len;
+    return mbedtls_asn1_get_bitstring(&p, end, sig) == 0 && sig->unused_bits == 0 ? 0 : -1;
+}
+
+/* mbedTLS discards the result of a signature check that ran out of memory
+ * and reports the chain as untrusted.  Check the signature of the chain's
+ * top certificate again with each certificate named as its issuer, among the
+ * CAs and the certificates the server sent after it, from the same pool: if
+ * that check too ends in an allocation failure, verification failed for
+ * memory.  A check that succeeds proves nothing (mbedTLS may have refused
+ * that issuer for another reason: not a CA, path length) and leaves the
+ * verdict as it was.  (RSASSA-PSS signatures, whose parameters 3.x keeps
+ * private, are not checked again.) */
+static int verification_ran_out(mbedtls_x509_crt *top, mbedtls_x509_crt *cas)
+{
+    mbedtls_md_type_t md;
+    mbedtls_pk_type_t pk;
+    const mbedtls_md_info_t *info;
+    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+    mbedtls_asn1_bitstring sig;
+    mbedtls_x509_crt *lists[2], *c;
+    size_t i;
+    if (mbedtls_oid_get_sig_alg(&top->sig_oid, &md, &pk) != 0 || pk == MBEDTLS_PK_RSASSA_PSS ||
+        (info = mbedtls_md_info_from_type(md)) == NULL || cert_signature(top, &sig) != 0) {
+        return 0;
+    }
+    if (mbedtls_md(info, top->tbs.p, top->tbs.len, hash) != 0) {
+        return 0;
+    }
+    lists[0] = cas;
+    lists[1] = top->next;
+    for (i = 0; i < 2; i++) {
+        for (c = lists[i]; c != NULL && c->raw.len > 0; c = c->next) {
+            int rc;
+            if (c->subject_raw.len != top->issuer_raw.len ||
+                memcmp(c->subject_raw.p, top->issuer_raw.p, top->issuer_raw.len) != 0) {
+                continue;
+            }
+            rc = mbedtls_pk_verify(&c->pk, md, hash, mbedtls_md_get_size(info), sig.p, sig.len);
+            if (rc < 0 && is_alloc_failure(rc)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int64_t x509_unix(const mbedtls_x509_time *t)
 {
     if (t->year < 1970 || t->mon < 1 || t->mon > 12) {
@@ -165,6 +231,11 @@ static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t
     int64_t from = x509_unix(&crt->valid_from), to = x509_unix(&crt->valid_to);
     (void)depth;
     tls->chain_checked++;
+    /* mbedTLS calls this for the chain's top certificate first, and that is
+     * where an untrusted chain is flagged. */
+    if ((*flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) && !tls->verify_no_memory) {
+        tls->verify_no_memory = (uint8_t)verification_ran_out(crt, &tls->ca);
+    }
     if (to < tls->chain_not_after) {
         tls->chain_not_after = to;
     }
@@ -408,11 +479,29 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     tls->close_notify = 0;
     tls->chain_not_after = INT64_MAX;
     tls->chain_checked = 0;
+    tls->verify_no_memory = 0;
     tls->open_slot = LKD_TLS_SESSION_SLOTS;
     tls->open_resumed = 0;
     if (time_left(tls) == 0) {
         return LKD_ERR_TIMEOUT;
     }
+    slot = find_slot(tls, host, port);
+#if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C)
+    /* A static pool: the sessions kept for other hosts (a ticket, with 1.3
+     * the server's certificate) are let go before the handshake, so every
+     * handshake has the room the first one had, and a pool that completed a
+     * job's first connection completes its download.  Before anything else
+     * of this connection is allocated (the host name), so that what they
+     * held is one free block again. */
+    {
+        size_t i;
+        for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
+            if (i != slot) {
+                forget_slot(&tls->saved[i]);
+            }
+        }
+    }
+#endif
     st = tls->port->connect(tls->port->ctx, connect_host != NULL && connect_host[0] ? connect_host : host, port,
                             time_left(tls), &tls->conn);
     if (st != LKD_OK) {
@@ -425,7 +514,6 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         /* mbedTLS refuses only a name over its own limit (or runs out of memory). */
         return map_error(tls, rc) == LKD_ERR_NO_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ARG_TOO_LONG;
     }
-    slot = find_slot(tls, host, port);
     if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->saved[slot].session) == 0) {
         offered = 1;
     }
@@ -437,7 +525,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         st = map_error(tls, rc);
         tls->verify_flags = mbedtls_ssl_get_verify_result(&tls->ssl);
         if (tls->verify_flags != 0 && tls->verify_flags != (uint32_t)-1) {
-            st = LKD_ERR_CERT;
+            st = tls->verify_no_memory ? LKD_ERR_NO_MEMORY : LKD_ERR_CERT;
         }
         if (offered) {
             forget_slot(&tls->saved[slot]); /* never offer it again after a failure */
