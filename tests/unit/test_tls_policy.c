@@ -39,7 +39,7 @@ static void test_apply_suites_and_groups(void)
     const int *s;
     const uint16_t *g, *a;
     size_t n = 0, n13 = 0;
-    int chacha = 0;
+    int chacha = 0, pss = 0;
     mbedtls_ssl_config_init(&conf);
     CHECK_EQ_INT(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                              MBEDTLS_SSL_PRESET_DEFAULT), 0);
@@ -82,9 +82,18 @@ static void test_apply_suites_and_groups(void)
         /* The hash is the high byte, except for RSA-PSS (0x08, hash). */
         unsigned hash = (*a >> 8) == 0x08 ? (*a & 0xffu) : (unsigned)(*a >> 8);
         CHECK(hash >= 4 && hash <= 6); /* SHA-256, SHA-384, SHA-512 */
+        pss += *a == MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256;
         n++;
     }
     CHECK_EQ_INT(n, 9);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_RSA_C)
+    /* A 1.3 server with an RSA key can sign only with RSA-PSS, and mbedTLS
+     * checks PSS as such only with MBEDTLS_X509_RSASSA_PSS_SUPPORT. */
+    CHECK_EQ_INT(pss, 1);
+#if !defined(MBEDTLS_X509_RSASSA_PSS_SUPPORT)
+    CHECK(0);
+#endif
+#endif
     mbedtls_ssl_config_free(&conf);
 }
 #else
