@@ -110,8 +110,8 @@ static int is_alloc_failure(int rc)
 static lkd_status_t map_error(lkd_tls_t *tls, int rc)
 {
     tls->last_mbedtls_error = rc;
-    /* A reseed from the port that failed (the DRBG's own draw or PSA's
-     * through it) whatever code mbedTLS made of it. */
+    /* A reseed from the port that failed during this call (the DRBG's own
+     * draw or PSA's through it), whatever code mbedTLS made of it. */
     if (tls->entropy_status != LKD_OK) {
         return LKD_ERR_ENTROPY;
     }
@@ -474,6 +474,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     }
     tls->deadline = deadline;
     tls->io_status = LKD_OK;
+    tls->entropy_status = LKD_OK;
     tls->verify_flags = 0;
     tls->last_mbedtls_error = 0;
     tls->close_notify = 0;
@@ -544,11 +545,11 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         tls->resumed++;
     }
     tls->open_resumed = (uint8_t)resumed;
-    if (offered && resumed) {
-        tls->open_slot = (uint8_t)slot;
-    } else if (offered) {
-        forget_slot(&tls->saved[slot]); /* refused: its host's next session replaces it */
-        tls->open_slot = (uint8_t)slot;
+    if (offered) {
+        tls->open_slot = (uint8_t)slot; /* this host's next session goes there */
+        if (!resumed) {
+            forget_slot(&tls->saved[slot]); /* refused: never offered again */
+        }
     }
     if (LKD_MBEDTLS_IS_TLS12(&tls->ssl)) {
         save_session(tls);
@@ -572,6 +573,7 @@ lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, 
         return LKD_ERR_STATE;
     }
     tls->deadline = deadline;
+    tls->entropy_status = LKD_OK;
     while (len > 0) {
         int rc = mbedtls_ssl_write(&tls->ssl, data, len);
         if (rc > 0) {
@@ -601,6 +603,7 @@ lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got,
         return LKD_ERR_ARG_EMPTY;
     }
     tls->deadline = deadline;
+    tls->entropy_status = LKD_OK;
     for (;;) {
         int rc = mbedtls_ssl_read(&tls->ssl, buf, len);
         if (rc > 0) {
