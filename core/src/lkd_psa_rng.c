@@ -9,8 +9,14 @@
 
 #include "lkd_mbedtls.h"
 
-#if LKD_MBEDTLS3 && defined(MBEDTLS_PSA_CRYPTO_C) && !defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
-#error "lkedoc: build mbedTLS 3.x with MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG, so PSA's random bytes come from the port"
+/* PSA must not seed itself from the platform behind the port's back: either
+ * it draws from the client (MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG, below) or, on a
+ * board, its DRBG's only entropy source is mbedtls_hardware_poll, which the
+ * board feeds from the source its port's entropy function reads. */
+#if LKD_MBEDTLS3 && defined(MBEDTLS_PSA_CRYPTO_C) && !defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG) &&               \
+    !(defined(MBEDTLS_NO_PLATFORM_ENTROPY) && defined(MBEDTLS_ENTROPY_HARDWARE_ALT) &&                        \
+      !defined(MBEDTLS_ENTROPY_NV_SEED))
+#error "lkedoc: PSA's random bytes must come from the port: MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG, or MBEDTLS_NO_PLATFORM_ENTROPY with MBEDTLS_ENTROPY_HARDWARE_ALT only"
 #endif
 
 #if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
