@@ -125,11 +125,14 @@ $(CLI_OBJ): CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(addprefix -I
 
 # Every lkd_ function the public headers declare, one per line: the
 # preprocessed headers (no comments, no macros) searched for a name and "("
-# that does not open a function pointer ("lkd_status_t (*connect)(").
+# that does not open a function pointer ("lkd_status_t (*connect)(").  Also
+# the one mbedTLS callback the core defines, which mbedTLS 3.x's PSA calls
+# for its random bytes (core/src/lkd_psa_rng.c; absent under 2.28).
 $(LIB_SYMS): $(PUBLIC_HEADERS) lkedoc.mk
 	@mkdir -p $(dir $@)
-	printf '#include "%s"\n' $(notdir $(PUBLIC_HEADERS)) | $(CC) $(CSTD) $(addprefix -I,$(sort $(dir $(PUBLIC_HEADERS)))) -E -P -x c - | \
-	    grep -o 'lkd_[A-Za-z0-9_]*[[:space:]]*([^*]' | sed 's/[[:space:]]*(.$$//' | sort -u > $@.tmp
+	{ printf '#include "%s"\n' $(notdir $(PUBLIC_HEADERS)) | $(CC) $(CSTD) $(addprefix -I,$(sort $(dir $(PUBLIC_HEADERS)))) -E -P -x c - | \
+	    grep -o 'lkd_[A-Za-z0-9_]*[[:space:]]*([^*]' | sed 's/[[:space:]]*(.$$//'; echo mbedtls_psa_external_get_random; } | \
+	    sort -u > $@.tmp
 	@test -s $@.tmp
 	mv $@.tmp $@
 

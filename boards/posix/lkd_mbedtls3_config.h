@@ -13,8 +13,11 @@
  * suites and groups of core/src/lkd_tls_policy.c (ECDHE-ECDSA/ECDHE-RSA with
  * AES-GCM or ChaCha20-Poly1305; TLS 1.3's AES-GCM and ChaCha20-Poly1305;
  * x25519, P-256, P-384) and what PSA needs under 3.6 (TLS 1.3 computes its
- * keys and ECDHE through PSA; PSA draws randomness from its own DRBG, seeded
- * from the platform entropy for now).
+ * keys and ECDHE through PSA).  Every random byte comes from the port's
+ * entropy function: PSA draws through MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG from
+ * the client's CTR-DRBG (core/src/lkd_psa_rng.c), which the port seeds, and
+ * the library has no entropy module of its own (no MBEDTLS_ENTROPY_C), so no
+ * byte can come from the platform behind the port's back.
  */
 #ifndef LKD_MBEDTLS3_CONFIG_H
 #define LKD_MBEDTLS3_CONFIG_H
@@ -36,6 +39,9 @@
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL_ENABLED
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION
+/* Resumption by tickets under 1.2 and 1.3 (1.3 resumes by ticket only:
+ * PSK with a fresh ECDHE, never PSK alone).  1.3 requires the peer's
+ * certificate kept in the session. */
 #define MBEDTLS_SSL_SESSION_TICKETS
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
 #define MBEDTLS_SSL_ENCRYPT_THEN_MAC
@@ -94,10 +100,12 @@
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_HKDF_C
 #define MBEDTLS_CTR_DRBG_C
-#define MBEDTLS_ENTROPY_C
 
-/* PSA: TLS 1.3 needs it; the TLS stack uses it for every operation. */
+/* PSA: TLS 1.3 needs it; the TLS stack uses it for every operation.  Its
+ * random bytes are the client's (the core defines
+ * mbedtls_psa_external_get_random), so it keeps no DRBG of its own. */
 #define MBEDTLS_PSA_CRYPTO_C
 #define MBEDTLS_USE_PSA_CRYPTO
+#define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
 
 #endif /* LKD_MBEDTLS3_CONFIG_H */

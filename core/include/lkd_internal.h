@@ -71,7 +71,11 @@ typedef struct {
     lkd_tls_saved_t saved[LKD_TLS_SESSION_SLOTS];
     uint8_t next_slot;
     lkd_tls_peer_t open_peer; /* where the open connection goes */
+    uint8_t open_slot;        /* its kept session's slot (LKD_TLS_SESSION_SLOTS: none yet) */
+    uint8_t open_resumed;     /* it resumed a kept session */
     int64_t chain_not_after;  /* earliest end of validity in the chain being verified */
+    uint32_t chain_checked;   /* certificates verified in this handshake (0: it resumed a session) */
+    uint8_t verify_no_memory; /* the chain was refused because a signature check ran out of memory */
     uint8_t has_ca;           /* 1 once a CA certificate is loaded */
     uint8_t ready;            /* setup done */
     uint8_t open;             /* a verified connection is up */

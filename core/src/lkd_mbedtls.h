@@ -16,18 +16,19 @@
 
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
 #define LKD_MBEDTLS3 1
-/* 3.x made most structure fields private; those without an accessor yet
- * (the session's master secret and ticket) are reached through 3.x's own
- * macro until TLS 1.3's public API replaces them (issue 13, item 2). */
-#define LKD_MBEDTLS_PRIV(field) MBEDTLS_PRIVATE(field)
-/* A 1.3 session has no 1.2 master secret (it stays zero), so comparing it
- * would call every 1.3 handshake a resumption: resumption is counted for
- * 1.2 only until 1.3's tickets are taken (issue 13, item 2). */
+/* 1.3 sessions arrive after the handshake (NewSessionTicket) and are saved
+ * then; 1.2's are saved when the handshake ends. */
 #define LKD_MBEDTLS_IS_TLS12(ssl) (mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_2)
+/* The server's ticket lifetime hint (s, 0 when the session has no ticket).
+ * 3.x keeps it private and gives a client no accessor; it is the one private
+ * field the core reads, and only to offer a ticket no longer than its server
+ * said (3.6 checks a 1.3 ticket's age itself, but only against its own
+ * clock, and never a 1.2 ticket's). */
+#define LKD_MBEDTLS_TICKET_LIFETIME(session) ((session)->MBEDTLS_PRIVATE(ticket_lifetime))
 #else
 #define LKD_MBEDTLS3 0
-#define LKD_MBEDTLS_PRIV(field) field
 #define LKD_MBEDTLS_IS_TLS12(ssl) 1 /* 2.28's client speaks nothing else (its minimum is 1.2) */
+#define LKD_MBEDTLS_TICKET_LIFETIME(session) ((session)->ticket_lifetime)
 #endif
 
 #endif /* LKD_MBEDTLS_H */

@@ -12,15 +12,16 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/error.h>
 #include <mbedtls/md.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
-#include <mbedtls/platform_util.h>
 #include <mbedtls/net_sockets.h>
 #if defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
 #endif
 
 #include "lkd_mbedtls.h"
+#include "lkd_psa_rng.h"
 
 #include "lkd_config.h"
 #include "lkd_text.h"
@@ -109,6 +110,11 @@ static int is_alloc_failure(int rc)
 static lkd_status_t map_error(lkd_tls_t *tls, int rc)
 {
     tls->last_mbedtls_error = rc;
+    /* A reseed from the port that failed during this call (the DRBG's own
+     * draw or PSA's through it), whatever code mbedTLS made of it. */
+    if (tls->entropy_status != LKD_OK) {
+        return LKD_ERR_ENTROPY;
+    }
     if (is_alloc_failure(rc)) {
         return LKD_ERR_NO_MEMORY;
     }
@@ -134,6 +140,71 @@ static int again(const lkd_tls_t *tls, int rc)
     return (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && time_left(tls) > 0;
 }
 
+/* The signature of a certificate (its signatureValue BIT STRING), read from
+ * its DER with the public ASN.1 API (3.x keeps the parsed one private). */
+static int cert_signature(const mbedtls_x509_crt *crt, mbedtls_asn1_bitstring *sig)
+{
+    unsigned char *p = crt->raw.p, *end = crt->raw.p + crt->raw.len;
+    size_t len;
+    const int seq = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE;
+    if (mbedtls_asn1_get_tag(&p, end, &len, seq) != 0) {
+        return -1;
+    }
+    end = p + len;
+    if (mbedtls_asn1_get_tag(&p, end, &len, seq) != 0) { /* tbsCertificate */
+        return -1;
+    }
+    p += len;
+    if (mbedtls_asn1_get_tag(&p, end, &len, seq) != 0) { /* signatureAlgorithm */
+        return -1;
+    }
+    p += len;
+    return mbedtls_asn1_get_bitstring(&p, end, sig) == 0 && sig->unused_bits == 0 ? 0 : -1;
+}
+
+/* mbedTLS discards the result of a signature check that ran out of memory
+ * and reports the chain as untrusted.  Check the signature of the chain's
+ * top certificate again with each certificate named as its issuer, among the
+ * CAs and the certificates the server sent after it, from the same pool: if
+ * that check too ends in an allocation failure, verification failed for
+ * memory.  A check that succeeds proves nothing (mbedTLS may have refused
+ * that issuer for another reason: not a CA, path length) and leaves the
+ * verdict as it was.  (RSASSA-PSS signatures, whose parameters 3.x keeps
+ * private, are not checked again.) */
+static int verification_ran_out(mbedtls_x509_crt *top, mbedtls_x509_crt *cas)
+{
+    mbedtls_md_type_t md;
+    mbedtls_pk_type_t pk;
+    const mbedtls_md_info_t *info;
+    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+    mbedtls_asn1_bitstring sig;
+    mbedtls_x509_crt *lists[2], *c;
+    size_t i;
+    if (mbedtls_oid_get_sig_alg(&top->sig_oid, &md, &pk) != 0 || pk == MBEDTLS_PK_RSASSA_PSS ||
+        (info = mbedtls_md_info_from_type(md)) == NULL || cert_signature(top, &sig) != 0) {
+        return 0;
+    }
+    if (mbedtls_md(info, top->tbs.p, top->tbs.len, hash) != 0) {
+        return 0;
+    }
+    lists[0] = cas;
+    lists[1] = top->next;
+    for (i = 0; i < 2; i++) {
+        for (c = lists[i]; c != NULL && c->raw.len > 0; c = c->next) {
+            int rc;
+            if (c->subject_raw.len != top->issuer_raw.len ||
+                memcmp(c->subject_raw.p, top->issuer_raw.p, top->issuer_raw.len) != 0) {
+                continue;
+            }
+            rc = mbedtls_pk_verify(&c->pk, md, hash, mbedtls_md_get_size(info), sig.p, sig.len);
+            if (rc < 0 && is_alloc_failure(rc)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int64_t x509_unix(const mbedtls_x509_time *t)
 {
     if (t->year < 1970 || t->mon < 1 || t->mon > 12) {
@@ -148,7 +219,10 @@ static int64_t x509_unix(const mbedtls_x509_time *t)
  * one against the client's trusted time, or only its lower bound.  Every
  * other verification flag is left as mbedTLS set it.  Also notes the earliest
  * end of validity in the chain: a session saved from this handshake is not
- * offered after it. */
+ * offered after it.  mbedTLS calls it for every certificate of a full
+ * handshake (verification is required) and never in a resumed one, under
+ * 1.2 and 1.3 alike: the count of its calls tells the two apart through the
+ * public API. */
 static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     lkd_tls_t *tls = (lkd_tls_t *)ctx;
@@ -156,6 +230,12 @@ static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t
     int64_t now = tls->trusted_time != NULL ? tls->trusted_time(tls->time_ctx, &bound_only) : -1;
     int64_t from = x509_unix(&crt->valid_from), to = x509_unix(&crt->valid_to);
     (void)depth;
+    tls->chain_checked++;
+    /* mbedTLS calls this for the chain's top certificate first, and that is
+     * where an untrusted chain is flagged. */
+    if ((*flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) && !tls->verify_no_memory) {
+        tls->verify_no_memory = (uint8_t)verification_ran_out(crt, &tls->ca);
+    }
     if (to < tls->chain_not_after) {
         tls->chain_not_after = to;
     }
@@ -242,9 +322,9 @@ static uint64_t session_lifetime_ms(const mbedtls_ssl_session *s)
 {
     uint64_t secs = LKD_TLS_SESSION_MAX_S;
 #if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
-    if (s->LKD_MBEDTLS_PRIV(ticket) != NULL && s->LKD_MBEDTLS_PRIV(ticket_lifetime) > 0 &&
-        s->LKD_MBEDTLS_PRIV(ticket_lifetime) < secs) {
-        secs = s->LKD_MBEDTLS_PRIV(ticket_lifetime);
+    /* Only a NewSessionTicket sets it: a session-ID session says 0. */
+    if (LKD_MBEDTLS_TICKET_LIFETIME(s) > 0 && LKD_MBEDTLS_TICKET_LIFETIME(s) < secs) {
+        secs = LKD_MBEDTLS_TICKET_LIFETIME(s);
     }
 #else
     (void)s;
@@ -252,29 +332,30 @@ static uint64_t session_lifetime_ms(const mbedtls_ssl_session *s)
     return secs * 1000u;
 }
 
-/* Keep the session of the connection just made to tls->open_peer.  A resumed
- * session keeps its original limits: resuming never extends them. */
-static void save_session(lkd_tls_t *tls, size_t slot, int resumed)
+/* Keep the session of the open connection (a 1.2 session when its handshake
+ * ends, each 1.3 ticket as it arrives) in the connection's slot, or a new
+ * one.  A resumed session keeps its original limits: resuming never extends
+ * them. */
+static void save_session(lkd_tls_t *tls)
 {
     lkd_tls_saved_t *s;
-    uint64_t expires, now = tls->port->monotonic_ms(tls->port->ctx);
+    uint64_t now = tls->port->monotonic_ms(tls->port->ctx);
     int64_t not_after = tls->chain_not_after;
-    if (slot == LKD_TLS_SESSION_SLOTS) {
-        slot = tls->next_slot;
+    uint64_t limit = UINT64_MAX;
+    if (tls->open_slot >= LKD_TLS_SESSION_SLOTS) {
+        tls->open_slot = tls->next_slot;
         tls->next_slot = (uint8_t)((tls->next_slot + 1u) % LKD_TLS_SESSION_SLOTS);
     }
-    s = &tls->saved[slot];
-    expires = now + session_lifetime_ms(tls->ssl.LKD_MBEDTLS_PRIV(session));
-    if (resumed && peer_is(&s->peer, tls->open_peer.name, tls->open_peer.port)) {
-        if (s->expires_ms < expires) {
-            expires = s->expires_ms;
-        }
+    s = &tls->saved[tls->open_slot];
+    if (tls->open_resumed && peer_is(&s->peer, tls->open_peer.name, tls->open_peer.port)) {
+        limit = s->expires_ms;
         not_after = s->not_after;
     }
     forget_slot(s);
     if (mbedtls_ssl_get_session(&tls->ssl, &s->session) == 0) {
+        uint64_t expires = now + session_lifetime_ms(&s->session);
         s->peer = tls->open_peer;
-        s->expires_ms = expires;
+        s->expires_ms = expires < limit ? expires : limit;
         s->not_after = not_after;
     }
 }
@@ -295,7 +376,9 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
     {
         psa_status_t ps = psa_crypto_init();
         if (ps != PSA_SUCCESS) {
-            return ps == PSA_ERROR_INSUFFICIENT_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ENTROPY;
+            return ps == PSA_ERROR_INSUFFICIENT_MEMORY    ? LKD_ERR_NO_MEMORY
+                   : ps == PSA_ERROR_INSUFFICIENT_ENTROPY ? LKD_ERR_ENTROPY
+                                                          : LKD_ERR_TLS;
         }
     }
 #endif
@@ -316,6 +399,7 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
          * failure is a source that gave none. */
         return tls->entropy_status == LKD_ERR_NOT_PROVIDED ? LKD_ERR_NOT_PROVIDED : LKD_ERR_ENTROPY;
     }
+    lkd_psa_rng_use(&tls->drbg);
     rc = mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                      MBEDTLS_SSL_PRESET_DEFAULT);
     if (rc != 0) {
@@ -327,6 +411,15 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
     mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);
     mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
     mbedtls_ssl_conf_verify(&tls->conf, verify_validity, tls);
+#if defined(MBEDTLS_SSL_SESSION_TICKETS)
+    mbedtls_ssl_conf_session_tickets(&tls->conf, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && MBEDTLS_VERSION_NUMBER >= 0x03060100
+    /* 3.6.1+ drops 1.3 tickets unless asked to hand them over (then
+     * mbedtls_ssl_read says MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET). */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(&tls->conf,
+                                                             MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#endif
+#endif
     rc = mbedtls_ssl_setup(&tls->ssl, &tls->conf);
     if (rc != 0) {
         lkd_tls_free(tls);
@@ -363,7 +456,6 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     lkd_status_t st;
     int rc, resumed = 0;
     size_t slot;
-    unsigned char offered_master[48];
     int offered = 0;
     if (tls == NULL || host == NULL || host[0] == '\0') {
         return tls == NULL || host == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY;
@@ -382,13 +474,35 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     }
     tls->deadline = deadline;
     tls->io_status = LKD_OK;
+    tls->entropy_status = LKD_OK;
     tls->verify_flags = 0;
     tls->last_mbedtls_error = 0;
     tls->close_notify = 0;
     tls->chain_not_after = INT64_MAX;
+    tls->chain_checked = 0;
+    tls->verify_no_memory = 0;
+    tls->open_slot = LKD_TLS_SESSION_SLOTS;
+    tls->open_resumed = 0;
     if (time_left(tls) == 0) {
         return LKD_ERR_TIMEOUT;
     }
+    slot = find_slot(tls, host, port);
+#if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C)
+    /* A static pool: the sessions kept for other hosts (a ticket, with 1.3
+     * the server's certificate) are let go before the handshake, so every
+     * handshake has the room the first one had, and a pool that completed a
+     * job's first connection completes its download.  Before anything else
+     * of this connection is allocated (the host name), so that what they
+     * held is one free block again. */
+    {
+        size_t i;
+        for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
+            if (i != slot) {
+                forget_slot(&tls->saved[i]);
+            }
+        }
+    }
+#endif
     st = tls->port->connect(tls->port->ctx, connect_host != NULL && connect_host[0] ? connect_host : host, port,
                             time_left(tls), &tls->conn);
     if (st != LKD_OK) {
@@ -401,11 +515,10 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         /* mbedTLS refuses only a name over its own limit (or runs out of memory). */
         return map_error(tls, rc) == LKD_ERR_NO_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ARG_TOO_LONG;
     }
-    slot = find_slot(tls, host, port);
     if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->saved[slot].session) == 0) {
-        memcpy(offered_master, tls->saved[slot].session.LKD_MBEDTLS_PRIV(master), sizeof offered_master);
         offered = 1;
     }
+    lkd_psa_rng_use(&tls->drbg); /* this handshake's ECDHE keys are drawn from this client */
     do {
         rc = mbedtls_ssl_handshake(&tls->ssl);
     } while (again(tls, rc));
@@ -413,12 +526,11 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         st = map_error(tls, rc);
         tls->verify_flags = mbedtls_ssl_get_verify_result(&tls->ssl);
         if (tls->verify_flags != 0 && tls->verify_flags != (uint32_t)-1) {
-            st = LKD_ERR_CERT;
+            st = tls->verify_no_memory ? LKD_ERR_NO_MEMORY : LKD_ERR_CERT;
         }
         if (offered) {
             forget_slot(&tls->saved[slot]); /* never offer it again after a failure */
         }
-        mbedtls_platform_zeroize(offered_master, sizeof offered_master);
         tls->port->close(tls->port->ctx, tls->conn);
         tls->conn = LKD_PORT_NO_CONN;
         mbedtls_ssl_session_reset(&tls->ssl);
@@ -426,15 +538,22 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     }
     tls->open = 1;
     tls->handshakes++;
-    /* A resumed session keeps the master secret of the one offered; a full
-     * handshake (also after a refused ticket) makes a new random one. */
-    if (offered && tls->ssl.LKD_MBEDTLS_PRIV(session) != NULL && LKD_MBEDTLS_IS_TLS12(&tls->ssl) &&
-        memcmp(tls->ssl.LKD_MBEDTLS_PRIV(session)->LKD_MBEDTLS_PRIV(master), offered_master, sizeof offered_master) == 0) {
+    /* A full handshake verified the chain (also after a refused session);
+     * a resumed one verified nothing. */
+    if (offered && tls->chain_checked == 0) {
         resumed = 1;
         tls->resumed++;
     }
-    mbedtls_platform_zeroize(offered_master, sizeof offered_master);
-    save_session(tls, slot, resumed);
+    tls->open_resumed = (uint8_t)resumed;
+    if (offered) {
+        tls->open_slot = (uint8_t)slot; /* this host's next session goes there */
+        if (!resumed) {
+            forget_slot(&tls->saved[slot]); /* refused: never offered again */
+        }
+    }
+    if (LKD_MBEDTLS_IS_TLS12(&tls->ssl)) {
+        save_session(tls);
+    }
     return LKD_OK;
 }
 
@@ -454,6 +573,7 @@ lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, 
         return LKD_ERR_STATE;
     }
     tls->deadline = deadline;
+    tls->entropy_status = LKD_OK;
     while (len > 0) {
         int rc = mbedtls_ssl_write(&tls->ssl, data, len);
         if (rc > 0) {
@@ -483,6 +603,7 @@ lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got,
         return LKD_ERR_ARG_EMPTY;
     }
     tls->deadline = deadline;
+    tls->entropy_status = LKD_OK;
     for (;;) {
         int rc = mbedtls_ssl_read(&tls->ssl, buf, len);
         if (rc > 0) {
@@ -495,6 +616,14 @@ lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got,
         if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
             tls->close_notify = 1;
         }
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        /* A 1.3 server sends its tickets after the handshake: keep the
+         * newest (each replaces the last), then read on. */
+        if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            save_session(tls);
+            continue;
+        }
+#endif
         if (again(tls, rc)) {
             continue;
         }
@@ -534,6 +663,7 @@ void lkd_tls_free(lkd_tls_t *tls)
     mbedtls_ssl_free(&tls->ssl);
     mbedtls_ssl_config_free(&tls->conf);
     mbedtls_x509_crt_free(&tls->ca);
+    lkd_psa_rng_release(&tls->drbg);
     mbedtls_ctr_drbg_free(&tls->drbg);
     tls->ready = 0;
 }

@@ -20,10 +20,19 @@
  * no hash decides it.  The open connection is reused only for the host:port it
  * was opened to.  The last session of up to LKD_TLS_SESSION_SLOTS hosts is kept
  * and offered only on the next connection to the same host:port (abbreviated
- * handshake, which checks no certificate).  A kept session expires after the
- * server's ticket lifetime and at most LKD_TLS_SESSION_MAX_S, and is dropped
- * once the trusted time passes the end of validity of the chain it was
- * verified with, or after a failed handshake that offered it.
+ * handshake, which checks no certificate).  A 1.2 session is kept when its
+ * handshake ends, a 1.3 one from each ticket the server sends after it (read
+ * by lkd_tls_read).  A handshake counts as resumed (tls->resumed) when it
+ * verified no certificate.  A kept session expires after the server's ticket
+ * lifetime and at most LKD_TLS_SESSION_MAX_S, and is dropped once the trusted
+ * time passes the end of validity of the chain it was verified with, after a
+ * handshake that offered it and failed or did not resume it, and, with a
+ * static pool (MBEDTLS_MEMORY_BUFFER_ALLOC_C), when a connection to another
+ * host begins: every handshake then has the pool the first one had.
+ *
+ * Memory: an allocation failure anywhere, also inside certificate
+ * verification (which mbedTLS reports as an untrusted chain: the top
+ * certificate's signature is checked again to tell), is LKD_ERR_NO_MEMORY.
  *
  * The TLS settings themselves (versions, suites, groups, certificate profile)
  * are those of lkd_tls_policy.h.
@@ -39,10 +48,12 @@
 #include "lkd_status.h"
 
 
-/* Initialise the contexts, seed the random generator from port->entropy and
- * set up the client configuration.
+/* Initialise the contexts (under mbedTLS 3.x PSA too: psa_crypto_init), seed
+ * the random generator from port->entropy, make it PSA's source
+ * (lkd_psa_rng.h) and set up the client configuration.
  * Errors: LKD_ERR_ARG_NULL, LKD_ERR_NOT_PROVIDED (port->entropy answered it),
- * LKD_ERR_ENTROPY (it failed otherwise), LKD_ERR_NO_MEMORY, LKD_ERR_TLS. */
+ * LKD_ERR_ENTROPY (it failed otherwise), LKD_ERR_NO_MEMORY (also PSA's
+ * PSA_ERROR_INSUFFICIENT_MEMORY), LKD_ERR_TLS. */
 lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_fn trusted_time, void *time_ctx);
 
 /* Add the CA certificates of a PEM text (one or several) or of one DER
@@ -56,7 +67,9 @@ lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len);
  * SNI and verification against host, by the monotonic deadline.
  * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_TOO_LONG (host over
  * LKD_TLS_HOST_MAX bytes), LKD_ERR_STATE (not set up, or no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,
- * LKD_ERR_TIMEOUT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED.
+ * LKD_ERR_TIMEOUT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
+ * LKD_ERR_NO_MEMORY, LKD_ERR_ENTROPY (the random generator's reseed from the
+ * port failed).
  * On error the connection is closed. */
 lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
                              uint64_t deadline);
@@ -75,7 +88,8 @@ int lkd_tls_peer_closed_cleanly(const lkd_tls_t *tls);
  * Errors: LKD_ERR_STATE (not open), LKD_ERR_TIMEOUT, LKD_ERR_CLOSED, LKD_ERR_IO, LKD_ERR_TLS. */
 lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, uint64_t deadline);
 
-/* Read what is available (at least one byte) by the deadline.
+/* Read what is available (at least one byte) by the deadline.  A TLS 1.3
+ * ticket met on the way is kept (see above) and reading goes on.
  * Errors: LKD_ERR_CLOSED (close_notify or EOF), LKD_ERR_TIMEOUT, LKD_ERR_IO, LKD_ERR_TLS,
  * LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY (len 0), LKD_ERR_STATE (not open). */
 lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got, uint64_t deadline);

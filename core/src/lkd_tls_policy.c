@@ -121,6 +121,19 @@ static const mbedtls_ecp_group_id groups[] = {
 #endif
 
 #if LKD_MBEDTLS3
+/* RSA-PSS in the handshake takes both: without MBEDTLS_X509_RSASSA_PSS_SUPPORT
+ * mbedTLS 3.6 checks a PSS signature as PKCS#1 v1.5, so offering PSS would
+ * make every RSA server that picks it fail the handshake. */
+#if defined(MBEDTLS_PKCS1_V21) && defined(MBEDTLS_X509_RSASSA_PSS_SUPPORT)
+#define HAVE_RSA_PSS 1
+#else
+#define HAVE_RSA_PSS 0
+#endif
+/* A 1.3 server with an RSA key signs with RSA-PSS only. */
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_RSA_C) && !HAVE_RSA_PSS
+#error "lkd_tls_policy: TLS 1.3 with RSA needs MBEDTLS_PKCS1_V21 and MBEDTLS_X509_RSASSA_PSS_SUPPORT"
+#endif
+
 /* 3.x lists signature algorithms as TLS 1.3 names them (hash and
  * signature), for 1.2's ServerKeyExchange as for 1.3's CertificateVerify:
  * the same SHA-2 hashes as 2.28's list, ECDSA and RSA (PKCS#1 v1.5 for 1.2,
@@ -135,7 +148,7 @@ static const uint16_t sig_algs[] = {
 #endif
     MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
 #endif
-#if defined(MBEDTLS_PKCS1_V21)
+#if HAVE_RSA_PSS
 #if defined(MBEDTLS_SHA512_C)
     MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
 #endif

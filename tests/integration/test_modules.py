@@ -125,5 +125,6 @@ def test_internal_names_carry_their_module_prefix():
     wrong = []
     for m in sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(ROOT, "core", "src", "*.c"))):
         defined, _ = symbols(os.path.join(OBJ_DIR, m + ".o"))
-        wrong += [f"{s} in {m}.c" for s in sorted(defined) if s != m and not s.startswith(m + "_") and s not in public]
+        wrong += [f"{s} in {m}.c" for s in sorted(defined) if s != m and not s.startswith(m + "_") and s not in public
+                  and (m, s) != ("lkd_psa_rng", "mbedtls_psa_external_get_random")]  # the name mbedTLS 3.x calls
     assert not wrong, "internal names without their module's prefix: " + ", ".join(wrong)

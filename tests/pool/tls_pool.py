@@ -6,6 +6,10 @@
     tls_pool.py DRIVER --verbose    also the driver's summary and the mock's counts
     tls_pool.py DRIVER --smallest   also the smallest pool (bytes, 8-byte steps)
                                     that still completes the job
+    tls_pool.py DRIVER --boundary R also check that smallest pool: the job
+                                    completes at it R times, and a pool one
+                                    byte and 8 bytes smaller fails for memory
+                                    before the task is created
 
 DRIVER is build/pool/nomalloc_job (tests/pool/nomalloc_job.c).  It runs one
 job: create with the document as FileBase64, wait (polls), download of a
@@ -112,6 +116,30 @@ def smallest_pool(driver, mock, tmp, hi):
     return hi
 
 
+STEP = re.compile(r"^nomalloc_job: (.*?) failed: ", re.M)
+
+
+def boundary(driver, mock, tmp, hi, runs):
+    """The smallest pool, checked as --boundary says; raise RuntimeError
+    otherwise.  (smallest, {pool below: step it failed at})."""
+    smallest = smallest_pool(driver, mock, tmp, hi)
+    for _ in range(runs):
+        proc, summary, out = run_job(driver, mock, tmp, "--pool", str(smallest))
+        check_job(mock, proc, summary, out)
+    below = {}
+    for pool in (smallest - 1, smallest - 8):
+        before = mock.stats()["requests"]
+        proc, summary, _ = run_job(driver, mock, tmp, "--pool", str(pool))
+        why = f"pool {pool}: exit {proc.returncode}\n{proc.stdout}{proc.stderr}"
+        step = STEP.findall(proc.stderr)
+        if proc.returncode == 0 or summary is None or summary["status"] != "no-memory" or not step:
+            raise RuntimeError("not a memory failure: " + why)
+        if step[-1] not in ("client init", "add CA", "create") or mock.stats()["requests"] != before:
+            raise RuntimeError("failed after the task was created: " + why)
+        below[pool] = step[-1]
+    return smallest, below
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -136,6 +164,15 @@ def main(argv):
         print(f"tls-pool peak={summary['pool-peak']}")
         if "--smallest" in argv:
             print(f"tls-pool smallest={smallest_pool(driver, mock, tmp, int(summary['pool-size']))}")
+        if "--boundary" in argv:
+            runs = int(argv[argv.index("--boundary") + 1])
+            try:
+                smallest, below = boundary(driver, mock, tmp, int(summary["pool-size"]), runs)
+            except RuntimeError as e:
+                print(f"tls-pool: {e}", file=sys.stderr)
+                return 1
+            print(f"tls-pool smallest={smallest} completed={runs}/{runs} " +
+                  " ".join(f"pool={p}:no-memory@{step}" for p, step in sorted(below.items())))
         return 0
     finally:
         mock.stop()

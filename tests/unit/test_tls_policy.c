@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_tls_policy.c - lkd_tls_policy_apply and lkd_tls_policy_describe.
+ * test_tls_policy.c - lkd_tls_policy_apply, lkd_tls_policy_describe and,
+ * under mbedTLS 3.x, the source of PSA's random bytes (lkd_psa_rng.h).
  *
  * The lists are checked by what mbedTLS says of each entry (key exchange,
  * cipher, curve), not by comparing against a copy of them; the behaviour
@@ -16,8 +17,13 @@
 #include <mbedtls/x509_crt.h>
 
 #include "lkd_mbedtls.h"
+#include "lkd_psa_rng.h"
 #include "lkd_tls_policy.h"
 #include "unit.h"
+
+#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+#include <psa/crypto.h>
+#endif
 
 static int is_aead(mbedtls_cipher_type_t c)
 {
@@ -33,7 +39,7 @@ static void test_apply_suites_and_groups(void)
     const int *s;
     const uint16_t *g, *a;
     size_t n = 0, n13 = 0;
-    int chacha = 0;
+    int chacha = 0, pss = 0;
     mbedtls_ssl_config_init(&conf);
     CHECK_EQ_INT(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                              MBEDTLS_SSL_PRESET_DEFAULT), 0);
@@ -76,9 +82,18 @@ static void test_apply_suites_and_groups(void)
         /* The hash is the high byte, except for RSA-PSS (0x08, hash). */
         unsigned hash = (*a >> 8) == 0x08 ? (*a & 0xffu) : (unsigned)(*a >> 8);
         CHECK(hash >= 4 && hash <= 6); /* SHA-256, SHA-384, SHA-512 */
+        pss += *a == MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256;
         n++;
     }
     CHECK_EQ_INT(n, 9);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_RSA_C)
+    /* A 1.3 server with an RSA key can sign only with RSA-PSS, and mbedTLS
+     * checks PSS as such only with MBEDTLS_X509_RSASSA_PSS_SUPPORT. */
+    CHECK_EQ_INT(pss, 1);
+#if !defined(MBEDTLS_X509_RSASSA_PSS_SUPPORT)
+    CHECK(0);
+#endif
+#endif
     mbedtls_ssl_config_free(&conf);
 }
 #else
@@ -128,6 +143,13 @@ static void test_apply_suites_and_groups(void)
 }
 #endif
 
+/* The configuration's profile (a private field under 3.x: tests may look). */
+#if LKD_MBEDTLS3
+#define CONF_PROFILE(c) ((c).MBEDTLS_PRIVATE(cert_profile))
+#else
+#define CONF_PROFILE(c) ((c).cert_profile)
+#endif
+
 static void test_apply_profile(void)
 {
     mbedtls_ssl_config conf;
@@ -136,7 +158,7 @@ static void test_apply_profile(void)
     CHECK_EQ_INT(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                              MBEDTLS_SSL_PRESET_DEFAULT), 0);
     CHECK_EQ_INT(lkd_tls_policy_apply(&conf), LKD_OK);
-    p = conf.LKD_MBEDTLS_PRIV(cert_profile);
+    p = CONF_PROFILE(conf);
     CHECK(p != NULL && p != &mbedtls_x509_crt_profile_default);
     if (p != NULL) {
         CHECK(!(p->allowed_mds & MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_MD5)));
@@ -198,10 +220,57 @@ static void test_describe(void)
     CHECK(lkd_tls_policy_describe(MBEDTLS_ERR_SSL_TIMEOUT, 0) == NULL);
 }
 
+#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+static int entropy_fails;
+
+static int fixed_entropy(void *ctx, unsigned char *buf, size_t len)
+{
+    (void)ctx;
+    memset(buf, 0x3c, len);
+    return entropy_fails ? MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED : 0;
+}
+
+/* PSA's bytes are the registered DRBG's, in requests of at most
+ * MBEDTLS_CTR_DRBG_MAX_REQUEST; with none registered, or one whose reseed
+ * fails, PSA gets nothing rather than another source's bytes. */
+static void test_psa_draws_from_the_client_drbg(void)
+{
+    mbedtls_ctr_drbg_context a, b;
+    static uint8_t x[MBEDTLS_CTR_DRBG_MAX_REQUEST + 100], y[sizeof x];
+    CHECK_EQ_INT(psa_crypto_init(), PSA_SUCCESS);
+    lkd_psa_rng_use(NULL);
+    CHECK_EQ_INT(psa_generate_random(x, 16), PSA_ERROR_INSUFFICIENT_ENTROPY);
+    mbedtls_ctr_drbg_init(&a);
+    mbedtls_ctr_drbg_init(&b);
+    CHECK_EQ_INT(mbedtls_ctr_drbg_seed(&a, fixed_entropy, NULL, NULL, 0), 0);
+    CHECK_EQ_INT(mbedtls_ctr_drbg_seed(&b, fixed_entropy, NULL, NULL, 0), 0);
+    lkd_psa_rng_use(&a);
+    CHECK_EQ_INT(psa_generate_random(x, sizeof x), PSA_SUCCESS);
+    CHECK_EQ_INT(mbedtls_ctr_drbg_random(&b, y, MBEDTLS_CTR_DRBG_MAX_REQUEST), 0);
+    CHECK_EQ_INT(mbedtls_ctr_drbg_random(&b, y + MBEDTLS_CTR_DRBG_MAX_REQUEST, 100), 0);
+    CHECK(memcmp(x, y, sizeof x) == 0);
+    lkd_psa_rng_release(&b); /* not the source: nothing changes */
+    CHECK_EQ_INT(psa_generate_random(x, 16), PSA_SUCCESS);
+    mbedtls_ctr_drbg_set_prediction_resistance(&a, MBEDTLS_CTR_DRBG_PR_ON);
+    entropy_fails = 1;
+    CHECK_EQ_INT(psa_generate_random(x, 16), PSA_ERROR_INSUFFICIENT_ENTROPY);
+    entropy_fails = 0;
+    lkd_psa_rng_release(&a);
+    CHECK_EQ_INT(psa_generate_random(x, 16), PSA_ERROR_INSUFFICIENT_ENTROPY);
+    mbedtls_ctr_drbg_free(&a);
+    mbedtls_ctr_drbg_free(&b);
+}
+#endif
+
 int main(void)
 {
     test_apply_suites_and_groups();
     test_apply_profile();
     test_describe();
+#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+    test_psa_draws_from_the_client_drbg();
+#else
+    lkd_psa_rng_use(NULL); /* a no-op without PSA in the TLS stack */
+#endif
     return unit_report("tls_policy");
 }

@@ -27,14 +27,16 @@
 #include "lkd_client.h"
 #include "tls_certs.h"
 
-/* The servers speak TLS 1.2: what these programs pin (session-ID and
- * ticket resumption, their lifetimes) is 1.2's.  Under 3.x a 1.3 server
- * would send its tickets after the handshake, which the client does not yet
- * take (issue 13, item 2). */
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-#define TL_MAX_TLS12(conf) mbedtls_ssl_conf_max_tls_version((conf), MBEDTLS_SSL_VERSION_TLS1_2)
+/* The servers speak TLS 1.2 (what most programs pin: session-ID and ticket
+ * resumption, their lifetimes, is 1.2's) unless a test sets tl.tls13 (3.x
+ * only): then 1.3, whose tickets arrive after the handshake. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define TL_HAS_TLS13 1
+#define TL_MAX_VERSION(conf)                                                                                  \
+    mbedtls_ssl_conf_max_tls_version((conf), tl.tls13 ? MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2)
 #else
-#define TL_MAX_TLS12(conf) ((void)(conf))
+#define TL_HAS_TLS13 0
+#define TL_MAX_VERSION(conf) ((void)(conf))
 #endif
 
 typedef enum {
@@ -96,6 +98,10 @@ typedef struct {
     int cert;                   /* TL_CERT_GOOD, _EXPIRED, _FUTURE, _STALE: what api.test/dl.test present */
     int impostor_on_api;        /* connections to api.test reach the impostor (TL_CERT_EVIL) */
     int tickets;                /* the good server resumes by session tickets (TL_TICKET_LIFETIME) */
+    int tls13;                  /* the servers speak TLS 1.3 (TL_HAS_TLS13 only) */
+    unsigned tickets_taken;     /* tickets the server accepted back (its count of resumptions) */
+    uint8_t hello[1024];        /* the first bytes the client sent on the last connection */
+    size_t hello_len;
     int conn_cert;              /* the certificate of the current connection */
     int hang_handshake;         /* the server never answers the ClientHello */
     lkd_status_t send_status;   /* != LKD_OK: every send fails with it */
@@ -104,6 +110,7 @@ typedef struct {
     int drop_armed;             /* the connection drops (sends fail with LKD_ERR_IO) once the */
     size_t drop_after;          /* handshake is done and the server has read this many data bytes */
     int entropy_fails;          /* 1: the entropy source fails (LKD_ERR_ENTROPY), 2: it is not there (NOT_PROVIDED) */
+    uint8_t entropy_salt;       /* mixed into the entropy bytes: another value, another generator state */
     /* The current connection. */
     int open;
     unsigned conn_no;
@@ -184,6 +191,16 @@ static inline int tl_fixed_entropy(void *ctx, unsigned char *buf, size_t len)
     return 0;
 }
 
+/* mbedTLS's ticket parser, counting the tickets it takes back. */
+static inline int tl_ticket_parse(void *p, mbedtls_ssl_session *session, unsigned char *buf, size_t len)
+{
+    int rc = mbedtls_ssl_ticket_parse(p, session, buf, len);
+    if (rc == 0) {
+        tl.tickets_taken++;
+    }
+    return rc;
+}
+
 static inline void tl_tls_setup(void)
 {
     static const char *const pems[TL_CERTS][2] = {{test_srv_pem, test_srv_key_pem},
@@ -220,7 +237,6 @@ static inline void tl_tls_setup(void)
             exit(2);
         }
         mbedtls_ssl_conf_rng(&tl.conf[i], mbedtls_ctr_drbg_random, &tl.drbg);
-        TL_MAX_TLS12(&tl.conf[i]);
         mbedtls_ssl_conf_own_cert(&tl.conf[i], &tl.crt[i], &tl.key[i]);
         mbedtls_ssl_conf_session_cache(&tl.conf[i], cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
     }
@@ -234,10 +250,8 @@ static inline void tl_tls_setup(void)
         exit(2);
     }
     mbedtls_ssl_conf_rng(&tl.conf_ticket, mbedtls_ctr_drbg_random, &tl.drbg);
-    TL_MAX_TLS12(&tl.conf_ticket);
     mbedtls_ssl_conf_own_cert(&tl.conf_ticket, &tl.crt[TL_CERT_GOOD], &tl.key[TL_CERT_GOOD]);
-    mbedtls_ssl_conf_session_tickets_cb(&tl.conf_ticket, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
-                                        &tl.ticket);
+    mbedtls_ssl_conf_session_tickets_cb(&tl.conf_ticket, mbedtls_ssl_ticket_write, tl_ticket_parse, &tl.ticket);
     tl.tls_ready = 1;
 }
 
@@ -393,7 +407,12 @@ static inline lkd_status_t tl_connect(void *ctx, const char *host, uint16_t port
                    (tl.impostor_on_api && strcmp(host, "api.test") == 0);
         tl.conn_cert = evil ? TL_CERT_EVIL : tl.cert;
     }
-    mbedtls_ssl_setup(&tl.ssl, tl.tickets && tl.conn_cert == TL_CERT_GOOD ? &tl.conf_ticket : &tl.conf[tl.conn_cert]);
+    {
+        mbedtls_ssl_config *c = tl.tickets && tl.conn_cert == TL_CERT_GOOD ? &tl.conf_ticket : &tl.conf[tl.conn_cert];
+        TL_MAX_VERSION(c);
+        mbedtls_ssl_setup(&tl.ssl, c);
+    }
+    tl.hello_len = 0;
     mbedtls_ssl_set_bio(&tl.ssl, NULL, tl_bio_send, tl_bio_recv, NULL);
     tl.ssl_ready = 1;
     tl.open = 1;
@@ -431,6 +450,11 @@ static inline lkd_status_t tl_send(void *ctx, lkd_port_conn_t c, const uint8_t *
         }
         memcpy(tl.c2s + tl.c2s_len, d, n);
         tl.c2s_len += n;
+        if (tl.hello_len < sizeof tl.hello) {
+            size_t k = n < sizeof tl.hello - tl.hello_len ? n : sizeof tl.hello - tl.hello_len;
+            memcpy(tl.hello + tl.hello_len, d, k);
+            tl.hello_len += k;
+        }
         tl_pump();
     }
     *sent = n;
@@ -507,7 +531,7 @@ static inline lkd_status_t tl_entropy(void *ctx, uint8_t *b, size_t n)
         return tl.entropy_fails == 2 ? LKD_ERR_NOT_PROVIDED : LKD_ERR_ENTROPY;
     }
     for (i = 0; i < n; i++) {
-        b[i] = (uint8_t)(i * 13u + 5u);
+        b[i] = (uint8_t)((i * 13u + 5u) ^ tl.entropy_salt);
     }
     return LKD_OK;
 }
@@ -542,12 +566,15 @@ static inline void tl_reset(void)
     tl.cert = 0;
     tl.impostor_on_api = 0;
     tl.tickets = 0;
+    tl.tls13 = 0;
+    tl.tickets_taken = 0;
     tl.hang_handshake = 0;
     tl.send_status = LKD_OK;
     tl.send_max = tl.recv_max = 0;
     tl.drop_armed = 0;
     tl.drop_after = 0;
     tl.entropy_fails = 0;
+    tl.entropy_salt = 0;
     tl.open = 0;
     tl.pool_len = 0;
 }
