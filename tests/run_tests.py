@@ -20,13 +20,8 @@ files behind in the machine's temporary directory either.
       [--no-unit]           skip the unit programs
       [--sanitizer-reports] fail a test when a program it ran printed a sanitizer
                             report on its captured stderr (for sanitizer builds)
-
-The tests tests/pending_tls13.py names are skipped ("skip NAME: reason",
-counted in neither figure) when the CLI under test (LKEDOC_CLI, default
-build/lkedoc) is linked against mbedTLS 3; an entry naming no test fails.
 """
 import argparse
-import functools
 import glob
 import importlib.util
 import os
@@ -42,8 +37,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "mock"))
 
-from buildinfo import carries_mbedtls3  # noqa: E402  (found through the path above)
-from pending_tls13 import PENDING_TLS13  # noqa: E402
 
 
 class Tally:
@@ -51,7 +44,6 @@ class Tally:
         self.passed = 0
         self.failed = 0
         self.failures = []
-        self.skipped = []
 
     def ok(self, name):
         self.passed += 1
@@ -114,26 +106,6 @@ def run_unit_programs(tally, selected, unit_dir=None):
             print(f"ok   {name}: {passed} checks", flush=True)
 
 
-@functools.lru_cache(maxsize=None)
-def cli_is_mbedtls3():
-    """Whether the CLI the suites run is linked against mbedTLS 3, asked of
-    the binary once."""
-    return carries_mbedtls3(os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc")))
-
-
-def check_pending(tally, suites, all_loaded):
-    """Every pending entry names a test of a loaded suite (or, in a full run,
-    of a suite that exists)."""
-    by_name = {m.__name__: m for m in suites}
-    for key in sorted(PENDING_TLS13):
-        suite, _, test = key.partition("/")
-        mod = by_name.get(suite)
-        if mod is None and not all_loaded:
-            continue
-        if mod is None or not callable(getattr(mod, test, None)):
-            tally.fail(f"pending_tls13/{key}", "tests/pending_tls13.py names a test that does not exist")
-
-
 SANITIZER_MARKS = ("runtime error:", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                    "SUMMARY: AddressSanitizer", "SUMMARY: UndefinedBehaviorSanitizer",
                    "ASan runtime does not come first")
@@ -186,10 +158,6 @@ def run_suite(mod, tally, selected, tmpdir):
     try:
         for name, fn in sorted(tests, key=lambda t: t[1].__code__.co_firstlineno):
             full = f"{mod.__name__}/{name}"
-            if full in PENDING_TLS13 and cli_is_mbedtls3():
-                tally.skipped.append(full)
-                print(f"skip {full}: pending on mbedTLS 3: {PENDING_TLS13[full]}", flush=True)
-                continue
             t0 = time.monotonic()
             try:
                 del SANITIZER_REPORTS[:]
@@ -236,12 +204,9 @@ def main():
     if args.suite:
         only = {n if n.startswith("test_") else "test_" + n for n in args.suite}
     suites = load_suites(only)
-    check_pending(tally, suites, only is None)
     for mod in suites:
         run_suite(mod, tally, selected, tmpdir)
     os.rmdir(tmpdir)
-    if tally.skipped:
-        print("skipped (tests/pending_tls13.py): " + ", ".join(tally.skipped))
     if tally.failures:
         print("failed: " + ", ".join(tally.failures))
     print(f"{tally.passed} passed, {tally.failed} failed")

@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 
-from pending_tls13 import PENDING_TLS13
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SAN = os.path.join(ROOT, "build", "san")
@@ -75,10 +74,7 @@ def subset(suite):
         args += ["-k", f"{suite}/{n}"]
     passed, out = nested(args)
     ran = re.findall(rf"^ok   {suite}/(\w+)", out, re.M)
-    # What the runner skipped on mbedTLS 3 must be pending (tests/pending_tls13.py).
-    skipped = re.findall(rf"^skip {suite}/(\w+)", out, re.M)
-    assert all(f"{suite}/{n}" in PENDING_TLS13 for n in skipped), skipped
-    assert sorted(ran + skipped) == sorted(names), (sorted(set(names) - set(ran)), out[-4000:])
+    assert sorted(ran) == sorted(names), (sorted(set(names) - set(ran)), out[-4000:])
 
 
 def test_job_under_sanitizers():
