@@ -32,7 +32,7 @@ static lkd_client_t client;
 static lkd_port_lwip_raw_t net;
 /* mbedTLS allocates from here only (MBEDTLS_MEMORY_BUFFER_ALLOC_C); the
  * size boards/mps2-an386 measured for a whole job (its board.mk). */
-static unsigned char tls_pool[54 * 1024] __attribute__((aligned(8)));
+static unsigned char tls_pool[42 * 1024] __attribute__((aligned(8)));
 static volatile uint32_t ticks; /* a real board counts milliseconds in its SysTick handler */
 
 u32_t sys_now(void)

@@ -46,7 +46,7 @@
 #include "semihost.h"
 
 #ifndef FW_TLS_POOL
-#define FW_TLS_POOL 55296 /* board.mk says how it was sized */
+#define FW_TLS_POOL 43008 /* board.mk says how it was sized */
 #endif
 #define FW_MAX_RESOLVE 4
 #define FW_CA_MAX 16384

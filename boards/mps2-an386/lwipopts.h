@@ -50,23 +50,30 @@
 #define MEM_LIBC_MALLOC 0
 #define MEMP_MEM_MALLOC 0
 #define MEM_ALIGNMENT 4
-/* Sized from lwIP's statistics over the worst job measured (a 300 kB
+/* Sized from lwIP's statistics over the worst jobs measured (a 300 kB
  * upload, a 1 MB download cut once and resumed; see fw_main.c's summary):
- * the heap peaked at 2.6 KiB, the pool pbufs at 5, the ROM/REF pbufs at 0.
+ * the heap peaked at 2.6 to 3.9 KiB, the pool pbufs at 5, the ROM/REF
+ * pbufs at 0, the TCP segments at 2, the TCP PCBs at 2.
  * The heap holds what TCP sends until it is acknowledged: the emulated
  * link acknowledges at once, a real one may leave the whole TCP_SND_BUF
- * (5.7 KiB) and its segments' headers outstanding, hence 8 KiB.  Pool
- * pbufs hold received frames until the client reads them: a full window
- * (TCP_WND, 4 segments) plus ARP/DNS, plus 3 spare. */
-#define MEM_SIZE (8 * 1024)
+ * outstanding: 4 segments of 1 538 B each with their pbuf, headers and
+ * heap header (6 152 B), hence 7 KiB, 1 KiB beside them for ACKs, ARP and
+ * DNS (when the heap is short, tcp_write says ERR_MEM and the port waits
+ * for ACKs rather than failing).  Pool pbufs hold received frames until
+ * the client reads them: a full window (TCP_WND, 4 segments) plus one ARP
+ * or DNS answer, plus 1 spare (a frame that finds none free is dropped and
+ * retransmitted by the peer, not lost). */
+#define MEM_SIZE (7 * 1024)
 #define MEMP_NUM_PBUF 4
 #define MEMP_NUM_UDP_PCB 2
 #define MEMP_NUM_TCP_PCB 4
 #define MEMP_NUM_TCP_PCB_LISTEN 1
-#define MEMP_NUM_TCP_SEG 32
+/* Segments: the send queue (TCP_SND_QUEUELEN) and a receive window held
+ * out of order (TCP_WND / TCP_MSS). */
+#define MEMP_NUM_TCP_SEG (TCP_SND_QUEUELEN + TCP_WND / TCP_MSS)
 #define MEMP_NUM_ARP_QUEUE 4
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2)
-#define PBUF_POOL_SIZE 8
+#define PBUF_POOL_SIZE 6
 #define PBUF_POOL_BUFSIZE 1536 /* one whole Ethernet frame per pool pbuf */
 
 /* TCP: full-size segments; a receive window of 4 segments stays below the

@@ -13,7 +13,8 @@ The first lines are the figures of the README's footprint table, in its order:
   tls max=1.2|1.3         the newest TLS version the firmware's mbedTLS speaks (ELF)
   ram job=N               the RAM a whole job takes: the image's static RAM less the test
                           harness's buffers (HARNESS, found by symbol in MAP), plus the
-                          deepest stack measured over the jobs of LINES
+                          deepest stack measured over the jobs of LINES; over
+                          RAM_JOB_LIMIT (80 KiB) is an error (exit status 1)
   stack core=N            worst case over the core's call graph
   heap N                  system heap the firmware can use (0: no allocator linked)
   tls-pool peak=N         LINE, measured on the host by `make tls-pool`
@@ -37,6 +38,10 @@ import os
 import re
 import subprocess
 import sys
+
+# The board's RAM budget for a whole job with TLS 1.2 + 1.3 (ram job=): a
+# change that grows it past this fails `make footprint` after the figures.
+RAM_JOB_LIMIT = 80 * 1024
 
 NODE = re.compile(r'^node: \{ title: "([^"]+)" label: "([^"]*)"')
 EDGE = re.compile(r'^edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"')
@@ -308,6 +313,8 @@ def main():
     print("external (not counted):")
     for name in sorted(external):
         print("  %s (from %s)" % (name, ", ".join(sorted(external[name]))))
+    if jobs and total[1] - harness + stack > RAM_JOB_LIMIT:
+        die("ram job=%d is over the board's %d B" % (total[1] - harness + stack, RAM_JOB_LIMIT))
 
 
 if __name__ == "__main__":
