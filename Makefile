@@ -22,7 +22,7 @@ OPT     ?= -O2 -g
 include lkedoc.mk
 include boards/mps2-an386/flags.mk
 # Host builds keep the diagnostics the CLI's --verbose prints (lkd_config.h).
-LOG_DEF := -DLKD_ENABLE_LOG=1
+LOG_DEF := -DLKD_ENABLE_LOG=1 -DLKD_ENABLE_TEXTS=1
 # Two include sets: the core compiles with its private headers (INC, also
 # what the unit, fuzz and bench programs that test internals use); the ports,
 # the CLI and the boards see only the public headers (APP_INC, plus their

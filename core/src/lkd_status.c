@@ -7,8 +7,10 @@
 
 #include <string.h>
 
+#include "lkd_config.h"
 #include "lkd_text.h"
 
+#if LKD_ENABLE_TEXTS
 /* The descriptions in the order of lkd_status_t, one string (lkd_text_nth):
  * an entry per status, from LKD_OK to LKD_ERR_ARG_CONFLICT. */
 static const char status_text[] =
@@ -44,6 +46,43 @@ static const char status_text[] =
     /* LKD_ERR_ARG_FORMAT */ "invalid argument: bytes or form not allowed" "\0"
     /* LKD_ERR_ARG_RANGE */ "invalid argument: out of range" "\0"
     /* LKD_ERR_ARG_CONFLICT */ "invalid arguments: they contradict each other" "\0";
+#else
+/* Without texts, each status's name: as short as a stable answer can be,
+ * and what a person looks up in lkd_status.h. */
+static const char status_text[] =
+    "LKD_OK\0"
+    "LKD_ERR_ARG\0"
+    "LKD_ERR_BUFFER_TOO_SMALL\0"
+    "LKD_ERR_RESPONSE_TOO_LARGE\0"
+    "LKD_ERR_DNS\0"
+    "LKD_ERR_CONNECT\0"
+    "LKD_ERR_TLS\0"
+    "LKD_ERR_CERT\0"
+    "LKD_ERR_TIMEOUT\0"
+    "LKD_ERR_CLOSED\0"
+    "LKD_ERR_IO\0"
+    "LKD_ERR_HTTP_STATUS\0"
+    "LKD_ERR_MALFORMED\0"
+    "LKD_ERR_API\0"
+    "LKD_ERR_TASK_FAILED\0"
+    "LKD_ERR_TASK_PAUSED\0"
+    "LKD_ERR_TASK_NOT_READY\0"
+    "LKD_ERR_PAYLOAD_TOO_LARGE\0"
+    "LKD_ERR_CRYPTO\0"
+    "LKD_ERR_ENTROPY\0"
+    "LKD_ERR_NOT_PROVIDED\0"
+    "LKD_ERR_STATE\0"
+    "LKD_ERR_NO_MEMORY\0"
+    "LKD_ERR_URL_REFUSED\0"
+    "LKD_ERR_WRITE\0"
+    "LKD_ERR_CONFIG\0"
+    "LKD_ERR_ARG_NULL\0"
+    "LKD_ERR_ARG_EMPTY\0"
+    "LKD_ERR_ARG_TOO_LONG\0"
+    "LKD_ERR_ARG_FORMAT\0"
+    "LKD_ERR_ARG_RANGE\0"
+    "LKD_ERR_ARG_CONFLICT\0";
+#endif
 
 const char *lkd_strerror(lkd_status_t status)
 {
