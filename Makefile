@@ -192,7 +192,7 @@ $(BUILD)/cross/port/%.o: port/template/%.c
 # generation themselves (test_mbed2: build/sys), so there is one make test.
 test: deps
 	@test "$(MBEDTLS)" = 3 || { echo "make test: runs 2.28 too (suite test_mbed2); say it without MBEDTLS=$(MBEDTLS)" >&2; exit 2; }
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(NOTEXTS_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw
 	@sh tests/sdk/install.sh
 	@python3 tests/run_tests.py
 
@@ -289,6 +289,7 @@ include tests/tools/footprint.mk
 include tests/pool/pool.mk
 
 include tests/alt/alt.mk
+include tests/notexts/notexts.mk
 
 include tests/bench/bench.mk
 

@@ -63,8 +63,11 @@ typedef enum {
     LKD_STATUS_COUNT
 } lkd_status_t;
 
-/* Short, constant, English description of a status ("ok", "timeout", ...).
- * Never NULL; an out-of-range value gives "unknown status". */
+/* Short, constant text of a status.  With LKD_ENABLE_TEXTS 1 (host builds)
+ * an English description ("ok", "server certificate did not verify", ...);
+ * with 0 (the default) the status's name as this header spells it
+ * ("LKD_OK", "LKD_ERR_CERT", ...).  Never NULL; an out-of-range value gives
+ * "unknown status" in both. */
 const char *lkd_strerror(lkd_status_t status);
 
 /* 1 when status says the caller's input was bad: LKD_ERR_ARG or one of the
