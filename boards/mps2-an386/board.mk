@@ -8,8 +8,10 @@ M4_ELF    := $(M4_DIR)/unit-m4.elf
 M4_MBED   := $(M4_MBEDTLS_DIR)
 M4_TESTS  := sign time url request edges http json decode
 M4_CORE   := sign hash time http json decode status text base64 url url_policy request
-# M4_ARCH and M4_TARGET_CFLAGS: flags.mk.
-M4_CFLAGS := $(M4_TARGET_CFLAGS) -g -MMD -MP \
+# M4_ARCH and M4_TARGET_CFLAGS: flags.mk.  The unit programs read the
+# texts (test_url's refusal phrases), so this image has them, as the host's
+# do; the firmware and the cmake-m4 example keep lkd_config.h's default (off).
+M4_CFLAGS := $(M4_TARGET_CFLAGS) -g -MMD -MP -DLKD_ENABLE_TEXTS=1 \
              $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -Itests/unit -I$(M4_MBED)/include -I$(M4_DIR)/include \
              $(M4_MBEDTLS_CONFIG)
 M4_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \

@@ -35,7 +35,7 @@
  * descriptions, the argument names and rules lkd_client_arg_error gives, the
  * TLS policy's sentences in lkd_client_tls_detail.  0 (the default): leave
  * them out of the firmware (what they cost is in the README, "Configuration");
- * lkd_strerror then gives the status's name ("LKD_ERR_CERT"), the argument
+ * lkd_strerror then gives the status's number ("7": LKD_ERR_CERT), the argument
  * record keeps its kind, length and limit with name and rule "", and the TLS
  * detail keeps mbedTLS's code and flags with policy NULL.  The host builds
  * set 1.  Range: 0 .. 1. */
