@@ -9,7 +9,6 @@
 #include <stddef.h>
 
 #include "lkd_client.h"
-#include "lkd_text.h"
 
 /* With LKD_ENABLE_TEXTS 0 the macros below drop the name and rule
  * arguments unevaluated, so that no call site's strings reach the image;

@@ -10,6 +10,7 @@
 
 #include "lkd_arg.h"
 #include "lkd_request.h"
+#include "lkd_text.h"
 #include "lkd_url_policy.h"
 
 /* The first function the port lacks, or NULL. */
