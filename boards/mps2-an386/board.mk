@@ -30,13 +30,13 @@ M4_PRE := $(M4_MBED)/.unpacked $(M4_DIR)/include/jsmn.h
 
 # core/, the board and the unit programs build with -Werror (the programs with
 # -Wno-unused-function: unit_shim.h replaces unit_report); mbedTLS with -w.
-$(M4_DIR)/core/%.o: core/src/%.c $(M4_PRE)
+$(M4_DIR)/core/%.o: core/src/%.c $(M4_PRE) boards/mps2-an386/board.mk
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(M4_CFLAGS) -c $< -o $@
 $(M4_DIR)/mbedtls/%.o: $(M4_MBED)/.unpacked
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(M4_CFLAGS) -w -c $(M4_MBED)/library/$*.c -o $@
-$(M4_DIR)/unit/test_%.o: tests/unit/test_%.c $(M4_PRE)
+$(M4_DIR)/unit/test_%.o: tests/unit/test_%.c $(M4_PRE) boards/mps2-an386/board.mk
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(M4_CFLAGS) -Wno-unused-function \
 	    -include boards/mps2-an386/unit_shim.h -Dmain=test_$*_main -c $< -o $@

@@ -33,9 +33,9 @@ POOL_MBED_OBJ := $(POOL_MBED_SRC:%=$(POOL_DIR)/mbedtls/%.o)
 POOL_MAIN_OBJ := $(POOL_DIR)/nomalloc_job.o
 
 
-# core/ and the port with -Werror and the board's (log-less) core settings;
-# mbedTLS with -w as the board builds it.
-$(POOL_DIR)/core/%.o: core/src/%.c $(POOL_MBED)/.unpacked $(POOL_CFG)
+# core/ and the port with -Werror and the board's (log-less) core settings,
+# rebuilt when this file's flags change; mbedTLS with -w as the board builds it.
+$(POOL_DIR)/core/%.o: core/src/%.c $(POOL_MBED)/.unpacked $(POOL_CFG) tests/pool/pool.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(POOL_FLAGS) $(POOL_WARN) -MMD -MP -c $< -o $@
 $(POOL_DIR)/port/%.o: port/posix/%.c $(POOL_MBED)/.unpacked $(POOL_CFG)
