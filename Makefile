@@ -22,7 +22,7 @@ OPT     ?= -O2 -g
 include lkedoc.mk
 include boards/mps2-an386/flags.mk
 # Host builds keep the diagnostics the CLI's --verbose prints (lkd_config.h).
-LOG_DEF := -DLKD_ENABLE_LOG=1
+LOG_DEF := -DLKD_ENABLE_LOG=1 -DLKD_ENABLE_TEXTS=1
 # Two include sets: the core compiles with its private headers (INC, also
 # what the unit, fuzz and bench programs that test internals use); the ports,
 # the CLI and the boards see only the public headers (APP_INC, plus their
@@ -192,7 +192,7 @@ $(BUILD)/cross/port/%.o: port/template/%.c
 # generation themselves (test_mbed2: build/sys), so there is one make test.
 test: deps
 	@test "$(MBEDTLS)" = 3 || { echo "make test: runs 2.28 too (suite test_mbed2); say it without MBEDTLS=$(MBEDTLS)" >&2; exit 2; }
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(NOTEXTS_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw
 	@sh tests/sdk/install.sh
 	@python3 tests/run_tests.py
 
@@ -289,6 +289,7 @@ include tests/tools/footprint.mk
 include tests/pool/pool.mk
 
 include tests/alt/alt.mk
+include tests/notexts/notexts.mk
 
 include tests/bench/bench.mk
 

@@ -8,8 +8,10 @@ M4_ELF    := $(M4_DIR)/unit-m4.elf
 M4_MBED   := $(M4_MBEDTLS_DIR)
 M4_TESTS  := sign time url request edges http json decode
 M4_CORE   := sign hash time http json decode status text base64 url url_policy request
-# M4_ARCH and M4_TARGET_CFLAGS: flags.mk.
-M4_CFLAGS := $(M4_TARGET_CFLAGS) -g -MMD -MP \
+# M4_ARCH and M4_TARGET_CFLAGS: flags.mk.  The unit programs read the
+# texts (test_url's refusal phrases), so this image has them, as the host's
+# do; the firmware and the cmake-m4 example keep lkd_config.h's default (off).
+M4_CFLAGS := $(M4_TARGET_CFLAGS) -g -MMD -MP -DLKD_ENABLE_TEXTS=1 \
              $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -Itests/unit -I$(M4_MBED)/include -I$(M4_DIR)/include \
              $(M4_MBEDTLS_CONFIG)
 M4_QEMU   := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
@@ -28,13 +30,13 @@ M4_PRE := $(M4_MBED)/.unpacked $(M4_DIR)/include/jsmn.h
 
 # core/, the board and the unit programs build with -Werror (the programs with
 # -Wno-unused-function: unit_shim.h replaces unit_report); mbedTLS with -w.
-$(M4_DIR)/core/%.o: core/src/%.c $(M4_PRE)
+$(M4_DIR)/core/%.o: core/src/%.c $(M4_PRE) boards/mps2-an386/board.mk
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(M4_CFLAGS) -c $< -o $@
 $(M4_DIR)/mbedtls/%.o: $(M4_MBED)/.unpacked
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(M4_CFLAGS) -w -c $(M4_MBED)/library/$*.c -o $@
-$(M4_DIR)/unit/test_%.o: tests/unit/test_%.c $(M4_PRE)
+$(M4_DIR)/unit/test_%.o: tests/unit/test_%.c $(M4_PRE) boards/mps2-an386/board.mk
 	@mkdir -p $(dir $@)
 	arm-none-eabi-gcc $(M4_CFLAGS) -Wno-unused-function \
 	    -include boards/mps2-an386/unit_shim.h -Dmain=test_$*_main -c $< -o $@

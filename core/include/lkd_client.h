@@ -182,8 +182,8 @@ lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t ta
 
 /* After LKD_ERR_URL_REFUSED: the host the refused URL named (NUL-terminated,
  * only letters, digits and "-.:[]" copied, at most 255 bytes; "" when it named
- * none) and why, as a constant English phrase ("scheme is not https", ...).
- * Valid until the next call. */
+ * none) and why, as a constant English phrase ("scheme is not https", ...;
+ * "" with LKD_ENABLE_TEXTS 0, the default).  Valid until the next call. */
 const char *lkd_client_refused_host(const lkd_client_t *client);
 const char *lkd_client_refusal_reason(const lkd_client_t *client);
 
@@ -203,7 +203,8 @@ const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
  * client never initialised, and after lkd_client_free.  A refusal by
  * lkd_client_init is recorded although the client is not initialised, and
  * stays until the next lkd_client_init (a client not initialised records
- * nothing).  Never NULL. */
+ * nothing).  Never NULL.  With LKD_ENABLE_TEXTS 0 (the default) name and rule
+ * are always "": status, length and limit say what was refused. */
 const lkd_arg_error_t *lkd_client_arg_error(const lkd_client_t *client);
 
 /* CancelTask (lkeap only; the lke profile's service answers InvalidAction).
@@ -247,7 +248,8 @@ typedef struct {
                               failure (a refused hash, key, group or suite; a server alert in the
                               handshake), static, no trailing period; NULL when it has nothing to
                               add to mbedTLS's own messages (I/O, an untrusted CA, a wrong name,
-                              an expired certificate) */
+                              an expired certificate), and always NULL with LKD_ENABLE_TEXTS 0
+                              (the default): mbedtls_error and verify_flags are then the detail */
 } lkd_client_tls_detail_t;
 
 /* Fill *detail from the client's last connection (API or download).

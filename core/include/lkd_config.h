@@ -31,6 +31,18 @@
 #define LKD_ENABLE_LOG 0
 #endif
 
+/* 1: compile the English texts a person reads after a failure: lkd_strerror's
+ * descriptions, the argument names and rules lkd_client_arg_error gives, the
+ * TLS policy's sentences in lkd_client_tls_detail.  0 (the default): leave
+ * them out of the firmware (what they cost is in the README, "Configuration");
+ * lkd_strerror then gives the status's number ("7": LKD_ERR_CERT), the argument
+ * record keeps its kind, length and limit with name and rule "", and the TLS
+ * detail keeps mbedTLS's code and flags with policy NULL.  The host builds
+ * set 1.  Range: 0 .. 1. */
+#ifndef LKD_ENABLE_TEXTS
+#define LKD_ENABLE_TEXTS 0
+#endif
+
 /* ---- memory ----------------------------------------------------------------- */
 
 /* Bytes for one whole outgoing request (request line, headers, JSON body).
@@ -205,6 +217,9 @@
 #if LKD_ENABLE_LOG != 0 && LKD_ENABLE_LOG != 1
 #error "LKD_ENABLE_LOG must be 0 or 1"
 #endif
+#if LKD_ENABLE_TEXTS != 0 && LKD_ENABLE_TEXTS != 1
+#error "LKD_ENABLE_TEXTS must be 0 or 1"
+#endif
 #if LKD_REQUEST_BUFFER_SIZE < 512 || LKD_REQUEST_BUFFER_SIZE > 65535
 #error "LKD_REQUEST_BUFFER_SIZE must be 512 .. 65535"
 #endif
@@ -311,6 +326,7 @@
 #define LKD_CONFIG_FP_22_ LKD_CONFIG_MIX_(LKD_CONFIG_FP_21_, LKD_RETRY_COUNT)
 #define LKD_CONFIG_FP_23_ LKD_CONFIG_MIX_(LKD_CONFIG_FP_22_, LKD_RETRY_BASE_MS)
 #define LKD_CONFIG_FP_24_ LKD_CONFIG_MIX_(LKD_CONFIG_FP_23_, LKD_RETRY_MAX_MS)
-#define LKD_CONFIG_FINGERPRINT LKD_CONFIG_MIX_(LKD_CONFIG_FP_24_, LKD_DOWNLOAD_MAX_RESUMES)
+#define LKD_CONFIG_FP_25_ LKD_CONFIG_MIX_(LKD_CONFIG_FP_24_, LKD_DOWNLOAD_MAX_RESUMES)
+#define LKD_CONFIG_FINGERPRINT LKD_CONFIG_MIX_(LKD_CONFIG_FP_25_, LKD_ENABLE_TEXTS)
 
 #endif /* LKD_CONFIG_H */

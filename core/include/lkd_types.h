@@ -98,8 +98,10 @@ typedef struct {
 } lkd_api_error_t;
 
 /* Which argument a call refused, and why (lkd_client_arg_error).  The
- * strings are constant; name and rule together read as a sentence:
- * "task_id" "is too long", "settings.language" "must be en-US or zh-CN". */
+ * strings are constant, never NULL; name and rule together read as a
+ * sentence: "task_id" "is too long", "settings.language" "must be en-US or
+ * zh-CN".  With LKD_ENABLE_TEXTS 0 (the default) they are not compiled in:
+ * name and rule are always "", status, length and limit as with them. */
 typedef struct {
     lkd_status_t status; /* the LKD_ERR_ARG_* kind, LKD_OK when none was recorded */
     const char *name;    /* the parameter, or parameter.field, as the header names it:

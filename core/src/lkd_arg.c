@@ -7,6 +7,7 @@
 
 #include "lkd_text.h"
 
+#if LKD_ENABLE_TEXTS
 /* The phrase of each kind, in the order of lkd_status_t from LKD_ERR_ARG_NULL. */
 static const char *kind_rule(lkd_status_t kind)
 {
@@ -14,19 +15,24 @@ static const char *kind_rule(lkd_status_t kind)
                         "is out of range\0" "contradicts another argument\0",
                         (unsigned)kind - (unsigned)LKD_ERR_ARG_NULL, "");
 }
+#endif
 
-lkd_status_t lkd_arg_note(lkd_arg_error_t *e, lkd_status_t kind, const char *name, const char *rule, size_t length,
-                          size_t limit)
+lkd_status_t lkd_arg_note_(lkd_arg_error_t *e, lkd_status_t kind, size_t length, size_t limit LKD_ARG_TEXT_PARAMS_)
 {
     e->status = kind;
+#if LKD_ENABLE_TEXTS
     e->name = name != NULL ? name : "";
     e->rule = rule != NULL ? rule : kind_rule(kind);
+#else
+    e->name = "";
+    e->rule = "";
+#endif
     e->length = length;
     e->limit = limit;
     return kind;
 }
 
-lkd_status_t lkd_arg_fail(lkd_client_t *c, lkd_status_t kind, const char *name, const char *rule)
+lkd_status_t lkd_arg_fail_(lkd_client_t *c, lkd_status_t kind LKD_ARG_TEXT_PARAMS_)
 {
     if (c != NULL && c->internal.initialised) {
         (void)lkd_arg_note(&c->internal.arg_error, kind, name, rule, 0, 0);
@@ -34,10 +40,10 @@ lkd_status_t lkd_arg_fail(lkd_client_t *c, lkd_status_t kind, const char *name, 
     return kind;
 }
 
-lkd_status_t lkd_arg_too_long(lkd_client_t *c, const char *name, size_t length, size_t limit)
+lkd_status_t lkd_arg_too_long_(lkd_client_t *c, size_t length, size_t limit LKD_ARG_TEXT_PARAMS_)
 {
     if (c != NULL && c->internal.initialised) {
-        (void)lkd_arg_note(&c->internal.arg_error, LKD_ERR_ARG_TOO_LONG, name, NULL, length, limit);
+        (void)lkd_arg_note(&c->internal.arg_error, LKD_ERR_ARG_TOO_LONG, name, rule, length, limit);
     }
     return LKD_ERR_ARG_TOO_LONG;
 }

@@ -92,13 +92,13 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *
     if (p->file_type != NULL) {
         j.st = file_type_upper(p->file_type, type); /* checked by check_create: cannot fail */
         put_raw(&j, "{\"FileType\":");
-        put_string(&j, type, "params.file_type");
+        put_string(&j, type, LKD_TEXT("params.file_type"));
         sep = ",";
     }
     if (p->file_url != NULL) {
         put_raw(&j, sep);
         put_raw(&j, "\"FileUrl\":");
-        put_string(&j, p->file_url, "params.file_url");
+        put_string(&j, p->file_url, LKD_TEXT("params.file_url"));
         sep = ",";
     }
     if (p->file != NULL) {
@@ -119,9 +119,10 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *
         lkd_text_put_dec(&j.w, p->end_page);
     }
     put_raw(&j, ",\"Config\":{\"TableResultType\":");
-    put_string(&j, p->table_result_type != NULL ? p->table_result_type : "0", "params.table_result_type");
+    put_string(&j, p->table_result_type != NULL ? p->table_result_type : "0",
+               LKD_TEXT("params.table_result_type"));
     put_raw(&j, ",\"ResultType\":");
-    put_string(&j, p->result_type != NULL ? p->result_type : "0", "params.result_type");
+    put_string(&j, p->result_type != NULL ? p->result_type : "0", LKD_TEXT("params.result_type"));
     if (p->ignore_failed_page >= 0) {
         put_raw(&j, p->ignore_failed_page ? ",\"IgnoreFailedPage\":true" : ",\"IgnoreFailedPage\":false");
     }
@@ -130,7 +131,7 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *
     }
     if (p->page_format != NULL) {
         put_raw(&j, ",\"PageFormat\":");
-        put_string(&j, p->page_format, "params.page_format");
+        put_string(&j, p->page_format, LKD_TEXT("params.page_format"));
     }
     put_raw(&j, "}}");
     if (j.st == LKD_ERR_ARG_FORMAT) {

@@ -10,41 +10,47 @@
 
 #include "lkd_arg.h"
 #include "lkd_request.h"
+#include "lkd_text.h"
 #include "lkd_url_policy.h"
 
 /* The first function the port lacks, or NULL. */
 static const char *missing_port_function(const lkd_port_t *p)
 {
     if (p->connect == NULL) {
-        return "port.connect";
+        return LKD_TEXT("port.connect");
     }
     if (p->send == NULL) {
-        return "port.send";
+        return LKD_TEXT("port.send");
     }
     if (p->recv == NULL) {
-        return "port.recv";
+        return LKD_TEXT("port.recv");
     }
     if (p->close == NULL) {
-        return "port.close";
+        return LKD_TEXT("port.close");
     }
     if (p->wall_time == NULL) {
-        return "port.wall_time";
+        return LKD_TEXT("port.wall_time");
     }
     if (p->monotonic_ms == NULL) {
-        return "port.monotonic_ms";
+        return LKD_TEXT("port.monotonic_ms");
     }
     if (p->sleep_ms == NULL) {
-        return "port.sleep_ms";
+        return LKD_TEXT("port.sleep_ms");
     }
-    return p->entropy == NULL ? "port.entropy" : NULL;
+    return p->entropy == NULL ? LKD_TEXT("port.entropy") : NULL;
 }
 
 /* One string a request header carries: where it is in lkd_settings_t, its
  * bytes, and its limit.  A static table of offsets: nothing is built on the
  * stack at each init. */
 typedef struct {
+#if LKD_ENABLE_TEXTS
     const char *name;
     const char *rule; /* what LKD_ERR_ARG_FORMAT means for it */
+#define SETTING_TEXTS_(name, rule) name, rule,
+#else
+#define SETTING_TEXTS_(name, rule)
+#endif
     uint8_t offset;
     uint8_t cls;      /* lkd_request_chars_t */
     uint8_t required;
@@ -55,18 +61,19 @@ typedef struct {
 typedef char lkd_settings_table_fits[(offsetof(lkd_settings_t, token) <= 255 && LKD_TLS_HOST_MAX <= 255 &&
                                       LKD_REQUEST_MAX_SECRET_ID <= 255) ? 1 : -1];
 
-static const char token_rule[] = "must be letters, digits, '-', '.' and '_'";
+#define TOKEN_RULE "must be letters, digits, '-', '.' and '_'"
 
 static const text_setting_t texts[] = {
-    {"settings.host", "must be a host name: letters, digits, '-' and '.'", offsetof(lkd_settings_t, host),
-     LKD_REQUEST_CHARS_HOST, 1, LKD_TLS_HOST_MAX},
-    {"settings.service", token_rule, offsetof(lkd_settings_t, service), LKD_REQUEST_CHARS_TOKEN, 1,
+    {SETTING_TEXTS_("settings.host", "must be a host name: letters, digits, '-' and '.'")
+         offsetof(lkd_settings_t, host), LKD_REQUEST_CHARS_HOST, 1, LKD_TLS_HOST_MAX},
+    {SETTING_TEXTS_("settings.service", TOKEN_RULE) offsetof(lkd_settings_t, service), LKD_REQUEST_CHARS_TOKEN, 1,
      LKD_REQUEST_MAX_SERVICE},
-    {"settings.version", token_rule, offsetof(lkd_settings_t, version), LKD_REQUEST_CHARS_TOKEN, 1, 0},
-    {"settings.region", token_rule, offsetof(lkd_settings_t, region), LKD_REQUEST_CHARS_TOKEN, 1, 0},
-    {"settings.secret_id", token_rule, offsetof(lkd_settings_t, secret_id), LKD_REQUEST_CHARS_TOKEN, 1,
+    {SETTING_TEXTS_("settings.version", TOKEN_RULE) offsetof(lkd_settings_t, version), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+    {SETTING_TEXTS_("settings.region", TOKEN_RULE) offsetof(lkd_settings_t, region), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+    {SETTING_TEXTS_("settings.secret_id", TOKEN_RULE) offsetof(lkd_settings_t, secret_id), LKD_REQUEST_CHARS_TOKEN, 1,
      LKD_REQUEST_MAX_SECRET_ID},
-    {"settings.token", "must be visible ASCII", offsetof(lkd_settings_t, token), LKD_REQUEST_CHARS_VISIBLE, 0, 0},
+    {SETTING_TEXTS_("settings.token", "must be visible ASCII") offsetof(lkd_settings_t, token),
+     LKD_REQUEST_CHARS_VISIBLE, 0, 0},
 };
 
 static lkd_status_t check_text(const lkd_settings_t *s, const text_setting_t *t, lkd_arg_error_t *e)

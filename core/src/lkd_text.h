@@ -12,6 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lkd_config.h"
+
+/* An English text a person reads (a field's name, why a URL was refused):
+ * "" with LKD_ENABLE_TEXTS 0, so that the string is not compiled in; still
+ * not NULL, for code that tests whether there is one. */
+#if LKD_ENABLE_TEXTS
+#define LKD_TEXT(s) s
+#else
+#define LKD_TEXT(s) ""
+#endif
+
 /* Room for the decimal digits of any uint64_t and a NUL. */
 #define LKD_TEXT_DEC_SIZE 21
 

@@ -10,6 +10,7 @@
 #include <mbedtls/x509.h>
 #include <mbedtls/x509_crt.h>
 
+#include "lkd_config.h"
 #include "lkd_mbedtls.h"
 
 /* Which AEADs and key exchanges this mbedTLS build has.  A suite outside
@@ -221,6 +222,7 @@ lkd_status_t lkd_tls_policy_apply(mbedtls_ssl_config *conf)
     return LKD_OK;
 }
 
+#if LKD_ENABLE_TEXTS
 /* The policy's words, as compiled. */
 #if HAVE_AES_GCM && HAVE_CHACHAPOLY
 #define SUITES_TEXT "ECDHE with AES-GCM or ChaCha20-Poly1305"
@@ -284,3 +286,12 @@ const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags)
         return NULL;
     }
 }
+#else
+/* Without texts the detail keeps mbedTLS's code and flags only. */
+const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags)
+{
+    (void)mbedtls_error;
+    (void)verify_flags;
+    return NULL;
+}
+#endif

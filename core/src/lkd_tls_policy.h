@@ -69,7 +69,8 @@ lkd_status_t lkd_tls_policy_apply(mbedtls_ssl_config *conf);
  * allows; else a ServerKeyExchange the client refused (its group or
  * signature).  The text names the policy as compiled (no ChaCha20-Poly1305
  * or x25519 on a build without them).  It is a static string, never NULL
- * for those cases; no trailing period or newline. */
+ * for those cases; no trailing period or newline.  With LKD_ENABLE_TEXTS 0
+ * (the default) there are no sentences: always NULL. */
 const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags);
 
 #endif /* LKD_TLS_POLICY_H */

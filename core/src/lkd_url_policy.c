@@ -87,7 +87,7 @@ static const char *dns_shape(const char *h, size_t n)
     for (i = 0; i <= n; i++) {
         if (i == n || h[i] == '.') {
             if (label == 0 || label > 63 || h[i - 1] == '-' || h[i - label] == '-') {
-                return "not a DNS host name";
+                return LKD_TEXT("not a DNS host name");
             }
             last = i - label;
             label = 0;
@@ -97,7 +97,7 @@ static const char *dns_shape(const char *h, size_t n)
     }
     /* inet_aton reads "127.1", "2130706433" and "0x7f000001" as addresses;
      * every part of such a name starts with a digit, no top-level domain does. */
-    return is_letter(h[last]) ? NULL : "numeric host name";
+    return is_letter(h[last]) ? NULL : LKD_TEXT("numeric host name");
 }
 
 static int under(const char *host, size_t n, const char *entry)
@@ -151,11 +151,11 @@ lkd_status_t lkd_url_policy_check(const char *url, size_t len, const lkd_url_pol
         return LKD_ERR_ARG_FORMAT;
     }
     if (h.ptr != url + sizeof https - 1 || !lkd_text_equals_nocase(url, sizeof https - 1, https)) {
-        *reason = "scheme is not https";
+        *reason = LKD_TEXT("scheme is not https");
         return LKD_ERR_URL_REFUSED;
     }
     if (h.len > 0 && h.ptr[0] == '[') {
-        *reason = "IP address literal";
+        *reason = LKD_TEXT("IP address literal");
         return LKD_ERR_URL_REFUSED;
     }
     st = lkd_url_parse(url, len, out);
@@ -169,11 +169,11 @@ lkd_status_t lkd_url_policy_check(const char *url, size_t len, const lkd_url_pol
     }
     level = allowed(out->host.ptr, out->host.len, policy);
     if (level == 0) {
-        *reason = "host is not an allowed result host";
+        *reason = LKD_TEXT("host is not an allowed result host");
         return LKD_ERR_URL_REFUSED;
     }
     if (level == 1 && out->port != 443) {
-        *reason = "port not allowed for this host";
+        *reason = LKD_TEXT("port not allowed for this host");
         return LKD_ERR_URL_REFUSED;
     }
     return LKD_OK;

@@ -41,7 +41,7 @@ int lkd_url_policy_defaults_ok(void);
  * Errors: LKD_ERR_URL_REFUSED with *reason a constant English phrase ("scheme
  * is not https", "IP address literal", "numeric host name", "not a DNS host
  * name", "host is not an allowed result host", "port not allowed for this
- * host"); the LKD_ERR_ARG_* kind of lkd_url_parse for a URL it refuses
+ * host"; "" with LKD_ENABLE_TEXTS 0); the LKD_ERR_ARG_* kind of lkd_url_parse for a URL it refuses
  * otherwise (LKD_ERR_ARG_FORMAT when no host can be found at all). */
 lkd_status_t lkd_url_policy_check(const char *url, size_t len, const lkd_url_policy_t *policy, lkd_url_t *out,
                                   lkd_span_t *named_host, const char **reason);

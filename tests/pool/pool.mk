@@ -17,7 +17,9 @@ POOL_BIN   := $(POOL_DIR)/nomalloc_job
 TLS_POOL_SIZE ?= 49152
 POOL_MAX   := 262144
 POOL_CFG   := boards/mps2-an386/lkd_board_mbedtls_config.h tests/pool/pool_mbedtls_config.h
-POOL_FLAGS := -std=c99 -O2 -g -ffunction-sections -fdata-sections \
+# With the texts (LKD_ENABLE_TEXTS 1): its suites read the driver's messages;
+# they take no pool memory, so the high-water mark is the board's.
+POOL_FLAGS := -std=c99 -O2 -g -ffunction-sections -fdata-sections -DLKD_ENABLE_TEXTS=1 \
               $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS)) -Itests/pool -Iboards/mps2-an386 -I$(POOL_MBED)/include \
               '-DMBEDTLS_CONFIG_FILE="pool_mbedtls_config.h"'
 POOL_WARN  := -Wall -Wextra -Werror -pedantic
@@ -31,9 +33,9 @@ POOL_MBED_OBJ := $(POOL_MBED_SRC:%=$(POOL_DIR)/mbedtls/%.o)
 POOL_MAIN_OBJ := $(POOL_DIR)/nomalloc_job.o
 
 
-# core/ and the port with -Werror and the board's (log-less) core settings;
-# mbedTLS with -w as the board builds it.
-$(POOL_DIR)/core/%.o: core/src/%.c $(POOL_MBED)/.unpacked $(POOL_CFG)
+# core/ and the port with -Werror and the board's (log-less) core settings,
+# rebuilt when this file's flags change; mbedTLS with -w as the board builds it.
+$(POOL_DIR)/core/%.o: core/src/%.c $(POOL_MBED)/.unpacked $(POOL_CFG) tests/pool/pool.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(POOL_FLAGS) $(POOL_WARN) -MMD -MP -c $< -o $@
 $(POOL_DIR)/port/%.o: port/posix/%.c $(POOL_MBED)/.unpacked $(POOL_CFG)

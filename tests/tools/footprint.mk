@@ -10,6 +10,10 @@ FP_OBJ   := $(CORE_SRC:core/src/%.c=$(FP_DIR)/%.o)
 FP_FLAGS := $(M4_TARGET_CFLAGS) -fstack-usage -fcallgraph-info=su -MMD -MP \
             $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Iboards/mps2-an386 -I$(M4_MBEDTLS_DIR)/include -I$(CROSS_INC) \
             $(M4_MBEDTLS_CONFIG)
+# The core once more with LKD_ENABLE_TEXTS 1 (what the host builds and the M4
+# unit image compile), for the core texts=+N line: what the texts cost.
+FP_TEXTS_DIR := $(BUILD)/footprint-texts
+FP_TEXTS_OBJ := $(CORE_SRC:core/src/%.c=$(FP_TEXTS_DIR)/%.o)
 # The firmware once more as a TLS 1.2 client only, for the mbedtls tls=1.2 line.
 FP_FW12  := $(BUILD)/fw12
 
@@ -20,7 +24,7 @@ FP_FW12  := $(BUILD)/fw12
 # tls-pool`), ram job and the fw-job lines from the firmware's own peaks over
 # its heaviest jobs on QEMU (tests/tools/fw_job_peaks.py).
 .PHONY: footprint
-footprint: deps $(FP_OBJ)
+footprint: deps $(FP_OBJ) $(FP_TEXTS_OBJ)
 	@$(MAKE) --no-print-directory -s $(FW_ELF) >/dev/null
 	@$(MAKE) --no-print-directory -s FW_DIR=$(FP_FW12) M4_TLS13=0 $(FP_FW12)/lkedoc-fw.elf >/dev/null
 	@pool=$$($(MAKE) --no-print-directory -s tls-pool | tail -n 1); \
@@ -28,10 +32,14 @@ footprint: deps $(FP_OBJ)
 	       python3 tests/tools/fw_job_peaks.py --elf $(FP_FW12)/lkedoc-fw.elf --tls12-only) || exit 1; \
 	python3 tests/tools/footprint.py $(FP_DIR) arm-none-eabi-size arm-none-eabi-objdump \
 	    --map $(FW_MAP) --elf $(FW_ELF) --map12 $(FP_FW12)/lkedoc-fw.map --elf12 $(FP_FW12)/lkedoc-fw.elf \
-	    --pool "$$pool" --job "$$job"
+	    --pool "$$pool" --job "$$job" --texts $(FP_TEXTS_DIR)
 
 $(FP_DIR)/%.o: core/src/%.c $(CROSS_INC)/.stamp $(M4_MBEDTLS_DIR)/.unpacked
 	@mkdir -p $(FP_DIR)
 	@$(CROSS_CC) $(FP_FLAGS) -c $< -o $@
 
--include $(FP_OBJ:.o=.d)
+$(FP_TEXTS_DIR)/%.o: core/src/%.c $(CROSS_INC)/.stamp $(M4_MBEDTLS_DIR)/.unpacked
+	@mkdir -p $(FP_TEXTS_DIR)
+	@$(CROSS_CC) $(FP_FLAGS) -DLKD_ENABLE_TEXTS=1 -c $< -o $@
+
+-include $(FP_OBJ:.o=.d) $(FP_TEXTS_OBJ:.o=.d)

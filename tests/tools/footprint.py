@@ -3,10 +3,12 @@
 """Footprint of lkedoc on a Cortex-M4: flash, RAM, stack, heap, TLS pool.
 
 Usage: footprint.py OBJDIR SIZE_TOOL OBJDUMP_TOOL [--map MAP --elf ELF] [--pool LINE]
-                    [--map12 MAP --elf12 ELF] [--job LINES]
+                    [--map12 MAP --elf12 ELF] [--job LINES] [--texts OBJDIR2]
 
 The first lines are the figures of the README's footprint table, in its order:
   core flash=N ram=N      core/src/*.c objects built the FreeRTOS way (OBJDIR)
+  core texts=+N           what LKD_ENABLE_TEXTS 1 adds to that flash (OBJDIR2: the same objects
+                          built with it)
   port|lwip|mbedtls flash=N ram=N   what the firmware (MAP) links of each
   total flash=N ram=N     the whole firmware image (ELF: vectors, board, libc too)
   mbedtls tls=1.2 flash=N ram=N   the same firmware built as a TLS 1.2 client only (MAP12)
@@ -272,6 +274,11 @@ def main():
     worst = max(memo[f][0] for f in public)
 
     print("core flash=%d ram=%d" % (flash, ram))
+    if "--texts" in opts:
+        texts = sorted(glob.glob(os.path.join(opts["--texts"], "*.o")))
+        if len(texts) != len(objs):
+            die("%s has %d objects, %s %d" % (opts["--texts"], len(texts), objdir, len(objs)))
+        print("core texts=+%d" % (sizes(texts, size_tool)[0] - flash))
     jobs = []
     if "--map" in opts:
         parts, total, heap = firmware_lines(opts["--map"], opts["--elf"], size_tool,
