@@ -99,6 +99,17 @@ def test_m4_firmware_is_hard_float_cortex_m4_without_malloc():
             "lkd_port_lwip_raw_init", "lkd_download_result"} <= names
 
 
+def test_m4_psa_draws_from_the_client_not_an_entropy_module():
+    # As on the host, PSA's random bytes come from the client's DRBG (the core's
+    # mbedtls_psa_external_get_random): no entropy collector, PSA DRBG or
+    # hardware poll is linked, so no byte can bypass the port's entropy hook.
+    syms = subprocess.run(["arm-none-eabi-nm", ELF], capture_output=True, text=True, check=True).stdout
+    names = {line.split()[-1] for line in syms.splitlines() if line.strip()}
+    assert {"mbedtls_psa_external_get_random", "lkd_psa_rng_use", "mbedtls_ctr_drbg_random"} <= names
+    assert not names & {"mbedtls_entropy_func", "mbedtls_entropy_init", "mbedtls_hardware_poll",
+                        "mbedtls_psa_random_free"}, sorted(n for n in names if "entropy" in n or "random" in n)
+
+
 def test_m4_nomalloc_check_refuses_an_image_with_malloc(ctx):
     # The check itself: an image whose code calls malloc (with an _sbrk so that it links) is refused.
     src = os.path.join(ctx.tmp, "bad.c")
