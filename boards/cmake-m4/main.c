@@ -5,9 +5,8 @@
  * pool, as boards/cmake-m4/CMakeLists.txt builds it.  It shows what a board
  * provides; every hook below is a placeholder for the board's own:
  *   - for port/lwip-raw: poll (frames from the network driver into lwIP) and
- *     entropy (the TRNG);
- *   - for mbedTLS 3.6's PSA random generator: mbedtls_hardware_poll() (the
- *     same TRNG; lkd_board_mbedtls_config.h has no other entropy source);
+ *     entropy (the TRNG: every random byte, PSA's too, comes from it through
+ *     the client's generator);
  *   - for lwIP without an OS: sys_now() (a millisecond tick);
  *   - for the borrowed boards/mps2-an386/arch/cc.h: fw_rand32() (LWIP_RAND)
  *     and fw_lwip_assert().
@@ -25,7 +24,6 @@
 
 u32_t sys_now(void);
 uint32_t fw_rand32(void);
-int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen);
 void fw_lwip_assert(const char *msg, const char *file, int line);
 
 static lkd_client_t client;
@@ -50,13 +48,6 @@ void fw_lwip_assert(const char *msg, const char *file, int line)
     (void)msg; (void)file; (void)line;
     for (;;) {
     }
-}
-
-int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen)
-{
-    (void)data; (void)output; (void)len;
-    *olen = 0;
-    return -1; /* fill output from the TRNG, set *olen = len and return 0 */
 }
 
 static void board_poll(void *ctx)

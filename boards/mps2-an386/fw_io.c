@@ -124,23 +124,6 @@ int fw_entropy(uint8_t *buf, size_t len)
     return 0;
 }
 
-/* mbedTLS's entropy collector has this one source on the board
- * (MBEDTLS_ENTROPY_HARDWARE_ALT): it seeds PSA's own DRBG, which 3.6's TLS
- * draws from beside the client's, so both come from the board's entropy.
- * Declared here: 3.6 keeps the prototype in a private header. */
-int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen);
-
-int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen)
-{
-    (void)data;
-    if (fw_entropy(output, len) != 0) {
-        *olen = 0;
-        return -1; /* never seeded: the collector reports a failed source */
-    }
-    *olen = len;
-    return 0;
-}
-
 uint32_t fw_rand32(void)
 {
     uint8_t b[4];

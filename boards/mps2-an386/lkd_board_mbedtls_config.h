@@ -104,20 +104,21 @@
 #define MBEDTLS_SHA384_C
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_HKDF_C
+/* The client's generator, seeded from the port's entropy function.  No
+ * MBEDTLS_ENTROPY_C: nothing in the library gathers entropy of its own. */
 #define MBEDTLS_CTR_DRBG_C
-#define MBEDTLS_ENTROPY_C
 
 /* PSA: 3.6's TLS 1.3 computes its key schedule, ECDHE and AEAD through it,
- * and USE_PSA_CRYPTO puts 1.2 on the same code.  Its random generator is
- * PSA's own CTR-DRBG, seeded from mbedTLS's entropy collector, whose only
- * source is the board's (ENTROPY_HARDWARE_ALT: mbedtls_hardware_poll(),
- * the board's TRNG; no platform entropy on a bare-metal board).  Key
- * material lives in the static pool; a TLS connection holds a few keys at
- * a time, so 8 slots instead of 32 (each slot is static RAM). */
+ * and USE_PSA_CRYPTO puts 1.2 on the same code.  Its random bytes are the
+ * client's, as on the host (EXTERNAL_RNG: the core defines
+ * mbedtls_psa_external_get_random over the client's CTR-DRBG), so PSA keeps
+ * no DRBG or entropy collector and the board provides no
+ * mbedtls_hardware_poll.  Key material lives in the static pool; a TLS
+ * connection holds a few keys at a time, so 8 slots instead of 32 (each
+ * slot is static RAM). */
 #define MBEDTLS_PSA_CRYPTO_C
 #define MBEDTLS_USE_PSA_CRYPTO
-#define MBEDTLS_NO_PLATFORM_ENTROPY
-#define MBEDTLS_ENTROPY_HARDWARE_ALT
+#define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
 #define MBEDTLS_PSA_KEY_SLOT_COUNT 8
 /* PSA copies every input and output buffer into the pool before using it
  * (against a caller sharing the memory across a trust boundary): for a

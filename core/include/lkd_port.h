@@ -75,16 +75,15 @@ typedef struct lkd_port {
      * seed the client's CTR-DRBG, and every random byte the TLS stack uses is
      * drawn from that generator: the handshake's randoms and, with mbedTLS
      * 3.x, PSA's (TLS 1.3's ephemeral ECDHE keys), which the client feeds
-     * through MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG (then mbedTLS needs no
-     * MBEDTLS_ENTROPY_C or platform source; a board may instead give PSA's
-     * own DRBG mbedtls_hardware_poll as its only source, fed from what this
-     * function reads).  Called at lkd_client_init (seed) and whenever the generator
-     * reseeds.  PSA's generator is process-wide: under 3.x it draws from the
-     * client that was set up or began a handshake last, so clients may be
-     * used one after another but not at the same time from different
-     * threads.  Errors: LKD_ERR_ENTROPY (a handshake whose reseed fails ends
-     * with it too), or LKD_ERR_NOT_PROVIDED while the board has no source yet
-     * (port/template), which lkd_client_init then answers. */
+     * through MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG: a 3.x build with PSA must
+     * define it, and then needs no MBEDTLS_ENTROPY_C, platform source or
+     * mbedtls_hardware_poll.  Called at lkd_client_init (seed) and whenever
+     * the generator reseeds.  PSA's generator is process-wide: under 3.x it
+     * draws from the client that was set up or began a handshake last, so
+     * clients may be used one after another but not at the same time from
+     * different threads.  Errors: LKD_ERR_ENTROPY (a handshake whose reseed
+     * fails ends with it too), or LKD_ERR_NOT_PROVIDED while the board has no
+     * source yet (port/template), which lkd_client_init then answers. */
     lkd_status_t (*entropy)(void *ctx, uint8_t *buf, size_t len);
 } lkd_port_t;
 

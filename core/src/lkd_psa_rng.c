@@ -9,14 +9,12 @@
 
 #include "lkd_mbedtls.h"
 
-/* PSA must not seed itself from the platform behind the port's back: either
- * it draws from the client (MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG, below) or, on a
- * board, its DRBG's only entropy source is mbedtls_hardware_poll, which the
- * board feeds from the source its port's entropy function reads. */
-#if LKD_MBEDTLS3 && defined(MBEDTLS_PSA_CRYPTO_C) && !defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG) &&               \
-    !(defined(MBEDTLS_NO_PLATFORM_ENTROPY) && defined(MBEDTLS_ENTROPY_HARDWARE_ALT) &&                        \
-      !defined(MBEDTLS_ENTROPY_NV_SEED))
-#error "lkedoc: PSA's random bytes must come from the port: MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG, or MBEDTLS_NO_PLATFORM_ENTROPY with MBEDTLS_ENTROPY_HARDWARE_ALT only"
+/* PSA must not seed itself from the platform behind the port's back: on the
+ * host and on a board alike it draws from the client
+ * (MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG, below); its own DRBG and entropy
+ * collector are not built. */
+#if LKD_MBEDTLS3 && defined(MBEDTLS_PSA_CRYPTO_C) && !defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+#error "lkedoc: PSA's random bytes must come from the port: build mbedTLS with MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG"
 #endif
 
 #if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)

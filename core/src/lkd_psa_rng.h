@@ -9,11 +9,9 @@
  * MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG, PSA calls mbedtls_psa_external_get_random,
  * defined here, which draws from the DRBG registered with lkd_psa_rng_use:
  * every random byte then comes from the port.  A 3.x configuration with PSA
- * has that option, or else PSA's own DRBG with mbedtls_hardware_poll as its
- * only entropy source (MBEDTLS_NO_PLATFORM_ENTROPY + MBEDTLS_ENTROPY_HARDWARE_ALT,
- * the firmware's choice: the board feeds it from the source its port's
- * entropy function reads); anything else would let PSA seed itself from the
- * platform outside the port, and does not compile.
+ * must have that option (the host's and the board's both do); without it PSA
+ * would seed its own DRBG from the platform outside the port, so it does not
+ * compile.
  *
  * PSA's generator is process-wide and its callback carries no pointer of
  * ours, so one static pointer names the DRBG in use: the client that was set

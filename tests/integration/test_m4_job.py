@@ -99,6 +99,36 @@ def test_m4_firmware_is_hard_float_cortex_m4_without_malloc():
             "lkd_port_lwip_raw_init", "lkd_download_result"} <= names
 
 
+def test_m4_psa_draws_from_the_client_not_an_entropy_module():
+    # As on the host, PSA's random bytes come from the client's DRBG (the core's
+    # mbedtls_psa_external_get_random): no entropy collector, PSA DRBG or
+    # hardware poll is linked, so no byte can bypass the port's entropy hook.
+    syms = subprocess.run(["arm-none-eabi-nm", ELF], capture_output=True, text=True, check=True).stdout
+    names = {line.split()[-1] for line in syms.splitlines() if line.strip()}
+    assert {"mbedtls_psa_external_get_random", "lkd_psa_rng_use", "mbedtls_ctr_drbg_random"} <= names
+    assert not names & {"mbedtls_entropy_func", "mbedtls_entropy_init", "mbedtls_hardware_poll",
+                        "mbedtls_psa_random_free"}, sorted(n for n in names if "entropy" in n or "random" in n)
+
+
+def test_m4_core_refuses_psa_seeding_its_own_drbg(ctx):
+    # The board's configuration compiles the core's PSA source; the same with
+    # PSA's own DRBG fed by an entropy module (the hardware-poll setup) stops at
+    # the core's #error instead of building a second path to randomness.
+    own = os.path.join(ctx.tmp, "own_drbg_config.h")
+    with open(own, "w") as f:
+        f.write('#include "lkd_board_mbedtls_config.h"\n#undef MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG\n'
+                "#define MBEDTLS_ENTROPY_C\n#define MBEDTLS_NO_PLATFORM_ENTROPY\n#define MBEDTLS_ENTROPY_HARDWARE_ALT\n")
+    cmd = ["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-std=c99",
+           "-fsyntax-only", "-DLKD_BOARD_TLS13=1", "-I" + ctx.tmp] + \
+        ["-I" + os.path.join(ROOT, d) for d in ("core/include", "core/src", "boards/mps2-an386",
+                                                  "build/src/mbedtls3/include")] + \
+        [os.path.join(ROOT, "core", "src", "lkd_psa_rng.c")]
+    ok = subprocess.run(cmd + ['-DMBEDTLS_CONFIG_FILE="lkd_board_mbedtls_config.h"'], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    bad = subprocess.run(cmd + ['-DMBEDTLS_CONFIG_FILE="own_drbg_config.h"'], capture_output=True, text=True)
+    assert bad.returncode != 0 and "PSA's random bytes must come from the port" in bad.stderr, bad.stderr
+
+
 def test_m4_nomalloc_check_refuses_an_image_with_malloc(ctx):
     # The check itself: an image whose code calls malloc (with an _sbrk so that it links) is refused.
     src = os.path.join(ctx.tmp, "bad.c")

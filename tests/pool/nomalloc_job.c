@@ -49,7 +49,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -165,19 +164,6 @@ void *valloc(size_t size)
 }
 
 /* ---- the pool's refusals --------------------------------------------------------------- */
-
-/* The board's configuration has no platform entropy: its collector's one
- * source (MBEDTLS_ENTROPY_HARDWARE_ALT), which seeds PSA's DRBG, is the
- * board's TRNG, here the host's. */
-int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen);
-
-int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen)
-{
-    ssize_t n = getrandom(output, len, 0);
-    (void)data;
-    *olen = n < 0 ? 0 : (size_t)n;
-    return n == (ssize_t)len ? 0 : -1;
-}
 
 /* Linked with -Wl,--wrap=mbedtls_calloc: every allocation mbedTLS asks of the
  * pool passes here.  After each one the bytes in use, block headers included

@@ -161,7 +161,7 @@ int main(void)
     test_tls12_resumption_is_counted();
 #if TL_HAS_TLS13
     test_tls13_resumption_is_counted();
-#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG) /* a board's PSA may instead seed its own DRBG */
+#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
     test_tls13_key_share_comes_from_the_port();
 #endif
     test_tls13_failing_entropy_fails_the_handshake();
