@@ -29,7 +29,7 @@ $(RAW_DIR)/obj/%.o: $(RAW_LWIP)/.unpacked
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 $(OPT) -w $(RAW_LWIP_INC) -MMD -MP -c $(RAW_LWIP)/src/$*.c -o $@
 
-$(RAW_CLI): $(CORE_OBJ) $(RAW_PORT_OBJ) $(RAW_BOARD_OBJ) $(RAW_LWIP_OBJ) $(RAW_CLI_OBJ)
+$(RAW_CLI): $(CORE_OBJ) $(RAW_PORT_OBJ) $(RAW_BOARD_OBJ) $(RAW_LWIP_OBJ) $(RAW_CLI_OBJ) $(MBED_DEP)
 	$(CC) $(CFLAGS) -o $@ $(RAW_CLI_OBJ) $(RAW_BOARD_OBJ) $(RAW_PORT_OBJ) $(CORE_OBJ) $(RAW_LWIP_OBJ) $(TLS_LIBS)
 
 .PHONY: lwip-raw

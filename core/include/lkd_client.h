@@ -16,7 +16,10 @@
  *
  * One client serves one call at a time (it is not thread-safe); results point
  * into the client and stay valid until the next call on it.  Successive calls
- * reuse the TLS connection when the server keeps it open.
+ * reuse the TLS connection when the server keeps it open.  Built on mbedTLS
+ * 3.x, PSA takes its random bytes from the client that was set up or began a
+ * handshake last (PSA's callback carries no context; see lkd_port.h): two
+ * clients must then not run calls at the same time in different threads.
  */
 #ifndef LKD_CLIENT_H
 #define LKD_CLIENT_H

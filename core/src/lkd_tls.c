@@ -517,6 +517,14 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     }
     if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->saved[slot].session) == 0) {
         offered = 1;
+#if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C)
+        /* The connection holds its own copy now.  With a static pool the
+         * slot's (with 1.3 the server's certificate) is let go too, so that
+         * a full handshake after a refused session has the room the first
+         * one had; the slot keeps its host and limits for save_session. */
+        mbedtls_ssl_session_free(&tls->saved[slot].session);
+        mbedtls_ssl_session_init(&tls->saved[slot].session);
+#endif
     }
     lkd_psa_rng_use(&tls->drbg); /* this handshake's ECDHE keys are drawn from this client */
     do {
@@ -526,7 +534,10 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         st = map_error(tls, rc);
         tls->verify_flags = mbedtls_ssl_get_verify_result(&tls->ssl);
         if (tls->verify_flags != 0 && tls->verify_flags != (uint32_t)-1) {
-            st = tls->verify_no_memory ? LKD_ERR_NO_MEMORY : LKD_ERR_CERT;
+            /* Memory only when running out is all that went wrong: a chain
+             * that is also expired or misnamed is a certificate error. */
+            st = tls->verify_no_memory && tls->verify_flags == MBEDTLS_X509_BADCERT_NOT_TRUSTED ? LKD_ERR_NO_MEMORY
+                                                                                              : LKD_ERR_CERT;
         }
         if (offered) {
             forget_slot(&tls->saved[slot]); /* never offer it again after a failure */

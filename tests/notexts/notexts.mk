@@ -9,7 +9,7 @@ NOTEXTS_INC  := $(addprefix -I,$(LKEDOC_CORE_INCLUDE_DIRS)) -Itests/unit
 NOTEXTS_OBJ  := $(CORE_SRC:core/src/%.c=$(NOTEXTS_DIR)/%.o)
 NOTEXTS_BIN  := $(BUILD)/tests/test_notexts
 
-$(NOTEXTS_DIR)/%.o: core/src/%.c $(MBED_DEP)
+$(NOTEXTS_DIR)/%.o: core/src/%.c $(TLS_GEN) $(MBED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NOTEXTS_INC) -MMD -MP -c $< -o $@
 $(NOTEXTS_BIN): tests/notexts/test_notexts.c $(NOTEXTS_OBJ) $(MBED_DEP)
