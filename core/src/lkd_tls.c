@@ -288,8 +288,7 @@ static int peer_is(const lkd_tls_peer_t *p, const char *host, uint16_t port)
 
 static void forget_slot(lkd_tls_saved_t *s)
 {
-    mbedtls_ssl_session_free(&s->session);
-    mbedtls_ssl_session_init(&s->session);
+    mbedtls_ssl_session_free(&s->session); /* leaves it as mbedtls_ssl_session_init does (2.28 and 3.x) */
     memset(&s->peer, 0, sizeof s->peer);
     s->expires_ms = 0;
     s->not_after = 0;
@@ -515,16 +514,20 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         /* mbedTLS refuses only a name over its own limit (or runs out of memory). */
         return map_error(tls, rc) == LKD_ERR_NO_MEMORY ? LKD_ERR_NO_MEMORY : LKD_ERR_ARG_TOO_LONG;
     }
-    if (slot < LKD_TLS_SESSION_SLOTS && mbedtls_ssl_set_session(&tls->ssl, &tls->saved[slot].session) == 0) {
-        offered = 1;
+    if (slot < LKD_TLS_SESSION_SLOTS) {
+        if (mbedtls_ssl_set_session(&tls->ssl, &tls->saved[slot].session) != 0) {
+            forget_slot(&tls->saved[slot]); /* unusable (or handed over already): one slot per host */
+        } else {
+            offered = 1;
 #if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C)
-        /* The connection holds its own copy now.  With a static pool the
-         * slot's (with 1.3 the server's certificate) is let go too, so that
-         * a full handshake after a refused session has the room the first
-         * one had; the slot keeps its host and limits for save_session. */
-        mbedtls_ssl_session_free(&tls->saved[slot].session);
-        mbedtls_ssl_session_init(&tls->saved[slot].session);
+            /* The connection holds its own copy now.  With a static pool
+             * the slot's (with 1.3 the server's certificate) is let go too,
+             * so that a full handshake after a refused session has the room
+             * the first one had; the slot keeps its host and limits for
+             * save_session. */
+            mbedtls_ssl_session_free(&tls->saved[slot].session);
 #endif
+        }
     }
     lkd_psa_rng_use(&tls->drbg); /* this handshake's ECDHE keys are drawn from this client */
     do {

@@ -119,11 +119,12 @@ def test_the_smallest_pool_always_completes_the_job(ctx):
     # The first handshake needs the most: the sessions kept for the API host
     # are let go before the download's, so a pool that lets the task be
     # created lets it be downloaded, run after run; and a pool short of the
-    # smallest by one byte or one block fails for memory before the create
-    # request goes out, never at the download (tls_pool.boundary).
+    # smallest either still completes (the need moves by a few bytes between
+    # runs) or fails for memory before the create request goes out, never at
+    # the download; 64 bytes short always fails so (tls_pool.boundary).
     smallest, below = tls_pool.boundary(DRIVER, ctx.mock, ctx.tmp, int(summary_of(ctx)["pool-size"]), 5)
     assert int(summary_of(ctx)["pool-fixed"]) < smallest <= int(summary_of(ctx)["pool-size"]), smallest
-    assert sorted(below) == [smallest - 8, smallest - 1], below
+    assert below[smallest - tls_pool.JITTER] in ("client init", "add CA", "create"), below
 
 
 def undefined(path):
