@@ -221,25 +221,27 @@ def service_chain(state):
     return ders
 
 
-def test_m4_whole_job_tls13_only_through_the_service_shaped_chain(ctx):
-    # A TLS-1.3-only server (which 2.28 refused outright) with a chain shaped like the service's:
-    # RSA-2048 root -> intermediate -> a 2.9 KB leaf with 30 names.  1.3 signs CertificateVerify
-    # with RSA-PSS and keeps the peer's certificate in the session: both inside the static pool.
-    state = STATE + "-tls13"
-    f, st = whole_job_on(ctx, state, ["--tls-version", "1.3", "--key-type", "rsa-service"])
+def whole_job_through_the_service_shaped_chain(ctx, version):
+    # A chain shaped like the service's (RSA-2048 root -> intermediate -> a 2.9 KB leaf with 30
+    # names) from a server that speaks only `version`; every handshake of the job was that version
+    # and the static pool held it.
+    state = STATE + "-tls" + version.replace(".", "")
+    f, st = whole_job_on(ctx, state, ["--tls-version", version, "--key-type", "rsa-service"])
     service_chain(state)
-    assert st["tls_versions"] == {"TLSv1.3": int(f["handshakes"])}, st["tls_versions"]
+    assert st["tls_versions"] == {"TLSv" + version: int(f["handshakes"])}, st["tls_versions"]
     assert 0 < int(f["tls_pool_peak"]) < int(f["tls_pool"]), f
+
+
+def test_m4_whole_job_tls13_only_through_the_service_shaped_chain(ctx):
+    # 1.3 only (which 2.28 refused outright): 1.3 signs CertificateVerify with RSA-PSS and keeps
+    # the peer's certificate in the session, both inside the static pool.
+    whole_job_through_the_service_shaped_chain(ctx, "1.3")
 
 
 def test_m4_whole_job_tls12_only_through_the_service_shaped_chain(ctx):
-    # The same chain from a TLS-1.2-only server: the client offering 1.2 and 1.3 must fall back to
-    # ECDHE-RSA (the case 3.6.6 broke: it aborted against a 1.2-only server with an RSA certificate).
-    state = STATE + "-tls12"
-    f, st = whole_job_on(ctx, state, ["--tls-version", "1.2", "--key-type", "rsa-service"])
-    service_chain(state)
-    assert st["tls_versions"] == {"TLSv1.2": int(f["handshakes"])}, st["tls_versions"]
-    assert 0 < int(f["tls_pool_peak"]) < int(f["tls_pool"]), f
+    # 1.2 only: the client offering 1.2 and 1.3 must fall back to ECDHE-RSA (the case 3.6.6
+    # broke: it aborted against a 1.2-only server with an RSA certificate).
+    whole_job_through_the_service_shaped_chain(ctx, "1.2")
 
 
 def test_m4_download_resumes_after_a_drop(ctx):

@@ -9,12 +9,11 @@ sanitize` runs all of test_cli, test_job and test_hostile instead."""
 import os
 import re
 import subprocess
-import sys
 
+import nested_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SAN = os.path.join(ROOT, "build", "san")
-RUNNER = os.path.join(ROOT, "tests", "run_tests.py")
 MARKS = ("runtime error:", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "SUMMARY: ")
 
 SUBSET = {
@@ -41,15 +40,10 @@ SUBSET = {
 
 
 def nested(args, timeout=600):
-    env = dict(os.environ, LKEDOC_CLI=os.path.join(SAN, "lkedoc"))
-    proc = subprocess.run([sys.executable, RUNNER, "--sanitizer-reports", "--build-dir", SAN] + args, cwd=ROOT,
-                          capture_output=True, text=True, errors="replace", env=env, timeout=timeout)
-    out = proc.stdout + proc.stderr
-    m = re.search(r"^(\d+) passed, (\d+) failed$", proc.stdout, re.M)
-    assert m is not None and proc.returncode == 0 and m.group(2) == "0", out[-12000:]
+    passed, out = nested_run.nested(SAN, args, timeout, ["--sanitizer-reports"])
     reports = [line for line in out.splitlines() if any(k in line for k in MARKS)]
     assert not reports, out[-12000:]
-    return int(m.group(1)), out
+    return passed, out
 
 
 def test_sanitizer_build():
@@ -61,10 +55,7 @@ def test_sanitizer_build():
 
 
 def test_unit_programs_under_sanitizers():
-    passed, out = nested(["-k", "unit/", "--suite", "none"])
-    units = [f for f in os.listdir(os.path.join(SAN, "tests")) if f.startswith("test_") and "." not in f]
-    assert len(re.findall(r"^ok   unit/", out, re.M)) == len(units), out
-    assert passed > 100, out
+    nested_run.every_unit_program_passes(SAN, nested)
 
 
 def subset(suite):
