@@ -574,6 +574,9 @@ def pages_parsed(profile, body, doc_pages):
     if end is not None and end - first + 1 > MAX_TASK_PAGES:
         raise ApiError("LimitExceeded.ExceededMaxPagesError",
                        "One task parses at most %d pages; pages %d to %d are asked for." % (MAX_TASK_PAGES, first, end))
+    if end is None and profile["default_end"] is not None and first > profile["default_end"]:
+        raise ApiError("InvalidParameterValue", "FileStartPageNumber %d is after FileEndPageNumber %d (its default)."
+                       % (first, profile["default_end"]))
     if doc_pages is None:
         return None
     last = end if end is not None else profile["default_end"] or first + MAX_TASK_PAGES - 1
