@@ -378,7 +378,11 @@ static void print_option(FILE *f, const cli_option_t *opt)
     snprintf(head, sizeof head, "%s%s%s%s%s", opt->name, opt->alias != NULL ? ", " : "",
              opt->alias != NULL ? opt->alias : "", opt->value != NULL ? " " : "",
              opt->value != NULL ? opt->value : "");
-    fprintf(f, "  %-25s ", head);
+    if (strlen(head) > 24) {
+        fprintf(f, "  %s\n%28s", head, ""); /* no room for the two spaces before the help */
+    } else {
+        fprintf(f, "  %-25s ", head);
+    }
     while ((nl = strchr(h, '\n')) != NULL) {
         fprintf(f, "%.*s\n%28s", (int)(nl - h), h, "");
         h = nl + 1;
