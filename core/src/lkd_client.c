@@ -18,7 +18,7 @@
 
 /* The profiles' strings, and per profile (in the order of lkd_profile_t)
  * where its host, service, version and region start, and its LKD_CAP_*:
- * offsets into one string rather than pointers take a quarter of the flash. */
+ * byte offsets into one string take less flash than four pointers each. */
 static const char profile_text[] = "lke.intl.tencentcloudapi.com\0" /* 0 */
                                    "lke\0"                          /* 29 */
                                    "2023-11-30\0"                   /* 33 */
@@ -30,7 +30,9 @@ static const char profile_text[] = "lke.intl.tencentcloudapi.com\0" /* 0 */
                                    "ap-jakarta";                    /* 131 */
 static const uint8_t profiles[][5] = {
     {0, 29, 33, 44, LKD_CAP_END_PAGE_100},
-    {57, 83, 89, 44, (uint8_t)(0xffu & ~LKD_CAP_END_PAGE_100)},
+    {57, 83, 89, 44,
+     LKD_CAP_CANCEL_TASK | LKD_CAP_TASK_ERROR | LKD_CAP_IGNORE_FAILED_PAGE | LKD_CAP_RETURN_PAGE_FORMAT |
+         LKD_CAP_PAGE_FORMAT | LKD_CAP_PAUSE | LKD_CAP_FULL_USAGE},
     {100, 83, 89, 131, 0},
 };
 
