@@ -541,6 +541,15 @@ def run_selftest(d):
             lc = m.stats()["last_create"]
             check("lke pages %s" % body, resp.get("TaskId") and lc["document_pages"] == 150
                   and lc["pages_parsed"] == want, (resp, lc))
+            if not body:
+                cut_task = resp.get("TaskId")
+        # The archive of the task without a range has pages 1..100 only.
+        d = Client(m.download_port, m.ca_file, sni="mock.lkedoc.test")
+        r, data = d.get(target_of(success_url(api, cut_task)))
+        pages = sorted(int(n.rsplit("_page_", 1)[1][:-5]) for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+                       if "_page_" in n)
+        check("lke archive cut at 100", r.status == 200 and pages == list(range(1, 101)), pages[-3:])
+        d.drop()
         r, resp, _ = api("CreateReconstructDocumentFlow", dict(FileType="PDF", FileBase64=b64, FileStartPageNumber=120))
         check("lke start after its default end", resp["Error"]["Code"] == "InvalidParameterValue", resp)
         r, resp, _ = api("CreateReconstructDocumentFlow", dict(FileType="PDF", FileBase64=b64), host="lkeap.tencentcloudapi.com",
