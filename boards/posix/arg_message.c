@@ -17,6 +17,8 @@ static const struct {
     {"start_page", "--pages"},        {"end_page", "--pages"},         {"result_hosts", "--result-host"},
     {"secret_id", "TENCENTCLOUD_SECRET_ID"}, {"secret_key", "TENCENTCLOUD_SECRET_KEY"},
     {"token", "TENCENTCLOUD_TOKEN"},  {"timeout_ms", "--timeout or --job-timeout"},
+    {"caps", "--service lkeap"},           {"ignore_failed_page", "--ignore-failed-page"},
+    {"return_page_format", "--return-page-format"}, {"page_format", "--page-format"},
 };
 
 /* name without the struct it is a field of ("settings.", "params.", "opt."). */

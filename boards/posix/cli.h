@@ -48,6 +48,9 @@ struct options {
     const char *table;      /* "0" or "1" */
     const char *result_type;
     int unsigned_payload;
+    int8_t ignore_failed_page; /* -1: not sent */
+    int8_t return_page_format; /* -1: not sent */
+    const char *page_format;
     const char *output;     /* -o */
     int json;
     int verbose;

@@ -181,6 +181,9 @@ static int create_task(lkd_client_t *c, const options_t *o, const char *file)
     p.end_page = o->end_page;
     p.table_result_type = o->table;
     p.result_type = o->result_type;
+    p.ignore_failed_page = o->ignore_failed_page;
+    p.return_page_format = o->return_page_format;
+    p.page_format = o->page_format;
     reader.fd = -1;
     if (file != NULL) {
         reader.fd = open(file, O_RDONLY | O_CLOEXEC);

@@ -90,6 +90,21 @@ static int refused_url(lkd_client_t *c)
     return exit_status_for(LKD_ERR_URL_REFUSED);
 }
 
+/* The official SDKs removed the document actions from lke: its service may
+ * answer them so.  Say it plainly, and how to switch. */
+static void offline_hint(lkd_client_t *c, const char *code)
+{
+    const lkd_settings_t *s = lkd_client_settings(c);
+    if (s != NULL && strcmp(s->service, "lke") == 0 &&
+        (strcmp(code, "InvalidAction") == 0 || strcmp(code, "ActionOffline") == 0 ||
+         strcmp(code, "UnsupportedOperation") == 0)) {
+        fputs("lkedoc: this action is no longer served on lke (the official SDKs removed it there);\n"
+              "  switch to lkeap: --service lkeap (China, lkeap.tencentcloudapi.com) or\n"
+              "  --service lkeap-intl (international, lkeap.intl.tencentcloudapi.com), same credentials\n",
+              stderr);
+    }
+}
+
 int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
 {
     const lkd_api_error_t *e = lkd_client_api_error(c);
@@ -106,6 +121,7 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         fputs(" [RequestId ", stderr);
         safe_text_puts(stderr, e->request_id);
         fputs("]\n", stderr);
+        offline_hint(c, e->code);
         return EXIT_API;
     }
     if (st == LKD_ERR_URL_REFUSED) {
@@ -159,16 +175,20 @@ static void no_core_dumps(void)
 static void settings_from_options(lkd_settings_t *s, options_t *o)
 {
     const char *env_region = getenv("TENCENTCLOUD_REGION");
-    /* The profile: --service, else the endpoint's first label, else lke. */
+    /* The profile: --service, else the endpoint's first label, else lke;
+     * lkeap on the international host is the international edition. */
     if (o->service == NULL && o->host[0] != '\0') {
         o->service = strncmp(o->host, "lkeap.", 6) == 0 ? "lkeap" : "lke";
     }
-    lkd_settings_default(s, o->service != NULL && strcmp(o->service, "lkeap") == 0 ? LKD_PROFILE_LKEAP
-                                                                                : LKD_PROFILE_LKE);
+    if (o->service != NULL && strcmp(o->service, "lkeap") == 0 &&
+        strcmp(o->host, "lkeap.intl.tencentcloudapi.com") == 0) {
+        o->service = "lkeap-intl";
+    }
+    lkd_settings_default(s, o->service == NULL || strcmp(o->service, "lke") == 0 ? LKD_PROFILE_LKE
+                            : strcmp(o->service, "lkeap") == 0                   ? LKD_PROFILE_LKEAP
+                                                                                 : LKD_PROFILE_LKEAP_INTL);
     if (o->host[0] == '\0') {
         snprintf(o->host, sizeof o->host, "%s", s->host);
-    } else if (strcmp(o->host, "lkeap.intl.tencentcloudapi.com") == 0) {
-        s->region = "ap-jakarta";
     }
     s->host = o->host;
     s->port = o->port;

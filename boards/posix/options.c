@@ -168,7 +168,31 @@ static int one_of(const char **out, const char *v, const char *a, const char *b)
 
 static int set_service(options_t *o, const char *v)
 {
+    if (strcmp(v, "lkeap-intl") == 0) {
+        o->service = v;
+        return 0;
+    }
     return one_of(&o->service, v, "lke", "lkeap");
+}
+
+/* yes|no for a boolean Config key: 1 or 0 in *out. */
+static int set_bool(int8_t *out, const char *v)
+{
+    if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+        return -1;
+    }
+    *out = (int8_t)(v[0] == 'y');
+    return 0;
+}
+
+static int set_ignore_failed_page(options_t *o, const char *v)
+{
+    return set_bool(&o->ignore_failed_page, v);
+}
+
+static int set_return_page_format(options_t *o, const char *v)
+{
+    return set_bool(&o->return_page_format, v);
 }
 
 static int set_language(options_t *o, const char *v)
@@ -236,10 +260,11 @@ typedef struct {
 
 /* Every option, in --help's order: the parser knows only these. */
 static const cli_option_t options[] = {
-    {"--service", NULL, "lke|lkeap",
+    {"--service", NULL, "lke|lkeap|lkeap-intl",
      "API profile (default lke: lke.intl.tencentcloudapi.com, 2023-11-30;\n"
-     "lkeap: lkeap.tencentcloudapi.com, 2024-05-22)",
-     CHECKED(set_service, "--service must be lke or lkeap, not '%s'"), 0},
+     "lkeap: lkeap.tencentcloudapi.com, 2024-05-22, China;\n"
+     "lkeap-intl: lkeap.intl.tencentcloudapi.com, 2024-05-22, ap-jakarta)",
+     CHECKED(set_service, "--service must be lke, lkeap or lkeap-intl, not '%s'"), 0},
     {"--endpoint", NULL, "HOST[:PORT]", "API host (and port, default 443)",
      CHECKED(set_endpoint, "--endpoint wants HOST[:PORT], not '%s'"), 0},
     {"--resolve", NULL, "HOST:PORT:ADDR",
@@ -277,6 +302,11 @@ static const cli_option_t options[] = {
      CHECKED(set_table, "--table must be md or html, not '%s'"), 1},
     {"--result-type", NULL, "N", "Config.ResultType, 0 to 5 (default 0)",
      CHECKED(set_result_type, "--result-type must be 0 to 5, not '%s'"), 1},
+    {"--ignore-failed-page", NULL, "yes|no", "Config.IgnoreFailedPage (lkeap China)",
+     CHECKED(set_ignore_failed_page, "--ignore-failed-page must be yes or no, not '%s'"), 1},
+    {"--return-page-format", NULL, "yes|no", "Config.ReturnPageFormat (lkeap China)",
+     CHECKED(set_return_page_format, "--return-page-format must be yes or no, not '%s'"), 1},
+    {"--page-format", NULL, "FORMAT", "Config.PageFormat (lkeap China)", FIELD(page_format), 1},
     {"--unsigned-payload", NULL, NULL,
      "sign the upload as UNSIGNED-PAYLOAD: the file is read once, not hashed first", FIELD(unsigned_payload), 1},
     {"--output", "-o", "OUT.zip", "where download and parse write the result archive (- : stdout)",
@@ -307,12 +337,14 @@ static const cli_command_t commands[] = {
     {"GetReconstructDocumentResult", "GetReconstructDocumentResult --TaskId TASK_ID", cmd_status, ARGS_ONE, 0},
     {"create",
      "create (--file FILE [--type PDF] | --url URL) [--pages A-B]\n"
-     "                               [--table md|html] [--result-type N] [--unsigned-payload]",
+     "                               [--table md|html] [--result-type N] [--unsigned-payload]\n"
+     "                               [--ignore-failed-page yes|no] [--return-page-format yes|no]\n"
+     "                               [--page-format FORMAT]",
      cmd_create, ARGS_SOURCE, 0},
     {"wait", "wait TASK_ID", cmd_wait, ARGS_ONE, 0},
     {"download", "download TASK_ID -o OUT.zip", cmd_download, ARGS_ONE, 1},
     {"parse", "parse FILE -o OUT.zip [create options]", cmd_parse, ARGS_ONE, 1},
-    {"cancel", "cancel TASK_ID                 (lkeap)", cmd_cancel, ARGS_ONE, 0},
+    {"cancel", "cancel TASK_ID                 (lkeap China)", cmd_cancel, ARGS_ONE, 0},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -346,7 +378,11 @@ static void print_option(FILE *f, const cli_option_t *opt)
     snprintf(head, sizeof head, "%s%s%s%s%s", opt->name, opt->alias != NULL ? ", " : "",
              opt->alias != NULL ? opt->alias : "", opt->value != NULL ? " " : "",
              opt->value != NULL ? opt->value : "");
-    fprintf(f, "  %-25s ", head);
+    if (strlen(head) > 24) {
+        fprintf(f, "  %s\n%28s", head, ""); /* no room for the two spaces before the help */
+    } else {
+        fprintf(f, "  %-25s ", head);
+    }
     while ((nl = strchr(h, '\n')) != NULL) {
         fprintf(f, "%.*s\n%28s", (int)(nl - h), h, "");
         h = nl + 1;
@@ -487,6 +523,8 @@ int cli_parse(int argc, char **argv, options_t *o)
     o->timeout_s = LKD_DEFAULT_TIMEOUT_MS / 1000.0;
     o->job_timeout_s = 600;
     o->poll_s = 1;
+    o->ignore_failed_page = -1;
+    o->return_page_format = -1;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const cli_option_t *opt = is_option(a) ? find_option(a) : NULL;

@@ -58,8 +58,14 @@ void print_result_json(FILE *out, const lkd_result_t *r)
     if (r->has_usage) {
         fputs(",\"Usage\":{\"PageNumber\":", out);
         json_int(out, r->usage.page_number);
+        fputs(",\"TotalToken\":", out);
+        json_int(out, r->usage.total_token);
         fputs(",\"TotalTokens\":", out);
         json_int(out, r->usage.total_tokens);
+        fputs(",\"SplitTokens\":", out);
+        json_int(out, r->usage.split_tokens);
+        fputs(",\"MllmTokens\":", out);
+        json_int(out, r->usage.mllm_tokens);
         fputs(",\"SuccessPageNum\":", out);
         json_int(out, r->usage.success_page_num);
         fputs(",\"FailPageNum\":", out);
@@ -89,6 +95,32 @@ void print_api_error_json(FILE *out, const lkd_api_error_t *e)
     fputs("},\"RequestId\":", out);
     json_string(out, e->request_id, strlen(e->request_id));
     fputs("}\n", out);
+}
+
+/* One part of the Usage line, when the answer carried it. */
+static void usage_part(FILE *out, int *first, int64_t v, const char *unit)
+{
+    if (v >= 0) {
+        fprintf(out, "%s %" PRId64 " %s", *first ? "" : ",", v, unit);
+        *first = 0;
+    }
+}
+
+/* "Usage:      3 pages, 3 ok, 0 failed, 1234 tokens, 200 split tokens, ...":
+ * only what the answer carried (the international edition sends pages and
+ * tokens only). */
+static void print_usage_human(FILE *out, const lkd_usage_t *u)
+{
+    int first = 1;
+    fputs("Usage:     ", out);
+    usage_part(out, &first, u->page_number, "pages");
+    usage_part(out, &first, u->success_page_num, "ok");
+    usage_part(out, &first, u->fail_page_num, "failed");
+    usage_part(out, &first, u->total_tokens >= 0 ? u->total_tokens : u->total_token, "tokens");
+    usage_part(out, &first, u->split_tokens, "split tokens");
+    usage_part(out, &first, u->mllm_tokens, "mllm tokens");
+    usage_part(out, &first, u->file_size, "bytes");
+    fputc('\n', out);
 }
 
 void print_result_human(FILE *out, const char *task_id, const lkd_result_t *r)
@@ -122,10 +154,7 @@ void print_result_human(FILE *out, const char *task_id, const lkd_result_t *r)
         fputc('\n', out);
     }
     if (r->has_usage) {
-        fprintf(out, "Usage:      %" PRId64 " pages (%" PRId64 " ok, %" PRId64 " failed), %" PRId64
-                     " tokens, %" PRId64 " bytes\n",
-                r->usage.page_number, r->usage.success_page_num, r->usage.fail_page_num, r->usage.total_tokens,
-                r->usage.file_size);
+        print_usage_human(out, &r->usage);
     }
     if (r->has_task_error) {
         fputs("Task error: ", out);

@@ -38,9 +38,27 @@ extern "C" {
 #endif
 
 typedef enum {
-    LKD_PROFILE_LKE = 0, /* lke.intl.tencentcloudapi.com, 2023-11-30, ap-guangzhou (default) */
-    LKD_PROFILE_LKEAP    /* lkeap.tencentcloudapi.com, 2024-05-22, ap-guangzhou */
+    LKD_PROFILE_LKE = 0,   /* lke.intl.tencentcloudapi.com, lke, 2023-11-30, ap-guangzhou (default) */
+    LKD_PROFILE_LKEAP,     /* lkeap.tencentcloudapi.com, lkeap, 2024-05-22, ap-guangzhou (China) */
+    LKD_PROFILE_LKEAP_INTL /* lkeap.intl.tencentcloudapi.com, lkeap, 2024-05-22, ap-jakarta */
 } lkd_profile_t;
+
+/* What an endpoint serves: the bits of lkd_settings_t.caps.  lkd_settings_default
+ * sets each profile's (lke: END_PAGE_100 only; lkeap China: all but END_PAGE_100;
+ * lkeap international: none); an application with its own host states its
+ * endpoint's.  A call that needs a capability the settings lack is refused
+ * before anything is sent (LKD_ERR_ARG_CONFLICT).  TASK_ERROR, PAUSE and
+ * FULL_USAGE describe answers only: what the application may expect. */
+#define LKD_CAP_CANCEL_TASK 0x01u        /* the CancelTask action (lkd_cancel_task) */
+#define LKD_CAP_TASK_ERROR 0x02u         /* a Failed task's answer says why (lkd_result_t.has_task_error) */
+#define LKD_CAP_IGNORE_FAILED_PAGE 0x04u /* Config.IgnoreFailedPage (lkd_create_t.ignore_failed_page) */
+#define LKD_CAP_RETURN_PAGE_FORMAT 0x08u /* Config.ReturnPageFormat (lkd_create_t.return_page_format) */
+#define LKD_CAP_PAGE_FORMAT 0x10u        /* Config.PageFormat (lkd_create_t.page_format) */
+#define LKD_CAP_PAUSE 0x20u              /* the Pause status */
+#define LKD_CAP_FULL_USAGE 0x40u         /* Usage with every field (the international edition: PageNumber,
+                                            TotalToken and TotalTokens only) */
+#define LKD_CAP_END_PAGE_100 0x80u       /* without FileEndPageNumber the endpoint parses pages 1..100 only:
+                                            lkd_create sends the range itself (lkd_job.h) */
 
 /* One curl-style --resolve entry: connections to host:port go to address. */
 typedef struct {
@@ -69,6 +87,7 @@ typedef struct {
     const char *secret_key;
     const char *token;        /* NULL, or the session token of temporary credentials */
     uint32_t timeout_ms;      /* deadline of one API call, its retries included */
+    uint8_t caps;             /* LKD_CAP_* bits: what the endpoint serves */
     const char *const *result_hosts; /* NULL, or result_host_count hosts a result URL may name
                                         besides LKD_DEFAULT_RESULT_HOSTS: ".example.com" any name
                                         under it (whole labels), "cos.example.com" that name only;
@@ -120,8 +139,9 @@ typedef struct {
     } internal;
 } lkd_client_t;
 
-/* Fill *s with a profile's host, service, version and region, port 443,
- * the default timeout and no credentials. */
+/* Fill *s with a profile's host, service, version, region and capabilities
+ * (LKD_CAP_*), port 443, the default timeout and no credentials.  A value
+ * that is not an lkd_profile_t gives LKD_PROFILE_LKE's. */
 void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
 
 /* Prepare a client (the settings struct is copied; its strings are not) and
@@ -195,7 +215,14 @@ const char *lkd_client_refusal_reason(const lkd_client_t *client);
  * and give it back as settings.last_known_time after a reboot. */
 int64_t lkd_client_validity_time(lkd_client_t *client);
 
-/* The service error of the last call that returned LKD_ERR_API. */
+/* The service error of the last call that returned LKD_ERR_API.
+ * The official SDKs removed CreateReconstructDocumentFlow and
+ * GetReconstructDocumentResult from lke (2025-2026): on that profile a code
+ * InvalidAction, ActionOffline or UnsupportedOperation to them means the
+ * endpoint no longer serves the action.  Firmware should log that plainly
+ * ("the action is no longer served on lke") and how to switch: the settings of
+ * lkd_settings_default(LKD_PROFILE_LKEAP) (China) or LKD_PROFILE_LKEAP_INTL,
+ * whose credentials are the same account's. */
 const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
 
 /* After a call returned one of the LKD_ERR_ARG_* kinds: which argument (or
@@ -210,9 +237,9 @@ const lkd_api_error_t *lkd_client_api_error(const lkd_client_t *client);
  * are always "": status, length and limit say what was refused. */
 const lkd_arg_error_t *lkd_client_arg_error(const lkd_client_t *client);
 
-/* CancelTask (lkeap only; the lke profile's service answers InvalidAction).
- * The task id replaces the client's, as with lkd_get_result.
- * Errors: as lkd_get_result. */
+/* CancelTask (lkeap China only).  The task id replaces the client's, as with
+ * lkd_get_result.  Errors: LKD_ERR_ARG_CONFLICT ("settings.caps" named:
+ * without LKD_CAP_CANCEL_TASK nothing is sent), and those of lkd_get_result. */
 lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len);
 
 /* The time the client signs with: the server's clock once a Date header was

@@ -24,18 +24,25 @@
 extern "C" {
 #endif
 
-/* CreateReconstructDocumentFlow parameters, as the service names them.  Either file_url or file. */
+/* The most pages one task parses (the service's limit). */
+#define LKD_CREATE_MAX_PAGES 1000u
+
+/* CreateReconstructDocumentFlow parameters, as the service names them.  Either file_url or file.
+ * Page range: on an endpoint with LKD_CAP_END_PAGE_100 (lke), which parses
+ * only pages 1..100 without FileEndPageNumber, an end_page of 0 sends the
+ * whole document as far as one task goes: start_page (1 when 0) to
+ * start_page + LKD_CREATE_MAX_PAGES - 1.  Elsewhere 0 is not sent. */
 typedef struct {
     const char *file_type;         /* "PDF", "PNG", ...: sent upper-case; required on lkeap */
     const char *file_url;          /* FileUrl, or NULL */
     const lkd_file_source_t *file; /* FileBase64 source, or NULL */
     uint32_t start_page;           /* FileStartPageNumber, 0: not sent */
-    uint32_t end_page;             /* FileEndPageNumber, 0: not sent */
+    uint32_t end_page;             /* FileEndPageNumber, 0: the document's end (see above) */
     const char *table_result_type; /* Config.TableResultType "0" markdown, "1" HTML; NULL: "0" */
     const char *result_type;       /* Config.ResultType "0".."5"; NULL: "0" */
-    int8_t ignore_failed_page;     /* lkeap Config.IgnoreFailedPage: -1 not sent, 0, 1 */
-    int8_t return_page_format;     /* lkeap Config.ReturnPageFormat: -1 not sent, 0, 1 */
-    const char *page_format;       /* lkeap Config.PageFormat, or NULL */
+    int8_t ignore_failed_page;     /* Config.IgnoreFailedPage (LKD_CAP_IGNORE_FAILED_PAGE): -1 not sent, 0, 1 */
+    int8_t return_page_format;     /* Config.ReturnPageFormat (LKD_CAP_RETURN_PAGE_FORMAT): -1 not sent, 0, 1 */
+    const char *page_format;       /* Config.PageFormat (LKD_CAP_PAGE_FORMAT), or NULL */
 } lkd_create_t;
 
 /* Fill *p with no file, ResultType "0", TableResultType "0", lkeap extras unset. */
@@ -48,11 +55,16 @@ void lkd_create_default(lkd_create_t *p);
  * 8 MiB, the whole request at most 10 MiB.
  * Errors, each with the argument named (lkd_client_arg_error):
  * LKD_ERR_ARG_NULL (params, task_id, file.read, no source, file_type on
- * lkeap), LKD_ERR_ARG_CONFLICT (both sources; end_page before start_page),
+ * lkeap), LKD_ERR_ARG_CONFLICT (both sources; end_page before start_page;
+ * ignore_failed_page, return_page_format or page_format set while
+ * settings.caps lack its LKD_CAP_* bit),
  * LKD_ERR_ARG_EMPTY (file_url "", file.size 0, file_type ""),
  * LKD_ERR_ARG_TOO_LONG (file_type over 8), LKD_ERR_ARG_FORMAT (file_type not
  * letters and digits; file_url or page_format not UTF-8), LKD_ERR_ARG_RANGE
- * (table_result_type, result_type; file.size more than file.read gives;
+ * (table_result_type, result_type; file_type with file other than PNG, JPG,
+ * JPEG, PDF, GIF, BMP, TIFF: the service takes those only as FileBase64, the
+ * others by file_url; start_page over UINT32_MAX - LKD_CREATE_MAX_PAGES;
+ * file.size more than file.read gives;
  * file.read gave more bytes than it was asked for);
  * LKD_ERR_PAYLOAD_TOO_LARGE, the reader's errors, and those of lkd_get_result. */
 lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_span_t *task_id);

@@ -46,13 +46,18 @@ typedef struct {
     uint8_t is_null;
 } lkd_failed_page_t;
 
-/* Usage (lkeap).  A field the answer does not carry is -1. */
+/* Usage (lkeap; the international edition carries PageNumber, TotalToken
+ * and TotalTokens only).  A field the answer does not carry, or carries as
+ * null, is -1. */
 typedef struct {
-    int64_t page_number;
-    int64_t total_tokens;
-    int64_t success_page_num;
-    int64_t fail_page_num;
-    int64_t file_size;
+    int64_t page_number;      /* PageNumber */
+    int64_t total_token;      /* TotalToken (deprecated by the service for TotalTokens) */
+    int64_t total_tokens;     /* TotalTokens */
+    int64_t split_tokens;     /* SplitTokens */
+    int64_t mllm_tokens;      /* MllmTokens */
+    int64_t success_page_num; /* SuccessPageNum */
+    int64_t fail_page_num;    /* FailPageNum */
+    int64_t file_size;        /* FileSize (bytes) */
 } lkd_usage_t;
 
 /* A decoded GetReconstructDocumentResult answer. */

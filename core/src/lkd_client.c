@@ -16,24 +16,40 @@
 #include "lkd_url_policy.h"
 #include "lkd_tls.h"
 
+/* The profiles' strings, and per profile (in the order of lkd_profile_t)
+ * where its host, service, version and region start, and its LKD_CAP_*:
+ * byte offsets into one string take less flash than four pointers each. */
+static const char profile_text[] = "lke.intl.tencentcloudapi.com\0" /* 0 */
+                                   "lke\0"                          /* 29 */
+                                   "2023-11-30\0"                   /* 33 */
+                                   "ap-guangzhou\0"                 /* 44 */
+                                   "lkeap.tencentcloudapi.com\0"    /* 57 */
+                                   "lkeap\0"                        /* 83 */
+                                   "2024-05-22\0"                   /* 89 */
+                                   "lkeap.intl.tencentcloudapi.com\0" /* 100 */
+                                   "ap-jakarta";                    /* 131 */
+static const uint8_t profiles[][5] = {
+    {0, 29, 33, 44, LKD_CAP_END_PAGE_100},
+    {57, 83, 89, 44,
+     LKD_CAP_CANCEL_TASK | LKD_CAP_TASK_ERROR | LKD_CAP_IGNORE_FAILED_PAGE | LKD_CAP_RETURN_PAGE_FORMAT |
+         LKD_CAP_PAGE_FORMAT | LKD_CAP_PAUSE | LKD_CAP_FULL_USAGE},
+    {100, 83, 89, 131, 0},
+};
+
 void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile)
 {
+    const uint8_t *p = profiles[(unsigned)profile < sizeof profiles / sizeof profiles[0] ? (unsigned)profile : 0];
     if (s == NULL) {
         return;
     }
     memset(s, 0, sizeof *s);
     s->port = 443;
     s->timeout_ms = LKD_DEFAULT_TIMEOUT_MS;
-    s->region = "ap-guangzhou";
-    if (profile == LKD_PROFILE_LKEAP) {
-        s->host = "lkeap.tencentcloudapi.com";
-        s->service = "lkeap";
-        s->version = "2024-05-22";
-    } else {
-        s->host = "lke.intl.tencentcloudapi.com";
-        s->service = "lke";
-        s->version = "2023-11-30";
-    }
+    s->host = profile_text + p[0];
+    s->service = profile_text + p[1];
+    s->version = profile_text + p[2];
+    s->region = profile_text + p[3];
+    s->caps = p[4];
 }
 
 /* ---- what the client knows ------------------------------------------------ */
@@ -163,5 +179,11 @@ lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t ta
 
 lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len)
 {
+    /* Refused before anything is sent; a client in a call answers LKD_ERR_STATE below. */
+    if (client != NULL && client->internal.initialised && !client->internal.busy &&
+        !(client->internal.settings.caps & LKD_CAP_CANCEL_TASK)) {
+        return lkd_arg_fail(client, LKD_ERR_ARG_CONFLICT, "settings.caps",
+                            "lack LKD_CAP_CANCEL_TASK: CancelTask is served on lkeap China only (LKD_PROFILE_LKEAP)");
+    }
     return task_call(client, "CancelTask", lkd_result_decode_request_id, NULL, task_id, task_id_len);
 }

@@ -82,6 +82,7 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *
     json_out_t j;
     char type[FILE_TYPE_MAX + 1];
     const char *sep = "{";
+    uint32_t start, end;
 
     j.w.out = c->internal.response;
     j.w.cap = LKD_RESPONSE_BUFFER_SIZE;
@@ -110,13 +111,21 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *
         put_raw(&j, "\"");
         sep = ",";
     }
-    if (p->start_page > 0) {
-        put_raw(&j, ",\"FileStartPageNumber\":");
-        lkd_text_put_dec(&j.w, p->start_page);
+    start = p->start_page;
+    end = p->end_page;
+    if (end == 0 && (c->internal.settings.caps & LKD_CAP_END_PAGE_100)) {
+        /* Without an end the endpoint stops at page 100: ask for what the
+         * user meant, the whole document (from start) as far as one task goes. */
+        start = start > 0 ? start : 1;
+        end = start + (LKD_CREATE_MAX_PAGES - 1);
     }
-    if (p->end_page > 0) {
+    if (start > 0) {
+        put_raw(&j, ",\"FileStartPageNumber\":");
+        lkd_text_put_dec(&j.w, start);
+    }
+    if (end > 0) {
         put_raw(&j, ",\"FileEndPageNumber\":");
-        lkd_text_put_dec(&j.w, p->end_page);
+        lkd_text_put_dec(&j.w, end);
     }
     put_raw(&j, ",\"Config\":{\"TableResultType\":");
     put_string(&j, p->table_result_type != NULL ? p->table_result_type : "0",
@@ -189,6 +198,38 @@ static lkd_status_t check_source(lkd_client_t *c, const lkd_create_t *p)
     return LKD_OK;
 }
 
+/* The only FileTypes the service takes as FileBase64. */
+static int base64_type(const char *type)
+{
+    static const char types[] = "PNG\0" "JPG\0" "JPEG\0" "PDF\0" "GIF\0" "BMP\0" "TIFF\0";
+    const char *t;
+    unsigned i;
+    for (i = 0; (t = lkd_text_nth(types, i, NULL)) != NULL; i++) {
+        if (strcmp(t, type) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Each Config key beyond the two every profile knows needs its capability:
+ * the service answers UnknownParameter to a key its edition lacks. */
+static lkd_status_t check_config_caps(lkd_client_t *c, const lkd_create_t *p)
+{
+    unsigned missing = ((p->ignore_failed_page >= 0 ? LKD_CAP_IGNORE_FAILED_PAGE : 0u) |
+                        (p->return_page_format >= 0 ? LKD_CAP_RETURN_PAGE_FORMAT : 0u) |
+                        (p->page_format != NULL ? LKD_CAP_PAGE_FORMAT : 0u)) &
+                       ~(unsigned)c->internal.settings.caps;
+    if (missing == 0) {
+        return LKD_OK;
+    }
+    return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT,
+                        (missing & LKD_CAP_IGNORE_FAILED_PAGE)   ? "params.ignore_failed_page"
+                        : (missing & LKD_CAP_RETURN_PAGE_FORMAT) ? "params.return_page_format"
+                                                                 : "params.page_format",
+                        "is served on lkeap China only (LKD_PROFILE_LKEAP): settings.caps lack it");
+}
+
 static lkd_status_t check_create(lkd_client_t *c, const lkd_create_t *p)
 {
     char type[FILE_TYPE_MAX + 1];
@@ -215,7 +256,15 @@ static lkd_status_t check_create(lkd_client_t *c, const lkd_create_t *p)
     if (p->start_page > 0 && p->end_page > 0 && p->end_page < p->start_page) {
         return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT, "params.end_page", "is before params.start_page");
     }
-    return LKD_OK;
+    if (p->start_page > UINT32_MAX - LKD_CREATE_MAX_PAGES) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.start_page", NULL); /* no end page can follow it */
+    }
+    if (p->file != NULL && p->file_type != NULL && !base64_type(type)) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.file_type",
+                            "must be PNG, JPG, JPEG, PDF, GIF, BMP or TIFF to be sent as FileBase64 (params.file); "
+                            "send other types by FileUrl (params.file_url)");
+    }
+    return check_config_caps(c, p);
 }
 
 lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_span_t *task_id)

@@ -172,6 +172,118 @@ def test_lkeap_intl_endpoint_uses_jakarta(ctx):
     assert ctx.mock.stats()["last_headers"]["x-tc-region"] == "ap-jakarta"
 
 
+# (service option, host, version, region, Usage fields the answer carries)
+PROFILES = [
+    ("lke", "lke.intl.tencentcloudapi.com", "2023-11-30", "ap-guangzhou", []),
+    ("lkeap", "lkeap.tencentcloudapi.com", "2024-05-22", "ap-guangzhou",
+     ["PageNumber", "TotalToken", "TotalTokens", "SplitTokens", "MllmTokens", "SuccessPageNum", "FailPageNum",
+      "FileSize"]),
+    ("lkeap-intl", "lkeap.intl.tencentcloudapi.com", "2024-05-22", "ap-jakarta",
+     ["PageNumber", "TotalToken", "TotalTokens"]),
+]
+USAGE_FIELDS = PROFILES[1][4]
+
+
+def lkedoc_version():
+    with open(os.path.join(ROOT, "core", "include", "lkd_version.h"), encoding="utf-8") as f:
+        text = f.read()
+    parts = [re.search(r"#define LKD_VERSION_%s (\d+)" % k, text).group(1) for k in ("MAJOR", "MINOR", "PATCH")]
+    return ".".join(parts)
+
+
+def test_three_profiles_and_their_usage(ctx):
+    for service, host, version, region, usage in PROFILES:
+        r = status_json(ctx, "done-" + service, "--service", service, host=host)
+        h = ctx.mock.stats()["last_headers"]
+        assert (h["x-tc-version"], h["x-tc-region"], h["host"].split(":")[0]) == (version, region, host), h
+        assert r["Status"] == "Success" and "Error" not in r, r
+        if not usage:
+            assert "Usage" not in r, r
+            continue
+        # Every field the SDKs know is in the output; those the answer lacks are null.
+        assert sorted(r["Usage"]) == sorted(USAGE_FIELDS), r
+        assert all(isinstance(r["Usage"][k], int) for k in usage), r
+        assert all(r["Usage"][k] is None for k in USAGE_FIELDS if k not in usage), r
+        text = out(run(ctx, "--service", service, "status", "done-" + service, host=host))
+        line = [x for x in text.splitlines() if x.startswith("Usage:")][0]
+        assert ("split tokens" in line) == (service == "lkeap") and "tokens" in line, line
+    # The international edition's Failed task says no why, and Pause is not one of its states.
+    r = status_json(ctx, "fail-intl", "--service", "lkeap-intl", host=PROFILES[2][1])
+    assert r["Status"] == "Failed" and "Error" not in r, r
+    r = status_json(ctx, "pause-intl", "--service", "lkeap-intl", host=PROFILES[2][1])
+    assert r["Status"] == "Processing", r
+
+
+def test_every_request_names_the_client(ctx):
+    ctx.mock.reset()
+    for service, host, _, _, _ in PROFILES:
+        status_json(ctx, "done-rc", "--service", service, host=host)
+    st = ctx.mock.stats()
+    assert st["request_clients"] == {"lkedoc/" + lkedoc_version(): st["requests"]}, st["request_clients"]
+
+
+def test_what_a_profile_lacks_is_refused_before_sending(ctx):
+    before = ctx.mock.stats()["requests"]
+    for service, host in (("lke", PROFILES[0][1]), ("lkeap-intl", PROFILES[2][1])):
+        for opt, value, words in (("--ignore-failed-page", "no", "ignore failed page"),
+                                  ("--return-page-format", "yes", "return page format"),
+                                  ("--page-format", "A4", "page format")):
+            proc = run(ctx, "--service", service, "create", "--url", "https://docs.example.test/a.pdf", opt, value,
+                       host=host)
+            assert proc.returncode == 2, (service, opt, proc.returncode, err(proc))
+            assert words + " is served on lkeap China only" in err(proc) and "(set with %s)" % opt in err(proc), err(proc)
+        proc = run(ctx, "--service", service, "cancel", "task-1", host=host)
+        assert proc.returncode == 2 and "CancelTask is served on lkeap China only" in err(proc), err(proc)
+        assert "--service" in err(proc), err(proc)
+    assert ctx.mock.stats()["requests"] == before, "a refused request reached the service"
+    # lkeap China takes all of them.
+    proc = run(ctx, "--service", "lkeap", "create", "--url", "https://docs.example.test/a.pdf", "--ignore-failed-page",
+               "no", "--return-page-format", "yes", "--page-format", "A4", host=PROFILES[1][1])
+    assert proc.returncode == 0, err(proc)
+    assert ctx.mock.stats()["last_create"]["Config"] == {"TableResultType": "0", "ResultType": "0",
+                                                          "IgnoreFailedPage": False, "ReturnPageFormat": True,
+                                                          "PageFormat": "A4"}
+    proc = run(ctx, "--service", "lkeap", "cancel", "task-1", host=PROFILES[1][1])
+    assert proc.returncode == 0, err(proc)
+    proc = run(ctx, "create", "--url", "https://docs.example.test/a.pdf", "--ignore-failed-page", "maybe")
+    assert proc.returncode == 2 and "--ignore-failed-page must be yes or no" in err(proc), err(proc)
+
+
+def test_lke_offline_says_how_to_switch(ctx):
+    try:
+        for code in ("InvalidAction", "ActionOffline", "UnsupportedOperation"):
+            ctx.mock.config(lke_offline=code)
+            for args in (["status", "done-off"], ["create", "--url", "https://docs.example.test/a.pdf"]):
+                proc = run(ctx, *args)
+                assert proc.returncode == 3 and code in err(proc), (code, args, err(proc))
+                assert "no longer served on lke" in err(proc) and "--service lkeap" in err(proc), err(proc)
+                assert "--service lkeap-intl" in err(proc), err(proc)
+        # The same codes on lkeap are no reason to send anyone elsewhere.
+        proc = run(ctx, "--service", "lkeap", "status", "missing-x", host=PROFILES[1][1])
+        assert proc.returncode == 3 and "no longer served" not in err(proc), err(proc)
+        assert run(ctx, "--service", "lkeap", "status", "done-x", host=PROFILES[1][1]).returncode == 0
+    finally:
+        ctx.mock.config(lke_offline=False)
+    assert run(ctx, "status", "done-back").returncode == 0
+
+
+def test_base64_only_for_its_types(ctx):
+    path = os.path.join(ctx.home, "letter.docx")
+    with open(path, "wb") as f:
+        f.write(b"PK\x03\x04 not really a docx")
+    before = ctx.mock.stats()["requests"]
+    proc = run(ctx, "create", "--file", path)
+    assert proc.returncode == 2, (proc.returncode, err(proc))
+    assert "PNG, JPG, JPEG, PDF, GIF, BMP or TIFF" in err(proc) and "FileUrl" in err(proc), err(proc)
+    assert "--type" in err(proc), err(proc)
+    proc = run(ctx, "create", "--file", path, "--type", "txt")
+    assert proc.returncode == 2 and "FileUrl" in err(proc), err(proc)
+    assert ctx.mock.stats()["requests"] == before
+    proc = run(ctx, "create", "--url", "https://docs.example.test/letter.docx")
+    assert proc.returncode == 0, err(proc)
+    assert ctx.mock.stats()["last_create"]["FileType"] == "DOCX"
+
+
 def test_language_header(ctx):
     status_json(ctx, "done-lang", "--language", "zh-CN")
     assert ctx.mock.stats()["last_headers"]["x-tc-language"] == "zh-CN"

@@ -122,6 +122,41 @@ def test_lkeap_needs_a_type_and_takes_extras(ctx):
     assert p.returncode == 0, err(p)
 
 
+def page_members(path):
+    return sorted(int(n.rsplit("_page_", 1)[1][:-5]) for n in zipfile.ZipFile(path).namelist() if "_page_" in n)
+
+
+def test_lke_parses_the_whole_document(ctx):
+    # lke stops at page 100 unless told otherwise: the client sends the whole range.
+    doc = os.path.join(ctx.tmp, "long.pdf")
+    subprocess.run([sys.executable, SAMPLE, doc, "--pages", "150"], check=True)
+    out = os.path.join(ctx.tmp, "long.zip")
+    p = run(ctx, "parse", doc, "-o", out)
+    assert p.returncode == 0, err(p)
+    create = ctx.mock.stats()["last_create"]
+    assert (create["FileStartPageNumber"], create["FileEndPageNumber"]) == (1, 1000), create
+    assert (create["document_pages"], create["pages_parsed"]) == (150, [1, 150]), create
+    assert page_members(out) == list(range(1, 151))
+    # A range the user gives is sent as given.
+    p = run(ctx, "parse", doc, "-o", out, "--pages", "101-150")
+    assert p.returncode == 0, err(p)
+    assert page_members(out) == list(range(101, 151))
+
+
+def test_the_whole_job_on_every_profile(ctx):
+    for service, host in (("lke", HOST), ("lkeap", "lkeap.tencentcloudapi.com"),
+                          ("lkeap-intl", "lkeap.intl.tencentcloudapi.com")):
+        out = os.path.join(ctx.tmp, service + ".zip")
+        p = run(ctx, "--service", service, "--json", "parse", ctx.sample, "-o", out, host=host)
+        assert p.returncode == 0, (service, err(p))
+        assert json.loads(p.stdout)["Status"] == "Success"
+        check_zip(out)
+        create = ctx.mock.stats()["last_create"]
+        assert create["sha256"] == sha256_file(ctx.sample) and create["pages_parsed"] == [1, 1], create
+        # Only lke needs the range spelled out.
+        assert (create["FileEndPageNumber"] is not None) == (service == "lke"), create
+
+
 def test_one_handshake_for_all_polls(ctx):
     p = run(ctx, "create", "--url", "https://docs.example.test/p.pdf")
     task = p.stdout.decode().strip()
@@ -363,8 +398,13 @@ def test_cancel_task(ctx):
     assert p.returncode == 0, err(p)
     assert json.loads(p.stdout) == {"TaskId": "task-to-cancel", "Cancelled": True}
     assert ctx.mock.stats()["last_action"] == "CancelTask"
+    # lke and the international lkeap serve no CancelTask: refused before anything is sent.
+    before = ctx.mock.stats()["requests"]
     p = run(ctx, "cancel", "task-on-lke")
-    assert p.returncode == 3 and "InvalidAction" in err(p), err(p)
+    assert p.returncode == 2 and "CancelTask is served on lkeap China only" in err(p), err(p)
+    p = run(ctx, "--service", "lkeap-intl", "cancel", "task-on-intl", host="lkeap.intl.tencentcloudapi.com")
+    assert p.returncode == 2 and "CancelTask is served on lkeap China only" in err(p), err(p)
+    assert ctx.mock.stats()["requests"] == before
 
 
 def test_slow_service_ends_at_the_deadline(ctx):

@@ -96,19 +96,42 @@ FAULT_DEFAULTS = {
     "connection_requests_max": None,
     "url_ttl": None,                 # None: the profile's (600 s lke, 1800 s lkeap)
     "archive_size": 0,
+    "lke_offline": None,             # a code of LKE_OFFLINE_CODES: lke answers the document actions with it
 }
 
+# What lke may answer the document actions the official SDKs removed from it.
+LKE_OFFLINE_CODES = ("InvalidAction", "ActionOffline", "UnsupportedOperation")
+
+# What CreateReconstructDocumentFlow takes: its parameters, and the Config keys of each edition.
+CREATE_PARAMS = {"FileType", "FileUrl", "FileBase64", "FileStartPageNumber", "FileEndPageNumber", "Config"}
+CONFIG_BASE = {"TableResultType", "ResultType"}
+CONFIG_LKEAP_CN = CONFIG_BASE | {"IgnoreFailedPage", "ReturnPageFormat", "PageFormat"}
+# FileBase64 is taken for these FileTypes only (others by FileUrl).
+BASE64_TYPES = {"PNG", "JPG", "JPEG", "PDF", "GIF", "BMP", "TIFF"}
+MAX_TASK_PAGES = 1000                # pages one task parses at most
+LKE_DEFAULT_END_PAGE = 100           # lke without FileEndPageNumber stops here
+USAGE_CN = ("PageNumber", "TotalToken", "TotalTokens", "SplitTokens", "MllmTokens", "SuccessPageNum", "FailPageNum",
+            "FileSize")
+USAGE_INTL = ("PageNumber", "TotalToken", "TotalTokens")
+
 # Profiles by Host (lower case, port stripped).
+# config: the Config keys it knows; usage: the Usage fields it sends (None: no Usage); task_error: a Failed
+# task's answer carries Error; pause: the Pause status; default_end: the last page parsed without
+# FileEndPageNumber (None: the document's end).
 PROFILES = {
-    "lke": {"service": "lke", "version": "2023-11-30", "regions": {"ap-guangzhou"},
+    "lke": {"name": "lke", "service": "lke", "version": "2023-11-30", "regions": {"ap-guangzhou"},
             "actions": {"GetReconstructDocumentResult", "CreateReconstructDocumentFlow"},
-            "url_ttl": 600},
-    "lkeap-cn": {"service": "lkeap", "version": "2024-05-22", "regions": {"ap-guangzhou"},
+            "url_ttl": 600, "config": CONFIG_BASE, "usage": None, "task_error": False, "pause": False,
+            "default_end": LKE_DEFAULT_END_PAGE},
+    "lkeap-cn": {"name": "lkeap-cn", "service": "lkeap", "version": "2024-05-22", "regions": {"ap-guangzhou"},
                  "actions": {"GetReconstructDocumentResult", "CreateReconstructDocumentFlow", "CancelTask"},
-                 "url_ttl": 1800},
-    "lkeap-intl": {"service": "lkeap", "version": "2024-05-22", "regions": {"ap-jakarta"},
-                   "actions": {"GetReconstructDocumentResult", "CreateReconstructDocumentFlow", "CancelTask"},
-                   "url_ttl": 1800},
+                 "url_ttl": 1800, "config": CONFIG_LKEAP_CN, "usage": USAGE_CN, "task_error": True, "pause": True,
+                 "default_end": None},
+    # The international edition lags China: no CancelTask, task Error, Pause nor the three Config keys.
+    "lkeap-intl": {"name": "lkeap-intl", "service": "lkeap", "version": "2024-05-22", "regions": {"ap-jakarta"},
+                   "actions": {"GetReconstructDocumentResult", "CreateReconstructDocumentFlow"},
+                   "url_ttl": 1800, "config": CONFIG_BASE, "usage": USAGE_INTL, "task_error": False,
+                   "pause": False, "default_end": None},
 }
 HOSTS = {
     "lke.intl.tencentcloudapi.com": "lke",
@@ -305,6 +328,7 @@ class State:
             self.last_sign_variant = None
             self.polls = {}
             self.tasks = {}                    # created tasks: id -> remembered request fields
+            self.request_clients = {}          # X-TC-RequestClient value -> requests that carried it
             self.cancelled = []
             self.responses = 0
 
@@ -356,6 +380,7 @@ class State:
                 "last_sign_variant": self.last_sign_variant,
                 "polls": dict(self.polls),
                 "tasks": json.loads(json.dumps(self.tasks)),
+                "request_clients": dict(self.request_clients),
                 "cancelled": list(self.cancelled),
                 "config": json.loads(json.dumps(self.config)),
                 "tls_port": self.tls_port,
@@ -483,11 +508,11 @@ def task_status(state, profile, task_id):
         state.polls[task_id] = n
         state.last_task_id = task_id
         created = task_id in state.tasks
+        pages = (state.tasks.get(task_id) or {}).get("_pages")
         pending = int(state.config.get("polls_to_success", 2))
         ttl = state.config.get("url_ttl")
     if ttl is None:
         ttl = profile["url_ttl"]
-    lkeap = profile["service"] == "lkeap"
     if task_id.startswith("missing-"):
         raise ApiError("ResourceNotFound", "The task %s does not exist." % task_id)
     if task_id.startswith("fail-"):
@@ -495,7 +520,7 @@ def task_status(state, profile, task_id):
     elif task_id.startswith("done-"):
         status = "Success"
     elif task_id.startswith("pause-"):
-        status = "Pause" if lkeap else "Processing"
+        status = "Pause" if profile["pause"] else "Processing"
     else:
         status = "Success" if n > pending else ("WaitExecute" if n == 1 else "Processing")
     resp = {"Status": status,
@@ -503,17 +528,20 @@ def task_status(state, profile, task_id):
             "FailedPages": []}
     if status == "Failed":
         resp["FailedPages"] = [{"PageNumber": 1}, {"PageNumber": None}, {"PageNumber": 3}]
-    if lkeap:
-        if status == "Failed":
-            resp["Error"] = {"Code": "FailedOperation.FileParseError",
-                             "Message": "The file could not be parsed (mock failure for %s)." % task_id}
-            resp["Usage"] = {"PageNumber": 3, "TotalTokens": 0, "SuccessPageNum": 0, "FailPageNum": 3,
-                             "FileSize": 20480}
-        else:
-            done = 3 if status == "Success" else 0
-            resp["Error"] = None
-            resp["Usage"] = {"PageNumber": 3, "TotalTokens": 1234 if done else 0, "SuccessPageNum": done,
-                             "FailPageNum": 0, "FileSize": 20480}
+    # Error only where the task failed and the edition says why: the SDKs take any Error for an API
+    # error and crash on "Error": null, so the service never sends that.
+    if status == "Failed" and profile["task_error"]:
+        resp["Error"] = {"Code": "FailedOperation.FileParseError",
+                         "Message": "The file could not be parsed (mock failure for %s)." % task_id}
+    if profile["usage"] is not None:
+        n = pages[1] - pages[0] + 1 if pages else 3
+        done = n if status == "Success" else 0
+        failed = n if status == "Failed" else 0
+        tokens = 1234 if done else 0
+        full = {"PageNumber": n, "TotalToken": tokens, "TotalTokens": tokens, "SplitTokens": 200 if done else 0,
+                "MllmTokens": tokens - 200 if done else 0, "SuccessPageNum": done, "FailPageNum": failed,
+                "FileSize": 20480}
+        resp["Usage"] = {k: full[k] for k in profile["usage"]}
     _ = created
     return resp
 
@@ -527,8 +555,40 @@ def act_get_result(state, profile, body):
     return task_status(state, profile, tid)
 
 
+def pdf_pages(data):
+    """The pages of a PDF: its /Type /Page objects (not /Pages); None for anything else."""
+    if data is None or not data.startswith(b"%PDF"):
+        return None
+    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", data))
+
+
+def pages_parsed(profile, body, doc_pages):
+    """(first, last) of the pages a task parses, or None when the document's are unknown (FileUrl, not a
+    PDF); ApiError for a range the service refuses."""
+    start, end = body.get("FileStartPageNumber"), body.get("FileEndPageNumber")
+    if (start is not None and start < 1) or (end is not None and end < 1):
+        raise ApiError("InvalidParameterValue", "Page numbers start at 1.")
+    first = start if start is not None else 1
+    if end is not None and end < first:
+        raise ApiError("InvalidParameterValue", "FileEndPageNumber %d is before FileStartPageNumber %d." % (end, first))
+    if end is not None and end - first + 1 > MAX_TASK_PAGES:
+        raise ApiError("LimitExceeded.ExceededMaxPagesError",
+                       "One task parses at most %d pages; pages %d to %d are asked for." % (MAX_TASK_PAGES, first, end))
+    if end is None and profile["default_end"] is not None and first > profile["default_end"]:
+        raise ApiError("InvalidParameterValue", "FileStartPageNumber %d is after FileEndPageNumber %d (its default)."
+                       % (first, profile["default_end"]))
+    if doc_pages is None:
+        return None
+    last = end if end is not None else profile["default_end"] or first + MAX_TASK_PAGES - 1
+    last = min(last, doc_pages, first + MAX_TASK_PAGES - 1)
+    return [first, last] if first <= last else [first, first - 1]
+
+
 def act_create(state, profile, body):
     lkeap = profile["service"] == "lkeap"
+    for k in body:
+        if k not in CREATE_PARAMS:
+            raise ApiError("UnknownParameter", "The parameter `%s` is not recognized." % k)
     for k in ("FileType", "FileUrl", "FileBase64"):
         if k in body and body[k] is not None and not isinstance(body[k], str):
             raise ApiError("InvalidParameter", "The parameter `%s` must be a string." % k)
@@ -537,6 +597,9 @@ def act_create(state, profile, body):
             raise ApiError("InvalidParameter", "The parameter `%s` must be an integer." % k)
     if "Config" in body and body["Config"] is not None and not isinstance(body["Config"], dict):
         raise ApiError("InvalidParameter", "The parameter `Config` must be an object.")
+    for k in body.get("Config") or {}:
+        if k not in profile["config"]:
+            raise ApiError("UnknownParameter", "The parameter `Config.%s` is not recognized." % k)
     if lkeap and not body.get("FileType"):
         raise ApiError("MissingParameter", "The request is missing a required parameter `FileType`.")
     url, b64 = body.get("FileUrl"), body.get("FileBase64")
@@ -545,12 +608,18 @@ def act_create(state, profile, body):
     if not url and len(b64) > MAX_BASE64:
         raise ApiError("LimitExceeded.TooLargeFileError",
                        "FileBase64 is %d characters; the limit is %d." % (len(b64), MAX_BASE64))
+    if not url and body.get("FileType") and body["FileType"].upper() not in BASE64_TYPES:
+        raise ApiError("InvalidParameter.InvalidFileType",
+                       "FileBase64 takes %s only; send a %s file by FileUrl."
+                       % (", ".join(sorted(BASE64_TYPES)), body["FileType"]))
     decoded = None
-    if b64:
+    if b64 and not url:
         try:
             decoded = base64.b64decode(b64.encode("ascii"), validate=True)
         except (ValueError, UnicodeEncodeError):
             raise ApiError("InvalidParameterValue", "The parameter `FileBase64` is not valid base64.")
+    doc_pages = pdf_pages(decoded)
+    pages = pages_parsed(profile, body, doc_pages)
     task_id = "task-" + uuid.uuid4().hex
     fields = {}
     for k, v in body.items():
@@ -560,6 +629,7 @@ def act_create(state, profile, body):
         else:
             fields[k] = v
     fields["_service"] = profile["service"]
+    fields["_pages"] = pages
     last = {"FileType": body.get("FileType"), "FileUrl": body.get("FileUrl"),
             "base64_len": len(b64) if isinstance(b64, str) else None,
             "decoded_len": len(decoded) if decoded is not None else None,
@@ -567,6 +637,7 @@ def act_create(state, profile, body):
             "Config": body.get("Config"),
             "FileStartPageNumber": body.get("FileStartPageNumber"),
             "FileEndPageNumber": body.get("FileEndPageNumber"),
+            "document_pages": doc_pages, "pages_parsed": pages,
             "TaskId": task_id}
     with state.lock:
         state.tasks[task_id] = fields
@@ -673,6 +744,10 @@ def handle_api(state, headers, body_bytes):
     if action not in KNOWN_ACTIONS or action not in profile["actions"]:
         raise ApiError("InvalidAction", "The action `%s` is not found for %s version %s."
                        % (action, profile["service"], profile["version"]))
+    with state.lock:
+        offline = state.config.get("lke_offline")
+    if offline and profile["name"] == "lke":
+        raise ApiError(offline, "The action `%s` is no longer served by lke version %s." % (action, profile["version"]))
     version = headers.get("x-tc-version")
     if not version:
         raise ApiError("MissingParameter", "The request is missing a required parameter `Version`.")
@@ -706,8 +781,9 @@ def _png_1x1():
 PNG_1X1 = _png_1x1()
 
 
-def archive_members(task_id):
-    """The archive's files, deterministic from the TaskId: [(name, bytes)]."""
+def archive_members(task_id, pages=None):
+    """The archive's files, deterministic from the TaskId and the pages parsed ([first, last], None for
+    page 1 only): [(name, bytes)], one <name>_page_<n>.json per page parsed."""
     name = re.sub(r"[^A-Za-z0-9._-]", "_", task_id)[:80].lstrip(".") or "result"
     digest = hashlib.sha256(task_id.encode("utf-8")).hexdigest()
     md = ("# Mock parse result\n\n"
@@ -723,9 +799,10 @@ def archive_members(task_id):
             "Blocks": [{"Type": "title", "Text": "Mock parse result", "Box": [72, 72, 523, 110]},
                        {"Type": "table", "Rows": 3, "Columns": 3, "Box": [72, 140, 523, 260]},
                        {"Type": "image", "Path": "images/page_1.png", "Box": [72, 300, 200, 428]}]}
-    return [(name + ".md", md.encode("utf-8")),
-            (name + "_page_1.json", json.dumps(page, ensure_ascii=False, indent=2).encode("utf-8")),
-            ("images/page_1.png", PNG_1X1)]
+    first, last = pages if pages else (1, 1)
+    per_page = [(name + "_page_%d.json" % n, json.dumps(dict(page, PageNumber=n), ensure_ascii=False,
+                                                         indent=2).encode("utf-8")) for n in range(first, last + 1)]
+    return [(name + ".md", md.encode("utf-8"))] + per_page + [("images/page_1.png", PNG_1X1)]
 
 
 def _zip(members, filler_len, seed):
@@ -742,10 +819,10 @@ def _zip(members, filler_len, seed):
     return bio.getvalue()
 
 
-def build_archive(task_id, min_size):
+def build_archive(task_id, min_size, pages=None):
     """A real zip (every member stored). With min_size above its natural size, an incompressible,
     deterministic filler.bin pads it to exactly min_size bytes."""
-    members = archive_members(task_id)
+    members = archive_members(task_id, pages)
     data = _zip(members, None, 0)
     if min_size > len(data):
         seed = int(hashlib.sha256(task_id.encode("utf-8")).hexdigest()[:16], 16)
@@ -765,13 +842,13 @@ class ArchiveCache:
         self.lock = threading.Lock()
         self.items = OrderedDict()
 
-    def get(self, task_id, min_size):
-        key = (task_id, int(min_size))
+    def get(self, task_id, min_size, pages=None):
+        key = (task_id, int(min_size), tuple(pages) if pages else None)
         with self.lock:                         # one build at a time; others wait for the cached copy
             if key in self.items:
                 self.items.move_to_end(key)
                 return self.items[key]
-            data = build_archive(task_id, key[1])
+            data = build_archive(task_id, key[1], pages)
             md5 = hashlib.md5(data).hexdigest()
             item = (data, '"%s"' % md5, hashlib.sha256(data).hexdigest())
             self.items[key] = item
@@ -1015,6 +1092,8 @@ class Connection:
 
         with st.lock:
             st.last_headers = dict(headers)
+            rc = headers.get("x-tc-requestclient")
+            st.request_clients[rc] = st.request_clients.get(rc, 0) + 1
             st.last_unsigned_payload = headers.get("x-tc-content-sha256", "").strip() == "UNSIGNED-PAYLOAD"
             slow_ms = float(st.config.get("slow_api_ms") or 0)
             per_conn = st.config.get("connection_requests_max")
@@ -1216,11 +1295,12 @@ class DownloadConnection(Connection):
             return self.error(403, "Forbidden", "AccessDenied", expired_msg, path, close, head_only)
         with st.lock:
             known = task_id in st.issued
+            pages = (st.tasks.get(task_id) or {}).get("_pages")
         if not known:
             return self.error(404, "Not Found", "NoSuchKey", "The specified key does not exist.", path,
                               close, head_only)
 
-        data, etag, digest = st.archives.get(task_id, min_size)
+        data, etag, digest = st.archives.get(task_id, min_size, pages)
         total = len(data)
         with st.lock:
             st.dl["archives"][task_id] = {"size": total, "sha256": digest, "etag": etag}
@@ -1311,6 +1391,12 @@ def normalize_config(obj):
     for k, lo in (("polls_to_success", 0), ("archive_size", 0)):
         if k in out:
             out[k] = _count(out[k], k, lo)
+    if "lke_offline" in out:
+        v = out["lke_offline"]
+        v = "InvalidAction" if v is True else (v or None)
+        if v is not None and v not in LKE_OFFLINE_CODES:
+            raise ValueError("lke_offline must be false, true or one of %s" % (LKE_OFFLINE_CODES,))
+        out["lke_offline"] = v
     for k in ("connection_requests_max", "url_ttl"):
         if k in out and out[k] is not None:
             out[k] = _count(out[k], k, 1 if k == "connection_requests_max" else 0)

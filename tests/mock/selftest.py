@@ -483,11 +483,97 @@ def run_selftest(d):
         tid = 'fail-ü"\\/&\u672a'
         r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": tid}, host="lkeap.intl.tencentcloudapi.com",
                          service="lkeap", region="ap-jakarta")
-        check("lkeap fail", resp.get("Status") == "Failed" and resp["Error"]["Code"] == "FailedOperation.FileParseError"
-              and resp["FailedPages"][1]["PageNumber"] is None and "Usage" in resp, resp)
+        # The international edition: no task Error, three Usage fields.
+        check("lkeap intl fail", resp.get("Status") == "Failed" and "Error" not in resp
+              and resp["FailedPages"][1]["PageNumber"] is None
+              and sorted(resp["Usage"]) == ["PageNumber", "TotalToken", "TotalTokens"], resp)
         check("last task id", m.stats()["last_task_id"] == tid)
+        r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": tid}, host="lkeap.tencentcloudapi.com",
+                         service="lkeap")
+        check("lkeap cn fail", resp.get("Status") == "Failed" and resp["Error"]["Code"] == "FailedOperation.FileParseError"
+              and sorted(resp["Usage"]) == sorted(["PageNumber", "TotalToken", "TotalTokens", "SplitTokens",
+                                                   "MllmTokens", "SuccessPageNum", "FailPageNum", "FileSize"]), resp)
+        r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "done-cn"}, host="lkeap.tencentcloudapi.com",
+                         service="lkeap")
+        check("no Error unless failed", resp.get("Status") == "Success" and "Error" not in resp
+              and resp["Usage"]["SuccessPageNum"] == 3, resp)
+        r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "done-lke"})
+        check("lke: no Usage, no Error", resp.get("Status") == "Success" and "Usage" not in resp
+              and "Error" not in resp, resp)
         r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "pause-1"}, host="localhost", service="lkeap")
-        check("pause", resp.get("Status") == "Pause" and resp.get("Error", 1) is None, resp)
+        check("pause", resp.get("Status") == "Pause" and "Error" not in resp, resp)
+        r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "pause-intl"}, host="lkeap.intl.tencentcloudapi.com",
+                         service="lkeap", region="ap-jakarta")
+        check("no pause on intl", resp.get("Status") == "Processing", resp)
+        r, resp, _ = api("CancelTask", {"TaskId": "x"}, host="lkeap.intl.tencentcloudapi.com", service="lkeap",
+                         region="ap-jakarta")
+        check("no CancelTask on intl", resp["Error"]["Code"] == "InvalidAction", resp)
+        # Config keys and parameters an edition does not know.
+        for host, service, region, key in (("lkeap.intl.tencentcloudapi.com", "lkeap", "ap-jakarta", "PageFormat"),
+                                           ("lke.intl.tencentcloudapi.com", "lke", "ap-guangzhou", "IgnoreFailedPage")):
+            r, resp, _ = api("CreateReconstructDocumentFlow", {"FileType": "PDF", "FileUrl": "https://x/y.pdf",
+                                                               "Config": {"ResultType": "0", key: "A4"}},
+                             host=host, service=service, region=region)
+            check("unknown Config key " + host, resp["Error"]["Code"] == "UnknownParameter"
+                  and ("Config." + key) in resp["Error"]["Message"], resp)
+        r, resp, _ = api("CreateReconstructDocumentFlow", {"FileType": "PDF", "FileUrl": "https://x/y.pdf",
+                                                           "Config": {"PageFormat": "A4", "IgnoreFailedPage": True}},
+                         host="lkeap.tencentcloudapi.com", service="lkeap")
+        check("lkeap cn Config keys", resp.get("TaskId", "").startswith("task-"), resp)
+        r, resp, _ = api("CreateReconstructDocumentFlow", {"FileUrl": "https://x/y.pdf", "Pages": 3})
+        check("unknown parameter", resp["Error"]["Code"] == "UnknownParameter", resp)
+        # FileBase64 takes seven types.
+        r, resp, _ = api("CreateReconstructDocumentFlow", {"FileType": "DOCX", "FileBase64": "UEsDBA=="})
+        check("b64 docx", resp["Error"]["Code"] == "InvalidParameter.InvalidFileType" and "FileUrl" in
+              resp["Error"]["Message"], resp)
+        r, resp, _ = api("CreateReconstructDocumentFlow", {"FileType": "docx", "FileUrl": "https://x/y.docx"})
+        check("url docx", resp.get("TaskId", "").startswith("task-"), resp)
+        r, resp, _ = api("CreateReconstructDocumentFlow", {"FileType": "tiff", "FileBase64": "SUkqAA=="})
+        check("b64 tiff", resp.get("TaskId", "").startswith("task-"), resp)
+        # lke parses pages 1..100 without FileEndPageNumber; 1000 pages at most per task.
+        pdf = b"%PDF-1.4\n" + b"".join(b"%d 0 obj\n<< /Type /Page /Parent 1 0 R >>\nendobj\n" % (i + 2)
+                                       for i in range(150)) + b"1 0 obj\n<< /Type /Pages /Count 150 >>\nendobj\n"
+        b64 = base64.b64encode(pdf).decode("ascii")
+        for body, want in (({}, [1, 100]), ({"FileEndPageNumber": 1000}, [1, 150]),
+                           ({"FileStartPageNumber": 120, "FileEndPageNumber": 1119}, [120, 150]),
+                           ({"FileStartPageNumber": 1, "FileEndPageNumber": 20}, [1, 20])):
+            r, resp, _ = api("CreateReconstructDocumentFlow", dict(body, FileType="PDF", FileBase64=b64))
+            lc = m.stats()["last_create"]
+            check("lke pages %s" % body, resp.get("TaskId") and lc["document_pages"] == 150
+                  and lc["pages_parsed"] == want, (resp, lc))
+            if not body:
+                cut_task = resp.get("TaskId")
+        # The archive of the task without a range has pages 1..100 only.
+        d = Client(m.download_port, m.ca_file, sni="mock.lkedoc.test")
+        r, data = d.get(target_of(success_url(api, cut_task)))
+        pages = sorted(int(n.rsplit("_page_", 1)[1][:-5]) for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+                       if "_page_" in n)
+        check("lke archive cut at 100", r.status == 200 and pages == list(range(1, 101)), pages[-3:])
+        d.drop()
+        r, resp, _ = api("CreateReconstructDocumentFlow", dict(FileType="PDF", FileBase64=b64, FileStartPageNumber=120))
+        check("lke start after its default end", resp["Error"]["Code"] == "InvalidParameterValue", resp)
+        r, resp, _ = api("CreateReconstructDocumentFlow", dict(FileType="PDF", FileBase64=b64), host="lkeap.tencentcloudapi.com",
+                         service="lkeap")
+        check("lkeap parses the whole document", m.stats()["last_create"]["pages_parsed"] == [1, 150], resp)
+        r, resp, _ = api("CreateReconstructDocumentFlow", {"FileType": "PDF", "FileUrl": "https://x/y.pdf",
+                                                           "FileEndPageNumber": 1001})
+        check("over 1000 pages", resp["Error"]["Code"] == "LimitExceeded.ExceededMaxPagesError", resp)
+        # lke may answer the removed actions so (a knob); lkeap is not touched.
+        for code in ("ActionOffline", "InvalidAction", "UnsupportedOperation"):
+            m.config(lke_offline=code)
+            r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "done-off"})
+            check("lke offline " + code, resp["Error"]["Code"] == code, resp)
+        r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "done-off"}, host="lkeap.tencentcloudapi.com",
+                         service="lkeap")
+        check("lkeap not offline", resp.get("Status") == "Success", resp)
+        check("lke_offline checked", _config_status(m, {"lke_offline": "Gone"}) == 400)
+        m.config(lke_offline=False)
+        r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "done-off"})
+        check("lke back", resp.get("Status") == "Success", resp)
+        # X-TC-RequestClient is counted by value.
+        before = m.stats()["request_clients"].get("lkedoc-selftest/1", 0)
+        api("GetReconstructDocumentResult", {"TaskId": "done-rc"}, extra={"X-TC-RequestClient": "lkedoc-selftest/1"})
+        check("request client", m.stats()["request_clients"].get("lkedoc-selftest/1") == before + 1, m.stats())
         r, resp, _ = api("CreateReconstructDocumentFlow", {"FileUrl": "https://x/y.pdf"}, host="lkeap.tencentcloudapi.com",
                          service="lkeap")
         check("lkeap FileType", resp["Error"]["Code"] == "MissingParameter", resp)

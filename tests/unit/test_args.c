@@ -141,8 +141,16 @@ static void test_task_id(void)
     CHECK_NAMED(lkd_get_result(&client, "a\0b", 3, &r), LKD_ERR_ARG_FORMAT, "task_id", "must be UTF-8 without NUL bytes");
     CHECK_NAMED(lkd_get_result(&client, "\xc3(", 2, &r), LKD_ERR_ARG_FORMAT, "task_id", "must be UTF-8 without NUL bytes");
     CHECK_NAMED(lkd_get_result(&client, "t", 1, NULL), LKD_ERR_ARG_NULL, "result", NULL);
-    CHECK_NAMED(lkd_cancel_task(&client, long_id, 200), LKD_ERR_ARG_TOO_LONG, "task_id", NULL);
+    /* lke serves no CancelTask: refused whatever the task id. */
+    CHECK_NAMED(lkd_cancel_task(&client, "t", 1), LKD_ERR_ARG_CONFLICT, "settings.caps",
+                "lack LKD_CAP_CANCEL_TASK: CancelTask is served on lkeap China only (LKD_PROFILE_LKEAP)");
     CHECK_NAMED(lkd_wait(&client, "", 0, NULL, &r), LKD_ERR_ARG_EMPTY, "task_id", NULL);
+    fresh(LKD_PROFILE_LKEAP);
+    e = lkd_client_arg_error(&client);
+    CHECK_NAMED(lkd_cancel_task(&client, long_id, 200), LKD_ERR_ARG_TOO_LONG, "task_id", NULL);
+    fresh(LKD_PROFILE_LKEAP_INTL);
+    e = lkd_client_arg_error(&client);
+    CHECK_NAMED(lkd_cancel_task(&client, "t", 1), LKD_ERR_ARG_CONFLICT, "settings.caps", NULL);
     CHECK_EQ_INT(offline_connects, 0);
     /* The CA arguments. */
     CHECK_EQ_INT(lkd_client_add_ca(NULL, (const uint8_t *)"x", 1), LKD_ERR_ARG_NULL);
@@ -187,7 +195,14 @@ static void test_create(void)
     CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_NULL, "params.file_url", "or params.file is required");
     p.file_url = "https://docs.example.test/a.pdf";
     p.page_format = "\xff";
+    /* lke knows no PageFormat: refused before its bytes are looked at. */
+    CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_CONFLICT, "params.page_format",
+                "is served on lkeap China only (LKD_PROFILE_LKEAP): settings.caps lack it");
+    fresh(LKD_PROFILE_LKEAP);
+    p.file_type = "PDF";
     CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_FORMAT, "params.page_format", "must be UTF-8");
+    fresh(LKD_PROFILE_LKE);
+    p.file_type = NULL;
     p.page_format = NULL;
     p.file_type = "PDFXPDFXP";
     CHECK_NAMED(lkd_create(&client, &p, &id), LKD_ERR_ARG_TOO_LONG, "params.file_type", "is too long");

@@ -244,8 +244,40 @@ static void test_names(void)
     CHECK_EQ_INT(lkd_api_classify(NULL, 0), LKD_API_CLASS_UNKNOWN);
 }
 
+/* Each profile's settings, from the one table. */
+static void test_profiles(void)
+{
+    static const struct {
+        lkd_profile_t profile;
+        const char *host, *service, *version, *region;
+        unsigned caps;
+    } want[] = {
+        {LKD_PROFILE_LKE, "lke.intl.tencentcloudapi.com", "lke", "2023-11-30", "ap-guangzhou", LKD_CAP_END_PAGE_100},
+        {LKD_PROFILE_LKEAP, "lkeap.tencentcloudapi.com", "lkeap", "2024-05-22", "ap-guangzhou",
+         LKD_CAP_CANCEL_TASK | LKD_CAP_TASK_ERROR | LKD_CAP_IGNORE_FAILED_PAGE | LKD_CAP_RETURN_PAGE_FORMAT |
+             LKD_CAP_PAGE_FORMAT | LKD_CAP_PAUSE | LKD_CAP_FULL_USAGE},
+        {LKD_PROFILE_LKEAP_INTL, "lkeap.intl.tencentcloudapi.com", "lkeap", "2024-05-22", "ap-jakarta", 0},
+        {(lkd_profile_t)7, "lke.intl.tencentcloudapi.com", "lke", "2023-11-30", "ap-guangzhou", LKD_CAP_END_PAGE_100},
+    };
+    size_t i;
+    for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+        lkd_settings_t s;
+        memset(&s, 0x5a, sizeof s);
+        lkd_settings_default(&s, want[i].profile);
+        CHECK(strcmp(s.host, want[i].host) == 0);
+        CHECK(strcmp(s.service, want[i].service) == 0);
+        CHECK(strcmp(s.version, want[i].version) == 0);
+        CHECK(strcmp(s.region, want[i].region) == 0);
+        CHECK_EQ_INT(s.caps, want[i].caps);
+        CHECK_EQ_INT(s.port, 443);
+        CHECK(s.secret_id == NULL && s.token == NULL && s.language == NULL);
+    }
+    lkd_settings_default(NULL, LKD_PROFILE_LKE); /* no crash */
+}
+
 int main(void)
 {
+    test_profiles();
     test_init_checks();
     test_clock();
     test_no_secret_left_behind();

@@ -81,7 +81,8 @@ static const char lkeap_success[] =
     "    \"DocumentRecognizeResultUrl\": \"https://lkeap-result-1300000000.cos.ap-guangzhou.myqcloud.com/r.zip"
     "?sign=q\\u0026t=1\",\n"
     "    \"FailedPages\": [],\n"
-    "    \"Usage\": {\"PageNumber\": 12, \"TotalTokens\": 34567, \"SuccessPageNum\": 11, \"FailPageNum\": 1,"
+    "    \"Usage\": {\"PageNumber\": 12, \"TotalToken\": 34000, \"TotalTokens\": 34567, \"SplitTokens\": 567,"
+    " \"MllmTokens\": 34000, \"SuccessPageNum\": 11, \"FailPageNum\": 1,"
     " \"FileSize\": 1048576, \"NewCounter\": {\"x\": [1, 2]}, \"Ratio\": 0.5},\n"
     "    \"Error\": null,\n"
     "    \"RequestId\": \"a1b2c3d4-0000-1111-2222-333344445555\"\n  }\n}\n";
@@ -104,7 +105,10 @@ static void test_lke_success(void)
     CHECK_EQ_INT(res.failed_pages_truncated, 0);
     CHECK_EQ_INT(res.has_usage, 0);
     CHECK_EQ_INT(res.usage.page_number, -1);
+    CHECK_EQ_INT(res.usage.total_token, -1);
     CHECK_EQ_INT(res.usage.total_tokens, -1);
+    CHECK_EQ_INT(res.usage.split_tokens, -1);
+    CHECK_EQ_INT(res.usage.mllm_tokens, -1);
     CHECK_EQ_INT(res.usage.success_page_num, -1);
     CHECK_EQ_INT(res.usage.fail_page_num, -1);
     CHECK_EQ_INT(res.usage.file_size, -1);
@@ -129,13 +133,35 @@ static void test_lkeap_success(void)
                "https://lkeap-result-1300000000.cos.ap-guangzhou.myqcloud.com/r.zip?sign=q&t=1");
     CHECK_EQ_INT(res.has_usage, 1);
     CHECK_EQ_INT(res.usage.page_number, 12);
+    CHECK_EQ_INT(res.usage.total_token, 34000);
     CHECK_EQ_INT(res.usage.total_tokens, 34567);
+    CHECK_EQ_INT(res.usage.split_tokens, 567);
+    CHECK_EQ_INT(res.usage.mllm_tokens, 34000);
     CHECK_EQ_INT(res.usage.success_page_num, 11);
     CHECK_EQ_INT(res.usage.fail_page_num, 1);
     CHECK_EQ_INT(res.usage.file_size, 1048576);
     CHECK_EQ_INT(res.has_task_error, 0); /* "Error": null */
     CHECK_EQ_INT(res.failed_pages_total, 0);
     CHECK_SPAN(res.request_id.ptr, res.request_id.len, "a1b2c3d4-0000-1111-2222-333344445555");
+}
+
+/* The international edition's Usage: three fields, the others stay -1. */
+static void test_lkeap_intl_usage(void)
+{
+    CHECK_EQ_INT(get_result("{\"Response\":{\"Status\":\"Success\",\"DocumentRecognizeResultUrl\":\"\","
+                            "\"Usage\":{\"PageNumber\":3,\"TotalToken\":99,\"TotalTokens\":100},"
+                            "\"RequestId\":\"r\"}}"),
+                 LKD_OK);
+    CHECK_EQ_INT(res.has_usage, 1);
+    CHECK_EQ_INT(res.usage.page_number, 3);
+    CHECK_EQ_INT(res.usage.total_token, 99);
+    CHECK_EQ_INT(res.usage.total_tokens, 100);
+    CHECK_EQ_INT(res.usage.split_tokens, -1);
+    CHECK_EQ_INT(res.usage.mllm_tokens, -1);
+    CHECK_EQ_INT(res.usage.success_page_num, -1);
+    CHECK_EQ_INT(res.usage.fail_page_num, -1);
+    CHECK_EQ_INT(res.usage.file_size, -1);
+    CHECK_EQ_INT(res.has_task_error, 0); /* no Error at all */
 }
 
 static void test_lkeap_failed(void)
@@ -429,6 +455,9 @@ static void test_wrong_types(void)
         "{\"Response\":{\"Status\":\"Success\",\"Usage\":{\"SuccessPageNum\":[]}}}",
         "{\"Response\":{\"Status\":\"Success\",\"Usage\":{\"FailPageNum\":false}}}",
         "{\"Response\":{\"Status\":\"Success\",\"Usage\":{\"FileSize\":1e6}}}",
+        "{\"Response\":{\"Status\":\"Success\",\"Usage\":{\"TotalToken\":\"5\"}}}",
+        "{\"Response\":{\"Status\":\"Success\",\"Usage\":{\"SplitTokens\":-0.5}}}",
+        "{\"Response\":{\"Status\":\"Success\",\"Usage\":{\"MllmTokens\":99999999999999999999}}}",
         /* Task Error. */
         "{\"Response\":{\"Status\":\"Failed\",\"Error\":\"FailedOperation\"}}",
         "{\"Response\":{\"Status\":\"Failed\",\"Error\":[]}}",
@@ -675,6 +704,7 @@ int main(void)
 {
     test_lke_success();
     test_lkeap_success();
+    test_lkeap_intl_usage();
     test_lkeap_failed();
     test_failed_pages_truncated();
     test_status_values();

@@ -213,6 +213,146 @@ static void test_create_url(void)
     settings.service = "lkeap";
 }
 
+/* A client of the loop on a profile's settings (its service and caps). */
+static void fresh_profile(lkd_profile_t profile)
+{
+    lkd_settings_t d;
+    lkd_client_free(&client);
+    tl_reset();
+    tl_port(&port);
+    lkd_settings_default(&d, profile);
+    settings.service = d.service;
+    settings.caps = d.caps;
+    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+}
+
+/* What a profile lacks is refused before anything connects; the refusal
+ * names the parameter and says which profile has it. */
+static void test_capabilities(void)
+{
+    static const lkd_profile_t lacking[] = {LKD_PROFILE_LKE, LKD_PROFILE_LKEAP_INTL};
+    lkd_create_t p;
+    lkd_span_t id;
+    size_t i, k;
+    for (i = 0; i < 2; i++) {
+        fresh_profile(lacking[i]);
+        for (k = 0; k < 3; k++) {
+            lkd_create_default(&p);
+            p.file_type = "PDF";
+            p.file_url = "https://example.com/a.pdf";
+            p.ignore_failed_page = k == 0 ? 0 : -1;
+            p.return_page_format = k == 1 ? 1 : -1;
+            p.page_format = k == 2 ? "A4" : NULL;
+            tl_push_json(create_json, NULL);
+            CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG_CONFLICT);
+            CHECK(strcmp(lkd_client_arg_error(&client)->name,
+                         k == 0 ? "params.ignore_failed_page"
+                                : k == 1 ? "params.return_page_format" : "params.page_format") == 0);
+            CHECK(strstr(lkd_client_arg_error(&client)->rule, "lkeap China") != NULL);
+        }
+        CHECK_EQ_INT(lkd_cancel_task(&client, "t", 1), LKD_ERR_ARG_CONFLICT);
+        CHECK(strcmp(lkd_client_arg_error(&client)->name, "settings.caps") == 0);
+        CHECK(strstr(lkd_client_arg_error(&client)->rule, "LKD_CAP_CANCEL_TASK") != NULL);
+        CHECK_EQ_INT(tl.connects, 0);
+        CHECK_EQ_INT(tl.nreqs, 0);
+    }
+    /* An application's own endpoint that states the capability gets it sent. */
+    settings.caps = LKD_CAP_PAGE_FORMAT;
+    lkd_client_free(&client);
+    tl_reset();
+    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+    lkd_create_default(&p);
+    p.file_type = "PDF";
+    p.file_url = "https://example.com/a.pdf";
+    p.page_format = "A4";
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK(strstr(body_of(0), ",\"PageFormat\":\"A4\"}}") != NULL);
+    fresh_profile(LKD_PROFILE_LKEAP);
+}
+
+/* lke stops at page 100 without an end: the whole range is sent instead;
+ * elsewhere nothing is added. */
+static void test_page_range(void)
+{
+    static const struct {
+        lkd_profile_t profile;
+        uint32_t start, end;
+        const char *sent; /* the body between FileUrl and Config */
+    } cases[] = {
+        {LKD_PROFILE_LKE, 0, 0, ",\"FileStartPageNumber\":1,\"FileEndPageNumber\":1000,"},
+        {LKD_PROFILE_LKE, 7, 0, ",\"FileStartPageNumber\":7,\"FileEndPageNumber\":1006,"},
+        {LKD_PROFILE_LKE, 0, 150, ",\"FileEndPageNumber\":150,"},
+        {LKD_PROFILE_LKE, 3, 4, ",\"FileStartPageNumber\":3,\"FileEndPageNumber\":4,"},
+        {LKD_PROFILE_LKEAP, 0, 0, ","},
+        {LKD_PROFILE_LKEAP_INTL, 0, 0, ","},
+        {LKD_PROFILE_LKEAP, 7, 0, ",\"FileStartPageNumber\":7,"},
+    };
+    char want[300];
+    lkd_create_t p;
+    lkd_span_t id;
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fresh_profile(cases[i].profile);
+        lkd_create_default(&p);
+        p.file_type = "PDF";
+        p.file_url = "https://example.com/a.pdf";
+        p.start_page = cases[i].start;
+        p.end_page = cases[i].end;
+        tl_push_json(create_json, NULL);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+        snprintf(want, sizeof want, "{\"FileType\":\"PDF\",\"FileUrl\":\"https://example.com/a.pdf\"%s"
+                 "\"Config\":{\"TableResultType\":\"0\",\"ResultType\":\"0\"}}", cases[i].sent);
+        CHECK(strcmp(body_of(0), want) == 0);
+    }
+    /* A start no end can follow is refused, not wrapped. */
+    fresh_profile(LKD_PROFILE_LKE);
+    p.start_page = 0xFFFFFFFFu;
+    p.end_page = 0;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE);
+    CHECK(strcmp(lkd_client_arg_error(&client)->name, "params.start_page") == 0);
+    CHECK_EQ_INT(tl.connects, 0);
+    fresh_profile(LKD_PROFILE_LKEAP);
+}
+
+/* FileBase64 takes seven types; any other is refused before the file is
+ * read, and the refusal points at FileUrl.  By URL any type goes. */
+static void test_base64_types(void)
+{
+    static const char *const ok[] = {"png", "JPG", "jpeg", "PDF", "gif", "bmp", "TIFF"};
+    static const char *const refused[] = {"DOCX", "TXT", "JPE", "TIF", "HEIC", "PDFA"};
+    lkd_file_source_t f;
+    lkd_create_t p;
+    lkd_span_t id;
+    size_t i;
+    fresh_profile(LKD_PROFILE_LKEAP);
+    f = source(30, 0);
+    for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        lkd_create_default(&p);
+        p.file_type = refused[i];
+        p.file = &f;
+        reads = 0;
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE);
+        CHECK(strcmp(lkd_client_arg_error(&client)->name, "params.file_type") == 0);
+        CHECK(strstr(lkd_client_arg_error(&client)->rule, "FileUrl") != NULL);
+        CHECK_EQ_INT(reads, 0);
+        p.file = NULL;
+        p.file_url = "https://example.com/a.docx";
+        tl_push_json(create_json, NULL);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    }
+    CHECK_EQ_INT(tl.nreqs, sizeof refused / sizeof refused[0]);
+    for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        lkd_create_default(&p);
+        p.file_type = ok[i];
+        p.file = &f;
+        tl_push_json(create_json, NULL);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    }
+}
+
 static void test_create_file(void)
 {
     lkd_create_t p;
@@ -837,6 +977,9 @@ int main(void)
 {
     test_create_arguments();
     test_create_url();
+    test_capabilities();
+    test_page_range();
+    test_base64_types();
     test_create_file();
     test_create_not_repeated();
     test_wait();

@@ -61,6 +61,7 @@ static void test_exact_request(void)
              "X-TC-Timestamp: 1715503711\r\n"
              "Authorization: %s\r\n"
              "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n"
+             "X-TC-RequestClient: lkedoc/" LKD_VERSION_STRING "\r\n"
              "Content-Length: 16\r\n"
              "\r\n"
              "{\"TaskId\":\"abc\"}",
@@ -155,8 +156,42 @@ static void test_injection_refused(void)
     }
 }
 
+/* The longest headers the client writes: every setting lkd_client_init
+ * bounds at its limit (host 253, service 32, SecretId 128 bytes), the longest
+ * action, a region and version as long as the service's, a language, the
+ * UNSIGNED-PAYLOAD header of a streamed upload (only the headers are in the
+ * buffer then) and a 1000-byte session token, as long as temporary
+ * credentials' tokens run: all of it fits the client's request buffer. */
+static void test_longest_request_fits(void)
+{
+    static char host[254], service[33], id[129], token[1001], out[LKD_REQUEST_BUFFER_SIZE];
+    lkd_request_t r;
+    size_t len = 0, i;
+    for (i = 0; i < 253; i++) {
+        host[i] = i % 64 == 63 ? '.' : 'h';
+    }
+    memset(service, 's', 32);
+    memset(id, 'A', 128);
+    memset(token, 'T', 1000);
+    base(&r);
+    r.host = span(host);
+    r.service = span(service);
+    r.secret_id = span(id);
+    r.token = span(token);
+    r.action = span("CreateReconstructDocumentFlow");
+    r.region = span("ap-shenzhen-fsi");
+    r.version = span("2024-05-22");
+    r.language = span("zh-CN");
+    r.streamed = 1;
+    r.unsigned_payload = 1;
+    r.content_length = 10u * 1024u * 1024u;
+    CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_OK);
+    CHECK(len <= sizeof out);
+}
+
 int main(void)
 {
+    test_longest_request_fits();
     test_exact_request();
     test_optional_headers();
     test_injection_refused();
