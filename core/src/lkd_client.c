@@ -24,6 +24,7 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile)
     memset(s, 0, sizeof *s);
     s->port = 443;
     s->timeout_ms = LKD_DEFAULT_TIMEOUT_MS;
+    s->upload_bytes_per_s = 65536u;
     s->region = "ap-guangzhou";
     if (profile == LKD_PROFILE_LKEAP) {
         s->host = "lkeap.tencentcloudapi.com";

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lkd_arg.h"
+#include "lkd_base64.h"
 #include "lkd_call.h"
 #include "lkd_clock.h"
 #include "lkd_decode.h"
@@ -232,9 +233,18 @@ lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_sp
     task_id->len = 0;
     st = check_create(client, params);
     if (st == LKD_OK) {
+        uint64_t deadline = lkd_clock_deadline(client, client->internal.settings.timeout_ms);
+        uint32_t rate = client->internal.settings.upload_bytes_per_s;
+        if (params->file != NULL && rate > 0) {
+            /* A slow link must not cut a big upload at the call's timeout.
+             * Capped at the service's 8 MiB of base64: more is refused
+             * before anything is sent. */
+            uint64_t n = params->file->size < 6291456u ? params->file->size : 6291456u;
+            deadline += lkd_base64_len(n) * 1000u / rate;
+        }
         /* Not idempotent: repeated only when the service cannot have acted on it. */
         st = lkd_call(client, "CreateReconstructDocumentFlow", compose_create, decode_create, (void *)params, 0,
-                      lkd_clock_deadline(client, client->internal.settings.timeout_ms));
+                      deadline);
     }
     if (st == LKD_OK) {
         task_id->ptr = client->internal.task_id;
