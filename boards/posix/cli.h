@@ -48,6 +48,7 @@ struct options {
     const char *table;      /* "0" or "1" */
     const char *result_type;
     int unsigned_payload;
+    uint32_t upload_rate;   /* --upload-rate: bytes per second a Create's upload adds to its deadline */
     const char *output;     /* -o */
     int json;
     int verbose;

@@ -186,6 +186,19 @@ static int set_job_timeout(options_t *o, const char *v)
     return parse_seconds(v, &o->job_timeout_s);
 }
 
+static int set_upload_rate(options_t *o, const char *v)
+{
+    char *end;
+    unsigned long r;
+    errno = 0;
+    r = strtoul(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || r > 1000000000ul) {
+        return -1;
+    }
+    o->upload_rate = (uint32_t)r;
+    return 0;
+}
+
 static int set_poll_interval(options_t *o, const char *v)
 {
     return parse_seconds(v, &o->poll_s) != 0 || o->poll_s > 10 ? -1 : 0;
@@ -277,6 +290,10 @@ static const cli_option_t options[] = {
      CHECKED(set_table, "--table must be md or html, not '%s'"), 1},
     {"--result-type", NULL, "N", "Config.ResultType, 0 to 5 (default 0)",
      CHECKED(set_result_type, "--result-type must be 0 to 5, not '%s'"), 1},
+    {"--upload-rate", NULL, "BYTES_PER_S",
+     "create/parse --file: the call's deadline grows by the upload at this rate\n"
+     "(default 65536: --timeout + 128 s for 8 MiB; 0: --timeout alone)",
+     CHECKED(set_upload_rate, "--upload-rate wants bytes per second (0 to 1000000000), not '%s'"), 1},
     {"--unsigned-payload", NULL, NULL,
      "sign the upload as UNSIGNED-PAYLOAD: the file is read once, not hashed first", FIELD(unsigned_payload), 1},
     {"--output", "-o", "OUT.zip", "where download and parse write the result archive (- : stdout)",
@@ -487,6 +504,7 @@ int cli_parse(int argc, char **argv, options_t *o)
     o->timeout_s = LKD_DEFAULT_TIMEOUT_MS / 1000.0;
     o->job_timeout_s = 600;
     o->poll_s = 1;
+    o->upload_rate = 65536;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const cli_option_t *opt = is_option(a) ? find_option(a) : NULL;
