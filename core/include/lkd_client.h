@@ -70,8 +70,8 @@ typedef struct {
     const char *token;        /* NULL, or the session token of temporary credentials */
     uint32_t timeout_ms;      /* deadline of one API call, its retries included */
     uint32_t upload_bytes_per_s; /* a Create that streams a file gets timeout_ms plus its
-                                    base64 body at this rate (65536 by default: an 8 MiB body
-                                    adds 128 s); 0: no allowance, timeout_ms alone */
+                                    base64 body at this rate, in whole seconds (65536 by
+                                    default: an 8 MiB body adds 128 s); 0: timeout_ms alone */
     const char *const *result_hosts; /* NULL, or result_host_count hosts a result URL may name
                                         besides LKD_DEFAULT_RESULT_HOSTS: ".example.com" any name
                                         under it (whole labels), "cos.example.com" that name only;

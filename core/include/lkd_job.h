@@ -47,7 +47,7 @@ void lkd_create_default(lkd_create_t *p);
  * service's limits are checked before anything is sent: FileBase64 at most
  * 8 MiB, the whole request at most 10 MiB.  The call's deadline is
  * settings.timeout_ms plus, for a file, its base64 body at
- * settings.upload_bytes_per_s.
+ * settings.upload_bytes_per_s (whole seconds, rounded down).
  * Create is not idempotent (a second one is a second, billed task): it is
  * repeated only when the answer proves the service did not process it (HTTP
  * 429, a RequestLimitExceeded* error, a connection that failed before the

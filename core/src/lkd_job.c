@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "lkd_arg.h"
-#include "lkd_base64.h"
 #include "lkd_call.h"
 #include "lkd_clock.h"
 #include "lkd_decode.h"
@@ -236,11 +235,12 @@ lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_sp
         uint64_t deadline = lkd_clock_deadline(client, client->internal.settings.timeout_ms);
         uint32_t rate = client->internal.settings.upload_bytes_per_s;
         if (params->file != NULL && rate > 0) {
-            /* A slow link must not cut a big upload at the call's timeout.
-             * Capped at the service's 8 MiB of base64: more is refused
-             * before anything is sent. */
-            uint64_t n = params->file->size < 6291456u ? params->file->size : 6291456u;
-            deadline += lkd_base64_len(n) * 1000u / rate;
+            /* A slow link must not cut a big upload at the call's timeout:
+             * its base64 body (1366 bytes per KiB of file) at that rate, in
+             * whole seconds, in 32 bits while the file is within the
+             * service's 6 MiB (a larger one is refused before anything is
+             * sent, whatever this sum says). */
+            deadline += (uint64_t)((uint32_t)(params->file->size >> 10) * 1366u / rate) * 1000u;
         }
         /* Not idempotent: repeated only when the service cannot have acted on it. */
         st = lkd_call(client, "CreateReconstructDocumentFlow", compose_create, decode_create, (void *)params, 0,
