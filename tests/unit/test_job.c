@@ -447,6 +447,20 @@ static void test_create_not_repeated(void)
         CHECK_EQ_INT(tl.mono, start + settings.timeout_ms);
         CHECK_EQ_INT(tl.nreqs, 1);
     }
+    /* A TLS failure once the request went out whole (a fatal alert instead
+     * of the answer); GetReconstructDocumentResult meets the same alert as a
+     * plain TLS error. */
+    fresh();
+    tl_push_json(create_json, NULL)->fatal_alert = 1;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+    CHECK_EQ_INT(client.internal.tls.last_mbedtls_error, MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    fresh();
+    tl_push_json(processing_json, NULL)->fatal_alert = 1;
+    {
+        lkd_result_t r;
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_TLS);
+    }
     /* A 200 answer too large for the buffer. */
     fresh();
     {

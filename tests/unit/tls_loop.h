@@ -55,6 +55,7 @@ typedef struct {
     tl_after_t after;
     uint32_t delay_ms;           /* fake time the server takes before answering */
     int warning_alert;           /* a warning alert (no_renegotiation) goes out before the answer */
+    int fatal_alert;             /* a fatal alert (internal_error) goes out instead of the answer */
     uint32_t alert_delay_ms;     /* fake time that passes once the client has read that alert */
 } tl_step_t;
 
@@ -299,6 +300,13 @@ static inline void tl_answer(void)
     tl.out = (const uint8_t *)s->answer;
     tl.out_len = s->answer == NULL ? 0 : s->cut > 0 && s->cut < s->answer_len ? s->cut : s->answer_len;
     tl.out_after = s->after;
+    if (s->fatal_alert) {
+        (void)mbedtls_ssl_send_alert_message(&tl.ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                             MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR);
+        tl.out_len = 0;
+        tl.eof = 1;
+        return;
+    }
     if (s->warning_alert) {
         (void)mbedtls_ssl_send_alert_message(&tl.ssl, MBEDTLS_SSL_ALERT_LEVEL_WARNING,
                                              MBEDTLS_SSL_ALERT_MSG_NO_RENEGOTIATION);
