@@ -476,25 +476,23 @@ int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline)
     return 1;
 }
 
-static int retryable(const lkd_client_t *c, lkd_status_t st, int idempotent, const attempt_t *at)
+static int retryable(const lkd_client_t *c, lkd_status_t st)
 {
     switch (st) {
     case LKD_ERR_API: /* the service refused it: nothing was done */
         return c->internal.api_error.cls == LKD_API_CLASS_RETRYABLE;
     case LKD_ERR_HTTP_STATUS: /* a gateway or overload answer */
         return c->internal.http_status == 429 || c->internal.http_status >= 500;
+    /* Network failures: a Create that went out whole never gets here (lkd_call). */
     case LKD_ERR_TLS:
         /* A server that refused the handshake with a fatal alert (no common
          * suite, group or version) will refuse it again. */
-        if (c->internal.tls.last_mbedtls_error == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
-            return 0;
-        }
-        return !at->complete || idempotent;
+        return c->internal.tls.last_mbedtls_error != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
     case LKD_ERR_DNS:
     case LKD_ERR_CONNECT:
     case LKD_ERR_IO:
     case LKD_ERR_CLOSED:
-        return !at->complete || idempotent;
+        return 1;
     default: /* timeouts (no time left), bad input, malformed answers, certificates */
         return 0;
     }
@@ -568,7 +566,7 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         if (retries >= LKD_RETRY_COUNT) {
             return st;
         }
-        if (!retryable(c, st, idempotent, &at) || !lkd_call_sleep(c, backoff_ms(c, retries), deadline)) {
+        if (!retryable(c, st) || !lkd_call_sleep(c, backoff_ms(c, retries), deadline)) {
             return st;
         }
         retries++;

@@ -48,7 +48,7 @@ static const char status_text[] =
     /* LKD_ERR_ARG_CONFLICT */ "invalid arguments: they contradict each other" "\0"
     /* LKD_ERR_OUTCOME_UNKNOWN */ "the task may have been created; check before sending again" "\0";
 #else
-/* Without texts, each status's value in decimal: 86 bytes where the names
+/* Without texts, each status's value in decimal: 89 bytes where the names
  * ("LKD_ERR_CERT") took 552, which the core's flash target could not carry;
  * lkd_status.h gives each status its number. */
 static const char status_text[] =
