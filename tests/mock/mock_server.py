@@ -332,21 +332,13 @@ class State:
         with self.lock:
             self.tls_versions = dict(self.tls_versions, **{version: self.tls_versions.get(version, 0) + 1})
 
-    def take(self, key):
-        """Pop the first element of the list setting `key` (None when empty). The list is replaced,
-        never changed in place, so a copy handed out by /stats or /config stays consistent."""
+    def take(self, key, kinds=None):
+        """Pop the first element of the list setting `key` (None when empty, or when kinds is given and the
+        element is not one of them). The list is replaced, never changed in place, so a copy handed out by
+        /stats or /config stays consistent."""
         with self.lock:
             lst = self.config.get(key) or []
-            if not lst:
-                return None
-            self.config[key] = list(lst[1:])
-            return lst[0]
-
-    def take_if(self, key, kinds):
-        """take(key) when its first element is one of kinds, else None (the list is left alone)."""
-        with self.lock:
-            lst = self.config.get(key) or []
-            if not lst or lst[0] not in kinds:
+            if not lst or (kinds is not None and lst[0] not in kinds):
                 return None
             self.config[key] = list(lst[1:])
             return lst[0]
@@ -1020,7 +1012,7 @@ class Connection:
         if req is None:
             return False
         method, target, version, headers, close = req
-        if st.take_if("fail_next_api", FAULT_BEFORE_BODY) is not None:
+        if st.take("fail_next_api", FAULT_BEFORE_BODY) is not None:
             self.count_fault("reset-before-body")
             self.abort = "reset"
             return False
