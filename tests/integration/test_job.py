@@ -397,7 +397,7 @@ def test_create_processed_then_lost_is_an_unknown_outcome(ctx):
         assert after["faults_injected"].get(kind, 0) - before["faults_injected"].get(kind, 0) == 1, kind
         assert p.stdout == b"", "no task id to print"
         if kind == "processed-hang":
-            assert 1.9 < took < 4, took  # the call's deadline, not retried
+            assert 1.9 < took < 6, took  # the call's deadline, not retried
         elif kind != "processed-reset":
             assert "(HTTP %s)" % kind[-3:] in err(p), err(p)
 
@@ -465,7 +465,7 @@ def test_upload_deadline_grows_with_the_body(ctx):
         p = run(ctx, "--timeout", "1", "--upload-rate", "0", "create", "--file", doc)
         took = time.monotonic() - t0
         assert p.returncode == 5, (p.returncode, err(p))
-        assert 0.9 < took < 1.8, took
+        assert 0.9 < took < 3, took  # its 1 s, not the 4 s the upload needs
         time.sleep(1)  # the mock's reader meets the cut body
         assert created(ctx) - before == 0
     finally:
