@@ -17,7 +17,8 @@ enum {
     EXIT_NETWORK = 4,  /* DNS, connection, TLS, certificate, TLS memory */
     EXIT_TIMEOUT = 5,  /* a deadline passed */
     EXIT_RESPONSE = 6, /* bad HTTP status, malformed or too large answer */
-    EXIT_TASK = 7      /* the task failed, is paused or has no result yet */
+    EXIT_TASK = 7,     /* the task failed, is paused or has no result yet */
+    EXIT_OUTCOME_UNKNOWN = 8 /* Create went out whole and no answer says whether the task exists */
 };
 
 static inline int exit_status_for(lkd_status_t st)
@@ -40,6 +41,7 @@ static inline int exit_status_for(lkd_status_t st)
     case LKD_ERR_TASK_FAILED:
     case LKD_ERR_TASK_PAUSED:
     case LKD_ERR_TASK_NOT_READY: return EXIT_TASK;
+    case LKD_ERR_OUTCOME_UNKNOWN: return EXIT_OUTCOME_UNKNOWN;
     case LKD_ERR_ARG:
     case LKD_ERR_ARG_NULL:
     case LKD_ERR_ARG_EMPTY:

@@ -51,6 +51,7 @@ struct options {
     int8_t ignore_failed_page; /* -1: not sent */
     int8_t return_page_format; /* -1: not sent */
     const char *page_format;
+    uint32_t upload_rate;   /* --upload-rate: bytes per second a Create's upload adds to its deadline */
     const char *output;     /* -o */
     int json;
     int verbose;

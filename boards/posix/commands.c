@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "journal.h"
 #include "output_file.h"
 #include "print_result.h"
 #include "safe_text.h"
@@ -376,30 +377,107 @@ int cmd_download(lkd_client_t *c, const options_t *o)
 
 /* ---- the whole job --------------------------------------------------------------- */
 
-int cmd_parse(lkd_client_t *c, const options_t *o)
+/* Wait for the task and download its archive. */
+static int parse_task(lkd_client_t *c, const options_t *o, const char *task, lkd_result_t *r, uint64_t *bytes)
 {
-    char task[LKD_TASK_ID_SIZE];
-    lkd_result_t r;
-    uint64_t bytes = 0;
-    int rc = create_task(c, o, o->args[0]);
-    if (rc != EXIT_OK) {
-        return rc;
-    }
-    snprintf(task, sizeof task, "%s", lkd_client_task_id(c));
+    int rc;
     if (!o->json) {
         fputs("TaskId ", info_stream(o));
         safe_text_puts(info_stream(o), task);
         fputc('\n', info_stream(o));
         fflush(info_stream(o));
     }
-    rc = wait_task(c, o, task, &r, 0);
+    r->status = LKD_TASK_UNKNOWN;
+    rc = wait_task(c, o, task, r, 0);
     if (rc != EXIT_OK) {
         return rc;
     }
-    rc = download_task(c, o, task, r.result_url, &bytes); /* the URL the wait ended with */
+    rc = download_task(c, o, task, r->result_url, bytes); /* the URL the wait ended with */
     if (rc != EXIT_OK) {
         return rc;
     }
-    print_written(o, task, "Success", bytes);
+    print_written(o, task, "Success", *bytes);
     return EXIT_OK;
+}
+
+static void say_journal(const char *text)
+{
+    fputs("lkedoc: ", stderr);
+    safe_text_puts(stderr, text);
+    fputc('\n', stderr);
+}
+
+/* What makes a task this request's, besides the input: a journal of the
+ * same file for another host or other options is not this job. */
+static void request_text(const options_t *o, char *out, size_t cap)
+{
+    snprintf(out, cap, "host=%s:%u type=%s pages=%u-%u table=%s result=%s", o->host, (unsigned)o->port,
+             o->type != NULL ? o->type : "-", (unsigned)o->start_page, (unsigned)o->end_page,
+             o->table != NULL ? o->table : "0", o->result_type != NULL ? o->result_type : "0");
+}
+
+/* The task of an interrupted run from the journal (1), or a new one (0);
+ * else the exit status (as a negative number). */
+static int journal_task(lkd_client_t *c, const options_t *o, journal_t *j, char *task, size_t cap)
+{
+    char why[600];
+    int found = journal_find(j, task, cap, why, sizeof why), rc;
+    if (found < 0) {
+        say_journal(why);
+        return -EXIT_USAGE;
+    }
+    if (why[0] != '\0') {
+        say_journal(why); /* another input's: the new task's journal replaces it */
+    }
+    if (found) {
+        fputs("lkedoc: continuing task ", stderr);
+        safe_text_puts(stderr, task);
+        fputs(" of an interrupted run (its journal is ", stderr);
+        safe_text_puts(stderr, j->name);
+        fputs("): no new task is created\n", stderr);
+        return 1;
+    }
+    rc = create_task(c, o, o->args[0]);
+    if (rc != EXIT_OK) {
+        return -rc;
+    }
+    snprintf(task, cap, "%s", lkd_client_task_id(c));
+    if (journal_write(j, task, why, sizeof why) != 0) {
+        say_journal(why);
+        fputs("lkedoc: the job goes on, but an interrupted run could not continue this task\n", stderr);
+        journal_close(j);
+    }
+    return 0;
+}
+
+int cmd_parse(lkd_client_t *c, const options_t *o)
+{
+    char task[LKD_TASK_ID_SIZE], request[600], why[600];
+    lkd_result_t r;
+    journal_t j;
+    uint64_t bytes = 0;
+    int rc;
+    request_text(o, request, sizeof request);
+    if (journal_open(&j, o->output, o->args[0], request, why, sizeof why) != 0) {
+        say_journal(why);
+        return EXIT_USAGE;
+    }
+    rc = journal_task(c, o, &j, task, sizeof task);
+    if (rc < 0) {
+        journal_close(&j);
+        return -rc;
+    }
+    rc = parse_task(c, o, task, &r, &bytes);
+    if (rc == EXIT_OK || (rc == EXIT_TASK && r.status == LKD_TASK_FAILED) ||
+        (rc == EXIT_API && strncmp(lkd_client_api_error(c)->code, "ResourceNotFound", 16) == 0)) {
+        journal_remove(&j); /* done, or a task that can never finish: the next run starts afresh */
+    } else if (j.dir_fd >= 0) {
+        fputs("lkedoc: task ", stderr);
+        safe_text_puts(stderr, task);
+        fputs(" is kept in ", stderr);
+        safe_text_puts(stderr, j.name);
+        fputs(": the same command continues it\n", stderr);
+    }
+    journal_close(&j);
+    return rc;
 }

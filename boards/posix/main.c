@@ -127,6 +127,18 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     if (st == LKD_ERR_URL_REFUSED) {
         return refused_url(c);
     }
+    if (st == LKD_ERR_OUTCOME_UNKNOWN) {
+        /* No id came back, so status cannot look it up: only the account can tell. */
+        fputs("lkedoc: the request to create the task went out whole, but no answer says what became of it",
+              stderr);
+        (void)lkd_client_stats(c, &stats);
+        if (stats.http_status >= 500) {
+            fprintf(stderr, " (HTTP %d)", stats.http_status);
+        }
+        fputs(":\nlkedoc: the task may have been created (and billed), its id is not known; check the\n"
+              "lkedoc: console or the account's usage before sending the document again\n", stderr);
+        return EXIT_OUTCOME_UNKNOWN;
+    }
     if (lkd_status_is_arg(st)) {
         arg_message_print(stderr, lkd_client_arg_error(c), st);
         return exit_status_for(st);
@@ -211,6 +223,7 @@ static void settings_from_options(lkd_settings_t *s, options_t *o)
     if (s->timeout_ms == 0) {
         s->timeout_ms = 1;
     }
+    s->upload_bytes_per_s = o->upload_rate;
     if (o->verbose) {
         s->log = log_to_stderr;
     }

@@ -210,6 +210,19 @@ static int set_job_timeout(options_t *o, const char *v)
     return parse_seconds(v, &o->job_timeout_s);
 }
 
+static int set_upload_rate(options_t *o, const char *v)
+{
+    char *end;
+    unsigned long r;
+    errno = 0;
+    r = strtoul(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || r > 1000000000ul) {
+        return -1;
+    }
+    o->upload_rate = (uint32_t)r;
+    return 0;
+}
+
 static int set_poll_interval(options_t *o, const char *v)
 {
     return parse_seconds(v, &o->poll_s) != 0 || o->poll_s > 10 ? -1 : 0;
@@ -307,6 +320,10 @@ static const cli_option_t options[] = {
     {"--return-page-format", NULL, "yes|no", "Config.ReturnPageFormat (lkeap China)",
      CHECKED(set_return_page_format, "--return-page-format must be yes or no, not '%s'"), 1},
     {"--page-format", NULL, "FORMAT", "Config.PageFormat (lkeap China)", FIELD(page_format), 1},
+    {"--upload-rate", NULL, "BYTES_PER_S",
+     "create/parse --file: the call's deadline grows by the upload at this rate\n"
+     "(default 65536: --timeout + 128 s for 8 MiB; 0: --timeout alone)",
+     CHECKED(set_upload_rate, "--upload-rate wants bytes per second (0 to 1000000000), not '%s'"), 1},
     {"--unsigned-payload", NULL, NULL,
      "sign the upload as UNSIGNED-PAYLOAD: the file is read once, not hashed first", FIELD(unsigned_payload), 1},
     {"--output", "-o", "OUT.zip", "where download and parse write the result archive (- : stdout)",
@@ -525,6 +542,7 @@ int cli_parse(int argc, char **argv, options_t *o)
     o->poll_s = 1;
     o->ignore_failed_page = -1;
     o->return_page_format = -1;
+    o->upload_rate = 65536;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const cli_option_t *opt = is_option(a) ? find_option(a) : NULL;

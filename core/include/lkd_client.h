@@ -87,6 +87,9 @@ typedef struct {
     const char *secret_key;
     const char *token;        /* NULL, or the session token of temporary credentials */
     uint32_t timeout_ms;      /* deadline of one API call, its retries included */
+    uint32_t upload_bytes_per_s; /* a Create that streams a file gets timeout_ms plus its
+                                    base64 body at this rate, in whole seconds (65536 by
+                                    default: an 8 MiB body adds 128 s); 0: timeout_ms alone */
     uint8_t caps;             /* LKD_CAP_* bits: what the endpoint serves */
     const char *const *result_hosts; /* NULL, or result_host_count hosts a result URL may name
                                         besides LKD_DEFAULT_RESULT_HOSTS: ".example.com" any name
@@ -140,8 +143,8 @@ typedef struct {
 } lkd_client_t;
 
 /* Fill *s with a profile's host, service, version, region and capabilities
- * (LKD_CAP_*), port 443, the default timeout and no credentials.  A value
- * that is not an lkd_profile_t gives LKD_PROFILE_LKE's. */
+ * (LKD_CAP_*), port 443, the default timeout and upload rate (65536 B/s), and
+ * no credentials.  A value that is not an lkd_profile_t gives LKD_PROFILE_LKE's. */
 void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
 
 /* Prepare a client (the settings struct is copied; its strings are not) and

@@ -52,7 +52,18 @@ void lkd_create_default(lkd_create_t *p);
  * the next lkd_create, lkd_wait, lkd_download_result, lkd_get_result or
  * lkd_cancel_task, each of which stores the id it is given there.  The
  * service's limits are checked before anything is sent: FileBase64 at most
- * 8 MiB, the whole request at most 10 MiB.
+ * 8 MiB, the whole request at most 10 MiB.  The call's deadline is
+ * settings.timeout_ms plus, for a file, its base64 body at
+ * settings.upload_bytes_per_s (whole seconds, rounded down).
+ * Create is not idempotent (a second one is a second, billed task): it is
+ * repeated only when the answer proves the service did not process it (HTTP
+ * 429, a RequestLimitExceeded* error, a connection that failed before the
+ * whole request was sent, a kept-alive connection the server had closed
+ * while idle).  Once the whole request was sent, anything but an API error,
+ * an HTTP status below 500 or the TaskId answer is LKD_ERR_OUTCOME_UNKNOWN:
+ * a 5xx, a timeout, a reset or close, a cut or oversized answer, a TLS
+ * error, and a complete 200 whose JSON carries no usable TaskId (the service
+ * answered, so the task may exist, but its id is not known).  Never retried.
  * Errors, each with the argument named (lkd_client_arg_error):
  * LKD_ERR_ARG_NULL (params, task_id, file.read, no source, file_type on
  * lkeap), LKD_ERR_ARG_CONFLICT (both sources; end_page before start_page;
@@ -66,7 +77,9 @@ void lkd_create_default(lkd_create_t *p);
  * others by file_url; start_page over UINT32_MAX - LKD_CREATE_MAX_PAGES;
  * file.size more than file.read gives;
  * file.read gave more bytes than it was asked for);
- * LKD_ERR_PAYLOAD_TOO_LARGE, the reader's errors, and those of lkd_get_result. */
+ * LKD_ERR_PAYLOAD_TOO_LARGE, LKD_ERR_OUTCOME_UNKNOWN (above), the reader's
+ * errors, and those of lkd_get_result (network errors and LKD_ERR_MALFORMED
+ * only before the whole request was sent). */
 lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_span_t *task_id);
 
 /* Called after every poll of lkd_wait with the decoded answer. */

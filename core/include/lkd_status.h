@@ -61,6 +61,10 @@ typedef enum {
                                        not a host name, not an https URL) */
     LKD_ERR_ARG_RANGE = 30,         /* a number outside its range, or a value not among those allowed */
     LKD_ERR_ARG_CONFLICT = 31,      /* two arguments contradict each other (both sources, end before start) */
+    LKD_ERR_OUTCOME_UNKNOWN = 32,   /* CreateReconstructDocumentFlow was sent whole but no answer proves what
+                                       became of it (a 5xx, a timeout, a reset or close, a cut, malformed or
+                                       oversized answer, a TLS error): the task may have been created; check
+                                       before sending again (it is never repeated: a second task is billed) */
     LKD_STATUS_COUNT
 } lkd_status_t;
 

@@ -304,7 +304,7 @@ static lkd_status_t hash_body(lkd_client_t *c, const lkd_call_body_t *body, uint
 
 /* What one attempt got as far as, for the retry decision. */
 typedef struct {
-    uint8_t sent;   /* at least part of the request reached the connection */
+    uint8_t complete; /* the whole request, head and body, went to the connection */
     uint8_t stale;  /* a reused connection failed before any byte of the answer */
     uint8_t consumed_once; /* a read-once file source was (partly) sent */
 } attempt_t;
@@ -380,12 +380,14 @@ static lkd_status_t send_request(lkd_client_t *c, const lkd_call_body_t *body, s
     lkd_status_t st = lkd_call_connect(c, c->internal.settings.host, c->internal.settings.port, deadline);
     if (st == LKD_OK) {
         st = lkd_tls_write_all(&c->internal.tls, c->internal.request, head_len, deadline);
-        at->sent = 1;
         at->consumed_once = body->file != NULL && body->file->unsigned_payload;
     }
     if (st == LKD_OK && body->file != NULL) {
         st = send_streamed_body(c, body, deadline);
     }
+    /* Only a whole request can have been acted on: the service parses the
+     * JSON once its last byte is in, so one cut anywhere was not. */
+    at->complete = st == LKD_OK;
     /* The request held the signature: wipe it before the answer reuses the buffer. */
     memset(c->internal.request, 0, sizeof c->internal.request);
     return st;
@@ -474,25 +476,23 @@ int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline)
     return 1;
 }
 
-static int retryable(const lkd_client_t *c, lkd_status_t st, int idempotent, const attempt_t *at)
+static int retryable(const lkd_client_t *c, lkd_status_t st)
 {
     switch (st) {
     case LKD_ERR_API: /* the service refused it: nothing was done */
         return c->internal.api_error.cls == LKD_API_CLASS_RETRYABLE;
     case LKD_ERR_HTTP_STATUS: /* a gateway or overload answer */
         return c->internal.http_status == 429 || c->internal.http_status >= 500;
+    /* Network failures: a Create that went out whole never gets here (lkd_call). */
     case LKD_ERR_TLS:
         /* A server that refused the handshake with a fatal alert (no common
          * suite, group or version) will refuse it again. */
-        if (c->internal.tls.last_mbedtls_error == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
-            return 0;
-        }
-        return !at->sent || idempotent;
+        return c->internal.tls.last_mbedtls_error != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
     case LKD_ERR_DNS:
     case LKD_ERR_CONNECT:
     case LKD_ERR_IO:
     case LKD_ERR_CLOSED:
-        return !at->sent || idempotent;
+        return 1;
     default: /* timeouts (no time left), bad input, malformed answers, certificates */
         return 0;
     }
@@ -532,6 +532,20 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         if (st == LKD_OK) {
             return LKD_OK;
         }
+        at.stale = at.stale && !stale_retried;
+        /* A request that is not idempotent and went out whole has a known
+         * outcome only when the service or a gateway answered in full: an
+         * API error (nothing was created), or a status below 500 (it never
+         * reached the API).  A 5xx may come from a gateway whose upstream
+         * already created the task, and a lost, cut or undecodable answer
+         * says nothing: sending it again could bill a second task.  A
+         * complete 200 whose JSON is not Create's answer is one of these:
+         * the task may exist, its id is not known. */
+        if (!idempotent && at.complete && !at.stale && st != LKD_ERR_API &&
+            !(st == LKD_ERR_HTTP_STATUS && c->internal.http_status < 500)) {
+            lkd_call_log(c, "* outcome unknown after: ", lkd_strerror(st));
+            return LKD_ERR_OUTCOME_UNKNOWN;
+        }
         if (at.consumed_once) {
             return st; /* a read-once source cannot be sent again */
         }
@@ -542,7 +556,7 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
             lkd_call_log(c, "* signature expired: re-signing with the server's clock", NULL);
             continue;
         }
-        if (at.stale && !stale_retried) {
+        if (at.stale) {
             /* The server had closed the kept-alive connection while it idled,
              * so it cannot have acted on the request: safe even for Create. */
             stale_retried = 1;
@@ -552,7 +566,7 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         if (retries >= LKD_RETRY_COUNT) {
             return st;
         }
-        if (!retryable(c, st, idempotent, &at) || !lkd_call_sleep(c, backoff_ms(c, retries), deadline)) {
+        if (!retryable(c, st) || !lkd_call_sleep(c, backoff_ms(c, retries), deadline)) {
             return st;
         }
         retries++;

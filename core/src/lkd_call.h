@@ -29,8 +29,12 @@ typedef lkd_status_t (*lkd_call_decode_fn)(lkd_client_t *c, void *ctx);
 
 /* Run action until it succeeds, fails for good, or the deadline passes.
  * idempotent: the call may be repeated after a failure once the request was
- * sent (GetReconstructDocumentResult, CancelTask); CreateReconstructDocumentFlow
- * is repeated only when the service cannot have acted on it. */
+ * sent (GetReconstructDocumentResult, CancelTask).  Otherwise
+ * (CreateReconstructDocumentFlow) it is repeated only when the answer proves
+ * it was not processed (429, a RETRYABLE API error, a request that did not
+ * go out whole, a kept-alive connection the server had closed while idle),
+ * and a request that went out whole without an answer that settles it ends
+ * in LKD_ERR_OUTCOME_UNKNOWN. */
 lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn compose, lkd_call_decode_fn decode,
                       void *ctx, int idempotent, uint64_t deadline);
 

@@ -50,6 +50,7 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile)
     s->version = profile_text + p[2];
     s->region = profile_text + p[3];
     s->caps = p[4];
+    s->upload_bytes_per_s = 65536u;
 }
 
 /* ---- what the client knows ------------------------------------------------ */

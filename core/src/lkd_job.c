@@ -281,9 +281,19 @@ lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_sp
     task_id->len = 0;
     st = check_create(client, params);
     if (st == LKD_OK) {
+        uint64_t deadline = lkd_clock_deadline(client, client->internal.settings.timeout_ms);
+        uint32_t rate = client->internal.settings.upload_bytes_per_s;
+        if (params->file != NULL && rate > 0) {
+            /* A slow link must not cut a big upload at the call's timeout:
+             * its base64 body (1366 bytes per KiB of file) at that rate, in
+             * whole seconds, in 32 bits while the file is within the
+             * service's 6 MiB (a larger one is refused before anything is
+             * sent, whatever this sum says). */
+            deadline += (uint64_t)((uint32_t)(params->file->size >> 10) * 1366u / rate) * 1000u;
+        }
         /* Not idempotent: repeated only when the service cannot have acted on it. */
         st = lkd_call(client, "CreateReconstructDocumentFlow", compose_create, decode_create, (void *)params, 0,
-                      lkd_clock_deadline(client, client->internal.settings.timeout_ms));
+                      deadline);
     }
     if (st == LKD_OK) {
         task_id->ptr = client->internal.task_id;

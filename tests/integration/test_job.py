@@ -290,7 +290,7 @@ def test_create_is_not_repeated_once_sent(ctx):
     ctx.mock.config(fail_next_api=["close"])
     before = ctx.mock.stats()["requests"]
     p = run(ctx, "create", "--url", "https://docs.example.test/once.pdf")
-    assert p.returncode == 4, (p.returncode, err(p))
+    assert p.returncode == 8, (p.returncode, err(p))
     assert ctx.mock.stats()["requests"] - before == 1
 
 
@@ -411,3 +411,207 @@ def test_slow_service_ends_at_the_deadline(ctx):
     p, took = timed_under(ctx, {"slow_api_ms": 3000}, {"slow_api_ms": 0}, "--timeout", "1", "status", "done-slow")
     assert p.returncode == 5, (p.returncode, err(p))
     assert 0.9 < took < 2.5, took
+
+
+# ---- never a duplicate, billed task ------------------------------------------------------
+
+
+def created(ctx):
+    return ctx.mock.stats()["tasks_created"]
+
+
+def test_create_processed_then_lost_is_an_unknown_outcome(ctx):
+    # The service created the task, then a gateway's 502/504, a reset or no
+    # answer at all: exit 8, the one request only, and one task exists.
+    for kind in ("processed-502", "processed-504", "processed-reset", "processed-hang"):
+        ctx.mock.config(fail_next_api=[kind])
+        before = ctx.mock.stats()
+        t0 = time.monotonic()
+        p = run(ctx, "--timeout", "2", "create", "--file", ctx.sample)
+        took = time.monotonic() - t0
+        after = ctx.mock.stats()
+        assert p.returncode == 8, (kind, p.returncode, err(p))
+        assert "may have been created" in err(p) and "before sending the document again" in err(p), err(p)
+        assert after["requests"] - before["requests"] == 1, kind
+        assert after["tasks_created"] - before["tasks_created"] == 1, kind
+        assert after["faults_injected"].get(kind, 0) - before["faults_injected"].get(kind, 0) == 1, kind
+        assert p.stdout == b"", "no task id to print"
+        if kind == "processed-hang":
+            assert 1.9 < took < 6, took  # the call's deadline, not retried
+        elif kind != "processed-reset":
+            assert "(HTTP %s)" % kind[-3:] in err(p), err(p)
+
+
+def test_parse_after_an_unknown_outcome_keeps_no_journal(ctx):
+    ctx.mock.config(fail_next_api=["processed-504"])
+    before = created(ctx)
+    out = os.path.join(ctx.tmp, "unknown.zip")
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 8, (p.returncode, err(p))
+    assert "task may have been created" in err(p) and "its id is not known" in err(p), err(p)
+    assert created(ctx) - before == 1
+    assert not os.path.exists(out) and not glob.glob(out + ".*"), os.listdir(ctx.tmp)
+
+
+def test_create_retried_when_the_answer_proves_it_was_not_processed(ctx):
+    ctx.mock.config(fail_next_api=["429", "RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded"])
+    before = ctx.mock.stats()
+    p = run(ctx, "--verbose", "create", "--file", ctx.sample)
+    after = ctx.mock.stats()
+    assert p.returncode == 0, err(p)
+    assert p.stdout.decode().strip() == after["last_task_id"], p.stdout
+    assert after["requests"] - before["requests"] == 4
+    assert after["tasks_created"] - before["tasks_created"] == 1
+    assert err(p).count("retrying after") == 3, err(p)
+
+
+def test_create_retried_when_cut_before_the_body(ctx):
+    # The mock resets the connection once it has the head, before reading a
+    # byte of the 6.7 MB body: the request never went out whole, so it is sent again.
+    doc = make_doc(ctx, "cut-before-body.pdf", 5_000_000)
+    ctx.mock.config(fail_next_api=["reset-before-body"])
+    before = ctx.mock.stats()
+    p = run(ctx, "--verbose", "create", "--file", doc)
+    after = ctx.mock.stats()
+    assert p.returncode == 0, (p.returncode, err(p))
+    assert after["faults_injected"].get("reset-before-body", 0) - before["faults_injected"].get(
+        "reset-before-body", 0) == 1
+    assert after["tasks_created"] - before["tasks_created"] == 1
+    assert after["requests"] - before["requests"] == 1, "the cut request was never read whole"
+    assert after["connections"] - before["connections"] == 2
+    assert after["last_create"]["sha256"] == sha256_file(doc)
+    assert "retrying after" in err(p), err(p)
+
+
+def test_upload_deadline_grows_with_the_body(ctx):
+    # 5.9 MB of file (7.9 MB of base64) through a 2 MB/s reader takes about
+    # 4 s: with --timeout 1 the upload allowance (65536 B/s by default: +120 s)
+    # lets it finish; without it (--upload-rate 0) the call ends at its 1 s
+    # deadline mid-upload (more is left than the sockets' buffers hold): the
+    # deadline (exit 5), and no task.
+    doc = make_doc(ctx, "slow-link.pdf", 5_900_000)
+    ctx.mock.config(slow_body_bytes_per_s=2_000_000)
+    try:
+        before = created(ctx)
+        t0 = time.monotonic()
+        p = run(ctx, "--timeout", "1", "create", "--file", doc)
+        took = time.monotonic() - t0
+        assert p.returncode == 0, (p.returncode, err(p))
+        assert took > 3, "the upload took longer than the call's timeout: proves the allowance"
+        assert created(ctx) - before == 1
+        assert ctx.mock.stats()["last_create"]["sha256"] == sha256_file(doc)
+        before = created(ctx)
+        t0 = time.monotonic()
+        p = run(ctx, "--timeout", "1", "--upload-rate", "0", "create", "--file", doc)
+        took = time.monotonic() - t0
+        assert p.returncode == 5, (p.returncode, err(p))
+        assert 0.9 < took < 3, took  # its 1 s, not the 4 s the upload needs
+        time.sleep(1)  # the mock's reader meets the cut body
+        assert created(ctx) - before == 0
+    finally:
+        ctx.mock.config(slow_body_bytes_per_s=0)
+    p = run(ctx, "--upload-rate", "-1", "create", "--file", doc)
+    assert p.returncode == 2 and "--upload-rate" in err(p), err(p)
+
+
+def journal_of(out):
+    return out + ".lkedoc-job"
+
+
+def test_parse_killed_after_create_continues_its_task(ctx):
+    out = os.path.join(ctx.tmp, "killed.zip")
+    ctx.mock.reset()
+    ctx.mock.config(polls_to_success=100000)
+    proc = subprocess.Popen(cli_args(ctx) + ["parse", ctx.sample, "-o", out], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env())
+    try:
+        line = proc.stdout.readline().decode()
+        assert line.startswith("TaskId task-"), line
+        task = line.split()[1]
+        with open(journal_of(out)) as f:
+            journal = f.read()
+        assert journal.endswith("task %s\n" % task), journal
+        assert os.path.realpath(ctx.sample) in journal, journal
+        assert os.stat(journal_of(out)).st_mode & 0o777 == 0o600
+    finally:
+        proc.kill()  # kill -9, mid-wait
+        proc.communicate()
+    assert created(ctx) == 1
+    ctx.mock.config(polls_to_success=0)
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 0, err(p)
+    assert p.stdout.decode().startswith("TaskId %s\n" % task), p.stdout
+    assert "continuing task %s" % task in err(p), err(p)
+    st = ctx.mock.stats()
+    assert st["tasks_created"] == 1, "a second Create would be a second, billed task"
+    assert st["last_action"] != "CreateReconstructDocumentFlow" and st["polls"].get(task, 0) >= 1, st["polls"]
+    check_zip(out)
+    assert not os.path.exists(journal_of(out)), "the journal goes with the job"
+    # Run again: a new job, a new task.
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 0 and created(ctx) == 2, err(p)
+
+
+def test_journal_of_another_input_is_not_used(ctx):
+    out = os.path.join(ctx.tmp, "other-input.zip")
+    ctx.mock.config(polls_to_success=0)
+    other = os.path.join(ctx.tmp, "other-input.pdf")
+    shutil.copy(ctx.sample, other)
+    with open(journal_of(out), "w") as f:
+        f.write("lkedoc-job 1\ninput %s\nsize 1\nmtime 0.000000000\nrequest x\ntask task-old\n"
+                % os.path.realpath(other))
+    before = created(ctx)
+    p = run(ctx, "parse", other, "-o", out)
+    assert p.returncode == 0, err(p)
+    assert "is for another input or other options: not used" in err(p), err(p)
+    assert "task-old" not in p.stdout.decode() and created(ctx) - before == 1
+    assert not os.path.exists(journal_of(out))
+    # The same input with other options is another job too.
+    ctx.mock.config(polls_to_success=100000)
+    proc = subprocess.Popen(cli_args(ctx) + ["parse", other, "-o", out], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env())
+    try:
+        task = proc.stdout.readline().decode().split()[1]
+    finally:
+        proc.kill()
+        proc.communicate()
+    ctx.mock.config(polls_to_success=0)
+    before = created(ctx)
+    p = run(ctx, "parse", other, "-o", out, "--pages", "1-2")
+    assert p.returncode == 0 and created(ctx) - before == 1, err(p)
+    assert task not in p.stdout.decode() and "not used" in err(p), err(p)
+    # The file changed since (its size or time): the old task is not its parse.
+    ctx.mock.config(polls_to_success=100000)
+    proc = subprocess.Popen(cli_args(ctx) + ["parse", other, "-o", out], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env())
+    try:
+        task = proc.stdout.readline().decode().split()[1]
+    finally:
+        proc.kill()
+        proc.communicate()
+    ctx.mock.config(polls_to_success=0)
+    with open(other, "ab") as f:
+        f.write(b"%% edited\n")
+    before = created(ctx)
+    p = run(ctx, "parse", other, "-o", out)
+    assert p.returncode == 0 and created(ctx) - before == 1 and task not in p.stdout.decode(), err(p)
+
+
+def test_planted_journal_is_refused(ctx):
+    out = os.path.join(ctx.tmp, "planted.zip")
+    target = os.path.join(ctx.tmp, "planted-target")
+    with open(target, "w") as f:
+        f.write("lkedoc-job 1\n")
+    os.symlink(target, journal_of(out))
+    before = ctx.mock.stats()
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 2 and "refusing to use the journal" in err(p), err(p)
+    assert ctx.mock.stats()["requests"] == before["requests"], "refused before anything is sent"
+    with open(target) as f:
+        assert f.read() == "lkedoc-job 1\n"
+    os.unlink(journal_of(out))
+    os.link(target, journal_of(out))  # a second name: not ours alone
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 2 and "single link" in err(p), err(p)
+    os.unlink(journal_of(out))
+

@@ -83,7 +83,12 @@ RANGES_KEEP = 1000                              # /stats download.ranges keeps t
 FAULT_HTTP = {"429", "500", "503"}
 FAULT_API = {"RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "InternalError"}
 FAULT_CONN = {"close", "reset"}
-FAULT_KINDS = FAULT_HTTP | FAULT_API | FAULT_CONN
+# The request is processed as usual (a Create creates and counts its task), then its answer is replaced:
+# what a gateway whose upstream acted does (502/504), a reset, or no answer at all.
+FAULT_PROCESSED = {"processed-502", "processed-504", "processed-reset", "processed-hang"}
+# Taken as soon as the head is read: RST before any byte of the body is read (nothing processed).
+FAULT_BEFORE_BODY = {"reset-before-body"}
+FAULT_KINDS = FAULT_HTTP | FAULT_API | FAULT_CONN | FAULT_PROCESSED | FAULT_BEFORE_BODY
 
 # Settings added for faults and downloads; /reset puts them back to these.
 FAULT_DEFAULTS = {
@@ -92,6 +97,7 @@ FAULT_DEFAULTS = {
     "expire_urls": False,
     "slow_api_ms": 0,
     "slow_download_bytes_per_s": 0,
+    "slow_body_bytes_per_s": 0,
     "polls_to_success": 2,
     "connection_requests_max": None,
     "url_ttl": None,                 # None: the profile's (600 s lke, 1800 s lkeap)
@@ -329,6 +335,7 @@ class State:
             self.polls = {}
             self.tasks = {}                    # created tasks: id -> remembered request fields
             self.request_clients = {}          # X-TC-RequestClient value -> requests that carried it
+            self.tasks_created = 0             # Creates that made a task (each one would be billed)
             self.cancelled = []
             self.responses = 0
 
@@ -349,12 +356,13 @@ class State:
         with self.lock:
             self.tls_versions = dict(self.tls_versions, **{version: self.tls_versions.get(version, 0) + 1})
 
-    def take(self, key):
-        """Pop the first element of the list setting `key` (None when empty). The list is replaced,
-        never changed in place, so a copy handed out by /stats or /config stays consistent."""
+    def take(self, key, kinds=None):
+        """Pop the first element of the list setting `key` (None when empty, or when kinds is given and the
+        element is not one of them). The list is replaced, never changed in place, so a copy handed out by
+        /stats or /config stays consistent."""
         with self.lock:
             lst = self.config.get(key) or []
-            if not lst:
+            if not lst or (kinds is not None and lst[0] not in kinds):
                 return None
             self.config[key] = list(lst[1:])
             return lst[0]
@@ -381,6 +389,7 @@ class State:
                 "polls": dict(self.polls),
                 "tasks": json.loads(json.dumps(self.tasks)),
                 "request_clients": dict(self.request_clients),
+                "tasks_created": self.tasks_created,
                 "cancelled": list(self.cancelled),
                 "config": json.loads(json.dumps(self.config)),
                 "tls_port": self.tls_port,
@@ -641,6 +650,7 @@ def act_create(state, profile, body):
             "TaskId": task_id}
     with state.lock:
         state.tasks[task_id] = fields
+        state.tasks_created += 1
         state.last_task_id = task_id
         state.last_create = last
     return {"TaskId": task_id}
@@ -930,6 +940,10 @@ HTML_500 = (b"<html>\r\n<head><title>500 Internal Server Error</title></head>\r\
             b"<center><h1>500 Internal Server Error</h1></center>\r\n</body>\r\n</html>\r\n")
 HTML_503 = (b"<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
             b"<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n")
+HTML_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+            b"<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n")
+HTML_504 = (b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n"
+            b"<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n")
 HTML_400 = (b"<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body>\r\n"
             b"<center><h1>400 Bad Request</h1></center>\r\n</body>\r\n</html>\r\n")
 
@@ -945,16 +959,22 @@ def encode_response(state, obj):
     return text.encode("utf-8")
 
 
-def read_exact(f, n):
-    """n bytes from the buffered TLS stream, read in big chunks (fast for ~10 MB bodies)."""
+def read_exact(f, n, rate=0):
+    """n bytes from the buffered TLS stream, read in big chunks (fast for ~10 MB bodies), or at rate
+    bytes per second (a slow link's reader: pieces of a tenth of a second)."""
     buf = bytearray(n)
     mv = memoryview(buf)
-    got = 0
+    got, t0 = 0, time.monotonic()
+    step = max(1, min(65536, int(rate) // 10)) if rate > 0 else 4 << 20
     while got < n:
-        k = f.readinto(mv[got:min(n, got + (4 << 20))])
+        k = f.readinto(mv[got:min(n, got + step)])
         if not k:
             raise ConnClosed("EOF in body")
         got += k
+        if rate > 0:
+            ahead = got / rate - (time.monotonic() - t0)
+            if ahead > 0:
+                time.sleep(ahead)
     return bytes(buf)
 
 
@@ -973,7 +993,7 @@ def read_request(f):
     return method, target, version, headers, close
 
 
-def read_body(f, headers, limit):
+def read_body(f, headers, limit, rate=0):
     """(body, too_big) or None when Content-Length is malformed. An oversized body is drained and
     dropped up to MAX_DISCARD; beyond that ConnClosed."""
     if "chunked" in headers.get("transfer-encoding", "").lower():
@@ -992,7 +1012,7 @@ def read_body(f, headers, limit):
                 raise ConnClosed("EOF in body")
             left -= len(chunk)
         return b"", True
-    return (read_exact(f, n) if n else b""), False
+    return (read_exact(f, n, rate) if n else b""), False
 
 
 class Connection:
@@ -1069,6 +1089,10 @@ class Connection:
         if req is None:
             return False
         method, target, version, headers, close = req
+        if st.take("fail_next_api", FAULT_BEFORE_BODY) is not None:
+            self.count_fault("reset-before-body")
+            self.abort = "reset"
+            return False
 
         # body
         too_big = False
@@ -1086,7 +1110,9 @@ class Connection:
                                           "Message": "The request body is %d bytes; the limit is %d." % (n, MAX_BODY)}},
                                True)
                 return False
-            body, too_big = read_body(f, headers, MAX_BODY)
+            with st.lock:
+                rate = float(st.config.get("slow_body_bytes_per_s") or 0)
+            body, too_big = read_body(f, headers, MAX_BODY, rate)
         st.bump("requests")
         self.served += 1
 
@@ -1117,7 +1143,7 @@ class Connection:
         if slow_ms > 0:
             time.sleep(slow_ms / 1000.0)
         fault = st.take("fail_next_api")
-        if fault is not None:
+        if fault is not None and fault not in FAULT_PROCESSED:
             return self.inject(str(fault), close)
         if too_big:
             resp = {"Error": {"Code": "RequestSizeLimitExceeded",
@@ -1130,15 +1156,33 @@ class Connection:
             except Exception as e:  # noqa
                 log.exception("internal error")
                 resp = {"Error": {"Code": "InternalError", "Message": "mock internal error: %s" % e}}
+        if fault is not None:
+            return self.inject_processed(str(fault), f)
         self.api_reply(resp, close)
         return not close
 
+    def count_fault(self, kind):
+        with self.state.lock:
+            self.state.faults_injected[kind] = self.state.faults_injected.get(kind, 0) + 1
+        log.info("fault %s injected for %s", kind, self.addr)
+
+    def inject_processed(self, kind, f):
+        """The request was processed; its answer is replaced by the fault `kind` (FAULT_PROCESSED)."""
+        self.count_fault(kind)
+        if kind == "processed-502":
+            self.send(502, "Bad Gateway", "text/html", HTML_502, True)
+        elif kind == "processed-504":
+            self.send(504, "Gateway Time-out", "text/html", HTML_504, True)
+        elif kind == "processed-reset":
+            self.abort = "reset"
+        else:                                   # processed-hang: never answer; hold on until the
+            while f.read(4096):                 # client goes (or the idle timeout ends it)
+                pass
+        return False
+
     def inject(self, kind, close):
         """Answer the request that was just read with the fault `kind` (see FAULT_KINDS)."""
-        st = self.state
-        with st.lock:
-            st.faults_injected[kind] = st.faults_injected.get(kind, 0) + 1
-        log.info("fault %s injected for %s", kind, self.addr)
+        self.count_fault(kind)
         if kind in FAULT_CONN:
             self.abort = kind
             return False
@@ -1383,7 +1427,7 @@ def normalize_config(obj):
         v = out["expire_urls"]
         if not isinstance(v, bool) and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
             raise ValueError("expire_urls must be true, false or a list of TaskIds")
-    for k in ("slow_api_ms", "slow_download_bytes_per_s"):
+    for k in ("slow_api_ms", "slow_download_bytes_per_s", "slow_body_bytes_per_s"):
         if k in out:
             v = out[k] or 0
             if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:

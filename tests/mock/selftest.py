@@ -77,7 +77,7 @@ class Client:
 
     def call(self, action, body_obj, host="lke.intl.tencentcloudapi.com", service="lke", region="ap-guangzhou",
              version=None, key=SECRET_KEY, sid=SECRET_ID, ts=None, raw_body=None, extra=None, auth=None,
-             ctype="application/json"):
+             ctype="application/json", send_only=False):
         if self.conn.sock is None:
             self.connect()
         body = raw_body if raw_body is not None else json.dumps(body_obj, ensure_ascii=False).encode("utf-8")
@@ -91,6 +91,8 @@ class Client:
             self.conn.putheader(k, v)
         self.conn.putheader("Content-Length", str(len(body)))
         self.conn.endheaders(body)
+        if send_only:
+            return None, None
         r = self.conn.getresponse()
         data = r.read()
         return r, data
@@ -343,6 +345,63 @@ def create_checks(m, c, api, check):
     check("create unsigned", resp.get("TaskId") and st["last_unsigned_payload"] is True
           and st["last_create"]["FileUrl"] == "https://example.test/a.pdf" and st["last_create"]["base64_len"] is None,
           (resp, st["last_create"]))
+    processed_fault_checks(m, c, api, check)
+
+
+def processed_fault_checks(m, c, api, check):
+    """Faults after a Create was processed (its task created and counted), one before its body was read, and
+    the slow body reader."""
+    m.reset()
+    c.drop()
+    create = {"FileType": "PDF", "FileUrl": "https://example.test/a.pdf"}
+    for kind, status in (("processed-502", 502), ("processed-504", 504)):
+        m.config(fail_next_api=[kind])
+        r, data = c.call("CreateReconstructDocumentFlow", create)
+        check("fault " + kind, r.status == status and r.getheader("Content-Type") == "text/html" and
+              r.getheader("Connection") == "close", (r.status, r.getheaders()))
+        c.drop()
+    st = m.stats()
+    check("processed faults create tasks", st["tasks_created"] == 2 and len(st["tasks"]) == 2 and
+          st["requests"] == 2, st)
+    m.config(fail_next_api=["processed-reset"])
+    c.connect()
+    c.call("CreateReconstructDocumentFlow", create, send_only=True)
+    check("fault processed-reset", raw_end(c.conn.sock) == "rst")
+    c.drop()
+    m.config(fail_next_api=["processed-hang"])
+    c.connect()
+    c.conn.sock.settimeout(1.0)
+    t0 = time.monotonic()
+    try:
+        c.call("CreateReconstructDocumentFlow", create)
+        hung = False
+    except socket.timeout:
+        hung = True
+    check("fault processed-hang", hung and time.monotonic() - t0 >= 0.9)
+    c.drop()
+    st = m.stats()
+    check("processed-hang and -reset created", st["tasks_created"] == 4, st["tasks_created"])
+    # Nothing of the body is read: no request, no task; the client's send fails with a reset.
+    m.config(fail_next_api=["reset-before-body"])
+    c.connect()
+    big = json.dumps({"FileType": "PDF", "FileBase64": "QUJD" * (2 << 20)}).encode()
+    try:
+        c.call("CreateReconstructDocumentFlow", None, raw_body=big)
+        refused = False
+    except (ConnectionResetError, BrokenPipeError, ssl.SSLError, http.client.HTTPException):
+        refused = True
+    c.drop()
+    st = m.stats()
+    check("fault reset-before-body", refused and st["tasks_created"] == 4 and st["requests"] == 4 and
+          st["faults_injected"].get("reset-before-body") == 1, st)
+    m.config(slow_body_bytes_per_s=400000)
+    t0 = time.monotonic()
+    r, resp, _ = api("CreateReconstructDocumentFlow",
+                     {"FileType": "PDF", "FileBase64": base64.b64encode(b"x" * 150000).decode()})
+    took = time.monotonic() - t0
+    check("slow body reader", resp.get("TaskId") and 0.45 <= took < 3, took)
+    m.config(slow_body_bytes_per_s=0)
+    check("tasks_created counts", m.stats()["tasks_created"] == 5)
 
 
 def resumption_checks(m, c, api, check):
@@ -643,7 +702,7 @@ def run_selftest(d):
 
         # 10. reset
         m.config(fail_next_api=["503"], download_close_after=[5], expire_urls=True, polls_to_success=7,
-                 connection_requests_max=3, slow_api_ms=1, archive_size=10)
+                 connection_requests_max=3, slow_api_ms=1, archive_size=10, slow_body_bytes_per_s=5)
         m.reset()
         st = m.stats()
         check("reset", st["requests"] == 0 and st["polls"] == {} and st["errors"] == {}, st)
@@ -651,6 +710,7 @@ def run_selftest(d):
         check("reset faults", cfg["fail_next_api"] == [] and cfg["download_close_after"] == [] and
               cfg["expire_urls"] is False and cfg["polls_to_success"] == 2 and cfg["connection_requests_max"] is None
               and cfg["slow_api_ms"] == 0 and cfg["archive_size"] == 0 and st["download"]["gets"] == 0
+              and cfg["slow_body_bytes_per_s"] == 0 and st["tasks_created"] == 0
               and st["resumed"] == 0 and st["faults_injected"] == {} and st["last_create"] is None, st)
 
     print("%d passed, %d failed" % (passed, failed))

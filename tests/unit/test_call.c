@@ -364,6 +364,12 @@ static void test_answers(void)
     CHECK(tl_req_has(0, "{\"TaskId\":\"task-9\"}"));
     CHECK_EQ_INT(lkd_cancel_task(&client, "task-9", 6), LKD_ERR_API);
     CHECK_EQ_INT(client.internal.api_error.cls, LKD_API_CLASS_PARAMETER);
+    /* CancelTask may be repeated: a 502 and a lost answer are retried. */
+    tl_push_http(502, "", "", 0, TL_KEEP);
+    tl_push_raw(NULL, 0, TL_RESET);
+    tl_push_json("{\"Response\":{\"RequestId\":\"rid-c\"}}", NULL);
+    CHECK_EQ_INT(lkd_cancel_task(&client, "task-9", 6), LKD_OK);
+    CHECK_EQ_INT(tl.nreqs, 5);
     CHECK_EQ_INT(lkd_cancel_task(&client, NULL, 6), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_cancel_task(&client, "x", 0), LKD_ERR_ARG_EMPTY);
     CHECK_EQ_INT(lkd_cancel_task(&client, "a\0b", 3), LKD_ERR_ARG_FORMAT);

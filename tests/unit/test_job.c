@@ -195,9 +195,10 @@ static void test_create_url(void)
     CHECK(strcmp(body_of(0), "{\"FileUrl\":\"https://example.com/a.pdf\",\"FileEndPageNumber\":3,"
                              "\"Config\":{\"TableResultType\":\"0\",\"ResultType\":\"0\","
                              "\"IgnoreFailedPage\":false,\"ReturnPageFormat\":true}}") == 0);
-    /* Answers that carry no usable TaskId. */
+    /* Complete 200 answers that carry no usable TaskId: the service answered,
+     * so the task may exist, but its id is unknown: never sent again. */
     tl_push_json("{\"Response\":{\"RequestId\":\"r\"}}", NULL);
-    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_MALFORMED);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
     {
         static char json[400];
         char long_id[200];
@@ -205,11 +206,13 @@ static void test_create_url(void)
         long_id[sizeof long_id - 1] = '\0';
         snprintf(json, sizeof json, "{\"Response\":{\"TaskId\":\"%s\",\"RequestId\":\"r\"}}", long_id);
         tl_push_json(json, NULL);
-        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_MALFORMED);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
         tl_push_json("{\"Response\":{\"TaskId\":\"a\\u0000b\",\"RequestId\":\"r\"}}", NULL);
-        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_MALFORMED);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
     }
     CHECK(id.ptr == NULL);
+    CHECK_EQ_INT(tl.nreqs, 4);
+    CHECK_EQ_INT(tl.unexpected, 0);
     settings.service = "lkeap";
 }
 
@@ -387,12 +390,18 @@ static void test_create_file(void)
     CHECK(tl_req_has(0, "X-TC-Content-SHA256: UNSIGNED-PAYLOAD\r\n"));
     CHECK(strcmp(body_of(0), expect) == 0);
     CHECK_EQ_INT(reads, (n + 875) / 876);
-    /* ... and never sent twice, even after a retryable answer. */
+    /* ... and never sent twice, even after an answer that proves it was
+     * not processed. */
+    fresh();
+    f = source(n, 1);
+    tl_push_http(429, "", "", 0, TL_KEEP);
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(tl.nreqs, 1);
     fresh();
     f = source(n, 1);
     tl_push_http(503, "", "", 0, TL_KEEP);
-    tl_push_json(create_json, NULL);
-    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
     CHECK_EQ_INT(tl.nreqs, 1);
 
     /* The source failing or ending early. */
@@ -416,26 +425,117 @@ static void test_create_file(void)
     CHECK_EQ_INT(tl.connects, 0);
 
     /* The connection dropping during the upload: right after the request's
-     * head, and in the middle of the streamed file.  Create is not repeated
-     * once bytes went out. */
+     * head, and in the middle of the streamed file.  A request that did not
+     * go out whole cannot have been processed: Create is sent again. */
     fresh();
     f = source(n, 0);
     tl.drop_armed = 1;
     tl.drop_after = 1;
+    tl.drop_conn = 1;
     tl_push_json(create_json, NULL);
-    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_IO);
-    CHECK_EQ_INT(tl.connects, 1);
-    CHECK_EQ_INT(tl.nreqs, 1);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK_EQ_INT(tl.connects, 2);
+    CHECK_EQ_INT(tl.nreqs, 2);
     CHECK(tl.reqs[0].len < 2000); /* the head only */
+    CHECK(tl.reqs[1].len > 3000); /* then the whole request */
+    CHECK_EQ_INT(client.internal.retries, 1);
     fresh();
     f = source(60000, 0);
     tl.drop_armed = 1;
     tl.drop_after = 20000;
+    tl.drop_conn = 1;
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK_EQ_INT(tl.connects, 2);
+    CHECK(tl.reqs[0].len >= 20000 && tl.reqs[0].len < 30000);
+    CHECK(tl.reqs[1].len > 80000);
+    /* Every connection dropping so: retried until the retries run out, and
+     * the failure is the network's (no request went out whole). */
+    fresh();
+    f = source(60000, 0);
+    tl.drop_armed = 1;
+    tl.drop_after = 20000;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_IO);
+    CHECK_EQ_INT(tl.connects, 1 + LKD_RETRY_COUNT);
+    /* A read-once source cut mid-upload cannot be sent again. */
+    fresh();
+    f = source(60000, 1);
+    tl.drop_armed = 1;
+    tl.drop_after = 20000;
+    tl.drop_conn = 1;
     tl_push_json(create_json, NULL);
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_IO);
     CHECK_EQ_INT(tl.connects, 1);
-    CHECK(tl.reqs[0].len >= 20000 && tl.reqs[0].len < 30000);
     CHECK_EQ_INT(tl.unexpected, 0);
+}
+
+/* The upload's deadline grows with its body: settings.timeout_ms plus the
+ * base64 body at settings.upload_bytes_per_s. */
+static void test_create_upload_deadline(void)
+{
+    lkd_create_t p;
+    lkd_span_t id;
+    lkd_file_source_t f;
+    uint64_t start;
+    lkd_create_default(&p);
+    p.file_type = "PDF";
+    p.file = &f;
+    /* 80 000 bytes of base64 over a 10 000 B/s link: about 8 s; the
+     * allowance is 58 KiB * 1366 / 10 000 = 7 s (whole seconds). */
+    fresh();
+    f = source(60000, 0);
+    client.internal.settings.timeout_ms = 2000;
+    client.internal.settings.upload_bytes_per_s = 10000; /* 2 s + 7 s */
+    tl.send_bytes_per_s = 10000;
+    tl_push_json(create_json, NULL);
+    start = tl.mono;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK(tl.mono - start >= 8000 && tl.mono - start < 9000);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    /* The default rate, 65536 B/s: 2 s + 1 s, cut mid-upload at that
+     * deadline; the request did not go out whole, the time is up: the
+     * deadline, not an unknown outcome. */
+    fresh();
+    f = source(60000, 0);
+    CHECK_EQ_INT(client.internal.settings.upload_bytes_per_s, 65536);
+    client.internal.settings.timeout_ms = 2000;
+    tl.send_bytes_per_s = 10000;
+    tl_push_json(create_json, NULL);
+    start = tl.mono;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_TIMEOUT);
+    CHECK(tl.mono - start >= 3000 && tl.mono - start < 3500);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    CHECK(tl.reqs[0].len < 40000);
+    /* 0: the call's timeout alone. */
+    fresh();
+    f = source(60000, 0);
+    client.internal.settings.timeout_ms = 2000;
+    client.internal.settings.upload_bytes_per_s = 0;
+    tl.send_bytes_per_s = 10000;
+    tl_push_json(create_json, NULL);
+    start = tl.mono;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_TIMEOUT);
+    CHECK(tl.mono - start >= 2000 && tl.mono - start < 2500);
+    /* The grown deadline bounds the wait for the answer too: a server that
+     * never answers a whole upload ends the call at it, outcome unknown. */
+    fresh();
+    f = source(60000, 0);
+    client.internal.settings.timeout_ms = 2000;
+    client.internal.settings.upload_bytes_per_s = 10000;
+    tl_push_raw(NULL, 0, TL_HANG);
+    start = tl.mono;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+    CHECK_EQ_INT(tl.mono - start, 2000 + 7000);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    /* A URL source gets no allowance. */
+    fresh();
+    p.file = NULL;
+    p.file_url = "https://example.com/a.pdf";
+    client.internal.settings.timeout_ms = 2000;
+    tl_push_raw(NULL, 0, TL_HANG);
+    start = tl.mono;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+    CHECK_EQ_INT(tl.mono - start, 2000);
 }
 
 /* Create is repeated only when the service cannot have acted on it. */
@@ -446,18 +546,89 @@ static void test_create_not_repeated(void)
     lkd_create_default(&p);
     p.file_type = "PDF";
     p.file_url = "https://example.com/a.pdf";
-    /* The answer was lost after the request went out: not repeated. */
+    /* The answer was lost, cut or not the service's after the whole request
+     * went out: the outcome is unknown, and Create is not repeated. */
     fresh();
     tl_push_json(create_json, NULL)->cut = 20;
     tl.steps[0].after = TL_EOF;
     tl_push_json(create_json, NULL);
-    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_CLOSED);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
     CHECK_EQ_INT(tl.nreqs, 1);
     CHECK_EQ_INT(client.internal.retries, 0);
+    CHECK(id.ptr == NULL);
     fresh();
     tl_push_raw(NULL, 0, TL_RESET);
-    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_IO);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
     CHECK_EQ_INT(tl.nreqs, 1);
+    fresh();
+    tl_push_raw(NULL, 0, TL_CLOSE);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    {
+        /* Every 5xx: a gateway's upstream may have created the task. */
+        static const int codes[] = {500, 502, 503, 504};
+        unsigned i;
+        for (i = 0; i < 4; i++) {
+            fresh();
+            tl_push_http(codes[i], "Retry-After: 1\r\n", "<html>bad gateway</html>", 24, TL_KEEP);
+            tl_push_json(create_json, NULL);
+            CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+            CHECK_EQ_INT(tl.nreqs, 1);
+            CHECK_EQ_INT(client.internal.http_status, codes[i]);
+            CHECK_EQ_INT(tl.sleeps, 0);
+        }
+    }
+    /* A timeout once the request was sent whole. */
+    fresh();
+    {
+        uint64_t start = tl.mono;
+        tl_push_raw(NULL, 0, TL_HANG);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+        CHECK_EQ_INT(tl.mono, start + settings.timeout_ms);
+        CHECK_EQ_INT(tl.nreqs, 1);
+    }
+    /* A TLS failure once the request went out whole (a fatal alert instead
+     * of the answer); GetReconstructDocumentResult meets the same alert as a
+     * plain TLS error. */
+    fresh();
+    tl_push_json(create_json, NULL)->fatal_alert = 1;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+    CHECK_EQ_INT(client.internal.tls.last_mbedtls_error, MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    fresh();
+    tl_push_json(processing_json, NULL)->fatal_alert = 1;
+    {
+        lkd_result_t r;
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_TLS);
+    }
+    /* A 200 answer too large for the buffer. */
+    fresh();
+    {
+        static char big[LKD_RESPONSE_BUFFER_SIZE + 10];
+        memset(big, ' ', sizeof big);
+        tl_push_http(200, "", big, sizeof big, TL_KEEP);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+        CHECK_EQ_INT(tl.nreqs, 1);
+    }
+    /* A complete answer that settles it: an API error (nothing was created,
+     * not retried unless RETRYABLE), a gateway's 4xx other than 429. */
+    fresh();
+    tl_push_api_error("InternalError");
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_API);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    tl_push_http(404, "", "", 0, TL_KEEP);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(tl.nreqs, 2);
+    /* 429 proves it was not processed: repeated, one task. */
+    fresh();
+    tl_push_http(429, "", "", 0, TL_KEEP);
+    tl_push_api_error("RequestLimitExceeded");
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK_EQ_INT(tl.nreqs, 3);
+    CHECK_EQ_INT(client.internal.retries, 2);
+    CHECK_SPAN(id.ptr, id.len, "task-42");
+    CHECK_EQ_INT(tl.unexpected, 0);
     /* Nothing was sent (connect failed), or the service refused it: repeated. */
     fresh();
     tl_push_connect_failure(LKD_ERR_CONNECT);
@@ -478,7 +649,7 @@ static void test_create_not_repeated(void)
     fresh();
     tl_push_api_error("RequestLimitExceeded")->after = TL_CLOSE;
     tl_push_api_error("RequestLimitExceeded")->after = TL_CLOSE;
-    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_CLOSED);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
     CHECK_EQ_INT(tl.nreqs, 2);
     CHECK_EQ_INT(tl.connects, 2);
     CHECK_EQ_INT(client.internal.requests_sent, 4);
@@ -982,6 +1153,7 @@ int main(void)
     test_base64_types();
     test_create_file();
     test_create_not_repeated();
+    test_create_upload_deadline();
     test_wait();
     test_download();
     test_download_failures();

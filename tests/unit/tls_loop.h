@@ -55,6 +55,7 @@ typedef struct {
     tl_after_t after;
     uint32_t delay_ms;           /* fake time the server takes before answering */
     int warning_alert;           /* a warning alert (no_renegotiation) goes out before the answer */
+    int fatal_alert;             /* a fatal alert (internal_error) goes out instead of the answer */
     uint32_t alert_delay_ms;     /* fake time that passes once the client has read that alert */
 } tl_step_t;
 
@@ -109,6 +110,8 @@ typedef struct {
     size_t recv_max;            /* > 0: receives give at most this many bytes */
     int drop_armed;             /* the connection drops (sends fail with LKD_ERR_IO) once the */
     size_t drop_after;          /* handshake is done and the server has read this many data bytes */
+    unsigned drop_conn;         /* 0: every connection drops so; N: only the one of the Nth connect */
+    uint32_t send_bytes_per_s;  /* > 0: each send costs its bytes at this rate in fake time (a slow link) */
     int entropy_fails;          /* 1: the entropy source fails (LKD_ERR_ENTROPY), 2: it is not there (NOT_PROVIDED) */
     uint8_t entropy_salt;       /* mixed into the entropy bytes: another value, another generator state */
     /* The current connection. */
@@ -297,6 +300,13 @@ static inline void tl_answer(void)
     tl.out = (const uint8_t *)s->answer;
     tl.out_len = s->answer == NULL ? 0 : s->cut > 0 && s->cut < s->answer_len ? s->cut : s->answer_len;
     tl.out_after = s->after;
+    if (s->fatal_alert) {
+        (void)mbedtls_ssl_send_alert_message(&tl.ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                             MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR);
+        tl.out_len = 0;
+        tl.eof = 1;
+        return;
+    }
     if (s->warning_alert) {
         (void)mbedtls_ssl_send_alert_message(&tl.ssl, MBEDTLS_SSL_ALERT_LEVEL_WARNING,
                                              MBEDTLS_SSL_ALERT_MSG_NO_RENEGOTIATION);
@@ -438,11 +448,15 @@ static inline lkd_status_t tl_send(void *ctx, lkd_port_conn_t c, const uint8_t *
         }
         return tl.send_status;
     }
-    if (tl.reset || (tl.drop_armed && tl.hs_done && tl.app_in >= tl.drop_after)) {
+    if (tl.reset || (tl.drop_armed && (tl.drop_conn == 0 || tl.drop_conn == tl.connects) && tl.hs_done &&
+                     tl.app_in >= tl.drop_after)) {
         return LKD_ERR_IO;
     }
     if (tl.send_max > 0 && n > tl.send_max) {
         n = tl.send_max;
+    }
+    if (tl.send_bytes_per_s > 0) {
+        tl.mono += (uint64_t)n * 1000u / tl.send_bytes_per_s;
     }
     if (!tl.eof) { /* after the server closed, bytes go nowhere (as with TCP) */
         if (n > TL_IO_BUF - tl.c2s_len) {
@@ -573,6 +587,8 @@ static inline void tl_reset(void)
     tl.send_max = tl.recv_max = 0;
     tl.drop_armed = 0;
     tl.drop_after = 0;
+    tl.drop_conn = 0;
+    tl.send_bytes_per_s = 0;
     tl.entropy_fails = 0;
     tl.entropy_salt = 0;
     tl.open = 0;
