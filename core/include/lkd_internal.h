@@ -20,6 +20,7 @@
 #include "lkd_config.h"
 #include "lkd_port.h"
 #include "lkd_status.h"
+#include "lkd_types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -140,6 +141,22 @@ typedef struct {
     int size;
     int parent;
 } lkd_json_token_t;
+
+/* ---- FailedPages filter (core/src/lkd_pages.c) ---- */
+typedef struct {
+    lkd_failed_page_t *keep;  /* the first page numbers go here; NULL: the filter passes all */
+    size_t cap;               /* room in keep */
+    size_t stored, total, unnumbered;
+    uint64_t number;          /* the number being read */
+    uint32_t objects;         /* inside: bit i set when level i + 1 is an object */
+    uint32_t depth;           /* outside: open brackets (every outside byte fits the buffer) */
+    uint8_t state;
+    uint8_t level;            /* inside: open containers, FailedPages included */
+    uint8_t sub;              /* literal position, hex digits left, or part of a number */
+    uint8_t match;            /* bytes of the key matched so far; 0xff: it cannot match */
+    uint8_t page;             /* what the current entry's PageNumber is */
+    uint8_t flags;
+} lkd_pages_t;
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_pages.h - internal: the filter a GetReconstructDocumentResult answer
+ * passes through on its way into the response buffer.  Not for applications.
+ *
+ * Response.FailedPages may list one entry per page of the document, even on
+ * Success: far more than the response buffer and the token array hold.  The
+ * filter consumes that array as the body arrives (whatever the pieces) and
+ * leaves `[]` in its place, keeping only the first page numbers, the exact
+ * count of entries and the count of those without a usable number; every
+ * other byte goes to the buffer unchanged, for lkd_decode.c's strict checks.
+ * The state (lkd_pages_t, lkd_internal.h) has a fixed size.
+ *
+ * The path is exact: the first key "Response" of the top-level object, then
+ * the first key "FailedPages" of its object, keys compared as raw bytes (as
+ * lkd_json_find_key does, so that both pick the same member).  The array's
+ * grammar is checked as it is consumed (strings and escapes, literals,
+ * numbers, balanced brackets, LKD_PAGES_MAX_DEPTH levels): an array cut off
+ * or malformed is LKD_ERR_MALFORMED.  An entry is numbered when it is an
+ * object whose first PageNumber member is an integer 0 .. INT64_MAX written
+ * without fraction, exponent or sign; any other entry (null, a string, an
+ * array, an object without PageNumber, PageNumber null, "3", 2.5, -1, 1e3, or
+ * too large) is counted as unnumbered, never an error.
+ */
+#ifndef LKD_PAGES_H
+#define LKD_PAGES_H
+
+#include "lkd_internal.h"
+
+/* Containers open at once inside FailedPages, the array itself included. */
+#define LKD_PAGES_MAX_DEPTH 32u
+
+/* Start a body.  keep: where the first cap page numbers go; NULL to pass the
+ * body through untouched (an answer of another action). */
+void lkd_pages_start(lkd_pages_t *p, lkd_failed_page_t *keep, size_t cap);
+
+/* Take the body's next len bytes: what passes goes to buf[*buf_len..cap) and
+ * *buf_len grows by its size (never more than len, so buf may be the very
+ * bytes being filtered, in place).  Errors: LKD_ERR_RESPONSE_TOO_LARGE (buf
+ * full), LKD_ERR_MALFORMED (bad grammar inside FailedPages, too deep, or more
+ * entries than a size_t counts); after an error the filter is unspecified. */
+lkd_status_t lkd_pages_put(lkd_pages_t *p, const uint8_t *in, size_t len, char *buf, size_t cap, size_t *buf_len);
+
+/* The body ended: LKD_ERR_MALFORMED when it ended inside FailedPages, else
+ * LKD_OK (the rest is the decoder's to judge). */
+lkd_status_t lkd_pages_end(const lkd_pages_t *p);
+
+#endif /* LKD_PAGES_H */
