@@ -144,18 +144,17 @@ typedef struct {
 
 /* ---- FailedPages filter (core/src/lkd_pages.c) ---- */
 typedef struct {
+    uint8_t state;            /* in a string, after a backslash, or neither */
+    uint8_t flags;
+    uint32_t depth;           /* outside FailedPages: open brackets */
+    uint32_t level;           /* inside: open brackets within the current entry */
+    uint32_t key;             /* buffer offset of the quote that opened a key on the path */
+    uint32_t entry;           /* bytes of the current entry, held after the buffer's contents */
+    lkd_json_token_t *tokens; /* what an entry is tokenized into */
+    unsigned max_tokens;
     lkd_failed_page_t *keep;  /* the first page numbers go here; NULL: the filter passes all */
     size_t cap;               /* room in keep */
     size_t stored, total, unnumbered;
-    uint64_t number;          /* the number being read */
-    uint32_t objects;         /* inside: bit i set when level i + 1 is an object */
-    uint32_t depth;           /* outside: open brackets (every outside byte fits the buffer) */
-    uint8_t state;
-    uint8_t level;            /* inside: open containers, FailedPages included */
-    uint8_t sub;              /* literal position, hex digits left, or part of a number */
-    uint8_t match;            /* bytes of the key matched so far; 0xff: it cannot match */
-    uint8_t page;             /* what the current entry's PageNumber is */
-    uint8_t flags;
 } lkd_pages_t;
 
 #ifdef __cplusplus
