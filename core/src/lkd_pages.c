@@ -66,11 +66,11 @@ static lkd_status_t take_entry(lkd_pages_t *p, char *text)
 /* The key that ended at buf[*len] (its quote not yet written) against the path. */
 static void check_key(lkd_pages_t *p, const char *buf, size_t len)
 {
-    const char *k = (p->flags & F_IN_RESPONSE) ? "FailedPages" : "Response";
+    unsigned in_response = p->flags & F_IN_RESPONSE;
     size_t n = len - p->key - 1u;
     p->flags &= ~F_CANDIDATE;
-    if (n == strlen(k) && memcmp(buf + p->key + 1u, k, n) == 0) {
-        p->flags |= F_ARMED | ((p->flags & F_IN_RESPONSE) ? F_SEEN_PAGES : F_SEEN_RESPONSE);
+    if (n == (in_response ? 11u : 8u) && memcmp(buf + p->key + 1u, in_response ? "FailedPages" : "Response", n) == 0) {
+        p->flags |= F_ARMED | (in_response ? F_SEEN_PAGES : F_SEEN_RESPONSE);
     }
 }
 
