@@ -241,6 +241,13 @@ CASES = {
     "pages-17": answer(pages(17)),
     "pages-20": answer(pages(20)),
     "pages-100000": answer(pages(100000)),
+    "pages-100000-odd": [("send", lambda: framed_chunked(pages(100000, null_every=3)))],
+    # FailedPages that is not JSON, cut off, or holds an entry larger than the room to check it.
+    "pages-trailing-comma": answer(response_with(b'"Status":"Success","FailedPages":[{"PageNumber":1},]')),
+    "pages-bad-literal": answer(response_with(b'"Status":"Success","FailedPages":[nul]')),
+    "pages-unbalanced": answer(response_with(b'"Status":"Success","FailedPages":[{"PageNumber":1]}')),
+    "pages-cut": answer(b'{"Response":{"Status":"Success","FailedPages":[{"PageNumber":1},{"Page'),
+    "pages-deep-entry": answer(response_with(b'"Status":"Success","FailedPages":[' + b"[" * 5000 + b"]" * 5000 + b"]")),
 }
 
 HTML_PAGE = b"<html><head><title>500</title></head><body>" + b"<p>gateway error</p>" * 500 + b"</body></html>"
