@@ -144,8 +144,8 @@ typedef struct {
 
 /* ---- FailedPages filter (core/src/lkd_pages.c) ---- */
 typedef struct {
-    uint8_t state;            /* in a string, after a backslash, or neither */
-    uint8_t flags;
+    unsigned state;           /* in a string, after a backslash, or neither */
+    unsigned flags;
     uint32_t depth;           /* outside FailedPages: open brackets */
     uint32_t level;           /* inside: open brackets within the current entry */
     uint32_t key;             /* buffer offset of the quote that opened a key on the path */

@@ -40,7 +40,7 @@ typedef enum {
 /* "WaitExecute", "Processing", "Success", "Failed", "Pause", "Unknown". */
 const char *lkd_task_status_name(lkd_task_status_t status);
 
-/* A numbered entry of FailedPages: its PageNumber, 0 .. INT64_MAX. */
+/* A numbered entry of FailedPages: its PageNumber as the service sent it. */
 typedef struct {
     int64_t page_number;
 } lkd_failed_page_t;
@@ -66,10 +66,9 @@ typedef struct {
     lkd_span_t result_url;          /* DocumentRecognizeResultUrl, unescaped; empty until Success */
     /* FailedPages, which may list an entry per page even on Success: read as
      * the answer arrives (lkd_pages.c), so its length never fails a result.
-     * An entry is numbered when it is an object whose PageNumber is an
-     * integer (no sign, fraction or exponent) up to INT64_MAX; any other
-     * (null, no PageNumber, PageNumber null, "3", 2.5, -1, too large) is
-     * counted as unnumbered. */
+     * An entry is numbered when it is an object whose first PageNumber is
+     * an integer int64_t holds; any other (null, no PageNumber, PageNumber
+     * null, "3", 2.5, 1e3, too large, an array) is counted as unnumbered. */
     size_t failed_pages_stored;     /* numbered entries kept in failed_pages, in the answer's order:
                                        the first LKD_MAX_FAILED_PAGES */
     size_t failed_pages_total;      /* entries the answer listed, exactly, unnumbered ones included */

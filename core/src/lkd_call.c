@@ -441,6 +441,7 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
     reused = lkd_tls_is_open_to(&c->internal.tls, c->internal.settings.host, c->internal.settings.port);
     st = send_request(c, &body, len, deadline, at);
     if (st == LKD_OK) {
+        /* Only GetReconstructDocumentResult's answer lists FailedPages; its ctx is the caller's result. */
         st = receive_answer(c, decode == lkd_result_decode ? ((lkd_result_t *)ctx)->failed_pages : NULL, deadline,
                             &got_any);
     }
