@@ -225,6 +225,9 @@ CASES = {
     "create-task-id-number": answer(response_with(b'"TaskId":17')),
     "create-task-id-nul": answer(response_with(b'"TaskId":"a\\u0000b"')),
     "create-no-task-id": answer(response_with(b'"Status":"Success"')),
+    # Only GetReconstructDocumentResult's answer goes through the FailedPages filter.
+    "create-failed-pages": answer(response_with(b'"TaskId":"t-1","FailedPages":[' +
+                                                b",".join([b'{"PageNumber":1}'] * 1000) + b"]")),
 
     # Result URLs the client cannot use (download TASK fetches them; parse gets one from create + wait).
     "url-ftp": answer(response_with(b'"Status":"Success","DocumentRecognizeResultUrl":"ftp://mock.lkedoc.test/r.zip"')),

@@ -191,7 +191,7 @@ PAGES = {
 CREATE = {
     "create-valid": (0, None), "create-task-id-too-long": (6, MALFORMED), "create-task-id-empty": (6, MALFORMED),
     "create-task-id-number": (6, MALFORMED), "create-task-id-nul": (6, MALFORMED),
-    "create-no-task-id": (6, MALFORMED),
+    "create-no-task-id": (6, MALFORMED), "create-failed-pages": (6, TOO_LARGE),
 }
 REFUSED = "result URL refused"
 URLS = {"url-ftp": (6, REFUSED), "url-no-host": (6, MALFORMED), "url-bad-port": (6, MALFORMED),
