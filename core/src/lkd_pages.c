@@ -63,7 +63,7 @@ static lkd_status_t take_entry(lkd_pages_t *p, char *text)
     return LKD_OK;
 }
 
-/* The key that ended at buf[*len] (its quote not yet written) against the path. */
+/* The candidate key whose closing quote is about to go to buf[len], against the path. */
 static void check_key(lkd_pages_t *p, const char *buf, size_t len)
 {
     unsigned in_response = p->flags & F_IN_RESPONSE;
