@@ -48,6 +48,7 @@ LKEDOC_CORE_SOURCES := \
     $(LKEDOC_ROOT)core/src/lkd_http.c \
     $(LKEDOC_ROOT)core/src/lkd_job.c \
     $(LKEDOC_ROOT)core/src/lkd_json.c \
+    $(LKEDOC_ROOT)core/src/lkd_pages.c \
     $(LKEDOC_ROOT)core/src/lkd_psa_rng.c \
     $(LKEDOC_ROOT)core/src/lkd_request.c \
     $(LKEDOC_ROOT)core/src/lkd_result.c \

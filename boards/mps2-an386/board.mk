@@ -6,8 +6,8 @@
 M4_DIR    := $(BUILD)/m4
 M4_ELF    := $(M4_DIR)/unit-m4.elf
 M4_MBED   := $(M4_MBEDTLS_DIR)
-M4_TESTS  := sign time url request edges http json decode
-M4_CORE   := sign hash time http json decode status text base64 url url_policy request
+M4_TESTS  := sign time url request edges http json decode pages
+M4_CORE   := sign hash time http json decode pages status text base64 url url_policy request
 # M4_ARCH and M4_TARGET_CFLAGS: flags.mk.  The unit programs read the
 # texts (test_url's refusal phrases), so this image has them, as the host's
 # do; the firmware and the cmake-m4 example keep lkd_config.h's default (off).

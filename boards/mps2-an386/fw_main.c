@@ -464,7 +464,7 @@ int fw_main(void)
     fw_sink_t sink;
     uint8_t digest[32];
     uint64_t bytes = 0;
-    size_t ca_len;
+    size_t ca_len, i;
     long doc_len;
     int doc;
 
@@ -554,6 +554,20 @@ int fw_main(void)
     out_str(lkd_client_task_id(&client));
     out_str(" status=Success bytes=");
     out_u64(bytes);
+    /* What the wait kept of FailedPages, however long the list was. */
+    out_str(" url_len=");
+    out_u64(r.result_url.len);
+    out_str(" failed_total=");
+    out_u64(r.failed_pages_total);
+    out_str(" failed_unnumbered=");
+    out_u64(r.failed_pages_unnumbered);
+    out_str(" failed_truncated=");
+    out_u64(r.failed_pages_truncated);
+    out_str(" failed_first=");
+    for (i = 0; i < r.failed_pages_stored; i++) {
+        out_str(i ? "," : "");
+        out_u64((uint64_t)r.failed_pages[i].page_number);
+    }
     out_str(" sha256=");
     out_hexbytes(digest, sizeof(digest));
     out_counters();

@@ -42,19 +42,15 @@ void print_result_json(FILE *out, const lkd_result_t *r)
     json_span(out, r->status_raw);
     fputs(",\"DocumentRecognizeResultUrl\":", out);
     json_span(out, r->result_url);
+    /* The numbered entries kept, then what the list leaves out: the exact
+     * count of entries, those without a usable PageNumber, and whether
+     * numbered ones were dropped. */
     fputs(",\"FailedPages\":[", out);
     for (i = 0; i < r->failed_pages_stored; i++) {
-        fputs(i ? ",{\"PageNumber\":" : "{\"PageNumber\":", out);
-        if (r->failed_pages[i].is_null) {
-            fputs("null}", out);
-        } else {
-            fprintf(out, "%" PRId64 "}", r->failed_pages[i].page_number);
-        }
+        fprintf(out, "%s{\"PageNumber\":%" PRId64 "}", i ? "," : "", r->failed_pages[i].page_number);
     }
-    fputs("]", out);
-    if (r->failed_pages_truncated) {
-        fprintf(out, ",\"FailedPagesTotal\":%zu", r->failed_pages_total);
-    }
+    fprintf(out, "],\"FailedPagesTotal\":%zu,\"FailedPagesUnnumbered\":%zu,\"FailedPagesTruncated\":%s",
+            r->failed_pages_total, r->failed_pages_unnumbered, r->failed_pages_truncated ? "true" : "false");
     if (r->has_usage) {
         fputs(",\"Usage\":{\"PageNumber\":", out);
         json_int(out, r->usage.page_number);
@@ -142,14 +138,17 @@ void print_result_human(FILE *out, const char *task_id, const lkd_result_t *r)
     if (r->failed_pages_total > 0) {
         fputs("Failed pages:", out);
         for (i = 0; i < r->failed_pages_stored; i++) {
-            if (r->failed_pages[i].is_null) {
-                fputs(" (unnumbered)", out);
-            } else {
-                fprintf(out, " %" PRId64, r->failed_pages[i].page_number);
-            }
+            fprintf(out, " %" PRId64, r->failed_pages[i].page_number);
         }
         if (r->failed_pages_truncated) {
-            fprintf(out, " ... (%zu in all)", r->failed_pages_total);
+            fputs(" ...", out);
+        }
+        if (r->failed_pages_total > r->failed_pages_stored) {
+            fprintf(out, " (%zu in all", r->failed_pages_total);
+            if (r->failed_pages_unnumbered > 0) {
+                fprintf(out, ", %zu unnumbered", r->failed_pages_unnumbered);
+            }
+            fputc(')', out);
         }
         fputc('\n', out);
     }

@@ -135,6 +135,7 @@ typedef struct {
         char host_buf[256];         /* the download host (or the refused one), NUL-terminated */
         const char *url_refusal;    /* why the last result URL was refused, NULL when it was not */
         int64_t validity_high;      /* the latest time certificates were checked against */
+        lkd_pages_t pages;          /* the filter GetReconstructDocumentResult's answer passes */
         size_t response_len;
         lkd_json_token_t tokens[LKD_JSON_MAX_TOKENS];
         uint8_t request[LKD_REQUEST_BUFFER_SIZE];

@@ -20,6 +20,7 @@
 #include "lkd_config.h"
 #include "lkd_port.h"
 #include "lkd_status.h"
+#include "lkd_types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -140,6 +141,21 @@ typedef struct {
     int size;
     int parent;
 } lkd_json_token_t;
+
+/* ---- FailedPages filter (core/src/lkd_pages.c) ---- */
+typedef struct {
+    unsigned state;           /* in a string, after a backslash, or neither */
+    unsigned flags;
+    uint32_t depth;           /* outside FailedPages: open brackets */
+    uint32_t level;           /* inside: open brackets within the current entry */
+    uint32_t key;             /* buffer offset of the quote that opened a key on the path */
+    uint32_t entry;           /* bytes of the current entry, held after the buffer's contents */
+    lkd_json_token_t *tokens; /* what an entry is tokenized into */
+    unsigned max_tokens;
+    lkd_failed_page_t *keep;  /* the first page numbers go here; NULL: the filter passes all */
+    size_t cap;               /* room in keep */
+    size_t stored, total, unnumbered;
+} lkd_pages_t;
 
 #ifdef __cplusplus
 }

@@ -40,10 +40,9 @@ typedef enum {
 /* "WaitExecute", "Processing", "Success", "Failed", "Pause", "Unknown". */
 const char *lkd_task_status_name(lkd_task_status_t status);
 
-/* One entry of FailedPages; PageNumber may be JSON null. */
+/* A numbered entry of FailedPages: its PageNumber as the service sent it. */
 typedef struct {
     int64_t page_number;
-    uint8_t is_null;
 } lkd_failed_page_t;
 
 /* Usage (lkeap; the international edition carries PageNumber, TotalToken
@@ -65,16 +64,26 @@ typedef struct {
     lkd_task_status_t status;
     lkd_span_t status_raw;          /* Status exactly as sent (escapes decoded) */
     lkd_span_t result_url;          /* DocumentRecognizeResultUrl, unescaped; empty until Success */
-    lkd_failed_page_t failed_pages[LKD_MAX_FAILED_PAGES > 0 ? LKD_MAX_FAILED_PAGES : 1];
-    size_t failed_pages_stored;     /* entries filled in failed_pages */
-    size_t failed_pages_total;      /* entries the answer listed */
-    uint8_t failed_pages_truncated; /* 1 when total > stored */
+    /* FailedPages, which may list an entry per page even on Success: read as
+     * the answer arrives (lkd_pages.c), so its length never fails a result.
+     * An entry is numbered when it is an object whose first PageNumber is
+     * an integer int64_t holds; any other (null, no PageNumber, PageNumber
+     * null, "3", 2.5, 1e3, too large, an array) is counted as unnumbered. */
+    size_t failed_pages_stored;     /* numbered entries kept in failed_pages, in the answer's order:
+                                       the first LKD_MAX_FAILED_PAGES */
+    size_t failed_pages_total;      /* entries the answer listed, exactly, unnumbered ones included */
+    size_t failed_pages_unnumbered; /* entries without a usable PageNumber */
+    uint8_t failed_pages_truncated; /* 1 when numbered entries were left out:
+                                       total - unnumbered > stored */
     uint8_t has_usage;
     lkd_usage_t usage;
     uint8_t has_task_error;         /* the task failed and the answer says why (lkeap) */
     lkd_span_t task_error_code;
     lkd_span_t task_error_message;
     lkd_span_t request_id;
+    /* Last, so that the decoder can clear the rest while the filter's
+     * entries stay; those past failed_pages_stored are unspecified. */
+    lkd_failed_page_t failed_pages[LKD_MAX_FAILED_PAGES > 0 ? LKD_MAX_FAILED_PAGES : 1];
 } lkd_result_t;
 
 /* Read up to len bytes at offset into buf; *got >= 1 unless offset is at the

@@ -22,6 +22,8 @@
 #include "lkd_request.h"
 #include "lkd_text.h"
 #include "lkd_json.h"
+#include "lkd_pages.h"
+#include "lkd_result.h"
 #include "lkd_tls.h"
 
 /* The service's limits: FileBase64 at most 8 MB after encoding, a signed POST at most 10 MB. */
@@ -215,21 +217,18 @@ lkd_status_t lkd_call_receive(lkd_client_t *c, lkd_http_body_sink_t sink, lkd_ht
 
 /* ---- one attempt of an API call --------------------------------------------- */
 
-/* Body sink: the 200 answer's body goes to the response buffer; any other
- * status's body is only counted (it is not the API's JSON, and an HTML error
- * page must not turn a clear HTTP error into "too large"). */
+/* Body sink: the 200 answer's body goes through the FailedPages filter to
+ * the response buffer; any other status's body is only counted (it is not
+ * the API's JSON, and an HTML error page must not turn a clear HTTP error
+ * into "too large"). */
 static lkd_status_t body_to_response(void *user, const uint8_t *data, size_t len)
 {
     lkd_client_t *c = (lkd_client_t *)user;
     if (c->internal.http.status_code != 200) {
         return LKD_OK;
     }
-    if (len > LKD_RESPONSE_BUFFER_SIZE - c->internal.response_len) {
-        return LKD_ERR_RESPONSE_TOO_LARGE;
-    }
-    memcpy(c->internal.response + c->internal.response_len, data, len);
-    c->internal.response_len += len;
-    return LKD_OK;
+    return lkd_pages_put(&c->internal.pages, data, len, c->internal.response, LKD_RESPONSE_BUFFER_SIZE,
+                         &c->internal.response_len);
 }
 
 /* Read the file's bytes [offset, offset + n) into buf, looping over short reads. */
@@ -393,11 +392,13 @@ static lkd_status_t send_request(lkd_client_t *c, const lkd_call_body_t *body, s
     return st;
 }
 
-/* Receive the answer: its body lands in the response buffer. */
-static lkd_status_t receive_answer(lkd_client_t *c, uint64_t deadline, int *got_any)
+/* Receive the answer: its body lands in the response buffer, a
+ * GetReconstructDocumentResult's with its FailedPages filtered into keep. */
+static lkd_status_t receive_answer(lkd_client_t *c, lkd_failed_page_t *keep, uint64_t deadline, int *got_any)
 {
     c->internal.requests_sent++;
     c->internal.response_len = 0;
+    lkd_pages_start(&c->internal.pages, keep, LKD_MAX_FAILED_PAGES, c->internal.tokens, LKD_JSON_MAX_TOKENS);
     c->internal.retry_after_ms = 0;
     return lkd_call_receive(c, body_to_response, note_header, c, deadline, got_any);
 }
@@ -442,7 +443,9 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
     reused = lkd_tls_is_open_to(&c->internal.tls, c->internal.settings.host, c->internal.settings.port);
     st = send_request(c, &body, len, deadline, at);
     if (st == LKD_OK) {
-        st = receive_answer(c, deadline, &got_any);
+        /* Only GetReconstructDocumentResult's answer lists FailedPages; its ctx is the caller's result. */
+        st = receive_answer(c, decode == lkd_result_decode ? ((lkd_result_t *)ctx)->failed_pages : NULL, deadline,
+                            &got_any);
     }
     if (st != LKD_OK) {
         at->stale = reused && !got_any && (st == LKD_ERR_CLOSED || st == LKD_ERR_IO);

@@ -150,40 +150,19 @@ static lkd_status_t open_response(lkd_json_doc_t *doc, char *json, size_t len, l
     return LKD_OK;
 }
 
-static lkd_status_t decode_failed_pages(lkd_json_doc_t *doc, int response, lkd_result_t *result)
+/* FailedPages came through the filter: absent, null, or the `[]` it left
+ * (anything else means the filter and the tokens disagree on the path). */
+static lkd_status_t decode_failed_pages(lkd_json_doc_t *doc, int response, const lkd_pages_t *pages,
+                                        lkd_result_t *result)
 {
     int arr = lkd_json_find_key(doc, response, "FailedPages");
-    int el, n;
-    if (lkd_json_absent(doc, arr)) {
-        return LKD_OK;
-    }
-    if (token_type(doc, arr) != LKD_JSON_ARRAY) {
+    if (!lkd_json_absent(doc, arr) && (token_type(doc, arr) != LKD_JSON_ARRAY || doc->tokens[arr].size != 0)) {
         return LKD_ERR_MALFORMED;
     }
-    el = arr + 1;
-    for (n = 0; n < doc->tokens[arr].size; n++) {
-        int64_t page = 0;
-        uint8_t is_null = 1;
-        int v;
-        if (el >= doc->count || token_type(doc, el) != LKD_JSON_OBJECT) {
-            return LKD_ERR_MALFORMED;
-        }
-        v = lkd_json_find_key(doc, el, "PageNumber");
-        if (v >= 0) {
-            lkd_status_t st = lkd_json_get_int64(doc, v, &page, &is_null);
-            if (st != LKD_OK) {
-                return st;
-            }
-        }
-        if (result->failed_pages_stored < LKD_MAX_FAILED_PAGES) {
-            lkd_failed_page_t *fp = &result->failed_pages[result->failed_pages_stored++];
-            fp->page_number = is_null ? 0 : page;
-            fp->is_null = is_null;
-        }
-        result->failed_pages_total++;
-        el = lkd_json_skip(doc, el);
-    }
-    result->failed_pages_truncated = result->failed_pages_total > result->failed_pages_stored;
+    result->failed_pages_stored = pages->stored;
+    result->failed_pages_total = pages->total;
+    result->failed_pages_unnumbered = pages->unnumbered;
+    result->failed_pages_truncated = pages->total - pages->unnumbered > pages->stored;
     return LKD_OK;
 }
 
@@ -239,7 +218,7 @@ static lkd_status_t decode_task_error(lkd_json_doc_t *doc, int error, lkd_result
 static void result_init(lkd_result_t *result)
 {
     unsigned i;
-    memset(result, 0, sizeof *result);
+    memset(result, 0, offsetof(lkd_result_t, failed_pages));
     result->status = LKD_TASK_UNKNOWN;
     result->status_raw = empty_span;
     result->result_url = empty_span;
@@ -252,7 +231,7 @@ static void result_init(lkd_result_t *result)
 }
 
 lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tokens, unsigned max_tokens,
-                                   lkd_result_t *result, lkd_api_error_t *api_err)
+                                   const lkd_pages_t *pages, lkd_result_t *result, lkd_api_error_t *api_err)
 {
     lkd_json_doc_t doc;
     lkd_status_t st;
@@ -262,10 +241,13 @@ lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tok
     }
     result_init(result);
     memset(api_err, 0, sizeof *api_err);
-    if (json == NULL || tokens == NULL) {
+    if (json == NULL || tokens == NULL || pages == NULL) {
         return LKD_ERR_ARG_NULL;
     }
-    st = open_response(&doc, json, len, tokens, max_tokens, &response, api_err);
+    st = lkd_pages_end(pages);
+    if (st == LKD_OK) {
+        st = open_response(&doc, json, len, tokens, max_tokens, &response, api_err);
+    }
     if (st != LKD_OK) {
         return st;
     }
@@ -278,7 +260,7 @@ lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tok
         st = optional_string(&doc, response, "DocumentRecognizeResultUrl", &result->result_url);
     }
     if (st == LKD_OK) {
-        st = decode_failed_pages(&doc, response, result);
+        st = decode_failed_pages(&doc, response, pages, result);
     }
     if (st == LKD_OK) {
         st = decode_usage(&doc, response, result);

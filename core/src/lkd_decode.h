@@ -11,15 +11,20 @@
 #define LKD_DECODE_H
 
 #include "lkd_json.h"
+#include "lkd_pages.h"
 
 /* Decode a GetReconstructDocumentResult body (`{"Response": {...}}`) of len
- * bytes in place.  On LKD_OK *result is filled (spans point into json).  When
- * the answer is an API error (Response.Error and no Response.Status) *api_err
- * is filled and LKD_ERR_API returned.
+ * bytes in place, once the whole body went through the filter *pages, whose
+ * page numbers went to result->failed_pages (lkd_pages.h).  On LKD_OK *result
+ * is filled (spans point into json; the FailedPages counts come from *pages).
+ * When the answer is an API error (Response.Error and no Response.Status)
+ * *api_err is filled and LKD_ERR_API returned.  On any error *result is
+ * cleared but for failed_pages[].
  * Errors: LKD_ERR_MALFORMED (not JSON, no Response object, Status not a
- * string, wrong field types...), LKD_ERR_RESPONSE_TOO_LARGE (tokens), LKD_ERR_API. */
+ * string, wrong field types, the body ended inside FailedPages...),
+ * LKD_ERR_RESPONSE_TOO_LARGE (tokens), LKD_ERR_API. */
 lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tokens, unsigned max_tokens,
-                                   lkd_result_t *result, lkd_api_error_t *api_err);
+                                   const lkd_pages_t *pages, lkd_result_t *result, lkd_api_error_t *api_err);
 
 /* Decode any action's answer that carries no fields the client needs besides
  * RequestId (e.g. CancelTask), or pick out a single string field: when

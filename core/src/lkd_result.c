@@ -12,7 +12,7 @@ const char lkd_result_action[] = "GetReconstructDocumentResult";
 lkd_status_t lkd_result_decode(lkd_client_t *c, void *ctx)
 {
     return lkd_decode_get_result(c->internal.response, c->internal.response_len, c->internal.tokens,
-                                 LKD_JSON_MAX_TOKENS, (lkd_result_t *)ctx, &c->internal.api_error);
+                                 LKD_JSON_MAX_TOKENS, &c->internal.pages, (lkd_result_t *)ctx, &c->internal.api_error);
 }
 
 lkd_status_t lkd_result_decode_request_id(lkd_client_t *c, void *ctx)

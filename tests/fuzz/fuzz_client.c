@@ -501,8 +501,10 @@ static void check_result(const lkd_result_t *r)
     fuzz_check_decoded_span(r->task_error_message, client.internal.response, size);
     fuzz_check_decoded_span(r->request_id, client.internal.response, size);
     FUZZ_CHECK((int)r->status >= (int)LKD_TASK_UNKNOWN && (int)r->status <= (int)LKD_TASK_PAUSE);
-    FUZZ_CHECK(r->failed_pages_stored <= LKD_MAX_FAILED_PAGES && r->failed_pages_stored <= r->failed_pages_total);
-    FUZZ_CHECK(r->failed_pages_truncated == (r->failed_pages_total > r->failed_pages_stored));
+    FUZZ_CHECK(r->failed_pages_stored <= LKD_MAX_FAILED_PAGES &&
+               r->failed_pages_stored + r->failed_pages_unnumbered <= r->failed_pages_total);
+    FUZZ_CHECK(r->failed_pages_truncated ==
+               (r->failed_pages_total - r->failed_pages_unnumbered > r->failed_pages_stored));
 }
 
 static uint32_t last_polls;

@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuzz_decode.c - the in-place JSON decoding of both actions' answers:
- * lkd_decode_get_result (GetReconstructDocumentResult) and lkd_decode_simple
- * with field "TaskId" (CreateReconstructDocumentFlow) and without a field
- * (CancelTask), each on its own exact-size copy of the input with the client's
- * token count.  On success every span must lie inside the buffer, be
- * NUL-terminated there, hold no NUL and be valid UTF-8; the failed-page counts
- * must be consistent; an API error's copies must be NUL-terminated UTF-8 in
- * their arrays; any other failure must leave an empty result.
+ * lkd_decode_get_result (GetReconstructDocumentResult, after the FailedPages
+ * filter, lkd_pages.h) and lkd_decode_simple with field "TaskId"
+ * (CreateReconstructDocumentFlow) and without a field (CancelTask), each on
+ * its own exact-size copy of the input with the client's token count.  The
+ * filter must give the same status, output and counts in place at once and
+ * in pieces into another buffer (the piece size from the input's first
+ * byte).  On success every span must lie inside the buffer, be NUL-terminated
+ * there, hold no NUL and be valid UTF-8; the failed-page counts must be
+ * consistent; an API error's copies must be NUL-terminated UTF-8 in their
+ * arrays; any other failure must leave an empty result.
  */
 #include <string.h>
 
 #include "fuzz_check.h"
 #include "lkd_decode.h"
+#include "lkd_pages.h"
 
 static lkd_json_token_t tokens[LKD_JSON_MAX_TOKENS];
 
@@ -44,16 +48,53 @@ static int ieq(lkd_span_t s, const char *lit)
     return 1;
 }
 
+/* The filter in pieces of piece bytes into out[cap]: as lkd_pages_put says,
+ * *len bytes of output. */
+static lkd_status_t filter_pieces(lkd_pages_t *p, lkd_failed_page_t *keep, const uint8_t *data, size_t size,
+                                  size_t piece, char *out, size_t cap, size_t *len)
+{
+    lkd_status_t st = LKD_OK;
+    size_t i;
+    lkd_pages_start(p, keep, LKD_MAX_FAILED_PAGES, tokens, LKD_JSON_MAX_TOKENS);
+    *len = 0;
+    for (i = 0; i < size && st == LKD_OK; i += piece) {
+        st = lkd_pages_put(p, data + i, size - i < piece ? size - i : piece, out, cap, len);
+    }
+    return st;
+}
+
 static void fuzz_get_result(const uint8_t *data, size_t size)
 {
-    char *buf = malloc(size ? size : 1);
+    char *buf = malloc(size + 1), *other = malloc(size + 1);
     lkd_result_t r;
     lkd_api_error_t e;
-    lkd_status_t st;
-    size_t i;
-    FUZZ_CHECK(buf != NULL);
+    lkd_pages_t pages, split;
+    lkd_failed_page_t keep[LKD_MAX_FAILED_PAGES > 0 ? LKD_MAX_FAILED_PAGES : 1];
+    lkd_status_t st, st2;
+    size_t i, len = 0, len2 = 0;
+    FUZZ_CHECK(buf != NULL && other != NULL);
     memcpy(buf, data, size);
-    st = lkd_decode_get_result(buf, size, tokens, LKD_JSON_MAX_TOKENS, &r, &e);
+    lkd_pages_start(&pages, r.failed_pages, LKD_MAX_FAILED_PAGES, tokens, LKD_JSON_MAX_TOKENS);
+    st = lkd_pages_put(&pages, (const uint8_t *)buf, size, buf, size, &len);
+    /* Pieces go to another buffer, whose room is the same. */
+    st2 = filter_pieces(&split, keep, data, size, size > 0 ? data[0] % 13u + 1u : 1u, other, size, &len2);
+    FUZZ_CHECK(st == st2);
+    if (st == LKD_OK) {
+        FUZZ_CHECK(len == len2 && memcmp(buf, other, len) == 0);
+        FUZZ_CHECK(pages.total == split.total && pages.unnumbered == split.unnumbered &&
+                   pages.stored == split.stored);
+        FUZZ_CHECK(memcmp(r.failed_pages, keep, pages.stored * sizeof keep[0]) == 0);
+        FUZZ_CHECK(pages.stored <= LKD_MAX_FAILED_PAGES && pages.stored + pages.unnumbered <= pages.total);
+        FUZZ_CHECK(lkd_pages_end(&pages) == lkd_pages_end(&split));
+        buf[len] = '\0';
+        st = lkd_decode_get_result(buf, len, tokens, LKD_JSON_MAX_TOKENS, &pages, &r, &e);
+    } else {
+        /* The answer never reaches the decoder. */
+        FUZZ_CHECK(st == LKD_ERR_MALFORMED || st == LKD_ERR_RESPONSE_TOO_LARGE);
+        free(buf);
+        free(other);
+        return;
+    }
     if (st == LKD_OK) {
         fuzz_check_decoded_span(r.status_raw, buf, size);
         FUZZ_CHECK(r.status_raw.ptr != NULL); /* Status is required */
@@ -62,11 +103,12 @@ static void fuzz_get_result(const uint8_t *data, size_t size)
         fuzz_check_decoded_span(r.task_error_message, buf, size);
         fuzz_check_decoded_span(r.request_id, buf, size);
         FUZZ_CHECK(r.failed_pages_stored <= LKD_MAX_FAILED_PAGES);
-        FUZZ_CHECK(r.failed_pages_stored <= r.failed_pages_total);
-        FUZZ_CHECK(r.failed_pages_truncated == (r.failed_pages_total > r.failed_pages_stored));
+        FUZZ_CHECK(r.failed_pages_stored + r.failed_pages_unnumbered <= r.failed_pages_total);
+        FUZZ_CHECK(r.failed_pages_truncated ==
+                   (r.failed_pages_total - r.failed_pages_unnumbered > r.failed_pages_stored));
+        FUZZ_CHECK(r.failed_pages_total == pages.total);
         for (i = 0; i < r.failed_pages_stored; i++) {
-            FUZZ_CHECK(r.failed_pages[i].is_null <= 1);
-            FUZZ_CHECK(!r.failed_pages[i].is_null || r.failed_pages[i].page_number == 0);
+            FUZZ_CHECK(r.failed_pages[i].page_number == keep[i].page_number);
         }
         FUZZ_CHECK(r.has_usage <= 1 && r.has_task_error <= 1);
         if (!r.has_usage) {
@@ -97,6 +139,7 @@ static void fuzz_get_result(const uint8_t *data, size_t size)
         }
     }
     free(buf);
+    free(other);
 }
 
 static void fuzz_simple(const uint8_t *data, size_t size, const char *field)

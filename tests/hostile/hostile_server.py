@@ -225,6 +225,9 @@ CASES = {
     "create-task-id-number": answer(response_with(b'"TaskId":17')),
     "create-task-id-nul": answer(response_with(b'"TaskId":"a\\u0000b"')),
     "create-no-task-id": answer(response_with(b'"Status":"Success"')),
+    # Only GetReconstructDocumentResult's answer goes through the FailedPages filter.
+    "create-failed-pages": answer(response_with(b'"TaskId":"t-1","FailedPages":[' +
+                                                b",".join([b'{"PageNumber":1}'] * 1000) + b"]")),
 
     # Result URLs the client cannot use (download TASK fetches them; parse gets one from create + wait).
     "url-ftp": answer(response_with(b'"Status":"Success","DocumentRecognizeResultUrl":"ftp://mock.lkedoc.test/r.zip"')),
@@ -241,6 +244,13 @@ CASES = {
     "pages-17": answer(pages(17)),
     "pages-20": answer(pages(20)),
     "pages-100000": answer(pages(100000)),
+    "pages-100000-odd": [("send", lambda: framed_chunked(pages(100000, null_every=3)))],
+    # FailedPages that is not JSON, cut off, or holds an entry larger than the room to check it.
+    "pages-trailing-comma": answer(response_with(b'"Status":"Success","FailedPages":[{"PageNumber":1},]')),
+    "pages-bad-literal": answer(response_with(b'"Status":"Success","FailedPages":[nul]')),
+    "pages-unbalanced": answer(response_with(b'"Status":"Success","FailedPages":[{"PageNumber":1]}')),
+    "pages-cut": answer(b'{"Response":{"Status":"Success","FailedPages":[{"PageNumber":1},{"Page'),
+    "pages-deep-entry": answer(response_with(b'"Status":"Success","FailedPages":[' + b"[" * 5000 + b"]" * 5000 + b"]")),
 }
 
 HTML_PAGE = b"<html><head><title>500</title></head><body>" + b"<p>gateway error</p>" * 500 + b"</body></html>"

@@ -159,7 +159,9 @@ def test_lkeap_profile_with_usage_and_task_error(ctx):
     r = status_json(ctx, "fail-lkeap", "--service", "lkeap", host=host)
     assert r["Status"] == "Failed", r
     assert r["Error"]["Code"] == "FailedOperation.FileParseError", r
-    assert r["FailedPages"] == [{"PageNumber": 1}, {"PageNumber": None}, {"PageNumber": 3}], r
+    # The null entry is counted, not listed.
+    assert r["FailedPages"] == [{"PageNumber": 1}, {"PageNumber": 3}], r
+    assert (r["FailedPagesTotal"], r["FailedPagesUnnumbered"], r["FailedPagesTruncated"]) == (3, 1, False), r
     assert isinstance(r["Usage"]["PageNumber"], int), r
     assert ctx.mock.stats()["last_headers"]["x-tc-version"] == "2024-05-22"
     r = status_json(ctx, "pause-lkeap", "--service", "lkeap", host=host)

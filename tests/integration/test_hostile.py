@@ -164,7 +164,7 @@ JSON = {
     "json-status-number": (6, MALFORMED), "json-status-null": (6, MALFORMED), "json-response-null": (6, MALFORMED),
     "json-response-string": (6, MALFORMED), "json-failed-pages-null": (0, None),
     "json-usage-string": (6, MALFORMED), "json-url-number": (6, MALFORMED),
-    "json-page-number-string": (6, MALFORMED), "json-invalid-escape": (6, MALFORMED),
+    "json-page-number-string": (0, None), "json-invalid-escape": (6, MALFORMED),
     "json-lone-high-surrogate": (6, MALFORMED), "json-lone-low-surrogate": (6, MALFORMED),
     "json-escaped-nul": (6, MALFORMED), "json-escaped-nul-in-status": (6, MALFORMED),
     "json-raw-nul": (6, MALFORMED), "json-bad-utf8": (6, MALFORMED), "json-trailing-garbage": (6, MALFORMED),
@@ -183,7 +183,9 @@ CONNECTION = {
 }
 PAGES = {
     "pages-null-numbers": (0, None), "pages-16": (0, None), "pages-17": (0, None), "pages-20": (0, None),
-    "pages-100000": (6, TOO_LARGE),
+    "pages-100000": (0, None), "pages-100000-odd": (0, None),
+    "pages-trailing-comma": (6, MALFORMED), "pages-bad-literal": (6, MALFORMED), "pages-unbalanced": (6, MALFORMED),
+    "pages-cut": (6, MALFORMED), "pages-deep-entry": (6, TOO_LARGE),
     "date-year-9999": (0, None),  # the verified server's clock is believed (README "The clock")
 }
 # A complete 200 to Create without a usable TaskId: the service answered, so the task may exist, its id is
@@ -192,7 +194,7 @@ UNKNOWN = "may have been created"
 CREATE = {
     "create-valid": (0, None), "create-task-id-too-long": (8, UNKNOWN), "create-task-id-empty": (8, UNKNOWN),
     "create-task-id-number": (8, UNKNOWN), "create-task-id-nul": (8, UNKNOWN),
-    "create-no-task-id": (8, UNKNOWN),
+    "create-no-task-id": (8, UNKNOWN), "create-failed-pages": (8, UNKNOWN),
 }
 REFUSED = "result URL refused"
 URLS = {"url-ftp": (6, REFUSED), "url-no-host": (6, MALFORMED), "url-bad-port": (6, MALFORMED),
@@ -212,7 +214,7 @@ def test_baselines_are_accepted(ctx):
     for case in ("valid-cl", "valid-chunked", "valid-close"):
         r = json.loads(res[case].out)
         assert r["Status"] == "Success" and r["DocumentRecognizeResultUrl"] == hostile_server.RESULT_URL, r
-        assert r["FailedPages"] == [{"PageNumber": 2}, {"PageNumber": None}], r
+        assert r["FailedPages"] == [{"PageNumber": 2}] and r["FailedPagesUnnumbered"] == 1, r
         assert r["Usage"]["TotalTokens"] == 812 and r["RequestId"] == "8e8f3c0a-hostile-valid", r
     assert ctx.server.seen("api-error") == 1, "an API error other than RequestLimitExceeded is not retried"
 
@@ -243,6 +245,8 @@ def test_hostile_json(ctx):
     res = run_all(ctx, JSON)
     r = json.loads(res["json-failed-pages-null"].out)
     assert r["Status"] == "Success" and r["FailedPages"] == [], r
+    r = json.loads(res["json-page-number-string"].out)
+    assert r["FailedPages"] == [] and (r["FailedPagesTotal"], r["FailedPagesUnnumbered"]) == (1, 1), r
 
 
 def test_http_500_with_html_is_retried_then_reported(ctx):
@@ -269,15 +273,21 @@ def test_connection_failures_and_deadlines(ctx):
 def test_odd_but_valid_answers(ctx):
     res = run_all(ctx, PAGES)
     r = json.loads(res["pages-null-numbers"].out)
-    assert r["FailedPages"] == [{"PageNumber": None}, {"PageNumber": 2}, {"PageNumber": None}, {"PageNumber": 4}], r
-    assert "FailedPagesTotal" not in r, r
+    # Null numbers are counted, not listed.
+    assert r["FailedPages"] == [{"PageNumber": 2}, {"PageNumber": 4}], r
+    assert (r["FailedPagesTotal"], r["FailedPagesUnnumbered"], r["FailedPagesTruncated"]) == (4, 2, False), r
     r = json.loads(res["pages-16"].out)
-    assert [p["PageNumber"] for p in r["FailedPages"]] == list(range(1, 17)) and "FailedPagesTotal" not in r, r
-    for n in (17, 20):
+    assert [p["PageNumber"] for p in r["FailedPages"]] == list(range(1, 17)), r
+    assert (r["FailedPagesTotal"], r["FailedPagesTruncated"]) == (16, False), r
+    for n in (17, 20, 100000):
         r = json.loads(res[f"pages-{n}"].out)
         # The first 16 are kept, the total is always counted and shown.
         assert [p["PageNumber"] for p in r["FailedPages"]] == list(range(1, 17)), r
-        assert r["FailedPagesTotal"] == n and r["Status"] == "Failed", r
+        assert r["FailedPagesTotal"] == n and r["FailedPagesTruncated"] and r["Status"] == "Failed", r
+    # Chunked, every third number null: pages 2, 3, 5, 6, ... kept.
+    r = json.loads(res["pages-100000-odd"].out)
+    assert [p["PageNumber"] for p in r["FailedPages"]] == [p for p in range(2, 25) if p % 3 != 1], r
+    assert (r["FailedPagesTotal"], r["FailedPagesUnnumbered"]) == (100000, 33334), r
     human = run_case(ctx, "pages-20", json_out=False)
     check(ctx, human, 0)
     assert "Failed pages: 1 2 3" in human.out and "16 ... (20 in all)" in human.out, human.out

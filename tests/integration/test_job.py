@@ -347,6 +347,56 @@ def test_memory_does_not_grow_with_the_document(ctx):
     assert abs(rss_l - rss_s) < 512, (rss_s, rss_l)
 
 
+# ---- FailedPages of any length -------------------------------------------------------------
+
+# What the client keeps of the mock's failed_pages=100000 with failed_pages_odd: the first 16
+# numbered entries (page 10 is the first odd one), the exact total, every tenth unnumbered.
+FIRST_16 = [p for p in range(1, 18) if p != 10]
+
+
+def check_failed_pages(r, total=100000):
+    assert [p["PageNumber"] for p in r["FailedPages"]] == FIRST_16, r["FailedPages"]
+    assert (r["FailedPagesTotal"], r["FailedPagesUnnumbered"], r["FailedPagesTruncated"]) == \
+        (total, total // 10, True), r
+
+
+def test_a_result_with_100000_failed_pages_keeps_its_url(ctx):
+    # A Success listing a failed page per page (IgnoreFailedPage), odd entries mixed in, far
+    # more than the 4 KiB response buffer: the URL, the first numbers and the counts all arrive,
+    # whether the answer is framed by Content-Length or chunked.
+    for chunked in (False, True):
+        ctx.mock.reset()
+        ctx.mock.config(failed_pages=100000, failed_pages_odd=True, api_chunked=chunked)
+        p = run(ctx, "--json", "status", "done-many-pages")
+        assert p.returncode == 0, err(p)
+        r = json.loads(p.stdout)
+        assert r["Status"] == "Success" and r["DocumentRecognizeResultUrl"].startswith(f"https://{DL_HOST}:"), r
+        check_failed_pages(r)
+    p = run(ctx, "status", "done-many-pages")
+    assert p.returncode == 0, err(p)
+    text = p.stdout.decode()
+    assert "Result URL: https://" in text, text
+    assert "Failed pages: 1 2 3 4 5 6 7 8 9 11 12 13 14 15 16 17 ... (100000 in all, 10000 unnumbered)\n" in text, text
+    # The whole job downloads the archive of that answer.
+    out = os.path.join(ctx.tmp, "many-pages.zip")
+    p = run(ctx, "--json", "parse", ctx.sample, "-o", out)
+    assert p.returncode == 0, err(p)
+    check_zip(out)
+    assert json.loads(p.stdout.splitlines()[-1])["Status"] == "Success", p.stdout
+    assert ctx.mock.stats()["download"]["gets"] == 1
+
+
+def test_memory_does_not_grow_with_the_failed_pages(ctx):
+    rss = {}
+    for n in (100, 100000):
+        ctx.mock.reset()
+        ctx.mock.config(failed_pages=n, failed_pages_odd=True)
+        rc, rss[n] = peak_rss_kib(cli_args(ctx) + ["status", "done-rss"])
+        assert rc == 0, (n, rc)
+    # Holding 100 000 entries (2 MB of JSON) would add megabytes.
+    assert abs(rss[100000] - rss[100]) < 512, rss
+
+
 # ---- a device clock that is wrong or unset ------------------------------------------------
 
 

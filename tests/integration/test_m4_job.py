@@ -14,7 +14,8 @@ Checks: the image links no allocator (map file and symbols), the job succeeds wi
 mock served (bytes and SHA-256) over TLS 1.3, and against a TLS-1.3-only and a TLS-1.2-only mock
 through a chain shaped like the service's (--key-type rsa-service), the mock saw correctly signed
 requests (the only refusal is the one SignatureExpire that teaches the clock-less board the time),
-and an untrusted CA stops the firmware at the handshake with no request reaching the mock.
+an untrusted CA stops the firmware at the handshake with no request reaching the mock, and a
+result listing 100 000 failed pages still gives the board its URL and the pages' counts.
 """
 import copy
 import hashlib
@@ -265,6 +266,27 @@ def test_m4_download_resumes_after_a_drop(ctx):
     assert f["sha256"] == archive["sha256"], (f, archive)
     assert dl["drops"] == 1 and dl["partial"] == 1 and dl["ranges"] == ["bytes=300000-"], dl
     assert dl["resumed"] == 1 and int(f["resumed"]) >= 1, (dl, f)
+
+
+def test_m4_result_with_100000_failed_pages(ctx):
+    # A Success listing 100 000 failed pages, every tenth an odd entry, chunked: about 2 MB of
+    # JSON through the board's 4 KiB response buffer.  The board gets the URL (and the archive
+    # behind it), the first 16 numbers, the exact total and the unnumbered count.
+    with Mock(STATE + "-pages", ["--credential", f"{SECRET_ID}:{SECRET_KEY}"]) as m:
+        m.config(failed_pages=100000, failed_pages_odd=True, api_chunked=True)
+        mctx = copy.copy(ctx)
+        mctx.mock = m
+        p = run_fw(mctx, m.ca_file)
+        out = p.stdout + p.stderr
+        assert p.returncode == 0, f"exit {p.returncode}\n{out}"
+        summary = [line for line in out.splitlines() if line.startswith("fw: job ok ")]
+        assert len(summary) == 1, out
+        f = fields(summary[0])
+        archive = m.stats()["download"]["archives"][f["task"]]
+    assert int(f["bytes"]) == archive["size"] and f["sha256"] == archive["sha256"], (f, archive)
+    assert int(f["url_len"]) > 100, f
+    assert (f["failed_total"], f["failed_unnumbered"], f["failed_truncated"]) == ("100000", "10000", "1"), f
+    assert f["failed_first"] == ",".join(str(n) for n in range(1, 18) if n != 10), f
 
 
 def test_m4_untrusted_ca_refused_before_any_request(ctx):

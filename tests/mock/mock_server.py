@@ -103,6 +103,9 @@ FAULT_DEFAULTS = {
     "url_ttl": None,                 # None: the profile's (600 s lke, 1800 s lkeap)
     "archive_size": 0,
     "lke_offline": None,             # a code of LKE_OFFLINE_CODES: lke answers the document actions with it
+    "failed_pages": 0,               # FailedPages entries of a Success (IgnoreFailedPage keeps the task going)
+    "failed_pages_odd": False,       # every tenth of them an odd entry (ODD_FAILED_PAGES)
+    "api_chunked": False,            # API answers with Transfer-Encoding: chunked instead of Content-Length
 }
 
 # What lke may answer the document actions the official SDKs removed from it.
@@ -119,6 +122,26 @@ LKE_DEFAULT_END_PAGE = 100           # lke without FileEndPageNumber stops here
 USAGE_CN = ("PageNumber", "TotalToken", "TotalTokens", "SplitTokens", "MllmTokens", "SuccessPageNum", "FailPageNum",
             "FileSize")
 USAGE_INTL = ("PageNumber", "TotalToken", "TotalTokens")
+
+# The odd FailedPages entries the service's schema allows or a client must
+# survive: none of them carries a usable page number.
+ODD_FAILED_PAGES = [None, {"PageNumber": None}, {}, {"PageNumber": "7"}, {"PageNumber": 2.5},
+                    {"PageNumber": 10 ** 20}, [5], {"Page": {"PageNumber": 3}}]
+
+
+def failed_pages(n, odd):
+    """n entries for pages 1..n; with odd, entry i (from 0) with i % 10 == 9 is
+    ODD_FAILED_PAGES[(i // 10) % 8] and entries with i % 10 == 4 carry an extra key."""
+    out = []
+    for i in range(n):
+        if odd and i % 10 == 9:
+            out.append(ODD_FAILED_PAGES[(i // 10) % len(ODD_FAILED_PAGES)])
+        elif odd and i % 10 == 4:
+            out.append({"PageNumber": i + 1, "Reason": "OCR failed"})
+        else:
+            out.append({"PageNumber": i + 1})
+    return out
+
 
 # Profiles by Host (lower case, port stripped).
 # config: the Config keys it knows; usage: the Usage fields it sends (None: no Usage); task_error: a Failed
@@ -520,6 +543,8 @@ def task_status(state, profile, task_id):
         pages = (state.tasks.get(task_id) or {}).get("_pages")
         pending = int(state.config.get("polls_to_success", 2))
         ttl = state.config.get("url_ttl")
+        n_failed = int(state.config.get("failed_pages") or 0)
+        odd_failed = bool(state.config.get("failed_pages_odd"))
     if ttl is None:
         ttl = profile["url_ttl"]
     if task_id.startswith("missing-"):
@@ -537,6 +562,8 @@ def task_status(state, profile, task_id):
             "FailedPages": []}
     if status == "Failed":
         resp["FailedPages"] = [{"PageNumber": 1}, {"PageNumber": None}, {"PageNumber": 3}]
+    elif status == "Success" and n_failed:
+        resp["FailedPages"] = failed_pages(n_failed, odd_failed)
     # Error only where the task failed and the edition says why: the SDKs take any Error for an API
     # error and crash on "Error": null, so the service never sends that.
     if status == "Failed" and profile["task_error"]:
@@ -1072,16 +1099,27 @@ class Connection:
         except Exception:  # noqa: never let a thread die silently
             log.exception("connection thread crashed")
 
-    def send(self, status, reason, ctype, body, close, extra=()):
+    def send(self, status, reason, ctype, body, close, extra=(), chunked=False):
         st = self.state
         lines = ["HTTP/1.1 %d %s" % (status, reason),
                  "Date: " + email.utils.formatdate(st.now(), usegmt=True),
                  "Server: " + self.server_name,
                  "Content-Type: " + ctype,
-                 "Content-Length: %d" % len(body)]
+                 "Transfer-Encoding: chunked" if chunked else "Content-Length: %d" % len(body)]
         lines += list(extra)
         lines.append("Connection: close" if close else "Connection: keep-alive")
-        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if not chunked:
+            self.sock.sendall(head + body)
+            return
+        # Chunks of uneven sizes, as a gateway that re-frames a stream sends them.
+        self.sock.sendall(head)
+        pos, sizes, k = 0, (1, 7, 4093, 16384, 65536), 0
+        while pos < len(body):
+            n = min(sizes[k % len(sizes)], len(body) - pos)
+            self.sock.sendall(b"%x\r\n" % n + body[pos:pos + n] + b"\r\n")
+            pos, k = pos + n, k + 1
+        self.sock.sendall(b"0\r\n\r\n")
 
     def serve_one(self, f):
         st = self.state
@@ -1206,7 +1244,9 @@ class Connection:
                 c = resp["Error"]["Code"]
                 st.errors[c] = st.errors.get(c, 0) + 1
         resp["RequestId"] = str(uuid.uuid4())
-        self.send(200, "OK", "application/json", encode_response(st, {"Response": resp}), close)
+        with st.lock:
+            chunked = bool(st.config.get("api_chunked"))
+        self.send(200, "OK", "application/json", encode_response(st, {"Response": resp}), close, chunked=chunked)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1432,7 +1472,10 @@ def normalize_config(obj):
             v = out[k] or 0
             if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
                 raise ValueError("%s must be a number >= 0" % k)
-    for k, lo in (("polls_to_success", 0), ("archive_size", 0)):
+    for k in ("failed_pages_odd", "api_chunked"):
+        if k in out and not isinstance(out[k], bool):
+            raise ValueError("%s must be true or false" % k)
+    for k, lo in (("polls_to_success", 0), ("archive_size", 0), ("failed_pages", 0)):
         if k in out:
             out[k] = _count(out[k], k, lo)
     if "lke_offline" in out:

@@ -318,6 +318,28 @@ def _config_status(m, obj):
         return e.code
 
 
+def failed_pages_checks(m, c, api, check):
+    # FailedPages of a Success, with odd entries, in a chunked answer.
+    m.config(failed_pages=25, failed_pages_odd=True, api_chunked=True)
+    r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "done-pages"})
+    fp = resp.get("FailedPages", [])
+    check("pages chunked", r.getheader("Transfer-Encoding") == "chunked" and r.getheader("Content-Length") is None,
+          r.getheaders())
+    check("pages", resp.get("Status") == "Success" and len(fp) == 25 and fp[0] == {"PageNumber": 1}
+          and fp[4] == {"PageNumber": 5, "Reason": "OCR failed"} and fp[9] is None and fp[19] == {"PageNumber": None}
+          and fp[23] == {"PageNumber": 24} and resp["DocumentRecognizeResultUrl"], fp)
+    r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "fail-pages"})
+    check("pages only on success", len(resp["FailedPages"]) == 3, resp)
+    m.config(failed_pages=3, failed_pages_odd=False, api_chunked=False)
+    r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "done-pages"})
+    check("pages plain", resp["FailedPages"] == [{"PageNumber": p} for p in (1, 2, 3)]
+          and r.getheader("Content-Length") is not None, resp)
+    check("pages knobs", [_config_status(m, {k: v}) for k, v in
+                          (("failed_pages", -1), ("failed_pages", 1.5), ("failed_pages_odd", 1), ("api_chunked", "yes"))]
+          == [400] * 4)
+    m.config(failed_pages=0)
+
+
 def create_checks(m, c, api, check):
     m.reset()
     raw = bytes(range(256)) * 24000 + b"%PDF-tail"            # ~6 MB: an ~8 MB JSON body
@@ -699,10 +721,12 @@ def run_selftest(d):
         fault_checks(m, c, api, check)
         create_checks(m, c, api, check)
         resumption_checks(m, c, api, check)
+        failed_pages_checks(m, c, api, check)
 
         # 10. reset
         m.config(fail_next_api=["503"], download_close_after=[5], expire_urls=True, polls_to_success=7,
-                 connection_requests_max=3, slow_api_ms=1, archive_size=10, slow_body_bytes_per_s=5)
+                 connection_requests_max=3, slow_api_ms=1, archive_size=10, slow_body_bytes_per_s=5,
+                 failed_pages=5, failed_pages_odd=True, api_chunked=True)
         m.reset()
         st = m.stats()
         check("reset", st["requests"] == 0 and st["polls"] == {} and st["errors"] == {}, st)
@@ -711,6 +735,7 @@ def run_selftest(d):
               cfg["expire_urls"] is False and cfg["polls_to_success"] == 2 and cfg["connection_requests_max"] is None
               and cfg["slow_api_ms"] == 0 and cfg["archive_size"] == 0 and st["download"]["gets"] == 0
               and cfg["slow_body_bytes_per_s"] == 0 and st["tasks_created"] == 0
+              and cfg["failed_pages"] == 0 and cfg["failed_pages_odd"] is False and cfg["api_chunked"] is False
               and st["resumed"] == 0 and st["faults_injected"] == {} and st["last_create"] is None, st)
 
     print("%d passed, %d failed" % (passed, failed))

@@ -3,7 +3,9 @@
  * test_decode.c - typed decoding of the service's answers (lkd_decode.h):
  * realistic lke and lkeap bodies, API errors and their classification, every
  * wrong type of every field the client reads, truncated and concatenated
- * bodies, token limits.
+ * bodies, token limits.  GetReconstructDocumentResult bodies go through the
+ * FailedPages filter first, in place, as the client's do (test_pages.c tests
+ * the filter itself).
  */
 #include <stdint.h>
 #include <string.h>
@@ -17,12 +19,20 @@ static char buf[16384];
 static lkd_json_token_t toks[MAX_TOKENS];
 static lkd_result_t res;
 static lkd_api_error_t aerr;
+static lkd_pages_t pages;
 
 static lkd_status_t get_result_n(const char *body, size_t n, unsigned max_tokens)
 {
+    size_t len = 0;
+    lkd_status_t st;
     memcpy(buf, body, n);
-    buf[n] = '\0';
-    return lkd_decode_get_result(buf, n, toks, max_tokens, &res, &aerr);
+    lkd_pages_start(&pages, res.failed_pages, LKD_MAX_FAILED_PAGES, toks, max_tokens);
+    st = lkd_pages_put(&pages, (const uint8_t *)buf, n, buf, sizeof buf - 1, &len);
+    if (st != LKD_OK) {
+        return st;
+    }
+    buf[len] = '\0';
+    return lkd_decode_get_result(buf, len, toks, max_tokens, &pages, &res, &aerr);
 }
 
 /* With the client's default token budget, so the realistic bodies are known
@@ -171,16 +181,13 @@ static void test_lkeap_failed(void)
     CHECK_EQ_INT(res.status, LKD_TASK_FAILED);
     CHECK_SPAN(res.status_raw.ptr, res.status_raw.len, "Failed");
     CHECK(res.result_url.ptr != NULL && res.result_url.len == 0); /* "" is present, empty */
+    /* 3, null, no PageNumber at all, 7 with an extra key. */
     CHECK_EQ_INT(res.failed_pages_total, 4);
-    CHECK_EQ_INT(res.failed_pages_stored, 4);
+    CHECK_EQ_INT(res.failed_pages_stored, 2);
+    CHECK_EQ_INT(res.failed_pages_unnumbered, 2);
     CHECK_EQ_INT(res.failed_pages_truncated, 0);
     CHECK_EQ_INT(res.failed_pages[0].page_number, 3);
-    CHECK_EQ_INT(res.failed_pages[0].is_null, 0);
-    CHECK_EQ_INT(res.failed_pages[1].page_number, 0);
-    CHECK_EQ_INT(res.failed_pages[1].is_null, 1);
-    CHECK_EQ_INT(res.failed_pages[2].is_null, 1); /* no PageNumber at all */
-    CHECK_EQ_INT(res.failed_pages[3].page_number, 7);
-    CHECK_EQ_INT(res.failed_pages[3].is_null, 0);
+    CHECK_EQ_INT(res.failed_pages[1].page_number, 7);
     CHECK_EQ_INT(res.has_usage, 1);
     CHECK_EQ_INT(res.usage.page_number, 4);
     CHECK_EQ_INT(res.usage.total_tokens, -1); /* null */
@@ -223,8 +230,8 @@ static void test_failed_pages_truncated(void)
     CHECK_EQ_INT(res.failed_pages_truncated, 1);
     for (i = 0; i < res.failed_pages_stored; i++) {
         CHECK_EQ_INT(res.failed_pages[i].page_number, (int64_t)i + 1);
-        CHECK_EQ_INT(res.failed_pages[i].is_null, 0);
     }
+    CHECK_EQ_INT(res.failed_pages_unnumbered, 0);
     CHECK_SPAN(res.request_id.ptr, res.request_id.len, "r20");
 
     /* Exactly the limit: not truncated. */
@@ -238,14 +245,77 @@ static void test_failed_pages_truncated(void)
     CHECK_EQ_INT(res.failed_pages_stored, 16);
     CHECK_EQ_INT(res.failed_pages_truncated, 0);
 
-    /* A bad element after the stored ones still fails the answer. */
+    /* An odd entry after the stored ones is counted, not an error; only
+     * numbered entries left out make the list truncated. */
+    n = (size_t)sprintf(body, "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[");
+    for (i = 1; i <= 16; i++) {
+        n += (size_t)sprintf(body + n, "{\"PageNumber\":%u},", (unsigned)i);
+    }
+    n += (size_t)sprintf(body + n, "{\"PageNumber\":\"17\"},null]}}");
+    CHECK_EQ_INT(get_result_n(body, n, LKD_JSON_MAX_TOKENS), LKD_OK);
+    CHECK_EQ_INT(res.failed_pages_total, 18);
+    CHECK_EQ_INT(res.failed_pages_stored, 16);
+    CHECK_EQ_INT(res.failed_pages_unnumbered, 2);
+    CHECK_EQ_INT(res.failed_pages_truncated, 0);
+    body[n - 7] = '1'; /* null -> 1ull: the entry is not JSON */
+    CHECK_EQ_INT(get_result_n(body, n, LKD_JSON_MAX_TOKENS), LKD_ERR_MALFORMED);
     n = (size_t)sprintf(body, "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[");
     for (i = 1; i <= 18; i++) {
         n += (size_t)sprintf(body + n, "{\"PageNumber\":%u},", (unsigned)i);
     }
     n += (size_t)sprintf(body + n, "{\"PageNumber\":\"19\"}]}}");
-    CHECK_EQ_INT(get_result_n(body, n, LKD_JSON_MAX_TOKENS), LKD_ERR_MALFORMED);
-    check_result_reset(__LINE__);
+    CHECK_EQ_INT(get_result_n(body, n, LKD_JSON_MAX_TOKENS), LKD_OK);
+    CHECK_EQ_INT(res.failed_pages_total, 19);
+    CHECK_EQ_INT(res.failed_pages_unnumbered, 1);
+    CHECK_EQ_INT(res.failed_pages_truncated, 1);
+}
+
+/* Entries that are odd but valid JSON: counted as unnumbered, never an
+ * error, and the rest of the answer is still read. */
+static void test_odd_entries(void)
+{
+    static const char *const odd[] = {
+        "1", "null", "true", "\"3\"", "[1]", "[[{\"PageNumber\":1}]]", "{}", "{\"PageNumber\":null}",
+        "{\"PageNumber\":\"3\"}", "{\"PageNumber\":1.5}", "{\"PageNumber\":1e2}", "{\"PageNumber\":-0.0}",
+        "{\"PageNumber\":99999999999999999999}", "{\"PageNumber\":9223372036854775808}",
+        "{\"PageNumber\":true}", "{\"PageNumber\":{}}", "{\"PageNumber\":[2]}", "{\"pagenumber\":2}",
+        "{\"Page\\u004eumber\":2}", "{\"X\":{\"PageNumber\":2}}", "{\"PageNumber\":null,\"PageNumber\":2}",
+    };
+    char body[512];
+    size_t i;
+    for (i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        size_t n = (size_t)sprintf(body, "{\"Response\":{\"Status\":\"Success\",\"FailedPages\":[%s,"
+                                         "{\"PageNumber\":5,\"Extra\":[null,{\"a\":\"]\"}]}],"
+                                         "\"DocumentRecognizeResultUrl\":\"https://x/r.zip\"}}", odd[i]);
+        lkd_status_t st = get_result_n(body, n, LKD_JSON_MAX_TOKENS);
+        if (st != LKD_OK || res.failed_pages_unnumbered != 1) {
+            fprintf(stderr, "odd entry #%u gave %d: %s\n", (unsigned)i, (int)st, odd[i]);
+        }
+        CHECK_EQ_INT(st, LKD_OK);
+        CHECK_EQ_INT(res.failed_pages_total, 2);
+        CHECK_EQ_INT(res.failed_pages_unnumbered, 1);
+        CHECK_EQ_INT(res.failed_pages_stored, 1);
+        CHECK_EQ_INT(res.failed_pages[0].page_number, 5);
+        CHECK_SPAN(res.result_url.ptr, res.result_url.len, "https://x/r.zip");
+    }
+    /* The numbers that are page numbers: any int64_t, first PageNumber wins. */
+    CHECK_EQ_INT(get_result("{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[{\"PageNumber\":0},"
+                            "{\"PageNumber\":9223372036854775807},{\"PageNumber\":-1},"
+                            "{\"PageNumber\":2,\"PageNumber\":null}, {\"Page\":1, \"PageNumber\" : 8 } ]}}"),
+                 LKD_OK);
+    CHECK_EQ_INT(res.failed_pages_total, 5);
+    CHECK_EQ_INT(res.failed_pages_unnumbered, 0);
+    CHECK_EQ_INT(res.failed_pages[0].page_number, 0);
+    CHECK_EQ_INT(res.failed_pages[1].page_number, INT64_MAX);
+    CHECK_EQ_INT(res.failed_pages[2].page_number, -1);
+    CHECK_EQ_INT(res.failed_pages[3].page_number, 2);
+    CHECK_EQ_INT(res.failed_pages[4].page_number, 8);
+    /* Only unnumbered entries: nothing stored, nothing truncated. */
+    CHECK_EQ_INT(get_result("{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[null,null,{}]}}"), LKD_OK);
+    CHECK_EQ_INT(res.failed_pages_total, 3);
+    CHECK_EQ_INT(res.failed_pages_unnumbered, 3);
+    CHECK_EQ_INT(res.failed_pages_stored, 0);
+    CHECK_EQ_INT(res.failed_pages_truncated, 0);
 }
 
 static void test_status_values(void)
@@ -437,15 +507,7 @@ static void test_wrong_types(void)
         "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":{\"PageNumber\":1}}}",
         "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":\"1,2\"}}",
         "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":3}}",
-        "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[1,2]}}",
-        "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[{\"PageNumber\":1},null]}}",
-        "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[[1]]}}",
-        "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[{\"PageNumber\":\"3\"}]}}",
-        "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[{\"PageNumber\":1.5}]}}",
-        "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[{\"PageNumber\":1e2}]}}",
-        "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[{\"PageNumber\":99999999999999999999}]}}",
-        "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[{\"PageNumber\":true}]}}",
-        "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":[{\"PageNumber\":{}}]}}",
+        "{\"Response\":{\"Status\":\"Failed\",\"FailedPages\":true}}",
         /* Usage. */
         "{\"Response\":{\"Status\":\"Success\",\"Usage\":\"12 pages\"}}",
         "{\"Response\":{\"Status\":\"Success\",\"Usage\":[]}}",
@@ -614,10 +676,11 @@ static void test_structure(void)
 
     /* Arguments. */
     strcpy(buf, "{\"Response\":{\"Status\":\"Success\"}}");
-    CHECK_EQ_INT(lkd_decode_get_result(NULL, 10, toks, MAX_TOKENS, &res, &aerr), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), NULL, MAX_TOKENS, &res, &aerr), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), toks, MAX_TOKENS, NULL, &aerr), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), toks, MAX_TOKENS, &res, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_get_result(NULL, 10, toks, MAX_TOKENS, &pages, &res, &aerr), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), NULL, MAX_TOKENS, &pages, &res, &aerr), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), toks, MAX_TOKENS, &pages, NULL, &aerr), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), toks, MAX_TOKENS, &pages, &res, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_get_result(buf, strlen(buf), toks, MAX_TOKENS, NULL, &res, &aerr), LKD_ERR_ARG_NULL);
 
     /* *result is initialised whatever it held before. */
     memset(&res, 0x5a, sizeof res);
@@ -707,6 +770,7 @@ int main(void)
     test_lkeap_intl_usage();
     test_lkeap_failed();
     test_failed_pages_truncated();
+    test_odd_entries();
     test_status_values();
     test_api_error();
     test_wrong_types();

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lkd_pages.h - internal: the filter a GetReconstructDocumentResult answer
+ * passes through on its way into the response buffer.  Not for applications.
+ *
+ * Response.FailedPages may list one entry per page of the document, even on
+ * Success: far more than the response buffer and the token array hold.  The
+ * filter consumes that array as the body arrives (whatever the pieces) and
+ * leaves `[]` in its place, keeping the first page numbers, the exact count
+ * of entries and the count of those without a usable number; every other
+ * byte goes to the buffer unchanged, for lkd_decode.c's strict checks.  The
+ * state (lkd_pages_t, lkd_internal.h) has a fixed size.
+ *
+ * The path is exact: the first key "Response" of the top-level object, then
+ * the first key "FailedPages" of its object, keys compared as raw bytes (as
+ * lkd_json_find_key does, so that both pick the same member).  Each entry is
+ * held, one at a time, in the buffer's free room after what passed, and
+ * checked there by lkd_json_parse (the strict grammar) with the token array
+ * given to lkd_pages_start: an array cut off or malformed is
+ * LKD_ERR_MALFORMED, an entry that needs more room or tokens than that is
+ * LKD_ERR_RESPONSE_TOO_LARGE (the service's entries are a few bytes).  An
+ * entry is numbered when it is an object whose first PageNumber member is an
+ * integer int64_t holds (lkd_json_get_int64); any other entry (null, a
+ * string, an array, an object without PageNumber, PageNumber null, "3", 2.5,
+ * 1e3 or too large) is counted as unnumbered, never an error.
+ */
+#ifndef LKD_PAGES_H
+#define LKD_PAGES_H
+
+#include "lkd_internal.h"
+
+/* Start a body.  keep: where the first cap page numbers go; NULL to pass the
+ * body through untouched (an answer of another action).  tokens: room to
+ * check an entry in (free until the body is decoded). */
+void lkd_pages_start(lkd_pages_t *p, lkd_failed_page_t *keep, size_t cap, lkd_json_token_t *tokens,
+                     unsigned max_tokens);
+
+/* Take the body's next len bytes: what passes goes to buf[*buf_len..cap) and
+ * *buf_len grows by its size; the entry being read is kept beyond *buf_len.
+ * The same buf serves a whole body; it may hold the very bytes being
+ * filtered (in place), since nothing is written ahead of what was read.
+ * Errors: LKD_ERR_RESPONSE_TOO_LARGE (buf full, or an entry too large to
+ * check), LKD_ERR_MALFORMED (FailedPages or one of its entries is not JSON,
+ * or more entries than a size_t counts); after an error the filter's state
+ * is unspecified. */
+lkd_status_t lkd_pages_put(lkd_pages_t *p, const uint8_t *in, size_t len, char *buf, size_t cap, size_t *buf_len);
+
+/* The body ended: LKD_ERR_MALFORMED when it ended inside FailedPages, else
+ * LKD_OK (the rest is the decoder's to judge). */
+lkd_status_t lkd_pages_end(const lkd_pages_t *p);
+
+#endif /* LKD_PAGES_H */
