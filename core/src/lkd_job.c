@@ -405,17 +405,22 @@ void lkd_download_options_default(lkd_download_options_t *o)
     }
 }
 
+/* Seconds before a URL's q-key-time end at which a resume asks for a fresh one. */
+#define URL_EXPIRY_MARGIN_S 60
+
 typedef struct {
     lkd_client_t *c;
     const lkd_download_options_t *opt;
-    uint64_t delivered;   /* bytes handed to the app's sink */
-    uint64_t total;       /* the archive's length, once known */
-    uint8_t total_known;
+    lkd_download_state_t *s; /* the application's, or one inside the call */
     uint64_t skip;        /* bytes of this answer already delivered before (Range ignored) */
-    uint8_t has_range;    /* this answer had a Content-Range */
     uint64_t range_start, range_end, range_total;
     uint64_t range_left;  /* bytes this 206 may still deliver (up to its range's end) */
+    uint64_t crc;         /* this answer's x-cos-hash-crc64ecma */
+    uint8_t has_range;    /* this answer had a Content-Range */
+    uint8_t has_crc;      /* ... and an x-cos-hash-crc64ecma */
     uint8_t checked;      /* this answer's headers were validated */
+    uint8_t etag_len;     /* this answer's ETag, when short enough to keep (0: none) */
+    char etag[LKD_DOWNLOAD_ETAG_SIZE];
 } download_t;
 
 /* Parse "bytes START-END/TOTAL" (no "*": that form only comes with 416). */
@@ -444,19 +449,45 @@ static lkd_status_t parse_content_range(download_t *d, const char *v, size_t n)
     return LKD_OK;
 }
 
+/* The archive's own headers; an error page's are not looked at. */
 static lkd_status_t download_header(void *user, const char *name, size_t name_len, const char *value,
                                     size_t value_len)
 {
     download_t *d = (download_t *)user;
-    if (d->c->internal.http.status_code != 206 || !lkd_text_equals_nocase(name, name_len, "content-range")) {
+    int code = d->c->internal.http.status_code;
+    if (code != 200 && code != 206) {
         return LKD_OK;
     }
-    return parse_content_range(d, value, value_len);
+    if (code == 206 && lkd_text_equals_nocase(name, name_len, "content-range")) {
+        return parse_content_range(d, value, value_len);
+    }
+    if (lkd_text_equals_nocase(name, name_len, "x-cos-hash-crc64ecma")) {
+        /* Strictly the decimal digits of a u64: anything else is no checksum. */
+        if (value_len == 0 || lkd_text_parse_u64(value, value_len, &d->crc) != value_len) {
+            return LKD_ERR_MALFORMED;
+        }
+        d->has_crc = 1;
+    } else if (lkd_text_equals_nocase(name, name_len, "etag")) {
+        lkd_span_t v;
+        v.ptr = value;
+        v.len = value_len;
+        /* Kept only when it can be sent back as it came. */
+        d->etag_len = 0;
+        if (value_len < LKD_DOWNLOAD_ETAG_SIZE && lkd_request_check_value(v, LKD_REQUEST_CHARS_VISIBLE, 1) == LKD_OK) {
+            memcpy(d->etag, value, value_len);
+            d->etag_len = (uint8_t)value_len;
+        }
+    } else if (lkd_text_equals_nocase(name, name_len, "content-encoding") &&
+               !lkd_text_equals_nocase(value, value_len, "identity")) {
+        return LKD_ERR_MALFORMED; /* a gzip body is not the archive the CRC-64 names */
+    }
+    return LKD_OK;
 }
 
 static lkd_status_t download_body(void *user, const uint8_t *data, size_t len)
 {
     download_t *d = (download_t *)user;
+    lkd_download_state_t *s = d->s;
     lkd_status_t st;
     int code = d->c->internal.http.status_code;
     if (code != 200 && code != 206) {
@@ -477,16 +508,19 @@ static lkd_status_t download_body(void *user, const uint8_t *data, size_t len)
     if (len == 0) {
         return LKD_OK;
     }
-    if (d->total_known && len > d->total - d->delivered) {
+    if ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && len > s->total - s->delivered) {
         return LKD_ERR_MALFORMED; /* more than the archive's announced length */
     }
     st = d->opt->sink(d->opt->user, data, len);
     if (st != LKD_OK) {
         return st;
     }
-    d->delivered += len;
+    /* The state moves only once the sink holds the bytes, so that it can be
+     * saved at any moment and matches what the application has. */
+    s->crc = lkd_crc64(s->crc, data, len);
+    s->delivered += len;
     if (d->opt->progress != NULL) {
-        d->opt->progress(d->opt->user, d->delivered, d->total_known ? d->total : 0);
+        d->opt->progress(d->opt->user, s->delivered, (s->flags & LKD_DOWNLOAD_HAS_TOTAL) ? s->total : 0);
     }
     return LKD_OK;
 }
@@ -551,7 +585,9 @@ static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
 static lkd_status_t fetch_url(lkd_client_t *c, uint64_t deadline, lkd_url_t *url)
 {
     lkd_result_t r;
-    lkd_status_t st = poll_once(c, &r, deadline);
+    lkd_status_t st;
+    c->internal.host_buf[0] = '\0'; /* a failure now is the API host's (lkd_client_result_host) */
+    st = poll_once(c, &r, deadline);
     if (st != LKD_OK) {
         return st;
     }
@@ -596,24 +632,41 @@ static lkd_status_t use_given_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *u
 static lkd_status_t validate_answer(download_t *d)
 {
     const lkd_http_parser_t *h = &d->c->internal.http;
+    lkd_download_state_t *s = d->s;
+    int known = (s->flags & LKD_DOWNLOAD_HAS_TOTAL) != 0;
     d->checked = 1;
     if (h->status_code == 206) {
-        if (!d->has_range || d->range_start != d->delivered || (d->total_known && d->range_total != d->total) ||
+        if (!d->has_range || d->range_start != s->delivered || (known && d->range_total != s->total) ||
             (h->has_content_length && h->content_length != d->range_end - d->range_start + 1u)) {
             return LKD_ERR_MALFORMED;
         }
         d->range_left = d->range_end - d->range_start + 1u;
-        d->total = d->range_total;
-        d->total_known = 1;
+        s->total = d->range_total;
+        s->flags |= LKD_DOWNLOAD_HAS_TOTAL;
     } else if (h->status_code == 200) {
         if (h->has_content_length) {
-            if ((d->total_known && h->content_length != d->total) || h->content_length < d->delivered) {
+            if ((known && h->content_length != s->total) || h->content_length < s->delivered) {
                 return LKD_ERR_MALFORMED; /* a different object than before */
             }
-            d->total = h->content_length;
-            d->total_known = 1;
+            s->total = h->content_length;
+            s->flags |= LKD_DOWNLOAD_HAS_TOTAL;
         }
-        d->skip = d->delivered; /* Range ignored: drop what the app already has */
+        d->skip = s->delivered; /* Range ignored: drop what the app already has */
+    }
+    /* The bytes delivered so far are of one object: another ETag or CRC-64
+     * than theirs (a store that ignored If-Match) is not the same archive. */
+    if (s->etag_len == 0) {
+        memcpy(s->etag, d->etag, d->etag_len);
+        s->etag_len = d->etag_len;
+    } else if (d->etag_len != s->etag_len || memcmp(d->etag, s->etag, s->etag_len) != 0) {
+        return LKD_ERR_MALFORMED;
+    }
+    if (d->has_crc) {
+        if ((s->flags & LKD_DOWNLOAD_HAS_CRC) && s->expected_crc != d->crc) {
+            return LKD_ERR_MALFORMED;
+        }
+        s->expected_crc = d->crc;
+        s->flags |= LKD_DOWNLOAD_HAS_CRC;
     }
     return LKD_OK;
 }
@@ -630,42 +683,79 @@ static lkd_status_t download_checked_body(void *user, const uint8_t *data, size_
     return download_body(user, data, len);
 }
 
-/* One GET from d->delivered on; LKD_OK when the answer was complete. */
+/* One GET from the state's delivered on; LKD_OK when the answer was complete. */
 static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadline)
 {
     lkd_client_t *c = d->c;
+    lkd_download_state_t *s = d->s;
+    lkd_span_t etag;
     size_t len = 0;
     int got_any = 0;
-    lkd_status_t st = lkd_request_write_get(url->host, url->port, url->path_query, d->delivered, (char *)c->internal.request,
-                                            sizeof c->internal.request, &len);
+    lkd_status_t st;
+    etag.ptr = s->etag;
+    etag.len = s->etag_len;
+    st = lkd_request_write_get(url->host, url->port, url->path_query, s->delivered, etag,
+                               (char *)c->internal.request, sizeof c->internal.request, &len);
     if (st != LKD_OK) {
         return st;
     }
     st = lkd_call_connect(c, c->internal.host_buf, url->port, deadline);
     if (st == LKD_OK) {
-        lkd_call_log_number(c, "> GET from byte ", d->delivered);
+        lkd_call_log_number(c, "> GET from byte ", s->delivered);
         st = lkd_tls_write_all(&c->internal.tls, c->internal.request, len, deadline);
     }
+    memset(d->etag, 0, sizeof d->etag);
+    d->etag_len = 0;
     d->has_range = 0;
+    d->has_crc = 0;
     d->skip = 0;
     d->checked = 0;
+    c->internal.http.status_code = 0;
     if (st == LKD_OK) {
         st = lkd_call_receive(c, download_checked_body, download_header, d, deadline, &got_any);
     }
-    if (st == LKD_OK || c->internal.http.status_code != 0) {
-        c->internal.http_status = c->internal.http.status_code;
-    }
+    c->internal.http_status = c->internal.http.status_code;
     return st;
+}
+
+/* The end (Unix s) of a COS URL's validity, from q-key-time=START;END (the
+ * ';' may come as %3B); 0 when the URL does not say. */
+static uint64_t url_expiry(lkd_span_t q)
+{
+    static const char key[] = "q-key-time=";
+    size_t i, n = sizeof key - 1u;
+    for (i = 1; i + n <= q.len; i++) {
+        if ((q.ptr[i - 1] == '?' || q.ptr[i - 1] == '&') && memcmp(q.ptr + i, key, n) == 0) {
+            uint64_t start, end;
+            size_t j = i + n;
+            j += lkd_text_parse_u64(q.ptr + j, q.len - j, &start);
+            if (j + 3u <= q.len && q.ptr[j] == '%' && q.ptr[j + 1u] == '3' && lkd_text_upper(q.ptr[j + 2u]) == 'B') {
+                j += 2u;
+            } else if (j >= q.len || q.ptr[j] != ';') {
+                return 0;
+            }
+            j++;
+            return lkd_text_parse_u64(q.ptr + j, q.len - j, &end) > 0 ? end : 0;
+        }
+    }
+    return 0;
+}
+
+static int transient(lkd_client_t *c, lkd_status_t st)
+{
+    return st == LKD_ERR_CLOSED || st == LKD_ERR_IO || st == LKD_ERR_CONNECT ||
+           (st == LKD_ERR_HTTP_STATUS && c->internal.http_status >= 500);
 }
 
 lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,
                                  const lkd_download_options_t *opt, uint64_t *bytes)
 {
     download_t d;
+    lkd_download_state_t own;
     lkd_url_t url;
     uint64_t deadline;
-    unsigned resumes = 0;
-    int refreshed = 0;
+    unsigned fails = 0, refreshes = 0;
+    int fresh = 1;
     lkd_status_t st;
     if (opt == NULL || opt->sink == NULL) {
         return lkd_arg_fail(client, LKD_ERR_ARG_NULL, opt == NULL ? "opt" : "opt.sink", NULL);
@@ -673,49 +763,107 @@ lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size
     if (opt->timeout_ms == 0) {
         return lkd_arg_fail(client, LKD_ERR_ARG_RANGE, "opt.timeout_ms", "must not be 0");
     }
+    memset(&d, 0, sizeof d);
+    memset(&own, 0, sizeof own);
+    d.s = opt->state != NULL ? opt->state : &own;
+    if (d.s->delivered == 0) {
+        memset(d.s, 0, sizeof *d.s);
+    } else if (d.s->etag_len >= LKD_DOWNLOAD_ETAG_SIZE) {
+        return lkd_arg_fail(client, LKD_ERR_ARG_RANGE, "opt.state.etag_len", "is over LKD_DOWNLOAD_ETAG_SIZE - 1");
+    } else if ((d.s->flags & LKD_DOWNLOAD_HAS_TOTAL) && d.s->delivered > d.s->total) {
+        return lkd_arg_fail(client, LKD_ERR_ARG_CONFLICT, "opt.state.delivered", "is past opt.state.total");
+    }
+    d.s->flags &= (uint8_t)~LKD_DOWNLOAD_VERIFIED;
     st = lkd_call_begin(client);
     if (st != LKD_OK) {
         return st;
     }
-    memset(&d, 0, sizeof d);
     d.c = client;
     d.opt = opt;
+    client->internal.retry_after_ms = 0;
     deadline = lkd_clock_deadline(client, opt->timeout_ms);
     st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
         st = opt->url.len > 0 ? use_given_url(client, opt->url, &url) : fetch_url(client, deadline, &url);
+        fresh = opt->url.len == 0;
     }
     while (st == LKD_OK) {
+        uint64_t before = d.s->delivered, ends = url_expiry(url.path_query);
+        int64_t now = lkd_client_now(client);
         int code;
+        if ((d.s->flags & LKD_DOWNLOAD_HAS_TOTAL) && d.s->delivered == d.s->total) {
+            break; /* a state that holds the whole archive: only the check is left */
+        }
+        if (!fresh && ends > 0 && now >= 0 && (uint64_t)now + URL_EXPIRY_MARGIN_S >= ends &&
+            refreshes < LKD_DOWNLOAD_MAX_URL_REFRESHES) {
+            /* Resuming late: the store would refuse the URL before its bytes end. */
+            refreshes++;
+            lkd_call_log(client, "* result URL about to expire: asking the service for a fresh one", NULL);
+            st = fetch_url(client, deadline, &url);
+            fresh = 1;
+            continue;
+        }
+        fresh = 0;
         st = get_once(&d, &url, deadline);
-        code = client->internal.http.status_code;
+        code = client->internal.http_status;
         if (st == LKD_OK && !d.checked && (code == 200 || code == 206)) {
             st = validate_answer(&d); /* an empty body never reached the sink */
         }
         if (st == LKD_OK && (code == 200 || code == 206)) {
-            if (!d.total_known || d.delivered == d.total) {
+            if (!(d.s->flags & LKD_DOWNLOAD_HAS_TOTAL) || d.s->delivered == d.s->total) {
                 break; /* complete (a length-less answer ends with its connection) */
             }
             st = LKD_ERR_CLOSED; /* the answer ended short of the archive */
-        } else if (st == LKD_OK && code == 403 && !refreshed) {
-            /* Presigned URLs expire (10 or 30 minutes): ask for a fresh one, once. */
-            refreshed = 1;
-            lkd_call_log(client, "* result URL refused (403): asking the service for a fresh one", NULL);
-            st = fetch_url(client, deadline, &url);
+        } else if (st == LKD_OK && (code == 403 || code == 412) && refreshes < LKD_DOWNLOAD_MAX_URL_REFRESHES &&
+                   (code == 403 || opt->restart != NULL)) {
+            if (code == 412) {
+                /* The object changed since the bytes delivered: they are of
+                 * another archive, and the fresh URL names the new one. */
+                lkd_call_log(client, "* result changed on the server (412): starting over", NULL);
+                st = opt->restart(opt->user);
+                if (st == LKD_OK) {
+                    memset(d.s, 0, sizeof *d.s);
+                }
+            }
+            /* Presigned URLs expire (10 or 30 minutes): ask for a fresh one. */
+            refreshes++;
+            lkd_call_log_number(client, "* asking the service for a fresh result URL after HTTP ", (uint64_t)code);
+            if (st == LKD_OK) {
+                st = fetch_url(client, deadline, &url);
+            }
+            fresh = 1;
             continue;
         } else if (st == LKD_OK) {
             st = LKD_ERR_HTTP_STATUS;
+        }
+        if (!transient(client, st)) {
             break;
         }
-        if ((st == LKD_ERR_CLOSED || st == LKD_ERR_IO) && resumes < LKD_DOWNLOAD_MAX_RESUMES) {
-            resumes++;
-            lkd_tls_close(&client->internal.tls);
-            lkd_call_log_number(client, "* connection dropped; resuming at byte ", d.delivered);
-            st = LKD_OK;
+        /* An outage of the store (refused or dropped connections, 503
+         * SlowDown): wait longer each time nothing arrives, resume where the
+         * bytes stopped. */
+        lkd_tls_close(&client->internal.tls);
+        fails = d.s->delivered > before ? 0u : fails + 1u;
+        if (fails > LKD_DOWNLOAD_MAX_RESUMES ||
+            (fails > 0 && !lkd_call_sleep(client, lkd_call_backoff_ms(client, fails - 1u), deadline))) {
+            break;
         }
+        lkd_call_log_number(client, "* download interrupted; resuming at byte ", d.s->delivered);
+        st = LKD_OK;
+    }
+    if (st == LKD_OK && (d.s->flags & LKD_DOWNLOAD_HAS_CRC)) {
+        if (d.s->crc != d.s->expected_crc) {
+            lkd_call_log(client, "* CRC-64 of the archive differs from x-cos-hash-crc64ecma", NULL);
+            st = LKD_ERR_INTEGRITY;
+        } else {
+            d.s->flags |= LKD_DOWNLOAD_VERIFIED;
+            lkd_call_log(client, "* CRC-64 of the archive matches x-cos-hash-crc64ecma", NULL);
+        }
+    } else if (st == LKD_OK) {
+        lkd_call_log(client, "* no x-cos-hash-crc64ecma: the archive was not verified", NULL);
     }
     if (bytes != NULL) {
-        *bytes = d.delivered;
+        *bytes = d.s->delivered;
     }
     return lkd_call_end(client, st);
 }
