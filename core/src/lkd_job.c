@@ -635,6 +635,9 @@ static lkd_status_t validate_answer(download_t *d)
     lkd_download_state_t *s = d->s;
     int known = (s->flags & LKD_DOWNLOAD_HAS_TOTAL) != 0;
     d->checked = 1;
+    if (h->status_code != 200 && h->status_code != 206) {
+        return LKD_OK; /* an error page: nothing of it reaches the sink */
+    }
     if (h->status_code == 206) {
         if (!d->has_range || d->range_start != s->delivered || (known && d->range_total != s->total) ||
             (h->has_content_length && h->content_length != d->range_end - d->range_start + 1u)) {
@@ -643,7 +646,7 @@ static lkd_status_t validate_answer(download_t *d)
         d->range_left = d->range_end - d->range_start + 1u;
         s->total = d->range_total;
         s->flags |= LKD_DOWNLOAD_HAS_TOTAL;
-    } else if (h->status_code == 200) {
+    } else {
         if (h->has_content_length) {
             if ((known && h->content_length != s->total) || h->content_length < s->delivered) {
                 return LKD_ERR_MALFORMED; /* a different object than before */
