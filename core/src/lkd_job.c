@@ -420,6 +420,9 @@ typedef struct {
     uint8_t has_crc;      /* ... and an x-cos-hash-crc64ecma */
     uint8_t checked;      /* this answer's headers were validated */
     uint8_t etag_len;     /* this answer's ETag, when short enough to keep (0: none) */
+    uint8_t fresh;        /* the URL was just handed out: no need to check its expiry */
+    unsigned fails;       /* tries in a row that delivered nothing */
+    unsigned refreshes;   /* fresh URLs asked for */
     char etag[LKD_DOWNLOAD_ETAG_SIZE];
 } download_t;
 
@@ -750,6 +753,128 @@ static int transient(lkd_client_t *c, lkd_status_t st)
            (st == LKD_ERR_HTTP_STATUS && c->internal.http_status >= 500);
 }
 
+/* A fresh URL from the service: after a 403 (expired), a 412 (the object
+ * changed: the sink is told to start over, and so is the state), or before
+ * resuming on one about to expire (code 0). */
+static lkd_status_t refresh_url(download_t *d, lkd_url_t *url, uint64_t deadline, int code)
+{
+    lkd_status_t st = LKD_OK;
+    if (code == 412) {
+        lkd_call_log(d->c, "* result changed on the server (412): starting over", NULL);
+        st = d->opt->restart(d->opt->user);
+        if (st == LKD_OK) {
+            memset(d->s, 0, sizeof *d->s);
+        }
+    }
+    d->refreshes++;
+    d->fresh = 1;
+    lkd_call_log_number(d->c, "* asking the service for a fresh result URL; HTTP ", (uint64_t)code);
+    return st == LKD_OK ? fetch_url(d->c, deadline, url) : st;
+}
+
+/* An outage of the store (refused or dropped connections, 503 SlowDown):
+ * wait longer each time nothing arrived, then resume where the bytes
+ * stopped.  LKD_OK to go on, else st. */
+static lkd_status_t pause_to_resume(download_t *d, uint64_t before, uint64_t deadline, lkd_status_t st)
+{
+    lkd_tls_close(&d->c->internal.tls);
+    d->fails = d->s->delivered > before ? 0u : d->fails + 1u;
+    if (d->fails > LKD_DOWNLOAD_MAX_RESUMES ||
+        (d->fails > 0 && !lkd_call_sleep(d->c, lkd_call_backoff_ms(d->c, d->fails - 1u), deadline))) {
+        return st;
+    }
+    lkd_call_log_number(d->c, "* download interrupted; resuming at byte ", d->s->delivered);
+    return LKD_OK;
+}
+
+/* What one GET's outcome st means: *done once the archive is complete. */
+static lkd_status_t after_get(download_t *d, lkd_url_t *url, uint64_t deadline, lkd_status_t st, uint64_t before,
+                              int *done)
+{
+    int code = d->c->internal.http_status, body = code == 200 || code == 206;
+    if (st == LKD_OK && !d->checked && body) {
+        st = validate_answer(d); /* an empty body never reached the sink */
+    }
+    if (st == LKD_OK && body) {
+        *done = !(d->s->flags & LKD_DOWNLOAD_HAS_TOTAL) || d->s->delivered == d->s->total;
+        if (*done) {
+            return LKD_OK; /* a length-less answer ends with its connection */
+        }
+        st = LKD_ERR_CLOSED; /* the answer ended short of the archive */
+    } else if (st == LKD_OK && (code == 403 || (code == 412 && d->opt->restart != NULL)) &&
+               d->refreshes < LKD_DOWNLOAD_MAX_URL_REFRESHES) {
+        return refresh_url(d, url, deadline, code);
+    } else if (st == LKD_OK) {
+        st = LKD_ERR_HTTP_STATUS;
+    }
+    return transient(d->c, st) ? pause_to_resume(d, before, deadline, st) : st;
+}
+
+/* 1 when a resume is due on a URL whose q-key-time ends within the margin
+ * (the store would refuse it before the bytes end). */
+static int url_running_out(download_t *d, const lkd_url_t *url)
+{
+    uint64_t ends = url_expiry(url->path_query);
+    int64_t now = lkd_client_now(d->c);
+    return !d->fresh && ends > 0 && now >= 0 && (uint64_t)now + URL_EXPIRY_MARGIN_S >= ends &&
+           d->refreshes < LKD_DOWNLOAD_MAX_URL_REFRESHES;
+}
+
+static lkd_status_t download_loop(download_t *d, lkd_url_t *url, uint64_t deadline)
+{
+    lkd_download_state_t *s = d->s;
+    lkd_status_t st = LKD_OK;
+    int done = 0;
+    /* A state that holds the whole archive has only the check left. */
+    while (st == LKD_OK && !done && !((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered == s->total)) {
+        if (url_running_out(d, url)) {
+            st = refresh_url(d, url, deadline, 0);
+        } else {
+            uint64_t before = s->delivered;
+            d->fresh = 0;
+            st = after_get(d, url, deadline, get_once(d, url, deadline), before, &done);
+        }
+    }
+    return st;
+}
+
+/* The archive is complete: its CRC-64 against the store's, when it sent one. */
+static lkd_status_t verify(lkd_client_t *c, lkd_download_state_t *s)
+{
+    (void)c; /* only the log lines use it */
+    if (!(s->flags & LKD_DOWNLOAD_HAS_CRC)) {
+        lkd_call_log(c, "* no x-cos-hash-crc64ecma: the archive was not verified", NULL);
+        return LKD_OK;
+    }
+    if (s->crc != s->expected_crc) {
+        lkd_call_log(c, "* CRC-64 of the archive differs from x-cos-hash-crc64ecma", NULL);
+        return LKD_ERR_INTEGRITY;
+    }
+    s->flags |= LKD_DOWNLOAD_VERIFIED;
+    lkd_call_log(c, "* CRC-64 of the archive matches x-cos-hash-crc64ecma", NULL);
+    return LKD_OK;
+}
+
+/* The application's options, and its state when it gives one. */
+static lkd_status_t check_download(lkd_client_t *c, const lkd_download_options_t *opt, lkd_download_state_t *s)
+{
+    if (opt == NULL || opt->sink == NULL) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_NULL, opt == NULL ? "opt" : "opt.sink", NULL);
+    }
+    if (opt->timeout_ms == 0) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "opt.timeout_ms", "must not be 0");
+    }
+    if (s->delivered == 0) {
+        memset(s, 0, sizeof *s);
+    } else if (s->etag_len >= LKD_DOWNLOAD_ETAG_SIZE) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "opt.state.etag_len", "is over LKD_DOWNLOAD_ETAG_SIZE - 1");
+    } else if ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered > s->total) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT, "opt.state.delivered", "is past opt.state.total");
+    }
+    s->flags &= (uint8_t)~LKD_DOWNLOAD_VERIFIED;
+    return LKD_OK;
+}
+
 lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,
                                  const lkd_download_options_t *opt, uint64_t *bytes)
 {
@@ -757,26 +882,14 @@ lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size
     lkd_download_state_t own;
     lkd_url_t url;
     uint64_t deadline;
-    unsigned fails = 0, refreshes = 0;
-    int fresh = 1;
     lkd_status_t st;
-    if (opt == NULL || opt->sink == NULL) {
-        return lkd_arg_fail(client, LKD_ERR_ARG_NULL, opt == NULL ? "opt" : "opt.sink", NULL);
-    }
-    if (opt->timeout_ms == 0) {
-        return lkd_arg_fail(client, LKD_ERR_ARG_RANGE, "opt.timeout_ms", "must not be 0");
-    }
     memset(&d, 0, sizeof d);
     memset(&own, 0, sizeof own);
-    d.s = opt->state != NULL ? opt->state : &own;
-    if (d.s->delivered == 0) {
-        memset(d.s, 0, sizeof *d.s);
-    } else if (d.s->etag_len >= LKD_DOWNLOAD_ETAG_SIZE) {
-        return lkd_arg_fail(client, LKD_ERR_ARG_RANGE, "opt.state.etag_len", "is over LKD_DOWNLOAD_ETAG_SIZE - 1");
-    } else if ((d.s->flags & LKD_DOWNLOAD_HAS_TOTAL) && d.s->delivered > d.s->total) {
-        return lkd_arg_fail(client, LKD_ERR_ARG_CONFLICT, "opt.state.delivered", "is past opt.state.total");
+    d.s = opt != NULL && opt->state != NULL ? opt->state : &own;
+    st = check_download(client, opt, d.s);
+    if (st != LKD_OK) {
+        return st;
     }
-    d.s->flags &= (uint8_t)~LKD_DOWNLOAD_VERIFIED;
     st = lkd_call_begin(client);
     if (st != LKD_OK) {
         return st;
@@ -787,83 +900,14 @@ lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size
     deadline = lkd_clock_deadline(client, opt->timeout_ms);
     st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
-        st = opt->url.len > 0 ? use_given_url(client, opt->url, &url) : fetch_url(client, deadline, &url);
-        fresh = opt->url.len == 0;
+        d.fresh = opt->url.len == 0;
+        st = d.fresh ? fetch_url(client, deadline, &url) : use_given_url(client, opt->url, &url);
     }
-    while (st == LKD_OK) {
-        uint64_t before = d.s->delivered, ends = url_expiry(url.path_query);
-        int64_t now = lkd_client_now(client);
-        int code;
-        if ((d.s->flags & LKD_DOWNLOAD_HAS_TOTAL) && d.s->delivered == d.s->total) {
-            break; /* a state that holds the whole archive: only the check is left */
-        }
-        if (!fresh && ends > 0 && now >= 0 && (uint64_t)now + URL_EXPIRY_MARGIN_S >= ends &&
-            refreshes < LKD_DOWNLOAD_MAX_URL_REFRESHES) {
-            /* Resuming late: the store would refuse the URL before its bytes end. */
-            refreshes++;
-            lkd_call_log(client, "* result URL about to expire: asking the service for a fresh one", NULL);
-            st = fetch_url(client, deadline, &url);
-            fresh = 1;
-            continue;
-        }
-        fresh = 0;
-        st = get_once(&d, &url, deadline);
-        code = client->internal.http_status;
-        if (st == LKD_OK && !d.checked && (code == 200 || code == 206)) {
-            st = validate_answer(&d); /* an empty body never reached the sink */
-        }
-        if (st == LKD_OK && (code == 200 || code == 206)) {
-            if (!(d.s->flags & LKD_DOWNLOAD_HAS_TOTAL) || d.s->delivered == d.s->total) {
-                break; /* complete (a length-less answer ends with its connection) */
-            }
-            st = LKD_ERR_CLOSED; /* the answer ended short of the archive */
-        } else if (st == LKD_OK && (code == 403 || code == 412) && refreshes < LKD_DOWNLOAD_MAX_URL_REFRESHES &&
-                   (code == 403 || opt->restart != NULL)) {
-            if (code == 412) {
-                /* The object changed since the bytes delivered: they are of
-                 * another archive, and the fresh URL names the new one. */
-                lkd_call_log(client, "* result changed on the server (412): starting over", NULL);
-                st = opt->restart(opt->user);
-                if (st == LKD_OK) {
-                    memset(d.s, 0, sizeof *d.s);
-                }
-            }
-            /* Presigned URLs expire (10 or 30 minutes): ask for a fresh one. */
-            refreshes++;
-            lkd_call_log_number(client, "* asking the service for a fresh result URL after HTTP ", (uint64_t)code);
-            if (st == LKD_OK) {
-                st = fetch_url(client, deadline, &url);
-            }
-            fresh = 1;
-            continue;
-        } else if (st == LKD_OK) {
-            st = LKD_ERR_HTTP_STATUS;
-        }
-        if (!transient(client, st)) {
-            break;
-        }
-        /* An outage of the store (refused or dropped connections, 503
-         * SlowDown): wait longer each time nothing arrives, resume where the
-         * bytes stopped. */
-        lkd_tls_close(&client->internal.tls);
-        fails = d.s->delivered > before ? 0u : fails + 1u;
-        if (fails > LKD_DOWNLOAD_MAX_RESUMES ||
-            (fails > 0 && !lkd_call_sleep(client, lkd_call_backoff_ms(client, fails - 1u), deadline))) {
-            break;
-        }
-        lkd_call_log_number(client, "* download interrupted; resuming at byte ", d.s->delivered);
-        st = LKD_OK;
+    if (st == LKD_OK) {
+        st = download_loop(&d, &url, deadline);
     }
-    if (st == LKD_OK && (d.s->flags & LKD_DOWNLOAD_HAS_CRC)) {
-        if (d.s->crc != d.s->expected_crc) {
-            lkd_call_log(client, "* CRC-64 of the archive differs from x-cos-hash-crc64ecma", NULL);
-            st = LKD_ERR_INTEGRITY;
-        } else {
-            d.s->flags |= LKD_DOWNLOAD_VERIFIED;
-            lkd_call_log(client, "* CRC-64 of the archive matches x-cos-hash-crc64ecma", NULL);
-        }
-    } else if (st == LKD_OK) {
-        lkd_call_log(client, "* no x-cos-hash-crc64ecma: the archive was not verified", NULL);
+    if (st == LKD_OK) {
+        st = verify(client, d.s);
     }
     if (bytes != NULL) {
         *bytes = d.s->delivered;
