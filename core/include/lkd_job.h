@@ -193,8 +193,8 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * LKD_ERR_TASK_FAILED, LKD_ERR_URL_REFUSED (the URL's scheme, host or port is
  * not allowed: lkd_client_refused_host and lkd_client_refusal_reason say
  * which and why), LKD_ERR_ARG_NULL (opt or opt->sink), LKD_ERR_ARG_RANGE
- * (opt->timeout_ms 0; opt.state.etag_len over LKD_DOWNLOAD_ETAG_SIZE - 1),
- * LKD_ERR_ARG_CONFLICT (opt.state.delivered past its total); for an opt->url the application made that is not
+ * (opt->timeout_ms 0; "opt.state": its etag_len over LKD_DOWNLOAD_ETAG_SIZE - 1,
+ * or delivered past its total); for an opt->url the application made that is not
  * https://host[:port][/path] (the scheme in any case; a host of letters,
  * digits, '-' and '.'; a path and query of printable ASCII without spaces; a
  * "#fragment" is dropped), with "opt.url" named: LKD_ERR_ARG_NULL (url.ptr

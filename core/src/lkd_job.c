@@ -415,15 +415,11 @@ typedef struct {
     uint64_t skip;        /* bytes of this answer already delivered before (Range ignored) */
     uint64_t range_start, range_end, range_total;
     uint64_t range_left;  /* bytes this 206 may still deliver (up to its range's end) */
-    uint64_t crc;         /* this answer's x-cos-hash-crc64ecma */
     uint8_t has_range;    /* this answer had a Content-Range */
-    uint8_t has_crc;      /* ... and an x-cos-hash-crc64ecma */
     uint8_t checked;      /* this answer's headers were validated */
-    uint8_t etag_len;     /* this answer's ETag, when short enough to keep (0: none) */
     uint8_t fresh;        /* the URL was just handed out: no need to check its expiry */
     unsigned fails;       /* tries in a row that delivered nothing */
     unsigned refreshes;   /* fresh URLs asked for */
-    char etag[LKD_DOWNLOAD_ETAG_SIZE];
 } download_t;
 
 /* Parse "bytes START-END/TOTAL" (no "*": that form only comes with 416). */
@@ -452,11 +448,15 @@ static lkd_status_t parse_content_range(download_t *d, const char *v, size_t n)
     return LKD_OK;
 }
 
-/* The archive's own headers; an error page's are not looked at. */
+/* The archive's own headers (an error page's are not looked at).  The
+ * bytes delivered so far are of one object: an ETag or CRC-64 other than the
+ * state's (a store that ignored If-Match) is not the same archive; the first
+ * ones seen are the state's from then on. */
 static lkd_status_t download_header(void *user, const char *name, size_t name_len, const char *value,
                                     size_t value_len)
 {
     download_t *d = (download_t *)user;
+    lkd_download_state_t *s = d->s;
     int code = d->c->internal.http.status_code;
     if (code != 200 && code != 206) {
         return LKD_OK;
@@ -465,20 +465,25 @@ static lkd_status_t download_header(void *user, const char *name, size_t name_le
         return parse_content_range(d, value, value_len);
     }
     if (lkd_text_equals_nocase(name, name_len, "x-cos-hash-crc64ecma")) {
+        uint64_t crc;
         /* Strictly the decimal digits of a u64: anything else is no checksum. */
-        if (value_len == 0 || lkd_text_parse_u64(value, value_len, &d->crc) != value_len) {
+        if (value_len == 0 || lkd_text_parse_u64(value, value_len, &crc) != value_len ||
+            ((s->flags & LKD_DOWNLOAD_HAS_CRC) && crc != s->expected_crc)) {
             return LKD_ERR_MALFORMED;
         }
-        d->has_crc = 1;
+        s->expected_crc = crc;
+        s->flags |= LKD_DOWNLOAD_HAS_CRC;
     } else if (lkd_text_equals_nocase(name, name_len, "etag")) {
         lkd_span_t v;
         v.ptr = value;
         v.len = value_len;
+        if (s->etag_len > 0) {
+            return value_len == s->etag_len && memcmp(value, s->etag, value_len) == 0 ? LKD_OK : LKD_ERR_MALFORMED;
+        }
         /* Kept only when it can be sent back as it came. */
-        d->etag_len = 0;
         if (value_len < LKD_DOWNLOAD_ETAG_SIZE && lkd_request_check_value(v, LKD_REQUEST_CHARS_VISIBLE, 1) == LKD_OK) {
-            memcpy(d->etag, value, value_len);
-            d->etag_len = (uint8_t)value_len;
+            memcpy(s->etag, value, value_len);
+            s->etag_len = (uint8_t)value_len;
         }
     } else if (lkd_text_equals_nocase(name, name_len, "content-encoding") &&
                !lkd_text_equals_nocase(value, value_len, "identity")) {
@@ -659,21 +664,6 @@ static lkd_status_t validate_answer(download_t *d)
         }
         d->skip = s->delivered; /* Range ignored: drop what the app already has */
     }
-    /* The bytes delivered so far are of one object: another ETag or CRC-64
-     * than theirs (a store that ignored If-Match) is not the same archive. */
-    if (s->etag_len == 0) {
-        memcpy(s->etag, d->etag, d->etag_len);
-        s->etag_len = d->etag_len;
-    } else if (d->etag_len != s->etag_len || memcmp(d->etag, s->etag, s->etag_len) != 0) {
-        return LKD_ERR_MALFORMED;
-    }
-    if (d->has_crc) {
-        if ((s->flags & LKD_DOWNLOAD_HAS_CRC) && s->expected_crc != d->crc) {
-            return LKD_ERR_MALFORMED;
-        }
-        s->expected_crc = d->crc;
-        s->flags |= LKD_DOWNLOAD_HAS_CRC;
-    }
     return LKD_OK;
 }
 
@@ -710,10 +700,7 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
         lkd_call_log_number(c, "> GET from byte ", s->delivered);
         st = lkd_tls_write_all(&c->internal.tls, c->internal.request, len, deadline);
     }
-    memset(d->etag, 0, sizeof d->etag);
-    d->etag_len = 0;
     d->has_range = 0;
-    d->has_crc = 0;
     d->skip = 0;
     d->checked = 0;
     c->internal.http.status_code = 0;
@@ -728,20 +715,16 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
  * ';' may come as %3B); 0 when the URL does not say. */
 static uint64_t url_expiry(lkd_span_t q)
 {
-    static const char key[] = "q-key-time=";
+    static const char key[] = "&q-key-time=";
     size_t i, n = sizeof key - 1u;
-    for (i = 1; i + n <= q.len; i++) {
-        if ((q.ptr[i - 1] == '?' || q.ptr[i - 1] == '&') && memcmp(q.ptr + i, key, n) == 0) {
-            uint64_t start, end;
+    for (i = 0; i + n <= q.len; i++) {
+        /* '?' or '&' before it: compared from the name on. */
+        if ((q.ptr[i] == '?' || q.ptr[i] == '&') && memcmp(q.ptr + i + 1u, key + 1u, n - 1u) == 0) {
+            uint64_t v = 0;
             size_t j = i + n;
-            j += lkd_text_parse_u64(q.ptr + j, q.len - j, &start);
-            if (j + 3u <= q.len && q.ptr[j] == '%' && q.ptr[j + 1u] == '3' && lkd_text_upper(q.ptr[j + 2u]) == 'B') {
-                j += 2u;
-            } else if (j >= q.len || q.ptr[j] != ';') {
-                return 0;
-            }
-            j++;
-            return lkd_text_parse_u64(q.ptr + j, q.len - j, &end) > 0 ? end : 0;
+            j += lkd_text_parse_u64(q.ptr + j, q.len - j, &v);
+            j += j < q.len && q.ptr[j] == '%' ? 3u : 1u; /* ';' or its "%3B" */
+            return j < q.len && lkd_text_parse_u64(q.ptr + j, q.len - j, &v) > 0 ? v : 0;
         }
     }
     return 0;
@@ -866,10 +849,10 @@ static lkd_status_t check_download(lkd_client_t *c, const lkd_download_options_t
     }
     if (s->delivered == 0) {
         memset(s, 0, sizeof *s);
-    } else if (s->etag_len >= LKD_DOWNLOAD_ETAG_SIZE) {
-        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "opt.state.etag_len", "is over LKD_DOWNLOAD_ETAG_SIZE - 1");
-    } else if ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered > s->total) {
-        return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT, "opt.state.delivered", "is past opt.state.total");
+    } else if (s->etag_len >= LKD_DOWNLOAD_ETAG_SIZE ||
+               ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered > s->total)) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "opt.state",
+                            "etag_len must be under LKD_DOWNLOAD_ETAG_SIZE, delivered at most total");
     }
     s->flags &= (uint8_t)~LKD_DOWNLOAD_VERIFIED;
     return LKD_OK;

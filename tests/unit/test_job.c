@@ -1412,7 +1412,7 @@ static void test_download_state(void)
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_RANGE);
     st.etag_len = 0;
     st.delivered = st.total + 1u;
-    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_CONFLICT);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_RANGE);
     /* delivered 0: whatever else it holds is a fresh start. */
     fresh();
     dl_options(&o, 1);
