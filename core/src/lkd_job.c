@@ -811,6 +811,7 @@ static lkd_status_t download_loop(download_t *d, lkd_url_t *url, uint64_t deadli
     /* A state that holds the whole archive has only the check left. */
     while (st == LKD_OK && !done && !((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered == s->total)) {
         if (url_running_out(d, url)) {
+            lkd_call_log(d->c, "* result URL about to expire", NULL);
             st = refresh_url(d, url, deadline, 0);
         } else {
             uint64_t before = s->delivered;
