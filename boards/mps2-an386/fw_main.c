@@ -180,6 +180,25 @@ static int parse_resolve(char *v, lkd_resolve_t *r)
     return 0;
 }
 
+/* The download's arguments: result_host=, and those of a job carried on
+ * across runs (task=, state=, stop_at=); 0 when word is none of them. */
+static int parse_download_arg(fw_args_t *a, const char *word, const char *eq)
+{
+    uint32_t n;
+    if (strcmp(word, "result_host") == 0 && a->result_host_count < FW_MAX_RESOLVE) {
+        a->result_hosts[a->result_host_count++] = eq;
+    } else if (strcmp(word, "task") == 0) {
+        a->task = eq;
+    } else if (strcmp(word, "state") == 0) {
+        a->state = eq;
+    } else if (strcmp(word, "stop_at") == 0 && parse_u32(eq, 0xffffffffu, &n) == 0) {
+        a->stop_at = n;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 static void parse_args(fw_args_t *a)
 {
     char *p = cmdline, *word;
@@ -243,14 +262,8 @@ static void parse_args(fw_args_t *a)
         } else if (strcmp(word, "resolve") == 0 && a->resolve_count < FW_MAX_RESOLVE &&
                    parse_resolve(eq, &a->resolve[a->resolve_count]) == 0) {
             a->resolve_count++;
-        } else if (strcmp(word, "result_host") == 0 && a->result_host_count < FW_MAX_RESOLVE) {
-            a->result_hosts[a->result_host_count++] = eq;
-        } else if (strcmp(word, "task") == 0) {
-            a->task = eq;
-        } else if (strcmp(word, "state") == 0) {
-            a->state = eq;
-        } else if (strcmp(word, "stop_at") == 0 && parse_u32(eq, 0xffffffffu, &n) == 0) {
-            a->stop_at = n;
+        } else if (parse_download_arg(a, word, eq)) {
+            continue;
         } else {
             out_str("fw: bad argument ");
             out_str(word);
