@@ -21,8 +21,9 @@ CSTD    := -std=c99 -Wall -Wextra -Werror -pedantic
 OPT     ?= -O2 -g
 include lkedoc.mk
 include boards/mps2-an386/flags.mk
-# Host builds keep the diagnostics the CLI's --verbose prints (lkd_config.h).
-LOG_DEF := -DLKD_ENABLE_LOG=1 -DLKD_ENABLE_TEXTS=1
+# Host builds keep the diagnostics the CLI's --verbose prints, and the
+# CRC-64 table that keeps up with a host's TLS (lkd_config.h).
+LOG_DEF := -DLKD_ENABLE_LOG=1 -DLKD_ENABLE_TEXTS=1 -DLKD_CRC64_FAST=1
 # Two include sets: the core compiles with its private headers (INC, also
 # what the unit, fuzz and bench programs that test internals use); the ports,
 # the CLI and the boards see only the public headers (APP_INC, plus their

@@ -16,7 +16,7 @@ enum {
     EXIT_API = 3,      /* the service answered with an error */
     EXIT_NETWORK = 4,  /* DNS, connection, TLS, certificate, TLS memory */
     EXIT_TIMEOUT = 5,  /* a deadline passed */
-    EXIT_RESPONSE = 6, /* bad HTTP status, malformed or too large answer */
+    EXIT_RESPONSE = 6, /* bad HTTP status, malformed, too large or corrupted answer */
     EXIT_TASK = 7,     /* the task failed, is paused or has no result yet */
     EXIT_OUTCOME_UNKNOWN = 8 /* Create went out whole and no answer says whether the task exists */
 };
@@ -37,6 +37,7 @@ static inline int exit_status_for(lkd_status_t st)
     case LKD_ERR_URL_REFUSED:
     case LKD_ERR_HTTP_STATUS:
     case LKD_ERR_MALFORMED:
+    case LKD_ERR_INTEGRITY:
     case LKD_ERR_RESPONSE_TOO_LARGE: return EXIT_RESPONSE;
     case LKD_ERR_TASK_FAILED:
     case LKD_ERR_TASK_PAUSED:

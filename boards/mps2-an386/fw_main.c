@@ -72,12 +72,19 @@ typedef struct {
     size_t resolve_count;
     const char *result_hosts[FW_MAX_RESOLVE];
     size_t result_host_count;
+    const char *task;  /* task=: download this task's result, no create or wait */
+    const char *state; /* state=: host file of the download state, read at the start, written on failure */
+    uint32_t stop_at;  /* stop_at=: the sink fails once this many bytes are delivered (a power cut) */
 } fw_args_t;
 
 typedef struct {
     mbedtls_sha256_context sha;
     uint64_t bytes;
+    uint32_t stop_at;
 } fw_sink_t;
+
+/* Where the download stands: what a product keeps in flash across a reboot. */
+static lkd_download_state_t dl_state;
 
 u32_t sys_now(void)
 {
@@ -173,6 +180,25 @@ static int parse_resolve(char *v, lkd_resolve_t *r)
     return 0;
 }
 
+/* The download's arguments: result_host=, and those of a job carried on
+ * across runs (task=, state=, stop_at=); 0 when word is none of them. */
+static int parse_download_arg(fw_args_t *a, const char *word, const char *eq)
+{
+    uint32_t n;
+    if (strcmp(word, "result_host") == 0 && a->result_host_count < FW_MAX_RESOLVE) {
+        a->result_hosts[a->result_host_count++] = eq;
+    } else if (strcmp(word, "task") == 0) {
+        a->task = eq;
+    } else if (strcmp(word, "state") == 0) {
+        a->state = eq;
+    } else if (strcmp(word, "stop_at") == 0 && parse_u32(eq, 0xffffffffu, &n) == 0) {
+        a->stop_at = n;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 static void parse_args(fw_args_t *a)
 {
     char *p = cmdline, *word;
@@ -236,8 +262,8 @@ static void parse_args(fw_args_t *a)
         } else if (strcmp(word, "resolve") == 0 && a->resolve_count < FW_MAX_RESOLVE &&
                    parse_resolve(eq, &a->resolve[a->resolve_count]) == 0) {
             a->resolve_count++;
-        } else if (strcmp(word, "result_host") == 0 && a->result_host_count < FW_MAX_RESOLVE) {
-            a->result_hosts[a->result_host_count++] = eq;
+        } else if (parse_download_arg(a, word, eq)) {
+            continue;
         } else {
             out_str("fw: bad argument ");
             out_str(word);
@@ -342,8 +368,33 @@ static lkd_status_t read_doc(void *user, uint64_t offset, uint8_t *buf, size_t l
 static lkd_status_t sink_sha(void *user, const uint8_t *data, size_t len)
 {
     fw_sink_t *s = (fw_sink_t *)user;
+    if (s->stop_at > 0 && dl_state.delivered >= s->stop_at) {
+        return LKD_ERR_WRITE; /* the power goes: the state holds what was stored */
+    }
     s->bytes += len;
     return mbedtls_sha256_update(&s->sha, data, len) == 0 ? LKD_OK : LKD_ERR_CRYPTO;
+}
+
+/* The download state of an earlier run (state=), when its file is there. */
+static void load_state(const char *path)
+{
+    int h = path != NULL ? sh_open_read(path) : -1;
+    if (h < 0) {
+        return;
+    }
+    if (sh_flen(h) != (long)sizeof dl_state || sh_pread(h, 0, &dl_state, sizeof dl_state) != (long)sizeof dl_state) {
+        memset(&dl_state, 0, sizeof dl_state);
+    }
+    sh_close(h);
+}
+
+static void save_state(const char *path)
+{
+    int h = path != NULL ? sh_open_write(path) : -1;
+    if (h >= 0) {
+        (void)sh_write(h, &dl_state, sizeof dl_state);
+        sh_close(h);
+    }
 }
 
 static void on_poll(void *user, const lkd_result_t *r, uint32_t elapsed_ms, uint32_t polls)
@@ -448,6 +499,39 @@ static int fail(const char *step, lkd_status_t st)
     return exit_status_for(st);
 }
 
+/* Create the task from the document and wait for it; *step names what failed. */
+static lkd_status_t create_and_wait(const fw_args_t *a, int *doc, long doc_len, lkd_span_t *task, lkd_result_t *r,
+                                    const char **step)
+{
+    lkd_file_source_t src;
+    lkd_create_t cp;
+    lkd_wait_options_t w;
+    lkd_status_t st;
+    src.read = read_doc;
+    src.user = doc;
+    src.size = (uint64_t)doc_len;
+    src.unsigned_payload = 0;
+    lkd_create_default(&cp);
+    cp.file_type = a->type;
+    cp.file = &src;
+    *step = "create";
+    if ((st = lkd_create(&client, &cp, task)) != LKD_OK) {
+        return st;
+    }
+    out_str("fw: created ");
+    out_mem(task->ptr, task->len);
+    out_str(" after ");
+    out_u64(fw_ms());
+    out_str(" ms");
+    out_end();
+    lkd_wait_options_default(&w);
+    w.timeout_ms = 5u * FW_TIMEOUT_MS;
+    w.first_interval_ms = a->poll_ms;
+    w.progress = on_poll;
+    *step = "wait";
+    return lkd_wait(&client, task->ptr, task->len, &w, r);
+}
+
 int fw_main(void)
 {
     fw_args_t a;
@@ -455,15 +539,13 @@ int fw_main(void)
     lkd_port_t port;
     lkd_port_lwip_raw_board_t hooks;
     lkd_status_t st;
-    lkd_file_source_t src;
-    lkd_create_t cp;
     lkd_span_t task;
     lkd_result_t r;
-    lkd_wait_options_t w;
     lkd_download_options_t d;
     fw_sink_t sink;
     uint8_t digest[32];
-    uint64_t bytes = 0;
+    uint64_t bytes = 0, from;
+    const char *step = "";
     size_t ca_len, i;
     long doc_len;
     int doc;
@@ -506,33 +588,19 @@ int fw_main(void)
         return fail("ca", st);
     }
 
-    src.read = read_doc;
-    src.user = &doc;
-    src.size = (uint64_t)doc_len;
-    src.unsigned_payload = 0;
-    lkd_create_default(&cp);
-    cp.file_type = a.type;
-    cp.file = &src;
-    if ((st = lkd_create(&client, &cp, &task)) != LKD_OK) {
-        return fail("create", st);
+    if (a.task != NULL) {
+        task.ptr = a.task; /* a later run of the same job: its task is known */
+        task.len = strlen(a.task);
+        memset(&r, 0, sizeof r); /* no wait: no URL, no FailedPages */
+    } else if ((st = create_and_wait(&a, &doc, doc_len, &task, &r, &step)) != LKD_OK) {
+        return fail(step, st);
     }
-    out_str("fw: created ");
-    out_mem(task.ptr, task.len);
-    out_str(" after ");
-    out_u64(fw_ms());
-    out_str(" ms");
-    out_end();
-
-    lkd_wait_options_default(&w);
-    w.timeout_ms = 5u * FW_TIMEOUT_MS;
-    w.first_interval_ms = a.poll_ms;
-    w.progress = on_poll;
-    if ((st = lkd_wait(&client, task.ptr, task.len, &w, &r)) != LKD_OK) {
-        return fail("wait", st);
-    }
+    load_state(a.state);
+    from = dl_state.delivered;
 
     mbedtls_sha256_init(&sink.sha);
     sink.bytes = 0;
+    sink.stop_at = a.stop_at;
     if (mbedtls_sha256_starts(&sink.sha, 0) != 0) {
         return fail("sha256", LKD_ERR_CRYPTO);
     }
@@ -541,10 +609,13 @@ int fw_main(void)
     d.sink = sink_sha;
     d.user = &sink;
     d.url = r.result_url;
+    d.state = &dl_state; /* given back by a later run, the download goes on from there */
     if ((st = lkd_download_result(&client, task.ptr, task.len, &d, &bytes)) != LKD_OK) {
+        save_state(a.state);
         return fail("download", st);
     }
-    if (mbedtls_sha256_finish(&sink.sha, digest) != 0 || bytes != sink.bytes) {
+    /* sha256 covers this run's bytes; the CRC-64 (verified) the whole archive. */
+    if (mbedtls_sha256_finish(&sink.sha, digest) != 0 || bytes != from + sink.bytes) {
         return fail("sha256", LKD_ERR_CRYPTO);
     }
     sh_close(doc);
@@ -570,6 +641,12 @@ int fw_main(void)
     }
     out_str(" sha256=");
     out_hexbytes(digest, sizeof(digest));
+    out_str(" from=");
+    out_u64(from);
+    out_str(" crc64=");
+    out_u64(dl_state.crc);
+    out_str(" verified=");
+    out_u64((dl_state.flags & LKD_DOWNLOAD_VERIFIED) != 0);
     out_counters();
     out_end();
     return 0;

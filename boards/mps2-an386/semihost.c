@@ -7,6 +7,7 @@
 enum {
     SYS_OPEN = 0x01,
     SYS_CLOSE = 0x02,
+    SYS_WRITE = 0x05,
     SYS_WRITE0 = 0x04,
     SYS_READ = 0x06,
     SYS_SEEK = 0x0a,
@@ -51,6 +52,24 @@ int sh_open_read(const char *path)
     block[1] = 1; /* "rb" */
     block[2] = (uint32_t)strlen(path);
     return sh_call(SYS_OPEN, block);
+}
+
+int sh_open_write(const char *path)
+{
+    volatile uint32_t block[3];
+    block[0] = (uint32_t)(uintptr_t)path;
+    block[1] = 5; /* "wb" */
+    block[2] = (uint32_t)strlen(path);
+    return sh_call(SYS_OPEN, block);
+}
+
+int sh_write(int handle, const void *buf, size_t len)
+{
+    volatile uint32_t block[3];
+    block[0] = (uint32_t)handle;
+    block[1] = (uint32_t)(uintptr_t)buf;
+    block[2] = (uint32_t)len;
+    return sh_call(SYS_WRITE, block) == 0 ? 0 : -1; /* bytes NOT written */
 }
 
 long sh_flen(int handle)

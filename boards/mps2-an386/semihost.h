@@ -2,7 +2,7 @@
 /*
  * semihost.h - the few Arm semihosting calls the firmware uses under QEMU
  * (-semihosting-config enable=on,target=native): console output, the
- * command line, reading host files and the exit status.  Each call is a
+ * command line, reading and writing host files and the exit status.  Each call is a
  * `bkpt 0xab` with the operation in r0 and a parameter block in r1 (Arm's
  * "Semihosting for AArch32 and AArch64", v2).  On a real board these go to
  * a debugger; the firmware needs them only for its test harness: a product
@@ -23,6 +23,12 @@ int sh_cmdline(char *buf, size_t size);
 
 /* Open a host file for binary reading (SYS_OPEN "rb"): a handle >= 0, or -1. */
 int sh_open_read(const char *path);
+
+/* Create or truncate a host file for binary writing (SYS_OPEN "wb"): a handle >= 0, or -1. */
+int sh_open_write(const char *path);
+
+/* Write all of buf (SYS_WRITE): 0, or -1. */
+int sh_write(int handle, const void *buf, size_t len);
 
 /* Length of an open file (SYS_FLEN), or -1. */
 long sh_flen(int handle);

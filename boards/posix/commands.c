@@ -62,6 +62,8 @@ static void on_poll(void *user, const lkd_result_t *r, uint32_t elapsed_ms, uint
 typedef struct {
     output_file_t out;
     progress_t *progress;
+    lkd_download_state_t state; /* the library keeps it current */
+    int state_saved;            /* the state file names this object */
 } file_sink_t;
 
 static void on_bytes(void *user, uint64_t done, uint64_t total)
@@ -287,9 +289,25 @@ int cmd_wait(lkd_client_t *c, const options_t *o)
 
 /* ---- download ------------------------------------------------------------------ */
 
+/* Before the first bytes of an object reach the .part, the state file says
+ * which object they are of (its ETag), so that a later run can go on. */
 static lkd_status_t write_file(void *user, const uint8_t *data, size_t len)
 {
-    return output_write(&((file_sink_t *)user)->out, data, len);
+    file_sink_t *f = (file_sink_t *)user;
+    if (!f->state_saved) {
+        if (output_save_state(&f->out, &f->state) != 0) {
+            return LKD_ERR_WRITE;
+        }
+        f->state_saved = 1;
+    }
+    return output_write(&f->out, data, len);
+}
+
+static lkd_status_t restart_file(void *user)
+{
+    file_sink_t *f = (file_sink_t *)user;
+    f->state_saved = 0;
+    return output_restart(&f->out) == 0 ? LKD_OK : LKD_ERR_WRITE;
 }
 
 /* Stream the archive through output_file (a temporary file of this task,
@@ -309,6 +327,19 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
         fputc('\n', stderr);
         return rc;
     }
+    if (output_resume(&sink.out, &sink.state) != 0) {
+        fputs("lkedoc: cannot read back ", stderr);
+        safe_text_puts(stderr, sink.out.part);
+        fprintf(stderr, ": %s\n", strerror(sink.out.write_errno));
+        output_keep(&sink.out);
+        return EXIT_OTHER;
+    }
+    sink.state_saved = sink.state.delivered > 0;
+    if (sink.state.delivered > 0 && o->verbose) {
+        fprintf(stderr, "* resuming from byte %" PRIu64 " of ", sink.state.delivered);
+        safe_text_puts(stderr, sink.out.part);
+        fputc('\n', stderr);
+    }
     progress_start(&p);
     sink.progress = &p;
     lkd_download_options_default(&d);
@@ -317,8 +348,16 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
     d.user = &sink;
     d.progress = on_bytes;
     d.url = url;
+    d.state = &sink.state;
+    d.restart = restart_file;
     st = lkd_download_result(c, task_id, strlen(task_id), &d, bytes);
     progress_end(&p);
+    if (st == LKD_OK && o->verbose) {
+        fputs((sink.state.flags & LKD_DOWNLOAD_VERIFIED)
+                  ? "* archive verified: its CRC-64 matches the store's x-cos-hash-crc64ecma\n"
+                  : "* archive NOT verified: the store sent no x-cos-hash-crc64ecma\n",
+              stderr);
+    }
     if (st == LKD_OK && output_commit(&sink.out, why, sizeof why) != 0) {
         fputs("lkedoc: ", stderr);
         safe_text_puts(stderr, why);
@@ -328,7 +367,14 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
     if (st == LKD_OK) {
         return EXIT_OK;
     }
-    output_abort(&sink.out);
+    if (st == LKD_ERR_INTEGRITY) {
+        /* Those bytes are not the archive: nothing of them is kept. */
+        output_abort(&sink.out);
+    } else if (output_keep(&sink.out)) {
+        fprintf(stderr, "lkedoc: kept %" PRIu64 " bytes in ", sink.state.delivered);
+        safe_text_puts(stderr, sink.out.part);
+        fputs(": the same command again goes on from there\n", stderr);
+    }
     if (st == LKD_ERR_WRITE) {
         /* The disk's failure, not the network's: said as such, never retried. */
         fputs("lkedoc: cannot write ", stderr);

@@ -161,7 +161,12 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     } else if ((st == LKD_ERR_TLS || st == LKD_ERR_NO_MEMORY) && tls.mbedtls_error != 0) {
         fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-tls.mbedtls_error);
     }
-    if (st == LKD_ERR_DNS || st == LKD_ERR_CONNECT) {
+    if (lkd_client_result_host(c)[0] != '\0') {
+        /* The download's own host, not the API's. */
+        fputs(" (result host ", stderr);
+        safe_text_puts(stderr, lkd_client_result_host(c));
+        fputc(')', stderr);
+    } else if (st == LKD_ERR_DNS || st == LKD_ERR_CONNECT) {
         fprintf(stderr, " (host %s, port %u)", o->host, (unsigned)o->port);
     }
     fputc('\n', stderr);

@@ -7,7 +7,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -58,6 +60,13 @@ static int part_name(char *dst, size_t cap, const char *base, const char *task)
         snprintf(safe + n, sizeof safe - n, "-%08lx", (unsigned long)h);
     }
     return (size_t)snprintf(dst, cap, "%s.%s.part", base, safe) < cap ? 0 : -1;
+}
+
+/* "OUT.<task>.state" beside "OUT.<task>.part". */
+static int state_name(char *dst, size_t cap, const char *part)
+{
+    size_t n = strlen(part) - strlen(".part");
+    return (size_t)snprintf(dst, cap, "%.*s.state", (int)n, part) < cap ? 0 : -1;
 }
 
 /* Split OUT into its directory (opened) and base name. */
@@ -111,7 +120,8 @@ static int name_is_ours(const output_file_t *f)
 static int open_part(output_file_t *f, const char *task_id, char *err, size_t err_len)
 {
     int tries;
-    if (part_name(f->part, sizeof f->part, f->base, task_id) != 0) {
+    if (part_name(f->part, sizeof f->part, f->base, task_id) != 0 ||
+        state_name(f->state, sizeof f->state, f->part) != 0) {
         say(err, err_len, "output name too long for its temporary file:", f->base, 0);
         return EXIT_USAGE;
     }
@@ -166,11 +176,13 @@ static int open_part(output_file_t *f, const char *task_id, char *err, size_t er
             f->fd = -1;
             continue;
         }
-        if (fcntl(fd, F_SETFL, 0) != 0 || (!created && ftruncate(fd, 0) != 0)) {
+        if (fcntl(fd, F_SETFL, 0) != 0) {
             say(err, err_len, "cannot prepare", f->part, errno);
             output_abort(f);
             return EXIT_OTHER;
         }
+        /* Kept as it is: output_resume decides whether its bytes go on. */
+        f->existing = (uint64_t)sb.st_size;
         return 0;
     }
     say(err, err_len, "the temporary file keeps changing under us:", f->part, 0);
@@ -301,6 +313,7 @@ int output_commit(output_file_t *f, char *err, size_t err_len)
         output_abort(f);
         return -1;
     }
+    unlinkat(f->dir_fd, f->state, 0);
     release(f);
     return 0;
 }
@@ -308,7 +321,189 @@ int output_commit(output_file_t *f, char *err, size_t err_len)
 void output_abort(output_file_t *f)
 {
     if (!f->direct && f->fd >= 0 && f->dir_fd >= 0 && name_is_ours(f)) {
+        unlinkat(f->dir_fd, f->state, 0);
         unlinkat(f->dir_fd, f->part, 0);
     }
     release(f);
+}
+
+int output_keep(output_file_t *f)
+{
+    struct stat sb;
+    int kept = !f->direct && f->fd >= 0 && fstat(f->fd, &sb) == 0 && sb.st_size > 0;
+    if (!kept) {
+        output_abort(f);
+        return 0;
+    }
+    (void)fsync(f->fd);
+    release(f);
+    return 1;
+}
+
+/* ---- the resume state beside the .part -------------------------------------------- */
+
+/* One line: "lkedoc-download 1 TOTAL CRC ETAG\n", each field "-" when unknown.
+ * The bytes delivered and their CRC are never taken from it: they are the
+ * .part's own, re-read. */
+#define STATE_MAGIC "lkedoc-download 1"
+#define STATE_MAX 256
+
+static int parse_field(const char *tok, uint64_t *v)
+{
+    char *end;
+    if (strcmp(tok, "-") == 0) {
+        return 0;
+    }
+    if (tok[0] < '0' || tok[0] > '9') {
+        return -1;
+    }
+    errno = 0;
+    *v = strtoull(tok, &end, 10);
+    return *end != '\0' || errno != 0 ? -1 : 1;
+}
+
+/* Read and check the state file; 0 with *s filled (delivered 0 yet), -1 when absent or unusable. */
+static int read_state(output_file_t *f, lkd_download_state_t *s)
+{
+    char buf[STATE_MAX + 1], *tok[5], *save = NULL, *p;
+    struct stat sb;
+    ssize_t n;
+    int i, fd = openat(f->dir_fd, f->state, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        return -1;
+    }
+    if (fstat(fd, &sb) != 0 || !is_ours(&sb) || sb.st_size > STATE_MAX) {
+        close(fd);
+        return -1;
+    }
+    n = read(fd, buf, STATE_MAX);
+    close(fd);
+    if (n <= 0 || buf[n - 1] != '\n') {
+        return -1;
+    }
+    buf[n - 1] = '\0';
+    if (strncmp(buf, STATE_MAGIC " ", sizeof STATE_MAGIC) != 0) {
+        return -1;
+    }
+    p = buf + sizeof STATE_MAGIC;
+    for (i = 0; i < 4; i++) {
+        tok[i] = strtok_r(i == 0 ? p : NULL, " ", &save);
+        if (tok[i] == NULL) {
+            return -1;
+        }
+    }
+    tok[4] = strtok_r(NULL, " ", &save);
+    memset(s, 0, sizeof *s);
+    if (tok[4] != NULL || (i = parse_field(tok[0], &s->total)) < 0) {
+        return -1;
+    }
+    s->flags |= i > 0 ? LKD_DOWNLOAD_HAS_TOTAL : 0;
+    if ((i = parse_field(tok[1], &s->expected_crc)) < 0) {
+        return -1;
+    }
+    s->flags |= i > 0 ? LKD_DOWNLOAD_HAS_CRC : 0;
+    if (strcmp(tok[2], "-") != 0) {
+        /* The ETag goes back into a request header: visible ASCII only, bounded. */
+        size_t k, len = strlen(tok[2]);
+        if (len >= LKD_DOWNLOAD_ETAG_SIZE) {
+            return -1;
+        }
+        for (k = 0; k < len; k++) {
+            if ((unsigned char)tok[2][k] < 0x21 || (unsigned char)tok[2][k] > 0x7e) {
+                return -1;
+            }
+        }
+        memcpy(s->etag, tok[2], len);
+        s->etag_len = (uint8_t)len;
+    }
+    return strcmp(tok[3], "end") == 0 ? 0 : -1;
+}
+
+/* Start the .part over: empty, no state. */
+static int restart_part(output_file_t *f)
+{
+    unlinkat(f->dir_fd, f->state, 0);
+    f->existing = 0;
+    if (ftruncate(f->fd, 0) != 0 || lseek(f->fd, 0, SEEK_SET) != 0) {
+        f->write_errno = errno;
+        return -1;
+    }
+    return 0;
+}
+
+int output_resume(output_file_t *f, lkd_download_state_t *s)
+{
+    uint8_t buf[65536];
+    uint64_t crc = 0, at = 0;
+    memset(s, 0, sizeof *s);
+    if (f->direct) {
+        return 0;
+    }
+    if (f->existing == 0 || read_state(f, s) != 0 ||
+        ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && f->existing > s->total)) {
+        memset(s, 0, sizeof *s);
+        return restart_part(f);
+    }
+    /* The CRC of what is on disk, read back: a power cut may have kept less
+     * (or other bytes) than the last run handed over. */
+    while (at < f->existing) {
+        ssize_t n = pread(f->fd, buf, sizeof buf, (off_t)at);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            memset(s, 0, sizeof *s);
+            return restart_part(f);
+        }
+        crc = lkd_crc64(crc, buf, (size_t)n);
+        at += (uint64_t)n;
+    }
+    if (lseek(f->fd, (off_t)at, SEEK_SET) != (off_t)at) {
+        f->write_errno = errno;
+        return -1;
+    }
+    s->delivered = at;
+    s->crc = crc;
+    return 0;
+}
+
+int output_save_state(output_file_t *f, const lkd_download_state_t *s)
+{
+    char line[STATE_MAX + 1], total[24] = "-", crc[24] = "-";
+    struct stat sb;
+    int n, fd;
+    if (f->direct) {
+        return 0;
+    }
+    if (s->flags & LKD_DOWNLOAD_HAS_TOTAL) {
+        snprintf(total, sizeof total, "%" PRIu64, s->total);
+    }
+    if (s->flags & LKD_DOWNLOAD_HAS_CRC) {
+        snprintf(crc, sizeof crc, "%" PRIu64, s->expected_crc);
+    }
+    n = snprintf(line, sizeof line, STATE_MAGIC " %s %s %.*s end\n", total, crc, s->etag_len > 0 ? (int)s->etag_len : 1,
+                 s->etag_len > 0 ? s->etag : "-");
+    /* Created as the .part was: a name planted meanwhile is removed, never followed. */
+    unlinkat(f->dir_fd, f->state, 0);
+    fd = openat(f->dir_fd, f->state, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+    if (fd < 0) {
+        f->write_errno = errno;
+        return -1;
+    }
+    if (fstat(fd, &sb) != 0 || !is_ours(&sb) || write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
+        f->write_errno = errno != 0 ? errno : EIO;
+        close(fd);
+        unlinkat(f->dir_fd, f->state, 0);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int output_restart(output_file_t *f)
+{
+    if (f->direct) {
+        return -1; /* bytes already written to a device or stdout cannot be taken back */
+    }
+    return restart_part(f);
 }

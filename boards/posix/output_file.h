@@ -10,9 +10,12 @@
  * file of ours with one link) and held under an exclusive flock while in
  * use; when complete it is fsync'ed and renamed over OUT, which must then be
  * a regular file or absent.  An existing temporary file is reused only when
- * it passes the same checks and is not locked by another run (then it is
- * truncated: resume across runs comes later); a symlink, a foreign or
- * multiply-linked file, or one another run holds is refused.  Every step is
+ * it passes the same checks and is not locked by another run; a symlink, a
+ * foreign or multiply-linked file, or one another run holds is refused.
+ * Its bytes go on (output_resume) when the state file beside it
+ * ("OUT.<task>.state", created alike: O_EXCL|O_NOFOLLOW, 0600, fstat-checked)
+ * names the object they are of; the CRC-64 of the bytes is always re-read from
+ * the .part itself.  Every step is
  * relative to one open directory descriptor, so a directory swapped after
  * the start cannot redirect the writes or the rename.
  */
@@ -23,6 +26,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lkd_job.h"
 #include "lkd_status.h"
 
 #define OUTPUT_NAME_MAX 255 /* NAME_MAX of the Linux file systems */
@@ -37,6 +41,8 @@ typedef struct {
     ino_t ino;
     char base[OUTPUT_NAME_MAX + 1]; /* OUT's name within dir_fd */
     char part[OUTPUT_NAME_MAX + 1]; /* the temporary file's name within dir_fd */
+    char state[OUTPUT_NAME_MAX + 1]; /* the resume state's name within dir_fd */
+    uint64_t existing; /* bytes the temporary file held when it was opened */
 } output_file_t;
 
 /* Open OUT for task_id.  0, or the exit status with the reason in err
@@ -52,8 +58,26 @@ lkd_status_t output_write(output_file_t *f, const uint8_t *data, size_t len);
  * with the reason in err; the temporary file is removed on failure. */
 int output_commit(output_file_t *f, char *err, size_t err_len);
 
-/* The download failed: remove the temporary file (when it is still ours)
- * and release it. */
+/* The download failed for good (a corrupted archive): remove the temporary
+ * file and its state (when still ours) and release them. */
 void output_abort(output_file_t *f);
+
+/* The download failed but may go on in a later run: keep the temporary file
+ * and its state when it holds bytes (1), else remove it as output_abort (0). */
+int output_keep(output_file_t *f);
+
+/* Fill *s for lkd_download_result: the .part's size and the CRC-64 of its
+ * bytes (read back) with the ETag, total and expected CRC of the state file;
+ * without a usable state the .part is emptied and *s starts from 0.  A
+ * direct output always starts from 0.  0, or -1 (errno in write_errno). */
+int output_resume(output_file_t *f, lkd_download_state_t *s);
+
+/* Write the state file for the object being downloaded (replacing any).
+ * 0, or -1 (errno in write_errno).  Nothing for a direct output. */
+int output_save_state(output_file_t *f, const lkd_download_state_t *s);
+
+/* The object changed: empty the .part and drop its state.  -1 (nothing
+ * done) for a direct output, whose bytes cannot be taken back. */
+int output_restart(output_file_t *f);
 
 #endif

@@ -214,6 +214,12 @@ lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t ta
 const char *lkd_client_refused_host(const lkd_client_t *client);
 const char *lkd_client_refusal_reason(const lkd_client_t *client);
 
+/* The result host (as lkd_client_refused_host copies it) the last
+ * lkd_download_result was talking to when it returned: "" when it ended
+ * while asking the service (the API host), or before any download.  Valid
+ * until the next call. */
+const char *lkd_client_result_host(const lkd_client_t *client);
+
 /* The time certificate validity is checked against (Unix s), or -1 while only
  * the floor is known.  It never moves backwards; an application may persist it
  * and give it back as settings.last_known_time after a reboot. */

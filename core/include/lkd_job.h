@@ -117,6 +117,44 @@ typedef lkd_status_t (*lkd_sink_fn)(void *user, const uint8_t *data, size_t len)
 /* Called as bytes arrive; total is 0 while unknown. */
 typedef void (*lkd_download_progress_fn)(void *user, uint64_t done, uint64_t total);
 
+/* The object changed on the server (412 to If-Match) and the download starts
+ * again from byte 0: the sink must drop every byte it was given.  A non-LKD_OK
+ * return ends the download with that status. */
+typedef lkd_status_t (*lkd_download_restart_fn)(void *user);
+
+/* CRC-64/XZ (ECMA-182 polynomial, reflected, init and final xor all ones),
+ * the object store's x-cos-hash-crc64ecma: crc is the CRC-64 of the bytes
+ * before data (0 for none), the result that of all of them, so pieces may be
+ * fed in any split ("123456789" gives 0x995DC9BBDF1939FA).  An application
+ * resuming from bytes it kept (lkd_download_state_t.crc) computes it with
+ * this over those bytes. */
+uint64_t lkd_crc64(uint64_t crc, const void *data, size_t len);
+
+/* The longest ETag kept for If-Match, quotes included (the store's are 34 or
+ * about 40 bytes); a longer one is not kept and resumes go without it. */
+#define LKD_DOWNLOAD_ETAG_SIZE 48u
+
+/* flags of lkd_download_state_t */
+#define LKD_DOWNLOAD_HAS_TOTAL 1u /* total is the archive's length */
+#define LKD_DOWNLOAD_HAS_CRC 2u   /* expected_crc is the store's x-cos-hash-crc64ecma */
+#define LKD_DOWNLOAD_VERIFIED 4u  /* set with LKD_OK: the whole archive's CRC-64 matched it */
+
+/* Where a download stands, as plain data an application may save at any
+ * moment (it is current whenever the sink or progress is called) and give
+ * back, after a reboot, to continue: with delivered > 0 the next GET asks for
+ * the bytes from there (Range) of the same object (If-Match with etag) and
+ * the CRC goes on from crc.  Set delivered to 0 (or memset) to start afresh;
+ * the rest is then ignored and filled in. */
+typedef struct {
+    uint64_t delivered;    /* bytes handed to the sink */
+    uint64_t crc;          /* lkd_crc64 of those bytes */
+    uint64_t total;        /* with LKD_DOWNLOAD_HAS_TOTAL */
+    uint64_t expected_crc; /* with LKD_DOWNLOAD_HAS_CRC */
+    uint8_t flags;
+    uint8_t etag_len;      /* 0: no ETag kept */
+    char etag[LKD_DOWNLOAD_ETAG_SIZE]; /* the object's ETag as the store sent it, not NUL-terminated */
+} lkd_download_state_t;
+
 typedef struct {
     uint32_t timeout_ms; /* the whole download, resumes included
                             (default LKD_DOWNLOAD_TIMEOUT_MS: 10 minutes) */
@@ -125,6 +163,8 @@ typedef struct {
     lkd_download_progress_fn progress;
     lkd_span_t url;      /* a URL already in hand (e.g. lkd_wait's result_url, even though it
                             points into the client): saves the first GetReconstructDocumentResult */
+    lkd_download_state_t *state;     /* in/out, or NULL: from byte 0, the state kept inside the call */
+    lkd_download_restart_fn restart; /* NULL: a changed object ends the download (HTTP status 412) */
 } lkd_download_options_t;
 
 void lkd_download_options_default(lkd_download_options_t *o);
@@ -132,18 +172,29 @@ void lkd_download_options_default(lkd_download_options_t *o);
 /* Download a task's result: one GetReconstructDocumentResult for the URL
  * (unless opt->url gives it), checked against the result-host policy
  * (LKD_DEFAULT_RESULT_HOSTS, settings.result_hosts) before anything connects
- * to it, then a GET on the object-storage host over its own verified TLS connection.
- * A body without a length ends only with the server's TLS close_notify; a bare
- * TCP close is a cut, resumed like any other.  A
- * dropped connection resumes with Range from the last byte delivered (up to
- * LKD_DOWNLOAD_MAX_RESUMES times); an expired URL (HTTP 403) is replaced once
- * by a fresh one from the service.  *bytes (may be NULL) gets the count
+ * to it, then a GET on the object-storage host over its own verified TLS connection,
+ * with Accept-Encoding: identity (an answer with another Content-Encoding is
+ * LKD_ERR_MALFORMED).  A body without a length ends only with the server's
+ * TLS close_notify; a bare TCP close is a cut, resumed like any other.
+ * A dropped or refused connection, or a 5xx answer (503 SlowDown), is retried
+ * after a jittered back-off (lkd_call's) with Range from the last byte
+ * delivered and If-Match with the object's ETag, until the deadline or
+ * LKD_DOWNLOAD_MAX_RESUMES tries in a row that delivered nothing; a 412 (the
+ * object changed) starts over from byte 0 with a fresh URL, through
+ * opt->restart.  An expired URL (HTTP 403), or one whose q-key-time ends
+ * within a minute, is replaced by a fresh one from the service, up to
+ * LKD_DOWNLOAD_MAX_URL_REFRESHES times.  The archive's CRC-64 is computed as
+ * it streams and compared with x-cos-hash-crc64ecma at the end; an answer
+ * without it is accepted (logged; LKD_DOWNLOAD_VERIFIED stays clear).
+ * *bytes (may be NULL) gets the count
  * delivered; LKD_OK only when it equals the archive's announced length.
- * Errors: LKD_ERR_TASK_NOT_READY (no URL: the task has not succeeded),
+ * Errors: LKD_ERR_INTEGRITY (the CRC-64 differs: the bytes must not be used),
+ * LKD_ERR_TASK_NOT_READY (no URL: the task has not succeeded),
  * LKD_ERR_TASK_FAILED, LKD_ERR_URL_REFUSED (the URL's scheme, host or port is
  * not allowed: lkd_client_refused_host and lkd_client_refusal_reason say
  * which and why), LKD_ERR_ARG_NULL (opt or opt->sink), LKD_ERR_ARG_RANGE
- * (opt->timeout_ms 0); for an opt->url the application made that is not
+ * (opt->timeout_ms 0; "opt.state": its etag_len over LKD_DOWNLOAD_ETAG_SIZE - 1,
+ * or delivered past its total); for an opt->url the application made that is not
  * https://host[:port][/path] (the scheme in any case; a host of letters,
  * digits, '-' and '.'; a path and query of printable ASCII without spaces; a
  * "#fragment" is dropped), with "opt.url" named: LKD_ERR_ARG_NULL (url.ptr
@@ -152,8 +203,10 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * LKD_ERR_ARG_TOO_LONG (a host over 253 bytes; LKD_RESPONSE_BUFFER_SIZE bytes
  * or more in all), LKD_ERR_ARG_RANGE (port 0 or over 65535);
  * LKD_ERR_MALFORMED (a URL of the service's, fetched or passed back in
- * opt->url from lkd_wait's result, malformed), LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status), LKD_ERR_MALFORMED (lengths or
- * ranges that do not add up), network and TLS errors, LKD_ERR_TIMEOUT, the
+ * opt->url from lkd_wait's result, malformed), LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status;
+ * 412 when the object changed and opt->restart is NULL), LKD_ERR_MALFORMED (lengths or
+ * ranges that do not add up; an ETag or CRC header other than the state's
+ * once bytes were delivered; a malformed x-cos-hash-crc64ecma), network and TLS errors, LKD_ERR_TIMEOUT, the
  * sink's errors, and those of lkd_get_result. */
 lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,
                                  const lkd_download_options_t *opt, uint64_t *bytes);

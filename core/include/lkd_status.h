@@ -65,6 +65,9 @@ typedef enum {
                                        became of it (a 5xx, a timeout, a reset or close, a cut, malformed or
                                        oversized answer, a TLS error): the task may have been created; check
                                        before sending again (it is never repeated: a second task is billed) */
+    LKD_ERR_INTEGRITY = 33,         /* the downloaded archive's CRC-64 differs from the one the object store
+                                       announced (x-cos-hash-crc64ecma): corrupted in transit, or a stale
+                                       resume state; the bytes delivered must not be used */
     LKD_STATUS_COUNT
 } lkd_status_t;
 

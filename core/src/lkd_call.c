@@ -503,7 +503,7 @@ static int retryable(const lkd_client_t *c, lkd_status_t st)
 
 /* base * 2^attempt, capped, with the upper half jittered ("equal jitter"),
  * or the server's Retry-After when it asked for longer. */
-static uint32_t backoff_ms(lkd_client_t *c, unsigned attempt)
+uint32_t lkd_call_backoff_ms(lkd_client_t *c, unsigned attempt)
 {
     uint32_t d = LKD_RETRY_BASE_MS;
     unsigned i;
@@ -569,7 +569,7 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         if (retries >= LKD_RETRY_COUNT) {
             return st;
         }
-        if (!retryable(c, st) || !lkd_call_sleep(c, backoff_ms(c, retries), deadline)) {
+        if (!retryable(c, st) || !lkd_call_sleep(c, lkd_call_backoff_ms(c, retries), deadline)) {
             return st;
         }
         retries++;
@@ -588,6 +588,7 @@ lkd_status_t lkd_call_begin(lkd_client_t *c)
     c->internal.busy = 1;
     c->internal.http_status = 0;
     c->internal.url_refusal = NULL;
+    c->internal.host_buf[0] = '\0';
     memset(&c->internal.api_error, 0, sizeof c->internal.api_error);
     lkd_arg_clear(c);
     return LKD_OK;

@@ -78,6 +78,11 @@ lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_call_body_t *
  * leaves no room for it (nothing slept). */
 int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline);
 
+/* The pause before retry number attempt (from 0): LKD_RETRY_BASE_MS * 2^attempt
+ * up to LKD_RETRY_MAX_MS, its upper half jittered, or the last answer's
+ * Retry-After when longer (capped alike). */
+uint32_t lkd_call_backoff_ms(lkd_client_t *c, unsigned attempt);
+
 /* A uniformly random value in [0, n) from the TLS random generator. */
 uint32_t lkd_call_random(lkd_client_t *c, uint32_t n);
 

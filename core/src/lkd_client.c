@@ -76,6 +76,11 @@ const char *lkd_client_refused_host(const lkd_client_t *client)
     return client == NULL || client->internal.url_refusal == NULL ? "" : client->internal.host_buf;
 }
 
+const char *lkd_client_result_host(const lkd_client_t *client)
+{
+    return client == NULL ? "" : client->internal.host_buf;
+}
+
 const char *lkd_client_refusal_reason(const lkd_client_t *client)
 {
     return client == NULL || client->internal.url_refusal == NULL ? "" : client->internal.url_refusal;

@@ -405,17 +405,21 @@ void lkd_download_options_default(lkd_download_options_t *o)
     }
 }
 
+/* Seconds before a URL's q-key-time end at which a resume asks for a fresh one. */
+#define URL_EXPIRY_MARGIN_S 60
+
 typedef struct {
     lkd_client_t *c;
     const lkd_download_options_t *opt;
-    uint64_t delivered;   /* bytes handed to the app's sink */
-    uint64_t total;       /* the archive's length, once known */
-    uint8_t total_known;
+    lkd_download_state_t *s; /* the application's, or one inside the call */
     uint64_t skip;        /* bytes of this answer already delivered before (Range ignored) */
-    uint8_t has_range;    /* this answer had a Content-Range */
     uint64_t range_start, range_end, range_total;
     uint64_t range_left;  /* bytes this 206 may still deliver (up to its range's end) */
+    uint8_t has_range;    /* this answer had a Content-Range */
     uint8_t checked;      /* this answer's headers were validated */
+    uint8_t fresh;        /* the URL was just handed out: no need to check its expiry */
+    unsigned fails;       /* tries in a row that delivered nothing */
+    unsigned refreshes;   /* fresh URLs asked for */
 } download_t;
 
 /* Parse "bytes START-END/TOTAL" (no "*": that form only comes with 416). */
@@ -444,19 +448,54 @@ static lkd_status_t parse_content_range(download_t *d, const char *v, size_t n)
     return LKD_OK;
 }
 
+/* The archive's own headers (an error page's are not looked at).  The
+ * bytes delivered so far are of one object: an ETag or CRC-64 other than the
+ * state's (a store that ignored If-Match) is not the same archive; the first
+ * ones seen are the state's from then on. */
 static lkd_status_t download_header(void *user, const char *name, size_t name_len, const char *value,
                                     size_t value_len)
 {
     download_t *d = (download_t *)user;
-    if (d->c->internal.http.status_code != 206 || !lkd_text_equals_nocase(name, name_len, "content-range")) {
+    lkd_download_state_t *s = d->s;
+    int code = d->c->internal.http.status_code;
+    if (code != 200 && code != 206) {
         return LKD_OK;
     }
-    return parse_content_range(d, value, value_len);
+    if (code == 206 && lkd_text_equals_nocase(name, name_len, "content-range")) {
+        return parse_content_range(d, value, value_len);
+    }
+    if (lkd_text_equals_nocase(name, name_len, "x-cos-hash-crc64ecma")) {
+        uint64_t crc;
+        /* Strictly the decimal digits of a u64: anything else is no checksum. */
+        if (value_len == 0 || lkd_text_parse_u64(value, value_len, &crc) != value_len ||
+            ((s->flags & LKD_DOWNLOAD_HAS_CRC) && crc != s->expected_crc)) {
+            return LKD_ERR_MALFORMED;
+        }
+        s->expected_crc = crc;
+        s->flags |= LKD_DOWNLOAD_HAS_CRC;
+    } else if (lkd_text_equals_nocase(name, name_len, "etag")) {
+        lkd_span_t v;
+        v.ptr = value;
+        v.len = value_len;
+        if (s->etag_len > 0) {
+            return value_len == s->etag_len && memcmp(value, s->etag, value_len) == 0 ? LKD_OK : LKD_ERR_MALFORMED;
+        }
+        /* Kept only when it can be sent back as it came. */
+        if (value_len < LKD_DOWNLOAD_ETAG_SIZE && lkd_request_check_value(v, LKD_REQUEST_CHARS_VISIBLE, 1) == LKD_OK) {
+            memcpy(s->etag, value, value_len);
+            s->etag_len = (uint8_t)value_len;
+        }
+    } else if (lkd_text_equals_nocase(name, name_len, "content-encoding") &&
+               !lkd_text_equals_nocase(value, value_len, "identity")) {
+        return LKD_ERR_MALFORMED; /* a gzip body is not the archive the CRC-64 names */
+    }
+    return LKD_OK;
 }
 
 static lkd_status_t download_body(void *user, const uint8_t *data, size_t len)
 {
     download_t *d = (download_t *)user;
+    lkd_download_state_t *s = d->s;
     lkd_status_t st;
     int code = d->c->internal.http.status_code;
     if (code != 200 && code != 206) {
@@ -477,16 +516,19 @@ static lkd_status_t download_body(void *user, const uint8_t *data, size_t len)
     if (len == 0) {
         return LKD_OK;
     }
-    if (d->total_known && len > d->total - d->delivered) {
+    if ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && len > s->total - s->delivered) {
         return LKD_ERR_MALFORMED; /* more than the archive's announced length */
     }
     st = d->opt->sink(d->opt->user, data, len);
     if (st != LKD_OK) {
         return st;
     }
-    d->delivered += len;
+    /* The state moves only once the sink holds the bytes, so that it can be
+     * saved at any moment and matches what the application has. */
+    s->crc = lkd_crc64(s->crc, data, len);
+    s->delivered += len;
     if (d->opt->progress != NULL) {
-        d->opt->progress(d->opt->user, d->delivered, d->total_known ? d->total : 0);
+        d->opt->progress(d->opt->user, s->delivered, (s->flags & LKD_DOWNLOAD_HAS_TOTAL) ? s->total : 0);
     }
     return LKD_OK;
 }
@@ -551,7 +593,9 @@ static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
 static lkd_status_t fetch_url(lkd_client_t *c, uint64_t deadline, lkd_url_t *url)
 {
     lkd_result_t r;
-    lkd_status_t st = poll_once(c, &r, deadline);
+    lkd_status_t st;
+    c->internal.host_buf[0] = '\0'; /* a failure now is the API host's (lkd_client_result_host) */
+    st = poll_once(c, &r, deadline);
     if (st != LKD_OK) {
         return st;
     }
@@ -596,24 +640,29 @@ static lkd_status_t use_given_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *u
 static lkd_status_t validate_answer(download_t *d)
 {
     const lkd_http_parser_t *h = &d->c->internal.http;
+    lkd_download_state_t *s = d->s;
+    int known = (s->flags & LKD_DOWNLOAD_HAS_TOTAL) != 0;
     d->checked = 1;
+    if (h->status_code != 200 && h->status_code != 206) {
+        return LKD_OK; /* an error page: nothing of it reaches the sink */
+    }
     if (h->status_code == 206) {
-        if (!d->has_range || d->range_start != d->delivered || (d->total_known && d->range_total != d->total) ||
+        if (!d->has_range || d->range_start != s->delivered || (known && d->range_total != s->total) ||
             (h->has_content_length && h->content_length != d->range_end - d->range_start + 1u)) {
             return LKD_ERR_MALFORMED;
         }
         d->range_left = d->range_end - d->range_start + 1u;
-        d->total = d->range_total;
-        d->total_known = 1;
-    } else if (h->status_code == 200) {
+        s->total = d->range_total;
+        s->flags |= LKD_DOWNLOAD_HAS_TOTAL;
+    } else {
         if (h->has_content_length) {
-            if ((d->total_known && h->content_length != d->total) || h->content_length < d->delivered) {
+            if ((known && h->content_length != s->total) || h->content_length < s->delivered) {
                 return LKD_ERR_MALFORMED; /* a different object than before */
             }
-            d->total = h->content_length;
-            d->total_known = 1;
+            s->total = h->content_length;
+            s->flags |= LKD_DOWNLOAD_HAS_TOTAL;
         }
-        d->skip = d->delivered; /* Range ignored: drop what the app already has */
+        d->skip = s->delivered; /* Range ignored: drop what the app already has */
     }
     return LKD_OK;
 }
@@ -630,92 +679,222 @@ static lkd_status_t download_checked_body(void *user, const uint8_t *data, size_
     return download_body(user, data, len);
 }
 
-/* One GET from d->delivered on; LKD_OK when the answer was complete. */
+/* One GET from the state's delivered on; LKD_OK when the answer was complete. */
 static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadline)
 {
     lkd_client_t *c = d->c;
+    lkd_download_state_t *s = d->s;
+    lkd_span_t etag;
     size_t len = 0;
     int got_any = 0;
-    lkd_status_t st = lkd_request_write_get(url->host, url->port, url->path_query, d->delivered, (char *)c->internal.request,
-                                            sizeof c->internal.request, &len);
+    lkd_status_t st;
+    etag.ptr = s->etag;
+    etag.len = s->etag_len;
+    st = lkd_request_write_get(url->host, url->port, url->path_query, s->delivered, etag,
+                               (char *)c->internal.request, sizeof c->internal.request, &len);
     if (st != LKD_OK) {
         return st;
     }
     st = lkd_call_connect(c, c->internal.host_buf, url->port, deadline);
     if (st == LKD_OK) {
-        lkd_call_log_number(c, "> GET from byte ", d->delivered);
+        lkd_call_log_number(c, "> GET from byte ", s->delivered);
         st = lkd_tls_write_all(&c->internal.tls, c->internal.request, len, deadline);
     }
     d->has_range = 0;
     d->skip = 0;
     d->checked = 0;
+    c->internal.http.status_code = 0;
     if (st == LKD_OK) {
         st = lkd_call_receive(c, download_checked_body, download_header, d, deadline, &got_any);
     }
-    if (st == LKD_OK || c->internal.http.status_code != 0) {
-        c->internal.http_status = c->internal.http.status_code;
+    c->internal.http_status = c->internal.http.status_code;
+    return st;
+}
+
+/* The end (Unix s) of a COS URL's validity, from q-key-time=START;END (the
+ * ';' may come as %3B); 0 when the URL does not say. */
+static uint64_t url_expiry(lkd_span_t q)
+{
+    static const char key[] = "&q-key-time=";
+    size_t i, n = sizeof key - 1u;
+    for (i = 0; i + n <= q.len; i++) {
+        /* '?' or '&' before it: compared from the name on. */
+        if ((q.ptr[i] == '?' || q.ptr[i] == '&') && memcmp(q.ptr + i + 1u, key + 1u, n - 1u) == 0) {
+            uint64_t v = 0;
+            size_t j = i + n;
+            j += lkd_text_parse_u64(q.ptr + j, q.len - j, &v);
+            j += j < q.len && q.ptr[j] == '%' ? 3u : 1u; /* ';' or its "%3B" */
+            return j < q.len && lkd_text_parse_u64(q.ptr + j, q.len - j, &v) > 0 ? v : 0;
+        }
+    }
+    return 0;
+}
+
+static int transient(lkd_client_t *c, lkd_status_t st)
+{
+    return st == LKD_ERR_CLOSED || st == LKD_ERR_IO || st == LKD_ERR_CONNECT ||
+           (st == LKD_ERR_HTTP_STATUS && c->internal.http_status >= 500);
+}
+
+/* A fresh URL from the service: after a 403 (expired), a 412 (the object
+ * changed: the sink is told to start over, and so is the state), or before
+ * resuming on one about to expire (code 0). */
+static lkd_status_t refresh_url(download_t *d, lkd_url_t *url, uint64_t deadline, int code)
+{
+    lkd_status_t st = LKD_OK;
+    if (code == 412) {
+        lkd_call_log(d->c, "* result changed on the server (412): starting over", NULL);
+        st = d->opt->restart(d->opt->user);
+        if (st == LKD_OK) {
+            memset(d->s, 0, sizeof *d->s);
+        }
+    }
+    d->refreshes++;
+    d->fresh = 1;
+    lkd_call_log_number(d->c, "* asking the service for a fresh result URL; HTTP ", (uint64_t)code);
+    return st == LKD_OK ? fetch_url(d->c, deadline, url) : st;
+}
+
+/* An outage of the store (refused or dropped connections, 503 SlowDown):
+ * wait longer each time nothing arrived, then resume where the bytes
+ * stopped.  LKD_OK to go on, else st. */
+static lkd_status_t pause_to_resume(download_t *d, uint64_t before, uint64_t deadline, lkd_status_t st)
+{
+    lkd_tls_close(&d->c->internal.tls);
+    d->fails = d->s->delivered > before ? 0u : d->fails + 1u;
+    if (d->fails > LKD_DOWNLOAD_MAX_RESUMES ||
+        (d->fails > 0 && !lkd_call_sleep(d->c, lkd_call_backoff_ms(d->c, d->fails - 1u), deadline))) {
+        return st;
+    }
+    lkd_call_log_number(d->c, "* download interrupted; resuming at byte ", d->s->delivered);
+    return LKD_OK;
+}
+
+/* What one GET's outcome st means: *done once the archive is complete. */
+static lkd_status_t after_get(download_t *d, lkd_url_t *url, uint64_t deadline, lkd_status_t st, uint64_t before,
+                              int *done)
+{
+    int code = d->c->internal.http_status, body = code == 200 || code == 206;
+    if (st == LKD_OK && !d->checked && body) {
+        st = validate_answer(d); /* an empty body never reached the sink */
+    }
+    if (st == LKD_OK && body) {
+        *done = !(d->s->flags & LKD_DOWNLOAD_HAS_TOTAL) || d->s->delivered == d->s->total;
+        if (*done) {
+            return LKD_OK; /* a length-less answer ends with its connection */
+        }
+        st = LKD_ERR_CLOSED; /* the answer ended short of the archive */
+    } else if (st == LKD_OK && (code == 403 || (code == 412 && d->opt->restart != NULL)) &&
+               d->refreshes < LKD_DOWNLOAD_MAX_URL_REFRESHES) {
+        return refresh_url(d, url, deadline, code);
+    } else if (st == LKD_OK) {
+        st = LKD_ERR_HTTP_STATUS;
+    }
+    return transient(d->c, st) ? pause_to_resume(d, before, deadline, st) : st;
+}
+
+/* 1 when a resume is due on a URL whose q-key-time ends within the margin
+ * (the store would refuse it before the bytes end). */
+static int url_running_out(download_t *d, const lkd_url_t *url)
+{
+    uint64_t ends = url_expiry(url->path_query);
+    int64_t now = lkd_client_now(d->c);
+    return !d->fresh && ends > 0 && now >= 0 && (uint64_t)now + URL_EXPIRY_MARGIN_S >= ends &&
+           d->refreshes < LKD_DOWNLOAD_MAX_URL_REFRESHES;
+}
+
+static lkd_status_t download_loop(download_t *d, lkd_url_t *url, uint64_t deadline)
+{
+    lkd_download_state_t *s = d->s;
+    lkd_status_t st = LKD_OK;
+    int done = 0;
+    /* A state that holds the whole archive has only the check left. */
+    while (st == LKD_OK && !done && !((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered == s->total)) {
+        if (url_running_out(d, url)) {
+            lkd_call_log(d->c, "* result URL about to expire", NULL);
+            st = refresh_url(d, url, deadline, 0);
+        } else {
+            uint64_t before = s->delivered;
+            d->fresh = 0;
+            st = after_get(d, url, deadline, get_once(d, url, deadline), before, &done);
+        }
     }
     return st;
+}
+
+/* The archive is complete: its CRC-64 against the store's, when it sent one. */
+static lkd_status_t verify(lkd_client_t *c, lkd_download_state_t *s)
+{
+    (void)c; /* only the log lines use it */
+    if (!(s->flags & LKD_DOWNLOAD_HAS_CRC)) {
+        lkd_call_log(c, "* no x-cos-hash-crc64ecma: the archive was not verified", NULL);
+        return LKD_OK;
+    }
+    if (s->crc != s->expected_crc) {
+        lkd_call_log(c, "* CRC-64 of the archive differs from x-cos-hash-crc64ecma", NULL);
+        return LKD_ERR_INTEGRITY;
+    }
+    s->flags |= LKD_DOWNLOAD_VERIFIED;
+    lkd_call_log(c, "* CRC-64 of the archive matches x-cos-hash-crc64ecma", NULL);
+    return LKD_OK;
+}
+
+/* The application's options, and its state when it gives one. */
+static lkd_status_t check_download(lkd_client_t *c, const lkd_download_options_t *opt, lkd_download_state_t *s)
+{
+    if (opt == NULL || opt->sink == NULL) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_NULL, opt == NULL ? "opt" : "opt.sink", NULL);
+    }
+    if (opt->timeout_ms == 0) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "opt.timeout_ms", "must not be 0");
+    }
+    if (s->delivered == 0) {
+        memset(s, 0, sizeof *s);
+    } else if (s->etag_len >= LKD_DOWNLOAD_ETAG_SIZE ||
+               ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered > s->total)) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "opt.state",
+                            "etag_len must be under LKD_DOWNLOAD_ETAG_SIZE, delivered at most total");
+    }
+    s->flags &= (uint8_t)~LKD_DOWNLOAD_VERIFIED;
+    return LKD_OK;
 }
 
 lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,
                                  const lkd_download_options_t *opt, uint64_t *bytes)
 {
     download_t d;
+    lkd_download_state_t own;
     lkd_url_t url;
     uint64_t deadline;
-    unsigned resumes = 0;
-    int refreshed = 0;
     lkd_status_t st;
-    if (opt == NULL || opt->sink == NULL) {
-        return lkd_arg_fail(client, LKD_ERR_ARG_NULL, opt == NULL ? "opt" : "opt.sink", NULL);
-    }
-    if (opt->timeout_ms == 0) {
-        return lkd_arg_fail(client, LKD_ERR_ARG_RANGE, "opt.timeout_ms", "must not be 0");
+    memset(&d, 0, sizeof d);
+    memset(&own, 0, sizeof own);
+    d.s = opt != NULL && opt->state != NULL ? opt->state : &own;
+    st = check_download(client, opt, d.s);
+    if (st != LKD_OK) {
+        return st;
     }
     st = lkd_call_begin(client);
     if (st != LKD_OK) {
         return st;
     }
-    memset(&d, 0, sizeof d);
     d.c = client;
     d.opt = opt;
+    client->internal.retry_after_ms = 0;
     deadline = lkd_clock_deadline(client, opt->timeout_ms);
     st = lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
-        st = opt->url.len > 0 ? use_given_url(client, opt->url, &url) : fetch_url(client, deadline, &url);
+        d.fresh = opt->url.len == 0;
+        st = d.fresh ? fetch_url(client, deadline, &url) : use_given_url(client, opt->url, &url);
     }
-    while (st == LKD_OK) {
-        int code;
-        st = get_once(&d, &url, deadline);
-        code = client->internal.http.status_code;
-        if (st == LKD_OK && !d.checked && (code == 200 || code == 206)) {
-            st = validate_answer(&d); /* an empty body never reached the sink */
-        }
-        if (st == LKD_OK && (code == 200 || code == 206)) {
-            if (!d.total_known || d.delivered == d.total) {
-                break; /* complete (a length-less answer ends with its connection) */
-            }
-            st = LKD_ERR_CLOSED; /* the answer ended short of the archive */
-        } else if (st == LKD_OK && code == 403 && !refreshed) {
-            /* Presigned URLs expire (10 or 30 minutes): ask for a fresh one, once. */
-            refreshed = 1;
-            lkd_call_log(client, "* result URL refused (403): asking the service for a fresh one", NULL);
-            st = fetch_url(client, deadline, &url);
-            continue;
-        } else if (st == LKD_OK) {
-            st = LKD_ERR_HTTP_STATUS;
-            break;
-        }
-        if ((st == LKD_ERR_CLOSED || st == LKD_ERR_IO) && resumes < LKD_DOWNLOAD_MAX_RESUMES) {
-            resumes++;
-            lkd_tls_close(&client->internal.tls);
-            lkd_call_log_number(client, "* connection dropped; resuming at byte ", d.delivered);
-            st = LKD_OK;
-        }
+    if (st == LKD_OK) {
+        st = download_loop(&d, &url, deadline);
+    }
+    if (st == LKD_OK) {
+        st = verify(client, d.s);
     }
     if (bytes != NULL) {
-        *bytes = d.delivered;
+        *bytes = d.s->delivered;
     }
     return lkd_call_end(client, st);
 }

@@ -188,7 +188,7 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
 }
 
 lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t path_query, uint64_t range_from,
-                                   char *out, size_t cap, size_t *len)
+                                   lkd_span_t if_match, char *out, size_t cap, size_t *len)
 {
     lkd_text_writer_t w;
     lkd_status_t st;
@@ -198,6 +198,9 @@ lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t pa
     st = lkd_request_check_value(host, LKD_REQUEST_CHARS_HOST, 1);
     if (st == LKD_OK) {
         st = lkd_request_check_value(path_query, LKD_REQUEST_CHARS_VISIBLE, 1);
+    }
+    if (st == LKD_OK) {
+        st = lkd_request_check_value(if_match, LKD_REQUEST_CHARS_VISIBLE, 0);
     }
     if (st != LKD_OK) {
         return st;
@@ -225,8 +228,14 @@ lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t pa
         lkd_text_put_str(&w, "Range: bytes=");
         lkd_text_put_dec(&w, range_from);
         lkd_text_put_str(&w, "-\r\n");
+        if (if_match.len > 0) {
+            lkd_text_put_str(&w, "If-Match: ");
+            lkd_text_put(&w, if_match.ptr, if_match.len);
+            lkd_text_put_str(&w, "\r\n");
+        }
     }
-    lkd_text_put_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\n\r\n");
+    /* The archive's CRC-64 is that of the stored bytes: no transfer coding. */
+    lkd_text_put_str(&w, "Accept-Encoding: identity\r\nUser-Agent: lkedoc/" LKD_VERSION_STRING "\r\n\r\n");
     if (w.overflow) {
         return LKD_ERR_BUFFER_TOO_SMALL;
     }

@@ -65,12 +65,13 @@ typedef struct {
 lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, size_t *len);
 
 /* Write "GET path_query HTTP/1.1" with Host (host, plus ":port" unless 443),
- * and "Range: bytes=range_from-" when range_from > 0.  path_query must start
+ * Accept-Encoding: identity, and "Range: bytes=range_from-" when range_from > 0,
+ * then with "If-Match: if_match" unless if_match is empty.  path_query must start
  * with '/' and hold only visible ASCII (lkd_url_parse guarantees both).
- * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_FORMAT (host or
- * path bytes, path not starting with '/'), LKD_ERR_ARG_RANGE (port 0),
+ * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_FORMAT (host,
+ * path or if_match bytes, path not starting with '/'), LKD_ERR_ARG_RANGE (port 0),
  * LKD_ERR_BUFFER_TOO_SMALL. */
 lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t path_query, uint64_t range_from,
-                                   char *out, size_t cap, size_t *len);
+                                   lkd_span_t if_match, char *out, size_t cap, size_t *len);
 
 #endif /* LKD_REQUEST_H */

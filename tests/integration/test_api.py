@@ -31,7 +31,7 @@ INCLUDE_DIRS = sorted({os.path.dirname(h) for h in PUBLIC_HEADERS})
 TLS_CPPFLAGS, TLS_LIBS = tls_flags()
 # The knobs of the host library (the Makefile's): lkd_client_init refuses an
 # application compiled with others (LKD_ERR_CONFIG).
-LIB_KNOBS = ["-DLKD_ENABLE_LOG=1", "-DLKD_ENABLE_TEXTS=1"]
+LIB_KNOBS = ["-DLKD_ENABLE_LOG=1", "-DLKD_ENABLE_TEXTS=1", "-DLKD_CRC64_FAST=1"]
 C_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-D_DEFAULT_SOURCE", *LIB_KNOBS]
 
 

@@ -28,7 +28,7 @@ POSIX = ["-D_DEFAULT_SOURCE", "-D_POSIX_C_SOURCE=200809L"]
 TLS_CPPFLAGS, TLS_LIBS = tls_flags()
 INCLUDES = ["-I" + os.path.join(ROOT, d) for d in ("core/include", "core/src", "port/posix")] + TLS_CPPFLAGS
 # The host builds (Makefile) compile everything with the diagnostics on.
-HOST_KNOBS = ["-DLKD_ENABLE_LOG=1", "-DLKD_ENABLE_TEXTS=1"]
+HOST_KNOBS = ["-DLKD_ENABLE_LOG=1", "-DLKD_ENABLE_TEXTS=1", "-DLKD_CRC64_FAST=1"]
 # The one knob that is not a number: lkd_client_init checks its entries.
 STRING_KNOBS = {"LKD_DEFAULT_RESULT_HOSTS"}
 
@@ -249,14 +249,15 @@ def test_application_compiled_with_other_knobs_is_refused():
                        ("tokens64", ["-DLKD_JSON_MAX_TOKENS=64u"]),
                        ("retries2", ["-DLKD_RETRY_COUNT=2u"]),
                        ("nolog", ["-DLKD_ENABLE_TEXTS=1"]),
-                       ("notexts", ["-DLKD_ENABLE_LOG=1"])):
-        r = run_app(tag, (HOST_KNOBS if tag not in ("nolog", "notexts") else []) + knobs)
+                       ("notexts", ["-DLKD_ENABLE_LOG=1"]),
+                       ("crc64small", ["-DLKD_ENABLE_LOG=1", "-DLKD_ENABLE_TEXTS=1"])):
+        r = run_app(tag, (HOST_KNOBS if tag not in ("nolog", "notexts", "crc64small") else []) + knobs)
         assert_refused_untouched(r, tag)
         if tag == "response1024":
             assert r["size"] < same["size"], (r, same)
         if tag == "response8192":
             assert r["size"] > same["size"], (r, same)
-        if tag in ("retries2", "nolog", "notexts"):
+        if tag in ("retries2", "nolog", "notexts", "crc64small"):
             assert r["size"] == same["size"], (r, same)
 
 

@@ -23,6 +23,7 @@ import os
 import re
 import shlex
 import ssl
+import struct
 import subprocess
 import sys
 
@@ -57,13 +58,13 @@ def qemu_opt(value):
     return value.replace(",", ",,")
 
 
-def qemu_cmd(ctx, ca):
+def qemu_cmd(ctx, ca, extra=()):
     m = ctx.mock
     args = ["lkedoc-fw", f"ca={ca}", f"doc={ctx.sample}", f"id={SECRET_ID}", f"key={SECRET_KEY}",
             f"seed={os.urandom(32).hex()}", f"host={HOST}", "port=443", "poll=300",
             f"resolve={HOST}:443:{GUEST_SERVER}",
             f"resolve={DL_HOST}:{m.download_port}:{GUEST_SERVER}",
-            f"result_host={DL_HOST}"]
+            f"result_host={DL_HOST}"] + list(extra)
     for a in args:
         assert " " not in a, a  # the firmware splits its command line at spaces
     semi = "enable=on,target=native," + ",".join("arg=" + qemu_opt(a) for a in args)
@@ -76,8 +77,8 @@ def qemu_cmd(ctx, ca):
             "-semihosting-config", semi, "-nic", nic, "-kernel", ELF]
 
 
-def run_fw(ctx, ca):
-    return subprocess.run(qemu_cmd(ctx, ca), cwd=ctx.tmp, capture_output=True, text=True, timeout=QEMU_TIMEOUT,
+def run_fw(ctx, ca, extra=()):
+    return subprocess.run(qemu_cmd(ctx, ca, extra), cwd=ctx.tmp, capture_output=True, text=True, timeout=QEMU_TIMEOUT,
                           stdin=subprocess.DEVNULL)
 
 
@@ -287,6 +288,43 @@ def test_m4_result_with_100000_failed_pages(ctx):
     assert int(f["url_len"]) > 100, f
     assert (f["failed_total"], f["failed_unnumbered"], f["failed_truncated"]) == ("100000", "10000", "1"), f
     assert f["failed_first"] == ",".join(str(n) for n in range(1, 18) if n != 10), f
+
+
+def test_m4_download_state_across_two_firmware_runs(ctx):
+    # The first run loses its power mid-download (its sink fails after 400000 bytes) and leaves the
+    # download state it had (lkd_download_state_t, kept as raw bytes in a host file, as a product
+    # would in flash); the second, given the task and that state, asks for the rest only (Range and
+    # If-Match) and checks the whole archive's CRC-64 against the store's.
+    task = "done-m4-state"
+    state = os.path.join(ctx.tmp, "download.state")
+    if os.path.exists(state):
+        os.unlink(state)
+    with Mock(STATE + "-state", ["--credential", f"{SECRET_ID}:{SECRET_KEY}"]) as m:
+        m.config(archive_size=1000000)
+        mctx = copy.copy(ctx)
+        mctx.mock = m
+        p = run_fw(mctx, m.ca_file, [f"task={task}", f"state={state}", "stop_at=400000"])
+        out = p.stdout + p.stderr
+        assert p.returncode == 1 and "step=download error=24" in out, f"exit {p.returncode}\n{out}"
+        with open(state, "rb") as f:
+            raw = f.read()
+        assert len(raw) == 88, len(raw)
+        delivered, crc, total, expected, flags, etag_len = struct.unpack_from("<QQQQBB", raw)
+        etag = raw[34:34 + etag_len].decode("ascii")
+        assert 400000 <= delivered < 1000000 and total == 1000000 and flags & 3 == 3, (delivered, total, flags)
+        before = m.stats()["download"]
+        p = run_fw(mctx, m.ca_file, [f"task={task}", f"state={state}"])
+        out = p.stdout + p.stderr
+        assert p.returncode == 0, f"exit {p.returncode}\n{out}"
+        summary = [line for line in out.splitlines() if line.startswith("fw: job ok ")]
+        assert len(summary) == 1, out
+        f = fields(summary[0])
+        dl = m.stats()["download"]
+    archive = dl["archives"][task]
+    assert dl["ranges"][len(before["ranges"]):] == ["bytes=%d-" % delivered], dl["ranges"]
+    assert dl["if_match"][len(before["if_match"]):] == [archive["etag"]] and etag == archive["etag"], dl["if_match"]
+    assert (int(f["from"]), int(f["bytes"]), f["verified"]) == (delivered, 1000000, "1"), f
+    assert f["crc64"] == archive["crc64"] and expected == int(archive["crc64"]), (f, archive)
 
 
 def test_m4_untrusted_ca_refused_before_any_request(ctx):

@@ -17,6 +17,7 @@ import base64
 import datetime
 import email.utils
 import fcntl
+import gzip
 import hashlib
 import hmac
 import io
@@ -106,7 +107,17 @@ FAULT_DEFAULTS = {
     "failed_pages": 0,               # FailedPages entries of a Success (IgnoreFailedPage keeps the task going)
     "failed_pages_odd": False,       # every tenth of them an odd entry (ODD_FAILED_PAGES)
     "api_chunked": False,            # API answers with Transfer-Encoding: chunked instead of Content-Length
+    # The object store's side (DownloadConnection):
+    "object_version": 0,             # another value: new bytes and a new ETag for every archive
+    "crc64_header": True,            # False: no x-cos-hash-crc64ecma (objects stored before COS sent it)
+    "etag_multipart": None,          # None: "<md5>-<parts>" for archives over 8 MiB; True / False: always / never
+    "corrupt_byte_at": None,         # offset of the archive whose byte every GET flips in transit
+    "content_encoding": None,        # "gzip": the body goes gzip-compressed with Content-Encoding: gzip
+    "download_outage_s": 0,          # for this many seconds from when it is set, and
+    "download_outage_connections": 0,  # for this many connections: each reset at once; bodies in flight cut
+    "slowdown_503": 0,               # this many GETs answered 503 SlowDown
 }
+MULTIPART_OVER = 8 * 1024 * 1024
 
 # What lke may answer the document actions the official SDKs removed from it.
 LKE_OFFLINE_CODES = ("InvalidAction", "ActionOffline", "UnsupportedOperation")
@@ -344,7 +355,10 @@ class State:
             self.last_unsigned_payload = False
             self.issued = {}                   # task id -> end of the last URL's validity (mock clock)
             self.expire_refused = set()        # tasks refused by the expire_urls fault since it was set
+            self.outage_until = 0.0            # monotonic end of download_outage_s
             self.dl = {"connections": 0, "handshakes": 0, "handshake_failures": 0, "resumed": 0,
+                       "outage_resets": 0, "slowdowns": 0, "precondition_failed": 0, "if_match": [],
+                       "corrupted": 0,
                        "requests": 0, "gets": 0, "heads": 0, "partial": 0, "bytes_sent": 0, "drops": 0,
                        "expired": 0, "denied": 0, "statuses": {}, "ranges": [], "last_path": None,
                        "last_host": None, "archives": {}}
@@ -872,22 +886,40 @@ def build_archive(task_id, min_size, pages=None):
     return data
 
 
+CRC64_POLY = 0xC96C5795D7870F42                 # ECMA-182, reflected (CRC-64/XZ, COS's crc64ecma)
+CRC64_TABLE = []
+for _i in range(256):
+    _c = _i
+    for _ in range(8):
+        _c = (_c >> 1) ^ CRC64_POLY if _c & 1 else _c >> 1
+    CRC64_TABLE.append(_c)
+
+
+def crc64_xz(data, crc=0):
+    """CRC-64/XZ: b"123456789" -> 0x995DC9BBDF1939FA."""
+    t = CRC64_TABLE
+    crc ^= 0xFFFFFFFFFFFFFFFF
+    for b in data:
+        crc = t[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFFFFFFFFFF
+
+
 class ArchiveCache:
-    """Built archives per (task, size): (bytes, etag, sha256 hex). Small LRU."""
+    """Built archives per (task, size, version): (bytes, md5 hex, sha256 hex, crc64). Small LRU."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.items = OrderedDict()
 
-    def get(self, task_id, min_size, pages=None):
-        key = (task_id, int(min_size), tuple(pages) if pages else None)
+    def get(self, task_id, min_size, pages=None, version=0):
+        key = (task_id, int(min_size), tuple(pages) if pages else None, int(version))
         with self.lock:                         # one build at a time; others wait for the cached copy
             if key in self.items:
                 self.items.move_to_end(key)
                 return self.items[key]
-            data = build_archive(task_id, key[1], pages)
-            md5 = hashlib.md5(data).hexdigest()
-            item = (data, '"%s"' % md5, hashlib.sha256(data).hexdigest())
+            # A new version of the object: the same task's archive with other bytes.
+            data = build_archive(task_id if not version else "%s~v%d" % (task_id, version), key[1], pages)
+            item = (data, hashlib.md5(data).hexdigest(), hashlib.sha256(data).hexdigest(), crc64_xz(data))
             self.items[key] = item
             while len(self.items) > 1 and (len(self.items) > ARCHIVE_CACHE_ENTRIES or
                                            sum(len(v[0]) for v in self.items.values()) > ARCHIVE_CACHE_BYTES):
@@ -1253,9 +1285,11 @@ class Connection:
 # Download listener (object-storage-like)
 
 def cos_error(code, message, resource, request_id):
+    """COS's error body: Code, Message, Resource, RequestId, TraceId."""
+    trace = base64.b64encode(hashlib.sha256(request_id.encode("ascii")).digest()[:30]).decode("ascii")
     return ("<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n\t<Code>%s</Code>\n\t<Message>%s</Message>\n"
-            "\t<Resource>%s</Resource>\n\t<RequestId>%s</RequestId>\n</Error>\n" % (
-                code, message, xml_escape(resource), request_id)).encode("utf-8")
+            "\t<Resource>%s</Resource>\n\t<RequestId>%s</RequestId>\n\t<TraceId>%s</TraceId>\n</Error>\n" % (
+                code, message, xml_escape(resource), request_id, trace)).encode("utf-8")
 
 
 def xml_escape(s):
@@ -1263,12 +1297,14 @@ def xml_escape(s):
 
 
 def parse_range(value, total):
-    """Range header -> None (ignore it: whole object), (first, last) inclusive, or "unsatisfiable".
-    One range only; bytes=N-, bytes=N-M, bytes=-SUFFIX."""
+    """Range header -> None (ignore it: whole object), (first, last) inclusive, "unsatisfiable", or
+    "multi" (COS serves a single range only). bytes=N-, bytes=N-M, bytes=-SUFFIX."""
     v = value.strip()
     if not v.lower().startswith("bytes="):
         return None
     spec = v[6:].strip()
+    if "," in spec:
+        return "multi"
     m = re.fullmatch(r"(\d*)\s*-\s*(\d*)", spec)
     if not m or (m.group(1) == "" and m.group(2) == ""):
         return None
@@ -1336,6 +1372,15 @@ class DownloadConnection(Connection):
             expire_all = st.config.get("expire_urls")
             rate = float(st.config.get("slow_download_bytes_per_s") or 0)
             min_size = int(st.config.get("archive_size") or 0)
+            cfg = {k: st.config.get(k) for k in ("object_version", "crc64_header", "etag_multipart",
+                                                 "corrupt_byte_at", "content_encoding")}
+            slowdown = method == "GET" and (st.config.get("slowdown_503") or 0) > 0
+            if slowdown:
+                st.config["slowdown_503"] -= 1
+                st.dl["slowdowns"] += 1
+            if headers.get("if-match") is not None:
+                st.dl["if_match"].append(headers.get("if-match"))
+                del st.dl["if_match"][:-RANGES_KEEP]
 
         path, _, query = target.partition("?")
         host = headers.get("host", "").strip().lower()
@@ -1384,16 +1429,37 @@ class DownloadConnection(Connection):
             return self.error(404, "Not Found", "NoSuchKey", "The specified key does not exist.", path,
                               close, head_only)
 
-        data, etag, digest = st.archives.get(task_id, min_size, pages)
+        if slowdown:
+            return self.error(503, "Service Unavailable", "SlowDown", "Please reduce your request rate.", path,
+                              close, head_only)
+        data, md5, digest, crc = st.archives.get(task_id, min_size, pages, cfg["object_version"] or 0)
         total = len(data)
+        multipart = cfg["etag_multipart"]
+        if multipart is None:
+            multipart = total > MULTIPART_OVER
+        # A multipart upload's ETag is no MD5 of the object: "<md5 of the parts' md5s>-<parts>".
+        etag = ('"%s-%d"' % (hashlib.md5(md5.encode("ascii")).hexdigest(), (total + MULTIPART_OVER - 1) //
+                             MULTIPART_OVER) if multipart else '"%s"' % md5)
         with st.lock:
-            st.dl["archives"][task_id] = {"size": total, "sha256": digest, "etag": etag}
+            st.dl["archives"][task_id] = {"size": total, "sha256": digest, "etag": etag, "crc64": str(crc)}
         common = ["Content-Type: application/zip", "Accept-Ranges: bytes", "ETag: " + etag,
                   "Last-Modified: " + ARCHIVE_LAST_MODIFIED, "x-cos-request-id: NjU" + uuid.uuid4().hex.upper()]
+        if cfg["crc64_header"] is not False:
+            common.append("x-cos-hash-crc64ecma: %d" % crc)
+        if_match = headers.get("if-match")
+        if if_match is not None and if_match.strip() not in ("*", etag):
+            self.count("precondition_failed")
+            return self.error(412, "Precondition Failed", "PreconditionFailed",
+                              "The preconditions you specified did not hold.", path, close, head_only)
+        # If-Range is not among COS's documented headers: ignored, the Range is served.
         r = parse_range(rng, total) if rng is not None else None
-        if_range = headers.get("if-range")
-        if r is not None and if_range is not None and if_range.strip() not in (etag, ARCHIVE_LAST_MODIFIED):
-            r = None
+        if cfg["content_encoding"] == "gzip":
+            data = gzip.compress(bytes(data), mtime=0)
+            total, r = len(data), None
+            common.append("Content-Encoding: gzip")
+        if r == "multi":
+            return self.error(400, "Bad Request", "InvalidArgument", "Multiple ranges are not supported.", path,
+                              close, head_only)
         if r == "unsatisfiable":
             body = cos_error("InvalidRange", "The requested range is not satisfiable.", path, "NjU" + uuid.uuid4().hex.upper())
             self.reply(416, "Requested Range Not Satisfiable",
@@ -1414,8 +1480,18 @@ class DownloadConnection(Connection):
         if head_only:
             return not close
         body = memoryview(data)[first:last + 1]
+        at = cfg["corrupt_byte_at"]
+        if at is not None and first <= at <= last:
+            body = bytearray(body)
+            body[at - first] ^= 0x01               # in transit: the headers still name the stored object
+            body = memoryview(body)
+            self.count("corrupted")
         limit = len(body) if drop is None else min(len(body), int(drop))
-        self.send_body(body[:limit], rate)
+        if not self.send_body(body[:limit], rate):
+            self.count("drops")
+            log.info("download cut by the outage")
+            self.abort = "reset"
+            return False
         if limit < len(body):
             self.count("drops")
             log.info("download dropped after %d of %d body bytes", limit, len(body))
@@ -1423,10 +1499,37 @@ class DownloadConnection(Connection):
             return False
         return not close
 
+    def in_outage(self):
+        """An outage of the store: the connection must go. Counts one against download_outage_connections."""
+        st = self.state
+        with st.lock:
+            if time.monotonic() < st.outage_until:
+                return True
+            if (st.config.get("download_outage_connections") or 0) > 0:
+                st.config["download_outage_connections"] -= 1
+                return True
+        return False
+
+    def run(self):
+        if self.in_outage():
+            self.state.dl_bump("outage_resets")
+            try:                                   # RST at once: what a client sees of a restarting store
+                self.raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.raw.close()
+            except OSError:
+                pass
+            return
+        Connection.run(self)
+
     def send_body(self, mv, rate):
+        """False when an outage cut it."""
+        st = self.state
         sent, t0 = 0, time.monotonic()
         step = max(1, min(65536, int(rate) // 10)) if rate > 0 else 256 * 1024
         while sent < len(mv):
+            with st.lock:
+                if time.monotonic() < st.outage_until:
+                    return False
             n = min(step, len(mv) - sent)
             self.sock.sendall(mv[sent:sent + n])
             sent += n
@@ -1435,6 +1538,7 @@ class DownloadConnection(Connection):
                 ahead = sent / rate - (time.monotonic() - t0)
                 if ahead > 0:
                     time.sleep(ahead)
+        return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -1475,7 +1579,8 @@ def normalize_config(obj):
     for k in ("failed_pages_odd", "api_chunked"):
         if k in out and not isinstance(out[k], bool):
             raise ValueError("%s must be true or false" % k)
-    for k, lo in (("polls_to_success", 0), ("archive_size", 0), ("failed_pages", 0)):
+    for k, lo in (("polls_to_success", 0), ("archive_size", 0), ("failed_pages", 0), ("object_version", 0),
+                  ("download_outage_connections", 0), ("slowdown_503", 0)):
         if k in out:
             out[k] = _count(out[k], k, lo)
     if "lke_offline" in out:
@@ -1484,6 +1589,20 @@ def normalize_config(obj):
         if v is not None and v not in LKE_OFFLINE_CODES:
             raise ValueError("lke_offline must be false, true or one of %s" % (LKE_OFFLINE_CODES,))
         out["lke_offline"] = v
+    if "download_outage_s" in out:
+        v = out["download_outage_s"] or 0
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+            raise ValueError("download_outage_s must be a number >= 0")
+        out["download_outage_s"] = float(v)
+    if out.get("corrupt_byte_at") is not None:
+        out["corrupt_byte_at"] = _count(out["corrupt_byte_at"], "corrupt_byte_at")
+    for k in ("crc64_header",):
+        if k in out and not isinstance(out[k], bool):
+            raise ValueError("%s must be true or false" % k)
+    if "etag_multipart" in out and out["etag_multipart"] not in (None, True, False):
+        raise ValueError("etag_multipart must be null, true or false")
+    if out.get("content_encoding") not in (None, "gzip"):
+        raise ValueError("content_encoding must be null or \"gzip\"")
     for k in ("connection_requests_max", "url_ttl"):
         if k in out and out[k] is not None:
             out[k] = _count(out[k], k, 1 if k == "connection_requests_max" else 0)
@@ -1541,6 +1660,8 @@ def make_control_handler(state):
                     return
                 with state.lock:
                     state.config.update(obj)
+                    if "download_outage_s" in obj:
+                        state.outage_until = time.monotonic() + obj["download_outage_s"]
                     if "expire_urls" in obj:
                         state.expire_refused = set()
                     cfg = json.loads(json.dumps(state.config))

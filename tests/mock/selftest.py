@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Self-test of the mock: starts it, talks TLS with SNI lke.intl.tencentcloudapi.com and checks answers:
-API checks, result downloads (full, HEAD, Range resume after drops, expiry, signatures), every API fault kind,
+API checks, result downloads (full, HEAD, Range resume after drops, expiry, signatures; the store's CRC-64,
+ETags, If-Match, changed objects, corruption, gzip, ranges, outages and SlowDown), every API fault kind,
 create bookkeeping (last_create) and TLS session resumption on both listeners.
 
 The signer here is written separately from mock_server.py (it does not import it).
@@ -220,6 +221,8 @@ def download_checks(m, c, api, check):
     check("dl throttled", r.status == 206 and len(body) == 10000 and took >= 0.4, took)
     d.drop()
 
+    cos_store_checks(m, d, api, check, t3)
+
     # IPv6 and unknown object after reset (URLs are only valid for tasks the mock handed out)
     d.connect(addr="::1")
     r, body = d.get(target)
@@ -228,6 +231,90 @@ def download_checks(m, c, api, check):
     r, body = d.get(target)
     check("dl unknown object", r.status == 404 and xml_code(body) == "NoSuchKey", (r.status, body))
     d.drop()
+
+
+def crc64_xz(data):
+    """CRC-64/XZ bit by bit (written apart from the mock's table)."""
+    crc = 0xFFFFFFFFFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xC96C5795D7870F42 if crc & 1 else crc >> 1
+    return crc ^ 0xFFFFFFFFFFFFFFFF
+
+
+def cos_store_checks(m, d, api, check, t3):
+    """The object store's integrity and availability points: CRC-64 header, ETags, If-Match, object
+    versions, corruption and gzip in transit, single ranges, If-Range, outages and SlowDown."""
+    check("crc64 check value", crc64_xz(b"123456789") == 0x995DC9BBDF1939FA)
+    m.config(archive_size=300000)
+    r, whole = d.get(t3)
+    etag, crc = r.getheader("ETag"), r.getheader("x-cos-hash-crc64ecma")
+    check("dl crc64 header", crc is not None and crc.isdigit() and int(crc) == crc64_xz(whole), (crc, len(whole)))
+    check("dl etag md5", etag == '"%s"' % hashlib.md5(whole).hexdigest(), etag)
+    r, part = d.get(t3, {"Range": "bytes=1000-", "If-Match": etag})
+    check("dl if-match ok", r.status == 206 and part == whole[1000:] and r.getheader("x-cos-hash-crc64ecma") == crc,
+          r.status)
+    r, body = d.get(t3, {"Range": "bytes=1000-", "If-Match": '"0123"'})
+    check("dl if-match 412", r.status == 412 and xml_code(body) == "PreconditionFailed" and b"<TraceId>" in body,
+          (r.status, body))
+    r, body = d.get(t3, {"Range": "bytes=0-9,20-29"})
+    check("dl multi-range refused", r.status == 400 and xml_code(body) == "InvalidArgument", (r.status, body))
+    r, body = d.get(t3, {"Range": "bytes=10-19", "If-Range": '"not-the-etag"'})
+    check("dl if-range ignored", r.status == 206 and body == whole[10:20], r.status)
+    m.config(object_version=1)
+    r, v1 = d.get(t3)
+    check("dl object changed", v1 != whole and r.getheader("ETag") != etag
+          and int(r.getheader("x-cos-hash-crc64ecma")) == crc64_xz(v1), r.getheaders())
+    r, body = d.get(t3, {"Range": "bytes=1000-", "If-Match": etag})
+    check("dl changed 412", r.status == 412, r.status)
+    m.config(object_version=0, etag_multipart=True)
+    r, _ = d.get(t3)
+    check("dl etag multipart", r.getheader("ETag").endswith('-1"') and r.getheader("ETag") != etag, r.getheader("ETag"))
+    m.config(etag_multipart=None, corrupt_byte_at=12345)
+    r, bad = d.get(t3)
+    check("dl corrupted in transit", r.status == 200 and r.getheader("x-cos-hash-crc64ecma") == crc and bad != whole
+          and sum(a != b for a, b in zip(bad, whole)) == 1 and bad[12345] != whole[12345], r.status)
+    m.config(corrupt_byte_at=None, crc64_header=False)
+    r, _ = d.get(t3)
+    check("dl no crc64 header", r.getheader("x-cos-hash-crc64ecma") is None)
+    m.config(crc64_header=True, content_encoding="gzip")
+    r, gz = d.get(t3, {"Range": "bytes=10-"})
+    check("dl gzip", r.status == 200 and r.getheader("Content-Encoding") == "gzip"
+          and __import__("gzip").decompress(gz) == whole, r.status)
+    m.config(content_encoding=None, slowdown_503=1)
+    r, body = d.get(t3)
+    check("dl slowdown", r.status == 503 and xml_code(body) == "SlowDown", r.status)
+    r, _ = d.get(t3)
+    check("dl slowdown over", r.status == 200 and m.stats()["download"]["slowdowns"] == 1, r.status)
+    d.drop()
+    m.config(download_outage_connections=2)
+    fails = 0
+    for _ in range(3):
+        try:
+            d.connect()
+            r, _ = d.get(t3)
+        except (OSError, http.client.HTTPException):
+            fails += 1
+        d.drop()
+    check("dl outage connections", fails == 2 and m.stats()["download"]["outage_resets"] == 2, fails)
+    m.config(download_outage_s=0.5)
+    try:
+        d.connect()
+        d.get(t3)
+        refused = False
+    except (OSError, http.client.HTTPException):
+        refused = True
+    d.drop()
+    time.sleep(0.6)
+    d.connect()
+    r, _ = d.get(t3)
+    check("dl outage seconds", refused and r.status == 200, (refused, r.status))
+    st = m.stats()["download"]
+    check("dl if-match seen", etag in st["if_match"] and st["precondition_failed"] == 2, st["if_match"])
+    check("dl store config bad", _config_status(m, {"content_encoding": "br"}) == 400
+          and _config_status(m, {"corrupt_byte_at": -1}) == 400 and _config_status(m, {"crc64_header": 1}) == 400)
+    m.config(archive_size=0)
 
 
 def raw_end(sock):

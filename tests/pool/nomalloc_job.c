@@ -327,6 +327,7 @@ static const char *status_word(lkd_status_t st)
         [LKD_ERR_STATE] = "state", [LKD_ERR_NO_MEMORY] = "no-memory", [LKD_ERR_CONFIG] = "config",
         [LKD_ERR_ARG_NULL] = "arg-null", [LKD_ERR_ARG_EMPTY] = "arg-empty", [LKD_ERR_ARG_TOO_LONG] = "arg-too-long",
         [LKD_ERR_ARG_FORMAT] = "arg-format", [LKD_ERR_ARG_RANGE] = "arg-range", [LKD_ERR_ARG_CONFLICT] = "arg-conflict",
+        [LKD_ERR_INTEGRITY] = "integrity",
     };
     return (unsigned)st < LKD_STATUS_COUNT && words[st] != NULL ? words[st] : "unknown";
 }

@@ -270,6 +270,20 @@ static void test_wait_and_download(void)
     d.timeout_ms = 0;
     CHECK_NAMED(lkd_download_result(&client, "t", 1, &d, &bytes), LKD_ERR_ARG_RANGE, "opt.timeout_ms", NULL);
     d.timeout_ms = 1000;
+    {
+        /* A saved state the client cannot use, named before anything is sent. */
+        lkd_download_state_t st;
+        memset(&st, 0, sizeof st);
+        st.delivered = 10;
+        st.etag_len = LKD_DOWNLOAD_ETAG_SIZE;
+        d.state = &st;
+        CHECK_NAMED(lkd_download_result(&client, "t", 1, &d, &bytes), LKD_ERR_ARG_RANGE, "opt.state", NULL);
+        st.etag_len = 0;
+        st.total = 9;
+        st.flags = LKD_DOWNLOAD_HAS_TOTAL;
+        CHECK_NAMED(lkd_download_result(&client, "t", 1, &d, &bytes), LKD_ERR_ARG_RANGE, "opt.state", NULL);
+        d.state = NULL;
+    }
     /* The application's own URL: its argument, named. */
     d.url.ptr = "https://cos.example.test:99999/r.zip";
     d.url.len = strlen(d.url.ptr);

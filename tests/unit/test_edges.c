@@ -146,19 +146,28 @@ static void test_request_arguments(void)
     CHECK_EQ_INT(lkd_request_write(&r, NULL, sizeof out, &len), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, NULL), LKD_ERR_ARG_NULL);
     /* The GET of a download. */
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, out, sizeof out, &len), LKD_OK);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 8443, sp("/a"), 5, out, sizeof out, &len), LKD_OK);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, sp(""), out, sizeof out, &len), LKD_OK);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 8443, sp("/a"), 5, sp(""), out, sizeof out, &len), LKD_OK);
     out[len] = '\0';
-    CHECK(strstr(out, "Host: dl.test:8443\r\nRange: bytes=5-\r\n") != NULL);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, NULL, sizeof out, &len), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, out, sizeof out, NULL), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl test"), 443, sp("/a"), 0, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 0, sp("/a"), 0, out, sizeof out, &len), LKD_ERR_ARG_RANGE);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp(NULL), 0, out, sizeof out, &len), LKD_ERR_ARG_EMPTY);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp(""), 0, out, sizeof out, &len), LKD_ERR_ARG_EMPTY);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("a"), 0, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a b"), 0, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
-    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, out, 20, &len), LKD_ERR_BUFFER_TOO_SMALL);
+    CHECK(strstr(out, "Host: dl.test:8443\r\nRange: bytes=5-\r\nAccept-Encoding: identity\r\n") != NULL);
+    /* If-Match goes with a Range only, and is a header value like the others. */
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 7, sp("\"ab-2\""), out, sizeof out, &len), LKD_OK);
+    out[len] = '\0';
+    CHECK(strstr(out, "Range: bytes=7-\r\nIf-Match: \"ab-2\"\r\nAccept-Encoding: identity\r\n") != NULL);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, sp("\"ab\""), out, sizeof out, &len), LKD_OK);
+    out[len] = '\0';
+    CHECK(strstr(out, "If-Match") == NULL && strstr(out, "Range") == NULL);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 7, sp("\"a\r\nX: y\""), out, sizeof out, &len),
+                 LKD_ERR_ARG_FORMAT);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, sp(""), NULL, sizeof out, &len), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, sp(""), out, sizeof out, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl test"), 443, sp("/a"), 0, sp(""), out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 0, sp("/a"), 0, sp(""), out, sizeof out, &len), LKD_ERR_ARG_RANGE);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp(NULL), 0, sp(""), out, sizeof out, &len), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp(""), 0, sp(""), out, sizeof out, &len), LKD_ERR_ARG_EMPTY);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("a"), 0, sp(""), out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a b"), 0, sp(""), out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
+    CHECK_EQ_INT(lkd_request_write_get(sp("dl.test"), 443, sp("/a"), 0, sp(""), out, 20, &len), LKD_ERR_BUFFER_TOO_SMALL);
 }
 
 static void test_status_time_url(void)

@@ -8,6 +8,22 @@
 #include "unit.h"
 #include "tls_loop.h"
 
+/* The flash-small CRC-64 (the default) built here beside the host build's
+ * fast one, so that both are checked; the knob is put back after it, since
+ * lkd_client_init's configuration fingerprint reads it. */
+#if LKD_CRC64_FAST
+#define CRC64_FAST_OF_THE_BUILD 1
+#else
+#define CRC64_FAST_OF_THE_BUILD 0
+#endif
+#undef LKD_CRC64_FAST
+#define LKD_CRC64_FAST 0
+#define lkd_crc64 lkd_crc64_nibbles
+#include "../../core/src/lkd_crc64.c"
+#undef lkd_crc64
+#undef LKD_CRC64_FAST
+#define LKD_CRC64_FAST CRC64_FAST_OF_THE_BUILD
+
 static lkd_client_t client;
 static lkd_settings_t settings;
 static lkd_port_t port;
@@ -825,6 +841,7 @@ static void test_download(void)
 {
     lkd_download_options_t o;
     uint64_t bytes = 0;
+    unsigned i;
     char v[64];
     /* The URL from GetReconstructDocumentResult, then the GET on its host. */
     fresh();
@@ -868,13 +885,16 @@ static void test_download(void)
     CHECK(got_archive());
     CHECK(tl_req_has(1, "X-TC-Action: GetReconstructDocumentResult"));
     CHECK(tl_req_has(2, "GET /r.zip?sig=2 "));
-    /* ... but only once. */
+    /* ... up to LKD_DOWNLOAD_MAX_URL_REFRESHES times. */
     fresh();
     dl_options(&o, 1);
-    tl_push_http(403, "", "", 0, TL_KEEP);
-    tl_push_json(success2_json, NULL);
+    for (i = 0; i < LKD_DOWNLOAD_MAX_URL_REFRESHES; i++) {
+        tl_push_http(403, "", "", 0, TL_KEEP);
+        tl_push_json(success2_json, NULL);
+    }
     tl_push_http(403, "", "", 0, TL_KEEP);
     CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(tl.unexpected, 0);
     CHECK_EQ_INT(client.internal.http_status, 403);
     CHECK_EQ_INT(bytes, 0);
     fresh();
@@ -973,6 +993,7 @@ static void test_download_failures(void)
 {
     lkd_download_options_t o;
     uint64_t bytes = 0;
+    unsigned i;
     static char url[3000];
     fresh();
     dl_options(&o, 1);
@@ -987,10 +1008,32 @@ static void test_download_failures(void)
     dl_options(&o, 1);
     tl_push_connect_failure(LKD_ERR_CONNECT);
     push_archive(0, TL_KEEP);
-    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CONNECT);
-    CHECK_EQ_INT(tl.connects, 1);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK_EQ_INT(tl.connects, 2);
     CHECK(strcmp(tl.last_connect_host, "dl.test") == 0);
+    CHECK(got_archive());
+    /* A refused connection is an outage: tried again after a back-off, up to
+     * LKD_DOWNLOAD_MAX_RESUMES times in a row, the host named. */
+    fresh();
+    dl_options(&o, 1);
+    for (i = 0; i <= LKD_DOWNLOAD_MAX_RESUMES; i++) {
+        tl_push_connect_failure(LKD_ERR_CONNECT);
+    }
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CONNECT);
+    CHECK_EQ_INT(tl.connects, 1 + LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK(tl.slept_ms >= LKD_RETRY_BASE_MS / 2u * LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK(strcmp(lkd_client_result_host(&client), "dl.test") == 0);
     CHECK_EQ_INT(bytes, 0);
+    /* ... and within the deadline. */
+    fresh();
+    dl_options(&o, 1);
+    o.timeout_ms = 2000;
+    for (i = 0; i <= LKD_DOWNLOAD_MAX_RESUMES; i++) {
+        tl_push_connect_failure(LKD_ERR_CONNECT);
+    }
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CONNECT);
+    CHECK(tl.connects < 1 + LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK(tl.mono <= 1000 + 2000);
 
     /* Each drop is resumed, up to LKD_DOWNLOAD_MAX_RESUMES. */
     fresh();
@@ -1086,9 +1129,12 @@ static void test_download_checks(void)
     for (i = 0; i <= LKD_DOWNLOAD_MAX_RESUMES; i++) {
         push_until_close("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", sizeof archive, TL_EOF);
     }
+    push_until_close("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", sizeof archive, TL_EOF);
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CLOSED);
-    CHECK_EQ_INT(tl.nreqs, 1 + LKD_DOWNLOAD_MAX_RESUMES);
+    /* the first one delivered it all: the count of empty tries starts after it */
+    CHECK_EQ_INT(tl.nreqs, 2 + LKD_DOWNLOAD_MAX_RESUMES);
     CHECK_EQ_INT(bytes, sizeof archive); /* delivered once, never twice */
+    CHECK_EQ_INT(tl.unexpected, 0);
     /* A 206 carrying more than the range it names: refused before the extra
      * bytes reach the sink (with a Content-Length that disagrees, and with
      * the body delimited by the close). */
@@ -1120,20 +1166,23 @@ static void test_download_checks(void)
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
     CHECK_EQ_INT(bytes, 0);
     CHECK(!client.internal.tls.open);
-    /* Dropped more often than LKD_DOWNLOAD_MAX_RESUMES allows. */
+    /* Dropped more often than LKD_DOWNLOAD_MAX_RESUMES, each time after some
+     * bytes: progress starts the count again, so it completes. */
     fresh();
     dl_options(&o, 1);
     push_archive(100, TL_EOF);
-    for (i = 0; i < LKD_DOWNLOAD_MAX_RESUMES; i++) {
+    for (i = 0; i < LKD_DOWNLOAD_MAX_RESUMES + 2u; i++) {
         char h[128];
         size_t from = 100 + i * 100;
         snprintf(h, sizeof h, "Content-Range: bytes %zu-2999/3000\r\n", from);
         tl_push_http(206, h, (const char *)archive + from, 3000 - from, TL_EOF)->cut =
             strlen("HTTP/1.1 206 X\r\n") + strlen(h) + strlen("Content-Length: 2900\r\n\r\n") + 100;
     }
-    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CLOSED);
-    CHECK_EQ_INT(tl.nreqs, 1 + LKD_DOWNLOAD_MAX_RESUMES);
-    CHECK_EQ_INT(bytes, 100 * (1 + LKD_DOWNLOAD_MAX_RESUMES));
+    push_range(100 * (LKD_DOWNLOAD_MAX_RESUMES + 3u), 2999, NULL);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK_EQ_INT(tl.nreqs, 4 + LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK(got_archive());
+    CHECK_EQ_INT(tl.slept_ms, 0); /* each retry came after progress: no pause */
     CHECK_EQ_INT(tl.unexpected, 0);
     /* The download's deadline. */
     fresh();
@@ -1142,6 +1191,288 @@ static void test_download_checks(void)
     tl_push_raw(NULL, 0, TL_HANG);
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_TIMEOUT);
     CHECK_EQ_INT(tl.mono, 1000 + 3000);
+}
+
+/* ---- integrity and resume ------------------------------------------------------------ */
+
+static unsigned restarts;
+static lkd_status_t restart_status;
+
+static lkd_status_t on_restart(void *user)
+{
+    (void)user;
+    restarts++;
+    got_len = 0;
+    return restart_status;
+}
+
+static void test_crc64(void)
+{
+    static const char check[] = "123456789";
+    uint64_t whole, split = 0;
+    size_t i;
+    CHECK(lkd_crc64(0, check, 9) == 0x995DC9BBDF1939FAull);
+    CHECK(lkd_crc64(0, "", 0) == 0);
+    CHECK(lkd_crc64(0, NULL, 0) == 0);
+    /* Fed in pieces of every size, the CRC is the one of the whole. */
+    for (i = 0; i < sizeof archive; i++) {
+        archive[i] = (uint8_t)(i * 31u + 7u);
+    }
+    whole = lkd_crc64(0, archive, sizeof archive);
+    for (i = 0; i < sizeof archive; i += 1u + i % 37u) {
+        size_t n = 1u + i % 37u;
+        split = lkd_crc64(split, archive + i, n < sizeof archive - i ? n : sizeof archive - i);
+    }
+    CHECK(split == whole);
+    CHECK(lkd_crc64(lkd_crc64(0, check, 4), check + 4, 5) == 0x995DC9BBDF1939FAull);
+    /* The other table: the same values, in any split, from any alignment. */
+    CHECK(lkd_crc64_nibbles(0, check, 9) == 0x995DC9BBDF1939FAull);
+    CHECK(lkd_crc64_nibbles(0, archive, sizeof archive) == whole);
+    CHECK(lkd_crc64_nibbles(lkd_crc64(0, archive, 1001), archive + 1001, sizeof archive - 1001) == whole);
+    for (i = 0; i < 16; i++) {
+        CHECK(lkd_crc64(0, archive + i, 100 + i) == lkd_crc64_nibbles(0, archive + i, 100 + i));
+    }
+}
+
+/* A 200 of the whole archive with these headers (cut after `cut` body bytes when > 0). */
+static void push_archive_with(const char *headers, size_t cut)
+{
+    tl_step_t *s = tl_push_http(200, headers, (const char *)archive, sizeof archive, cut ? TL_EOF : TL_KEEP);
+    if (cut > 0) {
+        s->cut = s->answer_len - sizeof archive + cut;
+    }
+}
+
+static void test_download_integrity(void)
+{
+    lkd_download_options_t o;
+    lkd_download_state_t st;
+    uint64_t bytes = 0, crc;
+    char h[256], v[64];
+    size_t i;
+    static const char *const bad_crc[] = {"", "12a", "-1", "+5", "1 2", "18446744073709551616", "0x10"};
+    dl_options(&o, 1);
+    crc = lkd_crc64(0, archive, sizeof archive);
+    /* The store's CRC-64 matches: verified, and said so in the state. */
+    fresh();
+    dl_options(&o, 1);
+    o.state = &st;
+    memset(&st, 0, sizeof st);
+    snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\n", (unsigned long long)crc);
+    push_archive_with(h, 0);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(got_archive());
+    CHECK(tl_req_has(0, "Accept-Encoding: identity\r\n"));
+    CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
+    CHECK(st.crc == crc && st.expected_crc == crc && st.delivered == sizeof archive && st.total == sizeof archive);
+    CHECK(st.etag_len == 7 && memcmp(st.etag, "\"abc-3\"", 7) == 0);
+    /* One byte corrupted in transit: the same header, another CRC. */
+    fresh();
+    dl_options(&o, 1);
+    archive[1234] ^= 0x10;
+    push_archive_with(h, 0);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_INTEGRITY);
+    CHECK_EQ_INT(bytes, sizeof archive);
+    archive[1234] ^= 0x10;
+    /* No header: accepted, not verified. */
+    fresh();
+    dl_options(&o, 1);
+    o.state = &st;
+    memset(&st, 0, sizeof st);
+    push_archive_with("ETag: \"e\"\r\n", 0);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(!(st.flags & (LKD_DOWNLOAD_VERIFIED | LKD_DOWNLOAD_HAS_CRC)));
+    CHECK(st.crc == crc);
+    /* A checksum that is not a plain decimal u64 is a malformed answer. */
+    for (i = 0; i < sizeof bad_crc / sizeof bad_crc[0]; i++) {
+        fresh();
+        dl_options(&o, 1);
+        snprintf(h, sizeof h, "x-cos-hash-crc64ecma: %s\r\n", bad_crc[i]);
+        push_archive_with(h, 0);
+        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+        CHECK_EQ_INT(got_len, 0);
+    }
+    /* A transfer coding is refused before a byte reaches the sink; identity is fine. */
+    fresh();
+    dl_options(&o, 1);
+    push_archive_with("Content-Encoding: gzip\r\n", 0);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+    CHECK_EQ_INT(got_len, 0);
+    fresh();
+    dl_options(&o, 1);
+    push_archive_with("Content-Encoding: Identity\r\n", 0);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    /* A resume sends If-Match with the ETag; the CRC spans both answers. */
+    fresh();
+    dl_options(&o, 1);
+    o.state = &st;
+    memset(&st, 0, sizeof st);
+    snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\n", (unsigned long long)crc);
+    push_archive_with(h, 1000);
+    snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\nContent-Range: bytes 1000-2999/3000\r\n",
+             (unsigned long long)crc);
+    tl_push_http(206, h, (const char *)archive + 1000, 2000, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(got_archive());
+    CHECK(strcmp(tl_req_header(1, "If-Match", v, sizeof v), "\"abc-3\"") == 0);
+    CHECK(strcmp(tl_req_header(1, "Range", v, sizeof v), "bytes=1000-") == 0);
+    CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
+    /* A resumed answer of another ETag or CRC (If-Match ignored) is not the same archive. */
+    for (i = 0; i < 2; i++) {
+        fresh();
+        dl_options(&o, 1);
+        snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\n", (unsigned long long)crc);
+        push_archive_with(h, 1000);
+        snprintf(h, sizeof h, "ETag: \"%s\"\r\nx-cos-hash-crc64ecma: %llu\r\nContent-Range: bytes 1000-2999/3000\r\n",
+                 i == 0 ? "xyz-3" : "abc-3", (unsigned long long)(i == 0 ? crc : crc + 1u));
+        tl_push_http(206, h, (const char *)archive + 1000, 2000, TL_KEEP);
+        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
+        CHECK_EQ_INT(bytes, 1000);
+    }
+    /* An ETag too long to keep, or with bytes a header cannot carry, is not sent back. */
+    fresh();
+    dl_options(&o, 1);
+    memset(v, 'e', sizeof v);
+    snprintf(h, sizeof h, "ETag: \"%.*s\"\r\n", (int)LKD_DOWNLOAD_ETAG_SIZE, v);
+    push_archive_with(h, 1000);
+    push_range(1000, 2999, NULL);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(!tl_req_has(1, "If-Match"));
+    /* 412: the object changed; the sink is told, a fresh URL gives the new one from byte 0. */
+    fresh();
+    dl_options(&o, 1);
+    o.state = &st;
+    o.restart = on_restart;
+    memset(&st, 0, sizeof st);
+    restarts = 0;
+    restart_status = LKD_OK;
+    push_archive_with("ETag: \"old\"\r\nx-cos-hash-crc64ecma: 1\r\n", 1000);
+    tl_push_http(412, "Content-Type: application/xml\r\n", "<Error><Code>PreconditionFailed</Code></Error>", 46,
+                 TL_KEEP);
+    tl_push_json(success2_json, NULL);
+    snprintf(h, sizeof h, "ETag: \"new\"\r\nx-cos-hash-crc64ecma: %llu\r\n", (unsigned long long)crc);
+    push_archive_with(h, 0);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK_EQ_INT(restarts, 1);
+    CHECK(got_archive());
+    CHECK(tl_req_has(3, "GET /r.zip?sig=2 "));
+    CHECK(!tl_req_has(3, "Range:") && !tl_req_has(3, "If-Match:"));
+    CHECK(st.etag_len == 5 && memcmp(st.etag, "\"new\"", 5) == 0 && (st.flags & LKD_DOWNLOAD_VERIFIED));
+    /* ... without a restart callback it ends, 412 said; a failing one ends it with its status. */
+    for (i = 0; i < 2; i++) {
+        fresh();
+        dl_options(&o, 1);
+        o.restart = i == 0 ? NULL : on_restart;
+        restart_status = LKD_ERR_WRITE;
+        push_archive_with("ETag: \"old\"\r\n", 1000);
+        tl_push_http(412, "", "", 0, TL_KEEP);
+        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), i == 0 ? LKD_ERR_HTTP_STATUS : LKD_ERR_WRITE);
+        CHECK_EQ_INT(client.internal.http_status, 412);
+        CHECK_EQ_INT(bytes, 1000);
+        CHECK_EQ_INT(tl.unexpected, 0);
+    }
+    /* 503 SlowDown: a pause, then the rest. */
+    fresh();
+    dl_options(&o, 1);
+    push_archive(1000, TL_EOF);
+    tl_push_http(503, "", "<Error><Code>SlowDown</Code></Error>", 36, TL_KEEP);
+    push_range(1000, 2999, NULL);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(got_archive());
+    CHECK(tl.slept_ms >= LKD_RETRY_BASE_MS / 2u);
+}
+
+static void test_download_state(void)
+{
+    lkd_download_options_t o;
+    lkd_download_state_t st;
+    uint64_t bytes = 0, crc;
+    char h[256], v[64];
+    dl_options(&o, 1);
+    crc = lkd_crc64(0, archive, sizeof archive);
+    /* A state saved after 1000 bytes (a reboot since): Range and If-Match from
+     * it, the CRC going on from its value, only the rest handed to the sink. */
+    fresh();
+    dl_options(&o, 1);
+    memset(&st, 0, sizeof st);
+    st.delivered = 1000;
+    st.crc = lkd_crc64(0, archive, 1000);
+    memcpy(st.etag, "\"abc-3\"", 7);
+    st.etag_len = 7;
+    o.state = &st;
+    snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\nContent-Range: bytes 1000-2999/3000\r\n",
+             (unsigned long long)crc);
+    tl_push_http(206, h, (const char *)archive + 1000, 2000, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK_EQ_INT(bytes, sizeof archive);
+    CHECK_EQ_INT(got_len, 2000);
+    CHECK(memcmp(got_bytes, archive + 1000, 2000) == 0);
+    CHECK(strcmp(tl_req_header(0, "If-Match", v, sizeof v), "\"abc-3\"") == 0);
+    CHECK(strcmp(tl_req_header(0, "Range", v, sizeof v), "bytes=1000-") == 0);
+    CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
+    /* A state whose bytes were not those of the archive: the CRC says so. */
+    fresh();
+    dl_options(&o, 1);
+    memset(&st, 0, sizeof st);
+    st.delivered = 1000;
+    st.crc = 12345;
+    o.state = &st;
+    tl_push_http(206, h, (const char *)archive + 1000, 2000, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_INTEGRITY);
+    /* A state that holds the whole archive: checked, nothing fetched. */
+    fresh();
+    dl_options(&o, 1);
+    memset(&st, 0, sizeof st);
+    st.delivered = st.total = sizeof archive;
+    st.crc = st.expected_crc = crc;
+    st.flags = LKD_DOWNLOAD_HAS_TOTAL | LKD_DOWNLOAD_HAS_CRC;
+    o.state = &st;
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK_EQ_INT(tl.nreqs, 0);
+    CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
+    /* A state the client cannot use. */
+    st.etag_len = LKD_DOWNLOAD_ETAG_SIZE;
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_RANGE);
+    st.etag_len = 0;
+    st.delivered = st.total + 1u;
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_RANGE);
+    /* delivered 0: whatever else it holds is a fresh start. */
+    fresh();
+    dl_options(&o, 1);
+    memset(&st, 0x5a, sizeof st);
+    st.delivered = 0;
+    o.state = &st;
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(got_archive() && st.crc == crc && st.etag_len == 0 && !tl_req_has(0, "Range:"));
+    /* Resuming late: a URL whose q-key-time ends within the minute is replaced first. */
+    fresh();
+    dl_options(&o, 1);
+    snprintf(h, sizeof h, "https://dl.test/r.zip?q-sign-time=1;%lld&q-key-time=1%%3B%lld&sig=1",
+             (long long)TL_NOW + 30, (long long)TL_NOW + 30);
+    o.url.ptr = h;
+    o.url.len = strlen(h);
+    tl_push_json(success2_json, NULL);
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(tl_req_has(0, "X-TC-Action: GetReconstructDocumentResult"));
+    CHECK(tl_req_has(1, "GET /r.zip?sig=2 "));
+    /* ... one that is still good for long is used as it is. */
+    fresh();
+    dl_options(&o, 1);
+    snprintf(h, sizeof h, "https://dl.test/r.zip?q-key-time=1;%lld&sig=1", (long long)TL_NOW + 600);
+    o.url.ptr = h;
+    o.url.len = strlen(h);
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    CHECK(strcmp(lkd_client_result_host(&client), "dl.test") == 0);
+    /* A failure while asking the service names no result host. */
+    fresh();
+    dl_options(&o, 0);
+    tl_push_connect_failure(LKD_ERR_CONNECT);
+    CHECK(lkd_download_result(&client, "t", 1, &o, &bytes) != LKD_OK);
+    CHECK(lkd_client_result_host(&client)[0] == '\0');
 }
 
 int main(void)
@@ -1158,6 +1489,9 @@ int main(void)
     test_download();
     test_download_failures();
     test_download_checks();
+    test_crc64();
+    test_download_integrity();
+    test_download_state();
     lkd_client_free(&client);
     return unit_report("job");
 }
