@@ -268,7 +268,7 @@ static void test_capabilities(void)
             CHECK(strcmp(lkd_client_arg_error(&client)->name,
                          k == 0 ? "params.ignore_failed_page"
                                 : k == 1 ? "params.return_page_format" : "params.page_format") == 0);
-            CHECK(strstr(lkd_client_arg_error(&client)->rule, "lkeap China") != NULL);
+            CHECK(strcmp(lkd_client_arg_error(&client)->rule, "is not in settings.caps") == 0);
         }
         CHECK_EQ_INT(lkd_cancel_task(&client, "t", 1), LKD_ERR_ARG_CONFLICT);
         CHECK(strcmp(lkd_client_arg_error(&client)->name, "settings.caps") == 0);
@@ -326,13 +326,54 @@ static void test_page_range(void)
                  "\"Config\":{\"TableResultType\":\"0\",\"ResultType\":\"0\"}}", cases[i].sent);
         CHECK(strcmp(body_of(0), want) == 0);
     }
-    /* A start no end can follow is refused, not wrapped. */
+    /* Where lke's range is added, a start no end can follow is refused, not
+     * wrapped; elsewhere nothing is added and it is sent as given. */
     fresh_profile(LKD_PROFILE_LKE);
     p.start_page = 0xFFFFFFFFu;
     p.end_page = 0;
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE);
     CHECK(strcmp(lkd_client_arg_error(&client)->name, "params.start_page") == 0);
-    CHECK_EQ_INT(tl.connects, 0);
+    p.start_page = 0xFFFFFFFFu - (LKD_CREATE_MAX_PAGES - 1); /* the last start that leaves room */
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK(strstr(body_of(0), ",\"FileStartPageNumber\":4294966296,\"FileEndPageNumber\":4294967295,") != NULL);
+    for (i = LKD_PROFILE_LKEAP; i <= LKD_PROFILE_LKEAP_INTL; i++) {
+        fresh_profile((lkd_profile_t)i);
+        p.start_page = 0xFFFFFFFFu;
+        p.end_page = 0;
+        tl_push_json(create_json, NULL);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+        CHECK(strstr(body_of(0), ",\"FileStartPageNumber\":4294967295,\"Config\"") != NULL);
+    }
+    /* At most LKD_CREATE_MAX_PAGES pages, on every profile: one more is
+     * refused before anything connects. */
+    for (i = LKD_PROFILE_LKE; i <= LKD_PROFILE_LKEAP_INTL; i++) {
+        static const struct {
+            uint32_t start, end;
+            lkd_status_t st;
+        } ranges[] = {
+            {0, 1000, LKD_OK},           {1, 1000, LKD_OK},           {7, 1006, LKD_OK},
+            {0xFFFFFC18u, 0xFFFFFFFFu, LKD_OK},                        {0xFFFFFFFFu, 0xFFFFFFFFu, LKD_OK},
+            {0, 1001, LKD_ERR_ARG_RANGE}, {1, 1001, LKD_ERR_ARG_RANGE}, {7, 1007, LKD_ERR_ARG_RANGE},
+            {1, 5000, LKD_ERR_ARG_RANGE}, {0xFFFFFC17u, 0xFFFFFFFFu, LKD_ERR_ARG_RANGE},
+            {1, 0xFFFFFFFFu, LKD_ERR_ARG_RANGE},
+        };
+        size_t k;
+        fresh_profile((lkd_profile_t)i);
+        for (k = 0; k < sizeof ranges / sizeof ranges[0]; k++) {
+            p.start_page = ranges[k].start;
+            p.end_page = ranges[k].end;
+            if (ranges[k].st == LKD_OK) {
+                tl_push_json(create_json, NULL);
+            }
+            CHECK_EQ_INT(lkd_create(&client, &p, &id), ranges[k].st);
+            if (ranges[k].st != LKD_OK) {
+                CHECK(strcmp(lkd_client_arg_error(&client)->name, "params.end_page") == 0);
+            }
+        }
+        CHECK_EQ_INT(tl.nreqs, 5);
+        CHECK_EQ_INT(tl.connects, 1);
+    }
     fresh_profile(LKD_PROFILE_LKEAP);
 }
 
@@ -355,7 +396,8 @@ static void test_base64_types(void)
         reads = 0;
         CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE);
         CHECK(strcmp(lkd_client_arg_error(&client)->name, "params.file_type") == 0);
-        CHECK(strstr(lkd_client_arg_error(&client)->rule, "FileUrl") != NULL);
+        CHECK(strstr(lkd_client_arg_error(&client)->rule, "LKD_FILE_BASE64_TYPES") != NULL);
+        CHECK(strstr(lkd_client_arg_error(&client)->rule, "file_url") != NULL);
         CHECK_EQ_INT(reads, 0);
         p.file = NULL;
         p.file_url = "https://example.com/a.docx";
