@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lkd_job.h"
 
 /* The CLI's option or variable for each setting or parameter it fills. */
 static const struct {
@@ -83,6 +84,18 @@ static int print_gated(FILE *out, const char *field, lkd_status_t st)
     return 0;
 }
 
+/* " must be PNG, JPG, ... or TIFF for --file; ...": LKD_FILE_BASE64_TYPES in words. */
+static void print_base64_rule(FILE *out)
+{
+    static const char types[] = LKD_FILE_BASE64_TYPES;
+    const char *t;
+    fputs(" must be", out);
+    for (t = types; *t != '\0'; t += strlen(t) + 1) {
+        fprintf(out, "%s %s", t == types ? "" : t[strlen(t) + 1] == '\0' ? " or" : ",", t);
+    }
+    fputs(" to be sent with --file; send other types with --url", out);
+}
+
 void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st)
 {
     const char *field;
@@ -101,7 +114,7 @@ void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st)
         fprintf(out, " is %lu bytes; at most %lu", (unsigned long)e->length, (unsigned long)e->limit);
     } else if (st == LKD_ERR_ARG_RANGE && strcmp(field, "file_type") == 0) {
         /* The one range a FileType can break (the library's rule names its macro). */
-        fputs(" must be one of " LKD_FILE_BASE64_TYPES " for --file; send other types with --url", out);
+        print_base64_rule(out);
     } else {
         fprintf(out, " %s", e->rule);
     }
