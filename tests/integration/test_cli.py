@@ -314,6 +314,21 @@ def test_more_pages_than_one_task_are_refused_before_sending(ctx):
         assert (last["FileStartPageNumber"], last["FileEndPageNumber"]) == (7, 1006), last
 
 
+def test_longest_file_url_fits_the_request_buffer(ctx):
+    # README "The service": with the defaults (lke's host and range, the mock's 36-byte SecretId, FileType PDF,
+    # no token or language) a FileUrl of 1408 bytes fits the request buffer beside the headers; one byte more
+    # is refused before anything connects.
+    def url(n):
+        return "https://docs.example.com/" + "a" * (n - 29) + ".pdf"
+    proc = run(ctx, "create", "--url", url(1408))
+    assert proc.returncode == 0, err(proc)
+    assert ctx.mock.stats()["last_create"]["FileUrl"] == url(1408)
+    before = traffic(ctx)
+    proc = run(ctx, "create", "--url", url(1409))
+    assert proc.returncode == 2 and "too small" in err(proc), (proc.returncode, err(proc))
+    assert traffic(ctx) == before, (before, traffic(ctx))
+
+
 def test_profile_host_in_any_case(ctx):
     for service, host, version, region, _ in PROFILES:
         r = status_json(ctx, "done-case", host=host.upper())

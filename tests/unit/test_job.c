@@ -377,6 +377,48 @@ static void test_page_range(void)
     fresh_profile(LKD_PROFILE_LKEAP);
 }
 
+/* The request buffer holds a FileUrl Create's headers and JSON body: with
+ * the defaults (lke's host, to which its page range is added, a SecretId of
+ * the 36 bytes the service issues, FileType PDF, Config's two keys, no token
+ * or language) the longest FileUrl the README states fits, and one byte more
+ * is LKD_ERR_BUFFER_TOO_SMALL before anything connects. */
+#define LONGEST_FILE_URL 1408u
+static void test_longest_file_url(void)
+{
+    static char url[LONGEST_FILE_URL + 2];
+    lkd_settings_t s;
+    lkd_create_t p;
+    lkd_span_t id;
+    size_t n;
+    for (n = LONGEST_FILE_URL; n <= LONGEST_FILE_URL + 1; n++) {
+        lkd_client_free(&client);
+        tl_reset();
+        tl_port(&port);
+        lkd_settings_default(&s, LKD_PROFILE_LKE);
+        s.secret_id = "AKIDLKEDOCMOCK0000000000000000000000";
+        s.secret_key = "longest-url-key";
+        CHECK_EQ_INT(lkd_client_init(&client, &s, &port), LKD_OK);
+        CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+        lkd_create_default(&p);
+        p.file_type = "PDF";
+        memset(url, 'a', n);
+        memcpy(url, "https://docs.example.com/", 25);
+        memcpy(url + n - 4, ".pdf", 5);
+        p.file_url = url;
+        /* The loop's certificate names api.test, not lke's host: a request
+         * that fits is written and then connects, which is all this asks. */
+        if (n == LONGEST_FILE_URL) {
+            CHECK(lkd_create(&client, &p, &id) != LKD_ERR_BUFFER_TOO_SMALL);
+            CHECK_EQ_INT(tl.connects, 1);
+            CHECK(strcmp(tl.last_connect_host, "lke.intl.tencentcloudapi.com") == 0);
+        } else {
+            CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_BUFFER_TOO_SMALL);
+            CHECK_EQ_INT(tl.connects, 0);
+        }
+    }
+    fresh();
+}
+
 /* FileBase64 takes seven types; any other is refused before the file is
  * read, and the refusal points at FileUrl.  By URL any type goes. */
 static void test_base64_types(void)
@@ -1524,6 +1566,7 @@ int main(void)
     test_capabilities();
     test_page_range();
     test_base64_types();
+    test_longest_file_url();
     test_create_file();
     test_create_not_repeated();
     test_create_upload_deadline();
