@@ -198,7 +198,8 @@ static lkd_status_t check_source(lkd_client_t *c, const lkd_create_t *p)
     return LKD_OK;
 }
 
-/* Whether type is one of LKD_FILE_BASE64_TYPES. */
+/* Whether type is one of LKD_FILE_BASE64_TYPES (never empty: the first is
+ * compared before the end is looked for). */
 static int base64_type(const char *type)
 {
     const char *t = LKD_FILE_BASE64_TYPES;
