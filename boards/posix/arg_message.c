@@ -6,6 +6,9 @@
 
 #include <string.h>
 
+#include "cli.h"
+#include "lkd_job.h"
+
 /* The CLI's option or variable for each setting or parameter it fills. */
 static const struct {
     const char *name;
@@ -17,8 +20,20 @@ static const struct {
     {"start_page", "--pages"},        {"end_page", "--pages"},         {"result_hosts", "--result-host"},
     {"secret_id", "TENCENTCLOUD_SECRET_ID"}, {"secret_key", "TENCENTCLOUD_SECRET_KEY"},
     {"token", "TENCENTCLOUD_TOKEN"},  {"timeout_ms", "--timeout or --job-timeout"},
-    {"caps", "--service lkeap"},           {"ignore_failed_page", "--ignore-failed-page"},
-    {"return_page_format", "--return-page-format"}, {"page_format", "--page-format"},
+};
+
+/* What an endpoint may lack (the argument the library names when it refuses
+ * it, LKD_ERR_ARG_CONFLICT; lkd_cancel_task names settings.caps) and what the
+ * user asked for. */
+static const struct {
+    const char *name;
+    const char *asked;
+    unsigned cap;
+} gated[] = {
+    {"ignore_failed_page", "--ignore-failed-page", LKD_CAP_IGNORE_FAILED_PAGE},
+    {"return_page_format", "--return-page-format", LKD_CAP_RETURN_PAGE_FORMAT},
+    {"page_format", "--page-format", LKD_CAP_PAGE_FORMAT},
+    {"caps", "cancel", LKD_CAP_CANCEL_TASK},
 };
 
 /* name without the struct it is a field of ("settings.", "params.", "opt."). */
@@ -42,6 +57,45 @@ static void put_words(FILE *out, const char *s)
     }
 }
 
+/* A capability refusal says what the user asked for and the fix: the
+ * profiles whose capabilities (the library's table) have it.  0 when st on
+ * field is no such refusal. */
+static int print_gated(FILE *out, const char *field, lkd_status_t st)
+{
+    lkd_settings_t d;
+    const char *sep = "; use";
+    size_t i;
+    int p;
+    for (i = 0; st == LKD_ERR_ARG_CONFLICT && i < sizeof gated / sizeof gated[0]; i++) {
+        if (strcmp(field, gated[i].name) != 0) {
+            continue;
+        }
+        fprintf(out, "%s is not served on this endpoint", gated[i].asked);
+        for (p = 0; p < CLI_PROFILES; p++) {
+            lkd_settings_default(&d, (lkd_profile_t)p);
+            if (d.caps & gated[i].cap) {
+                fprintf(out, "%s --service %s", sep, cli_services[p]);
+                sep = " or";
+            }
+        }
+        fputc('\n', out);
+        return 1;
+    }
+    return 0;
+}
+
+/* " must be PNG, JPG, ... or TIFF for --file; ...": LKD_FILE_BASE64_TYPES in words. */
+static void print_base64_rule(FILE *out)
+{
+    static const char types[] = LKD_FILE_BASE64_TYPES;
+    const char *t;
+    fputs(" must be", out);
+    for (t = types; *t != '\0'; t += strlen(t) + 1) {
+        fprintf(out, "%s %s", t == types ? "" : t[strlen(t) + 1] == '\0' ? " or" : ",", t);
+    }
+    fputs(" to be sent with --file; send other types with --url", out);
+}
+
 void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st)
 {
     const char *field;
@@ -52,9 +106,15 @@ void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st)
         return;
     }
     field = field_of(e->name);
+    if (print_gated(out, field, st)) {
+        return;
+    }
     put_words(out, field);
     if (st == LKD_ERR_ARG_TOO_LONG) {
         fprintf(out, " is %lu bytes; at most %lu", (unsigned long)e->length, (unsigned long)e->limit);
+    } else if (st == LKD_ERR_ARG_RANGE && strcmp(field, "file_type") == 0) {
+        /* The one range a FileType can break (the library's rule names its macro). */
+        print_base64_rule(out);
     } else {
         fprintf(out, " %s", e->rule);
     }

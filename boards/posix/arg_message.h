@@ -14,7 +14,9 @@
 /* One line for st (an argument status) on out, "lkedoc: " first: the argument
  * in words (the struct's name dropped, '_' and '.' as spaces), what is wrong
  * with it, and the option or variable that sets it when there is one; the
- * status's own text when e does not describe st. */
+ * status's own text when e does not describe st.  What the endpoint does not
+ * serve is said as what was asked for and the --service that serves it
+ * ("--page-format is not served on this endpoint; use --service lkeap"). */
 void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st);
 
 #endif

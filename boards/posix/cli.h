@@ -18,6 +18,10 @@
 
 typedef struct options options_t;
 
+/* The --service names, indexed by lkd_profile_t (options.c). */
+#define CLI_PROFILES 3
+extern const char *const cli_services[CLI_PROFILES];
+
 /* A command: returns the process's exit status. */
 typedef int (*cli_command_fn)(lkd_client_t *c, const options_t *o);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sys/resource.h>
 #ifdef __linux__
@@ -98,10 +99,14 @@ static void offline_hint(lkd_client_t *c, const char *code)
     if (s != NULL && strcmp(s->service, "lke") == 0 &&
         (strcmp(code, "InvalidAction") == 0 || strcmp(code, "ActionOffline") == 0 ||
          strcmp(code, "UnsupportedOperation") == 0)) {
-        fputs("lkedoc: this action is no longer served on lke (the official SDKs removed it there);\n"
-              "  switch to lkeap: --service lkeap (China, lkeap.tencentcloudapi.com) or\n"
-              "  --service lkeap-intl (international, lkeap.intl.tencentcloudapi.com), same credentials\n",
-              stderr);
+        lkd_settings_t cn, intl;
+        lkd_settings_default(&cn, LKD_PROFILE_LKEAP);
+        lkd_settings_default(&intl, LKD_PROFILE_LKEAP_INTL);
+        fprintf(stderr,
+                "lkedoc: this action is no longer served on lke (the official SDKs removed it there);\n"
+                "  switch to lkeap: --service %s (China, %s) or\n"
+                "  --service %s (international, %s), same credentials\n",
+                cli_services[LKD_PROFILE_LKEAP], cn.host, cli_services[LKD_PROFILE_LKEAP_INTL], intl.host);
     }
 }
 
@@ -188,22 +193,59 @@ static void no_core_dumps(void)
 #endif
 }
 
-/* Fill the settings from the options: profile, endpoint, overrides. */
-static void settings_from_options(lkd_settings_t *s, options_t *o)
+/* The profile whose host host is (names compare in any case), or -1. */
+static int profile_of_host(const char *host)
+{
+    lkd_settings_t d;
+    int p;
+    for (p = 0; p < CLI_PROFILES; p++) {
+        lkd_settings_default(&d, (lkd_profile_t)p);
+        if (strcasecmp(d.host, host) == 0) {
+            return p;
+        }
+    }
+    return -1;
+}
+
+/* The profile: --service, else the endpoint's, else lke.  The host of a
+ * profile picks that profile; --service lkeap names the service both lkeap
+ * editions share, so the international host makes it the international one.
+ * Any other --service that the host contradicts is refused: its region and
+ * capabilities would be sent to the other edition's host.  -1 after saying
+ * why. */
+static int choose_profile(const options_t *o)
+{
+    int i, service = -1, host = o->host[0] != '\0' ? profile_of_host(o->host) : -1;
+    for (i = 0; i < CLI_PROFILES && o->service != NULL; i++) {
+        if (strcmp(cli_services[i], o->service) == 0) {
+            service = i;
+        }
+    }
+    if (host >= 0 && service >= 0 && host != service &&
+        !(service == LKD_PROFILE_LKEAP && host == LKD_PROFILE_LKEAP_INTL)) {
+        fprintf(stderr, "lkedoc: --endpoint %s is the host of --service %s, not of --service %s\n", o->host,
+                cli_services[host], o->service);
+        return -1;
+    }
+    if (host >= 0) {
+        return host;
+    }
+    if (service >= 0) {
+        return service;
+    }
+    return strncasecmp(o->host, "lkeap.", 6) == 0 ? LKD_PROFILE_LKEAP : LKD_PROFILE_LKE;
+}
+
+/* Fill the settings from the options: profile, endpoint, overrides.
+ * Returns 0, or an exit status after saying why. */
+static int settings_from_options(lkd_settings_t *s, options_t *o)
 {
     const char *env_region = getenv("TENCENTCLOUD_REGION");
-    /* The profile: --service, else the endpoint's first label, else lke;
-     * lkeap on the international host is the international edition. */
-    if (o->service == NULL && o->host[0] != '\0') {
-        o->service = strncmp(o->host, "lkeap.", 6) == 0 ? "lkeap" : "lke";
+    int profile = choose_profile(o);
+    if (profile < 0) {
+        return EXIT_USAGE;
     }
-    if (o->service != NULL && strcmp(o->service, "lkeap") == 0 &&
-        strcmp(o->host, "lkeap.intl.tencentcloudapi.com") == 0) {
-        o->service = "lkeap-intl";
-    }
-    lkd_settings_default(s, o->service == NULL || strcmp(o->service, "lke") == 0 ? LKD_PROFILE_LKE
-                            : strcmp(o->service, "lkeap") == 0                   ? LKD_PROFILE_LKEAP
-                                                                                 : LKD_PROFILE_LKEAP_INTL);
+    lkd_settings_default(s, (lkd_profile_t)profile);
     if (o->host[0] == '\0') {
         snprintf(o->host, sizeof o->host, "%s", s->host);
     }
@@ -232,6 +274,7 @@ static void settings_from_options(lkd_settings_t *s, options_t *o)
     if (o->verbose) {
         s->log = log_to_stderr;
     }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -247,7 +290,10 @@ int main(int argc, char **argv)
     if (rc >= 0) {
         return rc;
     }
-    settings_from_options(&s, &o);
+    rc = settings_from_options(&s, &o);
+    if (rc != 0) {
+        return rc;
+    }
     no_core_dumps();
     if (credentials_load(&creds, err, sizeof err) != 0) {
         fprintf(stderr, "lkedoc: %s\n", err);

@@ -166,13 +166,18 @@ static int one_of(const char **out, const char *v, const char *a, const char *b)
     return 0;
 }
 
+const char *const cli_services[CLI_PROFILES] = {"lke", "lkeap", "lkeap-intl"};
+
 static int set_service(options_t *o, const char *v)
 {
-    if (strcmp(v, "lkeap-intl") == 0) {
-        o->service = v;
-        return 0;
+    int i;
+    for (i = 0; i < CLI_PROFILES; i++) {
+        if (strcmp(v, cli_services[i]) == 0) {
+            o->service = cli_services[i];
+            return 0;
+        }
     }
-    return one_of(&o->service, v, "lke", "lkeap");
+    return -1;
 }
 
 /* yes|no for a boolean Config key: 1 or 0 in *out. */

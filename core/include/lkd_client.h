@@ -90,7 +90,10 @@ typedef struct {
     uint32_t upload_bytes_per_s; /* a Create that streams a file gets timeout_ms plus its
                                     base64 body at this rate, in whole seconds (65536 by
                                     default: an 8 MiB body adds 128 s); 0: timeout_ms alone */
-    uint8_t caps;             /* LKD_CAP_* bits: what the endpoint serves */
+    uint8_t caps;             /* LKD_CAP_* bits: what the endpoint serves.  An application that
+                                 fills lkd_settings_t itself rather than from lkd_settings_default
+                                 must set it: 0 (a zeroed struct) refuses every capability, and
+                                 lke's range needs LKD_CAP_END_PAGE_100 */
     const char *const *result_hosts; /* NULL, or result_host_count hosts a result URL may name
                                         besides LKD_DEFAULT_RESULT_HOSTS: ".example.com" any name
                                         under it (whole labels), "cos.example.com" that name only;

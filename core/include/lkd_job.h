@@ -27,6 +27,11 @@ extern "C" {
 /* The most pages one task parses (the service's limit). */
 #define LKD_CREATE_MAX_PAGES 1000u
 
+/* The FileTypes the service takes as FileBase64 (lkd_create_t.file); any
+ * type goes by FileUrl.  Each type ends with a NUL; the list with an empty
+ * one ("" after the last NUL). */
+#define LKD_FILE_BASE64_TYPES "PNG\0" "JPG\0" "JPEG\0" "PDF\0" "GIF\0" "BMP\0" "TIFF\0"
+
 /* CreateReconstructDocumentFlow parameters, as the service names them.  Either file_url or file.
  * Page range: on an endpoint with LKD_CAP_END_PAGE_100 (lke), which parses
  * only pages 1..100 without FileEndPageNumber, an end_page of 0 sends the
@@ -67,15 +72,16 @@ void lkd_create_default(lkd_create_t *p);
  * Errors, each with the argument named (lkd_client_arg_error):
  * LKD_ERR_ARG_NULL (params, task_id, file.read, no source, file_type on
  * lkeap), LKD_ERR_ARG_CONFLICT (both sources; end_page before start_page;
- * ignore_failed_page, return_page_format or page_format set while
- * settings.caps lack its LKD_CAP_* bit),
+ * ignore_failed_page, return_page_format or page_format, the one named, set
+ * while settings.caps lack its LKD_CAP_* bit),
  * LKD_ERR_ARG_EMPTY (file_url "", file.size 0, file_type ""),
  * LKD_ERR_ARG_TOO_LONG (file_type over 8), LKD_ERR_ARG_FORMAT (file_type not
  * letters and digits; file_url or page_format not UTF-8), LKD_ERR_ARG_RANGE
- * (table_result_type, result_type; file_type with file other than PNG, JPG,
- * JPEG, PDF, GIF, BMP, TIFF: the service takes those only as FileBase64, the
- * others by file_url; start_page over UINT32_MAX - LKD_CREATE_MAX_PAGES;
- * file.size more than file.read gives;
+ * (table_result_type, result_type; file_type with file not one of
+ * LKD_FILE_BASE64_TYPES: send it by file_url; end_page more than
+ * LKD_CREATE_MAX_PAGES - 1 after start_page (1 when 0), on every endpoint;
+ * start_page over UINT32_MAX - LKD_CREATE_MAX_PAGES + 1 with end_page 0
+ * where LKD_CAP_END_PAGE_100 adds the range; file.size more than file.read gives;
  * file.read gave more bytes than it was asked for);
  * LKD_ERR_PAYLOAD_TOO_LARGE, LKD_ERR_OUTCOME_UNKNOWN (above), the reader's
  * errors, and those of lkd_get_result (network errors and LKD_ERR_MALFORMED

@@ -158,17 +158,21 @@ void lkd_client_free(lkd_client_t *client)
 
 /* ---- the simple actions ------------------------------------------------------ */
 
-/* A call that takes only the TaskId: GetReconstructDocumentResult, CancelTask. */
-static lkd_status_t task_call(lkd_client_t *client, const char *action, lkd_call_decode_fn decode, void *ctx,
-                              const char *task_id, size_t task_id_len)
+/* A call that takes only the TaskId: GetReconstructDocumentResult into
+ * *result, or, result NULL, CancelTask, which the settings' caps must have
+ * (refused before anything is sent). */
+static lkd_status_t task_call(lkd_client_t *client, lkd_result_t *result, const char *task_id, size_t task_id_len)
 {
     lkd_status_t st = lkd_call_begin(client);
     if (st != LKD_OK) {
         return st;
     }
-    st = lkd_call_set_task(client, task_id, task_id_len);
+    st = result == NULL && !(client->internal.settings.caps & LKD_CAP_CANCEL_TASK)
+             ? lkd_arg_fail(client, LKD_ERR_ARG_CONFLICT, "settings.caps", "lack LKD_CAP_CANCEL_TASK")
+             : lkd_call_set_task(client, task_id, task_id_len);
     if (st == LKD_OK) {
-        st = lkd_call(client, action, lkd_call_compose_task, decode, ctx, 1,
+        st = lkd_call(client, result != NULL ? lkd_result_action : "CancelTask", lkd_call_compose_task,
+                      result != NULL ? lkd_result_decode : lkd_result_decode_request_id, result, 1,
                       lkd_clock_deadline(client, client->internal.settings.timeout_ms));
     }
     return lkd_call_end(client, st);
@@ -180,16 +184,10 @@ lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t ta
         return lkd_arg_fail(client, LKD_ERR_ARG_NULL, "result", NULL);
     }
     memset(result, 0, sizeof *result);
-    return task_call(client, lkd_result_action, lkd_result_decode, result, task_id, task_id_len);
+    return task_call(client, result, task_id, task_id_len);
 }
 
 lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t task_id_len)
 {
-    /* Refused before anything is sent; a client in a call answers LKD_ERR_STATE below. */
-    if (client != NULL && client->internal.initialised && !client->internal.busy &&
-        !(client->internal.settings.caps & LKD_CAP_CANCEL_TASK)) {
-        return lkd_arg_fail(client, LKD_ERR_ARG_CONFLICT, "settings.caps",
-                            "lack LKD_CAP_CANCEL_TASK: CancelTask is served on lkeap China only (LKD_PROFILE_LKEAP)");
-    }
-    return task_call(client, "CancelTask", lkd_result_decode_request_id, NULL, task_id, task_id_len);
+    return task_call(client, NULL, task_id, task_id_len);
 }

@@ -166,16 +166,19 @@ static lkd_status_t decode_failed_pages(lkd_json_doc_t *doc, int response, const
     return LKD_OK;
 }
 
-/* Usage's members, all integers, in the order of lkd_usage_t's fields:
- * the struct is eight int64_t, so the i-th key fills the i-th one. */
+/* Usage's members, all integers: their keys and where each goes. */
 static const char usage_keys[] = "PageNumber\0" "TotalToken\0" "TotalTokens\0" "SplitTokens\0" "MllmTokens\0"
                                  "SuccessPageNum\0" "FailPageNum\0" "FileSize\0";
-#define USAGE_FIELDS (sizeof(lkd_usage_t) / sizeof(int64_t))
-typedef char lkd_usage_is_int64s[sizeof(lkd_usage_t) == 8 * sizeof(int64_t) ? 1 : -1];
+static const uint8_t usage_fields[] = {
+    offsetof(lkd_usage_t, page_number),      offsetof(lkd_usage_t, total_token),
+    offsetof(lkd_usage_t, total_tokens),     offsetof(lkd_usage_t, split_tokens),
+    offsetof(lkd_usage_t, mllm_tokens),      offsetof(lkd_usage_t, success_page_num),
+    offsetof(lkd_usage_t, fail_page_num),    offsetof(lkd_usage_t, file_size),
+};
 
 static int64_t *usage_field(lkd_usage_t *u, unsigned i)
 {
-    return &((int64_t *)(void *)u)[i];
+    return (int64_t *)(void *)((char *)u + usage_fields[i]);
 }
 
 static lkd_status_t decode_usage(lkd_json_doc_t *doc, int response, lkd_result_t *result)
@@ -190,7 +193,7 @@ static lkd_status_t decode_usage(lkd_json_doc_t *doc, int response, lkd_result_t
         return LKD_ERR_MALFORMED;
     }
     result->has_usage = 1;
-    for (i = 0; i < USAGE_FIELDS && st == LKD_OK; i++) {
+    for (i = 0; i < sizeof usage_fields && st == LKD_OK; i++) {
         st = optional_int(doc, u, lkd_text_nth(usage_keys, i, ""), usage_field(&result->usage, i));
     }
     return st;
@@ -217,7 +220,6 @@ static lkd_status_t decode_task_error(lkd_json_doc_t *doc, int error, lkd_result
 
 static void result_init(lkd_result_t *result)
 {
-    unsigned i;
     memset(result, 0, offsetof(lkd_result_t, failed_pages));
     result->status = LKD_TASK_UNKNOWN;
     result->status_raw = empty_span;
@@ -225,9 +227,8 @@ static void result_init(lkd_result_t *result)
     result->task_error_code = empty_span;
     result->task_error_message = empty_span;
     result->request_id = empty_span;
-    for (i = 0; i < USAGE_FIELDS; i++) {
-        *usage_field(&result->usage, i) = -1;
-    }
+    /* Every Usage field -1: int64_t is two's complement, all ones is -1. */
+    memset(&result->usage, 0xff, sizeof result->usage);
 }
 
 lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tokens, unsigned max_tokens,

@@ -198,17 +198,17 @@ static lkd_status_t check_source(lkd_client_t *c, const lkd_create_t *p)
     return LKD_OK;
 }
 
-/* The only FileTypes the service takes as FileBase64. */
+/* Whether type is one of LKD_FILE_BASE64_TYPES (never empty: the first is
+ * compared before the end is looked for). */
 static int base64_type(const char *type)
 {
-    static const char types[] = "PNG\0" "JPG\0" "JPEG\0" "PDF\0" "GIF\0" "BMP\0" "TIFF\0";
-    const char *t;
-    unsigned i;
-    for (i = 0; (t = lkd_text_nth(types, i, NULL)) != NULL; i++) {
+    const char *t = LKD_FILE_BASE64_TYPES;
+    do {
         if (strcmp(t, type) == 0) {
             return 1;
         }
-    }
+        t += strlen(t) + 1;
+    } while (*t != '\0');
     return 0;
 }
 
@@ -216,23 +216,23 @@ static int base64_type(const char *type)
  * the service answers UnknownParameter to a key its edition lacks. */
 static lkd_status_t check_config_caps(lkd_client_t *c, const lkd_create_t *p)
 {
-    unsigned missing = ((p->ignore_failed_page >= 0 ? LKD_CAP_IGNORE_FAILED_PAGE : 0u) |
-                        (p->return_page_format >= 0 ? LKD_CAP_RETURN_PAGE_FORMAT : 0u) |
-                        (p->page_format != NULL ? LKD_CAP_PAGE_FORMAT : 0u)) &
-                       ~(unsigned)c->internal.settings.caps;
-    if (missing == 0) {
-        return LKD_OK;
+    unsigned caps = c->internal.settings.caps;
+    if (p->ignore_failed_page >= 0 && !(caps & LKD_CAP_IGNORE_FAILED_PAGE)) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT, "params.ignore_failed_page", "is not in settings.caps");
     }
-    return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT,
-                        (missing & LKD_CAP_IGNORE_FAILED_PAGE)   ? "params.ignore_failed_page"
-                        : (missing & LKD_CAP_RETURN_PAGE_FORMAT) ? "params.return_page_format"
-                                                                 : "params.page_format",
-                        "is served on lkeap China only (LKD_PROFILE_LKEAP): settings.caps lack it");
+    if (p->return_page_format >= 0 && !(caps & LKD_CAP_RETURN_PAGE_FORMAT)) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT, "params.return_page_format", "is not in settings.caps");
+    }
+    if (p->page_format != NULL && !(caps & LKD_CAP_PAGE_FORMAT)) {
+        return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT, "params.page_format", "is not in settings.caps");
+    }
+    return LKD_OK;
 }
 
 static lkd_status_t check_create(lkd_client_t *c, const lkd_create_t *p)
 {
     char type[FILE_TYPE_MAX + 1];
+    uint32_t first = p->start_page > 0 ? p->start_page : 1, last;
     lkd_status_t st = check_source(c, p);
     if (st != LKD_OK) {
         return st;
@@ -253,16 +253,24 @@ static lkd_status_t check_create(lkd_client_t *c, const lkd_create_t *p)
     if (p->result_type != NULL && !one_of(p->result_type, "0", "5")) {
         return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.result_type", "must be \"0\" to \"5\"");
     }
-    if (p->start_page > 0 && p->end_page > 0 && p->end_page < p->start_page) {
-        return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT, "params.end_page", "is before params.start_page");
-    }
-    if (p->start_page > UINT32_MAX - LKD_CREATE_MAX_PAGES) {
-        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.start_page", NULL); /* no end page can follow it */
+    /* The last page the task is asked for: the one given, or the one
+     * compose_create adds where the endpoint would stop at page 100 (which
+     * wraps when no page can follow the start). */
+    last = p->end_page > 0 ? p->end_page
+           : (c->internal.settings.caps & LKD_CAP_END_PAGE_100) ? first + (LKD_CREATE_MAX_PAGES - 1)
+                                                                 : first;
+    /* An end before the start, one that wrapped, or a range over the
+     * service's limit, which is checked on every endpoint so that no task is
+     * asked for what it refuses. */
+    if (last < first || last - first >= LKD_CREATE_MAX_PAGES) {
+        if (last < first && p->end_page > 0) {
+            return lkd_arg_fail(c, LKD_ERR_ARG_CONFLICT, "params.end_page", "is before params.start_page");
+        }
+        return p->end_page > 0 ? lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.end_page", "makes a range over 1000 pages")
+                               : lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.start_page", NULL);
     }
     if (p->file != NULL && p->file_type != NULL && !base64_type(type)) {
-        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.file_type",
-                            "must be PNG, JPG, JPEG, PDF, GIF, BMP or TIFF to be sent as FileBase64 (params.file); "
-                            "send other types by FileUrl (params.file_url)");
+        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "params.file_type", "is not in LKD_FILE_BASE64_TYPES: use file_url");
     }
     return check_config_caps(c, p);
 }

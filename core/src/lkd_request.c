@@ -168,12 +168,10 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
         }
         w.pos += auth_len;
     }
-    lkd_text_put_str(&w, "\r\n");
-    /* Unsigned, as every official SDK sends its own name: the service's
-     * logs tell the client apart. */
-    lkd_text_put_str(&w, "User-Agent: lkedoc/" LKD_VERSION_STRING "\r\nX-TC-RequestClient: lkedoc/" LKD_VERSION_STRING
-                         "\r\n");
-    lkd_text_put_str(&w, "Content-Length: ");
+    /* X-TC-RequestClient unsigned, as every official SDK sends its own name:
+     * the service's logs tell the client apart.  One string, one call. */
+    lkd_text_put_str(&w, "\r\nUser-Agent: lkedoc/" LKD_VERSION_STRING "\r\nX-TC-RequestClient: lkedoc/" LKD_VERSION_STRING
+                         "\r\nContent-Length: ");
     lkd_text_put_dec(&w, req->streamed ? req->content_length : (uint64_t)req->body_len);
     lkd_text_put_str(&w, "\r\n\r\n");
     if (!req->streamed) {

@@ -169,7 +169,9 @@ def test_public_headers_compile_as_cxx_with_c_linkage():
     sh(["g++", "-std=c++11", "-Wall", "-Wextra", "-Werror", "-pedantic", *LIB_KNOBS, *includes(INCLUDE_DIRS), "-o",
         exe, src, LIB, *TLS_LIBS])
     out = sh([exe])
-    assert out.startswith("c++: lkedoc 0.1.0, deadline passed, Success: ok"), out
+    with open(os.path.join(CORE_INCLUDE, "lkd_version.h"), encoding="utf-8") as f:
+        version = ".".join(re.findall(r"#define LKD_VERSION_(?:MAJOR|MINOR|PATCH) (\d+)", f.read()))
+    assert out.startswith("c++: lkedoc %s, deadline passed, Success: ok" % version), (version, out)
 
 
 def test_public_headers_have_extern_c_guards():

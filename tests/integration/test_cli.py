@@ -224,20 +224,31 @@ def test_every_request_names_the_client(ctx):
     assert st["request_clients"] == {"lkedoc/" + lkedoc_version(): st["requests"]}, st["request_clients"]
 
 
+def traffic(ctx):
+    """What reached the mock's API port: connections, TLS handshakes, requests."""
+    st = ctx.mock.stats()
+    return st["connections"], st["handshakes"], st["requests"]
+
+
+def no_identifiers(text):
+    """A CLI message names options and profiles, not the library's C names."""
+    return not re.search(r"LKD_|settings\.|params\.|\bcaps\b|_page\b|file_url", text)
+
+
 def test_what_a_profile_lacks_is_refused_before_sending(ctx):
-    before = ctx.mock.stats()["requests"]
+    before = traffic(ctx)
     for service, host in (("lke", PROFILES[0][1]), ("lkeap-intl", PROFILES[2][1])):
-        for opt, value, words in (("--ignore-failed-page", "no", "ignore failed page"),
-                                  ("--return-page-format", "yes", "return page format"),
-                                  ("--page-format", "A4", "page format")):
+        for opt, value in (("--ignore-failed-page", "no"), ("--return-page-format", "yes"), ("--page-format", "A4")):
             proc = run(ctx, "--service", service, "create", "--url", "https://docs.example.test/a.pdf", opt, value,
                        host=host)
             assert proc.returncode == 2, (service, opt, proc.returncode, err(proc))
-            assert words + " is served on lkeap China only" in err(proc) and "(set with %s)" % opt in err(proc), err(proc)
+            # The fix, not the option already typed.
+            assert err(proc) == "lkedoc: %s is not served on this endpoint; use --service lkeap\n" % opt, err(proc)
         proc = run(ctx, "--service", service, "cancel", "task-1", host=host)
-        assert proc.returncode == 2 and "CancelTask is served on lkeap China only" in err(proc), err(proc)
-        assert "--service" in err(proc), err(proc)
-    assert ctx.mock.stats()["requests"] == before, "a refused request reached the service"
+        assert proc.returncode == 2, (proc.returncode, err(proc))
+        assert err(proc) == "lkedoc: cancel is not served on this endpoint; use --service lkeap\n", err(proc)
+    # Nothing connected, let alone sent.
+    assert traffic(ctx) == before, (before, traffic(ctx))
     # lkeap China takes all of them.
     proc = run(ctx, "--service", "lkeap", "create", "--url", "https://docs.example.test/a.pdf", "--ignore-failed-page",
                "no", "--return-page-format", "yes", "--page-format", "A4", host=PROFILES[1][1])
@@ -273,17 +284,74 @@ def test_base64_only_for_its_types(ctx):
     path = os.path.join(ctx.home, "letter.docx")
     with open(path, "wb") as f:
         f.write(b"PK\x03\x04 not really a docx")
-    before = ctx.mock.stats()["requests"]
+    before = traffic(ctx)
     proc = run(ctx, "create", "--file", path)
     assert proc.returncode == 2, (proc.returncode, err(proc))
-    assert "PNG, JPG, JPEG, PDF, GIF, BMP or TIFF" in err(proc) and "FileUrl" in err(proc), err(proc)
-    assert "--type" in err(proc), err(proc)
+    assert "must be PNG, JPG, JPEG, PDF, GIF, BMP or TIFF to be sent with --file" in err(proc), err(proc)
+    assert "send other types with --url (set with --type)" in err(proc) and no_identifiers(err(proc)), err(proc)
     proc = run(ctx, "create", "--file", path, "--type", "txt")
-    assert proc.returncode == 2 and "FileUrl" in err(proc), err(proc)
-    assert ctx.mock.stats()["requests"] == before
+    assert proc.returncode == 2 and "--url" in err(proc), err(proc)
+    assert traffic(ctx) == before, (before, traffic(ctx))
     proc = run(ctx, "create", "--url", "https://docs.example.test/letter.docx")
     assert proc.returncode == 0, err(proc)
     assert ctx.mock.stats()["last_create"]["FileType"] == "DOCX"
+
+
+def test_more_pages_than_one_task_are_refused_before_sending(ctx):
+    for service, host, _, _, _ in PROFILES:
+        before = traffic(ctx)
+        for pages in ("1-1001", "1-5000", "7-1007"):
+            proc = run(ctx, "--service", service, "create", "--url", "https://docs.example.test/a.pdf", "--pages",
+                       pages, host=host)
+            assert proc.returncode == 2, (service, pages, proc.returncode, err(proc))
+            assert err(proc) == "lkedoc: end page makes a range over 1000 pages (set with --pages)\n", err(proc)
+        assert traffic(ctx) == before, (service, before, traffic(ctx))
+        # The most one task parses goes as asked.
+        proc = run(ctx, "--service", service, "create", "--url", "https://docs.example.test/a.pdf", "--pages",
+                   "7-1006", host=host)
+        assert proc.returncode == 0, (service, err(proc))
+        last = ctx.mock.stats()["last_create"]
+        assert (last["FileStartPageNumber"], last["FileEndPageNumber"]) == (7, 1006), last
+
+
+def test_longest_file_url_fits_the_request_buffer(ctx):
+    # README "The service": with the defaults (lke's host and range, the mock's 36-byte SecretId, FileType PDF,
+    # no token or language) a FileUrl of 1408 bytes fits the request buffer beside the headers; one byte more
+    # is refused before anything connects.
+    def url(n):
+        return "https://docs.example.com/" + "a" * (n - 29) + ".pdf"
+    proc = run(ctx, "create", "--url", url(1408))
+    assert proc.returncode == 0, err(proc)
+    assert ctx.mock.stats()["last_create"]["FileUrl"] == url(1408)
+    before = traffic(ctx)
+    proc = run(ctx, "create", "--url", url(1409))
+    assert proc.returncode == 2 and "too small" in err(proc), (proc.returncode, err(proc))
+    assert traffic(ctx) == before, (before, traffic(ctx))
+
+
+def test_profile_host_in_any_case(ctx):
+    for service, host, version, region, _ in PROFILES:
+        r = status_json(ctx, "done-case", host=host.upper())
+        h = ctx.mock.stats()["last_headers"]
+        assert (h["x-tc-version"], h["x-tc-region"]) == (version, region), (service, h)
+        assert r["Status"] == "Success", r
+
+
+def test_service_the_host_contradicts_is_refused(ctx):
+    # lkeap names the service both editions share: the international host makes it the international one.
+    status_json(ctx, "done-x", "--service", "lkeap", host=PROFILES[2][1])
+    assert ctx.mock.stats()["last_headers"]["x-tc-region"] == "ap-jakarta"
+    before = traffic(ctx)
+    for service, host, other in (("lkeap-intl", PROFILES[1][1], "lkeap"), ("lke", PROFILES[1][1], "lkeap"),
+                                 ("lkeap", PROFILES[0][1], "lke"), ("lkeap-intl", PROFILES[0][1].upper(), "lke")):
+        proc = run(ctx, "--service", service, "status", "done-x", host=host)
+        assert proc.returncode == 2, (service, host, proc.returncode, err(proc))
+        assert "is the host of --service %s, not of --service %s" % (other, service) in err(proc), err(proc)
+    assert traffic(ctx) == before, (before, traffic(ctx))
+    # A host of no profile takes any --service (the mock serves it as lkeap China: the region is what counts).
+    run(ctx, "--service", "lkeap-intl", "status", "done-x", host="mock.lkedoc.test")
+    h = ctx.mock.stats()["last_headers"]
+    assert (h["host"].split(":")[0], h["x-tc-region"]) == ("mock.lkedoc.test", "ap-jakarta"), h
 
 
 def test_language_header(ctx):

@@ -584,7 +584,10 @@ def task_status(state, profile, task_id):
         resp["Error"] = {"Code": "FailedOperation.FileParseError",
                          "Message": "The file could not be parsed (mock failure for %s)." % task_id}
     if profile["usage"] is not None:
-        n = pages[1] - pages[0] + 1 if pages else 3
+        # The pages the task parsed: those its archive holds (page 1 when the mock could not count the
+        # document's, archive_members), or for a Failed task the FailedPages it lists.
+        first, last = pages if pages else (1, 1)
+        n = len(resp["FailedPages"]) if status == "Failed" else last - first + 1
         done = n if status == "Success" else 0
         failed = n if status == "Failed" else 0
         tokens = 1234 if done else 0

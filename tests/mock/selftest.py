@@ -664,7 +664,11 @@ def run_selftest(d):
         r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "done-cn"}, host="lkeap.tencentcloudapi.com",
                          service="lkeap")
         check("no Error unless failed", resp.get("Status") == "Success" and "Error" not in resp
-              and resp["Usage"]["SuccessPageNum"] == 3, resp)
+              and resp["Usage"]["PageNumber"] == resp["Usage"]["SuccessPageNum"] == 1, resp)
+        r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "fail-cn"}, host="lkeap.tencentcloudapi.com",
+                         service="lkeap")
+        check("failed Usage counts FailedPages", resp["Usage"]["PageNumber"] == resp["Usage"]["FailPageNum"]
+              == len(resp["FailedPages"]) == 3 and resp["Usage"]["SuccessPageNum"] == 0, resp)
         r, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "done-lke"})
         check("lke: no Usage, no Error", resp.get("Status") == "Success" and "Usage" not in resp
               and "Error" not in resp, resp)
@@ -717,6 +721,17 @@ def run_selftest(d):
         pages = sorted(int(n.rsplit("_page_", 1)[1][:-5]) for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
                        if "_page_" in n)
         check("lke archive cut at 100", r.status == 200 and pages == list(range(1, 101)), pages[-3:])
+        # Usage counts the pages the archive holds, also for a task whose pages the mock cannot count.
+        lkeap = dict(host="lkeap.tencentcloudapi.com", service="lkeap")
+        for body in ({"FileBase64": b64, "FileStartPageNumber": 3, "FileEndPageNumber": 7},
+                     {"FileUrl": "https://x/y.pdf"}):
+            r, resp, _ = api("CreateReconstructDocumentFlow", dict(body, FileType="PDF"), **lkeap)
+            r, data = d.get(target_of(success_url(api, resp["TaskId"], **lkeap)))
+            held = [n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if "_page_" in n]
+            _, resp, _ = api("GetReconstructDocumentResult", {"TaskId": resp["TaskId"]}, **lkeap)
+            check("Usage agrees with the archive %s" % sorted(body), r.status == 200
+                  and resp["Usage"]["PageNumber"] == resp["Usage"]["SuccessPageNum"] == len(held)
+                  == (5 if "FileBase64" in body else 1), (resp.get("Usage"), held))
         d.drop()
         r, resp, _ = api("CreateReconstructDocumentFlow", dict(FileType="PDF", FileBase64=b64, FileStartPageNumber=120))
         check("lke start after its default end", resp["Error"]["Code"] == "InvalidParameterValue", resp)

@@ -268,7 +268,7 @@ static void test_capabilities(void)
             CHECK(strcmp(lkd_client_arg_error(&client)->name,
                          k == 0 ? "params.ignore_failed_page"
                                 : k == 1 ? "params.return_page_format" : "params.page_format") == 0);
-            CHECK(strstr(lkd_client_arg_error(&client)->rule, "lkeap China") != NULL);
+            CHECK(strcmp(lkd_client_arg_error(&client)->rule, "is not in settings.caps") == 0);
         }
         CHECK_EQ_INT(lkd_cancel_task(&client, "t", 1), LKD_ERR_ARG_CONFLICT);
         CHECK(strcmp(lkd_client_arg_error(&client)->name, "settings.caps") == 0);
@@ -326,14 +326,97 @@ static void test_page_range(void)
                  "\"Config\":{\"TableResultType\":\"0\",\"ResultType\":\"0\"}}", cases[i].sent);
         CHECK(strcmp(body_of(0), want) == 0);
     }
-    /* A start no end can follow is refused, not wrapped. */
+    /* Where lke's range is added, a start no end can follow is refused, not
+     * wrapped; elsewhere nothing is added and it is sent as given. */
     fresh_profile(LKD_PROFILE_LKE);
     p.start_page = 0xFFFFFFFFu;
     p.end_page = 0;
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE);
     CHECK(strcmp(lkd_client_arg_error(&client)->name, "params.start_page") == 0);
-    CHECK_EQ_INT(tl.connects, 0);
+    p.start_page = 0xFFFFFFFFu - (LKD_CREATE_MAX_PAGES - 1); /* the last start that leaves room */
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK(strstr(body_of(0), ",\"FileStartPageNumber\":4294966296,\"FileEndPageNumber\":4294967295,") != NULL);
+    for (i = LKD_PROFILE_LKEAP; i <= LKD_PROFILE_LKEAP_INTL; i++) {
+        fresh_profile((lkd_profile_t)i);
+        p.start_page = 0xFFFFFFFFu;
+        p.end_page = 0;
+        tl_push_json(create_json, NULL);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+        CHECK(strstr(body_of(0), ",\"FileStartPageNumber\":4294967295,\"Config\"") != NULL);
+    }
+    /* At most LKD_CREATE_MAX_PAGES pages, on every profile: one more is
+     * refused before anything connects. */
+    for (i = LKD_PROFILE_LKE; i <= LKD_PROFILE_LKEAP_INTL; i++) {
+        static const struct {
+            uint32_t start, end;
+            lkd_status_t st;
+        } ranges[] = {
+            {0, 1000, LKD_OK},           {1, 1000, LKD_OK},           {7, 1006, LKD_OK},
+            {0xFFFFFC18u, 0xFFFFFFFFu, LKD_OK},                        {0xFFFFFFFFu, 0xFFFFFFFFu, LKD_OK},
+            {0, 1001, LKD_ERR_ARG_RANGE}, {1, 1001, LKD_ERR_ARG_RANGE}, {7, 1007, LKD_ERR_ARG_RANGE},
+            {1, 5000, LKD_ERR_ARG_RANGE}, {0xFFFFFC17u, 0xFFFFFFFFu, LKD_ERR_ARG_RANGE},
+            {1, 0xFFFFFFFFu, LKD_ERR_ARG_RANGE},
+        };
+        size_t k;
+        fresh_profile((lkd_profile_t)i);
+        for (k = 0; k < sizeof ranges / sizeof ranges[0]; k++) {
+            p.start_page = ranges[k].start;
+            p.end_page = ranges[k].end;
+            if (ranges[k].st == LKD_OK) {
+                tl_push_json(create_json, NULL);
+            }
+            CHECK_EQ_INT(lkd_create(&client, &p, &id), ranges[k].st);
+            if (ranges[k].st != LKD_OK) {
+                CHECK(strcmp(lkd_client_arg_error(&client)->name, "params.end_page") == 0);
+            }
+        }
+        CHECK_EQ_INT(tl.nreqs, 5);
+        CHECK_EQ_INT(tl.connects, 1);
+    }
     fresh_profile(LKD_PROFILE_LKEAP);
+}
+
+/* The request buffer holds a FileUrl Create's headers and JSON body: with
+ * the defaults (lke's host, to which its page range is added, a SecretId of
+ * the 36 bytes the service issues, FileType PDF, Config's two keys, no token
+ * or language) the longest FileUrl the README states fits, and one byte more
+ * is LKD_ERR_BUFFER_TOO_SMALL before anything connects. */
+#define LONGEST_FILE_URL 1408u
+static void test_longest_file_url(void)
+{
+    static char url[LONGEST_FILE_URL + 2];
+    lkd_settings_t s;
+    lkd_create_t p;
+    lkd_span_t id;
+    size_t n;
+    for (n = LONGEST_FILE_URL; n <= LONGEST_FILE_URL + 1; n++) {
+        lkd_client_free(&client);
+        tl_reset();
+        tl_port(&port);
+        lkd_settings_default(&s, LKD_PROFILE_LKE);
+        s.secret_id = "AKIDLKEDOCMOCK0000000000000000000000";
+        s.secret_key = "longest-url-key";
+        CHECK_EQ_INT(lkd_client_init(&client, &s, &port), LKD_OK);
+        CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+        lkd_create_default(&p);
+        p.file_type = "PDF";
+        memset(url, 'a', n);
+        memcpy(url, "https://docs.example.com/", 25);
+        memcpy(url + n - 4, ".pdf", 5);
+        p.file_url = url;
+        /* The loop's certificate names api.test, not lke's host: a request
+         * that fits is written and then connects, which is all this asks. */
+        if (n == LONGEST_FILE_URL) {
+            CHECK(lkd_create(&client, &p, &id) != LKD_ERR_BUFFER_TOO_SMALL);
+            CHECK_EQ_INT(tl.connects, 1);
+            CHECK(strcmp(tl.last_connect_host, "lke.intl.tencentcloudapi.com") == 0);
+        } else {
+            CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_BUFFER_TOO_SMALL);
+            CHECK_EQ_INT(tl.connects, 0);
+        }
+    }
+    fresh();
 }
 
 /* FileBase64 takes seven types; any other is refused before the file is
@@ -355,7 +438,8 @@ static void test_base64_types(void)
         reads = 0;
         CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ARG_RANGE);
         CHECK(strcmp(lkd_client_arg_error(&client)->name, "params.file_type") == 0);
-        CHECK(strstr(lkd_client_arg_error(&client)->rule, "FileUrl") != NULL);
+        CHECK(strstr(lkd_client_arg_error(&client)->rule, "LKD_FILE_BASE64_TYPES") != NULL);
+        CHECK(strstr(lkd_client_arg_error(&client)->rule, "file_url") != NULL);
         CHECK_EQ_INT(reads, 0);
         p.file = NULL;
         p.file_url = "https://example.com/a.docx";
@@ -1482,6 +1566,7 @@ int main(void)
     test_capabilities();
     test_page_range();
     test_base64_types();
+    test_longest_file_url();
     test_create_file();
     test_create_not_repeated();
     test_create_upload_deadline();
