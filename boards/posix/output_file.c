@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../exit_status.h"
+#include "owned_file.h"
 
 #define TASK_IN_NAME_MAX 64 /* bytes of the task id kept in the temporary file's name */
 #define OPEN_TRIES 4        /* another run may rename or remove the name between our steps */
@@ -100,14 +101,6 @@ static int open_parent(output_file_t *f, const char *out, char *err, size_t err_
     return 0;
 }
 
-/* The file behind fd is one we may write into and later rename: a regular
- * file, ours (whoever we are, root included: a file someone else planted is
- * not ours to reuse), with no other name. */
-static int is_ours(const struct stat *sb)
-{
-    return S_ISREG(sb->st_mode) && sb->st_uid == geteuid() && sb->st_nlink == 1;
-}
-
 /* The name f->part still names the file we hold. */
 static int name_is_ours(const output_file_t *f)
 {
@@ -143,7 +136,7 @@ static int open_part(output_file_t *f, const char *task_id, char *err, size_t er
                 errno == ELOOP ? 0 : errno);
             return EXIT_USAGE;
         }
-        if (fstat(fd, &sb) != 0 || !is_ours(&sb)) {
+        if (fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb)) {
             int e = errno;
             close(fd);
             if (created) {
@@ -278,6 +271,7 @@ static void release(output_file_t *f)
 int output_commit(output_file_t *f, char *err, size_t err_len)
 {
     struct stat sb;
+    int rc;
     if (f->direct) {
         /* A device or pipe has no later error to wait for; stdout's is seen by main's fflush. */
         int rc = 0;
@@ -289,14 +283,7 @@ int output_commit(output_file_t *f, char *err, size_t err_len)
         f->fd = -1;
         return rc;
     }
-    /* Full disks and I/O errors may only show now (NFS, delayed allocation). */
-    if (fsync(f->fd) != 0) {
-        f->write_errno = errno;
-        say(err, err_len, "cannot write", f->part, errno);
-        output_abort(f);
-        return -1;
-    }
-    if (fstat(f->fd, &sb) != 0 || !is_ours(&sb) || !name_is_ours(f)) {
+    if (fstat(f->fd, &sb) != 0 || !owned_file_is_ours(&sb) || !name_is_ours(f)) {
         say(err, err_len, "the temporary file was replaced during the download:", f->part, 0);
         output_abort(f);
         return -1;
@@ -308,8 +295,12 @@ int output_commit(output_file_t *f, char *err, size_t err_len)
         return -1;
     }
     /* Renamed while we still hold the lock, so a waiting run sees the name gone. */
-    if (renameat(f->dir_fd, f->part, f->dir_fd, f->base) != 0) {
-        say(err, err_len, "cannot rename", f->part, errno);
+    rc = owned_file_commit(f->dir_fd, f->fd, f->part, f->base);
+    if (rc != 0) {
+        if (rc == -1) {
+            f->write_errno = errno; /* full disks and I/O errors may only show at the fsync */
+        }
+        say(err, err_len, rc == -1 ? "cannot write" : "cannot rename", f->part, errno);
         output_abort(f);
         return -1;
     }
