@@ -274,7 +274,7 @@ int output_commit(output_file_t *f, char *err, size_t err_len)
     int rc;
     if (f->direct) {
         /* A device or pipe has no later error to wait for; stdout's is seen by main's fflush. */
-        int rc = 0;
+        rc = 0;
         if (!f->is_stdout && close(f->fd) != 0) {
             f->write_errno = errno;
             snprintf(err, err_len, "cannot write the output: %s", strerror(errno));
@@ -363,7 +363,7 @@ static int read_state(output_file_t *f, lkd_download_state_t *s)
     if (fd < 0) {
         return -1;
     }
-    if (fstat(fd, &sb) != 0 || !is_ours(&sb) || sb.st_size > STATE_MAX) {
+    if (fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb) || sb.st_size > STATE_MAX) {
         close(fd);
         return -1;
     }
@@ -481,7 +481,7 @@ int output_save_state(output_file_t *f, const lkd_download_state_t *s)
         f->write_errno = errno;
         return -1;
     }
-    if (fstat(fd, &sb) != 0 || !is_ours(&sb) || write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
+    if (fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb) || write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
         f->write_errno = errno != 0 ? errno : EIO;
         close(fd);
         unlinkat(f->dir_fd, f->state, 0);
