@@ -440,15 +440,17 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
     if (st != LKD_OK) {
         return st;
     }
-    reused = lkd_tls_is_open_to(&c->internal.tls, c->internal.settings.host, c->internal.settings.port);
+    /* Open to another host (the result store's), it is replaced: a failure
+     * then is taken for a stale connection at most once per call, which
+     * costs one retry that is not counted. */
+    reused = c->internal.tls.open;
     st = send_request(c, &body, len, deadline, at);
     if (st == LKD_OK) {
         /* Only GetReconstructDocumentResult's answer lists FailedPages; its ctx is the caller's result. */
         st = receive_answer(c, decode == lkd_result_decode ? ((lkd_result_t *)ctx)->failed_pages : NULL, deadline,
                             &got_any);
-        /* A final status of 300..499 came from whoever refused the request
-         * before the API acted on it: that settles it even when the rest of
-         * the answer was cut (a 429 is retried as a 429). */
+        /* A cut answer whose status line said 300..499 is that status (a
+         * 429 is retried as a 429), not a network failure. */
         if (st != LKD_OK && (unsigned)c->internal.http.status_code - 300u < 200u) {
             c->internal.http_status = c->internal.http.status_code;
             st = LKD_ERR_HTTP_STATUS;
@@ -552,15 +554,16 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         }
         at.stale = at.stale && !stale_retried;
         /* A request that is not idempotent and went out whole has a known
-         * outcome only when the service or a gateway answered in full: an
-         * API error (nothing was created), or a status below 500 (it never
-         * reached the API).  A 5xx may come from a gateway whose upstream
-         * already created the task, and a lost, cut or undecodable answer
-         * says nothing: sending it again could bill a second task.  A
-         * complete 200 whose JSON is not Create's answer is one of these:
-         * the task may exist, its id is not known. */
+         * outcome only when the service answered in full with an API error
+         * (nothing was created), or when a status of 300..499 arrived (it
+         * never reached the API; the rest of the answer does not matter).
+         * A 5xx may come from a gateway whose upstream already created the
+         * task, another 2xx may mean it was accepted, and a lost, cut or
+         * undecodable answer says nothing: sending it again could bill a
+         * second task.  A complete 200 whose JSON is not Create's answer is
+         * one of these: the task may exist, its id is not known. */
         if (!idempotent && at.complete && st != LKD_ERR_API &&
-            !(st == LKD_ERR_HTTP_STATUS && c->internal.http_status < 500)) {
+            !((unsigned)c->internal.http.status_code - 300u < 200u)) {
             lkd_call_log(c, "* outcome unknown after: ", lkd_strerror(st));
             return LKD_ERR_OUTCOME_UNKNOWN;
         }

@@ -752,7 +752,7 @@ def test_two_parses_to_one_output_at_once(ctx):
         assert p.returncode == 2, (p.returncode, err(p))
         assert "another lkedoc parse is writing %s" % out in err(p), err(p)
         after = ctx.mock.stats()
-        assert after["tasks_created"] == before["tasks_created"] and after["requests"] == before["requests"]
+        assert after["tasks_created"] == before["tasks_created"]  # (the first run's polls go on meanwhile)
         assert os.path.exists(journal_of(out)), "the refused run leaves the first one's journal alone"
     finally:
         proc.kill()  # kill -9: the lock goes with the process, its file stays

@@ -821,6 +821,20 @@ static void test_create_cut_after_its_status(void)
     tl_push_http(502, "", "<html>bad gateway</html>", 24, TL_EOF)->cut = 50;
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
     CHECK_EQ_INT(tl.nreqs, 1);
+    /* A complete 2xx other than 200 may mean the task was accepted. */
+    fresh();
+    tl_push_http(202, "", "", 0, TL_KEEP);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    /* GetReconstructDocumentResult: a cut 404 is the 404, not retried. */
+    fresh();
+    tl_push_http(404, "", "not found", 9, TL_EOF)->cut = 20;
+    {
+        lkd_result_t r;
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_HTTP_STATUS);
+        CHECK_EQ_INT(client.internal.http_status, 404);
+        CHECK_EQ_INT(tl.nreqs, 1);
+    }
     fresh();
     {
         static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 4";
