@@ -473,8 +473,9 @@ static void request_fields(const lkd_client_t *c, const options_t *o, const char
     f[24] = "page-format", f[25] = o->page_format;
 }
 
-/* The task of an interrupted run from the journal (1), or a new one (0);
- * else the exit status (as a negative number). */
+/* The task of an interrupted run from the journal (1), or a new one (0; 2
+ * when the journal could not record it); else the exit status (as a
+ * negative number). */
 static int journal_task(lkd_client_t *c, const options_t *o, journal_t *j, char *task, size_t cap)
 {
     char why[600];
@@ -522,8 +523,12 @@ static int journal_task(lkd_client_t *c, const options_t *o, journal_t *j, char 
     }
     snprintf(task, cap, "%s", lkd_client_task_id(c));
     if (journal_write(j, task, why, sizeof why) != 0) {
+        /* Still pending: a rerun refuses to create, and is told the id here. */
         say_journal(why);
-        fputs("lkedoc: the job goes on, but an interrupted run could not continue this task\n", stderr);
+        fputs("lkedoc: the job goes on, but an interrupted run cannot continue task ", stderr);
+        safe_text_puts(stderr, task);
+        fputs(" by itself (lkedoc download continues it)\n", stderr);
+        return 2;
     }
     return 0;
 }
@@ -535,7 +540,7 @@ int cmd_parse(lkd_client_t *c, const options_t *o)
     lkd_result_t r;
     journal_t j;
     uint64_t bytes = 0;
-    int rc;
+    int rc, recorded;
     request_fields(c, o, fields, num);
     rc = journal_open(&j, o->output, o->args[0], fields, REQUEST_FIELDS, why, sizeof why);
     if (rc != 0) {
@@ -548,11 +553,12 @@ int cmd_parse(lkd_client_t *c, const options_t *o)
         journal_close(&j);
         return -rc;
     }
+    recorded = rc != 2;
     rc = parse_task(c, o, task, &r, &bytes);
     if (rc == EXIT_OK || (rc == EXIT_TASK && r.status == LKD_TASK_FAILED) ||
         (rc == EXIT_API && strncmp(lkd_client_api_error(c)->code, "ResourceNotFound", 16) == 0)) {
         journal_remove(&j); /* done, or a task that can never finish: the next run starts afresh */
-    } else if (j.dir_fd >= 0) {
+    } else if (j.dir_fd >= 0 && recorded) {
         fputs("lkedoc: task ", stderr);
         safe_text_puts(stderr, task);
         fputs(" is kept in ", stderr);
