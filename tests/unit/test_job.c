@@ -804,7 +804,7 @@ static void test_create_cut_after_its_status(void)
     p.file_type = "PDF";
     p.file_url = "https://example.com/a.pdf";
     fresh();
-    tl_push_http(429, "Retry-After: 2\r\n", "{\"too\":\"many\"}", 16, TL_EOF)->cut = 60;
+    tl_push_http(429, "Retry-After: 2\r\n", "{\"too\":\"many\"}", 14, TL_EOF)->cut = 60;
     tl_push_json(create_json, NULL);
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
     CHECK_EQ_INT(tl.nreqs, 2);
