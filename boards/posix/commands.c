@@ -453,29 +453,50 @@ static void say_journal(const char *text)
     fputc('\n', stderr);
 }
 
-/* What makes a task this request's, besides the input: a journal of the
- * same file for another host or other options is not this job. */
-static void request_text(const options_t *o, char *out, size_t cap)
+/* Everything besides the input that shapes the task, as journal_open's
+ * name/value pairs: a journal of the same file for another account,
+ * endpoint or options is not this job.  The account is its SecretId, never
+ * its key. */
+#define REQUEST_FIELDS 26
+static void request_fields(const lkd_client_t *c, const options_t *o, const char **f, char num[4][24])
 {
-    snprintf(out, cap, "host=%s:%u type=%s pages=%u-%u table=%s result=%s", o->host, (unsigned)o->port,
-             o->type != NULL ? o->type : "-", (unsigned)o->start_page, (unsigned)o->end_page,
-             o->table != NULL ? o->table : "0", o->result_type != NULL ? o->result_type : "0");
+    const lkd_settings_t *s = lkd_client_settings(c);
+    snprintf(num[0], sizeof num[0], "%u", (unsigned)s->port);
+    snprintf(num[1], sizeof num[1], "%u-%u", (unsigned)o->start_page, (unsigned)o->end_page);
+    snprintf(num[2], sizeof num[2], "%d", (int)o->ignore_failed_page);
+    snprintf(num[3], sizeof num[3], "%d", (int)o->return_page_format);
+    f[0] = "host", f[1] = s->host, f[2] = "port", f[3] = num[0], f[4] = "service", f[5] = s->service;
+    f[6] = "version", f[7] = s->version, f[8] = "region", f[9] = s->region, f[10] = "account", f[11] = s->secret_id;
+    f[12] = "type", f[13] = type_for(o, o->args[0]), f[14] = "pages", f[15] = num[1];
+    f[16] = "table", f[17] = o->table, f[18] = "result", f[19] = o->result_type;
+    f[20] = "ignore-failed-page", f[21] = num[2], f[22] = "return-page-format", f[23] = num[3];
+    f[24] = "page-format", f[25] = o->page_format;
 }
 
-/* The task of an interrupted run from the journal (1), or a new one (0);
- * else the exit status (as a negative number). */
+/* The task of an interrupted run from the journal (1), or a new one (0; 2
+ * when the journal could not record it); else the exit status (as a
+ * negative number). */
 static int journal_task(lkd_client_t *c, const options_t *o, journal_t *j, char *task, size_t cap)
 {
     char why[600];
     int found = journal_find(j, task, cap, why, sizeof why), rc;
-    if (found < 0) {
+    if (found == JOURNAL_REFUSED) {
         say_journal(why);
         return -EXIT_USAGE;
     }
-    if (why[0] != '\0') {
-        say_journal(why); /* another input's: the new task's journal replaces it */
+    if (found == JOURNAL_PENDING) {
+        /* An earlier run sent Create and was cut before it learnt the outcome. */
+        fputs("lkedoc: an earlier run sent this document to create a task and never learnt the outcome: the task "
+              "may have been created; check the account before sending the document again (to send it anyway, "
+              "remove ", stderr);
+        safe_text_puts(stderr, o->output);
+        fputs(".lkedoc-job)\n", stderr);
+        return -EXIT_OUTCOME_UNKNOWN;
     }
-    if (found) {
+    if (why[0] != '\0') {
+        say_journal(why); /* another job's: this job's journal replaces it */
+    }
+    if (found == JOURNAL_TASK) {
         fputs("lkedoc: continuing task ", stderr);
         safe_text_puts(stderr, task);
         fputs(" of an interrupted run (its journal is ", stderr);
@@ -483,29 +504,48 @@ static int journal_task(lkd_client_t *c, const options_t *o, journal_t *j, char 
         fputs("): no new task is created\n", stderr);
         return 1;
     }
+    /* Pending before anything is sent: a run cut from here on leaves it, and
+     * the next one does not create blindly. */
+    if (journal_write(j, NULL, why, sizeof why) != 0) {
+        say_journal(why);
+        return -EXIT_OTHER;
+    }
     rc = create_task(c, o, o->args[0]);
+    if (rc == EXIT_OUTCOME_UNKNOWN && j->dir_fd >= 0) {
+        fputs("lkedoc: ", stderr);
+        safe_text_puts(stderr, j->name);
+        fputs(" keeps that fact: the same command refuses to create again until it is removed\n", stderr);
+    } else if (rc != EXIT_OK) {
+        journal_remove(j); /* the answer proved no task was created */
+    }
     if (rc != EXIT_OK) {
         return -rc;
     }
     snprintf(task, cap, "%s", lkd_client_task_id(c));
     if (journal_write(j, task, why, sizeof why) != 0) {
+        /* Still pending: a rerun refuses to create, and is told the id here. */
         say_journal(why);
-        fputs("lkedoc: the job goes on, but an interrupted run could not continue this task\n", stderr);
-        journal_close(j);
+        fputs("lkedoc: the job goes on, but an interrupted run cannot continue task ", stderr);
+        safe_text_puts(stderr, task);
+        fputs(" by itself (lkedoc download continues it)\n", stderr);
+        return 2;
     }
     return 0;
 }
 
 int cmd_parse(lkd_client_t *c, const options_t *o)
 {
-    char task[LKD_TASK_ID_SIZE], request[600], why[600];
+    char task[LKD_TASK_ID_SIZE], why[600], num[4][24];
+    const char *fields[REQUEST_FIELDS];
     lkd_result_t r;
     journal_t j;
     uint64_t bytes = 0;
-    int rc;
-    request_text(o, request, sizeof request);
-    if (journal_open(&j, o->output, o->args[0], request, why, sizeof why) != 0) {
+    int rc, recorded;
+    request_fields(c, o, fields, num);
+    rc = journal_open(&j, o->output, o->args[0], fields, REQUEST_FIELDS, why, sizeof why);
+    if (rc != 0) {
         say_journal(why);
+        journal_close(&j);
         return EXIT_USAGE;
     }
     rc = journal_task(c, o, &j, task, sizeof task);
@@ -513,11 +553,12 @@ int cmd_parse(lkd_client_t *c, const options_t *o)
         journal_close(&j);
         return -rc;
     }
+    recorded = rc != 2;
     rc = parse_task(c, o, task, &r, &bytes);
     if (rc == EXIT_OK || (rc == EXIT_TASK && r.status == LKD_TASK_FAILED) ||
         (rc == EXIT_API && strncmp(lkd_client_api_error(c)->code, "ResourceNotFound", 16) == 0)) {
         journal_remove(&j); /* done, or a task that can never finish: the next run starts afresh */
-    } else if (j.dir_fd >= 0) {
+    } else if (j.dir_fd >= 0 && recorded) {
         fputs("lkedoc: task ", stderr);
         safe_text_puts(stderr, task);
         fputs(" is kept in ", stderr);

@@ -1,25 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * journal.c - parse's task journal (see journal.h for the rules).
+ * journal.c - parse's task journal and the output's lock (see journal.h for
+ * the rules).
  */
 #include "journal.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
-#define HEADER "lkedoc-job 1\n"
-#define FILE_MAX (JOURNAL_ID_MAX + 256) /* identity, "task ", an id, slack */
+#include <mbedtls/md.h>
 
-static int is_ours(const struct stat *sb)
-{
-    return S_ISREG(sb->st_mode) && sb->st_uid == geteuid() && sb->st_nlink == 1;
-}
+#include "owned_file.h"
+
+#define HEADER "lkedoc-job 2\nid "
+#define FILE_MAX 512   /* header, identity, "task ", an id: a longer file is not ours */
+#define LOCK_TRIES 4   /* the run that held the lock may remove its name between our steps */
 
 static int id_ok(const char *s, size_t n)
 {
@@ -32,15 +34,97 @@ static int id_ok(const char *s, size_t n)
     return n > 0;
 }
 
-int journal_open(journal_t *j, const char *out, const char *path, const char *request, char *err, size_t err_len)
+/* One field of the identity, length-prefixed so that no value can pass for
+ * two fields ("-1" for an absent one). */
+static int put_field(mbedtls_md_context_t *md, const char *name, const char *value)
+{
+    char head[96];
+    int n = snprintf(head, sizeof head, "%s %ld:", name, value != NULL ? (long)strlen(value) : -1L);
+    if (n < 0 || (size_t)n >= sizeof head || mbedtls_md_update(md, (const unsigned char *)head, (size_t)n) != 0) {
+        return -1;
+    }
+    return value == NULL ? 0 : mbedtls_md_update(md, (const unsigned char *)value, strlen(value));
+}
+
+/* j->id: the SHA-256 of the input (real is its canonical path, sb its stat) and fields. */
+static int digest(journal_t *j, const char *real, const struct stat *sb, const char *const *fields, size_t count)
+{
+    static const char hex[] = "0123456789abcdef";
+    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+    mbedtls_md_context_t md;
+    unsigned char h[32];
+    char file[64];
+    size_t i;
+    int rc;
+    snprintf(file, sizeof file, "%lld %lld.%09ld", (long long)sb->st_size, (long long)sb->st_mtim.tv_sec,
+             (long)sb->st_mtim.tv_nsec);
+    mbedtls_md_init(&md);
+    rc = info == NULL || mbedtls_md_setup(&md, info, 0) != 0 || mbedtls_md_starts(&md) != 0 ||
+         put_field(&md, "input", real) != 0 || put_field(&md, "file", file) != 0;
+    for (i = 0; i + 1 < count && rc == 0; i += 2) {
+        rc = put_field(&md, fields[i], fields[i + 1]) != 0;
+    }
+    rc = rc || mbedtls_md_finish(&md, h) != 0;
+    mbedtls_md_free(&md);
+    for (i = 0; i < sizeof h; i++) {
+        j->id[2 * i] = hex[h[i] >> 4];
+        j->id[2 * i + 1] = hex[h[i] & 15];
+    }
+    j->id[64] = '\0';
+    return rc ? -1 : 0;
+}
+
+/* Take the exclusive lock on j->lock (created when absent).  0, 1 when
+ * another run holds it, -1 otherwise; err says why. */
+static int take_lock(journal_t *j, const char *out, char *err, size_t err_len)
+{
+    int tries;
+    for (tries = 0; tries < LOCK_TRIES; tries++) {
+        struct stat sb, now;
+        /* O_NONBLOCK: a FIFO planted under the name must not hang us before fstat refuses it. */
+        int fd = openat(j->dir_fd, j->lock, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+        if (fd < 0 || fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb)) {
+            snprintf(err, err_len, "refusing to use the lock %s: %s", j->lock,
+                     fd < 0 && errno != ELOOP ? strerror(errno)
+                                              : "not a regular file of this user with a single link (remove it)");
+            if (fd >= 0) {
+                close(fd);
+            }
+            return -1;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            close(fd);
+            if (e == EWOULDBLOCK) {
+                snprintf(err, err_len, "another lkedoc parse is writing %s (it holds %s): refused", out, j->lock);
+                return 1;
+            }
+            snprintf(err, err_len, "cannot lock %s: %s", j->lock, strerror(e));
+            return -1;
+        }
+        /* The run we met may have removed the name before we got the lock:
+         * then this file is no one's lock and the name must be taken anew. */
+        if (fstatat(j->dir_fd, j->lock, &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_dev == sb.st_dev &&
+            now.st_ino == sb.st_ino) {
+            j->lock_fd = fd;
+            return 0;
+        }
+        close(fd);
+    }
+    snprintf(err, err_len, "the lock %s keeps changing under us", j->lock);
+    return -1;
+}
+
+int journal_open(journal_t *j, const char *out, const char *path, const char *const *fields, size_t field_count,
+                 char *err, size_t err_len)
 {
     char real[PATH_MAX], dir[PATH_MAX];
     const char *slash = strrchr(out, '/');
     const char *base = slash != NULL ? slash + 1 : out;
     struct stat sb;
-    int n;
     memset(j, 0, sizeof *j);
     j->dir_fd = -1;
+    j->lock_fd = -1;
     err[0] = '\0';
     /* Only an output that is a regular file (or absent) gets the archive by
      * rename, and only there does a journal beside it make sense. */
@@ -51,51 +135,50 @@ int journal_open(journal_t *j, const char *out, const char *path, const char *re
         snprintf(err, err_len, "cannot identify %s for the journal: %s", path, strerror(errno));
         return -1;
     }
-    n = snprintf(j->id, sizeof j->id, HEADER "input %s\nsize %lld\nmtime %lld.%09ld\nrequest %s\n", real,
-                 (long long)sb.st_size, (long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec, request);
-    if (n < 0 || (size_t)n >= sizeof j->id ||
-        (size_t)snprintf(j->name, sizeof j->name, "%s.lkedoc-job", base) >= sizeof j->name || *base == '\0') {
-        snprintf(err, err_len, "the journal's record of %s does not fit", out);
+    if (*base == '\0' || (size_t)snprintf(j->name, sizeof j->name, "%s.lkedoc-job", base) >= sizeof j->name ||
+        (size_t)snprintf(j->lock, sizeof j->lock, "%s.lkedoc-lock", base) >= sizeof j->lock ||
+        (size_t)snprintf(dir, sizeof dir, "%.*s", slash == NULL ? 1 : slash == out ? 1 : (int)(slash - out),
+                         slash == NULL ? "." : out) >= sizeof dir) {
+        snprintf(err, err_len, "the output name %s leaves no room for its journal's name", out);
         return -1;
     }
-    j->id_len = (size_t)n;
-    if (slash == NULL) {
-        strcpy(dir, ".");
-    } else {
-        snprintf(dir, sizeof dir, "%.*s", slash == out ? 1 : (int)(slash - out), out);
+    if (digest(j, real, &sb, fields, field_count) != 0) {
+        snprintf(err, err_len, "cannot compute the journal's identity of %s", path);
+        return -1;
     }
     j->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (j->dir_fd < 0) {
         snprintf(err, err_len, "cannot open the directory %s: %s", dir, strerror(errno));
         return -1;
     }
-    return 0;
+    return take_lock(j, out, err, err_len);
 }
 
 int journal_find(journal_t *j, char *task, size_t task_cap, char *err, size_t err_len)
 {
     char buf[FILE_MAX + 1];
+    const size_t head = sizeof HEADER - 1 + 64 + 1; /* HEADER, the identity, "\n" */
     struct stat sb;
     ssize_t n;
-    size_t len = 0;
+    size_t len = 0, k;
     int fd;
     err[0] = '\0';
     if (j->dir_fd < 0) {
-        return 0;
+        return JOURNAL_NONE;
     }
     /* O_NONBLOCK: a FIFO planted under the name must not hang us before fstat refuses it. */
     fd = openat(j->dir_fd, j->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) {
-        return 0;
+        return JOURNAL_NONE;
     }
-    if (fd < 0 || fstat(fd, &sb) != 0 || !is_ours(&sb)) {
+    if (fd < 0 || fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb)) {
         snprintf(err, err_len, "refusing to use the journal %s: %s", j->name,
                  fd < 0 && errno != ELOOP ? strerror(errno)
                                           : "not a regular file of this user with a single link (remove it)");
         if (fd >= 0) {
             close(fd);
         }
-        return -1;
+        return JOURNAL_REFUSED;
     }
     while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) != 0) {
         if (n < 0 && errno == EINTR) {
@@ -108,57 +191,53 @@ int journal_find(journal_t *j, char *task, size_t task_cap, char *err, size_t er
     }
     close(fd);
     buf[len] = '\0';
-    if (len < j->id_len || memcmp(buf, j->id, j->id_len) != 0) {
+    if (len < head || memcmp(buf, HEADER, sizeof HEADER - 1) != 0 ||
+        memcmp(buf + sizeof HEADER - 1, j->id, 64) != 0 || buf[head - 1] != '\n') {
         snprintf(err, err_len, "the journal %s is for another input or other options: not used", j->name);
-        return 0;
+        return JOURNAL_NONE;
     }
-    n = (ssize_t)(len - j->id_len);
-    if (n < 7 || memcmp(buf + j->id_len, "task ", 5) != 0 || buf[len - 1] != '\n' ||
-        !id_ok(buf + j->id_len + 5, (size_t)n - 6) || (size_t)n - 6 >= task_cap) {
+    if (strcmp(buf + head, "pending\n") == 0) {
+        return JOURNAL_PENDING;
+    }
+    k = len - head;
+    if (k < 7 || memcmp(buf + head, "task ", 5) != 0 || buf[len - 1] != '\n' || !id_ok(buf + head + 5, k - 6) ||
+        k - 6 >= task_cap) {
         snprintf(err, err_len, "the journal %s cannot be read: not used", j->name);
-        return 0;
+        return JOURNAL_NONE;
     }
-    memcpy(task, buf + j->id_len + 5, (size_t)n - 6);
-    task[n - 6] = '\0';
-    return 1;
+    memcpy(task, buf + head + 5, k - 6);
+    task[k - 6] = '\0';
+    return JOURNAL_TASK;
 }
 
 int journal_write(journal_t *j, const char *task, char *err, size_t err_len)
 {
-    char tmp[sizeof j->name + 24];
-    struct stat sb;
-    int fd, ok;
+    char buf[FILE_MAX + 1];
+    int n;
     if (j->dir_fd < 0) {
         return 0;
     }
-    if (!id_ok(task, strlen(task))) {
+    if (task != NULL && !id_ok(task, strlen(task))) {
         snprintf(err, err_len, "the task id has bytes the journal does not keep");
         return -1;
     }
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", j->name, (long)getpid());
-    (void)unlinkat(j->dir_fd, tmp, 0); /* a leftover of a run with our pid that was cut */
-    fd = openat(j->dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        snprintf(err, err_len, "cannot create %s: %s", tmp, strerror(errno));
+    n = snprintf(buf, sizeof buf, HEADER "%s\n%s%s\n", j->id, task != NULL ? "task " : "pending",
+                 task != NULL ? task : "");
+    if (n < 0 || (size_t)n >= sizeof buf) {
+        snprintf(err, err_len, "the task id does not fit the journal");
         return -1;
     }
-    ok = fstat(fd, &sb) == 0 && is_ours(&sb) && write(fd, j->id, j->id_len) == (ssize_t)j->id_len &&
-         dprintf(fd, "task %s\n", task) > 0 && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    /* The rename replaces whatever is under the name (a symlink itself, not its target). */
-    if (!ok || renameat(j->dir_fd, tmp, j->dir_fd, j->name) != 0) {
-        snprintf(err, err_len, "cannot write %s: %s", j->name, strerror(errno != 0 ? errno : EIO));
-        (void)unlinkat(j->dir_fd, tmp, 0);
+    if (owned_file_replace(j->dir_fd, j->name, buf, (size_t)n) != 0) {
+        snprintf(err, err_len, "cannot write %s: %s", j->name, strerror(errno));
         return -1;
     }
-    (void)fsync(j->dir_fd); /* the rename itself survives a power cut */
     return 0;
 }
 
 void journal_remove(journal_t *j)
 {
     struct stat sb;
-    if (j->dir_fd >= 0 && fstatat(j->dir_fd, j->name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && is_ours(&sb)) {
+    if (j->dir_fd >= 0 && fstatat(j->dir_fd, j->name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && owned_file_is_ours(&sb)) {
         (void)unlinkat(j->dir_fd, j->name, 0);
         (void)fsync(j->dir_fd);
     }
@@ -166,6 +245,17 @@ void journal_remove(journal_t *j)
 
 void journal_close(journal_t *j)
 {
+    struct stat held, now;
+    if (j->lock_fd >= 0) {
+        /* Removed while still held: a run that opened it meanwhile finds the
+         * name gone once it gets the lock, and takes the name anew. */
+        if (fstat(j->lock_fd, &held) == 0 && fstatat(j->dir_fd, j->lock, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+            held.st_dev == now.st_dev && held.st_ino == now.st_ino) {
+            (void)unlinkat(j->dir_fd, j->lock, 0);
+        }
+        close(j->lock_fd);
+        j->lock_fd = -1;
+    }
     if (j->dir_fd >= 0) {
         close(j->dir_fd);
     }

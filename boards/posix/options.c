@@ -221,7 +221,8 @@ static int set_upload_rate(options_t *o, const char *v)
     unsigned long r;
     errno = 0;
     r = strtoul(v, &end, 10);
-    if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || r > 1000000000ul) {
+    if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || r > 1000000000ul ||
+        (r > 0 && r < LKD_UPLOAD_RATE_MIN)) {
         return -1;
     }
     o->upload_rate = (uint32_t)r;
@@ -327,8 +328,8 @@ static const cli_option_t options[] = {
     {"--page-format", NULL, "FORMAT", "Config.PageFormat (lkeap China)", FIELD(page_format), 1},
     {"--upload-rate", NULL, "BYTES_PER_S",
      "create/parse --file: the call's deadline grows by the upload at this rate\n"
-     "(default 65536: --timeout + 128 s for 8 MiB; 0: --timeout alone)",
-     CHECKED(set_upload_rate, "--upload-rate wants bytes per second (0 to 1000000000), not '%s'"), 1},
+     "(default 65536: --timeout + 128 s for 8 MiB; at least 1024; 0: --timeout alone)",
+     CHECKED(set_upload_rate, "--upload-rate wants bytes per second (0, or 1024 to 1000000000), not '%s'"), 1},
     {"--unsigned-payload", NULL, NULL,
      "sign the upload as UNSIGNED-PAYLOAD: the file is read once, not hashed first", FIELD(unsigned_payload), 1},
     {"--output", "-o", "OUT.zip", "where download and parse write the result archive (- : stdout)",

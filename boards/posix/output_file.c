@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../exit_status.h"
+#include "owned_file.h"
 
 #define TASK_IN_NAME_MAX 64 /* bytes of the task id kept in the temporary file's name */
 #define OPEN_TRIES 4        /* another run may rename or remove the name between our steps */
@@ -100,14 +101,6 @@ static int open_parent(output_file_t *f, const char *out, char *err, size_t err_
     return 0;
 }
 
-/* The file behind fd is one we may write into and later rename: a regular
- * file, ours (whoever we are, root included: a file someone else planted is
- * not ours to reuse), with no other name. */
-static int is_ours(const struct stat *sb)
-{
-    return S_ISREG(sb->st_mode) && sb->st_uid == geteuid() && sb->st_nlink == 1;
-}
-
 /* The name f->part still names the file we hold. */
 static int name_is_ours(const output_file_t *f)
 {
@@ -143,7 +136,7 @@ static int open_part(output_file_t *f, const char *task_id, char *err, size_t er
                 errno == ELOOP ? 0 : errno);
             return EXIT_USAGE;
         }
-        if (fstat(fd, &sb) != 0 || !is_ours(&sb)) {
+        if (fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb)) {
             int e = errno;
             close(fd);
             if (created) {
@@ -278,9 +271,10 @@ static void release(output_file_t *f)
 int output_commit(output_file_t *f, char *err, size_t err_len)
 {
     struct stat sb;
+    int rc;
     if (f->direct) {
         /* A device or pipe has no later error to wait for; stdout's is seen by main's fflush. */
-        int rc = 0;
+        rc = 0;
         if (!f->is_stdout && close(f->fd) != 0) {
             f->write_errno = errno;
             snprintf(err, err_len, "cannot write the output: %s", strerror(errno));
@@ -289,14 +283,7 @@ int output_commit(output_file_t *f, char *err, size_t err_len)
         f->fd = -1;
         return rc;
     }
-    /* Full disks and I/O errors may only show now (NFS, delayed allocation). */
-    if (fsync(f->fd) != 0) {
-        f->write_errno = errno;
-        say(err, err_len, "cannot write", f->part, errno);
-        output_abort(f);
-        return -1;
-    }
-    if (fstat(f->fd, &sb) != 0 || !is_ours(&sb) || !name_is_ours(f)) {
+    if (fstat(f->fd, &sb) != 0 || !owned_file_is_ours(&sb) || !name_is_ours(f)) {
         say(err, err_len, "the temporary file was replaced during the download:", f->part, 0);
         output_abort(f);
         return -1;
@@ -308,8 +295,12 @@ int output_commit(output_file_t *f, char *err, size_t err_len)
         return -1;
     }
     /* Renamed while we still hold the lock, so a waiting run sees the name gone. */
-    if (renameat(f->dir_fd, f->part, f->dir_fd, f->base) != 0) {
-        say(err, err_len, "cannot rename", f->part, errno);
+    rc = owned_file_commit(f->dir_fd, f->fd, f->part, f->base);
+    if (rc != 0) {
+        if (rc == -1) {
+            f->write_errno = errno; /* full disks and I/O errors may only show at the fsync */
+        }
+        say(err, err_len, rc == -1 ? "cannot write" : "cannot rename", f->part, errno);
         output_abort(f);
         return -1;
     }
@@ -372,7 +363,7 @@ static int read_state(output_file_t *f, lkd_download_state_t *s)
     if (fd < 0) {
         return -1;
     }
-    if (fstat(fd, &sb) != 0 || !is_ours(&sb) || sb.st_size > STATE_MAX) {
+    if (fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb) || sb.st_size > STATE_MAX) {
         close(fd);
         return -1;
     }
@@ -490,7 +481,7 @@ int output_save_state(output_file_t *f, const lkd_download_state_t *s)
         f->write_errno = errno;
         return -1;
     }
-    if (fstat(fd, &sb) != 0 || !is_ours(&sb) || write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
+    if (fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb) || write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
         f->write_errno = errno != 0 ? errno : EIO;
         close(fd);
         unlinkat(f->dir_fd, f->state, 0);

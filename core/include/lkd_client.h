@@ -60,6 +60,11 @@ typedef enum {
 #define LKD_CAP_END_PAGE_100 0x80u       /* without FileEndPageNumber the endpoint parses pages 1..100 only:
                                             lkd_create sends the range itself (lkd_job.h) */
 
+/* The slowest upload rate settings.upload_bytes_per_s may name (B/s): it
+ * bounds a Create's deadline, whose allowance then stays within 8 MiB of
+ * base64 at this rate (8192 s). */
+#define LKD_UPLOAD_RATE_MIN 1024u
+
 /* One curl-style --resolve entry: connections to host:port go to address. */
 typedef struct {
     const char *host;
@@ -89,7 +94,8 @@ typedef struct {
     uint32_t timeout_ms;      /* deadline of one API call, its retries included */
     uint32_t upload_bytes_per_s; /* a Create that streams a file gets timeout_ms plus its
                                     base64 body at this rate, in whole seconds (65536 by
-                                    default: an 8 MiB body adds 128 s); 0: timeout_ms alone */
+                                    default: an 8 MiB body adds 128 s); 0: timeout_ms alone;
+                                    else at least LKD_UPLOAD_RATE_MIN */
     uint8_t caps;             /* LKD_CAP_* bits: what the endpoint serves.  An application that
                                  fills lkd_settings_t itself rather than from lkd_settings_default
                                  must set it: 0 (a zeroed struct) refuses every capability, and
@@ -170,7 +176,8 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
  * over 253, service over 32, secret_id over 128 bytes),
  * LKD_ERR_ARG_FORMAT (bytes a header may not carry; a result_hosts entry),
  * LKD_ERR_ARG_RANGE (port or timeout_ms 0, a negative last_known_time, a
- * language other than en-US / zh-CN); LKD_ERR_NOT_PROVIDED (the port's entropy
+ * language other than en-US / zh-CN, upload_bytes_per_s from 1 to
+ * LKD_UPLOAD_RATE_MIN - 1); LKD_ERR_NOT_PROVIDED (the port's entropy
  * answered it: a port still on port/template's), LKD_ERR_ENTROPY (the entropy
  * source failed), LKD_ERR_NO_MEMORY (mbedTLS could not allocate the
  * connection's record buffers: on a board, its static pool is too small),

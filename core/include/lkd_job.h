@@ -63,10 +63,12 @@ void lkd_create_default(lkd_create_t *p);
  * Create is not idempotent (a second one is a second, billed task): it is
  * repeated only when the answer proves the service did not process it (HTTP
  * 429, a RequestLimitExceeded* error, a connection that failed before the
- * whole request was sent, a kept-alive connection the server had closed
- * while idle).  Once the whole request was sent, anything but an API error,
- * an HTTP status below 500 or the TaskId answer is LKD_ERR_OUTCOME_UNKNOWN:
- * a 5xx, a timeout, a reset or close, a cut or oversized answer, a TLS
+ * whole request was sent).  Each attempt opens a connection of its own: a
+ * kept-alive one the server closed while idle cannot be told from one it
+ * dropped after creating the task.  Once the whole request was sent, anything
+ * but an API error, an HTTP status of 300..499 (even when the rest of its
+ * answer is cut) or the TaskId answer is LKD_ERR_OUTCOME_UNKNOWN: a 5xx,
+ * another 2xx, a timeout, a reset or close, a cut or oversized answer, a TLS
  * error, and a complete 200 whose JSON carries no usable TaskId (the service
  * answered, so the task may exist, but its id is not known).  Never retried.
  * Errors, each with the argument named (lkd_client_arg_error):

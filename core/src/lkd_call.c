@@ -440,12 +440,21 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
     if (st != LKD_OK) {
         return st;
     }
-    reused = lkd_tls_is_open_to(&c->internal.tls, c->internal.settings.host, c->internal.settings.port);
+    /* Open to another host (the result store's), it is replaced: a failure
+     * then is taken for a stale connection at most once per call, which
+     * costs one retry that is not counted. */
+    reused = c->internal.tls.open;
     st = send_request(c, &body, len, deadline, at);
     if (st == LKD_OK) {
         /* Only GetReconstructDocumentResult's answer lists FailedPages; its ctx is the caller's result. */
         st = receive_answer(c, decode == lkd_result_decode ? ((lkd_result_t *)ctx)->failed_pages : NULL, deadline,
                             &got_any);
+        /* A cut answer whose status line said 300..499 is that status (a
+         * 429 is retried as a 429), not a network failure. */
+        if (st != LKD_OK && (unsigned)c->internal.http.status_code - 300u < 200u) {
+            c->internal.http_status = c->internal.http.status_code;
+            st = LKD_ERR_HTTP_STATUS;
+        }
     }
     if (st != LKD_OK) {
         at->stale = reused && !got_any && (st == LKD_ERR_CLOSED || st == LKD_ERR_IO);
@@ -531,21 +540,30 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         memset(&at, 0, sizeof at);
         memset(&c->internal.api_error, 0, sizeof c->internal.api_error);
         c->internal.http_status = 0;
+        if (!idempotent) {
+            /* A kept-alive connection the server closed while idle cannot be
+             * told from one it dropped after acting on the request, so a
+             * request that must not be repeated opens its own (resuming the
+             * kept TLS session: an abbreviated handshake).  Checking the kept
+             * one first would not do: the close may come after the check. */
+            lkd_tls_close(&c->internal.tls);
+        }
         st = attempt_call(c, action, compose, decode, ctx, deadline, &at);
         if (st == LKD_OK) {
             return LKD_OK;
         }
         at.stale = at.stale && !stale_retried;
         /* A request that is not idempotent and went out whole has a known
-         * outcome only when the service or a gateway answered in full: an
-         * API error (nothing was created), or a status below 500 (it never
-         * reached the API).  A 5xx may come from a gateway whose upstream
-         * already created the task, and a lost, cut or undecodable answer
-         * says nothing: sending it again could bill a second task.  A
-         * complete 200 whose JSON is not Create's answer is one of these:
-         * the task may exist, its id is not known. */
-        if (!idempotent && at.complete && !at.stale && st != LKD_ERR_API &&
-            !(st == LKD_ERR_HTTP_STATUS && c->internal.http_status < 500)) {
+         * outcome only when the service answered in full with an API error
+         * (nothing was created), or when a status of 300..499 arrived (it
+         * never reached the API; the rest of the answer does not matter).
+         * A 5xx may come from a gateway whose upstream already created the
+         * task, another 2xx may mean it was accepted, and a lost, cut or
+         * undecodable answer says nothing: sending it again could bill a
+         * second task.  A complete 200 whose JSON is not Create's answer is
+         * one of these: the task may exist, its id is not known. */
+        if (!idempotent && at.complete && st != LKD_ERR_API &&
+            !((unsigned)c->internal.http.status_code - 300u < 200u)) {
             lkd_call_log(c, "* outcome unknown after: ", lkd_strerror(st));
             return LKD_ERR_OUTCOME_UNKNOWN;
         }
@@ -561,7 +579,8 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         }
         if (at.stale) {
             /* The server had closed the kept-alive connection while it idled,
-             * so it cannot have acted on the request: safe even for Create. */
+             * so it cannot have acted on the request (never a Create's: it
+             * opens its own connection). */
             stale_retried = 1;
             lkd_call_log(c, "* kept-alive connection was closed by the server; reconnecting", NULL);
             continue;

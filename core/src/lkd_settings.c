@@ -140,6 +140,9 @@ static lkd_status_t check_numbers(const lkd_settings_t *s, lkd_arg_error_t *e)
     if (s->timeout_ms == 0) {
         return lkd_arg_note(e, LKD_ERR_ARG_RANGE, "settings.timeout_ms", "must not be 0", 0, 0);
     }
+    if (s->upload_bytes_per_s - 1u < LKD_UPLOAD_RATE_MIN - 1u) {
+        return lkd_arg_note(e, LKD_ERR_ARG_RANGE, "settings.upload_bytes_per_s", "must be 0 or at least 1024", 0, 0);
+    }
     if (s->last_known_time < 0) {
         return lkd_arg_note(e, LKD_ERR_ARG_RANGE, "settings.last_known_time", "must not be negative", 0, 0);
     }

@@ -8,6 +8,7 @@ import glob
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -494,15 +495,33 @@ def test_create_processed_then_lost_is_an_unknown_outcome(ctx):
             assert "(HTTP %s)" % kind[-3:] in err(p), err(p)
 
 
-def test_parse_after_an_unknown_outcome_keeps_no_journal(ctx):
+def test_parse_after_an_unknown_outcome_does_not_create_again(ctx):
+    # The journal stays pending: the same command refuses to create (exit 8)
+    # until the user removes it.
     ctx.mock.config(fail_next_api=["processed-504"])
     before = created(ctx)
     out = os.path.join(ctx.tmp, "unknown.zip")
     p = run(ctx, "parse", ctx.sample, "-o", out)
     assert p.returncode == 8, (p.returncode, err(p))
     assert "task may have been created" in err(p) and "its id is not known" in err(p), err(p)
+    assert "refuses to create again until it is removed" in err(p), err(p)
     assert created(ctx) - before == 1
-    assert not os.path.exists(out) and not glob.glob(out + ".*"), os.listdir(ctx.tmp)
+    assert not os.path.exists(out) and glob.glob(out + ".*") == [journal_of(out)], os.listdir(ctx.tmp)
+    with open(journal_of(out)) as f:
+        assert f.read().endswith("\npending\n")
+    requests = ctx.mock.stats()["requests"]
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 8 and "may have been created" in err(p) and journal_of(out) in err(p), err(p)
+    assert ctx.mock.stats()["requests"] == requests, "nothing is sent"
+    os.unlink(journal_of(out))
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 0 and created(ctx) - before == 2, err(p)
+    assert glob.glob(out + ".*") == [], os.listdir(ctx.tmp)
+    # A Create refused by the service created nothing: no journal is left.
+    ctx.mock.config(fail_next_api=["InternalError"])
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 3, (p.returncode, err(p))
+    assert glob.glob(out + ".*") == [], os.listdir(ctx.tmp)
 
 
 def test_create_retried_when_the_answer_proves_it_was_not_processed(ctx):
@@ -564,6 +583,14 @@ def test_upload_deadline_grows_with_the_body(ctx):
         ctx.mock.config(slow_body_bytes_per_s=0)
     p = run(ctx, "--upload-rate", "-1", "create", "--file", doc)
     assert p.returncode == 2 and "--upload-rate" in err(p), err(p)
+    # 1 B/s would let the 5.9 MB file hold the call for 90 days: 1024 B/s at least.
+    requests = ctx.mock.stats()["requests"]
+    for rate in ("1", "1023"):
+        p = run(ctx, "--upload-rate", rate, "create", "--file", doc)
+        assert p.returncode == 2 and "0, or 1024 to 1000000000" in err(p), err(p)
+    assert ctx.mock.stats()["requests"] == requests
+    p = run(ctx, "--upload-rate", "1024", "create", "--file", ctx.sample)
+    assert p.returncode == 0, err(p)
 
 
 def journal_of(out):
@@ -583,7 +610,8 @@ def test_parse_killed_after_create_continues_its_task(ctx):
         with open(journal_of(out)) as f:
             journal = f.read()
         assert journal.endswith("task %s\n" % task), journal
-        assert os.path.realpath(ctx.sample) in journal, journal
+        # The identity is a digest: no path, whatever its length, is kept.
+        assert re.fullmatch(r"lkedoc-job 2\nid [0-9a-f]{64}\ntask \S+\n", journal), journal
         assert os.stat(journal_of(out)).st_mode & 0o777 == 0o600
     finally:
         proc.kill()  # kill -9, mid-wait
@@ -610,8 +638,7 @@ def test_journal_of_another_input_is_not_used(ctx):
     other = os.path.join(ctx.tmp, "other-input.pdf")
     shutil.copy(ctx.sample, other)
     with open(journal_of(out), "w") as f:
-        f.write("lkedoc-job 1\ninput %s\nsize 1\nmtime 0.000000000\nrequest x\ntask task-old\n"
-                % os.path.realpath(other))
+        f.write("lkedoc-job 2\nid %s\ntask task-old\n" % ("0" * 64))
     before = created(ctx)
     p = run(ctx, "parse", other, "-o", out)
     assert p.returncode == 0, err(p)
@@ -667,3 +694,114 @@ def test_planted_journal_is_refused(ctx):
     assert p.returncode == 2 and "single link" in err(p), err(p)
     os.unlink(journal_of(out))
 
+
+
+def start_parse(ctx, args, extra_env=None):
+    """A parse whose task never finishes: returns the process and its task id."""
+    ctx.mock.config(polls_to_success=100000)
+    proc = subprocess.Popen(cli_args(ctx, args.pop(0)) + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env(extra_env))
+    line = proc.stdout.readline().decode()
+    assert line.startswith("TaskId "), (line, proc.stderr.read() if not line else "")
+    return proc, line.split()[1]
+
+
+def killed_parse(ctx, args, extra_env=None):
+    proc, task = start_parse(ctx, list(args), extra_env)
+    proc.kill()
+    proc.communicate()
+    ctx.mock.config(polls_to_success=0)
+    return task
+
+
+def test_parse_killed_mid_create_does_not_create_again(ctx):
+    # kill -9 once the service created the task but before its answer: the
+    # pending journal makes the next run refuse (exit 8), not create a second.
+    out = os.path.join(ctx.tmp, "mid-create.zip")
+    ctx.mock.reset()
+    ctx.mock.config(fail_next_api=["processed-hang"])
+    proc = subprocess.Popen(cli_args(ctx) + ["parse", ctx.sample, "-o", out], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env())
+    try:
+        deadline = time.monotonic() + 20
+        while created(ctx) == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert created(ctx) == 1
+    finally:
+        proc.kill()
+        proc.communicate()
+    with open(journal_of(out)) as f:
+        assert re.fullmatch(r"lkedoc-job 2\nid [0-9a-f]{64}\npending\n", f.read())
+    requests = ctx.mock.stats()["requests"]
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 8, (p.returncode, err(p))
+    assert "the task may have been created" in err(p) and "remove " + journal_of(out) in err(p), err(p)
+    assert created(ctx) == 1 and ctx.mock.stats()["requests"] == requests
+    os.unlink(journal_of(out))
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 0 and created(ctx) == 2, err(p)
+    check_zip(out)
+
+
+def test_two_parses_to_one_output_at_once(ctx):
+    out = os.path.join(ctx.tmp, "twice.zip")
+    proc, task = start_parse(ctx, [HOST, "parse", ctx.sample, "-o", out])
+    try:
+        before = ctx.mock.stats()
+        p = run(ctx, "parse", ctx.sample, "-o", out)
+        assert p.returncode == 2, (p.returncode, err(p))
+        assert "another lkedoc parse is writing %s" % out in err(p), err(p)
+        after = ctx.mock.stats()
+        assert after["tasks_created"] == before["tasks_created"]  # (the first run's polls go on meanwhile)
+        assert os.path.exists(journal_of(out)), "the refused run leaves the first one's journal alone"
+    finally:
+        proc.kill()  # kill -9: the lock goes with the process, its file stays
+        proc.communicate()
+    assert os.path.exists(out + ".lkedoc-lock")
+    ctx.mock.config(polls_to_success=0)
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 0 and "continuing task %s" % task in err(p), err(p)
+    assert glob.glob(out + ".*") == [], os.listdir(ctx.tmp)
+    # A planted link under the lock's name is refused, never followed.
+    target = os.path.join(ctx.tmp, "lock-target")
+    os.symlink(target, out + ".lkedoc-lock")
+    p = run(ctx, "parse", ctx.sample, "-o", out)
+    assert p.returncode == 2 and "refusing to use the lock" in err(p), err(p)
+    assert not os.path.exists(target)
+    os.unlink(out + ".lkedoc-lock")
+
+
+def test_journal_names_everything_that_shapes_the_task(ctx):
+    lkeap = "lkeap.tencentcloudapi.com"
+    out = os.path.join(ctx.tmp, "options.zip")
+    base = [lkeap, "--service", "lkeap", "parse", ctx.sample, "-o", out]
+    for extra, extra_env in ((["--ignore-failed-page", "no"], None), (["--return-page-format", "yes"], None),
+                             (["--page-format", "markdown"], None), (["--region", "ap-shanghai"], None),
+                             (["--api-version", "2024-05-23"], None), ([], {"TENCENTCLOUD_SECRET_ID": "AKIDother"})):
+        task = killed_parse(ctx, list(base))
+        p = run(ctx, *(base[1:] + extra), host=lkeap, extra_env=extra_env)
+        assert "is for another input or other options: not used" in err(p), (extra, extra_env, err(p))
+        assert task not in p.stdout.decode(), (extra, p.stdout)
+        if os.path.exists(journal_of(out)):
+            os.unlink(journal_of(out))
+    # The same options continue the task.
+    task = killed_parse(ctx, list(base))
+    p = run(ctx, *base[1:], host=lkeap)
+    assert p.returncode == 0 and "continuing task %s" % task in err(p), err(p)
+
+
+def test_parse_of_a_file_under_a_long_path(ctx):
+    # A canonical path of about 3000 bytes: the journal keeps its digest.
+    d = ctx.tmp
+    for i in range(16):
+        d = os.path.join(d, ("deep%02d" % i) * 30)
+    os.makedirs(d)
+    doc = os.path.join(d, "scan.pdf")
+    shutil.copy(ctx.sample, doc)
+    assert len(os.path.realpath(doc)) > 2500
+    out = os.path.join(d, "scan.zip")
+    task = killed_parse(ctx, [HOST, "parse", doc, "-o", out])
+    assert os.path.getsize(journal_of(out)) < 200
+    p = run(ctx, "parse", doc, "-o", out)
+    assert p.returncode == 0 and "continuing task %s" % task in err(p), err(p)
+    check_zip(out)

@@ -109,6 +109,23 @@ static void test_init(void)
     settings(&s, LKD_PROFILE_LKE);
     s.last_known_time = -1;
     CHECK_NAMED(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_RANGE, "settings.last_known_time", NULL);
+    /* An upload rate of 1 B/s would let a 6 MiB file hold a Create for weeks. */
+    {
+        static const uint32_t rates[] = {1, LKD_UPLOAD_RATE_MIN - 1};
+        size_t i;
+        for (i = 0; i < 2; i++) {
+            settings(&s, LKD_PROFILE_LKE);
+            s.upload_bytes_per_s = rates[i];
+            CHECK_NAMED(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_RANGE, "settings.upload_bytes_per_s",
+                        "must be 0 or at least 1024");
+        }
+        s.upload_bytes_per_s = LKD_UPLOAD_RATE_MIN;
+        CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
+        lkd_client_free(&client);
+        s.upload_bytes_per_s = 0;
+        CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
+        lkd_client_free(&client);
+    }
     settings(&s, LKD_PROFILE_LKE);
     s.result_host_count = 1;
     CHECK_NAMED(lkd_client_init(&client, &s, &p), LKD_ERR_ARG_NULL, "settings.result_hosts", NULL);

@@ -372,7 +372,7 @@ static void test_page_range(void)
             }
         }
         CHECK_EQ_INT(tl.nreqs, 5);
-        CHECK_EQ_INT(tl.connects, 1);
+        CHECK_EQ_INT(tl.connects, 5); /* each Create its own; the refused ones none */
     }
     fresh_profile(LKD_PROFILE_LKEAP);
 }
@@ -737,22 +737,111 @@ static void test_create_not_repeated(void)
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
     CHECK_EQ_INT(tl.nreqs, 2);
     CHECK_EQ_INT(client.internal.retries, 2);
-    /* A kept-alive connection the server had closed while idle. */
+    /* A kept-alive connection the server had closed while idle: a Create
+     * opens its own, so the request goes out once, on the new one. */
     tl_push_json(create_json, NULL);
     (void)mbedtls_ssl_close_notify(&tl.ssl);
     tl.eof = 1;
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
     CHECK_EQ_INT(tl.nreqs, 3);
+    CHECK(tl.reqs[2].conn != tl.reqs[1].conn);
     CHECK_EQ_INT(client.internal.retries, 2);
-    /* ... once per call: a second stale connection in the same call (after
-     * an answer that kept it) is a sent request whose fate is unknown. */
+    /* ... and every attempt does: after answers whose connections the server
+     * closed (the close_notify already waiting), each repetition is sent
+     * once, on a connection of its own, and the third succeeds. */
     fresh();
     tl_push_api_error("RequestLimitExceeded")->after = TL_CLOSE;
     tl_push_api_error("RequestLimitExceeded")->after = TL_CLOSE;
-    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
+    CHECK_EQ_INT(tl.nreqs, 3);
+    CHECK_EQ_INT(tl.connects, 3);
+    CHECK_EQ_INT(client.internal.requests_sent, 3);
+    CHECK_EQ_INT(tl.unexpected, 0);
+}
+
+/* A Create after a call that kept its connection: the server may have
+ * created the task and dropped the connection (a reset, or EOF without
+ * close_notify) before any answer byte.  The Create went out once, on a
+ * connection of its own, so that is an unknown outcome, not a stale
+ * connection to retry on: one Create at the server. */
+static void test_create_after_a_kept_connection(void)
+{
+    static const tl_after_t drops[] = {TL_RESET, TL_EOF};
+    lkd_create_t p;
+    lkd_span_t id;
+    lkd_result_t r;
+    unsigned i, k, creates;
+    lkd_create_default(&p);
+    p.file_type = "PDF";
+    p.file_url = "https://example.com/a.pdf";
+    for (i = 0; i < 2; i++) {
+        fresh();
+        tl_push_json(processing_json, NULL);
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+        CHECK(client.internal.tls.open); /* kept alive */
+        tl_push_raw(NULL, 0, drops[i]);
+        tl_push_json(create_json, NULL);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+        for (k = 0, creates = 0; k < tl.nreqs; k++) {
+            creates += tl_req_has(k, "CreateReconstructDocumentFlow") ? 1u : 0u;
+        }
+        CHECK_EQ_INT(creates, 1);
+        CHECK_EQ_INT(tl.nreqs, 2);
+        CHECK(tl.reqs[1].conn != tl.reqs[0].conn);
+        CHECK_EQ_INT(client.internal.retries, 0);
+    }
+}
+
+/* A status line of 300..499 settles a Create whose answer was then cut:
+ * a 429 is retried as a 429, another 4xx is that status; a cut 5xx or 200
+ * stays unknown. */
+static void test_create_cut_after_its_status(void)
+{
+    lkd_create_t p;
+    lkd_span_t id;
+    lkd_create_default(&p);
+    p.file_type = "PDF";
+    p.file_url = "https://example.com/a.pdf";
+    fresh();
+    tl_push_http(429, "Retry-After: 2\r\n", "{\"too\":\"many\"}", 14, TL_EOF)->cut = 60;
+    tl_push_json(create_json, NULL);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_OK);
     CHECK_EQ_INT(tl.nreqs, 2);
-    CHECK_EQ_INT(tl.connects, 2);
-    CHECK_EQ_INT(client.internal.requests_sent, 4);
+    CHECK_EQ_INT(client.internal.retries, 1);
+    CHECK(tl.slept_ms >= 2000);
+    CHECK_SPAN(id.ptr, id.len, "task-42");
+    /* Cut in its head (the status line whole), with a reset. */
+    fresh();
+    tl_push_http(404, "", "not found", 9, TL_RESET)->cut = 17;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(client.internal.http_status, 404);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    fresh();
+    tl_push_http(502, "", "<html>bad gateway</html>", 24, TL_EOF)->cut = 50;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    /* A complete 2xx other than 200 may mean the task was accepted. */
+    fresh();
+    tl_push_http(202, "", "", 0, TL_KEEP);
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+    CHECK_EQ_INT(tl.nreqs, 1);
+    /* GetReconstructDocumentResult: a cut 404 is the 404, not retried. */
+    fresh();
+    tl_push_http(404, "", "not found", 9, TL_EOF)->cut = 20;
+    {
+        lkd_result_t r;
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_HTTP_STATUS);
+        CHECK_EQ_INT(client.internal.http_status, 404);
+        CHECK_EQ_INT(tl.nreqs, 1);
+    }
+    fresh();
+    {
+        static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 4";
+        tl_push_raw(interim, sizeof interim - 1, TL_EOF);
+    }
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
+    CHECK_EQ_INT(tl.nreqs, 1);
 }
 
 /* ---- wait ------------------------------------------------------------------------- */
@@ -1569,6 +1658,8 @@ int main(void)
     test_longest_file_url();
     test_create_file();
     test_create_not_repeated();
+    test_create_after_a_kept_connection();
+    test_create_cut_after_its_status();
     test_create_upload_deadline();
     test_wait();
     test_download();
