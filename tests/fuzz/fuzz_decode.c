@@ -55,7 +55,7 @@ static lkd_status_t filter_pieces(lkd_pages_t *p, lkd_failed_page_t *keep, const
 {
     lkd_status_t st = LKD_OK;
     size_t i;
-    lkd_pages_start(p, keep, LKD_MAX_FAILED_PAGES, tokens, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(p, keep, LKD_MAX_FAILED_PAGES);
     *len = 0;
     for (i = 0; i < size && st == LKD_OK; i += piece) {
         st = lkd_pages_put(p, data + i, size - i < piece ? size - i : piece, out, cap, len);
@@ -74,7 +74,7 @@ static void fuzz_get_result(const uint8_t *data, size_t size)
     size_t i, len = 0, len2 = 0;
     FUZZ_CHECK(buf != NULL && other != NULL);
     memcpy(buf, data, size);
-    lkd_pages_start(&pages, r.failed_pages, LKD_MAX_FAILED_PAGES, tokens, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pages, r.failed_pages, LKD_MAX_FAILED_PAGES);
     st = lkd_pages_put(&pages, (const uint8_t *)buf, size, buf, size, &len);
     /* Pieces go to another buffer, whose room is the same. */
     st2 = filter_pieces(&split, keep, data, size, size > 0 ? data[0] % 13u + 1u : 1u, other, size, &len2);

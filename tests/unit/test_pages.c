@@ -28,7 +28,7 @@ static lkd_status_t filter(const char *body, size_t n, size_t piece, size_t cap)
 {
     size_t i = 0;
     lkd_status_t st = LKD_OK;
-    lkd_pages_start(&pg, kept, KEEP, toks, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pg, kept, KEEP);
     out_len = 0;
     while (st == LKD_OK && i < n) {
         size_t k = piece == 0 || n - i < piece ? n - i : piece;
@@ -114,7 +114,7 @@ static void test_whole_and_every_split(void)
     for (a = 0; a <= n; a++) {
         for (b = a; b <= n; b++) {
             lkd_status_t st;
-            lkd_pages_start(&pg, kept, KEEP, toks, LKD_JSON_MAX_TOKENS);
+            lkd_pages_start(&pg, kept, KEEP);
             out_len = 0;
             st = lkd_pages_put(&pg, (const uint8_t *)sample, a, out, sizeof out, &out_len);
             if (st == LKD_OK) {
@@ -145,7 +145,7 @@ static void test_in_place(void)
     char body[sizeof sample];
     size_t len = 0;
     memcpy(body, sample, sizeof sample);
-    lkd_pages_start(&pg, kept, KEEP, toks, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pg, kept, KEEP);
     CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)body, sizeof sample - 1, body, sizeof body, &len), LKD_OK);
     CHECK_EQ_INT(lkd_pages_end(&pg), LKD_OK);
     CHECK_EQ_INT(len, sizeof sample_out - 1);
@@ -185,7 +185,7 @@ static void test_path(void)
     /* After Response's object closed, nothing matches any more. */
     CHECK_FILTER("{\"Response\":{\"A\":{}},\"FailedPages\":[1]}", NULL, 0, 0);
     /* Another action's answer: nothing is consumed, whatever it holds. */
-    lkd_pages_start(&pg, NULL, 0, toks, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pg, NULL, 0);
     out_len = 0;
     CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)sample, sizeof sample - 1, out, sizeof out, &out_len), LKD_OK);
     CHECK_EQ_INT(lkd_pages_end(&pg), LKD_OK);
@@ -257,14 +257,14 @@ static void test_limits(void)
     CHECK_EQ_INT(out_len, 49);
     CHECK_EQ_INT(pg.total, 1);
     /* An entry needs its own tokens: 5 here. */
-    lkd_pages_start(&pg, kept, KEEP, toks, 4);
+    lkd_pages_start(&pg, kept, KEEP);
     out_len = 0;
     CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)body, n, out, sizeof out, &out_len), LKD_ERR_RESPONSE_TOO_LARGE);
-    lkd_pages_start(&pg, kept, KEEP, toks, 5);
+    lkd_pages_start(&pg, kept, KEEP);
     out_len = 0;
     CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)body, n, out, sizeof out, &out_len), LKD_OK);
     /* No keep room: counted, nothing stored. */
-    lkd_pages_start(&pg, kept, 0, toks, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pg, kept, 0);
     out_len = 0;
     CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)body, n, out, sizeof out, &out_len), LKD_OK);
     CHECK_EQ_INT(pg.total, 1);
@@ -284,7 +284,7 @@ static void many(size_t piece)
     lkd_status_t st = LKD_OK;
     const char *head = "{\"Response\":{\"Status\":\"Success\",\"FailedPages\":[";
     const char *tail = "],\"DocumentRecognizeResultUrl\":\"https://x/r.zip\",\"RequestId\":\"r\"}}";
-    lkd_pages_start(&pg, kept, KEEP, toks, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pg, kept, KEEP);
     out_len = 0;
     for (i = 0; i <= 100001 && st == LKD_OK; i++) {
         size_t k;
