@@ -17,10 +17,10 @@
 enum {
     /* between tokens: what may come next */
     G_VALUE, G_KEY, G_COLON, G_VALUE_OR_CLOSE, G_KEY_OR_CLOSE, G_AFTER,
-    /* inside a token */
-    G_STR, G_ESC, G_HEX1, G_HEX2, G_HEX3, G_HEX4, G_LITERAL,
     /* a number: those before G_ZERO need more bytes, those from it may end */
-    G_MINUS, G_DOT, G_EXP_MARK, G_EXP_SIGN, G_ZERO, G_INT, G_FRAC, G_EXP
+    G_MINUS, G_DOT, G_EXP_MARK, G_EXP_SIGN, G_ZERO, G_INT, G_FRAC, G_EXP,
+    /* inside a string or a literal */
+    G_STR, G_ESC, G_HEX1, G_HEX2, G_HEX3, G_HEX4, G_LITERAL
 };
 
 #define F_KEY 1u     /* the string being read is a key */
@@ -38,17 +38,32 @@ static const char names[] = "Response\0FailedPages\0PageNumber\0rue\0alse\0ull\0
 #define NO_MATCH 45u
 static const uint8_t name_at[] = {0, 0, 9, 0, 21};
 
-/* Number states from G_MINUS, by the byte: '0', 1-9, '.', e or E, + or -;
- * 0: the byte is not part of the number. */
-static const uint8_t number_next[8][5] = {
-    {G_ZERO, G_INT, 0, 0, 0},             /* G_MINUS */
-    {G_FRAC, G_FRAC, 0, 0, 0},            /* G_DOT */
-    {G_EXP, G_EXP, 0, 0, G_EXP_SIGN},     /* G_EXP_MARK */
-    {G_EXP, G_EXP, 0, 0, 0},              /* G_EXP_SIGN */
-    {0, 0, G_DOT, G_EXP_MARK, 0},         /* G_ZERO */
-    {G_INT, G_INT, G_DOT, G_EXP_MARK, 0}, /* G_INT */
-    {G_FRAC, G_FRAC, 0, G_EXP_MARK, 0},   /* G_FRAC */
-    {G_EXP, G_EXP, 0, 0, 0},              /* G_EXP */
+/* The bytes that mean something between tokens and in numbers, by class
+ * (their index; any other byte is C_OTHER). */
+static const char classes[] = " \t\n\r\"{[}]:,tfn-0123456789.eE+";
+enum { C_QUOTE = 4, C_OPEN_BRACE, C_OPEN_BRACKET, C_CLOSE_BRACE, C_CLOSE_BRACKET, C_COLON, C_COMMA, C_T,
+       C_MINUS = 14, C_ZERO, C_DOT = 25, C_PLUS = 28, C_OTHER };
+#define M_SPACE 0xFu
+#define M_DIGITS (0x3FFu << C_ZERO)
+#define M_EXP ((1u << (C_DOT + 1)) | (1u << (C_DOT + 2)))
+#define M_VALUE (M_SPACE | 1u << C_QUOTE | 1u << C_OPEN_BRACE | 1u << C_OPEN_BRACKET | 7u << C_T | 1u << C_MINUS | M_DIGITS)
+
+/* The classes each state below G_STR takes. */
+static const uint32_t allowed[] = {
+    M_VALUE,                                                                   /* G_VALUE */
+    M_SPACE | 1u << C_QUOTE,                                                   /* G_KEY */
+    M_SPACE | 1u << C_COLON,                                                   /* G_COLON */
+    M_VALUE | 1u << C_CLOSE_BRACKET,                                           /* G_VALUE_OR_CLOSE */
+    M_SPACE | 1u << C_QUOTE | 1u << C_CLOSE_BRACE,                             /* G_KEY_OR_CLOSE */
+    M_SPACE | 1u << C_CLOSE_BRACE | 1u << C_CLOSE_BRACKET | 1u << C_COMMA,     /* G_AFTER */
+    M_DIGITS,                                                                  /* G_MINUS */
+    M_DIGITS,                                                                  /* G_DOT */
+    M_DIGITS | 1u << C_MINUS | 1u << C_PLUS,                                   /* G_EXP_MARK */
+    M_DIGITS,                                                                  /* G_EXP_SIGN */
+    1u << C_DOT | M_EXP,                                                       /* G_ZERO */
+    M_DIGITS | 1u << C_DOT | M_EXP,                                            /* G_INT */
+    M_DIGITS | M_EXP,                                                          /* G_FRAC */
+    M_DIGITS,                                                                  /* G_EXP */
 };
 
 void lkd_pages_start(lkd_pages_t *p, lkd_failed_page_t *keep, size_t cap)
@@ -75,33 +90,6 @@ static lkd_status_t take_entry(lkd_pages_t *p)
     }
     p->flags &= ~(F_SEEN_PAGE_NUMBER | F_INT | F_NEG);
     return LKD_OK;
-}
-
-/* A byte of a number; 1 when it ended the number and must be read again. */
-static int number_byte(lkd_pages_t *p, unsigned c, lkd_status_t *st)
-{
-    unsigned s = p->state;
-    unsigned k = c == '0' ? 0u : c - '1' < 9u ? 1u : c == '.' ? 2u : (c | 0x20u) == 'e' ? 3u : c == '+' || c == '-' ? 4u : 5u;
-    unsigned next = k < 5u ? number_next[s - G_MINUS][k] : 0u;
-    *st = LKD_OK;
-    if (next == 0) {
-        if (s < G_ZERO) {
-            *st = LKD_ERR_MALFORMED;
-            return 0;
-        }
-        if (p->flags & F_DIGITS) {
-            p->flags |= F_INT;
-        }
-        p->flags &= ~F_DIGITS;
-        p->state = G_AFTER;
-        return 1;
-    }
-    if (next - G_ZERO >= 2u || p->magnitude > (uint64_t)INT64_MAX / 10u) {
-        p->flags &= ~F_DIGITS; /* a fraction, an exponent, or too large: unnumbered */
-    }
-    p->magnitude = p->magnitude * 10u + (c - '0'); /* meaningful only while F_DIGITS */
-    p->state = (uint8_t)next;
-    return 0;
 }
 
 /* A byte inside a string or a literal. */
@@ -144,42 +132,6 @@ static lkd_status_t token_byte(lkd_pages_t *p, unsigned c)
     return LKD_OK;
 }
 
-/* The first byte of a value; a digit is then read again, in G_MINUS. */
-static lkd_status_t value_start(lkd_pages_t *p, unsigned c)
-{
-    unsigned level = p->level;
-    int on = p->path == level && (level == 0 || level == 3 || (p->flags & F_ARMED));
-    p->flags &= ~(F_ARMED | F_KEY);
-    p->key = NO_MATCH;
-    if (c == '{' || c == '[') {
-        uint8_t *w = &p->stack[level >> 3], bit = (uint8_t)(1u << (level & 7u));
-        if (level == LKD_PAGES_MAX_DEPTH) {
-            return LKD_ERR_RESPONSE_TOO_LARGE;
-        }
-        if (on && level != 4 && c == (level == 2 ? '[' : '{')) {
-            p->path++;
-        }
-        *w = (uint8_t)(c == '{' ? *w | bit : *w & ~bit);
-        p->level++;
-        p->state = c == '{' ? G_KEY_OR_CLOSE : G_VALUE_OR_CLOSE;
-    } else if (c == '"') {
-        p->state = G_STR;
-    } else if (c == 't' || c == 'f' || c == 'n') {
-        p->key = c == 't' ? 32u : c == 'f' ? 36u : 41u;
-        p->state = G_LITERAL;
-    } else if (c == '-' || c - '0' < 10u) {
-        if (on && level == 4) {
-            p->flags |= F_DIGITS | (c == '-' ? F_NEG : 0u);
-        }
-        p->magnitude = 0;
-        p->state = G_MINUS;
-    } else {
-        return LKD_ERR_MALFORMED;
-    }
-    return LKD_OK;
-}
-
-/* A byte between tokens, or one that starts a token. */
 /* 1 when the innermost open bracket (there is one) is '{'. */
 static unsigned in_object(const lkd_pages_t *p)
 {
@@ -187,70 +139,95 @@ static unsigned in_object(const lkd_pages_t *p)
     return (p->stack[i >> 3] >> (i & 7u)) & 1u;
 }
 
-static lkd_status_t structure_byte(lkd_pages_t *p, unsigned c)
-{
-    unsigned s = p->state, closes = c == '}' || c == ']';
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        return LKD_OK;
-    }
-    if (s == G_COLON) {
-        p->state = G_VALUE;
-        return c == ':' ? LKD_OK : LKD_ERR_MALFORMED;
-    }
-    if (s == G_AFTER && (closes || c == ',')) {
-        if (p->level == 0) {
-            return LKD_ERR_MALFORMED; /* after the top-level value */
-        }
-        if (p->level == 3 && p->path == 3 && take_entry(p) != LKD_OK) {
-            return LKD_ERR_MALFORMED;
-        }
-        if (c == ',') {
-            p->state = in_object(p) ? G_KEY : G_VALUE;
-            return LKD_OK;
-        }
-    }
-    if (closes && s >= G_VALUE_OR_CLOSE) {
-        if (c != (in_object(p) ? '}' : ']')) {
-            return LKD_ERR_MALFORMED;
-        }
-        if (p->path == p->level) {
-            p->path--;
-        }
-        p->level--;
-        p->state = G_AFTER;
-        return LKD_OK;
-    }
-    if (s == G_KEY || s == G_KEY_OR_CLOSE) {
-        /* the level is at most 4 where the path reaches it */
-        p->key = (uint8_t)(p->path == p->level && !(p->flags & (F_SEEN0 << p->level)) ? name_at[p->level] : NO_MATCH);
-        p->flags |= F_KEY;
-        p->state = G_STR;
-        return c == '"' ? LKD_OK : LKD_ERR_MALFORMED;
-    }
-    if (s == G_AFTER) {
-        return LKD_ERR_MALFORMED;
-    }
-    return value_start(p, c);
-}
-
 static lkd_status_t grammar_byte(lkd_pages_t *p, unsigned c)
 {
-    for (;;) {
-        lkd_status_t st;
-        if (p->state >= G_MINUS) {
-            if (number_byte(p, c, &st)) {
-                continue;
+    unsigned s = p->state, level = p->level, i;
+    const char *hit;
+    if (s >= G_STR) {
+        return token_byte(p, c);
+    }
+    hit = memchr(classes, (int)c, sizeof classes - 1u);
+    i = hit != NULL ? (unsigned)(hit - classes) : C_OTHER;
+    while (!((allowed[s] >> i) & 1u)) {
+        if (s < G_ZERO) {
+            return LKD_ERR_MALFORMED;
+        }
+        if (p->flags & F_DIGITS) { /* the number ended */
+            p->flags |= F_INT;
+        }
+        p->flags &= ~F_DIGITS;
+        s = G_AFTER;
+    }
+    p->state = (uint8_t)s;
+    if (i < C_QUOTE) {
+        return LKD_OK;
+    }
+    if (i == C_COLON) {
+        p->state = G_VALUE;
+    } else if (i == C_COMMA || i == C_CLOSE_BRACE || i == C_CLOSE_BRACKET) {
+        if (s == G_AFTER) {
+            if (level == 0) {
+                return LKD_ERR_MALFORMED; /* after the top-level value */
             }
-            return st;
+            if (level == 3 && p->path == 3 && take_entry(p) != LKD_OK) {
+                return LKD_ERR_MALFORMED;
+            }
         }
-        if (p->state >= G_STR) {
-            return token_byte(p, c);
+        if (i == C_COMMA) {
+            p->state = in_object(p) ? G_KEY : G_VALUE;
+        } else {
+            if ((i == C_CLOSE_BRACE) != in_object(p)) {
+                return LKD_ERR_MALFORMED;
+            }
+            if (p->path == level) {
+                p->path--;
+            }
+            p->level--;
+            p->state = G_AFTER;
         }
-        st = structure_byte(p, c);
-        if (st != LKD_OK || p->state != G_MINUS || c == '-') {
-            return st;
+    } else if (s >= G_MINUS) { /* a number goes on */
+        unsigned next = i == C_DOT ? G_DOT : i > C_DOT ? (i == C_PLUS ? G_EXP_SIGN : G_EXP_MARK)
+                        : i == C_MINUS ? G_EXP_SIGN : s == G_MINUS ? (i == C_ZERO ? G_ZERO : G_INT)
+                        : s == G_DOT ? G_FRAC : s <= G_EXP_SIGN ? G_EXP : s;
+        if ((next != G_ZERO && next != G_INT) || p->magnitude > (uint64_t)INT64_MAX / 10u) {
+            p->flags &= ~F_DIGITS; /* a fraction, an exponent, or too large: unnumbered */
+        }
+        p->magnitude = p->magnitude * 10u + (c - '0'); /* meaningful only while F_DIGITS */
+        p->state = (uint8_t)next;
+    } else if (s == G_KEY || s == G_KEY_OR_CLOSE) {
+        /* the level is at most 4 where the path reaches it */
+        p->key = (uint8_t)(p->path == level && !(p->flags & (F_SEEN0 << level)) ? name_at[level] : NO_MATCH);
+        p->flags |= F_KEY;
+        p->state = G_STR;
+    } else { /* a value starts */
+        int on = p->path == level && (level == 0 || level == 3 || (p->flags & F_ARMED));
+        p->flags &= ~(F_ARMED | F_KEY);
+        p->key = NO_MATCH;
+        if (i == C_OPEN_BRACE || i == C_OPEN_BRACKET) {
+            uint8_t *w = &p->stack[level >> 3], bit = (uint8_t)(1u << (level & 7u));
+            if (level == LKD_PAGES_MAX_DEPTH) {
+                return LKD_ERR_RESPONSE_TOO_LARGE;
+            }
+            if (on && level != 4 && i == (level == 2 ? C_OPEN_BRACKET : C_OPEN_BRACE)) {
+                p->path++;
+            }
+            *w = (uint8_t)(i == C_OPEN_BRACE ? *w | bit : *w & ~bit);
+            p->level++;
+            p->state = i == C_OPEN_BRACE ? G_KEY_OR_CLOSE : G_VALUE_OR_CLOSE;
+        } else if (i == C_QUOTE) {
+            p->state = G_STR;
+        } else if (i < C_MINUS) {
+            p->key = (uint8_t)(i == C_T ? 32u : i == C_T + 1u ? 36u : 41u); /* the literal's second letter */
+            p->state = G_LITERAL;
+        } else {
+            if (on && level == 4) {
+                p->flags |= F_DIGITS | (i == C_MINUS ? F_NEG : 0u);
+            }
+            p->magnitude = i == C_MINUS ? 0u : c - '0';
+            p->state = i == C_MINUS ? G_MINUS : i == C_ZERO ? G_ZERO : G_INT;
         }
     }
+    return LKD_OK;
 }
 
 lkd_status_t lkd_pages_put(lkd_pages_t *p, const uint8_t *in, size_t len, char *buf, size_t cap, size_t *buf_len)
