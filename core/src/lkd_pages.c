@@ -191,8 +191,9 @@ static lkd_status_t grammar_byte(lkd_pages_t *p, unsigned c)
                         : s == G_DOT ? G_FRAC : s <= G_EXP_SIGN ? G_EXP : s;
         if ((next != G_ZERO && next != G_INT) || p->magnitude > (uint64_t)INT64_MAX / 10u) {
             p->flags &= ~F_DIGITS; /* a fraction, an exponent, or too large: unnumbered */
+        } else if (p->flags & F_DIGITS) {
+            p->magnitude = p->magnitude * 10u + (c - '0');
         }
-        p->magnitude = p->magnitude * 10u + (c - '0'); /* meaningful only while F_DIGITS */
         p->state = (uint8_t)next;
     } else if (s == G_KEY || s == G_KEY_OR_CLOSE) {
         /* the level is at most 4 where the path reaches it */
@@ -222,8 +223,8 @@ static lkd_status_t grammar_byte(lkd_pages_t *p, unsigned c)
         } else {
             if (on && level == 4) {
                 p->flags |= F_DIGITS | (i == C_MINUS ? F_NEG : 0u);
+                p->magnitude = i == C_MINUS ? 0u : c - '0';
             }
-            p->magnitude = i == C_MINUS ? 0u : c - '0';
             p->state = i == C_MINUS ? G_MINUS : i == C_ZERO ? G_ZERO : G_INT;
         }
     }
