@@ -148,13 +148,13 @@ typedef struct {
     uint8_t path;            /* how many open brackets, from the outermost, are on the path
                                 Response.FailedPages[*] */
     uint8_t key;             /* how much of the path's key a key matched, or a literal's next letter */
+    uint8_t stack[LKD_JSON_MAX_TOKENS / 8 + 1]; /* bit i set when open bracket i (from 0, the outermost) is '{' */
     unsigned flags;
     unsigned level;          /* open brackets, at most LKD_JSON_MAX_TOKENS (a deeper answer needs more tokens) */
-    uint8_t stack[LKD_JSON_MAX_TOKENS / 8 + 1]; /* bit i set when open bracket i (from 0, the outermost) is '{' */
-    uint64_t magnitude;      /* the current entry's PageNumber without its sign */
     lkd_failed_page_t *keep; /* the first page numbers go here; NULL: the filter passes all */
     size_t cap;              /* room in keep */
     size_t stored, total, unnumbered;
+    uint64_t magnitude;      /* the current entry's PageNumber without its sign */
 } lkd_pages_t;
 
 #ifdef __cplusplus
