@@ -62,7 +62,7 @@
 #endif
 
 /* jsmn tokens for one response body (each costs 20 bytes with parent links).
- * The service's answers need about 30 (FailedPages' entries are filtered out
+ * The service's answers need a few dozen (FailedPages' entries are filtered out
  * before jsmn, whatever their count).  More than this, or brackets nested
  * deeper than this (the filter holds a bit per level), ends the call with
  * LKD_ERR_RESPONSE_TOO_LARGE.  Range: 32 .. 65535. */
