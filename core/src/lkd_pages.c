@@ -139,15 +139,112 @@ static unsigned in_object(const lkd_pages_t *p)
     return (p->stack[i >> 3] >> (i & 7u)) & 1u;
 }
 
+/* ',' or a closing bracket, where the grammar takes it. */
+static lkd_status_t separator(lkd_pages_t *p, unsigned i, unsigned s)
+{
+    unsigned level = p->level;
+    if (s == G_AFTER) {
+        if (level == 0) {
+            return LKD_ERR_MALFORMED; /* after the top-level value */
+        }
+        if (level == 3 && p->path == 3 && take_entry(p) != LKD_OK) {
+            return LKD_ERR_MALFORMED;
+        }
+    }
+    if (i == C_COMMA) {
+        p->state = in_object(p) ? G_KEY : G_VALUE;
+        return LKD_OK;
+    }
+    if ((i == C_CLOSE_BRACE) != in_object(p)) {
+        return LKD_ERR_MALFORMED;
+    }
+    if (p->path == level) {
+        p->path--;
+    }
+    p->level--;
+    p->state = G_AFTER;
+    return LKD_OK;
+}
+
+/* A number in state s goes on with c, of class i. */
+static void number_byte(lkd_pages_t *p, unsigned i, unsigned s, unsigned c)
+{
+    unsigned next = i == C_DOT ? G_DOT : i > C_DOT ? (i == C_PLUS ? G_EXP_SIGN : G_EXP_MARK)
+                    : i == C_MINUS ? G_EXP_SIGN : s == G_MINUS ? (i == C_ZERO ? G_ZERO : G_INT)
+                    : s == G_DOT ? G_FRAC : s <= G_EXP_SIGN ? G_EXP : s;
+    if ((next != G_ZERO && next != G_INT) || p->magnitude > (uint64_t)INT64_MAX / 10u) {
+        p->flags &= ~F_DIGITS; /* a fraction, an exponent, or too large: unnumbered */
+    } else if (p->flags & F_DIGITS) {
+        p->magnitude = p->magnitude * 10u + (c - '0');
+    }
+    p->state = (uint8_t)next;
+}
+
+/* A key starts: it may be the path's (the level is at most 4 where the path reaches it). */
+static void key_start(lkd_pages_t *p)
+{
+    unsigned level = p->level;
+    p->key = (uint8_t)(p->path == level && !(p->flags & (F_SEEN0 << level)) ? name_at[level] : NO_MATCH);
+    p->flags |= F_KEY;
+    p->state = G_STR;
+}
+
+/* A bracket opens, on the path when it is the value the path expects there. */
+static lkd_status_t open_bracket(lkd_pages_t *p, unsigned i, int on)
+{
+    unsigned level = p->level;
+    uint8_t *w = &p->stack[level >> 3], bit = (uint8_t)(1u << (level & 7u));
+    if (level == LKD_PAGES_MAX_DEPTH) {
+        return LKD_ERR_RESPONSE_TOO_LARGE;
+    }
+    if (on && level != 4 && i == (level == 2 ? C_OPEN_BRACKET : C_OPEN_BRACE)) {
+        p->path++;
+    }
+    *w = (uint8_t)(i == C_OPEN_BRACE ? *w | bit : *w & ~bit);
+    p->level++;
+    p->state = i == C_OPEN_BRACE ? G_KEY_OR_CLOSE : G_VALUE_OR_CLOSE;
+    return LKD_OK;
+}
+
+/* A value starts with c, of class i. */
+static lkd_status_t value_start(lkd_pages_t *p, unsigned i, unsigned c)
+{
+    unsigned level = p->level;
+    int on = p->path == level && (level == 0 || level == 3 || (p->flags & F_ARMED));
+    p->flags &= ~(F_ARMED | F_KEY);
+    p->key = NO_MATCH;
+    if (i == C_OPEN_BRACE || i == C_OPEN_BRACKET) {
+        return open_bracket(p, i, on);
+    }
+    if (i == C_QUOTE) {
+        p->state = G_STR;
+    } else if (i < C_MINUS) {
+        p->key = (uint8_t)(i == C_T ? 32u : i == C_T + 1u ? 36u : 41u); /* the literal's second letter */
+        p->state = G_LITERAL;
+    } else {
+        if (on && level == 4) {
+            p->flags |= F_DIGITS | (i == C_MINUS ? F_NEG : 0u);
+            p->magnitude = i == C_MINUS ? 0u : c - '0';
+        }
+        p->state = i == C_MINUS ? G_MINUS : i == C_ZERO ? G_ZERO : G_INT;
+    }
+    return LKD_OK;
+}
+
+/* The class of c (its index in classes, or C_OTHER). */
+static unsigned class_of(unsigned c)
+{
+    const char *hit = memchr(classes, (int)c, sizeof classes - 1u);
+    return hit != NULL ? (unsigned)(hit - classes) : C_OTHER;
+}
+
 static lkd_status_t grammar_byte(lkd_pages_t *p, unsigned c)
 {
-    unsigned s = p->state, level = p->level, i;
-    const char *hit;
+    unsigned s = p->state, i;
     if (s >= G_STR) {
         return token_byte(p, c);
     }
-    hit = memchr(classes, (int)c, sizeof classes - 1u);
-    i = hit != NULL ? (unsigned)(hit - classes) : C_OTHER;
+    i = class_of(c);
     while (!((allowed[s] >> i) & 1u)) {
         if (s < G_ZERO) {
             return LKD_ERR_MALFORMED;
@@ -160,73 +257,18 @@ static lkd_status_t grammar_byte(lkd_pages_t *p, unsigned c)
     }
     p->state = (uint8_t)s;
     if (i < C_QUOTE) {
-        return LKD_OK;
+        return LKD_OK; /* white space */
     }
     if (i == C_COLON) {
         p->state = G_VALUE;
     } else if (i == C_COMMA || i == C_CLOSE_BRACE || i == C_CLOSE_BRACKET) {
-        if (s == G_AFTER) {
-            if (level == 0) {
-                return LKD_ERR_MALFORMED; /* after the top-level value */
-            }
-            if (level == 3 && p->path == 3 && take_entry(p) != LKD_OK) {
-                return LKD_ERR_MALFORMED;
-            }
-        }
-        if (i == C_COMMA) {
-            p->state = in_object(p) ? G_KEY : G_VALUE;
-        } else {
-            if ((i == C_CLOSE_BRACE) != in_object(p)) {
-                return LKD_ERR_MALFORMED;
-            }
-            if (p->path == level) {
-                p->path--;
-            }
-            p->level--;
-            p->state = G_AFTER;
-        }
-    } else if (s >= G_MINUS) { /* a number goes on */
-        unsigned next = i == C_DOT ? G_DOT : i > C_DOT ? (i == C_PLUS ? G_EXP_SIGN : G_EXP_MARK)
-                        : i == C_MINUS ? G_EXP_SIGN : s == G_MINUS ? (i == C_ZERO ? G_ZERO : G_INT)
-                        : s == G_DOT ? G_FRAC : s <= G_EXP_SIGN ? G_EXP : s;
-        if ((next != G_ZERO && next != G_INT) || p->magnitude > (uint64_t)INT64_MAX / 10u) {
-            p->flags &= ~F_DIGITS; /* a fraction, an exponent, or too large: unnumbered */
-        } else if (p->flags & F_DIGITS) {
-            p->magnitude = p->magnitude * 10u + (c - '0');
-        }
-        p->state = (uint8_t)next;
+        return separator(p, i, s);
+    } else if (s >= G_MINUS) {
+        number_byte(p, i, s, c);
     } else if (s == G_KEY || s == G_KEY_OR_CLOSE) {
-        /* the level is at most 4 where the path reaches it */
-        p->key = (uint8_t)(p->path == level && !(p->flags & (F_SEEN0 << level)) ? name_at[level] : NO_MATCH);
-        p->flags |= F_KEY;
-        p->state = G_STR;
-    } else { /* a value starts */
-        int on = p->path == level && (level == 0 || level == 3 || (p->flags & F_ARMED));
-        p->flags &= ~(F_ARMED | F_KEY);
-        p->key = NO_MATCH;
-        if (i == C_OPEN_BRACE || i == C_OPEN_BRACKET) {
-            uint8_t *w = &p->stack[level >> 3], bit = (uint8_t)(1u << (level & 7u));
-            if (level == LKD_PAGES_MAX_DEPTH) {
-                return LKD_ERR_RESPONSE_TOO_LARGE;
-            }
-            if (on && level != 4 && i == (level == 2 ? C_OPEN_BRACKET : C_OPEN_BRACE)) {
-                p->path++;
-            }
-            *w = (uint8_t)(i == C_OPEN_BRACE ? *w | bit : *w & ~bit);
-            p->level++;
-            p->state = i == C_OPEN_BRACE ? G_KEY_OR_CLOSE : G_VALUE_OR_CLOSE;
-        } else if (i == C_QUOTE) {
-            p->state = G_STR;
-        } else if (i < C_MINUS) {
-            p->key = (uint8_t)(i == C_T ? 32u : i == C_T + 1u ? 36u : 41u); /* the literal's second letter */
-            p->state = G_LITERAL;
-        } else {
-            if (on && level == 4) {
-                p->flags |= F_DIGITS | (i == C_MINUS ? F_NEG : 0u);
-                p->magnitude = i == C_MINUS ? 0u : c - '0';
-            }
-            p->state = i == C_MINUS ? G_MINUS : i == C_ZERO ? G_ZERO : G_INT;
-        }
+        key_start(p);
+    } else {
+        return value_start(p, i, c);
     }
     return LKD_OK;
 }
