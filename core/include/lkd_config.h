@@ -62,8 +62,10 @@
 #endif
 
 /* jsmn tokens for one response body (each costs 20 bytes with parent links).
- * An answer with N failed pages needs about 24 + 3*N tokens.  More than this
- * ends the call with LKD_ERR_RESPONSE_TOO_LARGE.  Range: 32 .. 65535. */
+ * The service's answers need a few dozen (FailedPages' entries are filtered out
+ * before jsmn, whatever their count).  More than this, or brackets nested
+ * deeper than this (the filter holds a bit per level), ends the call with
+ * LKD_ERR_RESPONSE_TOO_LARGE.  Range: 32 .. 65535. */
 #ifndef LKD_JSON_MAX_TOKENS
 #define LKD_JSON_MAX_TOKENS 128u
 #endif

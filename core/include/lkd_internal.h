@@ -144,17 +144,17 @@ typedef struct {
 
 /* ---- FailedPages filter (core/src/lkd_pages.c) ---- */
 typedef struct {
-    unsigned state;           /* in a string, after a backslash, or neither */
+    uint8_t state;           /* where the JSON grammar stands */
+    uint8_t path;            /* how many open brackets, from the outermost, are on the path
+                                Response.FailedPages[*] */
+    uint8_t key;             /* how much of the path's key a key matched, or a literal's next letter */
+    uint8_t stack[LKD_JSON_MAX_TOKENS / 8 + 1]; /* bit i set when open bracket i (from 0, the outermost) is '{' */
     unsigned flags;
-    uint32_t depth;           /* outside FailedPages: open brackets */
-    uint32_t level;           /* inside: open brackets within the current entry */
-    uint32_t key;             /* buffer offset of the quote that opened a key on the path */
-    uint32_t entry;           /* bytes of the current entry, held after the buffer's contents */
-    lkd_json_token_t *tokens; /* what an entry is tokenized into */
-    unsigned max_tokens;
-    lkd_failed_page_t *keep;  /* the first page numbers go here; NULL: the filter passes all */
-    size_t cap;               /* room in keep */
+    unsigned level;          /* open brackets, at most LKD_JSON_MAX_TOKENS (a deeper answer needs more tokens) */
+    lkd_failed_page_t *keep; /* the first page numbers go here; NULL: the filter passes all */
+    size_t cap;              /* room in keep */
     size_t stored, total, unnumbered;
+    uint64_t magnitude;      /* the current entry's PageNumber without its sign */
 } lkd_pages_t;
 
 #ifdef __cplusplus

@@ -398,7 +398,7 @@ static lkd_status_t receive_answer(lkd_client_t *c, lkd_failed_page_t *keep, uin
 {
     c->internal.requests_sent++;
     c->internal.response_len = 0;
-    lkd_pages_start(&c->internal.pages, keep, LKD_MAX_FAILED_PAGES, c->internal.tokens, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&c->internal.pages, keep, LKD_MAX_FAILED_PAGES);
     c->internal.retry_after_ms = 0;
     return lkd_call_receive(c, body_to_response, note_header, c, deadline, got_any);
 }

@@ -13,36 +13,41 @@
  *
  * The path is exact: the first key "Response" of the top-level object, then
  * the first key "FailedPages" of its object, keys compared as raw bytes (as
- * lkd_json_find_key does, so that both pick the same member).  Each entry is
- * held, one at a time, in the buffer's free room after what passed, and
- * checked there by lkd_json_parse (the strict grammar) with the token array
- * given to lkd_pages_start: an array cut off or malformed is
- * LKD_ERR_MALFORMED, an entry that needs more room or tokens than that is
- * LKD_ERR_RESPONSE_TOO_LARGE (the service's entries are a few bytes).  An
- * entry is numbered when it is an object whose first PageNumber member is an
- * integer int64_t holds (lkd_json_get_int64); any other entry (null, a
- * string, an array, an object without PageNumber, PageNumber null, "3", 2.5,
- * 1e3 or too large) is counted as unnumbered, never an error.
+ * lkd_json_find_key does, so that both pick the same member).  The filter
+ * reads the whole answer with the strict JSON grammar (RFC 8259, as
+ * lkd_json_parse checks it) byte by byte, and keeps nothing of an entry but
+ * its PageNumber, so an entry of any size and with any keys needs no room in
+ * the buffer and no tokens: an answer that is not JSON is LKD_ERR_MALFORMED
+ * as soon as a byte shows it, one cut off inside FailedPages is at
+ * lkd_pages_end; one nested deeper than LKD_PAGES_MAX_DEPTH brackets anywhere
+ * is LKD_ERR_RESPONSE_TOO_LARGE (the service's answers nest 4).
+ * An entry is numbered when it is an object whose first PageNumber member
+ * (at its own level) is an integer int64_t holds; any other entry (null, a
+ * string, an array, an object without PageNumber, PageNumber null, "3",
+ * 2.5, 1e3 or too large) is counted as unnumbered, never an error.
  */
 #ifndef LKD_PAGES_H
 #define LKD_PAGES_H
 
 #include "lkd_internal.h"
 
+/* Brackets the answer may nest: no more than the tokens jsmn has for it,
+ * since each bracket is a token (the state holds one bit per bracket). */
+#define LKD_PAGES_MAX_DEPTH LKD_JSON_MAX_TOKENS
+
 /* Start a body.  keep: where the first cap page numbers go; NULL to pass the
- * body through untouched (an answer of another action).  tokens: room to
- * check an entry in (free until the body is decoded). */
-void lkd_pages_start(lkd_pages_t *p, lkd_failed_page_t *keep, size_t cap, lkd_json_token_t *tokens,
-                     unsigned max_tokens);
+ * body through untouched (an answer of another action). */
+void lkd_pages_start(lkd_pages_t *p, lkd_failed_page_t *keep, size_t cap);
 
 /* Take the body's next len bytes: what passes goes to buf[*buf_len..cap) and
- * *buf_len grows by its size; the entry being read is kept beyond *buf_len.
- * The same buf serves a whole body; it may hold the very bytes being
- * filtered (in place), since nothing is written ahead of what was read.
- * Errors: LKD_ERR_RESPONSE_TOO_LARGE (buf full, or an entry too large to
- * check), LKD_ERR_MALFORMED (FailedPages or one of its entries is not JSON,
- * or more entries than a size_t counts); after an error the filter's state
- * is unspecified. */
+ * *buf_len grows by its size.  The same buf serves a whole body; it may hold
+ * the very bytes being filtered (in place), since nothing is written ahead
+ * of what was read.
+ * With keep NULL the bytes only pass, unread.
+ * Errors: LKD_ERR_RESPONSE_TOO_LARGE (buf full, or nested deeper than
+ * LKD_PAGES_MAX_DEPTH), LKD_ERR_MALFORMED (the answer is not JSON, or has
+ * more entries than a size_t counts); after an error the filter's state is
+ * unspecified. */
 lkd_status_t lkd_pages_put(lkd_pages_t *p, const uint8_t *in, size_t len, char *buf, size_t cap, size_t *buf_len);
 
 /* The body ended: LKD_ERR_MALFORMED when it ended inside FailedPages, else

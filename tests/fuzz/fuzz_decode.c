@@ -7,7 +7,9 @@
  * its own exact-size copy of the input with the client's token count.  The
  * filter must give the same status, output and counts in place at once and
  * in pieces into another buffer (the piece size from the input's first
- * byte).  On success every span must lie inside the buffer, be NUL-terminated
+ * byte), and agree with the token tree of the whole input: the same
+ * entries, numbered alike, and an output that is JSON exactly when the input
+ * is.  On success every span must lie inside the buffer, be NUL-terminated
  * there, hold no NUL and be valid UTF-8; the failed-page counts must be
  * consistent; an API error's copies must be NUL-terminated UTF-8 in their
  * arrays; any other failure must leave an empty result.
@@ -55,12 +57,73 @@ static lkd_status_t filter_pieces(lkd_pages_t *p, lkd_failed_page_t *keep, const
 {
     lkd_status_t st = LKD_OK;
     size_t i;
-    lkd_pages_start(p, keep, LKD_MAX_FAILED_PAGES, tokens, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(p, keep, LKD_MAX_FAILED_PAGES);
     *len = 0;
     for (i = 0; i < size && st == LKD_OK; i += piece) {
         st = lkd_pages_put(p, data + i, size - i < piece ? size - i : piece, out, cap, len);
     }
     return st;
+}
+
+/* The whole input tokenized with room for any count: LKD_OK when it is JSON. */
+static lkd_status_t parse_all(lkd_json_doc_t *doc, char *copy, const void *data, size_t size, lkd_json_token_t **toks)
+{
+    memcpy(copy, data, size);
+    *toks = malloc((size + 1) * sizeof **toks);
+    FUZZ_CHECK(*toks != NULL);
+    return lkd_json_parse(doc, copy, size, *toks, (unsigned)(size + 1));
+}
+
+/* What the filter found must be what the token tree of the whole input
+ * holds at Response.FailedPages (an input that is JSON). */
+static void check_against_tokens(const uint8_t *data, size_t size, const lkd_pages_t *p, const lkd_failed_page_t *keep)
+{
+    char *copy = malloc(size + 1);
+    lkd_json_token_t *toks;
+    lkd_json_doc_t doc;
+    int resp, arr, el, n;
+    size_t numbered = 0, unnumbered = 0;
+    FUZZ_CHECK(copy != NULL);
+    if (parse_all(&doc, copy, data, size, &toks) == LKD_OK) {
+        resp = lkd_json_find_key(&doc, 0, "Response");
+        arr = resp >= 0 && doc.tokens[resp].type == LKD_JSON_OBJECT ? lkd_json_find_key(&doc, resp, "FailedPages") : -1;
+        if (arr >= 0 && doc.tokens[arr].type == LKD_JSON_ARRAY) {
+            el = arr + 1;
+            for (n = 0; n < doc.tokens[arr].size; n++) {
+                int64_t page = 0;
+                uint8_t is_null = 1;
+                if (lkd_json_get_int64(&doc, lkd_json_find_key(&doc, el, "PageNumber"), &page, &is_null) == LKD_OK &&
+                    !is_null) {
+                    FUZZ_CHECK(numbered >= p->stored || keep[numbered].page_number == page);
+                    numbered++;
+                } else {
+                    unnumbered++;
+                }
+                el = lkd_json_skip(&doc, el);
+            }
+            FUZZ_CHECK(p->total == (size_t)doc.tokens[arr].size);
+        } else {
+            FUZZ_CHECK(p->total == 0);
+        }
+        FUZZ_CHECK(p->unnumbered == unnumbered);
+        FUZZ_CHECK(p->stored == (numbered < LKD_MAX_FAILED_PAGES ? numbered : LKD_MAX_FAILED_PAGES));
+    }
+    free(toks);
+    free(copy);
+}
+
+/* 1 when data[0..size) is JSON, by lkd_json_parse with room for any count. */
+static int is_json(const void *data, size_t size)
+{
+    char *copy = malloc(size + 1);
+    lkd_json_token_t *toks;
+    lkd_json_doc_t doc;
+    int ok;
+    FUZZ_CHECK(copy != NULL);
+    ok = parse_all(&doc, copy, data, size, &toks) == LKD_OK;
+    free(toks);
+    free(copy);
+    return ok;
 }
 
 static void fuzz_get_result(const uint8_t *data, size_t size)
@@ -74,12 +137,19 @@ static void fuzz_get_result(const uint8_t *data, size_t size)
     size_t i, len = 0, len2 = 0;
     FUZZ_CHECK(buf != NULL && other != NULL);
     memcpy(buf, data, size);
-    lkd_pages_start(&pages, r.failed_pages, LKD_MAX_FAILED_PAGES, tokens, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pages, r.failed_pages, LKD_MAX_FAILED_PAGES);
     st = lkd_pages_put(&pages, (const uint8_t *)buf, size, buf, size, &len);
     /* Pieces go to another buffer, whose room is the same. */
     st2 = filter_pieces(&split, keep, data, size, size > 0 ? data[0] % 13u + 1u : 1u, other, size, &len2);
     FUZZ_CHECK(st == st2);
+    /* JSON is never "malformed"; only nesting past the bound is too large (the output is never longer). */
+    if (st != LKD_OK && is_json(data, size)) {
+        FUZZ_CHECK(st == LKD_ERR_RESPONSE_TOO_LARGE);
+    }
     if (st == LKD_OK) {
+        /* Emptying FailedPages keeps the answer JSON, or not JSON. */
+        FUZZ_CHECK(is_json(other, len2) == is_json(data, size));
+        check_against_tokens(data, size, &split, keep);
         FUZZ_CHECK(len == len2 && memcmp(buf, other, len) == 0);
         FUZZ_CHECK(pages.total == split.total && pages.unnumbered == split.unnumbered &&
                    pages.stored == split.stored);

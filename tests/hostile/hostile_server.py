@@ -245,7 +245,13 @@ CASES = {
     "pages-20": answer(pages(20)),
     "pages-100000": answer(pages(100000)),
     "pages-100000-odd": [("send", lambda: framed_chunked(pages(100000, null_every=3)))],
-    # FailedPages that is not JSON, cut off, or holds an entry larger than the room to check it.
+    # Entries with extra keys of any size, before or after PageNumber, after a 2.5 KB URL: the answer
+    # without them fits the buffer, so the result is whole.
+    "pages-big-entries": answer(response_with(
+        b'"Status":"Success","DocumentRecognizeResultUrl":"' + RESULT_URL.encode() + b"&x=" + b"u" * 2500
+        + b'","FailedPages":[{"PageNumber":2,"x":[' + b",".join([b"0"] * 130) + b']},'
+        + b'{"Reason":"' + b"r" * 2000 + b'","PageNumber":3},{"PageNumber":4,"Reason":"' + b"r" * 200000 + b'"}]')),
+    # FailedPages that is not JSON, cut off, or nested deeper than the token budget.
     "pages-trailing-comma": answer(response_with(b'"Status":"Success","FailedPages":[{"PageNumber":1},]')),
     "pages-bad-literal": answer(response_with(b'"Status":"Success","FailedPages":[nul]')),
     "pages-unbalanced": answer(response_with(b'"Status":"Success","FailedPages":[{"PageNumber":1]}')),

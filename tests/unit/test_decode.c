@@ -26,7 +26,7 @@ static lkd_status_t get_result_n(const char *body, size_t n, unsigned max_tokens
     size_t len = 0;
     lkd_status_t st;
     memcpy(buf, body, n);
-    lkd_pages_start(&pages, res.failed_pages, LKD_MAX_FAILED_PAGES, toks, max_tokens);
+    lkd_pages_start(&pages, res.failed_pages, LKD_MAX_FAILED_PAGES);
     st = lkd_pages_put(&pages, (const uint8_t *)buf, n, buf, sizeof buf - 1, &len);
     if (st != LKD_OK) {
         return st;

@@ -4,7 +4,8 @@
  * counts for every split of small answers and for 1-byte pieces, 100 000
  * entries through a 4 KiB buffer, the exact path (Response.FailedPages and
  * no other), odd entries counted, bad grammar and cut-off arrays refused,
- * room and token limits, in-place filtering, answers of other actions
+ * entries of any size and key order after a long URL, the depth bound, the
+ * PageNumbers int64_t holds, in-place filtering, answers of other actions
  * passed untouched.
  */
 #include <stdint.h>
@@ -28,7 +29,7 @@ static lkd_status_t filter(const char *body, size_t n, size_t piece, size_t cap)
 {
     size_t i = 0;
     lkd_status_t st = LKD_OK;
-    lkd_pages_start(&pg, kept, KEEP, toks, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pg, kept, KEEP);
     out_len = 0;
     while (st == LKD_OK && i < n) {
         size_t k = piece == 0 || n - i < piece ? n - i : piece;
@@ -114,7 +115,7 @@ static void test_whole_and_every_split(void)
     for (a = 0; a <= n; a++) {
         for (b = a; b <= n; b++) {
             lkd_status_t st;
-            lkd_pages_start(&pg, kept, KEEP, toks, LKD_JSON_MAX_TOKENS);
+            lkd_pages_start(&pg, kept, KEEP);
             out_len = 0;
             st = lkd_pages_put(&pg, (const uint8_t *)sample, a, out, sizeof out, &out_len);
             if (st == LKD_OK) {
@@ -145,7 +146,7 @@ static void test_in_place(void)
     char body[sizeof sample];
     size_t len = 0;
     memcpy(body, sample, sizeof sample);
-    lkd_pages_start(&pg, kept, KEEP, toks, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pg, kept, KEEP);
     CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)body, sizeof sample - 1, body, sizeof body, &len), LKD_OK);
     CHECK_EQ_INT(lkd_pages_end(&pg), LKD_OK);
     CHECK_EQ_INT(len, sizeof sample_out - 1);
@@ -185,7 +186,7 @@ static void test_path(void)
     /* After Response's object closed, nothing matches any more. */
     CHECK_FILTER("{\"Response\":{\"A\":{}},\"FailedPages\":[1]}", NULL, 0, 0);
     /* Another action's answer: nothing is consumed, whatever it holds. */
-    lkd_pages_start(&pg, NULL, 0, toks, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pg, NULL, 0);
     out_len = 0;
     CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)sample, sizeof sample - 1, out, sizeof out, &out_len), LKD_OK);
     CHECK_EQ_INT(lkd_pages_end(&pg), LKD_OK);
@@ -248,23 +249,16 @@ static void test_limits(void)
     static const char body[] = "{\"Response\":{\"FailedPages\":[{\"PageNumber\":1,\"Reason\":\"abcdefghij\"}],"
                                "\"Status\":\"Failed\"}}";
     size_t n = sizeof body - 1, cap;
-    /* The output is 49 bytes; the entry (38) and a delimiter after it must
-     * fit after the 28 that passed before it. */
-    for (cap = 0; cap < 67; cap++) {
+    /* Only what passes needs room: the output's 49 bytes, whatever the entry. */
+    for (cap = 0; cap < 49; cap++) {
         CHECK_EQ_INT(filter(body, n, 0, cap), LKD_ERR_RESPONSE_TOO_LARGE);
     }
-    CHECK_EQ_INT(filter(body, n, 0, 67), LKD_OK);
+    CHECK_EQ_INT(filter(body, n, 0, 49), LKD_OK);
     CHECK_EQ_INT(out_len, 49);
     CHECK_EQ_INT(pg.total, 1);
-    /* An entry needs its own tokens: 5 here. */
-    lkd_pages_start(&pg, kept, KEEP, toks, 4);
-    out_len = 0;
-    CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)body, n, out, sizeof out, &out_len), LKD_ERR_RESPONSE_TOO_LARGE);
-    lkd_pages_start(&pg, kept, KEEP, toks, 5);
-    out_len = 0;
-    CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)body, n, out, sizeof out, &out_len), LKD_OK);
+    CHECK_EQ_INT(kept[0].page_number, 1);
     /* No keep room: counted, nothing stored. */
-    lkd_pages_start(&pg, kept, 0, toks, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pg, kept, 0);
     out_len = 0;
     CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)body, n, out, sizeof out, &out_len), LKD_OK);
     CHECK_EQ_INT(pg.total, 1);
@@ -273,6 +267,222 @@ static void test_limits(void)
     CHECK_EQ_INT(filter_str("{\"Response\":{\"FailedPages\":[1"), LKD_ERR_MALFORMED);
     pg.total = (size_t)-1;
     CHECK_EQ_INT(lkd_pages_put(&pg, (const uint8_t *)"]", 1, out, sizeof out, &out_len), LKD_ERR_MALFORMED);
+}
+
+static char big[300000];
+static size_t big_len;
+
+static void big_put(const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(big + big_len, s, n);
+    big_len += n;
+}
+
+static void big_fill(char c, size_t n)
+{
+    memset(big + big_len, c, n);
+    big_len += n;
+}
+
+/* An answer with a url-byte URL before FailedPages and one entry whose
+ * Reason (reason bytes) comes before or after its PageNumber, through a
+ * 4 KiB buffer: the result is the same whatever the sizes and the order. */
+static size_t big_want; /* the length of its output */
+
+static void check_big_entry(size_t url, size_t reason, int reason_first, int line)
+{
+    size_t want_len;
+    lkd_status_t st;
+    big_len = 0;
+    big_put("{\"Response\":{\"Status\":\"Success\",\"DocumentRecognizeResultUrl\":\"https://x/");
+    big_fill('u', url);
+    big_put("\",\"FailedPages\":[");
+    want_len = big_len + 19; /* "]" and what follows it */
+    big_want = want_len;
+    big_put("{");
+    if (!reason_first) {
+        big_put("\"PageNumber\":2,");
+    }
+    big_put("\"Reason\":\"\\u00e9\\\"");
+    big_fill('r', reason);
+    big_put("\",\"x\":[0");
+    {
+        size_t i;
+        for (i = 0; i < 130; i++) {
+            big_put(",0");
+        }
+    }
+    big_put("]");
+    big_fill(' ', 1000);
+    if (reason_first) {
+        big_put(",\"PageNumber\":2");
+    }
+    big_put("},null],\"RequestId\":\"r\"}}");
+    st = filter(big, big_len, 0, 4096);
+    if (st == LKD_OK && out_len == want_len && pg.total == 2 && pg.unnumbered == 1 && pg.stored == 1 &&
+        kept[0].page_number == 2 && memcmp(out + out_len - 20, "[],\"RequestId\":\"r\"}}", 20) == 0) {
+        unit_passed++;
+    } else {
+        unit_failed++;
+        fprintf(stderr, "test_pages.c:%d: url %u reason %u: %d, %u bytes, total %u unnumbered %u stored %u\n", line,
+                (unsigned)url, (unsigned)reason, (int)st, (unsigned)out_len, (unsigned)pg.total,
+                (unsigned)pg.unnumbered, (unsigned)pg.stored);
+    }
+}
+
+static void test_big_entries(void)
+{
+    size_t a, n;
+    lkd_status_t st;
+    /* Entries with extra keys always yield the result, whatever the key order
+     * and however long the URL before them (the answer without them fits). */
+    check_big_entry(100, 0, 0, __LINE__);
+    check_big_entry(100, 2000, 0, __LINE__);
+    check_big_entry(100, 2000, 1, __LINE__);
+    check_big_entry(2500, 2000, 0, __LINE__);
+    check_big_entry(2500, 2000, 1, __LINE__);
+    check_big_entry(3900, 200000, 1, __LINE__);
+    /* Every split into two pieces of an answer with a 2 KB entry. */
+    check_big_entry(2500, 2000, 1, __LINE__);
+    n = big_len;
+    for (a = 0; a <= n; a++) {
+        lkd_pages_start(&pg, kept, KEEP);
+        out_len = 0;
+        st = lkd_pages_put(&pg, (const uint8_t *)big, a, out, 4096, &out_len);
+        if (st == LKD_OK) {
+            st = lkd_pages_put(&pg, (const uint8_t *)big + a, n - a, out, 4096, &out_len);
+        }
+        if (st != LKD_OK || lkd_pages_end(&pg) != LKD_OK || pg.total != 2 || pg.stored != 1 ||
+            kept[0].page_number != 2 || out_len != big_want) {
+            unit_failed++;
+            fprintf(stderr, "test_pages.c: big entry split at %u: %d\n", (unsigned)a, (int)st);
+            break;
+        }
+    }
+    CHECK_EQ_INT(a, n + 1);
+    /* The URL itself is what must fit: 4 KiB of it does not. */
+    big_len = 0;
+    big_put("{\"Response\":{\"DocumentRecognizeResultUrl\":\"");
+    big_fill('u', 4096);
+    big_put("\",\"FailedPages\":[]}}");
+    CHECK_EQ_INT(filter(big, big_len, 0, 4096), LKD_ERR_RESPONSE_TOO_LARGE);
+}
+
+/* depth brackets nested at FailedPages' entry (in_entry) or under another key. */
+static lkd_status_t deep(size_t depth, int in_entry)
+{
+    big_len = 0;
+    big_put(in_entry ? "{\"Response\":{\"FailedPages\":[" : "{\"Response\":{\"X\":");
+    big_fill('[', depth);
+    big_fill(']', depth);
+    big_put(in_entry ? "]}}" : "}}");
+    return filter(big, big_len, 1, sizeof out);
+}
+
+static void test_depth(void)
+{
+    /* The answer may nest LKD_PAGES_MAX_DEPTH brackets (the top object, Response's and FailedPages' included),
+     * no more: a deeper one would need more tokens than jsmn has. */
+    CHECK_EQ_INT(deep(LKD_PAGES_MAX_DEPTH - 3u, 1), LKD_OK);
+    CHECK_EQ_INT(pg.total, 1);
+    CHECK_EQ_INT(pg.unnumbered, 1);
+    CHECK_EQ_INT(out_len, strlen("{\"Response\":{\"FailedPages\":[]}}"));
+    CHECK_EQ_INT(deep(LKD_PAGES_MAX_DEPTH - 2u, 1), LKD_ERR_RESPONSE_TOO_LARGE);
+    CHECK_EQ_INT(deep(5000, 1), LKD_ERR_RESPONSE_TOO_LARGE);
+    CHECK_EQ_INT(deep(LKD_PAGES_MAX_DEPTH - 2u, 0), LKD_OK);
+    CHECK_EQ_INT(out_len, big_len);
+    CHECK_EQ_INT(deep(LKD_PAGES_MAX_DEPTH - 1u, 0), LKD_ERR_RESPONSE_TOO_LARGE);
+    /* Deep and well-formed, bracket kinds mixed: an entry at the bound. */
+    big_len = 0;
+    big_put("{\"Response\":{\"FailedPages\":[{\"PageNumber\":7,\"a\":");
+    {
+        size_t i, d = LKD_PAGES_MAX_DEPTH - 4u;
+        for (i = 0; i < d; i++) {
+            big_put(i % 2 ? "[" : "{\"k\":");
+        }
+        big_put("0");
+        for (i = d; i-- > 0;) {
+            big_put(i % 2 ? "]" : "}");
+        }
+    }
+    big_put("}]}}");
+    CHECK_EQ_INT(filter(big, big_len, 3, sizeof out), LKD_OK);
+    CHECK_EQ_INT(pg.stored, 1);
+    CHECK_EQ_INT(kept[0].page_number, 7);
+}
+
+/* body's only entry is numbered `page`, or unnumbered when numbered is 0. */
+static void check_entry(const char *entry, int numbered, int64_t page, int line)
+{
+    char body[256];
+    lkd_status_t st;
+    sprintf(body, "{\"Response\":{\"FailedPages\":[%s]}}", entry);
+    st = filter_str(body);
+    if (st == LKD_OK && pg.total == 1 && pg.stored == (numbered ? 1u : 0u) && pg.unnumbered == (numbered ? 0u : 1u) &&
+        (!numbered || kept[0].page_number == page)) {
+        unit_passed++;
+    } else {
+        unit_failed++;
+        fprintf(stderr, "test_pages.c:%d: %s: %d stored %u unnumbered %u\n", line, entry, (int)st,
+                (unsigned)pg.stored, (unsigned)pg.unnumbered);
+    }
+}
+#define CHECK_ENTRY(entry, numbered, page) check_entry((entry), (numbered), (page), __LINE__)
+
+static void test_page_numbers(void)
+{
+    CHECK_ENTRY("{\"PageNumber\":9223372036854775807}", 1, INT64_MAX);
+    CHECK_ENTRY("{\"PageNumber\":-9223372036854775808}", 1, INT64_MIN);
+    CHECK_ENTRY("{\"PageNumber\":9223372036854775808}", 0, 0);
+    CHECK_ENTRY("{\"PageNumber\":-9223372036854775809}", 0, 0);
+    CHECK_ENTRY("{\"PageNumber\":99999999999999999999999999}", 0, 0);
+    CHECK_ENTRY("{\"PageNumber\":-0}", 1, 0);
+    CHECK_ENTRY("{\"PageNumber\":0}", 1, 0);
+    CHECK_ENTRY("{\"PageNumber\":-12 }", 1, -12);
+    CHECK_ENTRY("{\"PageNumber\":1.0}", 0, 0);
+    CHECK_ENTRY("{\"PageNumber\":1e3}", 0, 0);
+    CHECK_ENTRY("{\"PageNumber\":1E+3}", 0, 0);
+    CHECK_ENTRY("{\"PageNumber\":true}", 0, 0);
+    CHECK_ENTRY("{\"PageNumber\":{\"PageNumber\":3}}", 0, 0);
+    CHECK_ENTRY("{\"PageNumber\":[3]}", 0, 0);
+    CHECK_ENTRY("{\"a\":{\"PageNumber\":3}}", 0, 0);
+    CHECK_ENTRY("[{\"PageNumber\":3}]", 0, 0);
+    CHECK_ENTRY("3", 0, 0);
+    CHECK_ENTRY("{}", 0, 0);
+    /* The first PageNumber counts, compared raw; other numbers do not touch it. */
+    CHECK_ENTRY("{\"PageNumber\":\"x\",\"PageNumber\":5}", 0, 0);
+    CHECK_ENTRY("{\"PageNumber\":5,\"PageNumber\":\"x\",\"n\":66}", 1, 5);
+    CHECK_ENTRY("{\"n\":66,\"PageNumber\":5,\"m\":-77e1}", 1, 5);
+    CHECK_ENTRY("{\"Page\\u004eumber\":5}", 0, 0);
+    CHECK_ENTRY("{\"PageNumberX\":5}", 0, 0);
+    CHECK_ENTRY("{\"PageNumbe\":5}", 0, 0);
+    CHECK_ENTRY("{\"pagenumber\":5}", 0, 0);
+    CHECK_ENTRY("{\"x\":\"PageNumber\",\"y\":5}", 0, 0);
+    /* Each entry starts afresh. */
+    CHECK_FILTER("{\"Response\":{\"FailedPages\":[{\"PageNumber\":-1},{\"x\":2},{\"PageNumber\":3}]}}",
+                 "{\"Response\":{\"FailedPages\":[]}}", 3, 1);
+    CHECK_EQ_INT(kept[0].page_number, -1);
+    CHECK_EQ_INT(kept[1].page_number, 3);
+}
+
+static void test_grammar_outside(void)
+{
+    /* The whole answer is read by the grammar: what is not JSON is refused at once. */
+    static const char *const bad[] = {
+        "<html>", "{\"Response\":{\"A\":1,}}", "{\"Response\" {}}", "{\"Response\":{}}}", "{\"Response\":{}} x",
+        "{\"Response\":[}", "{\"a\":\"\x01\"}", "{\"a\":\"\\x\"}", "{\"Response\":{\"FailedPages\":[]]}}",
+    };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        lkd_status_t st = filter_str(bad[i]);
+        if (st != LKD_ERR_MALFORMED) {
+            fprintf(stderr, "bad answer #%u gave %d: %s\n", (unsigned)i, (int)st, bad[i]);
+        }
+        CHECK_EQ_INT(st, LKD_ERR_MALFORMED);
+    }
+    /* Whitespace after the answer is JSON's. */
+    CHECK_FILTER("{\"Response\":{}} \r\n", NULL, 0, 0);
 }
 
 /* 100 000 entries, every seventh odd, through a 4 KiB buffer in pieces of
@@ -284,7 +494,7 @@ static void many(size_t piece)
     lkd_status_t st = LKD_OK;
     const char *head = "{\"Response\":{\"Status\":\"Success\",\"FailedPages\":[";
     const char *tail = "],\"DocumentRecognizeResultUrl\":\"https://x/r.zip\",\"RequestId\":\"r\"}}";
-    lkd_pages_start(&pg, kept, KEEP, toks, LKD_JSON_MAX_TOKENS);
+    lkd_pages_start(&pg, kept, KEEP);
     out_len = 0;
     for (i = 0; i <= 100001 && st == LKD_OK; i++) {
         size_t k;
@@ -338,6 +548,10 @@ int main(void)
     test_bad_grammar();
     test_cut_off();
     test_limits();
+    test_big_entries();
+    test_depth();
+    test_page_numbers();
+    test_grammar_outside();
     test_many();
     return unit_report("pages");
 }
