@@ -556,6 +556,28 @@ static void keep_host(lkd_client_t *c, lkd_span_t h)
     c->internal.host_buf[n] = '\0';
 }
 
+/* The headers a resume adds to the first GET, at their longest: a 20-digit
+ * Range and the longest ETag kept. */
+#define RESUME_HEADERS_MAX (sizeof "Range: bytes=18446744073709551615-\r\nIf-Match: \r\n" - 1u + LKD_DOWNLOAD_ETAG_SIZE - 1u)
+
+/* A URL whose first GET fits the request buffer but whose resumes would not
+ * is refused before anything is fetched: otherwise every cut would end the
+ * download, and every rerun alike. */
+static lkd_status_t check_resumable(lkd_client_t *c, const lkd_url_t *url)
+{
+    lkd_span_t none = {NULL, 0};
+    size_t len = 0;
+    lkd_status_t st = lkd_request_write_get(url->host, url->port, url->path_query, 0, none,
+                                            (char *)c->internal.request, sizeof c->internal.request, &len);
+    if (st == LKD_OK && len + RESUME_HEADERS_MAX > sizeof c->internal.request) {
+        st = LKD_ERR_BUFFER_TOO_SMALL;
+    }
+    if (st == LKD_ERR_BUFFER_TOO_SMALL) {
+        lkd_call_log(c, "* result URL too long for a resumed GET (LKD_REQUEST_BUFFER_SIZE)", NULL);
+    }
+    return st;
+}
+
 /* Keep the URL text at the start of the response buffer (the download's
  * body never goes there), NUL-terminated, parse it and check it against the
  * result-host policy (lkd_url_policy.h) before anything connects to it.
@@ -594,7 +616,7 @@ static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
         return LKD_ERR_ARG_TOO_LONG; /* lkd_url_parse allows 253 bytes: cannot happen */
     }
     lkd_call_log(c, "* result host ", c->internal.host_buf);
-    return LKD_OK;
+    return check_resumable(c, url);
 }
 
 /* Ask the service for the task's (fresh) URL. */
@@ -696,6 +718,11 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
     size_t len = 0;
     int got_any = 0;
     lkd_status_t st;
+    if (s->delivered == 0) {
+        /* Nothing delivered: whatever object answers is the archive, with
+         * its own ETag, length and CRC (no If-Match, nothing compared). */
+        memset(s, 0, sizeof *s);
+    }
     etag.ptr = s->etag;
     etag.len = s->etag_len;
     st = lkd_request_write_get(url->host, url->port, url->path_query, s->delivered, etag,
@@ -703,6 +730,10 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
     if (st != LKD_OK) {
         return st;
     }
+    /* A store that stops sending is dropped after a call's timeout without
+     * a byte, and resumed, rather than waited for until the deadline. */
+    c->internal.tls.idle_ms = c->internal.settings.timeout_ms;
+    c->internal.retry_after_ms = 0; /* only this answer's Retry-After counts */
     st = lkd_call_connect(c, c->internal.host_buf, url->port, deadline);
     if (st == LKD_OK) {
         lkd_call_log_number(c, "> GET from byte ", s->delivered);
@@ -715,6 +746,7 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
     if (st == LKD_OK) {
         st = lkd_call_receive(c, download_checked_body, download_header, d, deadline, &got_any);
     }
+    c->internal.tls.idle_ms = 0;
     c->internal.http_status = c->internal.http.status_code;
     return st;
 }
@@ -738,10 +770,22 @@ static uint64_t url_expiry(lkd_span_t q)
     return 0;
 }
 
-static int transient(lkd_client_t *c, lkd_status_t st)
+/* What an outage or a restart of the store looks like (a link down fails
+ * DNS, a half-open path TLS): worth a resume.  A certificate, a policy, a
+ * fatal alert (no common suite), the deadline, or an answer that does not
+ * add up will be the same next time. */
+static int transient(lkd_client_t *c, lkd_status_t st, uint64_t deadline)
 {
-    return st == LKD_ERR_CLOSED || st == LKD_ERR_IO || st == LKD_ERR_CONNECT ||
-           (st == LKD_ERR_HTTP_STATUS && c->internal.http_status >= 500);
+    switch (st) {
+    case LKD_ERR_TLS: return c->internal.tls.last_mbedtls_error != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+    case LKD_ERR_TIMEOUT: return lkd_clock_now_ms(c) < deadline; /* a stalled read (idle_ms) */
+    case LKD_ERR_HTTP_STATUS: return c->internal.http_status >= 500;
+    case LKD_ERR_DNS:
+    case LKD_ERR_CONNECT:
+    case LKD_ERR_IO:
+    case LKD_ERR_CLOSED: return 1;
+    default: return 0;
+    }
 }
 
 /* A fresh URL from the service: after a 403 (expired), a 412 (the object
@@ -764,14 +808,14 @@ static lkd_status_t refresh_url(download_t *d, lkd_url_t *url, uint64_t deadline
 }
 
 /* An outage of the store (refused or dropped connections, 503 SlowDown):
- * wait longer each time nothing arrived, then resume where the bytes
- * stopped.  LKD_OK to go on, else st. */
+ * wait longer each time nothing arrived, up to LKD_RETRY_MAX_MS, then resume
+ * where the bytes stopped, for as long as the deadline leaves room for the
+ * pause.  LKD_OK to go on, else st. */
 static lkd_status_t pause_to_resume(download_t *d, uint64_t before, uint64_t deadline, lkd_status_t st)
 {
     lkd_tls_close(&d->c->internal.tls);
     d->fails = d->s->delivered > before ? 0u : d->fails + 1u;
-    if (d->fails > LKD_DOWNLOAD_MAX_RESUMES ||
-        (d->fails > 0 && !lkd_call_sleep(d->c, lkd_call_backoff_ms(d->c, d->fails - 1u), deadline))) {
+    if (d->fails > 0 && !lkd_call_sleep(d->c, lkd_call_backoff_ms(d->c, d->fails - 1u), deadline)) {
         return st;
     }
     lkd_call_log_number(d->c, "* download interrupted; resuming at byte ", d->s->delivered);
@@ -798,7 +842,7 @@ static lkd_status_t after_get(download_t *d, lkd_url_t *url, uint64_t deadline, 
     } else if (st == LKD_OK) {
         st = LKD_ERR_HTTP_STATUS;
     }
-    return transient(d->c, st) ? pause_to_resume(d, before, deadline, st) : st;
+    return transient(d->c, st, deadline) ? pause_to_resume(d, before, deadline, st) : st;
 }
 
 /* 1 when a resume is due on a URL whose q-key-time ends within the margin
