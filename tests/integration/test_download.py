@@ -98,7 +98,9 @@ def test_gzip_encoded_body_is_refused(ctx):
     p = cli(ctx, "download", "done-gzip", "-o", out)
     assert p.returncode == 6 and "malformed" in err(p), (p.returncode, err(p))
     assert not os.path.exists(out)
-    assert ctx.mock.stats()["download"]["gets"] == 1, "a refused encoding is not retried"
+    dl = ctx.mock.stats()["download"]
+    assert dl["gets"] == 1, "a refused encoding is not retried"
+    assert dl["accept_encoding"] == ["identity"], dl["accept_encoding"]
 
 
 def test_no_checksum_is_accepted_and_said(ctx):
@@ -142,8 +144,36 @@ def test_outage_mid_download_is_ridden_out(ctx):
     dl = ctx.mock.stats()["download"]
     assert dl["outage_resets"] >= 1, dl
     assert any(r != "bytes=0-" for r in dl["ranges"]), "the bytes before the outage were fetched again"
+    # Each byte crossed the wire about once: a restart from 0 would send the
+    # bytes before the outage twice.
+    assert dl["bytes_sent"] < BIG + 600_000, dl["bytes_sent"]
     assert sha256_file(out) == served(ctx, "done-outage")["sha256"]
     assert "archive verified" in e, e
+
+
+def test_stalled_store_is_dropped_and_resumed(ctx):
+    fresh(ctx, archive_size=BIG, download_stall_at=1_000_000)
+    out = out_path(ctx, "stall.zip")
+    t0 = time.monotonic()
+    p = cli(ctx, "--timeout", "2", "--verbose", "download", "done-stall", "-o", out)
+    took = time.monotonic() - t0
+    assert p.returncode == 0, err(p)
+    dl = ctx.mock.stats()["download"]
+    assert dl["stalls"] == 1, dl
+    assert "bytes=1000000-" in dl["ranges"], dl["ranges"]
+    assert took < 30, "waited %.1f s on a silent connection" % took
+    assert sha256_file(out) == served(ctx, "done-stall")["sha256"]
+
+
+def test_refused_and_reset_connections_are_ridden_out(ctx):
+    # Eight resets in a row end no download that has time left (each pause
+    # grows to 8 s and stays there until the deadline).
+    fresh(ctx, archive_size=200_000, download_outage_connections=6)
+    out = out_path(ctx, "refused.zip")
+    p = cli(ctx, "download", "done-refused", "-o", out)
+    assert p.returncode == 0, err(p)
+    assert ctx.mock.stats()["download"]["outage_resets"] == 6
+    assert sha256_file(out) == served(ctx, "done-refused")["sha256"]
 
 
 def test_slowdown_is_retried(ctx):
