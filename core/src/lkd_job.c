@@ -426,6 +426,7 @@ typedef struct {
     uint8_t has_range;    /* this answer had a Content-Range */
     uint8_t checked;      /* this answer's headers were validated */
     uint8_t fresh;        /* the URL was just handed out: no need to check its expiry */
+    uint8_t changed;      /* this answer's ETag or CRC-64 is not the state's: another object */
     unsigned fails;       /* tries in a row that delivered nothing */
     unsigned refreshes;   /* fresh URLs asked for */
 } download_t;
@@ -458,8 +459,9 @@ static lkd_status_t parse_content_range(download_t *d, const char *v, size_t n)
 
 /* The archive's own headers (an error page's are not looked at).  The
  * bytes delivered so far are of one object: an ETag or CRC-64 other than the
- * state's (a store that ignored If-Match) is not the same archive; the first
- * ones seen are the state's from then on. */
+ * state's (a store that ignored If-Match, a state without an ETag) is
+ * another object, handled as a 412; the first ones seen are the state's
+ * from then on. */
 static lkd_status_t download_header(void *user, const char *name, size_t name_len, const char *value,
                                     size_t value_len)
 {
@@ -475,8 +477,11 @@ static lkd_status_t download_header(void *user, const char *name, size_t name_le
     if (lkd_text_equals_nocase(name, name_len, "x-cos-hash-crc64ecma")) {
         uint64_t crc;
         /* Strictly the decimal digits of a u64: anything else is no checksum. */
-        if (value_len == 0 || lkd_text_parse_u64(value, value_len, &crc) != value_len ||
-            ((s->flags & LKD_DOWNLOAD_HAS_CRC) && crc != s->expected_crc)) {
+        if (value_len == 0 || lkd_text_parse_u64(value, value_len, &crc) != value_len) {
+            return LKD_ERR_MALFORMED;
+        }
+        if ((s->flags & LKD_DOWNLOAD_HAS_CRC) && crc != s->expected_crc) {
+            d->changed = 1;
             return LKD_ERR_MALFORMED;
         }
         s->expected_crc = crc;
@@ -486,7 +491,8 @@ static lkd_status_t download_header(void *user, const char *name, size_t name_le
         v.ptr = value;
         v.len = value_len;
         if (s->etag_len > 0) {
-            return value_len == s->etag_len && memcmp(value, s->etag, value_len) == 0 ? LKD_OK : LKD_ERR_MALFORMED;
+            d->changed = value_len != s->etag_len || memcmp(value, s->etag, value_len) != 0;
+            return d->changed ? LKD_ERR_MALFORMED : LKD_OK;
         }
         /* Kept only when it can be sent back as it came. */
         if (value_len < LKD_DOWNLOAD_ETAG_SIZE && lkd_request_check_value(v, LKD_REQUEST_CHARS_VISIBLE, 1) == LKD_OK) {
@@ -827,6 +833,14 @@ static lkd_status_t after_get(download_t *d, lkd_url_t *url, uint64_t deadline, 
                               int *done)
 {
     int code = d->c->internal.http_status, body = code == 200 || code == 206;
+    if (d->changed) {
+        /* Cut mid-answer: the connection cannot carry another request. */
+        lkd_tls_close(&d->c->internal.tls);
+        d->changed = 0;
+        d->c->internal.http_status = code = 412;
+        st = LKD_OK;
+        body = 0;
+    }
     if (st == LKD_OK && !d->checked && body) {
         st = validate_answer(d); /* an empty body never reached the sink */
     }
@@ -902,10 +916,17 @@ static lkd_status_t check_download(lkd_client_t *c, const lkd_download_options_t
     }
     if (s->delivered == 0) {
         memset(s, 0, sizeof *s);
-    } else if (s->etag_len >= LKD_DOWNLOAD_ETAG_SIZE ||
-               ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered > s->total)) {
-        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "opt.state",
-                            "etag_len must be under LKD_DOWNLOAD_ETAG_SIZE, delivered at most total");
+    } else {
+        lkd_span_t etag;
+        etag.ptr = s->etag;
+        etag.len = s->etag_len;
+        /* Saved by the application, perhaps across a power cut: it goes
+         * back into a header, so it is checked as a header value. */
+        if (s->etag_len >= LKD_DOWNLOAD_ETAG_SIZE || ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered > s->total) ||
+            lkd_request_check_value(etag, LKD_REQUEST_CHARS_VISIBLE, 0) != LKD_OK) {
+            return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "opt.state",
+                                "etag_len under LKD_DOWNLOAD_ETAG_SIZE, etag visible ASCII, delivered at most total");
+        }
     }
     s->flags &= (uint8_t)~LKD_DOWNLOAD_VERIFIED;
     return LKD_OK;

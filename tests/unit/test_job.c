@@ -1553,17 +1553,34 @@ static void test_download_integrity(void)
     CHECK(strcmp(tl_req_header(1, "If-Match", v, sizeof v), "\"abc-3\"") == 0);
     CHECK(strcmp(tl_req_header(1, "Range", v, sizeof v), "bytes=1000-") == 0);
     CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
-    /* A resumed answer of another ETag or CRC (If-Match ignored) is not the same archive. */
-    for (i = 0; i < 2; i++) {
+    /* A resumed answer of another ETag or CRC (If-Match ignored, or no ETag
+     * to send) is another object: as a 412, it ends the download without a
+     * restart callback and starts it over from byte 0 with one. */
+    for (i = 0; i < 4; i++) {
         fresh();
         dl_options(&o, 1);
-        snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\n", (unsigned long long)crc);
+        o.restart = i < 2 ? NULL : on_restart;
+        restarts = 0;
+        restart_status = LKD_OK;
+        snprintf(h, sizeof h, "%sx-cos-hash-crc64ecma: %llu\r\n", i == 3 ? "" : "ETag: \"abc-3\"\r\n",
+                 (unsigned long long)crc);
         push_archive_with(h, 1000);
         snprintf(h, sizeof h, "ETag: \"%s\"\r\nx-cos-hash-crc64ecma: %llu\r\nContent-Range: bytes 1000-2999/3000\r\n",
-                 i == 0 ? "xyz-3" : "abc-3", (unsigned long long)(i == 0 ? crc : crc + 1u));
+                 i % 2 == 0 ? "xyz-3" : "abc-3", (unsigned long long)(i % 2 == 0 ? crc : crc + 1u));
         tl_push_http(206, h, (const char *)archive + 1000, 2000, TL_KEEP);
-        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
-        CHECK_EQ_INT(bytes, 1000);
+        if (i < 2) {
+            CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_HTTP_STATUS);
+            CHECK_EQ_INT(client.internal.http_status, 412);
+            CHECK_EQ_INT(bytes, 1000);
+            continue;
+        }
+        tl_push_json(success2_json, NULL);
+        push_archive_with("ETag: \"new\"\r\n", 0);
+        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+        CHECK_EQ_INT(restarts, 1);
+        CHECK(got_archive());
+        CHECK(tl_req_has(3, "GET /r.zip?sig=2 ") && !tl_req_has(3, "Range:"));
+        CHECK_EQ_INT(tl.unexpected, 0);
     }
     /* An ETag too long to keep, or with bytes a header cannot carry, is not sent back. */
     fresh();
@@ -1695,6 +1712,9 @@ static void test_download_state(void)
     CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
     /* A state the client cannot use. */
     st.etag_len = LKD_DOWNLOAD_ETAG_SIZE;
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_RANGE);
+    st.etag_len = 3;
+    memcpy(st.etag, "a\nb", 3);
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_RANGE);
     st.etag_len = 0;
     st.delivered = st.total + 1u;
