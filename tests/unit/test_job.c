@@ -1662,6 +1662,18 @@ static void test_download_integrity(void)
     CHECK(tl.slept_ms >= LKD_RETRY_BASE_MS / 2u);
 }
 
+/* An application that saves the state from progress, as lkd_job.h says. */
+static lkd_download_state_t saved_state;
+static uint64_t saved_at_sink;
+
+static void save_state(void *user, uint64_t done, uint64_t total)
+{
+    (void)total;
+    saved_state = *(const lkd_download_state_t *)user;
+    saved_at_sink = got_len;
+    CHECK_EQ_INT(done, saved_state.delivered);
+}
+
 static void test_download_state(void)
 {
     lkd_download_options_t o;
@@ -1690,6 +1702,35 @@ static void test_download_state(void)
     CHECK(strcmp(tl_req_header(0, "If-Match", v, sizeof v), "\"abc-3\"") == 0);
     CHECK(strcmp(tl_req_header(0, "Range", v, sizeof v), "bytes=1000-") == 0);
     CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
+    /* Saved from progress during a run that then failed (a power cut), the
+     * state matches the sink's bytes and a second run completes from it. */
+    fresh();
+    dl_options(&o, 1);
+    memset(&st, 0, sizeof st);
+    memset(&saved_state, 0, sizeof saved_state);
+    o.state = &st;
+    o.user = &st;
+    o.progress = save_state;
+    snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\n", (unsigned long long)crc);
+    push_archive_with(h, 1234);
+    tl_push_http(404, "", "", 0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_HTTP_STATUS);
+    CHECK(saved_state.delivered == 1234 && saved_at_sink == 1234);
+    CHECK(saved_state.crc == lkd_crc64(0, archive, 1234));
+    fresh();
+    got_len = 0;
+    st = saved_state;
+    snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\nContent-Range: bytes 1234-2999/3000\r\n",
+             (unsigned long long)crc);
+    tl_push_http(206, h, (const char *)archive + 1234, 3000 - 1234, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
+    CHECK(got_len == 3000 - 1234 && memcmp(got_bytes, archive + 1234, got_len) == 0);
+    CHECK(strcmp(tl_req_header(0, "Range", v, sizeof v), "bytes=1234-") == 0);
+    o.user = NULL;
+    o.progress = on_download;
+    snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\nContent-Range: bytes 1000-2999/3000\r\n",
+             (unsigned long long)crc);
     /* A state whose bytes were not those of the archive: the CRC says so. */
     fresh();
     dl_options(&o, 1);
