@@ -220,6 +220,83 @@ def test_deadline_keeps_the_part_and_a_changed_object_restarts(ctx):
     assert "412" in err(q), err(q)
 
 
+def test_stream_of_a_changed_object_says_so(ctx):
+    task = "done-stream"
+    fresh(ctx, archive_size=200_000, download_close_after=[50_000], slow_download_bytes_per_s=100_000)
+    p = subprocess.Popen(cli_args(ctx) + ["download", task, "-o", "-"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env())
+    try:
+        wait_for(lambda: ctx.mock.stats()["download"]["gets"] >= 1, "the first GET")
+        ctx.mock.config(object_version=1)
+        _, e = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+        ctx.mock.config(object_version=0, slow_download_bytes_per_s=0)
+    e = e.decode("utf-8", "replace")
+    assert ctx.mock.stats()["download"]["precondition_failed"] == 1
+    assert p.returncode == 1 and "changed on the server" in e, (p.returncode, e)
+    assert "Input/output error" not in e and "cannot write" not in e, e
+
+
+def test_part_without_its_state_goes_on_and_its_crc_decides(ctx):
+    # A power cut that kept the .part but not its state: the bytes are read
+    # back, the rest fetched without If-Match, the end CRC-64 checks the whole.
+    task = "done-nostate"
+    fresh(ctx, archive_size=200_000)
+    ref = out_path(ctx, "nostate-ref.zip")
+    assert cli(ctx, "download", task, "-o", ref).returncode == 0
+    with open(ref, "rb") as f:
+        head = f.read(80_000)
+    out = out_path(ctx, "nostate.zip")
+    for content, code in ((head, 0), (b"j" * 80_000, 6)):
+        with open(part_of(out, task), "wb") as f:
+            f.write(content)
+        os.chmod(part_of(out, task), 0o600)
+        before = ctx.mock.stats()["download"]
+        p = cli(ctx, "--verbose", "download", task, "-o", out)
+        assert p.returncode == code, (p.returncode, err(p))
+        dl = ctx.mock.stats()["download"]
+        assert dl["ranges"][len(before["ranges"]):] == ["bytes=80000-"], dl["ranges"]
+        assert len(dl["if_match"]) == len(before["if_match"]), "If-Match without a known ETag"
+        assert not os.path.exists(part_of(out, task)) and not os.path.exists(state_of(out, task))
+        if code == 0:
+            assert "resuming from byte 80000" in err(p) and "archive verified" in err(p), err(p)
+            assert sha256_file(out) == served(ctx, task)["sha256"]
+            os.unlink(out)
+        else:
+            assert "corrupted" in err(p) and not os.path.exists(out), err(p)
+
+
+def test_state_learned_on_a_resume_is_saved(ctx):
+    # The .part alone, then a run cut short: the ETag and CRC-64 that run
+    # learned are in the state file, and the next run sends If-Match.
+    task = "done-relearn"
+    fresh(ctx, archive_size=200_000)
+    ref = out_path(ctx, "relearn-ref.zip")
+    assert cli(ctx, "download", task, "-o", ref).returncode == 0
+    with open(ref, "rb") as f:
+        head = f.read(80_000)
+    out = out_path(ctx, "relearn.zip")
+    with open(part_of(out, task), "wb") as f:
+        f.write(head)
+    os.chmod(part_of(out, task), 0o600)
+    ctx.mock.config(slow_download_bytes_per_s=20_000)
+    p = cli(ctx, "--job-timeout", "2", "download", task, "-o", out)
+    ctx.mock.config(slow_download_bytes_per_s=0)
+    assert p.returncode == 5 and "goes on from there" in err(p), (p.returncode, err(p))
+    kept = os.path.getsize(part_of(out, task))
+    assert kept > 80_000, kept
+    a = served(ctx, task)
+    with open(state_of(out, task)) as f:
+        assert f.read() == "lkedoc-download 1 %d %s %s end\n" % (a["size"], a["crc64"], a["etag"])
+    q = cli(ctx, "download", task, "-o", out)
+    assert q.returncode == 0, err(q)
+    dl = ctx.mock.stats()["download"]
+    assert dl["ranges"][-1] == "bytes=%d-" % kept and dl["if_match"][-1] == a["etag"], dl
+    assert sha256_file(out) == a["sha256"]
+
+
 def test_url_refreshed_before_it_expires(ctx):
     # URLs valid 30 s: each resume is within the last minute, so it first asks for a fresh one.
     fresh(ctx, archive_size=BIG, url_ttl=30, download_close_after=[300_000, 600_000])
