@@ -562,22 +562,21 @@ static void keep_host(lkd_client_t *c, lkd_span_t h)
     c->internal.host_buf[n] = '\0';
 }
 
-/* The headers a resume adds to the first GET, at their longest: a 20-digit
- * Range and the longest ETag kept. */
-#define RESUME_HEADERS_MAX (sizeof "Range: bytes=18446744073709551615-\r\nIf-Match: \r\n" - 1u + LKD_DOWNLOAD_ETAG_SIZE - 1u)
-
 /* A URL whose first GET fits the request buffer but whose resumes would not
  * is refused before anything is fetched: otherwise every cut would end the
- * download, and every rerun alike. */
+ * download, and every rerun alike.  The longest resume: a 20-digit Range and
+ * an ETag of the longest kept (any visible bytes: the path's own, when it is
+ * shorter than that the request fits anyway). */
 static lkd_status_t check_resumable(lkd_client_t *c, const lkd_url_t *url)
 {
-    lkd_span_t none = {NULL, 0};
+    lkd_span_t tag = url->path_query;
     size_t len = 0;
-    lkd_status_t st = lkd_request_write_get(url->host, url->port, url->path_query, 0, none,
-                                            (char *)c->internal.request, sizeof c->internal.request, &len);
-    if (st == LKD_OK && len + RESUME_HEADERS_MAX > sizeof c->internal.request) {
-        st = LKD_ERR_BUFFER_TOO_SMALL;
+    lkd_status_t st;
+    if (tag.len > LKD_DOWNLOAD_ETAG_SIZE - 1u) {
+        tag.len = LKD_DOWNLOAD_ETAG_SIZE - 1u;
     }
+    st = lkd_request_write_get(url->host, url->port, url->path_query, UINT64_MAX, tag, (char *)c->internal.request,
+                               sizeof c->internal.request, &len);
     if (st == LKD_ERR_BUFFER_TOO_SMALL) {
         lkd_call_log(c, "* result URL too long for a resumed GET (LKD_REQUEST_BUFFER_SIZE)", NULL);
     }
@@ -777,21 +776,20 @@ static uint64_t url_expiry(lkd_span_t q)
 }
 
 /* What an outage or a restart of the store looks like (a link down fails
- * DNS, a half-open path TLS): worth a resume.  A certificate, a policy, a
- * fatal alert (no common suite), the deadline, or an answer that does not
- * add up will be the same next time. */
-static int transient(lkd_client_t *c, lkd_status_t st, uint64_t deadline)
+ * DNS, a half-open path TLS, a stalled read times out): worth a resume; past
+ * the deadline, pause_to_resume ends it.  A certificate, a fatal alert (no
+ * common suite), or an answer that does not add up will be the same next
+ * time. */
+static int transient(lkd_client_t *c, lkd_status_t st)
 {
-    switch (st) {
-    case LKD_ERR_TLS: return c->internal.tls.last_mbedtls_error != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
-    case LKD_ERR_TIMEOUT: return lkd_clock_now_ms(c) < deadline; /* a stalled read (idle_ms) */
-    case LKD_ERR_HTTP_STATUS: return c->internal.http_status >= 500;
-    case LKD_ERR_DNS:
-    case LKD_ERR_CONNECT:
-    case LKD_ERR_IO:
-    case LKD_ERR_CLOSED: return 1;
-    default: return 0;
+    if (st == LKD_ERR_HTTP_STATUS) {
+        return c->internal.http_status >= 500;
     }
+    if (st == LKD_ERR_TLS) {
+        return c->internal.tls.last_mbedtls_error != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+    }
+    /* DNS, CONNECT, TIMEOUT, CLOSED and IO: the network kinds, numbered in a row. */
+    return st >= LKD_ERR_DNS && st <= LKD_ERR_IO && st != LKD_ERR_CERT;
 }
 
 /* A fresh URL from the service: after a 403 (expired), a 412 (the object
@@ -856,7 +854,7 @@ static lkd_status_t after_get(download_t *d, lkd_url_t *url, uint64_t deadline, 
     } else if (st == LKD_OK) {
         st = LKD_ERR_HTTP_STATUS;
     }
-    return transient(d->c, st, deadline) ? pause_to_resume(d, before, deadline, st) : st;
+    return transient(d->c, st) ? pause_to_resume(d, before, deadline, st) : st;
 }
 
 /* 1 when a resume is due on a URL whose q-key-time ends within the margin
