@@ -1467,6 +1467,19 @@ static void test_crc64(void)
     for (i = 0; i < 16; i++) {
         CHECK(lkd_crc64(0, archive + i, 100 + i) == lkd_crc64_nibbles(0, archive + i, 100 + i));
     }
+    /* Every entry of the eight slices: byte b at position k of a word, the
+     * others the init's 0xff, meets slice 7 - k at entry b ^ 0xff. */
+    {
+        unsigned b, k, bad = 0;
+        for (k = 0; k < 8; k++) {
+            for (b = 0; b < 256; b++) {
+                uint8_t w[8] = {0};
+                w[k] = (uint8_t)b;
+                bad += lkd_crc64(0, w, 8) != lkd_crc64_nibbles(0, w, 8);
+            }
+        }
+        CHECK_EQ_INT(bad, 0);
+    }
 }
 
 /* A 200 of the whole archive with these headers (cut after `cut` body bytes when > 0). */
