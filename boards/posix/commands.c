@@ -392,6 +392,13 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
     if (st == LKD_OK) {
         return EXIT_OK;
     }
+    if (st == LKD_ERR_ARG_RANGE && sink.state.delivered > 0) {
+        /* The library refused the state file's ETag (no header value): the
+         * .part cannot be tied to an object, so it goes with its state. */
+        output_abort(&sink.out);
+        fputs("lkedoc: unusable state file: removed with its .part; the same command again starts over\n", stderr);
+        return EXIT_OTHER;
+    }
     if (st == LKD_ERR_INTEGRITY) {
         /* Those bytes are not the archive: nothing of them is kept. */
         output_abort(&sink.out);

@@ -194,9 +194,9 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * doubling up to LKD_RETRY_MAX_MS, then at that pace; the store's answers
  * only, no Retry-After of the API's) with Range from the last byte delivered
  * and If-Match with the object's ETag, for as long as the deadline leaves
- * room for the pause; a 412 (the object changed), or a resumed answer whose
- * ETag or CRC-64 is not the state's, starts over from byte 0 with a fresh
- * URL, through opt->restart.  A URL whose resumed GET (Range and the longest
+ * room for the pause; a 412 (the object changed), a resumed answer whose
+ * ETag or CRC-64 is not the state's, or a 416 (fewer bytes than the state's),
+ * starts over from byte 0 with a fresh URL, through opt->restart.  A URL whose resumed GET (Range and the longest
  * ETag) would not fit LKD_REQUEST_BUFFER_SIZE is refused before anything is
  * fetched (LKD_ERR_BUFFER_TOO_SMALL).  An expired URL (HTTP 403), or one whose q-key-time ends
  * within a minute, is replaced by a fresh one from the service, up to

@@ -831,8 +831,10 @@ static lkd_status_t after_get(download_t *d, lkd_url_t *url, uint64_t deadline, 
                               int *done)
 {
     int code = d->c->internal.http_status, body = code == 200 || code == 206;
-    if (d->changed) {
-        /* Cut mid-answer: the connection cannot carry another request. */
+    /* Another object than the state's bytes: an ETag or CRC-64 of its own,
+     * or shorter than they are (416 to the Range). */
+    if (d->changed || (st == LKD_OK && code == 416)) {
+        /* Perhaps cut mid-answer: the connection cannot carry another request. */
         lkd_tls_close(&d->c->internal.tls);
         d->changed = 0;
         d->c->internal.http_status = code = 412;

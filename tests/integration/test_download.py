@@ -357,3 +357,17 @@ def test_a_forged_state_does_not_make_junk_an_archive(ctx):
     assert not os.path.exists(out) and not os.path.exists(part_of(out, task))
     q = cli(ctx, "download", task, "-o", out)
     assert q.returncode == 0 and sha256_file(out) == a["sha256"], err(q)
+    # A state whose ETag is no header value: the library refuses it, the
+    # .part goes with it, and the next run starts over.
+    os.unlink(out)
+    with open(part_of(out, task), "wb") as f:
+        f.write(b"junk" * 10_000)
+    with open(state_of(out, task), "w") as f:
+        f.write("lkedoc-download 1 %d %s \"e\x01\" end\n" % (a["size"], a["crc64"]))
+    os.chmod(part_of(out, task), 0o600)
+    os.chmod(state_of(out, task), 0o600)
+    p = cli(ctx, "download", task, "-o", out)
+    assert p.returncode == 1 and "unusable state file" in err(p), (p.returncode, err(p))
+    assert not os.path.exists(part_of(out, task)) and not os.path.exists(state_of(out, task))
+    q = cli(ctx, "download", task, "-o", out)
+    assert q.returncode == 0 and sha256_file(out) == a["sha256"], err(q)

@@ -1664,6 +1664,23 @@ static void test_download_integrity(void)
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
     CHECK(got_archive());
     CHECK(tl.slept_ms >= LKD_RETRY_BASE_MS / 2u && tl.slept_ms <= LKD_RETRY_BASE_MS);
+    /* A 416 to a resume: the bytes kept are more than the object holds, so
+     * they are not of it: started over as for a 412. */
+    fresh();
+    dl_options(&o, 1);
+    o.state = &st;
+    o.restart = on_restart;
+    memset(&st, 0, sizeof st);
+    st.delivered = 5000;
+    restarts = 0;
+    restart_status = LKD_OK;
+    tl_push_http(416, "Content-Range: bytes */3000\r\nContent-Type: application/xml\r\n", "<Error/>", 8, TL_KEEP);
+    tl_push_json(success2_json, NULL);
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK_EQ_INT(restarts, 1);
+    CHECK(got_archive() && bytes == sizeof archive);
+    CHECK(tl_req_has(0, "Range: bytes=5000-") && !tl_req_has(2, "Range:"));
     /* 503 SlowDown: a pause, then the rest. */
     fresh();
     dl_options(&o, 1);
