@@ -73,15 +73,22 @@ typedef struct {
     const char *result_hosts[FW_MAX_RESOLVE];
     size_t result_host_count;
     const char *task;  /* task=: download this task's result, no create or wait */
-    const char *state; /* state=: host file of the download state, read at the start, written on failure */
-    uint32_t stop_at;  /* stop_at=: the sink fails once this many bytes are delivered (a power cut) */
+    const char *state; /* state=: host file of the download state, read at the start, written as it goes */
+    uint32_t stop_at;  /* stop_at=: the power goes once this many bytes are stored (no return) */
 } fw_args_t;
 
 typedef struct {
     mbedtls_sha256_context sha;
     uint64_t bytes;
     uint32_t stop_at;
+    const char *state;
+    uint64_t saved_at; /* delivered when the state was last written */
 } fw_sink_t;
+
+/* How often the download state is written as bytes arrive (a product's
+ * flash page), and the exit status of the simulated power cut. */
+#define FW_STATE_EVERY 65536u
+#define FW_EXIT_POWER_CUT 9
 
 /* Where the download stands: what a product keeps in flash across a reboot. */
 static lkd_download_state_t dl_state;
@@ -368,9 +375,6 @@ static lkd_status_t read_doc(void *user, uint64_t offset, uint8_t *buf, size_t l
 static lkd_status_t sink_sha(void *user, const uint8_t *data, size_t len)
 {
     fw_sink_t *s = (fw_sink_t *)user;
-    if (s->stop_at > 0 && dl_state.delivered >= s->stop_at) {
-        return LKD_ERR_WRITE; /* the power goes: the state holds what was stored */
-    }
     s->bytes += len;
     return mbedtls_sha256_update(&s->sha, data, len) == 0 ? LKD_OK : LKD_ERR_CRYPTO;
 }
@@ -394,6 +398,28 @@ static void save_state(const char *path)
     if (h >= 0) {
         (void)sh_write(h, &dl_state, sizeof dl_state);
         sh_close(h);
+    }
+}
+
+/* Progress: the state matches the stored bytes here (lkd_job.h), so it is
+ * written every FW_STATE_EVERY bytes, as a product writes it to flash; at
+ * stop_at the power goes, with no return from the download and nothing
+ * written after the last such save. */
+static void keep_state(void *user, uint64_t done, uint64_t total)
+{
+    fw_sink_t *s = (fw_sink_t *)user;
+    (void)total;
+    if (done - s->saved_at >= FW_STATE_EVERY) {
+        save_state(s->state);
+        s->saved_at = done;
+    }
+    if (s->stop_at > 0 && done >= s->stop_at) {
+        out_str("fw: power cut at byte ");
+        out_u64(done);
+        out_str(" state_at=");
+        out_u64(s->saved_at);
+        out_end();
+        sh_exit(FW_EXIT_POWER_CUT);
     }
 }
 
@@ -601,6 +627,8 @@ int fw_main(void)
     mbedtls_sha256_init(&sink.sha);
     sink.bytes = 0;
     sink.stop_at = a.stop_at;
+    sink.state = a.state;
+    sink.saved_at = from;
     if (mbedtls_sha256_starts(&sink.sha, 0) != 0) {
         return fail("sha256", LKD_ERR_CRYPTO);
     }
@@ -608,6 +636,7 @@ int fw_main(void)
     d.timeout_ms = 5u * FW_TIMEOUT_MS;
     d.sink = sink_sha;
     d.user = &sink;
+    d.progress = keep_state;
     d.url = r.result_url;
     d.state = &dl_state; /* given back by a later run, the download goes on from there */
     if ((st = lkd_download_result(&client, task.ptr, task.len, &d, &bytes)) != LKD_OK) {

@@ -63,8 +63,18 @@ typedef struct {
     output_file_t out;
     progress_t *progress;
     lkd_download_state_t state; /* the library keeps it current */
-    int state_saved;            /* the state file names this object */
+    lkd_download_state_t saved; /* what the state file says (flags 0, no ETag: nothing yet) */
+    int stream_changed;         /* the object changed while written to a stream */
 } file_sink_t;
+
+/* The state file names the object (length, CRC-64, ETag) the .part holds
+ * bytes of: 1 when it says what the library knows now. */
+static int state_current(const file_sink_t *f)
+{
+    const lkd_download_state_t *a = &f->state, *b = &f->saved;
+    return a->flags == b->flags && a->total == b->total && a->expected_crc == b->expected_crc &&
+           a->etag_len == b->etag_len && memcmp(a->etag, b->etag, a->etag_len) == 0;
+}
 
 static void on_bytes(void *user, uint64_t done, uint64_t total)
 {
@@ -289,16 +299,17 @@ int cmd_wait(lkd_client_t *c, const options_t *o)
 
 /* ---- download ------------------------------------------------------------------ */
 
-/* Before the first bytes of an object reach the .part, the state file says
- * which object they are of (its ETag), so that a later run can go on. */
+/* Before the bytes of an object reach the .part, the state file says which
+ * object they are of, and says it again when the library learns more of it
+ * (a resume of a .part whose state was lost), so that a later run can go on. */
 static lkd_status_t write_file(void *user, const uint8_t *data, size_t len)
 {
     file_sink_t *f = (file_sink_t *)user;
-    if (!f->state_saved) {
+    if (!state_current(f)) {
         if (output_save_state(&f->out, &f->state) != 0) {
             return LKD_ERR_WRITE;
         }
-        f->state_saved = 1;
+        f->saved = f->state;
     }
     return output_write(&f->out, data, len);
 }
@@ -306,8 +317,21 @@ static lkd_status_t write_file(void *user, const uint8_t *data, size_t len)
 static lkd_status_t restart_file(void *user)
 {
     file_sink_t *f = (file_sink_t *)user;
-    f->state_saved = 0;
+    memset(&f->saved, 0, sizeof f->saved);
+    if (f->out.direct) {
+        f->stream_changed = 1; /* its bytes are gone: nothing to take back */
+        return LKD_ERR_WRITE;
+    }
     return output_restart(&f->out) == 0 ? LKD_OK : LKD_ERR_WRITE;
+}
+
+/* A later run can go on from a kept .part: the failure was the network's or
+ * the time's, not the answer's. */
+static int may_go_on(lkd_status_t st)
+{
+    return st == LKD_ERR_TIMEOUT || st == LKD_ERR_CLOSED || st == LKD_ERR_IO || st == LKD_ERR_CONNECT ||
+           st == LKD_ERR_DNS || st == LKD_ERR_TLS || st == LKD_ERR_HTTP_STATUS || st == LKD_ERR_API ||
+           st == LKD_ERR_WRITE;
 }
 
 /* Stream the archive through output_file (a temporary file of this task,
@@ -334,7 +358,8 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
         output_keep(&sink.out);
         return EXIT_OTHER;
     }
-    sink.state_saved = sink.state.delivered > 0;
+    sink.saved = sink.state;
+    sink.stream_changed = 0;
     if (sink.state.delivered > 0 && o->verbose) {
         fprintf(stderr, "* resuming from byte %" PRIu64 " of ", sink.state.delivered);
         safe_text_puts(stderr, sink.out.part);
@@ -367,13 +392,26 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
     if (st == LKD_OK) {
         return EXIT_OK;
     }
+    if (st == LKD_ERR_ARG_RANGE && sink.state.delivered > 0) {
+        /* The library refused the state file's ETag (no header value): the
+         * .part cannot be tied to an object, so it goes with its state. */
+        output_abort(&sink.out);
+        fputs("lkedoc: unusable state file: removed with its .part; the same command again starts over\n", stderr);
+        return EXIT_OTHER;
+    }
     if (st == LKD_ERR_INTEGRITY) {
         /* Those bytes are not the archive: nothing of them is kept. */
         output_abort(&sink.out);
     } else if (output_keep(&sink.out)) {
         fprintf(stderr, "lkedoc: kept %" PRIu64 " bytes in ", sink.state.delivered);
         safe_text_puts(stderr, sink.out.part);
-        fputs(": the same command again goes on from there\n", stderr);
+        fputs(may_go_on(st) ? ": the same command again goes on from there\n" : "\n", stderr);
+    }
+    if (sink.stream_changed) {
+        fputs("lkedoc: the result changed on the server while it was written to a stream, which cannot be "
+              "started over: download it again\n",
+              stderr);
+        return EXIT_OTHER;
     }
     if (st == LKD_ERR_WRITE) {
         /* The disk's failure, not the network's: said as such, never retried. */

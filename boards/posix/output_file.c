@@ -353,7 +353,8 @@ static int parse_field(const char *tok, uint64_t *v)
     return *end != '\0' || errno != 0 ? -1 : 1;
 }
 
-/* Read and check the state file; 0 with *s filled (delivered 0 yet), -1 when absent or unusable. */
+/* Read and check the state file; 0 with *s filled (delivered 0 yet), 1 when
+ * there is none, -1 when it is unusable. */
 static int read_state(output_file_t *f, lkd_download_state_t *s)
 {
     char buf[STATE_MAX + 1], *tok[5], *save = NULL, *p;
@@ -361,7 +362,7 @@ static int read_state(output_file_t *f, lkd_download_state_t *s)
     ssize_t n;
     int i, fd = openat(f->dir_fd, f->state, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
-        return -1;
+        return errno == ENOENT ? 1 : -1;
     }
     if (fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb) || sb.st_size > STATE_MAX) {
         close(fd);
@@ -394,15 +395,11 @@ static int read_state(output_file_t *f, lkd_download_state_t *s)
     }
     s->flags |= i > 0 ? LKD_DOWNLOAD_HAS_CRC : 0;
     if (strcmp(tok[2], "-") != 0) {
-        /* The ETag goes back into a request header: visible ASCII only, bounded. */
-        size_t k, len = strlen(tok[2]);
+        /* Bounded here; its bytes are checked by lkd_download_result, as
+         * any application's state is. */
+        size_t len = strlen(tok[2]);
         if (len >= LKD_DOWNLOAD_ETAG_SIZE) {
             return -1;
-        }
-        for (k = 0; k < len; k++) {
-            if ((unsigned char)tok[2][k] < 0x21 || (unsigned char)tok[2][k] > 0x7e) {
-                return -1;
-            }
         }
         memcpy(s->etag, tok[2], len);
         s->etag_len = (uint8_t)len;
@@ -426,12 +423,16 @@ int output_resume(output_file_t *f, lkd_download_state_t *s)
 {
     uint8_t buf[65536];
     uint64_t crc = 0, at = 0;
+    int got;
     memset(s, 0, sizeof *s);
     if (f->direct) {
         return 0;
     }
-    if (f->existing == 0 || read_state(f, s) != 0 ||
-        ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && f->existing > s->total)) {
+    /* A .part without its state (a power cut before the state reached the
+     * disk) goes on without If-Match: the resumed answer's CRC-64 then
+     * checks the whole, bytes on disk included. */
+    got = f->existing == 0 ? -1 : read_state(f, s);
+    if (got < 0 || ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && f->existing > s->total)) {
         memset(s, 0, sizeof *s);
         return restart_part(f);
     }
@@ -472,6 +473,12 @@ int output_save_state(output_file_t *f, const lkd_download_state_t *s)
     if (s->flags & LKD_DOWNLOAD_HAS_CRC) {
         snprintf(crc, sizeof crc, "%" PRIu64, s->expected_crc);
     }
+    /* The bytes before the state that names their length and CRC: a state
+     * never describes bytes a power cut may still take. */
+    if (fsync(f->fd) != 0) {
+        f->write_errno = errno;
+        return -1;
+    }
     n = snprintf(line, sizeof line, STATE_MAGIC " %s %s %.*s end\n", total, crc, s->etag_len > 0 ? (int)s->etag_len : 1,
                  s->etag_len > 0 ? s->etag : "-");
     /* Created as the .part was: a name planted meanwhile is removed, never followed. */
@@ -488,6 +495,12 @@ int output_save_state(output_file_t *f, const lkd_download_state_t *s)
         return -1;
     }
     close(fd);
+    /* The state's name on disk too: without it a power cut keeps the .part
+     * alone. */
+    if (fsync(f->dir_fd) != 0) {
+        f->write_errno = errno;
+        return -1;
+    }
     return 0;
 }
 

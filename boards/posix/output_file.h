@@ -68,11 +68,14 @@ int output_keep(output_file_t *f);
 
 /* Fill *s for lkd_download_result: the .part's size and the CRC-64 of its
  * bytes (read back) with the ETag, total and expected CRC of the state file;
- * without a usable state the .part is emptied and *s starts from 0.  A
- * direct output always starts from 0.  0, or -1 (errno in write_errno). */
+ * without a state file, the size and CRC alone (no If-Match); with an
+ * unusable one (or a .part longer than its total) the .part is emptied and
+ * *s starts from 0.  A direct output always starts from 0.  0, or -1 (errno
+ * in write_errno). */
 int output_resume(output_file_t *f, lkd_download_state_t *s);
 
-/* Write the state file for the object being downloaded (replacing any).
+/* Write the state file for the object being downloaded (replacing any),
+ * after the .part's bytes reached the disk, and the directory entry with it.
  * 0, or -1 (errno in write_errno).  Nothing for a direct output. */
 int output_save_state(output_file_t *f, const lkd_download_state_t *s);
 

@@ -195,20 +195,11 @@
 #define LKD_RETRY_MAX_MS 8000u
 #endif
 
-/* Reconnections of one download in a row that deliver no byte, after a
- * dropped or refused connection or a 5xx answer (each waits as an API call's
- * retry does, then resumes with a Range request from the last byte
- * delivered; one that delivers bytes starts the count again, the deadline
- * bounds the whole).  Range: 0 .. 255. */
-#ifndef LKD_DOWNLOAD_MAX_RESUMES
-#define LKD_DOWNLOAD_MAX_RESUMES 8u
-#endif
-
 /* The CRC-64 of a download (x-cos-hash-crc64ecma), computed as it streams:
  * 0 (default) four bits a step from a 16-entry table, 128 bytes of flash;
- * 1 eight bytes a step from 16 KiB of tables filled on first use in static
- * memory, about seven times as fast (the host build: at 0 the CRC would cost a
- * host a third of its download rate).  Range 0 .. 1. */
+ * 1 eight bytes a step from 16 KiB of const tables, about seven times as
+ * fast (the host build: at 0 the CRC would cost a host a third of its
+ * download rate).  Range 0 .. 1. */
 #ifndef LKD_CRC64_FAST
 #define LKD_CRC64_FAST 0
 #endif
@@ -311,9 +302,6 @@
 #if LKD_RETRY_MAX_MS < LKD_RETRY_BASE_MS || LKD_RETRY_MAX_MS > 600000
 #error "LKD_RETRY_MAX_MS must be LKD_RETRY_BASE_MS .. 600000"
 #endif
-#if LKD_DOWNLOAD_MAX_RESUMES < 0 || LKD_DOWNLOAD_MAX_RESUMES > 255
-#error "LKD_DOWNLOAD_MAX_RESUMES must be 0 .. 255"
-#endif
 #if LKD_CRC64_FAST != 0 && LKD_CRC64_FAST != 1
 #error "LKD_CRC64_FAST must be 0 or 1"
 #endif
@@ -353,7 +341,7 @@
 #define LKD_CONFIG_FP_22_ LKD_CONFIG_MIX_(LKD_CONFIG_FP_21_, LKD_RETRY_COUNT)
 #define LKD_CONFIG_FP_23_ LKD_CONFIG_MIX_(LKD_CONFIG_FP_22_, LKD_RETRY_BASE_MS)
 #define LKD_CONFIG_FP_24_ LKD_CONFIG_MIX_(LKD_CONFIG_FP_23_, LKD_RETRY_MAX_MS)
-#define LKD_CONFIG_FP_25_ LKD_CONFIG_MIX_(LKD_CONFIG_FP_24_, LKD_DOWNLOAD_MAX_RESUMES)
+#define LKD_CONFIG_FP_25_ LKD_CONFIG_FP_24_ /* a slot no knob fills now */
 #define LKD_CONFIG_FP_26_ LKD_CONFIG_MIX_(LKD_CONFIG_FP_25_, LKD_ENABLE_TEXTS)
 #define LKD_CONFIG_FP_27_ LKD_CONFIG_MIX_(LKD_CONFIG_FP_26_, LKD_DOWNLOAD_MAX_URL_REFRESHES)
 #define LKD_CONFIG_FINGERPRINT LKD_CONFIG_MIX_(LKD_CONFIG_FP_27_, LKD_CRC64_FAST)

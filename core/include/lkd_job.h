@@ -147,12 +147,15 @@ uint64_t lkd_crc64(uint64_t crc, const void *data, size_t len);
 #define LKD_DOWNLOAD_HAS_CRC 2u   /* expected_crc is the store's x-cos-hash-crc64ecma */
 #define LKD_DOWNLOAD_VERIFIED 4u  /* set with LKD_OK: the whole archive's CRC-64 matched it */
 
-/* Where a download stands, as plain data an application may save at any
- * moment (it is current whenever the sink or progress is called) and give
+/* Where a download stands, as plain data an application may save and give
  * back, after a reboot, to continue: with delivered > 0 the next GET asks for
  * the bytes from there (Range) of the same object (If-Match with etag) and
- * the CRC goes on from crc.  Set delivered to 0 (or memset) to start afresh;
- * the rest is then ignored and filled in. */
+ * the CRC goes on from crc.  It matches exactly the bytes the sink has been
+ * given whenever progress is called and when lkd_download_result returns:
+ * save it there (inside the sink it still describes the bytes before data,
+ * so a copy taken in the sink is consistent only with what the sink held
+ * before that call).  Set delivered to 0 (or memset) to start afresh; the
+ * rest is then ignored and filled in. */
 typedef struct {
     uint64_t delivered;    /* bytes handed to the sink */
     uint64_t crc;          /* lkd_crc64 of those bytes */
@@ -184,12 +187,18 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * with Accept-Encoding: identity (an answer with another Content-Encoding is
  * LKD_ERR_MALFORMED).  A body without a length ends only with the server's
  * TLS close_notify; a bare TCP close is a cut, resumed like any other.
- * A dropped or refused connection, or a 5xx answer (503 SlowDown), is retried
- * after a jittered back-off (lkd_call's) with Range from the last byte
- * delivered and If-Match with the object's ETag, until the deadline or
- * LKD_DOWNLOAD_MAX_RESUMES tries in a row that delivered nothing; a 412 (the
- * object changed) starts over from byte 0 with a fresh URL, through
- * opt->restart.  An expired URL (HTTP 403), or one whose q-key-time ends
+ * A name that does not resolve, a dropped or refused connection, a TLS
+ * failure (but a certificate or a fatal alert), a read that waits
+ * settings.timeout_ms without a byte (the connection is dropped), or a 5xx
+ * answer (503 SlowDown) is retried after a jittered back-off (lkd_call's:
+ * doubling up to LKD_RETRY_MAX_MS, then at that pace; the store's answers
+ * only, no Retry-After of the API's) with Range from the last byte delivered
+ * and If-Match with the object's ETag, for as long as the deadline leaves
+ * room for the pause; a 412 (the object changed), a resumed answer whose
+ * ETag or CRC-64 is not the state's, or a 416 (fewer bytes than the state's),
+ * starts over from byte 0 with a fresh URL, through opt->restart.  A URL whose resumed GET (Range and the longest
+ * ETag) would not fit LKD_REQUEST_BUFFER_SIZE is refused before anything is
+ * fetched (LKD_ERR_BUFFER_TOO_SMALL).  An expired URL (HTTP 403), or one whose q-key-time ends
  * within a minute, is replaced by a fresh one from the service, up to
  * LKD_DOWNLOAD_MAX_URL_REFRESHES times.  The archive's CRC-64 is computed as
  * it streams and compared with x-cos-hash-crc64ecma at the end; an answer
@@ -202,7 +211,7 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * not allowed: lkd_client_refused_host and lkd_client_refusal_reason say
  * which and why), LKD_ERR_ARG_NULL (opt or opt->sink), LKD_ERR_ARG_RANGE
  * (opt->timeout_ms 0; "opt.state": its etag_len over LKD_DOWNLOAD_ETAG_SIZE - 1,
- * or delivered past its total); for an opt->url the application made that is not
+ * an etag byte that is not visible ASCII, or delivered past its total); for an opt->url the application made that is not
  * https://host[:port][/path] (the scheme in any case; a host of letters,
  * digits, '-' and '.'; a path and query of printable ASCII without spaces; a
  * "#fragment" is dropped), with "opt.url" named: LKD_ERR_ARG_NULL (url.ptr
@@ -213,8 +222,7 @@ void lkd_download_options_default(lkd_download_options_t *o);
  * LKD_ERR_MALFORMED (a URL of the service's, fetched or passed back in
  * opt->url from lkd_wait's result, malformed), LKD_ERR_HTTP_STATUS (lkd_client_stats: http_status;
  * 412 when the object changed and opt->restart is NULL), LKD_ERR_MALFORMED (lengths or
- * ranges that do not add up; an ETag or CRC header other than the state's
- * once bytes were delivered; a malformed x-cos-hash-crc64ecma), network and TLS errors, LKD_ERR_TIMEOUT, the
+ * ranges that do not add up; a malformed x-cos-hash-crc64ecma), network and TLS errors, LKD_ERR_TIMEOUT, the
  * sink's errors, and those of lkd_get_result. */
 lkd_status_t lkd_download_result(lkd_client_t *client, const char *task_id, size_t task_id_len,
                                  const lkd_download_options_t *opt, uint64_t *bytes);

@@ -426,6 +426,7 @@ typedef struct {
     uint8_t has_range;    /* this answer had a Content-Range */
     uint8_t checked;      /* this answer's headers were validated */
     uint8_t fresh;        /* the URL was just handed out: no need to check its expiry */
+    uint8_t changed;      /* this answer's ETag or CRC-64 is not the state's: another object */
     unsigned fails;       /* tries in a row that delivered nothing */
     unsigned refreshes;   /* fresh URLs asked for */
 } download_t;
@@ -458,8 +459,9 @@ static lkd_status_t parse_content_range(download_t *d, const char *v, size_t n)
 
 /* The archive's own headers (an error page's are not looked at).  The
  * bytes delivered so far are of one object: an ETag or CRC-64 other than the
- * state's (a store that ignored If-Match) is not the same archive; the first
- * ones seen are the state's from then on. */
+ * state's (a store that ignored If-Match, a state without an ETag) is
+ * another object, handled as a 412; the first ones seen are the state's
+ * from then on. */
 static lkd_status_t download_header(void *user, const char *name, size_t name_len, const char *value,
                                     size_t value_len)
 {
@@ -475,8 +477,11 @@ static lkd_status_t download_header(void *user, const char *name, size_t name_le
     if (lkd_text_equals_nocase(name, name_len, "x-cos-hash-crc64ecma")) {
         uint64_t crc;
         /* Strictly the decimal digits of a u64: anything else is no checksum. */
-        if (value_len == 0 || lkd_text_parse_u64(value, value_len, &crc) != value_len ||
-            ((s->flags & LKD_DOWNLOAD_HAS_CRC) && crc != s->expected_crc)) {
+        if (value_len == 0 || lkd_text_parse_u64(value, value_len, &crc) != value_len) {
+            return LKD_ERR_MALFORMED;
+        }
+        if ((s->flags & LKD_DOWNLOAD_HAS_CRC) && crc != s->expected_crc) {
+            d->changed = 1;
             return LKD_ERR_MALFORMED;
         }
         s->expected_crc = crc;
@@ -486,7 +491,8 @@ static lkd_status_t download_header(void *user, const char *name, size_t name_le
         v.ptr = value;
         v.len = value_len;
         if (s->etag_len > 0) {
-            return value_len == s->etag_len && memcmp(value, s->etag, value_len) == 0 ? LKD_OK : LKD_ERR_MALFORMED;
+            d->changed = value_len != s->etag_len || memcmp(value, s->etag, value_len) != 0;
+            return d->changed ? LKD_ERR_MALFORMED : LKD_OK;
         }
         /* Kept only when it can be sent back as it came. */
         if (value_len < LKD_DOWNLOAD_ETAG_SIZE && lkd_request_check_value(v, LKD_REQUEST_CHARS_VISIBLE, 1) == LKD_OK) {
@@ -556,6 +562,27 @@ static void keep_host(lkd_client_t *c, lkd_span_t h)
     c->internal.host_buf[n] = '\0';
 }
 
+/* A URL whose first GET fits the request buffer but whose resumes would not
+ * is refused before anything is fetched: otherwise every cut would end the
+ * download, and every rerun alike.  The longest resume: a 20-digit Range and
+ * an ETag of the longest kept (any visible bytes: the path's own, when it is
+ * shorter than that the request fits anyway). */
+static lkd_status_t check_resumable(lkd_client_t *c, const lkd_url_t *url)
+{
+    lkd_span_t tag = url->path_query;
+    size_t len = 0;
+    lkd_status_t st;
+    if (tag.len > LKD_DOWNLOAD_ETAG_SIZE - 1u) {
+        tag.len = LKD_DOWNLOAD_ETAG_SIZE - 1u;
+    }
+    st = lkd_request_write_get(url->host, url->port, url->path_query, UINT64_MAX, tag, (char *)c->internal.request,
+                               sizeof c->internal.request, &len);
+    if (st == LKD_ERR_BUFFER_TOO_SMALL) {
+        lkd_call_log(c, "* result URL too long for a resumed GET (LKD_REQUEST_BUFFER_SIZE)", NULL);
+    }
+    return st;
+}
+
 /* Keep the URL text at the start of the response buffer (the download's
  * body never goes there), NUL-terminated, parse it and check it against the
  * result-host policy (lkd_url_policy.h) before anything connects to it.
@@ -594,7 +621,7 @@ static lkd_status_t use_url(lkd_client_t *c, lkd_span_t text, lkd_url_t *url)
         return LKD_ERR_ARG_TOO_LONG; /* lkd_url_parse allows 253 bytes: cannot happen */
     }
     lkd_call_log(c, "* result host ", c->internal.host_buf);
-    return LKD_OK;
+    return check_resumable(c, url);
 }
 
 /* Ask the service for the task's (fresh) URL. */
@@ -696,6 +723,11 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
     size_t len = 0;
     int got_any = 0;
     lkd_status_t st;
+    if (s->delivered == 0) {
+        /* Nothing delivered: whatever object answers is the archive, with
+         * its own ETag, length and CRC (no If-Match, nothing compared). */
+        memset(s, 0, sizeof *s);
+    }
     etag.ptr = s->etag;
     etag.len = s->etag_len;
     st = lkd_request_write_get(url->host, url->port, url->path_query, s->delivered, etag,
@@ -703,6 +735,10 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
     if (st != LKD_OK) {
         return st;
     }
+    /* A store that stops sending is dropped after a call's timeout without
+     * a byte, and resumed, rather than waited for until the deadline. */
+    c->internal.tls.idle_ms = c->internal.settings.timeout_ms;
+    c->internal.retry_after_ms = 0; /* only this answer's Retry-After counts */
     st = lkd_call_connect(c, c->internal.host_buf, url->port, deadline);
     if (st == LKD_OK) {
         lkd_call_log_number(c, "> GET from byte ", s->delivered);
@@ -715,6 +751,7 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
     if (st == LKD_OK) {
         st = lkd_call_receive(c, download_checked_body, download_header, d, deadline, &got_any);
     }
+    c->internal.tls.idle_ms = 0;
     c->internal.http_status = c->internal.http.status_code;
     return st;
 }
@@ -738,10 +775,21 @@ static uint64_t url_expiry(lkd_span_t q)
     return 0;
 }
 
+/* What an outage or a restart of the store looks like (a link down fails
+ * DNS, a half-open path TLS, a stalled read times out): worth a resume; past
+ * the deadline, pause_to_resume ends it.  A certificate, a fatal alert (no
+ * common suite), or an answer that does not add up will be the same next
+ * time. */
 static int transient(lkd_client_t *c, lkd_status_t st)
 {
-    return st == LKD_ERR_CLOSED || st == LKD_ERR_IO || st == LKD_ERR_CONNECT ||
-           (st == LKD_ERR_HTTP_STATUS && c->internal.http_status >= 500);
+    if (st == LKD_ERR_HTTP_STATUS) {
+        return c->internal.http_status >= 500;
+    }
+    if (st == LKD_ERR_TLS) {
+        return c->internal.tls.last_mbedtls_error != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+    }
+    /* DNS, CONNECT, TIMEOUT, CLOSED and IO: the network kinds, numbered in a row. */
+    return st >= LKD_ERR_DNS && st <= LKD_ERR_IO && st != LKD_ERR_CERT;
 }
 
 /* A fresh URL from the service: after a 403 (expired), a 412 (the object
@@ -764,14 +812,14 @@ static lkd_status_t refresh_url(download_t *d, lkd_url_t *url, uint64_t deadline
 }
 
 /* An outage of the store (refused or dropped connections, 503 SlowDown):
- * wait longer each time nothing arrived, then resume where the bytes
- * stopped.  LKD_OK to go on, else st. */
+ * wait longer each time nothing arrived, up to LKD_RETRY_MAX_MS, then resume
+ * where the bytes stopped, for as long as the deadline leaves room for the
+ * pause.  LKD_OK to go on, else st. */
 static lkd_status_t pause_to_resume(download_t *d, uint64_t before, uint64_t deadline, lkd_status_t st)
 {
     lkd_tls_close(&d->c->internal.tls);
     d->fails = d->s->delivered > before ? 0u : d->fails + 1u;
-    if (d->fails > LKD_DOWNLOAD_MAX_RESUMES ||
-        (d->fails > 0 && !lkd_call_sleep(d->c, lkd_call_backoff_ms(d->c, d->fails - 1u), deadline))) {
+    if (d->fails > 0 && !lkd_call_sleep(d->c, lkd_call_backoff_ms(d->c, d->fails - 1u), deadline)) {
         return st;
     }
     lkd_call_log_number(d->c, "* download interrupted; resuming at byte ", d->s->delivered);
@@ -783,6 +831,16 @@ static lkd_status_t after_get(download_t *d, lkd_url_t *url, uint64_t deadline, 
                               int *done)
 {
     int code = d->c->internal.http_status, body = code == 200 || code == 206;
+    /* Another object than the state's bytes: an ETag or CRC-64 of its own,
+     * or shorter than they are (416 to the Range). */
+    if (d->changed || (st == LKD_OK && code == 416)) {
+        /* Perhaps cut mid-answer: the connection cannot carry another request. */
+        lkd_tls_close(&d->c->internal.tls);
+        d->changed = 0;
+        d->c->internal.http_status = code = 412;
+        st = LKD_OK;
+        body = 0;
+    }
     if (st == LKD_OK && !d->checked && body) {
         st = validate_answer(d); /* an empty body never reached the sink */
     }
@@ -858,10 +916,17 @@ static lkd_status_t check_download(lkd_client_t *c, const lkd_download_options_t
     }
     if (s->delivered == 0) {
         memset(s, 0, sizeof *s);
-    } else if (s->etag_len >= LKD_DOWNLOAD_ETAG_SIZE ||
-               ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered > s->total)) {
-        return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "opt.state",
-                            "etag_len must be under LKD_DOWNLOAD_ETAG_SIZE, delivered at most total");
+    } else {
+        lkd_span_t etag;
+        etag.ptr = s->etag;
+        etag.len = s->etag_len;
+        /* Saved by the application, perhaps across a power cut: it goes
+         * back into a header, so it is checked as a header value. */
+        if (s->etag_len >= LKD_DOWNLOAD_ETAG_SIZE || ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && s->delivered > s->total) ||
+            lkd_request_check_value(etag, LKD_REQUEST_CHARS_VISIBLE, 0) != LKD_OK) {
+            return lkd_arg_fail(c, LKD_ERR_ARG_RANGE, "opt.state",
+                                "etag_len under LKD_DOWNLOAD_ETAG_SIZE, etag visible ASCII, delivered at most total");
+        }
     }
     s->flags &= (uint8_t)~LKD_DOWNLOAD_VERIFIED;
     return LKD_OK;

@@ -62,6 +62,9 @@ static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
     size_t got = 0;
     uint32_t left = time_left(tls);
     (void)timeout;
+    if (tls->idle_ms > 0 && left > tls->idle_ms) {
+        left = tls->idle_ms;
+    }
     if (left == 0) {
         tls->io_status = LKD_ERR_TIMEOUT;
         return MBEDTLS_ERR_SSL_TIMEOUT;

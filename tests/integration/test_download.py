@@ -98,7 +98,9 @@ def test_gzip_encoded_body_is_refused(ctx):
     p = cli(ctx, "download", "done-gzip", "-o", out)
     assert p.returncode == 6 and "malformed" in err(p), (p.returncode, err(p))
     assert not os.path.exists(out)
-    assert ctx.mock.stats()["download"]["gets"] == 1, "a refused encoding is not retried"
+    dl = ctx.mock.stats()["download"]
+    assert dl["gets"] == 1, "a refused encoding is not retried"
+    assert dl["accept_encoding"] == ["identity"], dl["accept_encoding"]
 
 
 def test_no_checksum_is_accepted_and_said(ctx):
@@ -142,8 +144,35 @@ def test_outage_mid_download_is_ridden_out(ctx):
     dl = ctx.mock.stats()["download"]
     assert dl["outage_resets"] >= 1, dl
     assert any(r != "bytes=0-" for r in dl["ranges"]), "the bytes before the outage were fetched again"
+    # Each byte crossed the wire about once: a restart from 0 would send the
+    # bytes before the outage twice.
+    assert dl["bytes_sent"] < BIG + 600_000, dl["bytes_sent"]
     assert sha256_file(out) == served(ctx, "done-outage")["sha256"]
     assert "archive verified" in e, e
+
+
+def test_stalled_store_is_dropped_and_resumed(ctx):
+    fresh(ctx, archive_size=BIG, download_stall_at=1_000_000)
+    out = out_path(ctx, "stall.zip")
+    t0 = time.monotonic()
+    p = cli(ctx, "--timeout", "2", "--verbose", "download", "done-stall", "-o", out)
+    took = time.monotonic() - t0
+    assert p.returncode == 0, err(p)
+    dl = ctx.mock.stats()["download"]
+    assert dl["stalls"] == 1, dl
+    assert "bytes=1000000-" in dl["ranges"], dl["ranges"]
+    assert took < 30, "waited %.1f s on a silent connection" % took
+    assert sha256_file(out) == served(ctx, "done-stall")["sha256"]
+
+
+def test_refused_and_reset_connections_are_ridden_out(ctx):
+    # Resets at once, before any byte (the unit test rides out twenty).
+    fresh(ctx, archive_size=200_000, download_outage_connections=3)
+    out = out_path(ctx, "refused.zip")
+    p = cli(ctx, "download", "done-refused", "-o", out)
+    assert p.returncode == 0, err(p)
+    assert ctx.mock.stats()["download"]["outage_resets"] == 3
+    assert sha256_file(out) == served(ctx, "done-refused")["sha256"]
 
 
 def test_slowdown_is_retried(ctx):
@@ -189,6 +218,83 @@ def test_deadline_keeps_the_part_and_a_changed_object_restarts(ctx):
     assert dl["precondition_failed"] == 1 and dl["if_match"][-1] == old["etag"], dl
     assert new["etag"] != old["etag"] and sha256_file(out) == new["sha256"]
     assert "412" in err(q), err(q)
+
+
+def test_stream_of_a_changed_object_says_so(ctx):
+    task = "done-stream"
+    fresh(ctx, archive_size=200_000, download_close_after=[50_000], slow_download_bytes_per_s=100_000)
+    p = subprocess.Popen(cli_args(ctx) + ["download", task, "-o", "-"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env())
+    try:
+        wait_for(lambda: ctx.mock.stats()["download"]["gets"] >= 1, "the first GET")
+        ctx.mock.config(object_version=1)
+        _, e = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+        ctx.mock.config(object_version=0, slow_download_bytes_per_s=0)
+    e = e.decode("utf-8", "replace")
+    assert ctx.mock.stats()["download"]["precondition_failed"] == 1
+    assert p.returncode == 1 and "changed on the server" in e, (p.returncode, e)
+    assert "Input/output error" not in e and "cannot write" not in e, e
+
+
+def test_part_without_its_state_goes_on_and_its_crc_decides(ctx):
+    # A power cut that kept the .part but not its state: the bytes are read
+    # back, the rest fetched without If-Match, the end CRC-64 checks the whole.
+    task = "done-nostate"
+    fresh(ctx, archive_size=200_000)
+    ref = out_path(ctx, "nostate-ref.zip")
+    assert cli(ctx, "download", task, "-o", ref).returncode == 0
+    with open(ref, "rb") as f:
+        head = f.read(80_000)
+    out = out_path(ctx, "nostate.zip")
+    for content, code in ((head, 0), (b"j" * 80_000, 6)):
+        with open(part_of(out, task), "wb") as f:
+            f.write(content)
+        os.chmod(part_of(out, task), 0o600)
+        before = ctx.mock.stats()["download"]
+        p = cli(ctx, "--verbose", "download", task, "-o", out)
+        assert p.returncode == code, (p.returncode, err(p))
+        dl = ctx.mock.stats()["download"]
+        assert dl["ranges"][len(before["ranges"]):] == ["bytes=80000-"], dl["ranges"]
+        assert len(dl["if_match"]) == len(before["if_match"]), "If-Match without a known ETag"
+        assert not os.path.exists(part_of(out, task)) and not os.path.exists(state_of(out, task))
+        if code == 0:
+            assert "resuming from byte 80000" in err(p) and "archive verified" in err(p), err(p)
+            assert sha256_file(out) == served(ctx, task)["sha256"]
+            os.unlink(out)
+        else:
+            assert "corrupted" in err(p) and not os.path.exists(out), err(p)
+
+
+def test_state_learned_on_a_resume_is_saved(ctx):
+    # The .part alone, then a run cut short: the ETag and CRC-64 that run
+    # learned are in the state file, and the next run sends If-Match.
+    task = "done-relearn"
+    fresh(ctx, archive_size=200_000)
+    ref = out_path(ctx, "relearn-ref.zip")
+    assert cli(ctx, "download", task, "-o", ref).returncode == 0
+    with open(ref, "rb") as f:
+        head = f.read(80_000)
+    out = out_path(ctx, "relearn.zip")
+    with open(part_of(out, task), "wb") as f:
+        f.write(head)
+    os.chmod(part_of(out, task), 0o600)
+    ctx.mock.config(slow_download_bytes_per_s=20_000)
+    p = cli(ctx, "--job-timeout", "2", "download", task, "-o", out)
+    ctx.mock.config(slow_download_bytes_per_s=0)
+    assert p.returncode == 5 and "goes on from there" in err(p), (p.returncode, err(p))
+    kept = os.path.getsize(part_of(out, task))
+    assert kept > 80_000, kept
+    a = served(ctx, task)
+    with open(state_of(out, task)) as f:
+        assert f.read() == "lkedoc-download 1 %d %s %s end\n" % (a["size"], a["crc64"], a["etag"])
+    q = cli(ctx, "download", task, "-o", out)
+    assert q.returncode == 0, err(q)
+    dl = ctx.mock.stats()["download"]
+    assert dl["ranges"][-1] == "bytes=%d-" % kept and dl["if_match"][-1] == a["etag"], dl
+    assert sha256_file(out) == a["sha256"]
 
 
 def test_url_refreshed_before_it_expires(ctx):
@@ -249,5 +355,19 @@ def test_a_forged_state_does_not_make_junk_an_archive(ctx):
     p = cli(ctx, "download", task, "-o", out)
     assert p.returncode == 6 and "corrupted" in err(p), (p.returncode, err(p))
     assert not os.path.exists(out) and not os.path.exists(part_of(out, task))
+    q = cli(ctx, "download", task, "-o", out)
+    assert q.returncode == 0 and sha256_file(out) == a["sha256"], err(q)
+    # A state whose ETag is no header value: the library refuses it, the
+    # .part goes with it, and the next run starts over.
+    os.unlink(out)
+    with open(part_of(out, task), "wb") as f:
+        f.write(b"junk" * 10_000)
+    with open(state_of(out, task), "w") as f:
+        f.write("lkedoc-download 1 %d %s \"e\x01\" end\n" % (a["size"], a["crc64"]))
+    os.chmod(part_of(out, task), 0o600)
+    os.chmod(state_of(out, task), 0o600)
+    p = cli(ctx, "download", task, "-o", out)
+    assert p.returncode == 1 and "unusable state file" in err(p), (p.returncode, err(p))
+    assert not os.path.exists(part_of(out, task)) and not os.path.exists(state_of(out, task))
     q = cli(ctx, "download", task, "-o", out)
     assert q.returncode == 0 and sha256_file(out) == a["sha256"], err(q)

@@ -112,6 +112,7 @@ FAULT_DEFAULTS = {
     "crc64_header": True,            # False: no x-cos-hash-crc64ecma (objects stored before COS sent it)
     "etag_multipart": None,          # None: "<md5>-<parts>" for archives over 8 MiB; True / False: always / never
     "corrupt_byte_at": None,         # offset of the archive whose byte every GET flips in transit
+    "download_stall_at": None,       # offset at which the next GET's body stops, its connection held silent
     "content_encoding": None,        # "gzip": the body goes gzip-compressed with Content-Encoding: gzip
     "download_outage_s": 0,          # for this many seconds from when it is set, and
     "download_outage_connections": 0,  # for this many connections: each reset at once; bodies in flight cut
@@ -357,7 +358,7 @@ class State:
             self.expire_refused = set()        # tasks refused by the expire_urls fault since it was set
             self.outage_until = 0.0            # monotonic end of download_outage_s
             self.dl = {"connections": 0, "handshakes": 0, "handshake_failures": 0, "resumed": 0,
-                       "outage_resets": 0, "slowdowns": 0, "precondition_failed": 0, "if_match": [],
+                       "outage_resets": 0, "slowdowns": 0, "precondition_failed": 0, "if_match": [], "stalls": 0, "accept_encoding": [],
                        "corrupted": 0,
                        "requests": 0, "gets": 0, "heads": 0, "partial": 0, "bytes_sent": 0, "drops": 0,
                        "expired": 0, "denied": 0, "statuses": {}, "ranges": [], "last_path": None,
@@ -1377,6 +1378,7 @@ class DownloadConnection(Connection):
             min_size = int(st.config.get("archive_size") or 0)
             cfg = {k: st.config.get(k) for k in ("object_version", "crc64_header", "etag_multipart",
                                                  "corrupt_byte_at", "content_encoding")}
+
             slowdown = method == "GET" and (st.config.get("slowdown_503") or 0) > 0
             if slowdown:
                 st.config["slowdown_503"] -= 1
@@ -1384,6 +1386,9 @@ class DownloadConnection(Connection):
             if headers.get("if-match") is not None:
                 st.dl["if_match"].append(headers.get("if-match"))
                 del st.dl["if_match"][:-RANGES_KEEP]
+            st.dl["accept_encoding"].append(headers.get("accept-encoding"))
+            del st.dl["accept_encoding"][:-RANGES_KEEP]
+            stall = st.config.get("download_stall_at") if method == "GET" else None
 
         path, _, query = target.partition("?")
         host = headers.get("host", "").strip().lower()
@@ -1457,8 +1462,13 @@ class DownloadConnection(Connection):
         # If-Range is not among COS's documented headers: ignored, the Range is served.
         r = parse_range(rng, total) if rng is not None else None
         if cfg["content_encoding"] == "gzip":
+            # An object stored gzip-encoded: COS's CRC-64 is that of the
+            # stored bytes, so only the encoding can refuse it.
             data = gzip.compress(bytes(data), mtime=0)
             total, r = len(data), None
+            common = [h for h in common if not h.startswith("x-cos-hash-crc64ecma:")]
+            if cfg["crc64_header"] is not False:
+                common.append("x-cos-hash-crc64ecma: %d" % crc64_xz(data))
             common.append("Content-Encoding: gzip")
         if r == "multi":
             return self.error(400, "Bad Request", "InvalidArgument", "Multiple ranges are not supported.", path,
@@ -1490,6 +1500,21 @@ class DownloadConnection(Connection):
             body = memoryview(body)
             self.count("corrupted")
         limit = len(body) if drop is None else min(len(body), int(drop))
+        if stall is not None and first <= stall <= last:
+            # A store that stops sending and holds the connection: nothing
+            # more until the client gives up on it (or two minutes pass).
+            with st.lock:
+                st.config["download_stall_at"] = None  # one stall per setting
+            self.send_body(body[:stall - first], rate)
+            self.count("stalls")
+            log.info("download stalled after %d body bytes", stall - first)
+            self.sock.settimeout(120)
+            try:
+                self.sock.recv(1)
+            except OSError:
+                pass
+            self.abort = "close"
+            return False
         if not self.send_body(body[:limit], rate):
             self.count("drops")
             log.info("download cut by the outage")
@@ -1599,6 +1624,8 @@ def normalize_config(obj):
         out["download_outage_s"] = float(v)
     if out.get("corrupt_byte_at") is not None:
         out["corrupt_byte_at"] = _count(out["corrupt_byte_at"], "corrupt_byte_at")
+    if out.get("download_stall_at") is not None:
+        out["download_stall_at"] = _count(out["download_stall_at"], "download_stall_at")
     for k in ("crc64_header",):
         if k in out and not isinstance(out[k], bool):
             raise ValueError("%s must be true or false" % k)

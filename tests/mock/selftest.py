@@ -310,10 +310,37 @@ def cos_store_checks(m, d, api, check, t3):
     d.connect()
     r, _ = d.get(t3)
     check("dl outage seconds", refused and r.status == 200, (refused, r.status))
+    m.config(download_stall_at=100)
+    d.connect()
+    d.conn.sock.settimeout(1)
+    d.conn.request("GET", t3, headers={"Host": "mock.lkedoc.test"})
+    r = d.conn.getresponse()
+    got = b""
+    try:
+        while len(got) <= 100:
+            piece = r.read1(65536)
+            if not piece:
+                break
+            got += piece
+        stalled = False
+    except (socket.timeout, TimeoutError):
+        stalled = True
+    d.drop()
+    r2, again = d.get(t3)
+    check("dl stall", stalled and got == whole[:100] and m.stats()["download"]["stalls"] == 1
+          and r2.status == 200 and again == whole, (stalled, len(got)))
+    d.drop()
+    m.config(content_encoding="gzip")
+    r, gz = d.get(t3)
+    check("dl gzip crc of the stored bytes", int(r.getheader("x-cos-hash-crc64ecma")) == crc64_xz(gz)
+          and m.stats()["download"]["accept_encoding"][-1] == "identity", r.getheaders())
+    m.config(content_encoding=None)
+    d.drop()
     st = m.stats()["download"]
     check("dl if-match seen", etag in st["if_match"] and st["precondition_failed"] == 2, st["if_match"])
     check("dl store config bad", _config_status(m, {"content_encoding": "br"}) == 400
-          and _config_status(m, {"corrupt_byte_at": -1}) == 400 and _config_status(m, {"crc64_header": 1}) == 400)
+          and _config_status(m, {"corrupt_byte_at": -1}) == 400 and _config_status(m, {"crc64_header": 1}) == 400
+          and _config_status(m, {"download_stall_at": "x"}) == 400)
     m.config(archive_size=0)
 
 

@@ -1176,7 +1176,37 @@ static void test_download_failures(void)
     o.url.len = sizeof url;
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_BUFFER_TOO_SMALL);
     CHECK_EQ_INT(tl.connects, 0);
-
+    /* A URL whose first GET fits but whose resume (a 20-digit Range, the
+     * longest ETag kept) would not is refused before anything is fetched:
+     * every URL taken can be resumed, up to the last byte of the buffer. */
+    {
+        lkd_download_state_t st;
+        size_t n, last = 0, refused = 0;
+        for (n = sizeof client.internal.request - 200u; n < sizeof client.internal.request - 100u; n++) {
+            lkd_status_t r;
+            fresh();
+            dl_options(&o, 1);
+            o.url.ptr = url;
+            o.url.len = n;
+            memset(&st, 0, sizeof st);
+            st.delivered = 10000000000000000000ull;
+            st.etag_len = LKD_DOWNLOAD_ETAG_SIZE - 1u;
+            memset(st.etag, 'e', st.etag_len);
+            o.state = &st;
+            tl_push_http(404, "", "", 0, TL_KEEP);
+            r = lkd_download_result(&client, "t", 1, &o, &bytes);
+            if (r == LKD_ERR_BUFFER_TOO_SMALL) {
+                refused++;
+                CHECK_EQ_INT(tl.connects, 0);
+            } else {
+                CHECK_EQ_INT(r, LKD_ERR_HTTP_STATUS);
+                CHECK(refused == 0 && tl_req_has(0, "If-Match: eee"));
+                last = tl.reqs[0].len;
+            }
+        }
+        CHECK(refused > 0);
+        CHECK_EQ_INT(last, sizeof client.internal.request);
+    }
     fresh();
     dl_options(&o, 1);
     tl_push_connect_failure(LKD_ERR_CONNECT);
@@ -1185,37 +1215,71 @@ static void test_download_failures(void)
     CHECK_EQ_INT(tl.connects, 2);
     CHECK(strcmp(tl.last_connect_host, "dl.test") == 0);
     CHECK(got_archive());
-    /* A refused connection is an outage: tried again after a back-off, up to
-     * LKD_DOWNLOAD_MAX_RESUMES times in a row, the host named. */
+    /* An outage of a minute: refused connections, names that do not resolve
+     * (a link down), TLS failing half-way: each tried again after a back-off
+     * that grows to LKD_RETRY_MAX_MS and stays there, until it ends. */
     fresh();
     dl_options(&o, 1);
-    for (i = 0; i <= LKD_DOWNLOAD_MAX_RESUMES; i++) {
+    for (i = 0; i < 20; i++) {
+        tl_push_connect_failure(i % 3 == 0 ? LKD_ERR_DNS : i % 3 == 1 ? LKD_ERR_CONNECT : LKD_ERR_TLS);
+    }
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(got_archive());
+    CHECK_EQ_INT(tl.connects, 21);
+    CHECK_EQ_INT(tl.sleeps, 20);
+    CHECK(tl.slept_ms >= 60000 && tl.slept_ms <= 20u * LKD_RETRY_MAX_MS);
+    CHECK_EQ_INT(tl.unexpected, 0);
+    /* ... until the deadline, the host named. */
+    fresh();
+    dl_options(&o, 1);
+    o.timeout_ms = 120000;
+    for (i = 0; i < 40; i++) {
         tl_push_connect_failure(LKD_ERR_CONNECT);
     }
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CONNECT);
-    CHECK_EQ_INT(tl.connects, 1 + LKD_DOWNLOAD_MAX_RESUMES);
-    CHECK(tl.slept_ms >= LKD_RETRY_BASE_MS / 2u * LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK(tl.connects > 14 && tl.connects < 40);
+    CHECK(tl.mono <= 1000 + 120000);
     CHECK(strcmp(lkd_client_result_host(&client), "dl.test") == 0);
     CHECK_EQ_INT(bytes, 0);
-    /* ... and within the deadline. */
     fresh();
     dl_options(&o, 1);
     o.timeout_ms = 2000;
-    for (i = 0; i <= LKD_DOWNLOAD_MAX_RESUMES; i++) {
+    for (i = 0; i < 9; i++) {
         tl_push_connect_failure(LKD_ERR_CONNECT);
     }
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CONNECT);
-    CHECK(tl.connects < 1 + LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK(tl.connects < 9);
     CHECK(tl.mono <= 1000 + 2000);
-
-    /* Each drop is resumed, up to LKD_DOWNLOAD_MAX_RESUMES. */
+    /* A certificate refused is not an outage: never tried again. */
     fresh();
     dl_options(&o, 1);
+    tl.cert = TL_CERT_EXPIRED;
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CERT);
+    CHECK_EQ_INT(tl.connects, 1);
+
+    /* Each drop is resumed, until the deadline. */
+    fresh();
+    dl_options(&o, 1);
+    o.timeout_ms = 60000;
     tl.drop_armed = 1;
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_IO);
-    CHECK_EQ_INT(tl.connects, 1 + LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK(tl.connects > 9);
+    CHECK(tl.mono <= 1000 + 60000);
     CHECK_EQ_INT(tl.nreqs, 0);
     CHECK_EQ_INT(got_len, 0);
+
+    /* A store that stops sending mid-body is dropped after the call timeout
+     * without a byte (not the download's deadline) and resumed. */
+    fresh();
+    dl_options(&o, 1);
+    push_archive(1000, TL_HANG);
+    push_range(1000, 2999, NULL);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(got_archive());
+    CHECK_EQ_INT(tl.connects, 2);
+    CHECK(tl.mono >= 1000 + client.internal.settings.timeout_ms && tl.mono < 1000 + 2u * client.internal.settings.timeout_ms);
+    CHECK_EQ_INT(tl.unexpected, 0);
 
     /* Without a progress callback. */
     fresh();
@@ -1299,13 +1363,12 @@ static void test_download_checks(void)
      * to be complete: each attempt is a cut, never LKD_OK. */
     fresh();
     dl_options(&o, 1);
-    for (i = 0; i <= LKD_DOWNLOAD_MAX_RESUMES; i++) {
+    for (i = 0; i < 10; i++) {
         push_until_close("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", sizeof archive, TL_EOF);
     }
-    push_until_close("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", sizeof archive, TL_EOF);
-    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_CLOSED);
-    /* the first one delivered it all: the count of empty tries starts after it */
-    CHECK_EQ_INT(tl.nreqs, 2 + LKD_DOWNLOAD_MAX_RESUMES);
+    tl_push_http(404, "", "", 0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_HTTP_STATUS);
+    CHECK_EQ_INT(tl.nreqs, 11);
     CHECK_EQ_INT(bytes, sizeof archive); /* delivered once, never twice */
     CHECK_EQ_INT(tl.unexpected, 0);
     /* A 206 carrying more than the range it names: refused before the extra
@@ -1339,21 +1402,20 @@ static void test_download_checks(void)
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
     CHECK_EQ_INT(bytes, 0);
     CHECK(!client.internal.tls.open);
-    /* Dropped more often than LKD_DOWNLOAD_MAX_RESUMES, each time after some
-     * bytes: progress starts the count again, so it completes. */
+    /* Dropped ten times, each time after some bytes: no pause. */
     fresh();
     dl_options(&o, 1);
     push_archive(100, TL_EOF);
-    for (i = 0; i < LKD_DOWNLOAD_MAX_RESUMES + 2u; i++) {
+    for (i = 0; i < 10u; i++) {
         char h[128];
         size_t from = 100 + i * 100;
         snprintf(h, sizeof h, "Content-Range: bytes %zu-2999/3000\r\n", from);
         tl_push_http(206, h, (const char *)archive + from, 3000 - from, TL_EOF)->cut =
             strlen("HTTP/1.1 206 X\r\n") + strlen(h) + strlen("Content-Length: 2900\r\n\r\n") + 100;
     }
-    push_range(100 * (LKD_DOWNLOAD_MAX_RESUMES + 3u), 2999, NULL);
+    push_range(100 * 11u, 2999, NULL);
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
-    CHECK_EQ_INT(tl.nreqs, 4 + LKD_DOWNLOAD_MAX_RESUMES);
+    CHECK_EQ_INT(tl.nreqs, 12);
     CHECK(got_archive());
     CHECK_EQ_INT(tl.slept_ms, 0); /* each retry came after progress: no pause */
     CHECK_EQ_INT(tl.unexpected, 0);
@@ -1405,15 +1467,29 @@ static void test_crc64(void)
     for (i = 0; i < 16; i++) {
         CHECK(lkd_crc64(0, archive + i, 100 + i) == lkd_crc64_nibbles(0, archive + i, 100 + i));
     }
+    /* Every entry of the eight slices: byte b at position k of a word, the
+     * others the init's 0xff, meets slice 7 - k at entry b ^ 0xff. */
+    {
+        unsigned b, k, bad = 0;
+        for (k = 0; k < 8; k++) {
+            for (b = 0; b < 256; b++) {
+                uint8_t w[8] = {0};
+                w[k] = (uint8_t)b;
+                bad += lkd_crc64(0, w, 8) != lkd_crc64_nibbles(0, w, 8);
+            }
+        }
+        CHECK_EQ_INT(bad, 0);
+    }
 }
 
 /* A 200 of the whole archive with these headers (cut after `cut` body bytes when > 0). */
-static void push_archive_with(const char *headers, size_t cut)
+static tl_step_t *push_archive_with(const char *headers, size_t cut)
 {
     tl_step_t *s = tl_push_http(200, headers, (const char *)archive, sizeof archive, cut ? TL_EOF : TL_KEEP);
     if (cut > 0) {
         s->cut = s->answer_len - sizeof archive + cut;
     }
+    return s;
 }
 
 static void test_download_integrity(void)
@@ -1490,17 +1566,34 @@ static void test_download_integrity(void)
     CHECK(strcmp(tl_req_header(1, "If-Match", v, sizeof v), "\"abc-3\"") == 0);
     CHECK(strcmp(tl_req_header(1, "Range", v, sizeof v), "bytes=1000-") == 0);
     CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
-    /* A resumed answer of another ETag or CRC (If-Match ignored) is not the same archive. */
-    for (i = 0; i < 2; i++) {
+    /* A resumed answer of another ETag or CRC (If-Match ignored, or no ETag
+     * to send) is another object: as a 412, it ends the download without a
+     * restart callback and starts it over from byte 0 with one. */
+    for (i = 0; i < 4; i++) {
         fresh();
         dl_options(&o, 1);
-        snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\n", (unsigned long long)crc);
+        o.restart = i < 2 ? NULL : on_restart;
+        restarts = 0;
+        restart_status = LKD_OK;
+        snprintf(h, sizeof h, "%sx-cos-hash-crc64ecma: %llu\r\n", i == 3 ? "" : "ETag: \"abc-3\"\r\n",
+                 (unsigned long long)crc);
         push_archive_with(h, 1000);
         snprintf(h, sizeof h, "ETag: \"%s\"\r\nx-cos-hash-crc64ecma: %llu\r\nContent-Range: bytes 1000-2999/3000\r\n",
-                 i == 0 ? "xyz-3" : "abc-3", (unsigned long long)(i == 0 ? crc : crc + 1u));
+                 i % 2 == 0 ? "xyz-3" : "abc-3", (unsigned long long)(i % 2 == 0 ? crc : crc + 1u));
         tl_push_http(206, h, (const char *)archive + 1000, 2000, TL_KEEP);
-        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_MALFORMED);
-        CHECK_EQ_INT(bytes, 1000);
+        if (i < 2) {
+            CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_HTTP_STATUS);
+            CHECK_EQ_INT(client.internal.http_status, 412);
+            CHECK_EQ_INT(bytes, 1000);
+            continue;
+        }
+        tl_push_json(success2_json, NULL);
+        push_archive_with("ETag: \"new\"\r\n", 0);
+        CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+        CHECK_EQ_INT(restarts, 1);
+        CHECK(got_archive());
+        CHECK(tl_req_has(3, "GET /r.zip?sig=2 ") && !tl_req_has(3, "Range:"));
+        CHECK_EQ_INT(tl.unexpected, 0);
     }
     /* An ETag too long to keep, or with bytes a header cannot carry, is not sent back. */
     fresh();
@@ -1544,6 +1637,50 @@ static void test_download_integrity(void)
         CHECK_EQ_INT(bytes, 1000);
         CHECK_EQ_INT(tl.unexpected, 0);
     }
+    /* An answer cut before its first byte gave nothing to compare with: the
+     * next one's ETag and CRC are the archive's. */
+    fresh();
+    dl_options(&o, 1);
+    o.state = &st;
+    memset(&st, 0, sizeof st);
+    push_archive_with("ETag: \"gone\"\r\nx-cos-hash-crc64ecma: 1\r\n", 0);
+    tl.steps[tl.nsteps - 1].cut = tl.steps[tl.nsteps - 1].answer_len - sizeof archive;
+    tl.steps[tl.nsteps - 1].after = TL_EOF;
+    snprintf(h, sizeof h, "ETag: \"new\"\r\nx-cos-hash-crc64ecma: %llu\r\n", (unsigned long long)crc);
+    push_archive_with(h, 0);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(got_archive() && (st.flags & LKD_DOWNLOAD_VERIFIED));
+    CHECK(st.etag_len == 5 && memcmp(st.etag, "\"new\"", 5) == 0);
+    CHECK(!tl_req_has(1, "If-Match:") && !tl_req_has(1, "Range:"));
+    /* The API's Retry-After (8 s on the answer that gave the URL) is not the
+     * store's: a 503 of the store pauses by the back-off alone. */
+    fresh();
+    dl_options(&o, 0);
+    tl_push_http(200, "Content-Type: application/json\r\nRetry-After: 8\r\n", success_json, strlen(success_json),
+                 TL_KEEP);
+    push_archive(1000, TL_EOF);
+    tl_push_http(503, "", "<Error><Code>SlowDown</Code></Error>", 36, TL_KEEP);
+    push_range(1000, 2999, NULL);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(got_archive());
+    CHECK(tl.slept_ms >= LKD_RETRY_BASE_MS / 2u && tl.slept_ms <= LKD_RETRY_BASE_MS);
+    /* A 416 to a resume: the bytes kept are more than the object holds, so
+     * they are not of it: started over as for a 412. */
+    fresh();
+    dl_options(&o, 1);
+    o.state = &st;
+    o.restart = on_restart;
+    memset(&st, 0, sizeof st);
+    st.delivered = 5000;
+    restarts = 0;
+    restart_status = LKD_OK;
+    tl_push_http(416, "Content-Range: bytes */3000\r\nContent-Type: application/xml\r\n", "<Error/>", 8, TL_KEEP);
+    tl_push_json(success2_json, NULL);
+    push_archive(0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK_EQ_INT(restarts, 1);
+    CHECK(got_archive() && bytes == sizeof archive);
+    CHECK(tl_req_has(0, "Range: bytes=5000-") && !tl_req_has(2, "Range:"));
     /* 503 SlowDown: a pause, then the rest. */
     fresh();
     dl_options(&o, 1);
@@ -1553,6 +1690,18 @@ static void test_download_integrity(void)
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
     CHECK(got_archive());
     CHECK(tl.slept_ms >= LKD_RETRY_BASE_MS / 2u);
+}
+
+/* An application that saves the state from progress, as lkd_job.h says. */
+static lkd_download_state_t saved_state;
+static uint64_t saved_at_sink;
+
+static void save_state(void *user, uint64_t done, uint64_t total)
+{
+    (void)total;
+    saved_state = *(const lkd_download_state_t *)user;
+    saved_at_sink = got_len;
+    CHECK_EQ_INT(done, saved_state.delivered);
 }
 
 static void test_download_state(void)
@@ -1583,6 +1732,35 @@ static void test_download_state(void)
     CHECK(strcmp(tl_req_header(0, "If-Match", v, sizeof v), "\"abc-3\"") == 0);
     CHECK(strcmp(tl_req_header(0, "Range", v, sizeof v), "bytes=1000-") == 0);
     CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
+    /* Saved from progress during a run that then failed (a power cut), the
+     * state matches the sink's bytes and a second run completes from it. */
+    fresh();
+    dl_options(&o, 1);
+    memset(&st, 0, sizeof st);
+    memset(&saved_state, 0, sizeof saved_state);
+    o.state = &st;
+    o.user = &st;
+    o.progress = save_state;
+    snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\n", (unsigned long long)crc);
+    push_archive_with(h, 1234);
+    tl_push_http(404, "", "", 0, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_HTTP_STATUS);
+    CHECK(saved_state.delivered == 1234 && saved_at_sink == 1234);
+    CHECK(saved_state.crc == lkd_crc64(0, archive, 1234));
+    fresh();
+    got_len = 0;
+    st = saved_state;
+    snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\nContent-Range: bytes 1234-2999/3000\r\n",
+             (unsigned long long)crc);
+    tl_push_http(206, h, (const char *)archive + 1234, 3000 - 1234, TL_KEEP);
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_OK);
+    CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
+    CHECK(got_len == 3000 - 1234 && memcmp(got_bytes, archive + 1234, got_len) == 0);
+    CHECK(strcmp(tl_req_header(0, "Range", v, sizeof v), "bytes=1234-") == 0);
+    o.user = NULL;
+    o.progress = on_download;
+    snprintf(h, sizeof h, "ETag: \"abc-3\"\r\nx-cos-hash-crc64ecma: %llu\r\nContent-Range: bytes 1000-2999/3000\r\n",
+             (unsigned long long)crc);
     /* A state whose bytes were not those of the archive: the CRC says so. */
     fresh();
     dl_options(&o, 1);
@@ -1605,6 +1783,9 @@ static void test_download_state(void)
     CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
     /* A state the client cannot use. */
     st.etag_len = LKD_DOWNLOAD_ETAG_SIZE;
+    CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_RANGE);
+    st.etag_len = 3;
+    memcpy(st.etag, "a\nb", 3);
     CHECK_EQ_INT(lkd_download_result(&client, "t", 1, &o, &bytes), LKD_ERR_ARG_RANGE);
     st.etag_len = 0;
     st.delivered = st.total + 1u;
