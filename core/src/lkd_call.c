@@ -217,10 +217,10 @@ lkd_status_t lkd_call_receive(lkd_client_t *c, lkd_http_body_sink_t sink, lkd_ht
 
 /* ---- one attempt of an API call --------------------------------------------- */
 
-/* Body sink: the 200 answer's body goes through the FailedPages filter to
- * the response buffer; any other status's body is only counted (it is not
- * the API's JSON, and an HTML error page must not turn a clear HTTP error
- * into "too large"). */
+/* Body sink: the 200 answer's body goes through the filter (its JSON
+ * grammar, and FailedPages) to the response buffer; any other status's body
+ * is only counted (it is not the API's JSON, and an HTML error page must not
+ * turn a clear HTTP error into "too large"). */
 static lkd_status_t body_to_response(void *user, const uint8_t *data, size_t len)
 {
     lkd_client_t *c = (lkd_client_t *)user;

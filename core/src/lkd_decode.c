@@ -125,14 +125,19 @@ static lkd_status_t decode_api_error(lkd_json_doc_t *doc, int response, int erro
     return LKD_ERR_API;
 }
 
-/* Parse the body and find Response, which must be an object.  An answer
- * with an Error (not null) and no Status is an API error: it is decoded into
- * *api_err and LKD_ERR_API returned. */
+/* Parse the body and find Response, which must be an object.  jsmn runs
+ * only once the filter's grammar accepted the whole body (lkd_json.h).  An
+ * answer with an Error (not null) and no Status is an API error: it is
+ * decoded into *api_err and LKD_ERR_API returned. */
 static lkd_status_t open_response(lkd_json_doc_t *doc, char *json, size_t len, lkd_json_token_t *tokens,
-                                  unsigned max_tokens, int *response, lkd_api_error_t *api_err)
+                                  unsigned max_tokens, const lkd_pages_t *pages, int *response,
+                                  lkd_api_error_t *api_err)
 {
     int error;
-    lkd_status_t st = lkd_json_parse(doc, json, len, tokens, max_tokens);
+    lkd_status_t st = lkd_pages_end(pages);
+    if (st == LKD_OK) {
+        st = lkd_json_parse(doc, json, len, tokens, max_tokens);
+    }
     if (st != LKD_OK) {
         return st;
     }
@@ -245,10 +250,7 @@ lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tok
     if (json == NULL || tokens == NULL || pages == NULL) {
         return LKD_ERR_ARG_NULL;
     }
-    st = lkd_pages_end(pages);
-    if (st == LKD_OK) {
-        st = open_response(&doc, json, len, tokens, max_tokens, &response, api_err);
-    }
+    st = open_response(&doc, json, len, tokens, max_tokens, pages, &response, api_err);
     if (st != LKD_OK) {
         return st;
     }
@@ -280,8 +282,8 @@ lkd_status_t lkd_decode_get_result(char *json, size_t len, lkd_json_token_t *tok
 }
 
 lkd_status_t lkd_decode_simple(char *json, size_t len, lkd_json_token_t *tokens, unsigned max_tokens,
-                               const char *field, lkd_span_t *value, lkd_span_t *request_id,
-                               lkd_api_error_t *api_err)
+                               const lkd_pages_t *pages, const char *field, lkd_span_t *value,
+                               lkd_span_t *request_id, lkd_api_error_t *api_err)
 {
     lkd_json_doc_t doc;
     lkd_status_t st;
@@ -297,10 +299,10 @@ lkd_status_t lkd_decode_simple(char *json, size_t len, lkd_json_token_t *tokens,
     if (request_id != NULL) {
         *request_id = empty_span;
     }
-    if (json == NULL || tokens == NULL) {
+    if (json == NULL || tokens == NULL || pages == NULL) {
         return LKD_ERR_ARG_NULL;
     }
-    st = open_response(&doc, json, len, tokens, max_tokens, &response, api_err);
+    st = open_response(&doc, json, len, tokens, max_tokens, pages, &response, api_err);
     if (st != LKD_OK) {
         return st;
     }

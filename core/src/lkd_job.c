@@ -164,8 +164,9 @@ static lkd_status_t compose_create(lkd_client_t *c, void *ctx, lkd_call_body_t *
 static lkd_status_t decode_create(lkd_client_t *c, void *ctx)
 {
     lkd_span_t task_id, request_id;
-    lkd_status_t st = lkd_decode_simple(c->internal.response, c->internal.response_len, c->internal.tokens, LKD_JSON_MAX_TOKENS, "TaskId",
-                                        &task_id, &request_id, &c->internal.api_error);
+    lkd_status_t st = lkd_decode_simple(c->internal.response, c->internal.response_len, c->internal.tokens,
+                                        LKD_JSON_MAX_TOKENS, &c->internal.pages, "TaskId", &task_id, &request_id,
+                                        &c->internal.api_error);
     (void)ctx;
     if (st != LKD_OK) {
         return st;

@@ -5,12 +5,12 @@
  * jsmn is a tokenizer, not a validator: even with JSMN_STRICT it accepts
  * "[1 2]", "[1,,2]", "{"a":1,}", "{"a" "b"}", "{"a":}", primitives such as
  * "tru", "01" or "1.", several top-level values, and it stops silently at a
- * NUL byte.  So lkd_json_parse runs jsmn and then walks the text once more
- * beside the tokens with a strict JSON grammar (RFC 8259).  Only a document
- * that passes both gets through, which means its token tree is the one jsmn
- * builds for valid JSON and every helper below can trust sizes and parent
- * links.  The walk uses the tokens' parent links as its stack: no recursion,
- * any nesting depth the token budget allows.
+ * NUL byte.  The client checks the grammar once, as the body streams in
+ * (lkd_pages.c), and runs jsmn only on a body that passed: its token tree is
+ * then the one jsmn builds for valid JSON, and the helpers below can trust
+ * sizes and parent links.  On other text they still stay inside the text
+ * and the token array (every index and offset is checked), but what they
+ * answer means nothing.
  */
 
 /* The implementation of jsmn lives here and only here: JSMN_STATIC makes its
@@ -57,16 +57,6 @@ static jsmntok_t *jsmn_tokens(const lkd_json_doc_t *doc)
 
 /* ------------------------------------------------------------------------ */
 /* Character classes and UTF-8                                               */
-
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
 
 /* Four hex digits at s (n bytes available) as a code unit, or -1. */
 static long hex4(const char *s, size_t n)
@@ -130,279 +120,10 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
     return len;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Grammar checks of single tokens                                          */
-
-/* The raw text of a string token (between its quotes): no raw control
- * character, every escape one of JSON's.  Code point rules (surrogates,
- * \u0000) belong to lkd_json_decode_string, since they are valid JSON. */
-static int string_syntax_ok(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20) {
-            return 0;
-        }
-        if (c != '\\') {
-            i++;
-            continue;
-        }
-        if (i + 1 >= n) {
-            return 0;
-        }
-        switch (s[i + 1]) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-            i += 2;
-            break;
-        case 'u':
-            if (hex4(s + i + 2, n - (i + 2)) < 0) {
-                return 0;
-            }
-            i += 6;
-            break;
-        default:
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static int literal_is(const char *s, size_t n, const char *lit)
 {
     size_t m = strlen(lit);
     return n == m && memcmp(s, lit, m) == 0;
-}
-
-/* true, false, null, or a number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int primitive_syntax_ok(const char *s, size_t n)
-{
-    size_t i = 0, d;
-    if (literal_is(s, n, "true") || literal_is(s, n, "false") || literal_is(s, n, "null")) {
-        return 1;
-    }
-    if (i < n && s[i] == '-') {
-        i++;
-    }
-    if (i >= n || !is_digit(s[i])) {
-        return 0;
-    }
-    if (s[i] == '0') {
-        i++;
-    } else {
-        while (i < n && is_digit(s[i])) {
-            i++;
-        }
-    }
-    if (i < n && s[i] == '.') {
-        i++;
-        for (d = 0; i < n && is_digit(s[i]); d++) {
-            i++;
-        }
-        if (d == 0) {
-            return 0;
-        }
-    }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-')) {
-            i++;
-        }
-        for (d = 0; i < n && is_digit(s[i]); d++) {
-            i++;
-        }
-        if (d == 0) {
-            return 0;
-        }
-    }
-    return i == n;
-}
-
-/* ------------------------------------------------------------------------ */
-/* The grammar walk beside jsmn's tokens                                     */
-
-typedef enum {
-    W_VALUE,          /* a value must come */
-    W_VALUE_OR_CLOSE, /* just after '[' */
-    W_KEY,            /* after ',' inside an object */
-    W_KEY_OR_CLOSE,   /* just after '{' */
-    W_COLON,          /* after a key */
-    W_AFTER           /* after a value: ',' or a closing bracket, or the end */
-} walk_state_t;
-
-/* The walk's position: the text offset, the token the text must meet next,
- * the innermost open container (-1 at the top level) and what may come. */
-typedef struct {
-    const char *js;
-    const jsmntok_t *tok;
-    int count;
-    size_t p;
-    int next;
-    int cur;
-    walk_state_t st;
-} walk_t;
-
-/* t is a string token that starts just after the quote at w->p, has size
- * children (1 for a key, 0 for a value), ends at a quote, and holds valid
- * JSON string text; the walk moves past its closing quote. */
-static int walk_string(walk_t *w, const jsmntok_t *t, int size)
-{
-    if (t->type != JSMN_STRING || t->start != (int)w->p + 1 || t->size != size || w->js[t->end] != '"'
-        || !string_syntax_ok(w->js + t->start, (size_t)(t->end - t->start))) {
-        return 0;
-    }
-    w->p = (size_t)t->end + 1;
-    return 1;
-}
-
-/* c closes the innermost container, which must be of its kind and end here. */
-static int walk_close(walk_t *w, char c)
-{
-    const jsmntok_t *tok = w->tok;
-    if (w->cur < 0 || tok[w->cur].type != (c == '}' ? JSMN_OBJECT : JSMN_ARRAY) || tok[w->cur].end != (int)w->p + 1) {
-        return 0;
-    }
-    w->p++;
-    w->cur = tok[w->cur].parent;
-    if (w->cur >= 0 && tok[w->cur].type == JSMN_STRING) {
-        w->cur = tok[w->cur].parent; /* from the member's key to its object */
-    }
-    w->st = W_AFTER;
-    return 1;
-}
-
-static int walk_key(walk_t *w, char c)
-{
-    if (c == '}' && w->st == W_KEY_OR_CLOSE) {
-        return walk_close(w, c);
-    }
-    if (c != '"' || w->next >= w->count || w->tok[w->next].parent != w->cur || !walk_string(w, &w->tok[w->next], 1)) {
-        return 0;
-    }
-    w->next++;
-    w->st = W_COLON;
-    return 1;
-}
-
-static int walk_colon(walk_t *w, char c)
-{
-    if (c != ':') {
-        return 0;
-    }
-    w->p++;
-    w->st = W_VALUE;
-    return 1;
-}
-
-/* The container c opens is token t, which starts here. */
-static int walk_open(walk_t *w, const jsmntok_t *t, char c)
-{
-    if (t->type != (c == '{' ? JSMN_OBJECT : JSMN_ARRAY) || t->start != (int)w->p) {
-        return 0;
-    }
-    w->cur = w->next;
-    w->p++;
-    w->st = (c == '{') ? W_KEY_OR_CLOSE : W_VALUE_OR_CLOSE;
-    return 1;
-}
-
-static int walk_primitive(walk_t *w, const jsmntok_t *t)
-{
-    if (t->type != JSMN_PRIMITIVE || t->start != (int)w->p || t->size != 0
-        || !primitive_syntax_ok(w->js + t->start, (size_t)(t->end - t->start))) {
-        return 0;
-    }
-    w->p = (size_t)t->end;
-    w->st = W_AFTER;
-    return 1;
-}
-
-static int walk_value(walk_t *w, char c)
-{
-    const jsmntok_t *t;
-    int parent, ok;
-    if (c == ']' && w->st == W_VALUE_OR_CLOSE) {
-        return walk_close(w, c);
-    }
-    if (w->next >= w->count) {
-        return 0;
-    }
-    t = &w->tok[w->next];
-    /* An object member's value hangs under its key, the token just before it. */
-    parent = (w->cur >= 0 && w->tok[w->cur].type == JSMN_OBJECT) ? w->next - 1 : w->cur;
-    if (t->parent != parent) {
-        return 0;
-    }
-    if (c == '{' || c == '[') {
-        ok = walk_open(w, t, c);
-    } else if (c == '"') {
-        ok = walk_string(w, t, 0);
-        w->st = W_AFTER;
-    } else {
-        ok = walk_primitive(w, t);
-    }
-    w->next++;
-    return ok;
-}
-
-static int walk_after(walk_t *w, char c)
-{
-    if (w->cur < 0) {
-        return 0; /* something after the top-level value */
-    }
-    if (c == ',') {
-        w->p++;
-        w->st = (w->tok[w->cur].type == JSMN_OBJECT) ? W_KEY : W_VALUE;
-        return 1;
-    }
-    if (c == '}' || c == ']') {
-        return walk_close(w, c);
-    }
-    return 0;
-}
-
-/* 1 when doc->json[0..len) is exactly one JSON value followed only by
- * whitespace, and doc->tokens is the token list of exactly that value. */
-static int grammar_ok(const lkd_json_doc_t *doc)
-{
-    walk_t w;
-    w.js = doc->json;
-    w.tok = jsmn_tokens(doc);
-    w.count = doc->count;
-    w.p = 0;
-    w.next = 0;
-    w.cur = -1;
-    w.st = W_VALUE;
-    for (;;) {
-        int ok;
-        while (w.p < doc->len && is_ws(w.js[w.p])) {
-            w.p++;
-        }
-        if (w.p == doc->len) {
-            break;
-        }
-        switch (w.st) {
-        case W_KEY_OR_CLOSE:
-        case W_KEY:
-            ok = walk_key(&w, w.js[w.p]);
-            break;
-        case W_COLON:
-            ok = walk_colon(&w, w.js[w.p]);
-            break;
-        case W_VALUE_OR_CLOSE:
-        case W_VALUE:
-            ok = walk_value(&w, w.js[w.p]);
-            break;
-        case W_AFTER:
-        default: /* st holds no other value */
-            ok = walk_after(&w, w.js[w.p]);
-            break;
-        }
-        if (!ok) {
-            return 0;
-        }
-    }
-    return w.st == W_AFTER && w.cur == -1 && w.next == doc->count;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -439,10 +160,6 @@ lkd_status_t lkd_json_parse(lkd_json_doc_t *doc, char *json, size_t len, lkd_jso
         return LKD_ERR_MALFORMED; /* INVAL, PART, or nothing but whitespace */
     }
     doc->count = (int)parser.toknext;
-    if (!grammar_ok(doc)) {
-        doc->count = 0;
-        return LKD_ERR_MALFORMED;
-    }
     return LKD_OK;
 }
 
@@ -507,7 +224,7 @@ int lkd_json_find_key(const lkd_json_doc_t *doc, int object_index, const char *k
     for (n = 0; n < obj->size && k + 1 < doc->count; n++) {
         const jsmntok_t *kt = &jsmn_tokens(doc)[k];
         if (kt->type != JSMN_STRING || kt->parent != object_index) {
-            return -1; /* cannot happen after lkd_json_parse */
+            return -1; /* cannot happen on JSON */
         }
         if ((size_t)(kt->end - kt->start) == klen && memcmp(doc->json + kt->start, key, klen) == 0) {
             return k + 1;
@@ -641,7 +358,8 @@ static int unescape(char *s, size_t n, int write, size_t *out_len)
 /* The token remembers that it was decoded by its end: before decoding,
  * json[end] is the closing quote; after, end is moved to the end of the
  * decoded text and json[end] is the NUL written there.  A raw string never
- * holds a NUL (lkd_json_parse rejects it), so the mark cannot be faked. */
+ * holds a NUL (jsmn ends its input at one, and the grammar refuses it), so
+ * the mark cannot be faked. */
 lkd_status_t lkd_json_decode_string(lkd_json_doc_t *doc, int index, lkd_span_t *out)
 {
     jsmntok_t *t;

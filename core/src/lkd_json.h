@@ -25,14 +25,21 @@ typedef struct {
     int count;           /* tokens filled */
 } lkd_json_doc_t;
 
-/* Tokenize len bytes of json into tokens[max_tokens] (jsmn_init first).
- * The whole text must be exactly one JSON value (an object for the API), with
- * only whitespace after it.  jsmn accepts much invalid JSON even in strict
- * mode ("[1 2]", "{"a":1,}", "tru", "01", a NUL byte ends its input...), so
- * the text is also checked against the strict JSON grammar; a bare top-level
- * number needs whitespace after it (a jsmn limit, irrelevant to the API).
- * Errors: LKD_ERR_RESPONSE_TOO_LARGE when max_tokens is not enough or len does
- * not fit jsmn's int offsets; LKD_ERR_MALFORMED for invalid or truncated JSON. */
+/* Tokenize len bytes of json into tokens[max_tokens] with jsmn (jsmn_init
+ * first), and nothing more: this is no validator.  jsmn accepts much that is
+ * not JSON even in strict mode ("[1 2]", "{"a":1,}", "tru", "01", several
+ * top-level values, a NUL byte ends its input...), and then the tokens are
+ * not the text's tree.  So the caller must have run the very bytes through
+ * the grammar first: lkd_pages_put then lkd_pages_end giving LKD_OK
+ * (lkd_pages.h), as lkd_decode.c does for every answer.  What it checks
+ * itself: the arguments, len against jsmn's int offsets, the token budget,
+ * and jsmn's own errors (a bracket or string left open, a byte jsmn's strict
+ * mode refuses where a token starts, nothing but white space).  On any text
+ * the tokens stay inside json[0..len) and the helpers below stay inside the
+ * text and the tokens.
+ * Errors: LKD_ERR_ARG_NULL; LKD_ERR_RESPONSE_TOO_LARGE when max_tokens is not
+ * enough or len does not fit jsmn's int offsets; LKD_ERR_MALFORMED for what
+ * jsmn refuses (doc->count is 0 after any error). */
 lkd_status_t lkd_json_parse(lkd_json_doc_t *doc, char *json, size_t len, lkd_json_token_t *tokens, unsigned max_tokens);
 
 /* 1 when a member is absent (index < 0, as lkd_json_find_key says) or null,

@@ -2,11 +2,11 @@
 /*
  * lkd_pages.c - the FailedPages filter (see lkd_pages.h).  One byte at a
  * time, so that the result cannot depend on where the body was split: the
- * whole answer goes through the JSON grammar (RFC 8259, the one
- * lkd_json_parse checks), whose state also follows the path
+ * whole answer goes through the JSON grammar (RFC 8259), the client's only
+ * check of it, whose state also follows the path
  * Response.FailedPages[*].PageNumber.  An entry leaves nothing behind but
- * its count and its PageNumber, so no entry needs room or tokens, and the
- * bytes that pass are judged once more by jsmn in the buffer.
+ * its count and its PageNumber, so no entry needs room or tokens; jsmn then
+ * tokenizes the bytes that passed, which are JSON since the original was.
  */
 #include "lkd_pages.h"
 
@@ -71,6 +71,9 @@ void lkd_pages_start(lkd_pages_t *p, lkd_failed_page_t *keep, size_t cap)
     memset(p, 0, sizeof *p);
     p->keep = keep;
     p->cap = cap;
+    /* Without keep, "Response" counts as seen: the path never starts, so
+     * FailedPages passes like any member and keep is never written. */
+    p->flags = keep == NULL ? F_SEEN0 << 1 : 0u;
 }
 
 /* An entry ended: count it, keep its number. */
@@ -278,11 +281,9 @@ lkd_status_t lkd_pages_put(lkd_pages_t *p, const uint8_t *in, size_t len, char *
     size_t i;
     for (i = 0; i < len; i++) {
         unsigned c = in[i], before = p->path;
-        if (p->keep != NULL) {
-            lkd_status_t st = grammar_byte(p, c);
-            if (st != LKD_OK) {
-                return st;
-            }
+        lkd_status_t st = grammar_byte(p, c);
+        if (st != LKD_OK) {
+            return st;
         }
         if (before < 3 || p->path < 3) { /* FailedPages' content does not pass, its brackets do */
             if (*buf_len >= cap) {
@@ -296,5 +297,7 @@ lkd_status_t lkd_pages_put(lkd_pages_t *p, const uint8_t *in, size_t len, char *
 
 lkd_status_t lkd_pages_end(const lkd_pages_t *p)
 {
-    return p->path >= 3 ? LKD_ERR_MALFORMED : LKD_OK;
+    /* Outside every bracket, after the whole value (a bare number ends only
+     * with white space after it, as jsmn wants; the API's answer is an object). */
+    return p->level == 0 && p->state == G_AFTER ? LKD_OK : LKD_ERR_MALFORMED;
 }

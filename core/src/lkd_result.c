@@ -20,5 +20,5 @@ lkd_status_t lkd_result_decode_request_id(lkd_client_t *c, void *ctx)
     lkd_span_t request_id;
     (void)ctx;
     return lkd_decode_simple(c->internal.response, c->internal.response_len, c->internal.tokens,
-                             LKD_JSON_MAX_TOKENS, NULL, NULL, &request_id, &c->internal.api_error);
+                             LKD_JSON_MAX_TOKENS, &c->internal.pages, NULL, NULL, &request_id, &c->internal.api_error);
 }

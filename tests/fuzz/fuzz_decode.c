@@ -9,7 +9,8 @@
  * in pieces into another buffer (the piece size from the input's first
  * byte), and agree with the token tree of the whole input: the same
  * entries, numbered alike, and an output that is JSON exactly when the input
- * is.  On success every span must lie inside the buffer, be NUL-terminated
+ * is.  The filter's grammar must find what a reference checker
+ * (json_ref.h) finds, for both actions.  On success every span must lie inside the buffer, be NUL-terminated
  * there, hold no NUL and be valid UTF-8; the failed-page counts must be
  * consistent; an API error's copies must be NUL-terminated UTF-8 in their
  * arrays; any other failure must leave an empty result.
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "fuzz_check.h"
+#include "json_ref.h"
 #include "lkd_decode.h"
 #include "lkd_pages.h"
 
@@ -65,12 +67,23 @@ static lkd_status_t filter_pieces(lkd_pages_t *p, lkd_failed_page_t *keep, const
     return st;
 }
 
-/* The whole input tokenized with room for any count: LKD_OK when it is JSON. */
+/* 1 when data[0..size) is JSON (no deeper than the client reads), by the
+ * reference checker. */
+static int is_json(const void *data, size_t size)
+{
+    return json_ref_check(data, size, LKD_PAGES_MAX_DEPTH) == LKD_OK;
+}
+
+/* The whole input tokenized with room for any count: LKD_OK when it is JSON
+ * (jsmn's tokens are only the text's tree then). */
 static lkd_status_t parse_all(lkd_json_doc_t *doc, char *copy, const void *data, size_t size, lkd_json_token_t **toks)
 {
     memcpy(copy, data, size);
     *toks = malloc((size + 1) * sizeof **toks);
     FUZZ_CHECK(*toks != NULL);
+    if (!is_json(data, size)) {
+        return LKD_ERR_MALFORMED;
+    }
     return lkd_json_parse(doc, copy, size, *toks, (unsigned)(size + 1));
 }
 
@@ -112,20 +125,6 @@ static void check_against_tokens(const uint8_t *data, size_t size, const lkd_pag
     free(copy);
 }
 
-/* 1 when data[0..size) is JSON, by lkd_json_parse with room for any count. */
-static int is_json(const void *data, size_t size)
-{
-    char *copy = malloc(size + 1);
-    lkd_json_token_t *toks;
-    lkd_json_doc_t doc;
-    int ok;
-    FUZZ_CHECK(copy != NULL);
-    ok = parse_all(&doc, copy, data, size, &toks) == LKD_OK;
-    free(toks);
-    free(copy);
-    return ok;
-}
-
 static void fuzz_get_result(const uint8_t *data, size_t size)
 {
     char *buf = malloc(size + 1), *other = malloc(size + 1);
@@ -142,10 +141,9 @@ static void fuzz_get_result(const uint8_t *data, size_t size)
     /* Pieces go to another buffer, whose room is the same. */
     st2 = filter_pieces(&split, keep, data, size, size > 0 ? data[0] % 13u + 1u : 1u, other, size, &len2);
     FUZZ_CHECK(st == st2);
-    /* JSON is never "malformed"; only nesting past the bound is too large (the output is never longer). */
-    if (st != LKD_OK && is_json(data, size)) {
-        FUZZ_CHECK(st == LKD_ERR_RESPONSE_TOO_LARGE);
-    }
+    /* The grammar is the reference's, fault for fault (the output is never
+     * longer, so the buffer never fills). */
+    FUZZ_CHECK((st == LKD_OK ? lkd_pages_end(&pages) : st) == json_ref_check(data, size, LKD_PAGES_MAX_DEPTH));
     if (st == LKD_OK) {
         /* Emptying FailedPages keeps the answer JSON, or not JSON. */
         FUZZ_CHECK(is_json(other, len2) == is_json(data, size));
@@ -217,10 +215,22 @@ static void fuzz_simple(const uint8_t *data, size_t size, const char *field)
     char *buf = malloc(size ? size : 1);
     lkd_span_t value = {"stale", 5}, rid = {"stale", 5};
     lkd_api_error_t e;
+    lkd_pages_t pages;
     lkd_status_t st;
+    size_t len = 0;
     FUZZ_CHECK(buf != NULL);
     memcpy(buf, data, size);
-    st = lkd_decode_simple(buf, size, tokens, LKD_JSON_MAX_TOKENS, field, field ? &value : NULL, &rid, &e);
+    /* As the client: the grammar in place (following no path), then the decoder. */
+    lkd_pages_start(&pages, NULL, 0);
+    st = lkd_pages_put(&pages, (const uint8_t *)buf, size, buf, size, &len);
+    FUZZ_CHECK((st == LKD_OK ? lkd_pages_end(&pages) : st) == json_ref_check(data, size, LKD_PAGES_MAX_DEPTH));
+    if (st != LKD_OK) {
+        FUZZ_CHECK(st == LKD_ERR_MALFORMED || st == LKD_ERR_RESPONSE_TOO_LARGE);
+        free(buf);
+        return;
+    }
+    FUZZ_CHECK(len == size && memcmp(buf, data, size) == 0); /* every byte passes, unchanged */
+    st = lkd_decode_simple(buf, len, tokens, LKD_JSON_MAX_TOKENS, &pages, field, field ? &value : NULL, &rid, &e);
     if (st == LKD_OK) {
         if (field != NULL) {
             fuzz_check_decoded_span(value, buf, size);

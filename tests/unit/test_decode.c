@@ -697,9 +697,17 @@ static void test_structure(void)
 
 static lkd_status_t simple(const char *body, const char *field, lkd_span_t *value, lkd_span_t *request_id)
 {
-    size_t n = strlen(body);
+    size_t n = strlen(body), len = 0;
+    lkd_status_t st;
     memcpy(buf, body, n + 1);
-    return lkd_decode_simple(buf, n, toks, LKD_JSON_MAX_TOKENS, field, value, request_id, &aerr);
+    /* As the client does: the grammar first (no FailedPages path), then the decoder. */
+    lkd_pages_start(&pages, NULL, 0);
+    st = lkd_pages_put(&pages, (const uint8_t *)buf, n, buf, sizeof buf - 1, &len);
+    if (st != LKD_OK) {
+        return st;
+    }
+    buf[len] = '\0';
+    return lkd_decode_simple(buf, len, toks, LKD_JSON_MAX_TOKENS, &pages, field, value, request_id, &aerr);
 }
 
 static void test_simple(void)
@@ -758,9 +766,14 @@ static void test_simple(void)
 
     /* Arguments. */
     CHECK_EQ_INT(simple("{\"Response\":{\"TaskId\":\"t\"}}", "TaskId", NULL, NULL), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_decode_simple(buf, 2, toks, 8, NULL, NULL, NULL, NULL), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_decode_simple(NULL, 2, toks, 8, NULL, NULL, NULL, &aerr), LKD_ERR_ARG_NULL);
-    CHECK_EQ_INT(lkd_decode_simple(buf, 2, NULL, 8, NULL, NULL, NULL, &aerr), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_simple(buf, 2, toks, 8, &pages, NULL, NULL, NULL, NULL), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_simple(NULL, 2, toks, 8, &pages, NULL, NULL, NULL, &aerr), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_simple(buf, 2, NULL, 8, &pages, NULL, NULL, NULL, &aerr), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_decode_simple(buf, 2, toks, 8, NULL, NULL, NULL, NULL, &aerr), LKD_ERR_ARG_NULL);
+    /* The decoder refuses a body whose grammar the filter did not accept whole. */
+    lkd_pages_start(&pages, NULL, 0);
+    strcpy(buf, "{\"Response\":{\"TaskId\":\"t\"}}");
+    CHECK_EQ_INT(lkd_decode_simple(buf, strlen(buf), toks, 8, &pages, NULL, NULL, NULL, &aerr), LKD_ERR_MALFORMED);
 }
 
 int main(void)

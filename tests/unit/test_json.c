@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_json.c - the jsmn helpers (lkd_json.h): strict parsing on top of jsmn,
+ * test_json.c - the jsmn helpers (lkd_json.h): strict parsing as the client
+ * runs it (the filter's grammar, lkd_pages.h, then jsmn),
  * key look-up, subtree skipping, in-place string decoding, integer reading and
  * the JSON string writer.
  */
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "lkd_json.h"
+#include "lkd_pages.h"
 #include "unit.h"
 
 #define MAX_TOKENS 512u
@@ -17,12 +19,36 @@ static char buf[8192];
 static lkd_json_token_t toks[MAX_TOKENS];
 static lkd_json_doc_t doc;
 
-/* Copy text (n bytes) into buf and parse it with max tokens. */
-static lkd_status_t parse_n(const char *text, size_t n, unsigned max)
+/* Copy text (n bytes) into buf and tokenize it with max tokens, nothing
+ * more: for valid JSON only (lkd_json.h). */
+static lkd_status_t tokenize_n(const char *text, size_t n, unsigned max)
 {
     memcpy(buf, text, n);
     buf[n] = '\0';
     return lkd_json_parse(&doc, buf, n, toks, max);
+}
+
+/* Copy text (n bytes) into buf and parse it as the client parses an answer:
+ * the grammar byte by byte (the filter, lkd_pages.h, following no path),
+ * then jsmn with max tokens on what passed. */
+static lkd_status_t parse_n(const char *text, size_t n, unsigned max)
+{
+    lkd_pages_t pages;
+    size_t len = 0;
+    lkd_status_t st;
+    memset(&doc, 0, sizeof doc);
+    memcpy(buf, text, n);
+    lkd_pages_start(&pages, NULL, 0);
+    st = lkd_pages_put(&pages, (const uint8_t *)buf, n, buf, sizeof buf - 1, &len);
+    if (st == LKD_OK) {
+        st = lkd_pages_end(&pages);
+    }
+    if (st != LKD_OK) {
+        return st;
+    }
+    CHECK_EQ_INT(len, n); /* the filter passes every byte of such an answer */
+    buf[len] = '\0';
+    return lkd_json_parse(&doc, buf, len, toks, max);
 }
 
 static lkd_status_t parse(const char *text)
@@ -167,12 +193,14 @@ static void test_parse_limits(void)
     for (i = 0; i < 400; i++) {
         deep[n++] = ']';
     }
-    CHECK_EQ_INT(parse_n(deep, n, 400), LKD_OK);
+    CHECK_EQ_INT(tokenize_n(deep, n, 400), LKD_OK);
     CHECK_EQ_INT(doc.count, 400);
     CHECK_EQ_INT(lkd_json_skip(&doc, 0), 400);
     CHECK_EQ_INT(lkd_json_skip(&doc, 399), 400);
-    CHECK_EQ_INT(parse_n(deep, n, 399), LKD_ERR_RESPONSE_TOO_LARGE);
-    CHECK_EQ_INT(parse_n(deep, n - 1, 400), LKD_ERR_MALFORMED);
+    CHECK_EQ_INT(tokenize_n(deep, n, 399), LKD_ERR_RESPONSE_TOO_LARGE);
+    CHECK_EQ_INT(tokenize_n(deep, n - 1, 400), LKD_ERR_MALFORMED);
+    /* The client's grammar stops at its depth bound before jsmn could. */
+    CHECK_EQ_INT(parse_n(deep, n, 400), LKD_ERR_RESPONSE_TOO_LARGE);
 
     /* 100 nested objects, each looked up through its key. */
     n = 0;
