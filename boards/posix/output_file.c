@@ -432,6 +432,12 @@ int output_resume(output_file_t *f, lkd_download_state_t *s)
      * disk) goes on without If-Match: the resumed answer's CRC-64 then
      * checks the whole, bytes on disk included. */
     got = f->existing == 0 ? -1 : read_state(f, s);
+    if (got < 0 && f->existing > 0) {
+        /* A state that cannot be used (cut, not ours) is no reason to drop
+         * the bytes: as without one, the CRC-64 decides. */
+        memset(s, 0, sizeof *s);
+        got = 1;
+    }
     if (got < 0 || ((s->flags & LKD_DOWNLOAD_HAS_TOTAL) && f->existing > s->total)) {
         memset(s, 0, sizeof *s);
         return restart_part(f);
@@ -462,8 +468,7 @@ int output_resume(output_file_t *f, lkd_download_state_t *s)
 int output_save_state(output_file_t *f, const lkd_download_state_t *s)
 {
     char line[STATE_MAX + 1], total[24] = "-", crc[24] = "-";
-    struct stat sb;
-    int n, fd;
+    int n;
     if (f->direct) {
         return 0;
     }
@@ -481,24 +486,10 @@ int output_save_state(output_file_t *f, const lkd_download_state_t *s)
     }
     n = snprintf(line, sizeof line, STATE_MAGIC " %s %s %.*s end\n", total, crc, s->etag_len > 0 ? (int)s->etag_len : 1,
                  s->etag_len > 0 ? s->etag : "-");
-    /* Created as the .part was: a name planted meanwhile is removed, never followed. */
-    unlinkat(f->dir_fd, f->state, 0);
-    fd = openat(f->dir_fd, f->state, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
-    if (fd < 0) {
-        f->write_errno = errno;
-        return -1;
-    }
-    if (fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb) || write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
+    /* Whole or not at all (a temporary file renamed over the name, the
+     * directory fsynced): a power cut never leaves half a state. */
+    if (owned_file_replace(f->dir_fd, f->state, line, (size_t)n) != 0) {
         f->write_errno = errno != 0 ? errno : EIO;
-        close(fd);
-        unlinkat(f->dir_fd, f->state, 0);
-        return -1;
-    }
-    close(fd);
-    /* The state's name on disk too: without it a power cut keeps the .part
-     * alone. */
-    if (fsync(f->dir_fd) != 0) {
-        f->write_errno = errno;
         return -1;
     }
     return 0;

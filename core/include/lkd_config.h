@@ -211,6 +211,13 @@
 #define LKD_DOWNLOAD_MAX_URL_REFRESHES 4u
 #endif
 
+/* LKD_DOWNLOAD_MAX_RESUMES is gone: a download resumes until its deadline
+ * (lkd_download_options_t.timeout_ms bounds it).  An application that still
+ * sets it is told, rather than getting resumes it meant to forbid. */
+#ifdef LKD_DOWNLOAD_MAX_RESUMES
+#error "LKD_DOWNLOAD_MAX_RESUMES was removed: a download resumes until its deadline (opt.timeout_ms)"
+#endif
+
 /* ---- policy ----------------------------------------------------------------- */
 
 /* Hosts a result URL (DocumentRecognizeResultUrl) may name, at port 443, as a

@@ -61,7 +61,7 @@ typedef struct {
     const lkd_port_t *port;
     lkd_port_conn_t conn;
     uint64_t deadline;        /* monotonic ms the current call must end by */
-    uint32_t idle_ms;         /* 0, or the longest wait for the bytes of one receive (a stalled peer) */
+    uint32_t idle_ms;         /* 0, or the longest wait of one connect, send or receive (a stalled peer) */
     lkd_status_t io_status;   /* what the port last reported (mapped from mbedTLS errors) */
     lkd_status_t entropy_status; /* what the port's entropy last answered (mbedTLS sees only a failure) */
     int last_mbedtls_error;   /* for diagnostics: the last negative mbedTLS code */

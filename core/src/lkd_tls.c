@@ -39,11 +39,20 @@ static uint32_t time_left(const lkd_tls_t *tls)
     return left > 0xffffffffu ? 0xffffffffu : (uint32_t)left;
 }
 
+/* What one connect, send or receive may wait: the deadline's rest, and no
+ * more than idle_ms when it is set (a download gives up on a silent or
+ * unreachable store and resumes rather than waiting out its deadline). */
+static uint32_t io_limit(const lkd_tls_t *tls)
+{
+    uint32_t left = time_left(tls);
+    return tls->idle_ms > 0 && left > tls->idle_ms ? tls->idle_ms : left;
+}
+
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     lkd_tls_t *tls = (lkd_tls_t *)ctx;
     size_t sent = 0;
-    uint32_t left = time_left(tls);
+    uint32_t left = io_limit(tls);
     if (left == 0) {
         tls->io_status = LKD_ERR_TIMEOUT;
         return MBEDTLS_ERR_SSL_TIMEOUT;
@@ -60,11 +69,8 @@ static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
 {
     lkd_tls_t *tls = (lkd_tls_t *)ctx;
     size_t got = 0;
-    uint32_t left = time_left(tls);
+    uint32_t left = io_limit(tls);
     (void)timeout;
-    if (tls->idle_ms > 0 && left > tls->idle_ms) {
-        left = tls->idle_ms;
-    }
     if (left == 0) {
         tls->io_status = LKD_ERR_TIMEOUT;
         return MBEDTLS_ERR_SSL_TIMEOUT;
@@ -506,7 +512,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     }
 #endif
     st = tls->port->connect(tls->port->ctx, connect_host != NULL && connect_host[0] ? connect_host : host, port,
-                            time_left(tls), &tls->conn);
+                            io_limit(tls), &tls->conn);
     if (st != LKD_OK) {
         tls->conn = LKD_PORT_NO_CONN;
         return st;

@@ -268,6 +268,33 @@ def test_part_without_its_state_goes_on_and_its_crc_decides(ctx):
             assert "corrupted" in err(p) and not os.path.exists(out), err(p)
 
 
+def test_part_with_a_cut_state_keeps_its_bytes(ctx):
+    # A state file cut by a power cut (empty, or half a line) is no reason to
+    # drop the .part: its bytes are read back and resumed as without a state.
+    task = "done-cutstate"
+    fresh(ctx, archive_size=200_000)
+    ref = out_path(ctx, "cutstate-ref.zip")
+    assert cli(ctx, "download", task, "-o", ref).returncode == 0
+    with open(ref, "rb") as f:
+        head = f.read(80_000)
+    out = out_path(ctx, "cutstate.zip")
+    for state in (b"", b"lkedoc-"):
+        with open(part_of(out, task), "wb") as f:
+            f.write(head)
+        os.chmod(part_of(out, task), 0o600)
+        with open(state_of(out, task), "wb") as f:
+            f.write(state)
+        os.chmod(state_of(out, task), 0o600)
+        before = ctx.mock.stats()["download"]
+        p = cli(ctx, "--verbose", "download", task, "-o", out)
+        assert p.returncode == 0, (p.returncode, err(p))
+        dl = ctx.mock.stats()["download"]
+        assert dl["ranges"][len(before["ranges"]):] == ["bytes=80000-"], (state, dl["ranges"])
+        assert sha256_file(out) == served(ctx, task)["sha256"]
+        assert not os.path.exists(state_of(out, task))
+        os.unlink(out)
+
+
 def test_state_learned_on_a_resume_is_saved(ctx):
     # The .part alone, then a run cut short: the ETag and CRC-64 that run
     # learned are in the state file, and the next run sends If-Match.
