@@ -158,39 +158,21 @@ int journal_find(journal_t *j, char *task, size_t task_cap, char *err, size_t er
 {
     char buf[FILE_MAX + 1];
     const size_t head = sizeof HEADER - 1 + 64 + 1; /* HEADER, the identity, "\n" */
-    struct stat sb;
-    ssize_t n;
     size_t len = 0, k;
-    int fd;
+    int got;
     err[0] = '\0';
     if (j->dir_fd < 0) {
         return JOURNAL_NONE;
     }
-    /* O_NONBLOCK: a FIFO planted under the name must not hang us before fstat refuses it. */
-    fd = openat(j->dir_fd, j->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) {
+    got = owned_file_read(j->dir_fd, j->name, buf, sizeof buf, &len);
+    if (got == 1) {
         return JOURNAL_NONE;
     }
-    if (fd < 0 || fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb)) {
+    if (got < 0) {
         snprintf(err, err_len, "refusing to use the journal %s: %s", j->name,
-                 fd < 0 && errno != ELOOP ? strerror(errno)
-                                          : "not a regular file of this user with a single link (remove it)");
-        if (fd >= 0) {
-            close(fd);
-        }
+                 got == -1 ? strerror(errno) : "not a regular file of this user with a single link (remove it)");
         return JOURNAL_REFUSED;
     }
-    while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) != 0) {
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            break;
-        }
-        len += (size_t)n;
-    }
-    close(fd);
-    buf[len] = '\0';
     if (len < head || memcmp(buf, HEADER, sizeof HEADER - 1) != 0 ||
         memcmp(buf + sizeof HEADER - 1, j->id, 64) != 0 || buf[head - 1] != '\n') {
         snprintf(err, err_len, "the journal %s is for another input or other options: not used", j->name);

@@ -357,20 +357,14 @@ static int parse_field(const char *tok, uint64_t *v)
  * there is none, -1 when it is unusable. */
 static int read_state(output_file_t *f, lkd_download_state_t *s)
 {
-    char buf[STATE_MAX + 1], *tok[5], *save = NULL, *p;
-    struct stat sb;
-    ssize_t n;
-    int i, fd = openat(f->dir_fd, f->state, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) {
-        return errno == ENOENT ? 1 : -1;
+    char buf[STATE_MAX + 2], *tok[5], *save = NULL, *p;
+    size_t n;
+    int i = owned_file_read(f->dir_fd, f->state, buf, sizeof buf, &n);
+    if (i != 0) {
+        return i == 1 ? 1 : -1;
     }
-    if (fstat(fd, &sb) != 0 || !owned_file_is_ours(&sb) || sb.st_size > STATE_MAX) {
-        close(fd);
-        return -1;
-    }
-    n = read(fd, buf, STATE_MAX);
-    close(fd);
-    if (n <= 0 || buf[n - 1] != '\n') {
+    /* One line of at most STATE_MAX bytes: anything longer is no state of ours. */
+    if (n == 0 || n > STATE_MAX || buf[n - 1] != '\n') {
         return -1;
     }
     buf[n - 1] = '\0';

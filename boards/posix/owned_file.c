@@ -59,3 +59,38 @@ int owned_file_replace(int dir_fd, const char *name, const void *data, size_t le
     }
     return 0;
 }
+
+int owned_file_read(int dir_fd, const char *name, char *buf, size_t cap, size_t *len)
+{
+    struct stat sb;
+    ssize_t n;
+    int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    *len = 0;
+    buf[0] = '\0';
+    if (fd < 0) {
+        return errno == ENOENT ? 1 : errno == ELOOP ? -2 : -1;
+    }
+    if (fstat(fd, &sb) != 0) {
+        close(fd);
+        return -1;
+    }
+    if (!owned_file_is_ours(&sb)) {
+        close(fd);
+        return -2;
+    }
+    while (*len < cap - 1 && (n = read(fd, buf + *len, cap - 1 - *len)) != 0) {
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        *len += (size_t)n;
+    }
+    close(fd);
+    buf[*len] = '\0';
+    return 0;
+}

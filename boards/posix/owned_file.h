@@ -28,4 +28,12 @@ int owned_file_commit(int dir_fd, int fd, const char *tmp, const char *name);
  * (errno says why; the temporary file is removed). */
 int owned_file_replace(int dir_fd, const char *name, const void *data, size_t len);
 
+/* Read name in dir_fd into buf (at most cap - 1 bytes, NUL-terminated, *len
+ * set): opened O_NOFOLLOW|O_NONBLOCK (a symlink or FIFO planted under the
+ * name is never followed nor waited on) and used only when
+ * owned_file_is_ours.  1 when there is no such name; 0 read (a longer file
+ * gives its first cap - 1 bytes); -2 when it is not ours (or a symlink);
+ * -1 when open, fstat or read failed (errno says why). */
+int owned_file_read(int dir_fd, const char *name, char *buf, size_t cap, size_t *len);
+
 #endif
