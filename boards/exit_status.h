@@ -18,7 +18,8 @@ enum {
     EXIT_TIMEOUT = 5,  /* a deadline passed */
     EXIT_RESPONSE = 6, /* bad HTTP status, malformed, too large or corrupted answer */
     EXIT_TASK = 7,     /* the task failed, is paused or has no result yet */
-    EXIT_OUTCOME_UNKNOWN = 8 /* Create went out whole and no answer says whether the task exists */
+    EXIT_OUTCOME_UNKNOWN = 8, /* Create went out whole and no answer says whether the task exists */
+    EXIT_ABORTED = 130 /* stopped (SIGINT/SIGTERM, or the firmware's abort): 128 + SIGINT, as shells report it */
 };
 
 static inline int exit_status_for(lkd_status_t st)
@@ -33,7 +34,10 @@ static inline int exit_status_for(lkd_status_t st)
     case LKD_ERR_NO_MEMORY:
     case LKD_ERR_CERT:
     case LKD_ERR_IO:
+    case LKD_ERR_PROXY:
+    case LKD_ERR_PROXY_AUTH:
     case LKD_ERR_CLOSED: return EXIT_NETWORK;
+    case LKD_ERR_ABORTED: return EXIT_ABORTED;
     case LKD_ERR_URL_REFUSED:
     case LKD_ERR_HTTP_STATUS:
     case LKD_ERR_MALFORMED:
@@ -51,6 +55,7 @@ static inline int exit_status_for(lkd_status_t st)
     case LKD_ERR_ARG_RANGE:
     case LKD_ERR_ARG_CONFLICT:
     case LKD_ERR_CONFIG:
+    case LKD_ERR_CREDENTIALS:
     case LKD_ERR_PAYLOAD_TOO_LARGE:
     case LKD_ERR_BUFFER_TOO_SMALL: return EXIT_USAGE;
     default: return EXIT_OTHER;

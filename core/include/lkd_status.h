@@ -68,6 +68,14 @@ typedef enum {
     LKD_ERR_INTEGRITY = 33,         /* the downloaded archive's CRC-64 differs from the one the object store
                                        announced (x-cos-hash-crc64ecma): corrupted in transit, or a stale
                                        resume state; the bytes delivered must not be used */
+    LKD_ERR_PROXY = 34,             /* the HTTP proxy refused the tunnel (CONNECT answered other than 2xx, or
+                                       not HTTP): nothing reached the origin (lkd_client_stats: http_status) */
+    LKD_ERR_PROXY_AUTH = 35,        /* the HTTP proxy asked for credentials it was not given or refused them
+                                       (407 Proxy Authentication Required) */
+    LKD_ERR_ABORTED = 36,           /* settings.abort asked the call to stop: the client stays usable, a
+                                       download can be resumed (a Create may have been sent: see lkd_create) */
+    LKD_ERR_CREDENTIALS = 37,       /* the application's credential provider failed or gave unusable
+                                       credentials: nothing was sent with them */
     LKD_STATUS_COUNT
 } lkd_status_t;
 

@@ -12,7 +12,7 @@
 
 #if LKD_ENABLE_TEXTS
 /* The descriptions in the order of lkd_status_t, one string (lkd_text_nth):
- * an entry per status, from LKD_OK to LKD_ERR_INTEGRITY. */
+ * an entry per status, from LKD_OK to LKD_ERR_CREDENTIALS. */
 static const char status_text[] =
     /* LKD_OK */ "ok" "\0"
     /* LKD_ERR_ARG */ "invalid argument" "\0"
@@ -47,7 +47,11 @@ static const char status_text[] =
     /* LKD_ERR_ARG_RANGE */ "invalid argument: out of range" "\0"
     /* LKD_ERR_ARG_CONFLICT */ "invalid arguments: they contradict each other" "\0"
     /* LKD_ERR_OUTCOME_UNKNOWN */ "the task may have been created; check before sending again" "\0"
-    /* LKD_ERR_INTEGRITY */ "archive corrupted in transit (CRC-64 mismatch)" "\0";
+    /* LKD_ERR_INTEGRITY */ "archive corrupted in transit (CRC-64 mismatch)" "\0"
+    /* LKD_ERR_PROXY */ "the HTTP proxy refused the tunnel" "\0"
+    /* LKD_ERR_PROXY_AUTH */ "the HTTP proxy requires authentication (407)" "\0"
+    /* LKD_ERR_ABORTED */ "stopped by the application" "\0"
+    /* LKD_ERR_CREDENTIALS */ "the credential provider failed" "\0";
 #else
 /* Without texts, each status's value in decimal: 92 bytes where the names
  * ("LKD_ERR_CERT") took 552, which the core's flash target could not carry;
@@ -56,7 +60,8 @@ static const char status_text[] =
     "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0"
     "8\0" "9\0" "10\0" "11\0" "12\0" "13\0" "14\0" "15\0"
     "16\0" "17\0" "18\0" "19\0" "20\0" "21\0" "22\0" "23\0"
-    "24\0" "25\0" "26\0" "27\0" "28\0" "29\0" "30\0" "31\0" "32\0" "33\0";
+    "24\0" "25\0" "26\0" "27\0" "28\0" "29\0" "30\0" "31\0"
+    "32\0" "33\0" "34\0" "35\0" "36\0" "37\0";
 /* An entry for every status and no more (ten of one digit, then two). */
 typedef char lkd_status_numbers_fit[sizeof status_text == 10 * 2 + (LKD_STATUS_COUNT - 10) * 3 + 1 ? 1 : -1];
 #endif
