@@ -72,24 +72,27 @@ typedef struct {
     const char *address;
 } lkd_resolve_t;
 
-/* Temporary credentials (an STS token, a CVM role's) as a provider hands
- * them to the client.  The buffers are the application's: it sets the three
- * pointers and sizes once (secret_id and secret_key required, token NULL
- * with size 0 when its credentials never carry one) and the client wipes all
- * three in full before each call of the provider, after a provider failure or
- * unusable answer, and at lkd_client_free.  The provider writes at most
- * *_size bytes into each and sets the *_len fields to the values' whole
- * lengths: a value longer than its buffer is refused (LKD_ERR_CREDENTIALS),
- * never cut.  No NUL is needed. */
+/* One value of temporary credentials in a buffer of the application's:
+ * the application sets ptr and size once, the provider writes at most size
+ * bytes there and sets len to the value's whole length (no NUL needed). */
 typedef struct {
-    char *secret_id;   /* TmpSecretId: letters, digits, '-', '.', '_', at most 128 bytes */
-    size_t secret_id_size;
-    char *secret_key;  /* TmpSecretKey: any bytes, at least one */
-    size_t secret_key_size;
-    char *token;       /* Token (X-TC-Token): visible ASCII; a 0 token_len sends none */
-    size_t token_size;
-    size_t secret_id_len, secret_key_len, token_len;
-    int64_t expires;   /* ExpiredTime (Unix s), or LKD_CREDENTIALS_NO_EXPIRY */
+    char *ptr;
+    size_t size;
+    size_t len;
+} lkd_credential_buf_t;
+
+/* Temporary credentials (an STS token, a CVM role's) as a provider hands
+ * them to the client, in the application's buffers: secret_id and
+ * secret_key are required, token may be {NULL, 0} when its credentials
+ * never carry one.  The client wipes all three in full before each call of
+ * the provider, after a provider failure or unusable answer, and at
+ * lkd_client_free.  A len over its size (or over 128 for secret_id) is
+ * refused (LKD_ERR_CREDENTIALS), never cut. */
+typedef struct {
+    lkd_credential_buf_t secret_id;  /* TmpSecretId: letters, digits, '-', '.', '_' */
+    lkd_credential_buf_t secret_key; /* TmpSecretKey: any bytes, at least one */
+    lkd_credential_buf_t token;      /* Token (X-TC-Token): visible ASCII; len 0 sends none */
+    int64_t expires;                 /* ExpiredTime (Unix s), or LKD_CREDENTIALS_NO_EXPIRY */
 } lkd_credentials_t;
 
 #define LKD_CREDENTIALS_NO_EXPIRY (-1)

@@ -317,6 +317,7 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
                                   size_t *len)
 {
     lkd_request_t req;
+    lkd_span_t cred[3];
     int64_t now = lkd_clock_sign_time(c);
     lkd_status_t st;
 
@@ -327,7 +328,10 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
     req.version = cspan(c->internal.settings.version);
     req.region = cspan(c->internal.settings.region);
     req.language = cspan(c->internal.settings.language);
-    lkd_creds_spans(c, &req.secret_id, &req.secret_key, &req.token);
+    lkd_creds_spans(c, cred);
+    req.secret_id = cred[0];
+    req.secret_key = cred[1];
+    req.token = cred[2];
     /* An unknown clock signs with the floor: the service's SignatureExpire
      * answer then carries the Date that sets the clock (see lkd_call). */
     req.timestamp = now >= 0 ? now : (int64_t)LKD_TIME_FLOOR;

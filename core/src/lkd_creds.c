@@ -13,72 +13,63 @@
 #include "lkd_call.h"
 #include "lkd_clock.h"
 #include "lkd_request.h"
+#include "lkd_text.h"
+
+/* The three buffers, in the order of lkd_credentials_t. */
+static lkd_credential_buf_t *buf_at(lkd_credentials_t *k, unsigned i)
+{
+    return i == 0 ? &k->secret_id : i == 1 ? &k->secret_key : &k->token;
+}
 
 void lkd_creds_wipe(lkd_client_t *c)
 {
     lkd_credentials_t *k = c->internal.settings.credentials;
+    unsigned i;
     c->internal.creds_held = 0;
-    if (c->internal.settings.credentials_provider == NULL || k == NULL) {
-        return;
+    for (i = 0; c->internal.settings.credentials_provider != NULL && i < 3; i++) {
+        lkd_credential_buf_t *b = buf_at(k, i);
+        /* A store the compiler may not drop; NULL with size 0 is a no-op. */
+        mbedtls_platform_zeroize(b->ptr, b->ptr != NULL ? b->size : 0);
+        b->len = 0;
     }
-    /* mbedtls_platform_zeroize: a store the compiler may not drop. */
-    mbedtls_platform_zeroize(k->secret_id, k->secret_id_size);
-    mbedtls_platform_zeroize(k->secret_key, k->secret_key_size);
-    if (k->token != NULL) {
-        mbedtls_platform_zeroize(k->token, k->token_size);
-    }
-    k->secret_id_len = k->secret_key_len = k->token_len = 0;
 }
 
-/* Any bytes: the secret key is only hashed. */
-#define ANY_BYTES (-1)
-
-/* One value the provider wrote: within its buffer (and max, when not 0),
- * of the bytes its header may carry (cls, or ANY_BYTES); an unusable one is
- * noted by name. */
-static lkd_status_t check_value(lkd_client_t *c, const char *ptr, size_t len, size_t size, size_t max, int cls,
-                                int required LKD_ARG_TEXT_PARAMS_)
+/* What the service will take: each value within its buffer (secret_id
+ * within the signature's 128 bytes too) and of the bytes its header may
+ * carry (the key is only hashed: any), id and key not empty; an expiry not
+ * yet past.  The refused field is named in the argument record. */
+static lkd_status_t check_answer(lkd_client_t *c, lkd_credentials_t *k, int64_t now)
 {
-    lkd_span_t v;
-    lkd_status_t st;
-    if (max == 0 || max > size) {
-        max = size;
+    static const uint8_t cls[3] = {LKD_REQUEST_CHARS_TOKEN, LKD_REQUEST_CHARS_VISIBLE, LKD_REQUEST_CHARS_VISIBLE};
+    unsigned i;
+    for (i = 0; i < 3; i++) {
+        const lkd_credential_buf_t *b = buf_at(k, i);
+        size_t max = b->ptr == NULL ? 0 : i == 0 && b->size > LKD_REQUEST_MAX_SECRET_ID ? LKD_REQUEST_MAX_SECRET_ID
+                                                                                          : b->size;
+        lkd_span_t v;
+        lkd_status_t st;
+        v.ptr = b->ptr;
+        v.len = b->len;
+        st = b->len > max ? LKD_ERR_ARG_TOO_LONG
+                          : lkd_request_check_value(v, (lkd_request_chars_t)cls[i], i < 2);
+        if (i == 1 && st == LKD_ERR_ARG_FORMAT) {
+            st = LKD_OK;
+        }
+        if (st != LKD_OK) {
+            (void)lkd_arg_note(&c->internal.arg_error, st,
+                               lkd_text_nth("credentials.secret_id\0credentials.secret_key\0credentials.token\0", i,
+                                            ""),
+                               NULL, st == LKD_ERR_ARG_TOO_LONG ? b->len : 0, st == LKD_ERR_ARG_TOO_LONG ? max : 0);
+            return LKD_ERR_CREDENTIALS;
+        }
     }
-    if (len > max) {
-        (void)lkd_arg_note(&c->internal.arg_error, LKD_ERR_ARG_TOO_LONG, name, rule, len, max);
-        return LKD_ERR_CREDENTIALS;
-    }
-    v.ptr = ptr;
-    v.len = len;
-    st = cls == ANY_BYTES ? (len == 0 ? LKD_ERR_ARG_EMPTY : LKD_OK)
-                          : lkd_request_check_value(v, (lkd_request_chars_t)cls, required);
-    if (st != LKD_OK) {
-        (void)lkd_arg_note(&c->internal.arg_error, st, name, st == LKD_ERR_ARG_FORMAT ? rule : NULL, 0, 0);
+    if (k->expires < LKD_CREDENTIALS_NO_EXPIRY || (k->expires != LKD_CREDENTIALS_NO_EXPIRY && now >= 0 &&
+                                                   k->expires <= now)) {
+        (void)lkd_arg_note(&c->internal.arg_error, LKD_ERR_ARG_RANGE, "credentials.expires",
+                           "is in the past or negative", 0, 0);
         return LKD_ERR_CREDENTIALS;
     }
     return LKD_OK;
-}
-
-static lkd_status_t check_answer(lkd_client_t *c, const lkd_credentials_t *k, int64_t now)
-{
-    lkd_status_t st = check_value(c, k->secret_id, k->secret_id_len, k->secret_id_size, LKD_REQUEST_MAX_SECRET_ID,
-                                  LKD_REQUEST_CHARS_TOKEN, 1 LKD_ARG_TEXTS_("credentials.secret_id",
-                                                                         "must be letters, digits, '-', '.' and '_'"));
-    if (st == LKD_OK) {
-        st = check_value(c, k->secret_key, k->secret_key_len, k->secret_key_size, 0, ANY_BYTES, 1
-                         LKD_ARG_TEXTS_("credentials.secret_key", NULL));
-    }
-    if (st == LKD_OK) {
-        st = check_value(c, k->token, k->token_len, k->token != NULL ? k->token_size : 0, 0,
-                         LKD_REQUEST_CHARS_VISIBLE, 0 LKD_ARG_TEXTS_("credentials.token", "must be visible ASCII"));
-    }
-    if (st == LKD_OK && (k->expires < LKD_CREDENTIALS_NO_EXPIRY ||
-                         (k->expires != LKD_CREDENTIALS_NO_EXPIRY && now >= 0 && k->expires <= now))) {
-        (void)lkd_arg_note(&c->internal.arg_error, LKD_ERR_ARG_RANGE, "credentials.expires",
-                           "is in the past or negative", 0, 0);
-        st = LKD_ERR_CREDENTIALS;
-    }
-    return st;
 }
 
 lkd_status_t lkd_creds_ensure(lkd_client_t *c)
@@ -109,26 +100,20 @@ lkd_status_t lkd_creds_ensure(lkd_client_t *c)
     return LKD_OK;
 }
 
-static lkd_span_t span_of(const char *p, size_t n)
-{
-    lkd_span_t v;
-    v.ptr = p;
-    v.len = p == NULL ? 0 : n;
-    return v;
-}
-
-void lkd_creds_spans(const lkd_client_t *c, lkd_span_t *id, lkd_span_t *key, lkd_span_t *token)
+void lkd_creds_spans(const lkd_client_t *c, lkd_span_t v[3])
 {
     const lkd_settings_t *s = &c->internal.settings;
-    if (s->credentials_provider != NULL) {
-        *id = span_of(s->credentials->secret_id, s->credentials->secret_id_len);
-        *key = span_of(s->credentials->secret_key, s->credentials->secret_key_len);
-        *token = span_of(s->credentials->token, s->credentials->token_len);
-        return;
+    unsigned i;
+    for (i = 0; i < 3; i++) {
+        if (s->credentials_provider != NULL) {
+            const lkd_credential_buf_t *b = buf_at(s->credentials, i);
+            v[i].ptr = b->ptr;
+            v[i].len = b->len;
+        } else {
+            v[i].ptr = i == 0 ? s->secret_id : i == 1 ? s->secret_key : s->token;
+            v[i].len = v[i].ptr != NULL ? strlen(v[i].ptr) : 0;
+        }
     }
-    *id = span_of(s->secret_id, s->secret_id != NULL ? strlen(s->secret_id) : 0);
-    *key = span_of(s->secret_key, s->secret_key != NULL ? strlen(s->secret_key) : 0);
-    *token = span_of(s->token, s->token != NULL ? strlen(s->token) : 0);
 }
 
 int lkd_creds_rejected(lkd_client_t *c)

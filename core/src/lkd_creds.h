@@ -14,8 +14,8 @@
  * client's argument record when the values are unusable. */
 lkd_status_t lkd_creds_ensure(lkd_client_t *c);
 
-/* The id, key and token the next request is signed with. */
-void lkd_creds_spans(const lkd_client_t *c, lkd_span_t *id, lkd_span_t *key, lkd_span_t *token);
+/* The id, key and token (v[0..2]) the next request is signed with. */
+void lkd_creds_spans(const lkd_client_t *c, lkd_span_t v[3]);
 
 /* After LKD_ERR_API: 1 when the answer says the provider's credentials are
  * no longer good (they are then dropped, so the next attempt asks again),

@@ -98,8 +98,8 @@ static lkd_status_t check_text(const lkd_settings_t *s, const text_setting_t *t,
 static lkd_status_t check_provider(const lkd_settings_t *s, lkd_arg_error_t *e)
 {
     const lkd_credentials_t *k = s->credentials;
-    if (k == NULL || k->secret_id == NULL || k->secret_id_size == 0 || k->secret_key == NULL ||
-        k->secret_key_size == 0) {
+    if (k == NULL || k->secret_id.ptr == NULL || k->secret_id.size == 0 || k->secret_key.ptr == NULL ||
+        k->secret_key.size == 0) {
         return lkd_arg_note(e, LKD_ERR_ARG_NULL, "settings.credentials",
                             "needs secret_id and secret_key buffers with a provider", 0, 0);
     }

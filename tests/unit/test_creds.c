@@ -42,7 +42,7 @@ static int all_zero(const char *p, size_t n)
 static int buffers_wiped(void)
 {
     return all_zero(id_buf, sizeof id_buf) && all_zero(key_buf, sizeof key_buf) &&
-           all_zero(token_buf, sizeof token_buf) && creds.secret_id_len == 0 && creds.token_len == 0;
+           all_zero(token_buf, sizeof token_buf) && creds.secret_id.len == 0 && creds.token.len == 0;
 }
 
 static lkd_status_t fake_provider(void *user, lkd_credentials_t *k)
@@ -54,22 +54,22 @@ static lkd_status_t fake_provider(void *user, lkd_credentials_t *k)
         prov.found_dirty++;
     }
     if (prov.give == GIVE_FAIL) {
-        memcpy(k->secret_id, "HALF", 4); /* a provider that fails midway: the client wipes it */
+        memcpy(k->secret_id.ptr, "HALF", 4); /* a provider that fails midway: the client wipes it */
         return LKD_ERR_IO;
     }
-    n = snprintf(k->secret_id, k->secret_id_size, "TMPID%u", prov.calls);
-    k->secret_id_len = (size_t)n;
-    n = snprintf(k->secret_key, k->secret_key_size, "tmp-key-%u", prov.calls);
-    k->secret_key_len = (size_t)n;
-    n = snprintf(k->token, k->token_size, "token-%u", prov.calls);
-    k->token_len = (size_t)n;
+    n = snprintf(k->secret_id.ptr, k->secret_id.size, "TMPID%u", prov.calls);
+    k->secret_id.len = (size_t)n;
+    n = snprintf(k->secret_key.ptr, k->secret_key.size, "tmp-key-%u", prov.calls);
+    k->secret_key.len = (size_t)n;
+    n = snprintf(k->token.ptr, k->token.size, "token-%u", prov.calls);
+    k->token.len = (size_t)n;
     k->expires = prov.lifetime == LKD_CREDENTIALS_NO_EXPIRY ? LKD_CREDENTIALS_NO_EXPIRY
                                                             : lkd_client_now(&client) + prov.lifetime;
     switch (prov.give) {
-    case GIVE_LONG_TOKEN: k->token_len = k->token_size + 1; break; /* what did not fit */
-    case GIVE_CRLF_TOKEN: k->token[2] = '\r'; break;
-    case GIVE_EMPTY_ID: k->secret_id_len = 0; break;
-    case GIVE_BAD_ID: k->secret_id[0] = ' '; break;
+    case GIVE_LONG_TOKEN: k->token.len = k->token.size + 1; break; /* what did not fit */
+    case GIVE_CRLF_TOKEN: k->token.ptr[2] = '\r'; break;
+    case GIVE_EMPTY_ID: k->secret_id.len = 0; break;
+    case GIVE_BAD_ID: k->secret_id.ptr[0] = ' '; break;
     case GIVE_PAST: k->expires = lkd_client_now(&client) - 1; break;
     case GIVE_NEGATIVE: k->expires = -2; break;
     default: break;
@@ -84,12 +84,12 @@ static void fresh(int64_t lifetime, uint32_t margin)
     memset(&prov, 0, sizeof prov);
     prov.lifetime = lifetime;
     memset(&creds, 0, sizeof creds);
-    creds.secret_id = id_buf;
-    creds.secret_id_size = sizeof id_buf;
-    creds.secret_key = key_buf;
-    creds.secret_key_size = sizeof key_buf;
-    creds.token = token_buf;
-    creds.token_size = sizeof token_buf;
+    creds.secret_id.ptr = id_buf;
+    creds.secret_id.size = sizeof id_buf;
+    creds.secret_key.ptr = key_buf;
+    creds.secret_key.size = sizeof key_buf;
+    creds.token.ptr = token_buf;
+    creds.token.size = sizeof token_buf;
     tl_port(&port);
     lkd_settings_default(&settings, LKD_PROFILE_LKEAP);
     settings.host = "api.test";
@@ -130,9 +130,9 @@ static void test_defaults_and_init(void)
     CHECK_EQ_INT(lkd_client_init(&c, &s, &port), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(c.internal.arg_error.status, LKD_ERR_ARG_NULL);
     s.credentials = &creds;
-    creds.secret_key_size = 0;
+    creds.secret_key.size = 0;
     CHECK_EQ_INT(lkd_client_init(&c, &s, &port), LKD_ERR_ARG_NULL);
-    creds.secret_key_size = sizeof key_buf;
+    creds.secret_key.size = sizeof key_buf;
     s.credentials_provider = NULL; /* static again: secret_id is required */
     CHECK_EQ_INT(lkd_client_init(&c, &s, &port), LKD_ERR_ARG_NULL);
 }
