@@ -184,6 +184,9 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         fputc(')', stderr);
     } else if (st == LKD_ERR_DNS || st == LKD_ERR_CONNECT) {
         fprintf(stderr, " (host %s, port %u)", o->host, (unsigned)o->port);
+    } else if (st == LKD_ERR_BUFFER_TOO_SMALL && o->credentials_process != NULL) {
+        fprintf(stderr, ": the session token does not fit the %u-byte request (LKD_REQUEST_BUFFER_SIZE)",
+                (unsigned)LKD_REQUEST_BUFFER_SIZE);
     }
     fputc('\n', stderr);
     if ((st == LKD_ERR_TLS || st == LKD_ERR_CERT) && tls.policy != NULL) {
