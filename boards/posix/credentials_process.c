@@ -123,74 +123,96 @@ static pid_t start(char **argv, int *fd)
     return pid;
 }
 
+/* One wait for the child's output: 1 to go on, 0 at its end (the pipe
+ * closed), -1 with why. */
+static int read_output(int fd, double left, size_t *n, char *why, size_t why_len)
+{
+    struct pollfd pfd;
+    ssize_t got;
+    int rc;
+    pfd.fd = fd;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    rc = poll(&pfd, 1, (int)(left * 1000.0) + 1);
+    if (rc <= 0) {
+        if (rc < 0 && errno != EINTR) {
+            snprintf(why, why_len, "cannot read its output: %s", strerror(errno));
+            return -1;
+        }
+        return 1;
+    }
+    got = read(fd, out_buf + *n, sizeof out_buf - *n);
+    if (got < 0) {
+        if (errno == EINTR || errno == EAGAIN) {
+            return 1;
+        }
+        snprintf(why, why_len, "cannot read its output: %s", strerror(errno));
+        return -1;
+    }
+    *n += (size_t)got;
+    if (*n > CREDENTIALS_PROCESS_OUTPUT_MAX) {
+        snprintf(why, why_len, "printed more than %u bytes", CREDENTIALS_PROCESS_OUTPUT_MAX);
+        return -1;
+    }
+    return got == 0 ? 0 : 1;
+}
+
+static void say_timeout(const credentials_process_t *cp, char *why, size_t why_len)
+{
+    snprintf(why, why_len, "did not finish within %g s: stopped", cp->timeout_s);
+}
+
+/* Reap the child by the deadline: 0, or -1 with why. */
+static int reap(const credentials_process_t *cp, pid_t pid, int *status, double deadline, char *why,
+                size_t why_len)
+{
+    for (;;) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        pid_t done = waitpid(pid, status, WNOHANG);
+        if (done == pid) {
+            return 0;
+        }
+        if (done < 0 && errno != EINTR) {
+            snprintf(why, why_len, "cannot wait for it: %s", strerror(errno));
+            return -1;
+        }
+        if (now_s() >= deadline) {
+            say_timeout(cp, why, why_len);
+            return -1;
+        }
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* Read the child's stdout until it closes, then reap it, both by the
  * deadline.  The byte count, or -1 with why (the child killed and reaped). */
 static long run(const credentials_process_t *cp, char **argv, int *status, char *why, size_t why_len)
 {
     double deadline = now_s() + cp->timeout_s;
     size_t n = 0;
-    int fd = -1, open_fd = 1;
+    int fd = -1, more = 1;
     pid_t pid = start(argv, &fd);
     if (pid < 0) {
         snprintf(why, why_len, "cannot start: %s", strerror(errno));
         return -1;
     }
-    for (;;) {
+    while (more == 1) {
         double left = deadline - now_s();
-        pid_t done;
         if (left <= 0) {
-            snprintf(why, why_len, "did not finish within %g s: stopped", cp->timeout_s);
-            break;
-        }
-        if (open_fd) {
-            struct pollfd pfd;
-            int rc;
-            pfd.fd = fd;
-            pfd.events = POLLIN;
-            rc = poll(&pfd, 1, (int)(left * 1000.0) + 1);
-            if (rc < 0 && errno != EINTR) {
-                snprintf(why, why_len, "cannot read its output: %s", strerror(errno));
-                break;
-            }
-            if (rc > 0) {
-                ssize_t got = read(fd, out_buf + n, sizeof out_buf - n);
-                if (got < 0 && errno != EINTR && errno != EAGAIN) {
-                    snprintf(why, why_len, "cannot read its output: %s", strerror(errno));
-                    break;
-                }
-                if (got == 0) {
-                    open_fd = 0;
-                    close(fd);
-                    fd = -1;
-                } else if (got > 0) {
-                    n += (size_t)got;
-                    if (n > CREDENTIALS_PROCESS_OUTPUT_MAX) {
-                        snprintf(why, why_len, "printed more than %u bytes", CREDENTIALS_PROCESS_OUTPUT_MAX);
-                        break;
-                    }
-                }
-            }
-            continue;
-        }
-        done = waitpid(pid, status, WNOHANG);
-        if (done == pid) {
-            return (long)n;
-        }
-        if (done < 0 && errno != EINTR) {
-            snprintf(why, why_len, "cannot wait for it: %s", strerror(errno));
-            break;
-        }
-        {
-            struct timespec ts = {0, 10 * 1000 * 1000};
-            nanosleep(&ts, NULL);
+            say_timeout(cp, why, why_len);
+            more = -1;
+        } else {
+            more = read_output(fd, left, &n, why, why_len);
         }
     }
+    close(fd);
+    if (more == 0 && reap(cp, pid, status, deadline, why, why_len) == 0) {
+        return (long)n;
+    }
+    /* Its whole process group: a shell's children too. */
     (void)kill(-pid, SIGKILL);
     (void)kill(pid, SIGKILL);
     while (waitpid(pid, status, 0) < 0 && errno == EINTR) {
-    }
-    if (fd >= 0) {
-        close(fd);
     }
     return -1;
 }

@@ -88,85 +88,111 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return k;
 }
 
+/* The UTF-8 form of cp in buf; its length. */
+static size_t put_utf8(unsigned cp, char *buf)
+{
+    if (cp < 0x80) {
+        buf[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        buf[0] = (char)(0xc0 | (cp >> 6));
+        buf[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        buf[0] = (char)(0xe0 | (cp >> 12));
+        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        buf[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    buf[0] = (char)(0xf0 | (cp >> 18));
+    buf[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    buf[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    buf[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* A \uXXXX at r->pos: its value in *cp, r->pos past it; -1 when there is none. */
+static int u_escape(reader_t *r, unsigned *cp)
+{
+    if (r->pos + 6 > r->len || r->s[r->pos] != '\\' || r->s[r->pos + 1] != 'u' || hex4(r->s + r->pos + 2, cp) != 0) {
+        return -1;
+    }
+    r->pos += 6;
+    return 0;
+}
+
+/* The escape at r->pos (its backslash), decoded into buf: its length, 0 after fail(). */
+static size_t escape(reader_t *r, char *buf)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *e = r->pos + 1 < r->len ? memchr(from, r->s[r->pos + 1], sizeof from - 1) : NULL;
+    unsigned cp, lo;
+    if (e != NULL) {
+        buf[0] = to[e - from];
+        r->pos += 2;
+        return 1;
+    }
+    if (u_escape(r, &cp) != 0) {
+        return (size_t)(fail(r, "bad escape") + 1);
+    }
+    if (cp >= 0xdc00 && cp < 0xe000) {
+        return (size_t)(fail(r, "unpaired surrogate") + 1);
+    }
+    if (cp >= 0xd800 && cp < 0xdc00) {
+        if (u_escape(r, &lo) != 0 || lo < 0xdc00 || lo >= 0xe000) {
+            return (size_t)(fail(r, "unpaired surrogate") + 1);
+        }
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+    }
+    return put_utf8(cp, buf);
+}
+
+/* The character at r->pos, decoded into buf: its length, 0 after fail(). */
+static size_t next_char(reader_t *r, char *buf)
+{
+    unsigned char c = (unsigned char)r->s[r->pos];
+    size_t k;
+    if (c < 0x20) {
+        return (size_t)(fail(r, "control character in a string") + 1);
+    }
+    if (c == '\\') {
+        return escape(r, buf);
+    }
+    k = utf8_len((const unsigned char *)r->s + r->pos, r->len - r->pos);
+    if (k == 0) {
+        return (size_t)(fail(r, "not UTF-8") + 1);
+    }
+    memcpy(buf, r->s + r->pos, k);
+    r->pos += k;
+    return k;
+}
+
 /* Check a string at r->pos (its opening quote) and step past it; with out,
  * decode it there too (at most cap bytes, *out_len its length). */
 static int string_value(reader_t *r, char *out, size_t cap, size_t *out_len)
 {
     size_t n = 0;
     r->pos++;
-    for (;;) {
-        unsigned char c;
+    while (r->pos < r->len && r->s[r->pos] != '"') {
         char buf[4];
-        size_t k = 0, i;
-        if (r->pos >= r->len) {
-            return fail(r, "unterminated string");
-        }
-        c = (unsigned char)r->s[r->pos];
-        if (c == '"') {
-            r->pos++;
-            break;
-        }
-        if (c < 0x20) {
-            return fail(r, "control character in a string");
-        }
-        if (c == '\\') {
-            unsigned cp, lo;
-            const char *e;
-            if (r->pos + 1 >= r->len) {
-                return fail(r, "unterminated string");
-            }
-            e = strchr("\"\\/bfnrt", r->s[r->pos + 1]);
-            if (e != NULL && *e != '\0') {
-                buf[0] = "\"\\/\b\f\n\r\t"[e - "\"\\/bfnrt"];
-                k = 1;
-                r->pos += 2;
-            } else if (r->s[r->pos + 1] == 'u' && r->pos + 6 <= r->len && hex4(r->s + r->pos + 2, &cp) == 0) {
-                r->pos += 6;
-                if (cp >= 0xd800 && cp < 0xdc00) {
-                    if (r->pos + 6 > r->len || r->s[r->pos] != '\\' || r->s[r->pos + 1] != 'u' ||
-                        hex4(r->s + r->pos + 2, &lo) != 0 || lo < 0xdc00 || lo >= 0xe000) {
-                        return fail(r, "unpaired surrogate");
-                    }
-                    r->pos += 6;
-                    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                } else if (cp >= 0xdc00 && cp < 0xe000) {
-                    return fail(r, "unpaired surrogate");
-                }
-                if (cp < 0x80) {
-                    buf[k++] = (char)cp;
-                } else if (cp < 0x800) {
-                    buf[k++] = (char)(0xc0 | (cp >> 6));
-                    buf[k++] = (char)(0x80 | (cp & 0x3f));
-                } else if (cp < 0x10000) {
-                    buf[k++] = (char)(0xe0 | (cp >> 12));
-                    buf[k++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-                    buf[k++] = (char)(0x80 | (cp & 0x3f));
-                } else {
-                    buf[k++] = (char)(0xf0 | (cp >> 18));
-                    buf[k++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-                    buf[k++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-                    buf[k++] = (char)(0x80 | (cp & 0x3f));
-                }
-            } else {
-                return fail(r, "bad escape");
-            }
-        } else {
-            k = utf8_len((const unsigned char *)r->s + r->pos, r->len - r->pos);
-            if (k == 0) {
-                return fail(r, "not UTF-8");
-            }
-            memcpy(buf, r->s + r->pos, k);
-            r->pos += k;
+        size_t k = next_char(r, buf);
+        if (k == 0) {
+            return -1;
         }
         if (out != NULL) {
             if (n + k > cap) {
                 return fail(r, "value too long");
             }
-            for (i = 0; i < k; i++) {
-                out[n++] = buf[i];
-            }
+            memcpy(out + n, buf, k);
         }
+        n += k;
     }
+    if (r->pos >= r->len) {
+        return fail(r, "unterminated string");
+    }
+    r->pos++;
     if (out_len != NULL) {
         *out_len = n;
     }

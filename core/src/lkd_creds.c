@@ -10,7 +10,6 @@
 #include <mbedtls/platform_util.h>
 
 #include "lkd_arg.h"
-#include "lkd_call.h"
 #include "lkd_clock.h"
 #include "lkd_request.h"
 #include "lkd_text.h"
@@ -86,15 +85,11 @@ lkd_status_t lkd_creds_ensure(lkd_client_t *c)
         return LKD_OK;
     }
     lkd_creds_wipe(c);
-    lkd_call_log(c, "* asking the credentials provider", NULL);
     st = c->internal.settings.credentials_provider(c->internal.settings.credentials_user, k);
     st = st != LKD_OK ? LKD_ERR_CREDENTIALS : check_answer(c, k, now);
     if (st != LKD_OK) {
         lkd_creds_wipe(c);
         return st;
-    }
-    if (k->expires >= 0) {
-        lkd_call_log_number(c, "* credentials expire at ", (uint64_t)k->expires);
     }
     c->internal.creds_held = 1;
     return LKD_OK;

@@ -9,7 +9,7 @@ Each run appends one line to STATE_DIR/runs and the issued key and token to STAT
 can look for them in the CLI's output).  MODE: nested ({"Credentials":{...},"ExpiredTime"}), response (the
 same inside {"Response":...}), flat, bad-first (the first run's token is wrong), exit3, badjson, nokey (no
 Token), sleep (never answers), flood (prints 100 KiB), longtoken (a 5000-byte token), stderr (a line on
-stderr, then nested), token:N (a token of N bytes)."""
+stderr, then nested), token:N (a token of N bytes), file (prints STATE_DIR/print as it is)."""
 import json
 import os
 import sys
@@ -30,6 +30,10 @@ def main():
         return 0
     if mode == "flood":
         sys.stdout.write("x" * (100 * 1024))
+        return 0
+    if mode == "file":
+        with open(os.path.join(state, "print"), "rb") as f:
+            sys.stdout.buffer.write(f.read())
         return 0
     if mode == "badjson":
         sys.stdout.write('{"TmpSecretId": "AKIDx", ')

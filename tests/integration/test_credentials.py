@@ -177,3 +177,48 @@ def test_a_failing_process_is_a_clear_error(ctx):
     assert p.returncode == EXIT_USAGE and "unterminated ' quote" in err(p), err(p)
     p = run(ctx, "--credentials-process", "/nonexistent/helper", "status", "done-1")
     assert p.returncode == EXIT_USAGE and "exited with status 127" in err(p), err(p)
+
+
+def test_the_json_is_read_strictly(ctx):
+    good = {"TmpSecretId": "AKIDtmp", "TmpSecretKey": "k+/=", "Token": "tok"}
+    cases = [
+        (b'{"Credentials":{"TmpSecretId":"A","TmpSecretKey":"k","Token":"t"},"ExpiredTime":1} x',
+         "bytes after the JSON object"),
+        (b'[]', "not a JSON object"),
+        (b'{"TmpSecretId":"A","TmpSecretId":"B","TmpSecretKey":"k","Token":"t","ExpiredTime":1}',
+         "TmpSecretId appears twice"),
+        (json.dumps(dict(good, ExpiredTime=1.5)).encode(), "ExpiredTime is not a whole number of seconds"),
+        (json.dumps(dict(good, ExpiredTime="4102444800")).encode(), "ExpiredTime is not a whole number"),
+        (json.dumps({"Credentials": good}).encode(), "no ExpiredTime"),
+        (json.dumps({"Response": {"Credentials": dict(good, Token=None), "ExpiredTime": 4102444800}}).encode(),
+         "Response.Credentials.Token is not a string"),
+        (json.dumps({"Response": []}).encode(), "Response is not an object"),
+        (b'{"TmpSecretId":"A\x01","TmpSecretKey":"k","Token":"t","ExpiredTime":1}', "control character"),
+        (b'{"TmpSecretId":"\xff","TmpSecretKey":"k","Token":"t","ExpiredTime":1}', "not UTF-8"),
+        (b'{"TmpSecretId":"\\ud800","TmpSecretKey":"k","Token":"t","ExpiredTime":1}', "unpaired surrogate"),
+        (b'{"a":01}', "expected ',' or '}'"),
+        (b'{"a":' * 40 + b'1' + b'}' * 40, "nested too deeply"),
+    ]
+    path = os.path.join(ctx.state, "print")
+    for text, says in cases:
+        fresh(ctx)
+        with open(path, "wb") as f:
+            f.write(text)
+        p = run(ctx, "--credentials-process", process(ctx, "file"), "status", "done-1")
+        assert p.returncode == EXIT_USAGE and says in err(p), (text[:60], err(p))
+        assert ctx.mock.stats()["requests"] == 0
+    # Unknown keys, escapes and whitespace are fine; a past ExpiredTime is the client's refusal.
+    fresh(ctx)
+    cred = ctx.mock.sts()["Response"]
+    c = cred["Credentials"]
+    doc = '{ "Expiration": null, "Extra": [1, {"x": true}],\n "Credentials": {"TmpSecretId": "%s", ' \
+          '"TmpSecretKey": "%s", "Token": "%s", "More": -1.5e3}, "ExpiredTime": %d }' % (
+              c["TmpSecretId"], c["TmpSecretKey"].replace("/", "\\/"), c["Token"], cred["ExpiredTime"])
+    with open(path, "w") as f:
+        f.write(doc)
+    p = run(ctx, "--credentials-process", process(ctx, "file"), "status", "done-1")
+    assert p.returncode == 0, err(p)
+    with open(path, "w") as f:
+        f.write(json.dumps({"Credentials": c, "ExpiredTime": 1000000000}))
+    p = run(ctx, "--credentials-process", process(ctx, "file"), "status", "done-1")
+    assert p.returncode == EXIT_USAGE and "expires is in the past" in err(p), err(p)
