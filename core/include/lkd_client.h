@@ -87,7 +87,11 @@ typedef struct {
  * never carry one.  The client wipes all three in full before each call of
  * the provider, after a provider failure or unusable answer, and at
  * lkd_client_free.  A len over its size (or over 128 for secret_id) is
- * refused (LKD_ERR_CREDENTIALS), never cut. */
+ * refused (LKD_ERR_CREDENTIALS), never cut.  The token travels in the
+ * request buffer with the headers: with LKD_REQUEST_BUFFER_SIZE 2048 one of
+ * about 1.3 KB fits a poll, about 1 KB a Create with a short FileUrl; a
+ * longer one is LKD_ERR_BUFFER_TOO_SMALL, nothing sent (STS tokens run from
+ * about 700 bytes to well over 1 KB: size the buffer for them). */
 typedef struct {
     lkd_credential_buf_t secret_id;  /* TmpSecretId: letters, digits, '-', '.', '_' */
     lkd_credential_buf_t secret_key; /* TmpSecretKey: any bytes, at least one */
