@@ -30,8 +30,8 @@
 static lkd_client_t client; /* everything the library needs, in one static object */
 static credentials_t creds;
 /* Temporary credentials from a process: the client's provider writes them
- * here and wipes them (lkd_credentials_t).  A token of 4 KiB, twice what
- * STS hands out with a large policy. */
+ * here and wipes them (lkd_credentials_t).  4 KiB of token: more than the
+ * request buffer carries, so that the request, not this copy, is the limit. */
 static char tmp_id[129], tmp_key[129], tmp_token[4096];
 static lkd_credentials_t tmp_creds;
 static credentials_process_t process;
