@@ -44,6 +44,7 @@ LKEDOC_CORE_SOURCES := \
     $(LKEDOC_ROOT)core/src/lkd_client_info.c \
     $(LKEDOC_ROOT)core/src/lkd_clock.c \
     $(LKEDOC_ROOT)core/src/lkd_crc64.c \
+    $(LKEDOC_ROOT)core/src/lkd_creds.c \
     $(LKEDOC_ROOT)core/src/lkd_decode.c \
     $(LKEDOC_ROOT)core/src/lkd_hash.c \
     $(LKEDOC_ROOT)core/src/lkd_http.c \

@@ -56,6 +56,9 @@ struct options {
     int8_t return_page_format; /* -1: not sent */
     const char *page_format;
     uint32_t upload_rate;   /* --upload-rate: bytes per second a Create's upload adds to its deadline */
+    const char *credentials_process; /* --credentials-process, or the credentials file's */
+    uint32_t credentials_margin_s;   /* --credentials-margin: renew this long before expiry */
+    double credentials_timeout_s;    /* --credentials-timeout: one run of the process */
     const char *output;     /* -o */
     int json;
     int verbose;

@@ -494,7 +494,7 @@ static void say_journal(const char *text)
 /* Everything besides the input that shapes the task, as journal_open's
  * name/value pairs: a journal of the same file for another account,
  * endpoint or options is not this job.  The account is its SecretId, never
- * its key. */
+ * its key (with a credentials process, whose ids change, its command). */
 #define REQUEST_FIELDS 26
 static void request_fields(const lkd_client_t *c, const options_t *o, const char **f, char num[4][24])
 {
@@ -504,7 +504,8 @@ static void request_fields(const lkd_client_t *c, const options_t *o, const char
     snprintf(num[2], sizeof num[2], "%d", (int)o->ignore_failed_page);
     snprintf(num[3], sizeof num[3], "%d", (int)o->return_page_format);
     f[0] = "host", f[1] = s->host, f[2] = "port", f[3] = num[0], f[4] = "service", f[5] = s->service;
-    f[6] = "version", f[7] = s->version, f[8] = "region", f[9] = s->region, f[10] = "account", f[11] = s->secret_id;
+    f[6] = "version", f[7] = s->version, f[8] = "region", f[9] = s->region, f[10] = "account";
+    f[11] = s->credentials_provider != NULL ? o->credentials_process : s->secret_id; /* a process: its command */
     f[12] = "type", f[13] = type_for(o, o->args[0]), f[14] = "pages", f[15] = num[1];
     f[16] = "table", f[17] = o->table, f[18] = "result", f[19] = o->result_type;
     f[20] = "ignore-failed-page", f[21] = num[2], f[22] = "return-page-format", f[23] = num[3];

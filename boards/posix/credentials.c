@@ -104,6 +104,19 @@ int credentials_parse(credentials_t *c, const char *buf, size_t len, const char 
         if (span_is(key, kn, "token") && copy_span(c->token, sizeof c->token, val, vn, "token", err, err_len) != 0) {
             return -1;
         }
+        if (span_is(key, kn, "credentials_process") &&
+            copy_span(c->process, sizeof c->process, val, vn, "credentials_process", err, err_len) != 0) {
+            return -1;
+        }
+    }
+    if (c->process[0] != '\0') {
+        if (c->secret_id[0] != '\0' || c->secret_key[0] != '\0' || c->token[0] != '\0') {
+            /* Which one the user meant is a guess either way. */
+            snprintf(err, err_len, "%s has both credentials_process and secret_id/secret_key/token in [default]",
+                     name);
+            return -1;
+        }
+        return 0;
     }
     if (c->secret_id[0] == '\0' || c->secret_key[0] == '\0') {
         snprintf(err, err_len, "%s has no secret_id and secret_key in its [default] section", name);

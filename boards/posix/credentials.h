@@ -20,9 +20,11 @@ typedef struct {
     char secret_key[128];
     char token[2048];
     char source[300]; /* "environment" or the file's path, for messages */
+    char process[CREDENTIALS_LINE_MAX + 1]; /* credentials_process = CMD, or "" */
 } credentials_t;
 
-/* 0 when both a SecretId and a SecretKey were found; -1 with a message in
+/* 0 when both a SecretId and a SecretKey were found, or (in the file's
+ * section, without them) a credentials_process command; -1 with a message in
  * err (NUL-terminated, never holding a secret) otherwise.  A credentials
  * file is refused unless it is a regular file owned by the caller (root
  * included) that nobody else may read or write; every check that cannot be

@@ -20,6 +20,7 @@
 #include "arg_message.h"
 #include "cli.h"
 #include "credentials.h"
+#include "credentials_process.h"
 #include "print_result.h"
 #include "safe_text.h"
 
@@ -28,6 +29,12 @@
 
 static lkd_client_t client; /* everything the library needs, in one static object */
 static credentials_t creds;
+/* Temporary credentials from a process: the client's provider writes them
+ * here and wipes them (lkd_credentials_t).  4 KiB of token: more than the
+ * request buffer carries, so that the request, not this copy, is the limit. */
+static char tmp_id[129], tmp_key[129], tmp_token[4096];
+static lkd_credentials_t tmp_creds;
+static credentials_process_t process;
 static unsigned char ca_pem[CA_FILE_MAX + 1];
 
 static void log_to_stderr(void *user, const char *line, size_t len)
@@ -148,6 +155,10 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         arg_message_print(stderr, lkd_client_arg_error(c), st);
         return exit_status_for(st);
     }
+    if (st == LKD_ERR_CREDENTIALS && lkd_client_arg_error(c)->status != LKD_OK) {
+        /* The provider's values: which one could not be sent (never the value). */
+        arg_message_print(stderr, lkd_client_arg_error(c), lkd_client_arg_error(c)->status);
+    }
     fprintf(stderr, "lkedoc: %s", lkd_strerror(st));
     if (st == LKD_ERR_HTTP_STATUS) {
         (void)lkd_client_stats(c, &stats); /* all zero if it fails */
@@ -173,6 +184,9 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         fputc(')', stderr);
     } else if (st == LKD_ERR_DNS || st == LKD_ERR_CONNECT) {
         fprintf(stderr, " (host %s, port %u)", o->host, (unsigned)o->port);
+    } else if (st == LKD_ERR_BUFFER_TOO_SMALL && o->credentials_process != NULL) {
+        fprintf(stderr, ": the session token does not fit the %u-byte request (LKD_REQUEST_BUFFER_SIZE)",
+                (unsigned)LKD_REQUEST_BUFFER_SIZE);
     }
     fputc('\n', stderr);
     if ((st == LKD_ERR_TLS || st == LKD_ERR_CERT) && tls.policy != NULL) {
@@ -277,13 +291,61 @@ static int settings_from_options(lkd_settings_t *s, options_t *o)
     return 0;
 }
 
+/* The credentials: --credentials-process, else the environment's or the
+ * file's (whose section may name a process instead).  0, or an exit status
+ * after saying why. */
+static int use_credentials(lkd_settings_t *s, options_t *o)
+{
+    char err[512];
+    if (o->credentials_process == NULL) {
+        if (credentials_load(&creds, err, sizeof err) != 0) {
+            fprintf(stderr, "lkedoc: %s\n", err);
+            return EXIT_USAGE;
+        }
+        if (creds.process[0] == '\0') {
+            if (o->verbose) {
+                fprintf(stderr, "lkedoc: * credentials from %s, SecretId %.8s...\n", creds.source, creds.secret_id);
+            }
+            s->secret_id = creds.secret_id;
+            s->secret_key = creds.secret_key;
+            s->token = creds.token[0] ? creds.token : NULL;
+            return 0;
+        }
+        o->credentials_process = creds.process;
+    }
+    if (credentials_process_check(o->credentials_process, err, sizeof err) != 0) {
+        fputs("lkedoc: the credentials process '", stderr);
+        safe_text_puts(stderr, o->credentials_process);
+        fprintf(stderr, "' %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (o->verbose) {
+        fputs("lkedoc: * credentials from the process '", stderr);
+        safe_text_puts(stderr, o->credentials_process);
+        fprintf(stderr, "', renewed %u s before they expire\n", (unsigned)o->credentials_margin_s);
+    }
+    process.command = o->credentials_process;
+    process.timeout_s = o->credentials_timeout_s;
+    process.verbose = o->verbose;
+    tmp_creds.secret_id.ptr = tmp_id;
+    tmp_creds.secret_id.size = sizeof tmp_id;
+    tmp_creds.secret_key.ptr = tmp_key;
+    tmp_creds.secret_key.size = sizeof tmp_key;
+    tmp_creds.token.ptr = tmp_token;
+    tmp_creds.token.size = sizeof tmp_token;
+    s->credentials_provider = credentials_process_provide;
+    s->credentials_user = &process;
+    s->credentials = &tmp_creds;
+    s->credentials_margin_s = o->credentials_margin_s;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     options_t o;
     lkd_settings_t s;
     lkd_port_t port;
     lkd_client_stats_t stats;
-    char err[512];
     int rc = cli_parse(argc, argv, &o);
     lkd_status_t st;
 
@@ -295,16 +357,10 @@ int main(int argc, char **argv)
         return rc;
     }
     no_core_dumps();
-    if (credentials_load(&creds, err, sizeof err) != 0) {
-        fprintf(stderr, "lkedoc: %s\n", err);
-        return EXIT_USAGE;
+    rc = use_credentials(&s, &o);
+    if (rc != 0) {
+        return rc;
     }
-    if (o.verbose) {
-        fprintf(stderr, "lkedoc: * credentials from %s, SecretId %.8s...\n", creds.source, creds.secret_id);
-    }
-    s.secret_id = creds.secret_id;
-    s.secret_key = creds.secret_key;
-    s.token = creds.token[0] ? creds.token : NULL;
 
     if (cli_board_init(&port, &o) != 0) {
         credentials_wipe(&creds);

@@ -215,6 +215,24 @@ static int set_job_timeout(options_t *o, const char *v)
     return parse_seconds(v, &o->job_timeout_s);
 }
 
+static int set_credentials_timeout(options_t *o, const char *v)
+{
+    return parse_seconds(v, &o->credentials_timeout_s);
+}
+
+static int set_credentials_margin(options_t *o, const char *v)
+{
+    char *end;
+    unsigned long r;
+    errno = 0;
+    r = strtoul(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || r > 86400ul) {
+        return -1;
+    }
+    o->credentials_margin_s = (uint32_t)r;
+    return 0;
+}
+
 static int set_upload_rate(options_t *o, const char *v)
 {
     char *end;
@@ -306,6 +324,14 @@ static const cli_option_t options[] = {
      CHECKED(set_job_timeout, "--job-timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
     {"--poll-interval", NULL, "SECONDS", "first pause between polls; grows 1.5x up to 10 s (default 1)",
      CHECKED(set_poll_interval, "--poll-interval wants seconds (0 < s <= 10), not '%s'"), 0},
+    {"--credentials-process", NULL, "CMD",
+     "temporary credentials from CMD's STS JSON on stdout (no shell: words,\n"
+     "'...' and \"...\" quoting); run again when they near expiry",
+     FIELD(credentials_process), 0},
+    {"--credentials-margin", NULL, "SECONDS", "renew temporary credentials this long before they expire (default 300)",
+     CHECKED(set_credentials_margin, "--credentials-margin wants seconds (0 to 86400), not '%s'"), 0},
+    {"--credentials-timeout", NULL, "SECONDS", "limit of one run of the credentials process (default 30)",
+     CHECKED(set_credentials_timeout, "--credentials-timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
     {"--json", NULL, NULL, "machine output: JSON objects with the API's field names", FIELD(json), 0},
     {"--verbose", "-v", NULL, "diagnostics on stderr (secrets are never shown)", FIELD(verbose), 0},
     {"--help", "-h", NULL, "this text", CHECKED(set_help, NULL), 0},
@@ -385,7 +411,8 @@ static const char footer_text[] =
     "\n"
     "credentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, optional TENCENTCLOUD_TOKEN,\n"
     "  else [default] secret_id/secret_key in ~/.tencentcloud/credentials\n"
-    "  (or the file named by TENCENTCLOUD_CREDENTIALS_FILE; it must not be readable by others)\n"
+    "  (or the file named by TENCENTCLOUD_CREDENTIALS_FILE; it must not be readable by others),\n"
+    "  or temporary ones: --credentials-process CMD, or credentials_process = CMD there\n"
     "\n"
     "exit status: 0 success, 1 other failure, 2 usage/credentials/configuration,\n"
     "  3 API error, 4 network or TLS failure, 5 deadline passed,\n"
@@ -549,6 +576,8 @@ int cli_parse(int argc, char **argv, options_t *o)
     o->ignore_failed_page = -1;
     o->return_page_format = -1;
     o->upload_rate = 65536;
+    o->credentials_margin_s = LKD_CREDENTIALS_MARGIN_S;
+    o->credentials_timeout_s = 30;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const cli_option_t *opt = is_option(a) ? find_option(a) : NULL;

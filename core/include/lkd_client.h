@@ -72,6 +72,45 @@ typedef struct {
     const char *address;
 } lkd_resolve_t;
 
+/* One value of temporary credentials in a buffer of the application's:
+ * the application sets ptr and size once, the provider writes at most size
+ * bytes there and sets len to the value's whole length (no NUL needed). */
+typedef struct {
+    char *ptr;
+    size_t size;
+    size_t len;
+} lkd_credential_buf_t;
+
+/* Temporary credentials (an STS token, a CVM role's) as a provider hands
+ * them to the client, in the application's buffers: secret_id and
+ * secret_key are required, token may be {NULL, 0} when its credentials
+ * never carry one.  The client wipes all three in full before each call of
+ * the provider, after a provider failure or unusable answer, and at
+ * lkd_client_free.  A len over its size (or over 128 for secret_id) is
+ * refused (LKD_ERR_CREDENTIALS), never cut.  The token travels in the
+ * request buffer with the headers: with LKD_REQUEST_BUFFER_SIZE 2048 one of
+ * about 1.3 KB fits a poll, about 1 KB a Create with a short FileUrl; a
+ * longer one is LKD_ERR_BUFFER_TOO_SMALL, nothing sent (STS tokens run from
+ * about 700 bytes to well over 1 KB: size the buffer for them). */
+typedef struct {
+    lkd_credential_buf_t secret_id;  /* TmpSecretId: letters, digits, '-', '.', '_' */
+    lkd_credential_buf_t secret_key; /* TmpSecretKey: any bytes, at least one */
+    lkd_credential_buf_t token;      /* Token (X-TC-Token): visible ASCII; len 0 sends none */
+    int64_t expires;                 /* ExpiredTime (Unix s), or LKD_CREDENTIALS_NO_EXPIRY */
+} lkd_credentials_t;
+
+#define LKD_CREDENTIALS_NO_EXPIRY (-1)
+
+/* The default of settings.credentials_margin_s: the official SDKs' and
+ * tools' habit of renewing temporary credentials minutes before they end. */
+#define LKD_CREDENTIALS_MARGIN_S 300u
+
+/* Fill *creds with fresh credentials (see lkd_credentials_t), e.g. from the
+ * vendor's backend or an STS call.  Called inside a call of the client,
+ * which waits for it: it should bound its own time.  Any status other than
+ * LKD_OK ends the call with LKD_ERR_CREDENTIALS, nothing sent. */
+typedef lkd_status_t (*lkd_credentials_fn)(void *user, lkd_credentials_t *creds);
+
 /* Receives one line of diagnostics (no newline); secrets are never in it. */
 typedef void (*lkd_log_fn)(void *user, const char *line, size_t len);
 
@@ -91,6 +130,17 @@ typedef struct {
     const char *secret_id;
     const char *secret_key;
     const char *token;        /* NULL, or the session token of temporary credentials */
+    /* Credentials that refresh themselves: with credentials_provider set,
+     * secret_id, secret_key and token above are ignored (may be NULL).
+     * Before a call, the client asks the provider when it holds none, or
+     * when they expire within credentials_margin_s by lkd_client_now (while
+     * that is -1 they are used until the service refuses them); and once
+     * more when the service answers AuthFailure.TokenFailure, the call then
+     * repeated once with the new ones (lkd_job.h says why a Create may be). */
+    lkd_credentials_fn credentials_provider;
+    void *credentials_user;
+    lkd_credentials_t *credentials; /* the provider's buffers (required with a provider) */
+    uint32_t credentials_margin_s;  /* LKD_CREDENTIALS_MARGIN_S by lkd_settings_default */
     uint32_t timeout_ms;      /* deadline of one API call, its retries included */
     uint32_t upload_bytes_per_s; /* a Create that streams a file gets timeout_ms plus its
                                     base64 body at this rate, in whole seconds (65536 by
@@ -140,6 +190,7 @@ typedef struct {
         uint32_t requests_sent;     /* requests written since init */
         uint32_t retries;           /* attempts repeated after retryable failures since init */
         uint32_t retry_after_ms;    /* Retry-After of the last answer, 0 when none */
+        uint8_t creds_held;         /* the provider's credentials are in settings.credentials */
         char task_id[LKD_TASK_ID_SIZE]; /* the job's task (see lkd_job.h) */
         char host_buf[256];         /* the download host (or the refused one), NUL-terminated */
         const char *url_refusal;    /* why the last result URL was refused, NULL when it was not */
@@ -175,6 +226,8 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
  * service, version, region, secret_id, secret_key), LKD_ERR_ARG_TOO_LONG (host
  * over 253, service over 32, secret_id over 128 bytes),
  * LKD_ERR_ARG_FORMAT (bytes a header may not carry; a result_hosts entry),
+ * LKD_ERR_ARG_NULL also for settings.credentials (or its secret_id or
+ * secret_key buffer, sized 0 or NULL) when credentials_provider is set,
  * LKD_ERR_ARG_RANGE (port or timeout_ms 0, a negative last_known_time, a
  * language other than en-US / zh-CN, upload_bytes_per_s from 1 to
  * LKD_UPLOAD_RATE_MIN - 1); LKD_ERR_NOT_PROVIDED (the port's entropy
@@ -214,7 +267,16 @@ lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t l
  * LKD_ERR_TIMEOUT, LKD_ERR_NO_MEMORY), LKD_ERR_HTTP_STATUS (lkd_client_stats:
  * http_status), LKD_ERR_MALFORMED,
  * LKD_ERR_RESPONSE_TOO_LARGE, LKD_ERR_API (see lkd_client_api_error),
- * LKD_ERR_STATE (client not initialised or already in a call). */
+ * LKD_ERR_STATE (client not initialised or already in a call).
+ * With a credentials provider (every call that signs, lkd_job.h's too):
+ * LKD_ERR_CREDENTIALS, nothing sent, when the provider failed or gave values
+ * that cannot be sent (lkd_client_arg_error then names the field:
+ * "credentials.secret_id", ".secret_key", ".token" as LKD_ERR_ARG_EMPTY,
+ * LKD_ERR_ARG_TOO_LONG with length and limit, or LKD_ERR_ARG_FORMAT;
+ * "credentials.expires" as LKD_ERR_ARG_RANGE when negative other than
+ * LKD_CREDENTIALS_NO_EXPIRY, or already past by lkd_client_now); and
+ * LKD_ERR_API AuthFailure.TokenFailure when the service refused the fresh
+ * credentials too (never a loop: the next call asks the provider again). */
 lkd_status_t lkd_get_result(lkd_client_t *client, const char *task_id, size_t task_id_len, lkd_result_t *result);
 
 /* After LKD_ERR_URL_REFUSED: the host the refused URL named (NUL-terminated,
@@ -324,7 +386,8 @@ const lkd_settings_t *lkd_client_settings(const lkd_client_t *client);
 /* Close the connection, if any; the client stays usable. */
 void lkd_client_close(lkd_client_t *client);
 
-/* Close and release what mbedTLS holds (on hosts where it allocates). */
+/* Close and release what mbedTLS holds (on hosts where it allocates), and
+ * wipe the credentials buffers of settings.credentials. */
 void lkd_client_free(lkd_client_t *client);
 
 #ifdef __cplusplus

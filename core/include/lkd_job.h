@@ -65,7 +65,12 @@ void lkd_create_default(lkd_create_t *p);
  * 429, a RequestLimitExceeded* error, a connection that failed before the
  * whole request was sent).  Each attempt opens a connection of its own: a
  * kept-alive one the server closed while idle cannot be told from one it
- * dropped after creating the task.  Once the whole request was sent, anything
+ * dropped after creating the task.  With a credentials provider
+ * (lkd_client.h) it is also repeated once, with the provider's new
+ * credentials, after AuthFailure.TokenFailure: the service checks the token
+ * before it acts, so that answer settled the call with no task made (not
+ * with a read-once file: LKD_ERR_API, the next call asks the provider
+ * again).  Once the whole request was sent, anything
  * but an API error, an HTTP status of 300..499 (even when the rest of its
  * answer is cut) or the TaskId answer is LKD_ERR_OUTCOME_UNKNOWN: a 5xx,
  * another 2xx, a timeout, a reset or close, a cut or oversized answer, a TLS

@@ -18,6 +18,7 @@
 #include "lkd_arg.h"
 #include "lkd_base64.h"
 #include "lkd_clock.h"
+#include "lkd_creds.h"
 #include "lkd_hash.h"
 #include "lkd_request.h"
 #include "lkd_text.h"
@@ -316,6 +317,7 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
                                   size_t *len)
 {
     lkd_request_t req;
+    lkd_span_t cred[3];
     int64_t now = lkd_clock_sign_time(c);
     lkd_status_t st;
 
@@ -326,9 +328,10 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
     req.version = cspan(c->internal.settings.version);
     req.region = cspan(c->internal.settings.region);
     req.language = cspan(c->internal.settings.language);
-    req.secret_id = cspan(c->internal.settings.secret_id);
-    req.secret_key = cspan(c->internal.settings.secret_key);
-    req.token = cspan(c->internal.settings.token);
+    lkd_creds_spans(c, cred);
+    req.secret_id = cred[0];
+    req.secret_key = cred[1];
+    req.token = cred[2];
     /* An unknown clock signs with the floor: the service's SignatureExpire
      * answer then carries the Date that sets the clock (see lkd_call). */
     req.timestamp = now >= 0 ? now : (int64_t)LKD_TIME_FLOOR;
@@ -533,10 +536,13 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
                       void *ctx, int idempotent, uint64_t deadline)
 {
     unsigned retries = 0;
-    int resigned_for_clock = 0, stale_retried = 0;
+    int resigned_for_clock = 0, stale_retried = 0, renewed_credentials = 0;
     for (;;) {
         attempt_t at;
-        lkd_status_t st;
+        lkd_status_t st = lkd_creds_ensure(c);
+        if (st != LKD_OK) {
+            return st;
+        }
         memset(&at, 0, sizeof at);
         memset(&c->internal.api_error, 0, sizeof c->internal.api_error);
         c->internal.http_status = 0;
@@ -566,6 +572,13 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
             !((unsigned)c->internal.http.status_code - 300u < 200u)) {
             lkd_call_log(c, "* outcome unknown after: ", lkd_strerror(st));
             return LKD_ERR_OUTCOME_UNKNOWN;
+        }
+        if (st == LKD_ERR_API && lkd_creds_rejected(c) && !renewed_credentials && !at.consumed_once) {
+            /* The service refused the token before acting on the request
+             * (a Create then made no task): once with the provider's new ones. */
+            renewed_credentials = 1;
+            lkd_call_log(c, "* credentials refused: asking the provider again", NULL);
+            continue;
         }
         if (at.consumed_once) {
             return st; /* a read-once source cannot be sent again */

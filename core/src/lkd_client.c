@@ -11,6 +11,7 @@
 #include "lkd_arg.h"
 #include "lkd_call.h"
 #include "lkd_clock.h"
+#include "lkd_creds.h"
 #include "lkd_result.h"
 #include "lkd_settings.h"
 #include "lkd_url_policy.h"
@@ -51,6 +52,7 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile)
     s->region = profile_text + p[3];
     s->caps = p[4];
     s->upload_bytes_per_s = 65536u;
+    s->credentials_margin_s = LKD_CREDENTIALS_MARGIN_S;
 }
 
 /* ---- what the client knows ------------------------------------------------ */
@@ -151,6 +153,7 @@ void lkd_client_free(lkd_client_t *client)
 {
     if (client != NULL && client->internal.initialised) {
         lkd_tls_free(&client->internal.tls);
+        lkd_creds_wipe(client);
         lkd_arg_clear(client); /* no stale refusal for lkd_client_arg_error */
         client->internal.initialised = 0;
     }

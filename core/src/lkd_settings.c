@@ -93,15 +93,30 @@ static lkd_status_t check_text(const lkd_settings_t *s, const text_setting_t *t,
     return st == LKD_OK ? LKD_OK : lkd_arg_note(e, st, t->name, st == LKD_ERR_ARG_FORMAT ? t->rule : NULL, 0, 0);
 }
 
+/* With a provider, its buffers instead of the static credentials (the
+ * table's last two entries), whose values the provider's answer brings. */
+static lkd_status_t check_provider(const lkd_settings_t *s, lkd_arg_error_t *e)
+{
+    const lkd_credentials_t *k = s->credentials;
+    if (k == NULL || k->secret_id.ptr == NULL || k->secret_id.size == 0 || k->secret_key.ptr == NULL ||
+        k->secret_key.size == 0) {
+        return lkd_arg_note(e, LKD_ERR_ARG_NULL, "settings.credentials",
+                            "needs secret_id and secret_key buffers with a provider", 0, 0);
+    }
+    return LKD_OK;
+}
+
 static lkd_status_t check_texts(const lkd_settings_t *s, lkd_arg_error_t *e)
 {
     lkd_status_t st = LKD_OK;
-    size_t i;
-    for (i = 0; i < sizeof texts / sizeof texts[0] && st == LKD_OK; i++) {
+    size_t i, n = sizeof texts / sizeof texts[0] - (s->credentials_provider != NULL ? 2u : 0u);
+    for (i = 0; i < n && st == LKD_OK; i++) {
         st = check_text(s, &texts[i], e);
     }
-    /* The secret key is only hashed: any bytes will do, but some. */
-    if (st == LKD_OK && (s->secret_key == NULL || s->secret_key[0] == '\0')) {
+    if (st == LKD_OK && s->credentials_provider != NULL) {
+        st = check_provider(s, e);
+    } else if (st == LKD_OK && (s->secret_key == NULL || s->secret_key[0] == '\0')) {
+        /* The secret key is only hashed: any bytes will do, but some. */
         st = lkd_arg_note(e, s->secret_key == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY, "settings.secret_key",
                           NULL, 0, 0);
     }

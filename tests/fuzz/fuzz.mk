@@ -41,15 +41,22 @@ $(BUILD)/fuzz/fuzz_credentials: $(FUZZ_CRED_OBJ)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
 
+# The CLI's reader of a credentials process's STS JSON, alike.
+FUZZ_STS_OBJ := $(FUZZ_OBJ)/tests/fuzz/fuzz_sts_json.o $(FUZZ_OBJ)/boards/posix/sts_json.o
+$(FUZZ_STS_OBJ): FUZZ_CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iboards/posix
+$(BUILD)/fuzz/fuzz_sts_json: $(FUZZ_STS_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
+
 # Kept: make would delete them as intermediates of the pattern rules.
-.SECONDARY: $(FUZZ_CORE_OBJ) $(FUZZ_MAIN_OBJ) $(FUZZ_CRED_OBJ)
+.SECONDARY: $(FUZZ_CORE_OBJ) $(FUZZ_MAIN_OBJ) $(FUZZ_CRED_OBJ) $(FUZZ_STS_OBJ)
 
 fuzz-build: $(FUZZ_BIN)
 
 fuzz: fuzz-build
 	@python3 tests/fuzz/run_fuzz.py --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
--include $(FUZZ_CORE_OBJ:.o=.d) $(FUZZ_MAIN_OBJ:.o=.d) $(FUZZ_CRED_OBJ:.o=.d)
+-include $(FUZZ_CORE_OBJ:.o=.d) $(FUZZ_MAIN_OBJ:.o=.d) $(FUZZ_CRED_OBJ:.o=.d) $(FUZZ_STS_OBJ:.o=.d)
 
 # fuzz_client: the client above TLS.  Every core object but lkd_tls.o, and the
 # scripted stand-in tests/fuzz/stub_tls.c in its place (named so that the

@@ -3,7 +3,7 @@
  * fuzz_credentials.c - the CLI's credentials parser (boards/posix/credentials.c)
  * on an exact-size copy of the input.  Whatever the input: the three fields
  * stay NUL-terminated inside their arrays; on success both keys are
- * non-empty, hold no NUL, newline or surrounding blank, and each one's value
+ * non-empty (or, without any of them, a credentials_process command is), hold no NUL, newline or surrounding blank, and each one's value
  * appears in the input on a line no longer than the limit; an input with a
  * NUL byte or an over-long line is never accepted; a failure leaves a
  * NUL-terminated message.
@@ -71,7 +71,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bounded_len(c.secret_id, sizeof c.secret_id);
     bounded_len(c.secret_key, sizeof c.secret_key);
     bounded_len(c.token, sizeof c.token);
-    if (rc == 0) {
+    bounded_len(c.process, sizeof c.process);
+    if (rc == 0 && c.process[0] != '\0') {
+        /* A credentials process instead of keys: then none of them. */
+        FUZZ_CHECK(memchr(data, '\0', size) == NULL);
+        FUZZ_CHECK(!has_long_line(data, size));
+        check_value(c.process, sizeof c.process, data, size, 1);
+        FUZZ_CHECK(c.secret_id[0] == '\0' && c.secret_key[0] == '\0' && c.token[0] == '\0');
+    } else if (rc == 0) {
         FUZZ_CHECK(memchr(data, '\0', size) == NULL);
         FUZZ_CHECK(!has_long_line(data, size));
         check_value(c.secret_id, sizeof c.secret_id, data, size, 1);

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """libFuzzer targets (tests/fuzz) run briefly: the HTTP parser split against
 whole, the chunked decoder, both actions' JSON decoding, the URL parser and
-the result-host policy, the CLI's credentials parser, and the client above TLS
+the result-host policy, the CLI's credentials parser and its reader of a
+credentials process's STS JSON, and the client above TLS
 against a scripted, fuzzed server (fuzz_client over tests/fuzz/stub_tls.c),
 each under ASan/UBSan.  A target passes when it ran more than 1000 inputs and
 none crashed; `make fuzz FUZZ_SECONDS=N` runs them longer.
@@ -20,7 +21,7 @@ SECONDS = int(os.environ.get("LKEDOC_FUZZ_SECONDS", "5"))
 def test_fuzz_targets_build():
     proc = subprocess.run(["make", "-s", "-j2", "fuzz-build"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert set(run_fuzz.targets()) == {"http", "chunked", "decode", "url", "credentials", "client"}, \
+    assert set(run_fuzz.targets()) == {"http", "chunked", "decode", "url", "credentials", "sts_json", "client"}, \
         run_fuzz.targets()
 
 
@@ -49,6 +50,10 @@ def test_fuzz_url_parser():
 
 def test_fuzz_credentials_parser():
     fuzz("credentials")
+
+
+def test_fuzz_sts_json_reader():
+    fuzz("sts_json")
 
 
 def test_fuzz_client_above_tls():

@@ -29,7 +29,9 @@ import re
 import shutil
 import signal
 import socket
+import secrets
 import ssl
+import string
 import struct
 import subprocess
 import sys
@@ -376,6 +378,8 @@ class State:
             self.tasks_created = 0             # Creates that made a task (each one would be billed)
             self.cancelled = []
             self.responses = 0
+            self.temp_credentials = {}         # STS-style: TmpSecretId -> (TmpSecretKey, Token, ExpiredTime)
+            self.sts = {"issued": 0, "expired": 0, "invalid": 0}
 
     def now(self):
         with self.lock:
@@ -385,6 +389,10 @@ class State:
     def bump(self, field, n=1):
         with self.lock:
             setattr(self, field, getattr(self, field) + n)
+
+    def bump_sts(self, field):
+        with self.lock:
+            self.sts = dict(self.sts, **{field: self.sts[field] + 1})
 
     def dl_bump(self, field, n=1):
         with self.lock:
@@ -433,7 +441,27 @@ class State:
                 "tls_port": self.tls_port,
                 "download_port": self.download_port,
                 "download": json.loads(json.dumps(self.dl)),
+                "sts": dict(self.sts),
             }
+
+    def issue_temporary(self, lifetime, token_len):
+        """STS-style temporary credentials, as GetFederationToken answers: the id and key in the real ones'
+        shapes ("AKID" + 64 of [A-Za-z0-9_-], 44 of base64), a token of token_len URL-safe characters (real
+        ones run from about 700 bytes to well over 1 KB with a larger policy), ExpiredTime on the mock's clock."""
+        alphabet = string.ascii_letters + string.digits + "-_"
+        tmp_id = "AKID" + "".join(secrets.choice(alphabet) for _ in range(64))
+        tmp_key = base64.b64encode(secrets.token_bytes(33)).decode()[:44]
+        token = "".join(secrets.choice(alphabet) for _ in range(token_len))
+        expired = int(self.now()) + lifetime
+        with self.lock:
+            self.temp_credentials[tmp_id] = (tmp_key, token, expired)
+            self.sts["issued"] += 1
+        return {"Response": {
+            "Credentials": {"Token": token, "TmpSecretId": tmp_id, "TmpSecretKey": tmp_key},
+            "ExpiredTime": expired,
+            "Expiration": datetime.datetime.fromtimestamp(expired, datetime.timezone.utc).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"),
+            "RequestId": str(uuid.uuid4())}}
 
 
 class ApiError(Exception):
@@ -763,6 +791,10 @@ def handle_api(state, headers, body_bytes):
         raise ApiError("AuthFailure.SignatureFailure",
                        "Credential date %s is not the UTC date of X-TC-Timestamp (%s)." % (auth["date"], ts_date))
     cred = state.credentials.get(auth["id"])
+    with state.lock:
+        temp = state.temp_credentials.get(auth["id"])
+    if temp is not None:
+        cred = (temp[0], temp[1])
     if cred is None:
         raise ApiError("AuthFailure.SecretIdNotFound", "The SecretId is not found.")
     for name in auth["signed"]:
@@ -786,7 +818,14 @@ def handle_api(state, headers, body_bytes):
     with state.lock:
         state.last_sign_variant = matched
     if cred[1] is not None and headers.get("x-tc-token") != cred[1]:
+        if temp is not None:
+            state.bump_sts("invalid")
         raise ApiError("AuthFailure.TokenFailure", "The token is missing or invalid.")
+    if temp is not None and now >= temp[2]:
+        # The service checks the token before the action: nothing is done, a Create makes no task.
+        state.bump_sts("expired")
+        raise ApiError("AuthFailure.TokenFailure",
+                       "Token error: the temporary credentials expired at %d (server time %d)." % (temp[2], int(now)))
 
     lang = headers.get("x-tc-language")
     if lang is not None and lang not in ("en-US", "zh-CN"):
@@ -1679,6 +1718,17 @@ def make_control_handler(state):
             if self.path == "/reset":
                 state.reset()
                 self.reply(200, {"ok": True})
+            elif self.path == "/sts":
+                if not isinstance(obj, dict):
+                    self.reply(400, {"error": "sts wants a JSON object"})
+                    return
+                try:
+                    lifetime = _count(obj.get("lifetime", 1800), "lifetime", 1)
+                    token_len = _count(obj.get("token_len", 1024), "token_len", 1)
+                except ValueError as e:
+                    self.reply(400, {"error": str(e)})
+                    return
+                self.reply(200, state.issue_temporary(lifetime, token_len))
             elif self.path == "/config":
                 if not isinstance(obj, dict):
                     self.reply(400, {"error": "config must be a JSON object"})

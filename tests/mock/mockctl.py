@@ -112,6 +112,10 @@ class Mock:
     def config(self, **kw):
         return self._control("POST", "/config", kw)
 
+    def sts(self, **kw):
+        """Temporary credentials (POST /sts: lifetime, token_len), as STS answers them."""
+        return self._control("POST", "/sts", kw)
+
     def _stderr_tail(self):
         try:
             with open(self.log_file, "rb") as f:

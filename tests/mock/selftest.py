@@ -540,6 +540,44 @@ def processed_fault_checks(m, c, api, check):
     check("tasks_created counts", m.stats()["tasks_created"] == 5)
 
 
+def sts_checks(m, api, check):
+    """Temporary credentials: the key signs, X-TC-Token must match and be unexpired."""
+    before = m.stats()["sts"]
+    cred = m.sts(lifetime=2, token_len=1500)["Response"]
+    tmp = cred["Credentials"]
+    check("sts shape", tmp["TmpSecretId"].startswith("AKID") and len(tmp["TmpSecretId"]) == 68
+          and len(tmp["TmpSecretKey"]) == 44 and len(tmp["Token"]) == 1500
+          and abs(cred["ExpiredTime"] - time.time() - 2) <= 1 and cred["Expiration"].endswith("Z"), cred)
+    kw = dict(sid=tmp["TmpSecretId"], key=tmp["TmpSecretKey"])
+    ok = {"X-TC-Token": tmp["Token"]}
+    _, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "x"}, extra=ok, **kw)
+    check("sts ok", resp.get("Status") == "WaitExecute", resp)
+    _, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "x"}, **kw)
+    check("sts no token", resp.get("Error", {}).get("Code") == "AuthFailure.TokenFailure", resp)
+    _, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "x"}, extra={"X-TC-Token": "x" + tmp["Token"]}, **kw)
+    check("sts wrong token", resp.get("Error", {}).get("Code") == "AuthFailure.TokenFailure", resp)
+    _, resp, _ = api("GetReconstructDocumentResult", {"TaskId": "x"}, extra=ok, sid=tmp["TmpSecretId"], key="wrong")
+    check("sts wrong key", resp.get("Error", {}).get("Code") == "AuthFailure.SignatureFailure", resp)
+    time.sleep(2.2)
+    created = m.stats()["tasks_created"]
+    _, resp, _ = api("CreateReconstructDocumentFlow", {"FileUrl": "https://example.com/a.pdf"}, extra=ok, **kw)
+    check("sts expired", resp.get("Error", {}).get("Code") == "AuthFailure.TokenFailure"
+          and "expired" in resp["Error"]["Message"], resp)
+    st = m.stats()
+    check("sts expired made no task", st["tasks_created"] == created, st["tasks_created"])
+    check("sts counted", st["sts"] == {"issued": before["issued"] + 1, "expired": before["expired"] + 1,
+                                       "invalid": before["invalid"] + 2}, st["sts"])
+    check("sts lifetime checked", _sts_status(m, {"lifetime": 0}) == 400 and _sts_status(m, {"token_len": "x"}) == 400)
+
+
+def _sts_status(m, obj):
+    try:
+        m._control("POST", "/sts", obj)
+        return 200
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
 def resumption_checks(m, c, api, check):
     m.reset()
     c.drop()
@@ -850,6 +888,7 @@ def run_selftest(d):
         fault_checks(m, c, api, check)
         create_checks(m, c, api, check)
         resumption_checks(m, c, api, check)
+        sts_checks(m, api, check)
         failed_pages_checks(m, c, api, check)
 
         # 10. reset
