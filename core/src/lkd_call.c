@@ -478,14 +478,23 @@ uint32_t lkd_call_random(lkd_client_t *c, uint32_t n)
     return v % n;
 }
 
-int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline)
+lkd_status_t lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline)
 {
-    uint64_t now = lkd_clock_now_ms(c);
-    if (now + ms >= deadline) {
-        return 0;
+    uint64_t now = lkd_clock_now_ms(c), end = now + ms;
+    if (end >= deadline) {
+        return LKD_ERR_TIMEOUT;
     }
-    c->internal.port.sleep_ms(c->internal.port.ctx, ms);
-    return 1;
+    /* In slices, the abort asked before each (a sleep may be 10 s). */
+    while (!lkd_tls_aborted(&c->internal.tls)) {
+        if (now >= end) {
+            return LKD_OK;
+        }
+        ms = (uint32_t)(end - now);
+        c->internal.port.sleep_ms(c->internal.port.ctx,
+                                  c->internal.tls.abort != NULL && ms > LKD_ABORT_POLL_MS ? LKD_ABORT_POLL_MS : ms);
+        now = lkd_clock_now_ms(c);
+    }
+    return LKD_ERR_ABORTED;
 }
 
 static int retryable(const lkd_client_t *c, lkd_status_t st)
@@ -562,9 +571,15 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
          * undecodable answer says nothing: sending it again could bill a
          * second task.  A complete 200 whose JSON is not Create's answer is
          * one of these: the task may exist, its id is not known. */
+        if (st == LKD_ERR_ABORTED) {
+            /* A Create stopped once it went out whole may have made the task. */
+            c->internal.outcome_unknown = (uint8_t)(!idempotent && at.complete);
+            return st;
+        }
         if (!idempotent && at.complete && st != LKD_ERR_API &&
             !((unsigned)c->internal.http.status_code - 300u < 200u)) {
             lkd_call_log(c, "* outcome unknown after: ", lkd_strerror(st));
+            c->internal.outcome_unknown = 1;
             return LKD_ERR_OUTCOME_UNKNOWN;
         }
         if (at.consumed_once) {
@@ -588,8 +603,14 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         if (retries >= LKD_RETRY_COUNT) {
             return st;
         }
-        if (!retryable(c, st) || !lkd_call_sleep(c, lkd_call_backoff_ms(c, retries), deadline)) {
+        if (!retryable(c, st)) {
             return st;
+        }
+        {
+            lkd_status_t slept = lkd_call_sleep(c, lkd_call_backoff_ms(c, retries), deadline);
+            if (slept != LKD_OK) {
+                return slept == LKD_ERR_ABORTED ? slept : st;
+            }
         }
         retries++;
         c->internal.retries++;
@@ -606,6 +627,7 @@ lkd_status_t lkd_call_begin(lkd_client_t *c)
     }
     c->internal.busy = 1;
     c->internal.http_status = 0;
+    c->internal.outcome_unknown = 0;
     c->internal.url_refusal = NULL;
     c->internal.host_buf[0] = '\0';
     memset(&c->internal.api_error, 0, sizeof c->internal.api_error);

@@ -48,20 +48,58 @@ static uint32_t io_limit(const lkd_tls_t *tls)
     return tls->idle_ms > 0 && left > tls->idle_ms ? tls->idle_ms : left;
 }
 
+int lkd_tls_aborted(const lkd_tls_t *tls)
+{
+    return tls->abort != NULL && tls->abort(tls->abort_user) != 0;
+}
+
+lkd_status_t lkd_tls_port_io(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len, size_t *done,
+                             uint64_t deadline)
+{
+    uint64_t now, end;
+    tls->deadline = deadline;
+    now = tls->port->monotonic_ms(tls->port->ctx);
+    end = now + io_limit(tls); /* idle_ms bounds the whole wait, not one slice */
+    for (;;) {
+        uint32_t slice;
+        lkd_status_t st;
+        if (lkd_tls_aborted(tls)) {
+            return LKD_ERR_ABORTED;
+        }
+        if (now >= end) {
+            return LKD_ERR_TIMEOUT;
+        }
+        slice = (uint32_t)(end - now);
+        if (tls->abort != NULL && slice > LKD_ABORT_POLL_MS) {
+            slice = LKD_ABORT_POLL_MS;
+        }
+        st = out != NULL ? tls->port->send(tls->port->ctx, tls->conn, out, len, slice, done)
+                         : tls->port->recv(tls->port->ctx, tls->conn, in, len, slice, done);
+        if (st != LKD_ERR_TIMEOUT) {
+            return st;
+        }
+        now = tls->port->monotonic_ms(tls->port->ctx); /* a slice that timed out is no failure */
+    }
+}
+
+/* A byte count for mbedTLS, or its code for what the port said (an abort
+ * goes through NET_*_FAILED: map_error then takes io_status). */
+static int bio_result(lkd_tls_t *tls, size_t n, int failed)
+{
+    switch (tls->io_status) {
+    case LKD_OK: return (int)(n > 0x7fffffff ? 0x7fffffff : n);
+    case LKD_ERR_CLOSED: return failed == MBEDTLS_ERR_NET_RECV_FAILED ? 0 : failed; /* EOF: MBEDTLS_ERR_SSL_CONN_EOF */
+    case LKD_ERR_TIMEOUT: return MBEDTLS_ERR_SSL_TIMEOUT;
+    default: return failed;
+    }
+}
+
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     lkd_tls_t *tls = (lkd_tls_t *)ctx;
     size_t sent = 0;
-    uint32_t left = io_limit(tls);
-    if (left == 0) {
-        tls->io_status = LKD_ERR_TIMEOUT;
-        return MBEDTLS_ERR_SSL_TIMEOUT;
-    }
-    tls->io_status = tls->port->send(tls->port->ctx, tls->conn, buf, len, left, &sent);
-    if (tls->io_status == LKD_OK) {
-        return (int)(sent > 0x7fffffff ? 0x7fffffff : sent);
-    }
-    return tls->io_status == LKD_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
+    tls->io_status = lkd_tls_port_io(tls, buf, NULL, len, &sent, tls->deadline);
+    return bio_result(tls, sent, MBEDTLS_ERR_NET_SEND_FAILED);
 }
 
 /* mbedTLS's own timeout argument is ignored: the call's deadline rules. */
@@ -69,19 +107,9 @@ static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
 {
     lkd_tls_t *tls = (lkd_tls_t *)ctx;
     size_t got = 0;
-    uint32_t left = io_limit(tls);
     (void)timeout;
-    if (left == 0) {
-        tls->io_status = LKD_ERR_TIMEOUT;
-        return MBEDTLS_ERR_SSL_TIMEOUT;
-    }
-    tls->io_status = tls->port->recv(tls->port->ctx, tls->conn, buf, len, left, &got);
-    switch (tls->io_status) {
-    case LKD_OK: return (int)(got > 0x7fffffff ? 0x7fffffff : got);
-    case LKD_ERR_CLOSED: return 0; /* EOF: mbedTLS reports MBEDTLS_ERR_SSL_CONN_EOF */
-    case LKD_ERR_TIMEOUT: return MBEDTLS_ERR_SSL_TIMEOUT;
-    default: return MBEDTLS_ERR_NET_RECV_FAILED;
-    }
+    tls->io_status = lkd_tls_port_io(tls, NULL, buf, len, &got, tls->deadline);
+    return bio_result(tls, got, MBEDTLS_ERR_NET_RECV_FAILED);
 }
 
 /* The port's own answer is kept: mbedTLS turns every failure into one code. */
@@ -511,8 +539,10 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         }
     }
 #endif
-    st = tls->port->connect(tls->port->ctx, connect_host != NULL && connect_host[0] ? connect_host : host, port,
-                            io_limit(tls), &tls->conn);
+    st = lkd_tls_aborted(tls) ? LKD_ERR_ABORTED
+                              : tls->port->connect(tls->port->ctx,
+                                                   connect_host != NULL && connect_host[0] ? connect_host : host,
+                                                   port, io_limit(tls), tls->abort, tls->abort_user, &tls->conn);
     if (st != LKD_OK) {
         tls->conn = LKD_PORT_NO_CONN;
         return st;

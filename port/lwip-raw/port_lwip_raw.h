@@ -148,6 +148,8 @@ typedef struct lkd_port_lwip_raw {
     const char *dns_name; /* the name connect is resolving, NULL otherwise */
     void *dns_answer;     /* connect's ip_addr_t for the answer, while dns_name is set */
     int8_t dns_done;      /* 0 waiting, 1 resolved, -1 failed */
+    lkd_abort_fn abort;   /* the connect under way's, or NULL */
+    void *abort_user;
     uint32_t last_now;    /* sys_now() at the last monotonic_ms (no board clock) */
     uint64_t wraps;       /* 2^32 ms periods of sys_now() seen */
 } lkd_port_lwip_raw_t;

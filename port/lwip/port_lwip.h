@@ -54,6 +54,8 @@ typedef struct lkd_port_lwip {
     uint32_t last_now;                         /* sys_now() at the last monotonic_ms */
     uint64_t wraps;                            /* 2^32 ms periods seen */
     uint16_t dns_id;
+    lkd_abort_fn abort;                        /* the connect under way's, or NULL */
+    void *abort_user;
 } lkd_port_lwip_t;
 
 /* Fill *port with the lwIP functions, ctx = state.  Set state->entropy,
