@@ -267,7 +267,8 @@ static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, lkd
     while (offset < f->size) {
         size_t n = f->size - offset < LKD_UPLOAD_PIECE_SIZE ? (size_t)(f->size - offset) : LKD_UPLOAD_PIECE_SIZE;
         size_t enc_len = (size_t)lkd_base64_len(n);
-        lkd_status_t st = read_exactly(c, f, offset, raw, n);
+        /* Hashing a large file is long work without a wait: asked per piece. */
+        lkd_status_t st = lkd_tls_aborted(&c->internal.tls) ? LKD_ERR_ABORTED : read_exactly(c, f, offset, raw, n);
         if (st != LKD_OK) {
             return st;
         }

@@ -178,6 +178,49 @@ static void test_create(void)
     CHECK_EQ_INT(lkd_client_outcome_unknown(NULL), 0);
 }
 
+/* A document read piece by piece: the abort says stop once two were read. */
+static unsigned doc_reads;
+static int stop_after_reads(void *user)
+{
+    (void)user;
+    return doc_reads >= 2;
+}
+
+static lkd_status_t read_doc(void *user, uint64_t offset, uint8_t *buf, size_t len, size_t *got)
+{
+    (void)user;
+    (void)offset;
+    memset(buf, 'x', len);
+    *got = len;
+    doc_reads++;
+    return LKD_OK;
+}
+
+static void test_create_hashing(void)
+{
+    lkd_create_t p;
+    lkd_file_source_t f;
+    lkd_span_t id;
+    /* Hashing a signed upload is computation without a wait: the abort is
+     * asked per piece, before anything is connected. */
+    fresh();
+    lkd_client_free(&client);
+    settings.abort = stop_after_reads;
+    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+    memset(&f, 0, sizeof f);
+    f.read = read_doc;
+    f.size = 10u * LKD_UPLOAD_PIECE_SIZE;
+    lkd_create_default(&p);
+    p.file = &f;
+    p.file_type = "PDF";
+    doc_reads = 0;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ABORTED);
+    CHECK_EQ_INT(doc_reads, 2);
+    CHECK_EQ_INT(tl.connects, 0);
+    CHECK_EQ_INT(lkd_client_outcome_unknown(&client), 0);
+}
+
 static uint8_t archive[3000];
 static uint8_t got[sizeof archive];
 static size_t got_len;
@@ -245,6 +288,7 @@ int main(void)
     test_connect_and_handshake();
     test_answer_and_sleeps();
     test_create();
+    test_create_hashing();
     test_download();
     lkd_client_free(&client);
     return unit_report("abort");
