@@ -479,23 +479,14 @@ uint32_t lkd_call_random(lkd_client_t *c, uint32_t n)
     return v % n;
 }
 
-lkd_status_t lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline)
+lkd_status_t lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline, lkd_status_t otherwise)
 {
-    uint64_t now = lkd_clock_now_ms(c), end = now + ms;
+    uint64_t end = lkd_clock_now_ms(c) + ms;
     if (end >= deadline) {
-        return LKD_ERR_TIMEOUT;
+        return otherwise;
     }
-    /* In slices, the abort asked before each (a sleep may be 10 s). */
-    while (!lkd_tls_aborted(&c->internal.tls)) {
-        if (now >= end) {
-            return LKD_OK;
-        }
-        ms = (uint32_t)(end - now);
-        c->internal.port.sleep_ms(c->internal.port.ctx,
-                                  c->internal.tls.abort != NULL && ms > LKD_ABORT_POLL_MS ? LKD_ABORT_POLL_MS : ms);
-        now = lkd_clock_now_ms(c);
-    }
-    return LKD_ERR_ABORTED;
+    return lkd_tls_port_wait(&c->internal.tls, NULL, NULL, 0, NULL, end) == LKD_ERR_ABORTED ? LKD_ERR_ABORTED
+                                                                                          : LKD_OK;
 }
 
 static int retryable(const lkd_client_t *c, lkd_status_t st)
@@ -572,16 +563,12 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
          * undecodable answer says nothing: sending it again could bill a
          * second task.  A complete 200 whose JSON is not Create's answer is
          * one of these: the task may exist, its id is not known. */
-        if (st == LKD_ERR_ABORTED) {
-            /* A Create stopped once it went out whole may have made the task. */
-            c->internal.outcome_unknown = (uint8_t)(!idempotent && at.complete);
-            return st;
-        }
         if (!idempotent && at.complete && st != LKD_ERR_API &&
             !((unsigned)c->internal.http.status_code - 300u < 200u)) {
-            lkd_call_log(c, "* outcome unknown after: ", lkd_strerror(st));
+            /* Stopped too (LKD_ERR_ABORTED, which is then kept). */
             c->internal.outcome_unknown = 1;
-            return LKD_ERR_OUTCOME_UNKNOWN;
+            lkd_call_log(c, "* outcome unknown after: ", lkd_strerror(st));
+            return st == LKD_ERR_ABORTED ? st : LKD_ERR_OUTCOME_UNKNOWN;
         }
         if (at.consumed_once) {
             return st; /* a read-once source cannot be sent again */
@@ -604,13 +591,14 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         if (retries >= LKD_RETRY_COUNT) {
             return st;
         }
+        /* An abort is not retryable: it ends the call here. */
         if (!retryable(c, st)) {
             return st;
         }
         {
-            lkd_status_t slept = lkd_call_sleep(c, lkd_call_backoff_ms(c, retries), deadline);
+            lkd_status_t slept = lkd_call_sleep(c, lkd_call_backoff_ms(c, retries), deadline, st);
             if (slept != LKD_OK) {
-                return slept == LKD_ERR_ABORTED ? slept : st;
+                return slept; /* st when there is no room for the pause */
             }
         }
         retries++;

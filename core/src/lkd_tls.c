@@ -53,42 +53,49 @@ int lkd_tls_aborted(const lkd_tls_t *tls)
     return tls->abort != NULL && tls->abort(tls->abort_user) != 0;
 }
 
-lkd_status_t lkd_tls_port_io(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len, size_t *done,
-                             uint64_t deadline)
+lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len, size_t *done,
+                               uint64_t deadline)
 {
-    uint64_t now, end;
+    lkd_status_t st = LKD_ERR_TIMEOUT;
+    uint64_t end;
     tls->deadline = deadline;
-    now = tls->port->monotonic_ms(tls->port->ctx);
-    end = now + io_limit(tls); /* idle_ms bounds the whole wait, not one slice */
+    end = tls->port->monotonic_ms(tls->port->ctx) + io_limit(tls); /* idle_ms bounds the wait, not a slice */
     for (;;) {
+        uint64_t now = tls->port->monotonic_ms(tls->port->ctx), max = tls->abort != NULL ? LKD_ABORT_POLL_MS : end;
         uint32_t slice;
-        lkd_status_t st;
+        /* What the port did is said first: bytes it sent count, abort or not. */
+        if (st != LKD_ERR_TIMEOUT) {
+            return st;
+        }
         if (lkd_tls_aborted(tls)) {
             return LKD_ERR_ABORTED;
         }
         if (now >= end) {
-            return LKD_ERR_TIMEOUT;
+            return st; /* a slice that timed out is no failure, the wait's end is */
         }
-        slice = (uint32_t)(end - now);
-        if (tls->abort != NULL && slice > LKD_ABORT_POLL_MS) {
-            slice = LKD_ABORT_POLL_MS;
+        slice = (uint32_t)(end - now < max ? end - now : max);
+        if (out != NULL) {
+            st = tls->port->send(tls->port->ctx, tls->conn, out, len, slice, done);
+        } else if (in != NULL) {
+            st = tls->port->recv(tls->port->ctx, tls->conn, in, len, slice, done);
+        } else {
+            tls->port->sleep_ms(tls->port->ctx, slice);
         }
-        st = out != NULL ? tls->port->send(tls->port->ctx, tls->conn, out, len, slice, done)
-                         : tls->port->recv(tls->port->ctx, tls->conn, in, len, slice, done);
-        if (st != LKD_ERR_TIMEOUT) {
-            return st;
-        }
-        now = tls->port->monotonic_ms(tls->port->ctx); /* a slice that timed out is no failure */
     }
 }
 
-/* A byte count for mbedTLS, or its code for what the port said (an abort
- * goes through NET_*_FAILED: map_error then takes io_status). */
-static int bio_result(lkd_tls_t *tls, size_t n, int failed)
+/* A bio's I/O: a byte count for mbedTLS, or its code for what the port
+ * said (an abort goes through NET_*_FAILED: map_error then takes
+ * io_status).  mbedTLS's own timeout argument is ignored: the call's
+ * deadline rules. */
+static int bio_io(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len)
 {
+    size_t n = 0;
+    int failed = out != NULL ? MBEDTLS_ERR_NET_SEND_FAILED : MBEDTLS_ERR_NET_RECV_FAILED;
+    tls->io_status = lkd_tls_port_wait(tls, out, in, len, &n, tls->deadline);
     switch (tls->io_status) {
     case LKD_OK: return (int)(n > 0x7fffffff ? 0x7fffffff : n);
-    case LKD_ERR_CLOSED: return failed == MBEDTLS_ERR_NET_RECV_FAILED ? 0 : failed; /* EOF: MBEDTLS_ERR_SSL_CONN_EOF */
+    case LKD_ERR_CLOSED: return out != NULL ? failed : 0; /* EOF: mbedTLS reports MBEDTLS_ERR_SSL_CONN_EOF */
     case LKD_ERR_TIMEOUT: return MBEDTLS_ERR_SSL_TIMEOUT;
     default: return failed;
     }
@@ -96,20 +103,13 @@ static int bio_result(lkd_tls_t *tls, size_t n, int failed)
 
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
-    lkd_tls_t *tls = (lkd_tls_t *)ctx;
-    size_t sent = 0;
-    tls->io_status = lkd_tls_port_io(tls, buf, NULL, len, &sent, tls->deadline);
-    return bio_result(tls, sent, MBEDTLS_ERR_NET_SEND_FAILED);
+    return bio_io((lkd_tls_t *)ctx, buf, NULL, len);
 }
 
-/* mbedTLS's own timeout argument is ignored: the call's deadline rules. */
 static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
 {
-    lkd_tls_t *tls = (lkd_tls_t *)ctx;
-    size_t got = 0;
     (void)timeout;
-    tls->io_status = lkd_tls_port_io(tls, NULL, buf, len, &got, tls->deadline);
-    return bio_result(tls, got, MBEDTLS_ERR_NET_RECV_FAILED);
+    return bio_io((lkd_tls_t *)ctx, NULL, buf, len);
 }
 
 /* The port's own answer is kept: mbedTLS turns every failure into one code. */
@@ -539,10 +539,8 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         }
     }
 #endif
-    st = lkd_tls_aborted(tls) ? LKD_ERR_ABORTED
-                              : tls->port->connect(tls->port->ctx,
-                                                   connect_host != NULL && connect_host[0] ? connect_host : host,
-                                                   port, io_limit(tls), tls->abort, tls->abort_user, &tls->conn);
+    st = tls->port->connect(tls->port->ctx, connect_host != NULL && connect_host[0] ? connect_host : host, port,
+                            io_limit(tls), tls->abort, tls->abort_user, &tls->conn);
     if (st != LKD_OK) {
         tls->conn = LKD_PORT_NO_CONN;
         return st;

@@ -99,16 +99,17 @@ lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got,
 int lkd_tls_aborted(const lkd_tls_t *tls);
 
 /* The one place a wait on the port is cut for the abort: send len bytes of
- * out (out != NULL) or receive up to len into in, on the TCP connection
- * tls->conn, by the deadline (and within tls->idle_ms when set).  With an
- * abort callback the port is given slices of at most LKD_ABORT_POLL_MS, the
- * callback asked before each; a slice that times out is no failure.  The
- * bios use it under TLS, and an exchange in the clear on the same connection
- * before the handshake (a proxy's CONNECT) may too.  *done as the port's
- * send or recv says.  Errors: the port's (LKD_ERR_CLOSED, LKD_ERR_IO),
- * LKD_ERR_TIMEOUT, LKD_ERR_ABORTED. */
-lkd_status_t lkd_tls_port_io(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len, size_t *done,
-                             uint64_t deadline);
+ * out (out != NULL), or receive up to len into in (in != NULL), on the TCP
+ * connection tls->conn, or else sleep, until the deadline (and within
+ * tls->idle_ms when set).  With an abort callback the port is given slices
+ * of at most LKD_ABORT_POLL_MS, the callback asked before each; a slice that
+ * times out is no failure.  The bios use it under TLS, lkd_call_sleep for
+ * its pauses, and an exchange in the clear on the same connection before the
+ * handshake (a proxy's CONNECT) may too.  *done as the port's send or recv
+ * says.  Errors: the port's (LKD_ERR_CLOSED, LKD_ERR_IO), LKD_ERR_TIMEOUT (a
+ * sleep's normal end), LKD_ERR_ABORTED. */
+lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len, size_t *done,
+                               uint64_t deadline);
 
 /* Close the connection (close_notify best effort, bounded by
  * LKD_TLS_CLOSE_NOTIFY_MS); the

@@ -114,11 +114,11 @@ static void test_connect_and_handshake(void)
     arm(777);
     check_stopped(lkd_get_result(&client, "task-42", 7, &r));
     check_usable();
-    /* Already stopped: nothing is connected. */
+    /* Already stopped: nothing is sent. */
     fresh();
     arm(0);
     CHECK_EQ_INT(lkd_get_result(&client, "task-42", 7, &r), LKD_ERR_ABORTED);
-    CHECK_EQ_INT(tl.connects, 0);
+    CHECK_EQ_INT(tl.nreqs, 0);
     check_usable();
 }
 
