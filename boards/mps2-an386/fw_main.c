@@ -229,9 +229,10 @@ static int parse_resolve(char *v, lkd_resolve_t *r)
     return 0;
 }
 
-/* The download's arguments: result_host=, and those of a job carried on
- * across runs (task=, state=, stop_at=); 0 when word is none of them. */
-static int parse_download_arg(fw_args_t *a, const char *word, const char *eq)
+/* The download's arguments: result_host=, those of a job carried on across
+ * runs (task=, state=, stop_at=), and abort_ms=; 0 when word is none of
+ * them. */
+static int parse_job_arg(fw_args_t *a, const char *word, const char *eq)
 {
     uint32_t n;
     if (strcmp(word, "result_host") == 0 && a->result_host_count < FW_MAX_RESOLVE) {
@@ -242,6 +243,8 @@ static int parse_download_arg(fw_args_t *a, const char *word, const char *eq)
         a->state = eq;
     } else if (strcmp(word, "stop_at") == 0 && parse_u32(eq, 0xffffffffu, &n) == 0) {
         a->stop_at = n;
+    } else if (strcmp(word, "abort_ms") == 0 && parse_u32(eq, 0xffffffffu, &n) == 0) {
+        a->abort_ms = n;
     } else {
         return 0;
     }
@@ -311,9 +314,7 @@ static void parse_args(fw_args_t *a)
         } else if (strcmp(word, "resolve") == 0 && a->resolve_count < FW_MAX_RESOLVE &&
                    parse_resolve(eq, &a->resolve[a->resolve_count]) == 0) {
             a->resolve_count++;
-        } else if (strcmp(word, "abort_ms") == 0 && parse_u32(eq, 0xffffffffu, &n) == 0) {
-            a->abort_ms = n;
-        } else if (parse_download_arg(a, word, eq)) {
+        } else if (parse_job_arg(a, word, eq)) {
             continue;
         } else {
             out_str("fw: bad argument ");

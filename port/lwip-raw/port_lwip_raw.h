@@ -30,6 +30,9 @@
  *                               memory, or every connection slot in use
  *              LKD_ERR_TIMEOUT  timeout_ms passed resolving or connecting (the
  *                               half-open PCB is aborted)
+ *              LKD_ERR_ABORTED  the abort callback, asked at least every
+ *                               LKD_ABORT_POLL_MS of those waits (each
+ *                               board->idle at most that long), said stop
  *   send     copies up to tcp_sndbuf() bytes into lwIP (tcp_write, COPY) and
  *            sends (tcp_output); when the send buffer is full it polls until
  *            ACKs free space.  *sent >= 1 on LKD_OK.

@@ -137,7 +137,7 @@ static void test_answer_and_sleeps(void)
     lkd_wait_options_default(&o);
     tl_push_json(processing_json, NULL);
     tl_push_json(processing_json, NULL);
-    arm(1100); /* during the second pause: one poll, its 1 s pause, a poll, the next */
+    arm(1300); /* in the second pause, whatever the jitter: the first ends by 1200, the second by 2000 at the earliest */
     check_stopped(lkd_wait(&client, "task-42", 7, &o, &r));
     CHECK_EQ_INT(tl.nreqs, 2);
     check_usable();
