@@ -469,7 +469,7 @@ static int lwip_connect_one(lkd_port_lwip_t *st, const lwip_target_t *t, uint32_
 }
 
 static lkd_status_t lwip_port_connect_to(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
-                                                lkd_port_conn_t *conn)
+                                         lkd_port_conn_t *conn)
 {
     lwip_target_t targets[LKD_PORT_LWIP_MAX_ADDRS];
     unsigned count = 0, i;
