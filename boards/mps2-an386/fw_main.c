@@ -20,6 +20,9 @@
  *   dns=ADDR       DNS server for names no resolve entry covers
  *   ip=, mask=, gw=  static IPv4 (default 10.0.2.15/24 via 10.0.2.2: QEMU's slirp)
  *   poll=MS        first pause between polls (default 500)
+ *   abort_ms=MS    the client's abort callback says stop this long after
+ *                  the client was set up (the call under way ends with
+ *                  LKD_ERR_ABORTED, exit 130); without it, it never does
  * The board has no calendar clock: the client signs its first request with
  * LKD_TIME_FLOOR and learns the time from the service's Date header.
  */
@@ -75,7 +78,22 @@ typedef struct {
     const char *task;  /* task=: download this task's result, no create or wait */
     const char *state; /* state=: host file of the download state, read at the start, written as it goes */
     uint32_t stop_at;  /* stop_at=: the power goes once this many bytes are stored (no return) */
+    uint32_t abort_ms; /* abort_ms=: the abort says stop this long after the client's set-up (0: never) */
 } fw_args_t;
+
+/* What the abort callback saw: the watchdog a product feeds there would see
+ * the same gaps.  A gap's busy part is its time less the board's idle (WFI)
+ * time in it: the computation between two polls, with no wait in it. */
+typedef struct {
+    uint64_t stop_at;      /* fw_ms() from which it says stop (UINT64_MAX: never) */
+    uint64_t stopped_at;   /* when it first said so, 0 before */
+    uint64_t last, idle_at_last;
+    uint64_t gap_max, busy_max; /* the longest gap between two polls, and its longest busy part */
+    uint32_t polls;
+} fw_abort_t;
+
+static fw_abort_t ab;
+static uint64_t idle_ms; /* time spent in WFI since boot */
 
 typedef struct {
     mbedtls_sha256_context sha;
@@ -122,8 +140,32 @@ static void board_idle(void *ctx, uint32_t max_ms)
 {
     (void)ctx;
     if (max_ms > 0) {
+        uint64_t t0 = fw_ms();
         fw_idle();
+        idle_ms += fw_ms() - t0;
     }
+}
+
+/* The client's abort callback, asked at least every LKD_ABORT_POLL_MS while
+ * a call waits (a product feeds its watchdog here). */
+static int fw_abort(void *user)
+{
+    fw_abort_t *x = (fw_abort_t *)user;
+    uint64_t now = fw_ms();
+    if (x->polls++ > 0) {
+        uint64_t gap = now - x->last, busy = gap - (idle_ms - x->idle_at_last);
+        x->gap_max = gap > x->gap_max ? gap : x->gap_max;
+        x->busy_max = busy > x->busy_max ? busy : x->busy_max;
+    }
+    x->last = now;
+    x->idle_at_last = idle_ms;
+    if (now >= x->stop_at) {
+        if (x->stopped_at == 0) {
+            x->stopped_at = now;
+        }
+        return 1;
+    }
+    return 0;
 }
 
 static uint64_t board_ms(void *ctx)
@@ -187,9 +229,10 @@ static int parse_resolve(char *v, lkd_resolve_t *r)
     return 0;
 }
 
-/* The download's arguments: result_host=, and those of a job carried on
- * across runs (task=, state=, stop_at=); 0 when word is none of them. */
-static int parse_download_arg(fw_args_t *a, const char *word, const char *eq)
+/* The download's arguments: result_host=, those of a job carried on across
+ * runs (task=, state=, stop_at=), and abort_ms=; 0 when word is none of
+ * them. */
+static int parse_job_arg(fw_args_t *a, const char *word, const char *eq)
 {
     uint32_t n;
     if (strcmp(word, "result_host") == 0 && a->result_host_count < FW_MAX_RESOLVE) {
@@ -200,6 +243,8 @@ static int parse_download_arg(fw_args_t *a, const char *word, const char *eq)
         a->state = eq;
     } else if (strcmp(word, "stop_at") == 0 && parse_u32(eq, 0xffffffffu, &n) == 0) {
         a->stop_at = n;
+    } else if (strcmp(word, "abort_ms") == 0 && parse_u32(eq, 0xffffffffu, &n) == 0) {
+        a->abort_ms = n;
     } else {
         return 0;
     }
@@ -269,7 +314,7 @@ static void parse_args(fw_args_t *a)
         } else if (strcmp(word, "resolve") == 0 && a->resolve_count < FW_MAX_RESOLVE &&
                    parse_resolve(eq, &a->resolve[a->resolve_count]) == 0) {
             a->resolve_count++;
-        } else if (parse_download_arg(a, word, eq)) {
+        } else if (parse_job_arg(a, word, eq)) {
             continue;
         } else {
             out_str("fw: bad argument ");
@@ -477,6 +522,16 @@ static void out_counters(void)
     out_u64(eth.rx_dropped);
     out_str(" ms=");
     out_u64(fw_ms());
+    out_str(" abort_polls=");
+    out_u64(ab.polls);
+    out_str(" poll_gap_max_ms=");
+    out_u64(ab.gap_max);
+    out_str(" poll_gap_busy_max_ms=");
+    out_u64(ab.busy_max);
+    out_str(" abort_at=");
+    out_u64(ab.stop_at == UINT64_MAX ? 0 : ab.stop_at);
+    out_str(" stopped_at=");
+    out_u64(ab.stopped_at);
     out_str(" tls_pool=");
     out_u64(sizeof(tls_pool));
     out_str(" tls_pool_peak=");
@@ -516,6 +571,8 @@ static int fail(const char *step, lkd_status_t st)
     out_hex32(tls.verify_flags);
     out_str(" mbedtls=");
     out_i32(tls.mbedtls_error);
+    out_str(" outcome_unknown=");
+    out_u64((uint64_t)lkd_client_outcome_unknown(&client));
     if (st == LKD_ERR_API) {
         out_str(" api=");
         out_str(lkd_client_api_error(&client)->code);
@@ -607,8 +664,14 @@ int fw_main(void)
     s.secret_id = a.id;
     s.secret_key = a.key;
     s.timeout_ms = FW_TIMEOUT_MS;
+    s.abort = fw_abort;
+    s.abort_user = &ab;
+    ab.stop_at = UINT64_MAX;
     if ((st = lkd_client_init(&client, &s, &port)) != LKD_OK) {
         return fail("init", st);
+    }
+    if (a.abort_ms > 0) {
+        ab.stop_at = fw_ms() + a.abort_ms;
     }
     if ((st = lkd_client_add_ca(&client, (const uint8_t *)ca_pem, ca_len)) != LKD_OK) {
         return fail("ca", st);

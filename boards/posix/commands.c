@@ -331,7 +331,7 @@ static int may_go_on(lkd_status_t st)
 {
     return st == LKD_ERR_TIMEOUT || st == LKD_ERR_CLOSED || st == LKD_ERR_IO || st == LKD_ERR_CONNECT ||
            st == LKD_ERR_DNS || st == LKD_ERR_TLS || st == LKD_ERR_HTTP_STATUS || st == LKD_ERR_API ||
-           st == LKD_ERR_WRITE;
+           st == LKD_ERR_WRITE || st == LKD_ERR_ABORTED;
 }
 
 /* Stream the archive through output_file (a temporary file of this task,
@@ -550,7 +550,7 @@ static int journal_task(lkd_client_t *c, const options_t *o, journal_t *j, char 
         return -EXIT_OTHER;
     }
     rc = create_task(c, o, o->args[0]);
-    if (rc == EXIT_OUTCOME_UNKNOWN && j->dir_fd >= 0) {
+    if ((rc == EXIT_OUTCOME_UNKNOWN || lkd_client_outcome_unknown(c)) && j->dir_fd >= 0) {
         fputs("lkedoc: ", stderr);
         safe_text_puts(stderr, j->name);
         fputs(" keeps that fact: the same command refuses to create again until it is removed\n", stderr);

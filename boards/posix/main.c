@@ -5,6 +5,7 @@
  * (commands.c).  `lkedoc --help` and the README list commands and exit codes.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,36 @@ static char tmp_id[129], tmp_key[129], tmp_token[4096];
 static lkd_credentials_t tmp_creds;
 static credentials_process_t process;
 static unsigned char ca_pem[CA_FILE_MAX + 1];
+
+/* The signal (SIGINT, SIGTERM) that asked the command to stop, 0 while none
+ * did.  The library's abort callback reads it, so the call under way ends
+ * within LKD_ABORT_POLL_MS and the command exits with EXIT_ABORTED (130). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static int stop_requested(void *user)
+{
+    (void)user;
+    return stop_signal != 0;
+}
+
+/* Without SA_RESTART, and without ending the process: a second signal while
+ * the command winds up only sets the flag again, so the state file and the
+ * .part it is writing are finished (the state file is replaced whole), and
+ * the next run goes on from them. */
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    (void)sigaction(SIGINT, &sa, NULL);
+    (void)sigaction(SIGTERM, &sa, NULL);
+}
 
 static void log_to_stderr(void *user, const char *line, size_t len)
 {
@@ -139,9 +170,11 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     if (st == LKD_ERR_URL_REFUSED) {
         return refused_url(c);
     }
-    if (st == LKD_ERR_OUTCOME_UNKNOWN) {
+    if (st == LKD_ERR_OUTCOME_UNKNOWN || (st == LKD_ERR_ABORTED && lkd_client_outcome_unknown(c))) {
         /* No id came back, so status cannot look it up: only the account can tell. */
-        fputs("lkedoc: the request to create the task went out whole, but no answer says what became of it",
+        fputs(st == LKD_ERR_ABORTED ? "lkedoc: stopped after the request to create the task went out whole"
+                                    : "lkedoc: the request to create the task went out whole, but no answer says "
+                                      "what became of it",
               stderr);
         (void)lkd_client_stats(c, &stats);
         if (stats.http_status >= 500) {
@@ -149,7 +182,11 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         }
         fputs(":\nlkedoc: the task may have been created (and billed), its id is not known; check the\n"
               "lkedoc: console or the account's usage before sending the document again\n", stderr);
-        return EXIT_OUTCOME_UNKNOWN;
+        return exit_status_for(st);
+    }
+    if (st == LKD_ERR_ABORTED) {
+        fprintf(stderr, "lkedoc: stopped by %s\n", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+        return EXIT_ABORTED;
     }
     if (lkd_status_is_arg(st)) {
         arg_message_print(stderr, lkd_client_arg_error(c), st);
@@ -361,6 +398,8 @@ int main(int argc, char **argv)
     if (rc != 0) {
         return rc;
     }
+    s.abort = stop_requested;
+    catch_stop_signals();
 
     if (cli_board_init(&port, &o) != 0) {
         credentials_wipe(&creds);

@@ -161,6 +161,10 @@ typedef struct {
                                  checked against an earlier time (see README "The clock") */
     lkd_log_fn log;           /* NULL: silent */
     void *log_user;
+    lkd_abort_fn abort;       /* NULL, or asked at least every LKD_ABORT_POLL_MS while a call waits
+                                 (README "Stopping a call"): nonzero ends the call with
+                                 LKD_ERR_ABORTED; also the place to feed a watchdog */
+    void *abort_user;
 } lkd_settings_t;
 
 /* A client.  Everything in it is private: the one member, `internal`, is
@@ -191,6 +195,7 @@ typedef struct {
         uint32_t retries;           /* attempts repeated after retryable failures since init */
         uint32_t retry_after_ms;    /* Retry-After of the last answer, 0 when none */
         uint8_t creds_held;         /* the provider's credentials are in settings.credentials */
+        uint8_t outcome_unknown;    /* the last call's Create went out whole, unanswered */
         char task_id[LKD_TASK_ID_SIZE]; /* the job's task (see lkd_job.h) */
         char host_buf[256];         /* the download host (or the refused one), NUL-terminated */
         const char *url_refusal;    /* why the last result URL was refused, NULL when it was not */
@@ -329,6 +334,12 @@ lkd_status_t lkd_cancel_task(lkd_client_t *client, const char *task_id, size_t t
  * unset or hours off does not matter), else the port's wall clock; -1 when
  * neither is known. */
 int64_t lkd_client_now(const lkd_client_t *client);
+
+/* 1 when the last call was an lkd_create whose whole request went out
+ * without an answer that settles it: after LKD_ERR_OUTCOME_UNKNOWN, and after
+ * LKD_ERR_ABORTED once the request was sent (the task may exist and be
+ * billed; its id is not known).  0 otherwise, and for a NULL client. */
+int lkd_client_outcome_unknown(const lkd_client_t *client);
 
 /* ---- What a client knows (the application never reads client.internal) ---- */
 

@@ -70,6 +70,8 @@ typedef struct {
     uint32_t resumed;         /* of which abbreviated (session resumed) */
     lkd_tls_time_fn trusted_time;
     void *time_ctx;
+    lkd_abort_fn abort;       /* settings.abort, asked between the port's waits */
+    void *abort_user;
     lkd_tls_saved_t saved[LKD_TLS_SESSION_SLOTS];
     uint8_t next_slot;
     lkd_tls_peer_t open_peer; /* where the open connection goes */

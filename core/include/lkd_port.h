@@ -13,6 +13,12 @@
  *
  * Timeouts are in milliseconds and are the time left until the call's
  * deadline; a port must not block longer than it is given.
+ *
+ * Stopping a call: the core cuts every send, receive and sleep into waits of
+ * at most LKD_ABORT_POLL_MS and asks the application's abort callback
+ * (lkd_settings_t.abort) between them.  Only connect (a name lookup and a
+ * TCP handshake, seconds on a bad network) is one port call it cannot cut:
+ * the port is handed the callback and must ask it itself.
  */
 #ifndef LKD_PORT_H
 #define LKD_PORT_H
@@ -34,16 +40,28 @@ typedef intptr_t lkd_port_conn_t;
 /* Returned by wall_time when the device does not know the date. */
 #define LKD_PORT_TIME_UNKNOWN ((int64_t)-1)
 
+/* The longest a waiting call goes without asking its abort callback (ms):
+ * the core between its waits, a port's connect inside its own. */
+#define LKD_ABORT_POLL_MS 100u
+
+/* Nonzero: stop the call (it ends with LKD_ERR_ABORTED). */
+typedef int (*lkd_abort_fn)(void *user);
+
 typedef struct lkd_port {
     /* Opaque pointer passed back to every function (may be NULL). */
     void *ctx;
 
     /* Open a TCP connection to host:port.  host is a DNS name or a numeric
      * address, NUL-terminated.  A port should try every address the name
-     * resolves to until one connects.
-     * Errors: LKD_ERR_DNS, LKD_ERR_CONNECT, LKD_ERR_TIMEOUT. */
-    lkd_status_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
-                            lkd_port_conn_t *conn);
+     * resolves to until one connects.  abort is NULL, or the application's
+     * callback (with abort_user): while abort is set, the port calls it at
+     * least every LKD_ABORT_POLL_MS of its waits (the name lookup's and each
+     * address's) and, when it answers nonzero, gives up, leaving nothing
+     * open, with LKD_ERR_ABORTED.  A step the platform cannot cut (a
+     * blocking resolver) is documented by its port.
+     * Errors: LKD_ERR_DNS, LKD_ERR_CONNECT, LKD_ERR_TIMEOUT, LKD_ERR_ABORTED. */
+    lkd_status_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms, lkd_abort_fn abort,
+                            void *abort_user, lkd_port_conn_t *conn);
 
     /* Send up to len bytes; *sent (>= 1 on LKD_OK) says how many left.
      * Errors: LKD_ERR_TIMEOUT (nothing could be sent in time), LKD_ERR_CLOSED,

@@ -268,7 +268,8 @@ static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, lkd
     while (offset < f->size) {
         size_t n = f->size - offset < LKD_UPLOAD_PIECE_SIZE ? (size_t)(f->size - offset) : LKD_UPLOAD_PIECE_SIZE;
         size_t enc_len = (size_t)lkd_base64_len(n);
-        lkd_status_t st = read_exactly(c, f, offset, raw, n);
+        /* Hashing a large file is long work without a wait: asked per piece. */
+        lkd_status_t st = lkd_tls_aborted(&c->internal.tls) ? LKD_ERR_ABORTED : read_exactly(c, f, offset, raw, n);
         if (st != LKD_OK) {
             return st;
         }
@@ -481,14 +482,14 @@ uint32_t lkd_call_random(lkd_client_t *c, uint32_t n)
     return v % n;
 }
 
-int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline)
+lkd_status_t lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline, lkd_status_t otherwise)
 {
-    uint64_t now = lkd_clock_now_ms(c);
-    if (now + ms >= deadline) {
-        return 0;
+    uint64_t end = lkd_clock_now_ms(c) + ms;
+    if (end >= deadline) {
+        return otherwise;
     }
-    c->internal.port.sleep_ms(c->internal.port.ctx, ms);
-    return 1;
+    return lkd_tls_port_wait(&c->internal.tls, NULL, NULL, 0, NULL, end) == LKD_ERR_ABORTED ? LKD_ERR_ABORTED
+                                                                                          : LKD_OK;
 }
 
 static int retryable(const lkd_client_t *c, lkd_status_t st)
@@ -570,8 +571,10 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
          * one of these: the task may exist, its id is not known. */
         if (!idempotent && at.complete && st != LKD_ERR_API &&
             !((unsigned)c->internal.http.status_code - 300u < 200u)) {
+            /* Stopped too (LKD_ERR_ABORTED, which is then kept). */
+            c->internal.outcome_unknown = 1;
             lkd_call_log(c, "* outcome unknown after: ", lkd_strerror(st));
-            return LKD_ERR_OUTCOME_UNKNOWN;
+            return st == LKD_ERR_ABORTED ? st : LKD_ERR_OUTCOME_UNKNOWN;
         }
         if (st == LKD_ERR_API && lkd_creds_rejected(c) && !renewed_credentials && !at.consumed_once) {
             /* The service refused the token before acting on the request
@@ -601,8 +604,15 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         if (retries >= LKD_RETRY_COUNT) {
             return st;
         }
-        if (!retryable(c, st) || !lkd_call_sleep(c, lkd_call_backoff_ms(c, retries), deadline)) {
+        /* An abort is not retryable: it ends the call here. */
+        if (!retryable(c, st)) {
             return st;
+        }
+        {
+            lkd_status_t slept = lkd_call_sleep(c, lkd_call_backoff_ms(c, retries), deadline, st);
+            if (slept != LKD_OK) {
+                return slept; /* st when there is no room for the pause */
+            }
         }
         retries++;
         c->internal.retries++;
@@ -619,6 +629,7 @@ lkd_status_t lkd_call_begin(lkd_client_t *c)
     }
     c->internal.busy = 1;
     c->internal.http_status = 0;
+    c->internal.outcome_unknown = 0;
     c->internal.url_refusal = NULL;
     c->internal.host_buf[0] = '\0';
     memset(&c->internal.api_error, 0, sizeof c->internal.api_error);

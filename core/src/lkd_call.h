@@ -74,9 +74,10 @@ lkd_status_t lkd_call_set_task(lkd_client_t *c, const char *s, size_t len);
 /* Compose {"TaskId":"<client->internal.task_id>"} (for the actions that take only it). */
 lkd_status_t lkd_call_compose_task(lkd_client_t *c, void *ctx, lkd_call_body_t *body);
 
-/* Sleep ms, or until the deadline if that comes first; 0 when the deadline
- * leaves no room for it (nothing slept). */
-int lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline);
+/* Sleep ms, in slices of LKD_ABORT_POLL_MS with the abort asked before each
+ * while settings.abort is set.  LKD_OK, otherwise when the deadline leaves
+ * no room for it (nothing slept), LKD_ERR_ABORTED when the abort said stop. */
+lkd_status_t lkd_call_sleep(lkd_client_t *c, uint32_t ms, uint64_t deadline, lkd_status_t otherwise);
 
 /* The pause before retry number attempt (from 0): LKD_RETRY_BASE_MS * 2^attempt
  * up to LKD_RETRY_MAX_MS, its upper half jittered, or the last answer's

@@ -117,6 +117,8 @@ lkd_status_t lkd_client_init_checked(lkd_client_t *client, const lkd_settings_t 
     if (st != LKD_OK) {
         return st;
     }
+    client->internal.tls.abort = settings->abort;
+    client->internal.tls.abort_user = settings->abort_user;
     client->internal.initialised = 1;
     lkd_arg_clear(client);
     return LKD_OK;

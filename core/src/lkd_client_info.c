@@ -63,3 +63,8 @@ const lkd_settings_t *lkd_client_settings(const lkd_client_t *client)
 {
     return usable(client) ? &client->internal.settings : NULL;
 }
+
+int lkd_client_outcome_unknown(const lkd_client_t *client)
+{
+    return usable(client) && client->internal.outcome_unknown;
+}

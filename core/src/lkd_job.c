@@ -385,13 +385,16 @@ lkd_status_t lkd_wait(lkd_client_t *client, const char *task_id, size_t task_id_
         }
         /* +-20 % jitter keeps a fleet of devices from polling in step. */
         pause = interval - interval / 5u + lkd_call_random(client, interval / 5u * 2u + 1u);
-        if (!lkd_call_sleep(client, pause, deadline)) {
+        st = lkd_call_sleep(client, pause, deadline, LKD_ERR_TIMEOUT);
+        if (st == LKD_ERR_TIMEOUT) {
             /* No time for another poll: use what is left, then say so. */
             uint64_t now = lkd_clock_now_ms(client);
             if (now < deadline) {
-                client->internal.port.sleep_ms(client->internal.port.ctx, (uint32_t)(deadline - now));
+                st = lkd_call_sleep(client, (uint32_t)(deadline - now), UINT64_MAX, st);
             }
-            st = LKD_ERR_TIMEOUT;
+            st = st == LKD_ERR_ABORTED ? st : LKD_ERR_TIMEOUT;
+        }
+        if (st != LKD_OK) {
             break;
         }
         {
@@ -820,8 +823,11 @@ static lkd_status_t pause_to_resume(download_t *d, uint64_t before, uint64_t dea
 {
     lkd_tls_close(&d->c->internal.tls);
     d->fails = d->s->delivered > before ? 0u : d->fails + 1u;
-    if (d->fails > 0 && !lkd_call_sleep(d->c, lkd_call_backoff_ms(d->c, d->fails - 1u), deadline)) {
-        return st;
+    if (d->fails > 0) {
+        st = lkd_call_sleep(d->c, lkd_call_backoff_ms(d->c, d->fails - 1u), deadline, st);
+        if (st != LKD_OK) {
+            return st;
+        }
     }
     lkd_call_log_number(d->c, "* download interrupted; resuming at byte ", d->s->delivered);
     return LKD_OK;

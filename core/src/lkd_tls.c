@@ -48,40 +48,68 @@ static uint32_t io_limit(const lkd_tls_t *tls)
     return tls->idle_ms > 0 && left > tls->idle_ms ? tls->idle_ms : left;
 }
 
-static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+int lkd_tls_aborted(const lkd_tls_t *tls)
 {
-    lkd_tls_t *tls = (lkd_tls_t *)ctx;
-    size_t sent = 0;
-    uint32_t left = io_limit(tls);
-    if (left == 0) {
-        tls->io_status = LKD_ERR_TIMEOUT;
-        return MBEDTLS_ERR_SSL_TIMEOUT;
-    }
-    tls->io_status = tls->port->send(tls->port->ctx, tls->conn, buf, len, left, &sent);
-    if (tls->io_status == LKD_OK) {
-        return (int)(sent > 0x7fffffff ? 0x7fffffff : sent);
-    }
-    return tls->io_status == LKD_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
+    return tls->abort != NULL && tls->abort(tls->abort_user) != 0;
 }
 
-/* mbedTLS's own timeout argument is ignored: the call's deadline rules. */
+lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len, size_t *done,
+                               uint64_t deadline)
+{
+    lkd_status_t st = LKD_ERR_TIMEOUT;
+    uint64_t end;
+    tls->deadline = deadline;
+    end = tls->port->monotonic_ms(tls->port->ctx) + io_limit(tls); /* idle_ms bounds the wait, not a slice */
+    for (;;) {
+        uint64_t now = tls->port->monotonic_ms(tls->port->ctx), max = tls->abort != NULL ? LKD_ABORT_POLL_MS : end;
+        uint32_t slice;
+        /* What the port did is said first: bytes it sent count, abort or not. */
+        if (st != LKD_ERR_TIMEOUT) {
+            return st;
+        }
+        if (lkd_tls_aborted(tls)) {
+            return LKD_ERR_ABORTED;
+        }
+        if (now >= end) {
+            return st; /* a slice that timed out is no failure, the wait's end is */
+        }
+        slice = (uint32_t)(end - now < max ? end - now : max);
+        if (out != NULL) {
+            st = tls->port->send(tls->port->ctx, tls->conn, out, len, slice, done);
+        } else if (in != NULL) {
+            st = tls->port->recv(tls->port->ctx, tls->conn, in, len, slice, done);
+        } else {
+            tls->port->sleep_ms(tls->port->ctx, slice);
+        }
+    }
+}
+
+/* A bio's I/O: a byte count for mbedTLS, or its code for what the port
+ * said (an abort goes through NET_*_FAILED: map_error then takes
+ * io_status).  mbedTLS's own timeout argument is ignored: the call's
+ * deadline rules. */
+static int bio_io(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len)
+{
+    size_t n = 0;
+    int failed = out != NULL ? MBEDTLS_ERR_NET_SEND_FAILED : MBEDTLS_ERR_NET_RECV_FAILED;
+    tls->io_status = lkd_tls_port_wait(tls, out, in, len, &n, tls->deadline);
+    switch (tls->io_status) {
+    case LKD_OK: return (int)(n > 0x7fffffff ? 0x7fffffff : n);
+    case LKD_ERR_CLOSED: return out != NULL ? failed : 0; /* EOF: mbedTLS reports MBEDTLS_ERR_SSL_CONN_EOF */
+    case LKD_ERR_TIMEOUT: return MBEDTLS_ERR_SSL_TIMEOUT;
+    default: return failed;
+    }
+}
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    return bio_io((lkd_tls_t *)ctx, buf, NULL, len);
+}
+
 static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
 {
-    lkd_tls_t *tls = (lkd_tls_t *)ctx;
-    size_t got = 0;
-    uint32_t left = io_limit(tls);
     (void)timeout;
-    if (left == 0) {
-        tls->io_status = LKD_ERR_TIMEOUT;
-        return MBEDTLS_ERR_SSL_TIMEOUT;
-    }
-    tls->io_status = tls->port->recv(tls->port->ctx, tls->conn, buf, len, left, &got);
-    switch (tls->io_status) {
-    case LKD_OK: return (int)(got > 0x7fffffff ? 0x7fffffff : got);
-    case LKD_ERR_CLOSED: return 0; /* EOF: mbedTLS reports MBEDTLS_ERR_SSL_CONN_EOF */
-    case LKD_ERR_TIMEOUT: return MBEDTLS_ERR_SSL_TIMEOUT;
-    default: return MBEDTLS_ERR_NET_RECV_FAILED;
-    }
+    return bio_io((lkd_tls_t *)ctx, NULL, buf, len);
 }
 
 /* The port's own answer is kept: mbedTLS turns every failure into one code. */
@@ -512,7 +540,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     }
 #endif
     st = tls->port->connect(tls->port->ctx, connect_host != NULL && connect_host[0] ? connect_host : host, port,
-                            io_limit(tls), &tls->conn);
+                            io_limit(tls), tls->abort, tls->abort_user, &tls->conn);
     if (st != LKD_OK) {
         tls->conn = LKD_PORT_NO_CONN;
         return st;

@@ -69,7 +69,8 @@ lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len);
  * LKD_TLS_HOST_MAX bytes), LKD_ERR_STATE (not set up, or no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,
  * LKD_ERR_TIMEOUT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
  * LKD_ERR_NO_MEMORY, LKD_ERR_ENTROPY (the random generator's reseed from the
- * port failed).
+ * port failed), LKD_ERR_ABORTED (tls->abort said stop: asked by the port's
+ * connect and between the handshake's waits, not inside its computations).
  * On error the connection is closed. */
 lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
                              uint64_t deadline);
@@ -85,14 +86,30 @@ int lkd_tls_is_open_to(const lkd_tls_t *tls, const char *host, uint16_t port);
 int lkd_tls_peer_closed_cleanly(const lkd_tls_t *tls);
 
 /* Write all len bytes by the deadline.
- * Errors: LKD_ERR_STATE (not open), LKD_ERR_TIMEOUT, LKD_ERR_CLOSED, LKD_ERR_IO, LKD_ERR_TLS. */
+ * Errors: LKD_ERR_STATE (not open), LKD_ERR_TIMEOUT, LKD_ERR_ABORTED, LKD_ERR_CLOSED, LKD_ERR_IO, LKD_ERR_TLS. */
 lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, uint64_t deadline);
 
 /* Read what is available (at least one byte) by the deadline.  A TLS 1.3
  * ticket met on the way is kept (see above) and reading goes on.
- * Errors: LKD_ERR_CLOSED (close_notify or EOF), LKD_ERR_TIMEOUT, LKD_ERR_IO, LKD_ERR_TLS,
+ * Errors: LKD_ERR_CLOSED (close_notify or EOF), LKD_ERR_TIMEOUT, LKD_ERR_ABORTED, LKD_ERR_IO, LKD_ERR_TLS,
  * LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY (len 0), LKD_ERR_STATE (not open). */
 lkd_status_t lkd_tls_read(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *got, uint64_t deadline);
+
+/* 1 when the application's abort callback (tls->abort) says stop. */
+int lkd_tls_aborted(const lkd_tls_t *tls);
+
+/* The one place a wait on the port is cut for the abort: send len bytes of
+ * out (out != NULL), or receive up to len into in (in != NULL), on the TCP
+ * connection tls->conn, or else sleep, until the deadline (and within
+ * tls->idle_ms when set).  With an abort callback the port is given slices
+ * of at most LKD_ABORT_POLL_MS, the callback asked before each; a slice that
+ * times out is no failure.  The bios use it under TLS, lkd_call_sleep for
+ * its pauses, and an exchange in the clear on the same connection before the
+ * handshake (a proxy's CONNECT) may too.  *done as the port's send or recv
+ * says.  Errors: the port's (LKD_ERR_CLOSED, LKD_ERR_IO), LKD_ERR_TIMEOUT (a
+ * sleep's normal end), LKD_ERR_ABORTED. */
+lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len, size_t *done,
+                               uint64_t deadline);
 
 /* Close the connection (close_notify best effort, bounded by
  * LKD_TLS_CLOSE_NOTIFY_MS); the

@@ -96,6 +96,23 @@ static int raw_wait(lkd_port_lwip_raw_t *st, uint64_t deadline)
     return 1;
 }
 
+/* raw_wait for a connect: while it has an abort to ask, no idle longer than
+ * LKD_ABORT_POLL_MS, the abort asked before each round; 0 also when it
+ * says stop (st->abort is then cleared, which tells the connect). */
+static int raw_wait_connect(lkd_port_lwip_raw_t *st, uint64_t deadline)
+{
+    uint64_t cap;
+    if (st->abort == NULL) {
+        return raw_wait(st, deadline);
+    }
+    if (st->abort(st->abort_user)) {
+        st->abort = NULL;
+        return 0;
+    }
+    cap = raw_monotonic_ms(st) + LKD_ABORT_POLL_MS;
+    return raw_wait(st, cap < deadline ? cap : deadline);
+}
+
 static uint64_t raw_deadline(lkd_port_lwip_raw_t *st, uint32_t timeout_ms)
 {
     return raw_monotonic_ms(st) + timeout_ms;
@@ -255,7 +272,7 @@ static lkd_status_t raw_resolve(lkd_port_lwip_raw_t *st, const char *host, uint6
         why = LKD_OK; /* cached */
     } else if (e == ERR_INPROGRESS) {
         raw_service(st);
-        while (st->dns_done == 0 && raw_wait(st, deadline)) {
+        while (st->dns_done == 0 && raw_wait_connect(st, deadline)) {
         }
         why = st->dns_done > 0 ? LKD_OK : st->dns_done < 0 ? LKD_ERR_DNS : LKD_ERR_TIMEOUT;
     }
@@ -269,10 +286,9 @@ static lkd_status_t raw_resolve(lkd_port_lwip_raw_t *st, const char *host, uint6
 #endif
 }
 
-static lkd_status_t raw_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
-                                lkd_port_conn_t *conn)
+static lkd_status_t raw_connect_to(lkd_port_lwip_raw_t *st, const char *host, uint16_t port, uint32_t timeout_ms,
+                                   lkd_port_conn_t *conn)
 {
-    lkd_port_lwip_raw_t *st = (lkd_port_lwip_raw_t *)ctx;
     uint64_t deadline = raw_deadline(st, timeout_ms);
     lkd_port_lwip_raw_conn_t *c = NULL;
     struct tcp_pcb *pcb;
@@ -311,7 +327,7 @@ static lkd_status_t raw_connect(void *ctx, const char *host, uint16_t port, uint
         return LKD_ERR_CONNECT;
     }
     raw_service(st);
-    while (c->state == CONN_CONNECTING && raw_wait(st, deadline)) {
+    while (c->state == CONN_CONNECTING && raw_wait_connect(st, deadline)) {
     }
     if (c->state == CONN_OPEN || c->state == CONN_PEER_CLOSED) {
         *conn = (lkd_port_conn_t)(c - st->conn);
@@ -319,6 +335,23 @@ static lkd_status_t raw_connect(void *ctx, const char *host, uint16_t port, uint
     }
     why = c->state == CONN_CONNECTING ? LKD_ERR_TIMEOUT : LKD_ERR_CONNECT;
     raw_release(c, 1); /* a half-open PCB is aborted; a failed one is already gone */
+    return why;
+}
+
+/* The abort is kept in the state for the waits of this connect only; one
+ * that said stop was cleared by raw_wait_connect. */
+static lkd_status_t raw_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
+                                lkd_abort_fn abort, void *abort_user, lkd_port_conn_t *conn)
+{
+    lkd_port_lwip_raw_t *st = (lkd_port_lwip_raw_t *)ctx;
+    lkd_status_t why;
+    st->abort = abort;
+    st->abort_user = abort_user;
+    why = raw_connect_to(st, host, port, timeout_ms, conn);
+    if (abort != NULL && st->abort == NULL && why != LKD_OK) {
+        why = LKD_ERR_ABORTED;
+    }
+    st->abort = NULL;
     return why;
 }
 

@@ -30,6 +30,9 @@
  *                               memory, or every connection slot in use
  *              LKD_ERR_TIMEOUT  timeout_ms passed resolving or connecting (the
  *                               half-open PCB is aborted)
+ *              LKD_ERR_ABORTED  the abort callback, asked at least every
+ *                               LKD_ABORT_POLL_MS of those waits (each
+ *                               board->idle at most that long), said stop
  *   send     copies up to tcp_sndbuf() bytes into lwIP (tcp_write, COPY) and
  *            sends (tcp_output); when the send buffer is full it polls until
  *            ACKs free space.  *sent >= 1 on LKD_OK.
@@ -148,6 +151,8 @@ typedef struct lkd_port_lwip_raw {
     const char *dns_name; /* the name connect is resolving, NULL otherwise */
     void *dns_answer;     /* connect's ip_addr_t for the answer, while dns_name is set */
     int8_t dns_done;      /* 0 waiting, 1 resolved, -1 failed */
+    lkd_abort_fn abort;   /* the connect under way's, or NULL */
+    void *abort_user;
     uint32_t last_now;    /* sys_now() at the last monotonic_ms (no board clock) */
     uint64_t wraps;       /* 2^32 ms periods of sys_now() seen */
 } lkd_port_lwip_raw_t;

@@ -98,6 +98,20 @@ static uint32_t time_left(void *ctx, uint64_t deadline)
     return now >= deadline ? 0 : (uint32_t)(deadline - now);
 }
 
+/* How long one wait of a connect may block (ms, of the wanted ms): at most
+ * LKD_ABORT_POLL_MS while the connect has an abort to ask; 0 when it says
+ * stop. */
+static uint32_t lwip_slice(lkd_port_lwip_t *st, uint32_t ms)
+{
+    if (st->abort == NULL) {
+        return ms;
+    }
+    if (st->abort(st->abort_user)) {
+        return 0;
+    }
+    return ms > LKD_ABORT_POLL_MS ? LKD_ABORT_POLL_MS : ms;
+}
+
 /* ---- name resolution ------------------------------------------------------------ */
 
 /* A numeric address needs no resolver. */
@@ -312,6 +326,10 @@ static lkd_status_t dns_await(void *ctx, int s, uint64_t until, uint16_t port, l
         if (wait == 0) {
             return LKD_ERR_TIMEOUT;
         }
+        wait = lwip_slice(st, wait);
+        if (wait == 0) {
+            return LKD_ERR_ABORTED;
+        }
         lwip_set_timeout(s, SO_RCVTIMEO, wait);
         n = lwip_recvfrom(s, a, sizeof a, 0, NULL, NULL);
         if (n < 0 && errno != EWOULDBLOCK && errno != EAGAIN && errno != EINTR) {
@@ -388,8 +406,9 @@ int lkd_port_lwip_set_dns(lkd_port_lwip_t *state, unsigned index, const char *ip
 /* ---- TCP ------------------------------------------------------------------------ */
 
 /* Try one address within timeout_ms; the blocking socket, or -1 and why. */
-static int lwip_connect_one(const lwip_target_t *t, uint32_t timeout_ms, lkd_status_t *why)
+static int lwip_connect_one(lkd_port_lwip_t *st, const lwip_target_t *t, uint32_t timeout_ms, lkd_status_t *why)
 {
+    uint64_t end = lwip_monotonic_ms(st) + timeout_ms;
     struct pollfd pfd;
     int err = 0;
     socklen_t errlen = sizeof err;
@@ -412,10 +431,18 @@ static int lwip_connect_one(const lwip_target_t *t, uint32_t timeout_ms, lkd_sta
             *why = LKD_ERR_CONNECT;
             return -1;
         }
-        pfd.fd = s;
-        pfd.events = POLLOUT;
-        pfd.revents = 0;
-        rc = lwip_poll(&pfd, 1, timeout_ms > 0x7fffffffu ? 0x7fffffff : (int)timeout_ms);
+        do {
+            uint32_t left = time_left(st, end), wait = lwip_slice(st, left);
+            if (left > 0 && wait == 0) {
+                lwip_close(s);
+                *why = LKD_ERR_ABORTED;
+                return -1;
+            }
+            pfd.fd = s;
+            pfd.events = POLLOUT;
+            pfd.revents = 0;
+            rc = lwip_poll(&pfd, 1, wait > 0x7fffffffu ? 0x7fffffff : (int)wait);
+        } while (rc == 0 && time_left(st, end) > 0);
         if (rc <= 0) {
             lwip_close(s);
             *why = rc == 0 ? LKD_ERR_TIMEOUT : LKD_ERR_CONNECT;
@@ -441,8 +468,8 @@ static int lwip_connect_one(const lwip_target_t *t, uint32_t timeout_ms, lkd_sta
     return s;
 }
 
-static lkd_status_t lwip_port_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
-                                      lkd_port_conn_t *conn)
+static lkd_status_t lwip_port_connect_to(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
+                                         lkd_port_conn_t *conn)
 {
     lwip_target_t targets[LKD_PORT_LWIP_MAX_ADDRS];
     unsigned count = 0, i;
@@ -466,13 +493,29 @@ static lkd_status_t lwip_port_connect(void *ctx, const char *host, uint16_t port
         }
         /* Share the time left among the addresses not tried yet. */
         share = left / (count - i);
-        s = lwip_connect_one(&targets[i], share > 0 ? share : 1, &why);
+        s = lwip_connect_one((lkd_port_lwip_t *)ctx, &targets[i], share > 0 ? share : 1, &why);
+        if (why == LKD_ERR_ABORTED) {
+            break;
+        }
     }
     if (s < 0) {
         return why;
     }
     *conn = (lkd_port_conn_t)s;
     return LKD_OK;
+}
+
+/* The abort is kept in the state for the waits of this connect only. */
+static lkd_status_t lwip_port_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
+                                      lkd_abort_fn abort, void *abort_user, lkd_port_conn_t *conn)
+{
+    lkd_port_lwip_t *st = (lkd_port_lwip_t *)ctx;
+    lkd_status_t why;
+    st->abort = abort;
+    st->abort_user = abort_user;
+    why = lwip_port_connect_to(ctx, host, port, timeout_ms, conn);
+    st->abort = NULL;
+    return why;
 }
 
 static lkd_status_t lwip_port_send(void *ctx, lkd_port_conn_t conn, const uint8_t *data, size_t len,
@@ -532,6 +575,7 @@ void lkd_port_lwip_init(lkd_port_t *port, lkd_port_lwip_t *state)
     state->last_now = sys_now();
     state->wraps = 0;
     state->dns_id = (uint16_t)state->last_now;
+    state->abort = NULL;
     port->ctx = state;
     port->connect = lwip_port_connect;
     port->send = lwip_port_send;

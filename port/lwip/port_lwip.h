@@ -7,7 +7,10 @@
  * is built with LWIP_DNS; otherwise this port's own small A-record query sent
  * over an lwIP UDP socket to the server set with lkd_port_lwip_set_dns), and
  * every address is tried in turn with a non-blocking lwip_connect and
- * lwip_poll, sharing the time left; send/recv: lwip_send/lwip_recv on a
+ * lwip_poll, sharing the time left; the connect's abort callback is asked
+ * at least every LKD_ABORT_POLL_MS of the port's own query's and of each
+ * lwip_poll's waits (lwip_getaddrinfo blocks until lwIP's resolver answers or
+ * gives up: a name is best in its cache); send/recv: lwip_send/lwip_recv on a
  * blocking socket bounded by SO_SNDTIMEO/SO_RCVTIMEO; monotonic_ms: sys_now()
  * widened to 64 bits; sleep_ms: sys_msleep(); wall_time and entropy: the
  * board's functions (lwIP has neither a calendar clock nor a random source).
@@ -54,6 +57,8 @@ typedef struct lkd_port_lwip {
     uint32_t last_now;                         /* sys_now() at the last monotonic_ms */
     uint64_t wraps;                            /* 2^32 ms periods seen */
     uint16_t dns_id;
+    lkd_abort_fn abort;                        /* the connect under way's, or NULL */
+    void *abort_user;
 } lkd_port_lwip_t;
 
 /* Fill *port with the lwIP functions, ctx = state.  Set state->entropy,

@@ -82,8 +82,31 @@ static int posix_wait(int fd, short events, uint32_t timeout_ms)
     return rc;
 }
 
+/* A connect's wait on fd, cut into LKD_ABORT_POLL_MS slices with the abort
+ * asked before each: 1 ready, 0 timed out, -1 error, -2 aborted. */
+static int posix_wait_abortable(void *ctx, int fd, uint32_t timeout_ms, lkd_abort_fn abort, void *abort_user)
+{
+    uint64_t end = posix_monotonic_ms(ctx) + timeout_ms;
+    for (;;) {
+        uint64_t now = posix_monotonic_ms(ctx);
+        uint64_t left = end > now ? end - now : 0;
+        int rc;
+        if (abort != NULL && abort(abort_user)) {
+            return -2;
+        }
+        if (abort != NULL && left > LKD_ABORT_POLL_MS) {
+            left = LKD_ABORT_POLL_MS;
+        }
+        rc = posix_wait(fd, POLLOUT, (uint32_t)left);
+        if (rc != 0 || now >= end || abort == NULL) {
+            return rc;
+        }
+    }
+}
+
 /* Try one address within timeout_ms; the non-blocking socket or -1. */
-static int posix_connect_one(const struct addrinfo *ai, uint32_t timeout_ms, lkd_status_t *why)
+static int posix_connect_one(void *ctx, const struct addrinfo *ai, uint32_t timeout_ms, lkd_abort_fn abort,
+                             void *abort_user, lkd_status_t *why)
 {
     int err = 0;
     socklen_t errlen = sizeof err;
@@ -105,10 +128,10 @@ static int posix_connect_one(const struct addrinfo *ai, uint32_t timeout_ms, lkd
             *why = LKD_ERR_CONNECT;
             return -1;
         }
-        rc = posix_wait(fd, POLLOUT, timeout_ms);
+        rc = posix_wait_abortable(ctx, fd, timeout_ms, abort, abort_user);
         if (rc <= 0) {
             close(fd);
-            *why = rc == 0 ? LKD_ERR_TIMEOUT : LKD_ERR_CONNECT;
+            *why = rc == 0 ? LKD_ERR_TIMEOUT : rc == -2 ? LKD_ERR_ABORTED : LKD_ERR_CONNECT;
             return -1;
         }
         if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) != 0 || err != 0) {
@@ -151,8 +174,11 @@ static int posix_literal(const char *host, uint16_t port, struct addrinfo *ai, s
     return 1;
 }
 
+/* The name lookup (getaddrinfo) cannot be cut: its limit is the resolver's
+ * own (resolv.conf timeout and attempts), and the abort is asked only by the
+ * waits for each address after it (the core asks it before). */
 static lkd_status_t posix_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
-                                  lkd_port_conn_t *conn)
+                                  lkd_abort_fn abort, void *abort_user, lkd_port_conn_t *conn)
 {
     struct addrinfo hints, literal, *list = NULL, *ai;
     struct sockaddr_storage literal_addr;
@@ -191,7 +217,10 @@ static lkd_status_t posix_connect(void *ctx, const char *host, uint16_t port, ui
         /* Share the remaining time among the addresses not tried yet, so one
          * address that drops packets cannot starve the others. */
         share = (uint32_t)((deadline - now) / left);
-        fd = posix_connect_one(ai, share > 0 ? share : 1, &why);
+        fd = posix_connect_one(ctx, ai, share > 0 ? share : 1, abort, abort_user, &why);
+        if (why == LKD_ERR_ABORTED) {
+            break;
+        }
     }
     if (list != &literal) {
         freeaddrinfo(list);

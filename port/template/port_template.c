@@ -11,9 +11,9 @@
 #include "port_template.h"
 
 static lkd_status_t template_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
-                                     lkd_port_conn_t *conn)
+                                     lkd_abort_fn abort, void *abort_user, lkd_port_conn_t *conn)
 {
-    (void)ctx; (void)host; (void)port; (void)timeout_ms;
+    (void)ctx; (void)host; (void)port; (void)timeout_ms; (void)abort; (void)abort_user;
     *conn = LKD_PORT_NO_CONN;
     return LKD_ERR_NOT_PROVIDED;
 }

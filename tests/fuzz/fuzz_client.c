@@ -86,8 +86,10 @@ static uint64_t mono_ms;
 static int wall_unknown;
 
 static lkd_status_t port_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
-                                 lkd_port_conn_t *conn)
+                                 lkd_abort_fn stop, void *stop_user, lkd_port_conn_t *conn)
 {
+    (void)stop;
+    (void)stop_user;
     (void)ctx;
     (void)host;
     (void)port;

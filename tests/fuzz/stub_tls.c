@@ -5,7 +5,7 @@
  *
  * Implements exactly: lkd_tls_init, lkd_tls_add_ca, lkd_tls_connect,
  * lkd_tls_is_open_to, lkd_tls_peer_closed_cleanly, lkd_tls_write_all, lkd_tls_read, lkd_tls_close,
- * lkd_tls_free.  Of lkd_tls_t it uses only port, conn, drbg, trusted_time,
+ * lkd_tls_free, lkd_tls_aborted, lkd_tls_port_wait (pauses only).  Of lkd_tls_t it uses only port, conn, drbg, trusted_time, abort,
  * time_ctx, has_ca, ready and open; the connection's host:port is kept
  * here, by exact name.  The DRBG is seeded from the port's entropy (the fuzz
  * port's is constant), because core/src/lkd_call.c draws its jitter from
@@ -110,6 +110,22 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
     }
     tls->ready = 1;
     return LKD_OK;
+}
+
+int lkd_tls_aborted(const lkd_tls_t *tls)
+{
+    return tls->abort != NULL && tls->abort(tls->abort_user) != 0;
+}
+
+/* Only lkd_call_sleep's pauses (out and in NULL) come here: the stub's
+ * connection is above TLS. */
+lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len, size_t *done,
+                               uint64_t deadline)
+{
+    (void)len;
+    (void)done;
+    FUZZ_CHECK(out == NULL && in == NULL);
+    return lkd_tls_aborted(tls) ? LKD_ERR_ABORTED : time_out(tls, deadline);
 }
 
 lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len)

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -306,6 +307,27 @@ def test_silent_address_ends_at_the_deadline(ctx):
     took = time.monotonic() - t0
     assert p.returncode == 5, (p.returncode, err(p))
     assert 0.9 < took < 2.5, took
+
+
+def test_sigint_stops_a_connect_to_a_silent_address(ctx):
+    # The same silent address with a long deadline: SIGINT ends the connect within a second (the
+    # port asks the abort between its waits), exit 130.
+    cmd = [ctx.cli, "--endpoint", "192.0.2.99:443", "--ca-file", ctx.mock.ca_file, "--timeout", "30", "status", "x"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(ctx))
+    try:
+        time.sleep(1.0)
+        assert p.poll() is None, p.communicate()[1].decode()
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        _, e = p.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    print("signal to exit: %.3f s" % took)
+    assert p.returncode == 130 and "stopped by SIGINT" in e.decode(), (p.returncode, e)
+    assert took < 1.0, took
 
 
 _SKIP = why_not()

@@ -379,3 +379,88 @@ def test_m4_client_auth_only_certificate_refused(ctx):
         else:
             assert f["handshakes"] == "1" and int(f["verify_flags"], 16) == 0, why
             assert srv.requests() >= 1, why  # past the handshake: s_server's "{}" is not an API answer
+
+
+# ---- stopping a call, and the longest computation between two polls ----------------------
+
+
+def test_m4_abort_ends_a_stalled_call(ctx):
+    # The mock holds every API answer for 30 s; the board's abort callback says stop 3 s after the
+    # client's set-up, inside that wait: the call ends at that poll (virtual ms of the board's
+    # SysTick) with LKD_ERR_ABORTED (36) and the firmware exits 130.  The Create had gone out whole
+    # when the mock counted it, so the board is told the task may exist.
+    ctx.mock.reset()
+    ctx.mock.config(slow_api_ms=30000)
+    try:
+        p = run_fw(ctx, ctx.mock.ca_file, ["abort_ms=3000"])
+        requests = ctx.mock.stats()["requests"]
+    finally:
+        ctx.mock.config(slow_api_ms=0)
+    out = p.stdout + p.stderr
+    assert p.returncode == 130, f"exit {p.returncode}\n{out}"
+    failed = [line for line in out.splitlines() if line.startswith("fw: FAILED ")]
+    assert len(failed) == 1 and "step=create" in failed[0], out
+    f = fields(failed[0])
+    assert f["error"] == "36", failed[0]
+    at, stopped, ended = int(f["abort_at"]), int(f["stopped_at"]), int(f["ms"])
+    print("abort at %d ms, stopped at %d ms, ended at %d ms" % (at, stopped, ended))
+    assert at <= stopped <= at + 100 and ended - stopped <= 100, failed[0]
+    assert requests >= 1 and f["outcome_unknown"] == "1", (requests, failed[0])
+
+
+def icount_job(ctx, mock):
+    """The whole job with QEMU counting instructions as time (-icount shift=0: 1 ns each), so that
+    the board's millisecond clock counts millions of instructions; the summary's fields."""
+    mctx = copy.copy(ctx)
+    mctx.mock = mock
+    cmd = qemu_cmd(mctx, mock.ca_file)
+    cmd[cmd.index("-kernel"):cmd.index("-kernel")] = ["-icount", "shift=0"]
+    p = subprocess.run(cmd, cwd=ctx.tmp, capture_output=True, text=True, timeout=QEMU_TIMEOUT,
+                       stdin=subprocess.DEVNULL)
+    out = p.stdout + p.stderr
+    assert p.returncode == 0, f"exit {p.returncode}\n{out}"
+    summary = [line for line in out.splitlines() if line.startswith("fw: job ok ")]
+    assert len(summary) == 1, out
+    return fields(summary[0])
+
+
+def test_m4_longest_computation_between_abort_polls(ctx):
+    # What a device maker sizes its watchdog by (README "Stopping a call"): the longest stretch of
+    # the job the abort callback is not asked, less the board's idle time in it, in millions of
+    # instructions: a whole job against the default mock (ECDSA P-256 chain) and against the
+    # service-shaped RSA-2048 chain over TLS 1.3 and 1.2 (certificate verification, ECDHE, the
+    # handshake's signatures).  Every other gap between polls is a wait of at most LKD_ABORT_POLL_MS.
+    ctx.mock.reset()
+    worst = {}
+    f = icount_job(ctx, ctx.mock)
+    worst["ecdsa-p256 tls1.3"] = (int(f["poll_gap_busy_max_ms"]), int(f["abort_polls"]))
+    for version in ("1.3", "1.2"):
+        state = STATE + "-tls" + version.replace(".", "")
+        with Mock(state, ["--tls-version", version, "--key-type", "rsa-service", "--credential",
+                          f"{SECRET_ID}:{SECRET_KEY}"]) as m:
+            f = icount_job(ctx, m)
+        worst["rsa-service tls" + version] = (int(f["poll_gap_busy_max_ms"]), int(f["abort_polls"]))
+    for k, (mi, polls) in worst.items():
+        print("longest computation between two abort polls, %s: %d million instructions (%d polls)"
+              % (k, mi, polls))
+        assert polls > 10 and 0 < mi < 2000, (k, mi, polls)
+
+
+def test_m4_abort_ends_a_connect_nobody_answers(ctx):
+    # The API host resolves to an address QEMU's restricted network drops: port/lwip-raw's connect
+    # waits for a SYN-ACK that never comes and asks the abort itself, between its lwIP polls.
+    ctx.mock.reset()
+    p = run_fw(ctx, ctx.mock.ca_file, ["abort_ms=1500", "host=blackhole.lkedoc.test",
+                                       "resolve=blackhole.lkedoc.test:443:10.0.2.101"])
+    out = p.stdout + p.stderr
+    assert p.returncode == 130, f"exit {p.returncode}\n{out}"
+    failed = [line for line in out.splitlines() if line.startswith("fw: FAILED ")]
+    assert len(failed) == 1 and "step=create" in failed[0], out
+    f = fields(failed[0])
+    at, stopped, ended = int(f["abort_at"]), int(f["stopped_at"]), int(f["ms"])
+    print("abort at %d ms, stopped at %d ms, ended at %d ms" % (at, stopped, ended))
+    assert f["error"] == "36" and f["outcome_unknown"] == "0" and f["handshakes"] == "0", failed[0]
+    assert at <= stopped <= at + 100 and ended - stopped <= 100, failed[0]
+    print("longest gap between two polls: %s ms" % f["poll_gap_max_ms"])
+    assert int(f["poll_gap_max_ms"]) <= 110, failed[0]  # a wait of 100 ms, lwIP's timers, the 1 ms tick
+    assert ctx.mock.stats()["connections"] == 0

@@ -20,9 +20,10 @@ static int64_t offline_wall = 1795500000; /* 2026-11-23 */
 static uint64_t offline_mono = 1000;
 static int offline_connects;
 
-static lkd_status_t offline_connect(void *ctx, const char *host, uint16_t port, uint32_t t, lkd_port_conn_t *conn)
+static lkd_status_t offline_connect(void *ctx, const char *host, uint16_t port, uint32_t t, lkd_abort_fn abort,
+                                    void *abort_user, lkd_port_conn_t *conn)
 {
-    (void)ctx; (void)host; (void)port; (void)t; (void)conn;
+    (void)ctx; (void)host; (void)port; (void)t; (void)abort; (void)abort_user; (void)conn;
     offline_connects++;
     return LKD_ERR_CONNECT;
 }

@@ -49,7 +49,7 @@ static void test_every_function_answers_not_provided(void)
     CHECK(p.ctx == NULL);
     CHECK(p.connect != NULL && p.send != NULL && p.recv != NULL && p.close != NULL && p.wall_time != NULL &&
           p.monotonic_ms != NULL && p.sleep_ms != NULL && p.entropy != NULL);
-    CHECK_EQ_INT(p.connect(p.ctx, "lke.intl.tencentcloudapi.com", 443, 1000, &conn), LKD_ERR_NOT_PROVIDED);
+    CHECK_EQ_INT(p.connect(p.ctx, "lke.intl.tencentcloudapi.com", 443, 1000, NULL, NULL, &conn), LKD_ERR_NOT_PROVIDED);
     CHECK(conn == LKD_PORT_NO_CONN);
     CHECK_EQ_INT(p.send(p.ctx, 3, buf, sizeof buf, 1000, &n), LKD_ERR_NOT_PROVIDED);
     CHECK_EQ_INT(n, 0);

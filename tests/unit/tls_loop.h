@@ -105,6 +105,7 @@ typedef struct {
     size_t hello_len;
     int conn_cert;              /* the certificate of the current connection */
     int hang_handshake;         /* the server never answers the ClientHello */
+    int connect_hang;           /* connects never complete (they wait out their timeout) */
     lkd_status_t send_status;   /* != LKD_OK: every send fails with it */
     size_t send_max;            /* > 0: sends accept at most this many bytes */
     size_t recv_max;            /* > 0: receives give at most this many bytes */
@@ -398,10 +399,23 @@ static inline void tl_pump(void)
 
 /* ---- the fake port ----------------------------------------------------------------- */
 
-static inline lkd_status_t tl_connect(void *ctx, const char *host, uint16_t port, uint32_t t, lkd_port_conn_t *conn)
+static inline lkd_status_t tl_connect(void *ctx, const char *host, uint16_t port, uint32_t t, lkd_abort_fn abort,
+                                      void *abort_user, lkd_port_conn_t *conn)
 {
-    (void)ctx; (void)t;
+    (void)ctx;
     tl.connects++;
+    if (tl.connect_hang) {
+        /* A blackhole, as a port must wait on one: the abort asked every
+         * LKD_ABORT_POLL_MS until the timeout. */
+        uint64_t end = tl.mono + t;
+        while (tl.mono < end) {
+            if (abort != NULL && abort(abort_user)) {
+                return LKD_ERR_ABORTED;
+            }
+            tl.mono += abort != NULL && end - tl.mono > LKD_ABORT_POLL_MS ? LKD_ABORT_POLL_MS : end - tl.mono;
+        }
+        return LKD_ERR_TIMEOUT;
+    }
     snprintf(tl.last_connect_host, sizeof tl.last_connect_host, "%s", host);
     if (tl.next_step < tl.nsteps && tl.steps[tl.next_step].connect_status != LKD_OK) {
         return tl.steps[tl.next_step++].connect_status;
@@ -583,6 +597,7 @@ static inline void tl_reset(void)
     tl.tls13 = 0;
     tl.tickets_taken = 0;
     tl.hang_handshake = 0;
+    tl.connect_hang = 0;
     tl.send_status = LKD_OK;
     tl.send_max = tl.recv_max = 0;
     tl.drop_armed = 0;

@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: MIT
+"""Stopping the CLI with SIGINT/SIGTERM at each kind of wait: a connect to a
+blackhole (a listening socket whose accept queue is full), a TLS handshake the
+server never answers, the sleep between two polls of wait, a download stalled
+mid-body, a Create whose answer is slow.  Each exits 130 within a second of the
+signal (the time is printed); a stopped download keeps OUT.<task>.part and its
+.state, and the next run resumes where the bytes stopped; a stopped Create
+says the task may have been made and keeps the parse journal pending."""
+import glob
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+from mockctl import JobFixture, SECRET_ID, SECRET_KEY
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLI = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
+STATE = os.path.join(ROOT, "build", "mock-state-abort")
+HOST = "lke.intl.tencentcloudapi.com"
+DL_HOST = "mock.lkedoc.test"
+EXIT_ABORTED = 130
+
+
+def setup_suite():
+    return JobFixture(STATE, prefix="lkedoc-abort-")
+
+
+def teardown_suite(ctx):
+    if ctx:
+        ctx.stop()
+
+
+def env():
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent", "LC_ALL": "C.UTF-8",
+            "TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}
+
+
+def cli_args(ctx, port=None, poll="0.05"):
+    m = ctx.mock
+    port = port or m.port
+    return [CLI, "--endpoint", f"{HOST}:{port}", "--resolve", f"{HOST}:{port}:127.0.0.1",
+            "--resolve", f"{DL_HOST}:{m.download_port}:127.0.0.1", "--result-host", DL_HOST,
+            "--ca-file", m.ca_file, "--poll-interval", poll, "--timeout", "30", "--job-timeout", "60"]
+
+
+def err(p):
+    return p.stderr.decode("utf-8", "replace") if isinstance(p.stderr, bytes) else p.stderr
+
+
+def stopped(args, when, sig=signal.SIGINT, again=False):
+    """Run args, send sig once `when` (seconds, or a function that says when
+    the moment has come) is reached; (returncode, stderr, seconds from the
+    signal to the exit)."""
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+    try:
+        t0 = time.monotonic()
+        while not (when() if callable(when) else time.monotonic() - t0 >= when):
+            assert p.poll() is None, "ended before the signal: %s" % p.communicate()[1].decode()
+            assert time.monotonic() - t0 < 30, "the moment never came"
+            time.sleep(0.01)
+        sent = time.monotonic()
+        p.send_signal(sig)
+        if again:
+            time.sleep(0.005)
+            p.send_signal(sig)  # a second signal while the command winds up
+        _, e = p.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    print("signal to exit: %.3f s" % took)
+    return p.returncode, e.decode("utf-8", "replace"), took
+
+
+def check_stopped(rc, e, took, what="SIGINT"):
+    assert rc == EXIT_ABORTED, (rc, e)
+    assert "stopped by " + what in e or "stopped after the request" in e, e
+    assert took < 1.0, took
+
+
+class Silent:
+    """A TCP listener on loopback: blackhole=True never accepts and its accept
+    queue is full (connects hang in SYN), else it accepts and never sends."""
+
+    def __init__(self, blackhole):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(0)
+        self.port = self.sock.getsockname()[1]
+        self.held = []
+        self.stop = False
+        if blackhole:
+            c = socket.socket()
+            c.connect(("127.0.0.1", self.port))  # fills the queue of one
+            self.held.append(c)
+            probe = socket.socket()
+            probe.settimeout(0.3)
+            try:
+                probe.connect(("127.0.0.1", self.port))
+                raise AssertionError("the blackhole accepted a connection")
+            except socket.timeout:
+                pass
+            finally:
+                probe.close()
+        else:
+            self.thread = threading.Thread(target=self.hold, daemon=True)
+            self.thread.start()
+
+    def hold(self):
+        self.sock.settimeout(0.1)
+        while not self.stop:
+            try:
+                c, _ = self.sock.accept()
+                self.held.append(c)  # reads nothing, answers nothing
+            except socket.timeout:
+                pass
+            except OSError:
+                return
+
+    def close(self):
+        self.stop = True
+        for c in self.held:
+            c.close()
+        self.sock.close()
+
+
+def test_connect_to_a_blackhole(ctx):
+    s = Silent(blackhole=True)
+    try:
+        rc, e, took = stopped(cli_args(ctx, s.port) + ["status", "task-1"], 0.5)
+    finally:
+        s.close()
+    check_stopped(rc, e, took)
+
+
+def test_tls_handshake_stall(ctx):
+    s = Silent(blackhole=False)
+    try:
+        rc, e, took = stopped(cli_args(ctx, s.port) + ["status", "task-1"], lambda: len(s.held) > 0 and
+                              time.sleep(0.3) is None, sig=signal.SIGTERM)
+    finally:
+        s.close()
+    check_stopped(rc, e, took, "SIGTERM")
+
+
+def test_sleep_between_polls(ctx):
+    ctx.mock.reset()
+    ctx.mock.config(polls_to_success=1000)
+    try:
+        before = ctx.mock.stats()["requests"]
+        rc, e, took = stopped(cli_args(ctx, poll="5") + ["wait", "slow-abort"],
+                              lambda: ctx.mock.stats()["requests"] > before and time.sleep(0.5) is None)
+    finally:
+        ctx.mock.config(polls_to_success=2)
+    check_stopped(rc, e, took)
+    assert ctx.mock.stats()["requests"] - before == 1, "stopped in the pause after the first poll"
+
+
+def sha256_file(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def part_size(out):
+    parts = glob.glob(out + ".*.part")
+    return os.path.getsize(parts[0]) if parts else 0
+
+
+def test_download_stopped_mid_body_resumes(ctx):
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "stopped.zip")
+    clean = os.path.join(ctx.tmp, "clean.zip")
+    ctx.mock.config(archive_size=1_000_000)
+    try:
+        p = subprocess.run(cli_args(ctx) + ["download", "done-abort", "-o", clean], capture_output=True,
+                           env=env(), timeout=60)
+        assert p.returncode == 0, err(p)
+        ctx.mock.config(download_stall_at=400_000)
+        rc, e, took = stopped(cli_args(ctx) + ["download", "done-abort", "-o", out],
+                              lambda: part_size(out) >= 400_000, again=True)
+        check_stopped(rc, e, took)
+        assert not os.path.exists(out)
+        parts, states = glob.glob(out + ".*.part"), glob.glob(out + ".*.state")
+        assert len(parts) == 1 and len(states) == 1, (parts, states, e)
+        kept = os.path.getsize(parts[0])
+        assert kept == 400_000, kept
+        assert "the same command again goes on from there" in e, e
+        before = len(ctx.mock.stats()["download"]["ranges"])
+        p = subprocess.run(cli_args(ctx) + ["download", "done-abort", "-o", out], capture_output=True,
+                           env=env(), timeout=60)
+        assert p.returncode == 0, err(p)
+    finally:
+        ctx.mock.config(archive_size=0, download_stall_at=None)
+    ranges = ctx.mock.stats()["download"]["ranges"][before:]
+    assert ranges and ranges[0] == "bytes=%d-" % kept, ranges
+    assert sha256_file(out) == sha256_file(clean)
+    assert not glob.glob(out + ".*.part") and not glob.glob(out + ".*.state")
+
+
+def test_create_stopped_after_it_was_sent(ctx):
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "created.zip")
+    ctx.mock.config(slow_api_ms=5000)
+    try:
+        before = ctx.mock.stats()["requests"]
+        rc, e, took = stopped(cli_args(ctx) + ["parse", ctx.sample, "-o", out],
+                              lambda: ctx.mock.stats()["requests"] > before and time.sleep(0.2) is None)
+    finally:
+        ctx.mock.config(slow_api_ms=0)
+    check_stopped(rc, e, took)
+    assert "the task may have been created" in e, e
+    assert os.path.exists(out + ".lkedoc-job"), "the journal stays pending"
+    p = subprocess.run(cli_args(ctx) + ["parse", ctx.sample, "-o", out], capture_output=True, env=env(), timeout=60)
+    assert p.returncode == 8 and "never learnt the outcome" in err(p), (p.returncode, err(p))
+    os.unlink(out + ".lkedoc-job")
+
+
+def test_create_stopped_before_it_was_sent(ctx):
+    s = Silent(blackhole=True)
+    out = os.path.join(ctx.tmp, "never.zip")
+    try:
+        rc, e, took = stopped(cli_args(ctx, s.port) + ["parse", ctx.sample, "-o", out], 0.5)
+    finally:
+        s.close()
+    check_stopped(rc, e, took)
+    assert "may have been created" not in e, e
+    assert not os.path.exists(out + ".lkedoc-job"), "nothing was sent: no journal"
