@@ -233,7 +233,7 @@ class Condition:
 
     def record(self, what, took, p, note=""):
         outcome = "ok" if p.returncode == 0 else f"exit {p.returncode}"
-        self.lines.append(f"{self.name:<22} {what:<44} {took:7.2f} s  {outcome}{note}")
+        self.lines.append(f"{self.name:<22} {what:<52} {took:7.2f} s  {outcome}{note}")
 
     def status_calls(self, timeout=30):
         tasks = [f"done-{self.name}-{i}" for i in range(3)]
