@@ -99,6 +99,7 @@ class Link:
         self.c, self.r, self.s = base + "-c", base + "-r", base + "-s"
         self.made = []
         self.relay = None
+        self.reader = None
         self.relay_lines = []
 
     def create(self, relay_args, rate=None, server_v4=True):
@@ -148,7 +149,8 @@ class Link:
             except subprocess.TimeoutExpired:
                 self.relay.kill()
                 self.relay.wait(5)
-            self.reader.join(5)
+            if self.reader is not None:
+                self.reader.join(5)
             self.relay = None
         for ns in self.made:
             subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=30)

@@ -617,8 +617,8 @@ def main():
         shutil.rmtree(d, ignore_errors=True)
 
 
-def run_selftest(state_dir):
-    d = state_dir
+def run_selftest(d):
+    state_dir = d  # d names a download client further down
     passed = failed = 0
 
     def check(name, cond, detail=""):
