@@ -245,17 +245,16 @@ class Condition:
         assert p.stdout.decode().count("Success") == 3, p.stdout
         assert took < 3 * timeout, took
 
-    def parse_job(self, timeout=30, job_timeout=120, note=""):
+    def parse_job(self, timeout=30, job_timeout=120):
         out = os.path.join(self.tmp, "result.zip")
         p, took = self.cli("parse", self.sample, "-o", out, timeout=timeout, job_timeout=job_timeout)
-        self.record(f"parse, 1 MB result (--timeout {timeout} --job-timeout {job_timeout})", took, p, note)
+        self.record(f"parse, 1 MB result (--timeout {timeout} --job-timeout {job_timeout})", took, p)
         assert p.returncode == 0, (p.returncode, err(p))
         assert os.path.getsize(out) == ARCHIVE, os.path.getsize(out)
         with zipfile.ZipFile(out) as z:
             assert z.testzip() is None
         # create + wait + download, each within its own deadline
         assert took < timeout + 2 * job_timeout, took
-        return out
 
 
 def err(p):
