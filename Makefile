@@ -165,6 +165,12 @@ TEMPLATE_OBJ := $(LKEDOC_PORT_TEMPLATE_SOURCES:%.c=$(BUILD)/obj/%.o)
 $(TEMPLATE_OBJ) $(BUILD)/tests/test_port_template: CFLAGS += $(addprefix -I,$(LKEDOC_PORT_TEMPLATE_INCLUDE_DIRS))
 $(BUILD)/tests/test_port_template: $(TEMPLATE_OBJ)
 
+# The bad-link suite's relay between two interfaces: a test tool, in no library.
+RELAY := $(BUILD)/tools/frame_relay
+$(RELAY): tests/tools/frame_relay.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(OPT) -o $@ $<
+
 unit: $(UNIT_BIN)
 	@rc=0; for t in $(UNIT_BIN); do $$t || rc=1; done; exit $$rc
 
@@ -193,7 +199,7 @@ $(BUILD)/cross/port/%.o: port/template/%.c
 # generation themselves (test_mbed2: build/sys), so there is one make test.
 test: deps
 	@test "$(MBEDTLS)" = 3 || { echo "make test: runs 2.28 too (suite test_mbed2); say it without MBEDTLS=$(MBEDTLS)" >&2; exit 2; }
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(NOTEXTS_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(NOTEXTS_BIN) $(BUILD)/lkedoc-lwip $(BUILD)/lkedoc-lwip-raw $(RELAY)
 	@sh tests/sdk/install.sh
 	@python3 tests/run_tests.py
 

@@ -31,11 +31,16 @@ static int parse_port(const char *s, uint16_t *out)
     return 0;
 }
 
-/* HOST[:PORT] */
+/* HOST[:PORT].  An address literal is refused here, not taken apart at its
+ * colons: the request is signed for a host name and TLS verifies that name,
+ * so an address (an IPv6 one too) is reached through --resolve. */
 static int set_endpoint(options_t *o, const char *s)
 {
     const char *colon = strrchr(s, ':');
     size_t n = colon != NULL ? (size_t)(colon - s) : strlen(s);
+    if (s[0] == '[' || (colon != NULL && memchr(s, ':', n) != NULL)) {
+        return -1;
+    }
     if (colon != NULL && parse_port(colon + 1, &o->port) != 0) {
         return -1;
     }
@@ -303,7 +308,7 @@ static const cli_option_t options[] = {
      "lkeap-intl: lkeap.intl.tencentcloudapi.com, 2024-05-22, ap-jakarta)",
      CHECKED(set_service, "--service must be lke, lkeap or lkeap-intl, not '%s'"), 0},
     {"--endpoint", NULL, "HOST[:PORT]", "API host (and port, default 443)",
-     CHECKED(set_endpoint, "--endpoint wants HOST[:PORT], not '%s'"), 0},
+     CHECKED(set_endpoint, "--endpoint wants HOST[:PORT], a name (an IPv6 address goes in --resolve HOST:PORT:[ADDR]), not '%s'"), 0},
     {"--resolve", NULL, "HOST:PORT:ADDR",
      "connect to ADDR for HOST:PORT (repeatable; API and result hosts);\n"
      "TLS still verifies HOST",

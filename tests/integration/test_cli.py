@@ -373,6 +373,21 @@ def test_localhost_tries_ipv6_then_ipv4(ctx):
     assert proc.returncode == 0, err(proc)
 
 
+def test_ipv6_address_goes_in_resolve_not_endpoint(ctx):
+    # Bracketed or not, an IPv6 --resolve address reaches the mock's ::1 listener by name.
+    for addr in ("[::1]", "::1"):
+        proc = run(ctx, "--endpoint", f"{HOST}:{ctx.mock.port}", "--resolve", f"{HOST}:{ctx.mock.port}:{addr}",
+                   "--json", "status", "done-v6", endpoint=False)
+        assert proc.returncode == 0, (addr, err(proc))
+    # An address is no --endpoint (requests are signed for a name, TLS verifies it): refused
+    # whole, not split at its colons into a host "fd00:" and a port.
+    before = ctx.mock.stats()["connections"]
+    for value in ("[::1]", f"[::1]:{ctx.mock.port}", "::1", "fd00::2"):
+        proc = run(ctx, "--endpoint", value, "status", "x", endpoint=False)
+        assert proc.returncode == 2 and "--resolve HOST:PORT:[ADDR]" in err(proc), (value, err(proc))
+    assert ctx.mock.stats()["connections"] == before
+
+
 # ---- API errors --------------------------------------------------------------------
 
 

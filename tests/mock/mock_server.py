@@ -1763,12 +1763,13 @@ def parse_credential(s):
 
 def bind_listeners(port, ipv6, addr="127.0.0.1"):
     for _ in range(20):
-        s4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # An IPv6 ADDR is an IPv6-only host (the bad-link suite's); --ipv6 then adds nothing.
+        s4 = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_STREAM)
         s4.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s4.bind((addr, port))
         real = s4.getsockname()[1]
         socks = [s4]
-        if ipv6:
+        if ipv6 and ":" not in addr:
             s6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
             s6.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
@@ -1820,8 +1821,8 @@ def main(argv=None):
     ap.add_argument("--tls-version", choices=["1.2", "1.3"],
                     help="speak only this TLS version on both listeners (default: 1.2 and 1.3)")
     ap.add_argument("--bind", default="127.0.0.1",
-                    help="IPv4 address of the API and download listeners (default 127.0.0.1; the control "
-                         "listener stays on 127.0.0.1)")
+                    help="address of the API and download listeners (default 127.0.0.1; an IPv6 address "
+                         "makes them IPv6 only; the control listener stays on 127.0.0.1)")
     a = ap.parse_args(argv)
 
     d = os.path.abspath(a.state_dir)

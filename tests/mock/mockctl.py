@@ -30,8 +30,8 @@ class MockError(RuntimeError):
 
 class Mock:
     def __init__(self, state_dir, args=None, timeout=10.0, bind=None):
-        # bind: the IPv4 address of the API and download listeners (default 127.0.0.1);
-        # the control listener this class talks to stays on 127.0.0.1.
+        # bind: the address of the API and download listeners (default 127.0.0.1; an IPv6
+        # one: those listen on it alone); the control listener this class talks to stays on 127.0.0.1.
         self.state_dir = os.path.abspath(state_dir)
         self.args = list(args or []) + (["--bind", bind] if bind else [])
         self.timeout = timeout

@@ -618,6 +618,7 @@ def main():
 
 
 def run_selftest(d):
+    state_dir = d  # d names a download client further down
     passed = failed = 0
 
     def check(name, cond, detail=""):
@@ -905,6 +906,19 @@ def run_selftest(d):
               and cfg["slow_body_bytes_per_s"] == 0 and st["tasks_created"] == 0
               and cfg["failed_pages"] == 0 and cfg["failed_pages_odd"] is False and cfg["api_chunked"] is False
               and st["resumed"] == 0 and st["faults_injected"] == {} and st["last_create"] is None, st)
+
+    # 11. an IPv6 --bind: the API listens there alone (an IPv6-only host)
+    with Mock(os.path.join(state_dir, "v6"), bind="::1") as m:
+        ctx = ssl.create_default_context(cafile=m.ca_file)
+        with socket.create_connection(("::1", m.port), timeout=5) as raw:
+            s = ctx.wrap_socket(raw, server_hostname="lke.intl.tencentcloudapi.com")
+            check("bind ::1", s.version() in ("TLSv1.2", "TLSv1.3"))
+            s.close()
+        try:
+            socket.create_connection(("127.0.0.1", m.port), timeout=5).close()
+            check("bind ::1: no IPv4 listener", False)
+        except OSError:
+            check("bind ::1: no IPv4 listener", True)
 
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0

@@ -1,0 +1,433 @@
+# SPDX-License-Identifier: MIT
+"""The CLI over bad links, and an IPv6-only API host.
+
+Each condition gets three network namespaces of its own, client <-veth-> relay <-veth-> server, and
+its own mock in the server namespace (on 10.77.0.2, or only on fd00::2 for the IPv6 one).  In the
+relay namespace build/tools/frame_relay (tests/tools/frame_relay.c) bridges every frame between
+the two veths and impairs them (this kernel has no netem); tbf on the relay's egress sets a rate.
+The client reaches the mock by name through --resolve, so TLS verifies the service's names.
+Nothing leaves the namespaces; names start with lkdbl-<runner pid>-, and namespaces of a runner
+that is gone are removed at start.
+
+The conditions run concurrently (50 kbit/s alone needs ~170 s for the 1 MB archive), started by
+setup_suite; each test waits for its own and prints one line per run: condition, what ran,
+seconds, outcome.  What must hold:
+- 200 ms RTT with 5 % loss, 50 kbit/s, jitter + reordering + duplication, and a link that goes
+  down for 10 s mid-download: status calls and a whole parse (1 MB result) succeed, each within
+  its deadline; after the outage the download resumes (Range) instead of giving up;
+- 30 % loss with short deadlines: a status call succeeds or ends with exit 5 at its deadline,
+  a download ends with exit 5 at its deadline, never later (DEADLINE_SLACK);
+- IPv6 only: status and parse through --resolve HOST:PORT:[fd00::2] (result host too); an
+  address literal as --endpoint is a usage error pointing at --resolve;
+- a name whose first address (AAAA) is silent or refuses connects through its A record within
+  the deadline, the silent one having had half of it.
+
+LKEDOC_BADLINK_ONLY=NAME[,NAME] runs only those conditions (while working on one).
+Needs root (namespaces); without it the suite says why and offers no tests.  On a machine that
+has it, a missing tool (ip, tc, ethtool, nsenter, unshare) or the relay binary is a failure.
+"""
+import ctypes
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+
+from mockctl import Mock, SECRET_ID, SECRET_KEY
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLI = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
+RELAY = os.path.join(ROOT, "build", "tools", "frame_relay")
+SAMPLE = os.path.join(ROOT, "tests", "tools", "make_sample.py")
+NS_PREFIX = "lkdbl-"
+HOST = "lke.intl.tencentcloudapi.com"
+DL_HOST = "mock.lkedoc.test"
+C4, S4, C6, S6 = "10.77.0.1", "10.77.0.2", "fd00::1", "fd00::2"
+ARCHIVE = 1_000_000
+# How far past its deadline a run may end: the process's start and exit, nsenter's, and a loaded
+# machine's scheduling.  The deadline itself is the CLI's own; this is not slack given to it.
+DEADLINE_SLACK = 0.5
+CLONE_NEWNET = 0x40000000
+TOOLS = ("ip", "tc", "ethtool", "nsenter", "unshare")
+
+
+def why_not():
+    if not sys.platform.startswith("linux"):
+        return "not Linux"
+    if os.geteuid() != 0:
+        return "not root (network namespaces need it)"
+    return None
+
+
+def sh(*cmd):
+    p = subprocess.run(list(cmd), capture_output=True, text=True, timeout=30)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: exit {p.returncode}: {p.stderr.strip()}")
+    return p.stdout
+
+
+def in_ns(ns, *cmd):
+    return ["nsenter", f"--net=/run/netns/{ns}", "--"] + list(cmd)
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def setns(fd):
+    # Linux: a network namespace is per thread, so each condition's thread enters its own.
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, "setns: " + os.strerror(e))
+
+
+def remove_stale_namespaces():
+    for path in glob.glob(f"/run/netns/{NS_PREFIX}*"):
+        pid = os.path.basename(path)[len(NS_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            subprocess.run(["ip", "netns", "del", os.path.basename(path)], capture_output=True, timeout=30)
+
+
+class Link:
+    """client <-veth c0/r0-> relay <-veth r1/s0-> server, frame_relay bridging r0 and r1."""
+
+    def __init__(self, tag):
+        base = f"{NS_PREFIX}{os.getpid()}-{tag}"
+        self.c, self.r, self.s = base + "-c", base + "-r", base + "-s"
+        self.made = []
+        self.relay = None
+        self.reader = None
+        self.relay_lines = []
+
+    def create(self, relay_args, rate=None, server_v4=True):
+        for ns in (self.c, self.r, self.s):
+            sh("ip", "netns", "add", ns)
+            self.made.append(ns)
+        # Made in the relay's namespace, so the names cannot collide with another condition's.
+        sh("ip", "-n", self.r, "link", "add", "c0", "type", "veth", "peer", "name", "r0")
+        sh("ip", "-n", self.r, "link", "add", "s0", "type", "veth", "peer", "name", "r1")
+        sh("ip", "-n", self.r, "link", "set", "c0", "netns", self.c)
+        sh("ip", "-n", self.r, "link", "set", "s0", "netns", self.s)
+        # The relay's own stack stays silent (no addresses, no IPv6 autoconfiguration).
+        sh(*in_ns(self.r, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"))
+        for ns, dev in ((self.c, "c0"), (self.r, "r0"), (self.r, "r1"), (self.s, "s0")):
+            # Real frames: no 64 KB segments, no checksum left for a NIC that is not there.
+            sh(*in_ns(ns, "ethtool", "-K", dev, "tx", "off", "tso", "off", "gso", "off", "gro", "off"))
+            sh("ip", "-n", ns, "link", "set", dev, "up")
+        for ns in (self.c, self.s):
+            sh("ip", "-n", ns, "link", "set", "lo", "up")
+        sh("ip", "-n", self.c, "addr", "add", f"{C4}/24", "dev", "c0")
+        sh("ip", "-n", self.c, "addr", "add", f"{C6}/64", "dev", "c0", "nodad")
+        if server_v4:
+            sh("ip", "-n", self.s, "addr", "add", f"{S4}/24", "dev", "s0")
+        sh("ip", "-n", self.s, "addr", "add", f"{S6}/64", "dev", "s0", "nodad")
+        if rate:
+            for dev in ("r0", "r1"):
+                # A queue of ~1 s at the rate: what a slow modem link buffers.
+                sh("tc", "-n", self.r, "qdisc", "add", "dev", dev, "root", "tbf", "rate", rate, "burst", "1600",
+                   "latency", "1s")
+        self.relay = subprocess.Popen(in_ns(self.r, RELAY, "r0", "r1", *relay_args), stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        first = self.relay.stdout.readline().strip()
+        if first != "ready":
+            raise RuntimeError(f"frame_relay: {first} {self.relay.stdout.read()}")
+        self.reader = threading.Thread(target=self._read_relay, daemon=True)
+        self.reader.start()
+
+    def _read_relay(self):
+        for line in self.relay.stdout:
+            self.relay_lines.append((time.monotonic(), line.strip()))
+
+    def destroy(self):
+        if self.relay is not None:
+            self.relay.terminate()
+            try:
+                self.relay.wait(5)
+            except subprocess.TimeoutExpired:
+                self.relay.kill()
+                self.relay.wait(5)
+            if self.reader is not None:
+                self.reader.join(5)
+            self.relay = None
+        for ns in self.made:
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=30)
+        self.made = []
+
+
+def env():
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent", "LC_ALL": "C.UTF-8",
+            "TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}
+
+
+class Condition:
+    """One link, its mock and what runs over it, in a thread of its own."""
+
+    def __init__(self, name, relay_args=(), rate=None, ipv6_only=False):
+        self.name, self.relay_args, self.rate, self.ipv6_only = name, list(relay_args), rate, ipv6_only
+        self.link = Link(name)
+        self.mock = None
+        self.lines = []
+        self.error = None
+        self.thread = None
+
+    @property
+    def addr(self):
+        return f"[{S6}]" if self.ipv6_only else S4
+
+    def start(self, scenario, tmp, sample):
+        self.tmp, self.sample = os.path.join(tmp, self.name), sample
+        os.makedirs(self.tmp)
+        self.thread = threading.Thread(target=self._run, args=(scenario,), daemon=True)
+        self.thread.start()
+
+    def _run(self, scenario):
+        home = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+        entered = False
+        try:
+            self.link.create(self.relay_args, self.rate, server_v4=not self.ipv6_only)
+            fd = os.open(f"/run/netns/{self.link.s}", os.O_RDONLY)
+            try:
+                setns(fd)  # the mock, and its control port on 127.0.0.1, live in the server's namespace
+                entered = True
+            finally:
+                os.close(fd)
+            self.mock = Mock(os.path.join(ROOT, "build", f"mock-state-badlink-{self.name}"),
+                             ["--credential", f"{SECRET_ID}:{SECRET_KEY}"], bind=S6 if self.ipv6_only else S4)
+            self.mock.start()
+            self.mock.config(archive_size=ARCHIVE)
+            scenario(self)
+        except BaseException as e:  # re-raised by the condition's test
+            self.error = e
+        finally:
+            if self.mock is not None:
+                self.mock.stop()
+            if entered:
+                setns(home)
+            os.close(home)
+            self.link.destroy()
+            if self.link.relay_lines:
+                self.lines.append(f"{self.name:<22} relay: {self.link.relay_lines[-1][1]}")
+
+    def wait(self, timeout):
+        self.thread.join(timeout)
+        for line in self.lines:
+            print(f"    badlink  {line}", flush=True)
+        assert not self.thread.is_alive(), f"{self.name}: still running after {timeout} s"
+        if self.error is not None:
+            raise self.error
+
+    def cli(self, *args, timeout=30, job_timeout=None, resolve=True, wrap=(), endpoint=None):
+        m = self.mock
+        cmd = [CLI, "--endpoint", endpoint or f"{HOST}:{m.port}", "--result-host", DL_HOST, "--ca-file", m.ca_file,
+               "--poll-interval", "0.2", "--timeout", str(timeout)]
+        if job_timeout is not None:
+            cmd += ["--job-timeout", str(job_timeout)]
+        if resolve:
+            cmd += ["--resolve", f"{HOST}:{m.port}:{self.addr}"]
+        cmd += ["--resolve", f"{DL_HOST}:{m.download_port}:{self.addr}"] + list(args)
+        t0 = time.monotonic()
+        p = subprocess.run(in_ns(self.link.c, *wrap, *cmd), capture_output=True, env=env(),
+                           timeout=3 * timeout + 2 * (job_timeout or 0) + 60)
+        return p, time.monotonic() - t0
+
+    def record(self, what, took, p, note=""):
+        outcome = "ok" if p.returncode == 0 else f"exit {p.returncode}"
+        self.lines.append(f"{self.name:<22} {what:<52} {took:7.2f} s  {outcome}{note}")
+
+    def status_calls(self, timeout=30):
+        tasks = [f"done-{self.name}-{i}" for i in range(3)]
+        p, took = self.cli("status", *tasks, timeout=timeout)
+        self.record(f"status x3 (--timeout {timeout} each)", took, p)
+        assert p.returncode == 0, (p.returncode, err(p))
+        assert p.stdout.decode().count("Success") == 3, p.stdout
+        assert took < 3 * timeout, took
+
+    def parse_job(self, timeout=30, job_timeout=120):
+        out = os.path.join(self.tmp, "result.zip")
+        p, took = self.cli("parse", self.sample, "-o", out, timeout=timeout, job_timeout=job_timeout)
+        self.record(f"parse, 1 MB result (--timeout {timeout} --job-timeout {job_timeout})", took, p)
+        assert p.returncode == 0, (p.returncode, err(p))
+        assert os.path.getsize(out) == ARCHIVE, os.path.getsize(out)
+        with zipfile.ZipFile(out) as z:
+            assert z.testzip() is None
+        # create + wait + download, each within its own deadline
+        assert took < timeout + 2 * job_timeout, took
+
+
+def err(p):
+    return p.stderr.decode("utf-8", "replace")
+
+
+# ---- what runs under each condition ----------------------------------------------------
+
+
+def status_and_job(timeout=30, job_timeout=120):
+    def scenario(cond):
+        cond.status_calls(timeout)
+        cond.parse_job(timeout, job_timeout)
+    return scenario
+
+
+def outage_scenario(cond):
+    cond.status_calls()
+    # An idle limit of 5 s is shorter than the outage: the download must drop the dead
+    # connection, keep trying while the link is down and resume where it was.
+    cond.parse_job(timeout=5, job_timeout=120)
+    events = [line for _, line in cond.link.relay_lines]
+    assert any(e.startswith("down at") for e in events) and any(e.startswith("up at") for e in events), events
+    ranges = cond.mock.stats()["download"]["ranges"]
+    cond.lines.append(f"{cond.name:<22} relay: {'; '.join(events)}; resumed with {', '.join(ranges) or 'nothing'}")
+    assert ranges and all(r.startswith("bytes=") and r != "bytes=0-" for r in ranges), ranges
+
+
+def loss30_scenario(cond):
+    # A status call may still get through in time; whatever happens, it ends by its deadline.
+    for i in range(3):
+        p, took = cond.cli("status", f"done-loss30-{i}", timeout=2)
+        cond.record("status (--timeout 2)", took, p)
+        assert p.returncode in (0, 5), (p.returncode, err(p))
+        if p.returncode == 5:
+            assert 2 - 0.05 <= took <= 2 + DEADLINE_SLACK, took
+            assert "timed out" in err(p) or "deadline" in err(p), err(p)
+        assert took <= 2 + DEADLINE_SLACK, took
+    # 1 MB through 30 % loss and 200 ms RTT takes minutes: the download must stop at its
+    # deadline, the result call inside it too (--timeout alone would let that one run 30 s).
+    out = os.path.join(cond.tmp, "result.zip")
+    p, took = cond.cli("download", "done-loss30-dl", "-o", out, timeout=30, job_timeout=6)
+    cond.record("download, 1 MB (--timeout 30 --job-timeout 6)", took, p)
+    assert p.returncode == 5, (p.returncode, err(p))
+    assert 6 - 0.05 <= took <= 6 + DEADLINE_SLACK, took
+    assert not os.path.exists(out)
+
+
+def ipv6_scenario(cond):
+    cond.status_calls()
+    cond.parse_job()
+    m = cond.mock
+    # An address is not a host name: the request is signed for a name and TLS checks it.
+    p, took = cond.cli("status", "done-v6", endpoint=f"[{S6}]:{m.port}", resolve=False)
+    cond.record(f"status, --endpoint [{S6}]:PORT", took, p, " (usage: a name is needed)")
+    assert p.returncode == 2 and "--resolve" in err(p), (p.returncode, err(p))
+
+
+def fallback_scenario(cond):
+    """By name from /etc/hosts (a private one, bind-mounted in a mount namespace of the run's own),
+    AAAA then A, as getaddrinfo orders them (RFC 3484's default table puts a ULA before IPv4): the
+    port must go on to the next address when the first fails."""
+    hosts = os.path.join(cond.tmp, "hosts")
+    wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c", 'mount --bind "$0" /etc/hosts && exec "$@"', hosts]
+    # fd00::99 is on the client's link but nobody has it: a neighbour entry for a MAC nobody has
+    # makes its frames vanish in silence (no neighbour failure, no ICMP), the worst case.
+    sh("ip", "-n", cond.link.c, "neigh", "replace", "fd00::99", "lladdr", "02:00:00:00:00:99", "dev", "c0",
+       "nud", "permanent")
+    for first, why, least in (("fd00::99", "silent", 3.0), (S6, "refused: no IPv6 listener", 0.0)):
+        with open(hosts, "w") as f:
+            f.write(f"{first} {HOST}\n{S4} {HOST}\n")
+        order = subprocess.run(in_ns(cond.link.c, *wrap, "getent", "ahosts", HOST), capture_output=True,
+                               text=True, timeout=30).stdout.split()
+        assert order[:1] == [first] and S4 in order, order  # else this would not test the fallback
+        p, took = cond.cli("status", f"done-fallback-{least}", timeout=6, resolve=False, wrap=wrap)
+        cond.record(f"status, AAAA {first} ({why}) then A", took, p, " (--timeout 6)")
+        assert p.returncode == 0, (p.returncode, err(p))
+        # A silent first address has its share of the deadline (half, of two), no more.
+        assert least - 0.05 <= took <= (3.5 if least else 1.5), took
+
+
+# name: (relay arguments, tbf rate, IPv6 only, scenario, seconds the test waits at most)
+CONDITIONS = {
+    "rtt200_loss5": (["--delay", "100", "--loss", "5", "--seed", "5"], None, False, status_and_job(), 400),
+    # ~170 s for the archive's bytes alone at the rate
+    "rate_50kbit": ([], "50kbit", False, status_and_job(job_timeout=300), 700),
+    "jitter_reorder_dup": (["--delay", "25", "--jitter", "15", "--reorder", "5", "--reorder-ms", "30",
+                            "--dup", "5", "--seed", "3"], None, False, status_and_job(), 400),
+    # 400 kB is past the status calls, the create and the polls: mid-download
+    "outage_10s": (["--delay", "20", "--down-after", "400000", "--down-ms", "10000"], None, False,
+                   outage_scenario, 400),
+    "loss30_short_deadline": (["--delay", "100", "--loss", "30", "--seed", "30"], None, False, loss30_scenario, 200),
+    "ipv6_only": ([], None, True, ipv6_scenario, 300),
+    "aaaa_then_a": ([], None, False, fallback_scenario, 300),
+}
+
+
+class Ctx:
+    tmp = None
+    conditions = None
+
+
+def setup_suite():
+    for tool in TOOLS:
+        assert shutil.which(tool), f"{tool} is missing (make deps installs it)"
+    for prog in (CLI, RELAY):
+        assert os.access(prog, os.X_OK), f"{prog} is not built (make test builds it)"
+    remove_stale_namespaces()
+    ctx = Ctx()
+    ctx.tmp = tempfile.mkdtemp(prefix="lkedoc-badlink-")
+    ctx.conditions = {}
+    try:
+        sample = os.path.join(ctx.tmp, "scan.pdf")
+        subprocess.run([sys.executable, SAMPLE, sample], check=True)
+        only = os.environ.get("LKEDOC_BADLINK_ONLY")
+        for name, (relay_args, rate, v6, scenario, _) in CONDITIONS.items():
+            if only and name not in only.split(","):
+                continue
+            cond = Condition(name, relay_args, rate, v6)
+            ctx.conditions[name] = cond
+            cond.start(scenario, ctx.tmp, sample)
+    except BaseException:
+        teardown_suite(ctx)
+        raise
+    return ctx
+
+
+def teardown_suite(ctx):
+    if ctx is None:
+        return
+    for cond in (ctx.conditions or {}).values():
+        if cond.thread is not None:
+            cond.thread.join(CONDITIONS[cond.name][4])
+    shutil.rmtree(ctx.tmp, ignore_errors=True)
+
+
+def wait_for(ctx, name):
+    if name not in ctx.conditions:
+        print(f"    badlink  {name}: not run (LKEDOC_BADLINK_ONLY)")
+        return
+    ctx.conditions[name].wait(CONDITIONS[name][4])
+
+
+def test_rtt200_loss5(ctx):
+    wait_for(ctx, "rtt200_loss5")
+
+
+def test_rate_50kbit(ctx):
+    wait_for(ctx, "rate_50kbit")
+
+
+def test_jitter_reorder_duplicate(ctx):
+    wait_for(ctx, "jitter_reorder_dup")
+
+
+def test_outage_10s_mid_download_resumes(ctx):
+    wait_for(ctx, "outage_10s")
+
+
+def test_loss30_ends_at_the_deadline(ctx):
+    wait_for(ctx, "loss30_short_deadline")
+
+
+def test_ipv6_only_api_host(ctx):
+    wait_for(ctx, "ipv6_only")
+
+
+def test_every_address_is_tried(ctx):
+    wait_for(ctx, "aaaa_then_a")
+
+
+_SKIP = why_not()
+if _SKIP:
+    sys.stderr.write("\n" + "!" * 78 + f"\n!!! test_badlink SKIPPED: {_SKIP}\n" + "!" * 78 + "\n\n")
+    for _name in [n for n in list(globals()) if n.startswith("test_")]:
+        del globals()[_name]
