@@ -14,8 +14,8 @@
 #include <sys/resource.h>
 #ifdef __linux__
 #include <sys/prctl.h>
-#include <unistd.h>
 #endif
+#include <unistd.h>
 
 #include <mbedtls/x509.h>
 

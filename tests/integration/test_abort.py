@@ -5,7 +5,9 @@ server never answers, the sleep between two polls of wait, a download stalled
 mid-body, a Create whose answer is slow.  Each exits 130 within a second of the
 signal (the time is printed); a stopped download keeps OUT.<task>.part and its
 .state, and the next run resumes where the bytes stopped; a stopped Create
-says the task may have been made and keeps the parse journal pending."""
+says the task may have been made and keeps the parse journal pending.  Also:
+a name lookup a resolver never answers (a namespace of its own; SIGINT, and
+--timeout), a download written to a FIFO nobody reads, a second signal."""
 import fcntl
 import glob
 import hashlib
