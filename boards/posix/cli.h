@@ -81,6 +81,9 @@ int cmd_cancel(lkd_client_t *c, const options_t *o);
  * POSIX sockets port; other boards (lwip-tap) link their own. */
 int cli_board_init(lkd_port_t *port, const options_t *o);
 
+/* 1 once SIGINT or SIGTERM asked the command to stop. */
+int cli_stop_requested(void);
+
 /* Print why st happened on stderr (and the API error as JSON on stdout with
  * --json); returns the exit status for it. */
 int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st);

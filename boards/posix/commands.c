@@ -351,6 +351,7 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
         fputc('\n', stderr);
         return rc;
     }
+    sink.out.stop = cli_stop_requested;
     if (output_resume(&sink.out, &sink.state) != 0) {
         fputs("lkedoc: cannot read back ", stderr);
         safe_text_puts(stderr, sink.out.part);

@@ -15,6 +15,7 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#include <unistd.h>
 
 #include <mbedtls/x509.h>
 
@@ -43,21 +44,29 @@ static unsigned char ca_pem[CA_FILE_MAX + 1];
  * within LKD_ABORT_POLL_MS and the command exits with EXIT_ABORTED (130). */
 static volatile sig_atomic_t stop_signal;
 
+/* A second signal ends the process at once: the state file is only ever
+ * replaced whole (renamed over), and a resume recomputes from the .part. */
 static void on_stop_signal(int sig)
 {
+    if (stop_signal != 0) {
+        _exit(EXIT_ABORTED);
+    }
     stop_signal = sig;
+}
+
+int cli_stop_requested(void)
+{
+    return stop_signal != 0;
 }
 
 static int stop_requested(void *user)
 {
     (void)user;
-    return stop_signal != 0;
+    return cli_stop_requested();
 }
 
-/* Without SA_RESTART, and without ending the process: a second signal while
- * the command winds up only sets the flag again, so the state file and the
- * .part it is writing are finished (the state file is replaced whole), and
- * the next run goes on from them. */
+/* Without SA_RESTART, so a blocking write to a stalled reader returns
+ * EINTR (output_write then ends it). */
 static void catch_stop_signals(void)
 {
     struct sigaction sa;

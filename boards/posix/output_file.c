@@ -241,8 +241,14 @@ lkd_status_t output_write(output_file_t *f, const uint8_t *data, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(f->fd, data, len);
-        if (n < 0 && errno == EINTR) {
-            continue;
+        if ((n < 0 && errno == EINTR) || (n >= 0 && (size_t)n < len)) {
+            /* Cut by a signal (a partial write is one too): ended if it asked to stop. */
+            if (f->stop != NULL && f->stop()) {
+                return LKD_ERR_ABORTED;
+            }
+            if (n < 0) {
+                continue;
+            }
         }
         if (n <= 0) {
             if (f->write_errno == 0) {

@@ -37,6 +37,7 @@ typedef struct {
     int direct;       /* 1: stdout, a device or a FIFO, written in place */
     int is_stdout;
     int write_errno;  /* errno of the first failed write, 0 if none */
+    int (*stop)(void); /* NULL, or 1 once asked to stop: a write a signal cut then ends */
     dev_t dev;        /* the temporary file's identity, checked before the rename */
     ino_t ino;
     char base[OUTPUT_NAME_MAX + 1]; /* OUT's name within dir_fd */
@@ -51,7 +52,9 @@ typedef struct {
 int output_open(output_file_t *f, const char *out, const char *task_id, char *err, size_t err_len);
 
 /* Write all of data; LKD_ERR_WRITE (errno kept in write_errno) on any
- * failure, so the library stops and does not retry it as a network error. */
+ * failure, so the library stops and does not retry it as a network error;
+ * LKD_ERR_ABORTED when a signal cut a write (a reader that stalls) and
+ * f->stop says stop. */
 lkd_status_t output_write(output_file_t *f, const uint8_t *data, size_t len);
 
 /* The archive is complete: flush it to disk and put it in place.  0, or -1

@@ -161,7 +161,7 @@ typedef struct {
                                  checked against an earlier time (see README "The clock") */
     lkd_log_fn log;           /* NULL: silent */
     void *log_user;
-    lkd_abort_fn abort;       /* NULL, or asked at least every LKD_ABORT_POLL_MS while a call waits
+    lkd_abort_fn abort;       /* NULL, or asked about every LKD_ABORT_POLL_MS while a call waits
                                  (README "Stopping a call"): nonzero ends the call with
                                  LKD_ERR_ABORTED; also the place to feed a watchdog */
     void *abort_user;

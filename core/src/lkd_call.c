@@ -268,8 +268,10 @@ static lkd_status_t stream_file(lkd_client_t *c, const lkd_file_source_t *f, lkd
     while (offset < f->size) {
         size_t n = f->size - offset < LKD_UPLOAD_PIECE_SIZE ? (size_t)(f->size - offset) : LKD_UPLOAD_PIECE_SIZE;
         size_t enc_len = (size_t)lkd_base64_len(n);
-        /* Hashing a large file is long work without a wait: asked per piece. */
-        lkd_status_t st = lkd_tls_aborted(&c->internal.tls) ? LKD_ERR_ABORTED : read_exactly(c, f, offset, raw, n);
+        /* Hashing a large file is long work without a wait: asked per piece
+         * (sending waits, and asks it there). */
+        lkd_status_t st = sha != NULL && lkd_tls_aborted(&c->internal.tls) ? LKD_ERR_ABORTED
+                                                                            : read_exactly(c, f, offset, raw, n);
         if (st != LKD_OK) {
             return st;
         }
@@ -454,8 +456,8 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
         st = receive_answer(c, decode == lkd_result_decode ? ((lkd_result_t *)ctx)->failed_pages : NULL, deadline,
                             &got_any);
         /* A cut answer whose status line said 300..499 is that status (a
-         * 429 is retried as a 429), not a network failure. */
-        if (st != LKD_OK && (unsigned)c->internal.http.status_code - 300u < 200u) {
+         * 429 is retried as a 429), not a network failure; a stop stays one. */
+        if (st != LKD_OK && st != LKD_ERR_ABORTED && (unsigned)c->internal.http.status_code - 300u < 200u) {
             c->internal.http_status = c->internal.http.status_code;
             st = LKD_ERR_HTTP_STATUS;
         }
@@ -540,7 +542,9 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
     int resigned_for_clock = 0, stale_retried = 0, renewed_credentials = 0;
     for (;;) {
         attempt_t at;
-        lkd_status_t st = lkd_creds_ensure(c);
+        /* Asked before each attempt: one that follows a clock, stale or
+         * credential retry has no wait of its own to ask it first. */
+        lkd_status_t st = lkd_tls_aborted(&c->internal.tls) ? LKD_ERR_ABORTED : lkd_creds_ensure(c);
         if (st != LKD_OK) {
             return st;
         }

@@ -280,6 +280,9 @@ lkd_status_t lkd_create(lkd_client_t *client, const lkd_create_t *params, lkd_sp
 {
     lkd_status_t st;
     if (params == NULL || task_id == NULL) {
+        if (client != NULL && client->internal.initialised) {
+            client->internal.outcome_unknown = 0; /* about this call, not an earlier Create */
+        }
         return lkd_arg_fail(client, LKD_ERR_ARG_NULL, params == NULL ? "params" : "task_id", NULL);
     }
     st = lkd_call_begin(client);
@@ -727,6 +730,9 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
     size_t len = 0;
     int got_any = 0;
     lkd_status_t st;
+    if (lkd_tls_aborted(&c->internal.tls)) {
+        return LKD_ERR_ABORTED; /* before a GET: a resume after a pause has no wait that asked it */
+    }
     if (s->delivered == 0) {
         /* Nothing delivered: whatever object answers is the archive, with
          * its own ETag, length and CRC (no If-Match, nothing compared). */

@@ -61,7 +61,7 @@ lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, 
     tls->deadline = deadline;
     end = tls->port->monotonic_ms(tls->port->ctx) + io_limit(tls); /* idle_ms bounds the wait, not a slice */
     for (;;) {
-        uint64_t now = tls->port->monotonic_ms(tls->port->ctx), max = tls->abort != NULL ? LKD_ABORT_POLL_MS : end;
+        uint64_t now = tls->port->monotonic_ms(tls->port->ctx), max = tls->abort != NULL ? LKD_ABORT_POLL_MS : UINT32_MAX;
         uint32_t slice;
         /* What the port did is said first: bytes it sent count, abort or not. */
         if (st != LKD_ERR_TIMEOUT) {

@@ -2,6 +2,9 @@
 /*
  * port_posix.c - lkedoc's port on POSIX sockets (see port_posix.h).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* glibc's getaddrinfo_a: a name lookup that can be given up on */
+#endif
 #include "port_posix.h"
 
 #include <errno.h>
@@ -18,6 +21,9 @@
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef GAI_NOWAIT
+#include <pthread.h>
+#endif
 
 /* A wall clock before this (2020-01-01) is a device that never set its clock. */
 #define POSIX_EARLIEST_PLAUSIBLE_TIME 1577836800
@@ -174,13 +180,131 @@ static int posix_literal(const char *host, uint16_t port, struct addrinfo *ai, s
     return 1;
 }
 
-/* The name lookup (getaddrinfo) cannot be cut: its limit is the resolver's
- * own (resolv.conf timeout and attempts), and the abort is asked only by the
- * waits for each address after it (the core asks it before). */
+#ifdef GAI_NOWAIT
+/* glibc: the lookup runs in its thread while this one waits on it in
+ * LKD_ABORT_POLL_MS slices (gai_suspend), and is given up on at an abort or
+ * at the deadline.  gai_cancel cannot stop one already running
+ * (EAI_NOTCANCELED), whose thread still writes into its request when it
+ * ends: requests live in this table, not on a stack, and a slot so left is
+ * taken back (its answer freed) by a later lookup once it has ended. */
+#define POSIX_LOOKUPS 4
+static struct posix_lookup {
+    struct gaicb cb;
+    struct addrinfo hints;
+    char host[256]; /* a DNS name is at most 253 characters */
+    char service[8];
+    int busy; /* 1 in use, 2 given up on while running */
+} lookups[POSIX_LOOKUPS];
+static pthread_mutex_t lookups_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Must be called with lookups_lock held. */
+static struct posix_lookup *posix_lookup_slot(void)
+{
+    struct posix_lookup *free_slot = NULL;
+    size_t i;
+    for (i = 0; i < POSIX_LOOKUPS; i++) {
+        struct posix_lookup *l = &lookups[i];
+        if (l->busy == 2 && gai_error(&l->cb) != EAI_INPROGRESS) {
+            if (l->cb.ar_result != NULL) {
+                freeaddrinfo(l->cb.ar_result);
+            }
+            l->busy = 0;
+        }
+        if (!l->busy && free_slot == NULL) {
+            free_slot = l;
+        }
+    }
+    if (free_slot != NULL) {
+        memset(free_slot, 0, sizeof *free_slot);
+        free_slot->busy = 1;
+    }
+    return free_slot;
+}
+
+/* host's addresses in *list (freeaddrinfo it), waiting until end at most. */
+static lkd_status_t posix_lookup(void *ctx, const char *host, const char *service, int flags, uint64_t end,
+                                 lkd_abort_fn abort, void *abort_user, struct addrinfo **list)
+{
+    struct posix_lookup *l;
+    struct gaicb *one;
+    lkd_status_t st = LKD_ERR_DNS;
+    int rc, running = 0;
+    if (strlen(host) >= sizeof l->host) {
+        return LKD_ERR_DNS;
+    }
+    (void)pthread_mutex_lock(&lookups_lock);
+    l = posix_lookup_slot();
+    (void)pthread_mutex_unlock(&lookups_lock);
+    if (l == NULL) {
+        return LKD_ERR_DNS; /* every slot holds a lookup given up on that has not ended yet */
+    }
+    strcpy(l->host, host);
+    strcpy(l->service, service);
+    l->hints.ai_family = AF_UNSPEC;
+    l->hints.ai_socktype = SOCK_STREAM;
+    l->hints.ai_flags = flags;
+    l->cb.ar_name = l->host;
+    l->cb.ar_service = l->service;
+    l->cb.ar_request = &l->hints;
+    one = &l->cb;
+    /* getaddrinfo_a returns 0 or a failure, never EAI_INPROGRESS: rc is
+     * EAI_INPROGRESS after the loop only when an abort or the end broke it. */
+    rc = getaddrinfo_a(GAI_NOWAIT, &one, 1, NULL) == 0 ? EAI_INPROGRESS : EAI_SYSTEM;
+    while (rc == EAI_INPROGRESS && (rc = gai_error(&l->cb)) == EAI_INPROGRESS) {
+        uint64_t now = posix_monotonic_ms(ctx);
+        uint64_t left = end > now ? end - now : 0;
+        struct timespec ts;
+        if (abort != NULL && abort(abort_user)) {
+            st = LKD_ERR_ABORTED;
+            break;
+        }
+        if (left == 0) {
+            st = LKD_ERR_TIMEOUT;
+            break;
+        }
+        left = left < LKD_ABORT_POLL_MS ? left : LKD_ABORT_POLL_MS;
+        ts.tv_sec = 0;
+        ts.tv_nsec = (long)left * 1000000L;
+        (void)gai_suspend((const struct gaicb *const *)&one, 1, &ts); /* ended, timed out or EINTR: asked again */
+    }
+    if (rc == 0 && l->cb.ar_result != NULL) {
+        *list = l->cb.ar_result;
+        st = LKD_OK;
+    } else if (rc == EAI_INPROGRESS && gai_cancel(&l->cb) == EAI_NOTCANCELED) {
+        running = 1; /* the slot is taken back once it ends */
+    } else if (l->cb.ar_result != NULL) {
+        freeaddrinfo(l->cb.ar_result); /* ended while being given up on */
+    }
+    (void)pthread_mutex_lock(&lookups_lock);
+    l->busy = running ? 2 : 0;
+    (void)pthread_mutex_unlock(&lookups_lock);
+    return st;
+}
+#else
+/* Elsewhere the lookup blocks: its limit is the resolver's own. */
+static lkd_status_t posix_lookup(void *ctx, const char *host, const char *service, int flags, uint64_t end,
+                                 lkd_abort_fn abort, void *abort_user, struct addrinfo **list)
+{
+    struct addrinfo hints;
+    (void)ctx;
+    (void)end;
+    (void)abort;
+    (void)abort_user;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = flags;
+    return getaddrinfo(host, service, &hints, list) == 0 && *list != NULL ? LKD_OK : LKD_ERR_DNS;
+}
+#endif
+
+/* A name is looked up with the abort asked and within the deadline (glibc;
+ * elsewhere getaddrinfo blocks for the resolver's own limit); the waits for
+ * each address after it ask it too. */
 static lkd_status_t posix_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms,
                                   lkd_abort_fn abort, void *abort_user, lkd_port_conn_t *conn)
 {
-    struct addrinfo hints, literal, *list = NULL, *ai;
+    struct addrinfo literal, *list = NULL, *ai;
     struct sockaddr_storage literal_addr;
     char service[8];
     uint64_t deadline = posix_monotonic_ms(ctx) + timeout_ms;
@@ -191,17 +315,15 @@ static lkd_status_t posix_connect(void *ctx, const char *host, uint16_t port, ui
     if (posix_literal(host, port, &literal, &literal_addr)) {
         list = &literal;
     } else {
-        memset(&hints, 0, sizeof hints);
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        hints.ai_flags = AI_ADDRCONFIG;
+        lkd_status_t st;
         snprintf(service, sizeof service, "%u", (unsigned)port);
-        /* getaddrinfo cannot be given a timeout; its resolver has its own (resolv.conf). */
-        if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
-            hints.ai_flags = 0; /* AI_ADDRCONFIG hides ::1/127.0.0.1 on hosts with only loopback */
-            if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
-                return LKD_ERR_DNS;
-            }
+        st = posix_lookup(ctx, host, service, AI_ADDRCONFIG, deadline, abort, abort_user, &list);
+        if (st == LKD_ERR_DNS) {
+            /* AI_ADDRCONFIG hides ::1/127.0.0.1 on hosts with only loopback */
+            st = posix_lookup(ctx, host, service, 0, deadline, abort, abort_user, &list);
+        }
+        if (st != LKD_OK) {
+            return st;
         }
     }
     for (ai = list; ai != NULL; ai = ai->ai_next) {

@@ -6,8 +6,10 @@
  * resolver call, no allocation), a name goes through getaddrinfo (AF_UNSPEC,
  * so "localhost" gives ::1 then 127.0.0.1); every address is tried in order
  * with a non-blocking connect and poll until the timeout, the poll cut into
- * LKD_ABORT_POLL_MS slices with the abort callback asked between them
- * (getaddrinfo cannot be cut: the resolver's own timeout bounds it);
+ * LKD_ABORT_POLL_MS slices with the abort callback asked between them; on
+ * glibc the lookup too (getaddrinfo_a waited on in such slices, given up
+ * on at an abort or the deadline; glibc before 2.34 links it with -lanl),
+ * elsewhere getaddrinfo blocks for the resolver's own timeout;
  * send/recv: poll then send/recv (MSG_NOSIGNAL, no SIGPIPE);
  * wall_time: clock_gettime(CLOCK_REALTIME), "unknown" before 2020;
  * monotonic_ms: CLOCK_MONOTONIC; entropy: getrandom().

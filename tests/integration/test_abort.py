@@ -5,13 +5,19 @@ server never answers, the sleep between two polls of wait, a download stalled
 mid-body, a Create whose answer is slow.  Each exits 130 within a second of the
 signal (the time is printed); a stopped download keeps OUT.<task>.part and its
 .state, and the next run resumes where the bytes stopped; a stopped Create
-says the task may have been made and keeps the parse journal pending."""
+says the task may have been made and keeps the parse journal pending.  Also:
+a name lookup a resolver never answers (a namespace of its own; SIGINT, and
+--timeout), a download written to a FIFO nobody reads, a second signal."""
+import fcntl
 import glob
 import hashlib
 import os
+import shutil
 import signal
 import socket
+import struct
 import subprocess
+import termios
 import threading
 import time
 
@@ -23,6 +29,7 @@ STATE = os.path.join(ROOT, "build", "mock-state-abort")
 HOST = "lke.intl.tencentcloudapi.com"
 DL_HOST = "mock.lkedoc.test"
 EXIT_ABORTED = 130
+EXIT_TIMEOUT = 5
 
 
 def setup_suite():
@@ -182,7 +189,7 @@ def test_download_stopped_mid_body_resumes(ctx):
         assert p.returncode == 0, err(p)
         ctx.mock.config(download_stall_at=400_000)
         rc, e, took = stopped(cli_args(ctx) + ["download", "done-abort", "-o", out],
-                              lambda: part_size(out) >= 400_000, again=True)
+                              lambda: part_size(out) >= 400_000)
         check_stopped(rc, e, took)
         assert not os.path.exists(out)
         parts, states = glob.glob(out + ".*.part"), glob.glob(out + ".*.state")
@@ -230,3 +237,142 @@ def test_create_stopped_before_it_was_sent(ctx):
     check_stopped(rc, e, took)
     assert "may have been created" not in e, e
     assert not os.path.exists(out + ".lkedoc-job"), "nothing was sent: no journal"
+
+
+def test_second_signal_exits_at_once(ctx):
+    """A second signal _exits at once; what it leaves still resumes."""
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "twice.zip")
+    clean = os.path.join(ctx.tmp, "clean2.zip")
+    ctx.mock.config(archive_size=300_000)
+    try:
+        p = subprocess.run(cli_args(ctx) + ["download", "done-twice", "-o", clean], capture_output=True,
+                           env=env(), timeout=60)
+        assert p.returncode == 0, err(p)
+        ctx.mock.config(download_stall_at=100_000)
+        rc, e, took = stopped(cli_args(ctx) + ["download", "done-twice", "-o", out],
+                              lambda: part_size(out) >= 100_000, again=True)
+        assert rc == EXIT_ABORTED and took < 1.0, (rc, took, e)
+        assert not os.path.exists(out)
+        ctx.mock.config(download_stall_at=None)
+        p = subprocess.run(cli_args(ctx) + ["download", "done-twice", "-o", out], capture_output=True,
+                           env=env(), timeout=60)
+        assert p.returncode == 0, err(p)
+    finally:
+        ctx.mock.config(archive_size=0, download_stall_at=None)
+    assert sha256_file(out) == sha256_file(clean)
+
+
+def queued(fd):
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+
+
+def test_download_to_a_stalled_fifo(ctx):
+    """A reader that never reads: the write blocks, and the signal ends it."""
+    ctx.mock.reset()
+    fifo = os.path.join(ctx.tmp, "stalled.fifo")
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # open, never read
+    ctx.mock.config(archive_size=1_000_000)
+    try:
+        p = subprocess.Popen(cli_args(ctx) + ["download", "done-fifo", "-o", fifo], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env())
+        try:
+            t0 = time.monotonic()
+            while queued(reader) < 65536:  # the pipe is full: the next write blocks
+                assert p.poll() is None, p.communicate()[1].decode()
+                assert time.monotonic() - t0 < 20, "the pipe never filled"
+                time.sleep(0.02)
+            time.sleep(0.3)
+            sent = time.monotonic()
+            p.send_signal(signal.SIGINT)
+            _, e = p.communicate(timeout=10)
+            took = time.monotonic() - sent
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    finally:
+        os.close(reader)
+        os.unlink(fifo)
+        ctx.mock.config(archive_size=0)
+    print("signal to exit: %.3f s" % took)
+    check_stopped(p.returncode, e.decode("utf-8", "replace"), took)
+
+
+# Inside a network and mount namespace of its own: only loopback, and a
+# resolv.conf naming 127.0.0.1, where a UDP socket takes every query and
+# answers none (without it the query would be refused at once).
+SILENT_DNS = r"""
+set -e
+ip link set lo up
+mount --bind "$1/resolv.conf" /etc/resolv.conf
+python3 -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 53))
+open(sys.argv[1] + "/ready", "w").close()
+time.sleep(60)' "$1" </dev/null >/dev/null 2>&1 &
+echo $! > "$1/dns.pid"
+while [ ! -e "$1/ready" ]; do sleep 0.01; done
+shift
+exec "$@"
+"""
+
+
+def silent_dns(ctx, name):
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        return None
+    d = os.path.join(ctx.tmp, name)
+    os.mkdir(d)
+    with open(os.path.join(d, "resolv.conf"), "w") as f:
+        f.write("nameserver 127.0.0.1\noptions timeout:5 attempts:2\n")
+    return d
+
+
+def in_silent_dns(d, args):
+    return ["unshare", "-n", "-m", "--propagation", "private", "sh", "-c", SILENT_DNS, "sh", d] + args
+
+
+def end_silent_dns(d):
+    try:
+        with open(os.path.join(d, "dns.pid")) as f:
+            os.kill(int(f.read()), signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
+
+
+def unresolved_args(ctx, timeout="30"):
+    """The endpoint by name, with no --resolve: the lookup goes to the resolver."""
+    m = ctx.mock
+    return [CLI, "--endpoint", f"{HOST}:{m.port}", "--ca-file", m.ca_file, "--timeout", timeout]
+
+
+def test_name_lookup_never_answered(ctx):
+    d = silent_dns(ctx, "dns-sigint")
+    if d is None:
+        print("    SKIPPED: needs root and unshare")
+        return
+    try:
+        rc, e, took = stopped(in_silent_dns(d, unresolved_args(ctx) + ["status", "task-1"]),
+                              lambda: os.path.exists(os.path.join(d, "ready")) and time.sleep(0.5) is None)
+    finally:
+        end_silent_dns(d)
+    check_stopped(rc, e, took)
+
+
+def test_name_lookup_bounded_by_the_timeout(ctx):
+    d = silent_dns(ctx, "dns-timeout")
+    if d is None:
+        print("    SKIPPED: needs root and unshare")
+        return
+    try:
+        t0 = time.monotonic()
+        p = subprocess.run(in_silent_dns(d, unresolved_args(ctx, timeout="2") + ["status", "task-1"]),
+                           capture_output=True, env=env(), timeout=30)
+        took = time.monotonic() - t0
+    finally:
+        end_silent_dns(d)
+    print("lookup given up after %.3f s" % took)
+    assert p.returncode == EXIT_TIMEOUT, (p.returncode, err(p))
+    assert 1.9 < took < 3.0, took

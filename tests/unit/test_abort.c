@@ -114,10 +114,11 @@ static void test_connect_and_handshake(void)
     arm(777);
     check_stopped(lkd_get_result(&client, "task-42", 7, &r));
     check_usable();
-    /* Already stopped: nothing is sent. */
+    /* Already stopped: the call does not start (not even a connect). */
     fresh();
     arm(0);
     CHECK_EQ_INT(lkd_get_result(&client, "task-42", 7, &r), LKD_ERR_ABORTED);
+    CHECK_EQ_INT(tl.connects, 0);
     CHECK_EQ_INT(tl.nreqs, 0);
     check_usable();
 }
@@ -140,6 +141,15 @@ static void test_answer_and_sleeps(void)
     arm(1300); /* in the second pause, whatever the jitter: the first ends by 1200, the second by 2000 at the earliest */
     check_stopped(lkd_wait(&client, "task-42", 7, &o, &r));
     CHECK_EQ_INT(tl.nreqs, 2);
+    check_usable();
+    /* A 404 whose body stalls: stopped, not taken for the status. */
+    fresh();
+    {
+        tl_step_t *s = tl_push_http(404, "", "not found, and more to come", 27, TL_HANG);
+        s->cut = s->answer_len - 20;
+    }
+    arm(2000);
+    check_stopped(lkd_get_result(&client, "task-42", 7, &r));
     check_usable();
     /* The back-off before a retry. */
     fresh();
@@ -179,11 +189,11 @@ static void test_create(void)
 }
 
 /* A document read piece by piece: the abort says stop once two were read. */
-static unsigned doc_reads;
+static unsigned doc_reads, stop_reads_at;
 static int stop_after_reads(void *user)
 {
     (void)user;
-    return doc_reads >= 2;
+    return doc_reads >= stop_reads_at;
 }
 
 static lkd_status_t read_doc(void *user, uint64_t offset, uint8_t *buf, size_t len, size_t *got)
@@ -196,6 +206,22 @@ static lkd_status_t read_doc(void *user, uint64_t offset, uint8_t *buf, size_t l
     return LKD_OK;
 }
 
+static void signed_upload(lkd_create_t *p, lkd_file_source_t *f, unsigned pieces)
+{
+    fresh();
+    lkd_client_free(&client);
+    settings.abort = stop_after_reads;
+    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+    memset(f, 0, sizeof *f);
+    f->read = read_doc;
+    f->size = pieces * (uint64_t)LKD_UPLOAD_PIECE_SIZE;
+    lkd_create_default(p);
+    p->file = f;
+    p->file_type = "PDF";
+    doc_reads = 0;
+}
+
 static void test_create_hashing(void)
 {
     lkd_create_t p;
@@ -203,21 +229,33 @@ static void test_create_hashing(void)
     lkd_span_t id;
     /* Hashing a signed upload is computation without a wait: the abort is
      * asked per piece, before anything is connected. */
-    fresh();
-    lkd_client_free(&client);
-    settings.abort = stop_after_reads;
-    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
-    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
-    memset(&f, 0, sizeof f);
-    f.read = read_doc;
-    f.size = 10u * LKD_UPLOAD_PIECE_SIZE;
-    lkd_create_default(&p);
-    p.file = &f;
-    p.file_type = "PDF";
-    doc_reads = 0;
+    signed_upload(&p, &f, 10);
+    stop_reads_at = 2;
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ABORTED);
     CHECK_EQ_INT(doc_reads, 2);
     CHECK_EQ_INT(tl.connects, 0);
+    CHECK_EQ_INT(lkd_client_outcome_unknown(&client), 0);
+    /* Stopped in the middle of streaming it (hashed: 10 reads, then 3 pieces
+     * sent): the request did not go out whole, so no task was made. */
+    signed_upload(&p, &f, 10);
+    stop_reads_at = 13;
+    CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_ABORTED);
+    CHECK_EQ_INT(doc_reads, 13);
+    CHECK_EQ_INT(tl.connects, 1);
+    CHECK_EQ_INT(lkd_client_outcome_unknown(&client), 0);
+    stop_reads_at = UINT32_MAX;
+    check_usable();
+    /* An invalid Create after it says nothing of an earlier one. */
+    signed_upload(&p, &f, 1);
+    tl_push_raw(NULL, 0, TL_HANG);
+    settings.abort = app_abort;
+    lkd_client_free(&client);
+    CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+    arm(3000);
+    check_stopped(lkd_create(&client, &p, &id));
+    CHECK_EQ_INT(lkd_client_outcome_unknown(&client), 1);
+    CHECK_EQ_INT(lkd_create(&client, NULL, &id), LKD_ERR_ARG_NULL);
     CHECK_EQ_INT(lkd_client_outcome_unknown(&client), 0);
 }
 
@@ -280,6 +318,22 @@ static void test_download(void)
     CHECK(got_len == sizeof archive && memcmp(got, archive, sizeof archive) == 0);
     CHECK(strcmp(tl_req_header(tl.nreqs - 1, "Range", v, sizeof v), "bytes=1200-") == 0);
     CHECK(st.flags & LKD_DOWNLOAD_VERIFIED);
+    check_usable();
+    /* Already stopped: no GET starts. */
+    memset(&st, 0, sizeof st);
+    got_len = 0;
+    arm(0);
+    i = tl.connects;
+    CHECK_EQ_INT(lkd_download_result(&client, "task-42", 7, &o, &bytes), LKD_ERR_ABORTED);
+    CHECK_EQ_INT(tl.connects, i);
+    /* Stopped in the pause after the store's 503, before resuming. */
+    fresh();
+    tl_push_http(503, "", "", 0, TL_KEEP);
+    arm(50);
+    check_stopped(lkd_download_result(&client, "task-42", 7, &o, &bytes));
+    CHECK_EQ_INT(tl.nreqs, 1);
+    CHECK(tl.slept_ms > 0);
+    CHECK_EQ_INT(got_len, 0);
     check_usable();
 }
 
