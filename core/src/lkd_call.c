@@ -315,7 +315,7 @@ typedef struct {
  * file's size is checked against the service's limits and, unless it is sent
  * unsigned, hashed here (read once in full before anything is sent). */
 static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd_call_body_t *body, uint64_t deadline,
-                                  size_t *len)
+                                  size_t *len, size_t *token_at)
 {
     lkd_request_t req;
     lkd_span_t cred[3];
@@ -333,6 +333,7 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
     req.secret_id = cred[0];
     req.secret_key = cred[1];
     req.token = cred[2];
+    req.token_at = token_at;
     /* An unknown clock signs with the floor: the service's SignatureExpire
      * answer then carries the Date that sets the clock (see lkd_call). */
     req.timestamp = now >= 0 ? now : (int64_t)LKD_TIME_FLOOR;
@@ -376,13 +377,22 @@ static lkd_status_t send_streamed_body(lkd_client_t *c, const lkd_call_body_t *b
 }
 
 /* Connect to the API host (or keep the open connection to it) and send the
- * head_len bytes of the request buffer, then a streamed body. */
-static lkd_status_t send_request(lkd_client_t *c, const lkd_call_body_t *body, size_t head_len, uint64_t deadline,
-                                 attempt_t *at)
+ * head_len bytes of the request buffer with the token (from the provider's
+ * buffer or the settings) at token_at, then a streamed body. */
+static lkd_status_t send_request(lkd_client_t *c, const lkd_call_body_t *body, size_t head_len, size_t token_at,
+                                 uint64_t deadline, attempt_t *at)
 {
+    lkd_span_t cred[3];
     lkd_status_t st = lkd_call_connect(c, c->internal.settings.host, c->internal.settings.port, deadline);
+    lkd_creds_spans(c, cred);
     if (st == LKD_OK) {
-        st = lkd_tls_write_all(&c->internal.tls, c->internal.request, head_len, deadline);
+        st = lkd_tls_write_all(&c->internal.tls, c->internal.request, token_at, deadline);
+    }
+    if (st == LKD_OK) {
+        st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)cred[2].ptr, cred[2].len, deadline);
+    }
+    if (st == LKD_OK) {
+        st = lkd_tls_write_all(&c->internal.tls, c->internal.request + token_at, head_len - token_at, deadline);
         at->consumed_once = body->file != NULL && body->file->unsigned_payload;
     }
     if (st == LKD_OK && body->file != NULL) {
@@ -432,14 +442,14 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
                                  lkd_call_decode_fn decode, void *ctx, uint64_t deadline, attempt_t *at)
 {
     lkd_call_body_t body;
-    size_t len = 0;
+    size_t len = 0, token_at = 0;
     int reused, got_any = 0;
     lkd_status_t st;
 
     memset(&body, 0, sizeof body);
     st = compose(c, ctx, &body);
     if (st == LKD_OK) {
-        st = build_request(c, action, &body, deadline, &len);
+        st = build_request(c, action, &body, deadline, &len, &token_at);
     }
     if (st != LKD_OK) {
         return st;
@@ -448,7 +458,7 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
      * then is taken for a stale connection at most once per call, which
      * costs one retry that is not counted. */
     reused = c->internal.tls.open;
-    st = send_request(c, &body, len, deadline, at);
+    st = send_request(c, &body, len, token_at, deadline, at);
     if (st == LKD_OK) {
         /* Only GetReconstructDocumentResult's answer lists FailedPages; its ctx is the caller's result. */
         st = receive_answer(c, decode == lkd_result_decode ? ((lkd_result_t *)ctx)->failed_pages : NULL, deadline,
