@@ -550,7 +550,7 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
     int resigned_for_clock = 0, stale_retried = 0, renewed_credentials = 0;
     for (;;) {
         attempt_t at;
-        lkd_status_t st = lkd_creds_ensure(c);
+        lkd_status_t st = lkd_creds_ensure(c, deadline);
         if (st != LKD_OK) {
             return st;
         }
