@@ -382,18 +382,18 @@ static lkd_status_t send_streamed_body(lkd_client_t *c, const lkd_call_body_t *b
 static lkd_status_t send_request(lkd_client_t *c, const lkd_call_body_t *body, size_t head_len, size_t token_at,
                                  uint64_t deadline, attempt_t *at)
 {
-    lkd_span_t cred[3];
+    lkd_span_t part[3]; /* the head before the token, the token, the rest */
+    unsigned i;
     lkd_status_t st = lkd_call_connect(c, c->internal.settings.host, c->internal.settings.port, deadline);
-    lkd_creds_spans(c, cred);
-    if (st == LKD_OK) {
-        st = lkd_tls_write_all(&c->internal.tls, c->internal.request, token_at, deadline);
-    }
-    if (st == LKD_OK) {
-        st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)cred[2].ptr, cred[2].len, deadline);
-    }
-    if (st == LKD_OK) {
-        st = lkd_tls_write_all(&c->internal.tls, c->internal.request + token_at, head_len - token_at, deadline);
-        at->consumed_once = body->file != NULL && body->file->unsigned_payload;
+    lkd_creds_spans(c, part);
+    part[1] = part[2];
+    part[0].ptr = (const char *)c->internal.request;
+    part[0].len = token_at;
+    part[2].ptr = part[0].ptr + token_at;
+    part[2].len = head_len - token_at;
+    at->consumed_once = st == LKD_OK && body->file != NULL && body->file->unsigned_payload;
+    for (i = 0; i < 3 && st == LKD_OK; i++) {
+        st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)part[i].ptr, part[i].len, deadline);
     }
     if (st == LKD_OK && body->file != NULL) {
         st = send_streamed_body(c, body, deadline);

@@ -99,8 +99,9 @@ lkd_status_t lkd_creds_ensure(lkd_client_t *c, uint64_t deadline)
      * for less than twice the margin would otherwise be renewed before
      * every call. */
     c->internal.creds_margin_s = c->internal.settings.credentials_margin_s;
-    if (k->expires != LKD_CREDENTIALS_NO_EXPIRY && now >= 0 && (k->expires - now) / 2 < c->internal.creds_margin_s) {
-        c->internal.creds_margin_s = (uint32_t)((k->expires - now) / 2);
+    if (k->expires != LKD_CREDENTIALS_NO_EXPIRY && now >= 0 &&
+        (uint64_t)(k->expires - now) / 2u < c->internal.creds_margin_s) {
+        c->internal.creds_margin_s = (uint32_t)((uint64_t)(k->expires - now) / 2u);
     }
     c->internal.creds_held = 1;
     return LKD_OK;
