@@ -50,7 +50,7 @@ def main():
     with open(os.path.join(state, "secrets"), "a") as f:
         f.write(c["TmpSecretKey"] + "\n" + c["Token"] + "\n")
     if mode == "bad-first" and runs == 1:
-        c["Token"] = "x" + c["Token"][1:]
+        c["Token"] = ("y" if c["Token"][0] == "x" else "x") + c["Token"][1:]  # another first byte, always
     if mode == "nokey":
         del c["Token"]
     if mode == "stderr":
