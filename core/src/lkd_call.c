@@ -388,7 +388,7 @@ static lkd_status_t send_request(lkd_client_t *c, const lkd_call_body_t *body, s
     lkd_creds_spans(c, part);
     part[1] = part[2];
     if (part[1].len == 0) {
-        token_at = head_len; /* no token: the head in one write, one TLS record */
+        token_at = head_len; /* none: the head in one write (one TLS record) */
     }
     part[0].ptr = (const char *)c->internal.request;
     part[0].len = token_at;
