@@ -310,12 +310,18 @@ typedef struct {
     uint8_t consumed_once; /* a read-once file source was (partly) sent */
 } attempt_t;
 
-/* The signed request's head into the request buffer (*len bytes): the
+/* The signed request's head into the request buffer (len[0] bytes, the
+ * token's place at len[1], see lkd_request_t's token_at): the
  * settings, the action, the clock and the body's first part; a streamed
  * file's size is checked against the service's limits and, unless it is sent
  * unsigned, hashed here (read once in full before anything is sent). */
+#if defined(__GNUC__)
+/* Its frame (the request and signing state) must not stay on the stack
+ * beneath the send and the receive, the deepest paths of a call. */
+__attribute__((noinline))
+#endif
 static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd_call_body_t *body, uint64_t deadline,
-                                  size_t *len, size_t *token_at)
+                                  size_t len[2])
 {
     lkd_request_t req;
     lkd_span_t cred[3];
@@ -333,7 +339,7 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
     req.secret_id = cred[0];
     req.secret_key = cred[1];
     req.token = cred[2];
-    req.token_at = token_at;
+    req.token_at = &len[1];
     /* An unknown clock signs with the floor: the service's SignatureExpire
      * answer then carries the Date that sets the clock (see lkd_call). */
     req.timestamp = now >= 0 ? now : (int64_t)LKD_TIME_FLOOR;
@@ -354,9 +360,9 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
             }
         }
     }
-    st = lkd_request_write(&req, (char *)c->internal.request, sizeof c->internal.request, len);
+    st = lkd_request_write(&req, (char *)c->internal.request, sizeof c->internal.request, &len[0]);
     if (st == LKD_OK) {
-        log_request(c, (const char *)c->internal.request, *len);
+        log_request(c, (const char *)c->internal.request, len[0]);
     }
     return st;
 }
@@ -445,14 +451,14 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
                                  lkd_call_decode_fn decode, void *ctx, uint64_t deadline, attempt_t *at)
 {
     lkd_call_body_t body;
-    size_t len = 0, token_at = 0;
+    size_t len[2] = {0, 0};
     int reused, got_any = 0;
     lkd_status_t st;
 
     memset(&body, 0, sizeof body);
     st = compose(c, ctx, &body);
     if (st == LKD_OK) {
-        st = build_request(c, action, &body, deadline, &len, &token_at);
+        st = build_request(c, action, &body, deadline, len);
     }
     if (st != LKD_OK) {
         return st;
@@ -461,7 +467,7 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
      * then is taken for a stale connection at most once per call, which
      * costs one retry that is not counted. */
     reused = c->internal.tls.open;
-    st = send_request(c, &body, len, token_at, deadline, at);
+    st = send_request(c, &body, len[0], len[1], deadline, at);
     if (st == LKD_OK) {
         /* Only GetReconstructDocumentResult's answer lists FailedPages; its ctx is the caller's result. */
         st = receive_answer(c, decode == lkd_result_decode ? ((lkd_result_t *)ctx)->failed_pages : NULL, deadline,
