@@ -223,7 +223,9 @@ typedef struct {
 void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
 
 /* Prepare a client (the settings struct is copied; its strings are not) and
- * seed its random generator from the port.
+ * seed its random generator from the port.  The object's old contents are
+ * never read (it may be uninitialised memory): a client in use must be given
+ * to lkd_client_free first, which wipes its provider's buffers.
  *
  * lkd_client_init is a macro: it also hands the library sizeof(lkd_client_t)
  * and LKD_CONFIG_FINGERPRINT as the application was compiled with them, and
