@@ -157,14 +157,23 @@ static int read_output(int fd, double left, size_t *n, char *why, size_t why_len
     return got == 0 ? 0 : 1;
 }
 
-static void say_timeout(const credentials_process_t *cp, char *why, size_t why_len)
+/* Past the run's limit, or the CLI asked to stop (why left empty): 1. */
+static int over(const credentials_process_t *cp, double deadline, double limit_s, char *why, size_t why_len)
 {
-    snprintf(why, why_len, "did not finish within %g s: stopped", cp->timeout_s);
+    if (cp->stop != NULL && *cp->stop) {
+        why[0] = '\0';
+        return 1;
+    }
+    if (now_s() < deadline) {
+        return 0;
+    }
+    snprintf(why, why_len, "did not finish within %g s: stopped", limit_s);
+    return 1;
 }
 
 /* Reap the child by the deadline: 0, or -1 with why. */
-static int reap(const credentials_process_t *cp, pid_t pid, int *status, double deadline, char *why,
-                size_t why_len)
+static int reap(const credentials_process_t *cp, pid_t pid, int *status, double deadline, double limit_s,
+                char *why, size_t why_len)
 {
     for (;;) {
         struct timespec ts = {0, 10 * 1000 * 1000};
@@ -176,8 +185,7 @@ static int reap(const credentials_process_t *cp, pid_t pid, int *status, double 
             snprintf(why, why_len, "cannot wait for it: %s", strerror(errno));
             return -1;
         }
-        if (now_s() >= deadline) {
-            say_timeout(cp, why, why_len);
+        if (over(cp, deadline, limit_s, why, why_len)) {
             return -1;
         }
         nanosleep(&ts, NULL);
@@ -186,9 +194,10 @@ static int reap(const credentials_process_t *cp, pid_t pid, int *status, double 
 
 /* Read the child's stdout until it closes, then reap it, both by the
  * deadline.  The byte count, or -1 with why (the child killed and reaped). */
-static long run(const credentials_process_t *cp, char **argv, int *status, char *why, size_t why_len)
+static long run(const credentials_process_t *cp, char **argv, double limit_s, int *status, char *why,
+                size_t why_len)
 {
-    double deadline = now_s() + cp->timeout_s;
+    double deadline = now_s() + limit_s;
     size_t n = 0;
     int fd = -1, more = 1;
     pid_t pid = start(argv, &fd);
@@ -197,16 +206,11 @@ static long run(const credentials_process_t *cp, char **argv, int *status, char 
         return -1;
     }
     while (more == 1) {
-        double left = deadline - now_s();
-        if (left <= 0) {
-            say_timeout(cp, why, why_len);
-            more = -1;
-        } else {
-            more = read_output(fd, left, &n, why, why_len);
-        }
+        /* A stop signal interrupts poll (no SA_RESTART): seen here at once. */
+        more = over(cp, deadline, limit_s, why, why_len) ? -1 : read_output(fd, deadline - now_s(), &n, why, why_len);
     }
     close(fd);
-    if (more == 0 && reap(cp, pid, status, deadline, why, why_len) == 0) {
+    if (more == 0 && reap(cp, pid, status, deadline, limit_s, why, why_len) == 0) {
         return (long)n;
     }
     /* Its whole process group: a shell's children too. */
@@ -225,11 +229,14 @@ static void put(lkd_credential_buf_t *b, const char *v, size_t n)
     b->len = n;
 }
 
+/* Say why (cp NULL: silently), wipe what was read. */
 static lkd_status_t fail(const credentials_process_t *cp, const char *why)
 {
-    fputs("lkedoc: credentials process '", stderr);
-    safe_text_puts(stderr, cp->command);
-    fprintf(stderr, "' %s\n", why);
+    if (cp != NULL) {
+        fputs("lkedoc: credentials process '", stderr);
+        safe_text_puts(stderr, cp->command);
+        fprintf(stderr, "' %s\n", why);
+    }
     credentials_wipe_bytes(out_buf, sizeof out_buf);
     credentials_wipe_bytes(&parsed, sizeof parsed);
     return LKD_ERR_CREDENTIALS;
@@ -243,6 +250,8 @@ lkd_status_t credentials_process_provide(void *user, lkd_credentials_t *creds)
     char why[300], err[200];
     int status = 0;
     long n;
+    /* No longer than the call that asks has left. */
+    double limit_s = creds->time_left_ms / 1000.0 < cp->timeout_s ? creds->time_left_ms / 1000.0 : cp->timeout_s;
 
     if (split(cp->command, words, sizeof words, argv, err, sizeof err) < 0) {
         snprintf(why, sizeof why, "cannot be run: it %s", err);
@@ -254,7 +263,11 @@ lkd_status_t credentials_process_provide(void *user, lkd_credentials_t *creds)
         safe_text_puts(stderr, cp->command);
         fprintf(stderr, "' (run %u)\n", cp->runs);
     }
-    n = run(cp, argv, &status, why, sizeof why);
+    n = run(cp, argv, limit_s, &status, why, sizeof why);
+    if (n < 0 && why[0] == '\0') {
+        (void)fail(NULL, why);
+        return LKD_ERR_ABORTED;
+    }
     if (n < 0) {
         return fail(cp, why);
     }

@@ -12,6 +12,7 @@
 #ifndef LKEDOC_CREDENTIALS_PROCESS_H
 #define LKEDOC_CREDENTIALS_PROCESS_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "lkd_client.h"
@@ -21,7 +22,12 @@
 
 typedef struct {
     const char *command;  /* the command line, for messages */
-    double timeout_s;     /* each run's limit: killed (its process group) after it */
+    double timeout_s;     /* each run's limit (or the call's time left, if less):
+                             killed (its process group) after it */
+    const volatile sig_atomic_t *stop; /* NULL, or nonzero once the CLI is asked to stop (SIGINT,
+                                          SIGTERM): the run's process group is killed, LKD_ERR_ABORTED.
+                                          It runs in a group of its own, out of the terminal's
+                                          reach, so a Ctrl-C reaches it only this way */
     int verbose;          /* say when it runs and the expiry (never a value) */
     unsigned runs;        /* runs so far */
 } credentials_process_t;
@@ -32,7 +38,8 @@ int credentials_process_check(const char *line, char *err, size_t err_len);
 
 /* lkd_credentials_fn for settings.credentials_provider (user: a
  * credentials_process_t).  Prints why on stderr and returns
- * LKD_ERR_CREDENTIALS when the run or its output fails. */
+ * LKD_ERR_CREDENTIALS when the run or its output fails; LKD_ERR_ABORTED,
+ * silently, when *stop was set. */
 lkd_status_t credentials_process_provide(void *user, lkd_credentials_t *creds);
 
 #endif

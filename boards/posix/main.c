@@ -32,8 +32,8 @@
 static lkd_client_t client; /* everything the library needs, in one static object */
 static credentials_t creds;
 /* Temporary credentials from a process: the client's provider writes them
- * here and wipes them (lkd_credentials_t).  4 KiB of token: more than the
- * request buffer carries, so that the request, not this copy, is the limit. */
+ * here and wipes them (lkd_credentials_t).  4 KiB of token: more than twice
+ * the longest STS tokens (about 1.7 KB); the client sends it from here. */
 static char tmp_id[129], tmp_key[129], tmp_token[4096];
 static lkd_credentials_t tmp_creds;
 static credentials_process_t process;
@@ -230,8 +230,9 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         fputc(')', stderr);
     } else if (st == LKD_ERR_DNS || st == LKD_ERR_CONNECT) {
         fprintf(stderr, " (host %s, port %u)", o->host, (unsigned)o->port);
-    } else if (st == LKD_ERR_BUFFER_TOO_SMALL && o->credentials_process != NULL) {
-        fprintf(stderr, ": the session token does not fit the %u-byte request (LKD_REQUEST_BUFFER_SIZE)",
+    } else if (st == LKD_ERR_BUFFER_TOO_SMALL) {
+        /* The session token is sent beside the buffer: the headers and a body in it are what did not fit. */
+        fprintf(stderr, ": the request does not fit the %u-byte request buffer (LKD_REQUEST_BUFFER_SIZE)",
                 (unsigned)LKD_REQUEST_BUFFER_SIZE);
     }
     fputc('\n', stderr);
@@ -373,6 +374,7 @@ static int use_credentials(lkd_settings_t *s, options_t *o)
     process.command = o->credentials_process;
     process.timeout_s = o->credentials_timeout_s;
     process.verbose = o->verbose;
+    process.stop = &stop_signal;
     tmp_creds.secret_id.ptr = tmp_id;
     tmp_creds.secret_id.size = sizeof tmp_id;
     tmp_creds.secret_key.ptr = tmp_key;

@@ -87,28 +87,33 @@ typedef struct {
  * never carry one.  The client wipes all three in full before each call of
  * the provider, after a provider failure or unusable answer, and at
  * lkd_client_free.  A len over its size (or over 128 for secret_id) is
- * refused (LKD_ERR_CREDENTIALS), never cut.  The token travels in the
- * request buffer with the headers: with LKD_REQUEST_BUFFER_SIZE 2048 one of
- * about 1.3 KB fits a poll, about 1 KB a Create with a short FileUrl; a
- * longer one is LKD_ERR_BUFFER_TOO_SMALL, nothing sent (STS tokens run from
- * about 700 bytes to well over 1 KB: size the buffer for them). */
+ * refused (LKD_ERR_CREDENTIALS), never cut.  The token is sent from its
+ * buffer, not copied into the request buffer: its length is bounded by
+ * token.size alone (STS tokens run from about 700 bytes to about 1.7 KB). */
 typedef struct {
     lkd_credential_buf_t secret_id;  /* TmpSecretId: letters, digits, '-', '.', '_' */
     lkd_credential_buf_t secret_key; /* TmpSecretKey: any bytes, at least one */
     lkd_credential_buf_t token;      /* Token (X-TC-Token): visible ASCII; len 0 sends none */
     int64_t expires;                 /* ExpiredTime (Unix s), or LKD_CREDENTIALS_NO_EXPIRY */
+    uint32_t time_left_ms;           /* set by the client before each call of the provider: what
+                                        is left of the call's deadline, which the provider's own
+                                        wait should not outlive */
 } lkd_credentials_t;
 
 #define LKD_CREDENTIALS_NO_EXPIRY (-1)
 
-/* The default of settings.credentials_margin_s: the official SDKs' and
- * tools' habit of renewing temporary credentials minutes before they end. */
+/* The default of settings.credentials_margin_s: as Tencent Cloud's Go SDK
+ * renews a CVM role's credentials (300 s before ExpiredTime).  At most
+ * LKD_CREDENTIALS_MARGIN_MAX_S. */
 #define LKD_CREDENTIALS_MARGIN_S 300u
+#define LKD_CREDENTIALS_MARGIN_MAX_S 86400u
 
 /* Fill *creds with fresh credentials (see lkd_credentials_t), e.g. from the
  * vendor's backend or an STS call.  Called inside a call of the client,
- * which waits for it: it should bound its own time.  Any status other than
- * LKD_OK ends the call with LKD_ERR_CREDENTIALS, nothing sent. */
+ * which waits for it: it should bound its own time by creds->time_left_ms
+ * and stop when settings.abort says so, returning LKD_ERR_ABORTED, which
+ * ends the call as LKD_ERR_ABORTED.  Any other status than LKD_OK ends the
+ * call with LKD_ERR_CREDENTIALS, nothing sent. */
 typedef lkd_status_t (*lkd_credentials_fn)(void *user, lkd_credentials_t *creds);
 
 /* Receives one line of diagnostics (no newline); secrets are never in it. */
@@ -129,18 +134,21 @@ typedef struct {
     const char *language;     /* X-TC-Language: NULL, "en-US" or "zh-CN" */
     const char *secret_id;
     const char *secret_key;
-    const char *token;        /* NULL, or the session token of temporary credentials */
+    const char *token;        /* NULL, or the session token of temporary credentials (any
+                                 length: sent from this string, not the request buffer) */
     /* Credentials that refresh themselves: with credentials_provider set,
      * secret_id, secret_key and token above are ignored (may be NULL).
      * Before a call, the client asks the provider when it holds none, or
-     * when they expire within credentials_margin_s by lkd_client_now (while
+     * when they expire within credentials_margin_s (but at most half the
+     * life they had when the provider gave them) by lkd_client_now (while
      * that is -1 they are used until the service refuses them); and once
      * more when the service answers AuthFailure.TokenFailure, the call then
      * repeated once with the new ones (lkd_job.h says why a Create may be). */
     lkd_credentials_fn credentials_provider;
     void *credentials_user;
     lkd_credentials_t *credentials; /* the provider's buffers (required with a provider) */
-    uint32_t credentials_margin_s;  /* LKD_CREDENTIALS_MARGIN_S by lkd_settings_default */
+    uint32_t credentials_margin_s;  /* LKD_CREDENTIALS_MARGIN_S by lkd_settings_default;
+                                       at most LKD_CREDENTIALS_MARGIN_MAX_S */
     uint32_t timeout_ms;      /* deadline of one API call, its retries included */
     uint32_t upload_bytes_per_s; /* a Create that streams a file gets timeout_ms plus its
                                     base64 body at this rate, in whole seconds (65536 by
@@ -194,6 +202,7 @@ typedef struct {
         uint32_t requests_sent;     /* requests written since init */
         uint32_t retries;           /* attempts repeated after retryable failures since init */
         uint32_t retry_after_ms;    /* Retry-After of the last answer, 0 when none */
+        uint32_t creds_margin_s;    /* the held credentials' margin: the setting's, at most half their life */
         uint8_t creds_held;         /* the provider's credentials are in settings.credentials */
         uint8_t outcome_unknown;    /* the last call's Create went out whole, unanswered */
         char task_id[LKD_TASK_ID_SIZE]; /* the job's task (see lkd_job.h) */
@@ -214,7 +223,9 @@ typedef struct {
 void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
 
 /* Prepare a client (the settings struct is copied; its strings are not) and
- * seed its random generator from the port.
+ * seed its random generator from the port.  The object's old contents are
+ * never read (it may be uninitialised memory): a client in use must be given
+ * to lkd_client_free first, which wipes its provider's buffers.
  *
  * lkd_client_init is a macro: it also hands the library sizeof(lkd_client_t)
  * and LKD_CONFIG_FINGERPRINT as the application was compiled with them, and
@@ -233,7 +244,8 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
  * LKD_ERR_ARG_FORMAT (bytes a header may not carry; a result_hosts entry),
  * LKD_ERR_ARG_NULL also for settings.credentials (or its secret_id or
  * secret_key buffer, sized 0 or NULL) when credentials_provider is set,
- * LKD_ERR_ARG_RANGE (port or timeout_ms 0, a negative last_known_time, a
+ * LKD_ERR_ARG_RANGE (port or timeout_ms 0, a negative last_known_time,
+ * credentials_margin_s over LKD_CREDENTIALS_MARGIN_MAX_S with a provider, a
  * language other than en-US / zh-CN, upload_bytes_per_s from 1 to
  * LKD_UPLOAD_RATE_MIN - 1); LKD_ERR_NOT_PROVIDED (the port's entropy
  * answered it: a port still on port/template's), LKD_ERR_ENTROPY (the entropy

@@ -312,12 +312,18 @@ typedef struct {
     uint8_t consumed_once; /* a read-once file source was (partly) sent */
 } attempt_t;
 
-/* The signed request's head into the request buffer (*len bytes): the
+/* The signed request's head into the request buffer (len[0] bytes, the
+ * token's place at len[1], see lkd_request_t's token_at): the
  * settings, the action, the clock and the body's first part; a streamed
  * file's size is checked against the service's limits and, unless it is sent
  * unsigned, hashed here (read once in full before anything is sent). */
+#if defined(__GNUC__)
+/* Its frame (the request and signing state) must not stay on the stack
+ * beneath the send and the receive, the deepest paths of a call. */
+__attribute__((noinline))
+#endif
 static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd_call_body_t *body, uint64_t deadline,
-                                  size_t *len)
+                                  size_t len[2])
 {
     lkd_request_t req;
     lkd_span_t cred[3];
@@ -335,6 +341,7 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
     req.secret_id = cred[0];
     req.secret_key = cred[1];
     req.token = cred[2];
+    req.token_at = &len[1];
     /* An unknown clock signs with the floor: the service's SignatureExpire
      * answer then carries the Date that sets the clock (see lkd_call). */
     req.timestamp = now >= 0 ? now : (int64_t)LKD_TIME_FLOOR;
@@ -355,9 +362,9 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
             }
         }
     }
-    st = lkd_request_write(&req, (char *)c->internal.request, sizeof c->internal.request, len);
+    st = lkd_request_write(&req, (char *)c->internal.request, sizeof c->internal.request, &len[0]);
     if (st == LKD_OK) {
-        log_request(c, (const char *)c->internal.request, *len);
+        log_request(c, (const char *)c->internal.request, len[0]);
     }
     return st;
 }
@@ -378,14 +385,26 @@ static lkd_status_t send_streamed_body(lkd_client_t *c, const lkd_call_body_t *b
 }
 
 /* Connect to the API host (or keep the open connection to it) and send the
- * head_len bytes of the request buffer, then a streamed body. */
-static lkd_status_t send_request(lkd_client_t *c, const lkd_call_body_t *body, size_t head_len, uint64_t deadline,
-                                 attempt_t *at)
+ * head_len bytes of the request buffer with the token (from the provider's
+ * buffer or the settings) at token_at, then a streamed body. */
+static lkd_status_t send_request(lkd_client_t *c, const lkd_call_body_t *body, size_t head_len, size_t token_at,
+                                 uint64_t deadline, attempt_t *at)
 {
+    lkd_span_t part[3]; /* the head before the token, the token, the rest */
+    unsigned i;
     lkd_status_t st = lkd_call_connect(c, c->internal.settings.host, c->internal.settings.port, deadline);
-    if (st == LKD_OK) {
-        st = lkd_tls_write_all(&c->internal.tls, c->internal.request, head_len, deadline);
-        at->consumed_once = body->file != NULL && body->file->unsigned_payload;
+    lkd_creds_spans(c, part);
+    part[1] = part[2];
+    if (part[1].len == 0) {
+        token_at = head_len; /* none: the head in one write (one TLS record) */
+    }
+    part[0].ptr = (const char *)c->internal.request;
+    part[0].len = token_at;
+    part[2].ptr = part[0].ptr + token_at;
+    part[2].len = head_len - token_at;
+    at->consumed_once = st == LKD_OK && body->file != NULL && body->file->unsigned_payload;
+    for (i = 0; i < 3 && st == LKD_OK; i++) {
+        st = lkd_tls_write_all(&c->internal.tls, (const uint8_t *)part[i].ptr, part[i].len, deadline);
     }
     if (st == LKD_OK && body->file != NULL) {
         st = send_streamed_body(c, body, deadline);
@@ -434,14 +453,14 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
                                  lkd_call_decode_fn decode, void *ctx, uint64_t deadline, attempt_t *at)
 {
     lkd_call_body_t body;
-    size_t len = 0;
+    size_t len[2] = {0, 0};
     int reused, got_any = 0;
     lkd_status_t st;
 
     memset(&body, 0, sizeof body);
     st = compose(c, ctx, &body);
     if (st == LKD_OK) {
-        st = build_request(c, action, &body, deadline, &len);
+        st = build_request(c, action, &body, deadline, len);
     }
     if (st != LKD_OK) {
         return st;
@@ -450,7 +469,7 @@ static lkd_status_t attempt_call(lkd_client_t *c, const char *action, lkd_call_c
      * then is taken for a stale connection at most once per call, which
      * costs one retry that is not counted. */
     reused = c->internal.tls.open;
-    st = send_request(c, &body, len, deadline, at);
+    st = send_request(c, &body, len[0], len[1], deadline, at);
     if (st == LKD_OK) {
         /* Only GetReconstructDocumentResult's answer lists FailedPages; its ctx is the caller's result. */
         st = receive_answer(c, decode == lkd_result_decode ? ((lkd_result_t *)ctx)->failed_pages : NULL, deadline,
@@ -544,7 +563,7 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
         attempt_t at;
         /* Asked before each attempt: one that follows a clock, stale or
          * credential retry has no wait of its own to ask it first. */
-        lkd_status_t st = lkd_tls_aborted(&c->internal.tls) ? LKD_ERR_ABORTED : lkd_creds_ensure(c);
+        lkd_status_t st = lkd_tls_aborted(&c->internal.tls) ? LKD_ERR_ABORTED : lkd_creds_ensure(c, deadline);
         if (st != LKD_OK) {
             return st;
         }

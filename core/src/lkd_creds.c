@@ -71,25 +71,37 @@ static lkd_status_t check_answer(lkd_client_t *c, lkd_credentials_t *k, int64_t 
     return LKD_OK;
 }
 
-lkd_status_t lkd_creds_ensure(lkd_client_t *c)
+lkd_status_t lkd_creds_ensure(lkd_client_t *c, uint64_t deadline)
 {
     lkd_credentials_t *k = c->internal.settings.credentials;
     int64_t now = lkd_clock_sign_time(c);
+    uint64_t now_ms = lkd_clock_now_ms(c);
     lkd_status_t st;
     if (c->internal.settings.credentials_provider == NULL) {
         return LKD_OK;
     }
     /* A clock not known yet cannot judge the expiry: the service's answer will. */
     if (c->internal.creds_held && (k->expires == LKD_CREDENTIALS_NO_EXPIRY || now < 0 ||
-                                   now + (int64_t)c->internal.settings.credentials_margin_s < k->expires)) {
+                                   now + (int64_t)c->internal.creds_margin_s < k->expires)) {
         return LKD_OK;
     }
     lkd_creds_wipe(c);
+    k->time_left_ms = deadline <= now_ms ? 0 : deadline - now_ms > UINT32_MAX ? UINT32_MAX
+                                                                               : (uint32_t)(deadline - now_ms);
     st = c->internal.settings.credentials_provider(c->internal.settings.credentials_user, k);
-    st = st != LKD_OK ? LKD_ERR_CREDENTIALS : check_answer(c, k, now);
+    /* A provider stopped by the application's abort says so. */
+    st = st == LKD_ERR_ABORTED ? st : st != LKD_OK ? LKD_ERR_CREDENTIALS : check_answer(c, k, now);
     if (st != LKD_OK) {
         lkd_creds_wipe(c);
         return st;
+    }
+    /* Renewed at most half their life before they end: credentials issued
+     * for less than twice the margin would otherwise be renewed before
+     * every call. */
+    c->internal.creds_margin_s = c->internal.settings.credentials_margin_s;
+    if (k->expires != LKD_CREDENTIALS_NO_EXPIRY && now >= 0 &&
+        (uint64_t)(k->expires - now) / 2u < c->internal.creds_margin_s) {
+        c->internal.creds_margin_s = (uint32_t)((uint64_t)(k->expires - now) / 2u);
     }
     c->internal.creds_held = 1;
     return LKD_OK;
@@ -120,6 +132,7 @@ int lkd_creds_rejected(lkd_client_t *c)
     if (c->internal.settings.credentials_provider == NULL || strcmp(c->internal.api_error.code, code) != 0) {
         return 0;
     }
-    c->internal.creds_held = 0;
+    /* Refused values are of no use to anyone: not kept in the buffers. */
+    lkd_creds_wipe(c);
     return 1;
 }

@@ -148,7 +148,11 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
         w_header(&w, "X-TC-Language", req->language);
     }
     if (req->token.len > 0) {
-        w_header(&w, "X-TC-Token", req->token);
+        lkd_span_t left_out = {NULL, 0};
+        if (req->token_at != NULL) {
+            *req->token_at = w.pos + sizeof "X-TC-Token: " - 1;
+        }
+        w_header(&w, "X-TC-Token", req->token_at != NULL ? left_out : req->token);
     }
     if (req->unsigned_payload) {
         lkd_text_put_str(&w, "X-TC-Content-SHA256: UNSIGNED-PAYLOAD\r\n");

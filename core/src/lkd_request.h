@@ -52,6 +52,12 @@ typedef struct {
     uint8_t unsigned_payload;
     uint64_t content_length;
     uint8_t payload_sha256[32];
+    /* NULL: the token is written in its header.  Else only "X-TC-Token: "
+     * and "\r\n" are, and *token_at gets the offset between them (left as
+     * it was without a token): the caller sends the token's bytes from where
+     * they lie, so a long one costs no buffer (TC3 signs only content-type
+     * and host; the value is still checked). */
+    size_t *token_at;
 } lkd_request_t;
 
 /* Write the request into out[0..cap); *len gets its length.

@@ -103,7 +103,9 @@ static lkd_status_t check_provider(const lkd_settings_t *s, lkd_arg_error_t *e)
         return lkd_arg_note(e, LKD_ERR_ARG_NULL, "settings.credentials",
                             "needs secret_id and secret_key buffers with a provider", 0, 0);
     }
-    return LKD_OK;
+    return s->credentials_margin_s > LKD_CREDENTIALS_MARGIN_MAX_S
+               ? lkd_arg_note(e, LKD_ERR_ARG_RANGE, "settings.credentials_margin_s", "is over a day", 0, 0)
+               : LKD_OK;
 }
 
 static lkd_status_t check_texts(const lkd_settings_t *s, lkd_arg_error_t *e)

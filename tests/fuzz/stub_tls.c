@@ -60,6 +60,7 @@ void fuzz_server_reset(void)
     s->host[0] = '\0';
     s->port = 0;
     s->conn_id = 0;
+    s->head_len = 0;
     fresh_stream(s);
 }
 
@@ -284,7 +285,7 @@ static lkd_status_t start_request(const uint8_t *data, size_t len)
 
     memset(&q, 0, sizeof q);
     end = find(data, len, "\r\n\r\n");
-    FUZZ_CHECK(end != NULL); /* the whole head comes in the first write */
+    FUZZ_CHECK(end != NULL); /* the whole head (gathered from its pieces) */
     head_len = (size_t)(end - data) + 4;
     FUZZ_CHECK(find(data, head_len - 2, "\r\n\r\n") == NULL || find(data, head_len - 2, "\r\n\r\n") == end);
 
@@ -374,6 +375,7 @@ static lkd_status_t start_request(const uint8_t *data, size_t len)
 lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, uint64_t deadline)
 {
     fuzz_server_t *s = &fuzz_server;
+    int starts;
     /* The client writes only on a connection it has just opened or kept. */
     FUZZ_CHECK(tls != NULL && tls->open && s->open);
     FUZZ_CHECK(data != NULL || len == 0);
@@ -383,9 +385,26 @@ lkd_status_t lkd_tls_write_all(lkd_tls_t *tls, const uint8_t *data, size_t len, 
     if (now_ms(tls) >= deadline) {
         return LKD_ERR_TIMEOUT;
     }
-    if ((len >= 5 && memcmp(data, "POST ", 5) == 0) || (len >= 4 && memcmp(data, "GET ", 4) == 0)) {
+    starts = (len >= 5 && memcmp(data, "POST ", 5) == 0) || (len >= 4 && memcmp(data, "GET ", 4) == 0);
+    if (starts) {
+        s->head_len = 0; /* a new request: no piece of an earlier, cut one */
+    }
+    if (starts || s->head_len > 0) {
+        if (s->head_len == 0 && find(data, len, "\r\n\r\n") != NULL) {
+            check_post_body();
+            return start_request(data, len);
+        }
+        /* A piece of a head: kept until its blank line has come. */
+        FUZZ_CHECK(len <= sizeof s->head - s->head_len);
+        memcpy(s->head + s->head_len, data, len);
+        s->head_len += len;
+        if (find(s->head, s->head_len, "\r\n\r\n") == NULL) {
+            return LKD_OK;
+        }
+        len = s->head_len;
+        s->head_len = 0;
         check_post_body();
-        return start_request(data, len);
+        return start_request(s->head, len);
     }
     /* The rest of a streamed POST body. */
     FUZZ_CHECK(s->in_request && s->request_count > 0 && !s->requests_overflow);

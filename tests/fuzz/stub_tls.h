@@ -101,6 +101,10 @@ typedef struct {
     uint8_t in_request;       /* a request started and the client has not read since */
     unsigned writes_in_request;
     uint8_t closed_cleanly;   /* the last close came with close_notify */
+    /* A request head written in pieces (the session token is sent from
+     * where it lies, between the head's parts): gathered until it ends. */
+    uint8_t head[4096];
+    size_t head_len;
 } fuzz_server_t;
 
 extern fuzz_server_t fuzz_server;

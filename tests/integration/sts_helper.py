@@ -8,7 +8,7 @@ prints them as a credentials process does.
 Each run appends one line to STATE_DIR/runs and the issued key and token to STATE_DIR/secrets (so the test
 can look for them in the CLI's output).  MODE: nested ({"Credentials":{...},"ExpiredTime"}), response (the
 same inside {"Response":...}), flat, bad-first (the first run's token is wrong), exit3, badjson, nokey (no
-Token), sleep (never answers), flood (prints 100 KiB), longtoken (a 5000-byte token), stderr (a line on
+Token), sleep (writes its pid to STATE_DIR/pid, never answers), flood (prints 100 KiB), longtoken (a 5000-byte token), stderr (a line on
 stderr, then nested), token:N (a token of N bytes), file (prints STATE_DIR/print as it is)."""
 import json
 import os
@@ -26,6 +26,8 @@ def main():
         print("helper: no credentials for you", file=sys.stderr)
         return 3
     if mode == "sleep":
+        with open(os.path.join(state, "pid"), "w") as f:
+            f.write("%d\n" % os.getpid())
         time.sleep(60)
         return 0
     if mode == "flood":
@@ -48,7 +50,7 @@ def main():
     with open(os.path.join(state, "secrets"), "a") as f:
         f.write(c["TmpSecretKey"] + "\n" + c["Token"] + "\n")
     if mode == "bad-first" and runs == 1:
-        c["Token"] = "x" + c["Token"][1:]
+        c["Token"] = ("y" if c["Token"][0] == "x" else "x") + c["Token"][1:]  # another first byte, always
     if mode == "nokey":
         del c["Token"]
     if mode == "stderr":

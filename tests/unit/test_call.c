@@ -487,18 +487,30 @@ static void test_resolve_and_log(void)
         CHECK(strcmp(log_text, "only b\n") == 0);
     }
     {
-        /* A session token too long for the request buffer: nothing is sent. */
-        static char long_token[2001];
-        memset(long_token, 'T', sizeof long_token - 1);
+        /* A session token four times the request buffer: sent from the
+         * settings' string between its header's name and line end, the
+         * bytes in order, the signature right after, and hidden in the log. */
+        static char long_token[4001];
+        static char want[4200];
+        size_t i;
+        for (i = 0; i < sizeof long_token - 1; i++) {
+            long_token[i] = (char)('!' + i % 94);
+        }
         lkd_client_free(&client);
         tl_reset();
         settings.token = long_token;
+        log_len = 0;
         CHECK_EQ_INT(lkd_client_init(&client, &settings, &port), LKD_OK);
         CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
         tl_push_json(success_json, NULL);
-        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_BUFFER_TOO_SMALL);
-        CHECK_EQ_INT(tl.connects, 0);
-        CHECK_EQ_INT(tl.nreqs, 0);
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+        CHECK_EQ_INT(tl.nreqs, 1);
+        (void)snprintf(want, sizeof want, "\r\nX-TC-Token: %s\r\nAuthorization: TC3-HMAC-SHA256 Credential=AKIDLOOP/",
+                       long_token);
+        CHECK(tl_req_has(0, want));
+        CHECK(tl_req_has(0, "\r\n\r\n{\"TaskId\":\"t\"}"));
+        CHECK(strstr(log_text, "X-TC-Token: <hidden>\n") != NULL);
+        CHECK(strstr(log_text, "!\"#$%") == NULL);
         settings.token = NULL;
     }
 }

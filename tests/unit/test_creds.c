@@ -20,13 +20,14 @@ static char id_buf[32], key_buf[32], token_buf[64];
 static lkd_credentials_t creds;
 
 typedef enum { GIVE_GOOD, GIVE_FAIL, GIVE_LONG_TOKEN, GIVE_CRLF_TOKEN, GIVE_EMPTY_ID, GIVE_PAST, GIVE_NEGATIVE,
-               GIVE_BAD_ID } give_t;
+               GIVE_BAD_ID, GIVE_ABORTED } give_t;
 
 static struct {
     unsigned calls;
     give_t give;
     int64_t lifetime;       /* expires = the fake wall clock + this; LKD_CREDENTIALS_NO_EXPIRY: none */
     unsigned found_dirty;   /* calls that found a byte of the buffers not wiped */
+    uint32_t time_left_ms;  /* what the last call was told */
 } prov;
 
 static int all_zero(const char *p, size_t n)
@@ -50,6 +51,10 @@ static lkd_status_t fake_provider(void *user, lkd_credentials_t *k)
     int n;
     CHECK(user == &prov);
     prov.calls++;
+    prov.time_left_ms = k->time_left_ms;
+    if (prov.give == GIVE_ABORTED) {
+        return LKD_ERR_ABORTED;
+    }
     if (!buffers_wiped()) {
         prov.found_dirty++;
     }
@@ -74,6 +79,16 @@ static lkd_status_t fake_provider(void *user, lkd_credentials_t *k)
     case GIVE_NEGATIVE: k->expires = -2; break;
     default: break;
     }
+    return LKD_OK;
+}
+
+static lkd_status_t read_once(void *user, uint64_t offset, uint8_t *buf, size_t len, size_t *got)
+{
+    const char *doc = (const char *)user;
+    size_t n = strlen(doc);
+    size_t left = offset < n ? n - (size_t)offset : 0;
+    *got = len < left ? len : left;
+    memcpy(buf, doc + offset, *got);
     return LKD_OK;
 }
 
@@ -133,6 +148,14 @@ static void test_defaults_and_init(void)
     creds.secret_key.size = 0;
     CHECK_EQ_INT(lkd_client_init(&c, &s, &port), LKD_ERR_ARG_NULL);
     creds.secret_key.size = sizeof key_buf;
+    s.credentials_margin_s = LKD_CREDENTIALS_MARGIN_MAX_S + 1; /* over a day */
+    CHECK_EQ_INT(lkd_client_init(&c, &s, &port), LKD_ERR_ARG_RANGE);
+#if LKD_ENABLE_TEXTS
+    CHECK(strcmp(c.internal.arg_error.name, "settings.credentials_margin_s") == 0);
+#endif
+    s.credentials_margin_s = LKD_CREDENTIALS_MARGIN_MAX_S;
+    CHECK_EQ_INT(lkd_client_init(&c, &s, &port), LKD_OK);
+    lkd_client_free(&c);
     s.credentials_provider = NULL; /* static again: secret_id is required */
     CHECK_EQ_INT(lkd_client_init(&c, &s, &port), LKD_ERR_ARG_NULL);
 }
@@ -153,10 +176,11 @@ static void test_asked_when_needed(void)
     CHECK(signed_with(0, 1) && signed_with(2, 1));
 
     /* Within the margin: asked again before the call, which uses the new ones. */
-    fresh(400, 300);
+    fresh(700, 300);
     tl_push_json(processing_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
-    tl.mono += 90000; /* 310 s left of 400: not yet within 300 */
+    CHECK(prov.time_left_ms > 19000 && prov.time_left_ms <= 20000); /* the call's deadline, told */
+    tl.mono += 390000; /* 310 s left of 700: not yet within 300 */
     tl_push_json(processing_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     CHECK_EQ_INT(prov.calls, 1);
@@ -166,6 +190,27 @@ static void test_asked_when_needed(void)
     CHECK_EQ_INT(prov.calls, 2);
     CHECK(signed_with(1, 1) && signed_with(2, 2));
     CHECK_EQ_INT(prov.found_dirty, 0); /* the old ones were wiped before the provider was asked */
+
+    /* Issued for less than twice the margin: renewed at half their life,
+     * not before every call. */
+    fresh(400, 300);
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    tl.mono += 190000; /* 210 s left: over half of 400 */
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(prov.calls, 1);
+    tl.mono += 20000; /* 190 s left */
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(prov.calls, 2);
+    fresh(3, 300); /* 3 s: renewed after 2 (half rounds down to 1 s) */
+    for (i = 0; i < 4; i++) {
+        tl_push_json(processing_json, NULL);
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+        tl.mono += 1000;
+    }
+    CHECK_EQ_INT(prov.calls, 2);
 
     /* No expiry: asked once, however long the client lives. */
     fresh(LKD_CREDENTIALS_NO_EXPIRY, 300);
@@ -209,6 +254,7 @@ static void test_token_failure(void)
     CHECK(strcmp(lkd_client_api_error(&client)->code, "AuthFailure.TokenFailure") == 0);
     CHECK_EQ_INT(tl.nreqs, 2);
     CHECK_EQ_INT(prov.calls, 2);
+    CHECK(buffers_wiped()); /* the refused values are not kept */
     tl_push_json(processing_json, NULL);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
     CHECK_EQ_INT(prov.calls, 3);
@@ -231,6 +277,28 @@ static void test_token_failure(void)
     CHECK_SPAN(id.ptr, id.len, "task-7");
     CHECK_EQ_INT(tl.nreqs, 2);
     CHECK(signed_with(1, 2));
+
+    /* A read-once (unsigned payload) file cannot be sent twice: the
+     * refusal is the answer, the provider asked once. */
+    fresh(3600, 300);
+    {
+        static const uint8_t doc[] = "%PDF-1.4 read once";
+        static lkd_file_source_t f;
+        f.read = read_once;
+        f.user = (void *)doc;
+        f.size = sizeof doc - 1;
+        f.unsigned_payload = 1;
+        lkd_create_default(&p);
+        p.file_type = "PDF";
+        p.file = &f;
+        tl_push_api_error("AuthFailure.TokenFailure");
+        tl_push_json(create_json, NULL);
+        CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_API);
+        CHECK(strcmp(lkd_client_api_error(&client)->code, "AuthFailure.TokenFailure") == 0);
+        CHECK_EQ_INT(tl.nreqs, 1);
+        CHECK_EQ_INT(prov.calls, 1);
+        CHECK(tl_req_has(0, "X-TC-Content-SHA256: UNSIGNED-PAYLOAD\r\n"));
+    }
 
     /* Static credentials: the code is the service's last word. */
     lkd_client_free(&client);
@@ -275,6 +343,12 @@ static void test_refused_answers(void)
 #endif
     refused(GIVE_PAST, LKD_ERR_ARG_RANGE, 0, 0);
     refused(GIVE_NEGATIVE, LKD_ERR_ARG_RANGE, 0, 0);
+    /* A provider the application's abort stopped: the call says stopped. */
+    fresh(3600, 300);
+    prov.give = GIVE_ABORTED;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_ABORTED);
+    CHECK_EQ_INT(tl.connects, 0);
+    CHECK(buffers_wiped());
 
     /* A provider that recovers is asked again at the next call. */
     prov.give = GIVE_GOOD;

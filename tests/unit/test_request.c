@@ -189,6 +189,15 @@ static void test_longest_request_fits(void)
     /* What the README states: 110 bytes to spare.  A body in the buffer
      * (a Create by FileUrl) has that room and what these limits leave. */
     CHECK_EQ_INT(sizeof out - len, 110);
+    /* As the client writes it: the token's value left for the caller to
+     * send at token_at, between its header's name and line end. */
+    {
+        size_t at = 0;
+        r.token_at = &at;
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_OK);
+        CHECK_EQ_INT(sizeof out - len, 1110);
+        CHECK(at > 13 && memcmp(out + at - 13, "\nX-TC-Token: \r\nX-TC-Content-SHA256:", 35) == 0);
+    }
 }
 
 int main(void)
