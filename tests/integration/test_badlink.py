@@ -22,7 +22,7 @@ seconds, outcome.  What must hold:
 - every run that passes --timeout/--job-timeout ends within that deadline (+ DEADLINE_SLACK), and
   the relay's counts show each impairment the condition asks for really happened;
 - IPv6 only: status and parse through --resolve HOST:PORT:[fd00::2] (result host too); an
-  address literal as --endpoint is a usage error pointing at --resolve;
+  IPv6 literal as --endpoint is a usage error pointing at --resolve;
 - a name whose first address (AAAA) is silent or refuses connects through its A record within
   the deadline, the silent one having had half of it.
 
@@ -206,6 +206,9 @@ class Condition:
         self.error = None
         self.thread = None
         self.check_counts = None  # a scenario's own check of the relay's final counts
+        # Set when the thread has cleaned up: Thread.is_alive() can be wrong after a join that
+        # Ctrl-C interrupted (before Python 3.13), an Event cannot.
+        self.done = threading.Event()
 
     @property
     def addr(self):
@@ -245,6 +248,7 @@ class Condition:
                         step()
                 except BaseException as e:
                     self.error = self.error or e
+            self.done.set()
 
     def _stop_mock(self):
         if self.mock is not None:
@@ -272,14 +276,13 @@ class Condition:
         self.link.kill_all()
 
     def wait(self, deadline):
-        self.thread.join(max(0.0, deadline - time.monotonic()))
-        if self.thread.is_alive():
+        if not self.done.wait(max(0.0, deadline - time.monotonic())):
             self.abort()
-            self.thread.join(15)
+            self.done.wait(15)
             self.error = AssertionError(f"{self.name}: still running at its deadline (killed)")
         for line in self.lines:
             print(f"    badlink  {line}", flush=True)
-        assert not self.thread.is_alive(), f"{self.name}: still running after being killed"
+        assert self.done.is_set(), f"{self.name}: still running after being killed"
         if self.error is not None:
             raise self.error
 
@@ -393,9 +396,9 @@ def ipv6_scenario(cond):
     cond.status_calls()
     cond.parse_job()
     m = cond.mock
-    # An address is not a host name: the request is signed for a name and TLS checks it.
+    # An IPv6 literal cannot be split at its colons, and the request is signed for a name TLS checks.
     p, took = cond.cli("status", "done-v6", endpoint=f"[{S6}]:{m.port}", resolve=False)
-    cond.record(f"status, --endpoint [{S6}]:PORT", took, p, " (usage: a name is needed)")
+    cond.record(f"status, --endpoint [{S6}]:PORT", took, p, " (usage: name it, --resolve it)")
     assert p.returncode == 2 and "--resolve" in err(p), (p.returncode, err(p))
 
 
@@ -479,23 +482,27 @@ def setup_suite():
 
 
 def teardown_suite(ctx):
-    """Waits for the conditions until the latest limit (one deadline for all), or until Ctrl-C;
-    then kills what still runs, so that each thread removes its namespaces."""
+    """Waits for the conditions until the latest limit (one deadline for all), or not at all when
+    called on the way out of Ctrl-C (or any other exception the runner does not catch), or until
+    Ctrl-C; then kills what still runs, so that each thread removes its namespaces."""
     if ctx is None:
         return
     running = [c for c in (ctx.conditions or {}).values() if c.thread is not None]
     interrupted = None
     try:
         end = max((deadline(ctx, c.name) for c in running), default=0.0)
+        if sys.exc_info()[0] is not None:
+            end = 0.0
         for cond in running:
-            cond.thread.join(max(0.0, end - time.monotonic()))
+            cond.done.wait(max(0.0, end - time.monotonic()))
     except KeyboardInterrupt as e:
         interrupted = e
     for cond in running:
-        if cond.thread.is_alive():
+        if not cond.done.is_set():
             cond.abort()
     for cond in running:
-        cond.thread.join(15)
+        if not cond.done.wait(15):  # stuck past the kill: its namespaces go all the same
+            cond.link.destroy()
     shutil.rmtree(ctx.tmp, ignore_errors=True)
     if interrupted is not None:
         raise interrupted
