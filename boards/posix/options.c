@@ -31,9 +31,10 @@ static int parse_port(const char *s, uint16_t *out)
     return 0;
 }
 
-/* HOST[:PORT].  An address literal is refused here, not taken apart at its
- * colons: the request is signed for a host name and TLS verifies that name,
- * so an address (an IPv6 one too) is reached through --resolve. */
+/* HOST[:PORT].  An IPv6 literal (bracketed or bare) is refused here: it
+ * cannot be split at its colons, and the request is signed for a host name
+ * that TLS verifies, so an IPv6 host is named here and reached through
+ * --resolve.  An IPv4 literal is taken like a name. */
 static int set_endpoint(options_t *o, const char *s)
 {
     const char *colon = strrchr(s, ':');

@@ -17,7 +17,9 @@
  * the egress of these interfaces (what the relay sends goes through their qdiscs).
  *
  * Prints "ready" once both sockets are bound, "down at S s after N bytes" and "up at S s" as the
- * link goes and comes back, and its counts on SIGTERM or SIGINT, then exits 0.  The interfaces
+ * link goes and comes back, and its counts on SIGTERM or SIGINT, then exits 0; it prints them and
+ * exits 1 when an interface goes away (its namespace deleted), and it gets SIGTERM when the
+ * process that started it dies, so a killed test leaves no relay spinning.  The interfaces
  * must have segmentation and checksum offloads off (ethtool -K), or a frame would arrive as a
  * 64 KB super-frame or with its checksum unfilled; those are counted as "oversize".
  */
@@ -34,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -362,6 +365,8 @@ int main(int argc, char **argv)
     params_t p;
     int fds[2], ifindex[2];
     unsigned i;
+    int status = 0;
+    pid_t parent = getppid();
     struct sigaction sa;
 
     if (parse_args(argc, argv, &p) != 0) {
@@ -378,6 +383,11 @@ int main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    /* The parent may have died before prctl: then the signal never comes, and getppid says so. */
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent || parent == 1) {
+        fputs("frame_relay: the process that started it is gone\n", stderr);
+        return 1;
+    }
     fds[0] = open_port(argv[1], &ifindex[0]);
     fds[1] = fds[0] < 0 ? -1 : open_port(argv[2], &ifindex[1]);
     if (fds[1] < 0) {
@@ -409,7 +419,12 @@ int main(int argc, char **argv)
             continue;
         }
         for (i = 0; i < 2; i++) {
-            if (pfd[i].revents & POLLIN) {
+            /* An interface that went away leaves an error that poll reports forever. */
+            if (pfd[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+                fprintf(stderr, "frame_relay: %s is gone\n", argv[1 + i]);
+                stopping = 1;
+                status = 1;
+            } else if (pfd[i].revents & POLLIN) {
                 receive(&p, fds, ifindex, i);
             }
         }
@@ -422,5 +437,5 @@ int main(int argc, char **argv)
            (unsigned long long)count.reordered, (unsigned long long)count.down_dropped,
            (unsigned long long)count.tx_dropped, (unsigned long long)count.queue_full,
            (unsigned long long)count.oversize);
-    return 0;
+    return status;
 }
