@@ -173,6 +173,9 @@ typedef struct {
                                  (README "Stopping a call"): nonzero ends the call with
                                  LKD_ERR_ABORTED; also the place to feed a watchdog */
     void *abort_user;
+    lkd_proxy_t proxy;        /* host NULL (lkd_settings_default): no proxy.  With one, settings.resolve
+                                 applies to the proxy's host and port (its address is the one the client
+                                 looks up); an origin's name goes to the proxy unresolved */
 } lkd_settings_t;
 
 /* A client.  Everything in it is private: the one member, `internal`, is

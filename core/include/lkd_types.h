@@ -126,6 +126,29 @@ typedef struct {
     size_t limit;        /* LKD_ERR_ARG_TOO_LONG: the most bytes it may have, else 0 */
 } lkd_arg_error_t;
 
+/* Longest proxy user name and password (bytes each): the CONNECT request
+ * that carries them in Basic form fits LKD_PROXY_REQUEST_MAX. */
+#define LKD_PROXY_CREDENTIAL_MAX 64u
+
+/* An HTTP proxy (lkd_settings_t.proxy): every connection the client makes
+ * (API host and result host) is a tunnel through it, `CONNECT host:port
+ * HTTP/1.1`, unless no_proxy names the host; TLS then runs with the origin
+ * (SNI, certificate and kept session of the origin, never the proxy's).
+ * Strings are the application's, NUL-terminated, never copied. */
+typedef struct lkd_proxy {
+    const char *host;     /* NULL: every connection is direct; else a name or an IP address, at most 253
+                             visible ASCII bytes (the port connects to it, or to its settings.resolve entry) */
+    uint16_t port;        /* the proxy's port, not 0 when host is set */
+    const char *user;     /* NULL: no Proxy-Authorization; else Basic with password: at most
+                             LKD_PROXY_CREDENTIAL_MAX visible ASCII bytes, no ':' */
+    const char *password; /* with user (NULL is ""): at most LKD_PROXY_CREDENTIAL_MAX bytes, any but NUL */
+    const char *no_proxy; /* NULL, or the hosts reached directly, as curl's NO_PROXY: entries separated by
+                             ',' or spaces; "*" is every host; "example.com" (a leading '.' optional) is
+                             that name and every name under it, by whole labels, letters in any case; an
+                             IP address only itself, compared as text; ":443" after an entry limits it
+                             to that port */
+} lkd_proxy_t;
+
 #ifdef __cplusplus
 }
 #endif

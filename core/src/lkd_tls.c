@@ -24,6 +24,7 @@
 #include "lkd_psa_rng.h"
 
 #include "lkd_config.h"
+#include "lkd_proxy.h"
 #include "lkd_text.h"
 #include "lkd_time.h"
 #include "lkd_tls_policy.h"
@@ -519,6 +520,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     tls->verify_no_memory = 0;
     tls->open_slot = LKD_TLS_SESSION_SLOTS;
     tls->open_resumed = 0;
+    tls->proxy_status = 0;
     if (time_left(tls) == 0) {
         return LKD_ERR_TIMEOUT;
     }
@@ -539,8 +541,20 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         }
     }
 #endif
-    st = tls->port->connect(tls->port->ctx, connect_host != NULL && connect_host[0] ? connect_host : host, port,
-                            io_limit(tls), tls->abort, tls->abort_user, &tls->conn);
+    /* Through a proxy the TCP connection goes to it, and the tunnel to
+     * host:port is open before the handshake (which is the origin's). */
+    st = tls->port->connect(tls->port->ctx,
+                            connect_host != NULL && connect_host[0] ? connect_host
+                            : tls->proxy != NULL                    ? tls->proxy->host
+                                                                    : host,
+                            tls->proxy != NULL ? tls->proxy->port : port, io_limit(tls), tls->abort,
+                            tls->abort_user, &tls->conn);
+    if (st == LKD_OK && tls->proxy != NULL) {
+        st = lkd_proxy_tunnel(tls, host, port);
+        if (st != LKD_OK) {
+            tls->port->close(tls->port->ctx, tls->conn);
+        }
+    }
     if (st != LKD_OK) {
         tls->conn = LKD_PORT_NO_CONN;
         return st;

@@ -63,10 +63,15 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
  * allocate). */
 lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len);
 
-/* Connect to connect_host:port (a name or an address), do the handshake with
- * SNI and verification against host, by the monotonic deadline.
+/* Connect to connect_host:port (a name or an address; NULL or "": host), do
+ * the handshake with SNI and verification against host, by the monotonic
+ * deadline.  With tls->proxy set, the TCP connection goes to connect_host (or
+ * the proxy's host) at the proxy's port, and a CONNECT tunnel to host:port
+ * (lkd_proxy.h) carries the handshake; the identity, kept session and
+ * certificate are host's all the same.
  * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_TOO_LONG (host over
  * LKD_TLS_HOST_MAX bytes), LKD_ERR_STATE (not set up, or no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,
+ * LKD_ERR_PROXY, LKD_ERR_PROXY_AUTH (tls->proxy_status: the proxy's status),
  * LKD_ERR_TIMEOUT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
  * LKD_ERR_NO_MEMORY, LKD_ERR_ENTROPY (the random generator's reseed from the
  * port failed), LKD_ERR_ABORTED (tls->abort said stop: asked by the port's
