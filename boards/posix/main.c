@@ -24,6 +24,7 @@
 #include "credentials.h"
 #include "credentials_process.h"
 #include "print_result.h"
+#include "proxy_option.h"
 #include "safe_text.h"
 
 #define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
@@ -206,8 +207,9 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         arg_message_print(stderr, lkd_client_arg_error(c), lkd_client_arg_error(c)->status);
     }
     fprintf(stderr, "lkedoc: %s", lkd_strerror(st));
-    if (st == LKD_ERR_HTTP_STATUS) {
-        (void)lkd_client_stats(c, &stats); /* all zero if it fails */
+    (void)lkd_client_stats(c, &stats); /* all zero if it fails */
+    if (st == LKD_ERR_HTTP_STATUS || (st == LKD_ERR_PROXY && stats.http_status != 0) ||
+        (st == LKD_ERR_PROXY_AUTH && stats.http_status != 407)) {
         fprintf(stderr, " %d", stats.http_status);
     }
     (void)lkd_client_tls_detail(c, &tls); /* zero and no policy text if it fails */
@@ -235,6 +237,7 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         fprintf(stderr, ": the request does not fit the %u-byte request buffer (LKD_REQUEST_BUFFER_SIZE)",
                 (unsigned)LKD_REQUEST_BUFFER_SIZE);
     }
+    proxy_option_explain(c, st);
     fputc('\n', stderr);
     if ((st == LKD_ERR_TLS || st == LKD_ERR_CERT) && tls.policy != NULL) {
         fprintf(stderr, "lkedoc: %s\n", tls.policy);
@@ -335,7 +338,7 @@ static int settings_from_options(lkd_settings_t *s, options_t *o)
     if (o->verbose) {
         s->log = log_to_stderr;
     }
-    return 0;
+    return proxy_option_settings(s, o->verbose) == 0 ? 0 : EXIT_USAGE;
 }
 
 /* The credentials: --credentials-process, else the environment's or the

@@ -154,5 +154,9 @@ lkd_status_t lkd_proxy_tunnel(lkd_tls_t *tls, const char *host, uint16_t port)
     if (st != LKD_OK) {
         return st;
     }
-    return u.http.status_code / 100 == 2 ? LKD_OK : u.http.status_code == 407 ? LKD_ERR_PROXY_AUTH : LKD_ERR_PROXY;
+    /* A 401 to a CONNECT is the proxy's too (tinyproxy answers bad
+     * credentials so): the origin never saw the request. */
+    return u.http.status_code / 100 == 2                              ? LKD_OK
+           : u.http.status_code == 407 || u.http.status_code == 401 ? LKD_ERR_PROXY_AUTH
+                                                                     : LKD_ERR_PROXY;
 }

@@ -40,7 +40,8 @@ int lkd_proxy_bypassed(const char *no_proxy, const char *host, uint16_t port);
  * of what follows it (the origin's TLS) is taken, by tls->deadline (and
  * tls->idle_ms per wait).  tls->proxy_status is the answer's status (0 when
  * none was read).  The request, which holds the proxy's credentials, is
- * wiped.  Errors: LKD_ERR_PROXY_AUTH (407), LKD_ERR_PROXY (another status
+ * wiped.  Errors: LKD_ERR_PROXY_AUTH (407, or 401, which tinyproxy answers
+ * for bad credentials), LKD_ERR_PROXY (another status
  * than 2xx, or an answer that is not HTTP or has a head over
  * LKD_PROXY_HEAD_MAX bytes), LKD_ERR_TIMEOUT, LKD_ERR_CLOSED (cut before
  * the head ended), LKD_ERR_IO, LKD_ERR_BUFFER_TOO_SMALL. */
