@@ -57,7 +57,7 @@ lkd_status_t lkd_proxy_request(const lkd_proxy_t *p, const char *host, uint16_t 
 /* One entry e[0..n) of the list against host (hn bytes) and port. */
 static int entry_matches(const char *e, size_t n, const char *host, size_t hn, uint16_t port)
 {
-    size_t i = n, d;
+    size_t i = n;
     uint64_t want = 0;
     while (i > 0 && e[i - 1u] >= '0' && e[i - 1u] <= '9') {
         i--;
@@ -78,14 +78,10 @@ static int entry_matches(const char *e, size_t n, const char *host, size_t hn, u
     if (n == 0 || n > hn || !lkd_text_equals_nocase(e, n, host + hn - n)) {
         return 0;
     }
-    if (n == hn) {
-        return 1;
-    }
-    /* A suffix, by whole labels: never for an IP address (all digits and
-     * dots), which is only itself. */
-    for (d = 0; d < hn && ((host[d] >= '0' && host[d] <= '9') || host[d] == '.'); d++) {
-    }
-    return d < hn && host[hn - n - 1u] == '.';
+    /* A suffix, by whole labels; never of an IPv4 address (a name whose
+     * last label ends in a digit: no top-level domain does), which is only
+     * itself. */
+    return n == hn || (host[hn - n - 1u] == '.' && (host[hn - 1u] < '0' || host[hn - 1u] > '9'));
 }
 
 int lkd_proxy_bypassed(const char *list, const char *host, uint16_t port)
@@ -107,10 +103,7 @@ int lkd_proxy_bypassed(const char *list, const char *host, uint16_t port)
     return 0;
 }
 
-/* The exchange's one wait on the network: send or receive on tls->conn
- * for no longer than the deadline's rest (and tls->idle_ms when set), as
- * lkd_tls's own I/O does. */
-static lkd_status_t proxy_io(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *done, int sending)
+lkd_status_t lkd_proxy_io(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *done, int sending)
 {
     uint64_t now = tls->port->monotonic_ms(tls->port->ctx);
     uint64_t left = now < tls->deadline ? tls->deadline - now : 0;
@@ -137,7 +130,7 @@ lkd_status_t lkd_proxy_tunnel(lkd_tls_t *tls, const char *host, uint16_t port)
     lkd_status_t st = lkd_proxy_request(tls->proxy, host, port, u.req, sizeof u.req, &len);
     tls->proxy_status = 0;
     while (st == LKD_OK && pos < len) {
-        st = proxy_io(tls, (uint8_t *)u.req + pos, len - pos, &n, 1);
+        st = lkd_proxy_io(tls, (uint8_t *)u.req + pos, len - pos, &n, 1);
         pos += st == LKD_OK ? n : 0u;
     }
     memset(&u, 0, sizeof u); /* the credentials */
@@ -145,7 +138,7 @@ lkd_status_t lkd_proxy_tunnel(lkd_tls_t *tls, const char *host, uint16_t port)
      * another status's is left unread (the connection is closed). */
     lkd_http_parser_init(&u.http, NULL, NULL, NULL, 1);
     for (pos = 0; st == LKD_OK && !lkd_http_is_complete(&u.http); pos++) {
-        st = pos < LKD_PROXY_HEAD_MAX ? proxy_io(tls, &b, 1, &n, 0) : LKD_ERR_PROXY;
+        st = pos < LKD_PROXY_HEAD_MAX ? lkd_proxy_io(tls, &b, 1, &n, 0) : LKD_ERR_PROXY;
         if (st == LKD_OK) {
             st = lkd_http_parse(&u.http, &b, 1, NULL) == LKD_OK ? LKD_OK : LKD_ERR_PROXY;
         }

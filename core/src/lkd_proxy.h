@@ -35,6 +35,12 @@ lkd_status_t lkd_proxy_request(const lkd_proxy_t *p, const char *host, uint16_t 
  * is reached directly. */
 int lkd_proxy_bypassed(const char *no_proxy, const char *host, uint16_t port);
 
+/* The exchange's one wait on the network: send (sending 1) or receive up
+ * to len bytes on tls->conn, *done of them, waiting no longer than the rest
+ * of tls->deadline (and tls->idle_ms when set), as lkd_tls's own I/O does.
+ * Errors: LKD_ERR_TIMEOUT (no time left, or the port's), the port's. */
+lkd_status_t lkd_proxy_io(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *done, int sending);
+
 /* Over tls->conn, open to the proxy tls->proxy: send the CONNECT for
  * host:port and read the answer's head byte by byte, so that not one byte
  * of what follows it (the origin's TLS) is taken, by tls->deadline (and
