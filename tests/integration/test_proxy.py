@@ -343,6 +343,98 @@ def test_proxy_silent_ends_at_the_deadline(ctx):
     assert held, "the CLI never reached the silent proxy"
 
 
+class FakeProxy:
+    """A CONNECT proxy of the test's own, for the statuses tinyproxy does not give: it answers the
+    first CONNECTs with the statuses given, in turn, then tunnels to 127.0.0.1 at the CONNECT's port."""
+
+    def __init__(self, statuses):
+        self.statuses = list(statuses)
+        self.seen = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c = self.sock.accept()[0]
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b):
+        try:
+            while True:
+                d = a.recv(65536)
+                if not d:
+                    break
+                b.sendall(d)
+        except OSError:
+            pass
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _serve(self, c):
+        head = b""
+        while b"\r\n\r\n" not in head:
+            d = c.recv(4096)  # the client sends nothing after its head before the answer
+            if not d:
+                c.close()
+                return
+            head += d
+        line = head.split(b"\r\n")[0].decode()
+        self.seen.append(line)
+        if self.statuses:
+            c.sendall(b"HTTP/1.1 %d Refused\r\nContent-Length: 0\r\n\r\n" % self.statuses.pop(0))
+            c.close()
+            return
+        up = socket.create_connection(("127.0.0.1", int(line.split()[1].rsplit(":", 1)[1])))
+        c.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        threading.Thread(target=self._pipe, args=(up, c), daemon=True).start()
+        self._pipe(c, up)
+
+    def close(self):
+        self.sock.close()
+
+
+def test_gateway_failures_of_the_proxy_are_retried(ctx):
+    # Nothing reached the origin: a Create is repeated like a connection that failed.
+    ctx.mock.reset()
+    fake = FakeProxy([503, 502])
+    try:
+        p = run(ctx, "--verbose", "create", "--file", ctx.sample, "--proxy", fake.url)
+    finally:
+        fake.close()
+    assert p.returncode == 0, err(p)
+    assert err(p).count("retrying after: the HTTP proxy refused the tunnel") == 2, err(p)
+    assert len(fake.seen) == 3 and all(s.startswith(f"CONNECT {HOST}:") for s in fake.seen), fake.seen
+    assert ctx.mock.stats()["requests"] == 1, ctx.mock.stats()
+    fake = FakeProxy([504])
+    try:
+        p = run(ctx, "--json", "status", "proxy-504-1", "--proxy", fake.url)
+    finally:
+        fake.close()
+    assert p.returncode == 0 and len(fake.seen) == 2, (err(p), fake.seen)
+
+
+def test_refusals_of_the_proxy_are_not_retried(ctx):
+    for status, rc in ((403, 4), (407, 4), (500, 4)):
+        fake = FakeProxy([status] * 5)
+        try:
+            p = run(ctx, "--verbose", "create", "--file", ctx.sample, "--proxy", fake.url)
+        finally:
+            fake.close()
+        assert p.returncode == rc, (status, p.returncode, err(p))
+        assert len(fake.seen) == 1 and "retrying" not in err(p), (status, fake.seen, err(p))
+        assert "may have been created" not in err(p), err(p)  # nothing reached the service
+
+
 def test_bad_proxy_urls_are_usage_errors(ctx):
     for url in ("https://127.0.0.1:3128", "socks5://127.0.0.1:1080", "http://127.0.0.1:0",
                 "http://127.0.0.1:99999", "http://u:p%4@127.0.0.1:3128", "http://127.0.0.1:3128/path", "http://"):
