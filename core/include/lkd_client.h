@@ -382,7 +382,8 @@ typedef struct {
 lkd_status_t lkd_client_stats(const lkd_client_t *client, lkd_client_stats_t *stats);
 
 /* Why the last TLS connection failed, for a person reading the error after
- * LKD_ERR_TLS, LKD_ERR_CERT or LKD_ERR_NO_MEMORY. */
+ * LKD_ERR_TLS, LKD_ERR_CERT or LKD_ERR_NO_MEMORY; and after any network
+ * error, which host it was (proxy_hop). */
 typedef struct {
     int mbedtls_error;     /* the last negative mbedTLS code (mbedtls_strerror can name it), 0 when none */
     uint32_t verify_flags; /* MBEDTLS_X509_BADCERT_* of the last failed certificate verification
@@ -394,6 +395,8 @@ typedef struct {
                               add to mbedTLS's own messages (I/O, an untrusted CA, a wrong name,
                               an expired certificate), and always NULL with LKD_ENABLE_TEXTS 0
                               (the default): mbedtls_error and verify_flags are then the detail */
+    int proxy_hop;         /* LKD_PROXY_HOP_* of the last connection: whether it went through
+                              settings.proxy, and if so, whether the proxy or the origin failed */
 } lkd_client_tls_detail_t;
 
 /* Fill *detail from the client's last connection (API or download).

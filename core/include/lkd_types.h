@@ -149,6 +149,13 @@ typedef struct lkd_proxy {
                              to that port */
 } lkd_proxy_t;
 
+/* Which hop the client's last connection failed on (lkd_client_tls_detail's
+ * proxy_hop), so that an error names the host that failed. */
+#define LKD_PROXY_HOP_NONE 0   /* direct: no proxy, or no_proxy named the host */
+#define LKD_PROXY_HOP_PROXY 1  /* through the proxy, not past it: reaching the proxy (its DNS, TCP
+                                  connect) or its CONNECT answer (a refusal, a cut, a timeout) */
+#define LKD_PROXY_HOP_TUNNEL 2 /* the proxy's tunnel was open: what failed is the origin's (or beyond) */
+
 #ifdef __cplusplus
 }
 #endif

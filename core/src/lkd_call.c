@@ -140,6 +140,11 @@ static void log_request(const lkd_client_t *c, const char *req, size_t len)
 
 /* ---- connection and response ------------------------------------------------ */
 
+int lkd_call_proxy_gateway_failed(const lkd_client_t *c)
+{
+    return (unsigned)c->internal.http_status - 502u < 3u;
+}
+
 lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, uint64_t deadline)
 {
     const lkd_proxy_t *proxy = &c->internal.settings.proxy;
@@ -159,6 +164,7 @@ lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, 
         to = proxy->port;
     }
     c->internal.tls.proxy = proxy;
+    c->internal.tls.proxy_answer = &c->internal.http; /* lkd_call_receive starts it again */
     for (i = 0; i < c->internal.settings.resolve_count; i++) {
         const lkd_resolve_t *r = &c->internal.settings.resolve[i];
         if (r->host != NULL && r->port == to && lkd_text_equals_nocase(name, strlen(name), r->host)) {
@@ -174,12 +180,11 @@ lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, 
         lkd_call_log(c, "*   via ", address);
     }
     st = lkd_tls_connect(&c->internal.tls, host, address, port, deadline);
-    if (proxy != NULL) {
+    if (c->internal.tls.proxy_status != 0) {
         lkd_call_log_number(c, "* proxy CONNECT answer: HTTP ", (uint64_t)c->internal.tls.proxy_status);
     }
-    if (st != LKD_OK) {
-        /* The proxy's refusal is the status a caller reads (0 when none). */
-        c->internal.http.status_code = c->internal.http_status = c->internal.tls.proxy_status;
+    if (st == LKD_ERR_PROXY || st == LKD_ERR_PROXY_AUTH) {
+        c->internal.http_status = c->internal.tls.proxy_status; /* the refusal's status (0: not HTTP) */
     }
     lkd_call_log(c, "* TLS handshake: ", lkd_strerror(st));
     return st;
@@ -543,7 +548,7 @@ static int retryable(const lkd_client_t *c, lkd_status_t st)
     case LKD_ERR_HTTP_STATUS: /* a gateway or overload answer */
         return c->internal.http_status == 429 || c->internal.http_status >= 500;
     case LKD_ERR_PROXY: /* the proxy's gateway failure: nothing reached the origin (a refusal stays one) */
-        return (unsigned)c->internal.http_status - 502u < 3u;
+        return lkd_call_proxy_gateway_failed(c);
     /* Network failures: a Create that went out whole never gets here (lkd_call). */
     case LKD_ERR_TLS:
         /* A server that refused the handshake with a fatal alert (no common

@@ -10,32 +10,71 @@
 #include "lkd_base64.h"
 #include "lkd_http.h"
 #include "lkd_text.h"
+#include "lkd_tls.h"
 
-static void put_host_port(lkd_text_writer_t *w, const char *host, uint16_t port)
+/* The request goes out through a small buffer, sent whenever it fills: the
+ * longest one (LKD_PROXY_REQUEST_MAX) is never on the stack whole. */
+typedef struct {
+    lkd_tls_t *tls;
+    lkd_status_t st;
+    size_t pos;
+    uint8_t buf[LKD_PROXY_SEND_CHUNK];
+} sender_t;
+
+static void flush(sender_t *s)
 {
-    lkd_text_put_str(w, host);
-    lkd_text_put(w, ":", 1);
-    lkd_text_put_dec(w, port);
+    size_t off = 0, n;
+    while (s->st == LKD_OK && off < s->pos) {
+        n = 0;
+        s->st = lkd_proxy_io(s->tls, s->buf + off, s->pos - off, &n, 1);
+        off += n;
+    }
+    s->pos = 0;
 }
 
-lkd_status_t lkd_proxy_request(const lkd_proxy_t *p, const char *host, uint16_t port, char *out, size_t cap,
-                               size_t *len)
+static void put(sender_t *s, const char *d, size_t n)
 {
+    while (n-- > 0) {
+        s->buf[s->pos++] = (uint8_t)*d++;
+        if (s->pos == sizeof s->buf) {
+            flush(s);
+        }
+    }
+}
+
+static void put_str(sender_t *s, const char *str)
+{
+    put(s, str, strlen(str));
+}
+
+static void put_host_port(sender_t *s, const char *host, uint16_t port)
+{
+    char d[6];
     lkd_text_writer_t w;
-    w.out = out;
-    w.cap = cap;
+    w.out = d;
+    w.cap = sizeof d;
     w.pos = 0;
     w.overflow = 0;
-    lkd_text_put_str(&w, "CONNECT ");
-    put_host_port(&w, host, port);
-    lkd_text_put_str(&w, " HTTP/1.1\r\nHost: ");
-    put_host_port(&w, host, port);
+    lkd_text_put_dec(&w, port);
+    put_str(s, host);
+    put(s, ":", 1);
+    put(s, d, w.pos);
+}
+
+/* CONNECT host:port, Host, and Proxy-Authorization: Basic when p->user is
+ * set. */
+static void send_request(sender_t *s, const lkd_proxy_t *p, const char *host, uint16_t port)
+{
+    put_str(s, "CONNECT ");
+    put_host_port(s, host, port);
+    put_str(s, " HTTP/1.1\r\nHost: ");
+    put_host_port(s, host, port);
     if (p->user != NULL) {
         /* base64 of user ':' password, three bytes at a time: the pair is
          * never joined in memory. */
         const char *pass = p->password != NULL ? p->password : "";
         size_t nu = strlen(p->user), n = nu + 1u + strlen(pass), i, k;
-        lkd_text_put_str(&w, "\r\nProxy-Authorization: Basic ");
+        put_str(s, "\r\nProxy-Authorization: Basic ");
         for (i = 0; i < n; i += k) {
             uint8_t g[3];
             char enc[4];
@@ -44,22 +83,47 @@ lkd_status_t lkd_proxy_request(const lkd_proxy_t *p, const char *host, uint16_t 
                 g[k] = (uint8_t)(j < nu ? p->user[j] : j == nu ? ':' : pass[j - nu - 1u]);
             }
             lkd_base64_encode(g, k, enc);
-            lkd_text_put(&w, enc, 4);
+            put(s, enc, 4);
             memset(g, 0, sizeof g);
             memset(enc, 0, sizeof enc);
         }
     }
-    lkd_text_put_str(&w, "\r\n\r\n");
-    *len = w.pos;
-    return w.overflow ? LKD_ERR_BUFFER_TOO_SMALL : LKD_OK;
+    put_str(s, "\r\n\r\n");
+    flush(s);
+    memset(s->buf, 0, sizeof s->buf); /* the credentials */
 }
 
-/* One entry e[0..n) of the list against host (hn bytes) and port. */
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* a[0..n) and b[0..n) the same, letters in any case. */
+static int same_nocase(const char *a, const char *b, size_t n)
+{
+    while (n-- > 0) {
+        if (lkd_text_lower(*a++) != lkd_text_lower(*b++)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One entry e[0..n) of the list against host (hn bytes, no trailing dot)
+ * and port. */
 static int entry_matches(const char *e, size_t n, const char *host, size_t hn, uint16_t port)
 {
-    size_t i = n;
+    size_t i, colons = 0;
     uint64_t want = 0;
-    while (i > 0 && e[i - 1u] >= '0' && e[i - 1u] <= '9') {
+    for (i = 0; i < n; i++) {
+        colons += e[i] == ':';
+    }
+    if (colons > 1u && e[0] != '[') {
+        /* A bare IPv6 address: all of it is the address (no port). */
+        return n == hn && same_nocase(e, host, n);
+    }
+    i = n;
+    while (i > 0 && is_digit(e[i - 1u])) {
         i--;
     }
     if (i > 0 && i < n && e[i - 1u] == ':') {
@@ -68,25 +132,33 @@ static int entry_matches(const char *e, size_t n, const char *host, size_t hn, u
         }
         n = i - 1u;
     }
+    if (n >= 2u && e[0] == '[' && e[n - 1u] == ']') {
+        /* [IPv6]: the address inside, as written. */
+        return n - 2u == hn && same_nocase(e + 1, host, hn);
+    }
     if (n > 0 && e[0] == '.') {
         e++;
         n--;
     }
+    if (n > 0 && e[n - 1u] == '.') {
+        n--; /* a name's trailing dot (the root) changes nothing */
+    }
     if (n == 1 && e[0] == '*') {
         return 1;
     }
-    if (n == 0 || n > hn || !lkd_text_equals_nocase(e, n, host + hn - n)) {
+    if (n == 0 || n > hn || !same_nocase(e, host + hn - n, n)) {
         return 0;
     }
     /* A suffix, by whole labels; never of an IPv4 address (a name whose
      * last label ends in a digit: no top-level domain does), which is only
      * itself. */
-    return n == hn || (host[hn - n - 1u] == '.' && (host[hn - 1u] < '0' || host[hn - 1u] > '9'));
+    return n == hn || (host[hn - n - 1u] == '.' && !is_digit(host[hn - 1u]));
 }
 
 int lkd_proxy_bypassed(const char *list, const char *host, uint16_t port)
 {
     size_t hn = strlen(host);
+    hn -= hn > 0 && host[hn - 1u] == '.';
     while (list != NULL && *list != '\0') {
         size_t n = 0;
         while (*list == ',' || *list == ' ' || *list == '\t') {
@@ -105,51 +177,36 @@ int lkd_proxy_bypassed(const char *list, const char *host, uint16_t port)
 
 lkd_status_t lkd_proxy_io(lkd_tls_t *tls, uint8_t *buf, size_t len, size_t *done, int sending)
 {
-    uint64_t now = tls->port->monotonic_ms(tls->port->ctx);
-    uint64_t left = now < tls->deadline ? tls->deadline - now : 0;
-    if (tls->idle_ms > 0 && left > tls->idle_ms) {
-        left = tls->idle_ms;
-    }
-    if (left == 0) {
-        return LKD_ERR_TIMEOUT;
-    }
-    left = left > 0xffffffffu ? 0xffffffffu : left;
-    return sending ? tls->port->send(tls->port->ctx, tls->conn, buf, len, (uint32_t)left, done)
-                   : tls->port->recv(tls->port->ctx, tls->conn, buf, len, (uint32_t)left, done);
+    return lkd_tls_port_wait(tls, sending ? buf : NULL, sending ? NULL : buf, len, done, tls->deadline);
 }
 
-lkd_status_t lkd_proxy_tunnel(lkd_tls_t *tls, const char *host, uint16_t port)
+lkd_status_t lkd_proxy_tunnel(lkd_tls_t *tls, lkd_http_parser_t *http, const char *host, uint16_t port)
 {
-    /* The request, then the parser of the answer, in the same bytes. */
-    union {
-        char req[LKD_PROXY_REQUEST_MAX];
-        lkd_http_parser_t http;
-    } u;
-    size_t len = 0, pos = 0, n = 0;
+    sender_t s;
+    size_t pos, n = 0;
     uint8_t b = 0;
-    lkd_status_t st = lkd_proxy_request(tls->proxy, host, port, u.req, sizeof u.req, &len);
+    s.tls = tls;
+    s.st = LKD_OK;
+    s.pos = 0;
     tls->proxy_status = 0;
-    while (st == LKD_OK && pos < len) {
-        st = lkd_proxy_io(tls, (uint8_t *)u.req + pos, len - pos, &n, 1);
-        pos += st == LKD_OK ? n : 0u;
-    }
-    memset(&u, 0, sizeof u); /* the credentials */
+    send_request(&s, tls->proxy, host, port);
     /* A head only: a CONNECT's 2xx has no body whatever it says, and
      * another status's is left unread (the connection is closed). */
-    lkd_http_parser_init(&u.http, NULL, NULL, NULL, 1);
-    for (pos = 0; st == LKD_OK && !lkd_http_is_complete(&u.http); pos++) {
-        st = pos < LKD_PROXY_HEAD_MAX ? lkd_proxy_io(tls, &b, 1, &n, 0) : LKD_ERR_PROXY;
-        if (st == LKD_OK) {
-            st = lkd_http_parse(&u.http, &b, 1, NULL) == LKD_OK ? LKD_OK : LKD_ERR_PROXY;
+    lkd_http_parser_init(http, NULL, NULL, NULL, 1);
+    for (pos = 0; s.st == LKD_OK && !lkd_http_is_complete(http); pos++) {
+        s.st = pos < LKD_PROXY_HEAD_MAX ? lkd_proxy_io(tls, &b, 1, &n, 0) : LKD_ERR_PROXY;
+        if (s.st == LKD_OK) {
+            s.st = lkd_http_parse(http, &b, 1, NULL) == LKD_OK ? LKD_OK : LKD_ERR_PROXY;
         }
     }
-    tls->proxy_status = u.http.status_code;
-    if (st != LKD_OK) {
-        return st;
+    if (s.st != LKD_OK) {
+        return s.st;
     }
+    /* Only a complete head's status is the proxy's answer. */
+    tls->proxy_status = http->status_code;
     /* A 401 to a CONNECT is the proxy's too (tinyproxy answers bad
      * credentials so): the origin never saw the request. */
-    return u.http.status_code / 100 == 2                              ? LKD_OK
-           : u.http.status_code == 407 || u.http.status_code == 401 ? LKD_ERR_PROXY_AUTH
-                                                                     : LKD_ERR_PROXY;
+    return http->status_code / 100 == 2                           ? LKD_OK
+           : http->status_code == 407 || http->status_code == 401 ? LKD_ERR_PROXY_AUTH
+                                                                   : LKD_ERR_PROXY;
 }

@@ -521,6 +521,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     tls->open_slot = LKD_TLS_SESSION_SLOTS;
     tls->open_resumed = 0;
     tls->proxy_status = 0;
+    tls->proxy_hop = tls->proxy != NULL ? LKD_PROXY_HOP_PROXY : LKD_PROXY_HOP_NONE;
     if (time_left(tls) == 0) {
         return LKD_ERR_TIMEOUT;
     }
@@ -550,9 +551,11 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
                             tls->proxy != NULL ? tls->proxy->port : port, io_limit(tls), tls->abort,
                             tls->abort_user, &tls->conn);
     if (st == LKD_OK && tls->proxy != NULL) {
-        st = lkd_proxy_tunnel(tls, host, port);
+        st = lkd_proxy_tunnel(tls, tls->proxy_answer, host, port);
         if (st != LKD_OK) {
             tls->port->close(tls->port->ctx, tls->conn);
+        } else {
+            tls->proxy_hop = LKD_PROXY_HOP_TUNNEL; /* what fails from here is the origin's */
         }
     }
     if (st != LKD_OK) {

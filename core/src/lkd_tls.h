@@ -67,7 +67,8 @@ lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len);
  * the handshake with SNI and verification against host, by the monotonic
  * deadline.  With tls->proxy set, the TCP connection goes to connect_host (or
  * the proxy's host) at the proxy's port, and a CONNECT tunnel to host:port
- * (lkd_proxy.h) carries the handshake; the identity, kept session and
+ * (lkd_proxy.h, its answer parsed into tls->proxy_answer) carries the
+ * handshake; tls->proxy_hop says which hop a failure was on; the identity, kept session and
  * certificate are host's all the same.
  * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_TOO_LONG (host over
  * LKD_TLS_HOST_MAX bytes), LKD_ERR_STATE (not set up, or no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,

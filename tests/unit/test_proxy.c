@@ -19,15 +19,20 @@ static struct {
     const char *script;
     size_t len, pos, chunk, largest_ask;
     int silent;
-    char sent[LKD_PROXY_REQUEST_MAX + 1];
+    char sent[LKD_PROXY_REQUEST_MAX + 2]; /* NUL-terminated: one more byte than allowed is caught */
     size_t sent_len;
 } peer;
+
+static int peer_fail_send;
 
 static lkd_status_t peer_send(void *ctx, lkd_port_conn_t c, const uint8_t *d, size_t n, uint32_t t, size_t *sent)
 {
     (void)ctx, (void)c, (void)t;
+    if (peer_fail_send) {
+        return LKD_ERR_IO;
+    }
     n = n > 100 ? 100 : n; /* partial sends: the tunnel must loop */
-    if (peer.sent_len + n > sizeof peer.sent) {
+    if (peer.sent_len + n > sizeof peer.sent - 1) {
         return LKD_ERR_IO;
     }
     memcpy(peer.sent + peer.sent_len, d, n);
@@ -61,11 +66,12 @@ static lkd_status_t peer_recv(void *ctx, lkd_port_conn_t c, uint8_t *b, size_t n
 
 static lkd_port_t port;
 static lkd_tls_t tls;
+static lkd_http_parser_t http;
 static lkd_proxy_t proxy;
 
-/* Run the tunnel to host:443 against an answer; the peer's script position
- * after it is peer.pos. */
-static lkd_status_t tunnel(const char *answer, size_t len)
+/* Run the tunnel to host:to against an answer; the peer's script position
+ * after it is peer.pos, what was sent peer.sent (NUL-terminated). */
+static lkd_status_t tunnel_to(const char *host, uint16_t to, const char *answer, size_t len)
 {
     memset(&peer, 0, sizeof peer);
     peer.script = answer;
@@ -76,43 +82,62 @@ static lkd_status_t tunnel(const char *answer, size_t len)
     tls.conn = 3;
     tls.proxy = &proxy;
     tls.deadline = offline_mono + 5000;
-    return lkd_proxy_tunnel(&tls, "lke.intl.tencentcloudapi.com", 443);
+    return lkd_proxy_tunnel(&tls, &http, host, to);
+}
+
+static lkd_status_t tunnel(const char *answer, size_t len)
+{
+    return tunnel_to("lke.intl.tencentcloudapi.com", 443, answer, len);
 }
 
 #define TUNNEL(lit) tunnel(lit, sizeof lit - 1)
+#define OK_ANSWER "HTTP/1.1 200 OK\r\n\r\n"
+
+/* The request sent for host:to through proxy (the answer a 200). */
+static const char *request_for(const char *host, uint16_t to)
+{
+    CHECK_EQ_INT(tunnel_to(host, to, OK_ANSWER, sizeof OK_ANSWER - 1), LKD_OK);
+    return peer.sent;
+}
 
 static void test_request(void)
 {
-    char out[LKD_PROXY_REQUEST_MAX], host[LKD_TLS_HOST_MAX + 1], cred[LKD_PROXY_CREDENTIAL_MAX + 1];
-    size_t len = 0;
-    lkd_proxy_t p;
-    memset(&p, 0, sizeof p);
-    CHECK_EQ_INT(lkd_proxy_request(&p, "a.example.com", 8443, out, sizeof out, &len), LKD_OK);
-    CHECK_SPAN(out, len, "CONNECT a.example.com:8443 HTTP/1.1\r\nHost: a.example.com:8443\r\n\r\n");
+    char host[LKD_TLS_HOST_MAX + 1], cred[LKD_PROXY_CREDENTIAL_MAX + 1];
+    memset(&proxy, 0, sizeof proxy);
+    proxy.host = "127.0.0.1";
+    proxy.port = 3128;
+    CHECK(strcmp(request_for("a.example.com", 8443),
+                 "CONNECT a.example.com:8443 HTTP/1.1\r\nHost: a.example.com:8443\r\n\r\n") == 0);
     /* RFC 7617's example. */
-    p.user = "Aladdin";
-    p.password = "open sesame";
-    CHECK_EQ_INT(lkd_proxy_request(&p, "h", 443, out, sizeof out, &len), LKD_OK);
-    CHECK_SPAN(out, len,
-               "CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\nProxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n");
+    proxy.user = "Aladdin";
+    proxy.password = "open sesame";
+    CHECK(strcmp(request_for("h", 443), "CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n"
+                                        "Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n") == 0);
     /* Every length of user:password ends its base64 right (padding). */
-    p.user = "u";
-    p.password = NULL;
-    CHECK_EQ_INT(lkd_proxy_request(&p, "h", 1, out, sizeof out, &len), LKD_OK);
-    CHECK_SPAN(out, len, "CONNECT h:1 HTTP/1.1\r\nHost: h:1\r\nProxy-Authorization: Basic dTo=\r\n\r\n");
-    p.password = "p";
-    CHECK_EQ_INT(lkd_proxy_request(&p, "h", 1, out, sizeof out, &len), LKD_OK);
-    CHECK_SPAN(out, len, "CONNECT h:1 HTTP/1.1\r\nHost: h:1\r\nProxy-Authorization: Basic dTpw\r\n\r\n");
-    /* The longest settings fit the bound exactly, one byte less does not. */
+    proxy.user = "u";
+    proxy.password = NULL;
+    CHECK(strcmp(request_for("h", 1), "CONNECT h:1 HTTP/1.1\r\nHost: h:1\r\nProxy-Authorization: Basic dTo=\r\n\r\n") ==
+          0);
+    proxy.password = "p";
+    CHECK(strcmp(request_for("h", 1), "CONNECT h:1 HTTP/1.1\r\nHost: h:1\r\nProxy-Authorization: Basic dTpw\r\n\r\n") ==
+          0);
+    /* The longest settings make a request of exactly the bound, sent in
+     * pieces (the peer takes at most 100 bytes a send). */
     memset(host, 'h', sizeof host - 1);
     host[sizeof host - 1] = '\0';
     memset(cred, 'c', sizeof cred - 1);
     cred[sizeof cred - 1] = '\0';
-    p.user = cred;
-    p.password = cred;
-    CHECK_EQ_INT(lkd_proxy_request(&p, host, 65535, out, sizeof out, &len), LKD_OK);
-    CHECK(len <= sizeof out);
-    CHECK_EQ_INT(lkd_proxy_request(&p, host, 65535, out, len - 1, &len), LKD_ERR_BUFFER_TOO_SMALL);
+    proxy.user = cred;
+    proxy.password = cred;
+    (void)request_for(host, 65535);
+    CHECK_EQ_INT(peer.sent_len, LKD_PROXY_REQUEST_MAX);
+    CHECK(memcmp(peer.sent + peer.sent_len - 4, "\r\n\r\n", 4) == 0);
+    /* A send that fails ends it: no answer is read. */
+    peer_fail_send = 1;
+    CHECK_EQ_INT(tunnel_to("h", 443, OK_ANSWER, sizeof OK_ANSWER - 1), LKD_ERR_IO);
+    CHECK_EQ_INT(peer.pos, 0);
+    peer_fail_send = 0;
+    memset(&proxy, 0, sizeof proxy);
 }
 
 static void test_answers(void)
@@ -156,6 +181,9 @@ static void test_answers(void)
     /* Cut before the head ends: never success. */
     CHECK_EQ_INT(TUNNEL("HTTP/1.1 200 OK\r\nProxy-agent: x\r\n"), LKD_ERR_CLOSED);
     CHECK_EQ_INT(TUNNEL(""), LKD_ERR_CLOSED);
+    /* A status line read, the head cut: not the proxy's answer. */
+    CHECK_EQ_INT(TUNNEL("HTTP/1.1 407 Proxy Authentication Required\r\n"), LKD_ERR_CLOSED);
+    CHECK_EQ_INT(tls.proxy_status, 0);
     /* A giant header line (skipped by the parser) still ends at the head's bound. */
     memcpy(buf, "HTTP/1.1 200 OK\r\nX-Pad: ", 24);
     memset(buf + 24, 'a', sizeof buf - 24);
@@ -165,13 +193,12 @@ static void test_answers(void)
     memset(&peer, 0, sizeof peer);
     tls.deadline = offline_mono + 2000;
     peer.silent = 1;
-    CHECK_EQ_INT(lkd_proxy_tunnel(&tls, "h", 443), LKD_ERR_TIMEOUT);
+    CHECK_EQ_INT(lkd_proxy_tunnel(&tls, &http, "h", 443), LKD_ERR_TIMEOUT);
     CHECK(offline_mono >= tls.deadline);
     /* Credentials go out in the request. */
     proxy.user = "Aladdin";
     proxy.password = "open sesame";
     CHECK_EQ_INT(TUNNEL("HTTP/1.1 200 OK\r\n\r\n"), LKD_OK);
-    peer.sent[peer.sent_len] = '\0';
     CHECK(strstr(peer.sent, "\r\nProxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n") != NULL);
 }
 
@@ -206,6 +233,27 @@ static void test_no_proxy(void)
         {"localhost", "localhost", 1, 1},
         {"com", "example.com", 443, 1},
         {"example.com.evil", "example.com", 443, 0},
+        /* A trailing dot on either side is the same name. */
+        {"example.com.", "a.example.com", 443, 1},
+        {"example.com", "a.example.com.", 443, 1},
+        {".example.com.", "example.com.", 443, 1},
+        {"example.com.", "notexample.com", 443, 0},
+        {".", "example.com", 443, 0},
+        /* IPv6: bracketed (a port may follow) or bare (no port), compared as written. */
+        {"::1", "::1", 443, 1},
+        {"::1", "::2", 443, 0},
+        {"::1", "1", 443, 0},
+        {"[::1]", "::1", 443, 1},
+        {"[::1]:443", "::1", 443, 1},
+        {"[::1]:443", "::1", 8443, 0},
+        {"[::1]:", "::1", 443, 0},
+        {"[::1]x", "::1", 443, 0},
+        {"FE80::A", "fe80::a", 443, 1},
+        {"fe80::a", "fe80::a:1", 443, 0},
+        {"::a", "fe80::a", 443, 0},
+        {"a", "fe80::a", 443, 0},
+        {"2001:db8::1", "2001:db8::1", 443, 1},
+        {"2001:db8::1, example.com", "x.example.com", 443, 1},
     };
     size_t i;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
