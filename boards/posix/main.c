@@ -226,7 +226,9 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     } else if ((st == LKD_ERR_TLS || st == LKD_ERR_NO_MEMORY) && tls.mbedtls_error != 0) {
         fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-tls.mbedtls_error);
     }
-    if (lkd_client_result_host(c)[0] != '\0') {
+    if (proxy_option_explain(c, st, tls.proxy_hop)) {
+        /* The proxy failed, not the origin behind it: it alone is named. */
+    } else if (lkd_client_result_host(c)[0] != '\0') {
         /* The download's own host, not the API's. */
         fputs(" (result host ", stderr);
         safe_text_puts(stderr, lkd_client_result_host(c));
@@ -238,7 +240,6 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         fprintf(stderr, ": the request does not fit the %u-byte request buffer (LKD_REQUEST_BUFFER_SIZE)",
                 (unsigned)LKD_REQUEST_BUFFER_SIZE);
     }
-    proxy_option_explain(c, st);
     fputc('\n', stderr);
     if ((st == LKD_ERR_TLS || st == LKD_ERR_CERT) && tls.policy != NULL) {
         fprintf(stderr, "lkedoc: %s\n", tls.policy);

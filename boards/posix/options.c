@@ -243,7 +243,9 @@ static int set_credentials_margin(options_t *o, const char *v)
 static int set_proxy(options_t *o, const char *v)
 {
     (void)o;
-    return proxy_option_set(v);
+    /* The argument is argv's, which the program may write (C99 5.1.2.2.1):
+     * its password is overwritten there. */
+    return proxy_option_set((char *)v);
 }
 
 static int set_upload_rate(options_t *o, const char *v)

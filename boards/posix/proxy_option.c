@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * proxy_option.c - the CLI's HTTP proxy (see proxy_option.h).  The password
- * is kept here only, and wiped at exit.
+ * is kept here only, and wiped at exit; where it came from (the argument,
+ * the environment) it is overwritten, since other users may read a
+ * process's command line.
  */
 #include "proxy_option.h"
 
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "credentials.h"
 #include "safe_text.h"
 
 static struct {
@@ -23,10 +26,27 @@ static struct {
 
 static void wipe(void)
 {
-    volatile char *p = (volatile char *)&proxy;
-    size_t i;
-    for (i = 0; i < sizeof proxy; i++) {
-        p[i] = 0;
+    credentials_wipe_bytes(&proxy, sizeof proxy);
+}
+
+/* Where url's USER:PASSWORD@ part is (the scheme, if any, skipped): *p at
+ * its start, the '@' returned, or NULL when there is none. */
+static char *userinfo(char *url, char **p)
+{
+    char *s = strstr(url, "://"), *at;
+    *p = s != NULL ? s + 3 : url;
+    for (at = *p + strcspn(*p, "/?#"); at > *p && at[-1] != '@'; at--) {
+    }
+    return at > *p ? at - 1 : NULL;
+}
+
+/* Overwrite url's password in place with '*' (as curl does with its
+ * arguments): /proc/PID/cmdline and /proc/PID/environ then show no secret. */
+static void mask_password(char *url)
+{
+    char *p, *at = userinfo(url, &p), *colon = at != NULL ? memchr(p, ':', (size_t)(at - p)) : NULL;
+    if (colon != NULL) {
+        memset(colon + 1, '*', (size_t)(at - colon - 1));
     }
 }
 
@@ -125,29 +145,28 @@ static int parse(const char *url)
     return 0;
 }
 
-int proxy_option_set(const char *url)
+int proxy_option_set(char *url)
 {
     static int registered;
+    int rc = 0;
     if (!registered) {
         registered = atexit(wipe) == 0;
     }
     wipe();
     proxy.given = 1;
-    if (url[0] == '\0') {
-        return 0;
-    }
-    if (parse(url) != 0) {
+    if (url[0] != '\0' && parse(url) != 0) {
         wipe();
-        return -1;
+        rc = -1;
     }
-    return 0;
+    mask_password(url);
+    return rc;
 }
 
 /* The first of the two variables that is set (curl reads the lower-case one
  * first), or NULL. */
-static const char *env2(const char *lower, const char *upper, const char **name)
+static char *env2(const char *lower, const char *upper, const char **name)
 {
-    const char *v = getenv(lower);
+    char *v = getenv(lower);
     *name = lower;
     if (v == NULL) {
         v = getenv(upper);
@@ -158,13 +177,27 @@ static const char *env2(const char *lower, const char *upper, const char **name)
 
 int proxy_option_settings(lkd_settings_t *s, int verbose)
 {
+    static const char *const vars[] = {"https_proxy", "HTTPS_PROXY"};
     const char *from = "--proxy", *ignored, *no_proxy = env2("no_proxy", "NO_PROXY", &ignored);
+    size_t i;
+    int rc = 0;
     if (!proxy.given) {
-        const char *v = env2("https_proxy", "HTTPS_PROXY", &from);
-        if (v != NULL && v[0] != '\0' && proxy_option_set(v) != 0) {
-            fprintf(stderr, "lkedoc: %s wants http://[USER:PASSWORD@]HOST[:PORT] (only http:// proxies)\n", from);
-            return -1;
+        char *v = env2(vars[0], vars[1], &from);
+        rc = v != NULL && v[0] != '\0' ? proxy_option_set(v) : 0;
+    }
+    /* Both variables, read or not: the password in either is overwritten
+     * and the variable dropped (no child inherits it), as the secret key's
+     * is. */
+    for (i = 0; i < 2; i++) {
+        char *v = getenv(vars[i]);
+        if (v != NULL) {
+            mask_password(v);
+            unsetenv(vars[i]);
         }
+    }
+    if (rc != 0) {
+        fprintf(stderr, "lkedoc: %s wants http://[USER:PASSWORD@]HOST[:PORT] (only http:// proxies)\n", from);
+        return -1;
     }
     memset(&s->proxy, 0, sizeof s->proxy);
     if (proxy.host[0] == '\0') {
@@ -192,13 +225,12 @@ int proxy_option_settings(lkd_settings_t *s, int verbose)
     return 0;
 }
 
-void proxy_option_explain(const lkd_client_t *c, lkd_status_t st)
+int proxy_option_explain(const lkd_client_t *c, lkd_status_t st, int hop)
 {
     const lkd_settings_t *s = lkd_client_settings(c);
-    if (s == NULL || s->proxy.host == NULL ||
-        !(st == LKD_ERR_PROXY || st == LKD_ERR_PROXY_AUTH || st == LKD_ERR_DNS || st == LKD_ERR_CONNECT ||
-          st == LKD_ERR_CLOSED || st == LKD_ERR_TIMEOUT)) {
-        return;
+    if (s == NULL || s->proxy.host == NULL || hop != LKD_PROXY_HOP_PROXY ||
+        !(st == LKD_ERR_PROXY || st == LKD_ERR_PROXY_AUTH || (st >= LKD_ERR_DNS && st <= LKD_ERR_IO))) {
+        return 0;
     }
     fputs(" (proxy ", stderr);
     safe_text_puts(stderr, s->proxy.host);
@@ -208,4 +240,5 @@ void proxy_option_explain(const lkd_client_t *c, lkd_status_t st)
                                     : "\nlkedoc: the proxy wants a user and password: http://USER:PASSWORD@HOST:PORT",
               stderr);
     }
+    return 1;
 }
