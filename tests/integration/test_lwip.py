@@ -310,7 +310,7 @@ def test_parse_through_tinyproxy(ctx):
     p = run(ctx, "parse", ctx.sample, "-o", out,
             HTTPS_PROXY=f"http://{PROXY_USER}:{PROXY_PASSWORD}@{LINUX_IP}:{PROXY_PORT}")
     assert p.returncode == 0, err(p)
-    assert PROXY_PASSWORD not in err(p)
+    assert PROXY_PASSWORD not in err(p) + p.stdout.decode("utf-8", "replace"), err(p)
     with zipfile.ZipFile(out) as z:
         assert z.testzip() is None
     # Both hosts through the tunnel, the API's kept alive; their names went to the proxy unresolved.
@@ -322,8 +322,11 @@ def test_parse_through_tinyproxy(ctx):
 
 def test_proxy_wrong_password_is_refused(ctx):
     start_proxy(ctx)
-    p = run(ctx, "status", "lwip-proxy-407", "--proxy", f"http://{PROXY_USER}:wrong@{LINUX_IP}:{PROXY_PORT}")
+    wrong = "wr0ng.pass-7"
+    p = run(ctx, "status", "lwip-proxy-407", "--proxy", f"http://{PROXY_USER}:{wrong}@{LINUX_IP}:{PROXY_PORT}")
     assert p.returncode == 4, (p.returncode, err(p))
+    assert wrong not in err(p) + p.stdout.decode("utf-8", "replace"), err(p)
+    assert PROXY_PASSWORD not in err(p), err(p)
     assert "the HTTP proxy requires authentication" in err(p), err(p)
     assert f"(proxy {LINUX_IP}, port {PROXY_PORT})" in err(p), err(p)
 

@@ -36,6 +36,8 @@ CLONE_NEWNET = 0x40000000
 OPEN, AUTH, PORT443 = 3128, 3129, 3130
 # tinyproxy's BasicAuth takes [-a-z0-9._] only; the URL spells some of it percent-encoded.
 USER, PASSWORD = "scanner", "s3cret.pass-1"
+WRONG = "wr0ng.pass-7"  # the 407 cases' password
+BAD_URL_PASSWORDS = ("w0rd", "b4d.pw")  # those of the refused URLs
 PROXY_AUTH_URL = f"http://%73canner:s3cret%2Epass%2D1@127.0.0.1:{AUTH}"
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -188,9 +190,9 @@ def run(ctx, *args, timeout=90, **extra_env):
            "--ca-file", m.ca_file, "--poll-interval", "0.05"] + list(args)
     p = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env(**extra_env))
     out = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
-    # The proxy's password, raw or as the URL spells it, is never printed.
-    for secret in (PASSWORD, "s3cret", "w0rd"):
-        assert secret not in out, out
+    # No password this suite uses, raw or as a URL spells it, is ever printed.
+    for secret in (PASSWORD, "s3cret", "pass%2D1", WRONG) + BAD_URL_PASSWORDS:
+        assert secret not in out, (secret, out)
     return p
 
 
@@ -263,7 +265,7 @@ def test_basic_auth_right(ctx):
 
 
 def test_basic_auth_wrong_is_407(ctx):
-    for url in (f"http://{USER}:wrong@127.0.0.1:{AUTH}", f"http://127.0.0.1:{AUTH}"):
+    for url in (f"http://{USER}:{WRONG}@127.0.0.1:{AUTH}", f"http://127.0.0.1:{AUTH}"):
         t0 = time.monotonic()
         p = run(ctx, "--verbose", "status", "proxy-auth-2", "--proxy", url)
         assert p.returncode == 4, (p.returncode, err(p))
@@ -272,7 +274,7 @@ def test_basic_auth_wrong_is_407(ctx):
         # tinyproxy 1.11 answers a CONNECT without or with wrong credentials 401, squid 407:
         # either is the proxy's (the origin never saw a byte).
         assert re.search(r"proxy CONNECT answer: HTTP 40[17]\n", err(p)), err(p)
-        assert "the proxy refused the user and password given" in err(p) if "wrong" in url else \
+        assert "the proxy refused the user and password given" in err(p) if WRONG in url else \
             "the proxy wants a user and password" in err(p), err(p)
         assert "retrying" not in err(p), err(p)  # a refusal is not retried
         assert time.monotonic() - t0 < 5
@@ -307,12 +309,29 @@ def test_proxy_refusing_the_port(ctx):
     assert len(connects(ctx.port443_log, HOST)) >= 1
 
 
+def error_line(p):
+    """The CLI's error: its last line on stderr that is not --verbose's log ("lkedoc: * ...", "> ", "< ")."""
+    lines = [l for l in err(p).split("\n") if l and not re.match(r"lkedoc: [*<>] ", l)]
+    return lines[-1] if lines else ""
+
+
 def test_proxy_down(ctx):
     p = run(ctx, "--verbose", "status", "proxy-down-1", "--proxy", "http://127.0.0.1:9")
     assert p.returncode == 4, (p.returncode, err(p))
-    assert "cannot connect" in err(p) or "connect" in err(p).lower(), err(p)
-    assert "(proxy 127.0.0.1, port 9)" in err(p), err(p)
+    # The proxy failed, so it is the one named, not the API host behind it.
+    assert error_line(p) == "lkedoc: could not connect (proxy 127.0.0.1, port 9)", err(p)
     assert "through the proxy 127.0.0.1" in err(p), err(p)
+    assert "proxy CONNECT answer" not in err(p), err(p)  # no status was read
+
+
+def test_direct_failure_does_not_blame_the_proxy(ctx):
+    # NO_PROXY sends the API host direct: its failure is the API host's, the proxy is not named.
+    p = subprocess.run([CLI, "--endpoint", f"{HOST}:9", "--resolve", f"{HOST}:9:127.0.0.1", "--ca-file",
+                        ctx.mock.ca_file, "status", "proxy-direct-1"], capture_output=True, timeout=60,
+                       env=env(HTTPS_PROXY=f"http://{USER}:{PASSWORD}@127.0.0.1:{OPEN}", NO_PROXY="*"))
+    assert p.returncode == 4, (p.returncode, err(p))
+    assert error_line(p) == f"lkedoc: could not connect (host {HOST}, port 9)", err(p)
+    assert PASSWORD not in err(p) + p.stdout.decode()
 
 
 def test_proxy_silent_ends_at_the_deadline(ctx):
@@ -437,7 +456,7 @@ def test_refusals_of_the_proxy_are_not_retried(ctx):
 
 def test_bad_proxy_urls_are_usage_errors(ctx):
     for url in ("https://127.0.0.1:3128", "socks5://127.0.0.1:1080", "http://127.0.0.1:0",
-                "http://127.0.0.1:99999", "http://u:p%4@127.0.0.1:3128", "http://127.0.0.1:3128/path", "http://"):
+                "http://127.0.0.1:99999", "http://u:b4d.pw%4@127.0.0.1:3128", "http://127.0.0.1:3128/path", "http://"):
         p = run(ctx, "status", "x", "--proxy", url)
         assert p.returncode == 2, (url, p.returncode, err(p))
         assert "--proxy wants http://" in err(p), err(p)
