@@ -70,14 +70,15 @@ static const text_setting_t texts[] = {
      LKD_REQUEST_MAX_SERVICE},
     {SETTING_TEXTS_("settings.version", TOKEN_RULE) offsetof(lkd_settings_t, version), LKD_REQUEST_CHARS_TOKEN, 1, 0},
     {SETTING_TEXTS_("settings.region", TOKEN_RULE) offsetof(lkd_settings_t, region), LKD_REQUEST_CHARS_TOKEN, 1, 0},
-    {SETTING_TEXTS_("settings.secret_id", TOKEN_RULE) offsetof(lkd_settings_t, secret_id), LKD_REQUEST_CHARS_TOKEN, 1,
-     LKD_REQUEST_MAX_SECRET_ID},
-    {SETTING_TEXTS_("settings.token", "must be visible ASCII") offsetof(lkd_settings_t, token),
-     LKD_REQUEST_CHARS_VISIBLE, 0, 0},
     {SETTING_TEXTS_("settings.proxy.host", "must be visible ASCII") offsetof(lkd_settings_t, proxy.host),
      LKD_REQUEST_CHARS_VISIBLE, 0, LKD_TLS_HOST_MAX},
     {SETTING_TEXTS_("settings.proxy.user", "must be visible ASCII") offsetof(lkd_settings_t, proxy.user),
      LKD_REQUEST_CHARS_VISIBLE, 0, LKD_PROXY_CREDENTIAL_MAX},
+    /* The static credentials last: with a provider check_texts skips them. */
+    {SETTING_TEXTS_("settings.secret_id", TOKEN_RULE) offsetof(lkd_settings_t, secret_id), LKD_REQUEST_CHARS_TOKEN, 1,
+     LKD_REQUEST_MAX_SECRET_ID},
+    {SETTING_TEXTS_("settings.token", "must be visible ASCII") offsetof(lkd_settings_t, token),
+     LKD_REQUEST_CHARS_VISIBLE, 0, 0},
 };
 
 static lkd_status_t check_text(const lkd_settings_t *s, const text_setting_t *t, lkd_arg_error_t *e)
