@@ -84,8 +84,7 @@ typedef struct {
     uint8_t ready;            /* setup done */
     uint8_t open;             /* a verified connection is up */
     uint8_t close_notify;     /* the peer ended the connection with a TLS close_notify */
-    const lkd_proxy_t *proxy; /* NULL, or the proxy the next lkd_tls_connect tunnels through */
-    struct lkd_http_parser *proxy_answer; /* with proxy: where its CONNECT answer is parsed */
+    const lkd_proxy_t *proxy; /* NULL, or the proxy lkd_tls_open connects to (lkd_call_connect then tunnels) */
     int proxy_status;         /* the status of the last connect's CONNECT answer, 0 when none */
     uint8_t proxy_hop;        /* LKD_PROXY_HOP_* of the last connect */
 } lkd_tls_t;
@@ -101,7 +100,7 @@ typedef lkd_status_t (*lkd_http_body_sink_t)(void *user, const uint8_t *data, si
 typedef lkd_status_t (*lkd_http_header_cb_t)(void *user, const char *name, size_t name_len,
                                              const char *value, size_t value_len);
 
-typedef struct lkd_http_parser {
+typedef struct {
     /* Results, valid once the headers are complete. */
     int status_code;            /* 100..999 */
     uint8_t http_minor;         /* 0 for HTTP/1.0, 1 for HTTP/1.1 */

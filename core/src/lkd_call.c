@@ -164,7 +164,6 @@ lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, 
         to = proxy->port;
     }
     c->internal.tls.proxy = proxy;
-    c->internal.tls.proxy_answer = &c->internal.http; /* lkd_call_receive starts it again */
     for (i = 0; i < c->internal.settings.resolve_count; i++) {
         const lkd_resolve_t *r = &c->internal.settings.resolve[i];
         if (r->host != NULL && r->port == to && lkd_text_equals_nocase(name, strlen(name), r->host)) {
@@ -179,7 +178,22 @@ lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, 
     if (address != NULL) {
         lkd_call_log(c, "*   via ", address);
     }
-    st = lkd_tls_connect(&c->internal.tls, host, address, port, deadline);
+    if (proxy == NULL) {
+        st = lkd_tls_connect(&c->internal.tls, host, address, port, deadline);
+    } else {
+        /* The tunnel between the TCP connection (to the proxy) and the
+         * handshake (the origin's); its answer parsed where every answer is
+         * (lkd_call_receive starts that parser again). */
+        st = lkd_tls_open(&c->internal.tls, host, address, port, deadline);
+        if (st == LKD_OK) {
+            st = lkd_proxy_tunnel(&c->internal.tls, &c->internal.http, host, port);
+        }
+        if (st == LKD_OK) {
+            st = lkd_tls_handshake(&c->internal.tls, host, port);
+        } else {
+            lkd_tls_close(&c->internal.tls);
+        }
+    }
     if (c->internal.tls.proxy_status != 0) {
         lkd_call_log_number(c, "* proxy CONNECT answer: HTTP ", (uint64_t)c->internal.tls.proxy_status);
     }

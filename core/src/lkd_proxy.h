@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lkd_proxy.h - internal: the tunnel through an HTTP proxy (CONNECT), and
- * which hosts bypass it.  lkd_tls_connect opens the tunnel over the TCP
+ * which hosts bypass it.  lkd_call_connect opens the tunnel over the TCP
  * connection to the proxy before its handshake with the origin.  Not for
  * applications.
  */
