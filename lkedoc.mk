@@ -51,6 +51,7 @@ LKEDOC_CORE_SOURCES := \
     $(LKEDOC_ROOT)core/src/lkd_job.c \
     $(LKEDOC_ROOT)core/src/lkd_json.c \
     $(LKEDOC_ROOT)core/src/lkd_pages.c \
+    $(LKEDOC_ROOT)core/src/lkd_proxy.c \
     $(LKEDOC_ROOT)core/src/lkd_psa_rng.c \
     $(LKEDOC_ROOT)core/src/lkd_request.c \
     $(LKEDOC_ROOT)core/src/lkd_result.c \

@@ -50,6 +50,7 @@ set(LKEDOC_CORE_SOURCES
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_job.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_json.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_pages.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_proxy.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_psa_rng.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_request.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_result.c"

@@ -24,6 +24,7 @@
 #include "credentials.h"
 #include "credentials_process.h"
 #include "print_result.h"
+#include "proxy_option.h"
 #include "safe_text.h"
 
 #define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
@@ -206,9 +207,11 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         arg_message_print(stderr, lkd_client_arg_error(c), lkd_client_arg_error(c)->status);
     }
     fprintf(stderr, "lkedoc: %s", lkd_strerror(st));
-    if (st == LKD_ERR_HTTP_STATUS) {
-        (void)lkd_client_stats(c, &stats); /* all zero if it fails */
+    (void)lkd_client_stats(c, &stats); /* all zero if it fails */
+    if (st == LKD_ERR_HTTP_STATUS || (st == LKD_ERR_PROXY && stats.http_status != 0)) {
         fprintf(stderr, " %d", stats.http_status);
+    } else if (st == LKD_ERR_PROXY_AUTH && stats.http_status != 407) {
+        fprintf(stderr, ", answered as HTTP %d", stats.http_status); /* tinyproxy's 401 */
     }
     (void)lkd_client_tls_detail(c, &tls); /* zero and no policy text if it fails */
     if (st == LKD_ERR_CERT && tls.verify_flags != 0) {
@@ -223,7 +226,9 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     } else if ((st == LKD_ERR_TLS || st == LKD_ERR_NO_MEMORY) && tls.mbedtls_error != 0) {
         fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-tls.mbedtls_error);
     }
-    if (lkd_client_result_host(c)[0] != '\0') {
+    if (proxy_option_explain(c, st, tls.proxy_hop)) {
+        /* The proxy failed, not the origin behind it: it alone is named. */
+    } else if (lkd_client_result_host(c)[0] != '\0') {
         /* The download's own host, not the API's. */
         fputs(" (result host ", stderr);
         safe_text_puts(stderr, lkd_client_result_host(c));
@@ -335,7 +340,7 @@ static int settings_from_options(lkd_settings_t *s, options_t *o)
     if (o->verbose) {
         s->log = log_to_stderr;
     }
-    return 0;
+    return proxy_option_settings(s, o->verbose) == 0 ? 0 : EXIT_USAGE;
 }
 
 /* The credentials: --credentials-process, else the environment's or the

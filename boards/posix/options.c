@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "proxy_option.h"
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -239,6 +240,14 @@ static int set_credentials_margin(options_t *o, const char *v)
     return 0;
 }
 
+static int set_proxy(options_t *o, const char *v)
+{
+    (void)o;
+    /* The argument is argv's, which the program may write (C99 5.1.2.2.1):
+     * its password is overwritten there. */
+    return proxy_option_set((char *)v);
+}
+
 static int set_upload_rate(options_t *o, const char *v)
 {
     char *end;
@@ -319,6 +328,12 @@ static const cli_option_t options[] = {
      "any name under it, cos.example.com that name only; any port\n"
      "(always accepted: .myqcloud.com .tencentcos.cn .tencentcos.com, port 443)",
      CHECKED(set_result_host, "--result-host wants HOST or .SUFFIX (DNS labels, at most 8), not '%s'"), 0},
+    {"--proxy", NULL, "URL",
+     "tunnel every connection through this HTTP proxy: http://[USER:PASSWORD@]HOST[:PORT]\n"
+     "(default port 1080; default: HTTPS_PROXY; '' for none; NO_PROXY lists hosts\n"
+     "reached directly; --resolve then applies to the proxy's name)",
+     /* The refusal never quotes the value: it may hold the password. */
+     CHECKED(set_proxy, "--proxy wants http://[USER:PASSWORD@]HOST[:PORT] (only http:// proxies)"), 0},
     {"--region", NULL, "REGION", "X-TC-Region (default ap-guangzhou, or TENCENTCLOUD_REGION)", FIELD(region), 0},
     {"--api-version", NULL, "VERSION", "X-TC-Version (default: the profile's)", FIELD(version), 0},
     {"--ca-file", NULL, "PEM", "trust these CA certificates instead of the system bundle", FIELD(ca_file), 0},

@@ -173,6 +173,9 @@ typedef struct {
                                  (README "Stopping a call"): nonzero ends the call with
                                  LKD_ERR_ABORTED; also the place to feed a watchdog */
     void *abort_user;
+    lkd_proxy_t proxy;        /* host NULL (lkd_settings_default): no proxy.  With one, settings.resolve
+                                 applies to the proxy's host and port (its address is the one the client
+                                 looks up); an origin's name goes to the proxy unresolved */
 } lkd_settings_t;
 
 /* A client.  Everything in it is private: the one member, `internal`, is
@@ -239,12 +242,15 @@ void lkd_settings_default(lkd_settings_t *s, lkd_profile_t profile);
  * Errors: LKD_ERR_CONFIG; with the setting named (lkd_client_arg_error, even
  * though the client is not initialised): LKD_ERR_ARG_NULL (client, settings,
  * port, a port function, a required string), LKD_ERR_ARG_EMPTY (host,
- * service, version, region, secret_id, secret_key), LKD_ERR_ARG_TOO_LONG (host
+ * service, version, region, secret_id, secret_key, proxy.host),
+ * LKD_ERR_ARG_TOO_LONG (proxy.host over 253, proxy.user or proxy.password
+ * over LKD_PROXY_CREDENTIAL_MAX bytes; host
  * over 253, service over 32, secret_id over 128 bytes),
- * LKD_ERR_ARG_FORMAT (bytes a header may not carry; a result_hosts entry),
+ * LKD_ERR_ARG_FORMAT (bytes a header may not carry; a result_hosts entry;
+ * proxy.host or proxy.user not visible ASCII, a ':' in proxy.user),
  * LKD_ERR_ARG_NULL also for settings.credentials (or its secret_id or
  * secret_key buffer, sized 0 or NULL) when credentials_provider is set,
- * LKD_ERR_ARG_RANGE (port or timeout_ms 0, a negative last_known_time,
+ * LKD_ERR_ARG_RANGE (port, timeout_ms, or proxy.port with a proxy.host, 0, a negative last_known_time,
  * credentials_margin_s over LKD_CREDENTIALS_MARGIN_MAX_S with a provider, a
  * language other than en-US / zh-CN, upload_bytes_per_s from 1 to
  * LKD_UPLOAD_RATE_MIN - 1); LKD_ERR_NOT_PROVIDED (the port's entropy
@@ -281,8 +287,11 @@ lkd_status_t lkd_client_add_ca(lkd_client_t *client, const uint8_t *ca, size_t l
  * (lkd_client_arg_error), LKD_ERR_BUFFER_TOO_SMALL (the request does not fit
  * LKD_REQUEST_BUFFER_SIZE), network and TLS errors (LKD_ERR_DNS,
  * LKD_ERR_CONNECT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
- * LKD_ERR_TIMEOUT, LKD_ERR_NO_MEMORY), LKD_ERR_HTTP_STATUS (lkd_client_stats:
- * http_status), LKD_ERR_MALFORMED,
+ * LKD_ERR_TIMEOUT, LKD_ERR_NO_MEMORY; through settings.proxy, DNS and
+ * CONNECT are the proxy's), LKD_ERR_PROXY_AUTH (the proxy answered CONNECT
+ * 407 or 401), LKD_ERR_PROXY (another status than 2xx, kept as
+ * lkd_client_stats' http_status, or not HTTP: 0), LKD_ERR_HTTP_STATUS
+ * (lkd_client_stats: http_status), LKD_ERR_MALFORMED,
  * LKD_ERR_RESPONSE_TOO_LARGE, LKD_ERR_API (see lkd_client_api_error),
  * LKD_ERR_STATE (client not initialised or already in a call).
  * With a credentials provider (every call that signs, lkd_job.h's too):
@@ -373,7 +382,8 @@ typedef struct {
 lkd_status_t lkd_client_stats(const lkd_client_t *client, lkd_client_stats_t *stats);
 
 /* Why the last TLS connection failed, for a person reading the error after
- * LKD_ERR_TLS, LKD_ERR_CERT or LKD_ERR_NO_MEMORY. */
+ * LKD_ERR_TLS, LKD_ERR_CERT or LKD_ERR_NO_MEMORY; and after any network
+ * error, which host it was (proxy_hop). */
 typedef struct {
     int mbedtls_error;     /* the last negative mbedTLS code (mbedtls_strerror can name it), 0 when none */
     uint32_t verify_flags; /* MBEDTLS_X509_BADCERT_* of the last failed certificate verification
@@ -385,6 +395,8 @@ typedef struct {
                               add to mbedTLS's own messages (I/O, an untrusted CA, a wrong name,
                               an expired certificate), and always NULL with LKD_ENABLE_TEXTS 0
                               (the default): mbedtls_error and verify_flags are then the detail */
+    int proxy_hop;         /* LKD_PROXY_HOP_* of the last connection: whether it went through
+                              settings.proxy, and if so, whether the proxy or the origin failed */
 } lkd_client_tls_detail_t;
 
 /* Fill *detail from the client's last connection (API or download).

@@ -84,6 +84,9 @@ typedef struct {
     uint8_t ready;            /* setup done */
     uint8_t open;             /* a verified connection is up */
     uint8_t close_notify;     /* the peer ended the connection with a TLS close_notify */
+    const lkd_proxy_t *proxy; /* NULL, or the proxy lkd_tls_open connects to (lkd_call_connect then tunnels) */
+    int proxy_status;         /* the status of the last connect's CONNECT answer, 0 when none */
+    uint8_t proxy_hop;        /* LKD_PROXY_HOP_* of the last connect */
 } lkd_tls_t;
 
 /* ---- HTTP/1.1 response parser (core/src/lkd_http.c) ---- */

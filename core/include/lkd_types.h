@@ -126,6 +126,36 @@ typedef struct {
     size_t limit;        /* LKD_ERR_ARG_TOO_LONG: the most bytes it may have, else 0 */
 } lkd_arg_error_t;
 
+/* Longest proxy user name and password (bytes each): the CONNECT request
+ * that carries them in Basic form fits LKD_PROXY_REQUEST_MAX. */
+#define LKD_PROXY_CREDENTIAL_MAX 64u
+
+/* An HTTP proxy (lkd_settings_t.proxy): every connection the client makes
+ * (API host and result host) is a tunnel through it, `CONNECT host:port
+ * HTTP/1.1`, unless no_proxy names the host; TLS then runs with the origin
+ * (SNI, certificate and kept session of the origin, never the proxy's).
+ * Strings are the application's, NUL-terminated, never copied. */
+typedef struct lkd_proxy {
+    const char *host;     /* NULL: every connection is direct; else a name or an IP address, at most 253
+                             visible ASCII bytes (the port connects to it, or to its settings.resolve entry) */
+    uint16_t port;        /* the proxy's port, not 0 when host is set */
+    const char *user;     /* NULL: no Proxy-Authorization; else Basic with password: at most
+                             LKD_PROXY_CREDENTIAL_MAX visible ASCII bytes, no ':' */
+    const char *password; /* with user (NULL is ""): at most LKD_PROXY_CREDENTIAL_MAX bytes, any but NUL */
+    const char *no_proxy; /* NULL, or the hosts reached directly, as curl's NO_PROXY: entries separated by
+                             ',' or spaces; "*" is every host; "example.com" (a leading '.' optional) is
+                             that name and every name under it, by whole labels, letters in any case; an
+                             IP address only itself, compared as text; ":443" after an entry limits it
+                             to that port */
+} lkd_proxy_t;
+
+/* Which hop the client's last connection failed on (lkd_client_tls_detail's
+ * proxy_hop), so that an error names the host that failed. */
+#define LKD_PROXY_HOP_NONE 0   /* direct: no proxy, or no_proxy named the host */
+#define LKD_PROXY_HOP_PROXY 1  /* through the proxy, not past it: reaching the proxy (its DNS, TCP
+                                  connect) or its CONNECT answer (a refusal, a cut, a timeout) */
+#define LKD_PROXY_HOP_TUNNEL 2 /* the proxy's tunnel was open: what failed is the origin's (or beyond) */
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,7 @@
 #include "lkd_text.h"
 #include "lkd_json.h"
 #include "lkd_pages.h"
+#include "lkd_proxy.h"
 #include "lkd_result.h"
 #include "lkd_tls.h"
 
@@ -139,26 +140,66 @@ static void log_request(const lkd_client_t *c, const char *req, size_t len)
 
 /* ---- connection and response ------------------------------------------------ */
 
+int lkd_call_proxy_gateway_failed(const lkd_client_t *c)
+{
+    return (unsigned)c->internal.http_status - 502u < 3u;
+}
+
 lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, uint64_t deadline)
 {
-    const char *address = NULL;
+    const lkd_proxy_t *proxy = &c->internal.settings.proxy;
+    const char *address = NULL, *name = host;
+    uint16_t to = port;
     lkd_status_t st;
     size_t i;
     if (lkd_tls_is_open_to(&c->internal.tls, host, port)) {
         return LKD_OK;
     }
+    if (proxy->host == NULL || lkd_proxy_bypassed(proxy->no_proxy, host, port)) {
+        proxy = NULL;
+    } else {
+        /* As curl does: the name looked up (and --resolve'd) is the
+         * proxy's; the origin's goes to the proxy as it is. */
+        name = proxy->host;
+        to = proxy->port;
+    }
+    c->internal.tls.proxy = proxy;
     for (i = 0; i < c->internal.settings.resolve_count; i++) {
         const lkd_resolve_t *r = &c->internal.settings.resolve[i];
-        if (r->host != NULL && r->port == port && lkd_text_equals_nocase(host, strlen(host), r->host)) {
+        if (r->host != NULL && r->port == to && lkd_text_equals_nocase(name, strlen(name), r->host)) {
             address = r->address;
             break;
         }
     }
     lkd_call_log(c, "* connecting to ", host);
+    if (proxy != NULL) {
+        lkd_call_log(c, "*   through the proxy ", name);
+    }
     if (address != NULL) {
         lkd_call_log(c, "*   via ", address);
     }
-    st = lkd_tls_connect(&c->internal.tls, host, address, port, deadline);
+    if (proxy == NULL) {
+        st = lkd_tls_connect(&c->internal.tls, host, address, port, deadline);
+    } else {
+        /* The tunnel between the TCP connection (to the proxy) and the
+         * handshake (the origin's); its answer parsed where every answer is
+         * (lkd_call_receive starts that parser again). */
+        st = lkd_tls_open(&c->internal.tls, host, address, port, deadline);
+        if (st == LKD_OK) {
+            st = lkd_proxy_tunnel(&c->internal.tls, &c->internal.http, host, port);
+        }
+        if (st == LKD_OK) {
+            st = lkd_tls_handshake(&c->internal.tls, host, port);
+        } else {
+            lkd_tls_close(&c->internal.tls);
+        }
+    }
+    if (c->internal.tls.proxy_status != 0) {
+        lkd_call_log_number(c, "* proxy CONNECT answer: HTTP ", (uint64_t)c->internal.tls.proxy_status);
+    }
+    if (st == LKD_ERR_PROXY || st == LKD_ERR_PROXY_AUTH) {
+        c->internal.http_status = c->internal.tls.proxy_status; /* the refusal's status (0: not HTTP) */
+    }
     lkd_call_log(c, "* TLS handshake: ", lkd_strerror(st));
     return st;
 }
@@ -520,6 +561,8 @@ static int retryable(const lkd_client_t *c, lkd_status_t st)
         return c->internal.api_error.cls == LKD_API_CLASS_RETRYABLE;
     case LKD_ERR_HTTP_STATUS: /* a gateway or overload answer */
         return c->internal.http_status == 429 || c->internal.http_status >= 500;
+    case LKD_ERR_PROXY: /* the proxy's gateway failure: nothing reached the origin (a refusal stays one) */
+        return lkd_call_proxy_gateway_failed(c);
     /* Network failures: a Create that went out whole never gets here (lkd_call). */
     case LKD_ERR_TLS:
         /* A server that refused the handshake with a fatal alert (no common

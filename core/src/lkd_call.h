@@ -43,9 +43,15 @@ lkd_status_t lkd_call(lkd_client_t *c, const char *action, lkd_call_compose_fn c
 lkd_status_t lkd_call_begin(lkd_client_t *c);
 lkd_status_t lkd_call_end(lkd_client_t *c, lkd_status_t st);
 
-/* Connect to host:port (through settings.resolve) unless already connected
- * there; log it. */
+/* Connect to host:port (through settings.resolve, and settings.proxy unless
+ * its no_proxy names host) unless already connected there; log it.  A
+ * proxy's refusal (LKD_ERR_PROXY, LKD_ERR_PROXY_AUTH) sets http_status to
+ * its status; nothing else here touches it. */
 lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, uint64_t deadline);
+
+/* After LKD_ERR_PROXY: 1 when the proxy answered 502, 503 or 504 (it could
+ * not reach the origin, which saw nothing: worth another try). */
+int lkd_call_proxy_gateway_failed(const lkd_client_t *c);
 
 /* Receive one HTTP response on the open connection into client->internal.http, the
  * raw bytes landing in client->internal.request.  *got_any says whether a single byte

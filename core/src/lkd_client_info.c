@@ -50,6 +50,7 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
     }
     detail->mbedtls_error = client->internal.tls.last_mbedtls_error;
     detail->verify_flags = client->internal.tls.verify_flags;
+    detail->proxy_hop = client->internal.tls.proxy_hop;
     detail->policy = lkd_tls_policy_describe(detail->mbedtls_error, detail->verify_flags);
     return LKD_OK;
 }

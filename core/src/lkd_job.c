@@ -749,6 +749,7 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
      * a byte, and resumed, rather than waited for until the deadline. */
     c->internal.tls.idle_ms = c->internal.settings.timeout_ms;
     c->internal.retry_after_ms = 0; /* only this answer's Retry-After counts */
+    c->internal.http_status = 0; /* a proxy's refusal sets it */
     st = lkd_call_connect(c, c->internal.host_buf, url->port, deadline);
     if (st == LKD_OK) {
         lkd_call_log_number(c, "> GET from byte ", s->delivered);
@@ -760,9 +761,9 @@ static lkd_status_t get_once(download_t *d, const lkd_url_t *url, uint64_t deadl
     c->internal.http.status_code = 0;
     if (st == LKD_OK) {
         st = lkd_call_receive(c, download_checked_body, download_header, d, deadline, &got_any);
+        c->internal.http_status = c->internal.http.status_code;
     }
     c->internal.tls.idle_ms = 0;
-    c->internal.http_status = c->internal.http.status_code;
     return st;
 }
 
@@ -794,6 +795,9 @@ static int transient(lkd_client_t *c, lkd_status_t st)
 {
     if (st == LKD_ERR_HTTP_STATUS) {
         return c->internal.http_status >= 500;
+    }
+    if (st == LKD_ERR_PROXY) {
+        return lkd_call_proxy_gateway_failed(c);
     }
     if (st == LKD_ERR_TLS) {
         return c->internal.tls.last_mbedtls_error != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;

@@ -58,7 +58,7 @@ typedef struct {
 } text_setting_t;
 
 /* The table keeps offsets and limits in bytes. */
-typedef char lkd_settings_table_fits[(offsetof(lkd_settings_t, token) <= 255 && LKD_TLS_HOST_MAX <= 255 &&
+typedef char lkd_settings_table_fits[(offsetof(lkd_settings_t, proxy.user) <= 255 && LKD_TLS_HOST_MAX <= 255 &&
                                       LKD_REQUEST_MAX_SECRET_ID <= 255) ? 1 : -1];
 
 #define TOKEN_RULE "must be letters, digits, '-', '.' and '_'"
@@ -70,6 +70,11 @@ static const text_setting_t texts[] = {
      LKD_REQUEST_MAX_SERVICE},
     {SETTING_TEXTS_("settings.version", TOKEN_RULE) offsetof(lkd_settings_t, version), LKD_REQUEST_CHARS_TOKEN, 1, 0},
     {SETTING_TEXTS_("settings.region", TOKEN_RULE) offsetof(lkd_settings_t, region), LKD_REQUEST_CHARS_TOKEN, 1, 0},
+    {SETTING_TEXTS_("settings.proxy.host", "must be visible ASCII") offsetof(lkd_settings_t, proxy.host),
+     LKD_REQUEST_CHARS_VISIBLE, 0, LKD_TLS_HOST_MAX},
+    {SETTING_TEXTS_("settings.proxy.user", "must be visible ASCII") offsetof(lkd_settings_t, proxy.user),
+     LKD_REQUEST_CHARS_VISIBLE, 0, LKD_PROXY_CREDENTIAL_MAX},
+    /* The static credentials last: with a provider check_texts skips them. */
     {SETTING_TEXTS_("settings.secret_id", TOKEN_RULE) offsetof(lkd_settings_t, secret_id), LKD_REQUEST_CHARS_TOKEN, 1,
      LKD_REQUEST_MAX_SECRET_ID},
     {SETTING_TEXTS_("settings.token", "must be visible ASCII") offsetof(lkd_settings_t, token),
@@ -149,6 +154,28 @@ static lkd_status_t check_lists(const lkd_settings_t *s, lkd_arg_error_t *e)
     return LKD_OK;
 }
 
+/* What the table leaves: a proxy host needs a port, Basic's user no ':'
+ * (it ends the user), the password (any bytes: it is only encoded) a bound. */
+static lkd_status_t check_proxy(const lkd_proxy_t *p, lkd_arg_error_t *e)
+{
+    size_t n = p->password != NULL ? strlen(p->password) : 0;
+    if (p->host == NULL) {
+        return LKD_OK;
+    }
+    if (p->host[0] == '\0') {
+        return lkd_arg_note(e, LKD_ERR_ARG_EMPTY, "settings.proxy.host", NULL, 0, 0);
+    }
+    if (p->port == 0) {
+        return lkd_arg_note(e, LKD_ERR_ARG_RANGE, "settings.proxy.port", "must not be 0", 0, 0);
+    }
+    if (p->user != NULL && strchr(p->user, ':') != NULL) {
+        return lkd_arg_note(e, LKD_ERR_ARG_FORMAT, "settings.proxy.user", "must not hold ':'", 0, 0);
+    }
+    return n > LKD_PROXY_CREDENTIAL_MAX
+               ? lkd_arg_note(e, LKD_ERR_ARG_TOO_LONG, "settings.proxy.password", NULL, n, LKD_PROXY_CREDENTIAL_MAX)
+               : LKD_OK;
+}
+
 static lkd_status_t check_numbers(const lkd_settings_t *s, lkd_arg_error_t *e)
 {
     if (s->port == 0) {
@@ -180,6 +207,9 @@ lkd_status_t lkd_settings_check(const lkd_settings_t *s, const lkd_port_t *port,
     st = check_texts(s, e);
     if (st == LKD_OK) {
         st = check_numbers(s, e);
+    }
+    if (st == LKD_OK) {
+        st = check_proxy(&s->proxy, e);
     }
     return st == LKD_OK ? check_lists(s, e) : st;
 }

@@ -486,13 +486,10 @@ lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len)
     return LKD_OK;
 }
 
-lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
-                             uint64_t deadline)
+lkd_status_t lkd_tls_open(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
+                          uint64_t deadline)
 {
     lkd_status_t st;
-    int rc, resumed = 0;
-    size_t slot;
-    int offered = 0;
     if (tls == NULL || host == NULL || host[0] == '\0') {
         return tls == NULL || host == NULL ? LKD_ERR_ARG_NULL : LKD_ERR_ARG_EMPTY;
     }
@@ -519,10 +516,11 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     tls->verify_no_memory = 0;
     tls->open_slot = LKD_TLS_SESSION_SLOTS;
     tls->open_resumed = 0;
+    tls->proxy_status = 0;
+    tls->proxy_hop = tls->proxy != NULL ? LKD_PROXY_HOP_PROXY : LKD_PROXY_HOP_NONE;
     if (time_left(tls) == 0) {
         return LKD_ERR_TIMEOUT;
     }
-    slot = find_slot(tls, host, port);
 #if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C)
     /* A static pool: the sessions kept for other hosts (a ticket, with 1.3
      * the server's certificate) are let go before the handshake, so every
@@ -531,7 +529,7 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
      * of this connection is allocated (the host name), so that what they
      * held is one free block again. */
     {
-        size_t i;
+        size_t i, slot = find_slot(tls, host, port);
         for (i = 0; i < LKD_TLS_SESSION_SLOTS; i++) {
             if (i != slot) {
                 forget_slot(&tls->saved[i]);
@@ -539,11 +537,27 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         }
     }
 #endif
-    st = tls->port->connect(tls->port->ctx, connect_host != NULL && connect_host[0] ? connect_host : host, port,
-                            io_limit(tls), tls->abort, tls->abort_user, &tls->conn);
+    /* Through a proxy the TCP connection goes to it (the caller then opens
+     * the tunnel to host:port, before the handshake, which is the origin's). */
+    st = tls->port->connect(tls->port->ctx,
+                            connect_host != NULL && connect_host[0] ? connect_host
+                            : tls->proxy != NULL                    ? tls->proxy->host
+                                                                    : host,
+                            tls->proxy != NULL ? tls->proxy->port : port, io_limit(tls), tls->abort,
+                            tls->abort_user, &tls->conn);
     if (st != LKD_OK) {
         tls->conn = LKD_PORT_NO_CONN;
-        return st;
+    }
+    return st;
+}
+
+lkd_status_t lkd_tls_handshake(lkd_tls_t *tls, const char *host, uint16_t port)
+{
+    lkd_status_t st;
+    int rc, resumed = 0, offered = 0;
+    size_t slot = find_slot(tls, host, port);
+    if (tls->proxy != NULL) {
+        tls->proxy_hop = LKD_PROXY_HOP_TUNNEL; /* the tunnel is open: what fails from here is the origin's */
     }
     rc = mbedtls_ssl_set_hostname(&tls->ssl, host);
     if (rc != 0) {
@@ -606,6 +620,13 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
         save_session(tls);
     }
     return LKD_OK;
+}
+
+lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
+                             uint64_t deadline)
+{
+    lkd_status_t st = lkd_tls_open(tls, host, connect_host, port, deadline);
+    return st == LKD_OK ? lkd_tls_handshake(tls, host, port) : st;
 }
 
 int lkd_tls_is_open_to(const lkd_tls_t *tls, const char *host, uint16_t port)

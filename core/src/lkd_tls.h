@@ -63,15 +63,31 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
  * allocate). */
 lkd_status_t lkd_tls_add_ca(lkd_tls_t *tls, const uint8_t *data, size_t len);
 
-/* Connect to connect_host:port (a name or an address), do the handshake with
- * SNI and verification against host, by the monotonic deadline.
- * Errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_TOO_LONG (host over
- * LKD_TLS_HOST_MAX bytes), LKD_ERR_STATE (not set up, or no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,
- * LKD_ERR_TIMEOUT, LKD_ERR_CERT, LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED,
- * LKD_ERR_NO_MEMORY, LKD_ERR_ENTROPY (the random generator's reseed from the
- * port failed), LKD_ERR_ABORTED (tls->abort said stop: asked by the port's
- * connect and between the handshake's waits, not inside its computations).
- * On error the connection is closed. */
+/* A connection in two steps, so that a proxy's tunnel (lkd_proxy.h) can
+ * be opened between them by the caller: lkd_tls_open closes what was open
+ * and makes the TCP connection to connect_host:port (a name or an address;
+ * NULL or "": host), or with tls->proxy set to connect_host (or the proxy's
+ * host) at the proxy's port, by the monotonic deadline; tls->proxy_hop is
+ * then LKD_PROXY_HOP_PROXY (or _NONE without a proxy).  lkd_tls_handshake
+ * then does the handshake over it with SNI and verification against host
+ * (the identity, kept session and certificate are host's, through a tunnel
+ * too; tls->proxy_hop becomes LKD_PROXY_HOP_TUNNEL with a proxy).
+ * lkd_tls_open's errors: LKD_ERR_ARG_NULL, LKD_ERR_ARG_EMPTY,
+ * LKD_ERR_ARG_TOO_LONG (host over LKD_TLS_HOST_MAX bytes), LKD_ERR_STATE
+ * (not set up, or no CA loaded), LKD_ERR_DNS, LKD_ERR_CONNECT,
+ * LKD_ERR_TIMEOUT, LKD_ERR_ABORTED (tls->abort said stop, asked by the
+ * port's connect).  lkd_tls_handshake's: LKD_ERR_ARG_TOO_LONG, LKD_ERR_CERT,
+ * LKD_ERR_TLS, LKD_ERR_IO, LKD_ERR_CLOSED, LKD_ERR_TIMEOUT,
+ * LKD_ERR_NO_MEMORY, LKD_ERR_ENTROPY (the random generator's reseed from
+ * the port failed), LKD_ERR_ABORTED (between the handshake's waits, not
+ * inside its computations).  On error the connection is closed (after
+ * lkd_tls_open's success and a failed tunnel: lkd_tls_close). */
+lkd_status_t lkd_tls_open(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
+                          uint64_t deadline);
+lkd_status_t lkd_tls_handshake(lkd_tls_t *tls, const char *host, uint16_t port);
+
+/* Both steps, for a connection without a tunnel (tls->proxy NULL): their
+ * errors. */
 lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
                              uint64_t deadline);
 
@@ -82,7 +98,7 @@ int lkd_tls_is_open_to(const lkd_tls_t *tls, const char *host, uint16_t port);
 /* 1 when the last connection's peer ended it with a TLS close_notify (the
  * only end that proves a close-delimited body complete); 0 for a bare TCP
  * close or reset.  Valid after lkd_tls_read said LKD_ERR_CLOSED, until the
- * next lkd_tls_connect. */
+ * next lkd_tls_open. */
 int lkd_tls_peer_closed_cleanly(const lkd_tls_t *tls);
 
 /* Write all len bytes by the deadline.
@@ -113,7 +129,7 @@ lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, 
 
 /* Close the connection (close_notify best effort, bounded by
  * LKD_TLS_CLOSE_NOTIFY_MS); the
- * contexts stay ready for the next lkd_tls_connect. */
+ * contexts stay ready for the next lkd_tls_open. */
 void lkd_tls_close(lkd_tls_t *tls);
 
 /* Close and release everything mbedTLS holds. */

@@ -3,7 +3,9 @@
  * stub_tls.c - core/src/lkd_tls.h implemented over the scripted server of
  * stub_tls.h, for fuzz_client (linked with every core object but lkd_tls.o).
  *
- * Implements exactly: lkd_tls_init, lkd_tls_add_ca, lkd_tls_connect,
+ * Implements exactly: lkd_tls_init, lkd_tls_add_ca, lkd_tls_connect (and its
+ * two steps lkd_tls_open and lkd_tls_handshake, which only a proxy's tunnel
+ * uses apart, and no fuzz target sets a proxy),
  * lkd_tls_is_open_to, lkd_tls_peer_closed_cleanly, lkd_tls_write_all, lkd_tls_read, lkd_tls_close,
  * lkd_tls_free, lkd_tls_aborted, lkd_tls_port_wait (pauses only).  Of lkd_tls_t it uses only port, conn, drbg, trusted_time, abort,
  * time_ctx, has_ca, ready and open; the connection's host:port is kept
@@ -186,6 +188,18 @@ lkd_status_t lkd_tls_connect(lkd_tls_t *tls, const char *host, const char *conne
     fresh_stream(s);
     tls->conn = (lkd_port_conn_t)s->conn_id;
     tls->open = 1;
+    return LKD_OK;
+}
+
+lkd_status_t lkd_tls_open(lkd_tls_t *tls, const char *host, const char *connect_host, uint16_t port,
+                          uint64_t deadline)
+{
+    return lkd_tls_connect(tls, host, connect_host, port, deadline);
+}
+
+lkd_status_t lkd_tls_handshake(lkd_tls_t *tls, const char *host, uint16_t port)
+{
+    (void)tls, (void)host, (void)port;
     return LKD_OK;
 }
 

@@ -86,6 +86,8 @@ class Ctx:
     dnsmasq = None
     mock = None
     tmp = None
+    proxy = None       # tinyproxy, once a proxy test started it (start_proxy)
+    proxy_hosts = None  # its /etc/netns/<ns> directory
 
 
 def setup_suite(cli=CLI, tap_mtu=TAP_MTU, tag="lwip"):
@@ -140,6 +142,15 @@ def setup_suite(cli=CLI, tap_mtu=TAP_MTU, tag="lwip"):
 def teardown_suite(ctx):
     if ctx is None:
         return
+    if ctx.proxy is not None:
+        ctx.proxy.terminate()
+        try:
+            ctx.proxy.wait(5)
+        except subprocess.TimeoutExpired:
+            ctx.proxy.kill()
+            ctx.proxy.wait(5)
+    if ctx.proxy_hosts is not None:
+        shutil.rmtree(ctx.proxy_hosts, ignore_errors=True)
     if ctx.mock is not None:
         ctx.mock.stop()
     if ctx.dnsmasq is not None:
@@ -254,6 +265,70 @@ def test_parse_does_the_whole_job(ctx):
     # The archive's host came from the result URL and was resolved by lwIP too.
     assert queries_from_lwip(ctx, DL_HOST) - before >= 1, read(ctx.dns_log)[-2000:]
     assert took < 30, took
+
+
+# ---- through an HTTP proxy -------------------------------------------------------------
+
+PROXY_PORT = 3128
+PROXY_USER, PROXY_PASSWORD = "mfp", "tunnel.pass-9"  # tinyproxy's BasicAuth takes [-a-z0-9._]
+
+
+def start_proxy(ctx):
+    """Debian's tinyproxy on the Linux side of the tap, with BasicAuth, started once per suite.
+    It resolves the origins itself: `ip netns exec` gives it /etc/netns/<ns>/hosts (the suite's,
+    removed at teardown) as /etc/hosts.  Returns its log."""
+    log = os.path.join(ctx.tmp, "tinyproxy.log")
+    if ctx.proxy is not None:
+        return log
+    ctx.proxy_hosts = f"/etc/netns/{ctx.ns}"
+    os.makedirs(ctx.proxy_hosts, exist_ok=True)
+    with open(os.path.join(ctx.proxy_hosts, "hosts"), "w") as f:
+        f.write(f"127.0.0.1 localhost\n{LINUX_IP} {HOST} {DL_HOST}\n")
+    conf = os.path.join(ctx.tmp, "tinyproxy.conf")
+    with open(conf, "w") as f:
+        f.write(f"Port {PROXY_PORT}\nListen {LINUX_IP}\nTimeout 30\nLogFile \"{log}\"\nLogLevel Connect\n"
+                f"MaxClients 10\nAllow {LWIP_IP}\nUser root\nGroup root\nBasicAuth {PROXY_USER} {PROXY_PASSWORD}\n")
+    ctx.proxy = subprocess.Popen(["ip", "netns", "exec", ctx.ns, "tinyproxy", "-d", "-c", conf],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while "Connect" not in read(log) and "Reloading config file finished" not in read(log):
+        if ctx.proxy.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("tinyproxy did not start: " + ctx.proxy.stderr.read().decode("utf-8", "replace"))
+        time.sleep(0.05)
+    return log
+
+
+def proxy_connects(log, host):
+    return len(re.findall(r"Request \(file descriptor \d+\): CONNECT %s:\d+ HTTP/1\.1" % re.escape(host), read(log)))
+
+
+def test_parse_through_tinyproxy(ctx):
+    log = start_proxy(ctx)
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "proxied.zip")
+    api, dl, asked = proxy_connects(log, HOST), proxy_connects(log, DL_HOST), queries_from_lwip(ctx, HOST)
+    p = run(ctx, "parse", ctx.sample, "-o", out,
+            HTTPS_PROXY=f"http://{PROXY_USER}:{PROXY_PASSWORD}@{LINUX_IP}:{PROXY_PORT}")
+    assert p.returncode == 0, err(p)
+    assert PROXY_PASSWORD not in err(p) + p.stdout.decode("utf-8", "replace"), err(p)
+    with zipfile.ZipFile(out) as z:
+        assert z.testzip() is None
+    # Both hosts through the tunnel, the API's kept alive; their names went to the proxy unresolved.
+    assert (proxy_connects(log, HOST) - api, proxy_connects(log, DL_HOST) - dl) == (1, 1), read(log)[-3000:]
+    assert queries_from_lwip(ctx, HOST) == asked, read(ctx.dns_log)[-2000:]
+    st = ctx.mock.stats()
+    assert (st["handshakes"], st["requests"]) == (1, 4), st
+
+
+def test_proxy_wrong_password_is_refused(ctx):
+    start_proxy(ctx)
+    wrong = "wr0ng.pass-7"
+    p = run(ctx, "status", "lwip-proxy-407", "--proxy", f"http://{PROXY_USER}:{wrong}@{LINUX_IP}:{PROXY_PORT}")
+    assert p.returncode == 4, (p.returncode, err(p))
+    assert wrong not in err(p) + p.stdout.decode("utf-8", "replace"), err(p)
+    assert PROXY_PASSWORD not in err(p), err(p)
+    assert "the HTTP proxy requires authentication" in err(p), err(p)
+    assert f"(proxy {LINUX_IP}, port {PROXY_PORT})" in err(p), err(p)
 
 
 # ---- refusals and deadlines -----------------------------------------------------------

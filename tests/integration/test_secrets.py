@@ -5,8 +5,9 @@ The credentials file: a line over the limit and a NUL byte are errors, a file
 owned by another uid is refused even to root, an fstat that fails refuses
 (an LD_PRELOAD shim makes it fail).  A running CLI (a `wait` on a task the
 mock never finishes) is inspected through /proc: its environment no longer
-holds the secret key or token, it cannot dump core and is not dumpable, and
-no copy of the credentials file's text is left in its memory.
+holds the secret key or token, a proxy's password is in neither its command
+line nor its environment, it cannot dump core and is not dumpable, and no
+copy of the credentials file's text is left in its memory.
 """
 import os
 import re
@@ -123,12 +124,12 @@ def test_fstat_failure_is_a_refusal(ctx):
 class Stalled:
     """A CLI in `wait` on a task the mock keeps Processing, for /proc to look at."""
 
-    def __init__(self, ctx, environment, prefix=(), binary=CLI, ca_file=None):
+    def __init__(self, ctx, environment, prefix=(), binary=CLI, ca_file=None, options=()):
         ctx.mock.config(polls_to_success=1_000_000)
         self.ctx = ctx
         task = "never-ends-" + os.urandom(4).hex()  # polls are counted per task: a fresh one per run
-        self.proc = subprocess.Popen(list(prefix) + cli(ctx, "--poll-interval", "0.2", "--job-timeout", "30", "wait",
-                                                        task, binary=binary, ca_file=ca_file),
+        self.proc = subprocess.Popen(list(prefix) + cli(ctx, *options, "--poll-interval", "0.2", "--job-timeout", "30",
+                                                        "wait", task, binary=binary, ca_file=ca_file),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
         deadline = time.monotonic() + 15
         while ctx.mock.stats()["polls"].get(task, 0) < 1 and time.monotonic() < deadline:
@@ -170,6 +171,30 @@ def test_environment_no_longer_holds_the_secret(ctx):
         s.stop()
     assert SECRET_KEY.encode() not in environ and TOKEN.encode() not in environ, environ
     assert b"TENCENTCLOUD_SECRET_ID=" + SECRET_ID.encode() in environ, "the test reads the wrong process"
+
+
+def test_proxy_password_not_in_cmdline_or_environ(ctx):
+    # NO_PROXY=*: the connections are direct (to the mock), the proxy URLs only parsed.
+    tag = os.urandom(4).hex()
+    arg_pw, env_pw, unread_pw = f"argv-pr0xy%2E{tag}", f"env-pr0xy.{tag}", f"unread-pr0xy.{tag}"
+    s = Stalled(ctx, env(ctx, NO_PROXY="*", https_proxy=f"http://u:{unread_pw}@127.0.0.1:3128"),
+                options=("--proxy", f"http://user:{arg_pw}@127.0.0.1:3128"))
+    try:
+        cmdline, environ = s.read("cmdline"), s.read("environ")
+    finally:
+        s.stop()
+    assert arg_pw.encode() not in cmdline and unread_pw.encode() not in environ, (cmdline, environ)
+    # The rest of the argument is left as it was: the test read the right bytes.
+    assert b"\0--proxy\0http://user:" + b"*" * len(arg_pw) + b"@127.0.0.1:3128\0" in cmdline, cmdline
+    s = Stalled(ctx, env(ctx, NO_PROXY="*", HTTPS_PROXY=f"http://user:{env_pw}@127.0.0.1:3128"))
+    try:
+        environ = s.read("environ")
+    finally:
+        s.stop()
+    out = s.proc.stdout.read() + s.proc.stderr.read()
+    assert env_pw.encode() not in environ, environ
+    assert b"HTTPS_PROXY=http://user:" + b"*" * len(env_pw) + b"@127.0.0.1:3128" in environ, environ
+    assert env_pw.encode() not in out and tag.encode() not in out, out
 
 
 def test_no_core_dumps(ctx):

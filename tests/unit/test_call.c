@@ -682,6 +682,104 @@ static void test_warning_alert(void)
     CHECK_EQ_INT(client.internal.tls.last_mbedtls_error, MBEDTLS_ERR_SSL_WANT_READ);
 }
 
+/* A proxy in front of the loop's server: the CONNECT request is taken, and
+ * px.answer given back, before the server's own bytes. */
+static struct {
+    int in_request;
+    const char *answer;
+    size_t pos;
+    char tail[4];
+} px;
+
+static lkd_status_t px_connect(void *ctx, const char *host, uint16_t p, uint32_t t, lkd_abort_fn abort,
+                               void *abort_user, lkd_port_conn_t *conn)
+{
+    memset(px.tail, 0, sizeof px.tail);
+    px.in_request = strcmp(host, "proxy.test") == 0; /* else direct: no answer of the proxy's */
+    px.pos = px.in_request ? 0 : strlen(px.answer);
+    return tl_connect(ctx, host, p, t, abort, abort_user, conn);
+}
+
+static lkd_status_t px_send(void *ctx, lkd_port_conn_t c, const uint8_t *d, size_t n, uint32_t t, size_t *sent)
+{
+    size_t i;
+    if (!px.in_request) {
+        return tl_send(ctx, c, d, n, t, sent);
+    }
+    for (i = 0; i < n && px.in_request; i++) {
+        memmove(px.tail, px.tail + 1, 3);
+        px.tail[3] = (char)d[i];
+        px.in_request = memcmp(px.tail, "\r\n\r\n", 4) != 0;
+    }
+    *sent = i;
+    return LKD_OK;
+}
+
+static lkd_status_t px_recv(void *ctx, lkd_port_conn_t c, uint8_t *b, size_t n, uint32_t t, size_t *got)
+{
+    if (px.answer[px.pos] != '\0') {
+        *b = (uint8_t)px.answer[px.pos++]; /* the tunnel reads its answer byte by byte */
+        *got = 1;
+        return LKD_OK;
+    }
+    return tl_recv(ctx, c, b, n, t, got);
+}
+
+/* http_status is a proxy's only when it refused; which hop failed is told. */
+static void test_through_a_proxy(void)
+{
+    lkd_result_t r;
+    lkd_client_stats_t stats;
+    lkd_client_tls_detail_t d;
+    fresh();
+    client.internal.settings.proxy.host = "proxy.test";
+    client.internal.settings.proxy.port = 3128;
+    client.internal.port.connect = px_connect; /* the client's copy of the port */
+    client.internal.port.send = px_send;
+    client.internal.port.recv = px_recv;
+    /* The tunnel opens (200), the origin's certificate fails: not an HTTP status. */
+    tl.cert = TL_CERT_EXPIRED;
+    px.answer = "HTTP/1.1 200 Connection established\r\n\r\n";
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    CHECK(strcmp(tl.last_connect_host, "proxy.test") == 0);
+    CHECK_EQ_INT(lkd_client_stats(&client, &stats), LKD_OK);
+    CHECK_EQ_INT(stats.http_status, 0);
+    CHECK_EQ_INT(client.internal.http_status, 0);
+    CHECK_EQ_INT(lkd_client_tls_detail(&client, &d), LKD_OK);
+    CHECK_EQ_INT(d.proxy_hop, LKD_PROXY_HOP_TUNNEL);
+    /* The proxy refuses: its status, its hop. */
+    tl.cert = TL_CERT_GOOD;
+    px.answer = "HTTP/1.1 403 Forbidden\r\n\r\n";
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_PROXY);
+    CHECK_EQ_INT(lkd_client_stats(&client, &stats), LKD_OK);
+    CHECK_EQ_INT(stats.http_status, 403);
+    CHECK_EQ_INT(lkd_client_tls_detail(&client, &d), LKD_OK);
+    CHECK_EQ_INT(d.proxy_hop, LKD_PROXY_HOP_PROXY);
+    /* Cut inside its status line: no status. */
+    px.answer = "HTTP/1.1 50";
+    tl.eof = 1;
+    CHECK(lkd_get_result(&client, "t", 1, &r) != LKD_OK);
+    CHECK_EQ_INT(client.internal.http_status, 0);
+    CHECK_EQ_INT(client.internal.tls.proxy_status, 0);
+    tl.eof = 0;
+    /* Through the tunnel, an answer. */
+    px.answer = "HTTP/1.1 200 OK\r\n\r\n";
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK_EQ_INT(client.internal.http_status, 200);
+    CHECK_EQ_INT(lkd_client_tls_detail(&client, &d), LKD_OK);
+    CHECK_EQ_INT(d.proxy_hop, LKD_PROXY_HOP_TUNNEL);
+    /* no_proxy names the host: direct. */
+    client.internal.settings.proxy.no_proxy = "api.test";
+    lkd_client_close(&client);
+    tl_push_json(processing_json, NULL);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+    CHECK(strcmp(tl.last_connect_host, "api.test") == 0);
+    CHECK_EQ_INT(lkd_client_tls_detail(&client, &d), LKD_OK);
+    CHECK_EQ_INT(d.proxy_hop, LKD_PROXY_HOP_NONE);
+    memset(&client.internal.settings.proxy, 0, sizeof client.internal.settings.proxy);
+}
+
 int main(void)
 {
     test_success_and_keep_alive();
@@ -694,6 +792,7 @@ int main(void)
     test_resolve_and_log();
     test_init_and_arguments();
     test_warning_alert();
+    test_through_a_proxy();
     lkd_client_free(&client);
     return unit_report("call");
 }
