@@ -325,7 +325,7 @@ def test_empty_proxy_option_disables_the_environment(ctx):
 def test_proxy_refusing_the_port(ctx):
     p = run(ctx, "--verbose", "status", "proxy-port-1", "--proxy", f"http://127.0.0.1:{PORT443}")
     assert p.returncode == 4, (p.returncode, err(p))
-    assert "the HTTP proxy refused the tunnel 403" in err(p), err(p)
+    assert "the HTTP proxy refused the tunnel or did not answer as HTTP (HTTP 403)" in err(p), err(p)
     assert "retrying" not in err(p), err(p)
     assert len(connects(ctx.port443_log, HOST)) >= 1
 
