@@ -51,6 +51,14 @@ TLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 MBED_DEP :=
 endif
 CFLAGS  += $(TLS_CPPFLAGS)
+# POSIX_LIBS: what port/posix links besides the C library: -lanl for
+# getaddrinfo_a where it is not in libc (glibc before 2.34), nothing on a
+# newer glibc (Debian 12's 2.36) or where there is no getaddrinfo_a at all
+# (the port then uses getaddrinfo).  Asked of the compiler once per make.
+POSIX_LIBS := $(shell t='int getaddrinfo_a(); int main(void) { return getaddrinfo_a(0, 0, 0, 0); }'; \
+                  echo "$$t" | $(CC) -x c -o /dev/null - 2>/dev/null || \
+                  { echo "$$t" | $(CC) -x c -o /dev/null - -lanl 2>/dev/null && echo -lanl; })
+TLS_LIBS += $(POSIX_LIBS)
 # Which generation a build directory's objects were compiled against: every
 # object depends on this file, rewritten only when the choice changes, so a
 # tree built before a switch (its objects' .d files name headers that still
@@ -239,7 +247,7 @@ install-tls: $(MBED_DEP)
 	install -m 0644 $(MBED3_CONFIG) $(MBED3_INC_DEST)/mbedtls/mbedtls_config.h
 else
 PC_TLS_CFLAGS :=
-PC_TLS_LIBS   := $(TLS_LIBS)
+PC_TLS_LIBS   := $(filter-out $(POSIX_LIBS),$(TLS_LIBS))
 install-tls:
 endif
 .PHONY: install-tls
@@ -252,7 +260,8 @@ install: $(LIB) $(CLI) install-tls
 	install -m 0644 boards/posix/lkedoc.1 $(DESTDIR)$(MANDIR)/man1/lkedoc.1
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
 	    -e 's|@VERSION@|$(LKEDOC_VERSION)|g' -e 's|@CONFIG_CFLAGS@|$(LOG_DEF)|g' \
-	    -e 's|@TLS_CFLAGS@|$(PC_TLS_CFLAGS)|g' -e 's|@TLS_LIBS@|$(PC_TLS_LIBS)|g' boards/posix/lkedoc.pc.in \
+	    -e 's|@TLS_CFLAGS@|$(PC_TLS_CFLAGS)|g' -e 's|@TLS_LIBS@|$(PC_TLS_LIBS)|g' \
+	    -e 's|@POSIX_LIBS@|$(POSIX_LIBS)|g' boards/posix/lkedoc.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/lkedoc.pc
 
 demo: deps

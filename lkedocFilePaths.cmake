@@ -23,6 +23,9 @@
 #                                 what the board links (boards/mps2-an386/lkd_board_mbedtls_config.h)
 # LKEDOC_LWIP_RAW_LWIP_MODULES    the lwIP src/<name>.c port/lwip-raw needs (IPv4, TCP, DNS)
 #
+# The POSIX port links -lanl where the C library keeps getaddrinfo_a there
+# (glibc before 2.34; a newer glibc has it in libc and needs nothing): a
+# link flag these lists leave to the integrator (the Makefile detects it).
 # The core also needs jsmn's header (jsmn.h, header-only; the library compiles
 # it privately with JSMN_STATIC) and mbedTLS's headers on the include path.
 # boards/cmake-m4/CMakeLists.txt is a whole firmware build that uses it.  The

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "credentials.h"
+#include "proxy_option.h"
 #include "safe_text.h"
 #include "sts_json.h"
 
@@ -109,6 +110,7 @@ static pid_t start(char **argv, int *fd)
         close(p[0]);
         close(p[1]);
         close(null);
+        proxy_option_child_env();
         execvp(argv[0], argv);
         fprintf(stderr, "lkedoc: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);

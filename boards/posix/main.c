@@ -208,8 +208,10 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     }
     fprintf(stderr, "lkedoc: %s", lkd_strerror(st));
     (void)lkd_client_stats(c, &stats); /* all zero if it fails */
-    if (st == LKD_ERR_HTTP_STATUS || (st == LKD_ERR_PROXY && stats.http_status != 0)) {
+    if (st == LKD_ERR_HTTP_STATUS) {
         fprintf(stderr, " %d", stats.http_status);
+    } else if (st == LKD_ERR_PROXY && stats.http_status != 0) {
+        fprintf(stderr, " (HTTP %d)", stats.http_status); /* its answer's status: it was HTTP */
     } else if (st == LKD_ERR_PROXY_AUTH && stats.http_status != 407) {
         fprintf(stderr, ", answered as HTTP %d", stats.http_status); /* tinyproxy's 401 */
     }

@@ -438,7 +438,8 @@ static const char footer_text[] =
     "exit status: 0 success, 1 other failure, 2 usage/credentials/configuration,\n"
     "  3 API error, 4 network or TLS failure, 5 deadline passed,\n"
     "  6 unexpected HTTP status, malformed answer or refused result URL,\n"
-    "  7 the task failed or is paused, 130 stopped by SIGINT/SIGTERM\n";
+    "  7 the task failed or is paused, 8 Create sent but whether the task exists is unknown,\n"
+    "  130 stopped by SIGINT/SIGTERM\n";
 
 /* One line per option, starting with its name: "  --name[, -x] [VALUE]  help",
  * the help's further lines indented below it. */

@@ -3,7 +3,9 @@
  * proxy_option.c - the CLI's HTTP proxy (see proxy_option.h).  The password
  * is kept here only, and wiped at exit; where it came from (the argument,
  * the environment) it is overwritten, since other users may read a
- * process's command line.
+ * process's command line.  The environment's proxy variables, as they
+ * were, are kept here too (wiped at exit) for the credentials process
+ * alone: a helper fetching its credentials may need the proxy.
  */
 #include "proxy_option.h"
 
@@ -24,27 +26,33 @@ static struct {
     char password[LKD_PROXY_CREDENTIAL_MAX + 1];
 } proxy;
 
+static const char *const vars[] = {"https_proxy", "HTTPS_PROXY"};
+
+/* vars[i]'s value as the environment gave it ("" when unset), for the
+ * credentials process: a URL parse takes fits (its user and password
+ * percent-encoded at most). */
+static char kept[2][sizeof proxy.host + 6 * LKD_PROXY_CREDENTIAL_MAX + 32];
+
 static void wipe(void)
 {
     credentials_wipe_bytes(&proxy, sizeof proxy);
 }
 
-/* Where url's USER:PASSWORD@ part is (the scheme, if any, skipped): *p at
- * its start, the '@' returned, or NULL when there is none. */
-static char *userinfo(char *url, char **p)
+static void wipe_all(void)
 {
-    char *s = strstr(url, "://"), *at;
-    *p = s != NULL ? s + 3 : url;
-    for (at = *p + strcspn(*p, "/?#"); at > *p && at[-1] != '@'; at--) {
-    }
-    return at > *p ? at - 1 : NULL;
+    wipe();
+    credentials_wipe_bytes(kept, sizeof kept);
 }
 
 /* Overwrite url's password in place with '*' (as curl does with its
- * arguments): /proc/PID/cmdline and /proc/PID/environ then show no secret. */
+ * arguments): /proc/PID/cmdline and /proc/PID/environ then show no secret.
+ * The user part ends at the last '@' after the scheme (a URL parse takes has
+ * none after it; one it refuses may have a '/', '?' or '#' in its password),
+ * the password after the first ':' in it. */
 static void mask_password(char *url)
 {
-    char *p, *at = userinfo(url, &p), *colon = at != NULL ? memchr(p, ':', (size_t)(at - p)) : NULL;
+    char *s = strstr(url, "://"), *p = s != NULL ? s + 3 : url, *at = strrchr(p, '@');
+    char *colon = at != NULL ? memchr(p, ':', (size_t)(at - p)) : NULL;
     if (colon != NULL) {
         memset(colon + 1, '*', (size_t)(at - colon - 1));
     }
@@ -150,7 +158,7 @@ int proxy_option_set(char *url)
     static int registered;
     int rc = 0;
     if (!registered) {
-        registered = atexit(wipe) == 0;
+        registered = atexit(wipe_all) == 0;
     }
     wipe();
     proxy.given = 1;
@@ -177,17 +185,24 @@ static char *env2(const char *lower, const char *upper, const char **name)
 
 int proxy_option_settings(lkd_settings_t *s, int verbose)
 {
-    static const char *const vars[] = {"https_proxy", "HTTPS_PROXY"};
     const char *from = "--proxy", *ignored, *no_proxy = env2("no_proxy", "NO_PROXY", &ignored);
     size_t i;
     int rc = 0;
+    for (i = 0; i < 2; i++) {
+        const char *v = getenv(vars[i]);
+        if (v != NULL && strlen(v) < sizeof kept[i]) {
+            strcpy(kept[i], v);
+        } else if (v != NULL) {
+            fprintf(stderr, "lkedoc: %s is too long to pass on to a credentials process\n", vars[i]);
+        }
+    }
     if (!proxy.given) {
         char *v = env2(vars[0], vars[1], &from);
         rc = v != NULL && v[0] != '\0' ? proxy_option_set(v) : 0;
     }
     /* Both variables, read or not: the password in either is overwritten
-     * and the variable dropped (no child inherits it), as the secret key's
-     * is. */
+     * and the variable dropped (no child inherits it but the credentials
+     * process, from kept), as the secret key's is. */
     for (i = 0; i < 2; i++) {
         char *v = getenv(vars[i]);
         if (v != NULL) {
@@ -241,4 +256,14 @@ int proxy_option_explain(const lkd_client_t *c, lkd_status_t st, int hop)
               stderr);
     }
     return 1;
+}
+
+void proxy_option_child_env(void)
+{
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        if (kept[i][0] != '\0') {
+            (void)setenv(vars[i], kept[i], 1);
+        }
+    }
 }

@@ -19,7 +19,8 @@ int proxy_option_set(char *url);
 /* The proxy into s->proxy: --proxy's, else the environment's; the no-proxy
  * list from the environment.  https_proxy and HTTPS_PROXY, read or not,
  * have their password overwritten in place (/proc/PID/environ) and are
- * unset.  With verbose, says which (the password shown as <hidden>).  0, or -1 after saying on stderr what is wrong (never the
+ * unset; their values as they were are kept (wiped at exit) for
+ * proxy_option_child_env.  With verbose, says which (the password shown as <hidden>).  0, or -1 after saying on stderr what is wrong (never the
  * password). */
 int proxy_option_settings(lkd_settings_t *s, int verbose);
 
@@ -29,5 +30,11 @@ int proxy_option_settings(lkd_settings_t *s, int verbose);
  * LKD_ERR_PROXY_AUTH a line on what to give (no line end after it); 1 then,
  * else 0 (nothing said: the origin is the one to name). */
 int proxy_option_explain(const lkd_client_t *c, lkd_status_t st, int hop);
+
+/* In a child about to exec the credentials process: https_proxy and
+ * HTTPS_PROXY back in its environment as lkedoc was given them (password
+ * and all), so that a helper fetching credentials goes through the same
+ * proxy.  Not in lkedoc's own environment, nor any other child's. */
+void proxy_option_child_env(void);
 
 #endif

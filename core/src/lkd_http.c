@@ -278,6 +278,9 @@ static lkd_status_t count_header(lkd_http_parser_t *p)
  * parser does not read). */
 static lkd_status_t read_header(lkd_http_parser_t *p, unsigned which, const char *v, size_t n)
 {
+    if (which < 2 && p->head_request == 2u && p->status_code / 100 == 2) {
+        return LKD_OK; /* a tunnel's bytes follow, whatever these say */
+    }
     if (which < 3) {
         return read_list(p, which, v, n);
     }
@@ -482,7 +485,7 @@ void lkd_http_parser_init(lkd_http_parser_t *p, lkd_http_body_sink_t sink, lkd_h
     p->sink = sink;
     p->on_header = on_header;
     p->user = user;
-    p->head_request = head_request ? 1u : 0u;
+    p->head_request = (uint8_t)(head_request == 2 ? 2u : head_request ? 1u : 0u);
     p->state = ST_STATUS_LINE;
 }
 

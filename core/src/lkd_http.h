@@ -21,7 +21,10 @@
 
 /* Prepare a parser for one response.  `sink` may be NULL only when no body is
  * expected to be kept (the bytes are then dropped); `on_header` may be NULL.
- * Set head_request to 1 when the request was HEAD (no body follows). */
+ * Set head_request to 1 when the request was HEAD (no body follows), 2 when
+ * it was a CONNECT (no body follows either, and a 2xx answer's
+ * Transfer-Encoding and Content-Length are not read at all: RFC 9110 9.3.6
+ * has a client ignore them there). */
 void lkd_http_parser_init(lkd_http_parser_t *p, lkd_http_body_sink_t sink, lkd_http_header_cb_t on_header,
                           void *user, int head_request);
 

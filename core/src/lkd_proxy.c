@@ -190,9 +190,10 @@ lkd_status_t lkd_proxy_tunnel(lkd_tls_t *tls, lkd_http_parser_t *http, const cha
     s.pos = 0;
     tls->proxy_status = 0;
     send_request(&s, tls->proxy, host, port);
-    /* A head only: a CONNECT's 2xx has no body whatever it says, and
-     * another status's is left unread (the connection is closed). */
-    lkd_http_parser_init(http, NULL, NULL, NULL, 1);
+    /* A head only: a CONNECT's 2xx has no body whatever it says (its
+     * framing headers are not read), and another status's is left unread
+     * (the connection is closed). */
+    lkd_http_parser_init(http, NULL, NULL, NULL, 2);
     for (pos = 0; s.st == LKD_OK && !lkd_http_is_complete(http); pos++) {
         s.st = pos < LKD_PROXY_HEAD_MAX ? lkd_proxy_io(tls, &b, 1, &n, 0) : LKD_ERR_PROXY;
         if (s.st == LKD_OK) {

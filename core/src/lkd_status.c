@@ -48,7 +48,7 @@ static const char status_text[] =
     /* LKD_ERR_ARG_CONFLICT */ "invalid arguments: they contradict each other" "\0"
     /* LKD_ERR_OUTCOME_UNKNOWN */ "the task may have been created; check before sending again" "\0"
     /* LKD_ERR_INTEGRITY */ "archive corrupted in transit (CRC-64 mismatch)" "\0"
-    /* LKD_ERR_PROXY */ "the HTTP proxy refused the tunnel" "\0"
+    /* LKD_ERR_PROXY */ "the HTTP proxy refused the tunnel or did not answer as HTTP" "\0"
     /* LKD_ERR_PROXY_AUTH */ "the HTTP proxy requires authentication (407)" "\0"
     /* LKD_ERR_ABORTED */ "stopped by the application" "\0"
     /* LKD_ERR_CREDENTIALS */ "the credential provider failed" "\0";

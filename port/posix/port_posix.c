@@ -187,7 +187,13 @@ static int posix_literal(const char *host, uint16_t port, struct addrinfo *ai, s
  * (EAI_NOTCANCELED), whose thread still writes into its request when it
  * ends: requests live in this table, not on a stack, and a slot so left is
  * taken back (its answer freed) by a later lookup once it has ended. */
-#define POSIX_LOOKUPS 4
+#ifndef LKD_PORT_POSIX_LOOKUPS
+#define LKD_PORT_POSIX_LOOKUPS 4
+#endif
+#if LKD_PORT_POSIX_LOOKUPS < 1 || LKD_PORT_POSIX_LOOKUPS > 64
+#error "LKD_PORT_POSIX_LOOKUPS must be 1 to 64"
+#endif
+#define POSIX_LOOKUPS LKD_PORT_POSIX_LOOKUPS
 static struct posix_lookup {
     struct gaicb cb;
     struct addrinfo hints;
@@ -232,11 +238,27 @@ static lkd_status_t posix_lookup(void *ctx, const char *host, const char *servic
     if (strlen(host) >= sizeof l->host) {
         return LKD_ERR_DNS;
     }
-    (void)pthread_mutex_lock(&lookups_lock);
-    l = posix_lookup_slot();
-    (void)pthread_mutex_unlock(&lookups_lock);
-    if (l == NULL) {
-        return LKD_ERR_DNS; /* every slot holds a lookup given up on that has not ended yet */
+    /* Every slot may hold a lookup given up on whose resolver is only slow:
+     * wait for one to end, in slices, rather than fail as if the name did
+     * not resolve. */
+    for (;;) {
+        uint64_t now = posix_monotonic_ms(ctx);
+        struct timespec ts;
+        (void)pthread_mutex_lock(&lookups_lock);
+        l = posix_lookup_slot();
+        (void)pthread_mutex_unlock(&lookups_lock);
+        if (l != NULL) {
+            break;
+        }
+        if (abort != NULL && abort(abort_user)) {
+            return LKD_ERR_ABORTED;
+        }
+        if (now >= end) {
+            return LKD_ERR_TIMEOUT;
+        }
+        ts.tv_sec = 0;
+        ts.tv_nsec = (long)(end - now < LKD_ABORT_POLL_MS ? end - now : LKD_ABORT_POLL_MS) * 1000000L;
+        (void)nanosleep(&ts, NULL);
     }
     strcpy(l->host, host);
     strcpy(l->service, service);

@@ -9,7 +9,8 @@ Each run appends one line to STATE_DIR/runs and the issued key and token to STAT
 can look for them in the CLI's output).  MODE: nested ({"Credentials":{...},"ExpiredTime"}), response (the
 same inside {"Response":...}), flat, bad-first (the first run's token is wrong), exit3, badjson, nokey (no
 Token), sleep (writes its pid to STATE_DIR/pid, never answers), flood (prints 100 KiB), longtoken (a 5000-byte token), stderr (a line on
-stderr, then nested), token:N (a token of N bytes), file (prints STATE_DIR/print as it is)."""
+stderr, then nested), token:N (a token of N bytes), file (prints STATE_DIR/print as it is), env (writes its
+https_proxy and HTTPS_PROXY to STATE_DIR/env as JSON, then nested)."""
 import json
 import os
 import sys
@@ -22,6 +23,10 @@ def main():
     with open(os.path.join(state, "runs"), "a") as f:
         f.write(mode + "\n")
     runs = sum(1 for _ in open(os.path.join(state, "runs")))
+    if mode == "env":
+        with open(os.path.join(state, "env"), "w") as f:
+            json.dump({k: os.environ.get(k) for k in ("https_proxy", "HTTPS_PROXY")}, f)
+        mode = "nested"
     if mode == "exit3":
         print("helper: no credentials for you", file=sys.stderr)
         return 3

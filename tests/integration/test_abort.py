@@ -376,3 +376,27 @@ def test_name_lookup_bounded_by_the_timeout(ctx):
     print("lookup given up after %.3f s" % took)
     assert p.returncode == EXIT_TIMEOUT, (p.returncode, err(p))
     assert 1.9 < took < 3.0, took
+
+
+def test_name_lookups_given_up_on_do_not_use_up_the_resolver(ctx):
+    # Each lookup given up on keeps a slot of the port's table (4) until the
+    # resolver ends it (10 s here): the fifth and later wait for one within
+    # their deadline, and end with it, rather than fail as unresolved.
+    d = silent_dns(ctx, "dns-slots")
+    if d is None:
+        print("    SKIPPED: needs root and unshare")
+        return
+    tasks = ["task-%d" % i for i in range(7)]
+    try:
+        t0 = time.monotonic()
+        p = subprocess.run(in_silent_dns(d, unresolved_args(ctx, timeout="1") + ["status"] + tasks),
+                           capture_output=True, env=env(), timeout=60)
+        took = time.monotonic() - t0
+    finally:
+        end_silent_dns(d)
+    e = err(p)
+    print("seven lookups given up after %.3f s" % took)
+    assert p.returncode == EXIT_TIMEOUT, (p.returncode, e)
+    assert "did not resolve" not in e, e
+    assert e.count("\n") >= 7, e
+    assert 6.5 < took < 10.0, took

@@ -13,6 +13,7 @@ Needs root (namespaces); without it the suite prints why and skips.  On a machin
 missing tinyproxy or ip is a failure, not a skip.
 """
 import ctypes
+import json
 import os
 import re
 import shutil
@@ -28,6 +29,7 @@ from mockctl import JobFixture, SECRET_ID, SECRET_KEY
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLI = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
 STATE = os.path.join(ROOT, "build", "mock-state-proxy")
+HELPER = os.path.join(ROOT, "tests", "integration", "sts_helper.py")
 HOST = "lke.intl.tencentcloudapi.com"
 DL_HOST = "mock.lkedoc.test"
 NS_PREFIX = "lkedoc-proxy-"
@@ -264,6 +266,25 @@ def test_basic_auth_right(ctx):
     assert len(connects(ctx.auth_log, HOST)) == before + 1
 
 
+def test_job_with_a_credentials_process_through_the_proxy(ctx):
+    # The helper gets its temporary credentials from the mock; it sees the proxy variable as lkedoc was
+    # given it (password and all), which lkedoc itself no longer holds in its environment.
+    ctx.mock.reset()
+    state = os.path.join(ctx.tmp, "helper-" + os.urandom(4).hex())
+    os.makedirs(state)
+    helper = "%s '%s' %s %d 1800 env" % (sys.executable, HELPER, state, ctx.mock.control_port)
+    out = os.path.join(ctx.tmp, "result-sts.zip")
+    api, dl = len(connects(ctx.auth_log, HOST)), len(connects(ctx.auth_log, DL_HOST))
+    p = run(ctx, "--credentials-process", helper, "parse", ctx.sample, "-o", out, HTTPS_PROXY=PROXY_AUTH_URL)
+    assert p.returncode == 0, err(p)
+    with zipfile.ZipFile(out) as z:
+        assert z.testzip() is None
+    assert len(connects(ctx.auth_log, HOST)) == api + 1 and len(connects(ctx.auth_log, DL_HOST)) == dl + 1
+    assert ctx.mock.stats()["sts"]["issued"] == 1, ctx.mock.stats()["sts"]
+    with open(os.path.join(state, "env")) as f:
+        assert json.load(f) == {"https_proxy": None, "HTTPS_PROXY": PROXY_AUTH_URL}
+
+
 def test_basic_auth_wrong_is_407(ctx):
     for url in (f"http://{USER}:{WRONG}@127.0.0.1:{AUTH}", f"http://127.0.0.1:{AUTH}"):
         t0 = time.monotonic()
@@ -304,7 +325,7 @@ def test_empty_proxy_option_disables_the_environment(ctx):
 def test_proxy_refusing_the_port(ctx):
     p = run(ctx, "--verbose", "status", "proxy-port-1", "--proxy", f"http://127.0.0.1:{PORT443}")
     assert p.returncode == 4, (p.returncode, err(p))
-    assert "the HTTP proxy refused the tunnel 403" in err(p), err(p)
+    assert "the HTTP proxy refused the tunnel or did not answer as HTTP (HTTP 403)" in err(p), err(p)
     assert "retrying" not in err(p), err(p)
     assert len(connects(ctx.port443_log, HOST)) >= 1
 

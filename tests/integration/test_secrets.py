@@ -177,13 +177,18 @@ def test_proxy_password_not_in_cmdline_or_environ(ctx):
     # NO_PROXY=*: the connections are direct (to the mock), the proxy URLs only parsed.
     tag = os.urandom(4).hex()
     arg_pw, env_pw, unread_pw = f"argv-pr0xy%2E{tag}", f"env-pr0xy.{tag}", f"unread-pr0xy.{tag}"
-    s = Stalled(ctx, env(ctx, NO_PROXY="*", https_proxy=f"http://u:{unread_pw}@127.0.0.1:3128"),
+    # A password with '/', '?' and '#' in it (a URL refused if it were read) is masked all the same.
+    refused_pw = f"pa/ss?{tag}#x"
+    s = Stalled(ctx, env(ctx, NO_PROXY="*", https_proxy=f"http://u:{unread_pw}@127.0.0.1:3128",
+                         HTTPS_PROXY=f"http://u:{refused_pw}@127.0.0.1:3128"),
                 options=("--proxy", f"http://user:{arg_pw}@127.0.0.1:3128"))
     try:
         cmdline, environ = s.read("cmdline"), s.read("environ")
     finally:
         s.stop()
     assert arg_pw.encode() not in cmdline and unread_pw.encode() not in environ, (cmdline, environ)
+    assert tag.encode() not in environ, environ
+    assert b"HTTPS_PROXY=http://u:" + b"*" * len(refused_pw) + b"@127.0.0.1:3128\0" in environ, environ
     # The rest of the argument is left as it was: the test read the right bytes.
     assert b"\0--proxy\0http://user:" + b"*" * len(arg_pw) + b"@127.0.0.1:3128\0" in cmdline, cmdline
     s = Stalled(ctx, env(ctx, NO_PROXY="*", HTTPS_PROXY=f"http://user:{env_pw}@127.0.0.1:3128"))

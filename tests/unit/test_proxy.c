@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_proxy.c - the CONNECT tunnel (lkd_proxy.h): the request, the answer's
- * head read without a byte past it, every status and cut, the no-proxy
+ * head read without a byte past it, every status and cut, an abort, the no-proxy
  * matcher, and the proxy settings lkd_client_init refuses.
  */
 #include <stdint.h>
@@ -62,6 +62,15 @@ static lkd_status_t peer_recv(void *ctx, lkd_port_conn_t c, uint8_t *b, size_t n
     peer.pos += n;
     *got = n;
     return LKD_OK;
+}
+
+/* The application's abort: stop from abort_at on (fake ms). */
+static uint64_t abort_at;
+
+static int app_abort(void *user)
+{
+    (void)user;
+    return offline_mono >= abort_at;
 }
 
 static lkd_port_t port;
@@ -177,7 +186,17 @@ static void test_answers(void)
     /* Not HTTP: no status. */
     CHECK_EQ_INT(TUNNEL("SSH-2.0-OpenSSH_9.2\r\n"), LKD_ERR_PROXY);
     CHECK_EQ_INT(tls.proxy_status, 0);
-    CHECK_EQ_INT(TUNNEL("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), LKD_ERR_PROXY);
+    /* A 2xx's Transfer-Encoding and Content-Length are ignored (RFC 9110
+     * 9.3.6), even ones that would be malformed elsewhere; another status's
+     * are still read, and a conflict refused. */
+    CHECK_EQ_INT(TUNNEL("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n\x16"), LKD_OK);
+    CHECK_EQ_INT(peer.len - peer.pos, 1);
+    CHECK_EQ_INT(TUNNEL("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n"), LKD_OK);
+    CHECK_EQ_INT(TUNNEL("HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n\r\n"), LKD_OK);
+    CHECK_EQ_INT(TUNNEL("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), LKD_OK);
+    CHECK_EQ_INT(TUNNEL("HTTP/1.1 403 No\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), LKD_ERR_PROXY);
+    CHECK_EQ_INT(tls.proxy_status, 0);
+    CHECK_EQ_INT(TUNNEL("HTTP/1.1 407 No\r\nTransfer-Encoding: identity\r\n\r\n"), LKD_ERR_PROXY);
     /* Cut before the head ends: never success. */
     CHECK_EQ_INT(TUNNEL("HTTP/1.1 200 OK\r\nProxy-agent: x\r\n"), LKD_ERR_CLOSED);
     CHECK_EQ_INT(TUNNEL(""), LKD_ERR_CLOSED);
@@ -195,6 +214,21 @@ static void test_answers(void)
     peer.silent = 1;
     CHECK_EQ_INT(lkd_proxy_tunnel(&tls, &http, "h", 443), LKD_ERR_TIMEOUT);
     CHECK(offline_mono >= tls.deadline);
+    /* Silent, and the application stops the call 350 ms in: at the first
+     * poll after it; an abort already set when the tunnel starts sends
+     * nothing. */
+    memset(&peer, 0, sizeof peer);
+    tls.deadline = offline_mono + 5000;
+    peer.silent = 1;
+    abort_at = offline_mono + 350;
+    tls.abort = app_abort;
+    CHECK_EQ_INT(lkd_proxy_tunnel(&tls, &http, "h", 443), LKD_ERR_ABORTED);
+    CHECK(peer.sent_len > 0);
+    CHECK(offline_mono >= abort_at && offline_mono - abort_at <= LKD_ABORT_POLL_MS);
+    memset(&peer, 0, sizeof peer);
+    CHECK_EQ_INT(lkd_proxy_tunnel(&tls, &http, "h", 443), LKD_ERR_ABORTED);
+    CHECK_EQ_INT(peer.sent_len, 0);
+    tls.abort = NULL;
     /* Credentials go out in the request. */
     proxy.user = "Aladdin";
     proxy.password = "open sesame";
