@@ -14,6 +14,11 @@ whatever a stage leaves in it (the unit programs, each suite after its
 teardown) is a failure named STAGE/leaves_nothing_in_tmp, so no test leaves
 files behind in the machine's temporary directory either.
 
+A suite that sets STARTS_EARLY = True (test_badlink: minutes of mostly waiting
+on throttled links, in threads of its own) has its setup_suite run first, in a
+TMPDIR of its own, so it goes on while the unit programs and the other suites
+run; its tests, which wait for it, run last.
+
   python3 tests/run_tests.py [-k SUBSTRING]...   run only tests whose name contains one of these
       [--build-dir DIR]     take the unit programs from DIR/tests (e.g. build/san)
       [--suite NAME]...     run only these integration suites (test_cli, ...)
@@ -61,8 +66,7 @@ def private_tmpdir():
     d = os.path.join(ROOT, "build", "tmp", f"run-{os.getpid()}")
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    os.environ["TMPDIR"] = d
-    tempfile.tempdir = None  # tempfile reads TMPDIR again
+    set_tmpdir(d)
     return d
 
 
@@ -142,14 +146,57 @@ def load_suites(only=None):
     return suites
 
 
-def run_suite(mod, tally, selected, tmpdir):
+def selected_tests(mod, selected):
     tests = [(n, f) for n, f in vars(mod).items() if n.startswith("test_") and callable(f)]
-    tests = [(n, f) for n, f in tests if selected(f"{mod.__name__}/{n}")]
+    return [(n, f) for n, f in tests if selected(f"{mod.__name__}/{n}")]
+
+
+def set_tmpdir(d):
+    os.environ["TMPDIR"] = d
+    tempfile.tempdir = None  # tempfile reads TMPDIR again
+
+
+class Started:
+    """A suite whose setup_suite was run ahead of the others (STARTS_EARLY)."""
+
+    def __init__(self, ctx=None, error=None):
+        self.ctx, self.error = ctx, error
+
+
+def start_early(mod, tally, selected, tmpdir):
+    """Run setup_suite of a suite that declares STARTS_EARLY = True: work that
+    takes minutes of mostly waiting (links throttled to 50 kbit/s) and runs in
+    threads of its own, so it goes on while the other suites run, and its
+    tests, which wait for it, run last.  In a TMPDIR of its own, which the
+    other stages' checks do not clear under it."""
+    if not selected_tests(mod, selected) or not hasattr(mod, "setup_suite"):
+        return None
+    own = tmpdir + "-" + mod.__name__
+    shutil.rmtree(own, ignore_errors=True)
+    os.makedirs(own)
+    set_tmpdir(own)
+    try:
+        return Started(ctx=mod.setup_suite())
+    except Exception:
+        return Started(error=traceback.format_exc())
+    finally:
+        set_tmpdir(tmpdir)
+
+
+def run_suite(mod, tally, selected, tmpdir, started=None):
+    tests = selected_tests(mod, selected)
     if not tests:
         return
     ctx = None
+    if started is not None:
+        tmpdir = tmpdir + "-" + mod.__name__
+        set_tmpdir(tmpdir)
     try:
-        if hasattr(mod, "setup_suite"):
+        if started is not None:
+            if started.error is not None:
+                raise RuntimeError(started.error)
+            ctx = started.ctx
+        elif hasattr(mod, "setup_suite"):
             ctx = mod.setup_suite()
     except Exception:
         tally.fail(f"{mod.__name__}/setup_suite", traceback.format_exc())
@@ -196,16 +243,21 @@ def main():
 
     tally = Tally()
     tmpdir = private_tmpdir()
-    if not args.no_unit:
-        unit_dir = os.path.join(os.path.abspath(args.build_dir), "tests") if args.build_dir else None
-        run_unit_programs(tally, selected, unit_dir)
-        check_tmpdir(tally, tmpdir, "unit")
     only = None
     if args.suite:
         only = {n if n.startswith("test_") else "test_" + n for n in args.suite}
     suites = load_suites(only)
-    for mod in suites:
-        run_suite(mod, tally, selected, tmpdir)
+    early = [m for m in suites if getattr(m, "STARTS_EARLY", False)]
+    started = {m.__name__: start_early(m, tally, selected, tmpdir) for m in early}
+    if not args.no_unit:
+        unit_dir = os.path.join(os.path.abspath(args.build_dir), "tests") if args.build_dir else None
+        run_unit_programs(tally, selected, unit_dir)
+        check_tmpdir(tally, tmpdir, "unit")
+    for mod in [m for m in suites if m not in early] + early:
+        run_suite(mod, tally, selected, tmpdir, started.get(mod.__name__))
+        if mod in early and os.path.isdir(tmpdir + "-" + mod.__name__):
+            set_tmpdir(tmpdir)
+            os.rmdir(tmpdir + "-" + mod.__name__)
     os.rmdir(tmpdir)
     if tally.failures:
         print("failed: " + ", ".join(tally.failures))
