@@ -13,14 +13,14 @@
 #define LKD_VERSION_H
 
 #define LKD_VERSION_MAJOR 0
-#define LKD_VERSION_MINOR 3
+#define LKD_VERSION_MINOR 4
 #define LKD_VERSION_PATCH 0
 
-/* MAJOR << 16 | MINOR << 8 | PATCH, for #if comparisons (0x000300 is 0.3.0). */
+/* MAJOR << 16 | MINOR << 8 | PATCH, for #if comparisons (0x000400 is 0.4.0). */
 #define LKD_VERSION_NUMBER ((LKD_VERSION_MAJOR << 16) | (LKD_VERSION_MINOR << 8) | LKD_VERSION_PATCH)
 
 /* "MAJOR.MINOR.PATCH" made from the three numbers, so it cannot disagree with
- * them; also what the client sends in its User-Agent (lkedoc/0.3.0). */
+ * them; also what the client sends in its User-Agent (lkedoc/0.4.0). */
 #define LKD_VERSION_TEXT_(x) #x
 #define LKD_VERSION_TEXT(x) LKD_VERSION_TEXT_(x)
 #define LKD_VERSION_STRING \
