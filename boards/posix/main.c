@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include <sys/resource.h>
+#include <sys/time.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -42,8 +43,23 @@ static unsigned char ca_pem[CA_FILE_MAX + 1];
 
 /* The signal (SIGINT, SIGTERM) that asked the command to stop, 0 while none
  * did.  The library's abort callback reads it, so the call under way ends
- * within LKD_ABORT_POLL_MS and the command exits with EXIT_ABORTED (130). */
+ * within LKD_ABORT_POLL_MS and the command exits with EXIT_ABORTED (130).
+ * SIGALRM is --total-timeout's: everything a stop signal ends (a call, the
+ * credentials process, a write to a stalled reader) ends alike, and the
+ * command exits with EXIT_TIMEOUT. */
 static volatile sig_atomic_t stop_signal;
+
+/* What the command was doing, for the --total-timeout message. */
+static char step[80] = "the set-up";
+
+void cli_step(const char *what, int n, int of)
+{
+    if (of > 0) {
+        snprintf(step, sizeof step, "%s %d of %d", what, n, of);
+    } else {
+        snprintf(step, sizeof step, "%s", what);
+    }
+}
 
 /* A second signal ends the process at once: the state file is only ever
  * replaced whole (renamed over), and a resume recomputes from the .part. */
@@ -76,6 +92,24 @@ static void catch_stop_signals(void)
     sigemptyset(&sa.sa_mask);
     (void)sigaction(SIGINT, &sa, NULL);
     (void)sigaction(SIGTERM, &sa, NULL);
+    (void)sigaction(SIGALRM, &sa, NULL);
+}
+
+/* One SIGALRM when --total-timeout passes; 0, or -1 after saying why. */
+static int arm_total_timeout(double seconds)
+{
+    struct itimerval t;
+    memset(&t, 0, sizeof t);
+    t.it_value.tv_sec = (time_t)seconds;
+    t.it_value.tv_usec = (suseconds_t)((seconds - (double)t.it_value.tv_sec) * 1e6);
+    if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) {
+        t.it_value.tv_usec = 1;
+    }
+    if (seconds > 0 && setitimer(ITIMER_REAL, &t, NULL) != 0) {
+        fprintf(stderr, "lkedoc: cannot set --total-timeout: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 static void log_to_stderr(void *user, const char *line, size_t len)
@@ -163,6 +197,10 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     const lkd_api_error_t *e = lkd_client_api_error(c);
     lkd_client_stats_t stats;
     lkd_client_tls_detail_t tls;
+    int total = st == LKD_ERR_ABORTED && stop_signal == SIGALRM;
+    if (total) {
+        fprintf(stderr, "lkedoc: --total-timeout %g s passed during %s\n", o->total_timeout_s, step);
+    }
     if (st == LKD_ERR_API) {
         if (o->json) {
             print_api_error_json(stdout, e);
@@ -192,7 +230,10 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         }
         fputs(":\nlkedoc: the task may have been created (and billed), its id is not known; check the\n"
               "lkedoc: console or the account's usage before sending the document again\n", stderr);
-        return exit_status_for(st);
+        return total ? EXIT_TIMEOUT : exit_status_for(st);
+    }
+    if (total) {
+        return EXIT_TIMEOUT;
     }
     if (st == LKD_ERR_ABORTED) {
         fprintf(stderr, "lkedoc: stopped by %s\n", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -418,6 +459,10 @@ int main(int argc, char **argv)
     }
     s.abort = stop_requested;
     catch_stop_signals();
+    if (arm_total_timeout(o.total_timeout_s) != 0) {
+        credentials_wipe(&creds);
+        return EXIT_OTHER;
+    }
 
     if (cli_board_init(&port, &o) != 0) {
         credentials_wipe(&creds);
