@@ -400,3 +400,93 @@ def test_name_lookups_given_up_on_do_not_use_up_the_resolver(ctx):
     assert "did not resolve" not in e, e
     assert e.count("\n") >= 7, e
     assert 6.5 < took < 10.0, took
+
+
+# ---- --total-timeout: the whole command's deadline ----------------------------------
+
+
+def timed(args, timeout=30):
+    """Run args to their end: (returncode, stderr, seconds)."""
+    t0 = time.monotonic()
+    p = subprocess.run(args, capture_output=True, env=env(), timeout=timeout)
+    took = time.monotonic() - t0
+    print("took %.3f s" % took)
+    return p.returncode, err(p), took
+
+
+def check_total(rc, e, took, limit, during):
+    assert rc == EXIT_TIMEOUT, (rc, e)
+    assert f"lkedoc: --total-timeout {limit:g} s passed during {during}\n" in e, e
+    assert "stopped by" not in e, e
+    assert limit - 0.05 <= took < limit + 0.8, took
+
+
+def test_total_timeout_bounds_status_of_three_tasks(ctx):
+    # Each call may take 5 s on a dead network; the command may take 3.
+    s = Silent(blackhole=True)
+    try:
+        rc, e, took = timed(cli_args(ctx, s.port) + ["status", "a", "b", "c", "--timeout", "5", "--total-timeout", "3"])
+    finally:
+        s.close()
+    check_total(rc, e, took, 3, "task 1 of 3")
+    assert e.count("lkedoc:") == 1, "one message, the other tasks were not started: " + e
+
+
+def test_total_timeout_counts_every_task(ctx):
+    s = Silent(blackhole=True)
+    try:
+        rc, e, took = timed(cli_args(ctx, s.port) + ["--timeout", "1", "--total-timeout", "2.5", "status", "a", "b", "c"])
+    finally:
+        s.close()
+    check_total(rc, e, took, 2.5, "task 3 of 3")
+    # Tasks 1 and 2 ended at their own --timeout, each with its line.
+    assert e.count("\n") == 3 and e.count("--total-timeout") == 1, e
+
+
+def test_total_timeout_in_the_wait_of_a_parse(ctx):
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "total-wait.zip")
+    ctx.mock.config(polls_to_success=1000)
+    try:
+        rc, e, took = timed(cli_args(ctx, poll="0.2") + ["parse", ctx.sample, "-o", out, "--total-timeout", "2"])
+    finally:
+        ctx.mock.config(polls_to_success=2)
+    check_total(rc, e, took, 2, "the wait for the task")
+    assert "the same command continues it" in e and os.path.exists(out + ".lkedoc-job"), e
+    os.unlink(out + ".lkedoc-job")
+
+
+def test_total_timeout_in_the_download_keeps_the_part(ctx):
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "total-dl.zip")
+    ctx.mock.config(archive_size=1_000_000, download_stall_at=400_000)
+    try:
+        rc, e, took = timed(cli_args(ctx) + ["download", "done-total", "-o", out, "--total-timeout", "2"])
+        check_total(rc, e, took, 2, "the download")
+        assert part_size(out) == 400_000 and "the same command again goes on from there" in e, e
+        ctx.mock.config(download_stall_at=None)
+        p = subprocess.run(cli_args(ctx) + ["download", "done-total", "-o", out], capture_output=True, env=env(),
+                           timeout=60)
+        assert p.returncode == 0 and os.path.getsize(out) == 1_000_000, err(p)
+    finally:
+        ctx.mock.config(archive_size=0, download_stall_at=None)
+
+
+def test_total_timeout_after_create_was_sent(ctx):
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "total-create.zip")
+    ctx.mock.config(slow_api_ms=5000)
+    try:
+        rc, e, took = timed(cli_args(ctx) + ["parse", ctx.sample, "-o", out, "--total-timeout", "1.5"])
+    finally:
+        ctx.mock.config(slow_api_ms=0)
+    check_total(rc, e, took, 1.5, "the Create request")
+    assert "the task may have been created" in e, e
+    assert os.path.exists(out + ".lkedoc-job"), "the journal stays pending"
+    os.unlink(out + ".lkedoc-job")
+
+
+def test_total_timeout_stops_the_credentials_process(ctx):
+    rc, e, took = timed(cli_args(ctx) + ["--credentials-process", "sleep 30", "--total-timeout", "1.5",
+                                         "status", "t1"])
+    check_total(rc, e, took, 1.5, "task 1 of 1")
