@@ -99,13 +99,17 @@ static void catch_stop_signals(void)
 static int arm_total_timeout(double seconds)
 {
     struct itimerval t;
-    memset(&t, 0, sizeof t);
-    t.it_value.tv_sec = (time_t)seconds;
-    t.it_value.tv_usec = (suseconds_t)((seconds - (double)t.it_value.tv_sec) * 1e6);
-    if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) {
-        t.it_value.tv_usec = 1;
+    if (seconds <= 0) {
+        return 0; /* none asked for */
     }
-    if (seconds > 0 && setitimer(ITIMER_REAL, &t, NULL) != 0) {
+    memset(&t, 0, sizeof t); /* it_interval zero: it fires once */
+    t.it_value.tv_sec = (time_t)seconds;
+    t.it_value.tv_usec = (suseconds_t)((seconds - (double)t.it_value.tv_sec) * 1e6) + 1; /* never 0: disarmed */
+    if (t.it_value.tv_usec >= 1000000) {
+        t.it_value.tv_sec++;
+        t.it_value.tv_usec -= 1000000;
+    }
+    if (setitimer(ITIMER_REAL, &t, NULL) != 0) {
         fprintf(stderr, "lkedoc: cannot set --total-timeout: %s\n", strerror(errno));
         return -1;
     }

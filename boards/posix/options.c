@@ -374,8 +374,8 @@ static const cli_option_t options[] = {
     {"--job-timeout", NULL, "SECONDS", "deadline of a whole wait or download (default 600)",
      CHECKED(set_job_timeout, "--job-timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
     {"--total-timeout", NULL, "SECONDS",
-     "deadline of the whole command: every task, retry, wait, download and\n"
-     "credentials process (default none); ends at whichever deadline comes first",
+     "deadline of the whole command, every task, retry, wait and download\n"
+     "included (default none); the first deadline to pass ends it",
      CHECKED(set_total_timeout, "--total-timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
     {"--poll-interval", NULL, "SECONDS", "first pause between polls; grows 1.5x up to 10 s (default 1)",
      CHECKED(set_poll_interval, "--poll-interval wants seconds (0 < s <= 10), not '%s'"), 0},
