@@ -99,11 +99,15 @@ int cmd_status(lkd_client_t *c, const options_t *o)
 {
     lkd_result_t r;
     int i, rc = EXIT_OK;
-    /* Each task is asked for in turn; the exit status is the first failure's. */
-    for (i = 0; i < o->arg_count && !cli_stop_requested(); i++) {
+    /* Each task is asked for in turn; the exit status is the first failure's
+     * (a stop's wins: main says it, one seen between tasks too). */
+    for (i = 0; i < o->arg_count; i++) {
         lkd_status_t st;
         int one = EXIT_OK;
         cli_step("task", i + 1, o->arg_count);
+        if (cli_stop_requested()) {
+            break;
+        }
         st = lkd_get_result(c, o->args[i], strlen(o->args[i]), &r);
         if (i > 0 && !o->json) {
             fputc('\n', stdout);

@@ -598,6 +598,10 @@ static int check_command(options_t *o)
         return EXIT_USAGE;
     }
     cmd = find_command(o->command);
+    if (cmd == NULL && strchr(o->command, '@') != NULL && strstr(o->command, "://") != NULL) {
+        /* A URL with a user and maybe a password: never echoed. */
+        return usage_error("unknown command (a URL: did an option before it miss its value?)");
+    }
     if (cmd == NULL) {
         return usage_error("unknown command '%s'", o->command);
     }
@@ -643,7 +647,7 @@ int cli_parse(int argc, char **argv, options_t *o)
      * never reordered: --proxy overwrites its password where it stands. */
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
-        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+        const char *eq = strchr(a, '='); /* -x=v too: a typo's value is never echoed */
         size_t n = eq != NULL ? (size_t)(eq - a) : strlen(a);
         const cli_option_t *opt;
         if (ended || !is_option(a)) {
