@@ -771,10 +771,36 @@ def test_version(ctx):
 
 
 def test_h_is_help(ctx):
+    # -h wherever it stands, after a command and its operands too, is --help:
+    # the usage, exit 0, and the command is not run (no credentials here, a
+    # port nothing listens on, and the output file is never made).
     full = cli_alone("--help")
-    for args in (["-h"], ["status", "t1", "-h"]):
-        proc = cli_alone(*args)
-        assert proc.returncode == 0 and proc.stdout == full.stdout and b"--total-timeout" in proc.stdout, args
+    assert b"--total-timeout" in full.stdout
+    zip_path = os.path.join(ctx.home, "h.zip")
+    bare = env_for(ctx, secret_id=None, secret_key=None)
+    for args in (["-h"], ["status", "t1", "-h"], ["--endpoint", "127.0.0.1:9", "download", "t1", "-o", zip_path, "-h"],
+                 ["parse", "--file", "none.pdf", "-o", zip_path, "-h", "--timeout", "5"]):
+        proc = cli_alone(*args, env=bare)
+        assert proc.returncode == 0 and proc.stdout == full.stdout and proc.stderr == b"", (args, err(proc))
+        assert not os.path.exists(zip_path) and not os.path.exists(zip_path + ".lkedoc-job"), args
+    # After "--" it is an operand: the command runs (and wants credentials).
+    proc = cli_alone("status", "--", "-h", env=bare)
+    assert proc.returncode == 2 and proc.stdout == b"" and b"--help" not in proc.stderr, err(proc)
+
+
+def test_typos_and_stray_urls_never_echo_a_secret(ctx):
+    # A single-dash typo of --proxy=URL: its name only.
+    proc = cli_alone("-proxy=http://u:s3cr3t@h", "status", "t1", env=env_for(ctx))
+    assert proc.returncode == 2 and err(proc).startswith("lkedoc: unknown option -proxy\n"), err(proc)
+    # An option that took the next option as its value leaves the URL as the command.
+    proc = cli_alone("--region", "--proxy", "http://u:s3cr3t@h", "status", "t", env=env_for(ctx))
+    assert proc.returncode == 2, err(proc)
+    assert err(proc).startswith("lkedoc: unknown command (a URL: did an option before it miss its value?)\n"), err(proc)
+    for proc in (cli_alone("-proxy=http://u:s3cr3t@h"), cli_alone("--region", "--proxy", "http://u:s3cr3t@h")):
+        assert b"s3cr3t" not in proc.stderr + proc.stdout, err(proc)
+    # Any other unknown command is still named.
+    proc = cli_alone("stauts", "t1", env=env_for(ctx))
+    assert proc.returncode == 2 and "unknown command 'stauts'" in err(proc), err(proc)
 
 
 def test_unknown_option_named_wherever_it_stands(ctx):
