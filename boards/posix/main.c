@@ -46,7 +46,8 @@ static unsigned char ca_pem[CA_FILE_MAX + 1];
  * within LKD_ABORT_POLL_MS and the command exits with EXIT_ABORTED (130).
  * SIGALRM is --total-timeout's: everything a stop signal ends (a call, the
  * credentials process, a write to a stalled reader) ends alike, and the
- * command exits with EXIT_TIMEOUT. */
+ * command exits with EXIT_TIMEOUT (a Create cut after it went out whole:
+ * EXIT_OUTCOME_UNKNOWN, as when --timeout cuts it). */
 static volatile sig_atomic_t stop_signal;
 
 /* SIGINTs and SIGTERMs received: the second ends the process at once. */
