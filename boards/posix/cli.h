@@ -44,6 +44,7 @@ struct options {
     const char *language;
     double timeout_s;       /* one API call */
     double job_timeout_s;   /* a whole wait or download */
+    double total_timeout_s; /* the whole command; 0: none */
     double poll_s;          /* first pause between polls */
     const char *file;       /* create --file */
     const char *url;        /* create --url */
@@ -81,8 +82,13 @@ int cmd_cancel(lkd_client_t *c, const options_t *o);
  * POSIX sockets port; other boards (lwip-tap) link their own. */
 int cli_board_init(lkd_port_t *port, const options_t *o);
 
-/* 1 once SIGINT or SIGTERM asked the command to stop. */
+/* 1 once SIGINT or SIGTERM asked the command to stop, or --total-timeout
+ * passed. */
 int cli_stop_requested(void);
+
+/* What the command is doing, for the message when --total-timeout passes
+ * ("during <what> <n> of <of>", or "during <what>" when of is 0). */
+void cli_step(const char *what, int n, int of);
 
 /* Print why st happened on stderr (and the API error as JSON on stdout with
  * --json); returns the exit status for it. */

@@ -99,10 +99,16 @@ int cmd_status(lkd_client_t *c, const options_t *o)
 {
     lkd_result_t r;
     int i, rc = EXIT_OK;
-    /* Each task is asked for in turn; the exit status is the first failure's. */
+    /* Each task is asked for in turn; the exit status is the first failure's
+     * (a stop's wins: main says it, one seen between tasks too). */
     for (i = 0; i < o->arg_count; i++) {
-        lkd_status_t st = lkd_get_result(c, o->args[i], strlen(o->args[i]), &r);
+        lkd_status_t st;
         int one = EXIT_OK;
+        cli_step("task", i + 1, o->arg_count);
+        if (cli_stop_requested()) {
+            break;
+        }
+        st = lkd_get_result(c, o->args[i], strlen(o->args[i]), &r);
         if (i > 0 && !o->json) {
             fputc('\n', stdout);
         }
@@ -124,7 +130,9 @@ int cmd_status(lkd_client_t *c, const options_t *o)
 
 int cmd_cancel(lkd_client_t *c, const options_t *o)
 {
-    lkd_status_t st = lkd_cancel_task(c, o->args[0], strlen(o->args[0]));
+    lkd_status_t st;
+    cli_step("the cancel", 0, 0);
+    st = lkd_cancel_task(c, o->args[0], strlen(o->args[0]));
     if (st != LKD_OK) {
         return cli_fail(c, o, st);
     }
@@ -213,6 +221,7 @@ static int create_task(lkd_client_t *c, const options_t *o, const char *file)
         src.unsigned_payload = (uint8_t)o->unsigned_payload;
         p.file = &src;
     }
+    cli_step("the Create request", 0, 0);
     st = lkd_create(c, &p, &task);
     if (reader.fd >= 0) {
         close(reader.fd);
@@ -256,6 +265,7 @@ static int wait_task(lkd_client_t *c, const options_t *o, const char *task_id, l
     if (w.max_interval_ms < w.first_interval_ms) {
         w.max_interval_ms = w.first_interval_ms;
     }
+    cli_step("the wait for the task", 0, 0);
     progress_start(&p);
     w.progress = on_poll;
     w.user = &p;
@@ -366,6 +376,7 @@ static int download_task(lkd_client_t *c, const options_t *o, const char *task_i
         safe_text_puts(stderr, sink.out.part);
         fputc('\n', stderr);
     }
+    cli_step("the download", 0, 0);
     progress_start(&p);
     sink.progress = &p;
     lkd_download_options_default(&d);

@@ -135,7 +135,9 @@ static int read_output(int fd, double left, size_t *n, char *why, size_t why_len
     pfd.fd = fd;
     pfd.events = POLLIN;
     pfd.revents = 0;
-    rc = poll(&pfd, 1, (int)(left * 1000.0) + 1);
+    /* Sliced: a stop signal landing between the caller's check and poll
+     * would otherwise wait out the whole limit. */
+    rc = poll(&pfd, 1, left * 1000.0 < LKD_ABORT_POLL_MS ? (int)(left * 1000.0) + 1 : (int)LKD_ABORT_POLL_MS);
     if (rc <= 0) {
         if (rc < 0 && errno != EINTR) {
             snprintf(why, why_len, "cannot read its output: %s", strerror(errno));

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include <sys/resource.h>
+#include <sys/time.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -42,17 +43,43 @@ static unsigned char ca_pem[CA_FILE_MAX + 1];
 
 /* The signal (SIGINT, SIGTERM) that asked the command to stop, 0 while none
  * did.  The library's abort callback reads it, so the call under way ends
- * within LKD_ABORT_POLL_MS and the command exits with EXIT_ABORTED (130). */
+ * within LKD_ABORT_POLL_MS and the command exits with EXIT_ABORTED (130).
+ * SIGALRM is --total-timeout's: everything a stop signal ends (a call, the
+ * credentials process, a write to a stalled reader) ends alike, and the
+ * command exits with EXIT_TIMEOUT (a Create cut after it went out whole:
+ * EXIT_OUTCOME_UNKNOWN, as when --timeout cuts it). */
 static volatile sig_atomic_t stop_signal;
 
-/* A second signal ends the process at once: the state file is only ever
- * replaced whole (renamed over), and a resume recomputes from the .part. */
+/* SIGINTs and SIGTERMs received: the second ends the process at once. */
+static volatile sig_atomic_t user_stops;
+
+/* The exit status cli_fail gave the stop, 0 while it gave none. */
+static int stop_status;
+
+/* What the command was doing, for the --total-timeout message. */
+static char step[80] = "the set-up";
+
+void cli_step(const char *what, int n, int of)
+{
+    if (of > 0) {
+        snprintf(step, sizeof step, "%s %d of %d", what, n, of);
+    } else {
+        snprintf(step, sizeof step, "%s", what);
+    }
+}
+
+/* A second SIGINT or SIGTERM ends the process at once: the state file is
+ * only ever replaced whole (renamed over), and a resume recomputes from the
+ * .part.  SIGALRM is never one of the two (the user did not ask twice), and
+ * the first cause stays the one reported. */
 static void on_stop_signal(int sig)
 {
-    if (stop_signal != 0) {
+    if (sig != SIGALRM && user_stops++ > 0) {
         _exit(EXIT_ABORTED);
     }
-    stop_signal = sig;
+    if (stop_signal == 0) {
+        stop_signal = sig;
+    }
 }
 
 int cli_stop_requested(void)
@@ -73,9 +100,35 @@ static void catch_stop_signals(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
+    sigemptyset(&sa.sa_mask); /* each blocks the others while it runs */
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGALRM);
     (void)sigaction(SIGINT, &sa, NULL);
     (void)sigaction(SIGTERM, &sa, NULL);
+    (void)sigaction(SIGALRM, &sa, NULL);
+}
+
+/* One SIGALRM when --total-timeout passes (0 s: none, or disarm it); 0, or
+ * -1 after saying why. */
+static int arm_total_timeout(double seconds)
+{
+    struct itimerval t;
+    memset(&t, 0, sizeof t); /* it_interval zero: it fires once */
+    if (seconds <= 0) {
+        return setitimer(ITIMER_REAL, &t, NULL) == 0 ? 0 : -1;
+    }
+    t.it_value.tv_sec = (time_t)seconds;
+    t.it_value.tv_usec = (suseconds_t)((seconds - (double)t.it_value.tv_sec) * 1e6) + 1; /* never 0: disarmed */
+    if (t.it_value.tv_usec >= 1000000) {
+        t.it_value.tv_sec++;
+        t.it_value.tv_usec -= 1000000;
+    }
+    if (setitimer(ITIMER_REAL, &t, NULL) != 0) {
+        fprintf(stderr, "lkedoc: cannot set --total-timeout: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 static void log_to_stderr(void *user, const char *line, size_t len)
@@ -163,6 +216,10 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     const lkd_api_error_t *e = lkd_client_api_error(c);
     lkd_client_stats_t stats;
     lkd_client_tls_detail_t tls;
+    int total = st == LKD_ERR_ABORTED && stop_signal == SIGALRM;
+    if (total) {
+        fprintf(stderr, "lkedoc: --total-timeout %g s passed during %s\n", o->total_timeout_s, step);
+    }
     if (st == LKD_ERR_API) {
         if (o->json) {
             print_api_error_json(stdout, e);
@@ -192,11 +249,17 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         }
         fputs(":\nlkedoc: the task may have been created (and billed), its id is not known; check the\n"
               "lkedoc: console or the account's usage before sending the document again\n", stderr);
+        /* Cut by a deadline, --timeout's or --total-timeout's: alike. */
+        st = total ? LKD_ERR_OUTCOME_UNKNOWN : st;
+        stop_status = st == LKD_ERR_ABORTED || total ? exit_status_for(st) : 0;
         return exit_status_for(st);
+    }
+    if (total) {
+        return stop_status = EXIT_TIMEOUT;
     }
     if (st == LKD_ERR_ABORTED) {
         fprintf(stderr, "lkedoc: stopped by %s\n", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
-        return EXIT_ABORTED;
+        return stop_status = EXIT_ABORTED;
     }
     if (lkd_status_is_arg(st)) {
         arg_message_print(stderr, lkd_client_arg_error(c), st);
@@ -418,6 +481,10 @@ int main(int argc, char **argv)
     }
     s.abort = stop_requested;
     catch_stop_signals();
+    if (arm_total_timeout(o.total_timeout_s) != 0) {
+        credentials_wipe(&creds);
+        return EXIT_OTHER;
+    }
 
     if (cli_board_init(&port, &o) != 0) {
         credentials_wipe(&creds);
@@ -434,12 +501,18 @@ int main(int argc, char **argv)
         return exit_status_for(st);
     }
     rc = load_ca(o.ca_file != NULL ? o.ca_file : SYSTEM_CA_BUNDLE);
-    if (rc != 0) {
+    if (rc != 0 && !cli_stop_requested()) { /* else the stop cut it (a FIFO's open): said below */
         lkd_client_free(&client);
         credentials_wipe(&creds);
         return rc;
     }
-    rc = o.run(&client, &o);
+    /* A stop wins over what the command did before it, and one no call saw
+     * (in the set-up, between tasks, while printing) fails it alike. */
+    rc = cli_stop_requested() ? EXIT_OK : o.run(&client, &o);
+    (void)arm_total_timeout(0); /* a late SIGALRM must not cut the last writes */
+    if (cli_stop_requested()) {
+        rc = stop_status != 0 ? stop_status : cli_fail(&client, &o, LKD_ERR_ABORTED);
+    }
     if (o.verbose && lkd_client_stats(&client, &stats) == LKD_OK) {
         fprintf(stderr, "lkedoc: * %u request(s), %u retried, %u TLS handshake(s) (%u resumed), clock offset %lld s\n",
                 (unsigned)stats.requests_sent, (unsigned)stats.retries, (unsigned)stats.tls_handshakes,

@@ -3,18 +3,25 @@
  * options.c - the CLI's command line.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/version.h>
+
 #include "cli.h"
+#include "lkd_version.h"
 #include "proxy_option.h"
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
     fputs("lkedoc: ", stderr);
-    fprintf(stderr, fmt, arg);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputs("\n(lkedoc --help shows the options)\n", stderr);
     return EXIT_USAGE;
 }
@@ -163,6 +170,24 @@ static int set_pages(options_t *o, const char *v)
 
 static int set_help(options_t *o, const char *v);
 
+/* The version of lkedoc and of the mbedTLS it runs with, and the one it was
+ * compiled against when they differ (a shared library updated since). */
+static int set_version(options_t *o, const char *v)
+{
+    char run[18] = MBEDTLS_VERSION_STRING;
+    (void)o;
+    (void)v;
+#if defined(MBEDTLS_VERSION_C)
+    mbedtls_version_get_string(run);
+#endif
+    printf("lkedoc %s (mbedTLS %s", lkd_version(), run);
+    if (strcmp(run, MBEDTLS_VERSION_STRING) != 0) {
+        printf(", built with %s", MBEDTLS_VERSION_STRING);
+    }
+    puts(")");
+    exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_OTHER);
+}
+
 /* *out = v when v is a or b; -1 otherwise. */
 static int one_of(const char **out, const char *v, const char *a, const char *b)
 {
@@ -220,6 +245,11 @@ static int set_timeout(options_t *o, const char *v)
 static int set_job_timeout(options_t *o, const char *v)
 {
     return parse_seconds(v, &o->job_timeout_s);
+}
+
+static int set_total_timeout(options_t *o, const char *v)
+{
+    return parse_seconds(v, &o->total_timeout_s);
 }
 
 static int set_credentials_timeout(options_t *o, const char *v)
@@ -343,6 +373,10 @@ static const cli_option_t options[] = {
      CHECKED(set_timeout, "--timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
     {"--job-timeout", NULL, "SECONDS", "deadline of a whole wait or download (default 600)",
      CHECKED(set_job_timeout, "--job-timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
+    {"--total-timeout", NULL, "SECONDS",
+     "deadline of the whole command, every task, retry, wait and download\n"
+     "included (default none); the first deadline to pass ends it",
+     CHECKED(set_total_timeout, "--total-timeout wants seconds (0 < s <= 86400), not '%s'"), 0},
     {"--poll-interval", NULL, "SECONDS", "first pause between polls; grows 1.5x up to 10 s (default 1)",
      CHECKED(set_poll_interval, "--poll-interval wants seconds (0 < s <= 10), not '%s'"), 0},
     {"--credentials-process", NULL, "CMD",
@@ -356,6 +390,7 @@ static const cli_option_t options[] = {
     {"--json", NULL, NULL, "machine output: JSON objects with the API's field names", FIELD(json), 0},
     {"--verbose", "-v", NULL, "diagnostics on stderr (secrets are never shown)", FIELD(verbose), 0},
     {"--help", "-h", NULL, "this text", CHECKED(set_help, NULL), 0},
+    {"--version", "-V", NULL, "the version of lkedoc and of its TLS library", CHECKED(set_version, NULL), 0},
     {"--TaskId", NULL, "TASK_ID", "the task of GetReconstructDocumentResult (the API's spelling)",
      CHECKED(set_task_id, "--TaskId takes one task id"), 1},
     {"--file", NULL, "FILE", "create: the document to upload (sent as FileBase64)", FIELD(file), 1},
@@ -494,11 +529,14 @@ static int set_help(options_t *o, const char *v)
 
 /* ---- the parser --------------------------------------------------------------- */
 
-static const cli_option_t *find_option(const char *a)
+/* The option whose name or alias is a[0..n). */
+static const cli_option_t *find_option(const char *a, size_t n)
 {
     size_t k;
     for (k = 0; k < OPTION_COUNT; k++) {
-        if (strcmp(a, options[k].name) == 0 || (options[k].alias != NULL && strcmp(a, options[k].alias) == 0)) {
+        const char *alias = options[k].alias;
+        if ((strncmp(a, options[k].name, n) == 0 && options[k].name[n] == '\0') ||
+            (alias != NULL && strncmp(a, alias, n) == 0 && alias[n] == '\0')) {
             return &options[k];
         }
     }
@@ -560,6 +598,10 @@ static int check_command(options_t *o)
         return EXIT_USAGE;
     }
     cmd = find_command(o->command);
+    if (cmd == NULL && strchr(o->command, '@') != NULL && strstr(o->command, "://") != NULL) {
+        /* A URL with a user and maybe a password: never echoed. */
+        return usage_error("unknown command (a URL: did an option before it miss its value?)");
+    }
     if (cmd == NULL) {
         return usage_error("unknown command '%s'", o->command);
     }
@@ -589,7 +631,7 @@ static int check_command(options_t *o)
 
 int cli_parse(int argc, char **argv, options_t *o)
 {
-    int i;
+    int i, ended = 0;
     memset(o, 0, sizeof *o);
     o->port = 443;
     o->timeout_s = LKD_DEFAULT_TIMEOUT_MS / 1000.0;
@@ -600,23 +642,43 @@ int cli_parse(int argc, char **argv, options_t *o)
     o->upload_rate = 65536;
     o->credentials_margin_s = LKD_CREDENTIALS_MARGIN_S;
     o->credentials_timeout_s = 30;
+    /* As GNU tools: options anywhere among the command and its arguments,
+     * --name=value or --name value, and "--" ends the options.  argv is
+     * never reordered: --proxy overwrites its password where it stands. */
     for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const cli_option_t *opt = is_option(a) ? find_option(a) : NULL;
-        int rc;
-        if (!is_option(a)) {
-            rc = add_argument(o, a);
+        const char *a = argv[i], *v = NULL;
+        const char *eq = strchr(a, '='); /* -x=v too: a typo's value is never echoed */
+        size_t n = eq != NULL ? (size_t)(eq - a) : strlen(a);
+        const cli_option_t *opt;
+        if (ended || !is_option(a)) {
+            int rc = add_argument(o, a);
             if (rc >= 0) {
                 return rc;
             }
-        } else if (opt != NULL && opt->value == NULL) {
-            (void)apply(opt, o, NULL);
-        } else if (i + 1 >= argc) {
-            return usage_error("option %s needs a value", a);
-        } else if (opt == NULL) {
-            return usage_error("unknown option %s", a);
-        } else if (apply(opt, o, argv[++i]) != 0) {
-            return usage_error(opt->refusal, argv[i]);
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            ended = 1;
+            continue;
+        }
+        opt = find_option(a, n);
+        if (opt == NULL) {
+            /* Its name only: what follows '=' may be a secret. */
+            return usage_error("unknown option %.*s", (int)n, a);
+        }
+        if (eq != NULL) {
+            if (opt->value == NULL) {
+                return usage_error("option %s takes no value", opt->name);
+            }
+            v = eq + 1;
+        } else if (opt->value != NULL) {
+            if (i + 1 >= argc) {
+                return usage_error("option %s needs a value", a);
+            }
+            v = argv[++i];
+        }
+        if (apply(opt, o, v) != 0) {
+            return usage_error(opt->refusal, v);
         }
     }
     return check_command(o);

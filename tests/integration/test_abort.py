@@ -30,6 +30,8 @@ HOST = "lke.intl.tencentcloudapi.com"
 DL_HOST = "mock.lkedoc.test"
 EXIT_ABORTED = 130
 EXIT_TIMEOUT = 5
+EXIT_OUTCOME_UNKNOWN = 8
+EXIT_API = 3
 
 
 def setup_suite():
@@ -73,7 +75,7 @@ def stopped(args, when, sig=signal.SIGINT, again=False):
         p.send_signal(sig)
         if again:
             time.sleep(0.005)
-            p.send_signal(sig)  # a second signal while the command winds up
+            p.send_signal(sig if again is True else again)  # a second signal while the command winds up
         _, e = p.communicate(timeout=10)
         took = time.monotonic() - sent
     finally:
@@ -400,3 +402,144 @@ def test_name_lookups_given_up_on_do_not_use_up_the_resolver(ctx):
     assert "did not resolve" not in e, e
     assert e.count("\n") >= 7, e
     assert 6.5 < took < 10.0, took
+
+
+# ---- --total-timeout: the whole command's deadline ----------------------------------
+
+
+def timed(args, timeout=30):
+    """Run args to their end: (returncode, stderr, seconds)."""
+    t0 = time.monotonic()
+    p = subprocess.run(args, capture_output=True, env=env(), timeout=timeout)
+    took = time.monotonic() - t0
+    print("took %.3f s" % took)
+    return p.returncode, err(p), took
+
+
+def check_total(rc, e, took, limit, during, status=EXIT_TIMEOUT):
+    assert rc == status, (rc, e)
+    assert f"lkedoc: --total-timeout {limit:g} s passed during {during}\n" in e, e
+    assert "stopped by" not in e, e
+    assert limit - 0.05 <= took < limit + 0.8, took
+
+
+def test_total_timeout_bounds_status_of_three_tasks(ctx):
+    # Each call may take 5 s on a dead network; the command may take 3.
+    s = Silent(blackhole=True)
+    try:
+        rc, e, took = timed(cli_args(ctx, s.port) + ["status", "a", "b", "c", "--timeout", "5", "--total-timeout", "3"])
+    finally:
+        s.close()
+    check_total(rc, e, took, 3, "task 1 of 3")
+    assert e.count("lkedoc:") == 1, "one message, the other tasks were not started: " + e
+
+
+def test_total_timeout_counts_every_task(ctx):
+    s = Silent(blackhole=True)
+    try:
+        rc, e, took = timed(cli_args(ctx, s.port) + ["--timeout", "1", "--total-timeout", "2.5", "status", "a", "b", "c"])
+    finally:
+        s.close()
+    check_total(rc, e, took, 2.5, "task 3 of 3")
+    # Tasks 1 and 2 ended at their own --timeout, each with its line.
+    assert e.count("\n") == 3 and e.count("--total-timeout") == 1, e
+
+
+def test_total_timeout_in_the_wait_of_a_parse(ctx):
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "total-wait.zip")
+    ctx.mock.config(polls_to_success=1000)
+    try:
+        rc, e, took = timed(cli_args(ctx, poll="0.2") + ["parse", ctx.sample, "-o", out, "--total-timeout", "2"])
+    finally:
+        ctx.mock.config(polls_to_success=2)
+    check_total(rc, e, took, 2, "the wait for the task")
+    assert "the same command continues it" in e and os.path.exists(out + ".lkedoc-job"), e
+    os.unlink(out + ".lkedoc-job")
+
+
+def test_total_timeout_in_the_download_keeps_the_part(ctx):
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "total-dl.zip")
+    ctx.mock.config(archive_size=1_000_000, download_stall_at=400_000)
+    try:
+        rc, e, took = timed(cli_args(ctx) + ["download", "done-total", "-o", out, "--total-timeout", "2"])
+        check_total(rc, e, took, 2, "the download")
+        assert part_size(out) == 400_000 and "the same command again goes on from there" in e, e
+        ctx.mock.config(download_stall_at=None)
+        p = subprocess.run(cli_args(ctx) + ["download", "done-total", "-o", out], capture_output=True, env=env(),
+                           timeout=60)
+        assert p.returncode == 0 and os.path.getsize(out) == 1_000_000, err(p)
+    finally:
+        ctx.mock.config(archive_size=0, download_stall_at=None)
+
+
+def test_total_timeout_after_create_was_sent(ctx):
+    ctx.mock.reset()
+    out = os.path.join(ctx.tmp, "total-create.zip")
+    ctx.mock.config(slow_api_ms=5000)
+    try:
+        rc, e, took = timed(cli_args(ctx) + ["parse", ctx.sample, "-o", out, "--total-timeout", "1.5"])
+    finally:
+        ctx.mock.config(slow_api_ms=0)
+    # Like a Create cut by --timeout: the outcome is what is not known.
+    check_total(rc, e, took, 1.5, "the Create request", status=EXIT_OUTCOME_UNKNOWN)
+    assert "the task may have been created" in e, e
+    assert os.path.exists(out + ".lkedoc-job"), "the journal stays pending"
+    os.unlink(out + ".lkedoc-job")
+
+
+def test_total_timeout_stops_the_credentials_process(ctx):
+    rc, e, took = timed(cli_args(ctx) + ["--credentials-process", "sleep 30", "--total-timeout", "1.5",
+                                         "status", "t1"])
+    check_total(rc, e, took, 1.5, "task 1 of 1")
+
+
+def test_total_timeout_in_the_set_up_or_between_tasks_fails(ctx):
+    # Too short for any call to see it: the command still fails as a stop.
+    rc, e, took = timed([CLI, "--endpoint", "127.0.0.1:9", "status", "a", "b", "c", "--total-timeout", "0.001"])
+    assert rc == EXIT_TIMEOUT and "lkedoc: --total-timeout 0.001 s passed during " in e, (rc, e)
+    # A CA file that is a FIFO nobody writes holds the set-up in its open.
+    fifo = os.path.join(ctx.tmp, "ca-fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    rc, e, took = timed(cli_args(ctx) + ["--ca-file", fifo, "--total-timeout", "1", "status", "a"])
+    check_total(rc, e, took, 1, "the set-up")
+
+
+def test_total_timeout_wins_over_an_earlier_tasks_failure(ctx):
+    # Task 1 an API error, task 2 cut by the deadline: exit 5, not 3.
+    ctx.mock.reset()
+    ctx.mock.config(slow_api_ms=800)  # each answer 0.8 s late: task 2 asked at 0.8 s, cut at 1.6 s
+    try:
+        rc, e, took = timed(cli_args(ctx) + ["--total-timeout", "1.6", "status", "missing-task", "t2"])
+    finally:
+        ctx.mock.config(slow_api_ms=0)
+    check_total(rc, e, took, 1.6, "task 2 of 2")
+    assert "lkedoc: API error ResourceNotFound" in e, e
+
+
+def test_alarm_after_sigint_is_not_a_second_signal(ctx):
+    # SIGINT stops the connect; the deadline passing while it winds up is
+    # not the user asking twice: the stop is said, the exit is SIGINT's.
+    s = Silent(blackhole=True)
+    try:
+        rc, e, took = stopped(cli_args(ctx, s.port) + ["--total-timeout", "60", "status", "a"], 0.5,
+                              again=signal.SIGALRM)
+    finally:
+        s.close()
+    check_stopped(rc, e, took)
+    assert "lkedoc: stopped by SIGINT\n" in e and "--total-timeout" not in e, e
+
+
+def test_sigint_after_alarm_is_the_first_stop(ctx):
+    # The deadline passed first: one Ctrl-C while it winds up neither _exits
+    # nor changes the cause, which stays the deadline's (exit 5).
+    s = Silent(blackhole=True)
+    try:
+        rc, e, took = stopped(cli_args(ctx, s.port) + ["--total-timeout", "60", "status", "a"], 0.5,
+                              sig=signal.SIGALRM, again=signal.SIGINT)
+    finally:
+        s.close()
+    assert rc == EXIT_TIMEOUT and took < 1.0, (rc, e, took)
+    assert "lkedoc: --total-timeout 60 s passed during task 1 of 1\n" in e and "stopped by" not in e, e

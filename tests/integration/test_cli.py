@@ -720,7 +720,7 @@ def help_options():
     text = subprocess.run([CLI, "--help"], capture_output=True, text=True, timeout=10).stdout
     found = {}
     for line in text.splitlines():
-        m = re.match(r"  (--[A-Za-z][-A-Za-z]*)(?:, (-[a-z]))?(?: ([^ ]+))?(?:  |$)", line)
+        m = re.match(r"  (--[A-Za-z][-A-Za-z]*)(?:, (-[A-Za-z]))?(?: ([^ ]+))?(?:  |$)", line)
         if m:
             for spelling in filter(None, m.group(1, 2)):
                 found[spelling] = m.group(3) is not None
@@ -737,7 +737,7 @@ def test_help_and_parser_know_the_same_options(ctx):
     # The parser takes every listed spelling (refusing a bad value is not "unknown option"),
     # a value option wants its value, and it knows nothing else.
     for spelling, takes_value in found.items():
-        if spelling in ("--help", "-h"):
+        if spelling in ("--help", "-h", "--version", "-V"):
             continue
         args = [spelling, "x", "status", ""] if takes_value else [spelling, "status", ""]
         proc = subprocess.run([CLI] + args, capture_output=True, timeout=10, env=env_for(ctx))
@@ -748,6 +748,111 @@ def test_help_and_parser_know_the_same_options(ctx):
     for unknown in ("--Taskid", "--outputs", "-x", "--verbos"):
         proc = subprocess.run([CLI, unknown, "x", "status", ""], capture_output=True, timeout=10, env=env_for(ctx))
         assert proc.returncode == 2 and f"unknown option {unknown}" in err(proc), (unknown, err(proc))
+
+
+def cli_alone(*args, **kw):
+    """The CLI with only these arguments (no endpoint): what the parser alone decides."""
+    return subprocess.run([CLI] + list(args), capture_output=True, timeout=10, **kw)
+
+
+def test_version(ctx):
+    with open(os.path.join(ROOT, "core", "include", "lkd_version.h"), encoding="utf-8") as f:
+        header = f.read()
+    ours = ".".join(re.search(r"#define LKD_VERSION_%s (\d+)" % k, header).group(1) for k in ("MAJOR", "MINOR", "PATCH"))
+    for args in (["--version"], ["-V"], ["status", "t1", "--version"], ["--json", "-V", "--bogus"]):
+        proc = cli_alone(*args, env=env_for(ctx, secret_id=None, secret_key=None))
+        assert proc.returncode == 0 and proc.stderr == b"", (args, proc.returncode, err(proc))
+        m = re.fullmatch(r"lkedoc (\S+) \(mbedTLS ([23]\.\d+\.\d+)(?:, built with ([23]\.\d+\.\d+))?\)\n", out(proc))
+        assert m and m.group(1) == ours, (args, out(proc))
+        # "built with" only when the library it runs with is another one.
+        assert m.group(3) != m.group(2), out(proc)
+    proc = cli_alone("--version=1")
+    assert proc.returncode == 2 and "option --version takes no value" in err(proc), err(proc)
+
+
+def test_h_is_help(ctx):
+    # -h wherever it stands, after a command and its operands too, is --help:
+    # the usage, exit 0, and the command is not run (no credentials here, a
+    # port nothing listens on, and the output file is never made).
+    full = cli_alone("--help")
+    assert b"--total-timeout" in full.stdout
+    zip_path = os.path.join(ctx.home, "h.zip")
+    bare = env_for(ctx, secret_id=None, secret_key=None)
+    for args in (["-h"], ["status", "t1", "-h"], ["--endpoint", "127.0.0.1:9", "download", "t1", "-o", zip_path, "-h"],
+                 ["parse", "--file", "none.pdf", "-o", zip_path, "-h", "--timeout", "5"]):
+        proc = cli_alone(*args, env=bare)
+        assert proc.returncode == 0 and proc.stdout == full.stdout and proc.stderr == b"", (args, err(proc))
+        assert not os.path.exists(zip_path) and not os.path.exists(zip_path + ".lkedoc-job"), args
+    # After "--" it is an operand: the command runs (and wants credentials).
+    proc = cli_alone("status", "--", "-h", env=bare)
+    assert proc.returncode == 2 and proc.stdout == b"" and b"--help" not in proc.stderr, err(proc)
+
+
+def test_typos_and_stray_urls_never_echo_a_secret(ctx):
+    # A single-dash typo of --proxy=URL: its name only.
+    proc = cli_alone("-proxy=http://u:s3cr3t@h", "status", "t1", env=env_for(ctx))
+    assert proc.returncode == 2 and err(proc).startswith("lkedoc: unknown option -proxy\n"), err(proc)
+    # An option that took the next option as its value leaves the URL as the command.
+    proc = cli_alone("--region", "--proxy", "http://u:s3cr3t@h", "status", "t", env=env_for(ctx))
+    assert proc.returncode == 2, err(proc)
+    assert err(proc).startswith("lkedoc: unknown command (a URL: did an option before it miss its value?)\n"), err(proc)
+    for proc in (cli_alone("-proxy=http://u:s3cr3t@h"), cli_alone("--region", "--proxy", "http://u:s3cr3t@h")):
+        assert b"s3cr3t" not in proc.stderr + proc.stdout, err(proc)
+    # Any other unknown command is still named.
+    proc = cli_alone("stauts", "t1", env=env_for(ctx))
+    assert proc.returncode == 2 and "unknown command 'stauts'" in err(proc), err(proc)
+
+
+def test_unknown_option_named_wherever_it_stands(ctx):
+    for args, name in ((["status", "t1", "--bogus"], "--bogus"), (["status", "--bogus", "t1"], "--bogus"),
+                       (["--bogus=s3cr3t", "status", "t1"], "--bogus"), (["status", "t1", "-Z"], "-Z"),
+                       (["download", "t1", "-o", "x.zip", "--frob=1"], "--frob")):
+        proc = cli_alone(*args, env=env_for(ctx))
+        assert proc.returncode == 2, (args, proc.returncode, err(proc))
+        assert err(proc).startswith(f"lkedoc: unknown option {name}\n"), (args, err(proc))
+        assert "s3cr3t" not in err(proc) and "needs a value" not in err(proc), err(proc)
+
+
+def test_missing_and_refused_values_are_named(ctx):
+    for args, words in ((["status", "t1", "--timeout"], "option --timeout needs a value"),
+                        (["status", "t1", "--total-timeout"], "option --total-timeout needs a value"),
+                        (["--json=yes", "status", "t1"], "option --json takes no value"),
+                        (["status", "t1", "--verbose=1"], "option --verbose takes no value"),
+                        (["--timeout=", "status", "t1"], "--timeout wants seconds (0 < s <= 86400), not ''"),
+                        (["--total-timeout=0", "status", "t1"],
+                         "--total-timeout wants seconds (0 < s <= 86400), not '0'"),
+                        (["--service=cvm", "status", "t1"], "--service must be lke, lkeap or lkeap-intl, not 'cvm'")):
+        proc = cli_alone(*args, env=env_for(ctx))
+        assert proc.returncode == 2 and f"lkedoc: {words}\n" in err(proc), (args, err(proc))
+
+
+def test_options_after_the_command_and_name_equals_value(ctx):
+    ctx.mock.reset()
+    port = ctx.mock.port
+    # Every option after the command and its operand, in both spellings.
+    proc = subprocess.run([CLI, "status", "done-gnu", f"--endpoint={HOST}:{port}", "--resolve",
+                           f"{HOST}:{port}:127.0.0.1", f"--ca-file={ctx.mock.ca_file}", "--timeout", "5",
+                           "--total-timeout=20", "--json", "--region=ap-guangzhou"],
+                          capture_output=True, timeout=30, env=env_for(ctx))
+    assert proc.returncode == 0, err(proc)
+    assert json.loads(out(proc))["Status"] == "Success", out(proc)
+    proc = run(ctx, "GetReconstructDocumentResult", "--TaskId=done-gnu-2", "--json")
+    assert proc.returncode == 0 and json.loads(out(proc))["Status"] == "Success", err(proc)
+    assert ctx.mock.stats()["polls"].get("done-gnu-2") == 1
+
+
+def test_double_dash_ends_options(ctx):
+    ctx.mock.reset()
+    # After "--", what looks like an option is an operand: two task ids here.
+    proc = run(ctx, "--json", "status", "--", "-done-dash", "--json")
+    assert proc.returncode != 2, err(proc)
+    polls = ctx.mock.stats()["polls"]
+    assert polls.get("-done-dash") == 1 and polls.get("--json") == 1, polls
+    proc = run(ctx, "status", "--", "--timeout")
+    assert "needs a value" not in err(proc) and ctx.mock.stats()["polls"].get("--timeout") == 1, err(proc)
+    # A lone "-" is an operand too, and "--" only ends options once.
+    proc = run(ctx, "status", "--", "--")
+    assert "unknown option" not in err(proc) and ctx.mock.stats()["polls"].get("--") == 1, err(proc)
 
 
 # ---- result hosts ----------------------------------------------------------------------

@@ -191,6 +191,15 @@ def test_proxy_password_not_in_cmdline_or_environ(ctx):
     assert b"HTTPS_PROXY=http://u:" + b"*" * len(refused_pw) + b"@127.0.0.1:3128\0" in environ, environ
     # The rest of the argument is left as it was: the test read the right bytes.
     assert b"\0--proxy\0http://user:" + b"*" * len(arg_pw) + b"@127.0.0.1:3128\0" in cmdline, cmdline
+    # --proxy=URL: masked where it stands too (the parser never moves argv's strings).
+    eq_pw = f"eq-pr0xy.{tag}"
+    s = Stalled(ctx, env(ctx, NO_PROXY="*"), options=(f"--proxy=http://user:{eq_pw}@127.0.0.1:3128",))
+    try:
+        cmdline = s.read("cmdline")
+    finally:
+        s.stop()
+    assert eq_pw.encode() not in cmdline, cmdline
+    assert b"\0--proxy=http://user:" + b"*" * len(eq_pw) + b"@127.0.0.1:3128\0" in cmdline, cmdline
     s = Stalled(ctx, env(ctx, NO_PROXY="*", HTTPS_PROXY=f"http://user:{env_pw}@127.0.0.1:3128"))
     try:
         environ = s.read("environ")
