@@ -7,6 +7,7 @@
  */
 #include "credentials.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,20 +26,60 @@ void credentials_wipe_bytes(void *p, size_t n)
     }
 }
 
-static int copy_span(char *dst, size_t cap, const char *src, size_t n, const char *what, char *err, size_t err_len)
+/* Why v[0..n) cannot be kept in a cap-byte buffer, or NULL.  A secret
+ * (strict) is more: real SecretIds, SecretKeys and tokens are visible ASCII,
+ * so a space, a quote or a '#' after a blank is a copy-and-paste mistake
+ * whose message says which (why is scratch for the numbers).  The value
+ * itself never appears. */
+static const char *value_problem(const char *v, size_t n, size_t cap, int strict, char *why, size_t why_len)
 {
-    if (n == 0 || n >= cap) {
-        snprintf(err, err_len, "%s is %s", what, n == 0 ? "empty" : "too long");
+    size_t i;
+    if (n == 0) {
+        return "is empty";
+    }
+    if (n >= cap) {
+        snprintf(why, why_len, "is %zu bytes; the limit is %zu", n, cap - 1);
+        return why;
+    }
+    if (!strict) {
+        return NULL;
+    }
+    if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+        return "is quoted; write it without quotes";
+    }
+    for (i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)v[i];
+        if ((b == ' ' || b == '\t') && i + 1 < n && (v[i + 1] == '#' || v[i + 1] == ';')) {
+            return "is followed by a comment; put comments on a line of their own";
+        }
+        if (b <= ' ' || b >= 0x7f) {
+            snprintf(why, why_len, "holds %s at offset %zu",
+                     b == ' ' ? "a space" : b <= 0x7f ? "a control byte" : "a non-ASCII byte", i);
+            return why;
+        }
+    }
+    return NULL;
+}
+
+/* Copy v[0..n) into dst (cap bytes) after value_problem; -1 with err
+ * "<where>the value of <what> <problem>" otherwise. */
+static int take_value(char *dst, size_t cap, int strict, const char *v, size_t n, const char *where,
+                      const char *what, char *err, size_t err_len)
+{
+    char why[64];
+    const char *bad = value_problem(v, n, cap, strict, why, sizeof why);
+    if (bad != NULL) {
+        snprintf(err, err_len, "%sthe value of %s %s", where, what, bad);
         return -1;
     }
-    memcpy(dst, src, n);
+    memcpy(dst, v, n);
     dst[n] = '\0';
     return 0;
 }
 
 static int is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
 /* Trim s[0..*n) in place of the view. */
@@ -60,12 +101,36 @@ static int span_is(const char *s, size_t n, const char *word)
     return n == w && memcmp(s, word, w) == 0;
 }
 
+/* 1 when s[0..n) may be shown in a message: a short key of letters, digits, '-', '_' or '.'. */
+static int printable_key(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.') {
+            return 0;
+        }
+    }
+    return n > 0 && n <= 40;
+}
+
 int credentials_parse(credentials_t *c, const char *buf, size_t len, const char *name, char *err, size_t err_len)
 {
-    size_t pos = 0, line_no = 0;
+    static const char *const keys[] = {"secret_id", "secret_key", "token", "credentials_process"};
+    char *const dst[] = {c->secret_id, c->secret_key, c->token, c->process};
+    const size_t cap[] = {sizeof c->secret_id, sizeof c->secret_key, sizeof c->token, sizeof c->process};
+    size_t pos = 0, line_no = 0, unknown_line = 0, unknown_len = 0, k;
+    const char *unknown = NULL;
+    char where[360];
     int in_default = 0;
     if (memchr(buf, '\0', len) != NULL) {
         snprintf(err, err_len, "%s holds a NUL byte: not a credentials file", name);
+        return -1;
+    }
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+        pos = 3; /* the UTF-8 byte order mark Windows editors write */
+    }
+    if (len == pos) {
+        snprintf(err, err_len, "%s is empty; write secret_id = ... and secret_key = ... under [default]", name);
         return -1;
     }
     while (pos < len) {
@@ -81,31 +146,34 @@ int credentials_parse(credentials_t *c, const char *buf, size_t len, const char 
         if (n == 0 || s[0] == '#' || s[0] == ';') {
             continue;
         }
-        if (s[0] == '[') {
+        eq = memchr(s, '=', n);
+        if (s[0] == '[' && s[n - 1] == ']') {
             in_default = span_is(s, n, "[default]");
             continue;
         }
-        eq = memchr(s, '=', n);
-        if (!in_default || eq == NULL) {
+        if (s[0] == '[' || eq == NULL || eq == s) {
+            /* A typo anywhere would otherwise be a key silently not read. */
+            snprintf(err, err_len, "%s line %zu: not a key = value line, a [section] or a # comment", name, line_no);
+            return -1;
+        }
+        if (!in_default) {
             continue;
         }
         kn = (size_t)(eq - s);
         key = trim(s, &kn);
         vn = n - (size_t)(eq + 1 - s);
         val = trim(eq + 1, &vn);
-        if (span_is(key, kn, "secret_id") &&
-            copy_span(c->secret_id, sizeof c->secret_id, val, vn, "secret_id", err, err_len) != 0) {
-            return -1;
+        snprintf(where, sizeof where, "%s line %zu: ", name, line_no);
+        for (k = 0; k < sizeof keys / sizeof keys[0] && !span_is(key, kn, keys[k]); k++) {
         }
-        if (span_is(key, kn, "secret_key") &&
-            copy_span(c->secret_key, sizeof c->secret_key, val, vn, "secret_key", err, err_len) != 0) {
-            return -1;
+        if (k == sizeof keys / sizeof keys[0]) {
+            if (unknown == NULL) {
+                unknown = key, unknown_len = kn, unknown_line = line_no;
+            }
+            continue;
         }
-        if (span_is(key, kn, "token") && copy_span(c->token, sizeof c->token, val, vn, "token", err, err_len) != 0) {
-            return -1;
-        }
-        if (span_is(key, kn, "credentials_process") &&
-            copy_span(c->process, sizeof c->process, val, vn, "credentials_process", err, err_len) != 0) {
+        /* credentials_process is a command line: quotes and spaces are its syntax. */
+        if (take_value(dst[k], cap[k], k < 3, val, vn, where, keys[k], err, err_len) != 0) {
             return -1;
         }
     }
@@ -119,7 +187,15 @@ int credentials_parse(credentials_t *c, const char *buf, size_t len, const char 
         return 0;
     }
     if (c->secret_id[0] == '\0' || c->secret_key[0] == '\0') {
-        snprintf(err, err_len, "%s has no secret_id and secret_key in its [default] section", name);
+        k = (size_t)snprintf(err, err_len, "%s has no %s in its [default] section", name,
+                             c->secret_id[0] != '\0' ? "secret_key" : c->secret_key[0] != '\0' ? "secret_id"
+                                                                                               : "secret_id and secret_key");
+        if (unknown != NULL && k < err_len) {
+            /* The likeliest cause: a misspelt key, named when it is safe to show. */
+            int shown = printable_key(unknown, unknown_len);
+            snprintf(err + k, err_len - k, " (line %zu has %s%.*s, which is not read)", unknown_line,
+                     shown ? "the key " : "a key that cannot be shown", shown ? (int)unknown_len : 0, unknown);
+        }
         return -1;
     }
     return 0;
@@ -144,7 +220,9 @@ static long read_file(const char *path, char *err, size_t err_len)
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(err, err_len, "%s is not a regular file", path);
+        snprintf(err, err_len, "%s is %s, not a credentials file (a regular file)", path,
+                 S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                 : S_ISFIFO(st.st_mode) ? "a pipe" : "not a regular file");
         close(fd);
         return -1;
     }
@@ -204,6 +282,17 @@ static void wipe_env(const char *name)
     }
 }
 
+/* A variable's value without the trailing whitespace that $(cat file), echo
+ * and secret stores add, through take_value. */
+static int env_value(char *dst, size_t cap, const char *v, const char *name, char *err, size_t err_len)
+{
+    size_t n = strlen(v);
+    while (n > 0 && is_space(v[n - 1])) {
+        n--;
+    }
+    return take_value(dst, cap, 1, v, n, "", name, err, err_len);
+}
+
 int credentials_load(credentials_t *c, char *err, size_t err_len)
 {
     const char *id = getenv("TENCENTCLOUD_SECRET_ID");
@@ -216,12 +305,10 @@ int credentials_load(credentials_t *c, char *err, size_t err_len)
     memset(c, 0, sizeof *c);
     if (id != NULL && *id && key != NULL && *key) {
         snprintf(c->source, sizeof c->source, "environment");
-        if (copy_span(c->secret_id, sizeof c->secret_id, id, strlen(id), "TENCENTCLOUD_SECRET_ID", err,
-                      err_len) != 0 ||
-            copy_span(c->secret_key, sizeof c->secret_key, key, strlen(key), "TENCENTCLOUD_SECRET_KEY", err,
-                      err_len) != 0 ||
+        if (env_value(c->secret_id, sizeof c->secret_id, id, "TENCENTCLOUD_SECRET_ID", err, err_len) != 0 ||
+            env_value(c->secret_key, sizeof c->secret_key, key, "TENCENTCLOUD_SECRET_KEY", err, err_len) != 0 ||
             (token != NULL && *token &&
-             copy_span(c->token, sizeof c->token, token, strlen(token), "TENCENTCLOUD_TOKEN", err, err_len) != 0)) {
+             env_value(c->token, sizeof c->token, token, "TENCENTCLOUD_TOKEN", err, err_len) != 0)) {
             credentials_wipe(c);
             rc = -1;
         }
