@@ -8,6 +8,31 @@
 
 #include "cli.h"
 #include "lkd_job.h"
+#include "safe_text.h"
+
+/* The task ids the command line gave, for a UTF-8 refusal to point at the byte. */
+static const char *const *task_ids;
+static int task_id_count;
+
+void arg_message_task_ids(const char *const *ids, int count)
+{
+    task_ids = ids;
+    task_id_count = count;
+}
+
+/* 1 + the offset of the first bad byte of the first task id that is not
+ * valid UTF-8 (the one the library refused: it takes them in order), or 0. */
+static size_t bad_task_byte(void)
+{
+    int i;
+    for (i = 0; i < task_id_count; i++) {
+        size_t n = strlen(task_ids[i]), ok = safe_text_utf8_prefix(task_ids[i], n);
+        if (ok < n) {
+            return ok + 1;
+        }
+    }
+    return 0;
+}
 
 /* The CLI's option or variable for each setting or parameter it fills. */
 static const struct {
@@ -99,7 +124,7 @@ static void print_base64_rule(FILE *out)
 void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st)
 {
     const char *field;
-    size_t i;
+    size_t i, bad;
     fputs("lkedoc: ", out);
     if (e == NULL || e->status != st || e->name == NULL || e->name[0] == '\0') {
         fprintf(out, "%s\n", lkd_strerror(st));
@@ -109,9 +134,17 @@ void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st)
     if (print_gated(out, field, st)) {
         return;
     }
-    put_words(out, field);
+    /* The API's spelling, as --TaskId, the journal and create's output have it. */
+    if (strcmp(field, "task_id") == 0) {
+        fputs("TaskId", out);
+    } else {
+        put_words(out, field);
+    }
+    bad = strcmp(field, "task_id") == 0 && st == LKD_ERR_ARG_FORMAT ? bad_task_byte() : 0;
     if (st == LKD_ERR_ARG_TOO_LONG) {
-        fprintf(out, " is %lu bytes; at most %lu", (unsigned long)e->length, (unsigned long)e->limit);
+        fprintf(out, " is %lu bytes; the limit is %lu", (unsigned long)e->length, (unsigned long)e->limit);
+    } else if (bad > 0) {
+        fprintf(out, " is not valid UTF-8 (byte %lu)", (unsigned long)bad);
     } else if (st == LKD_ERR_ARG_RANGE && strcmp(field, "file_type") == 0) {
         /* The one range a FileType can break (the library's rule names its macro). */
         print_base64_rule(out);

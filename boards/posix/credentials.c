@@ -53,8 +53,8 @@ static const char *value_problem(const char *v, size_t n, size_t cap, int strict
             return "is followed by a comment; put comments on a line of their own";
         }
         if (b <= ' ' || b >= 0x7f) {
-            snprintf(why, why_len, "holds %s at offset %zu",
-                     b == ' ' ? "a space" : b <= 0x7f ? "a control byte" : "a non-ASCII byte", i);
+            snprintf(why, why_len, "holds %s at byte %zu",
+                     b == ' ' ? "a space" : b <= 0x7f ? "a control character" : "a non-ASCII character", i + 1);
             return why;
         }
     }

@@ -182,9 +182,14 @@ int journal_find(journal_t *j, char *task, size_t task_cap, char *err, size_t er
         return JOURNAL_PENDING;
     }
     k = len - head;
-    if (k < 7 || memcmp(buf + head, "task ", 5) != 0 || buf[len - 1] != '\n' || !id_ok(buf + head + 5, k - 6) ||
-        k - 6 >= task_cap) {
+    if (k < 7 || memcmp(buf + head, "task ", 5) != 0 || buf[len - 1] != '\n') {
         snprintf(err, err_len, "the journal %s cannot be read: not used", j->name);
+        return JOURNAL_NONE;
+    }
+    if (k - 6 >= task_cap || !id_ok(buf + head + 5, k - 6)) {
+        snprintf(err, err_len, k - 6 >= task_cap ? "the journal %s holds a TaskId of %zu bytes; the limit is %zu: not used"
+                                                 : "the journal %s holds a TaskId that is not visible ASCII: not used",
+                 j->name, k - 6, task_cap - 1);
         return JOURNAL_NONE;
     }
     memcpy(task, buf + head + 5, k - 6);

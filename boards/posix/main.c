@@ -470,6 +470,7 @@ int main(int argc, char **argv)
     if (rc >= 0) {
         return rc;
     }
+    arg_message_task_ids(o.args, o.run == cmd_parse ? 0 : o.arg_count); /* parse's is a file */
     rc = settings_from_options(&s, &o);
     if (rc != 0) {
         return rc;
