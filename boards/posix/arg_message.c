@@ -40,7 +40,7 @@ static const struct {
     const char *option;
 } options[] = {
     {"file_type", "--type"},          {"file_url", "--url"},           {"language", "--language"},
-    {"region", "--region"},           {"version", "--api-version"},    {"host", "--endpoint"},
+    {"region", "--region or TENCENTCLOUD_REGION"},           {"version", "--api-version"},    {"host", "--endpoint"},
     {"port", "--endpoint"},           {"result_type", "--result-type"}, {"table_result_type", "--table"},
     {"start_page", "--pages"},        {"end_page", "--pages"},         {"result_hosts", "--result-host"},
     {"secret_id", "TENCENTCLOUD_SECRET_ID"}, {"secret_key", "TENCENTCLOUD_SECRET_KEY"},

@@ -634,6 +634,29 @@ def test_parse_killed_after_create_continues_its_task(ctx):
     assert p.returncode == 0 and created(ctx) == 2, err(p)
 
 
+def test_journal_with_an_unusable_task_id_says_why(ctx):
+    # This job's own journal (its identity is right), its TaskId then made too long or not ASCII.
+    out = os.path.join(ctx.tmp, "bad-task.zip")
+    ctx.mock.reset()
+    ctx.mock.config(polls_to_success=100000)
+    proc = subprocess.Popen(cli_args(ctx) + ["parse", ctx.sample, "-o", out], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env())
+    try:
+        assert proc.stdout.readline().startswith(b"TaskId ")
+        with open(journal_of(out), "rb") as f:
+            head = f.read().rsplit(b"task ", 1)[0]
+    finally:
+        proc.kill()
+        proc.communicate()
+    ctx.mock.config(polls_to_success=0)
+    for task, says in ((b"t" * 300, "holds a TaskId of 300 bytes; the limit is 127: not used"),
+                       (b"bad-\xff-id", "holds a TaskId that is not visible ASCII: not used")):
+        with open(journal_of(out), "wb") as f:
+            f.write(head + b"task " + task + b"\n")
+        p = run(ctx, "parse", ctx.sample, "-o", out)
+        assert p.returncode == 0 and "the journal bad-task.zip.lkedoc-job " + says in err(p), err(p)
+
+
 def test_journal_of_another_input_is_not_used(ctx):
     out = os.path.join(ctx.tmp, "other-input.zip")
     ctx.mock.config(polls_to_success=0)

@@ -106,6 +106,51 @@ def test_nul_byte_is_an_error(ctx):
     assert p.returncode == 2 and "NUL byte" in err(p), (p.returncode, err(p))
 
 
+def test_windows_and_echo_files_are_read(ctx):
+    # A UTF-8 byte order mark, CR LF line ends and trailing blanks: what Windows editors and echo write.
+    body = b"\xef\xbb\xbf[default]\r\nsecret_id = " + SECRET_ID.encode() + b" \t\r\nsecret_key=" + SECRET_KEY.encode() + b"\r\n"
+    p = with_file(ctx, credentials_file(ctx, body), "--json", "status", "done-bom")
+    assert p.returncode == 0, err(p)
+
+
+def test_a_file_that_cannot_be_used_says_where_and_why(ctx):
+    before = ctx.mock.stats()["requests"]
+    head = f"[default]\nsecret_id = {SECRET_ID}\n"
+    cases = [
+        (head + f'secret_key = "{SECRET_KEY}"\n', "line 3: the value of secret_key is quoted; write it without quotes"),
+        (head + f"secret_key = '{SECRET_KEY}'\n", "line 3: the value of secret_key is quoted; write it without quotes"),
+        (f"[default]\nsecret_id = {SECRET_ID} # mine\nsecret_key = {SECRET_KEY}\n",
+         "line 2: the value of secret_id is followed by a comment; put comments on a line of their own"),
+        (head + f"secret_key {SECRET_KEY}\n", "line 3: not a key = value line, a [section] or a # comment"),
+        ("[default\n" + head, "line 1: not a key = value line, a [section] or a # comment"),
+        (head + f"secret_key = {SECRET_KEY[:5]}\x01{SECRET_KEY[5:]}\n",
+         "line 3: the value of secret_key holds a control character at byte 6"),
+        (head + "secret_key =\n", "line 3: the value of secret_key is empty"),
+        (f"[default]\nsecret_id = {'A' * 130}\n", "line 2: the value of secret_id is 130 bytes; the limit is 127"),
+        (head + f"secret-key = {SECRET_KEY}\n",
+         "has no secret_key in its [default] section (line 3 has the key secret-key, which is not read)"),
+        (head + f"secret\x1b]key = {SECRET_KEY}\n",
+         "has no secret_key in its [default] section (line 3 has a key that cannot be shown, which is not read)"),
+        ("", "is empty; write secret_id = ... and secret_key = ... under [default]"),
+        ("\ufeff", "is empty; write secret_id = ... and secret_key = ... under [default]"),
+    ]
+    for body, says in cases:
+        path = credentials_file(ctx, body.encode())
+        p = with_file(ctx, path, "status", "done-bad-file")
+        assert p.returncode == 2 and "lkedoc: %s %s\n" % (path, says) in err(p), (body, err(p))
+        assert SECRET_KEY not in err(p) and "\x1b" not in err(p), err(p)
+    fifo = os.path.join(ctx.tmp, "credentials-fifo")
+    os.mkfifo(fifo, 0o600)
+    try:
+        for path, what in ((ctx.tmp, "a directory"), ("/dev/null", "a device"), (fifo, "a pipe")):
+            p = with_file(ctx, path, "status", "done-bad-file")
+            assert p.returncode == 2, (path, err(p))
+            assert "lkedoc: %s is %s, not a credentials file (a regular file)\n" % (path, what) in err(p), err(p)
+    finally:
+        os.unlink(fifo)
+    assert ctx.mock.stats()["requests"] == before, "a refused credentials file let a request through"
+
+
 def test_file_of_another_user_is_refused_even_to_root(ctx):
     p = with_file(ctx, credentials_file(ctx, GOOD, uid=OTHER_UID), "status", "done-owner")
     assert p.returncode == 2 and f"owned by uid {OTHER_UID}" in err(p), (p.returncode, err(p))
