@@ -113,15 +113,89 @@ static int printable_key(const char *s, size_t n)
     return n > 0 && n <= 40;
 }
 
-int credentials_parse(credentials_t *c, const char *buf, size_t len, const char *name, char *err, size_t err_len)
+/* Where credentials_parse is, and the first key of [default] it does not read. */
+typedef struct {
+    const char *name;
+    size_t line_no;
+    int in_default;
+    const char *unknown;
+    size_t unknown_len, unknown_line;
+} parse_state_t;
+
+/* One trimmed line s[0..n), neither blank nor a comment. */
+static int parse_line(credentials_t *c, parse_state_t *p, const char *s, size_t n, char *err, size_t err_len)
 {
     static const char *const keys[] = {"secret_id", "secret_key", "token", "credentials_process"};
     char *const dst[] = {c->secret_id, c->secret_key, c->token, c->process};
     const size_t cap[] = {sizeof c->secret_id, sizeof c->secret_key, sizeof c->token, sizeof c->process};
-    size_t pos = 0, line_no = 0, unknown_line = 0, unknown_len = 0, k;
-    const char *unknown = NULL;
+    const char *eq = memchr(s, '=', n), *key, *val;
+    size_t kn, vn, k;
     char where[360];
-    int in_default = 0;
+    if (s[0] == '[' && s[n - 1] == ']') {
+        p->in_default = span_is(s, n, "[default]");
+        return 0;
+    }
+    if (s[0] == '[' || eq == NULL || eq == s) {
+        /* A typo anywhere would otherwise be a key silently not read. */
+        snprintf(err, err_len, "%s line %zu: not a key = value line, a [section] or a # comment", p->name,
+                 p->line_no);
+        return -1;
+    }
+    if (!p->in_default) {
+        return 0;
+    }
+    kn = (size_t)(eq - s);
+    key = trim(s, &kn);
+    vn = n - (size_t)(eq + 1 - s);
+    val = trim(eq + 1, &vn);
+    for (k = 0; k < 4 && !span_is(key, kn, keys[k]); k++) {
+    }
+    if (k == 4) {
+        if (p->unknown == NULL) {
+            p->unknown = key, p->unknown_len = kn, p->unknown_line = p->line_no;
+        }
+        return 0;
+    }
+    snprintf(where, sizeof where, "%s line %zu: ", p->name, p->line_no);
+    /* credentials_process is a command line: quotes and spaces are its syntax. */
+    return take_value(dst[k], cap[k], k < 3, val, vn, where, keys[k], err, err_len);
+}
+
+/* After the last line: a process alone, or both keys. */
+static int check_found(const credentials_t *c, const parse_state_t *p, char *err, size_t err_len)
+{
+    size_t k;
+    int shown;
+    if (c->process[0] != '\0') {
+        if (c->secret_id[0] != '\0' || c->secret_key[0] != '\0' || c->token[0] != '\0') {
+            /* Which one the user meant is a guess either way. */
+            snprintf(err, err_len, "%s has both credentials_process and secret_id/secret_key/token in [default]",
+                     p->name);
+            return -1;
+        }
+        return 0;
+    }
+    if (c->secret_id[0] != '\0' && c->secret_key[0] != '\0') {
+        return 0;
+    }
+    k = (size_t)snprintf(err, err_len, "%s has no %s in its [default] section", p->name,
+                         c->secret_id[0] != '\0'    ? "secret_key"
+                         : c->secret_key[0] != '\0' ? "secret_id"
+                                                    : "secret_id and secret_key");
+    if (p->unknown != NULL && k < err_len) {
+        /* The likeliest cause: a misspelt key, named when it is safe to show. */
+        shown = printable_key(p->unknown, p->unknown_len);
+        snprintf(err + k, err_len - k, " (line %zu has %s%.*s, which is not read)", p->unknown_line,
+                 shown ? "the key " : "a key that cannot be shown", shown ? (int)p->unknown_len : 0, p->unknown);
+    }
+    return -1;
+}
+
+int credentials_parse(credentials_t *c, const char *buf, size_t len, const char *name, char *err, size_t err_len)
+{
+    parse_state_t p = {NULL, 0, 0, NULL, 0, 0};
+    size_t pos = 0;
+    p.name = name;
     if (memchr(buf, '\0', len) != NULL) {
         snprintf(err, err_len, "%s holds a NUL byte: not a credentials file", name);
         return -1;
@@ -134,71 +208,20 @@ int credentials_parse(credentials_t *c, const char *buf, size_t len, const char 
         return -1;
     }
     while (pos < len) {
-        const char *line = buf + pos, *nl = memchr(line, '\n', len - pos), *s, *eq, *key, *val;
-        size_t n = nl != NULL ? (size_t)(nl - line) : len - pos, kn, vn;
+        const char *line = buf + pos, *nl = memchr(line, '\n', len - pos), *s;
+        size_t n = nl != NULL ? (size_t)(nl - line) : len - pos;
         pos += n + (nl != NULL);
-        line_no++;
+        p.line_no++;
         if (n > CREDENTIALS_LINE_MAX) {
-            snprintf(err, err_len, "%s: line %zu is longer than %u bytes", name, line_no, CREDENTIALS_LINE_MAX);
+            snprintf(err, err_len, "%s: line %zu is longer than %u bytes", name, p.line_no, CREDENTIALS_LINE_MAX);
             return -1;
         }
         s = trim(line, &n);
-        if (n == 0 || s[0] == '#' || s[0] == ';') {
-            continue;
-        }
-        eq = memchr(s, '=', n);
-        if (s[0] == '[' && s[n - 1] == ']') {
-            in_default = span_is(s, n, "[default]");
-            continue;
-        }
-        if (s[0] == '[' || eq == NULL || eq == s) {
-            /* A typo anywhere would otherwise be a key silently not read. */
-            snprintf(err, err_len, "%s line %zu: not a key = value line, a [section] or a # comment", name, line_no);
-            return -1;
-        }
-        if (!in_default) {
-            continue;
-        }
-        kn = (size_t)(eq - s);
-        key = trim(s, &kn);
-        vn = n - (size_t)(eq + 1 - s);
-        val = trim(eq + 1, &vn);
-        snprintf(where, sizeof where, "%s line %zu: ", name, line_no);
-        for (k = 0; k < sizeof keys / sizeof keys[0] && !span_is(key, kn, keys[k]); k++) {
-        }
-        if (k == sizeof keys / sizeof keys[0]) {
-            if (unknown == NULL) {
-                unknown = key, unknown_len = kn, unknown_line = line_no;
-            }
-            continue;
-        }
-        /* credentials_process is a command line: quotes and spaces are its syntax. */
-        if (take_value(dst[k], cap[k], k < 3, val, vn, where, keys[k], err, err_len) != 0) {
+        if (n > 0 && s[0] != '#' && s[0] != ';' && parse_line(c, &p, s, n, err, err_len) != 0) {
             return -1;
         }
     }
-    if (c->process[0] != '\0') {
-        if (c->secret_id[0] != '\0' || c->secret_key[0] != '\0' || c->token[0] != '\0') {
-            /* Which one the user meant is a guess either way. */
-            snprintf(err, err_len, "%s has both credentials_process and secret_id/secret_key/token in [default]",
-                     name);
-            return -1;
-        }
-        return 0;
-    }
-    if (c->secret_id[0] == '\0' || c->secret_key[0] == '\0') {
-        k = (size_t)snprintf(err, err_len, "%s has no %s in its [default] section", name,
-                             c->secret_id[0] != '\0' ? "secret_key" : c->secret_key[0] != '\0' ? "secret_id"
-                                                                                               : "secret_id and secret_key");
-        if (unknown != NULL && k < err_len) {
-            /* The likeliest cause: a misspelt key, named when it is safe to show. */
-            int shown = printable_key(unknown, unknown_len);
-            snprintf(err + k, err_len - k, " (line %zu has %s%.*s, which is not read)", unknown_line,
-                     shown ? "the key " : "a key that cannot be shown", shown ? (int)unknown_len : 0, unknown);
-        }
-        return -1;
-    }
-    return 0;
+    return check_found(c, &p, err, err_len);
 }
 
 /* Read the whole file into file_buf; its length, or -1 (err said). */
