@@ -39,12 +39,22 @@ static const struct {
     const char *name;
     const char *option;
 } options[] = {
-    {"file_type", "--type"},          {"file_url", "--url"},           {"language", "--language"},
-    {"region", "--region or TENCENTCLOUD_REGION"},           {"version", "--api-version"},    {"host", "--endpoint"},
-    {"port", "--endpoint"},           {"result_type", "--result-type"}, {"table_result_type", "--table"},
-    {"start_page", "--pages"},        {"end_page", "--pages"},         {"result_hosts", "--result-host"},
-    {"secret_id", "TENCENTCLOUD_SECRET_ID"}, {"secret_key", "TENCENTCLOUD_SECRET_KEY"},
-    {"token", "TENCENTCLOUD_TOKEN"},  {"timeout_ms", "--timeout or --job-timeout"},
+    {"file_type", "--type"},
+    {"file_url", "--url"},
+    {"language", "--language"},
+    {"region", "--region or TENCENTCLOUD_REGION"},
+    {"version", "--api-version"},
+    {"host", "--endpoint"},
+    {"port", "--endpoint"},
+    {"result_type", "--result-type"},
+    {"table_result_type", "--table"},
+    {"start_page", "--pages"},
+    {"end_page", "--pages"},
+    {"result_hosts", "--result-host"},
+    {"secret_id", "TENCENTCLOUD_SECRET_ID"},
+    {"secret_key", "TENCENTCLOUD_SECRET_KEY"},
+    {"token", "TENCENTCLOUD_TOKEN"},
+    {"timeout_ms", "--timeout or --job-timeout"},
 };
 
 /* What an endpoint may lack (the argument the library names when it refuses

@@ -244,8 +244,10 @@ static long read_file(const char *path, char *err, size_t err_len)
     }
     if (!S_ISREG(st.st_mode)) {
         snprintf(err, err_len, "%s is %s, not a credentials file (a regular file)", path,
-                 S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                 : S_ISFIFO(st.st_mode) ? "a pipe" : "not a regular file");
+                 S_ISDIR(st.st_mode)                            ? "a directory"
+                 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                 : S_ISFIFO(st.st_mode)                         ? "a pipe"
+                                                                : "a socket or another special file");
         close(fd);
         return -1;
     }

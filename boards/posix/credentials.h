@@ -28,7 +28,12 @@ typedef struct {
  * err (NUL-terminated, never holding a secret) otherwise.  A credentials
  * file is refused unless it is a regular file owned by the caller (root
  * included) that nobody else may read or write; every check that cannot be
- * made is a refusal.  The secret key and token taken from the environment
+ * made is a refusal.  Trailing spaces, tabs, CR and LF are dropped from
+ * the three variables' values; a value still empty, too long, quoted, or
+ * holding a space, a control or a non-ASCII byte is refused, err naming the
+ * variable (or the file, line and key) and the byte, never the value.  A
+ * file that is a directory, a device or a pipe, or empty, is refused as
+ * that.  The secret key and token taken from the environment
  * are wiped from it (their bytes overwritten, the variables unset), so
  * /proc/PID/environ and child processes do not see them. */
 int credentials_load(credentials_t *creds, char *err, size_t err_len);
@@ -36,8 +41,13 @@ int credentials_load(credentials_t *creds, char *err, size_t err_len);
 /* Parse the INI text buf[0..len) (a credentials file's contents) into
  * *creds, which the caller zeroed.  "name" is used in messages.  A line
  * longer than CREDENTIALS_LINE_MAX or a NUL byte anywhere is an error: a cut
- * line's tail must never be read as a key of its own.  0 or -1 (with err),
- * as credentials_load; the missing-key check is included. */
+ * line's tail must never be read as a key of its own.  A leading UTF-8 byte
+ * order mark is skipped and CR LF line ends read; keys and values are
+ * trimmed.  A line that is not blank, a comment, a [section] or key = value
+ * is an error (with its number), in any section; so is a secret's value that
+ * is quoted or followed by a "# comment".  0 or -1 (with err), as
+ * credentials_load; the missing-key check is included, and names the first
+ * key of [default] that is not read when one is missing. */
 int credentials_parse(credentials_t *creds, const char *buf, size_t len, const char *name, char *err,
                       size_t err_len);
 
