@@ -94,6 +94,15 @@ size_t safe_text_utf8_prefix(const char *s, size_t len)
     return i;
 }
 
+size_t safe_text_visible_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (unsigned char)s[i] > 0x20 && (unsigned char)s[i] < 0x7f) {
+        i++;
+    }
+    return i;
+}
+
 void safe_text_puts(FILE *out, const char *s)
 {
     size_t n = 0;
