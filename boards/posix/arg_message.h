@@ -16,13 +16,16 @@
  * in words (the struct's name dropped, '_' and '.' as spaces;
  * task_id as the API spells it, TaskId), what is wrong
  * with it, and the option or variable that sets it when there is one; the
- * status's own text when e does not describe st.  What the endpoint does not
+ * status's own text when e does not describe st.  A refused TaskId among
+ * several is said with its place ("TaskId 2 of 3 is ..."); a value a
+ * credentials process printed with its JSON key ("the credentials process
+ * printed a Token that must be visible ASCII").  What the endpoint does not
  * serve is said as what was asked for and the --service that serves it
  * ("--page-format is not served on this endpoint; use --service lkeap"). */
 void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st);
 
-/* The task ids of the command line (kept, not copied), so that a TaskId
- * refused as not UTF-8 is said with the position of its first bad byte. */
+/* The task ids of the command line (kept, not copied), so that a refused
+ * TaskId is said with its place and, not UTF-8, its first bad byte's. */
 void arg_message_task_ids(const char *const *ids, int count);
 
 #endif

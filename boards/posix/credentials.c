@@ -6,6 +6,7 @@
  * cleared, keeps a copy of the secret in the process.
  */
 #include "credentials.h"
+#include "safe_text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,14 +27,31 @@ void credentials_wipe_bytes(void *p, size_t n)
     }
 }
 
+/* The length of the prefix of s[0..n) a SecretId may hold: letters,
+ * digits, '-', '.' and '_' (what the library sends in its header). */
+static size_t id_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.' || s[i] == '_')) {
+        i++;
+    }
+    return i;
+}
+
+static int is_quote(char c)
+{
+    return c == '"' || c == '\'';
+}
+
 /* Why v[0..n) cannot be kept in a cap-byte buffer, or NULL.  A secret
- * (strict) is more: real SecretIds, SecretKeys and tokens are visible ASCII,
- * so a space, a quote or a '#' after a blank is a copy-and-paste mistake
- * whose message says which (why is scratch for the numbers).  The value
- * itself never appears. */
-static const char *value_problem(const char *v, size_t n, size_t cap, int strict, char *why, size_t why_len)
+ * (kind 1, 2 for a SecretId) is more: real SecretIds, SecretKeys and tokens
+ * are visible ASCII, so a space, a quote or a '#' after a blank is a
+ * copy-and-paste mistake whose message says which (why is scratch for the
+ * numbers).  The value itself never appears. */
+static const char *value_problem(const char *v, size_t n, size_t cap, int kind, char *why, size_t why_len)
 {
     size_t i;
+    unsigned char b;
     if (n == 0) {
         return "is empty";
     }
@@ -41,33 +59,37 @@ static const char *value_problem(const char *v, size_t n, size_t cap, int strict
         snprintf(why, why_len, "is %zu bytes; the limit is %zu", n, cap - 1);
         return why;
     }
-    if (!strict) {
+    if (kind == 0) {
         return NULL;
     }
-    if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-        return "is quoted; write it without quotes";
+    if (is_quote(v[0]) || is_quote(v[n - 1])) {
+        return n >= 2 && v[n - 1] == v[0] ? "is quoted; write it without quotes"
+                                          : "has an unmatched quote mark; write it without quotes";
     }
-    for (i = 0; i < n; i++) {
-        unsigned char b = (unsigned char)v[i];
-        if ((b == ' ' || b == '\t') && i + 1 < n && (v[i + 1] == '#' || v[i + 1] == ';')) {
+    for (i = 1; i < n; i++) {
+        if ((v[i] == '#' || v[i] == ';') && (v[i - 1] == ' ' || v[i - 1] == '\t')) {
             return "is followed by a comment; put comments on a line of their own";
         }
-        if (b <= ' ' || b >= 0x7f) {
-            snprintf(why, why_len, "holds %s at byte %zu",
-                     b == ' ' ? "a space" : b <= 0x7f ? "a control character" : "a non-ASCII character", i + 1);
-            return why;
-        }
     }
-    return NULL;
+    i = kind == 2 ? id_prefix(v, n) : safe_text_visible_prefix(v, n);
+    if (i == n) {
+        return NULL;
+    }
+    b = (unsigned char)v[i];
+    snprintf(why, why_len, "holds %s at byte %zu", b == ' ' ? "a space" : b < ' ' || b == 0x7f ? "a control character"
+                                                   : b > 0x7f ? "a non-ASCII character"
+                                                              : "a character other than letters, digits, '-', '.' and '_'",
+             i + 1);
+    return why;
 }
 
 /* Copy v[0..n) into dst (cap bytes) after value_problem; -1 with err
  * "<where>the value of <what> <problem>" otherwise. */
-static int take_value(char *dst, size_t cap, int strict, const char *v, size_t n, const char *where,
+static int take_value(char *dst, size_t cap, int kind, const char *v, size_t n, const char *where,
                       const char *what, char *err, size_t err_len)
 {
-    char why[64];
-    const char *bad = value_problem(v, n, cap, strict, why, sizeof why);
+    char why[96];
+    const char *bad = value_problem(v, n, cap, kind, why, sizeof why);
     if (bad != NULL) {
         snprintf(err, err_len, "%sthe value of %s %s", where, what, bad);
         return -1;
@@ -101,42 +123,47 @@ static int span_is(const char *s, size_t n, const char *word)
     return n == w && memcmp(s, word, w) == 0;
 }
 
-/* 1 when s[0..n) may be shown in a message: a short key of letters, digits, '-', '_' or '.'. */
-static int printable_key(const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.') {
-            return 0;
-        }
-    }
-    return n > 0 && n <= 40;
-}
+#define UNKNOWN_MAX 3 /* unknown keys of [default] a message names */
 
-/* Where credentials_parse is, and the first key of [default] it does not read. */
+/* Where credentials_parse is, and the first keys of [default] it does not read. */
 typedef struct {
     const char *name;
     size_t line_no;
     int in_default;
-    const char *unknown;
-    size_t unknown_len, unknown_line;
+    size_t unknowns;
+    struct {
+        const char *key;
+        size_t len, line;
+    } unknown[UNKNOWN_MAX];
 } parse_state_t;
 
-/* One trimmed line s[0..n), neither blank nor a comment. */
+/* One trimmed line s[0..n), neither blank nor a comment.  As Python's
+ * configparser (which Tencent's SDKs read the file with): a [section]
+ * header may be followed by a comment, and a key ends at the first '=' or
+ * ':'.  Another section's lines are not read, so only a line of [default]
+ * must be a key and a value; a '[' line without its ']' is refused
+ * anywhere, since it may be [default]'s own header. */
 static int parse_line(credentials_t *c, parse_state_t *p, const char *s, size_t n, char *err, size_t err_len)
 {
     static const char *const keys[] = {"secret_id", "secret_key", "token", "credentials_process"};
+    static const unsigned char kinds[] = {2, 1, 1, 0}; /* credentials_process is a command line */
     char *const dst[] = {c->secret_id, c->secret_key, c->token, c->process};
     const size_t cap[] = {sizeof c->secret_id, sizeof c->secret_key, sizeof c->token, sizeof c->process};
-    const char *eq = memchr(s, '=', n), *key, *val;
-    size_t kn, vn, k;
+    const char *close = s[0] == '[' ? memchr(s, ']', n) : NULL, *key, *val;
+    size_t kn, vn, k, rest;
     char where[360];
-    if (s[0] == '[' && s[n - 1] == ']') {
-        p->in_default = span_is(s, n, "[default]");
-        return 0;
+    if (close != NULL) {
+        rest = n - (size_t)(close + 1 - s);
+        val = trim(close + 1, &rest);
+        if (rest == 0 || val[0] == '#' || val[0] == ';') {
+            p->in_default = span_is(s, (size_t)(close + 1 - s), "[default]");
+            return 0;
+        }
     }
-    if (s[0] == '[' || eq == NULL || eq == s) {
-        /* A typo anywhere would otherwise be a key silently not read. */
+    for (kn = 0; kn < n && s[kn] != '=' && s[kn] != ':'; kn++) {
+    }
+    if (s[0] == '[' || (p->in_default && (kn == n || kn == 0))) {
+        /* A typo in [default] would otherwise be a key silently not read. */
         snprintf(err, err_len, "%s line %zu: not a key = value line, a [section] or a # comment", p->name,
                  p->line_no);
         return -1;
@@ -144,28 +171,26 @@ static int parse_line(credentials_t *c, parse_state_t *p, const char *s, size_t 
     if (!p->in_default) {
         return 0;
     }
-    kn = (size_t)(eq - s);
+    vn = n - kn - 1;
+    val = trim(s + kn + 1, &vn);
     key = trim(s, &kn);
-    vn = n - (size_t)(eq + 1 - s);
-    val = trim(eq + 1, &vn);
     for (k = 0; k < 4 && !span_is(key, kn, keys[k]); k++) {
     }
     if (k == 4) {
-        if (p->unknown == NULL) {
-            p->unknown = key, p->unknown_len = kn, p->unknown_line = p->line_no;
+        if (p->unknowns < UNKNOWN_MAX) {
+            p->unknown[p->unknowns].key = key, p->unknown[p->unknowns].len = kn;
+            p->unknown[p->unknowns++].line = p->line_no;
         }
         return 0;
     }
     snprintf(where, sizeof where, "%s line %zu: ", p->name, p->line_no);
-    /* credentials_process is a command line: quotes and spaces are its syntax. */
-    return take_value(dst[k], cap[k], k < 3, val, vn, where, keys[k], err, err_len);
+    return take_value(dst[k], cap[k], kinds[k], val, vn, where, keys[k], err, err_len);
 }
 
 /* After the last line: a process alone, or both keys. */
 static int check_found(const credentials_t *c, const parse_state_t *p, char *err, size_t err_len)
 {
-    size_t k;
-    int shown;
+    size_t k, i;
     if (c->process[0] != '\0') {
         if (c->secret_id[0] != '\0' || c->secret_key[0] != '\0' || c->token[0] != '\0') {
             /* Which one the user meant is a guess either way. */
@@ -182,19 +207,29 @@ static int check_found(const credentials_t *c, const parse_state_t *p, char *err
                          c->secret_id[0] != '\0'    ? "secret_key"
                          : c->secret_key[0] != '\0' ? "secret_id"
                                                     : "secret_id and secret_key");
-    if (p->unknown != NULL && k < err_len) {
-        /* The likeliest cause: a misspelt key, named when it is safe to show. */
-        shown = printable_key(p->unknown, p->unknown_len);
-        snprintf(err + k, err_len - k, " (line %zu has %s%.*s, which is not read)", p->unknown_line,
-                 shown ? "the key " : "a key that cannot be shown", shown ? (int)p->unknown_len : 0, p->unknown);
+    /* The likeliest cause: a misspelt key, named when it is safe to show (a
+     * long one may be a secret pasted on the wrong side of the '='). */
+    for (i = 0; i < p->unknowns && k < err_len; i++) {
+        size_t n = p->unknown[i].len;
+        int shown = n <= 20 && id_prefix(p->unknown[i].key, n) == n;
+        k += (size_t)snprintf(err + k, err_len - k, "%sline %zu has ", i == 0 ? " (" : "; ", p->unknown[i].line);
+        if (k < err_len) {
+            k += (size_t)(shown ? snprintf(err + k, err_len - k, "the key %.*s", (int)n, p->unknown[i].key)
+                          : n > 20 ? snprintf(err + k, err_len - k, "a key of %zu bytes", n)
+                                   : snprintf(err + k, err_len - k, "a key that cannot be shown"));
+        }
+    }
+    if (p->unknowns > 0 && k < err_len) {
+        snprintf(err + k, err_len - k, ", which %s not read)", p->unknowns > 1 ? "are" : "is");
     }
     return -1;
 }
 
 int credentials_parse(credentials_t *c, const char *buf, size_t len, const char *name, char *err, size_t err_len)
 {
-    parse_state_t p = {NULL, 0, 0, NULL, 0, 0};
+    parse_state_t p;
     size_t pos = 0;
+    memset(&p, 0, sizeof p);
     p.name = name;
     if (memchr(buf, '\0', len) != NULL) {
         snprintf(err, err_len, "%s holds a NUL byte: not a credentials file", name);
@@ -309,13 +344,11 @@ static void wipe_env(const char *name)
 
 /* A variable's value without the trailing whitespace that $(cat file), echo
  * and secret stores add, through take_value. */
-static int env_value(char *dst, size_t cap, const char *v, const char *name, char *err, size_t err_len)
+static int env_value(char *dst, size_t cap, int kind, const char *v, const char *name, char *err, size_t err_len)
 {
     size_t n = strlen(v);
-    while (n > 0 && is_space(v[n - 1])) {
-        n--;
-    }
-    return take_value(dst, cap, 1, v, n, "", name, err, err_len);
+    v = trim(v, &n);
+    return take_value(dst, cap, kind, v, n, "", name, err, err_len);
 }
 
 int credentials_load(credentials_t *c, char *err, size_t err_len)
@@ -330,10 +363,10 @@ int credentials_load(credentials_t *c, char *err, size_t err_len)
     memset(c, 0, sizeof *c);
     if (id != NULL && *id && key != NULL && *key) {
         snprintf(c->source, sizeof c->source, "environment");
-        if (env_value(c->secret_id, sizeof c->secret_id, id, "TENCENTCLOUD_SECRET_ID", err, err_len) != 0 ||
-            env_value(c->secret_key, sizeof c->secret_key, key, "TENCENTCLOUD_SECRET_KEY", err, err_len) != 0 ||
+        if (env_value(c->secret_id, sizeof c->secret_id, 2, id, "TENCENTCLOUD_SECRET_ID", err, err_len) != 0 ||
+            env_value(c->secret_key, sizeof c->secret_key, 1, key, "TENCENTCLOUD_SECRET_KEY", err, err_len) != 0 ||
             (token != NULL && *token &&
-             env_value(c->token, sizeof c->token, token, "TENCENTCLOUD_TOKEN", err, err_len) != 0)) {
+             env_value(c->token, sizeof c->token, 1, token, "TENCENTCLOUD_TOKEN", err, err_len) != 0)) {
             credentials_wipe(c);
             rc = -1;
         }

@@ -4,7 +4,7 @@
  * on an exact-size copy of the input.  Whatever the input: the three fields
  * stay NUL-terminated inside their arrays; on success both keys are
  * non-empty (or, without any of them, a credentials_process command is), hold no NUL, newline or surrounding blank
- * (the three secrets: only visible ASCII, unquoted), and each one's value
+ * (the three secrets: only visible ASCII, no quote mark at either end), and each one's value
  * appears in the input on a line no longer than the limit; an input with a
  * NUL byte or an over-long line is never accepted; a failure leaves a
  * NUL-terminated message.
@@ -49,7 +49,7 @@ static void check_value(const char *v, size_t cap, const uint8_t *data, size_t s
         FUZZ_CHECK(v[i] != '\n');
         FUZZ_CHECK(!secret || (v[i] > ' ' && v[i] < 0x7f));
     }
-    FUZZ_CHECK(!secret || n < 2 || !((v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]));
+    FUZZ_CHECK(!secret || (v[0] != '"' && v[0] != '\'' && v[n - 1] != '"' && v[n - 1] != '\''));
     /* The value is a copy of input bytes. */
     FUZZ_CHECK(n <= size);
     for (i = 0; i + n <= size; i++) {
