@@ -16,9 +16,11 @@
 #define CREDENTIALS_FILE_MAX (64u * 1024u) /* a larger file is refused */
 
 typedef struct {
-    char secret_id[129];  /* 128 bytes: the longest the library sends */
-    char secret_key[129]; /* as long as a credentials process's */
-    char token[2048];
+    /* 128 bytes of id (the longest the library sends) and of key, 4096 of
+     * token: what a credentials process may give too. */
+    char secret_id[129];
+    char secret_key[129];
+    char token[4097];
     char source[300]; /* "environment" or the file's path, for messages */
     char process[CREDENTIALS_LINE_MAX + 1]; /* credentials_process = CMD, or "" */
 } credentials_t;

@@ -708,8 +708,10 @@ def test_argument_errors_name_the_argument_and_its_limit(ctx):
     assert proc.returncode == 2, (proc.returncode, err(proc))
     assert "lkedoc: TaskId is 300 bytes; the limit is 127\n" in err(proc), err(proc)
     proc = run(ctx, "status", "done-ok", b"bad-\xff-id")
-    assert proc.returncode == 2 and "lkedoc: TaskId is not valid UTF-8 (byte 5)\n" in err(proc), err(proc)
-    before += 1  # done-ok went out
+    assert proc.returncode == 2 and "lkedoc: TaskId 2 of 2 is not valid UTF-8 (byte 5)\n" in err(proc), err(proc)
+    proc = run(ctx, "status", "done-ok", "t" * 300, "t" * 200)
+    assert proc.returncode == 2 and "lkedoc: TaskId 2 of 3 is 300 bytes; the limit is 127\n" in err(proc), err(proc)
+    before += 2  # done-ok went out twice
     # The action form, and a command that waits: the same words.
     for args in (["GetReconstructDocumentResult", "--TaskId", "t" * 300], ["wait", "t" * 300]):
         proc = run(ctx, *args)
@@ -736,7 +738,11 @@ def test_an_unusable_environment_value_is_named(ctx):
     before = ctx.mock.stats()["requests"]
     cases = [
         (dict(secret_id=" \n"), "the value of TENCENTCLOUD_SECRET_ID is empty"),
-        (dict(secret_id="A" * 200), "the value of TENCENTCLOUD_SECRET_ID is 200 bytes; the limit is 127"),
+        (dict(secret_id="A" * 200), "the value of TENCENTCLOUD_SECRET_ID is 200 bytes; the limit is 128"),
+        (dict(secret_id=SECRET_ID[:4] + "/" + SECRET_ID[4:]), "the value of TENCENTCLOUD_SECRET_ID holds a "
+         "character other than letters, digits, '-', '.' and '_' at byte 5"),
+        (dict(secret_key=SECRET_KEY + "'"), "the value of TENCENTCLOUD_SECRET_KEY has an unmatched quote mark; "
+         "write it without quotes"),
         (dict(secret_id=SECRET_ID[:4] + "\n" + SECRET_ID[4:]),
          "the value of TENCENTCLOUD_SECRET_ID holds a control character at byte 5"),
         (dict(secret_key=SECRET_KEY[:3] + " " + SECRET_KEY[3:]),
@@ -744,12 +750,14 @@ def test_an_unusable_environment_value_is_named(ctx):
         (dict(secret_key="\u00e9" + SECRET_KEY), "the value of TENCENTCLOUD_SECRET_KEY holds a non-ASCII character at byte 1"),
         (dict(secret_key='"%s"' % SECRET_KEY), "the value of TENCENTCLOUD_SECRET_KEY is quoted; write it without quotes"),
         (dict(TENCENTCLOUD_TOKEN="tok\x01en"), "the value of TENCENTCLOUD_TOKEN holds a control character at byte 4"),
-        (dict(TENCENTCLOUD_TOKEN="t" * 3000), "the value of TENCENTCLOUD_TOKEN is 3000 bytes; the limit is 2047"),
+        (dict(TENCENTCLOUD_TOKEN="t" * 5000), "the value of TENCENTCLOUD_TOKEN is 5000 bytes; the limit is 4096"),
     ]
     for kw, says in cases:
         proc = run(ctx, "status", "x", env=env_for(ctx, **kw))
         assert proc.returncode == 2 and "lkedoc: %s\n" % says in err(proc), (kw, err(proc))
-        assert SECRET_KEY not in err(proc), err(proc)
+        for secret in [v for v in kw.values() if len(v) >= 8] + [SECRET_KEY]:
+            run8 = next((secret[i:i + 8] for i in range(len(secret) - 7) if secret[i:i + 8] in err(proc)), None)
+            assert run8 is None, (kw, "shows part of a secret", run8, err(proc))
     assert ctx.mock.stats()["requests"] == before, "a refused credential reached the service"
 
 
@@ -784,15 +792,39 @@ BAD_ENVIRONMENTS = [
 ]
 
 
+# What a credentials process may print that the library refuses, and the key the message must name.
+BAD_PROCESS_OUTPUTS = [
+    (dict(Token="a\u0001b"), "printed a Token that must be visible ASCII"),
+    (dict(TmpSecretId="AKID/x"), "printed a TmpSecretId that must be letters, digits, '-', '.' and '_'"),
+    (dict(TmpSecretId="A" * 200), "printed a TmpSecretId that is 200 bytes; the limit is 128"),
+    (dict(TmpSecretKey="k" * 129), "printed a TmpSecretKey that is 129 bytes; the limit is 128"),
+    (dict(TmpSecretKey=""), "printed a TmpSecretKey that is empty"),
+    (dict(ExpiredTime=1), "printed an ExpiredTime that is in the past or negative"),
+]
+# A message that names nothing: the library's own texts for an argument status or its generic rule, or a
+# field of its structs in words.
+BARE = re.compile(r"invalid arguments?\b|has bytes or a form it may not have|^lkedoc: credentials (secret|token|expires)",
+                  re.M)
+
+
 def test_no_refusal_is_a_bare_invalid_argument(ctx):
     before = ctx.mock.stats()["requests"]
     runs = [(args, {}, names) for args, names in BAD_INPUTS] + [(["status", "x"], kw, n) for kw, n in BAD_ENVIRONMENTS]
+    for i, (fields, says) in enumerate(BAD_PROCESS_OUTPUTS):
+        answer = dict(TmpSecretId=TOKEN_ID, TmpSecretKey=TOKEN_KEY, Token=TOKEN, ExpiredTime=int(time.time()) + 3600)
+        answer.update(fields)
+        path = os.path.join(ctx.home, "process-%d.json" % i)
+        with open(path, "w") as f:
+            json.dump(answer, f)
+        runs.append((["--credentials-process", "cat '%s'" % path, "status", "x"],
+                     dict(secret_id=None, secret_key=None), "lkedoc: the credentials process " + says + "\n"))
     for args, kw, names in runs:
+        case = "case %r %r" % (args, kw)
         proc = run(ctx, *args, env=env_for(ctx, **kw))
         text = err(proc)
-        assert proc.returncode == 2, (args, kw, proc.returncode, text)
-        assert names in text, (args, kw, text)
-        assert not re.search(r"invalid arguments?(: [a-z ()]+)?$", text, re.M), (args, kw, text)
+        assert proc.returncode == 2, (case, "exit status", proc.returncode, text)
+        assert names in text, (case, "does not name %r" % names, text)
+        assert BARE.search(text) is None, (case, "names nothing: %r" % BARE.search(text).group(0), text)
     assert ctx.mock.stats()["requests"] == before, "a refused input reached the service"
 
 
