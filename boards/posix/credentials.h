@@ -30,13 +30,14 @@ typedef struct {
  * err (NUL-terminated, never holding a secret) otherwise.  A credentials
  * file is refused unless it is a regular file owned by the caller (root
  * included) that nobody else may read or write; every check that cannot be
- * made is a refusal.  Trailing spaces, tabs, CR and LF are dropped from
- * the three variables' values; a value still empty, too long, quoted, or
- * holding a space, a control or a non-ASCII byte is refused, err naming the
- * variable (or the file, line and key) and the byte, never the value.  A
- * file that is a directory, a device or a pipe, or empty, is refused as
- * that.  The secret key and token taken from the environment
- * are wiped from it (their bytes overwritten, the variables unset), so
+ * made is a refusal.  Surrounding spaces, tabs, CR and LF are dropped
+ * from the three variables' values; a value still empty, too long, with a
+ * quote mark at either end, or holding a space, a control or a non-ASCII
+ * byte (a SecretId: any byte but letters, digits, '-', '.' and '_') is
+ * refused, err naming the variable (or the file, line and key) and the
+ * byte, never the value.  A file that is a directory, a device or a pipe,
+ * or empty, is refused as that.  The secret key and token taken from the
+ * environment are wiped from it (their bytes overwritten, the variables unset), so
  * /proc/PID/environ and child processes do not see them. */
 int credentials_load(credentials_t *creds, char *err, size_t err_len);
 
@@ -45,11 +46,15 @@ int credentials_load(credentials_t *creds, char *err, size_t err_len);
  * longer than CREDENTIALS_LINE_MAX or a NUL byte anywhere is an error: a cut
  * line's tail must never be read as a key of its own.  A leading UTF-8 byte
  * order mark is skipped and CR LF line ends read; keys and values are
- * trimmed.  A line that is not blank, a comment, a [section] or key = value
- * is an error (with its number), in any section; so is a secret's value that
- * is quoted or followed by a "# comment".  0 or -1 (with err), as
- * credentials_load; the missing-key check is included, and names the first
- * key of [default] that is not read when one is missing. */
+ * trimmed, and a key ends at the first '=' or ':' (as Python's configparser
+ * reads the file).  A [section] header may be followed by a comment; other
+ * sections' lines are not read.  A line of [default] that is not blank, a
+ * comment or key = value, and a '[' line without ']' anywhere, is an error
+ * (with its number); so is a secret's value refused as the variables' are,
+ * or followed by a "# comment".  0 or -1 (with err), as credentials_load;
+ * the missing-key check is included, and names up to three keys of
+ * [default] that are not read when one is missing (a key over 20 bytes or
+ * of other bytes than a SecretId's is described, never shown). */
 int credentials_parse(credentials_t *creds, const char *buf, size_t len, const char *name, char *err,
                       size_t err_len);
 
