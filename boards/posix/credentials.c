@@ -76,9 +76,11 @@ static const char *value_problem(const char *v, size_t n, size_t cap, int kind, 
         return NULL;
     }
     b = (unsigned char)v[i];
-    snprintf(why, why_len, "holds %s at byte %zu", b == ' ' ? "a space" : b < ' ' || b == 0x7f ? "a control character"
-                                                   : b > 0x7f ? "a non-ASCII character"
-                                                              : "a character other than letters, digits, '-', '.' and '_'",
+    snprintf(why, why_len, "holds %s at byte %zu",
+             b == ' '                 ? "a space"
+             : b < ' ' || b == 0x7f   ? "a control character"
+             : b > 0x7f               ? "a non-ASCII character"
+                                      : "a character other than letters, digits, '-', '.' and '_'",
              i + 1);
     return why;
 }
@@ -342,7 +344,7 @@ static void wipe_env(const char *name)
     }
 }
 
-/* A variable's value without the trailing whitespace that $(cat file), echo
+/* A variable's value without the surrounding whitespace that $(cat file), echo
  * and secret stores add, through take_value. */
 static int env_value(char *dst, size_t cap, int kind, const char *v, const char *name, char *err, size_t err_len)
 {

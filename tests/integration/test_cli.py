@@ -747,8 +747,10 @@ def test_an_unusable_environment_value_is_named(ctx):
          "the value of TENCENTCLOUD_SECRET_ID holds a control character at byte 5"),
         (dict(secret_key=SECRET_KEY[:3] + " " + SECRET_KEY[3:]),
          "the value of TENCENTCLOUD_SECRET_KEY holds a space at byte 4"),
-        (dict(secret_key="\u00e9" + SECRET_KEY), "the value of TENCENTCLOUD_SECRET_KEY holds a non-ASCII character at byte 1"),
-        (dict(secret_key='"%s"' % SECRET_KEY), "the value of TENCENTCLOUD_SECRET_KEY is quoted; write it without quotes"),
+        (dict(secret_key="\u00e9" + SECRET_KEY),
+         "the value of TENCENTCLOUD_SECRET_KEY holds a non-ASCII character at byte 1"),
+        (dict(secret_key='"%s"' % SECRET_KEY),
+         "the value of TENCENTCLOUD_SECRET_KEY is quoted; write it without quotes"),
         (dict(TENCENTCLOUD_TOKEN="tok\x01en"), "the value of TENCENTCLOUD_TOKEN holds a control character at byte 4"),
         (dict(TENCENTCLOUD_TOKEN="t" * 5000), "the value of TENCENTCLOUD_TOKEN is 5000 bytes; the limit is 4096"),
     ]
@@ -763,31 +765,53 @@ def test_an_unusable_environment_value_is_named(ctx):
 
 # Every refusal the command line can reach, with what it must name: none is a bare "invalid argument".
 BAD_INPUTS = [
-    (["status", "t" * 300], "TaskId"), (["status", b"a\xffb"], "TaskId"), (["download", "t" * 300, "-o", "o.zip"], "TaskId"),
-    (["GetReconstructDocumentResult", "--TaskId", "t" * 300], "TaskId"), (["status", ""], "status"),
-    (["wait", b"\xff"], "TaskId"), (["cancel", "x"], "cancel"),
-    (["--region", "ap guangzhou", "status", "x"], "--region"), (["--api-version", "v 1", "status", "x"], "--api-version"),
-    (["--endpoint", "bad host", "status", "x"], "--endpoint"), (["--endpoint", "a:0", "status", "x"], "--endpoint"),
-    (["--endpoint", "h" * 300, "status", "x"], "--endpoint"), (["--language", "fr", "status", "x"], "--language"),
-    (["--service", "cvm", "status", "x"], "--service"), (["--timeout", "0", "status", "x"], "--timeout"),
-    (["--job-timeout", "abc", "wait", "x"], "--job-timeout"), (["--poll-interval", "0", "wait", "x"], "--poll-interval"),
-    (["--resolve", "bad", "status", "x"], "--resolve"), (["--result-host", "a b", "status", "x"], "--result-host"),
-    (["--proxy", "ftp://p", "status", "x"], "--proxy"), (["--credentials-margin", "999999", "status", "x"], "--credentials-margin"),
-    (["--credentials-timeout", "-3", "status", "x"], "--credentials-timeout"), (["--credentials-process", "", "status", "x"], "credentials process"),
-    (["--ca-file", "/nonexistent", "status", "x"], "/nonexistent"), (["--upload-rate", "x", "status", "x"], "--upload-rate"),
-    (["create", "--url", b"http://x/\xff.pdf"], "--url"), (["create", "--url", "http://x/" + "u" * 4000 + ".pdf"], "request buffer"),
-    (["create", "--file", "/nonexistent.pdf"], "/nonexistent.pdf"), (["create", "--file", "/dev/null", "--type", "PDF"], "/dev/null"),
+    (["status", "t" * 300], "TaskId"),
+    (["status", b"a\xffb"], "TaskId"),
+    (["download", "t" * 300, "-o", "o.zip"], "TaskId"),
+    (["GetReconstructDocumentResult", "--TaskId", "t" * 300], "TaskId"),
+    (["status", ""], "status"),
+    (["wait", b"\xff"], "TaskId"),
+    (["cancel", "x"], "cancel"),
+    (["--region", "ap guangzhou", "status", "x"], "--region"),
+    (["--api-version", "v 1", "status", "x"], "--api-version"),
+    (["--endpoint", "bad host", "status", "x"], "--endpoint"),
+    (["--endpoint", "a:0", "status", "x"], "--endpoint"),
+    (["--endpoint", "h" * 300, "status", "x"], "--endpoint"),
+    (["--language", "fr", "status", "x"], "--language"),
+    (["--service", "cvm", "status", "x"], "--service"),
+    (["--timeout", "0", "status", "x"], "--timeout"),
+    (["--job-timeout", "abc", "wait", "x"], "--job-timeout"),
+    (["--poll-interval", "0", "wait", "x"], "--poll-interval"),
+    (["--resolve", "bad", "status", "x"], "--resolve"),
+    (["--result-host", "a b", "status", "x"], "--result-host"),
+    (["--proxy", "ftp://p", "status", "x"], "--proxy"),
+    (["--credentials-margin", "999999", "status", "x"], "--credentials-margin"),
+    (["--credentials-timeout", "-3", "status", "x"], "--credentials-timeout"),
+    (["--credentials-process", "", "status", "x"], "credentials process"),
+    (["--ca-file", "/nonexistent", "status", "x"], "/nonexistent"),
+    (["--upload-rate", "x", "status", "x"], "--upload-rate"),
+    (["create", "--url", b"http://x/\xff.pdf"], "--url"),
+    (["create", "--url", "http://x/" + "u" * 4000 + ".pdf"], "request buffer"),
+    (["create", "--file", "/nonexistent.pdf"], "/nonexistent.pdf"),
+    (["create", "--file", "/dev/null", "--type", "PDF"], "/dev/null"),
     (["create", "--url", "http://x/a.pdf", "--type", "DOCX", "--file", "/dev/null"], "exactly one of --file"),
-    (["create", "--url", "http://x/a.pdf", "--pages", "5-2"], "--pages"), (["create", "--url", "http://x/a.pdf", "--pages", "1-99999"], "--pages"),
-    (["create", "--url", "http://x/a.pdf", "--table", "csv"], "--table"), (["create", "--url", "http://x/a.pdf", "--result-type", "9"], "--result-type"),
+    (["create", "--url", "http://x/a.pdf", "--pages", "5-2"], "--pages"),
+    (["create", "--url", "http://x/a.pdf", "--pages", "1-99999"], "--pages"),
+    (["create", "--url", "http://x/a.pdf", "--table", "csv"], "--table"),
+    (["create", "--url", "http://x/a.pdf", "--result-type", "9"], "--result-type"),
     (["create", "--url", "http://x/a.pdf", "--page-format", "x"], "--page-format"),
     (["create", "--url", "http://x/a.pdf", "--ignore-failed-page", "maybe"], "--ignore-failed-page"),
-    (["parse", "/nonexistent.pdf"], "-o"), (["download", "x"], "-o"), (["frobnicate", "x"], "frobnicate"),
+    (["parse", "/nonexistent.pdf"], "-o"),
+    (["download", "x"], "-o"),
+    (["frobnicate", "x"], "frobnicate"),
 ]
 BAD_ENVIRONMENTS = [
-    (dict(secret_id="a\x01"), "TENCENTCLOUD_SECRET_ID"), (dict(secret_key="\t"), "TENCENTCLOUD_SECRET_KEY"),
-    (dict(TENCENTCLOUD_TOKEN="t x"), "TENCENTCLOUD_TOKEN"), (dict(TENCENTCLOUD_REGION="a b"), "TENCENTCLOUD_REGION"),
-    (dict(HTTPS_PROXY="ftp://x"), "HTTPS_PROXY"), (dict(secret_id=None, secret_key=None), "TENCENTCLOUD_SECRET_ID"),
+    (dict(secret_id="a\x01"), "TENCENTCLOUD_SECRET_ID"),
+    (dict(secret_key="\t"), "TENCENTCLOUD_SECRET_KEY"),
+    (dict(TENCENTCLOUD_TOKEN="t x"), "TENCENTCLOUD_TOKEN"),
+    (dict(TENCENTCLOUD_REGION="a b"), "TENCENTCLOUD_REGION"),
+    (dict(HTTPS_PROXY="ftp://x"), "HTTPS_PROXY"),
+    (dict(secret_id=None, secret_key=None), "TENCENTCLOUD_SECRET_ID"),
     (dict(secret_id=None, secret_key=None, TENCENTCLOUD_CREDENTIALS_FILE="/dev/null"), "/dev/null"),
 ]
 
@@ -803,8 +827,8 @@ BAD_PROCESS_OUTPUTS = [
 ]
 # A message that names nothing: the library's own texts for an argument status or its generic rule, or a
 # field of its structs in words.
-BARE = re.compile(r"invalid arguments?\b|has bytes or a form it may not have|^lkedoc: credentials (secret|token|expires)",
-                  re.M)
+BARE = re.compile(r"invalid arguments?\b|has bytes or a form it may not have"
+                  r"|^lkedoc: credentials (secret|token|expires)", re.M)
 
 
 def test_no_refusal_is_a_bare_invalid_argument(ctx):

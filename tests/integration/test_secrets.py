@@ -108,7 +108,8 @@ def test_nul_byte_is_an_error(ctx):
 
 def test_windows_and_echo_files_are_read(ctx):
     # A UTF-8 byte order mark, CR LF line ends and trailing blanks: what Windows editors and echo write.
-    body = b"\xef\xbb\xbf[default]\r\nsecret_id = " + SECRET_ID.encode() + b" \t\r\nsecret_key=" + SECRET_KEY.encode() + b"\r\n"
+    body = (b"\xef\xbb\xbf[default]\r\nsecret_id = " + SECRET_ID.encode() + b" \t\r\nsecret_key=" + SECRET_KEY.encode()
+            + b"\r\n")
     p = with_file(ctx, credentials_file(ctx, body), "--json", "status", "done-bom")
     assert p.returncode == 0, err(p)
 
