@@ -8,18 +8,70 @@
 
 #include "cli.h"
 #include "lkd_job.h"
+#include "safe_text.h"
+
+/* The task ids the command line gave, for a UTF-8 refusal to point at the byte. */
+static const char *const *task_ids;
+static int task_id_count;
+
+void arg_message_task_ids(const char *const *ids, int count)
+{
+    task_ids = ids;
+    task_id_count = count;
+}
+
+/* Which task id of the command line the library refused (it takes them in
+ * order): the first of e->length bytes when too long, the first that is not
+ * valid UTF-8 (*bad: 1 + the offset of its first bad byte) otherwise; -1
+ * when none fits. */
+static int refused_task(const lkd_arg_error_t *e, lkd_status_t st, size_t *bad)
+{
+    int i;
+    *bad = 0;
+    for (i = 0; i < task_id_count; i++) {
+        size_t n = strlen(task_ids[i]), ok = safe_text_utf8_prefix(task_ids[i], n);
+        if (st == LKD_ERR_ARG_TOO_LONG ? n == e->length : st == LKD_ERR_ARG_FORMAT && ok < n) {
+            *bad = st == LKD_ERR_ARG_FORMAT ? ok + 1 : 0;
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* The values a credentials process printed, by the JSON key it printed them
+ * under, and the rule a refused one broke (NULL: the library's). */
+static const struct {
+    const char *name;
+    const char *key;
+    const char *rule;
+} provided[] = {
+    {"credentials.secret_id", "a TmpSecretId", "must be letters, digits, '-', '.' and '_'"},
+    {"credentials.secret_key", "a TmpSecretKey", NULL},
+    {"credentials.token", "a Token", "must be visible ASCII"},
+    {"credentials.expires", "an ExpiredTime", NULL},
+};
 
 /* The CLI's option or variable for each setting or parameter it fills. */
 static const struct {
     const char *name;
     const char *option;
 } options[] = {
-    {"file_type", "--type"},          {"file_url", "--url"},           {"language", "--language"},
-    {"region", "--region"},           {"version", "--api-version"},    {"host", "--endpoint"},
-    {"port", "--endpoint"},           {"result_type", "--result-type"}, {"table_result_type", "--table"},
-    {"start_page", "--pages"},        {"end_page", "--pages"},         {"result_hosts", "--result-host"},
-    {"secret_id", "TENCENTCLOUD_SECRET_ID"}, {"secret_key", "TENCENTCLOUD_SECRET_KEY"},
-    {"token", "TENCENTCLOUD_TOKEN"},  {"timeout_ms", "--timeout or --job-timeout"},
+    {"file_type", "--type"},
+    {"file_url", "--url"},
+    {"language", "--language"},
+    {"region", "--region or TENCENTCLOUD_REGION"},
+    {"version", "--api-version"},
+    {"host", "--endpoint"},
+    {"port", "--endpoint"},
+    {"result_type", "--result-type"},
+    {"table_result_type", "--table"},
+    {"start_page", "--pages"},
+    {"end_page", "--pages"},
+    {"result_hosts", "--result-host"},
+    {"secret_id", "TENCENTCLOUD_SECRET_ID"},
+    {"secret_key", "TENCENTCLOUD_SECRET_KEY"},
+    {"token", "TENCENTCLOUD_TOKEN"},
+    {"timeout_ms", "--timeout or --job-timeout"},
 };
 
 /* What an endpoint may lack (the argument the library names when it refuses
@@ -98,8 +150,9 @@ static void print_base64_rule(FILE *out)
 
 void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st)
 {
-    const char *field;
-    size_t i;
+    const char *field, *rule;
+    size_t i, bad = 0;
+    int task;
     fputs("lkedoc: ", out);
     if (e == NULL || e->status != st || e->name == NULL || e->name[0] == '\0') {
         fprintf(out, "%s\n", lkd_strerror(st));
@@ -109,14 +162,33 @@ void arg_message_print(FILE *out, const lkd_arg_error_t *e, lkd_status_t st)
     if (print_gated(out, field, st)) {
         return;
     }
-    put_words(out, field);
+    rule = e->rule;
+    for (i = 0; i < sizeof provided / sizeof provided[0]; i++) {
+        if (strcmp(field, provided[i].name) == 0) {
+            fprintf(out, "the credentials process printed %s that", provided[i].key);
+            rule = provided[i].rule != NULL && st == LKD_ERR_ARG_FORMAT ? provided[i].rule : rule;
+            field = "";
+        }
+    }
+    /* The API's spelling, as --TaskId, the journal and create's output have it. */
+    task = strcmp(field, "task_id") == 0 ? refused_task(e, st, &bad) : -1;
+    if (strcmp(field, "task_id") == 0) {
+        fputs("TaskId", out);
+    } else {
+        put_words(out, field);
+    }
+    if (task >= 0 && task_id_count > 1) {
+        fprintf(out, " %d of %d", task + 1, task_id_count);
+    }
     if (st == LKD_ERR_ARG_TOO_LONG) {
-        fprintf(out, " is %lu bytes; at most %lu", (unsigned long)e->length, (unsigned long)e->limit);
+        fprintf(out, " is %lu bytes; the limit is %lu", (unsigned long)e->length, (unsigned long)e->limit);
+    } else if (bad > 0) {
+        fprintf(out, " is not valid UTF-8 (byte %lu)", (unsigned long)bad);
     } else if (st == LKD_ERR_ARG_RANGE && strcmp(field, "file_type") == 0) {
         /* The one range a FileType can break (the library's rule names its macro). */
         print_base64_rule(out);
     } else {
-        fprintf(out, " %s", e->rule);
+        fprintf(out, " %s", rule);
     }
     for (i = 0; i < sizeof options / sizeof options[0]; i++) {
         if (strcmp(field, options[i].name) == 0) {

@@ -535,6 +535,10 @@ static int journal_task(lkd_client_t *c, const options_t *o, journal_t *j, char 
         say_journal(why);
         return -EXIT_USAGE;
     }
+    if (found == JOURNAL_UNUSABLE) {
+        say_journal(why); /* as pending: an earlier run may have created a task */
+        return -EXIT_OUTCOME_UNKNOWN;
+    }
     if (found == JOURNAL_PENDING) {
         /* An earlier run sent Create and was cut before it learnt the outcome. */
         fputs("lkedoc: an earlier run sent this document to create a task and never learnt the outcome: the task "

@@ -18,20 +18,16 @@
 #include <mbedtls/md.h>
 
 #include "owned_file.h"
+#include "safe_text.h"
 
 #define HEADER "lkedoc-job 2\nid "
 #define FILE_MAX 512   /* header, identity, "task ", an id: a longer file is not ours */
+#define UNUSABLE ": a task may exist; remove the file to create again"
 #define LOCK_TRIES 4   /* the run that held the lock may remove its name between our steps */
 
 static int id_ok(const char *s, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f) {
-            return 0;
-        }
-    }
-    return n > 0;
+    return n > 0 && safe_text_visible_prefix(s, n) == n;
 }
 
 /* One field of the identity, length-prefixed so that no value can pass for
@@ -181,11 +177,22 @@ int journal_find(journal_t *j, char *task, size_t task_cap, char *err, size_t er
     if (strcmp(buf + head, "pending\n") == 0) {
         return JOURNAL_PENDING;
     }
+    /* This job's journal with anything but pending or a task id: an earlier
+     * run sent Create, so a task may exist, and creating again could bill twice. */
     k = len - head;
-    if (k < 7 || memcmp(buf + head, "task ", 5) != 0 || buf[len - 1] != '\n' || !id_ok(buf + head + 5, k - 6) ||
-        k - 6 >= task_cap) {
-        snprintf(err, err_len, "the journal %s cannot be read: not used", j->name);
-        return JOURNAL_NONE;
+    if (k < 7 || memcmp(buf + head, "task ", 5) != 0 || buf[len - 1] != '\n') {
+        snprintf(err, err_len, "the job file %s holds neither pending nor a whole task line" UNUSABLE, j->name);
+        return JOURNAL_UNUSABLE;
+    }
+    if (k - 6 >= task_cap) {
+        snprintf(err, err_len, "the job file %s holds an unusable TaskId (%zu bytes; the limit is %zu)" UNUSABLE,
+                 j->name, k - 6, task_cap - 1);
+        return JOURNAL_UNUSABLE;
+    }
+    if (!id_ok(buf + head + 5, k - 6)) {
+        snprintf(err, err_len, "the job file %s holds an unusable TaskId (byte %zu is not visible ASCII)" UNUSABLE,
+                 j->name, safe_text_visible_prefix(buf + head + 5, k - 6) + 1);
+        return JOURNAL_UNUSABLE;
     }
     memcpy(task, buf + head + 5, k - 6);
     task[k - 6] = '\0';

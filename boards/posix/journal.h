@@ -15,7 +15,9 @@
  *
  * A journal of this job with a task id is continued; a pending one means an
  * earlier run sent Create and never learnt its outcome: the task may exist,
- * so no new one is created until the user removes the journal.  A journal of
+ * so no new one is created until the user removes the journal; nor after a
+ * journal of this job that holds anything else (cut, a TaskId that cannot be
+ * used).  A journal of
  * another job is reported and replaced.  A symlink, a foreign or
  * multiply-linked file under the name is refused and never followed.
  *
@@ -38,7 +40,7 @@ typedef struct {
 } journal_t;
 
 /* What journal_find saw. */
-enum { JOURNAL_REFUSED = -1, JOURNAL_NONE = 0, JOURNAL_TASK = 1, JOURNAL_PENDING = 2 };
+enum { JOURNAL_REFUSED = -1, JOURNAL_NONE = 0, JOURNAL_TASK = 1, JOURNAL_PENDING = 2, JOURNAL_UNUSABLE = 3 };
 
 /* Prepare the journal of output out for the document at path and take the
  * output's lock.  fields are field_count strings, name then value (a value
@@ -49,10 +51,12 @@ int journal_open(journal_t *j, const char *out, const char *path, const char *co
                  char *err, size_t err_len);
 
 /* Look for the journal of this job: JOURNAL_TASK with its task id in task
- * (printable ASCII without spaces), JOURNAL_PENDING, JOURNAL_NONE when there
- * is none usable (err then says why when one is there but is another job's
- * or cannot be read, else ""), JOURNAL_REFUSED when what is under the name
- * must not be touched (err says why). */
+ * (printable ASCII without spaces), JOURNAL_PENDING, JOURNAL_UNUSABLE when
+ * this job's journal holds neither pending nor a usable task line (cut, an
+ * over-long or non-ASCII TaskId: err says which), JOURNAL_NONE when there
+ * is none of this job (err then says so when another job's is there, else
+ * ""), JOURNAL_REFUSED when what is under the name must not be touched (err
+ * says why). */
 int journal_find(journal_t *j, char *task, size_t task_cap, char *err, size_t err_len);
 
 /* Record that Create is about to be sent (task NULL) or its task id

@@ -36,7 +36,7 @@ static credentials_t creds;
 /* Temporary credentials from a process: the client's provider writes them
  * here and wipes them (lkd_credentials_t).  4 KiB of token: more than twice
  * the longest STS tokens (about 1.7 KB); the client sends it from here. */
-static char tmp_id[129], tmp_key[129], tmp_token[4096];
+static char tmp_id[128], tmp_key[128], tmp_token[4096]; /* the limits of credentials_t's */
 static lkd_credentials_t tmp_creds;
 static credentials_process_t process;
 static unsigned char ca_pem[CA_FILE_MAX + 1];
@@ -470,6 +470,7 @@ int main(int argc, char **argv)
     if (rc >= 0) {
         return rc;
     }
+    arg_message_task_ids(o.args, o.run == cmd_parse ? 0 : o.arg_count); /* parse's is a file */
     rc = settings_from_options(&s, &o);
     if (rc != 0) {
         return rc;

@@ -84,6 +84,25 @@ void safe_text_write(FILE *out, const char *s, size_t len)
     }
 }
 
+size_t safe_text_utf8_prefix(const char *s, size_t len)
+{
+    size_t i = 0, step;
+    uint32_t cp;
+    while (i < len && (step = utf8_next((const unsigned char *)s + i, len - i, &cp)) != 0 && cp != 0) {
+        i += step;
+    }
+    return i;
+}
+
+size_t safe_text_visible_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (unsigned char)s[i] > 0x20 && (unsigned char)s[i] < 0x7f) {
+        i++;
+    }
+    return i;
+}
+
 void safe_text_puts(FILE *out, const char *s)
 {
     size_t n = 0;

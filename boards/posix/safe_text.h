@@ -27,6 +27,14 @@
  * escapes cannot be faked.  s may be NULL when len is 0. */
 void safe_text_write(FILE *out, const char *s, size_t len);
 
+/* The length of the longest prefix of s[0..len) that is valid UTF-8 without
+ * NUL: len when all of it is, else the offset of the first bad byte. */
+size_t safe_text_utf8_prefix(const char *s, size_t len);
+
+/* The length of the longest prefix of s[0..len) that is visible ASCII
+ * (0x21..0x7e): what task ids and secrets are made of. */
+size_t safe_text_visible_prefix(const char *s, size_t len);
+
 /* safe_text_write of a NUL-terminated string (NULL prints nothing). */
 void safe_text_puts(FILE *out, const char *s);
 

@@ -35,7 +35,8 @@ $(BUILD)/fuzz/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.o $(FUZZ_CORE_OBJ)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(TLS_LIBS)
 
 # The CLI's credentials parser is host code (boards/posix), built with its POSIX feature macros.
-FUZZ_CRED_OBJ := $(FUZZ_OBJ)/tests/fuzz/fuzz_credentials.o $(FUZZ_OBJ)/boards/posix/credentials.o
+FUZZ_CRED_OBJ := $(FUZZ_OBJ)/tests/fuzz/fuzz_credentials.o $(FUZZ_OBJ)/boards/posix/credentials.o \
+                 $(FUZZ_OBJ)/boards/posix/safe_text.o
 $(FUZZ_CRED_OBJ): FUZZ_CFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iboards/posix
 $(BUILD)/fuzz/fuzz_credentials: $(FUZZ_CRED_OBJ)
 	@mkdir -p $(dir $@)

@@ -3,7 +3,8 @@
  * fuzz_credentials.c - the CLI's credentials parser (boards/posix/credentials.c)
  * on an exact-size copy of the input.  Whatever the input: the three fields
  * stay NUL-terminated inside their arrays; on success both keys are
- * non-empty (or, without any of them, a credentials_process command is), hold no NUL, newline or surrounding blank, and each one's value
+ * non-empty (or, without any of them, a credentials_process command is), hold no NUL, newline or surrounding blank
+ * (the three secrets: only visible ASCII, no quote mark at either end), and each one's value
  * appears in the input on a line no longer than the limit; an input with a
  * NUL byte or an over-long line is never accepted; a failure leaves a
  * NUL-terminated message.
@@ -35,7 +36,8 @@ static int has_long_line(const uint8_t *d, size_t n)
     return 0;
 }
 
-static void check_value(const char *v, size_t cap, const uint8_t *data, size_t size, int required)
+/* secret: a SecretId, SecretKey or token, visible ASCII and unquoted. */
+static void check_value(const char *v, size_t cap, const uint8_t *data, size_t size, int required, int secret)
 {
     size_t n = bounded_len(v, cap), i;
     if (!required && n == 0) {
@@ -45,7 +47,9 @@ static void check_value(const char *v, size_t cap, const uint8_t *data, size_t s
     FUZZ_CHECK(v[0] != ' ' && v[0] != '\t' && v[n - 1] != ' ' && v[n - 1] != '\t' && v[n - 1] != '\r');
     for (i = 0; i < n; i++) {
         FUZZ_CHECK(v[i] != '\n');
+        FUZZ_CHECK(!secret || (v[i] > ' ' && v[i] < 0x7f));
     }
+    FUZZ_CHECK(!secret || (v[0] != '"' && v[0] != '\'' && v[n - 1] != '"' && v[n - 1] != '\''));
     /* The value is a copy of input bytes. */
     FUZZ_CHECK(n <= size);
     for (i = 0; i + n <= size; i++) {
@@ -76,14 +80,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* A credentials process instead of keys: then none of them. */
         FUZZ_CHECK(memchr(data, '\0', size) == NULL);
         FUZZ_CHECK(!has_long_line(data, size));
-        check_value(c.process, sizeof c.process, data, size, 1);
+        check_value(c.process, sizeof c.process, data, size, 1, 0);
         FUZZ_CHECK(c.secret_id[0] == '\0' && c.secret_key[0] == '\0' && c.token[0] == '\0');
     } else if (rc == 0) {
         FUZZ_CHECK(memchr(data, '\0', size) == NULL);
         FUZZ_CHECK(!has_long_line(data, size));
-        check_value(c.secret_id, sizeof c.secret_id, data, size, 1);
-        check_value(c.secret_key, sizeof c.secret_key, data, size, 1);
-        check_value(c.token, sizeof c.token, data, size, 0);
+        check_value(c.secret_id, sizeof c.secret_id, data, size, 1, 1);
+        check_value(c.secret_key, sizeof c.secret_key, data, size, 1, 1);
+        check_value(c.token, sizeof c.token, data, size, 0, 1);
     } else {
         bounded_len(err, sizeof err);
     }

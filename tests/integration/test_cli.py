@@ -706,13 +706,150 @@ def test_argument_errors_name_the_argument_and_its_limit(ctx):
     before = ctx.mock.stats()["requests"]
     proc = run(ctx, "status", "t" * 300)
     assert proc.returncode == 2, (proc.returncode, err(proc))
-    assert "lkedoc: task id is 300 bytes; at most 127\n" in err(proc), err(proc)
-    proc = run(ctx, "status", b"bad-\xff-id")
-    assert proc.returncode == 2 and "task id must be UTF-8 without NUL bytes" in err(proc), err(proc)
+    assert "lkedoc: TaskId is 300 bytes; the limit is 127\n" in err(proc), err(proc)
+    proc = run(ctx, "status", "done-ok", b"bad-\xff-id")
+    assert proc.returncode == 2 and "lkedoc: TaskId 2 of 2 is not valid UTF-8 (byte 5)\n" in err(proc), err(proc)
+    proc = run(ctx, "status", "done-ok", "t" * 300, "t" * 200)
+    assert proc.returncode == 2 and "lkedoc: TaskId 2 of 3 is 300 bytes; the limit is 127\n" in err(proc), err(proc)
+    before += 2  # done-ok went out twice
+    # The action form, and a command that waits: the same words.
+    for args in (["GetReconstructDocumentResult", "--TaskId", "t" * 300], ["wait", "t" * 300]):
+        proc = run(ctx, *args)
+        assert proc.returncode == 2 and "lkedoc: TaskId is 300 bytes; the limit is 127\n" in err(proc), err(proc)
+    proc = run(ctx, "GetReconstructDocumentResult", "--TaskId", b"\xc3(")
+    assert proc.returncode == 2 and "lkedoc: TaskId is not valid UTF-8 (byte 1)\n" in err(proc), err(proc)
+    proc = run(ctx, "status", "x", env=env_for(ctx, TENCENTCLOUD_REGION="ap guangzhou"))
+    assert proc.returncode == 2 and "(set with --region or TENCENTCLOUD_REGION)" in err(proc), err(proc)
     proc = run(ctx, "--region", "ap guangzhou", "status", "x")
     assert proc.returncode == 2, (proc.returncode, err(proc))
     assert "region must be letters, digits" in err(proc) and "--region" in err(proc), err(proc)
     assert ctx.mock.stats()["requests"] == before, "a refused argument reached the service"
+
+
+def test_trailing_whitespace_of_the_environment_is_trimmed(ctx):
+    # What $(cat file), echo into a file and Windows editors add to a value.
+    for tail in ("\n", "\r\n", " \t\n"):
+        proc = run(ctx, "--json", "status", "done-env", env=env_for(ctx, TOKEN_ID + tail, TOKEN_KEY + tail,
+                                                                     TENCENTCLOUD_TOKEN=TOKEN + tail))
+        assert proc.returncode == 0, (repr(tail), err(proc))
+
+
+def test_an_unusable_environment_value_is_named(ctx):
+    before = ctx.mock.stats()["requests"]
+    cases = [
+        (dict(secret_id=" \n"), "the value of TENCENTCLOUD_SECRET_ID is empty"),
+        (dict(secret_id="A" * 200), "the value of TENCENTCLOUD_SECRET_ID is 200 bytes; the limit is 128"),
+        (dict(secret_id=SECRET_ID[:4] + "/" + SECRET_ID[4:]), "the value of TENCENTCLOUD_SECRET_ID holds a "
+         "character other than letters, digits, '-', '.' and '_' at byte 5"),
+        (dict(secret_key=SECRET_KEY + "'"), "the value of TENCENTCLOUD_SECRET_KEY has an unmatched quote mark; "
+         "write it without quotes"),
+        (dict(secret_id=SECRET_ID[:4] + "\n" + SECRET_ID[4:]),
+         "the value of TENCENTCLOUD_SECRET_ID holds a control character at byte 5"),
+        (dict(secret_key=SECRET_KEY[:3] + " " + SECRET_KEY[3:]),
+         "the value of TENCENTCLOUD_SECRET_KEY holds a space at byte 4"),
+        (dict(secret_key="\u00e9" + SECRET_KEY),
+         "the value of TENCENTCLOUD_SECRET_KEY holds a non-ASCII character at byte 1"),
+        (dict(secret_key='"%s"' % SECRET_KEY),
+         "the value of TENCENTCLOUD_SECRET_KEY is quoted; write it without quotes"),
+        (dict(TENCENTCLOUD_TOKEN="tok\x01en"), "the value of TENCENTCLOUD_TOKEN holds a control character at byte 4"),
+        (dict(TENCENTCLOUD_TOKEN="t" * 5000), "the value of TENCENTCLOUD_TOKEN is 5000 bytes; the limit is 4096"),
+    ]
+    for kw, says in cases:
+        proc = run(ctx, "status", "x", env=env_for(ctx, **kw))
+        assert proc.returncode == 2 and "lkedoc: %s\n" % says in err(proc), (kw, err(proc))
+        for secret in [v for v in kw.values() if len(v) >= 8] + [SECRET_KEY]:
+            run8 = next((secret[i:i + 8] for i in range(len(secret) - 7) if secret[i:i + 8] in err(proc)), None)
+            assert run8 is None, (kw, "shows part of a secret", run8, err(proc))
+    assert ctx.mock.stats()["requests"] == before, "a refused credential reached the service"
+
+
+# Every refusal the command line can reach, with what it must name: none is a bare "invalid argument".
+BAD_INPUTS = [
+    (["status", "t" * 300], "TaskId"),
+    (["status", b"a\xffb"], "TaskId"),
+    (["download", "t" * 300, "-o", "o.zip"], "TaskId"),
+    (["GetReconstructDocumentResult", "--TaskId", "t" * 300], "TaskId"),
+    (["status", ""], "status"),
+    (["wait", b"\xff"], "TaskId"),
+    (["cancel", "x"], "cancel"),
+    (["--region", "ap guangzhou", "status", "x"], "--region"),
+    (["--api-version", "v 1", "status", "x"], "--api-version"),
+    (["--endpoint", "bad host", "status", "x"], "--endpoint"),
+    (["--endpoint", "a:0", "status", "x"], "--endpoint"),
+    (["--endpoint", "h" * 300, "status", "x"], "--endpoint"),
+    (["--language", "fr", "status", "x"], "--language"),
+    (["--service", "cvm", "status", "x"], "--service"),
+    (["--timeout", "0", "status", "x"], "--timeout"),
+    (["--job-timeout", "abc", "wait", "x"], "--job-timeout"),
+    (["--poll-interval", "0", "wait", "x"], "--poll-interval"),
+    (["--resolve", "bad", "status", "x"], "--resolve"),
+    (["--result-host", "a b", "status", "x"], "--result-host"),
+    (["--proxy", "ftp://p", "status", "x"], "--proxy"),
+    (["--credentials-margin", "999999", "status", "x"], "--credentials-margin"),
+    (["--credentials-timeout", "-3", "status", "x"], "--credentials-timeout"),
+    (["--credentials-process", "", "status", "x"], "credentials process"),
+    (["--ca-file", "/nonexistent", "status", "x"], "/nonexistent"),
+    (["--upload-rate", "x", "status", "x"], "--upload-rate"),
+    (["create", "--url", b"http://x/\xff.pdf"], "--url"),
+    (["create", "--url", "http://x/" + "u" * 4000 + ".pdf"], "request buffer"),
+    (["create", "--file", "/nonexistent.pdf"], "/nonexistent.pdf"),
+    (["create", "--file", "/dev/null", "--type", "PDF"], "/dev/null"),
+    (["create", "--url", "http://x/a.pdf", "--type", "DOCX", "--file", "/dev/null"], "exactly one of --file"),
+    (["create", "--url", "http://x/a.pdf", "--pages", "5-2"], "--pages"),
+    (["create", "--url", "http://x/a.pdf", "--pages", "1-99999"], "--pages"),
+    (["create", "--url", "http://x/a.pdf", "--table", "csv"], "--table"),
+    (["create", "--url", "http://x/a.pdf", "--result-type", "9"], "--result-type"),
+    (["create", "--url", "http://x/a.pdf", "--page-format", "x"], "--page-format"),
+    (["create", "--url", "http://x/a.pdf", "--ignore-failed-page", "maybe"], "--ignore-failed-page"),
+    (["parse", "/nonexistent.pdf"], "-o"),
+    (["download", "x"], "-o"),
+    (["frobnicate", "x"], "frobnicate"),
+]
+BAD_ENVIRONMENTS = [
+    (dict(secret_id="a\x01"), "TENCENTCLOUD_SECRET_ID"),
+    (dict(secret_key="\t"), "TENCENTCLOUD_SECRET_KEY"),
+    (dict(TENCENTCLOUD_TOKEN="t x"), "TENCENTCLOUD_TOKEN"),
+    (dict(TENCENTCLOUD_REGION="a b"), "TENCENTCLOUD_REGION"),
+    (dict(HTTPS_PROXY="ftp://x"), "HTTPS_PROXY"),
+    (dict(secret_id=None, secret_key=None), "TENCENTCLOUD_SECRET_ID"),
+    (dict(secret_id=None, secret_key=None, TENCENTCLOUD_CREDENTIALS_FILE="/dev/null"), "/dev/null"),
+]
+
+
+# What a credentials process may print that the library refuses, and the key the message must name.
+BAD_PROCESS_OUTPUTS = [
+    (dict(Token="a\u0001b"), "printed a Token that must be visible ASCII"),
+    (dict(TmpSecretId="AKID/x"), "printed a TmpSecretId that must be letters, digits, '-', '.' and '_'"),
+    (dict(TmpSecretId="A" * 200), "printed a TmpSecretId that is 200 bytes; the limit is 128"),
+    (dict(TmpSecretKey="k" * 129), "printed a TmpSecretKey that is 129 bytes; the limit is 128"),
+    (dict(TmpSecretKey=""), "printed a TmpSecretKey that is empty"),
+    (dict(ExpiredTime=1), "printed an ExpiredTime that is in the past or negative"),
+]
+# A message that names nothing: the library's own texts for an argument status or its generic rule, or a
+# field of its structs in words.
+BARE = re.compile(r"invalid arguments?\b|has bytes or a form it may not have"
+                  r"|^lkedoc: credentials (secret|token|expires)", re.M)
+
+
+def test_no_refusal_is_a_bare_invalid_argument(ctx):
+    before = ctx.mock.stats()["requests"]
+    runs = [(args, {}, names) for args, names in BAD_INPUTS] + [(["status", "x"], kw, n) for kw, n in BAD_ENVIRONMENTS]
+    for i, (fields, says) in enumerate(BAD_PROCESS_OUTPUTS):
+        answer = dict(TmpSecretId=TOKEN_ID, TmpSecretKey=TOKEN_KEY, Token=TOKEN, ExpiredTime=int(time.time()) + 3600)
+        answer.update(fields)
+        path = os.path.join(ctx.home, "process-%d.json" % i)
+        with open(path, "w") as f:
+            json.dump(answer, f)
+        runs.append((["--credentials-process", "cat '%s'" % path, "status", "x"],
+                     dict(secret_id=None, secret_key=None), "lkedoc: the credentials process " + says + "\n"))
+    for args, kw, names in runs:
+        case = "case %r %r" % (args, kw)
+        proc = run(ctx, *args, env=env_for(ctx, **kw))
+        text = err(proc)
+        assert proc.returncode == 2, (case, "exit status", proc.returncode, text)
+        assert names in text, (case, "does not name %r" % names, text)
+        assert BARE.search(text) is None, (case, "names nothing: %r" % BARE.search(text).group(0), text)
+    assert ctx.mock.stats()["requests"] == before, "a refused input reached the service"
 
 
 def help_options():

@@ -277,4 +277,5 @@ def test_the_json_is_read_strictly(ctx):
     with open(path, "w") as f:
         f.write(json.dumps({"Credentials": c, "ExpiredTime": 1000000000}))
     p = run(ctx, "--credentials-process", process(ctx, "file"), "status", "done-1")
-    assert p.returncode == EXIT_USAGE and "expires is in the past" in err(p), err(p)
+    says = "lkedoc: the credentials process printed an ExpiredTime that is in the past or negative\n"
+    assert p.returncode == EXIT_USAGE and says in err(p), err(p)

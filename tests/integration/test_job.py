@@ -634,6 +634,40 @@ def test_parse_killed_after_create_continues_its_task(ctx):
     assert p.returncode == 0 and created(ctx) == 2, err(p)
 
 
+def test_journal_with_an_unusable_task_id_creates_nothing(ctx):
+    # This job's own journal (its identity is right), then made unusable: an earlier run sent Create, so a
+    # task may exist and a second, billed one must not be created.
+    out = os.path.join(ctx.tmp, "bad-task.zip")
+    ctx.mock.reset()
+    ctx.mock.config(polls_to_success=100000)
+    proc = subprocess.Popen(cli_args(ctx) + ["parse", ctx.sample, "-o", out], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env())
+    try:
+        assert proc.stdout.readline().startswith(b"TaskId ")
+        with open(journal_of(out), "rb") as f:
+            head = f.read().rsplit(b"task ", 1)[0]
+    finally:
+        proc.kill()
+        proc.communicate()
+    ctx.mock.config(polls_to_success=0)
+    job = "the job file bad-task.zip.lkedoc-job holds "
+    tail = ": a task may exist; remove the file to create again\n"
+    for body, says in ((b"task " + b"t" * 300 + b"\n", "an unusable TaskId (300 bytes; the limit is 127)"),
+                       (b"task bad-\xff-id\n", "an unusable TaskId (byte 5 is not visible ASCII)"),
+                       (b"task done-cut", "neither pending nor a whole task line"),
+                       (b"pend", "neither pending nor a whole task line"),
+                       (b"", "neither pending nor a whole task line"),
+                       (b"task \n", "neither pending nor a whole task line")):
+        with open(journal_of(out), "wb") as f:
+            f.write(head + body)
+        before = created(ctx)
+        p = run(ctx, "parse", ctx.sample, "-o", out)
+        assert p.returncode == 8 and "lkedoc: " + job + says + tail in err(p), (body, p.returncode, err(p))
+        assert created(ctx) == before, (body, "a second task was created")
+        with open(journal_of(out), "rb") as f:
+            assert f.read() == head + body, "the journal was overwritten"
+
+
 def test_journal_of_another_input_is_not_used(ctx):
     out = os.path.join(ctx.tmp, "other-input.zip")
     ctx.mock.config(polls_to_success=0)

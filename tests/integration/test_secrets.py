@@ -106,6 +106,91 @@ def test_nul_byte_is_an_error(ctx):
     assert p.returncode == 2 and "NUL byte" in err(p), (p.returncode, err(p))
 
 
+def test_windows_and_echo_files_are_read(ctx):
+    # A UTF-8 byte order mark, CR LF line ends and trailing blanks: what Windows editors and echo write.
+    body = (b"\xef\xbb\xbf[default]\r\nsecret_id = " + SECRET_ID.encode() + b" \t\r\nsecret_key=" + SECRET_KEY.encode()
+            + b"\r\n")
+    p = with_file(ctx, credentials_file(ctx, body), "--json", "status", "done-bom")
+    assert p.returncode == 0, err(p)
+
+
+def leaked(secret, text):
+    """The first 8-character run of secret that text holds, or None: a message must not show even part of it."""
+    return next((secret[i:i + 8] for i in range(len(secret) - 7) if secret[i:i + 8] in text), None)
+
+
+def test_other_sections_and_configparser_forms_are_read(ctx):
+    # Lines of another section are not this program's to judge; key: value and a header's comment are
+    # what Python's configparser (Tencent's SDKs) reads.
+    body = (f"[other]\nsecret_id: AKIDother\n  an indented continuation\nnot key value\n"
+            f"[default] ; the account\nsecret_id: {SECRET_ID}\nsecret_key={SECRET_KEY}\n[more]\nx\n")
+    p = with_file(ctx, credentials_file(ctx, body.encode()), "--json", "status", "done-sections")
+    assert p.returncode == 0, err(p)
+
+
+# A key unlike the words of any message: nothing refused is sent, so the mock need not know it.
+KEY = "Zq8xW3vN5tR7yU1pL0kJ9hG2fD4sA6mB"
+
+
+def test_a_file_that_cannot_be_used_says_where_and_why(ctx):
+    before = ctx.mock.stats()["requests"]
+    head = f"[default]\nsecret_id = {SECRET_ID}\n"
+    long_key = "AKID" + KEY  # a secret pasted as a key
+    cases = [
+        (head + f'secret_key = "{KEY}"\n', "line 3: the value of secret_key is quoted; write it without quotes"),
+        (head + f"secret_key = '{KEY}'\n", "line 3: the value of secret_key is quoted; write it without quotes"),
+        (head + f'secret_key = "{KEY}\n',
+         "line 3: the value of secret_key has an unmatched quote mark; write it without quotes"),
+        (head + f"secret_key = {KEY}'\n",
+         "line 3: the value of secret_key has an unmatched quote mark; write it without quotes"),
+        (f"[default]\nsecret_id = '{SECRET_ID}\nsecret_key = {KEY}\n",
+         "line 2: the value of secret_id has an unmatched quote mark; write it without quotes"),
+        (f"[default]\nsecret_id = {SECRET_ID} # mine\nsecret_key = {KEY}\n",
+         "line 2: the value of secret_id is followed by a comment; put comments on a line of their own"),
+        (f"[default]\nsecret_id = {SECRET_ID}  # mine\nsecret_key = {KEY}\n",
+         "line 2: the value of secret_id is followed by a comment; put comments on a line of their own"),
+        (f"[default]\nsecret_id = {SECRET_ID}\t; mine\nsecret_key = {KEY}\n",
+         "line 2: the value of secret_id is followed by a comment; put comments on a line of their own"),
+        (f"[default]\nsecret_id = {SECRET_ID[:6]}/{SECRET_ID[6:]}\nsecret_key = {KEY}\n",
+         "line 2: the value of secret_id holds a character other than letters, digits, '-', '.' and '_' at byte 7"),
+        (head + f"secret_key {KEY}\n", "line 3: not a key = value line, a [section] or a # comment"),
+        ("[default\n" + head, "line 1: not a key = value line, a [section] or a # comment"),
+        (head + "[default] x\n", "line 3: not a key = value line, a [section] or a # comment"),
+        (head + f"secret_key = {KEY[:5]}\x01{KEY[5:]}\n",
+         "line 3: the value of secret_key holds a control character at byte 6"),
+        (head + "secret_key =\n", "line 3: the value of secret_key is empty"),
+        (f"[default]\nsecret_id = {'A' * 130}\n", "line 2: the value of secret_id is 130 bytes; the limit is 128"),
+        (head + f"secret-key = {KEY}\n",
+         "has no secret_key in its [default] section (line 3 has the key secret-key, which is not read)"),
+        (head + f"secret\x1b]key = {KEY}\n",
+         "has no secret_key in its [default] section (line 3 has a key that cannot be shown, which is not read)"),
+        (head + f"sk = 1\n{long_key} = 2\nsecretkey: 3\nsecret_kee = 4\n",
+         "has no secret_key in its [default] section (line 3 has the key sk; line 4 has a key of %d bytes; "
+         "line 5 has the key secretkey, which are not read)" % len(long_key)),
+        ("", "is empty; write secret_id = ... and secret_key = ... under [default]"),
+        ("\ufeff", "is empty; write secret_id = ... and secret_key = ... under [default]"),
+    ]
+    for body, says in cases:
+        path = credentials_file(ctx, body.encode())
+        p = with_file(ctx, path, "status", "done-bad-file")
+        assert p.returncode == 2, (body, p.returncode, err(p))
+        assert "lkedoc: %s %s\n" % (path, says) in err(p), (body, err(p))
+        for secret in (KEY, long_key):
+            assert leaked(secret, err(p)) is None, (body, "shows part of a secret", leaked(secret, err(p)), err(p))
+        assert "\x1b" not in err(p), (body, err(p))
+        assert "secret_kee" not in err(p), (body, "a fourth unknown key was named", err(p))
+    fifo = os.path.join(ctx.tmp, "credentials-fifo")
+    os.mkfifo(fifo, 0o600)
+    try:
+        for path, what in ((ctx.tmp, "a directory"), ("/dev/null", "a device"), (fifo, "a pipe")):
+            p = with_file(ctx, path, "status", "done-bad-file")
+            assert p.returncode == 2, (path, err(p))
+            assert "lkedoc: %s is %s, not a credentials file (a regular file)\n" % (path, what) in err(p), err(p)
+    finally:
+        os.unlink(fifo)
+    assert ctx.mock.stats()["requests"] == before, "a refused credentials file let a request through"
+
+
 def test_file_of_another_user_is_refused_even_to_root(ctx):
     p = with_file(ctx, credentials_file(ctx, GOOD, uid=OTHER_UID), "status", "done-owner")
     assert p.returncode == 2 and f"owned by uid {OTHER_UID}" in err(p), (p.returncode, err(p))
