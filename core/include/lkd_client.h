@@ -211,6 +211,8 @@ typedef struct {
         char task_id[LKD_TASK_ID_SIZE]; /* the job's task (see lkd_job.h) */
         char host_buf[256];         /* the download host (or the refused one), NUL-terminated */
         const char *url_refusal;    /* why the last result URL was refused, NULL when it was not */
+        const char *conn_host;      /* the host of the last connection (settings.host or host_buf), NULL before */
+        uint16_t conn_port;         /* and its port */
         int64_t validity_high;      /* the latest time certificates were checked against */
         lkd_pages_t pages;          /* the filter GetReconstructDocumentResult's answer passes */
         size_t response_len;
@@ -403,6 +405,32 @@ typedef struct {
  * Errors: LKD_ERR_ARG_NULL (client or detail NULL), LKD_ERR_STATE (the client is
  * not initialised, or was freed): *detail is then zero, policy NULL. */
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);
+
+/* Room lkd_client_error_detail's longest line needs (an API error, a
+ * certificate's flags and both clocks). */
+#define LKD_ERROR_DETAIL_SIZE 320
+
+/* The last failure as one line for a log, the same the CLI prints: status is
+ * what the call returned (the client does not keep it).  With LKD_ENABLE_TEXTS
+ * 1, an English sentence: lkd_strerror's text, the HTTP status, the host and
+ * port the failing connection was to ("(result host H, port P)", "(proxy H,
+ * port P)" when the proxy itself failed, "(host H, port P)" for the API
+ * host), the TLS policy's sentence or the certificate's flags in mbedTLS's
+ * words (the mbedTLS code when there are no words), for a certificate whose
+ * time checks failed both clocks when they disagree by over five minutes or
+ * the server's is not known, how many of the announced body bytes arrived,
+ * the service's code and RequestId (LKD_ERR_API), the refused argument's name,
+ * rule, length and limit.  With LKD_ENABLE_TEXTS 0 (the default) the same
+ * facts as numbers: "err=7 result=cos.example.com port=443 flags=0x0001
+ * device_time=2147483647 server_time=-1" (keys err, http, tls, host, result,
+ * proxy, port, flags, device_time, server_time (Unix s, -1 unknown), body
+ * (received/announced), api, rid, len, limit).  A server's bytes never go in
+ * raw: hosts are the filtered copies, code and RequestId keep only letters,
+ * digits and "-._".  NUL-terminated whenever size > 0.
+ * Errors: LKD_ERR_ARG_NULL (client or buf NULL, or size 0: then nothing is
+ * written), LKD_ERR_STATE (not initialised; buf is ""),
+ * LKD_ERR_BUFFER_TOO_SMALL (the line was cut after its last whole part). */
+lkd_status_t lkd_client_error_detail(const lkd_client_t *client, lkd_status_t status, char *buf, size_t size);
 
 /* The task id of the job: the one the last lkd_create made, or the last
  * lkd_wait, lkd_download_result, lkd_get_result or lkd_cancel_task was given

@@ -152,9 +152,12 @@ lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, 
     uint16_t to = port;
     lkd_status_t st;
     size_t i;
+    c->internal.conn_host = host; /* which host a failure is about (lkd_client_error_detail) */
+    c->internal.conn_port = port;
     if (lkd_tls_is_open_to(&c->internal.tls, host, port)) {
         return LKD_OK;
     }
+    c->internal.http.status_code = 0; /* no answer yet on this connection (lkd_client_error_detail) */
     if (proxy->host == NULL || lkd_proxy_bypassed(proxy->no_proxy, host, port)) {
         proxy = NULL;
     } else {
