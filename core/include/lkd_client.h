@@ -408,15 +408,15 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
 
 /* Room lkd_client_error_detail's longest line needs (an API error, a
  * certificate's flags and both clocks). */
-#define LKD_ERROR_DETAIL_SIZE 320
+#define LKD_ERROR_DETAIL_SIZE 512
 
 /* The last failure as one line for a log, the same the CLI prints: status is
  * what the call returned (the client does not keep it).  With LKD_ENABLE_TEXTS
  * 1, an English sentence: lkd_strerror's text, the HTTP status, the host and
  * port the failing connection was to ("(result host H, port P)", "(proxy H,
  * port P)" when the proxy itself failed, "(host H, port P)" for the API
- * host), the TLS policy's sentence or the certificate's flags in mbedTLS's
- * words (the mbedTLS code when there are no words), for a certificate whose
+ * host), the TLS policy's sentence, else the certificate's flags in
+ * mbedTLS's words (the mbedTLS code when neither says more), for a certificate whose
  * time checks failed both clocks when they disagree by over five minutes or
  * the server's is not known, how many of the announced body bytes arrived,
  * the service's code and RequestId (LKD_ERR_API), the refused argument's name,

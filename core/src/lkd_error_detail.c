@@ -73,13 +73,15 @@ static int64_t server_time(const lkd_client_t *c)
     return c->internal.clock_anchor_unix > 0 ? lkd_clock_sign_time(c) : -1;
 }
 
-/* A certificate's time checks failed while the device's clock and the
- * server's disagree, or while the server's is not known: the clock is the
- * likely cause. */
+/* A certificate's time checks failed, and nothing else but trust (an
+ * expired CA's), while the device's clock and the server's disagree, or
+ * while the server's is not known: the clock is the likely cause.  (A chain
+ * mbedTLS refused for its hash or key comes with every flag it did not get
+ * to check: not the clock's.) */
 static int clock_suspect(lkd_status_t st, uint32_t flags, int64_t device, int64_t server)
 {
-    return st == LKD_ERR_CERT && flags != 0xffffffffu &&
-           (flags & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE)) != 0 &&
+    const uint32_t time = MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE;
+    return st == LKD_ERR_CERT && (flags & time) != 0 && (flags & ~(time | MBEDTLS_X509_BADCERT_NOT_TRUSTED)) == 0 &&
            (server < 0 || device < 0 || device - server > CLOCK_SKEW_S || server - device > CLOCK_SKEW_S);
 }
 
@@ -201,6 +203,8 @@ static void describe(lkd_text_writer_t *w, const lkd_client_t *client, lkd_statu
         put_host(w, in);
     }
     if (policy != NULL) {
+        /* It says more than mbedTLS's flags, which then list every check
+         * mbedTLS did not get to as failed. */
         lkd_text_put_str(w, ": ");
         lkd_text_put_str(w, policy);
     } else if (status == LKD_ERR_CERT && in->tls.verify_flags != 0) {

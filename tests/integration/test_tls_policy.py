@@ -50,8 +50,8 @@ NOT_SERVER = "is not issued for a TLS server"
 def cli_explains():
     """True once the CLI prints lkd_tls_policy_describe()."""
     d = os.path.join(ROOT, "boards", "posix")
-    return any("lkd_tls_policy_describe" in open(os.path.join(d, f)).read() for f in os.listdir(d)
-               if f.endswith(".c"))
+    return any(name in open(os.path.join(d, f)).read() for f in os.listdir(d) if f.endswith(".c")
+               for name in ("lkd_tls_policy_describe", "lkd_client_error_detail"))
 
 
 class Ctx:
@@ -118,7 +118,8 @@ def handshake_refused(ctx, cert, args):
 
 def certificate_refused(ctx, cert, args, detail, sentence):
     proc, _ = refused(ctx, cert, args, "lkedoc: server certificate did not verify", sentence)
-    assert detail in proc.stderr, proc.stderr
+    if not cli_explains():
+        assert detail in proc.stderr, proc.stderr  # mbedTLS's words: the policy's sentence says more
     return proc
 
 
