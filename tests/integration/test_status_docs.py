@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""Every status lkd_status.h documents is one the library can end in.
+"""Every status lkd_status.h documents is one the library can end in, and the
+README's exit-status table lists each under the exit exit_status_for gives it.
 
 A status is used when its name appears in the code (comments left out) of
 core/src or a port, other than lkd_status.c's table of descriptions; the only
@@ -72,3 +73,74 @@ def test_the_check_sees_an_unused_status():
     code = "/* LKD_ERR_A */ return LKD_ERR_B; // LKD_ERR_A\n"
     assert unused(statuses, code, {"LKD_ERR_C"}) == ["LKD_ERR_A"]
     assert unused(statuses, code) == ["LKD_ERR_A", "LKD_ERR_C"]
+
+
+# ---- the README's exit-status table ----------------------------------------------------
+
+
+def exit_status_map():
+    """({status name: exit number} by exit_status_for, {EXIT_ name: number})."""
+    with open(os.path.join(ROOT, "boards", "exit_status.h"), encoding="utf-8") as f:
+        text = without_comments(f.read())
+    codes = {name: int(v) for name, v in re.findall(r"\b(EXIT_[A-Z_]+)\s*=\s*(\d+)", text)}
+    body = re.search(r"switch \(st\) \{(.*?)\n    \}", text, re.S).group(1)
+    mapping, pending = {}, []
+    for case, ret in re.findall(r"case (LKD_[A-Z0-9_]+):|return (EXIT_[A-Z_]+);", body):
+        if case:
+            pending.append(case)
+        else:
+            for name in pending:
+                mapping[name] = codes[ret]
+            pending = []
+    default = re.search(r"default:\s*return (EXIT_[A-Z_]+);", body).group(1)
+    for name, _ in documented_statuses():
+        mapping.setdefault(name, codes[default])
+    return mapping, codes
+
+
+def readme_exit_table(text):
+    """{exit number: [status names]} from the rows under "### Exit statuses"."""
+    section = re.search(r"^### Exit statuses\n(.*?)(?=^#)", text, re.S | re.M).group(1)
+    rows = {}
+    for exit_code, statuses in re.findall(r"^\| `(\d+)` \| ([^|]*) \|", section, re.M):
+        rows.setdefault(int(exit_code), []).extend(re.findall(r"`(LKD_(?:OK|ERR_[A-Z0-9_]+))`", statuses))
+    return rows
+
+
+def table_problems(rows, mapping, codes):
+    problems = []
+    seen = {}
+    for exit_code, names in rows.items():
+        for name in names:
+            if name in seen:
+                problems.append(f"{name} is in the rows of exit {seen[name]} and {exit_code}")
+            seen[name] = exit_code
+            if name not in mapping:
+                problems.append(f"{name} is not a status of lkd_status.h")
+            elif mapping[name] != exit_code:
+                problems.append(f"{name} is under exit {exit_code}; exit_status_for gives {mapping[name]}")
+    problems += [f"{name} (exit {code}) is not in the table" for name, code in mapping.items() if name not in seen]
+    problems += [f"exit {code} ({name}) has no row" for name, code in codes.items() if code not in rows]
+    return problems
+
+
+def test_readme_exit_table_matches_exit_status_for():
+    mapping, codes = exit_status_map()
+    assert len(mapping) == len(documented_statuses()) and mapping["LKD_ERR_CERT"] == codes["EXIT_NETWORK"]
+    assert mapping["LKD_ERR_WRITE"] == codes["EXIT_OTHER"], "the default case is not seen"
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        rows = readme_exit_table(f.read())
+    problems = table_problems(rows, mapping, codes)
+    assert not problems, "README's exit-status table is stale:\n" + "\n".join(problems)
+
+
+def test_the_table_check_sees_a_stale_row():
+    # Not vacuous: a status under the wrong exit, one missing, an exit without a row.
+    text = ("### Exit statuses\n\n| Exit | Errors |\n|---|---|\n| `0` | `LKD_OK` |\n"
+            "| `4` | `LKD_ERR_DNS`, `LKD_ERR_TIMEOUT` |\n\n## Next\n")
+    rows = readme_exit_table(text)
+    assert rows == {0: ["LKD_OK"], 4: ["LKD_ERR_DNS", "LKD_ERR_TIMEOUT"]}, rows
+    mapping = {"LKD_OK": 0, "LKD_ERR_DNS": 4, "LKD_ERR_TIMEOUT": 5, "LKD_ERR_IO": 4}
+    problems = table_problems(rows, mapping, {"EXIT_OK": 0, "EXIT_NETWORK": 4, "EXIT_TIMEOUT": 5})
+    assert problems == ["LKD_ERR_TIMEOUT is under exit 4; exit_status_for gives 5",
+                        "LKD_ERR_IO (exit 4) is not in the table", "exit 5 (EXIT_TIMEOUT) has no row"], problems
