@@ -18,8 +18,6 @@
 #endif
 #include <unistd.h>
 
-#include <mbedtls/x509.h>
-
 #include "arg_message.h"
 #include "cli.h"
 #include "credentials.h"
