@@ -415,16 +415,20 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
  * 1, an English sentence: lkd_strerror's text, the HTTP status, the host and
  * port the failing connection was to ("(result host H, port P)", "(proxy H,
  * port P)" when the proxy itself failed, "(host H, port P)" for the API
- * host), the TLS policy's sentence, else the certificate's flags in
- * mbedTLS's words (the mbedTLS code when neither says more), for a certificate whose
+ * host), the mbedTLS code of a TLS failure, the TLS policy's sentence, else
+ * the certificate's flags in mbedTLS's words, for a certificate whose
  * time checks failed both clocks when they disagree by over five minutes or
  * the server's is not known, how many of the announced body bytes arrived,
  * the service's code and RequestId (LKD_ERR_API), the refused argument's name,
  * rule, length and limit.  With LKD_ENABLE_TEXTS 0 (the default) the same
- * facts as numbers: "err=7 result=cos.example.com port=443 flags=0x0001
- * device_time=2147483647 server_time=-1" (keys err, http, tls, host, result,
- * proxy, port, flags, device_time, server_time (Unix s, -1 unknown), body
- * (received/announced), api, rid, len, limit).  A server's bytes never go in
+ * facts as numbers, every key always there in this order: "err=5 http=0
+ * tls=0 flags=0 port=443 hop=0 device_time=1795500000 server_time=-1 clock=0
+ * body=0 of=-1 len=0 limit=0" (the status, HTTP status, mbedTLS code,
+ * verification flags, port, LKD_PROXY_HOP_*, both clocks in Unix s (-1:
+ * unknown), 1 when the clock is the likely cause, body bytes received and
+ * announced (-1: none), a refused argument's length and limit), then
+ * " host=H" after a failure on a connection, " api=CODE rid=ID" after
+ * LKD_ERR_API.  A server's bytes never go in
  * raw: hosts are the filtered copies, code and RequestId keep only letters,
  * digits and "-._".  NUL-terminated whenever size > 0.
  * Errors: LKD_ERR_ARG_NULL (client or buf NULL, or size 0: then nothing is

@@ -50,9 +50,8 @@ static void put_num(lkd_text_writer_t *w, int64_t v)
 {
     if (v < 0) {
         lkd_text_put(w, "-", 1);
-        v = -v;
     }
-    lkd_text_put_dec(w, (uint64_t)v);
+    lkd_text_put_dec(w, v < 0 ? 0u - (uint64_t)v : (uint64_t)v); /* INT64_MIN too */
 }
 
 /* The host of the last connection and its port: the proxy's when the proxy
@@ -193,8 +192,7 @@ static void describe(lkd_text_writer_t *w, const lkd_client_t *client, lkd_statu
         lkd_text_put_dec(w, (uint64_t)in->http_status);
         lkd_text_put(w, ")", 1);
     }
-    if ((status == LKD_ERR_TLS || status == LKD_ERR_NO_MEMORY) && in->tls.last_mbedtls_error != 0 &&
-        policy == NULL) {
+    if ((status == LKD_ERR_TLS || status == LKD_ERR_NO_MEMORY) && in->tls.last_mbedtls_error != 0) {
         lkd_text_put_str(w, " (mbedTLS -");
         put_hex(w, (uint32_t)-in->tls.last_mbedtls_error);
         lkd_text_put(w, ")", 1);
