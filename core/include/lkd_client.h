@@ -406,9 +406,19 @@ typedef struct {
  * not initialised, or was freed): *detail is then zero, policy NULL. */
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);
 
-/* Room lkd_client_error_detail's longest line needs (an API error, a
- * certificate's flags and both clocks). */
-#define LKD_ERROR_DETAIL_SIZE 512
+/* Room for lkd_client_error_detail's longest lines (hosts of 253 bytes,
+ * port 65535, times of 23 bytes) and their NUL:
+ *   the proxy failing, before its tunnel: 59 (the status's text) + 11
+ *   (" (HTTP 502)") + 8 (" (proxy ") + 253 + 12 (", port 65535") + 20
+ *   ("; the tunnel was to ") + 253 + 12 + 1 = 629;
+ *   a certificate's time and trust failing on the result host: 33 + 14
+ *   (" (result host ") + 253 + 13 + 144 (mbedTLS's three lines for
+ *   expired, future, not trusted) + 141 (expired by the floor, the device
+ *   clock before it) = 598;
+ *   the service's error: 25 + 2 + 79 (code) + 12 + 63 (RequestId) + 1.
+ * Every other flag set comes with no clock, and a line that does not fit
+ * is cut after its last whole part. */
+#define LKD_ERROR_DETAIL_SIZE 640
 
 /* The last failure as one line for a log, the same the CLI prints: status is
  * what the call returned (the client does not keep it).  With LKD_ENABLE_TEXTS
@@ -429,9 +439,10 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
  * announced (-1: none), a refused argument's length and limit), then
  * " host=H" after a failure on a connection, " api=CODE rid=ID" after
  * LKD_ERR_API.  A server's bytes never go in
- * raw: hosts are the filtered copies, code and RequestId keep only letters,
- * digits and "-._".  NUL-terminated whenever size > 0.
- * Errors: LKD_ERR_ARG_NULL (client or buf NULL, or size 0: then nothing is
+ * raw: hosts, code and RequestId keep only letters, digits and "-._:[]".
+ * NUL-terminated whenever size > 0.
+ * Errors: LKD_ERR_ARG_NULL (client or buf NULL: buf is then untouched, or
+ * "" when only client is NULL), LKD_ERR_ARG_EMPTY (size 0: nothing is
  * written), LKD_ERR_STATE (not initialised; buf is ""),
  * LKD_ERR_BUFFER_TOO_SMALL (the line was cut after its last whole part). */
 lkd_status_t lkd_client_error_detail(const lkd_client_t *client, lkd_status_t status, char *buf, size_t size);

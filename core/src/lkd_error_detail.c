@@ -38,9 +38,7 @@
 static void put_safe(lkd_text_writer_t *w, const char *s)
 {
     for (; *s != '\0'; s++) {
-        char c = *s;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-            c == '_' || c == ':' || c == '[' || c == ']') {
+        if (lkd_text_is_name_byte(*s)) {
             lkd_text_put(w, s, 1);
         }
     }
@@ -52,6 +50,25 @@ static void put_num(lkd_text_writer_t *w, int64_t v)
         lkd_text_put(w, "-", 1);
     }
     lkd_text_put_dec(w, v < 0 ? 0u - (uint64_t)v : (uint64_t)v); /* INT64_MIN too */
+}
+
+/* A part (a host, a number with its sign, a flag list) is written whole or
+ * not at all: one the buffer cut is taken back, so that a cut line never
+ * names a shorter host or a smaller number. */
+static void whole(lkd_text_writer_t *w, size_t start)
+{
+    if (w->overflow) {
+        w->pos = start;
+    }
+}
+
+/* The statuses the TLS facts (the policy's sentence, the mbedTLS code, the
+ * flags) are about; others leave them out even when a connection before
+ * failed.  Hook: LKD_ERR_HTTP_STATUS joins them for a policy sentence about
+ * that connection's own handshake. */
+static int tls_failure(lkd_status_t st)
+{
+    return st == LKD_ERR_TLS || st == LKD_ERR_CERT || st == LKD_ERR_NO_MEMORY;
 }
 
 /* The host of the last connection and its port: the proxy's when the proxy
@@ -72,16 +89,40 @@ static int64_t server_time(const lkd_client_t *c)
     return c->internal.clock_anchor_unix > 0 ? lkd_clock_sign_time(c) : -1;
 }
 
+/* The earliest time certificates are checked against (lkd_clock.c): the
+ * floor, last_known_time, or a time already used. */
+static int64_t time_floor(const struct lkd_client_internal *in)
+{
+    int64_t f = (int64_t)LKD_TIME_FLOOR;
+    if (in->settings.last_known_time > f) {
+        f = in->settings.last_known_time;
+    }
+    return f;
+}
+
+/* The device clock when certificates were checked against it (known and not
+ * before the floor, as lkd_clock_validity_time decides); -1 otherwise. */
+static int64_t device_used(const struct lkd_client_internal *in)
+{
+    int64_t wall = in->port.wall_time(in->port.ctx);
+    return wall != LKD_PORT_TIME_UNKNOWN && wall >= time_floor(in) ? wall : -1;
+}
+
 /* A certificate's time checks failed, and nothing else but trust (an
- * expired CA's), while the device's clock and the server's disagree, or
- * while the server's is not known: the clock is the likely cause.  (A chain
- * mbedTLS refused for its hash or key comes with every flag it did not get
- * to check: not the clock's.) */
-static int clock_suspect(lkd_status_t st, uint32_t flags, int64_t device, int64_t server)
+ * expired CA's).  (A chain mbedTLS refused for its hash or key comes with
+ * every flag it did not get to check: its time is not what failed.) */
+static int time_failed(lkd_status_t st, uint32_t flags)
 {
     const uint32_t time = MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE;
-    return st == LKD_ERR_CERT && (flags & time) != 0 && (flags & ~(time | MBEDTLS_X509_BADCERT_NOT_TRUSTED)) == 0 &&
-           (server < 0 || device < 0 || device - server > CLOCK_SKEW_S || server - device > CLOCK_SKEW_S);
+    return st == LKD_ERR_CERT && (flags & time) != 0 && (flags & ~(time | MBEDTLS_X509_BADCERT_NOT_TRUSTED)) == 0;
+}
+
+/* ... against the device's clock, while the server's disagrees or is not
+ * known: the device clock is the likely cause. */
+static int clock_suspect(lkd_status_t st, uint32_t flags, int64_t device, int64_t server)
+{
+    return time_failed(st, flags) && device >= 0 &&
+           (server < 0 || device - server > CLOCK_SKEW_S || server - device > CLOCK_SKEW_S);
 }
 
 #if LKD_ENABLE_TEXTS
@@ -130,22 +171,47 @@ static void put_host(lkd_text_writer_t *w, const struct lkd_client_internal *in)
     put_safe(w, host); /* settings are checked, host_buf filtered when kept: this drops nothing */
     lkd_text_put_str(w, ", port ");
     lkd_text_put_dec(w, port);
+    if (host != in->conn_host && in->conn_host != NULL) {
+        /* The proxy failed: and which origin the tunnel was for. */
+        lkd_text_put_str(w, "; the tunnel was to ");
+        put_safe(w, in->conn_host);
+        lkd_text_put_str(w, ", port ");
+        lkd_text_put_dec(w, in->conn_port);
+    }
     lkd_text_put(w, ")", 1);
 }
 
-static void put_clock(lkd_text_writer_t *w, int64_t device, int64_t server)
+/* Which clock the certificate's time was checked against, and when the
+ * device's was and is the likely cause, both clocks. */
+static void put_clock(lkd_text_writer_t *w, const struct lkd_client_internal *in, int64_t server)
 {
+    int64_t device = device_used(in), wall = in->port.wall_time(in->port.ctx);
     if (device >= 0) {
         lkd_text_put_str(w, "; the device clock says ");
         put_time(w, device);
-    } else {
-        lkd_text_put_str(w, "; the device clock is not set");
+        if (server >= 0) {
+            lkd_text_put_str(w, "; the server's clock (its Date header) says ");
+            put_time(w, server);
+        } else {
+            lkd_text_put_str(w, "; the server's time is not known yet: check the device clock");
+        }
+        return;
     }
+    lkd_text_put_str(w, (in->tls.verify_flags & MBEDTLS_X509_BADCERT_EXPIRED) != 0 ? "; expired by "
+                                                                                    : "; not yet valid by ");
     if (server >= 0) {
-        lkd_text_put_str(w, "; the server's clock (its Date header) says ");
-        put_time(w, server);
+        lkd_text_put_str(w, "the server's clock (its Date header) ");
+        put_time(w, in->validity_high > server ? in->validity_high : server);
     } else {
-        lkd_text_put_str(w, "; the server's time is not known yet: check the device clock");
+        lkd_text_put_str(w, "the earliest time this client accepts ");
+        put_time(w, in->validity_high > time_floor(in) ? in->validity_high : time_floor(in));
+    }
+    if (wall == LKD_PORT_TIME_UNKNOWN) {
+        lkd_text_put_str(w, " (the device clock is not set)");
+    } else {
+        lkd_text_put_str(w, " (the device clock says ");
+        put_time(w, wall);
+        lkd_text_put_str(w, ", earlier than that)");
     }
 }
 
@@ -181,9 +247,12 @@ static void put_flags(lkd_text_writer_t *w, uint32_t flags)
 static void describe(lkd_text_writer_t *w, const lkd_client_t *client, lkd_status_t status)
 {
     const struct lkd_client_internal *in = &client->internal;
-    const char *policy = lkd_tls_policy_describe(in->tls.last_mbedtls_error, in->tls.verify_flags);
-    int64_t device = in->port.wall_time(in->port.ctx), server = server_time(client);
+    int tls = tls_failure(status);
+    uint32_t flags = tls ? in->tls.verify_flags : 0;
+    const char *policy = tls ? lkd_tls_policy_describe(in->tls.last_mbedtls_error, flags) : NULL;
+    size_t at;
     lkd_text_put_str(w, lkd_strerror(status));
+    at = w->pos;
     if (status == LKD_ERR_HTTP_STATUS) {
         lkd_text_put(w, " ", 1);
         lkd_text_put_dec(w, (uint64_t)in->http_status);
@@ -192,25 +261,35 @@ static void describe(lkd_text_writer_t *w, const lkd_client_t *client, lkd_statu
         lkd_text_put_dec(w, (uint64_t)in->http_status);
         lkd_text_put(w, ")", 1);
     }
-    if ((status == LKD_ERR_TLS || status == LKD_ERR_NO_MEMORY) && in->tls.last_mbedtls_error != 0) {
+    whole(w, at);
+    at = w->pos;
+    if (ON_CONNECTION(status) && in->conn_host != NULL) {
+        put_host(w, in);
+    }
+    whole(w, at);
+    at = w->pos;
+    if (policy != NULL) {
+        lkd_text_put_str(w, ": ");
+        lkd_text_put_str(w, policy);
+    }
+    whole(w, at);
+    at = w->pos;
+    if (status == LKD_ERR_CERT && flags != 0 && flags != 0xffffffffu) {
+        put_flags(w, flags); /* beside the policy's sentence: a wrong name beside a weak key is still said */
+    } else if (policy == NULL && tls && in->tls.last_mbedtls_error != 0) {
+        /* No words for it: the code is all there is. */
         lkd_text_put_str(w, " (mbedTLS -");
         put_hex(w, (uint32_t)-in->tls.last_mbedtls_error);
         lkd_text_put(w, ")", 1);
     }
-    if (ON_CONNECTION(status) && in->conn_host != NULL) {
-        put_host(w, in);
+    whole(w, at);
+    at = w->pos;
+    if (time_failed(status, flags) &&
+        (device_used(in) < 0 || clock_suspect(status, flags, device_used(in), server_time(client)))) {
+        put_clock(w, in, server_time(client));
     }
-    if (policy != NULL) {
-        /* It says more than mbedTLS's flags, which then list every check
-         * mbedTLS did not get to as failed. */
-        lkd_text_put_str(w, ": ");
-        lkd_text_put_str(w, policy);
-    } else if (status == LKD_ERR_CERT && in->tls.verify_flags != 0) {
-        put_flags(w, in->tls.verify_flags);
-    }
-    if (clock_suspect(status, in->tls.verify_flags, device, server)) {
-        put_clock(w, device, server);
-    }
+    whole(w, at);
+    at = w->pos;
     if ((status == LKD_ERR_CLOSED || status == LKD_ERR_IO || status == LKD_ERR_TIMEOUT) &&
         in->http.status_code != 0 && in->http.has_content_length && in->http.body_received < in->http.content_length) {
         lkd_text_put_str(w, "; ");
@@ -239,6 +318,7 @@ static void describe(lkd_text_writer_t *w, const lkd_client_t *client, lkd_statu
             lkd_text_put(w, ")", 1);
         }
     }
+    whole(w, at);
 }
 #else
 /* The same facts as numbers, each key always there (0 or -1 when it does
@@ -250,45 +330,56 @@ static void describe(lkd_text_writer_t *w, const lkd_client_t *client, lkd_statu
     const struct lkd_client_internal *in = &client->internal;
     uint16_t port;
     const char *host = failed_host(in, &port);
+    int tls = tls_failure(status);
     int64_t v[13];
     unsigned i;
+    size_t at;
     v[0] = status;
     v[1] = in->http_status;
-    v[2] = in->tls.last_mbedtls_error;
-    v[3] = in->tls.verify_flags;
+    v[2] = tls ? in->tls.last_mbedtls_error : 0;
+    v[3] = tls ? in->tls.verify_flags : 0;
     v[4] = port;
     v[5] = in->tls.proxy_hop;
     v[6] = in->port.wall_time(in->port.ctx);
     v[7] = server_time(client);
-    v[8] = clock_suspect(status, in->tls.verify_flags, v[6], v[7]);
+    v[8] = clock_suspect(status, (uint32_t)v[3], device_used(in), v[7]);
     v[9] = (int64_t)in->http.body_received;
     v[10] = in->http.has_content_length ? (int64_t)in->http.content_length : -1;
     v[11] = (int64_t)in->arg_error.length;
     v[12] = (int64_t)in->arg_error.limit;
     for (i = 0; i < 13u; i++) {
+        at = w->pos;
         lkd_text_put_str(w, i == 0 ? "" : " ");
         lkd_text_put_str(w, lkd_text_nth(keys, i, ""));
         lkd_text_put(w, "=", 1);
         put_num(w, v[i]);
+        whole(w, at);
     }
+    at = w->pos;
     if (ON_CONNECTION(status) && host != NULL) {
         lkd_text_put_str(w, " host=");
         put_safe(w, host);
     }
+    whole(w, at);
+    at = w->pos;
     if (status == LKD_ERR_API) {
         lkd_text_put_str(w, " api=");
         put_safe(w, in->api_error.code);
         lkd_text_put_str(w, " rid=");
         put_safe(w, in->api_error.request_id);
     }
+    whole(w, at);
 }
 #endif
 
 lkd_status_t lkd_client_error_detail(const lkd_client_t *client, lkd_status_t status, char *buf, size_t size)
 {
     lkd_text_writer_t w;
-    if (buf == NULL || size == 0) {
+    if (buf == NULL) {
         return LKD_ERR_ARG_NULL;
+    }
+    if (size == 0) {
+        return LKD_ERR_ARG_EMPTY; /* no room even for the NUL */
     }
     buf[0] = '\0';
     if (client == NULL) {

@@ -55,7 +55,7 @@ static void test_refusals(void)
     CHECK(b[0] == '\0');
     CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_DNS, NULL, 8), LKD_ERR_ARG_NULL);
     b[0] = 'x';
-    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_DNS, b, 0), LKD_ERR_ARG_NULL);
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_DNS, b, 0), LKD_ERR_ARG_EMPTY);
     CHECK(b[0] == 'x'); /* size 0: nothing written */
     CHECK_EQ_INT(lkd_client_error_detail(&never, LKD_ERR_DNS, b, sizeof b), LKD_ERR_STATE);
     CHECK(b[0] == '\0');
@@ -75,9 +75,14 @@ static void test_hosts_named(void)
     client.internal.settings.timeout_ms = 1000;
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CONNECT);
     has(LKD_ERR_CONNECT, "could not connect (host api.test, port 443)");
-    /* Cut: terminated, after its last whole part, and said. */
+    /* Cut: terminated, after its last whole part, and said; at every size,
+     * never a part of the host ("(host api.t"). */
     CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CONNECT, small, sizeof small), LKD_ERR_BUFFER_TOO_SMALL);
     CHECK(strcmp(small, "could not connect") == 0);
+    for (size_t n = 1; n <= strlen(line); n++) {
+        CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CONNECT, line, n), LKD_ERR_BUFFER_TOO_SMALL);
+        CHECK(strcmp(line, n > strlen("could not connect") ? "could not connect" : "") == 0);
+    }
     /* A body cut short: how much of it came. */
     fresh();
     for (int i = 0; i < 6; i++) {
@@ -146,12 +151,128 @@ static void test_clock(void)
                       "the server's clock (its Date header) says 2026-11-24 06:00:00 UTC");
 }
 
+/* A certificate whose time failed, checked against another clock than the
+ * device's: which one, and the device clock not blamed. */
+static void test_clock_not_used(void)
+{
+    lkd_result_t r;
+    /* No device clock, no server's Date: the floor. */
+    fresh();
+    tl.wall_base = LKD_PORT_TIME_UNKNOWN;
+    tl.cert = TL_CERT_EXPIRED;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    has(LKD_ERR_CERT, "The certificate validity has expired; expired by the earliest time this client accepts "
+                      "2026-01-01 00:00:00 UTC (the device clock is not set)");
+    lacks("check the device clock");
+    /* No device clock, the server's Date known: the server's clock. */
+    fresh();
+    tl.wall_base = LKD_PORT_TIME_UNKNOWN;
+    lkd_clock_learn(&client, TL_NOW);
+    tl.cert = TL_CERT_EXPIRED;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    has(LKD_ERR_CERT, "; expired by the server's clock (its Date header) 2026-11-24 06:0");
+    has(LKD_ERR_CERT, " UTC (the device clock is not set)");
+    lacks("device clock says");
+    /* A device clock at 1970 (5 s): before the floor, so not used either. */
+    fresh();
+    tl.wall_base = 5 - (int64_t)(tl.mono / 1000u);
+    tl.cert = TL_CERT_EXPIRED;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    has(LKD_ERR_CERT, "; expired by the earliest time this client accepts 2026-01-01 00:00:00 UTC (the device clock "
+                      "says 1970-01-01 00:00:");
+    has(LKD_ERR_CERT, " UTC, earlier than that)");
+    lacks("check the device clock");
+}
+
+/* TLS facts only on TLS failures, and a call forgets the last one's. */
+static void test_tls_facts(void)
+{
+    lkd_result_t r;
+    fresh();
+    tl.cert = TL_CERT_EXPIRED;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    /* A policy sentence, with mbedTLS's words for every flag beside it (a
+     * wrong name beside a weak key is not hidden); no code: there are words. */
+    client.internal.tls.verify_flags = MBEDTLS_X509_BADCERT_BAD_KEY | MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    client.internal.tls.last_mbedtls_error = MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+    has(LKD_ERR_CERT, "(host api.test, port 443): the server's certificate (or a CA certificate in its chain) has "
+                      "an RSA key under 2048 bits");
+    has(LKD_ERR_CERT, "P-384: The certificate Common Name (CN) does not match with the expected CN; The certificate "
+                      "is signed with an unacceptable key");
+    lacks("mbedTLS -");
+    /* A code without words: the code. */
+    client.internal.tls.verify_flags = 0;
+    client.internal.tls.last_mbedtls_error = MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+    has(LKD_ERR_TLS, "TLS failure (host api.test, port 443) (mbedTLS -0x6c00)");
+    /* The policy's words: no code. */
+    client.internal.tls.last_mbedtls_error = MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+    has(LKD_ERR_TLS, "TLS failure (host api.test, port 443): the server refused the handshake");
+    lacks("mbedTLS -");
+    /* Another failure after the TLS one: none of it. */
+    has(LKD_ERR_TIMEOUT, "deadline passed (host api.test, port 443)");
+    lacks("handshake");
+    client.internal.tls.verify_flags = MBEDTLS_X509_BADCERT_BAD_KEY;
+    has(LKD_ERR_CLOSED, "(host api.test, port 443)");
+    lacks("RSA key");
+    /* The next call starts with no connection and no TLS facts (host_buf,
+     * which conn_host may point at, is rewritten). */
+    CHECK_EQ_INT(lkd_get_result(&client, "", 0, &r), LKD_ERR_ARG_EMPTY);
+    CHECK(client.internal.conn_host == NULL && client.internal.tls.verify_flags == 0 &&
+          client.internal.tls.last_mbedtls_error == 0);
+    has(LKD_ERR_TLS, "TLS failure");
+    lacks("host");
+    lacks("handshake");
+}
+
+/* The longest line fits LKD_ERROR_DETAIL_SIZE: a 253-byte result host at
+ * port 65535, a certificate that expired, starts in the future and is not
+ * trusted, checked by the floor against a device clock that is wrong. */
+static void test_longest(void)
+{
+    static char origin[254];
+    lkd_result_t r;
+    size_t i;
+    fresh();
+    tl.cert = TL_CERT_EXPIRED;
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CERT);
+    for (i = 0; i < 253; i++) {
+        client.internal.host_buf[i] = i % 64 == 63 ? '.' : 'h';
+    }
+    client.internal.host_buf[253] = '\0';
+    client.internal.conn_host = client.internal.host_buf;
+    client.internal.conn_port = 65535;
+    client.internal.tls.verify_flags =
+        MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE | MBEDTLS_X509_BADCERT_NOT_TRUSTED;
+    client.internal.settings.last_known_time = 253402300799; /* 9999-12-31 23:59:59 */
+    tl.wall_base = 253402300000 - (int64_t)(tl.mono / 1000u);
+    has(LKD_ERR_CERT, ", port 65535): The certificate validity has expired; The certificate is not correctly signed by "
+                      "the trusted CA; The certificate validity starts in the future; expired by the earliest time "
+                      "this client accepts 9999-12-31 23:59:59 UTC");
+    has(LKD_ERR_CERT, " (the device clock says 9999-12-31 23:");
+    CHECK_EQ_INT((int)strlen(line), 598); /* as lkd_client.h computes it */
+    /* The proxy, on the way to that host: the other long line. */
+    client.internal.tls.proxy_hop = LKD_PROXY_HOP_PROXY;
+    client.internal.settings.proxy.host = client.internal.host_buf;
+    client.internal.settings.proxy.port = 65535;
+    client.internal.http_status = 502;
+    memcpy(origin, client.internal.host_buf, sizeof origin);
+    client.internal.conn_host = origin;
+    has(LKD_ERR_PROXY, "(HTTP 502) (proxy hhh");
+    has(LKD_ERR_PROXY, "hhh, port 65535; the tunnel was to hhh");
+    CHECK_EQ_INT((int)strlen(line), 629);
+    client.internal.settings.proxy.host = NULL;
+    client.internal.tls.proxy_hop = LKD_PROXY_HOP_NONE;
+}
+
 int main(void)
 {
     test_refusals();
     test_hosts_named();
     test_api_and_argument();
     test_clock();
+    test_clock_not_used();
+    test_tls_facts();
+    test_longest();
     lkd_client_free(&client);
     return unit_report("test_error_detail");
 }
