@@ -142,6 +142,16 @@ static void test_error_detail_in_numbers(void)
     CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CONNECT, line, sizeof line), LKD_OK);
     CHECK(strcmp(line, "err=5 http=0 tls=0 flags=0 port=443 hop=0 device_time=1795500000 server_time=-1 clock=0 "
                        "body=0 of=-1 len=0 limit=0 host=lke.intl.tencentcloudapi.com") == 0);
+    /* A TLS code and flags left from a handshake are facts of TLS failures only. */
+    client.internal.tls.last_mbedtls_error = -0x7780;
+    client.internal.tls.verify_flags = 8;
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CONNECT, line, sizeof line), LKD_OK);
+    CHECK(strncmp(line, "err=5 http=0 tls=0 flags=0 ", 27) == 0);
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CERT, line, sizeof line), LKD_OK);
+    CHECK(strncmp(line, "err=7 http=0 tls=-30592 flags=8 ", 32) == 0);
+    /* Cut: after the last whole key=value, never a shorter number. */
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CERT, line, 22), LKD_ERR_BUFFER_TOO_SMALL);
+    CHECK(strcmp(line, "err=7 http=0") == 0);
     lkd_client_free(&client);
 }
 
