@@ -424,17 +424,21 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
  * what the call returned (the client does not keep it).  With LKD_ENABLE_TEXTS
  * 1, an English sentence: lkd_strerror's text, the HTTP status, the host and
  * port the failing connection was to ("(result host H, port P)", "(proxy H,
- * port P)" when the proxy itself failed, "(host H, port P)" for the API
- * host), the mbedTLS code of a TLS failure, the TLS policy's sentence, else
- * the certificate's flags in mbedTLS's words, for a certificate whose
- * time checks failed both clocks when they disagree by over five minutes or
- * the server's is not known, how many of the announced body bytes arrived,
+ * port P; the tunnel was to H2, port P2)" when the proxy itself failed,
+ * "(host H, port P)" for the API host); for LKD_ERR_TLS, LKD_ERR_CERT and
+ * LKD_ERR_NO_MEMORY only, the TLS policy's sentence and the certificate's
+ * flags in mbedTLS's words, or the mbedTLS code when neither has words; for
+ * a certificate whose time checks (and trust alone) failed, the clock they
+ * were checked against: the device's when it was used and disagrees with the
+ * server's Date by over five minutes or no Date is known (both times), else
+ * the server's Date or the earliest time accepted ("the device clock is not
+ * set" is not blamed); how many of the announced body bytes arrived,
  * the service's code and RequestId (LKD_ERR_API), the refused argument's name,
  * rule, length and limit.  With LKD_ENABLE_TEXTS 0 (the default) the same
  * facts as numbers, every key always there in this order: "err=5 http=0
  * tls=0 flags=0 port=443 hop=0 device_time=1795500000 server_time=-1 clock=0
- * body=0 of=-1 len=0 limit=0" (the status, HTTP status, mbedTLS code,
- * verification flags, port, LKD_PROXY_HOP_*, both clocks in Unix s (-1:
+ * body=0 of=-1 len=0 limit=0" (the status, HTTP status, mbedTLS code and
+ * verification flags (0 but for the three TLS statuses), port, LKD_PROXY_HOP_*, both clocks in Unix s (-1:
  * unknown), 1 when the clock is the likely cause, body bytes received and
  * announced (-1: none), a refused argument's length and limit), then
  * " host=H" after a failure on a connection, " api=CODE rid=ID" after
