@@ -49,6 +49,7 @@ LKEDOC_CORE_SOURCES := \
     $(LKEDOC_ROOT)core/src/lkd_crc64.c \
     $(LKEDOC_ROOT)core/src/lkd_creds.c \
     $(LKEDOC_ROOT)core/src/lkd_decode.c \
+    $(LKEDOC_ROOT)core/src/lkd_error_detail.c \
     $(LKEDOC_ROOT)core/src/lkd_hash.c \
     $(LKEDOC_ROOT)core/src/lkd_http.c \
     $(LKEDOC_ROOT)core/src/lkd_job.c \

@@ -48,6 +48,7 @@ set(LKEDOC_CORE_SOURCES
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_crc64.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_creds.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_decode.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_error_detail.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_hash.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_http.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_job.c"

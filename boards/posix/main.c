@@ -18,8 +18,6 @@
 #endif
 #include <unistd.h>
 
-#include <mbedtls/x509.h>
-
 #include "arg_message.h"
 #include "cli.h"
 #include "credentials.h"
@@ -216,6 +214,7 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
     const lkd_api_error_t *e = lkd_client_api_error(c);
     lkd_client_stats_t stats;
     lkd_client_tls_detail_t tls;
+    char detail[LKD_ERROR_DETAIL_SIZE];
     int total = st == LKD_ERR_ABORTED && stop_signal == SIGALRM;
     if (total) {
         fprintf(stderr, "lkedoc: --total-timeout %g s passed during %s\n", o->total_timeout_s, step);
@@ -269,45 +268,21 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
         /* The provider's values: which one could not be sent (never the value). */
         arg_message_print(stderr, lkd_client_arg_error(c), lkd_client_arg_error(c)->status);
     }
-    fprintf(stderr, "lkedoc: %s", lkd_strerror(st));
-    (void)lkd_client_stats(c, &stats); /* all zero if it fails */
-    if (st == LKD_ERR_HTTP_STATUS) {
-        fprintf(stderr, " %d", stats.http_status);
-    } else if (st == LKD_ERR_PROXY && stats.http_status != 0) {
-        fprintf(stderr, " (HTTP %d)", stats.http_status); /* its answer's status: it was HTTP */
-    } else if (st == LKD_ERR_PROXY_AUTH && stats.http_status != 407) {
-        fprintf(stderr, ", answered as HTTP %d", stats.http_status); /* tinyproxy's 401 */
-    }
-    (void)lkd_client_tls_detail(c, &tls); /* zero and no policy text if it fails */
-    if (st == LKD_ERR_CERT && tls.verify_flags != 0) {
-        char info[512];
-        int n = mbedtls_x509_crt_verify_info(info, sizeof info, " ", tls.verify_flags);
-        if (n > 0) {
-            if (info[n - 1] == '\n') {
-                info[n - 1] = '\0'; /* the line end comes below */
-            }
-            fprintf(stderr, ":\n%s", info);
-        }
-    } else if ((st == LKD_ERR_TLS || st == LKD_ERR_NO_MEMORY) && tls.mbedtls_error != 0) {
-        fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-tls.mbedtls_error);
-    }
-    if (proxy_option_explain(c, st, tls.proxy_hop)) {
-        /* The proxy failed, not the origin behind it: it alone is named. */
-    } else if (lkd_client_result_host(c)[0] != '\0') {
-        /* The download's own host, not the API's. */
-        fputs(" (result host ", stderr);
-        safe_text_puts(stderr, lkd_client_result_host(c));
-        fputc(')', stderr);
-    } else if (st == LKD_ERR_DNS || st == LKD_ERR_CONNECT) {
-        fprintf(stderr, " (host %s, port %u)", o->host, (unsigned)o->port);
-    } else if (st == LKD_ERR_BUFFER_TOO_SMALL) {
+    /* The core's sentence (what firmware logs too), then the CLI's own hints. */
+    (void)lkd_client_error_detail(c, st, detail, sizeof detail); /* a cut line is still a line */
+    fputs("lkedoc: ", stderr);
+    safe_text_puts(stderr, detail);
+    (void)lkd_client_tls_detail(c, &tls); /* zero if it fails */
+    proxy_option_explain(c, st, tls.proxy_hop);
+    if (st == LKD_ERR_BUFFER_TOO_SMALL) {
         /* The session token is sent beside the buffer: the headers and a body in it are what did not fit. */
         fprintf(stderr, ": the request does not fit the %u-byte request buffer (LKD_REQUEST_BUFFER_SIZE)",
                 (unsigned)LKD_REQUEST_BUFFER_SIZE);
     }
     fputc('\n', stderr);
-    if ((st == LKD_ERR_TLS || st == LKD_ERR_CERT) && tls.policy != NULL) {
-        fprintf(stderr, "lkedoc: %s\n", tls.policy);
+    if (o->verbose && (st == LKD_ERR_TLS || st == LKD_ERR_CERT || st == LKD_ERR_NO_MEMORY) && tls.mbedtls_error != 0) {
+        /* The sentence leaves the code out when it has words for it. */
+        fprintf(stderr, "lkedoc: mbedTLS error -0x%04x\n", (unsigned)-tls.mbedtls_error);
     }
     return exit_status_for(st);
 }

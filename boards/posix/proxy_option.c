@@ -247,9 +247,6 @@ int proxy_option_explain(const lkd_client_t *c, lkd_status_t st, int hop)
         !(st == LKD_ERR_PROXY || st == LKD_ERR_PROXY_AUTH || (st >= LKD_ERR_DNS && st <= LKD_ERR_IO))) {
         return 0;
     }
-    fputs(" (proxy ", stderr);
-    safe_text_puts(stderr, s->proxy.host);
-    fprintf(stderr, ", port %u)", (unsigned)s->proxy.port);
     if (st == LKD_ERR_PROXY_AUTH) {
         fputs(s->proxy.user != NULL ? "\nlkedoc: the proxy refused the user and password given"
                                     : "\nlkedoc: the proxy wants a user and password: http://USER:PASSWORD@HOST:PORT",

@@ -25,10 +25,9 @@ int proxy_option_set(char *url);
 int proxy_option_settings(lkd_settings_t *s, int verbose);
 
 /* After a failure st of client c whose last connection failed on hop
- * (lkd_client_tls_detail's proxy_hop): when that was the proxy's
- * (LKD_PROXY_HOP_PROXY), " (proxy HOST, port P)" on stderr, and for
- * LKD_ERR_PROXY_AUTH a line on what to give (no line end after it); 1 then,
- * else 0 (nothing said: the origin is the one to name). */
+ * (lkd_client_tls_detail's proxy_hop), once lkd_client_error_detail named the
+ * proxy: for LKD_ERR_PROXY_AUTH a line on what to give on stderr (no line end
+ * after it).  1 when the proxy failed (LKD_PROXY_HOP_PROXY), else 0. */
 int proxy_option_explain(const lkd_client_t *c, lkd_status_t st, int hop);
 
 /* In a child about to exec the credentials process: https_proxy and

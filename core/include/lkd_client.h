@@ -211,6 +211,8 @@ typedef struct {
         char task_id[LKD_TASK_ID_SIZE]; /* the job's task (see lkd_job.h) */
         char host_buf[256];         /* the download host (or the refused one), NUL-terminated */
         const char *url_refusal;    /* why the last result URL was refused, NULL when it was not */
+        const char *conn_host;      /* the host of the last connection (settings.host or host_buf), NULL before */
+        uint16_t conn_port;         /* and its port */
         int64_t validity_high;      /* the latest time certificates were checked against */
         lkd_pages_t pages;          /* the filter GetReconstructDocumentResult's answer passes */
         size_t response_len;
@@ -403,6 +405,51 @@ typedef struct {
  * Errors: LKD_ERR_ARG_NULL (client or detail NULL), LKD_ERR_STATE (the client is
  * not initialised, or was freed): *detail is then zero, policy NULL. */
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);
+
+/* Room for lkd_client_error_detail's longest lines (hosts of 253 bytes,
+ * port 65535, times of 23 bytes) and their NUL:
+ *   the proxy failing, before its tunnel: 59 (the status's text) + 11
+ *   (" (HTTP 502)") + 8 (" (proxy ") + 253 + 12 (", port 65535") + 20
+ *   ("; the tunnel was to ") + 253 + 12 + 1 = 629;
+ *   a certificate's time and trust failing on the result host: 33 + 14
+ *   (" (result host ") + 253 + 13 + 144 (mbedTLS's three lines for
+ *   expired, future, not trusted) + 141 (expired by the floor, the device
+ *   clock before it) = 598;
+ *   the service's error: 25 + 2 + 79 (code) + 12 + 63 (RequestId) + 1.
+ * Every other flag set comes with no clock, and a line that does not fit
+ * is cut after its last whole part. */
+#define LKD_ERROR_DETAIL_SIZE 640
+
+/* The last failure as one line for a log, the same the CLI prints: status is
+ * what the call returned (the client does not keep it).  With LKD_ENABLE_TEXTS
+ * 1, an English sentence: lkd_strerror's text, the HTTP status, the host and
+ * port the failing connection was to ("(result host H, port P)", "(proxy H,
+ * port P; the tunnel was to H2, port P2)" when the proxy itself failed,
+ * "(host H, port P)" for the API host); for LKD_ERR_TLS, LKD_ERR_CERT and
+ * LKD_ERR_NO_MEMORY only, the TLS policy's sentence and the certificate's
+ * flags in mbedTLS's words, or the mbedTLS code when neither has words; for
+ * a certificate whose time checks (and trust alone) failed, the clock they
+ * were checked against: the device's when it was used and disagrees with the
+ * server's Date by over five minutes or no Date is known (both times), else
+ * the server's Date or the earliest time accepted ("the device clock is not
+ * set" is not blamed); how many of the announced body bytes arrived,
+ * the service's code and RequestId (LKD_ERR_API), the refused argument's name,
+ * rule, length and limit.  With LKD_ENABLE_TEXTS 0 (the default) the same
+ * facts as numbers, every key always there in this order: "err=5 http=0
+ * tls=0 flags=0 port=443 hop=0 device_time=1795500000 server_time=-1 clock=0
+ * body=0 of=-1 len=0 limit=0" (the status, HTTP status, mbedTLS code and
+ * verification flags (0 but for the three TLS statuses), port, LKD_PROXY_HOP_*, both clocks in Unix s (-1:
+ * unknown), 1 when the clock is the likely cause, body bytes received and
+ * announced (-1: none), a refused argument's length and limit), then
+ * " host=H" after a failure on a connection, " api=CODE rid=ID" after
+ * LKD_ERR_API.  A server's bytes never go in
+ * raw: hosts, code and RequestId keep only letters, digits and "-._:[]".
+ * NUL-terminated whenever size > 0.
+ * Errors: LKD_ERR_ARG_NULL (client or buf NULL: buf is then untouched, or
+ * "" when only client is NULL), LKD_ERR_ARG_EMPTY (size 0: nothing is
+ * written), LKD_ERR_STATE (not initialised; buf is ""),
+ * LKD_ERR_BUFFER_TOO_SMALL (the line was cut after its last whole part). */
+lkd_status_t lkd_client_error_detail(const lkd_client_t *client, lkd_status_t status, char *buf, size_t size);
 
 /* The task id of the job: the one the last lkd_create made, or the last
  * lkd_wait, lkd_download_result, lkd_get_result or lkd_cancel_task was given

@@ -152,9 +152,12 @@ lkd_status_t lkd_call_connect(lkd_client_t *c, const char *host, uint16_t port, 
     uint16_t to = port;
     lkd_status_t st;
     size_t i;
+    c->internal.conn_host = host; /* which host a failure is about (lkd_client_error_detail) */
+    c->internal.conn_port = port;
     if (lkd_tls_is_open_to(&c->internal.tls, host, port)) {
         return LKD_OK;
     }
+    c->internal.http.status_code = 0; /* no answer yet on this connection (lkd_client_error_detail) */
     if (proxy->host == NULL || lkd_proxy_bypassed(proxy->no_proxy, host, port)) {
         proxy = NULL;
     } else {
@@ -698,6 +701,13 @@ lkd_status_t lkd_call_begin(lkd_client_t *c)
     c->internal.outcome_unknown = 0;
     c->internal.url_refusal = NULL;
     c->internal.host_buf[0] = '\0';
+    /* The last call's connection and TLS facts are not this call's failure's
+     * (conn_host may point at host_buf, just emptied). */
+    c->internal.conn_host = NULL;
+    c->internal.conn_port = 0;
+    c->internal.tls.last_mbedtls_error = 0;
+    c->internal.tls.verify_flags = 0;
+    c->internal.tls.proxy_hop = LKD_PROXY_HOP_NONE;
     memset(&c->internal.api_error, 0, sizeof c->internal.api_error);
     lkd_arg_clear(c);
     return LKD_OK;

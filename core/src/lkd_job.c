@@ -560,10 +560,8 @@ static void keep_host(lkd_client_t *c, lkd_span_t h)
 {
     size_t i, n = 0;
     for (i = 0; i < h.len && n < sizeof c->internal.host_buf - 1; i++) {
-        char ch = h.ptr[i];
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-            ch == '.' || ch == ':' || ch == '[' || ch == ']') {
-            c->internal.host_buf[n++] = lkd_text_lower(ch);
+        if (lkd_text_is_name_byte(h.ptr[i])) {
+            c->internal.host_buf[n++] = lkd_text_lower(h.ptr[i]);
         }
     }
     c->internal.host_buf[n] = '\0';

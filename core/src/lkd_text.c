@@ -17,6 +17,12 @@ const char *lkd_text_format_dec(uint64_t v, char buf[LKD_TEXT_DEC_SIZE])
     return p;
 }
 
+int lkd_text_is_name_byte(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == ':' || c == '[' || c == ']';
+}
+
 void lkd_text_put(lkd_text_writer_t *w, const char *s, size_t n)
 {
     if (w->overflow || n > w->cap - w->pos) {

@@ -36,6 +36,11 @@ char lkd_text_lower(char c);
 /* c with an ASCII small letter made capital; every other byte as it is. */
 char lkd_text_upper(char c);
 
+/* 1 when c is a byte a host name, a service code or a RequestId uses
+ * (letters, digits, "-._:[]"): what the client keeps of such a name a
+ * server sent before it prints or logs it; 0 otherwise. */
+int lkd_text_is_name_byte(char c);
+
 /* The value of the hex digit c (0-9, a-f, A-F), or -1 for any other byte. */
 int lkd_text_hex_value(char c);
 

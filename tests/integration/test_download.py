@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_job import CLI, STATE, cli_args, env, err, check_zip  # noqa: E402,F401
+from test_job import CLI, DL_HOST, HOST, STATE, cli_args, env, err, check_zip  # noqa: E402,F401
 from mockctl import JobFixture  # noqa: E402
 
 BIG = 3_000_000
@@ -398,3 +398,49 @@ def test_a_forged_state_does_not_make_junk_an_archive(ctx):
     assert not os.path.exists(part_of(out, task)) and not os.path.exists(state_of(out, task))
     q = cli(ctx, "download", task, "-o", out)
     assert q.returncode == 0 and sha256_file(out) == a["sha256"], err(q)
+
+
+# ---- the host that failed is the one named ---------------------------------------------
+
+
+def without_result_resolve(ctx, *extra):
+    """The CLI's arguments with the result host's --resolve replaced by extra."""
+    m = ctx.mock
+    return [CLI, "--endpoint", f"{HOST}:{m.port}", "--resolve", f"{HOST}:{m.port}:127.0.0.1", "--result-host",
+            DL_HOST, "--ca-file", m.ca_file, "--poll-interval", "0.05"] + list(extra)
+
+
+def failed_download(ctx, args, name):
+    fresh(ctx)
+    out = out_path(ctx, name)
+    p = subprocess.run(args + ["--job-timeout", "3", "download", "done-" + name, "-o", out], capture_output=True,
+                       timeout=60, env=env())
+    e = err(p)
+    assert p.returncode in (4, 5), (p.returncode, e)
+    assert HOST not in e, "the API host named for the result host's failure: " + e
+    assert not os.path.exists(out)
+    return e
+
+
+def test_result_host_that_does_not_resolve_is_named(ctx):
+    # No --resolve for the result host: its .test name resolves nowhere.
+    e = failed_download(ctx, without_result_resolve(ctx), "nxdomain")
+    assert f"lkedoc: host name did not resolve (result host {DL_HOST}, port {ctx.mock.download_port})" in e, e
+
+
+def test_result_host_whose_port_refuses_is_named(ctx):
+    # The mock listens on 127.0.0.1 only: 127.0.0.2 refuses the connection.
+    dl = ctx.mock.download_port
+    e = failed_download(ctx, without_result_resolve(ctx, "--resolve", f"{DL_HOST}:{dl}:127.0.0.2"), "refused")
+    assert f"lkedoc: could not connect (result host {DL_HOST}, port {dl})" in e, e
+
+
+def test_api_host_unreachable_is_named(ctx):
+    import socket
+    with socket.socket() as s:  # a port nothing listens on, once closed
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    p = subprocess.run([CLI, "--endpoint", f"{HOST}:{dead}", "--resolve", f"{HOST}:{dead}:127.0.0.1", "--ca-file",
+                        ctx.mock.ca_file, "--timeout", "2", "status", "t1"], capture_output=True, timeout=60, env=env())
+    assert p.returncode == 4, (p.returncode, err(p))
+    assert f"lkedoc: could not connect (host {HOST}, port {dead})" in err(p), err(p)

@@ -443,6 +443,18 @@ def test_device_clock_never_set(ctx):
     assert expired == 1
 
 
+def test_device_clock_in_2038_is_named(ctx):
+    # The certificates are "expired" by a clock years ahead, and no Date has
+    # come yet to compare it with: the clock is named, with its time.
+    p = run(ctx, "status", "done-2038", prefix=faketime_prefix("@2038-01-19 03:14:07"),
+            extra_env={"FAKETIME_DONT_FAKE_MONOTONIC": "1"})
+    e = err(p)
+    assert p.returncode == 4, (p.returncode, e)
+    assert f"lkedoc: server certificate did not verify (host {HOST}, port {ctx.mock.port}): " in e, e
+    assert "The certificate validity has expired; the device clock says 2038-01-19 03:14:0" in e, e
+    assert e.rstrip().endswith("UTC; the server's time is not known yet: check the device clock"), e
+
+
 # ---- cancel (lkeap only) ---------------------------------------------------------------
 
 

@@ -328,7 +328,7 @@ def test_proxy_wrong_password_is_refused(ctx):
     assert wrong not in err(p) + p.stdout.decode("utf-8", "replace"), err(p)
     assert PROXY_PASSWORD not in err(p), err(p)
     assert "the HTTP proxy requires authentication" in err(p), err(p)
-    assert f"(proxy {LINUX_IP}, port {PROXY_PORT})" in err(p), err(p)
+    assert f"(proxy {LINUX_IP}, port {PROXY_PORT}; the tunnel was to " in err(p), err(p)
 
 
 # ---- refusals and deadlines -----------------------------------------------------------

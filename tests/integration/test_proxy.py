@@ -291,7 +291,7 @@ def test_basic_auth_wrong_is_407(ctx):
         p = run(ctx, "--verbose", "status", "proxy-auth-2", "--proxy", url)
         assert p.returncode == 4, (p.returncode, err(p))
         assert "the HTTP proxy requires authentication (407)" in err(p), err(p)
-        assert f"(proxy 127.0.0.1, port {AUTH})" in err(p), err(p)
+        assert f"(proxy 127.0.0.1, port {AUTH}; the tunnel was to lke.intl.tencentcloudapi.com, port " in err(p), err(p)
         # tinyproxy 1.11 answers a CONNECT without or with wrong credentials 401, squid 407:
         # either is the proxy's (the origin never saw a byte).
         assert re.search(r"proxy CONNECT answer: HTTP 40[17]\n", err(p)), err(p)
@@ -339,8 +339,9 @@ def error_line(p):
 def test_proxy_down(ctx):
     p = run(ctx, "--verbose", "status", "proxy-down-1", "--proxy", "http://127.0.0.1:9")
     assert p.returncode == 4, (p.returncode, err(p))
-    # The proxy failed, so it is the one named, not the API host behind it.
-    assert error_line(p) == "lkedoc: could not connect (proxy 127.0.0.1, port 9)", err(p)
+    # The proxy failed, so it is the one named, with the origin it was to reach.
+    assert re.fullmatch(r"lkedoc: could not connect \(proxy 127\.0\.0\.1, port 9; the tunnel was to "
+                        r"lke\.intl\.tencentcloudapi\.com, port \d+\)", error_line(p)), err(p)
     assert "through the proxy 127.0.0.1" in err(p), err(p)
     assert "proxy CONNECT answer" not in err(p), err(p)  # no status was read
 

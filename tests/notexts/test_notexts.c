@@ -15,6 +15,7 @@
 #include "lkd_tls_policy.h"
 #include "lkd_url_policy.h"
 #include "offline_port.h"
+#include "tls_certs.h"
 #include "unit.h"
 
 typedef char texts_are_off[LKD_ENABLE_TEXTS == 0 ? 1 : -1];
@@ -124,10 +125,41 @@ static void test_no_policy_sentences_or_refusal_phrases(void)
     CHECK(host.len == strlen("cos.example.net") && memcmp(host.ptr, "cos.example.net", host.len) == 0);
 }
 
+/* lkd_client_error_detail: the facts as numbers, every key in its place. */
+static void test_error_detail_in_numbers(void)
+{
+    lkd_settings_t s;
+    lkd_port_t p;
+    lkd_result_t r;
+    char line[LKD_ERROR_DETAIL_SIZE];
+    settings(&s);
+    s.timeout_ms = 1000;
+    offline_port(&p);
+    lkd_client_free(&client);
+    CHECK_EQ_INT(lkd_client_init(&client, &s, &p), LKD_OK);
+    CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
+    CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CONNECT);
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CONNECT, line, sizeof line), LKD_OK);
+    CHECK(strcmp(line, "err=5 http=0 tls=0 flags=0 port=443 hop=0 device_time=1795500000 server_time=-1 clock=0 "
+                       "body=0 of=-1 len=0 limit=0 host=lke.intl.tencentcloudapi.com") == 0);
+    /* A TLS code and flags left from a handshake are facts of TLS failures only. */
+    client.internal.tls.last_mbedtls_error = -0x7780;
+    client.internal.tls.verify_flags = 8;
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CONNECT, line, sizeof line), LKD_OK);
+    CHECK(strncmp(line, "err=5 http=0 tls=0 flags=0 ", 27) == 0);
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CERT, line, sizeof line), LKD_OK);
+    CHECK(strncmp(line, "err=7 http=0 tls=-30592 flags=8 ", 32) == 0);
+    /* Cut: after the last whole key=value, never a shorter number. */
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CERT, line, 22), LKD_ERR_BUFFER_TOO_SMALL);
+    CHECK(strcmp(line, "err=7 http=0") == 0);
+    lkd_client_free(&client);
+}
+
 int main(void)
 {
     test_strerror_gives_numbers();
     test_argument_records_keep_kind_and_numbers();
     test_no_policy_sentences_or_refusal_phrases();
+    test_error_detail_in_numbers(); /* last: it connects (the others count none) */
     return unit_report("test_notexts");
 }
