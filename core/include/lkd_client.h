@@ -399,11 +399,28 @@ typedef struct {
                               (the default): mbedtls_error and verify_flags are then the detail */
     int proxy_hop;         /* LKD_PROXY_HOP_* of the last connection: whether it went through
                               settings.proxy, and if so, whether the proxy or the origin failed */
+    int alert;             /* the fatal TLS alert the server sent on the last connection (RFC 8446
+                              6: 40 handshake_failure, 70 protocol_version, 116
+                              certificate_required, ...), -1 when none */
+    unsigned server_version; /* the TLS version the server chose, as on the wire: 0x0302 TLS 1.1,
+                              0x0303 TLS 1.2, 0x0304 TLS 1.3 (from its ServerHello, else the version
+                              field of its first record, which is how a server that picked TLS 1.1
+                              sends its refusal); 0 when it sent nothing */
+    int cert_requested;    /* 1 when the server asked for a client certificate in the last
+                              handshake (this client never has one to send), else 0 */
+    int refused;           /* 1 when the last connection failed over the server's parameters
+                              (a fatal alert, a version or negotiation this client refuses): no
+                              layer retried it, and a retry by the application fails the same */
 } lkd_client_tls_detail_t;
 
-/* Fill *detail from the client's last connection (API or download).
+/* Fill *detail from the client's last connection (API or download).  With
+ * LKD_ENABLE_TEXTS 1, policy is also the sentence for a refusal by the server
+ * (its alert, version or client-certificate request in words: "the server
+ * accepts only TLS 1.1", "the server requires a client certificate", ...;
+ * after LKD_ERR_HTTP_STATUS too, for a 400 that followed a certificate
+ * request), else the policy's own explanation.
  * Errors: LKD_ERR_ARG_NULL (client or detail NULL), LKD_ERR_STATE (the client is
- * not initialised, or was freed): *detail is then zero, policy NULL. */
+ * not initialised, or was freed): *detail is then zero, policy NULL, alert -1. */
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);
 
 /* Room for lkd_client_error_detail's longest lines (hosts of 253 bytes,

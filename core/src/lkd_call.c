@@ -568,9 +568,10 @@ static int retryable(const lkd_client_t *c, lkd_status_t st)
         return lkd_call_proxy_gateway_failed(c);
     /* Network failures: a Create that went out whole never gets here (lkd_call). */
     case LKD_ERR_TLS:
-        /* A server that refused the handshake with a fatal alert (no common
-         * suite, group or version) will refuse it again. */
-        return c->internal.tls.last_mbedtls_error != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+        /* A refusal over the peer's parameters (a fatal alert: no common
+         * suite, group or version, a client certificate required; a version
+         * this client refuses) will happen again. */
+        return !c->internal.tls.peer_refused;
     case LKD_ERR_DNS:
     case LKD_ERR_CONNECT:
     case LKD_ERR_IO:

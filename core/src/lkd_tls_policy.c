@@ -5,6 +5,7 @@
 #include "lkd_tls_policy.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include <mbedtls/ssl_ciphersuites.h>
 #include <mbedtls/x509.h>
@@ -286,8 +287,74 @@ const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags)
         return NULL;
     }
 }
+
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define VERSIONS_REFUSED "the server accepts neither TLS 1.2 nor TLS 1.3"
+#else
+#define VERSIONS_REFUSED "the server does not accept TLS 1.2, the only version this client speaks"
+#endif
+#define ALERT_PREFIX "the server ended the handshake with the TLS alert "
+/* The alerts by their number (the entry's first byte), RFC 8446 6 and the
+ * older ones a 1.2 server may send. */
+static const char alerts[] =
+    "\x0a" ALERT_PREFIX "unexpected_message\0" "\x14" ALERT_PREFIX "bad_record_mac\0"
+    "\x16" ALERT_PREFIX "record_overflow\0" "\x2a" ALERT_PREFIX "bad_certificate\0"
+    "\x2b" ALERT_PREFIX "unsupported_certificate\0" "\x2c" ALERT_PREFIX "certificate_revoked\0"
+    "\x2d" ALERT_PREFIX "certificate_expired\0" "\x2e" ALERT_PREFIX "certificate_unknown\0"
+    "\x2f" ALERT_PREFIX "illegal_parameter\0" "\x30" ALERT_PREFIX "unknown_ca\0"
+    "\x31" ALERT_PREFIX "access_denied\0" "\x32" ALERT_PREFIX "decode_error\0"
+    "\x33" ALERT_PREFIX "decrypt_error\0" "\x47" ALERT_PREFIX "insufficient_security\0"
+    "\x50" ALERT_PREFIX "internal_error\0" "\x56" ALERT_PREFIX "inappropriate_fallback\0"
+    "\x5a" ALERT_PREFIX "user_canceled\0" "\x6d" ALERT_PREFIX "missing_extension\0"
+    "\x6e" ALERT_PREFIX "unsupported_extension\0" "\x70" ALERT_PREFIX "unrecognized_name\0"
+    "\x71" ALERT_PREFIX "bad_certificate_status_response\0" "\x73" ALERT_PREFIX "unknown_psk_identity\0"
+    "\x78" ALERT_PREFIX "no_application_protocol\0";
+
+const char *lkd_tls_policy_refusal(int alert, uint16_t version, int cert_requested, int http_status)
+{
+    const char *a;
+    if (version >= 0x0300 && version < 0x0303) {
+        return version == 0x0300   ? "the server accepts only SSL 3.0; this client needs TLS 1.2 or later"
+               : version == 0x0301 ? "the server accepts only TLS 1.0; this client needs TLS 1.2 or later"
+                                   : "the server accepts only TLS 1.1; this client needs TLS 1.2 or later";
+    }
+    if (alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION) {
+        return VERSIONS_REFUSED;
+    }
+    /* certificate_required says it alone; a 1.2 server ends with
+     * handshake_failure (or bad_certificate) after its CertificateRequest. */
+    if (alert == 116 || (cert_requested && (alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE ||
+                                            alert == MBEDTLS_SSL_ALERT_MSG_BAD_CERT))) {
+        return "the server requires a client certificate, and this client has none to send";
+    }
+    /* nginx's ssl_verify_client: the handshake completes, the answer refuses. */
+    if (alert < 0 && cert_requested && http_status == 400) {
+        return "the server requires a client certificate: it asked for one in the handshake and answered "
+               "HTTP 400, and this client has none to send";
+    }
+    if (alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE) {
+        /* A server says the same for no common suite and no common group. */
+        return "no cipher suite or key-exchange group in common with the server: this client allows "
+               "TLS 1.2+, " SUITES_TEXT "; groups " GROUPS_TEXT;
+    }
+    for (a = alerts; alert > 0 && *a != '\0'; a += strlen(a) + 1) {
+        if ((unsigned char)*a == (unsigned)alert) {
+            return a + 1;
+        }
+    }
+    return alert >= 0 ? "the server ended the handshake with a TLS alert this client does not name" : NULL;
+}
 #else
 /* Without texts the detail keeps mbedTLS's code and flags only. */
+const char *lkd_tls_policy_refusal(int alert, uint16_t version, int cert_requested, int http_status)
+{
+    (void)alert;
+    (void)version;
+    (void)cert_requested;
+    (void)http_status;
+    return NULL;
+}
+
 const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags)
 {
     (void)mbedtls_error;
