@@ -22,6 +22,23 @@ static int byte_allowed(unsigned char c, lkd_request_chars_t cls)
     }
 }
 
+/* "[IPv6]" or "[IPv6]:port": the one Host form with ':' and brackets. */
+static int is_bracketed_ipv6(lkd_span_t v)
+{
+    uint8_t ip[16];
+    const char *end = v.len > 2 && v.ptr[0] == '[' ? (const char *)memchr(v.ptr, ']', v.len) : NULL;
+    size_t in, rest;
+    uint64_t port;
+    if (end == NULL) {
+        return 0;
+    }
+    in = (size_t)(end - v.ptr) - 1;
+    rest = v.len - in - 2;
+    return lkd_text_parse_ip(v.ptr + 1, in, ip) == 16 &&
+           (rest == 0 || (end[1] == ':' && lkd_text_parse_u64(end + 2, rest - 1, &port) == rest - 1 && port > 0 &&
+                          port < 65536));
+}
+
 lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int required)
 {
     size_t i;
@@ -30,6 +47,9 @@ lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int 
     }
     if (v.ptr == NULL) {
         return LKD_ERR_ARG_NULL;
+    }
+    if (cls == LKD_REQUEST_CHARS_HOST && is_bracketed_ipv6(v)) {
+        return LKD_OK;
     }
     for (i = 0; i < v.len; i++) {
         if (!byte_allowed((unsigned char)v.ptr[i], cls)) {

@@ -310,9 +310,17 @@ static const char alerts[] =
     "\x71" ALERT_PREFIX "bad_certificate_status_response\0" "\x73" ALERT_PREFIX "unknown_psk_identity\0"
     "\x78" ALERT_PREFIX "no_application_protocol\0";
 
-const char *lkd_tls_policy_refusal(int alert, uint16_t version, int cert_requested, int http_status)
+const char *lkd_tls_policy_refusal(const lkd_tls_t *tls, int http_status)
 {
     const char *a;
+    int alert = tls->peer_alert, cert_requested = tls->cert_requested;
+    unsigned version = tls->server_version;
+    if (tls->verify_flags != 0 && tls->verify_flags != 0xffffffffu) {
+        return tls->ip_len != 0 && (tls->verify_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH)
+                   ? "the server's certificate does not name this IP address: an address matches only an "
+                     "iPAddress subjectAltName, never a DNS name or the CN"
+                   : NULL;
+    }
     if (version >= 0x0300 && version < 0x0303) {
         return version == 0x0300   ? "the server accepts only SSL 3.0; this client needs TLS 1.2 or later"
                : version == 0x0301 ? "the server accepts only TLS 1.0; this client needs TLS 1.2 or later"
@@ -346,11 +354,9 @@ const char *lkd_tls_policy_refusal(int alert, uint16_t version, int cert_request
 }
 #else
 /* Without texts the detail keeps mbedTLS's code and flags only. */
-const char *lkd_tls_policy_refusal(int alert, uint16_t version, int cert_requested, int http_status)
+const char *lkd_tls_policy_refusal(const lkd_tls_t *tls, int http_status)
 {
-    (void)alert;
-    (void)version;
-    (void)cert_requested;
+    (void)tls;
     (void)http_status;
     return NULL;
 }

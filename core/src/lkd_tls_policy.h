@@ -40,6 +40,7 @@
 
 #include <mbedtls/ssl.h>
 
+#include "lkd_internal.h"
 #include "lkd_status.h"
 
 /* Apply the policy to conf, a client configuration on which
@@ -74,18 +75,19 @@ lkd_status_t lkd_tls_policy_apply(mbedtls_ssl_config *conf);
 const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags);
 
 /* A sentence in English for a connection the server refused, from the
- * facts lkd_tls kept (lkd_tls_t): alert, the fatal alert the server sent
- * (-1 when none); version, the version it chose (0x0301 = TLS 1.0, 0 when
- * not known); cert_requested, 1 when it asked for a client certificate;
- * http_status, the status of the answer on that connection (0 when none).
- * In this order: a version under TLS 1.2 ("the server accepts only TLS
- * 1.1"), alert protocol_version, a client certificate required (the alert
- * certificate_required; handshake_failure or bad_certificate after a
- * CertificateRequest; HTTP 400 after one with no alert, as nginx answers),
- * handshake_failure (no suite or group in common: a server says the same
- * for both, so the sentence names both with what this client allows), any
- * other alert by its name.  NULL when none of these apply, and always with
- * LKD_ENABLE_TEXTS 0.  Static, no trailing period. */
-const char *lkd_tls_policy_refusal(int alert, uint16_t version, int cert_requested, int http_status);
+ * facts lkd_tls kept in tls (peer_alert, server_version, cert_requested,
+ * verify_flags, ip_len); http_status is the status of the answer on that
+ * connection (0 when none).  In this order: an IP-literal host that no
+ * iPAddress name of the certificate matches; (any other certificate flag:
+ * NULL, lkd_tls_policy_describe says it); a version under TLS 1.2 ("the
+ * server accepts only TLS 1.1"); the alert protocol_version; a client
+ * certificate required (the alert certificate_required, handshake_failure
+ * or bad_certificate after a CertificateRequest, or HTTP 400 after one with
+ * no alert, as nginx answers); handshake_failure (no suite or group in
+ * common: a server says the same for both, so the sentence names both, with
+ * what this client allows); any other alert by its name.  NULL when none of
+ * these apply, and always with LKD_ENABLE_TEXTS 0.  Static, no trailing
+ * period. */
+const char *lkd_tls_policy_refusal(const lkd_tls_t *tls, int http_status);
 
 #endif /* LKD_TLS_POLICY_H */

@@ -77,15 +77,18 @@ class Pki:
                 "-days", "30", f"-{md}", "-extfile", ext, "-out", pem)
         return Cert(pem, k, issuer.ca_pem)
 
-    def leaf(self, name, ca, dns, key="ec:P-256", md="sha256", eku="serverAuth", key_usage=None):
+    def leaf(self, name, ca, dns, key="ec:P-256", md="sha256", eku="serverAuth", key_usage=None, san=None):
         """A server certificate for the DNS name dns, issued by ca (a Cert:
-        a root or an intermediate; the leaf's ca_pem is the root's)."""
+        a root or an intermediate; the leaf's ca_pem is the root's).  san
+        replaces the subjectAltName "DNS:dns" ("IP:127.0.0.1"; "" for none:
+        then only the CN, dns, names it)."""
         k, pem, csr, ext = (self._path(name, e) for e in ("key", "pem", "csr", "ext"))
         _genkey(k, key)
         if key_usage is None:
             key_usage = "digitalSignature" if key.startswith("ec") else "digitalSignature,keyEncipherment"
         with open(ext, "w") as f:
-            f.write(f"subjectAltName=DNS:{dns}\nbasicConstraints=critical,CA:FALSE\n"
+            f.write((f"subjectAltName={san if san is not None else 'DNS:' + dns}\n" if san != "" else "") +
+                    "basicConstraints=critical,CA:FALSE\n"
                     f"keyUsage=critical,{key_usage}\nextendedKeyUsage={eku}\n")
         openssl("req", "-new", "-key", k, "-subj", f"/O=lkedoc tests/CN={dns}", "-out", csr)
         self.serial += 1
