@@ -97,18 +97,19 @@ class Pki:
         return Cert(pem, k, ca.ca_pem)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+def free_port(host="127.0.0.1"):
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 
 class SServer:
     """openssl s_server on 127.0.0.1 with one certificate and the given
-    options (TLS 1.2 only unless args say otherwise)."""
+    options (TLS 1.2 only unless args say otherwise), or on host ("::1")."""
 
-    def __init__(self, cert, args=(), answer=None, tls12=True):
+    def __init__(self, cert, args=(), answer=None, tls12=True, host="127.0.0.1"):
         self.cert, self.args, self.answer, self.tls12 = cert, list(args), answer, tls12
+        self.host = host
         self.port = None
         self.proc = None
         self._out = bytearray()
@@ -117,8 +118,9 @@ class SServer:
 
     def start(self):
         for _ in range(5):
-            self.port = free_port()
-            cmd = ["openssl", "s_server", "-accept", f"127.0.0.1:{self.port}", "-cert", self.cert.pem,
+            self.port = free_port(self.host)
+            where = f"[{self.host}]" if ":" in self.host else self.host
+            cmd = ["openssl", "s_server", "-accept", f"{where}:{self.port}", "-cert", self.cert.pem,
                    "-key", self.cert.key, "-no_ticket"] + (["-tls1_2"] if self.tls12 else []) + self.args
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.STDOUT)

@@ -1,0 +1,204 @@
+# SPDX-License-Identifier: MIT
+"""A TLS server's deterministic refusals, and IP-literal endpoints, against
+Debian's `openssl s_server` (tests/mock/openssl_peer.py) with certificates made
+at test time.
+
+A refusal over the server's parameters (protocol version, no common suite or
+group, a client certificate required) is tried once, by no layer again, and
+the CLI says it in words (lkd_client_tls_detail's policy sentence); the mbedTLS
+code appears only with --verbose.  nginx's `ssl_verify_client on` (the handshake
+completes after a CertificateRequest, the answer is HTTP 400) is played by
+s_server -verify (asks, does not insist) answering 400.
+
+An IP literal as the endpoint is sent without SNI (s_server -servername_fatal
+aborts a handshake whose SNI is not its name) and matches only an iPAddress
+subjectAltName: a DNS name "127.0.0.1" or a CN 127.0.0.1 does not.  Each case
+runs with the default build's CLI and, when built, the mbedTLS 2.28 one
+(build/sys/lkedoc), whose client speaks TLS 1.2 only.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+
+from openssl_peer import Pki, SServer
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLI = os.environ.get("LKEDOC_CLI", os.path.join(ROOT, "build", "lkedoc"))
+SYS_CLI = os.path.join(ROOT, "build", "sys", "lkedoc")
+HOST = "lke.intl.tencentcloudapi.com"
+ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+# What nginx answers a request without the client certificate it wants.
+NGINX_400 = (b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 38\r\nConnection: close\r\n\r\n"
+             b"No required SSL certificate was sent\r\n")
+
+ONLY_11 = "the server accepts only TLS 1.1; this client needs TLS 1.2 or later"
+NEITHER = "the server accepts neither TLS 1.2 nor TLS 1.3"
+ONLY_12_SPOKEN = "the server does not accept TLS 1.2, the only version this client speaks"
+CLIENT_CERT = "the server requires a client certificate, and this client has none to send"
+CLIENT_CERT_400 = ("the server requires a client certificate: it asked for one in the handshake and answered "
+                   "HTTP 400, and this client has none to send")
+NO_COMMON = "no cipher suite or key-exchange group in common with the server: this client allows TLS 1.2+, ECDHE"
+NOT_THIS_IP = "the server's certificate does not name this IP address"
+
+
+class Ctx:
+    pass
+
+
+def setup_suite():
+    ctx = Ctx()
+    ctx.tmp = tempfile.mkdtemp(prefix="lkedoc-tlsref-")
+    ctx.home = os.path.join(ctx.tmp, "home")
+    os.mkdir(ctx.home)
+    pki = Pki(ctx.tmp)
+    ctx.ca = pki.ca("ca")
+    ctx.leaf = pki.leaf("api", ctx.ca, HOST)
+    ctx.ip4 = pki.leaf("ip4", ctx.ca, "lkedoc-ip4", san="IP:127.0.0.1")
+    ctx.ip6 = pki.leaf("ip6", ctx.ca, "lkedoc-ip6", san="IP:::1")
+    ctx.dns_ip = pki.leaf("dns-ip", ctx.ca, "127.0.0.1", san="DNS:127.0.0.1")
+    ctx.cn_ip = pki.leaf("cn-ip", ctx.ca, "127.0.0.1", san="")
+    ctx.clis = [("3", CLI)] + ([("2", SYS_CLI)] if os.path.exists(SYS_CLI) else [])
+    return ctx
+
+
+def teardown_suite(ctx):
+    if ctx:
+        shutil.rmtree(ctx.tmp, ignore_errors=True)
+
+
+def run_cli(ctx, cli, endpoint, *extra):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": ctx.home, "LC_ALL": "C.UTF-8",
+           "TENCENTCLOUD_SECRET_ID": "AKIDLKEDOCTLSREFUSAL000000000000000", "TENCENTCLOUD_SECRET_KEY": "k" * 32}
+    cmd = [cli, "--endpoint", endpoint, "--ca-file", ctx.ca.pem, "--timeout", "10"] + list(extra) + ["status", "t1"]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+
+
+def against(ctx, cli, args, tls12, answer=ANSWER, verbose=False):
+    """The CLI (by name, through --resolve) against s_server(args)."""
+    with SServer(ctx.leaf, args, answer=answer, tls12=tls12) as srv:
+        extra = ["--resolve", f"{HOST}:{srv.port}:127.0.0.1"] + (["--verbose"] if verbose else [])
+        proc = run_cli(ctx, cli, f"{HOST}:{srv.port}", *extra)
+        if proc.returncode == 4:
+            srv.wait_for("ERROR", timeout=1)  # s_server prints its refusal after sending it
+    return proc, srv
+
+
+def refused_once(ctx, args, tls12, sentence, server_says):
+    """Exit 4 with the sentence (per generation), tried once (s_server saw one
+    handshake fail; the verbose log connects once), the mbedTLS code only
+    with --verbose."""
+    for gen, cli in ctx.clis:
+        proc, srv = against(ctx, cli, args, tls12)
+        why = f"mbedTLS {gen}: exit {proc.returncode}\nstderr: {proc.stderr}\ns_server:\n{srv.output}"
+        assert proc.returncode == 4 and "lkedoc: TLS failure" in proc.stderr, why
+        assert f"lkedoc: {sentence[gen]}" in proc.stderr, why
+        assert "mbedTLS -0x" not in proc.stderr, why
+        assert srv.requests() == 0, why
+        assert srv.output.count(server_says[gen]) == 1, why
+        proc, srv = against(ctx, cli, args, tls12, verbose=True)
+        why = f"mbedTLS {gen} --verbose: exit {proc.returncode}\nstderr: {proc.stderr}\ns_server:\n{srv.output}"
+        assert proc.returncode == 4 and "TLS failure (mbedTLS -0x7780)" in proc.stderr, why
+        assert proc.stderr.count("* connecting to ") == 1 and "0 retried" in proc.stderr, why
+
+
+# ---- refusals over the server's parameters ------------------------------------------
+
+
+def test_tls11_only_server(ctx):
+    # 3.6 offers 1.2 and 1.3 in supported_versions: OpenSSL answers protocol_version.
+    # 2.28 offers 1.2 as the legacy version: OpenSSL picks 1.1, finds no 1.1 suite among
+    # the client's AEAD ones and says handshake_failure in a TLS 1.1 record.
+    refused_once(ctx, ["-tls1_1", "-cipher", "ALL:@SECLEVEL=0"], False, {"3": NEITHER, "2": ONLY_11},
+                 {"3": "unsupported protocol", "2": "no shared cipher"})
+
+
+def test_client_certificate_required_tls12(ctx):
+    refused_once(ctx, ["-Verify", "1"], True, {"3": CLIENT_CERT, "2": CLIENT_CERT},
+                 {"3": "peer did not return a certificate", "2": "peer did not return a certificate"})
+
+
+def test_client_certificate_required_tls13(ctx):
+    # 1.3's CertificateRequest is encrypted: the alert certificate_required says it
+    # (after a handshake the client saw complete).  2.28 cannot speak 1.3.
+    refused_once(ctx, ["-Verify", "1", "-tls1_3"], False, {"3": CLIENT_CERT, "2": ONLY_12_SPOKEN},
+                 {"3": "peer did not return a certificate", "2": "unsupported protocol"})
+
+
+def test_no_common_suite(ctx):
+    refused_once(ctx, ["-cipher", "AES128-SHA"], True, {"3": NO_COMMON, "2": NO_COMMON},
+                 {"3": "no shared cipher", "2": "no shared cipher"})
+
+
+def test_no_common_group(ctx):
+    # The server says handshake_failure as for no common suite: the sentence names both.
+    refused_once(ctx, ["-groups", "secp521r1"], True, {"3": NO_COMMON, "2": NO_COMMON},
+                 {"3": "no shared cipher", "2": "no shared cipher"})
+
+
+def test_certificate_request_then_http_400(ctx):
+    for gen, cli in ctx.clis:
+        for args, tls12 in ((["-verify", "1"], True), (["-verify", "1", "-tls1_3"], False)):
+            if gen == "2" and not tls12:
+                continue
+            proc, srv = against(ctx, cli, args, tls12, answer=NGINX_400)
+            why = f"mbedTLS {gen} {args}: exit {proc.returncode}\nstderr: {proc.stderr}\ns_server:\n{srv.output}"
+            assert proc.returncode == 6 and "unexpected HTTP status 400" in proc.stderr, why
+            assert f"lkedoc: {CLIENT_CERT_400}\n" in proc.stderr, why
+            assert srv.requests() == 1, why
+        # No CertificateRequest: a 400 is only a 400.
+        proc, srv = against(ctx, cli, [], True, answer=NGINX_400)
+        assert proc.returncode == 6 and "client certificate" not in proc.stderr, proc.stderr
+
+
+# ---- IP-literal endpoints ------------------------------------------------------------
+
+
+def no_sni_server(cert, host="127.0.0.1"):
+    # Any SNI other than this name ends the handshake with unrecognized_name.
+    return SServer(cert, ["-servername", "sni.invalid", "-servername_fatal", "-cert2", cert.pem, "-key2", cert.key],
+                   answer=ANSWER, host=host)
+
+
+def test_ipv4_endpoint_matches_ip_san_without_sni(ctx):
+    for gen, cli in ctx.clis:
+        with no_sni_server(ctx.ip4) as srv:
+            proc = run_cli(ctx, cli, f"127.0.0.1:{srv.port}")
+        why = f"mbedTLS {gen}: exit {proc.returncode}\nstderr: {proc.stderr}\ns_server:\n{srv.output}"
+        # Through the handshake: s_server's `{}` is a malformed answer.
+        assert proc.returncode == 6 and "malformed response" in proc.stderr, why
+        assert srv.requests() == 1 and "\nHost: 127.0.0.1\r" in srv.output, why
+        assert "Hostname in TLS extension" not in srv.output, why
+
+
+def test_ipv6_endpoint_matches_ip_san_without_sni(ctx):
+    for gen, cli in ctx.clis:
+        with no_sni_server(ctx.ip6, host="::1") as srv:
+            proc = run_cli(ctx, cli, f"https://[::1]:{srv.port}/")
+        why = f"mbedTLS {gen}: exit {proc.returncode}\nstderr: {proc.stderr}\ns_server:\n{srv.output}"
+        assert proc.returncode == 6 and "malformed response" in proc.stderr, why
+        # Bracketed, with the port (not 443), as curl sends it.
+        assert srv.requests() == 1 and f"\nHost: [::1]:{srv.port}\r" in srv.output, why
+        assert "Hostname in TLS extension" not in srv.output, why
+
+
+def test_ip_endpoint_never_matches_dns_name_or_cn(ctx):
+    cases = [(ctx.dns_ip, "127.0.0.1"), (ctx.cn_ip, "127.0.0.1"), (ctx.ip4, "::1")]
+    for gen, cli in ctx.clis:
+        for cert, host in cases:
+            with no_sni_server(cert, host=host) as srv:
+                where = f"[{host}]" if ":" in host else host
+                proc = run_cli(ctx, cli, f"{where}:{srv.port}")
+            why = f"mbedTLS {gen} {cert.pem}: exit {proc.returncode}\nstderr: {proc.stderr}\ns_server:\n{srv.output}"
+            assert proc.returncode == 4 and "server certificate did not verify" in proc.stderr, why
+            assert f"lkedoc: {NOT_THIS_IP}: an address matches only an iPAddress subjectAltName" in proc.stderr, why
+            assert srv.requests() == 0, why
+
+
+def test_name_endpoint_still_sends_sni(ctx):
+    # The control: a DNS name is sent as SNI (s_server names what it received).
+    with SServer(ctx.leaf, ["-servername", HOST, "-cert2", ctx.leaf.pem, "-key2", ctx.leaf.key],
+                 answer=ANSWER) as srv:
+        proc = run_cli(ctx, CLI, f"{HOST}:{srv.port}", "--resolve", f"{HOST}:{srv.port}:127.0.0.1")
+    assert proc.returncode == 6, proc.stderr
+    assert f'Hostname in TLS extension: "{HOST}"' in srv.output, srv.output
