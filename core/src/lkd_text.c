@@ -132,7 +132,7 @@ static size_t parse_ipv4(const char *s, size_t n, uint8_t *out)
 static size_t parse_ipv6(const char *s, size_t n, uint8_t *out)
 {
     uint8_t b[16];
-    size_t i = 0, k = 0, gap = 16;
+    size_t i = 0, k = 0, gap = 17; /* 17: no "::" */
     if (n >= 2 && s[0] == ':' && s[1] == ':') {
         gap = 0;
         i = 2;
@@ -165,14 +165,14 @@ static size_t parse_ipv6(const char *s, size_t n, uint8_t *out)
             return 0; /* not a separator, or a ':' at the end */
         }
         if (s[i] == ':') {
-            if (gap != 16) {
+            if (gap != 17) {
                 return 0; /* a second "::" */
             }
             gap = k;
             i++;
         }
     }
-    if (gap == 16 ? k != 16 : k > 14) {
+    if (gap == 17 ? k != 16 : k > 14) {
         return 0;
     }
     gap = gap < k ? gap : k; /* the groups before "::" (all of them without one) */

@@ -48,7 +48,7 @@ static void handshake_bytes(lkd_tls_sniff_t *s, const uint8_t *p, size_t n)
 
 void lkd_tls_sniff(lkd_tls_sniff_t *s, const uint8_t *p, size_t n)
 {
-    while (n > 0) {
+    while (n > 0 && s->sealed < 2) {
         size_t take;
         if (s->hdr_got < 5) {
             s->hdr[s->hdr_got++] = *p++;
@@ -63,6 +63,7 @@ void lkd_tls_sniff(lkd_tls_sniff_t *s, const uint8_t *p, size_t n)
             }
             if (s->type < CCS || s->type > APP_DATA || s->rec_left > RECORD_MAX) {
                 s->sealed = 2; /* not TLS framing: nothing more can be followed */
+                s->rec_left = 0;
                 return;
             }
             if (s->type == APP_DATA && s->protected_records < 255) {

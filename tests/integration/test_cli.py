@@ -373,19 +373,26 @@ def test_localhost_tries_ipv6_then_ipv4(ctx):
     assert proc.returncode == 0, err(proc)
 
 
-def test_ipv6_address_goes_in_resolve_not_endpoint(ctx):
+def test_ipv6_address_in_resolve_or_bracketed_endpoint(ctx):
     # Bracketed or not, an IPv6 --resolve address reaches the mock's ::1 listener by name.
     for addr in ("[::1]", "::1"):
         proc = run(ctx, "--endpoint", f"{HOST}:{ctx.mock.port}", "--resolve", f"{HOST}:{ctx.mock.port}:{addr}",
                    "--json", "status", "done-v6", endpoint=False)
         assert proc.returncode == 0, (addr, err(proc))
-    # An address is no --endpoint (requests are signed for a name, TLS verifies it): refused
-    # whole, not split at its colons into a host "fd00:" and a port.
+    # A bare IPv6 address as --endpoint is refused whole, not split at its colons into a host
+    # "fd00:" and a port; so is a bracket that is no address, or a bad port after one.
     before = ctx.mock.stats()["connections"]
-    for value in ("[::1]", f"[::1]:{ctx.mock.port}", "::1", "fd00::2"):
+    for value in ("::1", "fd00::2", "[::1", "[lke]:443", "[::1]:0", "[::1]x", "https://"):
         proc = run(ctx, "--endpoint", value, "status", "x", endpoint=False)
-        assert proc.returncode == 2 and "--resolve HOST:PORT:[ADDR]" in err(proc), (value, err(proc))
+        assert proc.returncode == 2 and "HOST a name, an IPv4 address or a bracketed IPv6 address ([ADDR]:PORT)" \
+            in err(proc), (value, err(proc))
     assert ctx.mock.stats()["connections"] == before
+    # Bracketed, it is the endpoint (test_tls_refusal connects to one): the mock's certificate
+    # names no address, and the mock is never asked anything.
+    requests = ctx.mock.stats()["requests"]
+    proc = run(ctx, "--endpoint", f"https://[::1]:{ctx.mock.port}/", "status", "x", endpoint=False)
+    assert proc.returncode == 4 and "does not name this IP address" in err(proc), err(proc)
+    assert ctx.mock.stats()["requests"] == requests, err(proc)
 
 
 # ---- API errors --------------------------------------------------------------------

@@ -262,11 +262,71 @@ static void test_psa_draws_from_the_client_drbg(void)
 }
 #endif
 
+/* The server's refusal from the facts lkd_tls keeps, branch by branch. */
+static void test_refusal(void)
+{
+    static lkd_tls_t t;
+    memset(&t, 0, sizeof t);
+    t.peer_alert = -1;
+    CHECK(lkd_tls_policy_refusal(&t, 0) == NULL);
+    CHECK(lkd_tls_policy_refusal(&t, 400) == NULL); /* a 400 without a certificate request */
+    t.server_version = 0x0303;
+    CHECK(lkd_tls_policy_refusal(&t, 0) == NULL);
+    t.server_version = 0x0302;
+    t.peer_alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "accepts only TLS 1.1; this client needs TLS 1.2 or later"));
+    t.server_version = 0x0301;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "accepts only TLS 1.0"));
+    t.server_version = 0x0300;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "accepts only SSL 3.0"));
+    t.server_version = 0x0303;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "no cipher suite or key-exchange group in common"));
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "groups x25519, P-256, P-384"));
+    t.peer_alert = MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION;
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "accepts neither TLS 1.2 nor TLS 1.3"));
+#else
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "does not accept TLS 1.2, the only version"));
+#endif
+    t.peer_alert = 116; /* certificate_required */
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "requires a client certificate"));
+    t.peer_alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+    t.cert_requested = 1;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "requires a client certificate, and this client has none"));
+    t.peer_alert = MBEDTLS_SSL_ALERT_MSG_BAD_CERT;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "requires a client certificate"));
+    t.peer_alert = -1;
+    CHECK(has(lkd_tls_policy_refusal(&t, 400), "asked for one in the handshake and answered HTTP 400"));
+    CHECK(lkd_tls_policy_refusal(&t, 403) == NULL);
+    t.cert_requested = 0;
+    t.peer_alert = 48;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "with the TLS alert unknown_ca"));
+    t.peer_alert = 120;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "with the TLS alert no_application_protocol"));
+    t.peer_alert = 10;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "with the TLS alert unexpected_message"));
+    t.peer_alert = 0;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "a TLS alert this client does not name"));
+    t.peer_alert = 255;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "a TLS alert this client does not name"));
+    /* A certificate flag: the IP sentence for an address, else the profile's (NULL here). */
+    t.verify_flags = MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    CHECK(lkd_tls_policy_refusal(&t, 0) == NULL);
+    t.ip_len = 4;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "does not name this IP address"));
+    t.verify_flags = MBEDTLS_X509_BADCERT_EXPIRED;
+    CHECK(lkd_tls_policy_refusal(&t, 0) == NULL);
+    t.verify_flags = 0xffffffffu; /* no verification result: the alert speaks */
+    t.peer_alert = 48;
+    CHECK(has(lkd_tls_policy_refusal(&t, 0), "unknown_ca"));
+}
+
 int main(void)
 {
     test_apply_suites_and_groups();
     test_apply_profile();
     test_describe();
+    test_refusal();
 #if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
     test_psa_draws_from_the_client_drbg();
 #else
