@@ -127,8 +127,9 @@ static size_t parse_ipv4(const char *s, size_t n, uint8_t *out)
     return i == n ? 4 : 0;
 }
 
-/* RFC 4291 2.2: groups of 1 to 4 hex digits, one "::", a dotted quad in the
- * last 32 bits; no zone. */
+/* RFC 4291 2.2: groups of 1 to 4 hex digits, one "::"; no zone, and no
+ * dotted quad in the last 32 bits (an endpoint written so is refused: its
+ * hex form is the same address). */
 static size_t parse_ipv6(const char *s, size_t n, uint8_t *out)
 {
     uint8_t b[16];
@@ -143,17 +144,7 @@ static size_t parse_ipv6(const char *s, size_t n, uint8_t *out)
         while (i < n && i - start < 4 && lkd_text_hex_value(s[i]) >= 0) {
             v = v * 16u + (unsigned)lkd_text_hex_value(s[i++]);
         }
-        if (i == start) {
-            return 0;
-        }
-        if (i < n && s[i] == '.') {
-            if (k > 12 || parse_ipv4(s + start, n - start, b + k) != 4) {
-                return 0;
-            }
-            k += 4;
-            break;
-        }
-        if (k > 14) {
+        if (i == start || k > 14) {
             return 0;
         }
         b[k++] = (uint8_t)(v >> 8);

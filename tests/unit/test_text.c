@@ -123,7 +123,8 @@ static void test_ip_literals(void)
     CHECK(parses_to("2001:db8:1:2:3:4:5:ABCD", full, 16));
     CHECK(parses_to("fe80::", head, 16));
     CHECK(parses_to("2001:0db8::0001", mid, 16));
-    CHECK(parses_to("::ffff:192.0.2.1", mapped, 16));
+    CHECK(parses_to("::ffff:c000:201", mapped, 16));
+    CHECK(refused("::ffff:192.0.2.1")); /* the dotted-quad tail is not taken: its hex form is */
     /* Names, and near misses that are no address (the host is then a name). */
     CHECK(refused("lke.intl.tencentcloudapi.com"));
     CHECK(refused(""));
