@@ -18,8 +18,10 @@ runs with the default build's CLI and, when built, the mbedTLS 2.28 one
 """
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 
 from openssl_peer import Pki, SServer
 
@@ -111,6 +113,56 @@ def test_tls11_only_server(ctx):
     # the client's AEAD ones and says handshake_failure in a TLS 1.1 record.
     refused_once(ctx, ["-tls1_1", "-cipher", "ALL:@SECLEVEL=0"], False, {"3": NEITHER, "2": ONLY_11},
                  {"3": "unsupported protocol", "2": "no shared cipher"})
+
+
+def hello_server(version):
+    """A listener that answers every ClientHello with a bare ServerHello of the
+    given version (what a server whose newest version is older than the
+    client's minimum sends); returns (port, connection count, stop)."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(8)
+    ls.settimeout(0.2)
+    seen, stop = [0], threading.Event()
+    body = version.to_bytes(2, "big") + bytes(32) + b"\x00" + b"\x00\x2f" + b"\x00"
+    hello = b"\x02" + len(body).to_bytes(3, "big") + body
+    record = b"\x16" + version.to_bytes(2, "big") + len(hello).to_bytes(2, "big") + hello
+
+    def serve():
+        while not stop.is_set():
+            try:
+                c, _ = ls.accept()
+            except OSError:
+                continue
+            seen[0] += 1
+            with c:
+                c.settimeout(2)
+                try:
+                    c.recv(65536)
+                    c.sendall(record)
+                    c.recv(64)  # the client's alert, or its close
+                except OSError:
+                    pass
+        ls.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return ls.getsockname()[1], seen, stop
+
+
+def test_server_hello_of_tls11(ctx):
+    # The client refuses the version itself (MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION, -0x6E80 on
+    # both generations): once, not retried with backoff, and the version read from the
+    # ServerHello is said.
+    for gen, cli in ctx.clis:
+        port, seen, stop = hello_server(0x0302)
+        try:
+            proc = run_cli(ctx, cli, f"{HOST}:{port}", "--resolve", f"{HOST}:{port}:127.0.0.1", "--verbose")
+        finally:
+            stop.set()
+        why = f"mbedTLS {gen}: exit {proc.returncode}, {seen[0]} connections\nstderr: {proc.stderr}"
+        assert proc.returncode == 4 and "TLS failure (mbedTLS -0x6e80)" in proc.stderr, why
+        assert f"lkedoc: {ONLY_11}\n" in proc.stderr, why
+        assert seen[0] == 1 and proc.stderr.count("* connecting to ") == 1, why
 
 
 def test_client_certificate_required_tls12(ctx):
