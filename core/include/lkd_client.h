@@ -409,7 +409,7 @@ typedef struct {
     int cert_requested;    /* 1 when the server asked for a client certificate in the last
                               handshake (this client never has one to send), else 0 */
     int refused;           /* 1 when the last connection failed over the server's parameters
-                              (a fatal alert, a version or negotiation this client refuses): no
+                              (its fatal alert, or a version it chose that this client refuses): no
                               layer retried it, and a retry by the application fails the same */
 } lkd_client_tls_detail_t;
 

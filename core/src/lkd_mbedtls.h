@@ -31,15 +31,12 @@
  * so the bio cannot read it either; read only right after that error. */
 #define LKD_MBEDTLS_IN_MSG(ssl) ((ssl)->MBEDTLS_PRIVATE(in_msg))
 #define LKD_MBEDTLS_VERSION_REFUSED MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION
-/* The server chose what this client did not offer (a suite, a group). */
-#define LKD_MBEDTLS_NEGOTIATION_REFUSED MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE
 #else
 #define LKD_MBEDTLS3 0
 #define LKD_MBEDTLS_IS_TLS12(ssl) 1 /* 2.28's client speaks nothing else (its minimum is 1.2) */
 #define LKD_MBEDTLS_TICKET_LIFETIME(session) ((session)->ticket_lifetime)
 #define LKD_MBEDTLS_IN_MSG(ssl) ((ssl)->in_msg)
 #define LKD_MBEDTLS_VERSION_REFUSED MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION
-#define LKD_MBEDTLS_NEGOTIATION_REFUSED MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE
 #endif
 
 #endif /* LKD_MBEDTLS_H */

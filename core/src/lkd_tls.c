@@ -162,12 +162,13 @@ static lkd_status_t map_error(lkd_tls_t *tls, int rc)
     }
     /* The peer's parameters, which the next attempt would meet again: its
      * fatal alert (no common version, suite or group, a certificate it
-     * requires), or a version or negotiation this client refused. */
+     * requires), or the version it chose, which this client refuses.  (Not
+     * 3.6's MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE: it also says a PSA operation
+     * failed, out of memory among others.) */
     if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
         tls->peer_alert = LKD_MBEDTLS_IN_MSG(&tls->ssl)[1];
     }
-    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || rc == LKD_MBEDTLS_VERSION_REFUSED ||
-        rc == LKD_MBEDTLS_NEGOTIATION_REFUSED) {
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || rc == LKD_MBEDTLS_VERSION_REFUSED) {
         tls->peer_refused = 1;
     }
     switch (rc) {
