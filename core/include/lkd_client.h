@@ -409,16 +409,21 @@ typedef struct {
     int cert_requested;    /* 1 when the server asked for a client certificate in the last
                               handshake (this client never has one to send), else 0 */
     int refused;           /* 1 when the last connection failed over the server's parameters
-                              (its fatal alert, or a version it chose that this client refuses): no
-                              layer retried it, and a retry by the application fails the same */
+                              (its fatal alert in the handshake, a client certificate it requires,
+                              or a version it chose that this client refuses): no layer retried
+                              it, and a retry by the application fails the same; 0 for another
+                              alert on an established connection */
+    char sentence[96];     /* where policy is written when it names an alert */
 } lkd_client_tls_detail_t;
 
 /* Fill *detail from the client's last connection (API or download).  With
  * LKD_ENABLE_TEXTS 1, policy is also the sentence for a refusal by the server
  * (its alert, version or client-certificate request in words: "the server
- * accepts only TLS 1.1", "the server requires a client certificate", ...;
- * after LKD_ERR_HTTP_STATUS too, for a 400 that followed a certificate
- * request), else the policy's own explanation.
+ * accepts only TLS 1.1", "the server requires a client certificate", "the
+ * server ended the established connection with the TLS alert ...", ...;
+ * after LKD_ERR_HTTP_STATUS too, for a 400 that is no service answer after a
+ * certificate request), else the policy's own explanation; it may point into
+ * detail->sentence, so it lives as long as *detail.
  * Errors: LKD_ERR_ARG_NULL (client or detail NULL), LKD_ERR_STATE (the client is
  * not initialised, or was freed): *detail is then zero, policy NULL, alert -1. */
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);

@@ -373,26 +373,10 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
     lkd_span_t cred[3];
     int64_t now = lkd_clock_sign_time(c);
     lkd_status_t st;
-    const char *host = c->internal.settings.host;
-    uint8_t ip[16];
-    char bracketed[LKD_IPV6_HOST_MAX];
-    lkd_text_writer_t w = {bracketed, sizeof bracketed, 0, 0};
 
     memset(&req, 0, sizeof req);
-    req.host = cspan(host);
-    if (lkd_text_parse_ip(host, req.host.len, ip) == 16) {
-        /* RFC 7230 5.4 / 3986 3.2.2: an IPv6 Host is bracketed, with the port
-         * when it is not 443 (as curl and the SDKs send it); signed so too. */
-        lkd_text_put_str(&w, "[");
-        lkd_text_put_str(&w, host);
-        lkd_text_put_str(&w, "]");
-        if (c->internal.settings.port != 443) {
-            lkd_text_put_str(&w, ":");
-            lkd_text_put_dec(&w, c->internal.settings.port);
-        }
-        req.host.ptr = bracketed;
-        req.host.len = w.overflow ? 0 : w.pos; /* never: an address and a port fit */
-    }
+    req.host = cspan(c->internal.settings.host);
+    req.port = c->internal.settings.port;
     req.service = cspan(c->internal.settings.service);
     req.action = cspan(action);
     req.version = cspan(c->internal.settings.version);
@@ -500,6 +484,14 @@ static lkd_status_t take_answer(lkd_client_t *c)
     lkd_call_log_number(c, "< HTTP status ", (uint64_t)c->internal.http_status);
     lkd_call_log_number(c, "< body bytes ", c->internal.response_len);
     if (c->internal.http_status != 200) {
+        /* The service answers JSON (an object); a web server's own 400
+         * (HTML, or nothing) is what may explain a certificate request. */
+        const char *b = c->internal.response;
+        size_t i = 0;
+        while (i < c->internal.response_len && (unsigned char)b[i] <= ' ') {
+            i++;
+        }
+        c->internal.tls.bare_400 = c->internal.http_status == 400 && (i == c->internal.response_len || b[i] != '{');
         /* A gateway's or proxy's answer: the next attempt starts afresh. */
         lkd_tls_close(&c->internal.tls);
         return LKD_ERR_HTTP_STATUS;

@@ -56,7 +56,8 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
     detail->server_version = client->internal.tls.server_version;
     detail->cert_requested = client->internal.tls.cert_requested;
     detail->refused = client->internal.tls.peer_refused;
-    detail->policy = lkd_tls_policy_refusal(&client->internal.tls, client->internal.http_status);
+    detail->policy = lkd_tls_policy_refusal(&client->internal.tls, detail->mbedtls_error, detail->sentence,
+                                            sizeof detail->sentence);
     if (detail->policy == NULL) {
         detail->policy = lkd_tls_policy_describe(detail->mbedtls_error, detail->verify_flags);
     }

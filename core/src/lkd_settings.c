@@ -64,7 +64,7 @@ typedef char lkd_settings_table_fits[(offsetof(lkd_settings_t, proxy.user) <= 25
 #define TOKEN_RULE "must be letters, digits, '-', '.' and '_'"
 
 static const text_setting_t texts[] = {
-    {SETTING_TEXTS_("settings.host", "must be a host name: letters, digits, '-' and '.'")
+    {SETTING_TEXTS_("settings.host", "must be a host name (letters, digits, '-' and '.') or an IP address (IPv6 without brackets)")
          offsetof(lkd_settings_t, host), LKD_REQUEST_CHARS_HOST, 1, LKD_TLS_HOST_MAX},
     {SETTING_TEXTS_("settings.service", TOKEN_RULE) offsetof(lkd_settings_t, service), LKD_REQUEST_CHARS_TOKEN, 1,
      LKD_REQUEST_MAX_SERVICE},
@@ -86,7 +86,6 @@ static lkd_status_t check_text(const lkd_settings_t *s, const text_setting_t *t,
     const char *value = *(const char *const *)(const void *)((const char *)s + t->offset);
     lkd_span_t span;
     lkd_status_t st;
-    uint8_t ip[16];
     if (value == NULL) {
         return t->required ? lkd_arg_note(e, LKD_ERR_ARG_NULL, t->name, NULL, 0, 0) : LKD_OK;
     }
@@ -96,9 +95,6 @@ static lkd_status_t check_text(const lkd_settings_t *s, const text_setting_t *t,
         return lkd_arg_note(e, LKD_ERR_ARG_TOO_LONG, t->name, NULL, span.len, t->max);
     }
     st = lkd_request_check_value(span, (lkd_request_chars_t)t->cls, t->required);
-    if (st == LKD_ERR_ARG_FORMAT && t->cls == LKD_REQUEST_CHARS_HOST && lkd_text_parse_ip(span.ptr, span.len, ip) == 16) {
-        st = LKD_OK; /* an IPv6 literal, bare: the request brackets it */
-    }
     return st == LKD_OK ? LKD_OK : lkd_arg_note(e, st, t->name, st == LKD_ERR_ARG_FORMAT ? t->rule : NULL, 0, 0);
 }
 

@@ -88,8 +88,4 @@ const char *lkd_text_nth(const char *list, unsigned n, const char *none);
  * hex digits, a second "::" are not addresses. */
 size_t lkd_text_parse_ip(const char *s, size_t n, uint8_t out[16]);
 
-/* Room for "[" IPv6 "]:" port: 45 bytes of address text at most (the
- * dotted-quad form), 8 more. */
-#define LKD_IPV6_HOST_MAX 54u
-
 #endif /* LKD_TEXT_H */

@@ -165,10 +165,16 @@ static lkd_status_t map_error(lkd_tls_t *tls, int rc)
      * requires), or the version it chose, which this client refuses.  (Not
      * 3.6's MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE: it also says a PSA operation
      * failed, out of memory among others.) */
-    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+    /* 3.6 also returns FATAL_ALERT_MESSAGE for a 1.3 server's empty
+     * Certificate, no alert read: in_msg is then a handshake message. */
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && LKD_MBEDTLS_IN_MSGTYPE(&tls->ssl) == MBEDTLS_SSL_MSG_ALERT) {
         tls->peer_alert = LKD_MBEDTLS_IN_MSG(&tls->ssl)[1];
+        tls->alert_open = tls->open;
     }
-    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || rc == LKD_MBEDTLS_VERSION_REFUSED) {
+    /* After the handshake only a certificate refusal (1.3's server decides
+     * on the client's Certificate after the client's Finished) is one. */
+    if ((rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || rc == LKD_MBEDTLS_VERSION_REFUSED) &&
+        (!tls->open || lkd_tls_cert_refusal(tls))) {
         tls->peer_refused = 1;
     }
     switch (rc) {
@@ -271,6 +277,13 @@ static int ip_san_matches(const mbedtls_x509_crt *crt, const uint8_t *ip, size_t
         }
     }
     return 0;
+}
+
+int lkd_tls_cert_refusal(const lkd_tls_t *tls)
+{
+    int a = tls->peer_alert;
+    return a == 116 || (tls->cert_requested && (a == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE ||
+                                                a == MBEDTLS_SSL_ALERT_MSG_BAD_CERT));
 }
 
 static int64_t x509_unix(const mbedtls_x509_time *t)
@@ -558,6 +571,8 @@ lkd_status_t lkd_tls_open(lkd_tls_t *tls, const char *host, const char *connect_
     tls->server_version = 0;
     tls->cert_requested = 0;
     tls->peer_refused = 0;
+    tls->alert_open = 0;
+    tls->bare_400 = 0;
     if (time_left(tls) == 0) {
         return LKD_ERR_TIMEOUT;
     }
@@ -627,11 +642,10 @@ lkd_status_t lkd_tls_handshake(lkd_tls_t *tls, const char *host, uint16_t port)
     do {
         rc = mbedtls_ssl_handshake(&tls->ssl);
     } while (again(tls, rc));
-    tls->server_version = tls->sniff_in.hello_version != 0 ? tls->sniff_in.hello_version
-                                                           : tls->sniff_in.record_version;
     tls->cert_requested = tls->sniff_in.cert_requested;
     if (rc != 0) {
         st = map_error(tls, rc);
+        tls->server_version = (uint16_t)lkd_tls_sniff_version(&tls->sniff_in, tls->peer_alert);
         tls->verify_flags = mbedtls_ssl_get_verify_result(&tls->ssl);
         if (tls->verify_flags != 0 && tls->verify_flags != (uint32_t)-1) {
             /* Memory only when running out is all that went wrong: a chain
@@ -649,6 +663,7 @@ lkd_status_t lkd_tls_handshake(lkd_tls_t *tls, const char *host, uint16_t port)
     }
     tls->open = 1;
     tls->handshakes++;
+    tls->server_version = tls->sniff_in.hello_version; /* 2.28: 1.2, the one it speaks */
 #if LKD_MBEDTLS3
     tls->server_version = (uint16_t)mbedtls_ssl_get_version_number(&tls->ssl);
     /* 1.3 encrypts the CertificateRequest: a client asked for a certificate

@@ -132,8 +132,16 @@ lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, 
 /* What the server's refusal said, kept per connection in tls (reset by
  * lkd_tls_open) for lkd_client_tls_detail: peer_alert (the fatal alert it
  * sent, -1), server_version (from its ServerHello or first record, or the
- * negotiated one), cert_requested, and peer_refused (1 after its fatal
- * alert or a version this client refuses: a retry would meet the same). */
+ * negotiated one), cert_requested, alert_open (the alert came after the
+ * handshake), bare_400 (the call layer's: an HTTP 400 whose body is no
+ * service answer), and peer_refused (1 after its fatal alert in the
+ * handshake, a certificate refusal after it, or a version this client
+ * refuses: a retry would meet the same). */
+
+/* 1 when the server's alert refuses the client for its certificate: the
+ * alert certificate_required, or handshake_failure or bad_certificate after
+ * the server asked for one (how a TLS 1.2 server says it); else 0. */
+int lkd_tls_cert_refusal(const lkd_tls_t *tls);
 
 /* Close the connection (close_notify best effort, bounded by
  * LKD_TLS_CLOSE_NOTIFY_MS); the

@@ -75,19 +75,22 @@ lkd_status_t lkd_tls_policy_apply(mbedtls_ssl_config *conf);
 const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags);
 
 /* A sentence in English for a connection the server refused, from the
- * facts lkd_tls kept in tls (peer_alert, server_version, cert_requested,
- * verify_flags, ip_len); http_status is the status of the answer on that
- * connection (0 when none).  In this order: an IP-literal host that no
+ * facts lkd_tls kept in tls (peer_alert, alert_open, server_version,
+ * cert_requested, bare_400, verify_flags, ip_len) and mbedtls_error, the
+ * connection's last mbedTLS code.  In this order: an IP-literal host that no
  * iPAddress name of the certificate matches; (any other certificate flag:
- * NULL, lkd_tls_policy_describe says it); a version under TLS 1.2 ("the
- * server accepts only TLS 1.1"); the alert protocol_version; a client
- * certificate required (the alert certificate_required, handshake_failure
- * or bad_certificate after a CertificateRequest, or HTTP 400 after one with
- * no alert, as nginx answers); handshake_failure (no suite or group in
+ * NULL, lkd_tls_policy_describe says it); with no alert or protocol_version,
+ * a version under TLS 1.2 ("the server accepts only TLS 1.1"); the alert
+ * protocol_version; a client certificate required (lkd_tls_cert_refusal);
+ * a bare HTTP 400 after a certificate request with no alert (nginx's
+ * ssl_verify_client, in words of what is known); 3.6's own
+ * FATAL_ALERT_MESSAGE with no alert received (the server sent no
+ * certificate); handshake_failure in the handshake (no suite or group in
  * common: a server says the same for both, so the sentence names both, with
- * what this client allows); any other alert by its name.  NULL when none of
- * these apply, and always with LKD_ENABLE_TEXTS 0.  Static, no trailing
- * period. */
-const char *lkd_tls_policy_refusal(const lkd_tls_t *tls, int http_status);
+ * what this client allows); any other alert by its name (or number), as
+ * ending the handshake or the established connection: that sentence is
+ * written into buf[0..cap), cap at least 96.  NULL when none of these
+ * apply, and always with LKD_ENABLE_TEXTS 0.  No trailing period. */
+const char *lkd_tls_policy_refusal(const lkd_tls_t *tls, int mbedtls_error, char *buf, size_t cap);
 
 #endif /* LKD_TLS_POLICY_H */

@@ -85,3 +85,8 @@ void lkd_tls_sniff(lkd_tls_sniff_t *s, const uint8_t *p, size_t n)
         }
     }
 }
+
+unsigned lkd_tls_sniff_version(const lkd_tls_sniff_t *s, int alert)
+{
+    return s->hello_version != 0 ? s->hello_version : alert < 0 || alert == 70 ? s->record_version : 0u;
+}

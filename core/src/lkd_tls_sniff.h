@@ -30,4 +30,11 @@
  * application_data in s->protected_records (saturating at 255). */
 void lkd_tls_sniff(lkd_tls_sniff_t *s, const uint8_t *p, size_t n);
 
+/* The version the server chose, as far as s shows it with alert (the fatal
+ * alert it sent, -1 for none): its ServerHello's; without one, the first
+ * record's version field, but only under protocol_version (how a TLS 1.1
+ * server refuses) or with no alert, since a server frames any early alert
+ * in some version (often 0x0301) that is no choice; else 0. */
+unsigned lkd_tls_sniff_version(const lkd_tls_sniff_t *s, int alert);
+
 #endif /* LKD_TLS_SNIFF_H */

@@ -83,7 +83,6 @@ static void test_hostile_framing(void)
     static const uint8_t short_hello[] = {0x16, 0x03, 0x03, 0x00, 0x05, 0x02, 0x00, 0x00, 0x01, 0x03};
     lkd_tls_sniff_t s;
     uint8_t noise[64];
-    size_t i;
     memset(&s, 0, sizeof s);
     lkd_tls_sniff(&s, bad_type, sizeof bad_type);
     CHECK(s.sealed == 2 && s.cert_requested == 0);
@@ -99,13 +98,50 @@ static void test_hostile_framing(void)
     memset(&s, 0, sizeof s);
     lkd_tls_sniff(&s, short_hello, sizeof short_hello);
     CHECK_EQ_INT(s.hello_version, 0);
-    /* Any bytes at all, in any pieces: the state stays bounded. */
-    memset(&s, 0, sizeof s);
-    for (i = 0; i < 4096; i++) {
-        uint8_t b = (uint8_t)(i * 131u + (i >> 3));
-        lkd_tls_sniff(&s, &b, 1);
-        CHECK(s.hdr_got <= 5 && s.hs_got <= 6 && s.rec_left <= 16384u + 2048u);
+}
+
+/* A long flight in well-formed framing, cut in pieces of every size: a
+ * ServerHello, a Certificate of 20 000 bytes spread over records of many
+ * lengths (its body skipped across them), a CertificateRequest, then an
+ * alert record and the first protected one. */
+static void test_long_flight_in_pieces(void)
+{
+    static uint8_t buf[24000];
+    static const uint8_t hello[] = {0x16, 0x03, 0x03, 0x00, 0x06, 0x02, 0x00, 0x00, 0x02, 0x03, 0x03};
+    static const uint8_t tail[] = {0x16, 0x03, 0x03, 0x00, 0x04, 0x0d, 0x00, 0x00, 0x00, /* CertificateRequest */
+                                   0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00,             /* a warning alert */
+                                   0x17, 0x03, 0x03, 0x00, 0x03, 0xaa, 0xbb, 0xcc};      /* protected */
+    const uint32_t cert_len = 20000;
+    uint32_t left = cert_len + 4u, k;
+    size_t n = 0, i, piece;
+    lkd_tls_sniff_t s;
+    memcpy(buf, hello, sizeof hello);
+    n = sizeof hello;
+    for (k = 0; left > 0; k++) {
+        size_t len = 1u + (k * 97u) % 600u, j;
+        if (len > left) {
+            len = left;
+        }
+        buf[n++] = 0x16;
+        buf[n++] = 0x03;
+        buf[n++] = 0x03;
+        buf[n++] = (uint8_t)(len >> 8);
+        buf[n++] = (uint8_t)len;
+        for (j = 0; j < len; j++, left--) {
+            uint32_t at = cert_len + 4u - left; /* the message's own offset */
+            buf[n++] = at == 0   ? 0x0b
+                       : at < 4u ? (uint8_t)(cert_len >> (8u * (3u - at)))
+                                 : (uint8_t)(at * 131u + (at >> 3)); /* any bytes: skipped */
+        }
     }
+    memcpy(buf + n, tail, sizeof tail);
+    n += sizeof tail;
+    memset(&s, 0, sizeof s);
+    for (i = 0, piece = 1; i < n; i += piece, piece = piece % 37u + 1u) {
+        lkd_tls_sniff(&s, buf + i, i + piece <= n ? piece : n - i);
+    }
+    CHECK(s.hello_version == 0x0303 && s.cert_requested == 1 && s.sealed == 1 && s.protected_records == 1 &&
+          s.hdr_got == 0 && s.rec_left == 0 && s.hs_got == 0);
 }
 
 int main(void)
@@ -114,5 +150,6 @@ int main(void)
     test_alert_record_version();
     test_protected_records_end_the_reading();
     test_hostile_framing();
+    test_long_flight_in_pieces();
     return unit_report("tls_sniff");
 }
