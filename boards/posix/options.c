@@ -70,7 +70,9 @@ static int set_endpoint(options_t *o, const char *s)
         n = (size_t)(end - o->host) - 1;
         memmove(o->host, o->host + 1, n);
         o->host[n] = '\0';
-        return inet_pton(AF_INET6, o->host, &a6) == 1 ? 0 : -1;
+        /* The core takes hex groups only: no dotted-quad tail, as the core's
+         * rule for settings.host says. */
+        return strchr(o->host, '.') == NULL && inet_pton(AF_INET6, o->host, &a6) == 1 ? 0 : -1;
     }
     colon = strrchr(o->host, ':');
     if (colon != NULL && (memchr(o->host, ':', (size_t)(colon - o->host)) != NULL || parse_port(colon + 1, &o->port) != 0)) {

@@ -97,8 +97,11 @@ def test_life_cycle_in_pascal_case(ctx):
     ctx.mock.reset()
     seen = [status_json(ctx, "cycle-1")["Status"] for _ in range(3)]
     assert seen == ["WaitExecute", "Processing", "Success"], seen
-    # lkedoc signs as TC3 says: the Host header as sent, values lower-cased.
-    assert ctx.mock.stats()["last_sign_variant"] == {"host": "as-sent", "value_case": "lower"}
+    # lkedoc signs as the SDKs do: the Host header carries the port (not 443), the signed host not;
+    # values lower-cased.
+    stats = ctx.mock.stats()
+    assert stats["last_sign_variant"] == {"host": "no-port", "value_case": "lower"}, stats["last_sign_variant"]
+    assert stats["last_headers"]["host"] == f"{HOST}:{ctx.mock.port}", stats["last_headers"]
 
 
 def test_success_url_is_unescaped(ctx):
@@ -382,17 +385,25 @@ def test_ipv6_address_in_resolve_or_bracketed_endpoint(ctx):
     # A bare IPv6 address as --endpoint is refused whole, not split at its colons into a host
     # "fd00:" and a port; so is a bracket that is no address, or a bad port after one.
     before = ctx.mock.stats()["connections"]
-    for value in ("::1", "fd00::2", "[::1", "[lke]:443", "[::1]:0", "[::1]x", "https://"):
+    for value in ("::1", "fd00::2", "[::1", "[lke]:443", "[::1]:0", "[::1]x", "https://", "[::ffff:127.0.0.1]",
+                  "[fe80::1%lo]"):
         proc = run(ctx, "--endpoint", value, "status", "x", endpoint=False)
         assert proc.returncode == 2 and "HOST a name, an IPv4 address or a bracketed IPv6 address ([ADDR]:PORT)" \
             in err(proc), (value, err(proc))
     assert ctx.mock.stats()["connections"] == before
-    # Bracketed, it is the endpoint (test_tls_refusal connects to one): the mock's certificate
-    # names no address, and the mock is never asked anything.
-    requests = ctx.mock.stats()["requests"]
-    proc = run(ctx, "--endpoint", f"https://[::1]:{ctx.mock.port}/", "status", "x", endpoint=False)
-    assert proc.returncode == 4 and "does not name this IP address" in err(proc), err(proc)
-    assert ctx.mock.stats()["requests"] == requests, err(proc)
+    # An address is the endpoint itself: the mock's certificate names 127.0.0.1 and ::1 as
+    # iPAddress names, and the mock checks the signature over the Host it received, which
+    # carries the port (bracketed for IPv6) while the signed host does not.
+    for endpoint, host in ((f"https://[::1]:{ctx.mock.port}/", "[::1]"), (f"127.0.0.1:{ctx.mock.port}", "127.0.0.1")):
+        ctx.mock.config(host_forms=["no-port"])
+        try:
+            proc = run(ctx, "--service", "lke", "--endpoint", endpoint, "--json", "status", "done-ip", endpoint=False)
+            stats = ctx.mock.stats()
+        finally:
+            ctx.mock.config(host_forms=["as-sent", "no-port"])
+        assert proc.returncode == 0, (endpoint, err(proc))
+        assert stats["last_headers"]["host"] == f"{host}:{ctx.mock.port}", stats["last_headers"]
+        assert stats["last_sign_variant"]["host"] == "no-port", stats["last_sign_variant"]
 
 
 # ---- API errors --------------------------------------------------------------------
