@@ -111,7 +111,7 @@ typedef struct {
     uint8_t cert_requested;    /* the server asked for a client certificate on the last connection */
     uint8_t peer_refused;      /* the last handshake failed on the peer's parameters: never retried */
     uint8_t alert_open;        /* peer_alert came on the established connection, not in the handshake */
-    uint8_t bare_400;          /* the answer was HTTP 400 with a body that is no service answer (not JSON) */
+    uint8_t bare_400;          /* HTTP 400 whose body is no service answer (not JSON) and speaks of a certificate */
     uint8_t ip_len;            /* 4 or 16 when the host is an IP literal (no SNI, iPAddress SAN), else 0 */
     uint8_t ip[16];            /* its address */
 } lkd_tls_t;

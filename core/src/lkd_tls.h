@@ -134,7 +134,7 @@ lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, 
  * sent, -1), server_version (from its ServerHello or first record, or the
  * negotiated one), cert_requested, alert_open (the alert came after the
  * handshake), bare_400 (the call layer's: an HTTP 400 whose body is no
- * service answer), and peer_refused (1 after its fatal alert in the
+ * service answer and speaks of a certificate, as nginx's page does), and peer_refused (1 after its fatal alert in the
  * handshake, a certificate refusal after it, or a version this client
  * refuses: a retry would meet the same). */
 

@@ -334,8 +334,9 @@ const char *lkd_tls_policy_refusal(const lkd_tls_t *tls, int mbedtls_error, char
         return "the server requires a client certificate, and this client has none to send";
     }
     /* nginx's ssl_verify_client on: the handshake completes, the answer is
-     * its own 400 page.  ("optional" asks too, without requiring, and the
-     * service's own 400 is JSON: neither is taken for it.) */
+     * its own 400 page about the certificate.  ("optional" asks too, without
+     * requiring, and its 400s of other causes, like the service's JSON, do
+     * not speak of one.) */
     if (alert < 0 && tls->cert_requested && tls->bare_400) {
         return "the server asked for a client certificate during the handshake and refused the request "
                "(HTTP 400): it most likely requires one";

@@ -82,8 +82,9 @@ const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags);
  * NULL, lkd_tls_policy_describe says it); with no alert or protocol_version,
  * a version under TLS 1.2 ("the server accepts only TLS 1.1"); the alert
  * protocol_version; a client certificate required (lkd_tls_cert_refusal);
- * a bare HTTP 400 after a certificate request with no alert (nginx's
- * ssl_verify_client, in words of what is known); 3.6's own
+ * an HTTP 400 page about a certificate (bare_400) after a certificate
+ * request with no alert (nginx's ssl_verify_client, in words of what is
+ * known); 3.6's own
  * FATAL_ALERT_MESSAGE with no alert received (the server sent no
  * certificate); handshake_failure in the handshake (no suite or group in
  * common: a server says the same for both, so the sentence names both, with
