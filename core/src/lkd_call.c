@@ -269,9 +269,9 @@ lkd_status_t lkd_call_receive(lkd_client_t *c, lkd_http_body_sink_t sink, lkd_ht
 static lkd_status_t body_to_response(void *user, const uint8_t *data, size_t len)
 {
     lkd_client_t *c = (lkd_client_t *)user;
-    if (c->internal.http.status_code == 400) {
+    if (LKD_ENABLE_TEXTS && c->internal.http.status_code == 400) {
         /* Kept (what fits) for take_answer: a web server's 400 page may
-         * explain a certificate request. */
+         * explain a certificate request (in a sentence: texts only). */
         size_t room = LKD_RESPONSE_BUFFER_SIZE - c->internal.response_len, n = len < room ? len : room;
         memcpy(c->internal.response + c->internal.response_len, data, n);
         c->internal.response_len += n;
@@ -499,7 +499,7 @@ static lkd_status_t take_answer(lkd_client_t *c)
         const char *b = c->internal.response;
         size_t i, n = c->internal.response_len, first = n;
         int cert = 0;
-        for (i = n; i-- > 0;) {
+        for (i = LKD_ENABLE_TEXTS ? n : 0; i-- > 0;) {
             first = (unsigned char)b[i] > ' ' ? i : first;
             cert |= n - i >= 11u && lkd_text_equals_nocase(b + i, 11u, "certificate");
         }
