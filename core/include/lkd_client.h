@@ -122,7 +122,9 @@ typedef void (*lkd_log_fn)(void *user, const char *line, size_t len);
 /* Settings of a client.  Every string is the application's, NUL-terminated,
  * and must stay valid as long as the client is used (nothing is copied). */
 typedef struct {
-    const char *host;         /* API host name, also the TLS name and signed host */
+    const char *host;         /* API host: a name (also the TLS name), or an IP literal, IPv6 bare
+                                 (no SNI; an iPAddress name of the certificate); Host is it with
+                                 ":port" unless 443 (IPv6 bracketed), the signed host without */
     uint16_t port;            /* 443 */
     const lkd_resolve_t *resolve; /* NULL, or resolve_count overrides for any host the
                                      client connects to (API or download); TLS still
