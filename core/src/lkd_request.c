@@ -44,8 +44,7 @@ lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int 
 }
 
 /* "host" or "host:port" (port unless 443, or 0 for none), an IPv6 literal
- * bracketed (RFC 9110 7.2, RFC 3986 3.2.2): the Host header and a CONNECT's
- * authority-form. */
+ * bracketed (RFC 9110 7.2, RFC 3986 3.2.2). */
 void lkd_request_put_authority(lkd_text_writer_t *w, lkd_span_t host, uint16_t port)
 {
     /* host passed lkd_request_check_value: a ':' is an IPv6 literal's. */

@@ -37,7 +37,8 @@ lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int 
 /* Write host (checked by lkd_request_check_value as LKD_REQUEST_CHARS_HOST)
  * as an authority: an IPv6 literal bracketed, then ":port" unless port is 443
  * or 0 (RFC 9110 7.2: the port goes in when it is not the default).  The one
- * rule for Host (API and download) and for a proxy's CONNECT. */
+ * rule for Host, API and download (a proxy's CONNECT brackets alike, and
+ * always names the port). */
 void lkd_request_put_authority(lkd_text_writer_t *w, lkd_span_t host, uint16_t port);
 
 typedef struct {
