@@ -301,7 +301,8 @@ const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags)
 static const char alerts[] =
     "\x0a" "unexpected_message\0" "\x14" "bad_record_mac\0" "\x16" "record_overflow\0"
     "\x28" "handshake_failure\0" "\x2a" "bad_certificate\0" "\x2b" "unsupported_certificate\0"
-    "\x2c" "certificate_revoked\0" "\x2d" "certificate_expired\0" "\x2e" "certificate_unknown\0" "\x2f" "illegal_parameter\0"
+    "\x2c" "certificate_revoked\0" "\x2d" "certificate_expired\0" "\x2e" "certificate_unknown\0"
+    "\x2f" "illegal_parameter\0"
     "\x30" "unknown_ca\0" "\x31" "access_denied\0" "\x32" "decode_error\0" "\x33" "decrypt_error\0"
     "\x47" "insufficient_security\0" "\x50" "internal_error\0" "\x56" "inappropriate_fallback\0"
     "\x5a" "user_canceled\0" "\x6d" "missing_extension\0" "\x6e" "unsupported_extension\0"
