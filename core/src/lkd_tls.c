@@ -174,7 +174,7 @@ static lkd_status_t map_error(lkd_tls_t *tls, int rc)
     /* After the handshake only a certificate refusal (1.3's server decides
      * on the client's Certificate after the client's Finished) is one. */
     if ((rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || rc == LKD_MBEDTLS_VERSION_REFUSED) &&
-        (!tls->open || lkd_tls_cert_refusal(tls))) {
+        (!tls->open || lkd_tls_sniff_cert_refusal(tls->peer_alert, tls->cert_requested))) {
         tls->peer_refused = 1;
     }
     switch (rc) {
@@ -277,13 +277,6 @@ static int ip_san_matches(const mbedtls_x509_crt *crt, const uint8_t *ip, size_t
         }
     }
     return 0;
-}
-
-int lkd_tls_cert_refusal(const lkd_tls_t *tls)
-{
-    int a = tls->peer_alert;
-    return a == 116 || (tls->cert_requested && (a == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE ||
-                                                a == MBEDTLS_SSL_ALERT_MSG_BAD_CERT));
 }
 
 static int64_t x509_unix(const mbedtls_x509_time *t)

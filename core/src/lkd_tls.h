@@ -138,11 +138,6 @@ lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, 
  * handshake, a certificate refusal after it, or a version this client
  * refuses: a retry would meet the same). */
 
-/* 1 when the server's alert refuses the client for its certificate: the
- * alert certificate_required, or handshake_failure or bad_certificate after
- * the server asked for one (how a TLS 1.2 server says it); else 0. */
-int lkd_tls_cert_refusal(const lkd_tls_t *tls);
-
 /* Close the connection (close_notify best effort, bounded by
  * LKD_TLS_CLOSE_NOTIFY_MS); the
  * contexts stay ready for the next lkd_tls_open. */

@@ -12,7 +12,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "lkd_text.h"
-#include "lkd_tls.h"
+#include "lkd_tls_sniff.h"
 
 #include "lkd_config.h"
 #include "lkd_mbedtls.h"
@@ -331,7 +331,7 @@ const char *lkd_tls_policy_refusal(const lkd_tls_t *tls, int mbedtls_error, char
     if (alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION) {
         return VERSIONS_REFUSED;
     }
-    if (lkd_tls_cert_refusal(tls)) {
+    if (lkd_tls_sniff_cert_refusal(alert, tls->cert_requested)) {
         return "the server requires a client certificate, and this client has none to send";
     }
     /* nginx's ssl_verify_client on: the handshake completes, the answer is

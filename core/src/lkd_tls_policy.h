@@ -81,7 +81,7 @@ const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags);
  * iPAddress name of the certificate matches; (any other certificate flag:
  * NULL, lkd_tls_policy_describe says it); with no alert or protocol_version,
  * a version under TLS 1.2 ("the server accepts only TLS 1.1"); the alert
- * protocol_version; a client certificate required (lkd_tls_cert_refusal);
+ * protocol_version; a client certificate required (lkd_tls_sniff_cert_refusal);
  * an HTTP 400 page about a certificate (bare_400) after a certificate
  * request with no alert (nginx's ssl_verify_client, in words of what is
  * known); 3.6's own

@@ -90,3 +90,8 @@ unsigned lkd_tls_sniff_version(const lkd_tls_sniff_t *s, int alert)
 {
     return s->hello_version != 0 ? s->hello_version : alert < 0 || alert == 70 ? s->record_version : 0u;
 }
+
+int lkd_tls_sniff_cert_refusal(int alert, int cert_requested)
+{
+    return alert == 116 || (cert_requested && (alert == 40 || alert == 42));
+}

@@ -37,4 +37,10 @@ void lkd_tls_sniff(lkd_tls_sniff_t *s, const uint8_t *p, size_t n);
  * in some version (often 0x0301) that is no choice; else 0. */
 unsigned lkd_tls_sniff_version(const lkd_tls_sniff_t *s, int alert);
 
+/* 1 when the server's fatal alert refuses the client for its certificate:
+ * certificate_required (116), or handshake_failure (40) or bad_certificate
+ * (42) after the server asked for one (how a TLS 1.2 server says it); else
+ * 0. */
+int lkd_tls_sniff_cert_refusal(int alert, int cert_requested);
+
 #endif /* LKD_TLS_SNIFF_H */

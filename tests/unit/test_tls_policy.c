@@ -316,11 +316,11 @@ static void test_refusal(void)
 #endif
     t.peer_alert = 116; /* certificate_required */
     CHECK(has(R, "requires a client certificate"));
-    CHECK(lkd_tls_cert_refusal(&t));
+    CHECK(lkd_tls_sniff_cert_refusal(t.peer_alert, t.cert_requested));
     t.peer_alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
-    CHECK(!lkd_tls_cert_refusal(&t));
+    CHECK(!lkd_tls_sniff_cert_refusal(t.peer_alert, t.cert_requested));
     t.cert_requested = 1;
-    CHECK(lkd_tls_cert_refusal(&t));
+    CHECK(lkd_tls_sniff_cert_refusal(t.peer_alert, t.cert_requested));
     CHECK(has(R, "requires a client certificate, and this client has none"));
     t.peer_alert = MBEDTLS_SSL_ALERT_MSG_BAD_CERT;
     CHECK(has(R, "requires a client certificate"));
