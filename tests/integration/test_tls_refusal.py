@@ -87,13 +87,13 @@ def run_cli(ctx, cli, endpoint, *extra):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
 
 
-def against(ctx, cli, args, tls12, answer=ANSWER, verbose=False):
+def against(ctx, cli, args, tls12, answer=ANSWER, verbose=False, says="ERROR"):
     """The CLI (by name, through --resolve) against s_server(args)."""
     with SServer(ctx.leaf, args, answer=answer, tls12=tls12) as srv:
         extra = ["--resolve", f"{HOST}:{srv.port}:127.0.0.1"] + (["--verbose"] if verbose else [])
         proc = run_cli(ctx, cli, f"{HOST}:{srv.port}", *extra)
         if proc.returncode == 4:
-            srv.wait_for("ERROR", timeout=1)  # s_server prints its refusal after sending it
+            srv.wait_for(says, timeout=5)  # s_server prints its refusal (a line after ERROR) after sending it
     return proc, srv
 
 
@@ -102,7 +102,7 @@ def refused_once(ctx, args, tls12, sentence, server_says):
     handshake fail; the verbose log connects once), the mbedTLS code only
     with --verbose."""
     for gen, cli in ctx.clis:
-        proc, srv = against(ctx, cli, args, tls12)
+        proc, srv = against(ctx, cli, args, tls12, says=server_says[gen])
         why = f"mbedTLS {gen}: exit {proc.returncode}\nstderr: {proc.stderr}\ns_server:\n{srv.output}"
         assert proc.returncode == 4 and "lkedoc: TLS failure" in proc.stderr, why
         assert f"lkedoc: {sentence[gen]}" in proc.stderr, why
