@@ -29,7 +29,6 @@ TASK = "task-interop"
 BODY = b'{"Response":{"Status":"Processing","RequestId":"req-interop-1"}}'
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(BODY), BODY)
 SERVERS = ("s_server", "python")
-REFUSED_HANDSHAKE = "): the server refused the handshake"  # the policy's sentence, on the failure's line
 NOT_TRUSTED = "The certificate is not correctly signed by the trusted CA"
 
 
