@@ -66,6 +66,7 @@ LKEDOC_CORE_SOURCES := \
     $(LKEDOC_ROOT)core/src/lkd_time.c \
     $(LKEDOC_ROOT)core/src/lkd_tls.c \
     $(LKEDOC_ROOT)core/src/lkd_tls_policy.c \
+    $(LKEDOC_ROOT)core/src/lkd_tls_sniff.c \
     $(LKEDOC_ROOT)core/src/lkd_url.c \
     $(LKEDOC_ROOT)core/src/lkd_url_policy.c \
     $(LKEDOC_ROOT)core/src/lkd_version.c

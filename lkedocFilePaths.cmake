@@ -65,6 +65,7 @@ set(LKEDOC_CORE_SOURCES
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_time.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_tls.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_tls_policy.c"
+    "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_tls_sniff.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_url.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_url_policy.c"
     "${CMAKE_CURRENT_LIST_DIR}/core/src/lkd_version.c")

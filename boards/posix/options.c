@@ -2,12 +2,14 @@
 /*
  * options.c - the CLI's command line.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <mbedtls/version.h>
 
@@ -39,26 +41,47 @@ static int parse_port(const char *s, uint16_t *out)
     return 0;
 }
 
-/* HOST[:PORT].  An IPv6 literal (bracketed or bare) is refused here: it
- * cannot be split at its colons, and the request is signed for a host name
- * that TLS verifies, so an IPv6 host is named here and reached through
- * --resolve.  An IPv4 literal is taken like a name. */
+/* [https://]HOST[:PORT][/], HOST a name, an IPv4 address or a bracketed
+ * IPv6 one (the core sends no SNI for an address and verifies it against
+ * the certificate's iPAddress names).  A bare IPv6 address is refused: it
+ * cannot be split from a port at its colons. */
 static int set_endpoint(options_t *o, const char *s)
 {
-    const char *colon = strrchr(s, ':');
-    size_t n = colon != NULL ? (size_t)(colon - s) : strlen(s);
-    if (s[0] == '[' || (colon != NULL && memchr(s, ':', n) != NULL)) {
-        return -1;
+    const char *colon, *end;
+    size_t n;
+    struct in6_addr a6;
+    if (strncasecmp(s, "https://", 8) == 0) {
+        s += 8;
     }
-    if (colon != NULL && parse_port(colon + 1, &o->port) != 0) {
-        return -1;
+    n = strlen(s);
+    if (n > 0 && s[n - 1] == '/') {
+        n--;
     }
-    if (n == 0 || n >= sizeof o->host) {
+    if (n >= sizeof o->host) {
         return -1;
     }
     memcpy(o->host, s, n);
     o->host[n] = '\0';
-    return 0;
+    if (o->host[0] == '[') {
+        end = strchr(o->host, ']');
+        if (end == NULL || (end[1] != '\0' && (end[1] != ':' || parse_port(end + 2, &o->port) != 0))) {
+            return -1;
+        }
+        n = (size_t)(end - o->host) - 1;
+        memmove(o->host, o->host + 1, n);
+        o->host[n] = '\0';
+        /* The core takes hex groups only: no dotted-quad tail, as the core's
+         * rule for settings.host says. */
+        return strchr(o->host, '.') == NULL && inet_pton(AF_INET6, o->host, &a6) == 1 ? 0 : -1;
+    }
+    colon = strrchr(o->host, ':');
+    if (colon != NULL && (memchr(o->host, ':', (size_t)(colon - o->host)) != NULL || parse_port(colon + 1, &o->port) != 0)) {
+        return -1;
+    }
+    if (colon != NULL) {
+        o->host[colon - o->host] = '\0';
+    }
+    return o->host[0] == '\0' ? -1 : 0;
 }
 
 /* HOST:PORT:ADDR, ADDR possibly a bracketed IPv6 literal. */
@@ -347,8 +370,10 @@ static const cli_option_t options[] = {
      "lkeap: lkeap.tencentcloudapi.com, 2024-05-22, China;\n"
      "lkeap-intl: lkeap.intl.tencentcloudapi.com, 2024-05-22, ap-jakarta)",
      CHECKED(set_service, "--service must be lke, lkeap or lkeap-intl, not '%s'"), 0},
-    {"--endpoint", NULL, "HOST[:PORT]", "API host (and port, default 443)",
-     CHECKED(set_endpoint, "--endpoint wants HOST[:PORT], a name (an IPv6 address goes in --resolve HOST:PORT:[ADDR]), not '%s'"), 0},
+    {"--endpoint", NULL, "HOST[:PORT]", "API host (and port, default 443): a name, an IPv4 address\n"
+     "or a bracketed IPv6 one ([::1]:8443); https:// may lead",
+     CHECKED(set_endpoint, "--endpoint wants HOST[:PORT], HOST a name, an IPv4 address or a bracketed IPv6 address "
+                           "([ADDR]:PORT), not '%s'"), 0},
     {"--resolve", NULL, "HOST:PORT:ADDR",
      "connect to ADDR for HOST:PORT (repeatable; API and result hosts);\n"
      "TLS still verifies HOST",

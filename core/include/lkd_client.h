@@ -122,7 +122,9 @@ typedef void (*lkd_log_fn)(void *user, const char *line, size_t len);
 /* Settings of a client.  Every string is the application's, NUL-terminated,
  * and must stay valid as long as the client is used (nothing is copied). */
 typedef struct {
-    const char *host;         /* API host name, also the TLS name and signed host */
+    const char *host;         /* API host: a name (also the TLS name), or an IP literal, IPv6 bare
+                                 (no SNI; an iPAddress name of the certificate); Host is it with
+                                 ":port" unless 443 (IPv6 bracketed), the signed host without */
     uint16_t port;            /* 443 */
     const lkd_resolve_t *resolve; /* NULL, or resolve_count overrides for any host the
                                      client connects to (API or download); TLS still
@@ -399,11 +401,33 @@ typedef struct {
                               (the default): mbedtls_error and verify_flags are then the detail */
     int proxy_hop;         /* LKD_PROXY_HOP_* of the last connection: whether it went through
                               settings.proxy, and if so, whether the proxy or the origin failed */
+    int alert;             /* the fatal TLS alert the server sent on the last connection (RFC 8446
+                              6: 40 handshake_failure, 70 protocol_version, 116
+                              certificate_required, ...), -1 when none */
+    unsigned server_version; /* the TLS version the server chose, as on the wire: 0x0302 TLS 1.1,
+                              0x0303 TLS 1.2, 0x0304 TLS 1.3 (from its ServerHello, else the version
+                              field of its first record, which is how a server that picked TLS 1.1
+                              sends its refusal); 0 when it sent nothing */
+    int cert_requested;    /* 1 when the server asked for a client certificate in the last
+                              handshake (this client never has one to send), else 0 */
+    int refused;           /* 1 when the last connection failed over the server's parameters
+                              (its fatal alert in the handshake, a client certificate it requires,
+                              or a version it chose that this client refuses): no layer retried
+                              it, and a retry by the application fails the same; 0 for another
+                              alert on an established connection */
+    char sentence[96];     /* where policy is written when it names an alert */
 } lkd_client_tls_detail_t;
 
-/* Fill *detail from the client's last connection (API or download).
+/* Fill *detail from the client's last connection (API or download).  With
+ * LKD_ENABLE_TEXTS 1, policy is also the sentence for a refusal by the server
+ * (its alert, version or client-certificate request in words: "the server
+ * accepts only TLS 1.1", "the server requires a client certificate", "the
+ * server ended the established connection with the TLS alert ...", ...;
+ * after LKD_ERR_HTTP_STATUS too, for a 400 that is no service answer after a
+ * certificate request), else the policy's own explanation; it may point into
+ * detail->sentence, so it lives as long as *detail.
  * Errors: LKD_ERR_ARG_NULL (client or detail NULL), LKD_ERR_STATE (the client is
- * not initialised, or was freed): *detail is then zero, policy NULL. */
+ * not initialised, or was freed): *detail is then zero, policy NULL, alert -1. */
 lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_detail_t *detail);
 
 /* Room for lkd_client_error_detail's longest lines (hosts of 253 bytes,

@@ -53,6 +53,23 @@ typedef struct {
     mbedtls_ssl_session session;
 } lkd_tls_saved_t;
 
+/* What a TLS stream said in the clear (lkd_tls_sniff.h): the record layer
+ * and handshake framing followed across the bio's reads and writes. */
+typedef struct {
+    uint8_t hdr[5];     /* the record header being read */
+    uint8_t hdr_got;
+    uint8_t type;       /* the current record's content type */
+    uint8_t sealed;     /* protected records began (or the framing broke): nothing more is read */
+    uint16_t rec_left;  /* bytes of the current record still to come */
+    uint8_t hs[6];      /* the handshake message header, and for a ServerHello its version */
+    uint8_t hs_got;
+    uint32_t hs_left;   /* bytes of the current handshake message still to skip */
+    uint16_t record_version;  /* the version field of the first record, 0 before one */
+    uint16_t hello_version;   /* the ServerHello's (legacy) version, 0 before one */
+    uint8_t cert_requested;   /* a CertificateRequest went by */
+    uint8_t protected_records; /* records of type application_data seen (at most 255) */
+} lkd_tls_sniff_t;
+
 typedef struct {
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
@@ -87,6 +104,16 @@ typedef struct {
     const lkd_proxy_t *proxy; /* NULL, or the proxy lkd_tls_open connects to (lkd_call_connect then tunnels) */
     int proxy_status;         /* the status of the last connect's CONNECT answer, 0 when none */
     uint8_t proxy_hop;        /* LKD_PROXY_HOP_* of the last connect */
+    lkd_tls_sniff_t sniff_in;  /* what the server sent in the clear during the last handshake */
+    lkd_tls_sniff_t sniff_out; /* what this client sent (to count its protected handshake records) */
+    int16_t peer_alert;        /* the fatal alert the server sent on the last connection, -1 when none */
+    uint16_t server_version;   /* the version the server chose (0x0303 = TLS 1.2), 0 when not known */
+    uint8_t cert_requested;    /* the server asked for a client certificate on the last connection */
+    uint8_t peer_refused;      /* the last handshake failed on the peer's parameters: never retried */
+    uint8_t alert_open;        /* peer_alert came on the established connection, not in the handshake */
+    uint8_t bare_400;          /* HTTP 400 whose body is no service answer (not JSON) and speaks of a certificate */
+    uint8_t ip_len;            /* 4 or 16 when the host is an IP literal (no SNI, iPAddress SAN), else 0 */
+    uint8_t ip[16];            /* its address */
 } lkd_tls_t;
 
 /* ---- HTTP/1.1 response parser (core/src/lkd_http.c) ---- */

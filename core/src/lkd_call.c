@@ -269,6 +269,14 @@ lkd_status_t lkd_call_receive(lkd_client_t *c, lkd_http_body_sink_t sink, lkd_ht
 static lkd_status_t body_to_response(void *user, const uint8_t *data, size_t len)
 {
     lkd_client_t *c = (lkd_client_t *)user;
+    if (LKD_ENABLE_TEXTS && c->internal.http.status_code == 400) {
+        /* Kept (what fits) for take_answer: a web server's 400 page may
+         * explain a certificate request (in a sentence: texts only). */
+        size_t room = LKD_RESPONSE_BUFFER_SIZE - c->internal.response_len, n = len < room ? len : room;
+        memcpy(c->internal.response + c->internal.response_len, data, n);
+        c->internal.response_len += n;
+        return LKD_OK;
+    }
     if (c->internal.http.status_code != 200) {
         return LKD_OK;
     }
@@ -376,6 +384,7 @@ static lkd_status_t build_request(lkd_client_t *c, const char *action, const lkd
 
     memset(&req, 0, sizeof req);
     req.host = cspan(c->internal.settings.host);
+    req.port = c->internal.settings.port;
     req.service = cspan(c->internal.settings.service);
     req.action = cspan(action);
     req.version = cspan(c->internal.settings.version);
@@ -483,6 +492,18 @@ static lkd_status_t take_answer(lkd_client_t *c)
     lkd_call_log_number(c, "< HTTP status ", (uint64_t)c->internal.http_status);
     lkd_call_log_number(c, "< body bytes ", c->internal.response_len);
     if (c->internal.http_status != 200) {
+        /* A web server's own 400 page that speaks of a certificate (nginx:
+         * "No required SSL certificate was sent") may explain a certificate
+         * request; the service answers JSON (an object), and a 400 page of
+         * another cause says nothing of one. */
+        const char *b = c->internal.response;
+        size_t i, n = c->internal.response_len, first = n;
+        int cert = 0;
+        for (i = LKD_ENABLE_TEXTS ? n : 0; i-- > 0;) {
+            first = (unsigned char)b[i] > ' ' ? i : first;
+            cert |= n - i >= 11u && lkd_text_equals_nocase(b + i, 11u, "certificate");
+        }
+        c->internal.tls.bare_400 = c->internal.http_status == 400 && cert && (first == n || b[first] != '{');
         /* A gateway's or proxy's answer: the next attempt starts afresh. */
         lkd_tls_close(&c->internal.tls);
         return LKD_ERR_HTTP_STATUS;
@@ -568,9 +589,10 @@ static int retryable(const lkd_client_t *c, lkd_status_t st)
         return lkd_call_proxy_gateway_failed(c);
     /* Network failures: a Create that went out whole never gets here (lkd_call). */
     case LKD_ERR_TLS:
-        /* A server that refused the handshake with a fatal alert (no common
-         * suite, group or version) will refuse it again. */
-        return c->internal.tls.last_mbedtls_error != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+        /* A refusal over the peer's parameters (a fatal alert: no common
+         * suite, group or version, a client certificate required; a version
+         * this client refuses) will happen again. */
+        return !c->internal.tls.peer_refused;
     case LKD_ERR_DNS:
     case LKD_ERR_CONNECT:
     case LKD_ERR_IO:

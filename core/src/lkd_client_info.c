@@ -42,6 +42,7 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
     }
     memset(detail, 0, sizeof *detail);
     detail->policy = NULL;
+    detail->alert = -1;
     if (client == NULL) {
         return LKD_ERR_ARG_NULL;
     }
@@ -51,7 +52,15 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
     detail->mbedtls_error = client->internal.tls.last_mbedtls_error;
     detail->verify_flags = client->internal.tls.verify_flags;
     detail->proxy_hop = client->internal.tls.proxy_hop;
-    detail->policy = lkd_tls_policy_describe(detail->mbedtls_error, detail->verify_flags);
+    detail->alert = client->internal.tls.peer_alert;
+    detail->server_version = client->internal.tls.server_version;
+    detail->cert_requested = client->internal.tls.cert_requested;
+    detail->refused = client->internal.tls.peer_refused;
+    detail->policy = lkd_tls_policy_refusal(&client->internal.tls, detail->mbedtls_error, detail->sentence,
+                                            sizeof detail->sentence);
+    if (detail->policy == NULL) {
+        detail->policy = lkd_tls_policy_describe(detail->mbedtls_error, detail->verify_flags);
+    }
     return LKD_OK;
 }
 

@@ -249,8 +249,16 @@ static void describe(lkd_text_writer_t *w, const lkd_client_t *client, lkd_statu
     const struct lkd_client_internal *in = &client->internal;
     int tls = tls_failure(status);
     uint32_t flags = tls ? in->tls.verify_flags : 0;
-    const char *policy = tls ? lkd_tls_policy_describe(in->tls.last_mbedtls_error, flags) : NULL;
+    char sentence[96];
+    /* The server's refusal in words first (after an HTTP 400 too: a page
+     * about a certificate it asked for), else the policy's. */
+    const char *policy = tls || status == LKD_ERR_HTTP_STATUS
+                             ? lkd_tls_policy_refusal(&in->tls, in->tls.last_mbedtls_error, sentence, sizeof sentence)
+                             : NULL;
     size_t at;
+    if (policy == NULL && tls) {
+        policy = lkd_tls_policy_describe(in->tls.last_mbedtls_error, flags);
+    }
     lkd_text_put_str(w, lkd_strerror(status));
     at = w->pos;
     if (status == LKD_ERR_HTTP_STATUS) {

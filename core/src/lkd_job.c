@@ -798,7 +798,7 @@ static int transient(lkd_client_t *c, lkd_status_t st)
         return lkd_call_proxy_gateway_failed(c);
     }
     if (st == LKD_ERR_TLS) {
-        return c->internal.tls.last_mbedtls_error != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+        return !c->internal.tls.peer_refused;
     }
     /* DNS, CONNECT, TIMEOUT, CLOSED and IO: the network kinds, numbered in a row. */
     return st >= LKD_ERR_DNS && st <= LKD_ERR_IO && st != LKD_ERR_CERT;

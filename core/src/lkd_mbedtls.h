@@ -25,10 +25,20 @@
  * said (3.6 checks a 1.3 ticket's age itself, but only against its own
  * clock, and never a 1.2 ticket's). */
 #define LKD_MBEDTLS_TICKET_LIFETIME(session) ((session)->MBEDTLS_PRIVATE(ticket_lifetime))
+/* The record mbedTLS last read: after MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE it
+ * is the alert (level, description; mbedTLS checked its length is 2).  No
+ * accessor gives the description, and under TLS 1.3 the alert is encrypted,
+ * so the bio cannot read it either; read only right after that error. */
+#define LKD_MBEDTLS_IN_MSG(ssl) ((ssl)->MBEDTLS_PRIVATE(in_msg))
+#define LKD_MBEDTLS_IN_MSGTYPE(ssl) ((ssl)->MBEDTLS_PRIVATE(in_msgtype))
+#define LKD_MBEDTLS_VERSION_REFUSED MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION
 #else
 #define LKD_MBEDTLS3 0
 #define LKD_MBEDTLS_IS_TLS12(ssl) 1 /* 2.28's client speaks nothing else (its minimum is 1.2) */
 #define LKD_MBEDTLS_TICKET_LIFETIME(session) ((session)->ticket_lifetime)
+#define LKD_MBEDTLS_IN_MSG(ssl) ((ssl)->in_msg)
+#define LKD_MBEDTLS_IN_MSGTYPE(ssl) ((ssl)->in_msgtype)
+#define LKD_MBEDTLS_VERSION_REFUSED MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION
 #endif
 
 #endif /* LKD_MBEDTLS_H */

@@ -51,13 +51,18 @@ static void put_host_port(sender_t *s, const char *host, uint16_t port)
 {
     char d[6];
     lkd_text_writer_t w;
+    size_t v6;
     w.out = d;
     w.cap = sizeof d;
     w.pos = 0;
     w.overflow = 0;
     lkd_text_put_dec(&w, port);
+    /* authority-form (RFC 9110 9.3.6), the port always; an IPv6 literal,
+     * the one host with a ':', bracketed (RFC 3986 3.2.2). */
+    v6 = strchr(host, ':') != NULL;
+    put(s, "[", v6);
     put_str(s, host);
-    put(s, ":", 1);
+    put(s, &"]:"[!v6], 1u + v6);
     put(s, d, w.pos);
 }
 

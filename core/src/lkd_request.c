@@ -25,11 +25,15 @@ static int byte_allowed(unsigned char c, lkd_request_chars_t cls)
 lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int required)
 {
     size_t i;
+    uint8_t ip[16];
     if (v.len == 0) {
         return required ? LKD_ERR_ARG_EMPTY : LKD_OK;
     }
     if (v.ptr == NULL) {
         return LKD_ERR_ARG_NULL;
+    }
+    if (cls == LKD_REQUEST_CHARS_HOST && lkd_text_parse_ip(v.ptr, v.len, ip) == 16) {
+        return LKD_OK; /* a bare IPv6 literal: the request brackets it */
     }
     for (i = 0; i < v.len; i++) {
         if (!byte_allowed((unsigned char)v.ptr[i], cls)) {
@@ -37,6 +41,21 @@ lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int 
         }
     }
     return LKD_OK;
+}
+
+/* "host" or "host:port" (port unless 443, or 0 for none), an IPv6 literal
+ * bracketed (RFC 9110 7.2, RFC 3986 3.2.2). */
+void lkd_request_put_authority(lkd_text_writer_t *w, lkd_span_t host, uint16_t port)
+{
+    /* host passed lkd_request_check_value: a ':' is an IPv6 literal's. */
+    int v6 = host.len > 0 && memchr(host.ptr, ':', host.len) != NULL;
+    lkd_text_put(w, "[", (size_t)v6);
+    lkd_text_put(w, host.ptr, host.len);
+    lkd_text_put(w, "]", (size_t)v6);
+    if (port != 443 && port != 0) {
+        lkd_text_put_str(w, ":");
+        lkd_text_put_dec(w, port);
+    }
 }
 
 /* check_request's table keeps offsets and limits in bytes. */
@@ -136,7 +155,9 @@ lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, 
     w.pos = 0;
     w.overflow = 0;
     lkd_text_put_str(&w, "POST / HTTP/1.1\r\n");
-    w_header(&w, "Host", req->host);
+    lkd_text_put_str(&w, "Host: ");
+    lkd_request_put_authority(&w, req->host, req->port);
+    lkd_text_put_str(&w, "\r\n");
     lkd_text_put_str(&w, "Content-Type: " LKD_REQUEST_CONTENT_TYPE "\r\n");
     w_header(&w, "X-TC-Action", req->action);
     w_header(&w, "X-TC-Version", req->version);
@@ -220,11 +241,7 @@ lkd_status_t lkd_request_write_get(lkd_span_t host, uint16_t port, lkd_span_t pa
     lkd_text_put_str(&w, "GET ");
     lkd_text_put(&w, path_query.ptr, path_query.len);
     lkd_text_put_str(&w, " HTTP/1.1\r\nHost: ");
-    lkd_text_put(&w, host.ptr, host.len);
-    if (port != 443) {
-        lkd_text_put_str(&w, ":");
-        lkd_text_put_dec(&w, port);
-    }
+    lkd_request_put_authority(&w, host, port);
     lkd_text_put_str(&w, "\r\n");
     if (range_from > 0) {
         lkd_text_put_str(&w, "Range: bytes=");

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lkd_text.h"
 #include "lkd_types.h"
 
 #define LKD_REQUEST_CONTENT_TYPE "application/json"
@@ -27,12 +28,22 @@
 typedef enum { LKD_REQUEST_CHARS_HOST, LKD_REQUEST_CHARS_TOKEN, LKD_REQUEST_CHARS_VISIBLE } lkd_request_chars_t;
 
 /* LKD_OK when v may be sent as a header value of that class (an empty v only
- * when it is not required); else LKD_ERR_ARG_EMPTY, LKD_ERR_ARG_NULL (ptr NULL
- * with a length) or LKD_ERR_ARG_FORMAT (a byte outside the class). */
+ * when it is not required; for LKD_REQUEST_CHARS_HOST also a bare IPv6
+ * literal, never a bracketed one or a port); else LKD_ERR_ARG_EMPTY,
+ * LKD_ERR_ARG_NULL (ptr NULL with a length) or LKD_ERR_ARG_FORMAT (a byte
+ * outside the class). */
 lkd_status_t lkd_request_check_value(lkd_span_t v, lkd_request_chars_t cls, int required);
 
+/* Write host (checked by lkd_request_check_value as LKD_REQUEST_CHARS_HOST)
+ * as an authority: an IPv6 literal bracketed, then ":port" unless port is 443
+ * or 0 (RFC 9110 7.2: the port goes in when it is not the default).  The one
+ * rule for Host, API and download (a proxy's CONNECT brackets alike, and
+ * always names the port). */
+void lkd_request_put_authority(lkd_text_writer_t *w, lkd_span_t host, uint16_t port);
+
 typedef struct {
-    lkd_span_t host;       /* Host header and signed host: a DNS name, no port */
+    lkd_span_t host;       /* a DNS name or an IP literal (an IPv6 one bare): Host and signed host */
+    uint16_t port;         /* in Host when not 443 (0: none); never signed, as the SDKs sign */
     lkd_span_t service;    /* credential scope, e.g. "lke" */
     lkd_span_t action;     /* X-TC-Action */
     lkd_span_t version;    /* X-TC-Version */
@@ -70,7 +81,7 @@ typedef struct {
  * hardware SHA-256 failed, lkd_hash.h). */
 lkd_status_t lkd_request_write(const lkd_request_t *req, char *out, size_t cap, size_t *len);
 
-/* Write "GET path_query HTTP/1.1" with Host (host, plus ":port" unless 443),
+/* Write "GET path_query HTTP/1.1" with Host (lkd_request_put_authority),
  * Accept-Encoding: identity, and "Range: bytes=range_from-" when range_from > 0,
  * then with "If-Match: if_match" unless if_match is empty.  path_query must start
  * with '/' and hold only visible ASCII (lkd_url_parse guarantees both).

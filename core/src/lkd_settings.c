@@ -64,7 +64,8 @@ typedef char lkd_settings_table_fits[(offsetof(lkd_settings_t, proxy.user) <= 25
 #define TOKEN_RULE "must be letters, digits, '-', '.' and '_'"
 
 static const text_setting_t texts[] = {
-    {SETTING_TEXTS_("settings.host", "must be a host name: letters, digits, '-' and '.'")
+    {SETTING_TEXTS_("settings.host",
+                    "must be a host name (letters, digits, '-' and '.') or an IP address (IPv6 without brackets)")
          offsetof(lkd_settings_t, host), LKD_REQUEST_CHARS_HOST, 1, LKD_TLS_HOST_MAX},
     {SETTING_TEXTS_("settings.service", TOKEN_RULE) offsetof(lkd_settings_t, service), LKD_REQUEST_CHARS_TOKEN, 1,
      LKD_REQUEST_MAX_SERVICE},

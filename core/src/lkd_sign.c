@@ -120,10 +120,16 @@ static void emit_scope(const lkd_sign_input_t *in, const char *date, sink_t *s)
 static void emit_canonical_request(const lkd_sign_input_t *in, sink_t *s)
 {
     char payload_hex[2 * LKD_SIGN_SHA256_LEN];
+    int v6;
     sink_lit(s, "POST\n/\n\ncontent-type:");
     sink_put(s, in->content_type.ptr, in->content_type.len, 1);
     sink_lit(s, "\nhost:");
+    /* The Host header's value without its port (as the SDKs sign it): an
+     * IPv6 literal, the one host with a ':', stays bracketed. */
+    v6 = in->host.len > 0 && memchr(in->host.ptr, ':', in->host.len) != NULL;
+    sink_put(s, "[", (size_t)v6, 0);
     sink_put(s, in->host.ptr, in->host.len, 1);
+    sink_put(s, "]", (size_t)v6, 0);
     sink_lit(s, "\n");
     if (in->action.len > 0) {
         sink_lit(s, "x-tc-action:");

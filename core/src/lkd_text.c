@@ -104,3 +104,76 @@ const char *lkd_text_nth(const char *list, unsigned n, const char *none)
     }
     return *list != '\0' ? list : none;
 }
+
+/* A dotted quad: four decimal parts 0..255, no leading zero (which some
+ * resolvers read as octal). */
+static size_t parse_ipv4(const char *s, size_t n, uint8_t *out)
+{
+    size_t i = 0, part;
+    for (part = 0; part < 4; part++) {
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && i - start < 3 && s[i] >= '0' && s[i] <= '9') {
+            v = v * 10u + (unsigned)(s[i++] - '0');
+        }
+        if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) {
+            return 0;
+        }
+        out[part] = (uint8_t)v;
+        if (part < 3 && (i >= n || s[i++] != '.')) {
+            return 0;
+        }
+    }
+    return i == n ? 4 : 0;
+}
+
+/* RFC 4291 2.2: groups of 1 to 4 hex digits, one "::"; no zone, and no
+ * dotted quad in the last 32 bits (an endpoint written so is refused: its
+ * hex form is the same address). */
+static size_t parse_ipv6(const char *s, size_t n, uint8_t *out)
+{
+    uint8_t b[16];
+    size_t i = 0, k = 0, gap = 17; /* 17: no "::" */
+    if (n >= 2 && s[0] == ':' && s[1] == ':') {
+        gap = 0;
+        i = 2;
+    }
+    while (i < n) {
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && i - start < 4 && lkd_text_hex_value(s[i]) >= 0) {
+            v = v * 16u + (unsigned)lkd_text_hex_value(s[i++]);
+        }
+        if (i == start || k > 14) {
+            return 0;
+        }
+        b[k++] = (uint8_t)(v >> 8);
+        b[k++] = (uint8_t)v;
+        if (i == n) {
+            break;
+        }
+        if (s[i++] != ':' || i == n) {
+            return 0; /* not a separator, or a ':' at the end */
+        }
+        if (s[i] == ':') {
+            if (gap != 17) {
+                return 0; /* a second "::" */
+            }
+            gap = k;
+            i++;
+        }
+    }
+    if (gap == 17 ? k != 16 : k > 14) {
+        return 0;
+    }
+    gap = gap < k ? gap : k; /* the groups before "::" (all of them without one) */
+    memset(out, 0, 16);
+    memcpy(out, b, gap);
+    memcpy(out + 16 - (k - gap), b + gap, k - gap);
+    return 16;
+}
+
+size_t lkd_text_parse_ip(const char *s, size_t n, uint8_t out[16])
+{
+    return memchr(s, ':', n) != NULL ? parse_ipv6(s, n, out) : parse_ipv4(s, n, out);
+}

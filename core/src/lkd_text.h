@@ -81,4 +81,11 @@ size_t lkd_text_parse_u64(const char *s, size_t n, uint64_t *out);
  * costs four. */
 const char *lkd_text_nth(const char *list, unsigned n, const char *none);
 
+/* s[0..n) as an IP address literal: a dotted quad (4 bytes into out) or an
+ * IPv6 address in hex groups, without brackets, zone or a dotted-quad tail
+ * (16 bytes).  Returns 4 or 16, or 0 when s is neither (out then
+ * unspecified): a leading zero in a quad part, a part over 255, more than 4
+ * hex digits, a second "::" are not addresses. */
+size_t lkd_text_parse_ip(const char *s, size_t n, uint8_t out[16]);
+
 #endif /* LKD_TEXT_H */

@@ -27,6 +27,7 @@
 #include "lkd_text.h"
 #include "lkd_time.h"
 #include "lkd_tls_policy.h"
+#include "lkd_tls_sniff.h"
 
 static uint32_t time_left(const lkd_tls_t *tls)
 {
@@ -93,6 +94,10 @@ static int bio_io(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len)
     size_t n = 0;
     int failed = out != NULL ? MBEDTLS_ERR_NET_SEND_FAILED : MBEDTLS_ERR_NET_RECV_FAILED;
     tls->io_status = lkd_tls_port_wait(tls, out, in, len, &n, tls->deadline);
+    if (tls->io_status == LKD_OK && !tls->open) {
+        /* The handshake's plaintext, for the facts that explain a refusal. */
+        lkd_tls_sniff(out != NULL ? &tls->sniff_out : &tls->sniff_in, out != NULL ? out : in, n);
+    }
     switch (tls->io_status) {
     case LKD_OK: return (int)(n > 0x7fffffff ? 0x7fffffff : n);
     case LKD_ERR_CLOSED: return out != NULL ? failed : 0; /* EOF: mbedTLS reports MBEDTLS_ERR_SSL_CONN_EOF */
@@ -154,6 +159,23 @@ static lkd_status_t map_error(lkd_tls_t *tls, int rc)
     }
     if (is_alloc_failure(rc)) {
         return LKD_ERR_NO_MEMORY;
+    }
+    /* The peer's parameters, which the next attempt would meet again: its
+     * fatal alert (no common version, suite or group, a certificate it
+     * requires), or the version it chose, which this client refuses.  (Not
+     * 3.6's MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE: it also says a PSA operation
+     * failed, out of memory among others.) */
+    /* 3.6 also returns FATAL_ALERT_MESSAGE for a 1.3 server's empty
+     * Certificate, no alert read: in_msg is then a handshake message. */
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && LKD_MBEDTLS_IN_MSGTYPE(&tls->ssl) == MBEDTLS_SSL_MSG_ALERT) {
+        tls->peer_alert = LKD_MBEDTLS_IN_MSG(&tls->ssl)[1];
+        tls->alert_open = tls->open;
+    }
+    /* After the handshake only a certificate refusal (1.3's server decides
+     * on the client's Certificate after the client's Finished) is one. */
+    if ((rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || rc == LKD_MBEDTLS_VERSION_REFUSED) &&
+        (!tls->open || lkd_tls_sniff_cert_refusal(tls->peer_alert, tls->cert_requested))) {
+        tls->peer_refused = 1;
     }
     switch (rc) {
     case MBEDTLS_ERR_SSL_TIMEOUT:
@@ -242,6 +264,21 @@ static int verification_ran_out(mbedtls_x509_crt *top, mbedtls_x509_crt *cas)
     return 0;
 }
 
+/* An IP-literal host matches only an iPAddress SAN of exactly its 4 or 16
+ * bytes (RFC 6125 6.2.1): never a dNSName or the CN written as text, which
+ * mbedTLS (3.6, and 2.28 for a dNSName) would compare with the string. */
+static int ip_san_matches(const mbedtls_x509_crt *crt, const uint8_t *ip, size_t len)
+{
+    const mbedtls_x509_sequence *cur;
+    for (cur = &crt->subject_alt_names; cur != NULL; cur = cur->next) {
+        if ((cur->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK) == MBEDTLS_X509_SAN_IP_ADDRESS && cur->buf.len == len &&
+            cur->buf.p != NULL && memcmp(cur->buf.p, ip, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int64_t x509_unix(const mbedtls_x509_time *t)
 {
     if (t->year < 1970 || t->mon < 1 || t->mon > 12) {
@@ -266,7 +303,6 @@ static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t
     int bound_only = 0;
     int64_t now = tls->trusted_time != NULL ? tls->trusted_time(tls->time_ctx, &bound_only) : -1;
     int64_t from = x509_unix(&crt->valid_from), to = x509_unix(&crt->valid_to);
-    (void)depth;
     tls->chain_checked++;
     /* mbedTLS calls this for the chain's top certificate first, and that is
      * where an untrusted chain is flagged. */
@@ -275,6 +311,9 @@ static int verify_validity(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t
     }
     if (to < tls->chain_not_after) {
         tls->chain_not_after = to;
+    }
+    if (depth == 0 && tls->ip_len != 0 && !ip_san_matches(crt, tls->ip, tls->ip_len)) {
+        *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH; /* mbedTLS checked no name: none was set */
     }
     *flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
     if (now < 0) {
@@ -405,6 +444,7 @@ lkd_status_t lkd_tls_init(lkd_tls_t *tls, const lkd_port_t *port, lkd_tls_time_f
         return LKD_ERR_ARG_NULL;
     }
     memset(tls, 0, sizeof *tls);
+    tls->peer_alert = -1;
 #if defined(MBEDTLS_PSA_CRYPTO_C)
     /* 3.x's TLS stack (all of 1.3, and 1.2 with USE_PSA_CRYPTO) computes
      * through PSA, which must be up before the first handshake.  Calling it
@@ -518,6 +558,14 @@ lkd_status_t lkd_tls_open(lkd_tls_t *tls, const char *host, const char *connect_
     tls->open_resumed = 0;
     tls->proxy_status = 0;
     tls->proxy_hop = tls->proxy != NULL ? LKD_PROXY_HOP_PROXY : LKD_PROXY_HOP_NONE;
+    memset(&tls->sniff_in, 0, sizeof tls->sniff_in);
+    memset(&tls->sniff_out, 0, sizeof tls->sniff_out);
+    tls->peer_alert = -1;
+    tls->server_version = 0;
+    tls->cert_requested = 0;
+    tls->peer_refused = 0;
+    tls->alert_open = 0;
+    tls->bare_400 = 0;
     if (time_left(tls) == 0) {
         return LKD_ERR_TIMEOUT;
     }
@@ -559,7 +607,10 @@ lkd_status_t lkd_tls_handshake(lkd_tls_t *tls, const char *host, uint16_t port)
     if (tls->proxy != NULL) {
         tls->proxy_hop = LKD_PROXY_HOP_TUNNEL; /* the tunnel is open: what fails from here is the origin's */
     }
-    rc = mbedtls_ssl_set_hostname(&tls->ssl, host);
+    /* An IP literal is sent as no SNI (RFC 6066 3 allows only DNS names) and
+     * checked against the iPAddress SANs by verify_validity. */
+    tls->ip_len = (uint8_t)lkd_text_parse_ip(host, strlen(host), tls->ip);
+    rc = mbedtls_ssl_set_hostname(&tls->ssl, tls->ip_len != 0 ? NULL : host);
     if (rc != 0) {
         lkd_tls_close(tls);
         /* mbedTLS refuses only a name over its own limit (or runs out of memory). */
@@ -584,8 +635,10 @@ lkd_status_t lkd_tls_handshake(lkd_tls_t *tls, const char *host, uint16_t port)
     do {
         rc = mbedtls_ssl_handshake(&tls->ssl);
     } while (again(tls, rc));
+    tls->cert_requested = tls->sniff_in.cert_requested;
     if (rc != 0) {
         st = map_error(tls, rc);
+        tls->server_version = (uint16_t)lkd_tls_sniff_version(&tls->sniff_in, tls->peer_alert);
         tls->verify_flags = mbedtls_ssl_get_verify_result(&tls->ssl);
         if (tls->verify_flags != 0 && tls->verify_flags != (uint32_t)-1) {
             /* Memory only when running out is all that went wrong: a chain
@@ -603,6 +656,16 @@ lkd_status_t lkd_tls_handshake(lkd_tls_t *tls, const char *host, uint16_t port)
     }
     tls->open = 1;
     tls->handshakes++;
+    tls->server_version = tls->sniff_in.hello_version; /* 2.28: 1.2, the one it speaks */
+#if LKD_MBEDTLS3
+    tls->server_version = (uint16_t)mbedtls_ssl_get_version_number(&tls->ssl);
+    /* 1.3 encrypts the CertificateRequest: a client asked for a certificate
+     * sends an (empty) Certificate before its Finished, two protected
+     * handshake records where it otherwise sends one. */
+    if (tls->server_version == MBEDTLS_SSL_VERSION_TLS1_3 && tls->sniff_out.protected_records >= 2) {
+        tls->cert_requested = 1;
+    }
+#endif
     /* A full handshake verified the chain (also after a refused session);
      * a resumed one verified nothing. */
     if (offered && tls->chain_checked == 0) {

@@ -5,10 +5,14 @@
 #include "lkd_tls_policy.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include <mbedtls/ssl_ciphersuites.h>
 #include <mbedtls/x509.h>
 #include <mbedtls/x509_crt.h>
+
+#include "lkd_text.h"
+#include "lkd_tls_sniff.h"
 
 #include "lkd_config.h"
 #include "lkd_mbedtls.h"
@@ -286,8 +290,95 @@ const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags)
         return NULL;
     }
 }
+
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define VERSIONS_REFUSED "the server accepts neither TLS 1.2 nor TLS 1.3"
+#else
+#define VERSIONS_REFUSED "the server does not accept TLS 1.2, the only version this client speaks"
+#endif
+/* The alerts by their number (the entry's first byte), RFC 8446 6 and the
+ * older ones a 1.2 server may send. */
+static const char alerts[] =
+    "\x0a" "unexpected_message\0" "\x14" "bad_record_mac\0" "\x16" "record_overflow\0"
+    "\x28" "handshake_failure\0" "\x2a" "bad_certificate\0" "\x2b" "unsupported_certificate\0"
+    "\x2c" "certificate_revoked\0" "\x2d" "certificate_expired\0" "\x2e" "certificate_unknown\0"
+    "\x2f" "illegal_parameter\0"
+    "\x30" "unknown_ca\0" "\x31" "access_denied\0" "\x32" "decode_error\0" "\x33" "decrypt_error\0"
+    "\x47" "insufficient_security\0" "\x50" "internal_error\0" "\x56" "inappropriate_fallback\0"
+    "\x5a" "user_canceled\0" "\x6d" "missing_extension\0" "\x6e" "unsupported_extension\0"
+    "\x70" "unrecognized_name\0" "\x71" "bad_certificate_status_response\0" "\x73" "unknown_psk_identity\0"
+    "\x78" "no_application_protocol\0";
+
+const char *lkd_tls_policy_refusal(const lkd_tls_t *tls, int mbedtls_error, char *buf, size_t cap)
+{
+    const char *a;
+    int alert = tls->peer_alert;
+    unsigned version = tls->server_version;
+    lkd_text_writer_t w;
+    if (tls->verify_flags != 0 && tls->verify_flags != 0xffffffffu) {
+        return tls->ip_len != 0 && (tls->verify_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH)
+                   ? "the server's certificate does not name this IP address: an address matches only an "
+                     "iPAddress subjectAltName, never a DNS name or the CN"
+                   : NULL;
+    }
+    /* The alert first: only protocol_version (or none) leaves the version
+     * lkd_tls kept as the server's choice. */
+    if ((alert < 0 || alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION) && version >= 0x0300 && version < 0x0303) {
+        return version == 0x0300   ? "the server accepts only SSL 3.0; this client needs TLS 1.2 or later"
+               : version == 0x0301 ? "the server accepts only TLS 1.0; this client needs TLS 1.2 or later"
+                                   : "the server accepts only TLS 1.1; this client needs TLS 1.2 or later";
+    }
+    if (alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION) {
+        return VERSIONS_REFUSED;
+    }
+    if (lkd_tls_sniff_cert_refusal(alert, tls->cert_requested)) {
+        return "the server requires a client certificate, and this client has none to send";
+    }
+    /* nginx's ssl_verify_client on: the handshake completes, the answer is
+     * its own 400 page about the certificate.  ("optional" asks too, without
+     * requiring, and its 400s of other causes, like the service's JSON, do
+     * not speak of one.) */
+    if (alert < 0 && tls->cert_requested && tls->bare_400) {
+        return "the server asked for a client certificate during the handshake and refused the request "
+               "(HTTP 400): it most likely requires one";
+    }
+    if (alert < 0) {
+        /* 3.6 says FATAL_ALERT_MESSAGE itself for a 1.3 server's empty
+         * Certificate (it sends the alert, none was received). */
+        return mbedtls_error == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ? "the server sent no certificate" : NULL;
+    }
+    if (alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE && !tls->alert_open) {
+        /* A server says the same for no common suite and no common group. */
+        return "no cipher suite or key-exchange group in common with the server: this client allows "
+               "TLS 1.2+, " SUITES_TEXT "; groups " GROUPS_TEXT;
+    }
+    for (a = alerts; *a != '\0' && (unsigned char)*a != (unsigned)alert; a += strlen(a) + 1) {
+    }
+    w.out = buf;
+    w.cap = cap - 1u;
+    w.pos = 0;
+    w.overflow = 0;
+    lkd_text_put_str(&w, tls->alert_open ? "the server ended the established connection with the TLS alert "
+                                         : "the server ended the handshake with the TLS alert ");
+    if (*a != '\0') {
+        lkd_text_put_str(&w, a + 1);
+    } else {
+        lkd_text_put_dec(&w, (uint64_t)alert);
+    }
+    buf[w.overflow ? 0 : w.pos] = '\0'; /* never: cap holds the longest */
+    return buf;
+}
 #else
 /* Without texts the detail keeps mbedTLS's code and flags only. */
+const char *lkd_tls_policy_refusal(const lkd_tls_t *tls, int mbedtls_error, char *buf, size_t cap)
+{
+    (void)tls;
+    (void)mbedtls_error;
+    (void)buf;
+    (void)cap;
+    return NULL;
+}
+
 const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags)
 {
     (void)mbedtls_error;

@@ -40,6 +40,7 @@
 
 #include <mbedtls/ssl.h>
 
+#include "lkd_internal.h"
 #include "lkd_status.h"
 
 /* Apply the policy to conf, a client configuration on which
@@ -72,5 +73,25 @@ lkd_status_t lkd_tls_policy_apply(mbedtls_ssl_config *conf);
  * for those cases; no trailing period or newline.  With LKD_ENABLE_TEXTS 0
  * (the default) there are no sentences: always NULL. */
 const char *lkd_tls_policy_describe(int mbedtls_error, uint32_t verify_flags);
+
+/* A sentence in English for a connection the server refused, from the
+ * facts lkd_tls kept in tls (peer_alert, alert_open, server_version,
+ * cert_requested, bare_400, verify_flags, ip_len) and mbedtls_error, the
+ * connection's last mbedTLS code.  In this order: an IP-literal host that no
+ * iPAddress name of the certificate matches; (any other certificate flag:
+ * NULL, lkd_tls_policy_describe says it); with no alert or protocol_version,
+ * a version under TLS 1.2 ("the server accepts only TLS 1.1"); the alert
+ * protocol_version; a client certificate required (lkd_tls_sniff_cert_refusal);
+ * an HTTP 400 page about a certificate (bare_400) after a certificate
+ * request with no alert (nginx's ssl_verify_client, in words of what is
+ * known); 3.6's own
+ * FATAL_ALERT_MESSAGE with no alert received (the server sent no
+ * certificate); handshake_failure in the handshake (no suite or group in
+ * common: a server says the same for both, so the sentence names both, with
+ * what this client allows); any other alert by its name (or number), as
+ * ending the handshake or the established connection: that sentence is
+ * written into buf[0..cap), cap at least 96.  NULL when none of these
+ * apply, and always with LKD_ENABLE_TEXTS 0.  No trailing period. */
+const char *lkd_tls_policy_refusal(const lkd_tls_t *tls, int mbedtls_error, char *buf, size_t cap);
 
 #endif /* LKD_TLS_POLICY_H */

@@ -97,8 +97,11 @@ def test_life_cycle_in_pascal_case(ctx):
     ctx.mock.reset()
     seen = [status_json(ctx, "cycle-1")["Status"] for _ in range(3)]
     assert seen == ["WaitExecute", "Processing", "Success"], seen
-    # lkedoc signs as TC3 says: the Host header as sent, values lower-cased.
-    assert ctx.mock.stats()["last_sign_variant"] == {"host": "as-sent", "value_case": "lower"}
+    # lkedoc signs as the SDKs do: the Host header carries the port (not 443), the signed host not;
+    # values lower-cased.
+    stats = ctx.mock.stats()
+    assert stats["last_sign_variant"] == {"host": "no-port", "value_case": "lower"}, stats["last_sign_variant"]
+    assert stats["last_headers"]["host"] == f"{HOST}:{ctx.mock.port}", stats["last_headers"]
 
 
 def test_success_url_is_unescaped(ctx):
@@ -317,14 +320,16 @@ def test_more_pages_than_one_task_are_refused_before_sending(ctx):
 def test_longest_file_url_fits_the_request_buffer(ctx):
     # README "The service": with the defaults (lke's host and range, the mock's 36-byte SecretId, FileType PDF,
     # no token or language) a FileUrl of 1408 bytes fits the request buffer beside the headers; one byte more
-    # is refused before anything connects.
+    # is refused before anything connects.  (On port 443; the mock's port goes in Host, and costs its room.)
+    longest = 1408 - len(f":{ctx.mock.port}")
+
     def url(n):
         return "https://docs.example.com/" + "a" * (n - 29) + ".pdf"
-    proc = run(ctx, "create", "--url", url(1408))
+    proc = run(ctx, "create", "--url", url(longest))
     assert proc.returncode == 0, err(proc)
-    assert ctx.mock.stats()["last_create"]["FileUrl"] == url(1408)
+    assert ctx.mock.stats()["last_create"]["FileUrl"] == url(longest)
     before = traffic(ctx)
-    proc = run(ctx, "create", "--url", url(1409))
+    proc = run(ctx, "create", "--url", url(longest + 1))
     assert proc.returncode == 2 and "too small" in err(proc), (proc.returncode, err(proc))
     assert traffic(ctx) == before, (before, traffic(ctx))
 
@@ -373,19 +378,34 @@ def test_localhost_tries_ipv6_then_ipv4(ctx):
     assert proc.returncode == 0, err(proc)
 
 
-def test_ipv6_address_goes_in_resolve_not_endpoint(ctx):
+def test_ipv6_address_in_resolve_or_bracketed_endpoint(ctx):
     # Bracketed or not, an IPv6 --resolve address reaches the mock's ::1 listener by name.
     for addr in ("[::1]", "::1"):
         proc = run(ctx, "--endpoint", f"{HOST}:{ctx.mock.port}", "--resolve", f"{HOST}:{ctx.mock.port}:{addr}",
                    "--json", "status", "done-v6", endpoint=False)
         assert proc.returncode == 0, (addr, err(proc))
-    # An address is no --endpoint (requests are signed for a name, TLS verifies it): refused
-    # whole, not split at its colons into a host "fd00:" and a port.
+    # A bare IPv6 address as --endpoint is refused whole, not split at its colons into a host
+    # "fd00:" and a port; so is a bracket that is no address, or a bad port after one.
     before = ctx.mock.stats()["connections"]
-    for value in ("[::1]", f"[::1]:{ctx.mock.port}", "::1", "fd00::2"):
+    for value in ("::1", "fd00::2", "[::1", "[lke]:443", "[::1]:0", "[::1]x", "https://", "[::ffff:127.0.0.1]",
+                  "[fe80::1%lo]"):
         proc = run(ctx, "--endpoint", value, "status", "x", endpoint=False)
-        assert proc.returncode == 2 and "--resolve HOST:PORT:[ADDR]" in err(proc), (value, err(proc))
+        assert proc.returncode == 2 and "HOST a name, an IPv4 address or a bracketed IPv6 address ([ADDR]:PORT)" \
+            in err(proc), (value, err(proc))
     assert ctx.mock.stats()["connections"] == before
+    # An address is the endpoint itself: the mock's certificate names 127.0.0.1 and ::1 as
+    # iPAddress names, and the mock checks the signature over the Host it received, which
+    # carries the port (bracketed for IPv6) while the signed host does not.
+    for endpoint, host in ((f"https://[::1]:{ctx.mock.port}/", "[::1]"), (f"127.0.0.1:{ctx.mock.port}", "127.0.0.1")):
+        ctx.mock.config(host_forms=["no-port"])
+        try:
+            proc = run(ctx, "--service", "lke", "--endpoint", endpoint, "--json", "status", "done-ip", endpoint=False)
+            stats = ctx.mock.stats()
+        finally:
+            ctx.mock.config(host_forms=["as-sent", "no-port"])
+        assert proc.returncode == 0, (endpoint, err(proc))
+        assert stats["last_headers"]["host"] == f"{host}:{ctx.mock.port}", stats["last_headers"]
+        assert stats["last_sign_variant"]["host"] == "no-port", stats["last_sign_variant"]
 
 
 # ---- API errors --------------------------------------------------------------------

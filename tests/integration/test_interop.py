@@ -29,7 +29,6 @@ TASK = "task-interop"
 BODY = b'{"Response":{"Status":"Processing","RequestId":"req-interop-1"}}'
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(BODY), BODY)
 SERVERS = ("s_server", "python")
-REFUSED_HANDSHAKE = "): the server refused the handshake"  # the policy's sentence, on the failure's line
 NOT_TRUSTED = "The certificate is not correctly signed by the trusted CA"
 
 
@@ -139,9 +138,9 @@ def refused(out, *messages):
 
 
 def refused_as_tls13_only(out):
-    # mbedTLS 2.28 has no TLS 1.3: the server's protocol_version alert, in the
-    # policy's words (its code, -0x7780, is --verbose's).
-    refused(out, "lkedoc: TLS failure (host ", REFUSED_HANDSHAKE)
+    # mbedTLS 2.28 has no TLS 1.3: the server's protocol_version alert, in the refusal's words on the
+    # failure's line (its code, -0x7780, is --verbose's).
+    refused(out, "lkedoc: TLS failure (host ", "): the server does not accept TLS 1.2, the only version this client speaks")
     assert "mbedTLS -0x" not in out.proc.stderr, out.why
 
 

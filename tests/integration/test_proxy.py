@@ -391,6 +391,7 @@ class FakeProxy:
     def __init__(self, statuses):
         self.statuses = list(statuses)
         self.seen = []
+        self.heads = []
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
@@ -431,6 +432,7 @@ class FakeProxy:
             head += d
         line = head.split(b"\r\n")[0].decode()
         self.seen.append(line)
+        self.heads.append(head.decode())
         if self.statuses:
             c.sendall(b"HTTP/1.1 %d Refused\r\nContent-Length: 0\r\n\r\n" % self.statuses.pop(0))
             c.close()
@@ -474,6 +476,17 @@ def test_refusals_of_the_proxy_are_not_retried(ctx):
         assert p.returncode == rc, (status, p.returncode, err(p))
         assert len(fake.seen) == 1 and "retrying" not in err(p), (status, fake.seen, err(p))
         assert "may have been created" not in err(p), err(p)  # nothing reached the service
+
+
+def test_connect_to_an_ipv6_endpoint_is_bracketed(ctx):
+    # authority-form: "CONNECT ::1:8443" would be no host:port at all.
+    fake = FakeProxy([403])
+    try:
+        p = run(ctx, "status", "proxy-v6-1", "--proxy", fake.url, "--endpoint", "[::1]:8443")
+    finally:
+        fake.close()
+    assert p.returncode == 4 and fake.seen == ["CONNECT [::1]:8443 HTTP/1.1"], (err(p), fake.seen)
+    assert "\r\nHost: [::1]:8443\r\n" in fake.heads[0], fake.heads
 
 
 def test_bad_proxy_urls_are_usage_errors(ctx):

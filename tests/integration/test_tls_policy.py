@@ -42,7 +42,7 @@ KEPT_GROUPS = ["x25519", "secp256r1", "secp384r1"]
 # On mbedTLS 3 the client also speaks TLS 1.3 and offers its AEAD suites first.
 KEPT_SUITES_13 = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
 
-NO_SHARED = "offers no cipher suite or key-exchange group this client allows"
+NO_SHARED = "no cipher suite or key-exchange group in common with the server: this client allows TLS 1.2+"
 BAD_HASH = "is signed with SHA-1, MD5 or another hash this client refuses"
 BAD_KEY = "has an RSA key under 2048 bits or an EC key on a curve other than P-256 or P-384"
 NOT_SERVER = "is not issued for a TLS server"

@@ -63,6 +63,7 @@ SAN_DNS = [
     "localhost",
     "mock.lkedoc.test",
 ]
+SAN_IP = ["127.0.0.1", "::1"]
 
 # The service's public leaf certificates (--key-type rsa-service) name some 30 hosts: these 24 beside
 # SAN_DNS, long regional names as theirs are, so that the leaf is about as large as theirs
@@ -183,7 +184,7 @@ HOSTS = {
     "lkeap.intl.tencentcloudapi.com": "lkeap-intl",
 }
 # Hosts whose profile is taken from the credential scope's service.
-SCOPE_HOSTS = {"localhost", "mock.lkedoc.test"}
+SCOPE_HOSTS = {"localhost", "mock.lkedoc.test", "127.0.0.1", "[::1]"}
 SCOPE_PROFILES = {"lke": "lke", "lkeap": "lkeap-cn"}
 
 KNOWN_ACTIONS = {"GetReconstructDocumentResult", "CreateReconstructDocumentFlow", "CancelTask"}
@@ -212,6 +213,9 @@ def _ca_config(tmp, name, service=False):
         f.write(uuid.uuid4().hex[:16].upper().lstrip("0").rjust(16, "1") + "\n")
     cnf = os.path.join(tmp, name + ".cnf")
     san = ",".join("DNS:" + n for n in (SERVICE_SAN_DNS if service else SAN_DNS))
+    if not service:
+        # The mock's own addresses, for clients that name it by address (no SNI: iPAddress names only).
+        san += "," + ",".join("IP:" + a for a in SAN_IP)
     # What a public CA adds to its leaves (revocation and issuer addresses, a policy); the mock
     # serves none of these addresses, and the client never fetches them.
     service_ext = ("authorityInfoAccess = OCSP;URI:http://ocsp.ca.lkedoc.test,caIssuers;"
@@ -292,7 +296,8 @@ def ensure_certs(state_dir, key_type="ec"):
 
     Serialized with a lock file, generated in a temporary directory and moved in with rename,
     so two mocks started at once on the same directory both see a complete, consistent set."""
-    wanted = ["ca.pem", "ca.key", "server.pem", "server.key", "other-ca.pem", "other-ca.key"]
+    # certs-ip: the set names SAN_IP (a set made before it did is made again).
+    wanted = ["ca.pem", "ca.key", "server.pem", "server.key", "other-ca.pem", "other-ca.key", "certs-ip"]
     if all(os.path.exists(os.path.join(state_dir, n)) for n in wanted):
         return
     with open(os.path.join(state_dir, ".certs.lock"), "w") as lockf:
@@ -320,11 +325,12 @@ def ensure_certs(state_dir, key_type="ec"):
                 with open(os.path.join(tmp, "server.pem"), "a") as chain, \
                         open(os.path.join(tmp, issuer + ".pem")) as inter:
                     chain.write(inter.read())
+            open(os.path.join(tmp, "certs-ip"), "w").close()
             for n in wanted:
                 if n.endswith(".key"):
                     os.chmod(os.path.join(tmp, n), 0o600)
             # Keys and server cert first, the CA certificates last: ca.pem present => set complete.
-            for n in ["server.key", "ca.key", "other-ca.key", "server.pem", "other-ca.pem", "ca.pem"]:
+            for n in ["server.key", "ca.key", "other-ca.key", "server.pem", "other-ca.pem", "certs-ip", "ca.pem"]:
                 os.replace(os.path.join(tmp, n), os.path.join(state_dir, n))
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -77,15 +77,18 @@ class Pki:
                 "-days", "30", f"-{md}", "-extfile", ext, "-out", pem)
         return Cert(pem, k, issuer.ca_pem)
 
-    def leaf(self, name, ca, dns, key="ec:P-256", md="sha256", eku="serverAuth", key_usage=None):
+    def leaf(self, name, ca, dns, key="ec:P-256", md="sha256", eku="serverAuth", key_usage=None, san=None):
         """A server certificate for the DNS name dns, issued by ca (a Cert:
-        a root or an intermediate; the leaf's ca_pem is the root's)."""
+        a root or an intermediate; the leaf's ca_pem is the root's).  san
+        replaces the subjectAltName "DNS:dns" ("IP:127.0.0.1"; "" for none:
+        then only the CN, dns, names it)."""
         k, pem, csr, ext = (self._path(name, e) for e in ("key", "pem", "csr", "ext"))
         _genkey(k, key)
         if key_usage is None:
             key_usage = "digitalSignature" if key.startswith("ec") else "digitalSignature,keyEncipherment"
         with open(ext, "w") as f:
-            f.write(f"subjectAltName=DNS:{dns}\nbasicConstraints=critical,CA:FALSE\n"
+            f.write((f"subjectAltName={san if san is not None else 'DNS:' + dns}\n" if san != "" else "") +
+                    "basicConstraints=critical,CA:FALSE\n"
                     f"keyUsage=critical,{key_usage}\nextendedKeyUsage={eku}\n")
         openssl("req", "-new", "-key", k, "-subj", f"/O=lkedoc tests/CN={dns}", "-out", csr)
         self.serial += 1
@@ -94,18 +97,19 @@ class Pki:
         return Cert(pem, k, ca.ca_pem)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+def free_port(host="127.0.0.1"):
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 
 class SServer:
     """openssl s_server on 127.0.0.1 with one certificate and the given
-    options (TLS 1.2 only unless args say otherwise)."""
+    options (TLS 1.2 only unless args say otherwise), or on host ("::1")."""
 
-    def __init__(self, cert, args=(), answer=None, tls12=True):
+    def __init__(self, cert, args=(), answer=None, tls12=True, host="127.0.0.1"):
         self.cert, self.args, self.answer, self.tls12 = cert, list(args), answer, tls12
+        self.host = host
         self.port = None
         self.proc = None
         self._out = bytearray()
@@ -114,8 +118,9 @@ class SServer:
 
     def start(self):
         for _ in range(5):
-            self.port = free_port()
-            cmd = ["openssl", "s_server", "-accept", f"127.0.0.1:{self.port}", "-cert", self.cert.pem,
+            self.port = free_port(self.host)
+            where = f"[{self.host}]" if ":" in self.host else self.host
+            cmd = ["openssl", "s_server", "-accept", f"{where}:{self.port}", "-cert", self.cert.pem,
                    "-key", self.cert.key, "-no_ticket"] + (["-tls1_2"] if self.tls12 else []) + self.args
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.STDOUT)

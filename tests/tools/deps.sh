@@ -6,7 +6,7 @@
 # everything is present.
 set -eu
 
-pkgs="${*:-libmbedtls-dev libjsmn-dev gcc-arm-none-eabi libnewlib-arm-none-eabi openssl python3 make gcc faketime gcovr liblwip-dev dnsmasq-base tinyproxy iproute2 ethtool clang libclang-rt-14-dev valgrind qemu-system-arm patch g++}"
+pkgs="${*:-libmbedtls-dev libjsmn-dev gcc-arm-none-eabi libnewlib-arm-none-eabi openssl python3 make gcc faketime gcovr liblwip-dev dnsmasq-base tinyproxy nginx iproute2 ethtool clang libclang-rt-14-dev valgrind qemu-system-arm patch g++}"
 # The build files' checks (the CMake example, pkg-config, the man page) and the complexity gate.
 [ $# -gt 0 ] || pkgs="$pkgs cmake pkgconf groff-base man-db complexity"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"

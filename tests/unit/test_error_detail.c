@@ -206,7 +206,13 @@ static void test_tls_facts(void)
     has(LKD_ERR_TLS, "TLS failure (host api.test, port 443) (mbedTLS -0x6c00)");
     /* The policy's words: no code. */
     client.internal.tls.last_mbedtls_error = MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
-    has(LKD_ERR_TLS, "TLS failure (host api.test, port 443): the server refused the handshake");
+    client.internal.tls.peer_alert = 40; /* the server's alert, in the refusal's words */
+    has(LKD_ERR_TLS, "TLS failure (host api.test, port 443): no cipher suite or key-exchange group in common");
+    client.internal.tls.peer_alert = 113;
+    has(LKD_ERR_TLS, "TLS failure (host api.test, port 443): the server ended the handshake with the TLS alert "
+                     "bad_certificate_status_response");
+    client.internal.tls.peer_alert = -1; /* none received: 3.6's own code */
+    has(LKD_ERR_TLS, "TLS failure (host api.test, port 443): the server sent no certificate");
     lacks("mbedTLS -");
     /* Another failure after the TLS one: none of it. */
     has(LKD_ERR_TIMEOUT, "deadline passed (host api.test, port 443)");

@@ -688,18 +688,27 @@ static void test_create_not_repeated(void)
         CHECK_EQ_INT(tl.nreqs, 1);
     }
     /* A TLS failure once the request went out whole (a fatal alert instead
-     * of the answer); GetReconstructDocumentResult meets the same alert as a
-     * plain TLS error. */
+     * of the answer); GetReconstructDocumentResult meets the same alert on
+     * the established connection, which is no refusal of the handshake's
+     * parameters: it is retried, and the next answer taken. */
     fresh();
     tl_push_json(create_json, NULL)->fatal_alert = 1;
     CHECK_EQ_INT(lkd_create(&client, &p, &id), LKD_ERR_OUTCOME_UNKNOWN);
     CHECK_EQ_INT(client.internal.tls.last_mbedtls_error, MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE);
     CHECK_EQ_INT(tl.nreqs, 1);
+    {
+        lkd_client_tls_detail_t d;
+        CHECK_EQ_INT(lkd_client_tls_detail(&client, &d), LKD_OK);
+        CHECK(d.alert == 80 && d.refused == 0 && d.policy != NULL &&
+              strcmp(d.policy, "the server ended the established connection with the TLS alert internal_error") == 0);
+    }
     fresh();
     tl_push_json(processing_json, NULL)->fatal_alert = 1;
+    tl_push_json(processing_json, NULL);
     {
         lkd_result_t r;
-        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_TLS);
+        CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_OK);
+        CHECK_EQ_INT(tl.nreqs, 2);
     }
     /* A 200 answer too large for the buffer. */
     fresh();

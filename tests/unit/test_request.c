@@ -200,8 +200,47 @@ static void test_longest_request_fits(void)
     }
 }
 
+/* One Host rule for every host: an IPv6 literal bracketed, the port when it
+ * is not 443; a host that carries brackets or a port itself is refused. */
+static void test_host_authority(void)
+{
+    static const struct {
+        const char *host;
+        uint16_t port;
+        const char *line;
+    } cases[] = {
+        {"::1", 8443, "\r\nHost: [::1]:8443\r\n"},
+        {"::1", 443, "\r\nHost: [::1]\r\n"},
+        {"127.0.0.1", 8443, "\r\nHost: 127.0.0.1:8443\r\n"},
+        {"localhost", 8443, "\r\nHost: localhost:8443\r\n"},
+        {"localhost", 443, "\r\nHost: localhost\r\n"},
+    };
+    static const char *bad[] = {"[::1]", "[::1]:8443", "localhost:8443", "::ffff:127.0.0.1", "fe80::1%eth0"};
+    char out[2048];
+    size_t len, i;
+    lkd_request_t r;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        base(&r);
+        r.host = span(cases[i].host);
+        r.port = cases[i].port;
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out - 1, &len), LKD_OK);
+        out[len] = '\0';
+        CHECK(strstr(out, cases[i].line) != NULL);
+        CHECK_EQ_INT(lkd_request_write_get(span(cases[i].host), cases[i].port, span("/a"), 0, span(""), out,
+                                           sizeof out - 1, &len), LKD_OK);
+        out[len] = '\0';
+        CHECK(strstr(out, cases[i].line) != NULL);
+    }
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        base(&r);
+        r.host = span(bad[i]);
+        CHECK_EQ_INT(lkd_request_write(&r, out, sizeof out, &len), LKD_ERR_ARG_FORMAT);
+    }
+}
+
 int main(void)
 {
+    test_host_authority();
     test_longest_request_fits();
     test_exact_request();
     test_optional_headers();

@@ -95,8 +95,70 @@ static void test_nth_of_a_list(void)
     CHECK(strcmp(lkd_text_nth("", 0, "none"), "none") == 0);
 }
 
+/* ip as text parses to want (len 4 or 16). */
+static int parses_to(const char *ip, const uint8_t *want, size_t len)
+{
+    uint8_t out[16];
+    return lkd_text_parse_ip(ip, strlen(ip), out) == len && memcmp(out, want, len) == 0;
+}
+
+static int refused(const char *ip)
+{
+    uint8_t out[16];
+    return lkd_text_parse_ip(ip, strlen(ip), out) == 0;
+}
+
+static void test_ip_literals(void)
+{
+    static const uint8_t v4[4] = {127, 0, 0, 1}, v4max[4] = {255, 255, 255, 255}, zero16[16] = {0};
+    static const uint8_t loop6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const uint8_t full[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0xab, 0xcd};
+    static const uint8_t head[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const uint8_t mid[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01};
+    static const uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1};
+    CHECK(parses_to("127.0.0.1", v4, 4));
+    CHECK(parses_to("255.255.255.255", v4max, 4));
+    CHECK(parses_to("::1", loop6, 16));
+    CHECK(parses_to("::", zero16, 16));
+    CHECK(parses_to("2001:db8:1:2:3:4:5:ABCD", full, 16));
+    CHECK(parses_to("fe80::", head, 16));
+    CHECK(parses_to("2001:0db8::0001", mid, 16));
+    CHECK(parses_to("::ffff:c000:201", mapped, 16));
+    CHECK(refused("::ffff:192.0.2.1")); /* the dotted-quad tail is not taken: its hex form is */
+    /* Names, and near misses that are no address (the host is then a name). */
+    CHECK(refused("lke.intl.tencentcloudapi.com"));
+    CHECK(refused(""));
+    CHECK(refused("127.0.0"));
+    CHECK(refused("127.0.0.1."));
+    CHECK(refused("127.0.0.256"));
+    CHECK(refused("127.0.0.01")); /* octal to some resolvers */
+    CHECK(refused("1270.0.0.1"));
+    CHECK(refused("127.0.0.1a"));
+    CHECK(refused("[::1]"));
+    CHECK(refused(":::1"));
+    CHECK(refused("1::2::3"));
+    CHECK(refused("1:2:3:4:5:6:7:8:9"));
+    CHECK(refused("1:2:3:4:5:6:7"));
+    CHECK(refused("1:2:3:4:5:6:7:8::"));
+    CHECK(refused("12345::1"));
+    CHECK(refused("::1:"));
+    CHECK(refused(":1::"));
+    CHECK(refused("fe80::1%eth0"));
+    CHECK(refused("::ffff:192.0.2"));
+    CHECK(refused("1:2:3:4:5:6:7:1.2.3.4"));
+    CHECK(refused("1.2.3.4::"));
+    /* The length bounds the read: the same bytes, cut. */
+    {
+        uint8_t out[16];
+        CHECK(lkd_text_parse_ip("127.0.0.1", 7, out) == 0);
+        CHECK(lkd_text_parse_ip("::1", 1, out) == 0);
+        CHECK(lkd_text_parse_ip("::1x", 3, out) == 16 && memcmp(out, loop6, 16) == 0);
+    }
+}
+
 int main(void)
 {
+    test_ip_literals();
     test_case_fold_every_byte();
     test_hex_both_ways();
     test_decimal_and_comparison();

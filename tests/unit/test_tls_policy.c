@@ -18,7 +18,9 @@
 
 #include "lkd_mbedtls.h"
 #include "lkd_psa_rng.h"
+#include "lkd_tls.h"
 #include "lkd_tls_policy.h"
+#include "lkd_tls_sniff.h"
 #include "unit.h"
 
 #if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
@@ -262,11 +264,115 @@ static void test_psa_draws_from_the_client_drbg(void)
 }
 #endif
 
+/* The server's refusal from the facts lkd_tls keeps, branch by branch. */
+static lkd_tls_t t;
+static char sentence[96];
+#define REFUSAL(err) lkd_tls_policy_refusal(&t, (err), sentence, sizeof sentence)
+#define R REFUSAL(0)
+
+static void test_refusal(void)
+{
+    static const uint8_t alert_40_in_0301[] = {0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28};
+    static const uint8_t alert_70_in_0302[] = {0x15, 0x03, 0x02, 0x00, 0x02, 0x02, 0x46};
+    lkd_tls_sniff_t s;
+    memset(&t, 0, sizeof t);
+    t.peer_alert = -1;
+    CHECK(R == NULL);
+    t.bare_400 = 1;
+    CHECK(R == NULL); /* a 400 without a certificate request */
+    t.bare_400 = 0;
+    t.server_version = 0x0303;
+    CHECK(R == NULL);
+    t.server_version = 0x0302;
+    CHECK(has(R, "accepts only TLS 1.1; this client needs TLS 1.2 or later"));
+    t.server_version = 0x0301;
+    CHECK(has(R, "accepts only TLS 1.0"));
+    t.server_version = 0x0300;
+    t.peer_alert = MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION;
+    CHECK(has(R, "accepts only SSL 3.0"));
+    /* handshake_failure in a 0x0301 record: the record's version is no
+     * choice (many servers frame an early alert so), and lkd_tls keeps none. */
+    memset(&s, 0, sizeof s);
+    lkd_tls_sniff(&s, alert_40_in_0301, sizeof alert_40_in_0301);
+    CHECK_EQ_INT(lkd_tls_sniff_version(&s, MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE), 0);
+    t.server_version = 0x0301; /* and were it kept, the alert speaks first */
+    t.peer_alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+    CHECK(has(R, "no cipher suite or key-exchange group in common"));
+    CHECK(!has(R, "accepts only"));
+    CHECK(has(R, "groups x25519, P-256, P-384"));
+    /* protocol_version in a 0x0302 record: a TLS 1.1 server's refusal. */
+    memset(&s, 0, sizeof s);
+    lkd_tls_sniff(&s, alert_70_in_0302, sizeof alert_70_in_0302);
+    t.server_version = lkd_tls_sniff_version(&s, MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION);
+    CHECK_EQ_INT(t.server_version, 0x0302);
+    t.peer_alert = MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION;
+    CHECK(has(R, "accepts only TLS 1.1"));
+    CHECK_EQ_INT(lkd_tls_sniff_version(&s, -1), 0x0302);
+    t.server_version = 0x0303;
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    CHECK(has(R, "accepts neither TLS 1.2 nor TLS 1.3"));
+#else
+    CHECK(has(R, "does not accept TLS 1.2, the only version"));
+#endif
+    t.peer_alert = 116; /* certificate_required */
+    CHECK(has(R, "requires a client certificate"));
+    CHECK(lkd_tls_sniff_cert_refusal(t.peer_alert, t.cert_requested));
+    t.peer_alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+    CHECK(!lkd_tls_sniff_cert_refusal(t.peer_alert, t.cert_requested));
+    t.cert_requested = 1;
+    CHECK(lkd_tls_sniff_cert_refusal(t.peer_alert, t.cert_requested));
+    CHECK(has(R, "requires a client certificate, and this client has none"));
+    t.peer_alert = MBEDTLS_SSL_ALERT_MSG_BAD_CERT;
+    CHECK(has(R, "requires a client certificate"));
+    /* A 400 after a request for a certificate: only a web server's own page
+     * (ssl_verify_client optional asks, and the service's 400 is JSON). */
+    t.peer_alert = -1;
+    CHECK(R == NULL);
+    t.bare_400 = 1;
+    CHECK(has(R, "the server asked for a client certificate during the handshake and refused the request "
+                 "(HTTP 400): it most likely requires one"));
+    t.bare_400 = 0;
+    t.cert_requested = 0;
+    /* 3.6's own FATAL_ALERT_MESSAGE, no alert received. */
+    CHECK(has(REFUSAL(MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE), "the server sent no certificate"));
+    t.peer_alert = 48;
+    CHECK(has(R, "the server ended the handshake with the TLS alert unknown_ca"));
+    t.peer_alert = 120;
+    CHECK(has(R, "with the TLS alert no_application_protocol"));
+    t.peer_alert = 10;
+    CHECK(has(R, "with the TLS alert unexpected_message"));
+    t.peer_alert = 0;
+    CHECK(has(R, "with the TLS alert 0"));
+    t.peer_alert = 255;
+    CHECK(has(R, "with the TLS alert 255"));
+    /* After the handshake: the connection, not the handshake, and no suite
+     * talk for handshake_failure. */
+    t.alert_open = 1;
+    t.peer_alert = 20;
+    CHECK(has(R, "the server ended the established connection with the TLS alert bad_record_mac"));
+    t.peer_alert = 113;
+    CHECK(strlen(R) < sizeof sentence && has(R, "bad_certificate_status_response"));
+    t.peer_alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+    CHECK(has(R, "the server ended the established connection with the TLS alert handshake_failure"));
+    t.alert_open = 0;
+    /* A certificate flag: the IP sentence for an address, else the profile's (NULL here). */
+    t.verify_flags = MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    CHECK(R == NULL);
+    t.ip_len = 4;
+    CHECK(has(R, "does not name this IP address"));
+    t.verify_flags = MBEDTLS_X509_BADCERT_EXPIRED;
+    CHECK(R == NULL);
+    t.verify_flags = 0xffffffffu; /* no verification result: the alert speaks */
+    t.peer_alert = 48;
+    CHECK(has(R, "unknown_ca"));
+}
+
 int main(void)
 {
     test_apply_suites_and_groups();
     test_apply_profile();
     test_describe();
+    test_refusal();
 #if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
     test_psa_draws_from_the_client_drbg();
 #else
