@@ -280,8 +280,10 @@ int cli_fail(lkd_client_t *c, const options_t *o, lkd_status_t st)
                 (unsigned)LKD_REQUEST_BUFFER_SIZE);
     }
     fputc('\n', stderr);
-    if (o->verbose && (st == LKD_ERR_TLS || st == LKD_ERR_CERT || st == LKD_ERR_NO_MEMORY) && tls.mbedtls_error != 0) {
-        /* The sentence leaves the code out when it has words for it. */
+    if (o->verbose && (st == LKD_ERR_TLS || st == LKD_ERR_CERT || st == LKD_ERR_NO_MEMORY) && tls.mbedtls_error != 0 &&
+        strstr(detail, "(mbedTLS -0x") == NULL) {
+        /* The sentence carries the code only when it has no words for it:
+         * else the code is this line's, once. */
         fprintf(stderr, "lkedoc: mbedTLS error -0x%04x\n", (unsigned)-tls.mbedtls_error);
     }
     return exit_status_for(st);

@@ -439,7 +439,13 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
  *   (" (result host ") + 253 + 13 + 144 (mbedTLS's three lines for
  *   expired, future, not trusted) + 141 (expired by the floor, the device
  *   clock before it) = 598;
- *   the service's error: 25 + 2 + 79 (code) + 12 + 63 (RequestId) + 1.
+ *   the service's error: 25 + 2 + 79 (code) + 12 + 63 (RequestId) + 1;
+ *   the HTTP 400 refusal (on the origin: a proxy's own failure is
+ *   LKD_ERR_PROXY): 22 + 4 (" 400") + 14 + 253 + 13 + 2 + 126 (its
+ *   sentence) + 1 = 435;
+ *   with LKD_ENABLE_TEXTS 0, every number at its widest (20 digits for
+ *   the clocks, body and argument sizes) takes 286, " host=" 6 + 253, + 1
+ *   = 546.
  * Every other flag set comes with no clock, and a line that does not fit
  * is cut after its last whole part. */
 #define LKD_ERROR_DETAIL_SIZE 640
@@ -451,7 +457,10 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
  * port P; the tunnel was to H2, port P2)" when the proxy itself failed,
  * "(host H, port P)" for the API host); for LKD_ERR_TLS, LKD_ERR_CERT and
  * LKD_ERR_NO_MEMORY only, the TLS policy's sentence and the certificate's
- * flags in mbedTLS's words, or the mbedTLS code when neither has words; for
+ * flags in mbedTLS's words, or the mbedTLS code when neither has words;
+ * after LKD_ERR_HTTP_STATUS too, the refusal sentence when the server asked
+ * for a client certificate and answered a 400 that is no service answer
+ * (nginx's); for
  * a certificate whose time checks (and trust alone) failed, the clock they
  * were checked against: the device's when it was used and disagrees with the
  * server's Date by over five minutes or no Date is known (both times), else
@@ -460,10 +469,13 @@ lkd_status_t lkd_client_tls_detail(const lkd_client_t *client, lkd_client_tls_de
  * the service's code and RequestId (LKD_ERR_API), the refused argument's name,
  * rule, length and limit.  With LKD_ENABLE_TEXTS 0 (the default) the same
  * facts as numbers, every key always there in this order: "err=5 http=0
- * tls=0 flags=0 port=443 hop=0 device_time=1795500000 server_time=-1 clock=0
- * body=0 of=-1 len=0 limit=0" (the status, HTTP status, mbedTLS code and
- * verification flags (0 but for the three TLS statuses), port, LKD_PROXY_HOP_*, both clocks in Unix s (-1:
- * unknown), 1 when the clock is the likely cause, body bytes received and
+ * tls=0 flags=0 alert=-1 tls_version=0 cert_req=0 refused=0 port=443 hop=0
+ * device_time=1795500000 server_time=-1 clock=0 body=0 of=-1 len=0 limit=0"
+ * (the status, HTTP status, mbedTLS code and verification flags (0 but for
+ * the three TLS statuses), lkd_client_tls_detail's alert, server_version
+ * (hex, "0x0303"), cert_requested and refused (-1, 0, 0, 0 but for the three
+ * TLS statuses and the 400 refusal above), port, LKD_PROXY_HOP_*, both clocks
+ * in Unix s (-1: unknown), 1 when the clock is the likely cause, body bytes received and
  * announced (-1: none), a refused argument's length and limit), then
  * " host=H" after a failure on a connection, " api=CODE rid=ID" after
  * LKD_ERR_API.  A server's bytes never go in

@@ -106,6 +106,11 @@ typedef struct {
     uint8_t proxy_hop;        /* LKD_PROXY_HOP_* of the last connect */
     lkd_tls_sniff_t sniff_in;  /* what the server sent in the clear during the last handshake */
     lkd_tls_sniff_t sniff_out; /* what this client sent (to count its protected handshake records) */
+    /* What the server's refusal said, kept per connection (reset by
+     * lkd_tls_open) for lkd_client_tls_detail: server_version from its
+     * ServerHello or first record, or the negotiated one; bare_400 set by the
+     * call layer; peer_refused after its fatal alert in the handshake, a
+     * certificate refusal after it, or a version this client refuses. */
     int16_t peer_alert;        /* the fatal alert the server sent on the last connection, -1 when none */
     uint16_t server_version;   /* the version the server chose (0x0303 = TLS 1.2), 0 when not known */
     uint8_t cert_requested;    /* the server asked for a client certificate on the last connection */

@@ -64,8 +64,8 @@ static void whole(lkd_text_writer_t *w, size_t start)
 
 /* The statuses the TLS facts (the policy's sentence, the mbedTLS code, the
  * flags) are about; others leave them out even when a connection before
- * failed.  Hook: LKD_ERR_HTTP_STATUS joins them for a policy sentence about
- * that connection's own handshake. */
+ * failed.  (The server's refusal is also said after LKD_ERR_HTTP_STATUS:
+ * see describe.) */
 static int tls_failure(lkd_status_t st)
 {
     return st == LKD_ERR_TLS || st == LKD_ERR_CERT || st == LKD_ERR_NO_MEMORY;
@@ -125,7 +125,7 @@ static int clock_suspect(lkd_status_t st, uint32_t flags, int64_t device, int64_
            (server < 0 || device - server > CLOCK_SKEW_S || server - device > CLOCK_SKEW_S);
 }
 
-#if LKD_ENABLE_TEXTS
+/* "0x0303": at least four digits. */
 static void put_hex(lkd_text_writer_t *w, uint32_t v)
 {
     char b[8];
@@ -139,6 +139,8 @@ static void put_hex(lkd_text_writer_t *w, uint32_t v)
         lkd_text_put(w, &b[--n], 1);
     }
 }
+
+#if LKD_ENABLE_TEXTS
 
 /* "2038-01-19 03:14:07 UTC". */
 static void put_time(lkd_text_writer_t *w, int64_t t)
@@ -331,7 +333,8 @@ static void describe(lkd_text_writer_t *w, const lkd_client_t *client, lkd_statu
 #else
 /* The same facts as numbers, each key always there (0 or -1 when it does
  * not apply), in this order. */
-static const char keys[] = "err\0http\0tls\0flags\0port\0hop\0device_time\0server_time\0clock\0body\0of\0len\0limit\0";
+static const char keys[] = "err\0http\0tls\0flags\0alert\0tls_version\0cert_req\0refused\0port\0hop\0"
+                           "device_time\0server_time\0clock\0body\0of\0len\0limit\0";
 
 static void describe(lkd_text_writer_t *w, const lkd_client_t *client, lkd_status_t status)
 {
@@ -339,28 +342,41 @@ static void describe(lkd_text_writer_t *w, const lkd_client_t *client, lkd_statu
     uint16_t port;
     const char *host = failed_host(in, &port);
     int tls = tls_failure(status);
-    int64_t v[13];
+    /* The server's refusal, as the sentences say it: after a TLS failure,
+     * or after an HTTP 400 that is no service answer following a
+     * certificate request (nginx's page). */
+    int refusal = tls || (status == LKD_ERR_HTTP_STATUS && in->tls.peer_alert < 0 && in->tls.cert_requested &&
+                          in->tls.bare_400);
+    int64_t v[17];
     unsigned i;
     size_t at;
     v[0] = status;
     v[1] = in->http_status;
     v[2] = tls ? in->tls.last_mbedtls_error : 0;
     v[3] = tls ? in->tls.verify_flags : 0;
-    v[4] = port;
-    v[5] = in->tls.proxy_hop;
-    v[6] = in->port.wall_time(in->port.ctx);
-    v[7] = server_time(client);
-    v[8] = clock_suspect(status, (uint32_t)v[3], device_used(in), v[7]);
-    v[9] = (int64_t)in->http.body_received;
-    v[10] = in->http.has_content_length ? (int64_t)in->http.content_length : -1;
-    v[11] = (int64_t)in->arg_error.length;
-    v[12] = (int64_t)in->arg_error.limit;
-    for (i = 0; i < 13u; i++) {
+    v[4] = refusal ? in->tls.peer_alert : -1;
+    v[5] = refusal ? in->tls.server_version : 0;
+    v[6] = refusal ? in->tls.cert_requested : 0;
+    v[7] = refusal ? in->tls.peer_refused : 0;
+    v[8] = port;
+    v[9] = in->tls.proxy_hop;
+    v[10] = in->port.wall_time(in->port.ctx);
+    v[11] = server_time(client);
+    v[12] = clock_suspect(status, (uint32_t)v[3], device_used(in), v[11]);
+    v[13] = (int64_t)in->http.body_received;
+    v[14] = in->http.has_content_length ? (int64_t)in->http.content_length : -1;
+    v[15] = (int64_t)in->arg_error.length;
+    v[16] = (int64_t)in->arg_error.limit;
+    for (i = 0; i < 17u; i++) {
         at = w->pos;
         lkd_text_put_str(w, i == 0 ? "" : " ");
         lkd_text_put_str(w, lkd_text_nth(keys, i, ""));
         lkd_text_put(w, "=", 1);
-        put_num(w, v[i]);
+        if (i == 5 && v[i] != 0) {
+            put_hex(w, (uint32_t)v[i]); /* as the RFCs write versions */
+        } else {
+            put_num(w, v[i]);
+        }
         whole(w, at);
     }
     at = w->pos;

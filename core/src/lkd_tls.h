@@ -129,15 +129,6 @@ int lkd_tls_aborted(const lkd_tls_t *tls);
 lkd_status_t lkd_tls_port_wait(lkd_tls_t *tls, const uint8_t *out, uint8_t *in, size_t len, size_t *done,
                                uint64_t deadline);
 
-/* What the server's refusal said, kept per connection in tls (reset by
- * lkd_tls_open) for lkd_client_tls_detail: peer_alert (the fatal alert it
- * sent, -1), server_version (from its ServerHello or first record, or the
- * negotiated one), cert_requested, alert_open (the alert came after the
- * handshake), bare_400 (the call layer's: an HTTP 400 whose body is no
- * service answer and speaks of a certificate, as nginx's page does), and peer_refused (1 after its fatal alert in the
- * handshake, a certificate refusal after it, or a version this client
- * refuses: a retry would meet the same). */
-
 /* Close the connection (close_notify best effort, bounded by
  * LKD_TLS_CLOSE_NOTIFY_MS); the
  * contexts stay ready for the next lkd_tls_open. */

@@ -20,6 +20,7 @@ runs with the default build's CLI and the mbedTLS 2.28 one (build/sys/lkedoc,
 built here as test_mbed2 builds it), whose client speaks TLS 1.2 only.
 """
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -128,10 +129,11 @@ def test_tls11_only_server(ctx):
                  {"3": "unsupported protocol", "2": "no shared cipher"})
 
 
-def hello_server(version):
+def hello_server(version, record=None):
     """A listener that answers every ClientHello with a bare ServerHello of the
     given version (what a server whose newest version is older than the
-    client's minimum sends); returns (port, connection count, stop)."""
+    client's minimum sends), or with record's bytes; returns (port,
+    connection count, stop)."""
     ls = socket.socket()
     ls.bind(("127.0.0.1", 0))
     ls.listen(8)
@@ -139,7 +141,7 @@ def hello_server(version):
     seen, stop = [0], threading.Event()
     body = version.to_bytes(2, "big") + bytes(32) + b"\x00" + b"\x00\x2f" + b"\x00"
     hello = b"\x02" + len(body).to_bytes(3, "big") + body
-    record = b"\x16" + version.to_bytes(2, "big") + len(hello).to_bytes(2, "big") + hello
+    record = record or b"\x16" + version.to_bytes(2, "big") + len(hello).to_bytes(2, "big") + hello
 
     def serve():
         while not stop.is_set():
@@ -176,6 +178,22 @@ def test_server_hello_of_tls11(ctx):
         assert proc.returncode == 4 and "lkedoc: mbedTLS error -0x6e80" in proc.stderr, why
         assert f"): {ONLY_11}\n" in proc.stderr, why
         assert seen[0] == 1 and proc.stderr.count("* connecting to ") == 1, why
+
+
+def test_code_without_words_said_once_under_verbose(ctx):
+    # An answer that is no TLS at all has no sentence: the failure's line carries
+    # the mbedTLS code, and --verbose does not print it a second time.
+    for gen, cli in ctx.clis:
+        port, _, stop = hello_server(0, b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        try:
+            proc = run_cli(ctx, cli, f"{HOST}:{port}", "--resolve", f"{HOST}:{port}:127.0.0.1", "--verbose")
+        finally:
+            stop.set()
+        why = f"mbedTLS {gen}: exit {proc.returncode}\nstderr: {proc.stderr}"
+        codes = re.findall(r"-0x[0-9a-f]{4}", proc.stderr)
+        assert proc.returncode == 4 and "lkedoc: TLS failure" in proc.stderr, why
+        assert len(codes) == 1 and f"(mbedTLS {codes[0]})" in proc.stderr, why
+        assert "lkedoc: mbedTLS error" not in proc.stderr, why
 
 
 def test_client_certificate_required_tls12(ctx):

@@ -140,8 +140,9 @@ static void test_error_detail_in_numbers(void)
     CHECK_EQ_INT(lkd_client_add_ca(&client, (const uint8_t *)test_ca_pem, sizeof test_ca_pem), LKD_OK);
     CHECK_EQ_INT(lkd_get_result(&client, "t", 1, &r), LKD_ERR_CONNECT);
     CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CONNECT, line, sizeof line), LKD_OK);
-    CHECK(strcmp(line, "err=5 http=0 tls=0 flags=0 port=443 hop=0 device_time=1795500000 server_time=-1 clock=0 "
-                       "body=0 of=-1 len=0 limit=0 host=lke.intl.tencentcloudapi.com") == 0);
+    CHECK(strcmp(line, "err=5 http=0 tls=0 flags=0 alert=-1 tls_version=0 cert_req=0 refused=0 port=443 hop=0 "
+                       "device_time=1795500000 server_time=-1 clock=0 body=0 of=-1 len=0 limit=0 "
+                       "host=lke.intl.tencentcloudapi.com") == 0);
     /* A TLS code and flags left from a handshake are facts of TLS failures only. */
     client.internal.tls.last_mbedtls_error = -0x7780;
     client.internal.tls.verify_flags = 8;
@@ -149,6 +150,26 @@ static void test_error_detail_in_numbers(void)
     CHECK(strncmp(line, "err=5 http=0 tls=0 flags=0 ", 27) == 0);
     CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CERT, line, sizeof line), LKD_OK);
     CHECK(strncmp(line, "err=7 http=0 tls=-30592 flags=8 ", 32) == 0);
+    /* The server's refusal: after a TLS failure, and after nginx's 400 to its
+     * certificate request; another status leaves it out. */
+    client.internal.tls.peer_alert = 70;
+    client.internal.tls.server_version = 0x0302;
+    client.internal.tls.cert_requested = 1;
+    client.internal.tls.peer_refused = 1;
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_TLS, line, sizeof line), LKD_OK);
+    CHECK(strstr(line, " alert=70 tls_version=0x0302 cert_req=1 refused=1 port=443 ") != NULL);
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CONNECT, line, sizeof line), LKD_OK);
+    CHECK(strstr(line, " alert=-1 tls_version=0 cert_req=0 refused=0 port=443 ") != NULL);
+    client.internal.tls.peer_alert = -1;
+    client.internal.tls.server_version = 0x0303;
+    client.internal.tls.peer_refused = 0;
+    client.internal.http_status = 400;
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_HTTP_STATUS, line, sizeof line), LKD_OK);
+    CHECK(strstr(line, "err=11 http=400 tls=0 flags=0 alert=-1 tls_version=0 cert_req=0 ") == line); /* no page */
+    client.internal.tls.bare_400 = 1;
+    CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_HTTP_STATUS, line, sizeof line), LKD_OK);
+    CHECK(strstr(line, "http=400 tls=0 flags=0 alert=-1 tls_version=0x0303 cert_req=1 refused=0 port=443 ") != NULL);
+    client.internal.http_status = 0;
     /* Cut: after the last whole key=value, never a shorter number. */
     CHECK_EQ_INT(lkd_client_error_detail(&client, LKD_ERR_CERT, line, 22), LKD_ERR_BUFFER_TOO_SMALL);
     CHECK(strcmp(line, "err=7 http=0") == 0);
