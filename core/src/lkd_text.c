@@ -169,7 +169,9 @@ static size_t parse_ipv6(const char *s, size_t n, uint8_t *out)
     gap = gap < k ? gap : k; /* the groups before "::" (all of them without one) */
     memset(out, 0, 16);
     memcpy(out, b, gap);
-    memcpy(out + 16 - (k - gap), b + gap, k - gap);
+    if (k > gap) { /* none after "::": out + 16 is no byte to copy to, even 0 of them */
+        memcpy(out + 16 - (k - gap), b + gap, k - gap);
+    }
     return 16;
 }
 
