@@ -86,7 +86,7 @@ CLI := $(BUILD)/lkedoc
 # headers and the POSIX port's (the archive carries port/posix).
 PUBLIC_HEADERS := $(sort $(wildcard $(addsuffix /*.h,$(LKEDOC_INCLUDE_DIRS) $(LKEDOC_PORT_POSIX_INCLUDE_DIRS))))
 
-.PHONY: all deps test unit demo cross clean help fuzz fuzz-build sanitize sanitize-build valgrind install
+.PHONY: all deps prove test unit demo cross clean help fuzz fuzz-build sanitize sanitize-build valgrind install
 all: $(LIB) $(LIB_INTERNAL) $(CLI)
 
 help:
@@ -113,9 +113,16 @@ help:
 	@echo "make tls-pool the whole job on the host with the board's mbedTLS config: no malloc, 'tls-pool peak=N'"
 	@echo "make alt      the unit programs with MBEDTLS_SHA256_ALT (tests/alt: a counting SHA-256 that can fail)"
 	@echo "make bench    lkedoc vs the official Node.js SDK and curl against the mock; writes bench/RESULTS.md"
+	@echo "make prove    Frama-C: every parser of untrusted bytes free of runtime errors (EVA), small contracts (WP)"
 
 deps:
 	@sh tests/tools/deps.sh
+
+# The proofs (tests/proofs/run.py: one line per harness, "prove NAME: N
+# alarms"), on the x86_64 model and on x86_32, the ILP32 model of the
+# Cortex-M4.  make test runs a short subset (suite test_proofs).
+prove: deps
+	@python3 tests/proofs/run.py -m x86_64 -m x86_32
 
 # Every C compile writes its header dependencies (-MMD -MP) beside the object
 # and each .mk reads them back (-include); nothing makes a .d (without this,

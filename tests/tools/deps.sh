@@ -9,6 +9,8 @@ set -eu
 pkgs="${*:-libmbedtls-dev libjsmn-dev gcc-arm-none-eabi libnewlib-arm-none-eabi openssl python3 make gcc faketime gcovr liblwip-dev dnsmasq-base tinyproxy nginx iproute2 ethtool clang libclang-rt-14-dev valgrind qemu-system-arm patch g++}"
 # The build files' checks (the CMake example, pkg-config, the man page) and the complexity gate.
 [ $# -gt 0 ] || pkgs="$pkgs cmake pkgconf groff-base man-db complexity"
+# The proofs (make prove): Frama-C's EVA, and WP's provers through Why3.
+[ $# -gt 0 ] || pkgs="$pkgs frama-c-base why3 z3 cvc4"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Run the Frama-C proofs in tests/proofs/: one line per harness,
+"prove NAME: N alarms", and exit 1 when any alarm is not justified.
+
+Each directory tests/proofs/NAME/ holds:
+  harness.c   the harness: it #includes the sources it proves (so static
+              functions are reachable) and says its bounds in a comment;
+  options     (optional) extra Frama-C options, white-space separated, '#'
+              comments: the precision that makes the analysis exact enough;
+  justified   (optional) alarms that cannot happen, each with why (see
+              below); an entry that matches no alarm is an error, so a note
+              never outlives the code it explains.
+A harness whose options name -wp is proved by WP (its ACSL contracts, with
+-wp-rte: no runtime error either) instead of EVA; its "alarms" are the
+goals no prover discharged.
+
+EVA runs with the alarms of undefined behaviour on (-warn-invalid-pointer:
+forming a pointer outside its object is one), on the x86_64 machine model,
+or on another named with -m (x86_32: the ILP32 model of a Cortex-M).  The
+run also fails when the harness's main does not end normally for some input
+(EVA stops a path at a certain error: that must not hide anything), and when
+Frama-C reports an error.
+
+justified: entries separated by blank lines, each
+    at: FILE:LINE: TEXT      (the alarm's file, line and the start of its
+                              text, as this script prints an unjustified one)
+    why: the reason it cannot happen (one or more lines)
+"""
+import argparse
+import concurrent.futures
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+# Debian 12's mbedTLS 2.28 headers, alone: adding /usr/include itself would
+# mix glibc's headers with Frama-C's own C library.  The parsers use no
+# mbedTLS call; lkd_internal.h needs its types.
+MBEDTLS_INC = "/usr/include/mbedtls"
+DEFINES = ["-DLKD_ENABLE_LOG=1", "-DLKD_ENABLE_TEXTS=1", "-DLKD_CRC64_FAST=1"]
+# A property the analysis could not prove: an alarm, or a precondition of a
+# library function that may be violated.
+OPEN = ("Unknown", "Invalid", "Invalid or unreachable", "Invalid but dead")
+
+
+def harnesses():
+    return sorted(d for d in os.listdir(HERE) if os.path.isfile(os.path.join(HERE, d, "harness.c")))
+
+
+def read_words(path):
+    if not os.path.exists(path):
+        return []
+    words = []
+    with open(path) as f:
+        for line in f:
+            words += line.split("#", 1)[0].split()
+    return words
+
+
+def read_justified(path):
+    """[(file, line, text, why)] from a justified file."""
+    entries = []
+    if not os.path.exists(path):
+        return entries
+    with open(path) as f:
+        blocks = re.split(r"\n\s*\n", f.read())
+    for b in blocks:
+        b = "\n".join(line for line in b.splitlines() if not line.startswith("#")).strip()
+        if not b:
+            continue
+        m = re.match(r"at:\s*([^:\s]+):(\d+):\s*(.+?)\s*\nwhy:\s*(\S.*)", b, re.S)
+        if not m:
+            raise SystemExit(f"{path}: an entry is not 'at: FILE:LINE: TEXT' then 'why: ...':\n{b}")
+        entries.append((m.group(1), int(m.group(2)), m.group(3), m.group(4)))
+    return entries
+
+
+def include_dir(tmp):
+    """A directory with only mbedtls/ in it."""
+    d = os.path.join(tmp, "inc")
+    os.makedirs(d, exist_ok=True)
+    link = os.path.join(d, "mbedtls")
+    if not os.path.exists(link):
+        os.symlink(MBEDTLS_INC, link)
+    return d
+
+
+def command(name, machdep, csv_path, inc):
+    opts = read_words(os.path.join(HERE, name, "options"))
+    cpp = " ".join([f"-I{ROOT}/core/include", f"-I{ROOT}/core/src", f"-I{ROOT}/boards/posix", f"-I{inc}"] + DEFINES)
+    cmd = ["frama-c", "-machdep", machdep, "-cpp-extra-args=" + cpp, os.path.join(HERE, name, "harness.c")]
+    if "-wp" in opts:
+        cmd += ["-wp-rte", "-wp-prover", "z3,cvc4", "-wp-timeout", "20", "-wp-par", "1"] + opts
+    else:
+        cmd += ["-eva", "-eva-no-show-progress", "-warn-invalid-pointer", "-eva-warn-key", "builtins:missing=error"]
+        cmd += opts
+    return cmd + ["-then", "-report-csv", csv_path]
+
+
+def open_properties(csv_path, wp):
+    """The properties left unproved, as (file, line, text)."""
+    found = []
+    with open(csv_path, newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            status = row["status"]
+            if wp:
+                # WP's goals: every property of the proved code must be Valid
+                # (the C library's own specifications are assumptions).
+                if row["directory"].startswith("FRAMAC_SHARE"):
+                    continue
+                if status not in ("Valid", "Valid under hyp.", "Considered valid"):
+                    found.append((row["file"], int(row["line"] or 0), row["property kind"] + ": " + row["property"]))
+            elif status in OPEN:
+                found.append((row["file"], int(row["line"] or 0), row["property kind"] + ": " + row["property"]))
+    return sorted(set(found))
+
+
+def check_log(log, wp):
+    """Problems in Frama-C's output that no property shows."""
+    problems = []
+    if re.search(r"\[kernel\] User Error|\[kernel\] Plug-in .* aborted|Frama-C aborted", log):
+        problems.append("Frama-C stopped with an error")
+    if not wp:
+        if "Values at end of function main:" not in log:
+            problems.append("the harness's main never ended: an error stopped every path")
+        if re.search(r"NON TERMINATING FUNCTION|degeneration", log, re.I):
+            problems.append("a function does not return for some input (degeneration or non-termination)")
+        for m in re.finditer(r"\[eva(?::[a-z-]+)?\] .*(?:[Nn]o code for function|unknown function|missing builtin).*", log):
+            problems.append(m.group(0).strip())
+    return problems
+
+
+def prove(name, machdep, tmp, inc):
+    opts = read_words(os.path.join(HERE, name, "options"))
+    wp = "-wp" in opts
+    csv_path = os.path.join(tmp, f"{name}.{machdep}.csv")
+    r = subprocess.run(command(name, machdep, csv_path, inc), capture_output=True, text=True, cwd=tmp)
+    log = r.stdout + r.stderr
+    problems = check_log(log, wp)
+    if r.returncode != 0:
+        problems.append(f"frama-c exited {r.returncode}")
+    props = open_properties(csv_path, wp) if os.path.exists(csv_path) else []
+    entries = read_justified(os.path.join(HERE, name, "justified"))
+    used = set()
+    unjustified = []
+    for file, line, text in props:
+        hit = [i for i, e in enumerate(entries) if e[0] == file and e[1] == line and text.startswith(e[2])]
+        if hit:
+            used.update(hit)
+        else:
+            unjustified.append(f"{file}:{line}: {text}")
+    for i, e in enumerate(entries):
+        if i not in used:
+            problems.append(f"justified entry matches no alarm: {e[0]}:{e[1]}: {e[2]}")
+    return name, machdep, len(props), unjustified, problems, log
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("names", nargs="*", help="harnesses to run (default: all)")
+    ap.add_argument("-m", "--machdep", action="append", help="machine model(s): x86_64 (default), x86_32")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("-v", "--verbose", action="store_true", help="print Frama-C's output of a failing harness")
+    args = ap.parse_args()
+    if shutil.which("frama-c") is None:
+        print("prove: frama-c is not installed (make deps installs frama-c-base)", file=sys.stderr)
+        return 2
+    names = args.names or harnesses()
+    unknown = [n for n in names if n not in harnesses()]
+    if unknown:
+        print("prove: no harness " + ", ".join(unknown), file=sys.stderr)
+        return 2
+    machdeps = args.machdep or ["x86_64"]
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="lkd-prove-") as tmp:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            inc = include_dir(tmp)
+            jobs = [pool.submit(prove, n, m, tmp, inc) for m in machdeps for n in names]
+            for job in jobs:
+                name, machdep, count, unjustified, problems, log = job.result()
+                label = name if len(machdeps) == 1 else f"{name} ({machdep})"
+                note = f" ({count - len(unjustified)} justified)" if count != len(unjustified) else ""
+                print(f"prove {label}: {count} alarms{note}", flush=True)
+                for u in unjustified:
+                    print(f"  not justified: {u}")
+                for p in problems:
+                    print(f"  {p}")
+                if unjustified or problems:
+                    failed += 1
+                    if args.verbose:
+                        print(log)
+    print(f"prove: {len(names) * len(machdeps) - failed} of {len(names) * len(machdeps)} harnesses without an unjustified alarm")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
