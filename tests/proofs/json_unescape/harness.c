@@ -3,17 +3,17 @@
  * the text is n + 2 bytes, n <= BOUND, all of them unknown (the quotes
  * included: json[end] being a NUL is the "already decoded" mark, so that
  * path is taken too), the token is {STRING, start 1, end n + 1}, as jsmn
- * makes it for '"' + n bytes + '"'.  The content is any bytes: escapes,
- * \uXXXX, surrogate pairs (whole, cut, reversed), \u0000, raw control bytes,
- * invalid and cut UTF-8, a NUL.  The text ends where its array ends, so a
+ * makes it for '"' + n bytes + '"'.  The content is any bytes (escapes,
+ * raw control bytes, invalid and cut UTF-8, a NUL), as far as BOUND
+ * reaches (see below).  The text ends where its array ends, so a
  * read or write past json[n + 1] is an alarm.  Then the same token is
  * decoded a second time.  Checks: each span lies inside the token's raw
  * text and is NUL-terminated there; the second decoding gives the same span.
  * Not covered: n above BOUND.  BOUND 4 is what fits the time budget today
  * (about 6 s per model): it reaches the two-byte escapes, a cut \u, and
  * every UTF-8 form, but NOT a whole \uXXXX (6 bytes) nor a surrogate pair
- * (12): BOUND 8 ran over 10 min of CPU; a token whose start or end lies outside the text (jsmn makes
- * none: json_tokenize); out-of-range indexes (json_tokenize's range). */
+ * (12): BOUND 8 ran over 10 min of CPU.  Also not covered: a token whose
+ * start or end lies outside the text; out-of-range indexes. */
 #include "__fc_builtin.h"
 #include "lkd_json.c"
 #include "lkd_text.c"
