@@ -12,8 +12,9 @@ Each directory tests/proofs/NAME/ holds:
               below); an entry that matches no alarm is an error, so a note
               never outlives the code it explains.
 A harness whose options name -wp is proved by WP (its ACSL contracts, with
--wp-rte: no runtime error either) instead of EVA; its "alarms" are the
-goals no prover discharged.
+-wp-rte: no runtime error either) instead of EVA, on the functions its
+-wp-fct names; its "alarms" are the goals no prover discharged (never
+justified: a contract that does not prove is changed).
 
 EVA runs with the alarms of undefined behaviour on (-warn-invalid-pointer:
 forming a pointer outside its object is one), on the x86_64 machine model,
@@ -30,7 +31,6 @@ justified: entries separated by blank lines (an alarm EVA found certain,
 """
 import argparse
 import concurrent.futures
-import csv
 import os
 import re
 import shutil
@@ -99,30 +99,47 @@ def command(name, machdep, csv_path, inc):
     cpp = " ".join([f"-I{ROOT}/core/include", f"-I{ROOT}/core/src", f"-I{ROOT}/boards/posix", f"-I{inc}"] + DEFINES)
     cmd = ["frama-c", "-machdep", machdep, "-cpp-extra-args=" + cpp, os.path.join(PROOFS, name, "harness.c")]
     if "-wp" in opts:
-        cmd += ["-wp-rte", "-wp-prover", "z3,cvc4", "-wp-timeout", "20", "-wp-par", "1"] + opts
+        cmd += ["-wp-rte", "-wp-prover", "z3,cvc4", "-wp-timeout", "20", "-wp-par", "1", "-wp-status-all"] + opts
     else:
         cmd += ["-eva", "-eva-no-show-progress", "-warn-invalid-pointer", "-eva-warn-key", "libc:unsupported-spec=error"]
         cmd += opts
     return cmd + ["-then", "-report-csv", csv_path]
 
 
-def open_properties(csv_path, wp):
-    """The properties left unproved, as (file, line, text)."""
+def open_properties(csv_path):
+    """EVA's properties left unproved, as (file, line, text).  Frama-C writes
+    a property that spans lines (a behaviors clause) over several lines of
+    the file: a row is complete when it has all its fields."""
     found = []
-    with open(csv_path, newline="") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            status = row["status"]
-            if wp:
-                # WP's goals: every property of the proved code must be Valid
-                # (the C library's own specifications are assumptions).
-                if row["directory"].startswith("FRAMAC_SHARE"):
-                    continue
-                if status not in ("Valid", "Valid under hyp.", "Considered valid"):
-                    found.append((row["file"], int(row["line"] or 0), row["property kind"] + ": " + row["property"]))
-            elif status in OPEN:
-                sure = "" if status == "Unknown" else "certain "
-                found.append((row["file"], int(row["line"] or 0), sure + row["property kind"] + ": " + row["property"]))
+    with open(csv_path) as f:
+        lines = f.read().split("\n")
+    header, rows, row = lines[0].split("\t"), [], ""
+    for line in lines[1:]:
+        row = row + "\n" + line if row else line
+        if len(row.split("\t")) >= len(header):
+            rows.append(dict(zip(header, row.split("\t", len(header) - 1))))
+            row = ""
+    for r in rows:
+        if r["status"] in OPEN:
+            sure = "" if r["status"] == "Unknown" else "certain "
+            found.append((r["file"], int(r["line"] or 0), sure + r["property kind"] + ": " + " ".join(r["property"].split())))
     return sorted(set(found))
+
+
+def wp_goals(log):
+    """WP's goals of the functions it was run on (-wp-fct): how many, and
+    the ones no prover discharged, as (file, line, text).  Its own count,
+    not the CSV's statuses: those consolidate a callee's precondition over
+    every call site, proved or not tried."""
+    m = re.search(r"\[wp\] Proved goals:\s*(\d+) / (\d+)", log)
+    if m is None:
+        return None, []
+    # "[wp] [Failed] Goal NAME", or "[wp] [Z3 4.8.12] Goal NAME : Failed".
+    failed = [("wp", 0, g.group(1) or g.group(2))
+              for g in re.finditer(r"\[wp\] \[(?:Failed|Timeout|Unknown|Stepout)\] Goal (\S+)|"
+                                   r"\[wp\] (?:\[[^\]]*\] )?Goal (\S+ : (?!Valid)\w+)", log)]
+    failed = sorted(set(failed))
+    return int(m.group(2)) - int(m.group(1)), failed
 
 
 def check_log(log, wp):
@@ -160,7 +177,14 @@ def prove(name, machdep, tmp, inc):
     problems = check_log(log, wp)
     if r.returncode != 0:
         problems.append(f"frama-c exited {r.returncode}")
-    props = open_properties(csv_path, wp) if os.path.exists(csv_path) else []
+    if wp:
+        count, props = wp_goals(log)
+        if count is None:
+            problems.append("WP proved nothing (no 'Proved goals' line)")
+        elif count != len(props):
+            props += [("wp", 0, f"{count - len(props)} goals not proved (see -v)")]
+    else:
+        props = open_properties(csv_path) if os.path.exists(csv_path) else []
     entries = read_justified(os.path.join(PROOFS, name, "justified"))
     used = set()
     unjustified = []
