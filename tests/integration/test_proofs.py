@@ -90,6 +90,15 @@ def test_a_main_that_never_ends_fails():
     assert rc == 1 and "never ended" in out, out
 
 
+def test_a_contract_wp_cannot_prove_fails():
+    # f's contract is false: WP must leave that goal unproved, the assigns proved.
+    harness = "/*@ assigns \\nothing; ensures \\result == n + 1; */\nint f(int n) { return n; }\n"
+    rc, out = run_dir({"harness.c": harness, "options": "-wp -wp-fct f -wp-timeout 2\n"})
+    assert rc == 1 and "prove h: 1 alarms" in out and "not justified: wp:0: typed_f_ensures" in out, out
+    rc, out = run_dir({"harness.c": harness.replace("n + 1", "n"), "options": "-wp -wp-fct f -wp-timeout 2\n"})
+    assert rc == 0 and "prove h: 0 alarms" in out, out
+
+
 def test_every_harness_states_its_bound_and_the_readme_lists_it():
     with open(os.path.join(ROOT, "README.md")) as f:
         readme = f.read()
@@ -100,5 +109,7 @@ def test_every_harness_states_its_bound_and_the_readme_lists_it():
     for name in harnesses():
         with open(os.path.join(PROOFS, name, "harness.c")) as f:
             head = f.read(4000)
-        assert "SPDX-License-Identifier" in head and re.search(r"\b[Bb]ound", head), name
+        # An EVA harness says its bound; a WP one the range its contracts hold for.
+        said = r"\bfor every\b" if name.startswith("wp_") else r"\b[Bb]ound"
+        assert "SPDX-License-Identifier" in head and re.search(said, head), name
     assert set(SUBSET) <= set(harnesses()), SUBSET
