@@ -24,10 +24,6 @@
  * - lkd_http_finish_on_close completes a close-delimited body and otherwise
  *   says LKD_OK exactly when the response was complete.
  */
-/* mbedTLS's bignum.h (through lkd_internal.h) would declare a 128-bit
- * mode(TI) type on x86_64, which Frama-C cannot parse; no mbedTLS code is
- * analysed. */
-#define MBEDTLS_NO_UDBL_DIVISION
 #include "__fc_builtin.h"
 #include "lkd_text.c"
 #include "lkd_time.c"
