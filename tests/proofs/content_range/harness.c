@@ -12,7 +12,6 @@
  *   before the first answer).
  * Not covered: values over BOUND bytes (a number over 20 digits overflows
  * and is refused; the checks after do not depend on the length). */
-#define MBEDTLS_NO_UDBL_DIVISION /* mbedTLS's 128-bit type: Frama-C does not parse it; unused here */
 #include "__fc_builtin.h"
 #include "lkd_job.c"
 #include "lkd_request.c"

@@ -7,9 +7,6 @@
  * exactly inside the buffer (the buffer ends where the data ends: a read one
  * past is an alarm).  Not covered: lengths over BOUND (the loops do the same
  * per 8 bytes whatever the length), more than two pieces. */
-/* lkd_job.h reaches mbedTLS's bignum.h, whose 128-bit type (mode TI) Frama-C
- * does not parse: nothing here uses it. */
-#define MBEDTLS_NO_UDBL_DIVISION
 #include "__fc_builtin.h"
 #include "lkd_crc64.c"
 

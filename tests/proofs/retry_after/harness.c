@@ -7,7 +7,6 @@
  * digits are kept, and 999 999 s * 1000 fits 32 bits), so the multiply
  * cannot wrap.  Not covered: values over BOUND bytes (the loop stops at the
  * 7th byte whatever the length). */
-#define MBEDTLS_NO_UDBL_DIVISION /* mbedTLS's 128-bit type: Frama-C does not parse it; unused here */
 #include "__fc_builtin.h"
 #include "lkd_call.c"
 #include "lkd_text.c"

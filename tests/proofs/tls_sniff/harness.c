@@ -9,7 +9,6 @@
  * over every way of cutting them.  Not covered: more than BOUND bytes (a
  * record or handshake message longer than what is left is only counted
  * down: its length field is unknown, up to 2^24). */
-#define MBEDTLS_NO_UDBL_DIVISION /* mbedTLS's 128-bit type: Frama-C does not parse it; unused here */
 #include "__fc_builtin.h"
 #include "lkd_tls_sniff.c"
 
