@@ -25,9 +25,6 @@
  * credentials past CRED_BOUND; the bytes of the request sent (only that
  * every send stays inside the sender's buffer). */
 #include "__fc_builtin.h"
-/* lkd_internal.h reaches mbedTLS's bignum.h, whose 128-bit type
- * (mode(TI)) Frama-C cannot parse; no bignum code is analysed here. */
-#define MBEDTLS_NO_UDBL_DIVISION
 /* lkd_proxy.c and lkd_http.c each have a static is_digit. */
 #define is_digit proxy_is_digit
 #include "lkd_proxy.c"
