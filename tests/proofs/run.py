@@ -42,10 +42,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 # Where the harness directories are (--dir: another, for the runner's own tests).
 PROOFS = HERE
-# Debian 12's mbedTLS 2.28 headers, alone: adding /usr/include itself would
+# Debian 12's mbedTLS 2.28 headers and jsmn's, alone: adding /usr/include itself would
 # mix glibc's headers with Frama-C's own C library.  The parsers use no
 # mbedTLS call; lkd_internal.h needs its types.
 MBEDTLS_INC = "/usr/include/mbedtls"
+JSMN_H = "/usr/include/jsmn.h"
 # MBEDTLS_NO_UDBL_DIVISION: mbedTLS's bignum.h otherwise declares a 128-bit
 # type with a GCC attribute (mode(TI)) that Frama-C does not parse on x86_64;
 # no parser uses it.
@@ -88,12 +89,12 @@ def read_justified(path):
 
 
 def include_dir(tmp):
-    """A directory with only mbedtls/ in it."""
+    """A directory with only mbedtls/ and jsmn.h (header-only, built inside
+    lkd_json.c) in it."""
     d = os.path.join(tmp, "inc")
     os.makedirs(d, exist_ok=True)
-    link = os.path.join(d, "mbedtls")
-    if not os.path.exists(link):
-        os.symlink(MBEDTLS_INC, link)
+    for name, target in (("mbedtls", MBEDTLS_INC), ("jsmn.h", JSMN_H)):
+        os.symlink(target, os.path.join(d, name))
     return d
 
 
