@@ -95,7 +95,8 @@ int main(void)
 
     lkd_pages_start(&pages, NULL, 0);
     st = lkd_pages_put(&pages, (const uint8_t *)body, len, body, len, &blen);
-    //@ assert st == LKD_OK ==> blen == len; /* without keep every byte passes */
+    /* without keep every byte passes */
+    //@ assert st == LKD_OK ==> blen == len;
     json = exact + sizeof exact - blen;
     memmove(json, body, blen);
     len = blen;
