@@ -82,12 +82,23 @@ int lkd_text_hex_value(char c)
 
 char lkd_text_hex_digit(unsigned v)
 {
-    return "0123456789abcdef"[v & 15u];
+    /* Arithmetic, not "0123456789abcdef"[v & 15u], and % 16u, not & 15u: the
+     * same digit, in the terms Frama-C's WP proves (it knows neither a string
+     * literal's bytes nor the bounds of an '&'). */
+    unsigned d = v % 16u;
+    return (char)(d < 10u ? '0' + d : 'a' + (d - 10u));
 }
 
 int lkd_text_equals_nocase(const char *s, size_t n, const char *text)
 {
     size_t i;
+#ifdef LKD_WP /* Frama-C WP's loop invariant (tests/proofs/wp_nocase); +32: ASCII's fold */
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer j; 0 <= j < i ==> text[j] != '\0' &&
+            ('A' <= s[j] <= 'Z' ? s[j] + 32 : s[j]) == ('A' <= text[j] <= 'Z' ? text[j] + 32 : text[j]);
+        loop assigns i;
+        loop variant n - i; */
+#endif
     for (i = 0; i < n; i++) {
         if (text[i] == '\0' || lkd_text_lower(s[i]) != lkd_text_lower(text[i])) {
             return 0;

@@ -150,7 +150,7 @@ lkd_status_t lkd_url_policy_check(const char *url, size_t len, const lkd_url_pol
     if (h.ptr == NULL) {
         return LKD_ERR_ARG_FORMAT;
     }
-    if (len < sizeof https - 1 || h.ptr != url + sizeof https - 1 ||
+    if (len < sizeof https - 1 || h.ptr != url + (sizeof https - 1) ||
         !lkd_text_equals_nocase(url, sizeof https - 1, https)) {
         *reason = LKD_TEXT("scheme is not https");
         return LKD_ERR_URL_REFUSED;

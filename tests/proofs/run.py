@@ -12,8 +12,9 @@ Each directory tests/proofs/NAME/ holds:
               below); an entry that matches no alarm is an error, so a note
               never outlives the code it explains.
 A harness whose options name -wp is proved by WP (its ACSL contracts, with
--wp-rte: no runtime error either) instead of EVA; its "alarms" are the
-goals no prover discharged.
+-wp-rte: no runtime error either) instead of EVA, on the functions its
+-wp-fct names; its "alarms" are the goals no prover discharged (never
+justified: a contract that does not prove is changed).
 
 EVA runs with the alarms of undefined behaviour on (-warn-invalid-pointer:
 forming a pointer outside its object is one), on the x86_64 machine model,
@@ -22,14 +23,14 @@ run also fails when the harness's main does not end normally for some input
 (EVA stops a path at a certain error: that must not hide anything), and when
 Frama-C reports an error.
 
-justified: entries separated by blank lines, each
+justified: entries separated by blank lines (an alarm EVA found certain,
+"certain ..." below, is never justified), each
     at: FILE:LINE: TEXT      (the alarm's file, line and the start of its
                               text, as this script prints an unjustified one)
     why: the reason it cannot happen (one or more lines)
 """
 import argparse
 import concurrent.futures
-import csv
 import os
 import re
 import shutil
@@ -39,18 +40,24 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-# Debian 12's mbedTLS 2.28 headers, alone: adding /usr/include itself would
+# Where the harness directories are (--dir: another, for the runner's own tests).
+PROOFS = HERE
+# Debian 12's mbedTLS 2.28 headers and jsmn's, alone: adding /usr/include itself would
 # mix glibc's headers with Frama-C's own C library.  The parsers use no
 # mbedTLS call; lkd_internal.h needs its types.
 MBEDTLS_INC = "/usr/include/mbedtls"
-DEFINES = ["-DLKD_ENABLE_LOG=1", "-DLKD_ENABLE_TEXTS=1", "-DLKD_CRC64_FAST=1"]
+JSMN_H = "/usr/include/jsmn.h"
+# MBEDTLS_NO_UDBL_DIVISION: mbedTLS's bignum.h otherwise declares a 128-bit
+# type with a GCC attribute (mode(TI)) that Frama-C does not parse on x86_64;
+# no parser uses it.
+DEFINES = ["-DLKD_ENABLE_LOG=1", "-DLKD_ENABLE_TEXTS=1", "-DLKD_CRC64_FAST=1", "-DMBEDTLS_NO_UDBL_DIVISION"]
 # A property the analysis could not prove: an alarm, or a precondition of a
 # library function that may be violated.
 OPEN = ("Unknown", "Invalid", "Invalid or unreachable", "Invalid but dead")
 
 
 def harnesses():
-    return sorted(d for d in os.listdir(HERE) if os.path.isfile(os.path.join(HERE, d, "harness.c")))
+    return sorted(d for d in os.listdir(PROOFS) if os.path.isfile(os.path.join(PROOFS, d, "harness.c")))
 
 
 def read_words(path):
@@ -82,43 +89,61 @@ def read_justified(path):
 
 
 def include_dir(tmp):
-    """A directory with only mbedtls/ in it."""
+    """A directory with only mbedtls/ and jsmn.h (header-only, built inside
+    lkd_json.c) in it."""
     d = os.path.join(tmp, "inc")
     os.makedirs(d, exist_ok=True)
-    link = os.path.join(d, "mbedtls")
-    if not os.path.exists(link):
-        os.symlink(MBEDTLS_INC, link)
+    for name, target in (("mbedtls", MBEDTLS_INC), ("jsmn.h", JSMN_H)):
+        os.symlink(target, os.path.join(d, name))
     return d
 
 
 def command(name, machdep, csv_path, inc):
-    opts = read_words(os.path.join(HERE, name, "options"))
+    opts = read_words(os.path.join(PROOFS, name, "options"))
     cpp = " ".join([f"-I{ROOT}/core/include", f"-I{ROOT}/core/src", f"-I{ROOT}/boards/posix", f"-I{inc}"] + DEFINES)
-    cmd = ["frama-c", "-machdep", machdep, "-cpp-extra-args=" + cpp, os.path.join(HERE, name, "harness.c")]
+    cmd = ["frama-c", "-machdep", machdep, "-cpp-extra-args=" + cpp, os.path.join(PROOFS, name, "harness.c")]
     if "-wp" in opts:
-        cmd += ["-wp-rte", "-wp-prover", "z3,cvc4", "-wp-timeout", "20", "-wp-par", "1"] + opts
+        cmd += ["-wp-rte", "-wp-prover", "z3,cvc4", "-wp-timeout", "20", "-wp-par", "1", "-wp-status-all"] + opts
     else:
-        cmd += ["-eva", "-eva-no-show-progress", "-warn-invalid-pointer", "-eva-warn-key", "builtins:missing=error"]
+        cmd += ["-eva", "-eva-no-show-progress", "-warn-invalid-pointer", "-eva-warn-key", "libc:unsupported-spec=error"]
         cmd += opts
     return cmd + ["-then", "-report-csv", csv_path]
 
 
-def open_properties(csv_path, wp):
-    """The properties left unproved, as (file, line, text)."""
+def open_properties(csv_path):
+    """EVA's properties left unproved, as (file, line, text).  Frama-C writes
+    a property that spans lines (a behaviors clause) over several lines of
+    the file: a row is complete when it has all its fields."""
     found = []
-    with open(csv_path, newline="") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            status = row["status"]
-            if wp:
-                # WP's goals: every property of the proved code must be Valid
-                # (the C library's own specifications are assumptions).
-                if row["directory"].startswith("FRAMAC_SHARE"):
-                    continue
-                if status not in ("Valid", "Valid under hyp.", "Considered valid"):
-                    found.append((row["file"], int(row["line"] or 0), row["property kind"] + ": " + row["property"]))
-            elif status in OPEN:
-                found.append((row["file"], int(row["line"] or 0), row["property kind"] + ": " + row["property"]))
+    with open(csv_path) as f:
+        lines = f.read().split("\n")
+    header, rows, row = lines[0].split("\t"), [], ""
+    for line in lines[1:]:
+        row = row + "\n" + line if row else line
+        if len(row.split("\t")) >= len(header):
+            rows.append(dict(zip(header, row.split("\t", len(header) - 1))))
+            row = ""
+    for r in rows:
+        if r["status"] in OPEN:
+            sure = "" if r["status"] == "Unknown" else "certain "
+            found.append((r["file"], int(r["line"] or 0), sure + r["property kind"] + ": " + " ".join(r["property"].split())))
     return sorted(set(found))
+
+
+def wp_goals(log):
+    """WP's goals of the functions it was run on (-wp-fct): how many, and
+    the ones no prover discharged, as (file, line, text).  Its own count,
+    not the CSV's statuses: those consolidate a callee's precondition over
+    every call site, proved or not tried."""
+    m = re.search(r"\[wp\] Proved goals:\s*(\d+) / (\d+)", log)
+    if m is None:
+        return None, []
+    # "[wp] [Failed] Goal NAME", or "[wp] [Z3 4.8.12] Goal NAME : Failed".
+    failed = [("wp", 0, g.group(1) or g.group(2))
+              for g in re.finditer(r"\[wp\] \[(?:Failed|Timeout|Unknown|Stepout)\] Goal (\S+)|"
+                                   r"\[wp\] (?:\[[^\]]*\] )?Goal (\S+ : (?!Valid)\w+)", log)]
+    failed = sorted(set(failed))
+    return int(m.group(2)) - int(m.group(1)), failed
 
 
 def check_log(log, wp):
@@ -127,30 +152,50 @@ def check_log(log, wp):
     if re.search(r"\[kernel\] User Error|\[kernel\] Plug-in .* aborted|Frama-C aborted", log):
         problems.append("Frama-C stopped with an error")
     if not wp:
-        if "Values at end of function main:" not in log:
-            problems.append("the harness's main never ended: an error stopped every path")
-        if re.search(r"NON TERMINATING FUNCTION|degeneration", log, re.I):
-            problems.append("a function does not return for some input (degeneration or non-termination)")
-        for m in re.finditer(r"\[eva(?::[a-z-]+)?\] .*(?:[Nn]o code for function|unknown function|missing builtin).*", log):
+        end = re.search(r"Values at end of function main:\n(.*)", log)
+        if end is None or "NON TERMINATING" in end.group(1):
+            problems.append("the harness's main never ended: an error stops every path")
+        if re.search(r"degeneration", log, re.I):
+            problems.append("the analysis degenerated (see -v)")
+        for m in re.finditer(r"\[(?:eva|kernel)[^\]]*\] .*(?:[Nn]o code nor (?:implicit|explicit) spec|[Nn]either code nor specification).*", log):
             problems.append(m.group(0).strip())
     return problems
 
 
+def why3_config(tmp):
+    """A Why3 configuration of its own that lists the installed provers (WP
+    finds them through it), so that nothing in the user's home matters."""
+    path = os.path.join(tmp, "why3.conf")
+    subprocess.run(["why3", "config", "detect"], env=dict(os.environ, WHY3CONFIG=path), capture_output=True,
+                   check=True)
+    return path
+
+
 def prove(name, machdep, tmp, inc):
-    opts = read_words(os.path.join(HERE, name, "options"))
+    opts = read_words(os.path.join(PROOFS, name, "options"))
     wp = "-wp" in opts
     csv_path = os.path.join(tmp, f"{name}.{machdep}.csv")
-    r = subprocess.run(command(name, machdep, csv_path, inc), capture_output=True, text=True, cwd=tmp)
+    env = dict(os.environ, WHY3CONFIG=os.path.join(tmp, "why3.conf"))
+    r = subprocess.run(command(name, machdep, csv_path, inc), capture_output=True, text=True, cwd=tmp, env=env)
     log = r.stdout + r.stderr
     problems = check_log(log, wp)
     if r.returncode != 0:
         problems.append(f"frama-c exited {r.returncode}")
-    props = open_properties(csv_path, wp) if os.path.exists(csv_path) else []
-    entries = read_justified(os.path.join(HERE, name, "justified"))
+    if wp:
+        count, props = wp_goals(log)
+        if count is None:
+            problems.append("WP proved nothing (no 'Proved goals' line)")
+        elif count != len(props):
+            props += [("wp", 0, f"{count - len(props)} goals not proved (see -v)")]
+    else:
+        props = open_properties(csv_path) if os.path.exists(csv_path) else []
+    entries = read_justified(os.path.join(PROOFS, name, "justified"))
     used = set()
     unjustified = []
     for file, line, text in props:
-        hit = [i for i, e in enumerate(entries) if e[0] == file and e[1] == line and text.startswith(e[2])]
+        # A certain alarm (status Invalid) is an error that happens: never justified.
+        hit = [i for i, e in enumerate(entries)
+               if e[0] == file and e[1] == line and text.startswith(e[2]) and not text.startswith("certain ")]
         if hit:
             used.update(hit)
         else:
@@ -167,7 +212,10 @@ def main():
     ap.add_argument("-m", "--machdep", action="append", help="machine model(s): x86_64 (default), x86_32")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("-v", "--verbose", action="store_true", help="print Frama-C's output of a failing harness")
+    ap.add_argument("--dir", help="the directory of the harnesses (default: this script's)")
     args = ap.parse_args()
+    global PROOFS
+    PROOFS = os.path.abspath(args.dir) if args.dir else HERE
     if shutil.which("frama-c") is None:
         print("prove: frama-c is not installed (make deps installs frama-c-base)", file=sys.stderr)
         return 2
@@ -181,6 +229,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="lkd-prove-") as tmp:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             inc = include_dir(tmp)
+            if any("-wp" in read_words(os.path.join(PROOFS, n, "options")) for n in names):
+                why3_config(tmp)
             jobs = [pool.submit(prove, n, m, tmp, inc) for m in machdeps for n in names]
             for job in jobs:
                 name, machdep, count, unjustified, problems, log = job.result()

@@ -128,6 +128,10 @@ static void test_result_host_policy(void)
         {"https://user@x.myqcloud.com/r", "malformed", "user@x.myqcloud.com"},
         {"https://x.myqcloud.com/a b", "malformed", "x.myqcloud.com"},
         {"nonsense", "malformed", ""},
+        /* Exactly as long as "https://" (8 bytes) with a host: url + 9 is
+         * past the text, not to be formed (the Frama-C harness url_policy). */
+        {"ab://cde", "scheme is not https", "cde"},
+        {"h://cdef", "scheme is not https", "cdef"},
     };
     lkd_url_policy_t p = {extra, 2, 0};
     lkd_url_policy_t only = {extra, 2, 1};
