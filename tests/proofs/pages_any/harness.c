@@ -2,7 +2,8 @@
 /* lkd_pages_start / lkd_pages_put / lkd_pages_end (core/src/lkd_pages.c)
  * on arbitrary bytes, no prefix: the whole JSON grammar.
  *
- * Body: n unknown bytes, every n from 0 to BOUND (one analysis per n: split).
+ * Body: n unknown bytes, every n from 0 to BOUND (one analysis per n: split),
+ * each any of the 256 values (as pages_bytes.h gives them).
  * Pieces: one byte per lkd_pages_put call, so every split point of the body
  * is a piece boundary; after each call the filter's state is split (one
  * analysis per grammar state, level, path, key and flags), so each byte is
@@ -17,29 +18,12 @@
 #include "__fc_builtin.h"
 #include "lkd_pages.c"
 #include "lkd_text.c"
+#include "../pages_bytes.h"
 
 #ifndef BOUND
 #define BOUND 4
 #endif
 #define KEEP 2
-
-/* Every byte the filter tells apart from another (its classes, the path's
- * keys and the literals' letters, escapes, hex digits): each is analysed on
- * its own; every other byte behaves as any other, and is analysed as one
- * exact set (others). */
-static const char spec[] = "\t\n\r \"+,-./0123456789:ABCDEFNPR[\\]abcdefgilmnoprstu{}";
-static unsigned char rest[256];
-static size_t nrest;
-
-static void others(void)
-{
-    unsigned v;
-    for (v = 0; v < 256; v++) {
-        if (memchr(spec, (int)v, sizeof spec - 1) == NULL) {
-            rest[nrest++] = (unsigned char)v;
-        }
-    }
-}
 
 int main(void)
 {
@@ -52,8 +36,8 @@ int main(void)
     int k = 0;
     char *buf;
     lkd_status_t st = LKD_OK;
-    /*@ split n; */
     others();
+    /*@ split n; */
     if (Frama_C_nondet(0, 1)) {
         buf = (char *)body; /* in place */
         cap = n;
@@ -73,12 +57,10 @@ int main(void)
         /*@ split p.path; */
         /*@ split p.key; */
         /*@ split p.flags; */
-        /* class_of's memchr does not tie its result to an unknown byte, so
-         * the byte is one of spec (one analysis each) or the set of the
-         * others (none of which the filter tells apart) */
-        k = Frama_C_interval(0, (int)sizeof spec - 1);
+        /* any byte (pages_bytes.h): one of spec, each on its own, or the rest */
+        k = Frama_C_interval(0, NSPEC);
         /*@ split k; */
-        body[i] = k < (int)sizeof spec - 1 ? (unsigned char)spec[k] : rest[Frama_C_size_t_interval(0, nrest - 1)];
+        body[i] = byte_of(k);
         st = lkd_pages_put(&p, body + i, 1, buf, cap, &blen);
     }
     //@ assert blen <= cap;
