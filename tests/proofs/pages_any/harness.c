@@ -7,8 +7,9 @@
  * Pieces: one byte per lkd_pages_put call, so every split point of the body
  * is a piece boundary; after each call the filter's state is split (one
  * analysis per grammar state, level, path, key and flags), so each byte is
- * read from a concrete state with only the byte unknown.  That multi-byte
- * calls behave the same is pages_pieces' proof.
+ * read from a concrete state with only the byte unknown.  A call given
+ * several unknown bytes is not analysed (its loop runs the same step once
+ * per byte).
  * keep: room for KEEP page numbers at the end of an array, or NULL.
  * Output: a separate buffer of cap bytes at the end of its array, cap 0, 1,
  * n - 1 or n (so "buffer full" happens too), or in place (buf is the body).
