@@ -98,8 +98,7 @@ def include_dir(tmp):
     return d
 
 
-def command(name, machdep, csv_path, inc):
-    opts = read_words(os.path.join(PROOFS, name, "options"))
+def command(name, opts, machdep, csv_path, inc):
     cpp = " ".join([f"-I{ROOT}/core/include", f"-I{ROOT}/core/src", f"-I{ROOT}/boards/posix", f"-I{inc}"] + DEFINES)
     cmd = ["frama-c", "-machdep", machdep, "-cpp-extra-args=" + cpp, os.path.join(PROOFS, name, "harness.c")]
     if "-wp" in opts:
@@ -162,21 +161,23 @@ def check_log(log, wp):
     return problems
 
 
+# The Why3 configuration WP reads, in the run's temporary directory.
+WHY3_CONF = "why3.conf"
+
+
 def why3_config(tmp):
-    """A Why3 configuration of its own that lists the installed provers (WP
-    finds them through it), so that nothing in the user's home matters."""
-    path = os.path.join(tmp, "why3.conf")
-    subprocess.run(["why3", "config", "detect"], env=dict(os.environ, WHY3CONFIG=path), capture_output=True,
-                   check=True)
-    return path
+    """Write a Why3 configuration of its own, listing the installed provers
+    (WP finds them through it), so that nothing in the user's home matters."""
+    env = dict(os.environ, WHY3CONFIG=os.path.join(tmp, WHY3_CONF))
+    subprocess.run(["why3", "config", "detect"], env=env, capture_output=True, check=True)
 
 
 def prove(name, machdep, tmp, inc):
     opts = read_words(os.path.join(PROOFS, name, "options"))
     wp = "-wp" in opts
     csv_path = os.path.join(tmp, f"{name}.{machdep}.csv")
-    env = dict(os.environ, WHY3CONFIG=os.path.join(tmp, "why3.conf"))
-    r = subprocess.run(command(name, machdep, csv_path, inc), capture_output=True, text=True, cwd=tmp, env=env)
+    env = dict(os.environ, WHY3CONFIG=os.path.join(tmp, WHY3_CONF))
+    r = subprocess.run(command(name, opts, machdep, csv_path, inc), capture_output=True, text=True, cwd=tmp, env=env)
     log = r.stdout + r.stderr
     problems = check_log(log, wp)
     if r.returncode != 0:

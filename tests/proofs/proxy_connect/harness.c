@@ -72,19 +72,7 @@
 #include "lkd_text.c"
 #include "lkd_time.c"
 
-/* Frama-C's libc has only a specification of memcmp (any result): with this
- * body status_line compares a known status line exactly. */
-int memcmp(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a, *y = b;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (x[i] != y[i]) {
-            return x[i] < y[i] ? -1 : 1;
-        }
-    }
-    return 0;
-}
+#include "../memcmp_body.h" /* status_line compares a known status line exactly */
 
 static const uint8_t *answer;
 /* 1: a send may report 1 or len bytes done, else len (see the top). */
