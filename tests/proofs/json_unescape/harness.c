@@ -12,8 +12,9 @@
  * Not covered: n above BOUND.  BOUND 4 is what fits the time budget today
  * (about 6 s per model): it reaches the two-byte escapes, a cut \u, and
  * every UTF-8 form, but NOT a whole \uXXXX (6 bytes) nor a surrogate pair
- * (12): BOUND 8 ran over 10 min of CPU (json_unicode has those).  Also not covered: a token whose
- * start or end lies outside the text; out-of-range indexes. */
+ * (12): BOUND 8 ran over 10 min of CPU (json_unicode has those).  Also
+ * not covered: a token whose start or end lies outside the text;
+ * out-of-range indexes. */
 #include "__fc_builtin.h"
 #include "lkd_json.c"
 #include "lkd_text.c"
