@@ -36,7 +36,7 @@ static const char *const values[] = {
 static char response[RESPONSE_MAX];
 static char answer_room[RESPONSE_MAX];
 
-/* The string bytes '?' gives: 0x20..0x7E but '"' and '\\' (ASCII: a UTF-8
+/* The string bytes '?' gives: 0x20..0x7E but '"' and '\' (ASCII: a UTF-8
  * sequence of any bytes is json_unescape's proof, and as sets they made
  * the analysis split on every sequence length of every byte). */
 static unsigned char plain[256];
@@ -107,6 +107,9 @@ static lkd_status_t feed(lkd_pages_t *p, const char *tmpl, size_t *len)
             st = put_byte(p, b, len);
         }
     }
+    /* The response buffer holds every answer the templates give: no path
+     * ends here for want of room (nor nests past LKD_PAGES_MAX_DEPTH). */
+    //@ assert st != LKD_ERR_RESPONSE_TOO_LARGE;
     return st;
 }
 
