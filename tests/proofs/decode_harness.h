@@ -121,4 +121,24 @@ static char *answer(size_t len)
     return json;
 }
 
+/* The decoder's tokens: LKD_JSON_MAX_TOKENS (options: 32, its least), at
+ * the end of their array. */
+static lkd_json_token_t toks[LKD_JSON_MAX_TOKENS];
+
+/* A GetReconstructDocumentResult answer, tmpl, as lkd_result_decode meets
+ * it: through the filter keeping page numbers in result->failed_pages,
+ * then, when the filter took it whole, decoded. */
+static lkd_status_t get_result(const char *tmpl, lkd_pages_t *p, lkd_result_t *result)
+{
+    lkd_api_error_t api_err;
+    size_t len = 0;
+    lkd_status_t st;
+    lkd_pages_start(p, result->failed_pages, LKD_MAX_FAILED_PAGES);
+    st = feed(p, tmpl, &len);
+    if (st == LKD_OK) {
+        st = lkd_decode_get_result(answer(len), len, toks, LKD_JSON_MAX_TOKENS, p, result, &api_err);
+    }
+    return st;
+}
+
 #endif

@@ -40,24 +40,17 @@ static const char *const templates[] = {
     R "\"FailedPages\":[" P "1}#",
 };
 #define TEMPLATES ((int)(sizeof templates / sizeof templates[0]))
-static lkd_json_token_t toks[LKD_JSON_MAX_TOKENS];
 
 int main(void)
 {
     lkd_pages_t p;
     lkd_result_t result;
-    lkd_api_error_t api_err;
-    size_t len = 0;
     lkd_status_t st;
     int t = Frama_C_interval(0, TEMPLATES - 1);
     hole_bytes();
     /*@ split t; */
-    lkd_pages_start(&p, result.failed_pages, LKD_MAX_FAILED_PAGES);
-    st = feed(&p, templates[t], &len);
+    st = get_result(templates[t], &p, &result);
     //@ assert p.stored <= LKD_MAX_FAILED_PAGES && p.unnumbered <= p.total;
-    if (st == LKD_OK) {
-        st = lkd_decode_get_result(answer(len), len, toks, LKD_JSON_MAX_TOKENS, &p, &result, &api_err);
-    }
     if (st == LKD_OK) {
         //@ assert result.failed_pages_total == p.total && result.failed_pages_stored == p.stored;
         //@ assert result.failed_pages_unnumbered == p.unnumbered;

@@ -43,7 +43,6 @@ static const char *const templates[] = {
     R "\"Error\":{\"Code\":\"c\"},\"Status\":\"?\"}}",
 };
 #define TEMPLATES ((int)(sizeof templates / sizeof templates[0]))
-static lkd_json_token_t toks[LKD_JSON_MAX_TOKENS];
 
 int main(void)
 {
